@@ -1,0 +1,72 @@
+import crypto from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { App } from './http/app-type.ts';
+import { registerCsrfProtection } from './http/csrf.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { enforceRouteRules } from './http/route-rules.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerWebApp } from './http/web-app.ts';
+import type { Runtime } from './runtime.ts';
+import { type Capability, capabilities as defaultCapabilities } from './capabilities.ts';
+
+/**
+ * Builds the HTTP application: shared plugins first (rules, errors, headers, CSRF, cookies,
+ * OpenAPI), then each capability's routes, then the web app. Listening is the caller's job,
+ * so tests and `main.ts` build exactly the same app.
+ */
+export async function buildApp(runtime: Runtime, capabilities: readonly Capability[] = defaultCapabilities): Promise<App> {
+  const { config } = runtime;
+  const app = Fastify({
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    // Our own ids only: an incoming X-Request-Id could be used to forge log correlation.
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    // A hop count becomes Fastify's function form: trust the nearest N proxies.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy)
+        : config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    ajv: {
+      // Reject unknown fields instead of silently dropping them, and never coerce bodies.
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  enforceRouteRules(app);
+  registerErrorHandling(app);
+  // Only JSON bodies (and, later, explicit upload types): text/plain is how cross-site
+  // "simple" requests arrive, so it has no parser.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  await registerSecurityHeaders(app, { secureTransport: config.secureTransport });
+  registerCsrfProtection(app, { publicUrl: config.publicUrl });
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Shutterlock API',
+        version: '0.1.0',
+        description: 'Encrypted photo vault, client deliveries, lab portal, portfolios and signed image URLs.',
+      },
+      servers: [{ url: config.publicUrl }],
+    },
+  });
+
+  for (const capability of capabilities) {
+    // Each capability is an encapsulated plugin: its hooks and decorators stay its own.
+    await app.register(async (scope) => capability.routes(scope, runtime));
+  }
+
+  await registerWebApp(app, config.webDistDir);
+  return app;
+}

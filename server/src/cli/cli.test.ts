@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/harness.ts';
+
+const run = promisify(execFile);
+const serverDir = path.resolve(import.meta.dirname, '..', '..');
+const cliEntry = path.join(serverDir, 'bin', 'shutterlock.js');
+const mainEntry = path.join(serverDir, 'src', 'main.ts');
+
+async function runNode(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--experimental-strip-types', ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('shutterlock CLI', () => {
+  it('lists its commands', async () => {
+    const { code, stdout } = await runNode([cliEntry, '--help'], {});
+    expect(code).toBe(0);
+    expect(stdout).toContain('migrate');
+    expect(stdout).toContain('config');
+  });
+
+  it('migrates a fresh data directory', async () => {
+    const dataDir = await makeTempDir('cli');
+    const first = await runNode([cliEntry, 'migrate'], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Applied');
+    const second = await runNode([cliEntry, 'migrate'], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(second.stdout).toContain('up to date');
+  });
+
+  it('checks the configuration without printing secrets', async () => {
+    const { code, stdout } = await runNode([cliEntry, 'config', 'check'], {
+      SMTP_URL: 'smtp://user:smtp-secret@mail.example.com',
+      SHUTTERLOCK_MASTER_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Configuration is valid.');
+    expect(stdout).not.toContain('smtp-secret');
+    expect(stdout).not.toContain(Buffer.alloc(32, 9).toString('base64'));
+  });
+
+  it('reports an invalid configuration with a non-zero exit', async () => {
+    const { code, stderr } = await runNode([cliEntry, 'config', 'check'], { PORT: 'not-a-port' });
+    expect(code).toBe(78);
+    expect(stderr).toContain('PORT');
+  });
+});
+
+describe('production start', () => {
+  it('refuses to start without its required secrets, naming them', async () => {
+    const { code, stderr } = await runNode([mainEntry], { NODE_ENV: 'production', SHUTTERLOCK_DATA_DIR: await makeTempDir('prod') });
+    expect(code).toBe(78);
+    expect(stderr).toContain('cannot start');
+    expect(stderr).toContain('SHUTTERLOCK_MASTER_KEYS');
+  });
+});

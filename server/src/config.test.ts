@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from './config.ts';
+
+describe('config', () => {
+  it('runs on embedded defaults in development', () => {
+    const config = loadConfig({});
+    expect(config.production).toBe(false);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(8080);
+    expect(config.publicUrl).toBe('http://127.0.0.1:8080');
+    expect(config.database.kind).toBe('sqlite');
+    expect(config.storage.kind).toBe('local');
+    expect(config.mail.smtpUrl).toBeUndefined();
+  });
+
+  it('honours SHUTTERLOCK_DATA_DIR, DATABASE_URL and the S3 backend', () => {
+    const config = loadConfig({
+      SHUTTERLOCK_DATA_DIR: '/var/lib/shutterlock',
+      DATABASE_URL: 'postgres://db.internal/shutterlock',
+      STORAGE_BACKEND: 's3',
+      S3_BUCKET: 'photos',
+    });
+    expect(config.dataDir).toBe('/var/lib/shutterlock');
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db.internal/shutterlock' });
+    expect(config.storage).toMatchObject({ kind: 's3', bucket: 'photos', region: 'us-east-1' });
+    expect(config.mail.outboxDir).toBe('/var/lib/shutterlock/outbox');
+  });
+
+  it('refuses production without its secrets and settings, naming each one', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('SHUTTERLOCK_MASTER_KEYS');
+    expect(message).toContain('PUBLIC_URL');
+    expect(message).toContain('SMTP_URL');
+  });
+
+  it('accepts a complete production configuration and turns on secure transport for https', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      SHUTTERLOCK_MASTER_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      PUBLIC_URL: 'https://photos.example.com/',
+      SMTP_URL: 'smtp://mailer:pw@smtp.example.com:587',
+      TRUST_PROXY: '1',
+    });
+    expect(config.production).toBe(true);
+    expect(config.publicUrl).toBe('https://photos.example.com');
+    expect(config.secureTransport).toBe(true);
+    expect(config.trustProxy).toBe(1);
+  });
+
+  it('rejects malformed values with the variable named', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ STORAGE_BACKEND: 's3' })).toThrow(/S3_BUCKET/);
+  });
+
+  it('never prints secret values in the description', () => {
+    const secretKey = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({
+      SHUTTERLOCK_MASTER_KEYS: `k1:${secretKey}`,
+      SMTP_URL: 'smtp://mailer:smtp-password@smtp.example.com',
+      DATABASE_URL: 'postgres://app:db-password@db.example.com/shutterlock',
+      STORAGE_BACKEND: 's3',
+      S3_BUCKET: 'b',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      S3_SECRET_ACCESS_KEY: 's3-secret-value',
+    });
+    const printed = describeConfig(config).map(([name, value]) => `${name} ${value}`).join('\n');
+    for (const secret of [secretKey, 'smtp-password', 'db-password', 's3-secret-value', 'AKIAEXAMPLE']) {
+      expect(printed).not.toContain(secret);
+    }
+    expect(printed).toContain('master keys');
+  });
+});

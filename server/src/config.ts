@@ -1,0 +1,207 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment, read and validated once at start-up into a typed `Config` that is passed
+ * down. Nothing else in the server reads `process.env`.
+ *
+ * Development (the embedded default) needs nothing: SQLite and blobs under `./data`, the mail
+ * outbox instead of SMTP, a generated master key. Production refuses to start unless every
+ * secret and externally visible setting is given explicitly: there is no default secret.
+ */
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const durationMinutes = z.coerce.number().int().positive();
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+
+  SHUTTERLOCK_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+
+  STORAGE_BACKEND: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanFromEnv.default(false),
+  S3_PREFIX: z.string().optional(),
+
+  SHUTTERLOCK_MASTER_KEYS: z.string().min(1).optional(),
+
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Shutterlock <no-reply@localhost>'),
+
+  SESSION_IDLE_MINUTES: durationMinutes.default(120),
+  SESSION_ABSOLUTE_MINUTES: durationMinutes.default(23 * 60),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+});
+
+type Environment = z.infer<typeof environmentSchema>;
+
+export type StorageConfig =
+  | { kind: 'local'; root: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      endpoint?: string;
+      region: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      forcePathStyle: boolean;
+      prefix?: string;
+    };
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  production: boolean;
+  host: string;
+  port: number;
+  /** The URL people open; links in emails are built from it. */
+  publicUrl: string;
+  /** Whether the public URL is https, which turns on HSTS and `Secure`/`__Host-` cookies. */
+  secureTransport: boolean;
+  /** Fastify's `trustProxy`: false, true, a hop count, or a list of addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
+  logLevel: Environment['LOG_LEVEL'];
+  bodyLimitBytes: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  storage: StorageConfig;
+  masterKeys: string | undefined;
+  mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
+  sessions: { idleMinutes: number; absoluteMinutes: number };
+  redisUrl: string | undefined;
+  /** Where the built web app lives. */
+  webDistDir: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const repositoryRoot = path.resolve(import.meta.dirname, '..', '..');
+
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+function productionProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  if (!env.SHUTTERLOCK_MASTER_KEYS) {
+    problems.push('SHUTTERLOCK_MASTER_KEYS is required in production (see docs/operations.md).');
+  }
+  if (!env.PUBLIC_URL) problems.push('PUBLIC_URL is required in production (the address people open).');
+  if (!env.SMTP_URL) problems.push('SMTP_URL is required in production (the outbox is for development).');
+  if (env.STORAGE_BACKEND === 's3' && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required for the s3 backend in production.');
+  }
+  return problems;
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const problems = production ? productionProblems(env) : [];
+  if (env.STORAGE_BACKEND === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET is required when STORAGE_BACKEND=s3.');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(env.SHUTTERLOCK_DATA_DIR);
+  const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/$/, '');
+
+  return {
+    production,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl,
+    secureTransport: publicUrl.startsWith('https://'),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    dataDir,
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'shutterlock.sqlite') },
+    storage:
+      env.STORAGE_BACKEND === 's3'
+        ? {
+            kind: 's3',
+            bucket: env.S3_BUCKET as string,
+            endpoint: env.S3_ENDPOINT,
+            region: env.S3_REGION,
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE,
+            prefix: env.S3_PREFIX,
+          }
+        : { kind: 'local', root: path.join(dataDir, 'blobs') },
+    masterKeys: env.SHUTTERLOCK_MASTER_KEYS,
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    sessions: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteMinutes: env.SESSION_ABSOLUTE_MINUTES },
+    redisUrl: env.REDIS_URL,
+    webDistDir: path.join(repositoryRoot, 'web', 'dist'),
+  };
+}
+
+/**
+ * What `shutterlock config check` prints: every setting with its value, except that secrets
+ * show only whether they are set, and URLs lose their credentials.
+ */
+export function describeConfig(config: Config): Array<[string, string]> {
+  const redactUrl = (url: string): string => {
+    try {
+      const parsed = new URL(url);
+      if (parsed.username || parsed.password) {
+        parsed.username = parsed.username ? '***' : '';
+        parsed.password = parsed.password ? '***' : '';
+      }
+      return parsed.toString();
+    } catch {
+      return '(set, unparseable)';
+    }
+  };
+  const isSet = (value: string | undefined): string => (value ? '(set)' : '(not set)');
+  const rows: Array<[string, string]> = [
+    ['mode', config.production ? 'production' : 'development'],
+    ['listen', `${config.host}:${config.port}`],
+    ['public URL', config.publicUrl],
+    ['trust proxy', JSON.stringify(config.trustProxy)],
+    ['data directory', config.dataDir],
+    ['database', config.database.kind === 'sqlite' ? `sqlite ${config.database.file}` : `postgres ${redactUrl(config.database.url)}`],
+    ['storage', config.storage.kind === 'local' ? `local ${config.storage.root}` : `s3 bucket=${config.storage.bucket} endpoint=${config.storage.endpoint ?? '(AWS)'} region=${config.storage.region}`],
+  ];
+  if (config.storage.kind === 's3') {
+    rows.push(['S3 access key id', isSet(config.storage.accessKeyId)], ['S3 secret access key', isSet(config.storage.secretAccessKey)]);
+  }
+  rows.push(
+    ['master keys', config.masterKeys ? `(set, ${config.masterKeys.split(',').length} version(s))` : config.production ? '(not set)' : '(not set: development key file in the data directory)'],
+    ['mail', config.mail.smtpUrl ? `smtp ${redactUrl(config.mail.smtpUrl)}` : `development outbox ${config.mail.outboxDir}`],
+    ['mail from', config.mail.from],
+    ['session idle / absolute', `${config.sessions.idleMinutes} min / ${config.sessions.absoluteMinutes} min`],
+    ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: in-memory limits)'],
+  );
+  return rows;
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.ts';
+import type { Tables } from './tables.ts';
+
+export type DatabaseKind = DatabaseConfig['kind'];
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Tables>;
+  /** Throws when the database does not answer; used by `/readyz`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns BIGINT as a string to avoid precision loss; our BIGINTs are epoch
+// milliseconds and counters, far below 2^53, so numbers are exact and SQLite agrees.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+function openSqlite(file: string): BetterSqlite3.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const connection = new BetterSqlite3(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  // WAL with synchronous=NORMAL is durable across application crashes; only a power loss
+  // can lose the last transactions, never corrupt the database.
+  connection.pragma('synchronous = NORMAL');
+  return connection;
+}
+
+export function createDatabase(config: DatabaseConfig): Database {
+  const db =
+    config.kind === 'sqlite'
+      ? new Kysely<Tables>({ dialect: new SqliteDialect({ database: openSqlite(config.file) }) })
+      : new Kysely<Tables>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.url, max: 10 }) }),
+        });
+  return {
+    kind: config.kind,
+    db,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

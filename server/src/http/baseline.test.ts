@@ -1,0 +1,169 @@
+import { Writable } from 'node:stream';
+import { Type } from '@fastify/type-provider-typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Capability } from '../capabilities.ts';
+import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
+
+/**
+ * The HTTP baseline every route inherits, proven over real HTTP on a real server: security
+ * headers, the error shape for every kind of bad request, CSRF, request ids, log redaction,
+ * health and the OpenAPI document.
+ */
+
+const probeCapability: Capability = {
+  name: 'baseline-probe',
+  async routes(app) {
+    app.post(
+      '/api/test/echo',
+      {
+        schema: {
+          operationId: 'testEcho',
+          body: Type.Object({ name: Type.String({ maxLength: 100 }), count: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
+        },
+      },
+      async (request) => ({ name: request.body.name }),
+    );
+    app.get('/api/test/crash', { schema: { operationId: 'testCrash' } }, async () => {
+      throw new Error('database password is hunter2 at /srv/secret/path');
+    });
+  },
+};
+
+class LogCapture extends Writable {
+  lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(chunk.toString('utf8'));
+    done();
+  }
+}
+
+describe.each(databaseKinds())('HTTP baseline on %s', (database) => {
+  let server: TestServer;
+  const logs = new LogCapture();
+
+  beforeAll(async () => {
+    server = await startTestServer({ database, extraCapabilities: [probeCapability], logDestination: logs, env: { BODY_LIMIT_BYTES: '4096' } });
+  });
+  afterAll(async () => server?.close());
+
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+  async function expectError(response: Response, status: number, code: string): Promise<void> {
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(typeof body.error.message).toBe('string');
+  }
+
+  it('sends the security headers on every response, errors included', async () => {
+    for (const response of [await fetch(`${server.url}/healthz`), await fetch(`${server.url}/api/nope`)]) {
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).not.toContain('unsafe-eval');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('permissions-policy')).toContain('camera=()');
+      // Plain HTTP here: HSTS would be ignored by browsers and is not sent.
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    }
+  });
+
+  it('answers every kind of bad request with a 4xx in the error shape', async () => {
+    await expectError(await post('/api/test/echo', '{"name": '), 400, 'malformed_json');
+    await expectError(await post('/api/test/echo', '{"name":"a","admin":true}'), 400, 'validation_failed');
+    await expectError(await post('/api/test/echo', '{"name":5}'), 400, 'validation_failed');
+    await expectError(await post('/api/test/echo', '[]'), 400, 'validation_failed');
+    await expectError(await post('/api/test/echo', JSON.stringify({ name: 'x'.repeat(5000) })), 413, 'body_too_large');
+    await expectError(await post('/api/test/echo', 'name=a', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
+    await expectError(await post('/api/test/echo', 'hello', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+    await expectError(await fetch(`${server.url}/api/unknown`), 404, 'route_not_found');
+    await expectError(await fetch(`${server.url}/healthz`, { method: 'DELETE' }), 404, 'route_not_found');
+    const ok = await post('/api/test/echo', '{"name":"Ada"}');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ name: 'Ada' });
+  });
+
+  it('hides internals of unexpected errors and gives the request id instead', async () => {
+    const response = await fetch(`${server.url}/api/test/crash`);
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('/srv/secret');
+    expect(text).not.toContain('at ');
+    const body = JSON.parse(text) as { error: { code: string; requestId: string } };
+    expect(body.error.code).toBe('internal_error');
+    expect(body.error.requestId).toBe(response.headers.get('x-request-id'));
+  });
+
+  it('refuses cookie-authenticated state changes that do not come from our origin (CSRF)', async () => {
+    const withCookie = { cookie: 'session=abc' };
+    await expectError(await post('/api/test/echo', '{"name":"a"}', { ...withCookie, origin: 'https://evil.example' }), 403, 'csrf_rejected');
+    await expectError(await post('/api/test/echo', '{"name":"a"}', { ...withCookie, 'sec-fetch-site': 'cross-site' }), 403, 'csrf_rejected');
+    await expectError(await post('/api/test/echo', '{"name":"a"}', { ...withCookie, 'sec-fetch-site': 'same-site' }), 403, 'csrf_rejected');
+    await expectError(await post('/api/test/echo', '{"name":"a"}', withCookie), 403, 'csrf_rejected');
+    expect((await post('/api/test/echo', '{"name":"a"}', { ...withCookie, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await post('/api/test/echo', '{"name":"a"}', { ...withCookie, origin: new URL(server.url).origin })).status).toBe(200);
+    // Without ambient credentials there is nothing to forge.
+    expect((await post('/api/test/echo', '{"name":"a"}', { origin: 'https://evil.example' })).status).toBe(200);
+  });
+
+  it('issues its own request ids and ignores the client’s', async () => {
+    const response = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'forged-id' } });
+    const id = response.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(id).not.toBe('forged-id');
+  });
+
+  it('never logs cookies, authorization headers, tokens or codes', async () => {
+    logs.lines.length = 0;
+    await fetch(`${server.url}/api/test/crash?token=url-secret-123`, { headers: { cookie: 'session=cookie-secret-456', authorization: 'Bearer bearer-secret-789' } });
+    await post('/api/test/echo', '{"name":"a","code":"123456"}', { cookie: 'session=cookie-secret-456', 'sec-fetch-site': 'same-origin' });
+    const logText = logs.lines.join('');
+    expect(logText.length).toBeGreaterThan(0);
+    for (const secret of ['url-secret-123', 'cookie-secret-456', 'bearer-secret-789', '123456']) expect(logText).not.toContain(secret);
+    expect(logText).toContain('/api/test/crash');
+  });
+
+  it('reports liveness and readiness', async () => {
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', storage: 'ok' } });
+  });
+
+  it('reports not ready, without details, when storage fails', async () => {
+    const blobs = server.runtime.blobs as { ping(): Promise<void> };
+    const original = blobs.ping.bind(blobs);
+    blobs.ping = async () => {
+      throw new Error('disk at /secret/path is gone');
+    };
+    try {
+      const response = await fetch(`${server.url}/readyz`);
+      expect(response.status).toBe(503);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ status: 'unavailable', checks: { database: 'ok', storage: 'failed' } });
+    } finally {
+      blobs.ping = original;
+    }
+  });
+
+  it('publishes an OpenAPI 3 document with an operationId on every operation', async () => {
+    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
+    expect(document.openapi).toMatch(/^3\./);
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operationId: operation.operationId })),
+    );
+    expect(operations.map((operation) => operation.operationId)).toEqual(
+      expect.arrayContaining(['getLiveness', 'getReadiness', 'getOpenApiDocument', 'testEcho']),
+    );
+    for (const operation of operations) expect(operation, `${operation.method} ${operation.path}`).toHaveProperty('operationId', expect.any(String));
+  });
+});

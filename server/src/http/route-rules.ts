@@ -1,0 +1,53 @@
+import type { RouteOptions } from 'fastify';
+import type { App } from './app-type.ts';
+
+/**
+ * Rules every route must follow, checked when the route is registered so that a route that
+ * breaks them stops the server from starting (and fails every test) instead of shipping:
+ * a schema, an `operationId` for the OpenAPI document, and `additionalProperties: false` on
+ * every object it accepts, so unknown fields are rejected rather than ignored. Only the
+ * static web files (hidden from the API document) are exempt.
+ */
+
+type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; additionalProperties?: unknown; items?: unknown };
+
+function findOpenObject(schema: JsonSchema | undefined, where: string): string | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  if (schema.type === 'object' || schema.properties) {
+    if (schema.additionalProperties !== false) return where;
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      const found = findOpenObject(property, `${where}.${name}`);
+      if (found) return found;
+    }
+  }
+  if (schema.items && typeof schema.items === 'object') return findOpenObject(schema.items as JsonSchema, `${where}[]`);
+  return undefined;
+}
+
+export function routeRuleViolation(route: RouteOptions): string | undefined {
+  const schema = route.schema as (Record<string, unknown> & { hide?: boolean; operationId?: string }) | undefined;
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const readOnly = methods.every((method) => method === 'GET' || method === 'HEAD');
+  if (schema?.hide === true && readOnly) return undefined;
+  if (!schema) return 'has no schema';
+  if (typeof schema.operationId !== 'string' || schema.operationId.length === 0) return 'has no operationId';
+  for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
+    if (part === 'headers') continue; // headers always carry extra fields (user agent, cookies, …)
+    const open = findOpenObject(schema[part] as JsonSchema | undefined, part);
+    if (open) return `accepts unknown fields in ${open} (set additionalProperties: false)`;
+  }
+  return undefined;
+}
+
+export function enforceRouteRules(app: App): void {
+  const operationIds = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    const violation = routeRuleViolation(route);
+    if (violation) throw new Error(`Route ${String(route.method)} ${route.url} ${violation}.`);
+    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+    if (operationId && route.method !== 'HEAD') {
+      if (operationIds.has(operationId)) throw new Error(`operationId ${operationId} is used twice.`);
+      operationIds.add(operationId);
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type MasterKeyProvider, loadMasterKeyProvider } from './crypto/master-keys.ts';
+import { type Database, createDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { assertKeyVersionsConfigured } from './keys/rotation.ts';
+import { type Mailer, createMailer } from './mail/mailer.ts';
+import { type BlobStore, createBlobStore } from './storage/blob-store.ts';
+
+/**
+ * The long-lived services one server process (or one CLI command) holds: database, blob
+ * store, master keys and mailer. Built once from the config and handed to the HTTP app, the
+ * CLI and the tests alike, so all three run the same code.
+ */
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly blobs: BlobStore;
+  readonly keys: MasterKeyProvider;
+  readonly mailer: Mailer;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Runtime> {
+  const keys = await loadMasterKeyProvider({
+    masterKeys: config.masterKeys,
+    dataDir: config.dataDir,
+    production: config.production,
+    warn: (message) => logger.warn(message),
+  });
+  const database = createDatabase(config.database);
+  try {
+    if (options.migrate ?? true) {
+      const applied = await migrateToLatest(database);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    }
+    await assertKeyVersionsConfigured({ db: database.db, keys });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const blobs = await createBlobStore(config.storage);
+  const mailer = createMailer(config.mail, { info: (message) => logger.info(message) });
+  return {
+    config,
+    logger,
+    database,
+    blobs,
+    keys,
+    mailer,
+    async close() {
+      mailer.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { Runtime } from '../runtime.ts';
+import { checkReadiness } from './readiness.ts';
+import type { App } from '../http/app-type.ts';
+
+const healthResponse = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false });
+const readinessResponse = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+    checks: Type.Object({ database: Type.String(), storage: Type.String() }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+
+export async function systemRoutes(app: App, runtime: Runtime): Promise<void> {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'getLiveness',
+        tags: ['system'],
+        summary: 'Liveness: the process is up and serving.',
+        response: { 200: healthResponse },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'getReadiness',
+        tags: ['system'],
+        summary: 'Readiness: the database and the blob storage answer.',
+        response: { 200: readinessResponse, 503: readinessResponse },
+      },
+    },
+    async (request, reply) => {
+      const readiness = await checkReadiness(runtime, request.log);
+      return reply.status(readiness.status === 'ready' ? 200 : 503).send(readiness);
+    },
+  );
+
+  app.get(
+    '/api/openapi.json',
+    {
+      schema: {
+        operationId: 'getOpenApiDocument',
+        tags: ['system'],
+        summary: 'This API, described as OpenAPI 3.',
+      },
+    },
+    async () => app.swagger(),
+  );
+}

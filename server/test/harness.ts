@@ -1,0 +1,96 @@
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { inject } from 'vitest';
+import type { App } from '../src/http/app-type.ts';
+import type { DestinationStream } from 'pino';
+import { buildApp } from '../src/app.ts';
+import { type Capability, capabilities as defaultCapabilities } from '../src/capabilities.ts';
+import { loadConfig } from '../src/config.ts';
+import type { DatabaseKind } from '../src/db/database.ts';
+import { createLogger } from '../src/logger.ts';
+import { type Runtime, openRuntime } from '../src/runtime.ts';
+import { createPostgresTestDatabase } from './postgres.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresAvailable: boolean;
+    s3Env: Record<string, string> | null;
+  }
+}
+
+/** The databases every integration test runs against; PostgreSQL only when global setup found it. */
+export function databaseKinds(): DatabaseKind[] {
+  return inject('postgresAvailable') ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A port that was free a moment ago, so the config (and its public URL) can name it. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+export async function makeTempDir(label: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), `shutterlock-${label}-`));
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly app: App;
+  readonly runtime: Runtime;
+  readonly dataDir: string;
+  /** Raw `.eml` texts of every message in the development outbox, oldest first. */
+  outbox(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** A real server on a random loopback port, over a fresh database of the given kind. */
+export async function startTestServer(
+  options: {
+    database?: DatabaseKind;
+    env?: Record<string, string>;
+    /** Extra capabilities, e.g. a probe route that exercises the HTTP baseline. */
+    extraCapabilities?: Capability[];
+    /** Where logs go; silent unless TEST_LOG_LEVEL is set. */
+    logDestination?: DestinationStream;
+  } = {},
+): Promise<TestServer> {
+  const dataDir = await makeTempDir('server');
+  const postgres = options.database === 'postgres' ? await createPostgresTestDatabase() : undefined;
+  const port = await freePort();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SHUTTERLOCK_DATA_DIR: dataDir,
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ...options.env,
+  });
+  const logLevel = options.logDestination ? 'info' : (process.env.TEST_LOG_LEVEL ?? 'silent');
+  const runtime = await openRuntime(config, createLogger(logLevel, options.logDestination));
+  const app = await buildApp(runtime, [...defaultCapabilities, ...(options.extraCapabilities ?? [])]);
+  await app.listen({ host: '127.0.0.1', port });
+  const outboxDir = config.mail.outboxDir;
+  return {
+    url: config.publicUrl,
+    app,
+    runtime,
+    dataDir,
+    async outbox() {
+      const names = await fs.readdir(outboxDir).catch(() => [] as string[]);
+      const messages = names.filter((name) => name.endsWith('.eml')).sort();
+      return Promise.all(messages.map((name) => fs.readFile(path.join(outboxDir, name), 'utf8')));
+    },
+    async close() {
+      await app.close();
+      await runtime.close();
+      await postgres?.drop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
