@@ -1,0 +1,165 @@
+/**
+ * The web shell as a browser sees it: the built `web/dist`, served by the real Shutterlock
+ * server under its production CSP. Any console error, failed request or CSP violation fails
+ * a test unless it is an API call the test expects to fail.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, startTestServer } from '../server/test/harness.ts';
+import { launchBrowser, openPage, type PageProblem } from './browser.ts';
+
+const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
+const DIST_DIR = join(REPO_DIR, 'web', 'dist');
+
+let server: TestServer;
+let origin: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildWeb();
+  server = await startTestServer({ database: 'sqlite' });
+  origin = server.url;
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('web shell', () => {
+  it('builds an index.html with nothing inline for the CSP to block', async () => {
+    const html = await readFile(join(DIST_DIR, 'index.html'), 'utf8');
+    const scriptTags = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scriptTags.length).toBeGreaterThan(0);
+    for (const tag of scriptTags) expect(tag).toMatch(/\bsrc="\/assets\//);
+    expect(html).not.toMatch(/<style\b/);
+    expect(html).not.toMatch(/\sstyle=/);
+    expect(html).not.toMatch(/\son[a-z]+=/);
+    expect(html).toMatch(/<link rel="stylesheet"[^>]*href="\/assets\/[^"]+\.css"/);
+    await expect(stat(join(DIST_DIR, 'favicon.svg'))).resolves.toBeTruthy();
+  });
+
+  it('serves the app shell with the strict CSP, and JSON errors for unknown API paths', async () => {
+    const response = await fetch(`${origin}/some/client/route`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const api = await fetch(`${origin}/api/nothing-here`, { headers: { accept: 'text/html' } });
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('route_not_found');
+    const missingAsset = await fetch(`${origin}/assets/missing.js`);
+    expect(missingAsset.status).toBe(404);
+  });
+
+  it('sends a signed-out visitor to sign-in and explains a failed sign-in kindly', async () => {
+    const { page, problems } = await openPage(browser, `${origin}/`);
+    try {
+      await page.waitForURL(`${origin}/sign-in`);
+      await expect(page.getByTestId('app-shell').isVisible()).resolves.toBe(true);
+
+      const email = page.getByTestId('sign-in-email');
+      await email.waitFor({ state: 'visible' });
+      await expect(email.evaluate((input) => input === input.ownerDocument.activeElement)).resolves.toBe(true);
+      await expect(page.getByRole('button', { name: 'Email me a code' }).isVisible()).resolves.toBe(true);
+
+      await email.fill('ada@example.com');
+      await page.getByTestId('sign-in-submit').click();
+
+      const error = page.getByTestId('sign-in-error');
+      await error.waitFor({ state: 'visible' });
+      await expect(error.textContent()).resolves.toBe('This isn’t available on this server yet. Please try again later.');
+      await expect(email.getAttribute('aria-describedby')).resolves.toBe('sign-in-error');
+
+      const apiProblems = problems.filter((problem) => isApiProblem(problem));
+      expect(apiProblems.some((problem) => problem.url === `${origin}/api/auth/sign-in/code`)).toBe(true);
+      expect(problems.filter((problem) => !isApiProblem(problem))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('walks through the code and second-factor steps, moving focus to each field', async () => {
+    const { page, problems } = await openPage(browser, `${origin}/sign-in`);
+    try {
+      const requests: Array<{ path: string; body: unknown }> = [];
+      await page.route(`${origin}/api/auth/sign-in/**`, async (route) => {
+        const path = new URL(route.request().url()).pathname;
+        requests.push({ path, body: route.request().postDataJSON() });
+        const answers: Record<string, unknown> = {
+          '/api/auth/sign-in/code': {},
+          '/api/auth/sign-in/verify': { secondFactorRequired: true },
+          '/api/auth/sign-in/second-factor': { user: { id: 'u1', email: 'ada@example.com' } },
+        };
+        await route.fulfill({ json: answers[path] });
+      });
+
+      await page.getByTestId('sign-in-email').fill('ada@example.com');
+      await page.getByTestId('sign-in-submit').click();
+
+      const code = page.getByTestId('sign-in-code');
+      await code.waitFor({ state: 'visible' });
+      await expect(isFocused(code)).resolves.toBe(true);
+      await expect(code.getAttribute('inputmode')).resolves.toBe('numeric');
+      await expect(code.getAttribute('autocomplete')).resolves.toBe('one-time-code');
+      await code.pressSequentially('123 456');
+      await expect(code.inputValue()).resolves.toBe('123456');
+      await code.press('Enter');
+
+      const secondFactor = page.getByTestId('sign-in-second-factor');
+      await secondFactor.waitFor({ state: 'visible' });
+      await expect(isFocused(secondFactor)).resolves.toBe(true);
+      await secondFactor.fill('654321');
+      await page.getByTestId('sign-in-submit').click();
+
+      await page.waitForURL(`${origin}/`);
+      await page.getByText('ada@example.com').waitFor({ state: 'visible' });
+
+      expect(requests).toEqual([
+        { path: '/api/auth/sign-in/code', body: { email: 'ada@example.com' } },
+        { path: '/api/auth/sign-in/verify', body: { email: 'ada@example.com', code: '123456' } },
+        { path: '/api/auth/sign-in/second-factor', body: { code: '654321' } },
+      ]);
+      expect(problems.filter((problem) => !isApiProblem(problem))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a not-found page for an unknown route', async () => {
+    const { page, problems } = await openPage(browser, `${origin}/no/such/page`);
+    try {
+      await page.getByTestId('not-found').waitFor({ state: 'visible' });
+      await expect(page.title()).resolves.toBe('Page not found · Shutterlock');
+      expect(problems.filter((problem) => !isApiProblem(problem))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+/**
+ * Builds `web/dist` the way it ships. Vitest sets NODE_ENV=test, and Vite would honour it
+ * and bundle React's development build, so the build gets NODE_ENV=production explicitly.
+ */
+async function buildWeb(): Promise<void> {
+  await promisify(execFile)('npm', ['run', 'build', '--workspace', 'web', '--silent'], {
+    cwd: REPO_DIR,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+/** `GET /api/me` (and any other API call) answers 404 until the accounts work lands. */
+function isApiProblem(problem: PageProblem): boolean {
+  return problem.url?.startsWith(`${origin}/api/`) ?? false;
+}
+
+function isFocused(locator: ReturnType<import('playwright-core').Page['getByTestId']>): Promise<boolean> {
+  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
+}

@@ -1,0 +1,48 @@
+import type { InputHTMLAttributes, Ref } from 'react';
+
+type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> & {
+  id: string;
+  label: string;
+  /** The id of text elsewhere on the page that explains the field, read out with it. */
+  descriptionId?: string;
+  /** The id of the form's error message, while there is one, so it is read out with the field. */
+  errorId?: string | undefined;
+  ref?: Ref<HTMLInputElement>;
+  variant?: 'code';
+};
+
+export function TextField({ id, label, descriptionId, errorId, ref, variant, ...inputProps }: TextFieldProps) {
+  const describedBy = [descriptionId, errorId].filter((part) => part !== undefined).join(' ');
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        {...inputProps}
+        id={id}
+        ref={ref}
+        className={variant === 'code' ? 'field-input field-input-code' : 'field-input'}
+        aria-describedby={describedBy === '' ? undefined : describedBy}
+        aria-invalid={errorId === undefined ? undefined : true}
+      />
+    </div>
+  );
+}
+
+export function FormError({ id, message, testId }: { id: string; message: string; testId: string }) {
+  return (
+    <p className="form-error" id={id} role="alert" data-testid={testId}>
+      {message}
+    </p>
+  );
+}
+
+/** A submit button that stays focusable while busy (a disabled button would drop focus). */
+export function SubmitButton({ busy, label, busyLabel, testId }: { busy: boolean; label: string; busyLabel: string; testId: string }) {
+  return (
+    <button type="submit" className="button button-primary" aria-disabled={busy} data-testid={testId}>
+      {busy ? busyLabel : label}
+    </button>
+  );
+}
