@@ -2,6 +2,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { loadMasterKeyProvider } from '../crypto/master-keys.ts';
+import { createDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { createStudio, studioDataKey } from '../studios/service.ts';
 import { makeTempDir } from '../../test/harness.ts';
 
 const run = promisify(execFile);
@@ -54,6 +58,48 @@ describe('shutterlock CLI', () => {
     const { code, stderr } = await runNode([cliEntry, 'config', 'check'], { PORT: 'not-a-port' });
     expect(code).toBe(78);
     expect(stderr).toContain('PORT');
+  });
+});
+
+describe('shutterlock keys', () => {
+  it('rotates the development key, shows usage per version and retires only what protects nothing', async () => {
+    const dataDir = await makeTempDir('keys');
+    const env = { SHUTTERLOCK_DATA_DIR: dataDir };
+    const open = async () => {
+      const keys = await loadMasterKeyProvider({ dataDir, production: false, warn: () => {} });
+      const database = createDatabase({ kind: 'sqlite', file: path.join(dataDir, 'shutterlock.sqlite') });
+      await migrateToLatest(database);
+      return { keys, database, deps: { db: database.db, keys } };
+    };
+    const before = await open();
+    const studio = await createStudio(before.deps, 'Rotation Studio');
+    const dataKey = await studioDataKey(before.deps, studio.id);
+    await before.database.close();
+
+    const status = await runNode([cliEntry, 'keys', 'status'], env);
+    expect(status.stdout).toMatch(/dev1\s+active\s+1\s+0/);
+
+    const rotated = await runNode([cliEntry, 'keys', 'rotate'], env);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toContain('new version "dev2" is now active');
+    expect(rotated.stdout).toContain('1 studio keys rewrapped');
+    expect(rotated.stdout).toMatch(/dev1\s+retirable\s+0\s+0/);
+
+    const after = await open();
+    expect(after.keys.activeVersion).toBe('dev2');
+    expect((await studioDataKey(after.deps, studio.id)).equals(dataKey)).toBe(true);
+    await after.database.close();
+
+    expect((await runNode([cliEntry, 'keys', 'retire', 'dev1'], env)).stdout).toContain('protects nothing');
+    const activeRetire = await runNode([cliEntry, 'keys', 'retire', 'dev2'], env);
+    expect(activeRetire.code).toBe(1);
+    expect(activeRetire.stderr).toContain('active version');
+  });
+
+  it('generates a well-formed key entry and rejects a bad id', async () => {
+    const generated = await runNode([cliEntry, 'keys', 'generate', '2027-01'], {});
+    expect(generated.stdout.trim()).toMatch(/^2027-01:[A-Za-z0-9+/]{43}=$/);
+    expect((await runNode([cliEntry, 'keys', 'generate', 'Bad Id'], {})).code).toBe(1);
   });
 });
 

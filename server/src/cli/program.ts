@@ -3,6 +3,7 @@ import { ConfigError, describeConfig, loadConfig } from '../config.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
+import { addKeyCommands } from './keys.ts';
 
 /**
  * The `shutterlock` operator command. Thin: each subcommand loads the config and calls the
@@ -40,6 +41,7 @@ export function buildCli(): Command {
       process.stdout.write('Configuration is valid.\n');
     });
 
+  addKeyCommands(program);
   return program;
 }
 

@@ -1,0 +1,63 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { MasterKeyProvider } from './master-keys.ts';
+
+/**
+ * Storage form of high-entropy bearer tokens (sessions, delivery links, access tokens): SHA-256
+ * hex. Tokens carry 256 random bits, so a plain hash is enough — there is nothing to brute-force
+ * and no need for a slow hash or a pepper — and a database copy yields no usable token.
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Compares without leaking where the inputs differ. Inputs of different lengths are unequal;
+ * the length itself is not secret here (digests have fixed lengths), but the content comparison
+ * still runs in full so the two cases cost the same.
+ */
+export function constantTimeEqual(a: Buffer | string, b: Buffer | string): boolean {
+  const left = typeof a === 'string' ? Buffer.from(a, 'utf8') : a;
+  const right = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
+  const sameLength = left.length === right.length;
+  return timingSafeEqual(left, sameLength ? right : left) && sameLength;
+}
+
+export interface CodeHash {
+  keyVersion: string;
+  digest: string;
+}
+
+/**
+ * Hashes for short, low-entropy secrets (6-digit email codes, 4-digit lab PINs). A plain or even
+ * slow hash of 10^4–10^6 values is brute-forced instantly from a database copy, so the MAC key
+ * (pepper) is derived from the master key, which a database copy doesn't contain.
+ */
+export interface CodePepper {
+  hash(code: string, purpose: string): Promise<CodeHash>;
+  /**
+   * Verifies under the version the hash was made with, so hashes survive a rotation until they
+   * expire; a version no longer configured is an UnknownKeyVersionError, never a fallback.
+   */
+  verify(code: string, purpose: string, stored: CodeHash): Promise<boolean>;
+}
+
+const CODE_PEPPER_PURPOSE = 'code-pepper';
+
+/** The purpose is part of the MAC input so a code hashed for one purpose never verifies for another. */
+function macCode(pepper: Buffer, code: string, purpose: string): string {
+  // A JSON array keeps the pair unambiguous: ("a", "b|c") and ("a|b", "c") never produce the same input.
+  return createHmac('sha256', pepper).update(JSON.stringify([purpose, code]), 'utf8').digest('hex');
+}
+
+export function createCodePepper(provider: MasterKeyProvider): CodePepper {
+  return {
+    async hash(code, purpose) {
+      const { keyVersion, key } = await provider.deriveKey(CODE_PEPPER_PURPOSE);
+      return { keyVersion, digest: macCode(key, code, purpose) };
+    },
+    async verify(code, purpose, stored) {
+      const { key } = await provider.deriveKey(CODE_PEPPER_PURPOSE, stored.keyVersion);
+      return constantTimeEqual(macCode(key, code, purpose), stored.digest);
+    },
+  };
+}

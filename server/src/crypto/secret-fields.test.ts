@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { IntegrityError, UnknownKeyVersionError } from '../errors.ts';
+import { createLocalKeyProvider } from './master-keys.ts';
+import { createSecretBox } from './secret-fields.ts';
+
+const v1 = { id: 'v1', key: randomBytes(32) };
+const v2 = { id: 'v2', key: randomBytes(32) };
+const boxV1 = createSecretBox(createLocalKeyProvider([v1]));
+const boxV2ThenV1 = createSecretBox(createLocalKeyProvider([v2, v1]));
+const record = 'users/0b7c1d2e/totp';
+
+describe('createSecretBox', () => {
+  it('seals strings and buffers into the documented format and opens them', async () => {
+    const sealed = await boxV1.seal('JBSWY3DPEHPK3PXP', 'totp', record);
+    expect(sealed).toMatch(/^sl1\.v1\.[A-Za-z0-9_-]+$/);
+    expect(Buffer.from(sealed.split('.')[2]!, 'base64url')).toHaveLength(12 + 16 + 16);
+    expect((await boxV1.open(sealed, 'totp', record)).toString('utf8')).toBe('JBSWY3DPEHPK3PXP');
+
+    const secret = randomBytes(64);
+    expect(await boxV1.open(await boxV1.seal(secret, 'api-signing', record), 'api-signing', record)).toEqual(secret);
+  });
+
+  it('uses a fresh nonce for every seal', async () => {
+    expect(await boxV1.seal('same', 'totp', record)).not.toBe(await boxV1.seal('same', 'totp', record));
+  });
+
+  it('reports the key version of a sealed value', async () => {
+    expect(boxV2ThenV1.keyVersionOf(await boxV1.seal('x', 'totp', record))).toBe('v1');
+    expect(boxV2ThenV1.keyVersionOf(await boxV2ThenV1.seal('x', 'totp', record))).toBe('v2');
+    expect(() => boxV1.keyVersionOf('not sealed')).toThrow(IntegrityError);
+  });
+
+  it('opens values sealed under an older version after rotation', async () => {
+    const sealed = await boxV1.seal('smtp-password', 'smtp', 'settings/smtp');
+    expect((await boxV2ThenV1.open(sealed, 'smtp', 'settings/smtp')).toString()).toBe('smtp-password');
+  });
+
+  it('fails with UnknownKeyVersionError for a version the server lacks', async () => {
+    const sealed = await boxV1.seal('x', 'totp', record);
+    const boxV2Only = createSecretBox(createLocalKeyProvider([v2]));
+    await expect(boxV2Only.open(sealed, 'totp', record)).rejects.toBeInstanceOf(UnknownKeyVersionError);
+  });
+
+  it('fails with IntegrityError for another purpose or another record', async () => {
+    const sealed = await boxV1.seal('x', 'totp', record);
+    await expect(boxV1.open(sealed, 'smtp', record)).rejects.toBeInstanceOf(IntegrityError);
+    await expect(boxV1.open(sealed, 'totp', 'users/another/totp')).rejects.toBeInstanceOf(IntegrityError);
+  });
+
+  it('fails with IntegrityError when the payload or the version label is tampered with', async () => {
+    const sealed = await boxV2ThenV1.seal('x', 'totp', record);
+    const [prefix, , payload] = sealed.split('.') as [string, string, string];
+    const flipped = Buffer.from(payload, 'base64url');
+    flipped[20] = flipped[20]! ^ 0x01;
+    await expect(boxV2ThenV1.open(`${prefix}.v2.${flipped.toString('base64url')}`, 'totp', record)).rejects.toBeInstanceOf(IntegrityError);
+    await expect(boxV2ThenV1.open(`${prefix}.v1.${payload}`, 'totp', record)).rejects.toBeInstanceOf(IntegrityError);
+  });
+
+  it('fails with IntegrityError for malformed values', async () => {
+    const sealed = await boxV1.seal('x', 'totp', record);
+    const payload = sealed.split('.')[2]!;
+    for (const malformed of ['', 'sl1', 'sl1.v1', `sl2.v1.${payload}`, `sl1..${payload}`, `sl1.v1.${payload}.x`, `sl1.v1.${payload}=`, 'sl1.v1.']) {
+      await expect(boxV1.open(malformed, 'totp', record)).rejects.toBeInstanceOf(IntegrityError);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { Tables } from '../db/tables.ts';
+
+/** Queries on `studios` and `studio_keys`; nothing else touches these tables. */
+
+export interface StoredStudioKey {
+  studioId: string;
+  keyVersion: string;
+  wrappedKey: Buffer;
+}
+
+export async function insertStudioWithKey(
+  db: Kysely<Tables>,
+  studio: { id: string; name: string; createdAt: number },
+  key: { keyVersion: string; wrappedKey: Buffer },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('studios').values({ id: studio.id, name: studio.name, created_at: studio.createdAt }).execute();
+    await trx
+      .insertInto('studio_keys')
+      .values({
+        studio_id: studio.id,
+        key_version: key.keyVersion,
+        wrapped_key: key.wrappedKey.toString('base64'),
+        created_at: studio.createdAt,
+        rewrapped_at: null,
+      })
+      .execute();
+  });
+}
+
+export async function findStudioKey(db: Kysely<Tables>, studioId: string): Promise<StoredStudioKey | undefined> {
+  const row = await db.selectFrom('studio_keys').selectAll().where('studio_id', '=', studioId).executeTakeFirst();
+  return row && { studioId: row.studio_id, keyVersion: row.key_version, wrappedKey: Buffer.from(row.wrapped_key, 'base64') };
+}
+
+/** Deletes the wrapped key first, in the same transaction as the studio, so no path leaves the key behind. */
+export async function deleteStudioAndKey(db: Kysely<Tables>, studioId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('studio_keys').where('studio_id', '=', studioId).execute();
+    const result = await trx.deleteFrom('studios').where('id', '=', studioId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  });
+}
+
+export async function countStudioKeysByVersion(db: Kysely<Tables>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('studio_keys')
+    .select(['key_version', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('key_version')
+    .execute();
+  return new Map(rows.map((row) => [row.key_version, Number(row.count)]));
+}
+
+/** One page of keys not yet under `version`, in studio id order after `afterStudioId`. */
+export async function listStudioKeysNotAtVersion(
+  db: Kysely<Tables>,
+  version: string,
+  limit: number,
+  afterStudioId = '',
+): Promise<StoredStudioKey[]> {
+  const rows = await db
+    .selectFrom('studio_keys')
+    .selectAll()
+    .where('key_version', '!=', version)
+    .where('studio_id', '>', afterStudioId)
+    .orderBy('studio_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ studioId: row.studio_id, keyVersion: row.key_version, wrappedKey: Buffer.from(row.wrapped_key, 'base64') }));
+}
+
+/**
+ * Replaces a wrapped key only if it is still the one that was read (compare-and-set), so a
+ * rotation running beside another one, or beside a server, never overwrites newer state.
+ */
+export async function replaceWrappedKey(
+  db: Kysely<Tables>,
+  previous: StoredStudioKey,
+  next: { keyVersion: string; wrappedKey: Buffer; rewrappedAt: number },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('studio_keys')
+    .set({ key_version: next.keyVersion, wrapped_key: next.wrappedKey.toString('base64'), rewrapped_at: next.rewrappedAt })
+    .where('studio_id', '=', previous.studioId)
+    .where('key_version', '=', previous.keyVersion)
+    .where('wrapped_key', '=', previous.wrappedKey.toString('base64'))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
