@@ -17,7 +17,6 @@ import { createPostgresTestDatabase } from './postgres.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresAvailable: boolean;
-    s3Env: Record<string, string> | null;
   }
 }
 
