@@ -10,7 +10,10 @@ import { enforceRouteRules } from './http/route-rules.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp } from './http/web-app.ts';
 import type { Runtime } from './runtime.ts';
+import { createAuthDeps } from './auth/deps.ts';
+import { resolveSession } from './auth/sessions.ts';
 import { type Capability, capabilities as defaultCapabilities } from './capabilities.ts';
+import { registerAccessControl } from './http/access.ts';
 
 /**
  * Builds the HTTP application: shared plugins first (rules, errors, headers, CSRF, cookies,
@@ -50,6 +53,9 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   await registerSecurityHeaders(app, { secureTransport: config.secureTransport });
   registerCsrfProtection(app, { publicUrl: config.publicUrl });
   await app.register(cookie);
+  const auth = createAuthDeps(runtime);
+  app.addHook('onClose', () => auth.limits.close());
+  registerAccessControl(app, (request) => resolveSession(auth, request));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -64,7 +70,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
 
   for (const capability of capabilities) {
     // Each capability is an encapsulated plugin: its hooks and decorators stay its own.
-    await app.register(async (scope) => capability.routes(scope, runtime));
+    await app.register(async (scope) => capability.routes(scope, { runtime, auth }));
   }
 
   await registerWebApp(app, config.webDistDir);

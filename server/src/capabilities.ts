@@ -1,14 +1,28 @@
+import { adminRoutes } from './admin/routes.ts';
+import { accountRoutes } from './auth/account-routes.ts';
+import type { AuthDeps } from './auth/context.ts';
+import { authRoutes } from './auth/routes.ts';
 import type { App } from './http/app-type.ts';
 import type { Runtime } from './runtime.ts';
 import { systemRoutes } from './system/routes.ts';
 
 /**
  * The capabilities the server is made of, registered in this order by `buildApp`. Adding a
- * capability (auth, vault, deliveries, …) means adding its folder and one line here.
+ * capability (vault, deliveries, …) means adding its folder and one line here.
  */
-export interface Capability {
-  name: string;
-  routes(app: App, runtime: Runtime): Promise<void>;
+export interface AppServices {
+  runtime: Runtime;
+  auth: AuthDeps;
 }
 
-export const capabilities: readonly Capability[] = [{ name: 'system', routes: systemRoutes }];
+export interface Capability {
+  name: string;
+  routes(app: App, services: AppServices): Promise<void>;
+}
+
+export const capabilities: readonly Capability[] = [
+  { name: 'system', routes: systemRoutes },
+  { name: 'auth', routes: authRoutes },
+  { name: 'account', routes: accountRoutes },
+  { name: 'admin', routes: adminRoutes },
+];

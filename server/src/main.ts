@@ -1,4 +1,5 @@
 import { buildApp } from './app.ts';
+import { issueSetupTokenIfNoAdmin } from './auth/setup.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime } from './runtime.ts';
@@ -31,12 +32,17 @@ async function main(): Promise<void> {
   }
 
   await app.listen({ host: config.host, port: config.port });
+  const setupToken = await issueSetupTokenIfNoAdmin({ db: runtime.database.db, now: Date.now });
   process.stdout.write(
     [
       '',
       `  Shutterlock is running: open ${config.publicUrl}`,
       `  Database: ${config.database.kind}   Storage: ${config.storage.kind}   Mail: ${runtime.mailer.kind}`,
       runtime.mailer.kind === 'outbox' ? `  Emails (sign-in codes, links) are written to ${config.mail.outboxDir}` : '',
+      // Printed to the console only (never logged): whoever reads this console creates the first admin.
+      setupToken
+        ? `\n  No administrator exists yet. Create the first one within 30 minutes at:\n    ${config.publicUrl}/setup#token=${setupToken}\n  (single use; restarting the server prints a new link)`
+        : '',
       '',
     ]
       .filter((line, index, lines) => line !== '' || index === 0 || index === lines.length - 1)

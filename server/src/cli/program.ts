@@ -4,6 +4,7 @@ import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { addKeyCommands } from './keys.ts';
+import { addUserCommands } from './users.ts';
 
 /**
  * The `shutterlock` operator command. Thin: each subcommand loads the config and calls the
@@ -42,6 +43,7 @@ export function buildCli(): Command {
     });
 
   addKeyCommands(program);
+  addUserCommands(program);
   return program;
 }
 

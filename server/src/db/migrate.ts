@@ -1,6 +1,7 @@
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
 import type { Database } from './database.ts';
 import * as studiosAndKeys from './migrations/0001_studios_and_keys.ts';
+import * as accounts from './migrations/0002_accounts.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -8,6 +9,7 @@ import * as studiosAndKeys from './migrations/0001_studios_and_keys.ts';
  */
 const migrations: Record<string, Migration> = {
   '0001_studios_and_keys': studiosAndKeys,
+  '0002_accounts': accounts,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

@@ -16,6 +16,7 @@ const probeCapability: Capability = {
     app.post(
       '/api/test/echo',
       {
+        config: { access: 'public' },
         schema: {
           operationId: 'testEcho',
           body: Type.Object({ name: Type.String({ maxLength: 100 }), count: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
@@ -23,7 +24,7 @@ const probeCapability: Capability = {
       },
       async (request) => ({ name: request.body.name }),
     );
-    app.get('/api/test/crash', { schema: { operationId: 'testCrash' } }, async () => {
+    app.get('/api/test/crash', { config: { access: 'public' }, schema: { operationId: 'testCrash' } }, async () => {
       throw new Error('database password is hunter2 at /srv/secret/path');
     });
   },

@@ -1,10 +1,12 @@
 import type { RouteOptions } from 'fastify';
+import { accessLevels } from './access.ts';
 import type { App } from './app-type.ts';
 
 /**
  * Rules every route must follow, checked when the route is registered so that a route that
  * breaks them stops the server from starting (and fails every test) instead of shipping:
- * a schema, an `operationId` for the OpenAPI document, and `additionalProperties: false` on
+ * a declared access level (http/access.ts), a schema, an `operationId` for the OpenAPI
+ * document, and `additionalProperties: false` on
  * every object it accepts, so unknown fields are rejected rather than ignored. Only the
  * static web files (hidden from the API document) are exempt.
  */
@@ -30,6 +32,8 @@ export function routeRuleViolation(route: RouteOptions): string | undefined {
   const readOnly = methods.every((method) => method === 'GET' || method === 'HEAD');
   if (schema?.hide === true && readOnly) return undefined;
   if (!schema) return 'has no schema';
+  const access = (route.config as { access?: string } | undefined)?.access;
+  if (!access || !(accessLevels as readonly string[]).includes(access)) return "declares no config.access ('public', 'signed-in' or 'admin')";
   if (typeof schema.operationId !== 'string' || schema.operationId.length === 0) return 'has no operationId';
   for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
     if (part === 'headers') continue; // headers always carry extra fields (user agent, cookies, …)
@@ -39,8 +43,24 @@ export function routeRuleViolation(route: RouteOptions): string | undefined {
   return undefined;
 }
 
+export interface CatalogedRoute {
+  method: string;
+  url: string;
+  access: string;
+  operationId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route with its access level: what the authorization tests walk. */
+    routeCatalog: CatalogedRoute[];
+  }
+}
+
 export function enforceRouteRules(app: App): void {
   const operationIds = new Set<string>();
+  const catalog: CatalogedRoute[] = [];
+  app.decorate('routeCatalog', catalog);
   app.addHook('onRoute', (route) => {
     const violation = routeRuleViolation(route);
     if (violation) throw new Error(`Route ${String(route.method)} ${route.url} ${violation}.`);
@@ -48,6 +68,10 @@ export function enforceRouteRules(app: App): void {
     if (operationId && route.method !== 'HEAD') {
       if (operationIds.has(operationId)) throw new Error(`operationId ${operationId} is used twice.`);
       operationIds.add(operationId);
+      const access = (route.config as { access?: string } | undefined)?.access ?? '';
+      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+        catalog.push({ method, url: route.url, access, operationId });
+      }
     }
   });
 }

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { Runtime } from '../runtime.ts';
+import type { AppServices } from '../capabilities.ts';
 import { checkReadiness } from './readiness.ts';
 import type { App } from '../http/app-type.ts';
 
@@ -12,10 +12,11 @@ const readinessResponse = Type.Object(
   { additionalProperties: false },
 );
 
-export async function systemRoutes(app: App, runtime: Runtime): Promise<void> {
+export async function systemRoutes(app: App, { runtime }: AppServices): Promise<void> {
   app.get(
     '/healthz',
     {
+      config: { access: 'public' },
       schema: {
         operationId: 'getLiveness',
         tags: ['system'],
@@ -29,6 +30,7 @@ export async function systemRoutes(app: App, runtime: Runtime): Promise<void> {
   app.get(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         operationId: 'getReadiness',
         tags: ['system'],
@@ -45,6 +47,7 @@ export async function systemRoutes(app: App, runtime: Runtime): Promise<void> {
   app.get(
     '/api/openapi.json',
     {
+      config: { access: 'public' },
       schema: {
         operationId: 'getOpenApiDocument',
         tags: ['system'],

@@ -1,0 +1,68 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { createUser, listUsersForAdmin, revokeSessionsByAdmin, updateUserByAdmin } from '../auth/users.ts';
+import { adminUserSchema, closed, emailField, idParams, roleField } from '../auth/schemas.ts';
+import type { AppServices } from '../capabilities.ts';
+import { requirePrincipal } from '../http/access.ts';
+import type { App } from '../http/app-type.ts';
+import { requestOrigin } from '../http/request-origin.ts';
+
+/** User administration: list, create (with invitation), change role, disable, end sessions. */
+
+const tags = ['admin'];
+
+export async function adminRoutes(app: App, { auth }: AppServices): Promise<void> {
+  const actor = (request: Parameters<typeof requestOrigin>[0]) => ({ userId: requirePrincipal(request).userId, ...requestOrigin(request) });
+
+  app.get(
+    '/api/admin/users',
+    {
+      config: { access: 'admin' },
+      schema: { operationId: 'listUsers', tags, summary: 'Every account.', response: { 200: Type.Object({ users: Type.Array(adminUserSchema) }, closed) } },
+    },
+    async () => ({ users: await listUsersForAdmin(auth) }),
+  );
+
+  app.post(
+    '/api/admin/users',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'createUser',
+        tags,
+        summary: 'Create an account and email an invitation; a photographer gets their own studio.',
+        body: Type.Object({ email: emailField, role: roleField }, closed),
+        response: { 201: Type.Object({ user: adminUserSchema }, closed) },
+      },
+    },
+    async (request, reply) => {
+      const { userId, ...origin } = actor(request);
+      const user = await createUser(auth, request.body, { actorUserId: userId, ...origin });
+      return reply.status(201).send({ user });
+    },
+  );
+
+  app.patch(
+    '/api/admin/users/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'updateUser',
+        tags,
+        summary: 'Change an account’s role or disable it; either ends its sessions.',
+        params: idParams,
+        body: Type.Object({ role: Type.Optional(roleField), disabled: Type.Optional(Type.Boolean()) }, { ...closed, minProperties: 1 }),
+        response: { 200: Type.Object({ user: adminUserSchema }, closed) },
+      },
+    },
+    async (request) => ({ user: await updateUserByAdmin(auth, actor(request), request.params.id, request.body) }),
+  );
+
+  app.post(
+    '/api/admin/users/:id/sessions/revoke',
+    {
+      config: { access: 'admin' },
+      schema: { operationId: 'revokeUserSessions', tags, summary: 'End every session of an account.', params: idParams, response: { 200: Type.Object({ revoked: Type.Integer() }, closed) } },
+    },
+    async (request) => ({ revoked: await revokeSessionsByAdmin(auth, actor(request), request.params.id) }),
+  );
+}

@@ -1,0 +1,147 @@
+import type { FastifyReply } from 'fastify';
+import { recordAudit } from '../audit/audit-log.ts';
+import { hashToken } from '../crypto/hashing.ts';
+import { hashPassword, verifyPassword } from '../crypto/passwords.ts';
+import { generateToken } from '../crypto/tokens.ts';
+import { AppError } from '../errors.ts';
+import type { Principal } from '../http/access.ts';
+import { runInBackground } from '../jobs/background.ts';
+import type { AuthDeps, RequestOrigin } from './context.ts';
+import { assertAcceptablePassword } from './password-policy.ts';
+import { revokeUserSessions, startSession } from './sessions.ts';
+import { storeRecoveryCodes } from './sign-in.ts';
+import { generateRecoveryCodes, generateTotpSecret, matchTotp, totpEnrollmentDetails } from './totp.ts';
+import { normalizeEmail } from './users.ts';
+import { findUserByEmail, findUserById, updateUser } from './users-repo.ts';
+
+/** What a signed-in person changes about their own account: password, TOTP, and password reset. */
+
+const resetLifetimeMs = 30 * 60_000;
+
+async function signedInUser(deps: AuthDeps, principal: Principal) {
+  const user = await findUserById(deps.db, principal.userId);
+  if (!user) throw new AppError('not_signed_in', 'Sign in to continue.', 401);
+  return user;
+}
+
+/**
+ * A change that raises what the session proves (new password, new second factor) ends every
+ * other session and replaces the caller's own token, so a stolen older token is worthless.
+ */
+async function renewSessionAfterCredentialChange(deps: AuthDeps, reply: FastifyReply, principal: Principal, origin: RequestOrigin): Promise<void> {
+  await revokeUserSessions(deps, principal.userId, 'credentials_changed');
+  await startSession(deps, reply, principal.userId, origin);
+}
+
+export async function setPassword(
+  deps: AuthDeps,
+  reply: FastifyReply,
+  principal: Principal,
+  input: { currentPassword?: string; newPassword: string },
+  origin: RequestOrigin,
+): Promise<void> {
+  const user = await signedInUser(deps, principal);
+  if (user.password_hash) {
+    await deps.limits.consume('passwordPerAccount', `change:${user.id}`);
+    if (!input.currentPassword || !(await verifyPassword(user.password_hash, input.currentPassword))) {
+      await recordAudit(deps.db, { action: 'password.change_failed', actorUserId: user.id, subjectUserId: user.id, ...origin });
+      throw new AppError('current_password_wrong', 'Your current password is not right.', 400);
+    }
+  }
+  assertAcceptablePassword(input.newPassword, [user.email, ...user.email.split(/[@.]/)]);
+  await updateUser(deps.db, user.id, { password_hash: await hashPassword(input.newPassword), updated_at: deps.now() });
+  await renewSessionAfterCredentialChange(deps, reply, principal, origin);
+  await recordAudit(deps.db, { action: 'password.changed', actorUserId: user.id, subjectUserId: user.id, ...origin });
+}
+
+export async function startTotpEnrollment(deps: AuthDeps, principal: Principal): Promise<{ secret: string; otpauthUrl: string; qrCodeDataUrl: string }> {
+  const user = await signedInUser(deps, principal);
+  if (user.totp_enabled_at !== null) throw new AppError('totp_already_enabled', 'Two-factor authentication is already on.', 409);
+  const secret = generateTotpSecret();
+  const sealed = await deps.secrets.seal(secret, 'totp-pending-seed', `users/${user.id}/totp-pending`);
+  await updateUser(deps.db, user.id, { totp_pending_seed: sealed, updated_at: deps.now() });
+  return { secret, ...(await totpEnrollmentDetails(secret, user.email)) };
+}
+
+export async function confirmTotpEnrollment(
+  deps: AuthDeps,
+  reply: FastifyReply,
+  principal: Principal,
+  code: string,
+  origin: RequestOrigin,
+): Promise<{ recoveryCodes: string[] }> {
+  const user = await signedInUser(deps, principal);
+  if (user.totp_enabled_at !== null) throw new AppError('totp_already_enabled', 'Two-factor authentication is already on.', 409);
+  if (!user.totp_pending_seed) throw new AppError('totp_enrollment_not_started', 'Start setting up two-factor authentication first.', 409);
+  await deps.limits.consume('secondFactorPerAccount', user.id);
+  const secret = (await deps.secrets.open(user.totp_pending_seed, 'totp-pending-seed', `users/${user.id}/totp-pending`)).toString('utf8');
+  const now = deps.now();
+  const step = matchTotp(secret, code.trim(), now);
+  if (step === null) throw new AppError('invalid_totp_code', 'That code is not right. Check the time on your phone and try the next code.', 400);
+  await updateUser(deps.db, user.id, {
+    totp_seed: await deps.secrets.seal(secret, 'totp-seed', `users/${user.id}/totp`),
+    totp_pending_seed: null,
+    totp_enabled_at: now,
+    totp_last_step: step,
+    updated_at: now,
+  });
+  const recoveryCodes = generateRecoveryCodes();
+  await storeRecoveryCodes(deps, user.id, recoveryCodes);
+  await renewSessionAfterCredentialChange(deps, reply, principal, origin);
+  await recordAudit(deps.db, { action: 'totp.enrolled', actorUserId: user.id, subjectUserId: user.id, ...origin });
+  return { recoveryCodes };
+}
+
+export async function requestPasswordReset(deps: AuthDeps, emailInput: string, origin: RequestOrigin): Promise<void> {
+  const email = normalizeEmail(emailInput);
+  await deps.limits.consume('resetRequestPerIp', origin.ip);
+  await deps.limits.consume('resetRequestPerAccount', hashToken(`reset:${email}`));
+  const user = await findUserByEmail(deps.db, email);
+  const token = generateToken();
+  if (!user || user.disabled_at !== null) {
+    await recordAudit(deps.db, { action: 'password.reset_requested', ...origin, details: { account: 'none' } });
+    return;
+  }
+  const now = deps.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('password_reset_tokens').set({ used_at: now }).where('user_id', '=', user.id).where('used_at', 'is', null).execute();
+    await trx.insertInto('password_reset_tokens').values({ token_hash: hashToken(token), user_id: user.id, created_at: now, expires_at: now + resetLifetimeMs, used_at: null }).execute();
+  });
+  await recordAudit(deps.db, { action: 'password.reset_requested', subjectUserId: user.id, ...origin });
+  // The token travels in the URL fragment, which browsers never send to a server or a Referer.
+  const link = `${deps.config.publicUrl}/reset-password#token=${token}`;
+  runInBackground(deps.logger, 'password-reset-email', () =>
+    deps.mailer.send({
+      to: email,
+      subject: 'Reset your Shutterlock password',
+      text: [
+        'Someone (hopefully you) asked to reset the password of your Shutterlock account.',
+        '',
+        `Choose a new password here within 30 minutes: ${link}`,
+        '',
+        'Resetting signs you out everywhere. If you did not ask for this, ignore this message.',
+      ].join('\n'),
+    }),
+  );
+}
+
+export async function resetPassword(deps: AuthDeps, token: string, newPassword: string, origin: RequestOrigin): Promise<void> {
+  await deps.limits.consume('resetCompletePerIp', origin.ip);
+  const invalid = () => new AppError('reset_token_invalid', 'This reset link is invalid or has expired. Ask for a new one.', 400);
+  if (token.length > 100) throw invalid();
+  const now = deps.now();
+  const row = await deps.db.selectFrom('password_reset_tokens').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+  if (!row || row.used_at !== null || row.expires_at <= now) throw invalid();
+  const user = await findUserById(deps.db, row.user_id);
+  if (!user || user.disabled_at !== null) throw invalid();
+  assertAcceptablePassword(newPassword, [user.email, ...user.email.split(/[@.]/)]);
+  const claimed = await deps.db.updateTable('password_reset_tokens').set({ used_at: now }).where('token_hash', '=', row.token_hash).where('used_at', 'is', null).executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) throw invalid();
+  await updateUser(deps.db, user.id, {
+    password_hash: await hashPassword(newPassword),
+    email_verified_at: user.email_verified_at ?? now,
+    updated_at: now,
+  });
+  const ended = await revokeUserSessions(deps, user.id, 'password_reset');
+  await recordAudit(deps.db, { action: 'password.reset', subjectUserId: user.id, ...origin, details: { sessionsEnded: ended } });
+}

@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { CodePepper } from '../crypto/hashing.ts';
+import type { MasterKeyProvider } from '../crypto/master-keys.ts';
+import type { SecretBox } from '../crypto/secret-fields.ts';
+import type { Tables } from '../db/tables.ts';
+import type { RateLimits } from '../http/rate-limits.ts';
+import type { Mailer } from '../mail/mailer.ts';
+
+/** Everything the auth services need, built once per runtime (auth/capability.ts). */
+export interface AuthDeps {
+  db: Kysely<Tables>;
+  keys: MasterKeyProvider;
+  pepper: CodePepper;
+  secrets: SecretBox;
+  mailer: Mailer;
+  config: Pick<Config, 'publicUrl' | 'secureTransport' | 'sessions' | 'production'>;
+  limits: RateLimits<AuthRateLimit>;
+  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  now(): number;
+}
+
+/** Who is asking, as far as the network tells: for audit events, session lists and rate limits. */
+export interface RequestOrigin {
+  ip: string;
+  userAgent: string;
+}
+
+export const authRateLimitRules = {
+  codeRequestPerIp: { points: 20, durationSeconds: 15 * 60 },
+  codeRequestPerAccount: { points: 5, durationSeconds: 15 * 60 },
+  codeVerifyPerIp: { points: 30, durationSeconds: 15 * 60 },
+  codeVerifyPerAccount: { points: 10, durationSeconds: 15 * 60 },
+  passwordPerIp: { points: 20, durationSeconds: 15 * 60 },
+  passwordPerAccount: { points: 10, durationSeconds: 15 * 60 },
+  secondFactorPerIp: { points: 20, durationSeconds: 15 * 60 },
+  secondFactorPerAccount: { points: 10, durationSeconds: 15 * 60 },
+  resetRequestPerIp: { points: 10, durationSeconds: 60 * 60 },
+  resetRequestPerAccount: { points: 3, durationSeconds: 60 * 60 },
+  resetCompletePerIp: { points: 20, durationSeconds: 60 * 60 },
+  setupPerIp: { points: 10, durationSeconds: 15 * 60 },
+} as const;
+
+export type AuthRateLimit = keyof typeof authRateLimitRules;

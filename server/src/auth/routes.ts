@@ -1,0 +1,186 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import type { AppServices } from '../capabilities.ts';
+import { requirePrincipal } from '../http/access.ts';
+import type { App } from '../http/app-type.ts';
+import { requestOrigin } from '../http/request-origin.ts';
+import { requestPasswordReset, resetPassword } from './account.ts';
+import type { AuthDeps } from './context.ts';
+import { closed, emailField, passwordField, sentSchema, signInCodeField, signInResultSchema, tokenField, userSchema } from './schemas.ts';
+import { clearSessionCookie, cookieOptions, endSession, startSession } from './sessions.ts';
+import { createFirstAdmin } from './setup.ts';
+import { type SignInOutcome, requestSignInCode, signInWithPassword, verifySecondFactor, verifySignInCode } from './sign-in.ts';
+import { currentUserView } from './users.ts';
+
+/** Signing in and out, the current user, password reset and first-run setup. */
+
+const tags = ['auth'];
+
+function challengeCookieName(deps: AuthDeps): string {
+  return deps.config.secureTransport ? '__Host-sl_2fa' : 'sl_2fa';
+}
+
+async function answerSignIn(deps: AuthDeps, reply: FastifyReply, outcome: SignInOutcome, origin: { ip: string; userAgent: string }) {
+  if (outcome.kind === 'second-factor') {
+    reply.setCookie(challengeCookieName(deps), outcome.challengeToken, cookieOptions(deps, 5 * 60));
+    return { secondFactorRequired: true as const };
+  }
+  await startSession(deps, reply, outcome.userId, origin);
+  return { user: await currentUserView(deps, outcome.userId) };
+}
+
+export async function authRoutes(app: App, { auth }: AppServices): Promise<void> {
+  app.get(
+    '/api/me',
+    {
+      config: { access: 'signed-in', allowBeforeTotpEnrollment: true },
+      schema: { operationId: 'getCurrentUser', tags, summary: 'The signed-in user (401 when signed out).', response: { 200: Type.Object({ user: userSchema }, closed) } },
+    },
+    async (request) => ({ user: await currentUserView(auth, requirePrincipal(request).userId) }),
+  );
+
+  app.post(
+    '/api/auth/sign-in/code',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'requestSignInCode',
+        tags,
+        summary: 'Email a 6-digit sign-in code. The answer is the same whether or not the account exists.',
+        body: Type.Object({ email: emailField }, closed),
+        response: { 202: sentSchema },
+      },
+    },
+    async (request, reply) => {
+      await requestSignInCode(auth, request.body.email, requestOrigin(request));
+      return reply.status(202).send({ status: 'sent' as const });
+    },
+  );
+
+  app.post(
+    '/api/auth/sign-in/verify',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'verifySignInCode',
+        tags,
+        summary: 'Sign in with the emailed code; asks for a second factor when the account has one.',
+        body: Type.Object({ email: emailField, code: signInCodeField }, closed),
+        response: { 200: signInResultSchema },
+      },
+    },
+    async (request, reply) => {
+      const origin = requestOrigin(request);
+      return answerSignIn(auth, reply, await verifySignInCode(auth, request.body.email, request.body.code, origin), origin);
+    },
+  );
+
+  app.post(
+    '/api/auth/sign-in/password',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'signInWithPassword',
+        tags,
+        summary: 'Sign in with email and password; asks for a second factor when the account has one.',
+        body: Type.Object({ email: emailField, password: passwordField }, closed),
+        response: { 200: signInResultSchema },
+      },
+    },
+    async (request, reply) => {
+      const origin = requestOrigin(request);
+      return answerSignIn(auth, reply, await signInWithPassword(auth, request.body.email, request.body.password, origin), origin);
+    },
+  );
+
+  app.post(
+    '/api/auth/sign-in/second-factor',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'verifySecondFactor',
+        tags,
+        summary: 'Finish signing in with a TOTP code or a recovery code.',
+        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) }, closed),
+        response: { 200: Type.Object({ user: userSchema }, closed) },
+      },
+    },
+    async (request, reply) => {
+      const origin = requestOrigin(request);
+      const cookieName = challengeCookieName(auth);
+      const { userId } = await verifySecondFactor(auth, request.cookies[cookieName], request.body.code, origin);
+      reply.clearCookie(cookieName, { path: '/', secure: auth.config.secureTransport, httpOnly: true, sameSite: 'lax' });
+      await startSession(auth, reply, userId, origin);
+      return { user: await currentUserView(auth, userId) };
+    },
+  );
+
+  app.post(
+    '/api/auth/sign-out',
+    {
+      config: { access: 'signed-in', allowBeforeTotpEnrollment: true },
+      schema: { operationId: 'signOut', tags, summary: 'End this session.', response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      await endSession(auth, requirePrincipal(request), requestOrigin(request));
+      clearSessionCookie(auth, reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/password-reset',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'requestPasswordReset',
+        tags,
+        summary: 'Email a password reset link (30 minutes, single use). Same answer whether or not the account exists.',
+        body: Type.Object({ email: emailField }, closed),
+        response: { 202: sentSchema },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(auth, request.body.email, requestOrigin(request));
+      return reply.status(202).send({ status: 'sent' as const });
+    },
+  );
+
+  app.post(
+    '/api/auth/password-reset/complete',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'resetPassword',
+        tags,
+        summary: 'Set a new password with the emailed token; ends every session of the account.',
+        body: Type.Object({ token: tokenField, newPassword: passwordField }, closed),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await resetPassword(auth, request.body.token, request.body.newPassword, requestOrigin(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/setup/first-admin',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'createFirstAdmin',
+        tags: ['setup'],
+        summary: 'First run: create the first administrator with the one-time link printed on the console.',
+        body: Type.Object({ token: tokenField, email: emailField }, closed),
+        response: { 201: Type.Object({ user: userSchema }, closed) },
+      },
+    },
+    async (request, reply) => {
+      const origin = requestOrigin(request);
+      const { userId } = await createFirstAdmin(auth, request.body.token, request.body.email, origin);
+      await startSession(auth, reply, userId, origin);
+      return reply.status(201).send({ user: await currentUserView(auth, userId) });
+    },
+  );
+}

@@ -1,0 +1,49 @@
+import { Type } from '@fastify/type-provider-typebox';
+
+/** JSON schemas of the auth API: one definition feeds validation, typed handlers and OpenAPI. */
+
+export const closed = { additionalProperties: false } as const;
+
+export const emailField = Type.String({ minLength: 3, maxLength: 254, description: 'Email address' });
+export const signInCodeField = Type.String({ minLength: 1, maxLength: 12, description: 'The 6-digit code from the email' });
+export const passwordField = Type.String({ minLength: 1, maxLength: 1024 });
+export const tokenField = Type.String({ minLength: 1, maxLength: 100 });
+
+export const userSchema = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('photographer')]),
+    studioId: Type.Union([Type.String(), Type.Null()]),
+    emailVerified: Type.Boolean(),
+    hasPassword: Type.Boolean(),
+    totpEnabled: Type.Boolean(),
+    mustEnrollTotp: Type.Boolean(),
+  },
+  closed,
+);
+
+export const signInResultSchema = Type.Union([
+  Type.Object({ user: userSchema }, closed),
+  Type.Object({ secondFactorRequired: Type.Literal(true) }, closed),
+]);
+
+export const sentSchema = Type.Object({ status: Type.Literal('sent') }, closed);
+
+export const adminUserSchema = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('photographer')]),
+    status: Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('disabled')]),
+    emailVerified: Type.Boolean(),
+    totpEnabled: Type.Boolean(),
+    createdAt: Type.String(),
+    lastSignInAt: Type.Union([Type.String(), Type.Null()]),
+    activeSessions: Type.Integer(),
+  },
+  closed,
+);
+
+export const roleField = Type.Union([Type.Literal('admin'), Type.Literal('photographer')]);
+export const idParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, closed);

@@ -1,0 +1,104 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Tables, UserRole, UsersTable } from '../db/tables.ts';
+
+/** Queries on `users` and `studio_members`. */
+
+export type UserRow = Selectable<UsersTable>;
+
+export async function findUserByEmail(db: Kysely<Tables>, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function findUserById(db: Kysely<Tables>, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertUser(
+  db: Kysely<Tables>,
+  user: { id: string; email: string; role: UserRole; now: number },
+  studioMembership?: { studioId: string },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        created_at: user.now,
+        updated_at: user.now,
+        email_verified_at: null,
+        disabled_at: null,
+        last_sign_in_at: null,
+        password_hash: null,
+        totp_seed: null,
+        totp_pending_seed: null,
+        totp_enabled_at: null,
+        totp_last_step: null,
+      })
+      .execute();
+    if (studioMembership) {
+      await trx
+        .insertInto('studio_members')
+        .values({ studio_id: studioMembership.studioId, user_id: user.id, role: 'owner', created_at: user.now })
+        .execute();
+    }
+  });
+}
+
+export async function updateUser(
+  db: Kysely<Tables>,
+  id: string,
+  changes: Partial<Omit<UserRow, 'id' | 'created_at'>>,
+): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+/** Compare-and-set on the last accepted TOTP step, so one code is accepted once, even when two requests race. */
+export async function advanceTotpStep(db: Kysely<Tables>, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function ownedStudioId(db: Kysely<Tables>, userId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('studio_members')
+    .select('studio_id')
+    .where('user_id', '=', userId)
+    .where('role', '=', 'owner')
+    .orderBy('created_at')
+    .executeTakeFirst();
+  return row?.studio_id ?? null;
+}
+
+export async function adminExists(db: Kysely<Tables>): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface UserListRow extends UserRow {
+  active_sessions: number;
+}
+
+export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number): Promise<UserListRow[]> {
+  const rows = await db
+    .selectFrom('users')
+    .selectAll('users')
+    .select((eb) =>
+      eb
+        .selectFrom('sessions')
+        .select(eb.fn.countAll<number>().as('count'))
+        .whereRef('sessions.user_id', '=', 'users.id')
+        .where('sessions.revoked_at', 'is', null)
+        .where('sessions.expires_at', '>', now)
+        .as('active_sessions'),
+    )
+    .orderBy('users.email')
+    .execute();
+  return rows.map((row) => ({ ...row, active_sessions: Number(row.active_sessions ?? 0) }));
+}

@@ -1,0 +1,76 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import type { App } from './app-type.ts';
+
+/**
+ * Authorization at the door. Every route declares `config.access` — `public`, `signed-in` or
+ * `admin` — and route-rules.ts refuses to register a route that does not, so a route cannot
+ * forget its guard. This hook resolves the caller's session (through the resolver the auth
+ * capability provides) and refuses before any body is read: 401 without a valid session, 403
+ * for the wrong role, and 403 `totp_enrollment_required` for an admin who has not enrolled
+ * TOTP yet, except on the few routes that let them do so. Per-object checks (this file, that
+ * studio) stay in each capability's service.
+ */
+
+export type AccessLevel = 'public' | 'signed-in' | 'admin';
+
+export interface Principal {
+  userId: string;
+  sessionId: string;
+  email: string;
+  role: 'admin' | 'photographer';
+  studioId: string | null;
+  totpEnabled: boolean;
+}
+
+export interface RouteAccess {
+  access: AccessLevel;
+  /** Reachable by an admin who still has to enroll TOTP (me, sign-out, TOTP enrollment). */
+  allowBeforeTotpEnrollment?: boolean;
+}
+
+export type SessionResolver = (request: FastifyRequest) => Promise<Principal | null>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    access?: AccessLevel;
+    allowBeforeTotpEnrollment?: boolean;
+  }
+}
+
+export const accessLevels: readonly AccessLevel[] = ['public', 'signed-in', 'admin'];
+
+export function mustEnrollTotp(principal: Pick<Principal, 'role' | 'totpEnabled'>): boolean {
+  return principal.role === 'admin' && !principal.totpEnabled;
+}
+
+/** The signed-in caller, for handlers behind `signed-in` or `admin` routes. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('not_signed_in', 'Sign in to continue.', 401);
+  return request.principal;
+}
+
+export function registerAccessControl(app: App, resolveSession: SessionResolver): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    if (request.is404) return;
+    const config = request.routeOptions.config;
+    const access = config.access;
+    if (access === 'public') {
+      // Public routes still learn who is calling (e.g. GET /api/me), without requiring it.
+      request.principal = await resolveSession(request);
+      return;
+    }
+    if (access === undefined) throw new AppError('forbidden', 'This route is not available.', 403);
+    const principal = await resolveSession(request);
+    if (!principal) throw new AppError('not_signed_in', 'Sign in to continue.', 401);
+    request.principal = principal;
+    if (access === 'admin' && principal.role !== 'admin') throw new AppError('forbidden', 'This needs an administrator.', 403);
+    if (mustEnrollTotp(principal) && !config.allowBeforeTotpEnrollment) {
+      throw new AppError('totp_enrollment_required', 'Administrators must set up two-factor authentication first.', 403);
+    }
+  });
+}
