@@ -27,9 +27,10 @@ export async function createAccount(server: TestServer, role: UserRole, label: s
 
 /** Requests a code, reads it from the outbox and verifies it: the whole emailed-code sign-in. */
 export async function signInWithCode(client: TestClient, email: string): Promise<{ status: number; body: unknown }> {
+  const mailsBefore = (await client.server.outbox()).length;
   const requested = await client.json('POST', '/api/auth/sign-in/code', { email });
   if (requested.status !== 202) throw new Error(`code request failed: ${requested.status}`);
-  const [, code] = await waitForMail(client.server, email, /sign-in code is (\d{6})/);
+  const [, code] = await waitForMail(client.server, email, /sign-in code is (\d{6})/, { after: mailsBefore });
   return client.json('POST', '/api/auth/sign-in/verify', { email, code });
 }
 

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInWithCode, signedInAdmin, signedInClient, uniqueEmail } from '../../test/accounts.ts';
+import { TestClient, waitForMail } from '../../test/client.ts';
+import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
+
+type AdminUser = { id: string; email: string; role: string; status: string; activeSessions: number };
+type ErrorBody = { error: { code: string } };
+
+describe.each(databaseKinds())('user administration on %s', (database) => {
+  let server: TestServer;
+  let admin: TestClient;
+  let adminId: string;
+  beforeAll(async () => {
+    server = await startTestServer({ database, env: { TRUST_PROXY: 'true' } });
+    const signedIn = await signedInAdmin(server);
+    admin = signedIn.client;
+    adminId = signedIn.user.id;
+  });
+  afterAll(async () => server?.close());
+
+  it('creates a photographer with their own studio and emails an invitation', async () => {
+    const email = uniqueEmail('invitee');
+    const created = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email, role: 'photographer' });
+    expect(created.status).toBe(201);
+    expect(created.body.user).toMatchObject({ email, role: 'photographer', status: 'invited' });
+    await waitForMail(server, email, /invited to Shutterlock/);
+    const membership = await server.runtime.database.db.selectFrom('studio_members').selectAll().where('user_id', '=', created.body.user.id).executeTakeFirstOrThrow();
+    expect(membership.role).toBe('owner');
+    expect((await server.runtime.database.db.selectFrom('studio_keys').selectAll().where('studio_id', '=', membership.studio_id).execute())).toHaveLength(1);
+
+    // The first sign-in verifies the address.
+    await signInWithCode(new TestClient(server, { ip: '10.9.9.9' }), email);
+    const listed = await admin.json<{ users: AdminUser[] }>('GET', '/api/admin/users');
+    expect(listed.body.users.find((user) => user.email === email)).toMatchObject({ status: 'active', activeSessions: 1 });
+    expect((await admin.json<ErrorBody>('POST', '/api/admin/users', { email, role: 'photographer' })).body.error.code).toBe('email_taken');
+  });
+
+  it('disabling an account ends its sessions at once and blocks sign-in', async () => {
+    const { client, user } = await signedInClient(server, 'photographer');
+    const disabled = await admin.json<{ user: AdminUser }>('PATCH', `/api/admin/users/${user.id}`, { disabled: true });
+    expect(disabled.body.user.status).toBe('disabled');
+    expect((await client.request('GET', '/api/me')).status).toBe(401);
+    const retry = await signInWithCode(new TestClient(server, { ip: '10.9.9.10' }), user.email).catch(() => ({ status: 0 }));
+    expect(retry.status).not.toBe(200);
+    expect((await admin.json<{ user: AdminUser }>('PATCH', `/api/admin/users/${user.id}`, { disabled: false })).body.user.status).toBe('active');
+  });
+
+  it('changes a role (ending the sessions) and ends sessions on request', async () => {
+    const { client, user } = await signedInClient(server, 'photographer');
+    const promoted = await admin.json<{ user: AdminUser }>('PATCH', `/api/admin/users/${user.id}`, { role: 'admin' });
+    expect(promoted.body.user.role).toBe('admin');
+    expect((await client.request('GET', '/api/me')).status).toBe(401);
+
+    const other = await signedInClient(server, 'photographer');
+    expect((await admin.json<{ revoked: number }>('POST', `/api/admin/users/${other.user.id}/sessions/revoke`)).body.revoked).toBe(1);
+    expect((await other.client.request('GET', '/api/me')).status).toBe(401);
+  });
+
+  it('refuses bad input, unknown users and changes to the admin’s own account', async () => {
+    expect((await admin.json<ErrorBody>('POST', '/api/admin/users', { email: 'x@example.com', role: 'owner' })).body.error.code).toBe('validation_failed');
+    expect((await admin.json<ErrorBody>('POST', '/api/admin/users', { email: 'nonsense', role: 'photographer' })).body.error.code).toBe('email_invalid');
+    expect((await admin.json<ErrorBody>('PATCH', `/api/admin/users/${adminId}`, {})).body.error.code).toBe('validation_failed');
+    expect((await admin.json<ErrorBody>('PATCH', `/api/admin/users/${adminId}`, { disabled: true })).body.error.code).toBe('cannot_change_own_account');
+    const missing = await admin.json<ErrorBody>('PATCH', '/api/admin/users/00000000-0000-4000-8000-000000000000', { disabled: true });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('user_not_found');
+  });
+
+  it('records admin actions in the audit log', async () => {
+    const actions = await server.runtime.database.db.selectFrom('audit_events').select('action').where('actor_user_id', '=', adminId).execute();
+    expect(actions.map((row) => row.action)).toEqual(expect.arrayContaining(['user.created', 'user.disabled', 'user.role_changed', 'user.sessions_revoked']));
+  });
+});
