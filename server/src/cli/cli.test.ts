@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +101,21 @@ describe('shutterlock keys', () => {
     const generated = await runNode([cliEntry, 'keys', 'generate', '2027-01'], {});
     expect(generated.stdout.trim()).toMatch(/^2027-01:[A-Za-z0-9+/]{43}=$/);
     expect((await runNode([cliEntry, 'keys', 'generate', 'Bad Id'], {})).code).toBe(1);
+  });
+});
+
+describe('shutterlock user create', () => {
+  it('creates a photographer with a studio and writes the invitation to the outbox', async () => {
+    const dataDir = await makeTempDir('users');
+    const created = await runNode([cliEntry, 'user', 'create', '--email', 'New.Person@Example.com', '--role', 'photographer'], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Created photographer new.person@example.com');
+    const outbox = await fs.readdir(path.join(dataDir, 'outbox'));
+    expect(outbox.filter((name) => name.endsWith('.eml'))).toHaveLength(1);
+    const again = await runNode([cliEntry, 'user', 'create', '--email', 'new.person@example.com'], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    expect((await runNode([cliEntry, 'user', 'create', '--email', 'x@example.com', '--role', 'root'], { SHUTTERLOCK_DATA_DIR: dataDir })).code).toBe(1);
   });
 });
 

@@ -26,9 +26,9 @@ export function createRateLimits<Name extends string>(
   rules: Record<Name, RateLimitRule>,
   options: { redisUrl?: string; keyPrefix?: string },
 ): RateLimits<Name> {
-  const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
-    : undefined;
+  // Commands wait for the connection (offline queue) but give up after one reconnect attempt,
+  // so a Redis outage costs a short delay before the insurance limiter answers.
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
   // Connection errors are handled by the insurance limiter; keep them out of the process' error path.
   redis?.on('error', () => {});
   const limiters = new Map<Name, RateLimiterAbstract>();
