@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { App } from './app-type.ts';
+import { isStaticWebFile } from './route-rules.ts';
 
 /**
  * Authorization at the door. Every route declares `config.access` — `public`, `signed-in` or
@@ -57,6 +58,7 @@ export function registerAccessControl(app: App, resolveSession: SessionResolver)
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
+    if (isStaticWebFile(request.routeOptions)) return;
     const config = request.routeOptions.config;
     const access = config.access;
     if (access === 'public') {

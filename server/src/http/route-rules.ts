@@ -26,11 +26,15 @@ function findOpenObject(schema: JsonSchema | undefined, where: string): string |
   return undefined;
 }
 
+/** The built web app's files (@fastify/static, hidden from the API document): public and read-only. */
+export function isStaticWebFile(route: { method: string | string[]; schema?: unknown }): boolean {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  return (route.schema as { hide?: boolean } | undefined)?.hide === true && methods.every((method) => method === 'GET' || method === 'HEAD');
+}
+
 export function routeRuleViolation(route: RouteOptions): string | undefined {
   const schema = route.schema as (Record<string, unknown> & { hide?: boolean; operationId?: string }) | undefined;
-  const methods = Array.isArray(route.method) ? route.method : [route.method];
-  const readOnly = methods.every((method) => method === 'GET' || method === 'HEAD');
-  if (schema?.hide === true && readOnly) return undefined;
+  if (isStaticWebFile(route)) return undefined;
   if (!schema) return 'has no schema';
   const access = (route.config as { access?: string } | undefined)?.access;
   if (!access || !(accessLevels as readonly string[]).includes(access)) return "declares no config.access ('public', 'signed-in' or 'admin')";

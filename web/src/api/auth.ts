@@ -1,26 +1,59 @@
 import { ApiError, apiGet, apiPost } from './client';
 
-/** The signed-in account, as far as the shell needs it. */
+export type Role = 'admin' | 'photographer';
+
+/** The signed-in account (`GET /api/me`). */
 export interface User {
   id: string;
   email: string;
+  role: Role;
+  studioId: string | null;
+  emailVerified: boolean;
+  hasPassword: boolean;
+  totpEnabled: boolean;
+  /** An admin who must set up two-factor authentication before using anything else. */
+  mustEnrollTotp: boolean;
 }
 
-export type VerifyCodeResult = { user: User } | { secondFactorRequired: true };
+/** A first sign-in step either signs in, or asks for the account's second factor. */
+export type SignInResult = { user: User } | { secondFactorRequired: true };
 
-/** Step 1: email a one-time sign-in code to `email`. */
-export function requestSignInCode(email: string): Promise<void> {
-  return apiPost<void>('/api/auth/sign-in/code', { email });
+/** Step 1: email a one-time sign-in code to `email`. The answer never says whether the account exists. */
+export async function requestSignInCode(email: string): Promise<void> {
+  await apiPost<{ status: 'sent' }>('/api/auth/sign-in/code', { email });
 }
 
-/** Step 2: check the emailed code; the account may still need its second factor. */
-export function verifySignInCode(email: string, code: string): Promise<VerifyCodeResult> {
-  return apiPost<VerifyCodeResult>('/api/auth/sign-in/verify', { email, code });
+/** Step 2: check the emailed code. */
+export function verifySignInCode(email: string, code: string): Promise<SignInResult> {
+  return apiPost<SignInResult>('/api/auth/sign-in/verify', { email, code });
 }
 
-/** Step 3, when required: check the second-factor code. */
+/** The alternative first step: email and password. */
+export function signInWithPassword(email: string, password: string): Promise<SignInResult> {
+  return apiPost<SignInResult>('/api/auth/sign-in/password', { email, password });
+}
+
+/** Step 3, when required: a 6-digit authenticator code or a recovery code. */
 export function verifySecondFactor(code: string): Promise<{ user: User }> {
   return apiPost<{ user: User }>('/api/auth/sign-in/second-factor', { code });
+}
+
+/** Ends this session; a session that had already ended counts as signed out too. */
+export async function signOut(): Promise<void> {
+  try {
+    await apiPost<void>('/api/auth/sign-out');
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
+  }
+}
+
+/** Emails a reset link if the account exists; the answer is the same either way. */
+export async function requestPasswordReset(email: string): Promise<void> {
+  await apiPost<{ status: 'sent' }>('/api/auth/password-reset', { email });
+}
+
+export function completePasswordReset(token: string, newPassword: string): Promise<void> {
+  return apiPost<void>('/api/auth/password-reset/complete', { token, newPassword });
 }
 
 /** The signed-in user, or `null` when nobody is signed in (the server answers 401). */

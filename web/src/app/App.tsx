@@ -1,5 +1,11 @@
+import { AccountPage } from '../pages/account/AccountPage';
+import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
+import { UsersPage } from '../pages/admin/UsersPage';
+import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { ResetPasswordPage } from '../pages/ResetPasswordPage';
+import { SetupPage } from '../pages/SetupPage';
 import { SignInPage } from '../pages/SignInPage';
 import { AppShell } from './AppShell';
 import { Redirect, usePathname } from './router';
@@ -22,12 +28,28 @@ function CurrentPage() {
   if (session.status === 'checking') {
     return <p className="page-loading" role="status">Loading…</p>;
   }
+  const user = session.status === 'signed-in' ? session.user : null;
+  // An admin without two-factor authentication may do nothing else until they set it up.
+  if (user?.mustEnrollTotp && pathname !== TWO_FACTOR_PATH) return <Redirect to={TWO_FACTOR_PATH} />;
+
   switch (pathname) {
-    case '/':
-      return session.status === 'signed-in' ? <HomePage user={session.user} /> : <Redirect to="/sign-in" />;
     case '/sign-in':
-      return session.status === 'signed-in' ? <Redirect to="/" /> : <SignInPage />;
-    default:
-      return <NotFoundPage />;
+      return user ? <Redirect to="/" /> : <SignInPage />;
+    case '/setup':
+      return user ? <Redirect to="/" /> : <SetupPage />;
+    case '/forgot-password':
+      return <ForgotPasswordPage />;
+    case '/reset-password':
+      return <ResetPasswordPage />;
   }
+  if (!SIGNED_IN_PATHS.has(pathname)) return <NotFoundPage />;
+  if (!user) return <Redirect to="/sign-in" />;
+  if (pathname === '/') return <HomePage user={user} />;
+  if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
+  if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
+  // Photographers get the same page as for any unknown address: there is nothing here for them.
+  return user.role === 'admin' ? <UsersPage user={user} /> : <NotFoundPage />;
 }
+
+/** Addresses that need someone signed in: a signed-out visitor is sent to sign in instead. */
+const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users']);

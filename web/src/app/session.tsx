@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { fetchCurrentUser, type User } from '../api/auth';
+import { subscribeToApiErrors } from '../api/client';
 
 export type Session =
   | { status: 'checking' }
@@ -9,6 +10,9 @@ export type Session =
 interface SessionContextValue {
   session: Session;
   signedIn: (user: User) => void;
+  signedOut: () => void;
+  /** Merges what an account action changed (e.g. `{ hasPassword: true }`) into the signed-in user. */
+  updateUser: (changes: Partial<User>) => void;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -34,11 +38,29 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
+  // An admin without two-factor authentication gets 403 `totp_enrollment_required` from any
+  // call; marking the session sends them to the two-factor page (see App's guard).
+  useEffect(
+    () =>
+      subscribeToApiErrors((error) => {
+        if (error.code === 'totp_enrollment_required') {
+          setSession((current) => mergeUser(current, { mustEnrollTotp: true }));
+        }
+      }),
+    [],
+  );
+
   const value: SessionContextValue = {
     session,
     signedIn: (user) => setSession({ status: 'signed-in', user }),
+    signedOut: () => setSession({ status: 'signed-out' }),
+    updateUser: (changes) => setSession((current) => mergeUser(current, changes)),
   };
   return <SessionContext value={value}>{children}</SessionContext>;
+}
+
+function mergeUser(session: Session, changes: Partial<User>): Session {
+  return session.status === 'signed-in' ? { status: 'signed-in', user: { ...session.user, ...changes } } : session;
 }
 
 export function useSession(): SessionContextValue {
@@ -46,3 +68,4 @@ export function useSession(): SessionContextValue {
   if (!value) throw new Error('useSession must be used inside <SessionProvider>.');
   return value;
 }
+

@@ -38,11 +38,38 @@ export function FormError({ id, message, testId }: { id: string; message: string
   );
 }
 
-/** A submit button that stays focusable while busy (a disabled button would drop focus). */
-export function SubmitButton({ busy, label, busyLabel, testId }: { busy: boolean; label: string; busyLabel: string; testId: string }) {
+/**
+ * A submit button that stays focusable while busy (a disabled button would drop focus).
+ * `disabled` is for a form that cannot be sent yet; say why next to the field that blocks it.
+ */
+export function SubmitButton({
+  busy,
+  label,
+  busyLabel,
+  testId,
+  disabled = false,
+}: {
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+  testId: string;
+  disabled?: boolean;
+}) {
   return (
-    <button type="submit" className="button button-primary" aria-disabled={busy} data-testid={testId}>
+    <button type="submit" className="button button-primary" aria-disabled={busy} disabled={disabled} data-testid={testId}>
       {busy ? busyLabel : label}
     </button>
+  );
+}
+
+/**
+ * A polite live region for the outcome of an action ("Password changed."). It is always in
+ * the page, empty until there is news, so screen readers announce the news when it arrives.
+ */
+export function StatusMessage({ message, testId }: { message: string | null; testId?: string }) {
+  return (
+    <p className="status-message" role="status" data-testid={testId}>
+      {message}
+    </p>
   );
 }

@@ -6,7 +6,7 @@ export function NotFoundPage() {
   return (
     <section className="page page-centered" data-testid="not-found">
       <p className="page-eyebrow">404</p>
-      <h1>We couldn’t find that page</h1>
+      <h1 tabIndex={-1}>We couldn’t find that page</h1>
       <p className="page-lead">The link may be old, or the address may have a typo.</p>
       <Link to="/" className="button button-secondary">
         Go to the start page

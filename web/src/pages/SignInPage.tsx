@@ -1,15 +1,19 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { requestSignInCode, verifySecondFactor, verifySignInCode, type User } from '../api/auth';
-import { messageForPeople } from '../api/client';
+import { useState, type FormEvent, type Ref } from 'react';
+import { requestSignInCode, signInWithPassword, verifySecondFactor, verifySignInCode, type SignInResult, type User } from '../api/auth';
+import { Link } from '../app/router';
 import { useSession } from '../app/session';
+import { useFocusOnMount } from '../app/useFocusOnMount';
 import { usePageTitle } from '../app/usePageTitle';
+import { useSubmission } from '../app/useSubmission';
 import { FormError, SubmitButton, TextField } from '../components/form';
+import { digitsOnly } from '../lib/format';
 
 /**
- * Passwordless sign-in: an emailed 6-digit code, then a second factor when the account has one.
- * Each step is its own component, so moving to a step mounts it and focuses its field.
+ * Sign-in: an emailed 6-digit code (or, instead, a password), then a second factor when the
+ * account has one. Each step is its own component, so moving to a step mounts it and focuses
+ * its field. Where a signed-in person goes next is App's business (its guards).
  */
-type Step = { name: 'email' } | { name: 'code'; email: string } | { name: 'second-factor' };
+type Step = { name: 'email' } | { name: 'code'; email: string } | { name: 'password' } | { name: 'second-factor' };
 
 const ERROR_ID = 'sign-in-error';
 const CODE_LENGTH = 6;
@@ -20,6 +24,11 @@ export function SignInPage() {
   const [step, setStep] = useState<Step>({ name: 'email' });
   const [email, setEmail] = useState('');
 
+  function handleResult(result: SignInResult) {
+    if ('user' in result) signedIn(result.user);
+    else setStep({ name: 'second-factor' });
+  }
+
   return (
     <section className="card" aria-labelledby="sign-in-heading">
       {step.name === 'email' && (
@@ -27,24 +36,33 @@ export function SignInPage() {
           email={email}
           onEmailChange={setEmail}
           onCodeSent={() => setStep({ name: 'code', email: email.trim() })}
+          onUsePassword={() => setStep({ name: 'password' })}
         />
       )}
       {step.name === 'code' && (
-        <CodeStep
-          email={step.email}
-          onSignedIn={signedIn}
-          onSecondFactorRequired={() => setStep({ name: 'second-factor' })}
-          onChangeEmail={() => setStep({ name: 'email' })}
-        />
+        <CodeStep email={step.email} onResult={handleResult} onChangeEmail={() => setStep({ name: 'email' })} />
+      )}
+      {step.name === 'password' && (
+        <PasswordStep email={email} onEmailChange={setEmail} onResult={handleResult} onUseCode={() => setStep({ name: 'email' })} />
       )}
       {step.name === 'second-factor' && <SecondFactorStep onSignedIn={signedIn} />}
     </section>
   );
 }
 
-function EmailStep({ email, onEmailChange, onCodeSent }: { email: string; onEmailChange: (email: string) => void; onCodeSent: () => void }) {
+function EmailStep({
+  email,
+  onEmailChange,
+  onCodeSent,
+  onUsePassword,
+}: {
+  email: string;
+  onEmailChange: (email: string) => void;
+  onCodeSent: () => void;
+  onUsePassword: () => void;
+}) {
   const { busy, error, submit } = useSubmission();
-  const inputRef = useFocusOnMount();
+  const inputRef = useFocusOnMount<HTMLInputElement>();
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -56,41 +74,24 @@ function EmailStep({ email, onEmailChange, onCodeSent }: { email: string; onEmai
 
   return (
     <form onSubmit={handleSubmit} aria-busy={busy}>
-      <h1 id="sign-in-heading">Sign in</h1>
+      <h1 id="sign-in-heading" tabIndex={-1}>
+        Sign in
+      </h1>
       <p className="card-lead">We’ll email you a one-time code. No password needed.</p>
-      <TextField
-        id="sign-in-email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        spellCheck={false}
-        required
-        value={email}
-        onChange={(event) => onEmailChange(event.target.value)}
-        ref={inputRef}
-        errorId={error === null ? undefined : ERROR_ID}
-        data-testid="sign-in-email"
-      />
+      <EmailField email={email} onEmailChange={onEmailChange} inputRef={inputRef} hasError={error !== null} />
       {error !== null && <FormError id={ERROR_ID} message={error} testId="sign-in-error" />}
       <SubmitButton busy={busy} label="Email me a code" busyLabel="Sending…" testId="sign-in-submit" />
+      <button type="button" className="button button-link" onClick={onUsePassword} data-testid="password-sign-in-link">
+        Sign in with a password instead
+      </button>
     </form>
   );
 }
 
-function CodeStep({
-  email,
-  onSignedIn,
-  onSecondFactorRequired,
-  onChangeEmail,
-}: {
-  email: string;
-  onSignedIn: (user: User) => void;
-  onSecondFactorRequired: () => void;
-  onChangeEmail: () => void;
-}) {
+function CodeStep({ email, onResult, onChangeEmail }: { email: string; onResult: (result: SignInResult) => void; onChangeEmail: () => void }) {
   const [code, setCode] = useState('');
   const { busy, error, submit, fail } = useSubmission();
-  const inputRef = useFocusOnMount();
+  const inputRef = useFocusOnMount<HTMLInputElement>();
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -98,16 +99,14 @@ function CodeStep({
       fail(`Enter the ${CODE_LENGTH}-digit code from the email.`);
       return;
     }
-    void submit(async () => {
-      const result = await verifySignInCode(email, code);
-      if ('user' in result) onSignedIn(result.user);
-      else onSecondFactorRequired();
-    });
+    void submit(async () => onResult(await verifySignInCode(email, code)));
   }
 
   return (
     <form onSubmit={handleSubmit} aria-busy={busy}>
-      <h1 id="sign-in-heading">Check your email</h1>
+      <h1 id="sign-in-heading" tabIndex={-1}>
+        Check your email
+      </h1>
       <p className="card-lead" id="sign-in-code-description">
         We sent a {CODE_LENGTH}-digit code to <strong>{email}</strong>.
       </p>
@@ -121,7 +120,7 @@ function CodeStep({
         maxLength={CODE_LENGTH}
         required
         value={code}
-        onChange={(event) => setCode(event.target.value.replace(/\D/g, '').slice(0, CODE_LENGTH))}
+        onChange={(event) => setCode(digitsOnly(event.target.value, CODE_LENGTH))}
         ref={inputRef}
         errorId={error === null ? undefined : ERROR_ID}
         data-testid="sign-in-code"
@@ -135,10 +134,65 @@ function CodeStep({
   );
 }
 
+function PasswordStep({
+  email,
+  onEmailChange,
+  onResult,
+  onUseCode,
+}: {
+  email: string;
+  onEmailChange: (email: string) => void;
+  onResult: (result: SignInResult) => void;
+  onUseCode: () => void;
+}) {
+  const [password, setPassword] = useState('');
+  const { busy, error, submit } = useSubmission();
+  // With the email already typed on the first step, the password is what is left to fill in.
+  const [emailKnown] = useState(email.trim() !== '');
+  const focusRef = useFocusOnMount<HTMLInputElement>();
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void submit(async () => onResult(await signInWithPassword(email.trim(), password)));
+  }
+
+  return (
+    <form onSubmit={handleSubmit} aria-busy={busy}>
+      <h1 id="sign-in-heading" tabIndex={-1}>
+        Sign in with a password
+      </h1>
+      <p className="card-lead">Use the password you set for your Shutterlock account.</p>
+      <EmailField email={email} onEmailChange={onEmailChange} inputRef={emailKnown ? undefined : focusRef} hasError={error !== null} />
+      <div className="field-with-aside">
+        <TextField
+          id="sign-in-password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          ref={emailKnown ? focusRef : undefined}
+          errorId={error === null ? undefined : ERROR_ID}
+          data-testid="sign-in-password"
+        />
+        <Link to="/forgot-password" className="field-aside-link">
+          Forgot password?
+        </Link>
+      </div>
+      {error !== null && <FormError id={ERROR_ID} message={error} testId="sign-in-error" />}
+      <SubmitButton busy={busy} label="Sign in" busyLabel="Signing in…" testId="sign-in-submit" />
+      <button type="button" className="button button-link" onClick={onUseCode}>
+        Email me a code instead
+      </button>
+    </form>
+  );
+}
+
 function SecondFactorStep({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const [code, setCode] = useState('');
   const { busy, error, submit } = useSubmission();
-  const inputRef = useFocusOnMount();
+  const inputRef = useFocusOnMount<HTMLInputElement>();
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -150,17 +204,22 @@ function SecondFactorStep({ onSignedIn }: { onSignedIn: (user: User) => void }) 
 
   return (
     <form onSubmit={handleSubmit} aria-busy={busy}>
-      <h1 id="sign-in-heading">Two-step verification</h1>
+      <h1 id="sign-in-heading" tabIndex={-1}>
+        Two-step verification
+      </h1>
       <p className="card-lead" id="sign-in-second-factor-description">
-        Your account has a second step. Enter the code from your authenticator app.
+        Enter the 6-digit code from your authenticator app. Lost your phone? Use one of your recovery codes instead, like{' '}
+        <span className="nowrap">abcd-efgh-ijkl</span>.
       </p>
       <TextField
         id="sign-in-second-factor"
-        label="Verification code"
+        label="Code or recovery code"
         descriptionId="sign-in-second-factor-description"
         variant="code"
-        inputMode="numeric"
+        // Recovery codes have letters, so no numeric keypad here.
+        inputMode="text"
         autoComplete="one-time-code"
+        autoCapitalize="none"
         spellCheck={false}
         required
         value={code}
@@ -175,32 +234,30 @@ function SecondFactorStep({ onSignedIn }: { onSignedIn: (user: User) => void }) 
   );
 }
 
-/** Runs one API action at a time and turns its failure into a sentence for people. */
-function useSubmission() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const inFlight = useRef(false);
-
-  async function submit(action: () => Promise<void>): Promise<void> {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(messageForPeople(failure));
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
-  }
-
-  return { busy, error, submit, fail: setError };
-}
-
-function useFocusOnMount() {
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => ref.current?.focus(), []);
-  return ref;
+function EmailField({
+  email,
+  onEmailChange,
+  inputRef,
+  hasError,
+}: {
+  email: string;
+  onEmailChange: (email: string) => void;
+  inputRef: Ref<HTMLInputElement> | undefined;
+  hasError: boolean;
+}) {
+  return (
+    <TextField
+      id="sign-in-email"
+      label="Email"
+      type="email"
+      autoComplete="email"
+      spellCheck={false}
+      required
+      value={email}
+      onChange={(event) => onEmailChange(event.target.value)}
+      ref={inputRef}
+      errorId={hasError ? ERROR_ID : undefined}
+      data-testid="sign-in-email"
+    />
+  );
 }

@@ -1,0 +1,104 @@
+/**
+ * The accounts journeys a person really takes, end to end with nothing stubbed: the real
+ * server, the built app, Debian's Chromium, and sign-in codes read from the development
+ * outbox. First admin from the console's setup link, TOTP enrollment, a second-factor
+ * sign-in, and inviting a photographer.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueSetupTokenIfNoAdmin } from '../server/src/auth/setup.ts';
+import { currentTotp } from '../server/src/auth/totp.ts';
+import { waitForMail } from '../server/test/client.ts';
+import { type TestServer, startTestServer } from '../server/test/harness.ts';
+import { launchBrowser, openPage, type PageProblem } from './browser.ts';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer({ database: 'sqlite' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Expected API refusals (a signed-out /api/me) are not problems; anything else is. */
+function unexpected(problems: PageProblem[]): PageProblem[] {
+  return problems.filter((problem) => !(problem.url?.startsWith(`${server.url}/api/me`) ?? false));
+}
+
+async function signInWithEmailCode(page: Page, email: string): Promise<void> {
+  const mailsBefore = (await server.outbox()).length;
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByTestId('sign-in-email').fill(email);
+  await page.getByTestId('sign-in-submit').click();
+  const [, code] = await waitForMail(server, email, /sign-in code is (\d{6})/, { after: mailsBefore });
+  await page.getByTestId('sign-in-code').fill(code as string);
+  await page.getByTestId('sign-in-submit').click();
+}
+
+async function enrollTotpInPage(page: Page): Promise<string> {
+  await page.getByTestId('totp-start').click();
+  await page.getByTestId('totp-qr').waitFor({ state: 'visible' });
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByTestId('totp-code').fill(currentTotp(secret, Date.now()));
+  await page.getByTestId('totp-confirm').click();
+  await page.getByTestId('recovery-codes').waitFor({ state: 'visible' });
+  expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);
+  await page.getByTestId('recovery-codes-done').click();
+  return secret;
+}
+
+describe('accounts, end to end', () => {
+  it('creates the first admin from the setup link, who must enroll TOTP, then invites a photographer', async () => {
+    const token = await issueSetupTokenIfNoAdmin({ db: server.runtime.database.db, now: Date.now });
+    const { page, problems } = await openPage(browser, `${server.url}/setup#token=${token}`);
+    try {
+      await page.getByTestId('setup-email').fill('owner@studio.example');
+      await page.getByTestId('setup-submit').click();
+      await page.waitForURL(`${server.url}/account/two-factor`);
+      await page.getByTestId('totp-required').waitFor({ state: 'visible' });
+      await enrollTotpInPage(page);
+
+      await page.goto(`${server.url}/admin/users`);
+      await page.getByTestId('admin-users-table').waitFor({ state: 'visible' });
+      await page.getByTestId('admin-create-email').fill('ada@studio.example');
+      await page.getByTestId('admin-create-role').selectOption('photographer');
+      await page.getByTestId('admin-create-submit').click();
+      await page.getByTestId('user-row-ada@studio.example').waitFor({ state: 'visible' });
+      await waitForMail(server, 'ada@studio.example', /invited to Shutterlock/);
+      expect(unexpected(problems)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('signs a photographer in with an emailed code, enrolls TOTP, and asks for it at the next sign-in', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/sign-in`);
+    try {
+      await signInWithEmailCode(page, 'ada@studio.example');
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      expect(await page.getByTestId('header-email').textContent()).toContain('ada@studio.example');
+
+      await page.goto(`${server.url}/account/two-factor`);
+      const secret = await enrollTotpInPage(page);
+
+      await page.getByTestId('sign-out').click();
+      await page.waitForURL(`${server.url}/sign-in`);
+      await signInWithEmailCode(page, 'ada@studio.example');
+      const secondFactor = page.getByTestId('sign-in-second-factor');
+      await secondFactor.waitFor({ state: 'visible' });
+      // The enrollment's time step was used up; the next one is accepted (±1 step of drift).
+      await secondFactor.fill(currentTotp(secret, Date.now() + 30_000));
+      await page.getByTestId('sign-in-submit').click();
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      expect(unexpected(problems)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { apiDelete, apiGet, apiPost, apiPut } from './client';
+
+/** One signed-in browser or device; times are ISO 8601. */
+export interface AccountSession {
+  id: string;
+  device: string;
+  place: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** The session making this request. */
+  current: boolean;
+}
+
+export async function listSessions(): Promise<AccountSession[]> {
+  const { sessions } = await apiGet<{ sessions: AccountSession[] }>('/api/account/sessions');
+  return sessions;
+}
+
+export function endSession(id: string): Promise<void> {
+  return apiDelete<void>(`/api/account/sessions/${encodeURIComponent(id)}`);
+}
+
+/** Ends every session but this one; resolves to how many were ended. */
+export async function endOtherSessions(): Promise<number> {
+  const { revoked } = await apiPost<{ revoked: number }>('/api/account/sessions/revoke-others');
+  return revoked;
+}
+
+/** Sets a new password (ending the other sessions); `currentPassword` is required once the account has one. */
+export function changePassword(newPassword: string, currentPassword?: string): Promise<void> {
+  return apiPut<void>('/api/account/password', { currentPassword, newPassword });
+}
+
+export interface TotpEnrollment {
+  /** The shared secret, base32, for typing into an authenticator app by hand. */
+  secret: string;
+  otpauthUrl: string;
+  /** An SVG QR code of `otpauthUrl` as a `data:` URL, for an <img>. */
+  qrCodeDataUrl: string;
+}
+
+export function startTotpEnrollment(): Promise<TotpEnrollment> {
+  return apiPost<TotpEnrollment>('/api/account/totp/enrollment');
+}
+
+/** Turns two-factor authentication on; resolves to the recovery codes, shown this once. */
+export async function confirmTotpEnrollment(code: string): Promise<string[]> {
+  const { recoveryCodes } = await apiPost<{ recoveryCodes: string[] }>('/api/account/totp/enrollment/confirm', { code });
+  return recoveryCodes;
+}

@@ -1,0 +1,39 @@
+import { apiGet, apiPatch, apiPost } from './client';
+import type { Role } from './auth';
+
+export type UserStatus = 'invited' | 'active' | 'disabled';
+
+/** A user as the admin user list shows it; times are ISO 8601. */
+export interface ManagedUser {
+  id: string;
+  email: string;
+  role: Role;
+  status: UserStatus;
+  emailVerified: boolean;
+  totpEnabled: boolean;
+  createdAt: string;
+  lastSignInAt: string | null;
+  activeSessions: number;
+}
+
+export async function listUsers(): Promise<ManagedUser[]> {
+  const { users } = await apiGet<{ users: ManagedUser[] }>('/api/admin/users');
+  return users;
+}
+
+/** Creates the account and emails the person an invitation. */
+export async function createUser(email: string, role: Role): Promise<ManagedUser> {
+  const { user } = await apiPost<{ user: ManagedUser }>('/api/admin/users', { email, role });
+  return user;
+}
+
+export async function updateUser(id: string, changes: { role?: Role; disabled?: boolean }): Promise<ManagedUser> {
+  const { user } = await apiPatch<{ user: ManagedUser }>(`/api/admin/users/${encodeURIComponent(id)}`, changes);
+  return user;
+}
+
+/** Signs the user out everywhere; resolves to how many sessions were ended. */
+export async function endUserSessions(id: string): Promise<number> {
+  const { revoked } = await apiPost<{ revoked: number }>(`/api/admin/users/${encodeURIComponent(id)}/sessions/revoke`);
+  return revoked;
+}

@@ -1,0 +1,58 @@
+import { signOut, type User } from '../api/auth';
+import { Link, navigate, usePathname } from './router';
+import { useSession } from './session';
+import { useSubmission } from './useSubmission';
+
+/**
+ * The signed-in part of the header: who is signed in, where to manage things, and signing
+ * out. An admin who must set up two-factor authentication gets only the way out.
+ */
+export function AccountMenu({ user }: { user: User }) {
+  const { signedOut } = useSession();
+  const pathname = usePathname();
+  const { busy, error, submit } = useSubmission();
+
+  function handleSignOut() {
+    void submit(async () => {
+      await signOut();
+      signedOut();
+      navigate('/sign-in');
+    });
+  }
+
+  const links = user.mustEnrollTotp
+    ? []
+    : [
+        { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
+        ...(user.role === 'admin' ? [{ to: '/admin/users', label: 'Users', current: pathname === '/admin/users' }] : []),
+      ];
+
+  return (
+    <div className="account-menu">
+      <span className="account-menu-email" data-testid="header-email">
+        {user.email}
+      </span>
+      {links.length > 0 && (
+        <nav aria-label="Main">
+          <ul className="header-nav">
+            {links.map((link) => (
+              <li key={link.to}>
+                <Link to={link.to} aria-current={link.current ? 'page' : undefined}>
+                  {link.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <button type="button" className="button button-secondary button-small" aria-disabled={busy} onClick={handleSignOut} data-testid="sign-out">
+        {busy ? 'Signing out…' : 'Sign out'}
+      </button>
+      {error !== null && (
+        <p className="account-menu-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useSubmission } from '../app/useSubmission';
+import { FormError } from './form';
+
+/**
+ * An in-page confirmation for a destructive action: a modal <dialog>, so the browser traps
+ * focus inside it, closes it on Escape and gives focus back to the button that opened it.
+ * Cancel comes first, so it is what holds focus when the dialog opens.
+ */
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  busyLabel,
+  onConfirm,
+  onCancel,
+}: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  busyLabel: string;
+  /** Runs the action; when it fails the dialog stays open and says why. */
+  onConfirm: () => Promise<void>;
+  onCancel: () => void;
+}) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const { busy, error, submit } = useSubmission();
+
+  // Layout effects: close() must run before React takes the element out of the document,
+  // or the browser would not return focus to where it was.
+  useLayoutEffect(() => {
+    const dialog = dialogRef.current;
+    dialog?.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="dialog"
+      aria-labelledby="confirm-dialog-title"
+      aria-describedby="confirm-dialog-body"
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onCancel();
+      }}
+      data-testid="confirm-dialog"
+    >
+      <h2 id="confirm-dialog-title">{title}</h2>
+      <div id="confirm-dialog-body" className="dialog-body">
+        {children}
+      </div>
+      {error !== null && <FormError id="confirm-dialog-error" message={error} testId="confirm-dialog-error" />}
+      <div className="dialog-actions">
+        <button type="button" className="button button-secondary" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button-danger"
+          aria-disabled={busy}
+          onClick={() => void submit(onConfirm)}
+          data-testid="confirm-dialog-confirm"
+        >
+          {busy ? busyLabel : confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,76 @@
+import { useState, type FormEvent } from 'react';
+import { confirmTotpEnrollment, type TotpEnrollment } from '../../api/account';
+import { useFocusOnMount } from '../../app/useFocusOnMount';
+import { useSubmission } from '../../app/useSubmission';
+import { CopyButton } from '../../components/CopyButton';
+import { FormError, SubmitButton, TextField } from '../../components/form';
+import { digitsOnly, inGroupsOfFour } from '../../lib/format';
+
+const ERROR_ID = 'totp-error';
+const CODE_LENGTH = 6;
+
+/** Scan the QR code (or type the key), then prove it worked with a first code. */
+export function TotpEnrollmentStep({ enrollment, onConfirmed }: { enrollment: TotpEnrollment; onConfirmed: (recoveryCodes: string[]) => void }) {
+  const [code, setCode] = useState('');
+  const { busy, error, submit, fail } = useSubmission();
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (code.length !== CODE_LENGTH) {
+      fail(`Enter the ${CODE_LENGTH}-digit code your app shows.`);
+      return;
+    }
+    void submit(async () => onConfirmed(await confirmTotpEnrollment(code)));
+  }
+
+  return (
+    <>
+      <h2 id="two-factor-heading" tabIndex={-1} ref={headingRef}>
+        Connect your authenticator app
+      </h2>
+      <ol className="steps">
+        <li>
+          <p>In your authenticator app, add an account and scan this QR code.</p>
+          <img
+            className="totp-qr"
+            src={enrollment.qrCodeDataUrl}
+            alt="QR code for adding Shutterlock to an authenticator app"
+            width={192}
+            height={192}
+            data-testid="totp-qr"
+          />
+          <p className="muted">
+            Can’t scan it? Choose to enter a key instead, and type this one. On this phone, you can{' '}
+            <a href={enrollment.otpauthUrl}>open it in your authenticator app</a>.
+          </p>
+          <div className="secret">
+            <code className="secret-key" data-testid="totp-secret">
+              {inGroupsOfFour(enrollment.secret)}
+            </code>
+            <CopyButton text={enrollment.secret} label="Copy key" testId="totp-secret-copy" />
+          </div>
+        </li>
+        <li>
+          <form className="form" onSubmit={handleSubmit} aria-busy={busy}>
+            <TextField
+              id="totp-code"
+              label={`Enter the ${CODE_LENGTH}-digit code the app shows`}
+              variant="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={CODE_LENGTH}
+              required
+              value={code}
+              onChange={(event) => setCode(digitsOnly(event.target.value, CODE_LENGTH))}
+              errorId={error === null ? undefined : ERROR_ID}
+              data-testid="totp-code"
+            />
+            {error !== null && <FormError id={ERROR_ID} message={error} testId="totp-error" />}
+            <SubmitButton busy={busy} label="Turn on two-factor authentication" busyLabel="Checking…" testId="totp-confirm" />
+          </form>
+        </li>
+      </ol>
+    </>
+  );
+}

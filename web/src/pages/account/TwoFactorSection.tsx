@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { startTotpEnrollment, type TotpEnrollment } from '../../api/account';
+import type { User } from '../../api/auth';
+import { navigate } from '../../app/router';
+import { useSession } from '../../app/session';
+import { useFocusOnMount } from '../../app/useFocusOnMount';
+import { useSubmission } from '../../app/useSubmission';
+import { FormError } from '../../components/form';
+import { RecoveryCodes } from './RecoveryCodes';
+import { TotpEnrollmentStep } from './TotpEnrollmentStep';
+
+type Phase =
+  | { name: 'start' }
+  | { name: 'enrolling'; enrollment: TotpEnrollment }
+  | { name: 'recovery-codes'; codes: string[] }
+  | { name: 'done' };
+
+/**
+ * Two-factor authentication with an authenticator app: start → scan and confirm a code →
+ * save the recovery codes (shown this once) → on. The session only learns that it is on
+ * once the codes are saved, so nothing re-renders them away before then.
+ */
+export function TwoFactorSection({ user }: { user: User }) {
+  const { updateUser } = useSession();
+  const [phase, setPhase] = useState<Phase>({ name: 'start' });
+
+  function finish() {
+    updateUser({ totpEnabled: true, mustEnrollTotp: false });
+    setPhase({ name: 'done' });
+    if (user.mustEnrollTotp) navigate('/');
+  }
+
+  return (
+    <section className="panel" aria-labelledby="two-factor-heading">
+      {phase.name === 'recovery-codes' ? (
+        <RecoveryCodes codes={phase.codes} email={user.email} onDone={finish} />
+      ) : user.totpEnabled ? (
+        <TwoFactorOn justTurnedOn={phase.name === 'done'} />
+      ) : phase.name === 'enrolling' ? (
+        <TotpEnrollmentStep enrollment={phase.enrollment} onConfirmed={(codes) => setPhase({ name: 'recovery-codes', codes })} />
+      ) : (
+        <Start mustEnroll={user.mustEnrollTotp} onStarted={(enrollment) => setPhase({ name: 'enrolling', enrollment })} />
+      )}
+    </section>
+  );
+}
+
+function Start({ mustEnroll, onStarted }: { mustEnroll: boolean; onStarted: (enrollment: TotpEnrollment) => void }) {
+  const { busy, error, submit } = useSubmission();
+
+  return (
+    <>
+      <h2 id="two-factor-heading" tabIndex={-1}>
+        Two-factor authentication
+      </h2>
+      {mustEnroll && (
+        <p className="notice notice-important" data-testid="totp-required">
+          As an admin, you must set up two-factor authentication before anything else. It keeps the studio’s photos safe
+          even if someone gets into your email.
+        </p>
+      )}
+      <p className="panel-lead">
+        Add a second step to signing in: a 6-digit code from an authenticator app on your phone, such as 1Password, Google
+        Authenticator or Aegis.
+      </p>
+      {error !== null && <FormError id="two-factor-error" message={error} testId="two-factor-error" />}
+      <div className="panel-actions">
+        <button
+          type="button"
+          className="button button-primary button-auto"
+          aria-disabled={busy}
+          onClick={() => void submit(async () => onStarted(await startTotpEnrollment()))}
+          data-testid="totp-start"
+        >
+          {busy ? 'Starting…' : 'Set up two-factor authentication'}
+        </button>
+      </div>
+    </>
+  );
+}
+
+function TwoFactorOn({ justTurnedOn }: { justTurnedOn: boolean }) {
+  // Arriving here from the recovery codes, the button that had focus is gone.
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <>
+      <h2 id="two-factor-heading" tabIndex={-1} ref={justTurnedOn ? headingRef : undefined}>
+        Two-factor authentication is on
+      </h2>
+      <p className="panel-lead">
+        When you sign in, we ask for a code from your authenticator app. If you lose your phone, use one of your recovery
+        codes instead.
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import { useState } from 'react';
+import { listUsers } from '../../api/admin';
+import type { User } from '../../api/auth';
+import { usePageTitle } from '../../app/usePageTitle';
+import { useLoader } from '../../app/useLoader';
+import { StatusMessage } from '../../components/form';
+import { LoadFailed } from '../../components/LoadFailed';
+import { CreateUserForm } from './CreateUserForm';
+import { UsersTable } from './UsersTable';
+
+/** Admins only: everyone who can sign in to this server, and adding more. */
+export function UsersPage({ user }: { user: User }) {
+  usePageTitle('Users');
+  const { state, reload, update } = useLoader(listUsers);
+  const [status, setStatus] = useState<string | null>(null);
+
+  return (
+    <div className="page page-wide">
+      <h1 tabIndex={-1}>Users</h1>
+      <p className="page-lead">Everyone who can sign in to this Shutterlock server.</p>
+      <CreateUserForm onCreated={(created) => update((users) => [...users, created])} />
+      <section className="panel" aria-labelledby="users-heading">
+        <h2 id="users-heading">All users</h2>
+        <StatusMessage message={status} testId="users-status" />
+        {state.status === 'loading' && <p className="muted">Loading users…</p>}
+        {state.status === 'failed' && <LoadFailed message={state.message} onRetry={reload} />}
+        {state.status === 'ready' && (
+          <UsersTable
+            users={state.data}
+            currentUserId={user.id}
+            onChanged={(changed, message) => {
+              update((users) => users.map((candidate) => (candidate.id === changed.id ? changed : candidate)));
+              setStatus(message);
+            }}
+          />
+        )}
+      </section>
+    </div>
+  );
+}
