@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { preparePostgresTemplate } from './postgres.ts';
+import { dropPostgresTemplate, preparePostgresTemplate } from './postgres.ts';
 import { startS3ForTests } from './s3-service.ts';
 
 /**
@@ -12,6 +12,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgresAvailable', postgresAvailable);
   if (s3) Object.assign(process.env, s3.env);
   return async () => {
-    await s3?.stop();
+    await Promise.all([s3?.stop(), postgresAvailable ? dropPostgresTemplate() : undefined]);
   };
 }

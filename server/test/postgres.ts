@@ -9,7 +9,14 @@ import { migrateToLatest } from '../src/db/migrate.ts';
  */
 
 export const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const templateName = 'shutterlock_test_template';
+// One template per test run (named after the run's process), so two runs on one machine
+// never migrate or drop each other's template. Workers learn its name from the environment.
+const templateVariable = 'SHUTTERLOCK_TEST_PG_TEMPLATE';
+function templateName(): string {
+  const name = process.env[templateVariable];
+  if (!name) throw new Error('The PostgreSQL test template was not prepared by the global setup.');
+  return name;
+}
 
 function databaseUrl(name: string): string {
   const url = new URL(adminUrl);
@@ -43,11 +50,12 @@ export async function preparePostgresTemplate(): Promise<boolean> {
     console.warn(`\n  NOTICE: PostgreSQL is not reachable at ${adminUrl}; PostgreSQL tests are SKIPPED.\n`);
     return false;
   }
+  process.env[templateVariable] = `shutterlock_test_template_${process.pid}`;
   await withAdmin(async (client) => {
-    await client.query(`drop database if exists ${templateName} with (force)`);
-    await client.query(`create database ${templateName}`);
+    await client.query(`drop database if exists ${templateName()} with (force)`);
+    await client.query(`create database ${templateName()}`);
   });
-  const database = createDatabase({ kind: 'postgres', url: databaseUrl(templateName) });
+  const database = createDatabase({ kind: 'postgres', url: databaseUrl(templateName()) });
   try {
     await migrateToLatest(database);
   } finally {
@@ -56,9 +64,15 @@ export async function preparePostgresTemplate(): Promise<boolean> {
   return true;
 }
 
+/** Global teardown: the template goes with the run that made it. */
+export async function dropPostgresTemplate(): Promise<void> {
+  if (!process.env[templateVariable]) return;
+  await withAdmin((client) => client.query(`drop database if exists ${templateName()} with (force)`));
+}
+
 export async function createPostgresTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `shutterlock_test_${crypto.randomBytes(6).toString('hex')}`;
-  await withAdmin((client) => client.query(`create database ${name} template ${templateName}`));
+  await withAdmin((client) => client.query(`create database ${name} template ${templateName()}`));
   return {
     url: databaseUrl(name),
     drop: () => withAdmin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),

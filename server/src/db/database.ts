@@ -32,13 +32,19 @@ function openSqlite(file: string): BetterSqlite3.Database {
   return connection;
 }
 
+function createPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection that the server closes (restart, failover) must not crash the process;
+  // the pool replaces it and the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
 export function createDatabase(config: DatabaseConfig): Database {
   const db =
     config.kind === 'sqlite'
       ? new Kysely<Tables>({ dialect: new SqliteDialect({ database: openSqlite(config.file) }) })
-      : new Kysely<Tables>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.url, max: 10 }) }),
-        });
+      : new Kysely<Tables>({ dialect: new PostgresDialect({ pool: createPool(config.url) }) });
   return {
     kind: config.kind,
     db,

@@ -19,8 +19,9 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
-    const failed = result.results?.find((entry) => entry.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Migration ${failed} failed`, { cause: result.error });
+    const failed = result.results?.find((entry) => entry.status === 'Error')?.migrationName;
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(failed ? `Migration ${failed} failed: ${reason}` : `Migrations could not run: ${reason}`, { cause: result.error });
   }
   return (result.results ?? []).filter((entry) => entry.status === 'Success').map((entry) => entry.migrationName);
 }
