@@ -77,6 +77,8 @@ export async function openPage(browser: Browser, url: string): Promise<OpenedPag
   });
   page.on('requestfailed', (request) => {
     const reason = request.failure()?.errorText ?? 'unknown reason';
+    // A navigation cancels what the previous page still had in flight (e.g. its favicon).
+    if (reason === 'net::ERR_ABORTED') return;
     problems.push({ kind: 'request-failed', message: `${request.method()} failed: ${reason}`, url: request.url() });
   });
   page.on('response', (response) => {
