@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCryptoBench } from './crypto.ts';
+import { runVaultBench } from './vault.ts';
 
 const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? '1024');
 if (!Number.isSafeInteger(sizeMiB) || sizeMiB <= 0) {
@@ -12,6 +13,7 @@ if (!Number.isSafeInteger(sizeMiB) || sizeMiB <= 0) {
 const dir = await mkdtemp(join(tmpdir(), 'shutterlock-bench-'));
 try {
   await runCryptoBench({ sizeMiB, dir });
+  await runVaultBench({ dir });
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

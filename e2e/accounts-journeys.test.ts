@@ -10,7 +10,8 @@ import { issueSetupTokenIfNoAdmin } from '../server/src/auth/setup.ts';
 import { currentTotp } from '../server/src/auth/totp.ts';
 import { waitForMail } from '../server/test/client.ts';
 import { type TestServer, startTestServer } from '../server/test/harness.ts';
-import { launchBrowser, openPage, type PageProblem } from './browser.ts';
+import { launchBrowser, openPage } from './browser.ts';
+import { signInWithEmailCode, unexpectedProblems } from './journeys.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -24,21 +25,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Expected API refusals (a signed-out /api/me) are not problems; anything else is. */
-function unexpected(problems: PageProblem[]): PageProblem[] {
-  return problems.filter((problem) => !(problem.url?.startsWith(`${server.url}/api/me`) ?? false));
-}
-
-async function signInWithEmailCode(page: Page, email: string): Promise<void> {
-  const mailsBefore = (await server.outbox()).length;
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByTestId('sign-in-email').fill(email);
-  await page.getByTestId('sign-in-submit').click();
-  const [, code] = await waitForMail(server, email, /sign-in code is (\d{6})/, { after: mailsBefore });
-  await page.getByTestId('sign-in-code').fill(code as string);
-  await page.getByTestId('sign-in-submit').click();
-}
 
 async function enrollTotpInPage(page: Page): Promise<string> {
   await page.getByTestId('totp-start').click();
@@ -71,7 +57,7 @@ describe('accounts, end to end', () => {
       await page.getByTestId('admin-create-submit').click();
       await page.getByTestId('user-row-ada@studio.example').waitFor({ state: 'visible' });
       await waitForMail(server, 'ada@studio.example', /invited to Shutterlock/);
-      expect(unexpected(problems)).toEqual([]);
+      expect(unexpectedProblems(server, problems)).toEqual([]);
     } finally {
       await page.close();
     }
@@ -80,7 +66,7 @@ describe('accounts, end to end', () => {
   it('signs a photographer in with an emailed code, enrolls TOTP, and asks for it at the next sign-in', async () => {
     const { page, problems } = await openPage(browser, `${server.url}/sign-in`);
     try {
-      await signInWithEmailCode(page, 'ada@studio.example');
+      await signInWithEmailCode(page, server, 'ada@studio.example');
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
       expect(await page.getByTestId('header-email').textContent()).toContain('ada@studio.example');
 
@@ -89,14 +75,14 @@ describe('accounts, end to end', () => {
 
       await page.getByTestId('sign-out').click();
       await page.waitForURL(`${server.url}/sign-in`);
-      await signInWithEmailCode(page, 'ada@studio.example');
+      await signInWithEmailCode(page, server, 'ada@studio.example');
       const secondFactor = page.getByTestId('sign-in-second-factor');
       await secondFactor.waitFor({ state: 'visible' });
       // The enrollment's time step was used up; the next one is accepted (±1 step of drift).
       await secondFactor.fill(currentTotp(secret, Date.now() + 30_000));
       await page.getByTestId('sign-in-submit').click();
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
-      expect(unexpected(problems)).toEqual([]);
+      expect(unexpectedProblems(server, problems)).toEqual([]);
     } finally {
       await page.close();
     }

@@ -5,6 +5,7 @@ import { authRoutes } from './auth/routes.ts';
 import type { App } from './http/app-type.ts';
 import type { Runtime } from './runtime.ts';
 import { systemRoutes } from './system/routes.ts';
+import { vaultRoutes } from './vault/capability.ts';
 
 /**
  * The capabilities the server is made of, registered in this order by `buildApp`. Adding a
@@ -25,4 +26,5 @@ export const capabilities: readonly Capability[] = [
   { name: 'auth', routes: authRoutes },
   { name: 'account', routes: accountRoutes },
   { name: 'admin', routes: adminRoutes },
+  { name: 'vault', routes: vaultRoutes },
 ];

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { BlobStoreConfig } from './storage/blob-store.ts';
 
 /**
  * The environment, read and validated once at start-up into a typed `Config` that is passed
@@ -45,22 +46,37 @@ const environmentSchema = z.object({
   SESSION_IDLE_MINUTES: durationMinutes.default(120),
   SESSION_ABSOLUTE_MINUTES: durationMinutes.default(23 * 60),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+
+  VAULT_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(500 * 1024 * 1024),
+  VAULT_MAX_PIXELS: z.coerce.number().int().positive().default(200_000_000),
+  VAULT_MAX_DECODE_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  VAULT_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(10).max(24 * 60 * 60).default(300),
+  VAULT_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+  CLAMD_SOCKET: z.string().min(1).optional(),
+  CLAMD_HOST: z.string().min(1).optional(),
+  CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
+  CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
 
-export type StorageConfig =
-  | { kind: 'local'; root: string }
-  | {
-      kind: 's3';
-      bucket: string;
-      endpoint?: string;
-      region: string;
-      accessKeyId?: string;
-      secretAccessKey?: string;
-      forcePathStyle: boolean;
-      prefix?: string;
-    };
+/** The blob store's own configuration type: config.ts only fills it in. */
+export type StorageConfig = BlobStoreConfig;
+
+/** Where clamd listens, and how long a scan may take before the upload fails closed. */
+export type ClamdConfig =
+  | { kind: 'socket'; path: string; timeoutMs: number }
+  | { kind: 'tcp'; host: string; port: number; timeoutMs: number };
+
+export interface VaultConfig {
+  maxUploadBytes: number;
+  maxPixels: number;
+  maxDecodeBytes: number;
+  downloadUrlSeconds: number;
+  jobConcurrency: number;
+  /** null: uploads are not scanned. */
+  clamd: ClamdConfig | null;
+}
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -83,6 +99,7 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
   sessions: { idleMinutes: number; absoluteMinutes: number };
   redisUrl: string | undefined;
+  vault: VaultConfig;
   /** Where the built web app lives. */
   webDistDir: string;
 }
@@ -103,6 +120,12 @@ function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+function clamdConfig(env: Environment): ClamdConfig | null {
+  if (env.CLAMD_SOCKET) return { kind: 'socket', path: env.CLAMD_SOCKET, timeoutMs: env.CLAMD_TIMEOUT_MS };
+  if (env.CLAMD_HOST) return { kind: 'tcp', host: env.CLAMD_HOST, port: env.CLAMD_PORT, timeoutMs: env.CLAMD_TIMEOUT_MS };
+  return null;
 }
 
 function productionProblems(env: Environment): string[] {
@@ -162,8 +185,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     sessions: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteMinutes: env.SESSION_ABSOLUTE_MINUTES },
     redisUrl: env.REDIS_URL,
+    vault: {
+      maxUploadBytes: env.VAULT_MAX_UPLOAD_BYTES,
+      maxPixels: env.VAULT_MAX_PIXELS,
+      maxDecodeBytes: env.VAULT_MAX_DECODE_BYTES,
+      downloadUrlSeconds: env.VAULT_DOWNLOAD_URL_SECONDS,
+      jobConcurrency: env.VAULT_JOB_CONCURRENCY,
+      clamd: clamdConfig(env),
+    },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
+}
+
+function describeClamd(clamd: ClamdConfig | null): string {
+  if (!clamd) return '(not set: uploads are not scanned)';
+  return clamd.kind === 'socket' ? `clamd socket ${clamd.path}` : `clamd ${clamd.host}:${clamd.port}`;
 }
 
 /**
@@ -202,6 +238,11 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['mail from', config.mail.from],
     ['session idle / absolute', `${config.sessions.idleMinutes} min / ${config.sessions.absoluteMinutes} min`],
     ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: in-memory limits)'],
+    ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
+    ['vault pixel limit', `${config.vault.maxPixels} pixels`],
+    ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
+    ['vault job concurrency', String(config.vault.jobConcurrency)],
+    ['ClamAV', describeClamd(config.vault.clamd)],
   );
   return rows;
 }

@@ -15,19 +15,23 @@ export class TestClient {
     this.ip = options.ip;
   }
 
+  /** `body` is sent as JSON, except bytes and streams, which are sent as they are (for uploads). */
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     const cookieHeader = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const raw = body instanceof Uint8Array || body instanceof ReadableStream;
     const response = await fetch(`${this.server.url}${path}`, {
       method,
+      // A stream body needs half-duplex, and is sent chunked, without a Content-Length.
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
         ...(method === 'GET' || method === 'HEAD' ? {} : { 'sec-fetch-site': 'same-origin' }),
         ...(cookieHeader ? { cookie: cookieHeader } : {}),
         ...(this.ip ? { 'x-forwarded-for': this.ip } : {}),
         'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36',
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');

@@ -2,6 +2,7 @@ import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migrat
 import type { Database } from './database.ts';
 import * as studiosAndKeys from './migrations/0001_studios_and_keys.ts';
 import * as accounts from './migrations/0002_accounts.ts';
+import * as vault from './migrations/0003_vault.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -10,6 +11,7 @@ import * as accounts from './migrations/0002_accounts.ts';
 const migrations: Record<string, Migration> = {
   '0001_studios_and_keys': studiosAndKeys,
   '0002_accounts': accounts,
+  '0003_vault': vault,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

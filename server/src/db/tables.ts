@@ -9,6 +9,10 @@ export interface StudiosTable {
   id: string;
   name: string;
   created_at: number;
+  /** 1: new uploads are encrypted (the default); 0: an admin turned encryption off. */
+  encryption_enabled: Generated<number>;
+  /** Null: unlimited. */
+  quota_bytes: number | null;
 }
 
 /** A studio's data key, stored only wrapped by a master key version (crypto/data-keys.ts). */
@@ -19,7 +23,6 @@ export interface StudioKeysTable {
   created_at: number;
   rewrapped_at: number | null;
 }
-
 
 export type UserRole = 'admin' | 'photographer';
 export type StudioRole = 'owner' | 'editor' | 'viewer';
@@ -121,6 +124,60 @@ export interface AuditEventsTable {
   details: string;
 }
 
+export type VaultFileStatus = 'uploading' | 'processing' | 'ready' | 'failed' | 'purging';
+
+export interface VaultAlbumsTable {
+  id: string;
+  studio_id: string;
+  /** Sealed, purpose `vault-album-name`, associated data `vault_albums/<id>`. */
+  name_sealed: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One stored original and its previews. What stays in clear, and why: docs/vault.md. */
+export interface VaultFilesTable {
+  id: string;
+  studio_id: string;
+  album_id: string | null;
+  status: VaultFileStatus;
+  /** A fixed reason code when previews failed; never file content. */
+  failure_reason: string | null;
+  /** 1 when the blobs are chunk-encrypted; fixed at upload, whatever the studio setting later. */
+  encrypted: number;
+  blob_key: string;
+  thumbnail_key: string | null;
+  preview_key: string | null;
+  /** The sniffed MIME type. */
+  media_type: string;
+  /** Plaintext size of the original in bytes. */
+  size: number;
+  /** Sealed, purpose `vault-file-name`, associated data `vault_files/<id>/name`. Null while uploading. */
+  name_sealed: string | null;
+  /** Sealed JSON (SHA-256, capture time, dimensions, EXIF), purpose `vault-file-metadata`, associated data `vault_files/<id>`. */
+  metadata_sealed: string | null;
+  /** The capture day (UTC midnight, epoch ms), or the upload day when the file has no capture date: the only date sort key in clear. */
+  captured_day: number;
+  uploaded_at: number;
+  /** Set while the file is in the trash. */
+  deleted_at: number | null;
+}
+
+export type JobStatus = 'pending' | 'running' | 'failed';
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** JSON; ids only, never content. */
+  payload: string;
+  status: JobStatus;
+  attempts: Generated<number>;
+  /** When a pending job may run; for a running job, when its lease ends. */
+  run_after: number;
+  last_error: string | null;
+  created_at: number;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
@@ -133,4 +190,7 @@ export interface Tables {
   password_reset_tokens: PasswordResetTokensTable;
   setup_tokens: SetupTokensTable;
   audit_events: AuditEventsTable;
+  vault_albums: VaultAlbumsTable;
+  vault_files: VaultFilesTable;
+  jobs: JobsTable;
 }

@@ -14,4 +14,8 @@ export interface SealedSecretColumn {
 export const sealedSecretColumns: readonly SealedSecretColumn[] = [
   { table: 'users', idColumn: 'id', column: 'totp_seed', purpose: 'totp-seed', associatedData: (id) => `users/${id}/totp` },
   { table: 'users', idColumn: 'id', column: 'totp_pending_seed', purpose: 'totp-pending-seed', associatedData: (id) => `users/${id}/totp-pending` },
+  // vault/sealed-fields.ts seals these; its test checks that both lists agree.
+  { table: 'vault_files', idColumn: 'id', column: 'name_sealed', purpose: 'vault-file-name', associatedData: (id) => `vault_files/${id}/name` },
+  { table: 'vault_files', idColumn: 'id', column: 'metadata_sealed', purpose: 'vault-file-metadata', associatedData: (id) => `vault_files/${id}` },
+  { table: 'vault_albums', idColumn: 'id', column: 'name_sealed', purpose: 'vault-album-name', associatedData: (id) => `vault_albums/${id}` },
 ];

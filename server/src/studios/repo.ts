@@ -88,3 +88,39 @@ export async function replaceWrappedKey(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+export interface StudioSettings {
+  id: string;
+  encryptionEnabled: boolean;
+  quotaBytes: number | null;
+}
+
+export async function findStudioSettings(db: Kysely<Tables>, studioId: string): Promise<StudioSettings | undefined> {
+  const row = await db.selectFrom('studios').select(['id', 'encryption_enabled', 'quota_bytes']).where('id', '=', studioId).executeTakeFirst();
+  return row && { id: row.id, encryptionEnabled: row.encryption_enabled === 1, quotaBytes: row.quota_bytes };
+}
+
+export async function updateStudioSettings(
+  db: Kysely<Tables>,
+  studioId: string,
+  changes: { encryptionEnabled?: boolean; quotaBytes?: number | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('studios')
+    .set({
+      ...(changes.encryptionEnabled === undefined ? {} : { encryption_enabled: changes.encryptionEnabled ? 1 : 0 }),
+      ...(changes.quotaBytes === undefined ? {} : { quota_bytes: changes.quotaBytes }),
+    })
+    .where('id', '=', studioId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Inside a transaction, holds the studio row until commit, so checks over all of a studio's
+ * files (the quota) are not raced by another instance. SQLite runs one write transaction
+ * at a time, so it needs no lock (and has no FOR UPDATE).
+ */
+export async function lockStudio(trx: Kysely<Tables>, databaseKind: 'sqlite' | 'postgres', studioId: string): Promise<void> {
+  if (databaseKind === 'postgres') await trx.selectFrom('studios').select('id').where('id', '=', studioId).forUpdate().execute();
+}

@@ -4,7 +4,9 @@ import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import { generateId } from '../crypto/tokens.ts';
 import type { Tables } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
-import { deleteStudioAndKey, findStudioKey, insertStudioWithKey } from './repo.ts';
+import { type StudioSettings, deleteStudioAndKey, findStudioKey, findStudioSettings, insertStudioWithKey, updateStudioSettings } from './repo.ts';
+
+export type { StudioSettings } from './repo.ts';
 
 /**
  * Studios are the tenants: every file and key belongs to one. A studio is born with its own
@@ -41,4 +43,20 @@ export async function studioDataKey(deps: StudioDeps, studioId: string): Promise
 /** Crypto-erase: the wrapped data key goes with the studio, so its files can never be decrypted again. */
 export async function deleteStudio(deps: StudioDeps, studioId: string): Promise<void> {
   if (!(await deleteStudioAndKey(deps.db, studioId))) throw new NotFoundError('studio_not_found', 'This studio does not exist.');
+}
+
+/** Whether new uploads are encrypted, and the storage quota: what an admin sets per studio. */
+export async function studioSettings(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<StudioSettings> {
+  const settings = await findStudioSettings(deps.db, studioId);
+  if (!settings) throw new NotFoundError('studio_not_found', 'This studio does not exist.');
+  return settings;
+}
+
+export async function changeStudioSettings(
+  deps: Pick<StudioDeps, 'db'>,
+  studioId: string,
+  changes: { encryptionEnabled?: boolean; quotaBytes?: number | null },
+): Promise<StudioSettings> {
+  if (!(await updateStudioSettings(deps.db, studioId, changes))) throw new NotFoundError('studio_not_found', 'This studio does not exist.');
+  return studioSettings(deps, studioId);
 }

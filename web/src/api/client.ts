@@ -85,20 +85,53 @@ async function request<T>(method: Method, path: string, body: JsonBody | undefin
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch (cause) {
-    throw new ApiError(0, 'network_error', 'The server could not be reached.', false, { cause });
+    throw unreachable(cause);
   }
 
-  const payload = await readJson(response);
-  if (!response.ok) {
-    const error = toApiError(response, payload);
-    for (const listener of errorListeners) listener(error);
-    throw error;
-  }
+  const payload = parseJson(await response.text());
+  if (!response.ok) throw failure(response.status, payload, response.headers.get('Retry-After'));
   return payload as T;
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
+/**
+ * POSTs a file's raw bytes (`application/octet-stream`) with XMLHttpRequest, which, unlike
+ * fetch, reports upload progress: `onProgress` gets the bytes sent so far. Aborting `signal`
+ * aborts the request, and the promise rejects with the signal's reason.
+ */
+export function apiUpload<T>(
+  path: string,
+  body: Blob,
+  { onProgress, signal }: { onProgress: (sentBytes: number) => void; signal: AbortSignal },
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    const abort = () => xhr.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    xhr.upload.onprogress = (event) => onProgress(event.loaded);
+    xhr.onloadend = () => signal.removeEventListener('abort', abort);
+    xhr.onabort = () => reject(signal.reason);
+    xhr.onerror = () => reject(unreachable(undefined));
+    xhr.onload = () => {
+      const payload = parseJson(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) resolve(payload as T);
+      else reject(failure(xhr.status, payload, xhr.getResponseHeader('Retry-After')));
+    };
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.send(body);
+  });
+}
+
+function unreachable(cause: unknown): ApiError {
+  return new ApiError(0, 'network_error', 'The server could not be reached.', false, { cause });
+}
+
+function parseJson(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
@@ -107,19 +140,22 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function toApiError(response: Response, payload: unknown): ApiError {
-  const options = { retryAfterSeconds: response.status === 429 ? retryAfterSeconds(response) : null };
-  const error = isRecord(payload) && isRecord(payload.error) ? payload.error : undefined;
-  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    return new ApiError(response.status, error.code, error.message, true, options);
-  }
-  return new ApiError(response.status, 'unexpected_response', `Unexpected ${response.status} response.`, false, options);
+/** The error for a failed answer, told to every error listener before the caller sees it. */
+function failure(status: number, payload: unknown, retryAfterHeader: string | null): ApiError {
+  const options = { retryAfterSeconds: status === 429 ? retryAfterSeconds(retryAfterHeader) : null };
+  const body = isRecord(payload) && isRecord(payload.error) ? payload.error : undefined;
+  const error =
+    body && typeof body.code === 'string' && typeof body.message === 'string'
+      ? new ApiError(status, body.code, body.message, true, options)
+      : new ApiError(status, 'unexpected_response', `Unexpected ${status} response.`, false, options);
+  for (const listener of errorListeners) listener(error);
+  return error;
 }
 
 /** `Retry-After` as delta-seconds (the only form the server sends); `null` when absent or odd. */
-function retryAfterSeconds(response: Response): number | null {
-  const header = response.headers.get('Retry-After')?.trim() ?? '';
-  return /^\d+$/.test(header) ? Number(header) : null;
+function retryAfterSeconds(header: string | null): number | null {
+  const value = header?.trim() ?? '';
+  return /^\d+$/.test(value) ? Number(value) : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

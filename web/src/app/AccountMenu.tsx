@@ -1,4 +1,5 @@
 import { signOut, type User } from '../api/auth';
+import { LIBRARY_PATH } from '../pages/vault/paths';
 import { Link, navigate, usePathname } from './router';
 import { useSession } from './session';
 import { useSubmission } from './useSubmission';
@@ -23,6 +24,7 @@ export function AccountMenu({ user }: { user: User }) {
   const links = user.mustEnrollTotp
     ? []
     : [
+        ...(user.studioId === null ? [] : [{ to: LIBRARY_PATH, label: 'Library', current: pathname.startsWith(LIBRARY_PATH) }]),
         { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
         ...(user.role === 'admin' ? [{ to: '/admin/users', label: 'Users', current: pathname === '/admin/users' }] : []),
       ];

@@ -7,6 +7,8 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage } from '../pages/SignInPage';
+import { LibraryPage } from '../pages/vault/LibraryPage';
+import { parseLibraryPath } from '../pages/vault/paths';
 import { AppShell } from './AppShell';
 import { Redirect, usePathname } from './router';
 import { SessionProvider, useSession } from './session';
@@ -42,14 +44,16 @@ function CurrentPage() {
     case '/reset-password':
       return <ResetPasswordPage />;
   }
-  if (!SIGNED_IN_PATHS.has(pathname)) return <NotFoundPage />;
+  const libraryRoute = parseLibraryPath(pathname);
+  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
+  if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
   // Photographers get the same page as for any unknown address: there is nothing here for them.
   return user.role === 'admin' ? <UsersPage user={user} /> : <NotFoundPage />;
 }
 
-/** Addresses that need someone signed in: a signed-out visitor is sent to sign in instead. */
+/** Addresses that need someone signed in, besides the library's: a signed-out visitor is sent to sign in instead. */
 const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users']);

@@ -3,9 +3,10 @@ import { useSubmission } from '../app/useSubmission';
 import { FormError } from './form';
 
 /**
- * An in-page confirmation for a destructive action: a modal <dialog>, so the browser traps
- * focus inside it, closes it on Escape and gives focus back to the button that opened it.
- * Cancel comes first, so it is what holds focus when the dialog opens.
+ * An in-page confirmation for an action, destructive unless `tone` says otherwise: a modal
+ * <dialog>, so the browser traps focus inside it, closes it on Escape and gives focus back
+ * to the button that opened it. Cancel comes first, so it is what holds focus when the
+ * dialog opens, unless the body has a field to fill in first (e.g. where to move photos).
  */
 export function ConfirmDialog({
   title,
@@ -14,6 +15,7 @@ export function ConfirmDialog({
   busyLabel,
   onConfirm,
   onCancel,
+  tone = 'danger',
 }: {
   title: string;
   children: ReactNode;
@@ -22,6 +24,7 @@ export function ConfirmDialog({
   /** Runs the action; when it fails the dialog stays open and says why. */
   onConfirm: () => Promise<void>;
   onCancel: () => void;
+  tone?: 'danger' | 'primary';
 }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const { busy, error, submit } = useSubmission();
@@ -57,7 +60,7 @@ export function ConfirmDialog({
         </button>
         <button
           type="button"
-          className="button button-danger"
+          className={`button button-${tone}`}
           aria-disabled={busy}
           onClick={() => void submit(onConfirm)}
           data-testid="confirm-dialog-confirm"

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, Ref } from 'react';
+import type { InputHTMLAttributes, Ref, SelectHTMLAttributes } from 'react';
 
 type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> & {
   id: string;
@@ -26,6 +26,22 @@ export function TextField({ id, label, descriptionId, errorId, ref, variant, ...
         aria-describedby={describedBy === '' ? undefined : describedBy}
         aria-invalid={errorId === undefined ? undefined : true}
       />
+    </div>
+  );
+}
+
+type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'className'> & { id: string; label: string };
+
+/** A labelled <select>; its options are the children. */
+export function SelectField({ id, label, children, ...selectProps }: SelectFieldProps) {
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <select {...selectProps} id={id} className="field-input">
+        {children}
+      </select>
     </div>
   );
 }

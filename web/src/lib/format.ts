@@ -35,3 +35,26 @@ export function formatTimeAgo(iso: string, now: number = Date.now()): string {
   }
   return 'just now';
 }
+
+const BYTE_MULTIPLES: Array<[number, Intl.NumberFormat]> = (
+  [
+    [1e12, 'terabyte'],
+    [1e9, 'gigabyte'],
+    [1e6, 'megabyte'],
+    [1e3, 'kilobyte'],
+  ] as const
+).map(([size, unit]) => [size, new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 })]);
+const bytesFormat = new Intl.NumberFormat(undefined, { style: 'unit', unit: 'byte', unitDisplay: 'long' });
+
+/** "840 bytes", "3.2 MB", "1.5 GB": decimal units, as cameras and operating systems count. */
+export function formatBytes(bytes: number): string {
+  for (const [size, format] of BYTE_MULTIPLES) {
+    if (bytes >= size) return format.format(bytes / size);
+  }
+  return bytesFormat.format(bytes);
+}
+
+/** "1 photo", "3 photos". */
+export function pluralize(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

@@ -1,14 +1,28 @@
 import type { User } from '../api/auth';
 import { Link } from '../app/router';
 import { usePageTitle } from '../app/usePageTitle';
+import { LIBRARY_PATH } from './vault/paths';
 
 export function HomePage({ user }: { user: User }) {
   usePageTitle('Home');
+  const hasLibrary = user.studioId !== null;
   return (
     <section className="page">
       <h1 tabIndex={-1}>Welcome back</h1>
-      <p className="page-lead">Galleries and deliveries will live here. For now, you can look after your account.</p>
+      <p className="page-lead">
+        {hasLibrary
+          ? 'Your photos are in your library. Galleries and deliveries will join them here.'
+          : 'Galleries and deliveries will live here. For now, you can look after your account.'}
+      </p>
       <ul className="link-cards">
+        {hasLibrary && (
+          <li className="link-cards-wide">
+            <Link to={LIBRARY_PATH} className="link-card link-card-primary" data-testid="home-library">
+              <span className="link-card-title">Library</span>
+              <span className="link-card-text">Upload a shoot, organise it into albums, and preview and download your photos. Stored encrypted.</span>
+            </Link>
+          </li>
+        )}
         <li>
           <Link to="/account/sessions" className="link-card">
             <span className="link-card-title">Account</span>

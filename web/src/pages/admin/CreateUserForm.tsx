@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { createUser, type ManagedUser } from '../../api/admin';
 import type { Role } from '../../api/auth';
 import { useSubmission } from '../../app/useSubmission';
-import { FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
+import { FormError, SelectField, StatusMessage, SubmitButton, TextField } from '../../components/form';
 import { ROLE_NAMES } from './labels';
 
 const ERROR_ID = 'create-user-error';
@@ -49,24 +49,19 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: ManagedUser) =
           errorId={error === null ? undefined : ERROR_ID}
           data-testid="admin-create-email"
         />
-        <div className="field">
-          <label className="field-label" htmlFor="create-user-role">
-            Role
-          </label>
-          <select
-            id="create-user-role"
-            className="field-input"
-            value={role}
-            onChange={(event) => setRole(event.target.value as Role)}
-            data-testid="admin-create-role"
-          >
-            {(Object.keys(ROLE_NAMES) as Role[]).map((option) => (
-              <option key={option} value={option}>
-                {ROLE_NAMES[option]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="create-user-role"
+          label="Role"
+          value={role}
+          onChange={(event) => setRole(event.target.value as Role)}
+          data-testid="admin-create-role"
+        >
+          {(Object.keys(ROLE_NAMES) as Role[]).map((option) => (
+            <option key={option} value={option}>
+              {ROLE_NAMES[option]}
+            </option>
+          ))}
+        </SelectField>
         <SubmitButton busy={busy} label="Send invitation" busyLabel="Sending…" testId="admin-create-submit" />
       </form>
       {error !== null && <FormError id={ERROR_ID} message={error} testId="create-user-error" />}

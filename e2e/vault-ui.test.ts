@@ -1,0 +1,665 @@
+/**
+ * The vault UI in a real browser against the built app and the real server, with the vault
+ * API answered by an in-memory fake through `page.route` (the contract in the issue
+ * "Encrypted vault: upload, organise, preview and download photos"). Every API call the fake
+ * does not know fails the test, and so does any console error, failed request or CSP
+ * violation, unless it is a failure the fake answered on purpose.
+ */
+import { deflateSync, crc32 } from 'node:zlib';
+import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, startTestServer } from '../server/test/harness.ts';
+import { launchBrowser, openPage, type PageProblem } from './browser.ts';
+
+let server: TestServer;
+let origin: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer({ database: 'sqlite' });
+  origin = server.url;
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('vault UI', () => {
+  it('uploads through the file input with progress, explains a refusal, then shows thumbnails once previews are ready', async () => {
+    await withVault(async (page, vault) => {
+      vault.refuse('notes.txt', 415, 'file_type_not_allowed', 'Only photos can be uploaded.');
+      const release = vault.holdUploads();
+      await page.goto(`${origin}/library`);
+      await expectText(page.getByTestId('library-empty'), /^No photos yet/);
+      await expectText(page.getByRole('link', { name: 'Library', exact: true }), 'Library');
+
+      const ceremony = bytes(48_000, 1);
+      const portrait = bytes(64_000, 2);
+      await page.getByTestId('upload-input').setInputFiles([
+        { name: 'ceremony.jpg', mimeType: 'image/jpeg', buffer: ceremony },
+        { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') },
+        { name: 'portrait.jpg', mimeType: 'image/jpeg', buffer: portrait },
+      ]);
+
+      // All three are under way (page.route holds a request's body, so their bars stay at the start until answered).
+      const queue = page.getByTestId('upload-queue');
+      await eventually(() => vault.requests('POST /api/vault/files').length).toBe(3);
+      await expectText(queue.getByTestId('upload-row-ceremony.jpg'), /^ceremony\.jpg 48 kB \d+% Cancel ceremony\.jpg$/);
+      await expect(progressOf(queue.getByTestId('upload-row-ceremony.jpg').locator('progress'))).resolves.toEqual({ value: 0, max: 48_000 });
+      await expect(progressOf(page.getByTestId('upload-progress-total'))).resolves.toEqual({ value: 0, max: 112_011 });
+      await expectText(page.getByRole('status').filter({ hasText: 'Uploading' }), 'Uploading: 0 of 3 done.');
+      release();
+
+      await expectText(page.getByTestId('upload-error-notes.txt'), 'Not a supported photo type.');
+      await expectText(queue.getByTestId('upload-row-ceremony.jpg'), /Uploaded$/);
+      await expectText(queue.getByTestId('upload-row-portrait.jpg'), /Uploaded$/);
+      await expectText(queue.locator('.upload-summary'), '2 of 3 files uploaded, 1 failed.');
+      await expectText(page.getByRole('status').filter({ hasText: 'uploaded' }), '2 uploaded, 1 failed.');
+      await expect(progressOf(queue.getByTestId('upload-row-ceremony.jpg').locator('progress'))).resolves.toEqual({ value: 48_000, max: 48_000 });
+      await expect(progressOf(queue.getByTestId('upload-row-portrait.jpg').locator('progress'))).resolves.toEqual({ value: 64_000, max: 64_000 });
+      await expect(progressOf(page.getByTestId('upload-progress-total'))).resolves.toEqual({ value: 112_011, max: 112_011 });
+
+      const uploads = vault.requests('POST /api/vault/files');
+      expect(uploads.map((request) => new URL(request.url).searchParams.toString()).toSorted()).toEqual(['name=ceremony.jpg', 'name=notes.txt', 'name=portrait.jpg']);
+      for (const request of uploads) expect(request.headers['content-type']).toBe('application/octet-stream');
+      expect(uploads.find((request) => request.url.includes('ceremony'))?.bytes?.equals(ceremony)).toBe(true);
+
+      // The uploads are in the grid while their previews are made; the list is polled until they are ready.
+      const tile = page.getByTestId('file-tile-f1');
+      await expectText(tile, /Processing…/);
+      await expect(page.getByTestId('file-grid').locator('li').count()).resolves.toBe(2);
+      const listsBefore = vault.requests('GET /api/vault/files').length;
+      vault.finishPreviews();
+      await eventually(() => tile.locator('img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0), 10_000).toBe(true);
+      await expect(tile.getByText('Processing…').count()).resolves.toBe(0);
+      expect(vault.requests('GET /api/vault/files').length).toBeGreaterThan(listsBefore);
+      await eventually(() => page.getByTestId('usage-meter').getAttribute('value')).toBe(String(USED_BYTES + 112_000));
+
+      await queue.getByRole('button', { name: 'Clear' }).click();
+      await eventually(() => queue.count()).toBe(0);
+    });
+  });
+
+  it('uploads three files at a time into the album shown, and cancels one waiting and one under way', async () => {
+    await withVault(async (page, vault) => {
+      vault.addAlbum({ id: 'a-wedding', name: 'Wedding' });
+      const release = vault.holdUploads();
+      await page.goto(`${origin}/library/albums/a-wedding`);
+      await expectText(page.getByRole('heading', { level: 1 }), 'Wedding');
+
+      const names = ['one.jpg', 'two.jpg', 'three.jpg', 'four.jpg', 'five.jpg'];
+      await page.getByTestId('upload-input').setInputFiles(names.map((name, index) => ({ name, mimeType: 'image/jpeg', buffer: bytes(10_000, index) })));
+      await eventually(() => vault.requests('POST /api/vault/files').length).toBe(3);
+      await expectText(page.getByTestId('upload-row-four.jpg'), /Waiting/);
+
+      await page.getByTestId('upload-row-two.jpg').getByRole('button', { name: 'Cancel two.jpg' }).click();
+      await page.getByTestId('upload-row-five.jpg').getByRole('button', { name: 'Cancel five.jpg' }).click();
+      await eventually(() => page.getByTestId('upload-row-two.jpg').count()).toBe(0);
+      await eventually(() => vault.requests('POST /api/vault/files').length).toBe(4);
+      release();
+
+      await expectText(page.locator('.upload-summary'), '3 photos uploaded.');
+      const uploaded = vault.requests('POST /api/vault/files').map((request) => new URL(request.url).searchParams);
+      expect(uploaded.map((params) => params.get('name'))).toEqual(['one.jpg', 'two.jpg', 'three.jpg', 'four.jpg']);
+      for (const params of uploaded) expect(params.get('albumId')).toBe('a-wedding');
+      await expect(page.getByTestId('file-grid').locator('li').count()).resolves.toBe(3);
+    });
+  });
+
+  it('selects a range and moves it to an album, then opens a photo: checksum, camera details, arrow keys, download', async () => {
+    await withVault(async (page, vault) => {
+      vault.addAlbum({ id: 'a-wedding', name: 'Wedding' });
+      for (const name of ['ceremony.jpg', 'rings.jpg', 'dance.jpg']) vault.addFile({ name });
+      vault.addFile({ name: 'toast.jpg', status: 'failed' });
+      await page.goto(`${origin}/`);
+      await page.getByTestId('home-library').click();
+      await page.waitForURL(`${origin}/library`);
+
+      const failed = page.getByTestId('file-tile-f4');
+      await expectText(failed, /^toast\.jpg Preview failed Retry/);
+      await failed.getByRole('button', { name: 'Retry the preview of toast.jpg' }).click();
+      await expectText(failed, /^toast\.jpg Processing…$/);
+      expect(vault.requests('POST /api/vault/files/f4/retry-previews')).toHaveLength(1);
+
+      await page.getByTestId('file-select-f1').check();
+      await page.getByTestId('file-select-f2').click({ modifiers: ['Shift'] });
+      await expectText(page.getByTestId('selection-bar'), /^2 photos selected/);
+      await page.getByTestId('bulk-move').click();
+      const dialog = page.getByRole('dialog', { name: 'Move 2 photos' });
+      await expect(dialog.getByTestId('move-album').inputValue()).resolves.toBe('a-wedding');
+      await dialog.getByTestId('confirm-dialog-confirm').click();
+      await dialog.waitFor({ state: 'detached' });
+      await expectText(page.getByTestId('library-status'), 'Moved 2 photos to “Wedding”.');
+      expect(vault.bodiesOf('POST /api/vault/files/move')).toEqual([{ fileIds: ['f1', 'f2'], albumId: 'a-wedding' }]);
+      await expectText(page.getByTestId('album-a-wedding'), 'Wedding 2 photos');
+      await expect(page.getByTestId('selection-bar').count()).resolves.toBe(0);
+      await expect(isFocused(page.getByRole('heading', { level: 1 }))).resolves.toBe(true);
+
+      await page.getByTestId('file-tile-f1').getByRole('link').click();
+      await page.waitForURL(`${origin}/library/files/f1`);
+      const image = page.getByTestId('viewer-image');
+      await eventually(() => image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth > 0)).toBe(true);
+      await expect(image.getAttribute('alt')).resolves.toBe('ceremony.jpg');
+      await expectText(page.getByTestId('viewer-checksum'), vault.file('f1').sha256);
+      await expectText(page.getByTestId('viewer-exif'), /Camera FUJIFILM X-T5 Lens XF56mmF1\.2 R WR Exposure 1\/250 s Aperture f\/2 ISO 400 Focal length 56 mm/);
+      await expectText(page.getByTestId('viewer-exif'), /Location 48\.85837° N, 2\.29448° E Only you can see this — it is never shared with clients\.$/);
+      await expect(page.title()).resolves.toBe('ceremony.jpg · Shutterlock');
+
+      await page.keyboard.press('ArrowRight');
+      await page.waitForURL(`${origin}/library/files/f2`);
+      await expectText(page.getByRole('heading', { level: 1 }), 'rings.jpg');
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForURL(`${origin}/library/files/f1`);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('viewer-download').click()]);
+      expect(download.suggestedFilename()).toBe('ceremony.jpg');
+      expect(vault.bodiesOf('POST /api/vault/files/f1/download-url')).toEqual([{ variant: 'original' }]);
+      expect(vault.requests('GET /api/files/f1/original')).toHaveLength(1);
+
+      await page.getByRole('link', { name: 'All photos' }).first().click();
+      await page.waitForURL(`${origin}/library`);
+      await page.getByTestId('file-grid').waitFor();
+    });
+  });
+
+  it('moves photos to the trash, restores one and empties the trash after confirming', async () => {
+    await withVault(async (page, vault) => {
+      for (const name of ['keep.jpg', 'blurry.jpg']) vault.addFile({ name });
+      await page.goto(`${origin}/library`);
+
+      await page.getByTestId('file-select-f1').check();
+      await page.getByTestId('bulk-delete').click();
+      await expectText(page.getByTestId('library-status'), 'Moved “keep.jpg” to the trash.');
+      await expect(page.getByTestId('file-tile-f1').count()).resolves.toBe(0);
+      expect(vault.requests('DELETE /api/vault/files/f1')).toHaveLength(1);
+
+      await page.getByTestId('file-tile-f2').getByRole('link').click();
+      await page.getByTestId('viewer-delete').click();
+      await page.waitForURL(`${origin}/library`);
+      await expectText(page.getByTestId('library-status'), 'Moved “blurry.jpg” to the trash.');
+
+      await page.getByTestId('trash-link').click();
+      await page.waitForURL(`${origin}/library/trash`);
+      await page.getByTestId('restore-f1').click();
+      await expectText(page.getByTestId('library-status'), 'Restored “keep.jpg”.');
+      await expect(page.getByTestId('file-tile-f1').count()).resolves.toBe(0);
+      expect(vault.requests('POST /api/vault/files/f1/restore')).toHaveLength(1);
+
+      await page.getByTestId('empty-trash').click();
+      const dialog = page.getByRole('dialog', { name: 'Empty the trash?' });
+      await expect(isFocused(dialog.getByRole('button', { name: 'Cancel' }))).resolves.toBe(true);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      expect(vault.requests('POST /api/vault/trash/empty')).toHaveLength(0);
+      await page.getByTestId('empty-trash').click();
+      await page.getByTestId('confirm-dialog-confirm').click();
+      await dialog.waitFor({ state: 'detached' });
+      await expectText(page.getByTestId('library-status'), 'Deleted 1 photo for good.');
+      await expectText(page.getByTestId('library-empty'), 'The trash is empty.');
+      await expect(isFocused(page.getByRole('heading', { level: 1 }))).resolves.toBe(true);
+
+      await page.getByRole('link', { name: 'All photos' }).click();
+      await page.getByTestId('file-tile-f1').waitFor();
+    });
+  });
+
+  it('loads more with the cursor, and asks the API to sort and search', async () => {
+    await withVault(async (page, vault) => {
+      for (let index = 1; index <= 70; index += 1) vault.addFile({ name: `IMG_${String(index).padStart(4, '0')}.jpg` });
+      await page.goto(`${origin}/library`);
+      const tiles = page.getByTestId('file-grid').locator('li');
+      await eventually(() => tiles.count()).toBe(60);
+
+      await page.getByTestId('load-more').click();
+      await eventually(() => tiles.count()).toBe(70);
+      await expect(page.getByTestId('load-more').count()).resolves.toBe(0);
+      await eventually(() => isFocused(page.getByTestId('file-tile-f61').getByRole('link'))).toBe(true);
+      const lists = vault.requests('GET /api/vault/files').map((request) => Object.fromEntries(new URL(request.url).searchParams));
+      expect(lists).toEqual([
+        { sort: 'uploaded', order: 'desc', limit: '60' },
+        { sort: 'uploaded', order: 'desc', cursor: '60', limit: '60' },
+      ]);
+
+      // The arrow keys move between tiles as the grid lays them out.
+      const first = page.getByTestId('file-tile-f1').getByRole('link');
+      await first.focus();
+      await page.keyboard.press('ArrowRight');
+      await expect(isFocused(page.getByTestId('file-tile-f2').getByRole('link'))).resolves.toBe(true);
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowDown');
+      const below = await page.evaluate(() => document.activeElement?.closest('li')?.dataset.testid);
+      const [firstBox, belowBox] = await Promise.all([first.boundingBox(), page.getByTestId(below ?? '').boundingBox()]);
+      expect(belowBox?.x).toBe(firstBox?.x);
+      expect(belowBox?.y).toBeGreaterThan(firstBox?.y ?? Infinity);
+
+      await page.getByTestId('sort-select').selectOption('name');
+      await expectText(tiles.first(), 'IMG_0001.jpg');
+      await page.getByTestId('search-input').fill('IMG_005');
+      await eventually(() => tiles.count()).toBe(10);
+      expect(Object.fromEntries(new URL(vault.requests('GET /api/vault/files').at(-1)?.url ?? origin).searchParams)).toEqual({
+        sort: 'name',
+        order: 'asc',
+        q: 'IMG_005',
+        limit: '60',
+      });
+    });
+  });
+
+  it('creates, renames and deletes an album, saying that its photos are kept', async () => {
+    await withVault(async (page, vault) => {
+      await page.goto(`${origin}/library`);
+      await page.getByTestId('album-create').click();
+      await expect(isFocused(page.getByTestId('album-name'))).resolves.toBe(true);
+      await page.getByTestId('album-name').fill('Portraits');
+      await page.getByTestId('album-name').press('Enter');
+      await expectText(page.getByTestId('library-status'), 'Created the album “Portraits”.');
+      await expect(isFocused(page.getByTestId('album-create'))).resolves.toBe(true);
+
+      await page.getByTestId('album-a1').click();
+      await page.waitForURL(`${origin}/library/albums/a1`);
+      await page.getByTestId('album-rename').click();
+      await page.getByTestId('album-rename-name').fill('Studio portraits');
+      await page.getByTestId('album-rename-submit').click();
+      await expectText(page.getByRole('heading', { level: 1 }), 'Studio portraits');
+      await expectText(page.getByTestId('album-a1'), 'Studio portraits 0 photos');
+
+      await page.getByTestId('album-delete').click();
+      const dialog = page.getByRole('dialog', { name: 'Delete the album “Studio portraits”?' });
+      await expectText(dialog.locator('.dialog-body'), 'Photos in it are kept: you’ll still find them in All photos.');
+      await page.getByTestId('confirm-dialog-confirm').click();
+      await page.waitForURL(`${origin}/library`);
+      await expectText(page.getByTestId('library-status'), 'Deleted the album “Studio portraits”. Its photos are still here.');
+      await expect(page.getByTestId('album-a1').count()).resolves.toBe(0);
+      expect(vault.bodiesOf('POST /api/vault/albums')).toEqual([{ name: 'Portraits' }]);
+      expect(vault.bodiesOf('PATCH /api/vault/albums/a1')).toEqual([{ name: 'Studio portraits' }]);
+      expect(vault.requests('DELETE /api/vault/albums/a1')).toHaveLength(1);
+    });
+  });
+
+  it('explains to an admin without a studio that there is no library for them', async () => {
+    await withVault(
+      async (page) => {
+        await page.goto(`${origin}/library`);
+        await expectText(page.getByTestId('no-vault'), /your account isn’t part of one/);
+        await expect(page.getByRole('link', { name: 'Library', exact: true }).count()).resolves.toBe(0);
+      },
+      { role: 'admin', studioId: null, totpEnabled: true },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// The fake vault
+
+interface FileView {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  albumId: string | null;
+  status: 'processing' | 'ready' | 'failed';
+  uploadedAt: string;
+  capturedAt: string | null;
+  width: number | null;
+  height: number | null;
+  thumbnailUrl: string | null;
+  previewUrl: string | null;
+}
+
+/** A file as the fake keeps it: in the trash or not. */
+type StoredFile = FileView & { trashed: boolean };
+
+interface Album {
+  id: string;
+  name: string;
+  fileCount: number;
+  createdAt: string;
+}
+
+interface RecordedRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  bytes: Buffer | null;
+}
+
+interface Answer {
+  status?: number;
+  json?: unknown;
+  body?: Buffer;
+  headers?: Record<string, string>;
+}
+
+const USED_BYTES = 3_200_000_000;
+const QUOTA_BYTES = 50_000_000_000;
+const EXIF = {
+  camera: 'FUJIFILM X-T5',
+  lens: 'XF56mmF1.2 R WR',
+  exposureTime: '1/250',
+  fNumber: 2,
+  iso: 400,
+  focalLength: 56,
+  gps: { latitude: 48.858370, longitude: 2.294481, altitude: null },
+};
+
+/**
+ * The vault API as the contract describes it, in memory: files (newest upload first),
+ * albums, the trash and the signed URLs of previews and originals.
+ */
+class FakeVault {
+  private readonly files: StoredFile[] = [];
+  private readonly albums: Album[] = [];
+  private readonly recorded = new Map<string, RecordedRequest[]>();
+  private readonly refusals = new Map<string, Answer>();
+  private uploadGate: Promise<void> | null = null;
+  private nextId = { file: 1, album: 1 };
+  private clock = Date.parse('2026-03-01T10:00:00Z');
+  private usedBytes = USED_BYTES;
+  /** Addresses answered with an error on purpose: the browser's complaints about them are expected. */
+  readonly failedUrls = new Set<string>();
+  readonly unexpected: string[] = [];
+
+  private readonly user: Record<string, unknown>;
+
+  constructor(user: Record<string, unknown>) {
+    this.user = user;
+  }
+
+  addAlbum(album: { id: string; name: string }): void {
+    this.albums.push({ ...album, fileCount: 0, createdAt: this.tick() });
+  }
+
+  addFile(overrides: Partial<FileView>): StoredFile {
+    const id = `f${this.nextId.file++}`;
+    const file: StoredFile = {
+      id,
+      name: `${id}.jpg`,
+      type: 'image/jpeg',
+      size: 24_000_000,
+      sha256: createHashLike(id),
+      albumId: null,
+      status: 'ready',
+      uploadedAt: this.tick(),
+      capturedAt: '2026-02-14T15:30:00Z',
+      width: 6240,
+      height: 4160,
+      thumbnailUrl: null,
+      previewUrl: null,
+      trashed: false,
+      ...overrides,
+    };
+    this.files.push(file);
+    return file;
+  }
+
+  file(id: string): FileView {
+    const file = this.files.find((candidate) => candidate.id === id);
+    if (!file) throw new Error(`No file ${id}`);
+    return file;
+  }
+
+  /** Uploads of a file with this name are refused with this error. */
+  refuse(name: string, status: number, code: string, message: string): void {
+    this.refusals.set(name, { status, json: { error: { code, message } } });
+  }
+
+  /** Holds every upload's answer until the returned function is called. */
+  holdUploads(): () => void {
+    let release = () => {};
+    this.uploadGate = new Promise((resolve) => {
+      release = resolve;
+    });
+    return release;
+  }
+
+  finishPreviews(): void {
+    for (const file of this.files) file.status = 'ready';
+  }
+
+  requests(key: string): RecordedRequest[] {
+    return this.recorded.get(key) ?? [];
+  }
+
+  bodiesOf(key: string): unknown[] {
+    return this.requests(key).map((request) => request.body);
+  }
+
+  async attach(page: Page): Promise<void> {
+    await page.route(`${origin}/api/**`, (route) => this.handle(route));
+  }
+
+  private async handle(route: Route): Promise<void> {
+    const request = route.request();
+    const url = new URL(request.url());
+    const key = `${request.method()} ${url.pathname}`;
+    const recorded = this.record(key, request);
+    const answer = await this.answer(request.method(), url, recorded);
+    if (answer === undefined) this.unexpected.push(key);
+    const { status = 200, json, body, headers = {} } = answer ?? { status: 501, json: { error: { code: 'not_stubbed', message: key } } };
+    if (status >= 400) this.failedUrls.add(request.url());
+    // The page may have cancelled the request meanwhile (an upload's Cancel).
+    await route.fulfill(json === undefined ? { status, headers, body } : { status, headers, json }).catch(() => undefined);
+  }
+
+  private async answer(method: string, url: URL, request: RecordedRequest): Promise<Answer | undefined> {
+    const path = url.pathname;
+    const params = url.searchParams;
+    const body = request.body as Record<string, unknown> | undefined;
+    let match: RegExpExecArray | null;
+
+    if (method === 'GET' && path === '/api/me') return { json: { user: this.user } };
+    if (method === 'GET' && path === '/api/vault/usage') return { json: { usedBytes: this.usedBytes, quotaBytes: QUOTA_BYTES } };
+    if (method === 'GET' && path === '/api/vault/albums') return { json: { albums: this.albums.map((album) => this.counted(album)) } };
+    if (method === 'POST' && path === '/api/vault/albums') {
+      this.addAlbum({ id: `a${this.nextId.album++}`, name: String(body?.name) });
+      return { status: 201, json: { album: this.counted(this.albums.at(-1) as Album) } };
+    }
+    if ((match = /^\/api\/vault\/albums\/([^/]+)$/.exec(path))) {
+      const album = this.albums.find((candidate) => candidate.id === match?.[1]);
+      if (!album) return undefined;
+      if (method === 'PATCH') {
+        album.name = String(body?.name);
+        return { json: { album: this.counted(album) } };
+      }
+      if (method === 'DELETE') {
+        this.albums.splice(this.albums.indexOf(album), 1);
+        for (const file of this.files) if (file.albumId === album.id) file.albumId = null;
+        return { status: 204 };
+      }
+    }
+    if (method === 'POST' && path === '/api/vault/files') return this.upload(params, request);
+    if (method === 'GET' && path === '/api/vault/files') return { json: this.list(params) };
+    if (method === 'POST' && path === '/api/vault/files/move') {
+      const ids = body?.fileIds as string[];
+      for (const id of ids) this.file(id).albumId = body?.albumId as string | null;
+      return { json: { moved: ids.length } };
+    }
+    if (method === 'POST' && path === '/api/vault/trash/empty') {
+      const trashed = this.files.filter((file) => file.trashed);
+      for (const file of trashed) this.files.splice(this.files.indexOf(file), 1);
+      return { json: { purged: trashed.length } };
+    }
+    if ((match = /^\/api\/vault\/files\/(f\d+)(\/[a-z-]+)?$/.exec(path))) {
+      const file = this.files.find((candidate) => candidate.id === match?.[1]);
+      if (!file) return undefined;
+      switch (`${method} ${match[2] ?? ''}`) {
+        case 'GET ':
+          return { json: { file: { ...this.view(file), exif: EXIF } } };
+        case 'DELETE ':
+          file.trashed = true;
+          return { status: 204 };
+        case 'POST /retry-previews':
+          file.status = 'processing';
+          return { status: 202 };
+        case 'POST /restore':
+          file.trashed = false;
+          return { json: { file: this.view(file) } };
+        case 'POST /download-url':
+          return { json: { url: this.signed(file, String(body?.variant)), expiresAt: new Date(Date.now() + 300_000).toISOString() } };
+      }
+    }
+    if (method === 'GET' && (match = /^\/api\/files\/(f\d+)\/(original|preview|thumbnail)$/.exec(path))) {
+      const file = this.files.find((candidate) => candidate.id === match?.[1]);
+      if (!file || params.get('sig') !== 'test') return undefined;
+      if (match[2] === 'original') {
+        return { body: bytes(2_000, 7), headers: { 'content-type': file.type, 'content-disposition': `attachment; filename="${file.name}"` } };
+      }
+      return { body: tinyPng(Number(file.id.slice(1)), match[2] === 'preview' ? 3 : 2), headers: { 'content-type': 'image/png' } };
+    }
+    return undefined;
+  }
+
+  private async upload(params: URLSearchParams, request: RecordedRequest): Promise<Answer> {
+    await this.uploadGate;
+    const name = params.get('name') ?? '';
+    const refusal = this.refusals.get(name);
+    if (refusal) return refusal;
+    const size = request.bytes?.length ?? 0;
+    this.usedBytes += size;
+    const file = this.addFile({ name, size, albumId: params.get('albumId'), status: 'processing', capturedAt: null, width: null, height: null });
+    return { status: 201, json: { file: this.view(file) } };
+  }
+
+  /** Sorted by upload time or name; the cursor is an offset. */
+  private list(params: URLSearchParams): { files: FileView[]; nextCursor: string | null } {
+    const trash = params.get('trash') === 'true';
+    const albumId = params.get('albumId');
+    const q = params.get('q')?.toLowerCase() ?? '';
+    const sortKey = (file: FileView) => (params.get('sort') === 'name' ? file.name : file.uploadedAt);
+    const matching = this.files
+      .filter((file) => file.trashed === trash && (albumId === null || file.albumId === albumId) && file.name.toLowerCase().includes(q))
+      .toSorted((a, b) => sortKey(a).localeCompare(sortKey(b)));
+    if (params.get('order') === 'desc') matching.reverse();
+    const start = Number(params.get('cursor') ?? 0);
+    const end = start + Number(params.get('limit') ?? 50);
+    return { files: matching.slice(start, end).map((file) => this.view(file)), nextCursor: end < matching.length ? String(end) : null };
+  }
+
+  private view({ trashed: _trashed, ...file }: StoredFile): FileView {
+    const ready = file.status === 'ready';
+    return { ...file, thumbnailUrl: ready ? this.signed(file, 'thumbnail') : null, previewUrl: ready ? this.signed(file, 'preview') : null };
+  }
+
+  private signed(file: FileView, variant: string): string {
+    return `${origin}/api/files/${file.id}/${variant}?exp=${Math.floor(this.clock / 1000) + 300}&kv=1&sig=test`;
+  }
+
+  private counted(album: Album): Album {
+    return { ...album, fileCount: this.files.filter((file) => file.albumId === album.id && !file.trashed).length };
+  }
+
+  private record(key: string, request: Request): RecordedRequest {
+    const bytes = request.postDataBuffer();
+    const json = bytes !== null && request.headers()['content-type'] === 'application/json' ? (request.postDataJSON() as unknown) : undefined;
+    const recorded = { url: request.url(), headers: request.headers(), body: json, bytes };
+    this.recorded.set(key, [...this.requests(key), recorded]);
+    return recorded;
+  }
+
+  /** Each fixture a minute older than the one before, so "newest first" lists them in the order they were added. */
+  private tick(): string {
+    this.clock -= 60_000;
+    return new Date(this.clock).toISOString();
+  }
+}
+
+/**
+ * Runs `test` on a fresh page whose API is the fake vault, signed in as a photographer with
+ * a studio unless `user` says otherwise, then checks that nothing unexpected happened.
+ */
+async function withVault(test: (page: Page, vault: FakeVault) => Promise<void>, user: Record<string, unknown> = {}): Promise<void> {
+  const { page, problems } = await openPage(browser, 'about:blank');
+  const vault = new FakeVault({
+    id: 'u-ada',
+    email: 'ada@example.com',
+    role: 'photographer',
+    studioId: 'studio-1',
+    emailVerified: true,
+    hasPassword: false,
+    totpEnabled: false,
+    mustEnrollTotp: false,
+    ...user,
+  });
+  try {
+    await vault.attach(page);
+    await test(page, vault);
+    expect(vault.unexpected).toEqual([]);
+    expect(problems.filter((problem) => !isExpected(problem, vault))).toEqual([]);
+  } finally {
+    await page.close();
+  }
+}
+
+function isExpected(problem: PageProblem, vault: FakeVault): boolean {
+  return problem.kind !== 'csp-violation' && problem.url !== undefined && vault.failedUrls.has(problem.url);
+}
+
+// ---------------------------------------------------------------------------------------
+// Fixtures
+
+/** `length` bytes of a pattern that differs with `seed`. */
+function bytes(length: number, seed: number): Buffer {
+  return Buffer.from(Array.from({ length }, (_, index) => (index * 31 + seed * 17) % 256));
+}
+
+function createHashLike(id: string): string {
+  return Buffer.from(id.padEnd(32, '#')).toString('hex').slice(0, 64);
+}
+
+/** A small PNG with a gradient whose hue follows `seed`, `aspect` by 2 (3 for a landscape preview). */
+function tinyPng(seed: number, aspect: number): Buffer {
+  const height = 24;
+  const width = height * (aspect / 2);
+  const rows = Array.from({ length: height }, (_, y) =>
+    Buffer.from([0, ...Array.from({ length: width }, (_, x) => [(seed * 53 + x * 4) % 256, (seed * 29 + y * 5) % 256, (seed * 97 + 90) % 256]).flat()]),
+  );
+  const chunk = (type: string, data: Buffer) => {
+    const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(typed));
+    return Buffer.concat([length, typed, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.writeUInt8(8, 8); // bits per channel
+  header.writeUInt8(2, 9); // truecolour
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+/** Waits until the element's text matches: UI updates arrive a moment after the click. */
+async function expectText(locator: Locator, expected: string | RegExp): Promise<void> {
+  await locator.first().waitFor();
+  await expect
+    .poll(async () => (await locator.first().innerText()).replace(/\s+/g, ' ').trim(), { timeout: 5_000 })
+    .toMatch(typeof expected === 'string' ? new RegExp(`^${escapeRegExp(expected)}$`) : expected);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
+}
+
+/** Polls `read` until the assertion holds; UI updates arrive a moment after the action. */
+function eventually<T>(read: () => T | Promise<T>, timeout = 5_000) {
+  return expect.poll(read, { timeout });
+}
+
+function progressOf(locator: Locator): Promise<{ value: number; max: number }> {
+  return locator.evaluate((element: HTMLProgressElement) => ({ value: element.value, max: element.max }));
+}

@@ -1,0 +1,22 @@
+/**
+ * `Content-Disposition` with a file name every browser reads right (RFC 6266): an ASCII
+ * `filename` for old clients and `filename*=UTF-8''…` (RFC 5987) with the real name.
+ */
+
+/** RFC 5987 attr-char: everything else is percent-encoded (encodeURIComponent leaves ' ( ) * alone). */
+function encodeRfc5987(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Accents dropped, anything else outside printable ASCII — and the quote and backslash — replaced. */
+function asciiFallback(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+}
+
+export function contentDisposition(type: 'attachment' | 'inline', name: string): string {
+  const fallback = asciiFallback(name);
+  return fallback === name ? `${type}; filename="${name}"` : `${type}; filename="${fallback}"; filename*=UTF-8''${encodeRfc5987(name)}`;
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { type Readable, Transform, type TransformCallback, pipeline } from 'node:stream';
+import { recordAudit } from '../audit/audit-log.ts';
+import { AppError, IntegrityError, NotFoundError } from '../errors.ts';
+import { studioDataKey } from '../studios/service.ts';
+import { type RangeRequest, parseRange } from './byte-ranges.ts';
+import type { VaultDeps } from './deps.ts';
+import { VAULT_SCOPE, openFile } from './file-views.ts';
+import { type FileRow, findFileById } from './repo.ts';
+import type { SignatureParams } from './signed-urls.ts';
+import { type StoredBlob, type Variant, collect, readPlaintext, readPlaintextRange, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
+
+/**
+ * Serving a file through a signed URL, verified on the way out. For an encrypted blob the
+ * header, key commitment and final chunk are authenticated before any answer is chosen (so a
+ * truncated, swapped or re-keyed blob is refused with a 500 before a byte is sent); then each
+ * chunk is released only once it authenticated, and a chunk that fails ends the stream with
+ * an error, which aborts the response: the client sees a broken transfer, never a complete
+ * one. Small files are decrypted in full first and sent only when entirely verified. A plain
+ * blob (a studio with encryption off) is checked against the SHA-256 taken at upload, its
+ * last bytes held back until the hash matched. Every integrity failure is logged and audited.
+ */
+
+export interface DownloadRequest {
+  fileId: string;
+  variant: Variant;
+  signature: Partial<SignatureParams>;
+  range: string | undefined;
+  ifRange: string | undefined;
+}
+
+export interface Download {
+  /** Set for a 206 answer. */
+  range: { start: number; end: number; size: number } | undefined;
+  length: number;
+  mediaType: string;
+  name: string;
+  disposition: 'attachment' | 'inline';
+  etag: string;
+  body: Readable | Buffer;
+}
+
+/** Whole files up to this size are decrypted and verified in full before the first byte is sent. */
+const VERIFY_FIRST_BYTES = 4 * 1024 * 1024;
+
+function fileNotFound(): NotFoundError {
+  return new NotFoundError('file_not_found', 'This file does not exist.');
+}
+
+function isIntegrityFailure(error: unknown): boolean {
+  return error instanceof IntegrityError || (error instanceof NotFoundError && error.code === 'blob_not_found');
+}
+
+async function auditIntegrityFailure(deps: VaultDeps, file: FileRow, variant: Variant, error: unknown): Promise<void> {
+  deps.logger.error({ err: error, fileId: file.id, variant }, 'stored file failed its integrity check');
+  await recordAudit(deps.db, { action: 'vault.integrity_failure', details: { fileId: file.id, studioId: file.studio_id, variant, stage: 'download' } });
+}
+
+function blobKeyOf(file: FileRow, variant: Variant): string | null {
+  if (variant === 'original') return file.blob_key;
+  return file.status === 'ready' ? (variant === 'thumbnail' ? file.thumbnail_key : file.preview_key) : null;
+}
+
+function previewName(name: string, variant: Variant): string {
+  const base = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
+  return `${base}-${variant}.webp`;
+}
+
+/**
+ * Passes on bytes start..end of a plain blob read from its first byte, hashing all of it; the
+ * last piece is held back until the whole blob matched the upload's SHA-256.
+ */
+function verifyingSlice(expectedSha256: string, start: number, end: number): Transform {
+  const hash = createHash('sha256');
+  let offset = 0;
+  let held: Buffer | undefined;
+  return new Transform({
+    transform(piece: Buffer, _encoding, callback: TransformCallback) {
+      hash.update(piece);
+      const from = Math.max(start - offset, 0);
+      const to = Math.min(end + 1 - offset, piece.length);
+      offset += piece.length;
+      if (from < to) {
+        if (held) this.push(held);
+        held = piece.subarray(from, to);
+      }
+      callback();
+    },
+    flush(callback: TransformCallback) {
+      if (hash.digest('hex') !== expectedSha256) return callback(new IntegrityError('The stored file does not match its recorded SHA-256.'));
+      if (held) this.push(held);
+      callback();
+    },
+  });
+}
+
+/** Reports a failure that surfaces mid-stream, once the answer has started. */
+function watched(deps: VaultDeps, file: FileRow, variant: Variant, stream: Readable): Readable {
+  stream.once('error', (error) => {
+    if (isIntegrityFailure(error)) void auditIntegrityFailure(deps, file, variant, error).catch(() => undefined);
+  });
+  return stream;
+}
+
+async function body(
+  deps: VaultDeps,
+  file: FileRow,
+  blob: StoredBlob,
+  variant: Variant,
+  plan: { start: number; end: number; whole: boolean; sha256: string | null },
+): Promise<Readable | Buffer> {
+  if (blob.sealing) {
+    if (!plan.whole) return watched(deps, file, variant, await readPlaintextRange(deps.blobs, blob, plan.start, plan.end));
+    const stream = await readPlaintext(deps.blobs, blob);
+    return plan.end < VERIFY_FIRST_BYTES ? collect(stream) : watched(deps, file, variant, stream);
+  }
+  // Previews of plain studios have no recorded hash: they are derived, and can be made again.
+  if (plan.sha256 === null) return readPlaintextRange(deps.blobs, blob, plan.start, plan.end);
+  const verified = pipeline(await readPlaintext(deps.blobs, blob), verifyingSlice(plan.sha256, plan.start, plan.end), () => undefined);
+  return watched(deps, file, variant, verified);
+}
+
+export async function openDownload(deps: VaultDeps, request: DownloadRequest): Promise<Download> {
+  const { fileId, variant } = request;
+  await deps.signer.verify({ scope: VAULT_SCOPE, fileId, variant }, request.signature, deps.now());
+  const file = await findFileById(deps.db, fileId);
+  const key = file && file.deleted_at === null && file.status !== 'uploading' && file.status !== 'purging' ? blobKeyOf(file, variant) : null;
+  if (!file || !key) throw fileNotFound();
+  const { name, metadata } = await openFile(deps, file);
+  const blob = storedBlob(key, file.id, variant, file.encrypted ? await studioDataKey(deps, file.studio_id) : null);
+  try {
+    const size = await storedPlaintextLength(deps.blobs, blob);
+    if (variant === 'original' && size !== file.size) throw new IntegrityError('The stored file has another length than the one uploaded.');
+    const etag = variant === 'original' ? `"${metadata.sha256}"` : `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
+    const requested: RangeRequest = request.ifRange === undefined || request.ifRange === etag ? parseRange(request.range, size) : { kind: 'whole' };
+    if (requested.kind === 'unsatisfiable') {
+      throw new AppError('range_not_satisfiable', 'The requested range is not satisfiable.', 416, { headers: { 'content-range': `bytes */${size}` } });
+    }
+    const plan =
+      requested.kind === 'range'
+        ? { start: requested.start, end: requested.end, whole: false }
+        : { start: 0, end: size - 1, whole: true };
+    return {
+      range: plan.whole ? undefined : { start: plan.start, end: plan.end, size },
+      length: plan.end - plan.start + 1,
+      mediaType: variant === 'original' ? file.media_type : 'image/webp',
+      name: variant === 'original' ? name : previewName(name, variant),
+      disposition: variant === 'original' ? 'attachment' : 'inline',
+      etag,
+      body: await body(deps, file, blob, variant, { ...plan, sha256: variant === 'original' ? metadata.sha256 : null }),
+    };
+  } catch (error) {
+    if (isIntegrityFailure(error)) {
+      await auditIntegrityFailure(deps, file, variant, error);
+      throw error instanceof IntegrityError ? error : new IntegrityError('The stored file is missing.', error);
+    }
+    throw error;
+  }
+}

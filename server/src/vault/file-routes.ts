@@ -1,0 +1,190 @@
+import type { Readable } from 'node:stream';
+import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { closed } from '../auth/schemas.ts';
+import { AppError } from '../errors.ts';
+import { requirePrincipal } from '../http/access.ts';
+import type { App } from '../http/app-type.ts';
+import { requestOrigin } from '../http/request-origin.ts';
+import { type VaultDeps, vaultActor } from './deps.ts';
+import { createDownloadUrl, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
+import { retryPreviews } from './previews.ts';
+import { emptyTrash } from './purge.ts';
+import { fileDetailsSchema, fileSchema, idParams, nullable, signedUrlSchema, uuidField, variantField } from './schemas.ts';
+import { uploadFile } from './upload.ts';
+
+/** The vault's files: upload, list, look at, move, trash and restore, download links, usage. */
+
+const tags = ['vault'];
+const fileAnswer = Type.Object({ file: fileSchema }, closed);
+
+const actorOf = (request: FastifyRequest) => vaultActor(requirePrincipal(request), requestOrigin(request));
+
+/** Checked before the body is read: an upload is the file's bytes, not a form or JSON. */
+async function requireFileBody(request: FastifyRequest): Promise<void> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/octet-stream') {
+    throw new AppError('unsupported_media_type', 'Send the file itself as the request body, with Content-Type: application/octet-stream.', 415);
+  }
+}
+
+function declaredLength(request: FastifyRequest): number | undefined {
+  const header = request.headers['content-length'];
+  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+}
+
+export function fileRoutes(app: App, deps: VaultDeps): void {
+  // Uploads reach the handler as the raw stream; the service enforces VAULT_MAX_UPLOAD_BYTES
+  // while reading (Fastify's body limit applies only to bodies it buffers).
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+
+  app.post(
+    '/api/vault/files',
+    {
+      config: { access: 'signed-in' },
+      onRequest: requireFileBody,
+      schema: {
+        operationId: 'uploadFile',
+        tags,
+        summary: 'Upload a photo: the file is the request body (application/octet-stream). Stored encrypted; previews follow.',
+        querystring: Type.Object({ albumId: Type.Optional(uuidField), name: Type.Optional(Type.String({ maxLength: 16_384 })) }, closed),
+        response: { 201: fileAnswer },
+      },
+    },
+    async (request, reply) => {
+      const body = (request.body as Readable).iterator({ destroyOnReturn: false });
+      const file = await uploadFile(deps, actorOf(request), { ...request.query, declaredLength: declaredLength(request), body });
+      return reply.status(201).send({ file });
+    },
+  );
+
+  app.get(
+    '/api/vault/files',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        operationId: 'listFiles',
+        tags,
+        summary: 'A page of files (or of the trash), sorted, optionally in one album or matching a name search.',
+        querystring: Type.Object(
+          {
+            albumId: Type.Optional(Type.Union([uuidField, Type.Literal('none')], { description: 'An album, or "none" for files in no album' })),
+            sort: Type.Optional(Type.Union([Type.Literal('captured'), Type.Literal('uploaded'), Type.Literal('name')])),
+            order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+            cursor: Type.Optional(Type.String({ maxLength: 4096 })),
+            limit: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50' })),
+            q: Type.Optional(Type.String({ maxLength: 255 })),
+            trash: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+          },
+          closed,
+        ),
+        response: { 200: Type.Object({ files: Type.Array(fileSchema), nextCursor: nullable(Type.String()), searchTruncated: Type.Boolean() }, closed) },
+      },
+    },
+    async (request) => {
+      const { albumId, sort, order, cursor, limit, q, trash } = request.query;
+      return listFiles(deps, actorOf(request), {
+        albumId,
+        sort: sort ?? 'uploaded',
+        order: order ?? 'desc',
+        cursor,
+        limit: limit === undefined ? 50 : Number(limit),
+        q,
+        trash: trash === 'true',
+      });
+    },
+  );
+
+  app.get(
+    '/api/vault/files/:id',
+    {
+      config: { access: 'signed-in' },
+      schema: { operationId: 'getFile', tags, summary: 'One file, with its EXIF summary (location included).', params: idParams, response: { 200: Type.Object({ file: fileDetailsSchema }, closed) } },
+    },
+    async (request) => ({ file: await getFile(deps, actorOf(request), request.params.id) }),
+  );
+
+  app.post(
+    '/api/vault/files/:id/download-url',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        operationId: 'createFileDownloadUrl',
+        tags,
+        summary: 'A signed link to the original or a preview, valid for a few minutes.',
+        params: idParams,
+        body: Type.Object({ variant: variantField }, closed),
+        response: { 200: signedUrlSchema },
+      },
+    },
+    async (request) => createDownloadUrl(deps, actorOf(request), request.params.id, request.body.variant),
+  );
+
+  app.post(
+    '/api/vault/files/move',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        operationId: 'moveFiles',
+        tags,
+        summary: 'Move files into an album, or out of any (albumId null). All or nothing.',
+        body: Type.Object({ fileIds: Type.Array(uuidField, { minItems: 1, maxItems: 500 }), albumId: nullable(uuidField) }, closed),
+        response: { 200: Type.Object({ moved: Type.Integer() }, closed) },
+      },
+    },
+    async (request) => ({ moved: await moveFiles(deps, actorOf(request), request.body.fileIds, request.body.albumId) }),
+  );
+
+  app.delete(
+    '/api/vault/files/:id',
+    {
+      config: { access: 'signed-in' },
+      schema: { operationId: 'deleteFile', tags, summary: 'Move a file to the trash (kept 30 days, restorable).', params: idParams, response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      await trashFile(deps, actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/vault/files/:id/restore',
+    {
+      config: { access: 'signed-in' },
+      schema: { operationId: 'restoreFile', tags, summary: 'Bring a file back from the trash.', params: idParams, response: { 200: fileAnswer } },
+    },
+    async (request) => ({ file: await restoreFile(deps, actorOf(request), request.params.id) }),
+  );
+
+  app.post(
+    '/api/vault/files/:id/retry-previews',
+    {
+      config: { access: 'signed-in' },
+      schema: { operationId: 'retryFilePreviews', tags, summary: 'Make the previews again (after a failure).', params: idParams, response: { 202: fileAnswer } },
+    },
+    async (request, reply) => reply.status(202).send({ file: await retryPreviews(deps, actorOf(request), request.params.id) }),
+  );
+
+  app.post(
+    '/api/vault/trash/empty',
+    {
+      config: { access: 'signed-in' },
+      schema: { operationId: 'emptyTrash', tags, summary: 'Delete every file in the trash now, for good.', response: { 200: Type.Object({ purged: Type.Integer() }, closed) } },
+    },
+    async (request) => ({ purged: await emptyTrash(deps, actorOf(request)) }),
+  );
+
+  app.get(
+    '/api/vault/usage',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        operationId: 'getVaultUsage',
+        tags,
+        summary: 'Bytes stored (trash included) and the studio’s quota (null: unlimited).',
+        response: { 200: Type.Object({ usedBytes: Type.Integer(), quotaBytes: nullable(Type.Integer()) }, closed) },
+      },
+    },
+    async (request) => vaultUsage(deps, actorOf(request)),
+  );
+}

@@ -1,0 +1,157 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
+import type { TestClient } from '../../test/client.ts';
+import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
+import { noisyPng, photo } from '../../test/images.ts';
+import { type UploadedFile, downloadUrl, fetchSigned, jobsDone, readFully, readBlob as readStoredBlob, sha256, uploaded } from '../../test/vault.ts';
+import { listAuditEvents } from '../audit/audit-log.ts';
+
+/**
+ * Tampering with stored blobs, straight through the blob store: a flipped bit, a truncated
+ * blob, blobs swapped between files. No download may end as a complete transfer, every one
+ * is refused before the first byte or cut off, and each is audited.
+ */
+
+describe.each(databaseKinds())('integrity on %s', (database) => {
+  let server: TestServer;
+  let client: TestClient;
+  let studioId: string;
+  beforeAll(async () => {
+    server = await startTestServer({ database, env: { TRUST_PROXY: 'true' } });
+    const signedIn = await signedInClient(server, 'photographer');
+    client = signedIn.client;
+    studioId = signedIn.user.studioId as string;
+  });
+  afterAll(async () => server?.close());
+
+  async function blobKey(fileId: string, column: 'blob_key' | 'thumbnail_key' = 'blob_key'): Promise<string> {
+    const row = await server.runtime.database.db.selectFrom('vault_files').select(['blob_key', 'thumbnail_key']).where('id', '=', fileId).executeTakeFirstOrThrow();
+    return row[column] as string;
+  }
+
+  const readBlob = (key: string) => readStoredBlob(server, key);
+
+  async function writeBlob(key: string, bytes: Buffer): Promise<void> {
+    await server.runtime.blobs.put(key, Readable.from([bytes]));
+  }
+
+  async function flipBit(key: string, offset: (size: number) => number): Promise<void> {
+    const bytes = await readBlob(key);
+    const at = offset(bytes.length);
+    bytes[at] = (bytes[at] as number) ^ 0x01;
+    await writeBlob(key, bytes);
+  }
+
+  /** What a client gets: the status, and whether the body arrived complete and matching. */
+  async function attempt(fileId: string, original: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; intact: boolean }> {
+    const response = await fetchSigned(server, await downloadUrl(client, fileId), headers);
+    const { bytes, complete } = await readFully(response);
+    return { status: response.status, intact: complete && sha256(bytes) === sha256(original) };
+  }
+
+  async function integrityFailures(fileId: string): Promise<number> {
+    const events = await listAuditEvents(server.runtime.database.db, { limit: 500 });
+    return events.filter((event) => event.action === 'vault.integrity_failure' && event.details.fileId === fileId).length;
+  }
+
+  async function fresh(bytes: Buffer): Promise<UploadedFile> {
+    return uploaded(client, bytes, { name: 'evidence.png' });
+  }
+
+  it('cuts off a large download at a flipped bit in the middle, and audits it', async () => {
+    const bytes = await noisyPng(1600, 1200);
+    const file = await fresh(bytes);
+    // Inside chunk 100 of the format: 56-byte header, then chunks of 16 KiB plus a 16-byte tag.
+    const damaged = 100 * 16_384;
+    await flipBit(await blobKey(file.id), () => 56 + 100 * (16_384 + 16) + 50);
+    // The header and the final chunk are sound, so the answer starts; it must not finish.
+    expect(await attempt(file.id, bytes)).toEqual({ status: 200, intact: false });
+    await expect.poll(() => integrityFailures(file.id)).toBe(1);
+    // A range away from the damage is still served; one over it is not.
+    expect(await attempt(file.id, bytes.subarray(0, 1000), { range: 'bytes=0-999' })).toEqual({ status: 206, intact: true });
+    expect((await attempt(file.id, bytes.subarray(damaged - 100, damaged + 100), { range: `bytes=${damaged - 100}-${damaged + 99}` })).intact).toBe(false);
+    await expect.poll(() => integrityFailures(file.id)).toBe(2);
+  });
+
+  it('refuses a small file with a flipped bit before sending anything', async () => {
+    const bytes = await photo('jpeg');
+    const file = await fresh(bytes);
+    await flipBit(await blobKey(file.id), (size) => Math.floor(size / 2));
+    const response = await fetchSigned(server, await downloadUrl(client, file.id));
+    expect(response.status).toBe(500);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('integrity_check_failed');
+    expect(await integrityFailures(file.id)).toBe(1);
+  });
+
+  it('refuses a truncated blob, a damaged header and a missing blob before sending anything', async () => {
+    const bytes = await noisyPng(1600, 1200);
+    const truncated = await fresh(bytes);
+    const key = await blobKey(truncated.id);
+    const stored = await readBlob(key);
+    await writeBlob(key, stored.subarray(0, stored.length - 1000));
+    expect(await attempt(truncated.id, bytes)).toEqual({ status: 500, intact: false });
+    expect(await attempt(truncated.id, bytes, { range: 'bytes=0-99' })).toEqual({ status: 500, intact: false });
+
+    const header = await fresh(bytes);
+    await flipBit(await blobKey(header.id), () => 30);
+    expect(await attempt(header.id, bytes)).toEqual({ status: 500, intact: false });
+
+    const missing = await fresh(bytes);
+    await server.runtime.blobs.delete(await blobKey(missing.id));
+    expect(await attempt(missing.id, bytes)).toEqual({ status: 500, intact: false });
+
+    for (const file of [truncated, header, missing]) expect(await integrityFailures(file.id)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses two blobs swapped between files, in both directions', async () => {
+    const first = await photo('png');
+    const second = await photo('jpeg');
+    const a = await fresh(first);
+    const b = await fresh(second);
+    const [keyA, keyB] = [await blobKey(a.id), await blobKey(b.id)];
+    const [blobA, blobB] = [await readBlob(keyA), await readBlob(keyB)];
+    await writeBlob(keyA, blobB);
+    await writeBlob(keyB, blobA);
+    expect(await attempt(a.id, first)).toEqual({ status: 500, intact: false });
+    expect(await attempt(b.id, second)).toEqual({ status: 500, intact: false });
+    expect(await attempt(a.id, second)).toEqual({ status: 500, intact: false });
+    expect(await integrityFailures(a.id)).toBeGreaterThanOrEqual(1);
+    expect(await integrityFailures(b.id)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a tampered preview', async () => {
+    const file = await fresh(await photo('jpeg'));
+    await jobsDone(server);
+    await flipBit(await blobKey(file.id, 'thumbnail_key'), (size) => size - 5);
+    const response = await fetchSigned(server, await downloadUrl(client, file.id, 'thumbnail'));
+    expect(response.status).toBe(500);
+    await response.arrayBuffer();
+    expect(await integrityFailures(file.id)).toBe(1);
+  });
+
+  it('checks unencrypted files against their SHA-256, holding back the end until it matches', async () => {
+    const { client: admin } = await signedInAdmin(server);
+    expect((await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: false })).status).toBe(200);
+    try {
+      const bytes = await noisyPng(1600, 1200);
+      const file = await fresh(bytes);
+      const key = await blobKey(file.id);
+      expect((await readBlob(key)).equals(bytes)).toBe(true);
+      expect(await attempt(file.id, bytes)).toEqual({ status: 200, intact: true });
+      const range = await fetchSigned(server, await downloadUrl(client, file.id), { range: 'bytes=-100' });
+      expect(Buffer.from(await range.arrayBuffer()).equals(bytes.subarray(-100))).toBe(true);
+
+      await flipBit(key, (size) => Math.floor(size / 3));
+      const whole = await fetchSigned(server, await downloadUrl(client, file.id));
+      const received = await readFully(whole);
+      expect(received.complete).toBe(false);
+      expect(received.bytes.length).toBeLessThan(bytes.length);
+      // The tail is held back until the whole file matched: it never arrives.
+      expect(await attempt(file.id, bytes.subarray(-100), { range: 'bytes=-100' })).toEqual({ status: 500, intact: false });
+      await expect.poll(() => integrityFailures(file.id)).toBe(2);
+    } finally {
+      await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: true });
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
+import type { TestClient } from '../../test/client.ts';
+import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
+import { photo } from '../../test/images.ts';
+import { type ErrorAnswer, type UploadedFile, downloadUrl, fetchSigned, sha256, uploaded } from '../../test/vault.ts';
+
+/**
+ * Studios can't see or touch each other's vaults. Like the authorization walk in
+ * http/authorization.test.ts, this walks every registered vault route that takes an id, so
+ * a new route is covered (and must be given a valid body below) the moment it exists.
+ */
+
+/** A valid body per operation, so the walk reaches the ownership check rather than validation. */
+const bodies: Record<string, unknown> = {
+  getFile: undefined,
+  createFileDownloadUrl: { variant: 'original' },
+  deleteFile: undefined,
+  restoreFile: undefined,
+  retryFilePreviews: undefined,
+  updateAlbum: { name: 'Taken over' },
+  deleteAlbum: undefined,
+};
+
+describe.each(databaseKinds())('studio isolation on %s', (database) => {
+  let server: TestServer;
+  let owner: TestClient;
+  let intruder: TestClient;
+  let file: UploadedFile;
+  let albumId: string;
+  let jpeg: Buffer;
+  beforeAll(async () => {
+    server = await startTestServer({ database, env: { TRUST_PROXY: 'true' } });
+    owner = (await signedInClient(server, 'photographer', 'studio-a')).client;
+    intruder = (await signedInClient(server, 'photographer', 'studio-b')).client;
+    jpeg = await photo('jpeg');
+    albumId = (await owner.json<{ album: { id: string } }>('POST', '/api/vault/albums', { name: 'Private' })).body.album.id;
+    file = await uploaded(owner, jpeg, { name: 'private.jpg', albumId });
+  });
+  afterAll(async () => server?.close());
+
+  it('answers 404 to another studio on every vault route that takes an id, and changes nothing', async () => {
+    const routes = server.app.routeCatalog.filter((route) => route.url.startsWith('/api/vault/') && route.url.includes('/:id') && route.method !== 'HEAD');
+    expect(routes.map((route) => route.operationId).sort()).toEqual(Object.keys(bodies).sort());
+    for (const route of routes) {
+      const id = route.url.startsWith('/api/vault/albums/') ? albumId : file.id;
+      const response = await intruder.request(route.method, route.url.replace(':id', id), bodies[route.operationId]);
+      expect(response.status, `${route.method} ${route.url}`).toBe(404);
+      await response.arrayBuffer();
+    }
+    const still = await owner.json<{ file: UploadedFile }>('GET', `/api/vault/files/${file.id}`);
+    expect(still.body.file).toMatchObject({ id: file.id, albumId, deletedAt: null, name: 'private.jpg' });
+    const albums = await owner.json<{ albums: Array<{ id: string; name: string }> }>('GET', '/api/vault/albums');
+    expect(albums.body.albums).toEqual([expect.objectContaining({ id: albumId, name: 'Private' })]);
+  });
+
+  it('keeps another studio out of lists, moves and albums', async () => {
+    expect((await intruder.json<{ files: unknown[] }>('GET', '/api/vault/files')).body.files).toEqual([]);
+    expect((await intruder.json<{ files: unknown[] }>('GET', '/api/vault/files?trash=true')).body.files).toEqual([]);
+    expect((await intruder.json<{ albums: unknown[] }>('GET', '/api/vault/albums')).body.albums).toEqual([]);
+    expect((await intruder.json<ErrorAnswer>('GET', `/api/vault/files?albumId=${albumId}`)).body.error.code).toBe('album_not_found');
+    expect((await intruder.json('GET', '/api/vault/usage')).body).toEqual({ usedBytes: 0, quotaBytes: null });
+
+    const own = await uploaded(intruder, jpeg, { name: 'own.jpg' });
+    expect((await intruder.json<ErrorAnswer>('POST', '/api/vault/files/move', { fileIds: [file.id], albumId: null })).status).toBe(404);
+    expect((await intruder.json<ErrorAnswer>('POST', '/api/vault/files/move', { fileIds: [own.id], albumId })).body.error.code).toBe('album_not_found');
+    const upload = await intruder.request('POST', `/api/vault/files?albumId=${albumId}`, jpeg, { 'content-type': 'application/octet-stream' });
+    expect(upload.status).toBe(404);
+    await upload.arrayBuffer();
+    expect((await intruder.json('POST', '/api/vault/trash/empty')).body).toEqual({ purged: 0 });
+    expect((await owner.json('GET', `/api/vault/files/${file.id}`)).status).toBe(200);
+  });
+
+  it('binds a signed link to its file and variant: it can be neither forged nor reused for another', async () => {
+    const own = await uploaded(intruder, jpeg, { name: 'mine.jpg' });
+    const ownUrl = new URL(await downloadUrl(intruder, own.id), server.url);
+    const victimPath = ownUrl.pathname.replace(own.id, file.id);
+    expect((await fetchSigned(server, `${victimPath}?${ownUrl.searchParams}`)).status).toBe(403);
+    expect((await fetchSigned(server, `${ownUrl.pathname.replace('original', 'thumbnail')}?${ownUrl.searchParams}`)).status).toBe(403);
+    // The owner's own link works for whoever holds it, and only for that file.
+    const response = await fetchSigned(server, await downloadUrl(owner, file.id));
+    expect(sha256(Buffer.from(await response.arrayBuffer()))).toBe(sha256(jpeg));
+  });
+
+  it('gives an admin, who has no studio, no vault', async () => {
+    const { client: admin } = await signedInAdmin(server);
+    for (const [method, path] of [['GET', '/api/vault/files'], ['GET', '/api/vault/albums'], ['GET', `/api/vault/files/${file.id}`], ['GET', '/api/vault/usage']] as const) {
+      const answer = await admin.json<ErrorAnswer>(method, path);
+      expect([answer.status, answer.body.error.code], path).toEqual([403, 'studio_required']);
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit-log.ts';
+import type { Tables } from '../db/tables.ts';
+import { IntegrityError, NotFoundError } from '../errors.ts';
+import type { JobHandler } from '../jobs/runner.ts';
+import { studioDataKey } from '../studios/service.ts';
+import type { VaultActor, VaultDeps } from './deps.ts';
+import { findEmbeddedJpegs } from './embedded-jpeg.ts';
+import { type FileView, fileViews, openFile } from './file-views.ts';
+import { photoTypes } from './file-types.ts';
+import { type RenderedPreviews, renderPreviews } from './images.ts';
+import { type FileRow, findFileById, findStudioFile, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
+import { collect, newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
+
+/**
+ * Thumbnails and large previews, made by a job off the request path (jobs/runner.ts): the
+ * original is decrypted into memory (so only files up to VAULT_MAX_DECODE_BYTES get
+ * previews), rendered (images.ts) and both results stored encrypted as blobs of their own.
+ * RAW files are previewed from their largest embedded JPEG. Failures that retrying can't
+ * fix mark the file `failed` with a reason at once; others are retried, then marked.
+ */
+
+const PREVIEWS_JOB = 'vault.previews';
+
+/** Reasons shown to the photographer; fixed codes, never content. */
+export type PreviewFailure = 'too_large_to_preview' | 'no_embedded_preview' | 'unsupported_format' | 'undecodable' | 'integrity_check_failed' | 'preview_generation_failed';
+
+class PreviewUnavailable extends Error {
+  readonly reason: PreviewFailure;
+  constructor(reason: PreviewFailure) {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+export async function enqueuePreviews(deps: VaultDeps, db: Kysely<Tables>, fileId: string): Promise<void> {
+  await deps.jobs.queue.enqueue(db, { kind: PREVIEWS_JOB, key: fileId, payload: { fileId } });
+}
+
+async function render(original: Buffer, file: FileRow, orientation: number | null, maxPixels: number): Promise<RenderedPreviews> {
+  const isRaw = Object.values(photoTypes).some((type) => type.mediaType === file.media_type && type.check === 'raw');
+  if (isRaw) {
+    for (const source of findEmbeddedJpegs(original)) {
+      try {
+        return await renderPreviews(source, maxPixels, orientation);
+      } catch {
+        // Not every JPEG-looking stream decodes (a DNG's lossless raw data); try the next.
+      }
+    }
+  }
+  try {
+    // DNG and other TIFF-based files may also decode directly.
+    return await renderPreviews(original, maxPixels, null);
+  } catch {
+    if (isRaw) throw new PreviewUnavailable('no_embedded_preview');
+    throw new PreviewUnavailable(file.media_type === photoTypes.heic.mediaType ? 'unsupported_format' : 'undecodable');
+  }
+}
+
+async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews): Promise<void> {
+  const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id) };
+  await writeBlob(deps.blobs, storedBlob(keys.thumbnailKey, file.id, 'thumbnail', dataKey), Readable.from([rendered.thumbnail]));
+  await writeBlob(deps.blobs, storedBlob(keys.previewKey, file.id, 'preview', dataKey), Readable.from([rendered.preview]));
+  // Only a file still waiting for previews takes them: one trashed and purged meanwhile does not.
+  const taken = await setPreviewsReady(deps.db, file.id, keys);
+  const unused = taken ? [file.thumbnail_key, file.preview_key] : [keys.thumbnailKey, keys.previewKey];
+  for (const key of unused) if (key) await deps.blobs.delete(key);
+}
+
+async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> {
+  const file = await findFileById(deps.db, fileId);
+  if (!file || file.status !== 'processing') return;
+  try {
+    if (file.size > deps.config.maxDecodeBytes) throw new PreviewUnavailable('too_large_to_preview');
+    const dataKey = file.encrypted ? await studioDataKey(deps, file.studio_id) : null;
+    const { metadata } = await openFile(deps, file);
+    const original = await collect(await readPlaintext(deps.blobs, storedBlob(file.blob_key, file.id, 'original', dataKey)));
+    await storePreviews(deps, file, dataKey, await render(original, file, metadata.photo.orientation, deps.config.maxPixels));
+  } catch (error) {
+    if (error instanceof PreviewUnavailable) return setPreviewsFailed(deps.db, fileId, error.reason);
+    if (error instanceof IntegrityError || (error instanceof NotFoundError && error.code === 'blob_not_found')) {
+      deps.logger.error({ err: error, fileId }, 'stored original failed its integrity check');
+      await recordAudit(deps.db, { action: 'vault.integrity_failure', details: { fileId, studioId: file.studio_id, variant: 'original', stage: 'previews' } });
+      return setPreviewsFailed(deps.db, fileId, 'integrity_check_failed');
+    }
+    throw error;
+  }
+}
+
+export function previewsJobHandler(deps: VaultDeps): JobHandler {
+  const fileIdOf = (payload: unknown): string => (payload as { fileId: string }).fileId;
+  return {
+    kind: PREVIEWS_JOB,
+    run: (payload) => generatePreviews(deps, fileIdOf(payload)),
+    giveUp: (payload) => setPreviewsFailed(deps.db, fileIdOf(payload), 'preview_generation_failed'),
+  };
+}
+
+/** Makes the previews again, after a failure or to replace them; a file already waiting for them is left as it is. */
+export async function retryPreviews(deps: VaultDeps, actor: VaultActor, fileId: string): Promise<FileView> {
+  const file = await findStudioFile(deps.db, actor.studioId, fileId);
+  if (!file || file.deleted_at !== null) throw new NotFoundError('file_not_found', 'This file does not exist.');
+  if (await setProcessing(deps.db, actor.studioId, fileId)) {
+    await enqueuePreviews(deps, deps.db, fileId);
+    deps.jobs.wake();
+  }
+  const [view] = await fileViews(deps, [(await findStudioFile(deps.db, actor.studioId, fileId)) ?? file]);
+  return view as FileView;
+}

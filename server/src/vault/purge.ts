@@ -1,0 +1,61 @@
+import { recordAudit } from '../audit/audit-log.ts';
+import type { JobHandler } from '../jobs/runner.ts';
+import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
+import { DAY_MS, type FileRow, deleteFileRow, listPurgeable, markTrashPurging } from './repo.ts';
+
+/**
+ * Removing files for good: the trash emptied by hand, trash older than 30 days, and uploads
+ * abandoned by a crash. Files are first marked `purging` (so a restore can't race the
+ * deletion), then their blobs are deleted, then their rows: a failure leaves the row marked,
+ * and the next purge finishes the job. Nothing ever leaves a blob without its row.
+ */
+
+export const PURGE_JOB = 'vault.purge';
+const TRASH_RETENTION_MS = 30 * DAY_MS;
+/** An upload still `uploading` after this long was cut off by a crash. */
+const STALE_UPLOAD_MS = DAY_MS;
+const BATCH = 100;
+
+async function purgeFile(deps: VaultDeps, file: FileRow): Promise<void> {
+  for (const key of [file.blob_key, file.thumbnail_key, file.preview_key]) if (key) await deps.blobs.delete(key);
+  await deleteFileRow(deps.db, file.id);
+}
+
+/** Purges the marked files (and, given `staleBefore`, abandoned uploads); returns how many trashed files each studio lost. */
+async function purgeMarked(deps: VaultDeps, filter: { studioId?: string; staleBefore?: number }): Promise<Map<string, number>> {
+  const purged = new Map<string, number>();
+  for (;;) {
+    const batch = await listPurgeable(deps.db, filter, BATCH);
+    let failed = false;
+    for (const file of batch) {
+      try {
+        await purgeFile(deps, file);
+        if (file.status === 'purging') purged.set(file.studio_id, (purged.get(file.studio_id) ?? 0) + 1);
+      } catch (error) {
+        failed = true;
+        deps.logger.error({ err: error, fileId: file.id }, 'could not purge a file; the next purge retries');
+      }
+    }
+    // A failing store would hand back the same batch forever: leave the rest for the next run.
+    if (failed || batch.length < BATCH) return purged;
+  }
+}
+
+export async function emptyTrash(deps: VaultDeps, actor: VaultActor): Promise<number> {
+  await markTrashPurging(deps.db, { studioId: actor.studioId });
+  const purged = (await purgeMarked(deps, { studioId: actor.studioId })).get(actor.studioId) ?? 0;
+  await recordAudit(deps.db, { action: 'vault.trash_emptied', ...auditContext(actor), details: { studioId: actor.studioId, files: purged } });
+  return purged;
+}
+
+export async function purgeExpiredTrash(deps: VaultDeps): Promise<void> {
+  const now = deps.now();
+  await markTrashPurging(deps.db, { deletedBefore: now - TRASH_RETENTION_MS });
+  for (const [studioId, files] of await purgeMarked(deps, { staleBefore: now - STALE_UPLOAD_MS })) {
+    await recordAudit(deps.db, { action: 'vault.trash_purged', details: { studioId, files } });
+  }
+}
+
+export function purgeJobHandler(deps: VaultDeps): JobHandler {
+  return { kind: PURGE_JOB, run: () => purgeExpiredTrash(deps) };
+}

@@ -1,0 +1,291 @@
+import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
+import type { Tables, VaultAlbumsTable, VaultFilesTable } from '../db/tables.ts';
+
+/** Queries on `vault_files` and `vault_albums`; nothing else touches these tables. Every read a client causes is scoped to a studio. */
+
+export type FileRow = Selectable<VaultFilesTable>;
+export type AlbumRow = Selectable<VaultAlbumsTable>;
+
+/** What clients may see: not a half-uploaded file, not one being purged. */
+const visibleStatuses = ['processing', 'ready', 'failed'] as const;
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function dayOf(time: number): number {
+  return Math.floor(time / DAY_MS) * DAY_MS;
+}
+
+// ——— Files: upload lifecycle ———
+
+export async function insertUploadingFile(
+  db: Kysely<Tables>,
+  file: { id: string; studioId: string; albumId: string | null; encrypted: boolean; blobKey: string; now: number },
+): Promise<void> {
+  await db
+    .insertInto('vault_files')
+    .values({
+      id: file.id,
+      studio_id: file.studioId,
+      album_id: file.albumId,
+      status: 'uploading',
+      failure_reason: null,
+      encrypted: file.encrypted ? 1 : 0,
+      blob_key: file.blobKey,
+      thumbnail_key: null,
+      preview_key: null,
+      media_type: '',
+      size: 0,
+      name_sealed: null,
+      metadata_sealed: null,
+      captured_day: dayOf(file.now),
+      uploaded_at: file.now,
+      deleted_at: null,
+    })
+    .execute();
+}
+
+export async function completeUpload(
+  db: Kysely<Tables>,
+  id: string,
+  file: { mediaType: string; size: number; nameSealed: string; metadataSealed: string; capturedDay: number; uploadedAt: number },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('vault_files')
+    .set({
+      status: 'processing',
+      media_type: file.mediaType,
+      size: file.size,
+      name_sealed: file.nameSealed,
+      metadata_sealed: file.metadataSealed,
+      captured_day: file.capturedDay,
+      uploaded_at: file.uploadedAt,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'uploading')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function deleteFileRow(db: Kysely<Tables>, id: string): Promise<void> {
+  await db.deleteFrom('vault_files').where('id', '=', id).execute();
+}
+
+/** Bytes of originals the studio keeps, trash included (it still occupies storage). */
+export async function usedBytes(db: Kysely<Tables>, studioId: string): Promise<number> {
+  const row = await db
+    .selectFrom('vault_files')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('used'))
+    .where('studio_id', '=', studioId)
+    .where('status', '!=', 'uploading')
+    .executeTakeFirstOrThrow();
+  return Number(row.used);
+}
+
+// ——— Files: reads ———
+
+export async function findStudioFile(db: Kysely<Tables>, studioId: string, id: string): Promise<FileRow | undefined> {
+  return db
+    .selectFrom('vault_files')
+    .selectAll()
+    .where('studio_id', '=', studioId)
+    .where('id', '=', id)
+    .where('status', 'in', visibleStatuses)
+    .executeTakeFirst();
+}
+
+/** By id alone: for signed downloads (the signature named the file) and for jobs. */
+export async function findFileById(db: Kysely<Tables>, id: string): Promise<FileRow | undefined> {
+  return db.selectFrom('vault_files').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findStudioFiles(db: Kysely<Tables>, studioId: string, ids: readonly string[]): Promise<FileRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('vault_files')
+    .selectAll()
+    .where('studio_id', '=', studioId)
+    .where('id', 'in', ids)
+    .where('status', 'in', visibleStatuses)
+    .execute();
+}
+
+export interface FileScope {
+  studioId: string;
+  /** undefined: every album; null: files in no album. */
+  albumId: string | null | undefined;
+  trash: boolean;
+}
+
+function inScope(scope: FileScope) {
+  return (eb: ExpressionBuilder<Tables, 'vault_files'>) =>
+    eb.and([
+      eb('studio_id', '=', scope.studioId),
+      eb('status', 'in', visibleStatuses),
+      eb('deleted_at', scope.trash ? 'is not' : 'is', null),
+      ...(scope.albumId === undefined ? [] : [scope.albumId === null ? eb('album_id', 'is', null) : eb('album_id', '=', scope.albumId)]),
+    ]);
+}
+
+export type SortColumn = 'captured_day' | 'uploaded_at' | 'id';
+export type SortKey = Array<[SortColumn, number | string]>;
+
+/** Rows strictly after `key` in the order of its columns: (a > x) or (a = x and (b > y or …)). */
+function after(eb: ExpressionBuilder<Tables, 'vault_files'>, key: SortKey, direction: 'asc' | 'desc'): Expression<SqlBool> {
+  const [first, ...rest] = key;
+  if (!first) return eb.lit(false);
+  const [column, value] = first;
+  const beyond = eb(column, direction === 'asc' ? '>' : '<', value);
+  return rest.length === 0 ? beyond : eb.or([beyond, eb.and([eb(column, '=', value), after(eb, rest, direction)])]);
+}
+
+/** One page in an order SQL can follow (upload time, or capture day then upload time), keyset-paginated. */
+export async function listFilesPage(
+  db: Kysely<Tables>,
+  scope: FileScope,
+  order: { columns: readonly SortColumn[]; direction: 'asc' | 'desc'; after?: SortKey },
+  limit: number,
+): Promise<FileRow[]> {
+  let query = db.selectFrom('vault_files').selectAll().where(inScope(scope));
+  if (order.after) {
+    const cursor = order.after;
+    query = query.where((eb) => after(eb, cursor, order.direction));
+  }
+  for (const column of order.columns) query = query.orderBy(column, order.direction);
+  return query.limit(limit).execute();
+}
+
+/** The sealed names (and sort columns) of a scope, newest first, for sorting and searching by name in memory. */
+export async function listSealedNames(
+  db: Kysely<Tables>,
+  scope: FileScope,
+  limit: number,
+): Promise<Array<Pick<FileRow, 'id' | 'name_sealed' | 'captured_day' | 'uploaded_at'>>> {
+  return db
+    .selectFrom('vault_files')
+    .select(['id', 'name_sealed', 'captured_day', 'uploaded_at'])
+    .where(inScope(scope))
+    .orderBy('uploaded_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+// ——— Files: organising and trash ———
+
+export async function moveStudioFiles(db: Kysely<Tables>, studioId: string, ids: readonly string[], albumId: string | null): Promise<number> {
+  const result = await db
+    .updateTable('vault_files')
+    .set({ album_id: albumId })
+    .where('studio_id', '=', studioId)
+    .where('id', 'in', ids)
+    .where('status', 'in', visibleStatuses)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function setDeletedAt(db: Kysely<Tables>, studioId: string, id: string, deletedAt: number | null): Promise<boolean> {
+  const result = await db
+    .updateTable('vault_files')
+    .set({ deleted_at: deletedAt })
+    .where('studio_id', '=', studioId)
+    .where('id', '=', id)
+    .where('status', 'in', visibleStatuses)
+    .where('deleted_at', deletedAt === null ? 'is not' : 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Marks trashed files as being purged, so a restore can no longer race the blob deletion. */
+export async function markTrashPurging(db: Kysely<Tables>, filter: { studioId?: string; deletedBefore?: number }): Promise<void> {
+  let query = db.updateTable('vault_files').set({ status: 'purging' }).where('deleted_at', 'is not', null).where('status', 'in', visibleStatuses);
+  if (filter.studioId !== undefined) query = query.where('studio_id', '=', filter.studioId);
+  if (filter.deletedBefore !== undefined) query = query.where('deleted_at', '<', filter.deletedBefore);
+  await query.execute();
+}
+
+/** Files whose blobs are to be deleted: being purged, or uploads abandoned before `staleBefore` (a crash mid-upload). */
+export async function listPurgeable(db: Kysely<Tables>, filter: { studioId?: string; staleBefore?: number }, limit: number): Promise<FileRow[]> {
+  let query = db.selectFrom('vault_files').selectAll();
+  if (filter.studioId !== undefined) query = query.where('studio_id', '=', filter.studioId);
+  const stale = filter.staleBefore;
+  query = query.where((eb) =>
+    eb.or([eb('status', '=', 'purging'), ...(stale === undefined ? [] : [eb.and([eb('status', '=', 'uploading'), eb('uploaded_at', '<', stale)])])]),
+  );
+  return query.orderBy('id').limit(limit).execute();
+}
+
+// ——— Files: previews ———
+
+export async function setPreviewsReady(db: Kysely<Tables>, id: string, keys: { thumbnailKey: string; previewKey: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('vault_files')
+    .set({ status: 'ready', failure_reason: null, thumbnail_key: keys.thumbnailKey, preview_key: keys.previewKey })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setPreviewsFailed(db: Kysely<Tables>, id: string, reason: string): Promise<void> {
+  await db.updateTable('vault_files').set({ status: 'failed', failure_reason: reason }).where('id', '=', id).where('status', '=', 'processing').execute();
+}
+
+export async function setProcessing(db: Kysely<Tables>, studioId: string, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('vault_files')
+    .set({ status: 'processing', failure_reason: null })
+    .where('studio_id', '=', studioId)
+    .where('id', '=', id)
+    .where('status', 'in', ['ready', 'failed'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+// ——— Albums ———
+
+export async function insertAlbum(db: Kysely<Tables>, album: { id: string; studioId: string; nameSealed: string; now: number }): Promise<void> {
+  await db
+    .insertInto('vault_albums')
+    .values({ id: album.id, studio_id: album.studioId, name_sealed: album.nameSealed, created_at: album.now, updated_at: album.now })
+    .execute();
+}
+
+export async function findStudioAlbum(db: Kysely<Tables>, studioId: string, id: string): Promise<AlbumRow | undefined> {
+  return db.selectFrom('vault_albums').selectAll().where('studio_id', '=', studioId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The studio's albums, or just one of them, each with its count of files not in the trash. */
+export async function listStudioAlbums(db: Kysely<Tables>, studioId: string, albumId?: string): Promise<Array<AlbumRow & { file_count: number }>> {
+  let query = db
+    .selectFrom('vault_albums')
+    .selectAll('vault_albums')
+    .select((eb) =>
+      eb
+        .selectFrom('vault_files')
+        .select((inner) => inner.fn.countAll<number>().as('count'))
+        .whereRef('vault_files.album_id', '=', 'vault_albums.id')
+        .where('vault_files.status', 'in', visibleStatuses)
+        .where('vault_files.deleted_at', 'is', null)
+        .as('file_count'),
+    )
+    .where('studio_id', '=', studioId);
+  if (albumId !== undefined) query = query.where('id', '=', albumId);
+  const rows = await query.execute();
+  return rows.map((row) => ({ ...row, file_count: Number(row.file_count ?? 0) }));
+}
+
+export async function renameAlbum(db: Kysely<Tables>, studioId: string, id: string, nameSealed: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('vault_albums')
+    .set({ name_sealed: nameSealed, updated_at: now })
+    .where('studio_id', '=', studioId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Its files keep existing, in no album (the foreign key sets album_id to null). */
+export async function deleteAlbumRow(db: Kysely<Tables>, studioId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('vault_albums').where('studio_id', '=', studioId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}

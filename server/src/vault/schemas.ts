@@ -1,0 +1,53 @@
+import { type TSchema, Type } from '@fastify/type-provider-typebox';
+import { closed } from '../auth/schemas.ts';
+
+/** JSON schemas of the vault API: one definition feeds validation, typed handlers and OpenAPI. */
+
+export const uuidField = Type.String({ format: 'uuid', maxLength: 36 });
+export const idParams = Type.Object({ id: uuidField }, closed);
+export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const variantField = Type.Union([Type.Literal('original'), Type.Literal('preview'), Type.Literal('thumbnail')]);
+
+const exifSchema = Type.Object(
+  {
+    camera: nullable(Type.String()),
+    lens: nullable(Type.String()),
+    exposureTime: nullable(Type.String({ description: 'Seconds, as "1/250" or "2.5"' })),
+    fNumber: nullable(Type.Number()),
+    iso: nullable(Type.Number()),
+    focalLength: nullable(Type.Number({ description: 'Millimetres' })),
+    gps: nullable(Type.Object({ latitude: Type.Number(), longitude: Type.Number(), altitude: nullable(Type.Number()) }, closed)),
+  },
+  closed,
+);
+
+const fileProperties = {
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.String({ description: 'The MIME type sniffed from the content' }),
+  size: Type.Integer({ description: 'Bytes' }),
+  sha256: Type.String({ description: 'Hex SHA-256 of the original' }),
+  albumId: nullable(Type.String()),
+  status: Type.Union([Type.Literal('processing'), Type.Literal('ready'), Type.Literal('failed')], { description: 'Whether the previews are ready' }),
+  failureReason: nullable(Type.String({ description: 'Why previews could not be made, when status is failed' })),
+  uploadedAt: Type.String(),
+  capturedAt: nullable(Type.String({ description: 'The camera’s wall-clock time (ISO 8601), with its offset when recorded' })),
+  deletedAt: nullable(Type.String({ description: 'When it went to the trash' })),
+  width: nullable(Type.Integer()),
+  height: nullable(Type.Integer()),
+  thumbnailUrl: nullable(Type.String({ description: 'Signed, short-lived' })),
+  previewUrl: nullable(Type.String({ description: 'Signed, short-lived' })),
+};
+
+export const fileSchema = Type.Object(fileProperties, closed);
+export const fileDetailsSchema = Type.Object({ ...fileProperties, exif: exifSchema }, closed);
+
+export const albumSchema = Type.Object(
+  { id: Type.String(), name: Type.String(), fileCount: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() },
+  closed,
+);
+
+export const albumNameField = Type.String({ minLength: 1, maxLength: 1000 });
+
+export const signedUrlSchema = Type.Object({ url: Type.String(), expiresAt: Type.String() }, closed);

@@ -1,0 +1,53 @@
+import type { SecretBox } from '../crypto/secret-fields.ts';
+import type { PhotoMetadata } from './photo-metadata.ts';
+
+/**
+ * The vault's sealed columns (crypto/secret-fields.ts): file names, file metadata and album
+ * names. The associated data names the row, so a value copied to another row fails to open.
+ * Names are sealed apart from the rest so that sorting and searching by name opens only
+ * small values. keys/sealed-columns.ts lists the same purposes for rotation.
+ */
+
+export const sealedPurposes = {
+  fileName: 'vault-file-name',
+  fileMetadata: 'vault-file-metadata',
+  albumName: 'vault-album-name',
+} as const;
+
+export const sealedAssociatedData = {
+  fileName: (fileId: string) => `vault_files/${fileId}/name`,
+  fileMetadata: (fileId: string) => `vault_files/${fileId}`,
+  albumName: (albumId: string) => `vault_albums/${albumId}`,
+};
+
+export interface FileMetadata {
+  /** Hex SHA-256 of the original: its ETag, and the integrity check of plain (unencrypted) files. */
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  photo: PhotoMetadata;
+}
+
+export async function sealFileName(secrets: SecretBox, fileId: string, name: string): Promise<string> {
+  return secrets.seal(name, sealedPurposes.fileName, sealedAssociatedData.fileName(fileId));
+}
+
+export async function openFileName(secrets: SecretBox, fileId: string, sealed: string): Promise<string> {
+  return (await secrets.open(sealed, sealedPurposes.fileName, sealedAssociatedData.fileName(fileId))).toString('utf8');
+}
+
+export async function sealFileMetadata(secrets: SecretBox, fileId: string, metadata: FileMetadata): Promise<string> {
+  return secrets.seal(JSON.stringify(metadata), sealedPurposes.fileMetadata, sealedAssociatedData.fileMetadata(fileId));
+}
+
+export async function openFileMetadata(secrets: SecretBox, fileId: string, sealed: string): Promise<FileMetadata> {
+  return JSON.parse((await secrets.open(sealed, sealedPurposes.fileMetadata, sealedAssociatedData.fileMetadata(fileId))).toString('utf8')) as FileMetadata;
+}
+
+export async function sealAlbumName(secrets: SecretBox, albumId: string, name: string): Promise<string> {
+  return secrets.seal(name, sealedPurposes.albumName, sealedAssociatedData.albumName(albumId));
+}
+
+export async function openAlbumName(secrets: SecretBox, albumId: string, sealed: string): Promise<string> {
+  return (await secrets.open(sealed, sealedPurposes.albumName, sealedAssociatedData.albumName(albumId))).toString('utf8');
+}

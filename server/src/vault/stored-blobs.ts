@@ -1,0 +1,94 @@
+import { type Readable, pipeline } from 'node:stream';
+import { authenticatedPlaintextLength, type CiphertextSource, createDecryptStream, createEncryptStream, decryptRange } from '../crypto/chunked.ts';
+import { generateId } from '../crypto/tokens.ts';
+import { blobNotFound, type BlobStore } from '../storage/blob-store.ts';
+
+/**
+ * The vault's blobs at rest: chunk-encrypted under the studio data key (crypto/chunked.ts),
+ * or plain for a studio whose admin turned encryption off. Each blob is bound to its file and
+ * variant by the encryption context, so a blob copied onto another file fails to open.
+ */
+
+export type Variant = 'original' | 'thumbnail' | 'preview';
+
+export interface StoredBlob {
+  key: string;
+  /** Null for plain blobs. */
+  sealing: { dataKey: Buffer; context: Buffer } | null;
+}
+
+/** Random, so a key says nothing about the file; under the studio, so a studio's blobs can be listed. */
+export function newBlobKey(studioId: string): string {
+  return `studios/${studioId}/${generateId()}`;
+}
+
+function blobContext(fileId: string, variant: Variant): Buffer {
+  return Buffer.from(`${fileId}/${variant}`, 'utf8');
+}
+
+export function storedBlob(key: string, fileId: string, variant: Variant, dataKey: Buffer | null): StoredBlob {
+  return { key, sealing: dataKey ? { dataKey, context: blobContext(fileId, variant) } : null };
+}
+
+/**
+ * Joins pieces into blocks of about `size` bytes. The encrypted format comes out in 16 KiB
+ * chunks and their tags; handing each to the store on its own costs a write and a round trip
+ * through the stream machinery apiece. Errors pass through as they are.
+ */
+async function* inBlocks(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Buffer> {
+  let pending: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const piece of source) {
+    pending.push(piece);
+    bytes += piece.byteLength;
+    if (bytes >= size) {
+      yield Buffer.concat(pending, bytes);
+      pending = [];
+      bytes = 0;
+    }
+  }
+  if (bytes > 0) yield Buffer.concat(pending, bytes);
+}
+
+/** Writes plaintext under the blob's key, encrypting on the way when the blob is sealed. Errors of `plaintext` reject unchanged. */
+export async function writeBlob(blobs: BlobStore, blob: StoredBlob, plaintext: AsyncIterable<Uint8Array>): Promise<number> {
+  if (!blob.sealing) return (await blobs.put(blob.key, plaintext)).size;
+  // pipeline destroys the encryptor with the source's error, which put() then rejects with.
+  const encrypted = pipeline(plaintext, createEncryptStream(blob.sealing.dataKey, blob.sealing.context), () => undefined);
+  return (await blobs.put(blob.key, inBlocks(encrypted, 1024 * 1024))).size;
+}
+
+async function ciphertextSource(blobs: BlobStore, key: string): Promise<CiphertextSource> {
+  const info = await blobs.head(key);
+  if (!info) throw blobNotFound();
+  return { size: info.size, read: (start, end) => blobs.get(key, { start, end }) };
+}
+
+/** The plaintext length the stored blob proves: for a sealed blob, its header, commitment and final chunk are authenticated first. */
+export async function storedPlaintextLength(blobs: BlobStore, blob: StoredBlob): Promise<number> {
+  if (!blob.sealing) {
+    const info = await blobs.head(blob.key);
+    if (!info) throw blobNotFound();
+    return info.size;
+  }
+  return authenticatedPlaintextLength(await ciphertextSource(blobs, blob.key), blob.sealing.dataKey, blob.sealing.context);
+}
+
+/** The whole plaintext; a sealed blob releases each chunk only once it authenticated, and errors on the first that does not. */
+export async function readPlaintext(blobs: BlobStore, blob: StoredBlob): Promise<Readable> {
+  const stored = await blobs.get(blob.key);
+  if (!blob.sealing) return stored;
+  return pipeline(stored, createDecryptStream(blob.sealing.dataKey, blob.sealing.context), () => undefined);
+}
+
+/** Plaintext bytes start..endInclusive. For a plain blob these are the stored bytes, unverified: callers verify. */
+export async function readPlaintextRange(blobs: BlobStore, blob: StoredBlob, start: number, endInclusive: number): Promise<Readable> {
+  if (!blob.sealing) return blobs.get(blob.key, { start, end: endInclusive });
+  return decryptRange(await ciphertextSource(blobs, blob.key), blob.sealing.dataKey, blob.sealing.context, start, endInclusive);
+}
+
+export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for await (const piece of stream) pieces.push(Buffer.isBuffer(piece) ? piece : Buffer.from(piece));
+  return Buffer.concat(pieces);
+}

@@ -1,0 +1,36 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { closed } from '../auth/schemas.ts';
+import { requirePrincipal } from '../http/access.ts';
+import type { App } from '../http/app-type.ts';
+import { requestOrigin } from '../http/request-origin.ts';
+import type { VaultDeps } from './deps.ts';
+import { idParams, nullable } from './schemas.ts';
+import { updateStudioVaultSettings } from './studio-settings.ts';
+
+/** An admin's per-studio vault settings: encryption of new uploads, and the storage quota. */
+
+const studioSchema = Type.Object({ id: Type.String(), encryptionEnabled: Type.Boolean(), quotaBytes: nullable(Type.Integer()), usedBytes: Type.Integer() }, closed);
+
+export function studioRoutes(app: App, deps: VaultDeps): void {
+  app.patch(
+    '/api/admin/studios/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'updateStudio',
+        tags: ['admin'],
+        summary: 'Turn encryption of new uploads on or off, or set the storage quota (null: unlimited). Stored files keep how they were stored.',
+        params: idParams,
+        body: Type.Object(
+          { encryptionEnabled: Type.Optional(Type.Boolean()), quotaBytes: Type.Optional(nullable(Type.Integer({ minimum: 0 }))) },
+          { ...closed, minProperties: 1 },
+        ),
+        response: { 200: Type.Object({ studio: studioSchema }, closed) },
+      },
+    },
+    async (request) => {
+      const audit = { actorUserId: requirePrincipal(request).userId, ...requestOrigin(request) };
+      return { studio: await updateStudioVaultSettings(deps, audit, request.params.id, request.body) };
+    },
+  );
+}

@@ -1,0 +1,203 @@
+import { type Hash, createHash } from 'node:crypto';
+import { recordAudit } from '../audit/audit-log.ts';
+import { generateId } from '../crypto/tokens.ts';
+import { AppError, NotFoundError } from '../errors.ts';
+import { lockStudio } from '../studios/repo.ts';
+import { studioDataKey, studioSettings } from '../studios/service.ts';
+import { requireAlbum } from './albums.ts';
+import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
+import { safeFileName } from './file-names.ts';
+import { type PhotoType, SNIFF_BYTES, detectPhotoType } from './file-types.ts';
+import { type FileView, fileView } from './file-views.ts';
+import { inspectStoredPhoto } from './inspection.ts';
+import { captureDay } from './photo-metadata.ts';
+import { enqueuePreviews } from './previews.ts';
+import { completeUpload, dayOf, deleteFileRow, findStudioFile, insertUploadingFile, usedBytes } from './repo.ts';
+import { type FileMetadata, sealFileMetadata, sealFileName } from './sealed-fields.ts';
+import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
+import type { ScanSession } from './virus-scanner.ts';
+
+/**
+ * An upload, streamed: request body → size, quota, SHA-256 and type checks (the first bytes
+ * are held back until sniffed) → virus scan (when clamd is configured) → chunked encryption
+ * → the blob store, under a random key. Plaintext never touches the disk and memory stays
+ * flat whatever the size. Once stored, the file is inspected (inspection.ts), its name and
+ * metadata are sealed into its row, and its previews are queued. Any failure deletes the
+ * blob and the row: nothing is left behind.
+ */
+
+export interface UploadInput {
+  albumId?: string;
+  name?: string;
+  /** Content-Length, when the client sent one: lets an oversized upload be refused before it is read. */
+  declaredLength?: number;
+  body: AsyncIterable<Uint8Array>;
+}
+
+function fileTooLarge(maxBytes: number): AppError {
+  return new AppError('file_too_large', `Files can be at most ${maxBytes} bytes.`, 413);
+}
+
+function quotaExceeded(): AppError {
+  return new AppError('quota_exceeded', 'This upload would exceed the studio’s storage quota.', 413);
+}
+
+function typeNotAllowed(): AppError {
+  return new AppError('file_type_not_allowed', 'Only photos can be uploaded: JPEG, PNG, WebP, AVIF, HEIC, TIFF, GIF and camera RAW files.', 415);
+}
+
+function fileInfected(): AppError {
+  return new AppError('file_infected', 'The virus scanner found malware in this file; it was not stored.', 422);
+}
+
+/** What the stream has shown so far: size against the limits, the hash, and the type once sniffed. */
+class ReceivedBytes {
+  size = 0;
+  type: PhotoType | undefined;
+  readonly #hash: Hash = createHash('sha256');
+  readonly #maxBytes: number;
+  readonly #quotaLeft: number;
+  readonly #claimedName: string | undefined;
+
+  constructor(limits: { maxBytes: number; quotaLeft: number }, claimedName: string | undefined) {
+    this.#maxBytes = limits.maxBytes;
+    this.#quotaLeft = limits.quotaLeft;
+    this.#claimedName = claimedName;
+  }
+
+  get sha256(): string {
+    return this.#hash.copy().digest('hex');
+  }
+
+  add(chunk: Uint8Array): void {
+    this.size += chunk.byteLength;
+    checkLength(this.size, this.#maxBytes, this.#quotaLeft);
+    this.#hash.update(chunk);
+  }
+
+  async sniff(head: Buffer): Promise<void> {
+    this.type = await detectPhotoType(head.subarray(0, SNIFF_BYTES), this.#claimedName);
+    if (!this.type) throw typeNotAllowed();
+  }
+
+  /** Passes the bytes on, except the first ones, which wait until their type is known to be a photo. */
+  async *inspect(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    const held: Uint8Array[] = [];
+    let heldBytes = 0;
+    for await (const chunk of source) {
+      this.add(chunk);
+      if (this.type) {
+        yield chunk;
+        continue;
+      }
+      held.push(chunk);
+      heldBytes += chunk.byteLength;
+      if (heldBytes >= SNIFF_BYTES) {
+        await this.sniff(Buffer.concat(held));
+        yield* held.splice(0);
+      }
+    }
+    if (this.size === 0) throw new AppError('file_empty', 'The upload is empty.', 400);
+    if (!this.type) {
+      await this.sniff(Buffer.concat(held));
+      yield* held;
+    }
+  }
+}
+
+function checkLength(size: number, maxBytes: number, quotaLeft: number): void {
+  if (size > maxBytes) throw fileTooLarge(maxBytes);
+  if (size > quotaLeft) throw quotaExceeded();
+}
+
+async function* scanned(source: AsyncIterable<Uint8Array>, scan: ScanSession): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    await scan.write(chunk);
+    yield chunk;
+  }
+}
+
+/** Best effort, and logged: a leftover is also found later by the purge job (stale uploads). */
+async function discardUpload(deps: VaultDeps, fileId: string, blobKey: string): Promise<void> {
+  try {
+    await deps.blobs.delete(blobKey);
+    await deleteFileRow(deps.db, fileId);
+  } catch (error) {
+    deps.logger.error({ err: error, fileId }, 'could not discard a failed upload; the purge job will retry');
+  }
+}
+
+export async function uploadFile(deps: VaultDeps, actor: VaultActor, input: UploadInput): Promise<FileView> {
+  const { studioId } = actor;
+  const settings = await studioSettings(deps, studioId);
+  const albumId = input.albumId ?? null;
+  if (albumId) await requireAlbum(deps, studioId, albumId);
+  const quotaLeft = settings.quotaBytes === null ? Number.POSITIVE_INFINITY : settings.quotaBytes - (await usedBytes(deps.db, studioId));
+  if (input.declaredLength !== undefined) checkLength(input.declaredLength, deps.config.maxUploadBytes, quotaLeft);
+  const dataKey = settings.encryptionEnabled ? await studioDataKey(deps, studioId) : null;
+  // Connect before reading a byte, so an unreachable scanner refuses the upload at once.
+  const scan = deps.scanner ? await deps.scanner.start() : null;
+
+  const fileId = generateId();
+  const blobKey = newBlobKey(studioId);
+  let stored: { name: string; metadata: FileMetadata };
+  try {
+    stored = await storeUpload(deps, actor, { fileId, blobKey, albumId, dataKey, scan, quotaLeft }, input);
+  } catch (error) {
+    scan?.abort();
+    await discardUpload(deps, fileId, blobKey);
+    throw error;
+  }
+  deps.jobs.wake();
+  await recordAudit(deps.db, { action: 'vault.file_uploaded', ...auditContext(actor), details: { fileId, studioId } });
+  const row = await findStudioFile(deps.db, studioId, fileId);
+  if (!row) throw new NotFoundError('file_not_found', 'This file does not exist.');
+  return fileView(deps, row, stored.name, stored.metadata);
+}
+
+/** Everything up to the committed row; the caller discards what it left behind if it throws. */
+async function storeUpload(
+  deps: VaultDeps,
+  actor: VaultActor,
+  target: { fileId: string; blobKey: string; albumId: string | null; dataKey: Buffer | null; scan: ScanSession | null; quotaLeft: number },
+  input: UploadInput,
+): Promise<{ name: string; metadata: FileMetadata }> {
+  const { studioId } = actor;
+  const { fileId, scan } = target;
+  const original = storedBlob(target.blobKey, fileId, 'original', target.dataKey);
+  const received = new ReceivedBytes({ maxBytes: deps.config.maxUploadBytes, quotaLeft: target.quotaLeft }, input.name);
+  await insertUploadingFile(deps.db, { id: fileId, studioId, albumId: target.albumId, encrypted: target.dataKey !== null, blobKey: target.blobKey, now: deps.now() });
+  const checked = received.inspect(input.body);
+  await writeBlob(deps.blobs, original, scan ? scanned(checked, scan) : checked);
+  const verdict = await scan?.finish();
+  if (verdict?.infected) {
+    deps.logger.warn({ fileId, studioId, signature: verdict.signature }, 'upload refused: malware found');
+    await recordAudit(deps.db, { action: 'vault.file_infected', ...auditContext(actor), details: { studioId, signature: verdict.signature } });
+    throw fileInfected();
+  }
+  const type = received.type as PhotoType;
+  const upload = { type, size: received.size, sha256: received.sha256 };
+  const inspection = await inspectStoredPhoto(deps.blobs, original, upload, deps.config);
+  const name = safeFileName(input.name, type);
+  const metadata: FileMetadata = { sha256: upload.sha256, width: inspection.width, height: inspection.height, photo: inspection.photo };
+  const uploadedAt = deps.now();
+  const [nameSealed, metadataSealed] = await Promise.all([sealFileName(deps.secrets, fileId, name), sealFileMetadata(deps.secrets, fileId, metadata)]);
+
+  await deps.db.transaction().execute(async (trx) => {
+    // Checked again under the studio lock: concurrent uploads each passed the check at the start.
+    await lockStudio(trx, deps.databaseKind, studioId);
+    const { quotaBytes } = await studioSettings({ db: trx }, studioId);
+    if (quotaBytes !== null && (await usedBytes(trx, studioId)) + upload.size > quotaBytes) throw quotaExceeded();
+    const completed = await completeUpload(trx, fileId, {
+      mediaType: type.mediaType,
+      size: upload.size,
+      nameSealed,
+      metadataSealed,
+      capturedDay: captureDay(inspection.photo.capturedAt) ?? dayOf(uploadedAt),
+      uploadedAt,
+    });
+    if (!completed) throw new AppError('upload_interrupted', 'The upload was interrupted; please try again.', 409);
+    await enqueuePreviews(deps, trx, fileId);
+  });
+  return { name, metadata };
+}

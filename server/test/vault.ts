@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { expect } from 'vitest';
+import type { TestClient } from './client.ts';
+import type { TestServer } from './harness.ts';
+
+/** Vault calls for tests: uploads of raw bytes, signed downloads, waiting for previews. */
+
+export interface UploadedFile {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  albumId: string | null;
+  status: 'processing' | 'ready' | 'failed';
+  failureReason: string | null;
+  width: number | null;
+  height: number | null;
+  capturedAt: string | null;
+  deletedAt: string | null;
+  thumbnailUrl: string | null;
+  previewUrl: string | null;
+}
+
+export interface ErrorAnswer {
+  error: { code: string; message: string };
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A stored blob's bytes, read straight from the blob store. */
+export async function readBlob(server: TestServer, key: string): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for await (const piece of await server.runtime.blobs.get(key)) pieces.push(piece as Buffer);
+  return Buffer.concat(pieces);
+}
+
+export async function upload(
+  client: TestClient,
+  bytes: Uint8Array | ReadableStream<Uint8Array>,
+  options: { name?: string; albumId?: string; contentType?: string } = {},
+): Promise<{ status: number; file: UploadedFile; error: ErrorAnswer['error'] | undefined }> {
+  const query = new URLSearchParams();
+  if (options.name !== undefined) query.set('name', options.name);
+  if (options.albumId !== undefined) query.set('albumId', options.albumId);
+  const response = await client.request('POST', `/api/vault/files?${query}`, bytes, { 'content-type': options.contentType ?? 'application/octet-stream' });
+  const text = await response.text();
+  const body = (text ? JSON.parse(text) : {}) as { file: UploadedFile } & Partial<ErrorAnswer>;
+  return { status: response.status, file: body.file, error: body.error };
+}
+
+/** Uploads and expects success. */
+export async function uploaded(client: TestClient, bytes: Uint8Array, options: { name?: string; albumId?: string } = {}): Promise<UploadedFile> {
+  const result = await upload(client, bytes, options);
+  expect(result.status, JSON.stringify(result.error)).toBe(201);
+  return result.file;
+}
+
+export async function downloadUrl(client: TestClient, fileId: string, variant: 'original' | 'preview' | 'thumbnail' = 'original'): Promise<string> {
+  const answer = await client.json<{ url: string; expiresAt: string }>('POST', `/api/vault/files/${fileId}/download-url`, { variant });
+  expect(answer.status).toBe(200);
+  return answer.body.url;
+}
+
+/** A signed URL needs no session: fetched as a stranger would. */
+export async function fetchSigned(server: TestServer, url: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.url}${url}`, { headers });
+}
+
+/** Reads a response to its end, or to the error that cut it off. */
+export async function readFully(response: Response): Promise<{ bytes: Buffer; complete: boolean }> {
+  const pieces: Buffer[] = [];
+  try {
+    for await (const piece of response.body ?? []) pieces.push(Buffer.from(piece));
+    return { bytes: Buffer.concat(pieces), complete: true };
+  } catch {
+    return { bytes: Buffer.concat(pieces), complete: false };
+  }
+}
+
+export async function getFile(client: TestClient, fileId: string): Promise<UploadedFile & { exif: Record<string, unknown> }> {
+  const answer = await client.json<{ file: UploadedFile & { exif: Record<string, unknown> } }>('GET', `/api/vault/files/${fileId}`);
+  expect(answer.status).toBe(200);
+  return answer.body.file;
+}
+
+/** Polls until the file's previews are done (ready or failed). */
+export async function settled(client: TestClient, fileId: string, timeoutMs = 20_000): Promise<UploadedFile & { exif: Record<string, unknown> }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const file = await getFile(client, fileId);
+    if (file.status !== 'processing') return file;
+    if (Date.now() > deadline) throw new Error(`file ${fileId} still processing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until the job queue holds nothing pending or running (previews made, purges done). */
+export async function jobsDone(server: TestServer, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await server.runtime.database.db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).where('kind', '=', 'vault.previews').execute();
+    if (open.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${open.length} preview jobs still open after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

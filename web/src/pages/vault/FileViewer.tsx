@@ -1,0 +1,198 @@
+import { useCallback, useEffect, useState } from 'react';
+import { createDownloadUrl, getFile, type Album, type FileView } from '../../api/vault';
+import { Link, navigate } from '../../app/router';
+import { useLoader } from '../../app/useLoader';
+import { usePageTitle } from '../../app/usePageTitle';
+import { useSubmission } from '../../app/useSubmission';
+import { FormError, StatusMessage } from '../../components/form';
+import { LoadFailed } from '../../components/LoadFailed';
+import { FileFacts } from './FileFacts';
+import { MoveDialog } from './MoveDialog';
+import { fileViewerPath } from './paths';
+
+const POLL_INTERVAL_MS = 3000;
+
+/**
+ * One photo, large, with what is known about it and what can be done with it. The list it
+ * was opened from gives the previous and next photos (also on the arrow keys), and shows the
+ * photo at once while its details are on their way. Keyed by the file: each photo starts afresh.
+ */
+export function FileViewer({
+  fileId,
+  listFile,
+  previous,
+  next,
+  backPath,
+  backLabel,
+  albums,
+  onMove,
+  onTrash,
+  onRetry,
+}: {
+  fileId: string;
+  /** The file as the list has it; `null` when it was opened from elsewhere. */
+  listFile: FileView | null;
+  previous: FileView | null;
+  next: FileView | null;
+  backPath: string;
+  backLabel: string;
+  albums: readonly Album[] | null;
+  onMove: (fileIds: string[], albumId: string | null) => Promise<void>;
+  onTrash: (files: FileView[]) => Promise<void>;
+  onRetry: (file: FileView) => Promise<void>;
+}) {
+  const load = useCallback(() => getFile(fileId), [fileId]);
+  const { state, reload, update } = useLoader(load);
+  const details = state.status === 'ready' ? state.data : null;
+  const file = details ?? listFile;
+  const { busy, error, submit } = useSubmission();
+  const [moving, setMoving] = useState(false);
+  const [status, setStatus] = useState<string | null>(null);
+  usePageTitle(file?.name ?? 'Photo');
+  useArrowKeys(previous, next);
+
+  // While the previews are being made, look again every few seconds.
+  useEffect(() => {
+    if (details?.status !== 'processing') return;
+    const timer = setTimeout(reload, POLL_INTERVAL_MS);
+    return () => clearTimeout(timer);
+  }, [details, reload]);
+
+  const albumName = albums?.find((album) => album.id === file?.albumId)?.name ?? 'No album';
+
+  async function retry(failed: FileView): Promise<void> {
+    await onRetry(failed);
+    update((loaded) => ({ ...loaded, status: 'processing' }));
+  }
+
+  return (
+    <div className="page page-viewer" data-testid="viewer">
+      <nav className="viewer-bar" aria-label="Photos">
+        <Link to={backPath} className="viewer-back">
+          <span aria-hidden="true">← </span>
+          {backLabel}
+        </Link>
+        <div className="viewer-steps">
+          <StepButton label="Previous" target={previous} shortcut="ArrowLeft" />
+          <StepButton label="Next" target={next} shortcut="ArrowRight" />
+        </div>
+      </nav>
+      {file === null ? (
+        state.status === 'failed' ? (
+          <LoadFailed message={state.message} onRetry={reload} />
+        ) : (
+          <p className="page-loading" role="status">
+            Loading…
+          </p>
+        )
+      ) : (
+        <div className="viewer">
+          <div className="viewer-stage">
+            <Preview file={file} onRetry={() => void submit(() => retry(file))} />
+          </div>
+          <div>
+            <h1 className="viewer-name" tabIndex={-1}>
+              {file.name}
+            </h1>
+            <div className="viewer-actions">
+              <button
+                type="button"
+                className="button button-primary button-auto"
+                aria-disabled={busy}
+                onClick={() => void submit(async () => window.location.assign(await createDownloadUrl(file.id, 'original')))}
+                data-testid="viewer-download"
+              >
+                Download original
+              </button>
+              <button type="button" className="button button-secondary" onClick={() => setMoving(true)} disabled={albums === null} data-testid="viewer-move">
+                Move to album…
+              </button>
+              <button type="button" className="button button-secondary" aria-disabled={busy} onClick={() => void submit(() => onTrash([file]))} data-testid="viewer-delete">
+                Move to trash
+              </button>
+            </div>
+            <StatusMessage message={status} testId="viewer-status" />
+            {error !== null && <FormError id="viewer-error" message={error} testId="viewer-error" />}
+            {state.status === 'failed' && <LoadFailed message={state.message} onRetry={reload} />}
+            <FileFacts file={file} albumName={albumName} exif={details?.exif ?? null} />
+          </div>
+        </div>
+      )}
+      {moving && file !== null && albums !== null && (
+        <MoveDialog
+          count={1}
+          albums={albums}
+          currentAlbumId={file.albumId}
+          onMove={async (albumId) => {
+            await onMove([file.id], albumId);
+            update((loaded) => ({ ...loaded, albumId }));
+            setMoving(false);
+            const albumName = albums.find((album) => album.id === albumId)?.name;
+            setStatus(albumName === undefined ? 'Taken out of its album.' : `Moved to “${albumName}”.`);
+          }}
+          onCancel={() => setMoving(false)}
+        />
+      )}
+    </div>
+  );
+}
+
+function Preview({ file, onRetry }: { file: FileView; onRetry: () => void }) {
+  if (file.previewUrl !== null) {
+    return (
+      <img
+        className="viewer-image"
+        src={file.previewUrl}
+        alt={file.name}
+        width={file.width ?? undefined}
+        height={file.height ?? undefined}
+        data-testid="viewer-image"
+      />
+    );
+  }
+  return (
+    <div className="viewer-placeholder">
+      {file.status === 'failed' ? (
+        <>
+          <p>The preview couldn’t be made. The original is safe.</p>
+          <button type="button" className="button button-secondary button-small" onClick={onRetry}>
+            Try again
+          </button>
+        </>
+      ) : (
+        <p>Making the preview…</p>
+      )}
+    </div>
+  );
+}
+
+function StepButton({ label, target, shortcut }: { label: string; target: FileView | null; shortcut: string }) {
+  return (
+    <button
+      type="button"
+      className="button button-secondary button-small"
+      disabled={target === null}
+      aria-keyshortcuts={shortcut}
+      onClick={() => target && navigate(fileViewerPath(target.id), { replace: true })}
+    >
+      {label}
+      {target && <span className="visually-hidden">: {target.name}</span>}
+    </button>
+  );
+}
+
+/** ← and → go to the previous and next photo, unless a field or a dialog has the keys. */
+function useArrowKeys(previous: FileView | null, next: FileView | null): void {
+  useEffect(() => {
+    function step(event: KeyboardEvent) {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (event.target instanceof Element && event.target.closest('input, select, textarea, dialog')) return;
+      const target = event.key === 'ArrowLeft' ? previous : event.key === 'ArrowRight' ? next : null;
+      if (target === null) return;
+      event.preventDefault();
+      navigate(fileViewerPath(target.id), { replace: true });
+    }
+    document.addEventListener('keydown', step);
+    return () => document.removeEventListener('keydown', step);
+  }, [previous, next]);
+}

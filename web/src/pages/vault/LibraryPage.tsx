@@ -1,0 +1,338 @@
+import { useCallback, useRef, useState } from 'react';
+import type { User } from '../../api/auth';
+import {
+  createAlbum,
+  deleteAlbum,
+  emptyTrash,
+  getUsage,
+  listAlbums,
+  moveFiles,
+  renameAlbum,
+  restoreFile,
+  retryPreviews,
+  trashFile,
+  type Album,
+  type FileSort,
+  type FileView,
+  type SortOrder,
+} from '../../api/vault';
+import { Link, navigate } from '../../app/router';
+import { useFocusAfterRender } from '../../app/useFocusAfterRender';
+import { useLoader } from '../../app/useLoader';
+import { usePageTitle } from '../../app/usePageTitle';
+import { useSubmission } from '../../app/useSubmission';
+import { FormError, StatusMessage } from '../../components/form';
+import { LoadFailed } from '../../components/LoadFailed';
+import { pluralize } from '../../lib/format';
+import { AlbumSidebar } from './AlbumSidebar';
+import { FileGrid } from './FileGrid';
+import { FileViewer } from './FileViewer';
+import { LibraryToolbar } from './LibraryToolbar';
+import { MoveDialog } from './MoveDialog';
+import { LIBRARY_PATH, viewPath, type LibraryRoute, type LibraryView } from './paths';
+import { SelectionBar } from './SelectionBar';
+import { UploadPanel } from './UploadPanel';
+import { useFileDrop } from './useFileDrop';
+import { useFileList } from './useFileList';
+import { useSelection } from './useSelection';
+import { useUploads } from './useUploads';
+import { ViewHeader } from './ViewHeader';
+
+/** The studio's photos: `/library`, an album, the trash, and one photo at `/library/files/:id`. */
+export function LibraryPage({ user, route }: { user: User; route: LibraryRoute }) {
+  return user.studioId === null ? <NoVault /> : <Library route={route} />;
+}
+
+function NoVault() {
+  usePageTitle('Library');
+  return (
+    <section className="page" data-testid="no-vault">
+      <h1 tabIndex={-1}>Library</h1>
+      <p className="page-lead">
+        The photo library belongs to a studio, and your account isn’t part of one. Each photographer’s photos are kept in
+        their studio’s encrypted vault, which only they can open.
+      </p>
+      <Link to="/" className="button button-secondary">
+        Go to the start page
+      </Link>
+    </section>
+  );
+}
+
+/**
+ * One component for the lists and the viewer, so what the lists loaded (and the uploads
+ * under way) stay while a photo is open, and the viewer can step through the list.
+ */
+function Library({ route }: { route: LibraryRoute }) {
+  const albums = useLoader(listAlbums);
+  const usage = useLoader(getUsage);
+  const action = useSubmission();
+  // The viewer keeps the list it was opened from.
+  const [view, setView] = useState<LibraryView>(route.kind === 'list' ? route.view : { kind: 'all' });
+  if (route.kind === 'list' && viewPath(route.view) !== viewPath(view)) {
+    setView(route.view);
+    action.fail(null); // a failure in another list is no news here
+  }
+  const [sort, setSort] = useState<FileSort>('uploaded');
+  const [order, setOrder] = useState<SortOrder>('desc');
+  const [search, setSearch] = useState('');
+  const list = useFileList(view, sort, order, search);
+  const files = list.files ?? [];
+  const selection = useSelection(files, `${viewPath(view)} ${sort} ${order} ${search}`);
+  const [moving, setMoving] = useState(false);
+  // An outcome belongs to the list it happened in.
+  const [status, setStatus] = useState<{ message: string; path: string } | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const gridRef = useRef<HTMLUListElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+
+  const { reload: reloadAlbums, update: updateAlbums } = albums;
+  const { reload: reloadUsage } = usage;
+  const afterUploads = useCallback(() => {
+    reloadAlbums(); // their counts
+    reloadUsage();
+  }, [reloadAlbums, reloadUsage]);
+  const uploads = useUploads({ onUploaded: list.insert, onIdle: afterUploads });
+  const inTrash = view.kind === 'trash';
+  const drop = useFileDrop({
+    enabled: route.kind === 'list' && !inTrash,
+    onFiles: upload,
+    onUnreadable: () => action.fail('Some of the dropped files couldn’t be read. Try Upload photos or Upload a folder instead.'),
+  });
+
+  const albumList = albums.state.status === 'ready' ? albums.state.data : null;
+  const album = view.kind === 'album' ? (albumList?.find((candidate) => candidate.id === view.albumId) ?? null) : null;
+  const missingAlbum = view.kind === 'album' && albumList !== null && album === null;
+  const title = view.kind === 'all' ? 'All photos' : view.kind === 'trash' ? 'Trash' : (album?.name ?? (missingAlbum ? 'Album not found' : 'Album'));
+  const selectedFiles = files.filter((file) => selection.has(file.id));
+
+  function say(message: string, path = viewPath(view)) {
+    setStatus({ message, path });
+  }
+
+  function upload(chosen: File[]) {
+    if (chosen.length === 0) say('There were no files to upload in what you chose.');
+    uploads.add(chosen, view.kind === 'album' ? view.albumId : null);
+  }
+
+  async function move(fileIds: string[], albumId: string | null): Promise<void> {
+    const moved = await moveFiles(fileIds, albumId);
+    const ids = new Set(fileIds);
+    list.change((shown, query) =>
+      query.albumId !== undefined && query.albumId !== albumId
+        ? shown.filter((file) => !ids.has(file.id))
+        : shown.map((file) => (ids.has(file.id) ? { ...file, albumId } : file)),
+    );
+    reloadAlbums();
+    const photos = pluralize(moved, 'photo', 'photos');
+    const target = albumList?.find((candidate) => candidate.id === albumId);
+    say(target === undefined ? `Took ${photos} out of their album.` : `Moved ${photos} to “${target.name}”.`);
+  }
+
+  /** Moves files to the trash; those that could not go stay, and the first failure is thrown. */
+  async function trash(chosen: FileView[]): Promise<void> {
+    const results = await Promise.allSettled(chosen.map((file) => trashFile(file.id)));
+    const trashed = new Set(chosen.filter((_, index) => results[index]?.status === 'fulfilled').map((file) => file.id));
+    if (trashed.size > 0) {
+      list.change((shown) => shown.filter((file) => !trashed.has(file.id)));
+      reloadAlbums();
+      const [only] = chosen;
+      say(chosen.length === 1 && only ? `Moved “${only.name}” to the trash.` : `Moved ${pluralize(trashed.size, 'photo', 'photos')} to the trash.`);
+    }
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  async function restore(file: FileView): Promise<void> {
+    await restoreFile(file.id);
+    list.change((shown) => shown.filter((candidate) => candidate.id !== file.id));
+    reloadAlbums();
+    say(`Restored “${file.name}”.`);
+    focusAfterRender(() => headingRef.current); // its Restore button is gone
+  }
+
+  async function retry(file: FileView): Promise<void> {
+    await retryPreviews(file.id);
+    list.change((shown) => shown.map((candidate) => (candidate.id === file.id ? { ...candidate, status: 'processing' } : candidate)));
+  }
+
+  async function emptyTheTrash(): Promise<void> {
+    const purged = await emptyTrash();
+    list.change(() => []);
+    list.reload();
+    reloadUsage();
+    say(`Deleted ${pluralize(purged, 'photo', 'photos')} for good.`);
+  }
+
+  async function addAlbum(name: string): Promise<void> {
+    const created = await createAlbum(name);
+    updateAlbums((current) => [...current, created].toSorted(byName));
+    say(`Created the album “${created.name}”.`);
+  }
+
+  async function rename(renamed: Album, name: string): Promise<void> {
+    const saved = await renameAlbum(renamed.id, name);
+    updateAlbums((current) => current.map((candidate) => (candidate.id === saved.id ? saved : candidate)).toSorted(byName));
+    say(`Renamed the album to “${saved.name}”.`);
+  }
+
+  async function removeAlbum(removed: Album): Promise<void> {
+    await deleteAlbum(removed.id);
+    updateAlbums((current) => current.filter((candidate) => candidate.id !== removed.id));
+    say(`Deleted the album “${removed.name}”. Its photos are still here.`, LIBRARY_PATH);
+    navigate(LIBRARY_PATH);
+  }
+
+  function loadMore() {
+    const shown = files.length;
+    void list.loadMore().then(() => focusAfterRender(() => gridRef.current?.querySelectorAll<HTMLElement>('[data-tile-focus]')[shown]));
+  }
+
+  if (route.kind === 'file') {
+    const index = list.stale ? -1 : files.findIndex((file) => file.id === route.fileId);
+    return (
+      <FileViewer
+        key={route.fileId}
+        fileId={route.fileId}
+        listFile={files[index] ?? null}
+        previous={index > 0 ? (files[index - 1] ?? null) : null}
+        next={index === -1 ? null : (files[index + 1] ?? null)}
+        backPath={viewPath(view)}
+        backLabel={title}
+        albums={albumList}
+        onMove={move}
+        onTrash={async (chosen) => {
+          await trash(chosen);
+          navigate(viewPath(view));
+        }}
+        onRetry={retry}
+      />
+    );
+  }
+
+  return (
+    <div className="page page-library" data-testid="library">
+      <div className="library">
+        <AlbumSidebar
+          view={view}
+          albums={albumList}
+          albumsError={albums.state.status === 'failed' ? albums.state.message : null}
+          onRetryAlbums={reloadAlbums}
+          onCreateAlbum={addAlbum}
+          usage={usage.state.status === 'ready' ? usage.state.data : null}
+        />
+        <section className="library-main" aria-labelledby="library-heading" data-dragging={drop.dragging || undefined} {...drop.handlers}>
+          <ViewHeader
+            key={viewPath(view)}
+            view={view}
+            title={title}
+            album={album}
+            headingRef={headingRef}
+            canEmptyTrash={inTrash && files.length > 0}
+            onRenameAlbum={rename}
+            onDeleteAlbum={removeAlbum}
+            onEmptyTrash={emptyTheTrash}
+          />
+          {missingAlbum ? (
+            <p className="library-empty">
+              This album doesn’t exist any more. <Link to={LIBRARY_PATH}>See all photos</Link>
+            </p>
+          ) : (
+            <>
+              <LibraryToolbar
+                sort={sort}
+                order={order}
+                onSortChange={(next) => {
+                  setSort(next);
+                  setOrder(next === 'name' ? 'asc' : 'desc');
+                }}
+                onOrderChange={setOrder}
+                onSearch={setSearch}
+                onUpload={inTrash ? null : upload}
+              />
+              <UploadPanel queue={uploads} focusWhenEmpty={headingRef} />
+              <StatusMessage message={status?.path === viewPath(view) ? status.message : null} testId="library-status" />
+              {action.error !== null && <FormError id="library-error" message={action.error} testId="library-error" />}
+              {selectedFiles.length > 0 && (
+                <SelectionBar
+                  count={selectedFiles.length}
+                  total={files.length}
+                  busy={action.busy}
+                  onMove={() => setMoving(true)}
+                  onTrash={() =>
+                    void action.submit(async () => {
+                      await trash(selectedFiles);
+                      focusAfterRender(() => headingRef.current); // the bar is gone
+                    })
+                  }
+                  onSelectAll={selection.selectAll}
+                  onClear={selection.clear}
+                />
+              )}
+              {list.state.status === 'loading' && <p className="muted">Loading photos…</p>}
+              {list.state.status === 'failed' && <LoadFailed message={list.state.message} onRetry={list.reload} />}
+              {list.files !== null &&
+                (files.length === 0 ? (
+                  <p className="library-empty" data-testid="library-empty">
+                    {emptyMessage(view, search)}
+                  </p>
+                ) : (
+                  <FileGrid
+                    ref={gridRef}
+                    files={files}
+                    inTrash={inTrash}
+                    stale={list.stale}
+                    isSelected={selection.has}
+                    onToggle={selection.toggle}
+                    onRetry={(file) => void action.submit(() => retry(file))}
+                    onRestore={(file) => void action.submit(() => restore(file))}
+                  />
+                ))}
+              {list.hasMore && (
+                <div className="load-more">
+                  <button type="button" className="button button-secondary" aria-disabled={list.loadingMore} onClick={loadMore} data-testid="load-more">
+                    {list.loadingMore ? 'Loading…' : 'Load more photos'}
+                  </button>
+                </div>
+              )}
+              {list.loadMoreError !== null && <FormError id="load-more-error" message={list.loadMoreError} testId="load-more-error" />}
+            </>
+          )}
+          {drop.dragging && (
+            <div className="drop-overlay" aria-hidden="true">
+              <p>Drop photos or folders to upload them to {album === null ? 'your library' : `“${album.name}”`}</p>
+            </div>
+          )}
+        </section>
+      </div>
+      {moving && albumList !== null && (
+        <MoveDialog
+          count={selectedFiles.length}
+          albums={albumList}
+          currentAlbumId={view.kind === 'album' ? view.albumId : null}
+          onMove={async (albumId) => {
+            await move(
+              selectedFiles.map((file) => file.id),
+              albumId,
+            );
+            setMoving(false);
+            selection.clear();
+            focusAfterRender(() => headingRef.current); // the bar is gone
+          }}
+          onCancel={() => setMoving(false)}
+        />
+      )}
+    </div>
+  );
+}
+
+function emptyMessage(view: LibraryView, search: string): string {
+  if (search.trim() !== '') return `No photos have “${search.trim()}” in their name.`;
+  if (view.kind === 'trash') return 'The trash is empty.';
+  if (view.kind === 'album') return 'This album is empty. Drop photos here to upload them into it, or move photos here from All photos.';
+  return 'No photos yet. Drop photos or whole folders here, or use Upload photos.';
+}
+
+function byName(a: Album, b: Album): number {
+  return a.name.localeCompare(b.name);
+}

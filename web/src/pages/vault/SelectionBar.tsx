@@ -1,0 +1,43 @@
+import { pluralize } from '../../lib/format';
+
+/** What can be done with the selected photos; it stays in view while the grid scrolls. */
+export function SelectionBar({
+  count,
+  total,
+  busy,
+  onMove,
+  onTrash,
+  onSelectAll,
+  onClear,
+}: {
+  count: number;
+  /** How many photos are loaded, all of which "Select all" selects. */
+  total: number;
+  busy: boolean;
+  onMove: () => void;
+  onTrash: () => void;
+  onSelectAll: () => void;
+  onClear: () => void;
+}) {
+  return (
+    <div className="selection-bar" role="region" aria-label="Selected photos" aria-busy={busy} data-testid="selection-bar">
+      <p className="selection-count">{pluralize(count, 'photo', 'photos')} selected</p>
+      <div className="selection-actions">
+        <button type="button" className="button button-secondary button-small" onClick={onMove} data-testid="bulk-move">
+          Move to album…
+        </button>
+        <button type="button" className="button button-secondary button-small" aria-disabled={busy} onClick={onTrash} data-testid="bulk-delete">
+          {busy ? 'Moving to trash…' : 'Move to trash'}
+        </button>
+        {count < total && (
+          <button type="button" className="button button-link button-small" onClick={onSelectAll}>
+            Select all {total}
+          </button>
+        )}
+        <button type="button" className="button button-link button-small" onClick={onClear}>
+          Clear selection
+        </button>
+      </div>
+    </div>
+  );
+}

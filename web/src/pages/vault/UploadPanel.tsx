@@ -1,0 +1,150 @@
+import { memo, useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type RefObject } from 'react';
+import { useFocusAfterRender } from '../../app/useFocusAfterRender';
+import { formatBytes, pluralize } from '../../lib/format';
+import type { UploadItem, UploadSnapshot } from '../../lib/uploadQueue';
+import type { VaultUploadQueue } from './useUploads';
+
+/**
+ * The upload queue: a row per file with its progress or why it failed, the whole batch's
+ * progress, and ways to cancel. Only this panel follows the queue's progress, so the photo
+ * grid does not re-render with every chunk sent.
+ */
+export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue; focusWhenEmpty: RefObject<HTMLElement | null> }) {
+  const snapshot = useSyncExternalStore(queue.subscribe, queue.getSnapshot);
+  const { items, counts, totalBytes, sentBytes } = snapshot;
+  const active = counts.queued + counts.uploading;
+  useWarnBeforeLeaving(active > 0);
+  const rowsRef = useRef<HTMLDivElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+  // Every button here takes itself away: focus goes to the list of rows, or past the panel once it is gone.
+  const keepFocusNear = useCallback(() => focusAfterRender(() => rowsRef.current ?? focusWhenEmpty.current), [focusAfterRender, focusWhenEmpty]);
+  const cancel = useCallback(
+    (id: number) => {
+      queue.cancel(id);
+      keepFocusNear();
+    },
+    [queue, keepFocusNear],
+  );
+  // Failures first: they are what needs reading, and a long queue scrolls.
+  const rows = useMemo(() => [...items.filter((item) => item.status === 'failed'), ...items.filter((item) => item.status !== 'failed')], [items]);
+
+  return (
+    <>
+      {/* Always in the page, so screen readers announce what it says as it changes. */}
+      <p className="visually-hidden" role="status">
+        {announcement(snapshot)}
+      </p>
+      {items.length > 0 && (
+        <section className="upload-panel" aria-labelledby="upload-heading" data-testid="upload-queue">
+          <div className="upload-panel-header">
+            <h2 id="upload-heading">Uploads</h2>
+            <p className="upload-summary">{summary(snapshot)}</p>
+            {active > 0 ? (
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                onClick={() => {
+                  queue.cancelAll();
+                  keepFocusNear();
+                }}
+              >
+                Cancel all
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                onClick={() => {
+                  queue.clearFinished();
+                  keepFocusNear();
+                }}
+              >
+                Clear
+              </button>
+            )}
+          </div>
+          <progress
+            className="progress upload-total"
+            max={Math.max(totalBytes, 1)}
+            value={sentBytes}
+            aria-label="All uploads"
+            data-testid="upload-progress-total"
+          />
+          {active > 0 && <p className="upload-hint">Keep this page open until the uploads finish.</p>}
+          <div className="upload-rows" role="region" aria-labelledby="upload-heading" tabIndex={0} ref={rowsRef}>
+            <ul>
+              {rows.map((item) => (
+                <UploadRow key={item.id} item={item} onCancel={cancel} />
+              ))}
+            </ul>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}
+
+/** Light on purpose: a batch can have hundreds, and a row re-renders only when its item changes. */
+const UploadRow = memo(function UploadRow({ item, onCancel }: { item: UploadItem; onCancel: (id: number) => void }) {
+  const { file, status } = item;
+  const waiting = status === 'queued' || status === 'uploading';
+  return (
+    <li className="upload-row" data-status={status} data-testid={`upload-row-${file.name}`}>
+      <span className="upload-row-name">{file.name}</span>
+      <span className="upload-row-size">{formatBytes(file.size)}</span>
+      {status === 'failed' ? (
+        <span className="upload-row-error" data-testid={`upload-error-${file.name}`}>
+          {item.error}
+        </span>
+      ) : (
+        <>
+          <progress
+            className="progress upload-row-progress"
+            max={Math.max(file.size, 1)}
+            value={status === 'done' ? Math.max(file.size, 1) : item.sentBytes}
+            aria-label={`${file.name} upload`}
+          />
+          <span className="upload-row-state">{rowState(item)}</span>
+        </>
+      )}
+      {waiting && (
+        <button type="button" className="button button-secondary button-small upload-row-cancel" onClick={() => onCancel(item.id)}>
+          Cancel<span className="visually-hidden"> {file.name}</span>
+        </button>
+      )}
+    </li>
+  );
+});
+
+function rowState({ file, status, sentBytes }: UploadItem): string {
+  if (status === 'queued') return 'Waiting';
+  if (status === 'done') return 'Uploaded';
+  // Every byte is sent: the server is checking and encrypting the file.
+  if (sentBytes >= file.size) return 'Checking…';
+  return `${Math.floor((sentBytes / file.size) * 100)}%`;
+}
+
+function summary({ items, counts, totalBytes, sentBytes }: UploadSnapshot): string {
+  if (counts.queued + counts.uploading > 0) {
+    return `${counts.done + counts.failed} of ${items.length} done · ${formatBytes(sentBytes)} of ${formatBytes(totalBytes)}`;
+  }
+  if (counts.failed === 0) return `${pluralize(counts.done, 'photo', 'photos')} uploaded.`;
+  return `${counts.done} of ${pluralize(items.length, 'file', 'files')} uploaded, ${counts.failed} failed.`;
+}
+
+/** What the live region says: news when a file finishes, not every percent. */
+function announcement({ items, counts }: UploadSnapshot): string {
+  if (items.length === 0) return '';
+  if (counts.queued + counts.uploading > 0) return `Uploading: ${counts.done} of ${items.length} done.`;
+  return counts.failed === 0 ? `All ${items.length} uploaded.` : `${counts.done} uploaded, ${counts.failed} failed.`;
+}
+
+/** Asks before the tab is closed or reloaded while uploads are still going. */
+function useWarnBeforeLeaving(warn: boolean): void {
+  useEffect(() => {
+    if (!warn) return;
+    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [warn]);
+}
