@@ -4,27 +4,15 @@
  * outbox. First admin from the console's setup link, TOTP enrollment, a second-factor
  * sign-in, and inviting a photographer.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { issueSetupTokenIfNoAdmin } from '../server/src/auth/setup.ts';
 import { currentTotp } from '../server/src/auth/totp.ts';
 import { waitForMail } from '../server/test/client.ts';
-import { type TestServer, startTestServer } from '../server/test/harness.ts';
-import { launchBrowser, openPage } from './browser.ts';
-import { signInWithEmailCode, unexpectedProblems } from './journeys.ts';
+import { openPage } from './browser.ts';
+import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser } from './journeys.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ database: 'sqlite' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function enrollTotpInPage(page: Page): Promise<string> {
   await page.getByTestId('totp-start').click();
@@ -41,48 +29,48 @@ async function enrollTotpInPage(page: Page): Promise<string> {
 
 describe('accounts, end to end', () => {
   it('creates the first admin from the setup link, who must enroll TOTP, then invites a photographer', async () => {
-    const token = await issueSetupTokenIfNoAdmin({ db: server.runtime.database.db, now: Date.now });
-    const { page, problems } = await openPage(browser, `${server.url}/setup#token=${token}`);
+    const token = await issueSetupTokenIfNoAdmin({ db: env.server.runtime.database.db, now: Date.now });
+    const { page, problems } = await openPage(env.browser, `${env.server.url}/setup#token=${token}`);
     try {
       await page.getByTestId('setup-email').fill('owner@studio.example');
       await page.getByTestId('setup-submit').click();
-      await page.waitForURL(`${server.url}/account/two-factor`);
+      await page.waitForURL(`${env.server.url}/account/two-factor`);
       await page.getByTestId('totp-required').waitFor({ state: 'visible' });
       await enrollTotpInPage(page);
 
-      await page.goto(`${server.url}/admin/users`);
+      await page.goto(`${env.server.url}/admin/users`);
       await page.getByTestId('admin-users-table').waitFor({ state: 'visible' });
       await page.getByTestId('admin-create-email').fill('ada@studio.example');
       await page.getByTestId('admin-create-role').selectOption('photographer');
       await page.getByTestId('admin-create-submit').click();
       await page.getByTestId('user-row-ada@studio.example').waitFor({ state: 'visible' });
-      await waitForMail(server, 'ada@studio.example', /invited to Shutterlock/);
-      expect(unexpectedProblems(server, problems)).toEqual([]);
+      await waitForMail(env.server, 'ada@studio.example', /invited to Shutterlock/);
+      expect(unexpectedProblems(env.server, problems)).toEqual([]);
     } finally {
       await page.close();
     }
   });
 
   it('signs a photographer in with an emailed code, enrolls TOTP, and asks for it at the next sign-in', async () => {
-    const { page, problems } = await openPage(browser, `${server.url}/sign-in`);
+    const { page, problems } = await openPage(env.browser, `${env.server.url}/sign-in`);
     try {
-      await signInWithEmailCode(page, server, 'ada@studio.example');
+      await signInWithEmailCode(page, env.server, 'ada@studio.example');
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
       expect(await page.getByTestId('header-email').textContent()).toContain('ada@studio.example');
 
-      await page.goto(`${server.url}/account/two-factor`);
+      await page.goto(`${env.server.url}/account/two-factor`);
       const secret = await enrollTotpInPage(page);
 
       await page.getByTestId('sign-out').click();
-      await page.waitForURL(`${server.url}/sign-in`);
-      await signInWithEmailCode(page, server, 'ada@studio.example');
+      await page.waitForURL(`${env.server.url}/sign-in`);
+      await signInWithEmailCode(page, env.server, 'ada@studio.example');
       const secondFactor = page.getByTestId('sign-in-second-factor');
       await secondFactor.waitFor({ state: 'visible' });
       // The enrollment's time step was used up; the next one is accepted (±1 step of drift).
       await secondFactor.fill(currentTotp(secret, Date.now() + 30_000));
       await page.getByTestId('sign-in-submit').click();
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
-      expect(unexpectedProblems(server, problems)).toEqual([]);
+      expect(unexpectedProblems(env.server, problems)).toEqual([]);
     } finally {
       await page.close();
     }

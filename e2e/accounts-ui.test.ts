@@ -7,28 +7,15 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../server/test/harness.ts';
-import { launchBrowser, openPage, type PageProblem } from './browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, type PageProblem } from './browser.ts';
+import { useServerAndBrowser } from './journeys.ts';
 
 const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DIST_DIR = join(REPO_DIR, 'web', 'dist');
 
-let server: TestServer;
-let origin: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ database: 'sqlite' });
-  origin = server.url;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 // A passphrase zxcvbn scores 4, and one that is long enough but easy to guess.
 const STRONG_PASSWORD = 'violet harbour tundra quietly 42';
@@ -44,7 +31,7 @@ describe('accounts UI', () => {
         { json: { secondFactorRequired: true } },
       ]);
       api.stub('POST /api/auth/sign-in/second-factor', { json: { user: makeUser() } });
-      await page.goto(`${origin}/sign-in`);
+      await page.goto(`${env.origin}/sign-in`);
 
       await page.getByTestId('password-sign-in-link').click();
       const email = page.getByTestId('sign-in-email');
@@ -68,7 +55,7 @@ describe('accounts UI', () => {
       await secondFactor.fill('abcd-efgh-ijkl');
       await secondFactor.press('Enter');
 
-      await page.waitForURL(`${origin}/`);
+      await page.waitForURL(`${env.origin}/`);
       await expectText(page.getByTestId('header-email'), 'ada@example.com');
       expect(api.bodiesOf('POST /api/auth/sign-in/password')).toEqual([
         { email: 'ada@example.com', password: 'not-my-password' },
@@ -87,19 +74,19 @@ describe('accounts UI', () => {
         apiError(400, 'password_too_weak', 'This password appears in known data breaches.'),
         { status: 204 },
       ]);
-      await page.goto(`${origin}/sign-in`);
+      await page.goto(`${env.origin}/sign-in`);
       await page.getByTestId('password-sign-in-link').click();
       await page.getByRole('link', { name: 'Forgot password?' }).click();
-      await page.waitForURL(`${origin}/forgot-password`);
+      await page.waitForURL(`${env.origin}/forgot-password`);
 
       await page.getByTestId('forgot-email').fill('ada@example.com');
       await page.getByTestId('forgot-submit').click();
       await expectText(page.getByTestId('forgot-sent'), /If an account exists for ada@example\.com, we sent a link/);
       expect(api.bodiesOf('POST /api/auth/password-reset')).toEqual([{ email: 'ada@example.com' }]);
 
-      await page.goto(`${origin}/reset-password#token=reset-token-123`);
+      await page.goto(`${env.origin}/reset-password#token=reset-token-123`);
       await page.getByTestId('reset-password').waitFor();
-      await expect(page.evaluate(() => window.location.href)).resolves.toBe(`${origin}/reset-password`);
+      await expect(page.evaluate(() => window.location.href)).resolves.toBe(`${env.origin}/reset-password`);
 
       const submit = page.getByTestId('reset-submit');
       await expect(submit.isDisabled()).resolves.toBe(true);
@@ -120,7 +107,7 @@ describe('accounts UI', () => {
         { token: 'reset-token-123', newPassword: STRONG_PASSWORD },
         { token: 'reset-token-123', newPassword: STRONG_PASSWORD },
       ]);
-      for (const request of completions) expect(request.url).toBe(`${origin}/api/auth/password-reset/complete`);
+      for (const request of completions) expect(request.url).toBe(`${env.origin}/api/auth/password-reset/complete`);
     });
   });
 
@@ -129,21 +116,21 @@ describe('accounts UI', () => {
       const admin = makeUser({ email: 'owner@example.com', role: 'admin', mustEnrollTotp: true });
       api.stub('GET /api/me', apiError(401, 'unauthenticated', 'Sign in first.'));
       api.stub('POST /api/setup/first-admin', [
-        apiError(400, 'setup_token_invalid', 'This setup link has expired. Restart the server for a new one.'),
+        apiError(400, 'setup_token_invalid', 'This setup link has expired. Restart the env.server for a new one.'),
         { status: 201, json: { user: admin } },
       ]);
-      await page.goto(`${origin}/setup#token=setup-token-456`);
+      await page.goto(`${env.origin}/setup#token=setup-token-456`);
 
       const email = page.getByTestId('setup-email');
       await email.waitFor();
-      await expect(page.evaluate(() => window.location.href)).resolves.toBe(`${origin}/setup`);
+      await expect(page.evaluate(() => window.location.href)).resolves.toBe(`${env.origin}/setup`);
       await expect(isFocused(email)).resolves.toBe(true);
       await email.fill('owner@example.com');
       await page.getByTestId('setup-submit').click();
-      await expectText(page.getByTestId('setup-error'), 'This setup link has expired. Restart the server for a new one.');
+      await expectText(page.getByTestId('setup-error'), 'This setup link has expired. Restart the env.server for a new one.');
       await page.getByTestId('setup-submit').click();
 
-      await page.waitForURL(`${origin}/account/two-factor`);
+      await page.waitForURL(`${env.origin}/account/two-factor`);
       await page.getByTestId('totp-required').waitFor();
       await expect(page.getByTestId('sign-out').isVisible()).resolves.toBe(true);
       await expect(page.getByRole('navigation').count()).resolves.toBe(0);
@@ -166,8 +153,8 @@ describe('accounts UI', () => {
       api.stub('GET /api/account/sessions', { json: { sessions } });
       api.stub('DELETE /api/account/sessions/s-old', { status: 204 });
       api.stub('POST /api/account/sessions/revoke-others', { json: { revoked: 1 } });
-      await page.goto(`${origin}/account`);
-      await page.waitForURL(`${origin}/account/sessions`);
+      await page.goto(`${env.origin}/account`);
+      await page.waitForURL(`${env.origin}/account/sessions`);
 
       const list = page.getByTestId('sessions-list');
       await list.waitFor();
@@ -199,7 +186,7 @@ describe('accounts UI', () => {
       page.on('request', (request) => {
         if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
       });
-      await page.goto(`${origin}/account/password`);
+      await page.goto(`${env.origin}/account/password`);
 
       const submit = page.getByTestId('password-submit');
       const strength = page.getByTestId('password-strength');
@@ -247,8 +234,8 @@ describe('accounts UI', () => {
         apiError(400, 'invalid_totp_code', 'That code didn’t match. Check the time on your phone.'),
         { json: { recoveryCodes } },
       ]);
-      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-      await page.goto(`${origin}/account/two-factor`);
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.origin });
+      await page.goto(`${env.origin}/account/two-factor`);
 
       await page.getByTestId('totp-start').click();
       const qr = page.getByTestId('totp-qr');
@@ -299,9 +286,9 @@ describe('accounts UI', () => {
         { status: 201, json: { user: invited } },
       ]);
       api.stub('PATCH /api/admin/users/u-ben', { json: { user: { ...ben, status: 'disabled', activeSessions: 0 } } });
-      await page.goto(`${origin}/`);
+      await page.goto(`${env.origin}/`);
       await page.getByRole('link', { name: 'Users', exact: true }).click();
-      await page.waitForURL(`${origin}/admin/users`);
+      await page.waitForURL(`${env.origin}/admin/users`);
 
       const table = page.getByTestId('admin-users-table');
       await table.waitFor();
@@ -344,7 +331,7 @@ describe('accounts UI', () => {
   it('shows photographers the not-found page for the admin area, and no Users link', async () => {
     await withPage(async (page, api) => {
       api.stub('GET /api/me', { json: { user: makeUser() } });
-      await page.goto(`${origin}/admin/users`);
+      await page.goto(`${env.origin}/admin/users`);
       await page.getByTestId('not-found').waitFor();
       await expect(page.getByRole('link', { name: 'Account', exact: true }).isVisible()).resolves.toBe(true);
       await expect(page.getByRole('link', { name: 'Users', exact: true }).count()).resolves.toBe(0);
@@ -358,19 +345,19 @@ describe('accounts UI', () => {
       api.stub('GET /api/admin/users', apiError(403, 'totp_enrollment_required', 'Set up two-factor authentication first.'));
       api.stub('POST /api/account/totp/enrollment', { json: ENROLLMENT });
       api.stub('POST /api/account/totp/enrollment/confirm', { json: { recoveryCodes: ['aaaa-bbbb-cccc'] } });
-      await page.goto(`${origin}/admin/users`);
+      await page.goto(`${env.origin}/admin/users`);
 
-      await page.waitForURL(`${origin}/account/two-factor`);
+      await page.waitForURL(`${env.origin}/account/two-factor`);
       await page.getByTestId('totp-required').waitFor();
       await expect(page.getByRole('link', { name: 'Users', exact: true }).count()).resolves.toBe(0);
-      await page.goto(`${origin}/account/sessions`);
-      await page.waitForURL(`${origin}/account/two-factor`);
+      await page.goto(`${env.origin}/account/sessions`);
+      await page.waitForURL(`${env.origin}/account/two-factor`);
 
       await page.getByTestId('totp-start').click();
       await page.getByTestId('totp-code').fill('123456');
       await page.getByTestId('totp-confirm').click();
       await page.getByTestId('recovery-codes-done').click();
-      await page.waitForURL(`${origin}/`);
+      await page.waitForURL(`${env.origin}/`);
       await expect(page.getByRole('link', { name: 'Users', exact: true }).isVisible()).resolves.toBe(true);
     });
   });
@@ -380,9 +367,9 @@ describe('accounts UI', () => {
       api.stub('GET /api/me', { json: { user: makeUser() } });
       api.stub('POST /api/auth/sign-out', { status: 204 });
       api.stub('GET /api/account/sessions', { json: { sessions: [] } });
-      await page.goto(`${origin}/account/sessions`);
+      await page.goto(`${env.origin}/account/sessions`);
       await page.getByTestId('sign-out').click();
-      await page.waitForURL(`${origin}/sign-in`);
+      await page.waitForURL(`${env.origin}/sign-in`);
       await expect(page.getByTestId('sign-out').count()).resolves.toBe(0);
       expect(api.requestsTo('POST /api/auth/sign-out')).toHaveLength(1);
     });
@@ -425,7 +412,7 @@ class StubbedApi {
   }
 
   async attach(page: Page): Promise<void> {
-    await page.route(`${origin}/api/**`, async (route) => {
+    await page.route(`${env.origin}/api/**`, async (route) => {
       const request = route.request();
       const key = `${request.method()} ${new URL(request.url()).pathname}`;
       const recorded = this.requests.get(key) ?? [];
@@ -458,7 +445,7 @@ function apiError(status: number, code: string, message: string, headers: Record
  * stubs are in place), then checks that nothing unexpected happened along the way.
  */
 async function withPage(test: (page: Page, api: StubbedApi) => Promise<void>): Promise<void> {
-  const { page, problems } = await openPage(browser, 'about:blank');
+  const { page, problems } = await openPage(env.browser, 'about:blank');
   const api = new StubbedApi();
   try {
     await api.attach(page);

@@ -1,7 +1,8 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { waitForMail } from '../server/test/client.ts';
-import type { TestServer } from '../server/test/harness.ts';
-import type { PageProblem } from './browser.ts';
+import { type TestServer, startTestServer } from '../server/test/harness.ts';
+import { type PageProblem, launchBrowser } from './browser.ts';
 
 /** Steps shared by the end-to-end journeys that run against the real server, nothing stubbed. */
 
@@ -19,4 +20,36 @@ export async function signInWithEmailCode(page: Page, server: TestServer, email:
   const [, code] = await waitForMail(server, email, /sign-in code is (\d{6})/, { after: mailsBefore });
   await page.getByTestId('sign-in-code').fill(code as string);
   await page.getByTestId('sign-in-submit').click();
+}
+
+/**
+ * One real server (fresh SQLite) and one Chromium for a test file, started before its tests
+ * and stopped after them. `origin` is the server's address.
+ */
+export function useServerAndBrowser(): { readonly server: TestServer; readonly browser: Browser; readonly origin: string } {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startTestServer({ database: 'sqlite' });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('The server and browser start in beforeAll.');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    get origin() {
+      return started(server).url;
+    },
+  };
 }

@@ -5,43 +5,30 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccount } from '../server/test/accounts.ts';
-import { type TestServer, startTestServer } from '../server/test/harness.ts';
 import { photo } from '../server/test/images.ts';
-import { launchBrowser, openPage } from './browser.ts';
-import { signInWithEmailCode, unexpectedProblems } from './journeys.ts';
+import { openPage } from './browser.ts';
+import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser } from './journeys.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ database: 'sqlite' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 describe('vault, end to end', () => {
   it('uploads photos with progress, shows their thumbnails and downloads an original byte-identical', async () => {
-    const user = await createAccount(server, 'photographer', 'vault');
+    const user = await createAccount(env.server, 'photographer', 'vault');
     const shoot = [
       { name: 'ceremony-001.jpg', mimeType: 'image/jpeg', buffer: await photo('jpeg', { width: 1600, height: 1067, exif: true }) },
       { name: 'ceremony-002.png', mimeType: 'image/png', buffer: await photo('png', { width: 900, height: 600 }) },
       { name: 'portrait-003.webp', mimeType: 'image/webp', buffer: await photo('webp', { width: 800, height: 1200 }) },
     ];
-    const { page, problems } = await openPage(browser, `${server.url}/sign-in`);
+    const { page, problems } = await openPage(env.browser, `${env.server.url}/sign-in`);
     try {
-      await signInWithEmailCode(page, server, user.email);
+      await signInWithEmailCode(page, env.server, user.email);
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
 
-      await page.goto(`${server.url}/library`);
+      await page.goto(`${env.server.url}/library`);
       await page.getByTestId('library').waitFor({ state: 'visible' });
       await page.getByTestId('upload-input').setInputFiles(shoot);
       await page.getByTestId('upload-queue').waitFor({ state: 'visible' });
@@ -67,7 +54,7 @@ describe('vault, end to end', () => {
       expect(download.suggestedFilename()).toBe('ceremony-001.jpg');
       const downloaded = await fs.readFile((await download.path()) as string);
       expect(sha256(downloaded)).toBe(sha256(shoot[0]!.buffer));
-      expect(unexpectedProblems(server, problems)).toEqual([]);
+      expect(unexpectedProblems(env.server, problems)).toEqual([]);
     } finally {
       await page.close();
     }

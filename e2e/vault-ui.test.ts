@@ -6,32 +6,19 @@
  * violation, unless it is a failure the fake answered on purpose.
  */
 import { deflateSync, crc32 } from 'node:zlib';
-import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../server/test/harness.ts';
-import { launchBrowser, openPage, type PageProblem } from './browser.ts';
+import type { Locator, Page, Request, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, type PageProblem } from './browser.ts';
+import { useServerAndBrowser } from './journeys.ts';
 
-let server: TestServer;
-let origin: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ database: 'sqlite' });
-  origin = server.url;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 describe('vault UI', () => {
   it('uploads through the file input with progress, explains a refusal, then shows thumbnails once previews are ready', async () => {
     await withVault(async (page, vault) => {
       vault.refuse('notes.txt', 415, 'file_type_not_allowed', 'Only photos can be uploaded.');
       const release = vault.holdUploads();
-      await page.goto(`${origin}/library`);
+      await page.goto(`${env.origin}/library`);
       await expectText(page.getByTestId('library-empty'), /^No photos yet/);
       await expectText(page.getByRole('link', { name: 'Library', exact: true }), 'Library');
 
@@ -86,7 +73,7 @@ describe('vault UI', () => {
     await withVault(async (page, vault) => {
       vault.addAlbum({ id: 'a-wedding', name: 'Wedding' });
       const release = vault.holdUploads();
-      await page.goto(`${origin}/library/albums/a-wedding`);
+      await page.goto(`${env.origin}/library/albums/a-wedding`);
       await expectText(page.getByRole('heading', { level: 1 }), 'Wedding');
 
       const names = ['one.jpg', 'two.jpg', 'three.jpg', 'four.jpg', 'five.jpg'];
@@ -113,9 +100,9 @@ describe('vault UI', () => {
       vault.addAlbum({ id: 'a-wedding', name: 'Wedding' });
       for (const name of ['ceremony.jpg', 'rings.jpg', 'dance.jpg']) vault.addFile({ name });
       vault.addFile({ name: 'toast.jpg', status: 'failed' });
-      await page.goto(`${origin}/`);
+      await page.goto(`${env.origin}/`);
       await page.getByTestId('home-library').click();
-      await page.waitForURL(`${origin}/library`);
+      await page.waitForURL(`${env.origin}/library`);
 
       const failed = page.getByTestId('file-tile-f4');
       await expectText(failed, /^toast\.jpg Preview failed Retry/);
@@ -138,7 +125,7 @@ describe('vault UI', () => {
       await expect(isFocused(page.getByRole('heading', { level: 1 }))).resolves.toBe(true);
 
       await page.getByTestId('file-tile-f1').getByRole('link').click();
-      await page.waitForURL(`${origin}/library/files/f1`);
+      await page.waitForURL(`${env.origin}/library/files/f1`);
       const image = page.getByTestId('viewer-image');
       await eventually(() => image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth > 0)).toBe(true);
       await expect(image.getAttribute('alt')).resolves.toBe('ceremony.jpg');
@@ -148,10 +135,10 @@ describe('vault UI', () => {
       await expect(page.title()).resolves.toBe('ceremony.jpg · Shutterlock');
 
       await page.keyboard.press('ArrowRight');
-      await page.waitForURL(`${origin}/library/files/f2`);
+      await page.waitForURL(`${env.origin}/library/files/f2`);
       await expectText(page.getByRole('heading', { level: 1 }), 'rings.jpg');
       await page.keyboard.press('ArrowLeft');
-      await page.waitForURL(`${origin}/library/files/f1`);
+      await page.waitForURL(`${env.origin}/library/files/f1`);
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('viewer-download').click()]);
       expect(download.suggestedFilename()).toBe('ceremony.jpg');
@@ -159,7 +146,7 @@ describe('vault UI', () => {
       expect(vault.requests('GET /api/files/f1/original')).toHaveLength(1);
 
       await page.getByRole('link', { name: 'All photos' }).first().click();
-      await page.waitForURL(`${origin}/library`);
+      await page.waitForURL(`${env.origin}/library`);
       await page.getByTestId('file-grid').waitFor();
     });
   });
@@ -167,7 +154,7 @@ describe('vault UI', () => {
   it('moves photos to the trash, restores one and empties the trash after confirming', async () => {
     await withVault(async (page, vault) => {
       for (const name of ['keep.jpg', 'blurry.jpg']) vault.addFile({ name });
-      await page.goto(`${origin}/library`);
+      await page.goto(`${env.origin}/library`);
 
       await page.getByTestId('file-select-f1').check();
       await page.getByTestId('bulk-delete').click();
@@ -177,11 +164,11 @@ describe('vault UI', () => {
 
       await page.getByTestId('file-tile-f2').getByRole('link').click();
       await page.getByTestId('viewer-delete').click();
-      await page.waitForURL(`${origin}/library`);
+      await page.waitForURL(`${env.origin}/library`);
       await expectText(page.getByTestId('library-status'), 'Moved “blurry.jpg” to the trash.');
 
       await page.getByTestId('trash-link').click();
-      await page.waitForURL(`${origin}/library/trash`);
+      await page.waitForURL(`${env.origin}/library/trash`);
       await page.getByTestId('restore-f1').click();
       await expectText(page.getByTestId('library-status'), 'Restored “keep.jpg”.');
       await expect(page.getByTestId('file-tile-f1').count()).resolves.toBe(0);
@@ -207,7 +194,7 @@ describe('vault UI', () => {
   it('loads more with the cursor, and asks the API to sort and search', async () => {
     await withVault(async (page, vault) => {
       for (let index = 1; index <= 70; index += 1) vault.addFile({ name: `IMG_${String(index).padStart(4, '0')}.jpg` });
-      await page.goto(`${origin}/library`);
+      await page.goto(`${env.origin}/library`);
       const tiles = page.getByTestId('file-grid').locator('li');
       await eventually(() => tiles.count()).toBe(60);
 
@@ -237,7 +224,7 @@ describe('vault UI', () => {
       await expectText(tiles.first(), 'IMG_0001.jpg');
       await page.getByTestId('search-input').fill('IMG_005');
       await eventually(() => tiles.count()).toBe(10);
-      expect(Object.fromEntries(new URL(vault.requests('GET /api/vault/files').at(-1)?.url ?? origin).searchParams)).toEqual({
+      expect(Object.fromEntries(new URL(vault.requests('GET /api/vault/files').at(-1)?.url ?? env.origin).searchParams)).toEqual({
         sort: 'name',
         order: 'asc',
         q: 'IMG_005',
@@ -248,7 +235,7 @@ describe('vault UI', () => {
 
   it('creates, renames and deletes an album, saying that its photos are kept', async () => {
     await withVault(async (page, vault) => {
-      await page.goto(`${origin}/library`);
+      await page.goto(`${env.origin}/library`);
       await page.getByTestId('album-create').click();
       await expect(isFocused(page.getByTestId('album-name'))).resolves.toBe(true);
       await page.getByTestId('album-name').fill('Portraits');
@@ -257,7 +244,7 @@ describe('vault UI', () => {
       await expect(isFocused(page.getByTestId('album-create'))).resolves.toBe(true);
 
       await page.getByTestId('album-a1').click();
-      await page.waitForURL(`${origin}/library/albums/a1`);
+      await page.waitForURL(`${env.origin}/library/albums/a1`);
       await page.getByTestId('album-rename').click();
       await page.getByTestId('album-rename-name').fill('Studio portraits');
       await page.getByTestId('album-rename-submit').click();
@@ -268,7 +255,7 @@ describe('vault UI', () => {
       const dialog = page.getByRole('dialog', { name: 'Delete the album “Studio portraits”?' });
       await expectText(dialog.locator('.dialog-body'), 'Photos in it are kept: you’ll still find them in All photos.');
       await page.getByTestId('confirm-dialog-confirm').click();
-      await page.waitForURL(`${origin}/library`);
+      await page.waitForURL(`${env.origin}/library`);
       await expectText(page.getByTestId('library-status'), 'Deleted the album “Studio portraits”. Its photos are still here.');
       await expect(page.getByTestId('album-a1').count()).resolves.toBe(0);
       expect(vault.bodiesOf('POST /api/vault/albums')).toEqual([{ name: 'Portraits' }]);
@@ -280,7 +267,7 @@ describe('vault UI', () => {
   it('explains to an admin without a studio that there is no library for them', async () => {
     await withVault(
       async (page) => {
-        await page.goto(`${origin}/library`);
+        await page.goto(`${env.origin}/library`);
         await expectText(page.getByTestId('no-vault'), /your account isn’t part of one/);
         await expect(page.getByRole('link', { name: 'Library', exact: true }).count()).resolves.toBe(0);
       },
@@ -427,7 +414,7 @@ class FakeVault {
   }
 
   async attach(page: Page): Promise<void> {
-    await page.route(`${origin}/api/**`, (route) => this.handle(route));
+    await page.route(`${env.origin}/api/**`, (route) => this.handle(route));
   }
 
   private async handle(route: Route): Promise<void> {
@@ -543,7 +530,7 @@ class FakeVault {
   }
 
   private signed(file: FileView, variant: string): string {
-    return `${origin}/api/files/${file.id}/${variant}?exp=${Math.floor(this.clock / 1000) + 300}&kv=1&sig=test`;
+    return `${env.origin}/api/files/${file.id}/${variant}?exp=${Math.floor(this.clock / 1000) + 300}&kv=1&sig=test`;
   }
 
   private counted(album: Album): Album {
@@ -570,7 +557,7 @@ class FakeVault {
  * a studio unless `user` says otherwise, then checks that nothing unexpected happened.
  */
 async function withVault(test: (page: Page, vault: FakeVault) => Promise<void>, user: Record<string, unknown> = {}): Promise<void> {
-  const { page, problems } = await openPage(browser, 'about:blank');
+  const { page, problems } = await openPage(env.browser, 'about:blank');
   const vault = new FakeVault({
     id: 'u-ada',
     email: 'ada@example.com',

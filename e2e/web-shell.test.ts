@@ -6,28 +6,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../server/test/harness.ts';
-import { launchBrowser, openPage, type PageProblem } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, type PageProblem } from './browser.ts';
+import { useServerAndBrowser } from './journeys.ts';
 
 const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DIST_DIR = join(REPO_DIR, 'web', 'dist');
 
-let server: TestServer;
-let origin: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ database: 'sqlite' });
-  origin = server.url;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 describe('web shell', () => {
   it('builds an index.html with nothing inline for the CSP to block', async () => {
@@ -43,22 +29,22 @@ describe('web shell', () => {
   });
 
   it('serves the app shell with the strict CSP, and JSON errors for unknown API paths', async () => {
-    const response = await fetch(`${origin}/some/client/route`, { headers: { accept: 'text/html' } });
+    const response = await fetch(`${env.origin}/some/client/route`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(response.headers.get('cache-control')).toBe('no-cache');
-    const api = await fetch(`${origin}/api/nothing-here`, { headers: { accept: 'text/html' } });
+    const api = await fetch(`${env.origin}/api/nothing-here`, { headers: { accept: 'text/html' } });
     expect(api.status).toBe(404);
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe('route_not_found');
-    const missingAsset = await fetch(`${origin}/assets/missing.js`);
+    const missingAsset = await fetch(`${env.origin}/assets/missing.js`);
     expect(missingAsset.status).toBe(404);
   });
 
   it('sends a signed-out visitor to sign-in and explains a wrong code kindly', async () => {
-    const { page, problems } = await openPage(browser, `${origin}/`);
+    const { page, problems } = await openPage(env.browser, `${env.origin}/`);
     try {
-      await page.waitForURL(`${origin}/sign-in`);
+      await page.waitForURL(`${env.origin}/sign-in`);
       await expect(page.getByTestId('app-shell').isVisible()).resolves.toBe(true);
 
       const email = page.getByTestId('sign-in-email');
@@ -79,7 +65,7 @@ describe('web shell', () => {
       await expect(error.textContent()).resolves.toContain('That code is wrong or has expired');
 
       const apiProblems = problems.filter((problem) => isApiProblem(problem));
-      expect(apiProblems.some((problem) => problem.url === `${origin}/api/auth/sign-in/verify`)).toBe(true);
+      expect(apiProblems.some((problem) => problem.url === `${env.origin}/api/auth/sign-in/verify`)).toBe(true);
       expect(problems.filter((problem) => !isApiProblem(problem))).toEqual([]);
     } finally {
       await page.close();
@@ -87,10 +73,10 @@ describe('web shell', () => {
   });
 
   it('walks through the code and second-factor steps, moving focus to each field', async () => {
-    const { page, problems } = await openPage(browser, `${origin}/sign-in`);
+    const { page, problems } = await openPage(env.browser, `${env.origin}/sign-in`);
     try {
       const requests: Array<{ path: string; body: unknown }> = [];
-      await page.route(`${origin}/api/auth/sign-in/**`, async (route) => {
+      await page.route(`${env.origin}/api/auth/sign-in/**`, async (route) => {
         const path = new URL(route.request().url()).pathname;
         requests.push({ path, body: route.request().postDataJSON() });
         const answers: Record<string, unknown> = {
@@ -119,7 +105,7 @@ describe('web shell', () => {
       await secondFactor.fill('654321');
       await page.getByTestId('sign-in-submit').click();
 
-      await page.waitForURL(`${origin}/`);
+      await page.waitForURL(`${env.origin}/`);
       await page.getByText('ada@example.com').waitFor({ state: 'visible' });
 
       expect(requests).toEqual([
@@ -134,7 +120,7 @@ describe('web shell', () => {
   });
 
   it('shows a not-found page for an unknown route', async () => {
-    const { page, problems } = await openPage(browser, `${origin}/no/such/page`);
+    const { page, problems } = await openPage(env.browser, `${env.origin}/no/such/page`);
     try {
       await page.getByTestId('not-found').waitFor({ state: 'visible' });
       await expect(page.title()).resolves.toBe('Page not found · Shutterlock');
@@ -148,7 +134,7 @@ describe('web shell', () => {
 
 /** `GET /api/me` (and any other API call) answers 404 until the accounts work lands. */
 function isApiProblem(problem: PageProblem): boolean {
-  return problem.url?.startsWith(`${origin}/api/`) ?? false;
+  return problem.url?.startsWith(`${env.origin}/api/`) ?? false;
 }
 
 function isFocused(locator: ReturnType<import('playwright-core').Page['getByTestId']>): Promise<boolean> {
