@@ -30,6 +30,11 @@ export function TextField({ id, label, descriptionId, errorId, ref, variant, ...
   );
 }
 
+/** An email address: the email keyboard, autofill, no spell-checking, required. */
+export function EmailField(props: Omit<TextFieldProps, 'type' | 'autoComplete' | 'spellCheck' | 'required'>) {
+  return <TextField type="email" autoComplete="email" spellCheck={false} required {...props} />;
+}
+
 type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'className'> & { id: string; label: string };
 
 /** A labelled <select>; its options are the children. */

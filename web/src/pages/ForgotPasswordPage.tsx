@@ -4,7 +4,7 @@ import { Link } from '../app/router';
 import { useFocusOnMount } from '../app/useFocusOnMount';
 import { usePageTitle } from '../app/usePageTitle';
 import { useSubmission } from '../app/useSubmission';
-import { FormError, SubmitButton, TextField } from '../components/form';
+import { EmailField, FormError, SubmitButton } from '../components/form';
 
 const ERROR_ID = 'forgot-error';
 
@@ -40,13 +40,9 @@ function RequestForm({ onSent }: { onSent: (email: string) => void }) {
         Forgot your password?
       </h1>
       <p className="card-lead">Enter your account’s email and we’ll send you a link to choose a new password.</p>
-      <TextField
+      <EmailField
         id="forgot-email"
         label="Email"
-        type="email"
-        autoComplete="email"
-        spellCheck={false}
-        required
         value={email}
         onChange={(event) => setEmail(event.target.value)}
         ref={inputRef}

@@ -6,7 +6,7 @@ import { useFocusOnMount } from '../app/useFocusOnMount';
 import { useFragmentToken } from '../app/useFragmentToken';
 import { usePageTitle } from '../app/usePageTitle';
 import { useSubmission } from '../app/useSubmission';
-import { FormError, SubmitButton, TextField } from '../components/form';
+import { EmailField, FormError, SubmitButton } from '../components/form';
 import { LinkProblem } from '../components/LinkProblem';
 import { TWO_FACTOR_PATH } from './account/paths';
 
@@ -58,14 +58,10 @@ function SetupForm({ token }: { token: string }) {
       <p className="card-lead" id="setup-description">
         Create the first admin account. You’ll sign in with codes sent to this email, and set up an authenticator app next.
       </p>
-      <TextField
+      <EmailField
         id="setup-email"
         label="Your email"
         descriptionId="setup-description"
-        type="email"
-        autoComplete="email"
-        spellCheck={false}
-        required
         value={email}
         onChange={(event) => setEmail(event.target.value)}
         ref={inputRef}

@@ -5,7 +5,7 @@ import { useSession } from '../app/session';
 import { useFocusOnMount } from '../app/useFocusOnMount';
 import { usePageTitle } from '../app/usePageTitle';
 import { useSubmission } from '../app/useSubmission';
-import { FormError, SubmitButton, TextField } from '../components/form';
+import { EmailField, FormError, SubmitButton, TextField } from '../components/form';
 import { digitsOnly } from '../lib/format';
 
 /**
@@ -78,7 +78,7 @@ function EmailStep({
         Sign in
       </h1>
       <p className="card-lead">We’ll email you a one-time code. No password needed.</p>
-      <EmailField email={email} onEmailChange={onEmailChange} inputRef={inputRef} hasError={error !== null} />
+      <SignInEmailField email={email} onEmailChange={onEmailChange} inputRef={inputRef} hasError={error !== null} />
       {error !== null && <FormError id={ERROR_ID} message={error} testId="sign-in-error" />}
       <SubmitButton busy={busy} label="Email me a code" busyLabel="Sending…" testId="sign-in-submit" />
       <button type="button" className="button button-link" onClick={onUsePassword} data-testid="password-sign-in-link">
@@ -162,7 +162,7 @@ function PasswordStep({
         Sign in with a password
       </h1>
       <p className="card-lead">Use the password you set for your Shutterlock account.</p>
-      <EmailField email={email} onEmailChange={onEmailChange} inputRef={emailKnown ? undefined : focusRef} hasError={error !== null} />
+      <SignInEmailField email={email} onEmailChange={onEmailChange} inputRef={emailKnown ? undefined : focusRef} hasError={error !== null} />
       <div className="field-with-aside">
         <TextField
           id="sign-in-password"
@@ -234,7 +234,7 @@ function SecondFactorStep({ onSignedIn }: { onSignedIn: (user: User) => void }) 
   );
 }
 
-function EmailField({
+function SignInEmailField({
   email,
   onEmailChange,
   inputRef,
@@ -246,13 +246,9 @@ function EmailField({
   hasError: boolean;
 }) {
   return (
-    <TextField
+    <EmailField
       id="sign-in-email"
       label="Email"
-      type="email"
-      autoComplete="email"
-      spellCheck={false}
-      required
       value={email}
       onChange={(event) => onEmailChange(event.target.value)}
       ref={inputRef}
