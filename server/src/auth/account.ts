@@ -17,6 +17,7 @@ import { findUserByEmail, findUserById, updateUser } from './users-repo.ts';
 /** What a signed-in person changes about their own account: password, TOTP, and password reset. */
 
 const resetLifetimeMs = 30 * 60_000;
+const freshSignInMs = 15 * 60_000;
 
 async function signedInUser(deps: AuthDeps, principal: Principal) {
   const user = await findUserById(deps.db, principal.userId);
@@ -41,7 +42,14 @@ export async function setPassword(
   origin: RequestOrigin,
 ): Promise<void> {
   const user = await signedInUser(deps, principal);
-  if (user.password_hash) {
+  if (!user.password_hash) {
+    // Without a current password to check, only a fresh sign-in proves it is the owner: a
+    // stolen older session must not be able to add a password and keep the account.
+    const session = await deps.db.selectFrom('sessions').select('created_at').where('id', '=', principal.sessionId).executeTakeFirst();
+    if (!session || deps.now() - session.created_at > freshSignInMs) {
+      throw new AppError('recent_sign_in_required', 'For your safety, sign out and sign in again, then set your password within 15 minutes.', 403);
+    }
+  } else {
     await deps.limits.consume('passwordPerAccount', `change:${user.id}`);
     if (!input.currentPassword || !(await verifyPassword(user.password_hash, input.currentPassword))) {
       await recordAudit(deps.db, { action: 'password.change_failed', actorUserId: user.id, subjectUserId: user.id, ...origin });

@@ -22,7 +22,7 @@ export function studioRoutes(app: App, deps: VaultDeps): void {
         summary: 'Turn encryption of new uploads on or off, or set the storage quota (null: unlimited). Stored files keep how they were stored.',
         params: idParams,
         body: Type.Object(
-          { encryptionEnabled: Type.Optional(Type.Boolean()), quotaBytes: Type.Optional(nullable(Type.Integer({ minimum: 0 }))) },
+          { encryptionEnabled: Type.Optional(Type.Boolean()), quotaBytes: Type.Optional(nullable(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }))) },
           { ...closed, minProperties: 1 },
         ),
         response: { 200: Type.Object({ studio: studioSchema }, closed) },
