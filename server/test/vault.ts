@@ -1,26 +1,13 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
+import type { FileView } from '../src/vault/file-views.ts';
 import type { TestClient } from './client.ts';
 import type { TestServer } from './harness.ts';
 
 /** Vault calls for tests: uploads of raw bytes, signed downloads, waiting for previews. */
 
-export interface UploadedFile {
-  id: string;
-  name: string;
-  type: string;
-  size: number;
-  sha256: string;
-  albumId: string | null;
-  status: 'processing' | 'ready' | 'failed';
-  failureReason: string | null;
-  width: number | null;
-  height: number | null;
-  capturedAt: string | null;
-  deletedAt: string | null;
-  thumbnailUrl: string | null;
-  previewUrl: string | null;
-}
+/** A file as the API answers it. */
+export type UploadedFile = FileView;
 
 export interface ErrorAnswer {
   error: { code: string; message: string };

@@ -6,7 +6,6 @@ import { generateId, generateToken } from '../crypto/tokens.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
 import type { AuthDeps, RequestOrigin } from './context.ts';
-import { ownedStudioId } from './users-repo.ts';
 
 /**
  * Server-side sessions. The browser holds an opaque 256-bit token in an HttpOnly cookie; the
@@ -68,6 +67,15 @@ export async function resolveSession(deps: AuthDeps, request: FastifyRequest): P
       'users.role as role',
       'users.disabled_at as disabledAt',
       'users.totp_enabled_at as totpEnabledAt',
+      (eb) =>
+        eb
+          .selectFrom('studio_members')
+          .select('studio_members.studio_id')
+          .whereRef('studio_members.user_id', '=', 'users.id')
+          .where('studio_members.role', '=', 'owner')
+          .orderBy('studio_members.created_at')
+          .limit(1)
+          .as('studioId'),
     ])
     .where('sessions.token_hash', '=', hashToken(token))
     .executeTakeFirst();
@@ -82,7 +90,7 @@ export async function resolveSession(deps: AuthDeps, request: FastifyRequest): P
     sessionId: row.sessionId,
     email: row.email,
     role: row.role,
-    studioId: await ownedStudioId(deps.db, row.userId),
+    studioId: row.studioId ?? null,
     totpEnabled: row.totpEnabledAt !== null,
   };
 }

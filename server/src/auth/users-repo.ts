@@ -85,8 +85,8 @@ export interface UserListRow extends UserRow {
   active_sessions: number;
 }
 
-export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number): Promise<UserListRow[]> {
-  const rows = await db
+export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number, onlyUserId?: string): Promise<UserListRow[]> {
+  let query = db
     .selectFrom('users')
     .selectAll('users')
     .select((eb) =>
@@ -98,7 +98,8 @@ export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number
         .where('sessions.expires_at', '>', now)
         .as('active_sessions'),
     )
-    .orderBy('users.email')
-    .execute();
+    .orderBy('users.email');
+  if (onlyUserId !== undefined) query = query.where('users.id', '=', onlyUserId);
+  const rows = await query.execute();
   return rows.map((row) => ({ ...row, active_sessions: Number(row.active_sessions ?? 0) }));
 }

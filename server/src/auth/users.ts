@@ -82,9 +82,9 @@ export async function listUsersForAdmin(deps: AuthDeps): Promise<AdminUserView[]
 }
 
 async function adminUserViewById(deps: AuthDeps, userId: string): Promise<AdminUserView> {
-  const view = (await listUsersForAdmin(deps)).find((user) => user.id === userId);
-  if (!view) throw new NotFoundError('user_not_found', 'No such user.');
-  return view;
+  const [row] = await listUsersWithSessionCounts(deps.db, deps.now(), userId);
+  if (!row) throw new NotFoundError('user_not_found', 'No such user.');
+  return adminUserView(row, row.active_sessions);
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { App } from './app-type.ts';
-import { isStaticWebFile } from './route-rules.ts';
 
 /**
  * Authorization at the door. Every route declares `config.access` — `public`, `signed-in` or
@@ -43,6 +42,12 @@ declare module 'fastify' {
 }
 
 export const accessLevels: readonly AccessLevel[] = ['public', 'signed-in', 'admin'];
+
+/** The built web app's files (@fastify/static, hidden from the API document): public and read-only. */
+export function isStaticWebFile(route: { method: string | string[]; schema?: unknown }): boolean {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  return (route.schema as { hide?: boolean } | undefined)?.hide === true && methods.every((method) => method === 'GET' || method === 'HEAD');
+}
 
 export function mustEnrollTotp(principal: Pick<Principal, 'role' | 'totpEnabled'>): boolean {
   return principal.role === 'admin' && !principal.totpEnabled;

@@ -1,5 +1,5 @@
 import type { RouteOptions } from 'fastify';
-import { accessLevels } from './access.ts';
+import { accessLevels, isStaticWebFile } from './access.ts';
 import type { App } from './app-type.ts';
 
 /**
@@ -24,12 +24,6 @@ function findOpenObject(schema: JsonSchema | undefined, where: string): string |
   }
   if (schema.items && typeof schema.items === 'object') return findOpenObject(schema.items as JsonSchema, `${where}[]`);
   return undefined;
-}
-
-/** The built web app's files (@fastify/static, hidden from the API document): public and read-only. */
-export function isStaticWebFile(route: { method: string | string[]; schema?: unknown }): boolean {
-  const methods = Array.isArray(route.method) ? route.method : [route.method];
-  return (route.schema as { hide?: boolean } | undefined)?.hide === true && methods.every((method) => method === 'GET' || method === 'HEAD');
 }
 
 export function routeRuleViolation(route: RouteOptions): string | undefined {
