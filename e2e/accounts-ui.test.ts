@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, type PageProblem } from './browser.ts';
 import { useServerAndBrowser } from './journeys.ts';
+import { apiError, expectText, isFocused, StubbedApi, withStubbedPage } from './stubs.ts';
 
 const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DIST_DIR = join(REPO_DIR, 'web', 'dist');
@@ -102,7 +102,7 @@ describe('accounts UI', () => {
       await submit.click();
       await expectText(page.getByTestId('reset-done'), /Your password is changed/);
       await expect(page.getByRole('link', { name: 'Sign in' }).getAttribute('href')).resolves.toBe('/sign-in');
-      const completions = api.requestsTo('POST /api/auth/password-reset/complete');
+      const completions = api.requests('POST /api/auth/password-reset/complete');
       expect(completions.map((request) => request.body)).toEqual([
         { token: 'reset-token-123', newPassword: STRONG_PASSWORD },
         { token: 'reset-token-123', newPassword: STRONG_PASSWORD },
@@ -173,8 +173,8 @@ describe('accounts UI', () => {
       await expectText(page.getByTestId('sessions-status'), 'Signed out 1 other session.');
       await expect(list.locator('li').count()).resolves.toBe(1);
       await expect(page.getByTestId('revoke-others').count()).resolves.toBe(0);
-      expect(api.requestsTo('DELETE /api/account/sessions/s-old')).toHaveLength(1);
-      expect(api.requestsTo('POST /api/account/sessions/revoke-others')).toHaveLength(1);
+      expect(api.requests('DELETE /api/account/sessions/s-old')).toHaveLength(1);
+      expect(api.requests('POST /api/account/sessions/revoke-others')).toHaveLength(1);
     });
   });
 
@@ -316,7 +316,7 @@ describe('accounts UI', () => {
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
       await expect(isFocused(disable)).resolves.toBe(true);
-      expect(api.requestsTo('PATCH /api/admin/users/u-ben')).toHaveLength(0);
+      expect(api.requests('PATCH /api/admin/users/u-ben')).toHaveLength(0);
 
       await disable.click();
       await page.getByTestId('confirm-dialog-confirm').click();
@@ -371,7 +371,7 @@ describe('accounts UI', () => {
       await page.getByTestId('sign-out').click();
       await page.waitForURL(`${env.origin}/sign-in`);
       await expect(page.getByTestId('sign-out').count()).resolves.toBe(0);
-      expect(api.requestsTo('POST /api/auth/sign-out')).toHaveLength(1);
+      expect(api.requests('POST /api/auth/sign-out')).toHaveLength(1);
     });
   });
 });
@@ -379,86 +379,12 @@ describe('accounts UI', () => {
 // ---------------------------------------------------------------------------------------
 // Stubbed API
 
-interface StubbedAnswer {
-  status?: number;
-  json?: unknown;
-  headers?: Record<string, string>;
-}
-
-interface RecordedRequest {
-  url: string;
-  body: unknown;
-}
-
-/** Answers `page`'s API calls from stubs keyed "METHOD /path", recording every request. */
-class StubbedApi {
-  private readonly answers = new Map<string, StubbedAnswer[]>();
-  private readonly requests = new Map<string, RecordedRequest[]>();
-  /** API addresses answered with an error on purpose: the browser's complaints about them are expected. */
-  readonly failedUrls = new Set<string>();
-  readonly unexpected: string[] = [];
-
-  /** Several answers are given in turn; the last one keeps being given after that. */
-  stub(key: string, answers: StubbedAnswer | StubbedAnswer[]): void {
-    this.answers.set(key, Array.isArray(answers) ? [...answers] : [answers]);
-  }
-
-  requestsTo(key: string): RecordedRequest[] {
-    return this.requests.get(key) ?? [];
-  }
-
-  bodiesOf(key: string): unknown[] {
-    return this.requestsTo(key).map((request) => request.body);
-  }
-
-  async attach(page: Page): Promise<void> {
-    await page.route(`${env.origin}/api/**`, async (route) => {
-      const request = route.request();
-      const key = `${request.method()} ${new URL(request.url()).pathname}`;
-      const recorded = this.requests.get(key) ?? [];
-      recorded.push({ url: request.url(), body: request.postData() === null ? undefined : request.postDataJSON() });
-      this.requests.set(key, recorded);
-
-      const queue = this.answers.get(key);
-      const answer = queue && queue.length > 1 ? queue.shift() : queue?.[0];
-      if (!answer) {
-        this.unexpected.push(key);
-        this.failedUrls.add(request.url());
-        await route.fulfill({ status: 501, json: { error: { code: 'not_stubbed', message: key } } });
-        return;
-      }
-      const status = answer.status ?? 200;
-      if (status >= 400) this.failedUrls.add(request.url());
-      await route.fulfill(
-        answer.json === undefined ? { status, headers: answer.headers ?? {} } : { status, headers: answer.headers ?? {}, json: answer.json },
-      );
-    });
-  }
-}
-
-function apiError(status: number, code: string, message: string, headers: Record<string, string> = {}): StubbedAnswer {
-  return { status, headers, json: { error: { code, message } } };
-}
-
 /**
  * Runs `test` on a fresh page whose API calls are stubbed (the test navigates once its
  * stubs are in place), then checks that nothing unexpected happened along the way.
  */
-async function withPage(test: (page: Page, api: StubbedApi) => Promise<void>): Promise<void> {
-  const { page, problems } = await openPage(env.browser, 'about:blank');
-  const api = new StubbedApi();
-  try {
-    await api.attach(page);
-    await test(page, api);
-    expect(api.unexpected).toEqual([]);
-    expect(problems.filter((problem) => !isExpected(problem, api))).toEqual([]);
-  } finally {
-    await page.close();
-  }
-}
-
-function isExpected(problem: PageProblem, api: StubbedApi): boolean {
-  return problem.kind !== 'csp-violation' && problem.url !== undefined && api.failedUrls.has(problem.url);
+function withPage(test: (page: Page, api: StubbedApi) => Promise<void>): Promise<void> {
+  return withStubbedPage(env, new StubbedApi(), test);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -512,24 +438,8 @@ function isoAgo(now: number, milliseconds: number): string {
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-/** Waits until the element's text matches: UI updates arrive a moment after the click. */
-async function expectText(locator: Locator, expected: string | RegExp): Promise<void> {
-  await locator.first().waitFor();
-  await expect
-    .poll(async () => (await locator.first().innerText()).replace(/\s+/g, ' ').trim(), { timeout: 5_000 })
-    .toMatch(typeof expected === 'string' ? new RegExp(`^${escapeRegExp(expected)}$`) : expected);
-}
-
 async function waitUntilEnabled(locator: Locator): Promise<void> {
   await expect.poll(() => locator.isEnabled(), { timeout: 10_000 }).toBe(true);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
 }
 
 /** The built app's entry script, as index.html names it, and its size. */

@@ -5,11 +5,10 @@
  * does not know fails the test, and so does any console error, failed request or CSP
  * violation, unless it is a failure the fake answered on purpose.
  */
-import { deflateSync, crc32 } from 'node:zlib';
-import type { Locator, Page, Request, Route } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, type PageProblem } from './browser.ts';
 import { useServerAndBrowser } from './journeys.ts';
+import { eventually, expectText, isFocused, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
 
 const env = useServerAndBrowser();
 
@@ -305,20 +304,6 @@ interface Album {
   createdAt: string;
 }
 
-interface RecordedRequest {
-  url: string;
-  headers: Record<string, string>;
-  body: unknown;
-  bytes: Buffer | null;
-}
-
-interface Answer {
-  status?: number;
-  json?: unknown;
-  body?: Buffer;
-  headers?: Record<string, string>;
-}
-
 const USED_BYTES = 3_200_000_000;
 const QUOTA_BYTES = 50_000_000_000;
 const EXIF = {
@@ -335,22 +320,19 @@ const EXIF = {
  * The vault API as the contract describes it, in memory: files (newest upload first),
  * albums, the trash and the signed URLs of previews and originals.
  */
-class FakeVault {
+class FakeVault extends StubbedRoutes {
   private readonly files: StoredFile[] = [];
   private readonly albums: Album[] = [];
-  private readonly recorded = new Map<string, RecordedRequest[]>();
-  private readonly refusals = new Map<string, Answer>();
+  private readonly refusals = new Map<string, StubAnswer>();
   private uploadGate: Promise<void> | null = null;
   private nextId = { file: 1, album: 1 };
   private clock = Date.parse('2026-03-01T10:00:00Z');
   private usedBytes = USED_BYTES;
-  /** Addresses answered with an error on purpose: the browser's complaints about them are expected. */
-  readonly failedUrls = new Set<string>();
-  readonly unexpected: string[] = [];
 
   private readonly user: Record<string, unknown>;
 
   constructor(user: Record<string, unknown>) {
+    super();
     this.user = user;
   }
 
@@ -405,32 +387,7 @@ class FakeVault {
     for (const file of this.files) file.status = 'ready';
   }
 
-  requests(key: string): RecordedRequest[] {
-    return this.recorded.get(key) ?? [];
-  }
-
-  bodiesOf(key: string): unknown[] {
-    return this.requests(key).map((request) => request.body);
-  }
-
-  async attach(page: Page): Promise<void> {
-    await page.route(`${env.origin}/api/**`, (route) => this.handle(route));
-  }
-
-  private async handle(route: Route): Promise<void> {
-    const request = route.request();
-    const url = new URL(request.url());
-    const key = `${request.method()} ${url.pathname}`;
-    const recorded = this.record(key, request);
-    const answer = await this.answer(request.method(), url, recorded);
-    if (answer === undefined) this.unexpected.push(key);
-    const { status = 200, json, body, headers = {} } = answer ?? { status: 501, json: { error: { code: 'not_stubbed', message: key } } };
-    if (status >= 400) this.failedUrls.add(request.url());
-    // The page may have cancelled the request meanwhile (an upload's Cancel).
-    await route.fulfill(json === undefined ? { status, headers, body } : { status, headers, json }).catch(() => undefined);
-  }
-
-  private async answer(method: string, url: URL, request: RecordedRequest): Promise<Answer | undefined> {
+  protected async answer(method: string, url: URL, request: RecordedRequest): Promise<StubAnswer | undefined> {
     const path = url.pathname;
     const params = url.searchParams;
     const body = request.body as Record<string, unknown> | undefined;
@@ -498,7 +455,7 @@ class FakeVault {
     return undefined;
   }
 
-  private async upload(params: URLSearchParams, request: RecordedRequest): Promise<Answer> {
+  private async upload(params: URLSearchParams, request: RecordedRequest): Promise<StubAnswer> {
     await this.uploadGate;
     const name = params.get('name') ?? '';
     const refusal = this.refusals.get(name);
@@ -537,14 +494,6 @@ class FakeVault {
     return { ...album, fileCount: this.files.filter((file) => file.albumId === album.id && !file.trashed).length };
   }
 
-  private record(key: string, request: Request): RecordedRequest {
-    const bytes = request.postDataBuffer();
-    const json = bytes !== null && request.headers()['content-type'] === 'application/json' ? (request.postDataJSON() as unknown) : undefined;
-    const recorded = { url: request.url(), headers: request.headers(), body: json, bytes };
-    this.recorded.set(key, [...this.requests(key), recorded]);
-    return recorded;
-  }
-
   /** Each fixture a minute older than the one before, so "newest first" lists them in the order they were added. */
   private tick(): string {
     this.clock -= 60_000;
@@ -556,8 +505,7 @@ class FakeVault {
  * Runs `test` on a fresh page whose API is the fake vault, signed in as a photographer with
  * a studio unless `user` says otherwise, then checks that nothing unexpected happened.
  */
-async function withVault(test: (page: Page, vault: FakeVault) => Promise<void>, user: Record<string, unknown> = {}): Promise<void> {
-  const { page, problems } = await openPage(env.browser, 'about:blank');
+function withVault(test: (page: Page, vault: FakeVault) => Promise<void>, user: Record<string, unknown> = {}): Promise<void> {
   const vault = new FakeVault({
     id: 'u-ada',
     email: 'ada@example.com',
@@ -569,18 +517,7 @@ async function withVault(test: (page: Page, vault: FakeVault) => Promise<void>, 
     mustEnrollTotp: false,
     ...user,
   });
-  try {
-    await vault.attach(page);
-    await test(page, vault);
-    expect(vault.unexpected).toEqual([]);
-    expect(problems.filter((problem) => !isExpected(problem, vault))).toEqual([]);
-  } finally {
-    await page.close();
-  }
-}
-
-function isExpected(problem: PageProblem, vault: FakeVault): boolean {
-  return problem.kind !== 'csp-violation' && problem.url !== undefined && vault.failedUrls.has(problem.url);
+  return withStubbedPage(env, vault, test);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -595,57 +532,8 @@ function createHashLike(id: string): string {
   return Buffer.from(id.padEnd(32, '#')).toString('hex').slice(0, 64);
 }
 
-/** A small PNG with a gradient whose hue follows `seed`, `aspect` by 2 (3 for a landscape preview). */
-function tinyPng(seed: number, aspect: number): Buffer {
-  const height = 24;
-  const width = height * (aspect / 2);
-  const rows = Array.from({ length: height }, (_, y) =>
-    Buffer.from([0, ...Array.from({ length: width }, (_, x) => [(seed * 53 + x * 4) % 256, (seed * 29 + y * 5) % 256, (seed * 97 + 90) % 256]).flat()]),
-  );
-  const chunk = (type: string, data: Buffer) => {
-    const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(typed));
-    return Buffer.concat([length, typed, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.writeUInt8(8, 8); // bits per channel
-  header.writeUInt8(2, 9); // truecolour
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-/** Waits until the element's text matches: UI updates arrive a moment after the click. */
-async function expectText(locator: Locator, expected: string | RegExp): Promise<void> {
-  await locator.first().waitFor();
-  await expect
-    .poll(async () => (await locator.first().innerText()).replace(/\s+/g, ' ').trim(), { timeout: 5_000 })
-    .toMatch(typeof expected === 'string' ? new RegExp(`^${escapeRegExp(expected)}$`) : expected);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
-}
-
-/** Polls `read` until the assertion holds; UI updates arrive a moment after the action. */
-function eventually<T>(read: () => T | Promise<T>, timeout = 5_000) {
-  return expect.poll(read, { timeout });
-}
 
 function progressOf(locator: Locator): Promise<{ value: number; max: number }> {
   return locator.evaluate((element: HTMLProgressElement) => ({ value: element.value, max: element.max }));
