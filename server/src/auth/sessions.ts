@@ -143,7 +143,7 @@ export interface SessionView {
   current: boolean;
 }
 
-function describeDevice(userAgent: string): string {
+export function describeDevice(userAgent: string): string {
   const parsed = new UAParser(userAgent).getResult();
   const browser = [parsed.browser.name, parsed.browser.major].filter(Boolean).join(' ');
   const system = [parsed.os.name, parsed.os.version].filter(Boolean).join(' ');

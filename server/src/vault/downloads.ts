@@ -61,7 +61,7 @@ function blobKeyOf(file: FileRow, variant: Variant): string | null {
   return file.status === 'ready' ? (variant === 'thumbnail' ? file.thumbnail_key : file.preview_key) : null;
 }
 
-function previewName(name: string, variant: Variant): string {
+export function previewName(name: string, variant: Variant): string {
   const base = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
   return `${base}-${variant}.webp`;
 }
@@ -124,8 +124,22 @@ export async function openDownload(deps: VaultDeps, request: DownloadRequest): P
   const { fileId, variant } = request;
   await deps.signer.verify({ scope: VAULT_SCOPE, fileId, variant }, request.signature, deps.now());
   const file = await findFileById(deps.db, fileId);
-  const key = file && file.deleted_at === null && file.status !== 'uploading' && file.status !== 'purging' ? blobKeyOf(file, variant) : null;
-  if (!file || !key) throw fileNotFound();
+  if (!file || file.deleted_at !== null) throw fileNotFound();
+  return serveFile(deps, file, variant, request);
+}
+
+/**
+ * A file's bytes for a caller already authorized (by a vault signature, a delivery's state…):
+ * length, type, name and a verifying body, for the whole file or the requested range.
+ */
+export async function serveFile(
+  deps: VaultDeps,
+  file: FileRow,
+  variant: Variant,
+  request: { range: string | undefined; ifRange: string | undefined },
+): Promise<Download> {
+  const key = file.status !== 'uploading' && file.status !== 'purging' ? blobKeyOf(file, variant) : null;
+  if (!key) throw fileNotFound();
   const { name, metadata } = await openFile(deps, file);
   const blob = storedBlob(key, file.id, variant, file.encrypted ? await studioDataKey(deps, file.studio_id) : null);
   try {

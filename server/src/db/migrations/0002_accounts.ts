@@ -1,9 +1,6 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sqlIn } from './check-constraints.ts';
 
-/** `column in ('a', 'b')` for a CHECK constraint over a fixed list of literals. */
-function sqlIn(column: string, values: readonly string[]): RawBuilder<unknown> {
-  return sql`${sql.ref(column)} in (${sql.join(values.map((value) => sql.lit(value)))})`;
-}
 
 // Accounts, sign-in and sessions. Secrets are stored only as hashes (tokens: SHA-256; codes:
 // peppered HMAC with the pepper's key version) or sealed (TOTP seeds); see crypto/README.md.

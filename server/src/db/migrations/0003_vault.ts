@@ -1,9 +1,6 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sqlIn } from './check-constraints.ts';
 
-/** `column in ('a', 'b')` for a CHECK constraint over a fixed list of literals. */
-function sqlIn(column: string, values: readonly string[]): RawBuilder<unknown> {
-  return sql`${sql.ref(column)} in (${sql.join(values.map((value) => sql.lit(value)))})`;
-}
 
 // The encrypted vault (files, albums) and the durable job queue that makes their previews.
 // Names and metadata are sealed (crypto/secret-fields.ts); only what sorting, quotas and
