@@ -1,4 +1,5 @@
 import { adminRoutes } from './admin/routes.ts';
+import { deliveriesCapability } from './deliveries/capability.ts';
 import { accountRoutes } from './auth/account-routes.ts';
 import type { AuthDeps } from './auth/context.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -27,4 +28,5 @@ export const capabilities: readonly Capability[] = [
   { name: 'account', routes: accountRoutes },
   { name: 'admin', routes: adminRoutes },
   { name: 'vault', routes: vaultRoutes },
+  { name: 'deliveries', routes: deliveriesCapability },
 ];

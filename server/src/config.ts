@@ -56,6 +56,8 @@ const environmentSchema = z.object({
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+
+  DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -76,6 +78,11 @@ export interface VaultConfig {
   jobConcurrency: number;
   /** null: uploads are not scanned. */
   clamd: ClamdConfig | null;
+}
+
+export interface DeliveriesConfig {
+  /** How long a client's session lasts after the right code (it ends sooner if the delivery does). */
+  sessionMinutes: number;
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -100,6 +107,7 @@ export interface Config {
   sessions: { idleMinutes: number; absoluteMinutes: number };
   redisUrl: string | undefined;
   vault: VaultConfig;
+  deliveries: DeliveriesConfig;
   /** Where the built web app lives. */
   webDistDir: string;
 }
@@ -193,6 +201,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jobConcurrency: env.VAULT_JOB_CONCURRENCY,
       clamd: clamdConfig(env),
     },
+    deliveries: { sessionMinutes: env.DELIVERY_SESSION_MINUTES },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
 }
@@ -243,6 +252,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['ClamAV', describeClamd(config.vault.clamd)],
+    ['delivery client session', `${config.deliveries.sessionMinutes} min`],
   );
   return rows;
 }

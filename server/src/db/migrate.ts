@@ -3,6 +3,7 @@ import type { Database } from './database.ts';
 import * as studiosAndKeys from './migrations/0001_studios_and_keys.ts';
 import * as accounts from './migrations/0002_accounts.ts';
 import * as vault from './migrations/0003_vault.ts';
+import * as deliveries from './migrations/0004_deliveries.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001_studios_and_keys': studiosAndKeys,
   '0002_accounts': accounts,
   '0003_vault': vault,
+  '0004_deliveries': deliveries,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

@@ -178,6 +178,78 @@ export interface JobsTable {
   created_at: number;
 }
 
+/** A client delivery. Token and code only as hashes; title, message and recipients sealed. See docs/deliveries.md. */
+export interface DeliveriesTable {
+  id: string;
+  studio_id: string;
+  created_by: string | null;
+  /** Sealed JSON { title, message, recipients }, purpose `delivery-details`, associated data `deliveries/<id>`. */
+  details_sealed: string;
+  /** SHA-256 hex of the link token. */
+  token_hash: string;
+  /** Peppered HMAC of the code (crypto/hashing.ts) and the pepper's key version. */
+  code_digest: string;
+  code_key_version: string;
+  allow_originals: number;
+  allow_zip: number;
+  /** Null: unlimited. */
+  download_limit: number | null;
+  download_count: Generated<number>;
+  view_count: Generated<number>;
+  /** Wrong codes in the current window, which started at failed_window_started_at. */
+  failed_attempts: Generated<number>;
+  failed_window_started_at: number | null;
+  locked_until: number | null;
+  /** How many times the delivery was locked: each lockout lasts twice the one before. */
+  lockouts: Generated<number>;
+  first_downloaded_at: number | null;
+  last_activity_at: number | null;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface DeliveryFilesTable {
+  delivery_id: string;
+  file_id: string;
+  position: number;
+}
+
+/** A client's session after the right code: scoped to one delivery; the cookie's token only as SHA-256. */
+export interface DeliverySessionsTable {
+  id: string;
+  delivery_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+  ip: string;
+  user_agent: string;
+}
+
+export type DeliveryEventKind =
+  | 'created'
+  | 'opened'
+  | 'code_failed'
+  | 'locked'
+  | 'file_downloaded'
+  | 'zip_downloaded'
+  | 'updated'
+  | 'revoked'
+  | 'code_regenerated'
+  | 'resent';
+
+export interface DeliveryEventsTable {
+  id: string;
+  delivery_id: string;
+  kind: DeliveryEventKind;
+  file_id: string | null;
+  at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
@@ -193,4 +265,8 @@ export interface Tables {
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
   jobs: JobsTable;
+  deliveries: DeliveriesTable;
+  delivery_files: DeliveryFilesTable;
+  delivery_sessions: DeliverySessionsTable;
+  delivery_events: DeliveryEventsTable;
 }

@@ -18,4 +18,6 @@ export const sealedSecretColumns: readonly SealedSecretColumn[] = [
   { table: 'vault_files', idColumn: 'id', column: 'name_sealed', purpose: 'vault-file-name', associatedData: (id) => `vault_files/${id}/name` },
   { table: 'vault_files', idColumn: 'id', column: 'metadata_sealed', purpose: 'vault-file-metadata', associatedData: (id) => `vault_files/${id}` },
   { table: 'vault_albums', idColumn: 'id', column: 'name_sealed', purpose: 'vault-album-name', associatedData: (id) => `vault_albums/${id}` },
+  // deliveries/details.ts seals this one.
+  { table: 'deliveries', idColumn: 'id', column: 'details_sealed', purpose: 'delivery-details', associatedData: (id) => `deliveries/${id}` },
 ];

@@ -124,3 +124,9 @@ export async function updateStudioSettings(
 export async function lockStudio(trx: Kysely<Tables>, databaseKind: 'sqlite' | 'postgres', studioId: string): Promise<void> {
   if (databaseKind === 'postgres') await trx.selectFrom('studios').select('id').where('id', '=', studioId).forUpdate().execute();
 }
+
+/** The name clients see on a delivery. */
+export async function findStudioName(db: Kysely<Tables>, studioId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirst();
+  return row?.name;
+}

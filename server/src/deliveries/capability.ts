@@ -1,0 +1,13 @@
+import type { AppServices } from '../capabilities.ts';
+import type { App } from '../http/app-type.ts';
+import { deliveryClientRoutes } from './client-routes.ts';
+import { createDeliveriesDeps } from './deps.ts';
+import { deliveryRoutes } from './routes.ts';
+
+/** Client deliveries: the photographer's routes and the client's (docs/deliveries.md). */
+export async function deliveriesCapability(app: App, { runtime }: AppServices): Promise<void> {
+  const deps = createDeliveriesDeps(runtime);
+  app.addHook('onClose', () => deps.limits.close());
+  deliveryRoutes(app, deps);
+  deliveryClientRoutes(app, deps);
+}

@@ -1,0 +1,150 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hashToken } from '../crypto/hashing.ts';
+import { generateToken } from '../crypto/tokens.ts';
+import { AppError } from '../errors.ts';
+import type { RequestOrigin } from '../auth/context.ts';
+import type { DeliveriesDeps } from './deps.ts';
+import { notifyLocked } from './notifications.ts';
+import {
+  type DeliveryWithTotals,
+  countCodeAttempt,
+  findDeliveryById,
+  findDeliveryByTokenHash,
+  findDeliverySession,
+  insertDeliveryEvent,
+  insertDeliverySession,
+  lockDelivery,
+  recordSuccessfulOpen,
+} from './repo.ts';
+import { assertDeliveryLive, deliveryNotFound } from './state.ts';
+
+/**
+ * The client's way in: the link token names the delivery, the code opens it. Guessing is
+ * bounded three ways: per network (20 attempts in 15 minutes across all deliveries), per
+ * delivery (5 attempts in 15 minutes, then a lockout that doubles each time: 15 minutes,
+ * 30, 1 hour … up to a day), and by the code's 10^8 values. The attempt is counted before the
+ * code is compared, so parallel guesses cannot slip past the count. A right code starts a
+ * session bound to this delivery: an HttpOnly cookie whose path is this delivery's API, whose
+ * token the database holds only as SHA-256, and which ends with the delivery.
+ */
+
+export const CODE_DIGITS = 8;
+export const MAX_CODE_ATTEMPTS = 5;
+export const CODE_WINDOW_MS = 15 * 60_000;
+const FIRST_LOCKOUT_MS = 15 * 60_000;
+const LONGEST_LOCKOUT_MS = 24 * 60 * 60_000;
+
+export function codePurpose(deliveryId: string): string {
+  return `delivery-code:${deliveryId}`;
+}
+
+export function lockoutMs(previousLockouts: number): number {
+  return Math.min(FIRST_LOCKOUT_MS * 2 ** Math.min(previousLockouts, 16), LONGEST_LOCKOUT_MS);
+}
+
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The delivery a link token names, usable or not; an unknown or malformed token is 404. */
+export async function findDeliveryByToken(deps: DeliveriesDeps, token: string): Promise<DeliveryWithTotals> {
+  const row = TOKEN_PATTERN.test(token) ? await findDeliveryByTokenHash(deps.db, hashToken(token)) : undefined;
+  if (!row) throw deliveryNotFound();
+  return row;
+}
+
+/** The delivery a link names, 410 once it has ended: every client route starts here. */
+export async function findLiveDelivery(deps: DeliveriesDeps, token: string): Promise<DeliveryWithTotals> {
+  const row = await findDeliveryByToken(deps, token);
+  assertDeliveryLive(row, deps.now());
+  return row;
+}
+
+export function deliveryCookieName(deps: DeliveriesDeps): string {
+  // Not __Host-: that prefix demands Path=/, and this cookie's path is the delivery's own API.
+  return deps.site.secureTransport ? '__Secure-sl_delivery' : 'sl_delivery';
+}
+
+export function deliveryCookiePath(token: string): string {
+  return `/api/d/${token}`;
+}
+
+function locked(lockedUntil: number, now: number): AppError {
+  const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
+  const minutes = Math.ceil(seconds / 60);
+  return new AppError(
+    'delivery_locked',
+    `Too many wrong codes. This delivery is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`,
+    423,
+    { headers: { 'retry-after': String(seconds) } },
+  );
+}
+
+function canonicalCode(code: string): string {
+  // People copy codes with the grouping spaces or dashes they were shown with.
+  return code.replace(/[\s-]/g, '');
+}
+
+async function refuseAndMaybeLock(deps: DeliveriesDeps, delivery: DeliveryWithTotals, attempts: number, origin: RequestOrigin): Promise<never> {
+  const now = deps.now();
+  if (attempts < MAX_CODE_ATTEMPTS) {
+    const left = MAX_CODE_ATTEMPTS - attempts;
+    throw new AppError('delivery_code_incorrect', `That code is not right. ${left} attempt${left === 1 ? '' : 's'} left before the delivery locks.`, 401);
+  }
+  const until = now + lockoutMs(delivery.lockouts);
+  if (await lockDelivery(deps.db, delivery.id, delivery.lockouts, until)) {
+    await insertDeliveryEvent(deps.db, { deliveryId: delivery.id, kind: 'locked', at: now, ...origin });
+    notifyLocked(deps, delivery, until);
+    throw locked(until, now);
+  }
+  // Another request locked it a moment ago.
+  const current = await findDeliveryById(deps.db, delivery.id);
+  throw locked(current?.locked_until ?? now + lockoutMs(0), now);
+}
+
+/** Checks the code and, when right, starts the client's session (sets the cookie). */
+export async function openDelivery(
+  deps: DeliveriesDeps,
+  reply: FastifyReply,
+  input: { token: string; code: string },
+  origin: RequestOrigin,
+): Promise<DeliveryWithTotals> {
+  // Counted before the token is looked up, so scanning for tokens costs the same budget.
+  await deps.limits.consume('codePerIp', origin.ip);
+  const delivery = await findLiveDelivery(deps, input.token);
+  const now = deps.now();
+  const attempts = await countCodeAttempt(deps.db, delivery.id, now, CODE_WINDOW_MS);
+  if (attempts === undefined) throw locked(delivery.locked_until ?? now, now);
+  const code = canonicalCode(input.code);
+  // Past the limit (a burst in parallel), the code is not even compared.
+  const right =
+    attempts <= MAX_CODE_ATTEMPTS &&
+    /^[0-9]+$/.test(code) &&
+    (await deps.pepper.verify(code, codePurpose(delivery.id), { keyVersion: delivery.code_key_version, digest: delivery.code_digest }));
+  if (!right) {
+    await insertDeliveryEvent(deps.db, { deliveryId: delivery.id, kind: 'code_failed', at: now, ...origin });
+    return refuseAndMaybeLock(deps, delivery, attempts, origin);
+  }
+  const token = generateToken();
+  const expiresAt = Math.min(now + deps.site.deliveries.sessionMinutes * 60_000, delivery.expires_at);
+  await insertDeliverySession(deps.db, { deliveryId: delivery.id, tokenHash: hashToken(token), now, expiresAt, ...origin });
+  await recordSuccessfulOpen(deps.db, delivery.id, now);
+  await insertDeliveryEvent(deps.db, { deliveryId: delivery.id, kind: 'opened', at: now, ...origin });
+  reply.setCookie(deliveryCookieName(deps), token, {
+    httpOnly: true,
+    // Strict: the delivery's API is only ever called from its own page.
+    sameSite: 'strict',
+    secure: deps.site.secureTransport,
+    path: deliveryCookiePath(input.token),
+    maxAge: Math.max(1, Math.floor((expiresAt - now) / 1000)),
+  });
+  return { ...delivery, view_count: delivery.view_count + 1 };
+}
+
+/** The delivery of a client request that carries a live session for it: 410 once ended, 401 without the session. */
+export async function requireDeliverySession(deps: DeliveriesDeps, request: FastifyRequest, token: string): Promise<DeliveryWithTotals> {
+  const delivery = await findLiveDelivery(deps, token);
+  const sessionToken = request.cookies[deliveryCookieName(deps)];
+  const session =
+    sessionToken && sessionToken.length <= 100 ? await findDeliverySession(deps.db, delivery.id, hashToken(sessionToken), deps.now()) : undefined;
+  if (!session) throw new AppError('delivery_code_required', 'Enter the code you received to open this delivery.', 401);
+  return delivery;
+}

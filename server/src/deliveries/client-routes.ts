@@ -1,0 +1,155 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { closed } from '../auth/schemas.ts';
+import type { App } from '../http/app-type.ts';
+import { missingBodyAsEmpty } from '../http/optional-body.ts';
+import { requestOrigin } from '../http/request-origin.ts';
+import { contentDisposition } from '../vault/content-disposition.ts';
+import { sendDownload } from '../vault/download-routes.ts';
+import { signedUrlSchema, uuidField, variantField } from '../vault/schemas.ts';
+import { clientDeliveryView, createClientDownloadUrl, listClientFiles, openClientDownload, openClientZip } from './client.ts';
+import { openDelivery, requireDeliverySession } from './client-access.ts';
+import type { DeliveriesDeps } from './deps.ts';
+import { clientDeliverySchema, clientFileSchema, tokenParams } from './schemas.ts';
+
+/**
+ * The client's side of a delivery. These routes are public to the door (http/access.ts): the
+ * link token names the delivery and the delivery session cookie is the authorization, checked
+ * here on every request together with the delivery's state.
+ */
+
+const tags = ['delivery-client'];
+const config = { access: 'public' } as const;
+const clientDeliveryAnswer = Type.Object({ delivery: clientDeliverySchema }, closed);
+
+/** A ZIP's name on the client's disk: the title as one path segment. */
+function zipFileName(title: string): string {
+  const name = title.replace(/[/\\]/g, '-').replace(/^[.\s]+/, '').slice(0, 200).trim();
+  return `${name || 'delivery'}.zip`;
+}
+
+export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
+  app.post(
+    '/api/d/:token/open',
+    {
+      config,
+      schema: {
+        operationId: 'openDelivery',
+        tags,
+        summary: 'Check the code of a delivery link; the right one starts a session for this delivery alone (a cookie).',
+        params: tokenParams,
+        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) }, closed),
+        response: { 200: clientDeliveryAnswer },
+      },
+    },
+    async (request, reply) => {
+      const row = await openDelivery(deps, reply, { token: request.params.token, code: request.body.code }, requestOrigin(request));
+      return { delivery: await clientDeliveryView(deps, row) };
+    },
+  );
+
+  app.get(
+    '/api/d/:token/files',
+    {
+      config,
+      schema: {
+        operationId: 'listDeliveryFiles',
+        tags,
+        summary: 'The delivery and its files, for a client who entered the code.',
+        params: tokenParams,
+        response: { 200: Type.Object({ delivery: clientDeliverySchema, files: Type.Array(clientFileSchema) }, closed) },
+      },
+    },
+    async (request, reply) => {
+      const row = await requireDeliverySession(deps, request, request.params.token);
+      reply.header('cache-control', 'private, no-store');
+      return { delivery: await clientDeliveryView(deps, row), files: await listClientFiles(deps, row) };
+    },
+  );
+
+  app.post(
+    '/api/d/:token/files/:fileId/download-url',
+    {
+      config,
+      preValidation: missingBodyAsEmpty,
+      schema: {
+        operationId: 'createDeliveryDownloadUrl',
+        tags,
+        summary: 'A short-lived signed link to download one file of the delivery (its original, or its preview when originals are not offered).',
+        params: Type.Object({ token: tokenParams.properties.token, fileId: uuidField }, closed),
+        body: Type.Object({}, closed),
+        response: { 200: signedUrlSchema },
+      },
+    },
+    async (request) => {
+      const row = await requireDeliverySession(deps, request, request.params.token);
+      return createClientDownloadUrl(deps, row, request.params.fileId);
+    },
+  );
+
+  app.get(
+    '/api/d/:token/zip',
+    {
+      config,
+      exposeHeadRoute: false,
+      schema: {
+        operationId: 'downloadDeliveryZip',
+        tags,
+        summary: 'Every file of the delivery and a SHA-256 manifest (SHA256SUMS.txt), streamed as one ZIP (ZIP64 when large).',
+        params: tokenParams,
+      },
+    },
+    async (request, reply) => {
+      const row = await requireDeliverySession(deps, request, request.params.token);
+      const zip = await openClientZip(deps, row, requestOrigin(request));
+      zip.body.once('error', (error) => deps.logger.error({ err: error, deliveryId: row.id }, 'delivery ZIP stream failed'));
+      reply.headers({
+        'content-type': 'application/zip',
+        // Known before the first byte: the archive's layout is planned from the entries' sizes.
+        'content-length': String(zip.length),
+        'content-disposition': contentDisposition('attachment', zipFileName(zip.title)),
+        'cache-control': 'private, no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      return reply.send(zip.body);
+    },
+  );
+
+  app.get(
+    '/api/delivery-files/:deliveryId/:fileId/:variant',
+    {
+      config,
+      exposeHeadRoute: false,
+      schema: {
+        operationId: 'downloadDeliveryFile',
+        tags,
+        summary: 'A file of a delivery through a signed link (from listDeliveryFiles or createDeliveryDownloadUrl); the delivery’s state is checked on every request. Range supported.',
+        params: Type.Object({ deliveryId: uuidField, fileId: uuidField, variant: variantField }, closed),
+        querystring: Type.Object(
+          {
+            as: Type.Optional(Type.Union([Type.Literal('view'), Type.Literal('download')])),
+            exp: Type.Optional(Type.String({ maxLength: 20 })),
+            kv: Type.Optional(Type.String({ maxLength: 40 })),
+            sig: Type.Optional(Type.String({ maxLength: 100 })),
+          },
+          closed,
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { as = 'view', ...signature } = request.query;
+      const download = await openClientDownload(
+        deps,
+        {
+          ...request.params,
+          use: as,
+          signature,
+          range: request.headers.range,
+          ifRange: typeof request.headers['if-range'] === 'string' ? request.headers['if-range'] : undefined,
+        },
+        requestOrigin(request),
+      );
+      return sendDownload(reply, download);
+    },
+  );
+}
+

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { RequestOrigin } from '../auth/context.ts';
+import { AppError, NotFoundError } from '../errors.ts';
+import { findStudioName } from '../studios/repo.ts';
+import { studioDataKey } from '../studios/service.ts';
+import { type Download, previewName, serveFile } from '../vault/downloads.ts';
+import { openFile } from '../vault/file-views.ts';
+import type { FileRow } from '../vault/repo.ts';
+import { type SignatureParams, signedQuery } from '../vault/signed-urls.ts';
+import { type StoredBlob, type Variant, readPlaintext, storedBlob } from '../vault/stored-blobs.ts';
+import type { DeliveriesDeps } from './deps.ts';
+import { openDeliveryDetails } from './details.ts';
+import { notifyFirstDownload } from './notifications.ts';
+import {
+  type DeliveryRow,
+  type DeliveryWithTotals,
+  countDownload,
+  findDeliveryById,
+  findDeliveryFileRow,
+  insertDeliveryEvent,
+  listDeliveryFileRows,
+  markFirstDownload,
+} from './repo.ts';
+import { assertDeliveryLive, deliveryEnded, deliveryNotFound } from './state.ts';
+import { type ZipEntrySource, createZipStream, zipByteLength } from './zip-stream.ts';
+
+/**
+ * What a client with an open delivery sees and downloads. Thumbnails and previews come through
+ * links signed for viewing, originals through links signed for downloading; both name this
+ * delivery in their signature scope, so a link cannot be moved to another delivery or to the
+ * vault, and the delivery's state is checked again on every download, so revoking, expiry and
+ * the download limit take effect at once, whatever links a client still holds.
+ */
+
+export type LinkUse = 'view' | 'download';
+
+export interface ClientDeliveryView {
+  title: string;
+  message: string;
+  studioName: string;
+  expiresAt: string;
+  allowOriginals: boolean;
+  allowZip: boolean;
+  fileCount: number;
+  totalBytes: number;
+  downloadsLeft: number | null;
+}
+
+export interface ClientFileView {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  thumbnailUrl: string | null;
+  previewUrl: string | null;
+}
+
+function scopeOf(deliveryId: string, use: LinkUse): string {
+  return `delivery/${deliveryId}/${use}`;
+}
+
+async function signedDeliveryUrl(deps: DeliveriesDeps, deliveryId: string, fileId: string, variant: Variant, use: LinkUse): Promise<{ url: string; expiresAt: string }> {
+  const params = await deps.signer.sign({ scope: scopeOf(deliveryId, use), fileId, variant }, deps.now() + deps.config.downloadUrlSeconds * 1000);
+  const query = `as=${use}&${signedQuery(params)}`;
+  return { url: `/api/delivery-files/${deliveryId}/${fileId}/${variant}?${query}`, expiresAt: new Date(Number(params.exp) * 1000).toISOString() };
+}
+
+export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryWithTotals): Promise<ClientDeliveryView> {
+  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  return {
+    title: details.title,
+    message: details.message,
+    studioName: (await findStudioName(deps.db, row.studio_id)) ?? '',
+    expiresAt: new Date(row.expires_at).toISOString(),
+    allowOriginals: row.allow_originals === 1,
+    allowZip: row.allow_zip === 1,
+    fileCount: row.fileCount,
+    totalBytes: row.totalBytes,
+    downloadsLeft: row.download_limit === null ? null : Math.max(0, row.download_limit - row.download_count),
+  };
+}
+
+export async function listClientFiles(deps: DeliveriesDeps, row: DeliveryWithTotals): Promise<ClientFileView[]> {
+  const files = await listDeliveryFileRows(deps.db, row.id);
+  return Promise.all(
+    files.map(async (file) => {
+      const { name, metadata } = await openFile(deps, file);
+      const ready = file.status === 'ready';
+      return {
+        id: file.id,
+        name,
+        type: file.media_type,
+        size: file.size,
+        sha256: metadata.sha256,
+        width: metadata.width,
+        height: metadata.height,
+        thumbnailUrl: ready ? (await signedDeliveryUrl(deps, row.id, file.id, 'thumbnail', 'view')).url : null,
+        previewUrl: ready ? (await signedDeliveryUrl(deps, row.id, file.id, 'preview', 'view')).url : null,
+      };
+    }),
+  );
+}
+
+function fileNotFound(): NotFoundError {
+  return new NotFoundError('file_not_found', 'This file is not part of this delivery.');
+}
+
+/** What a download gives: the original, or the large preview when the photographer offers no originals. */
+function downloadVariant(row: DeliveryRow): Variant {
+  return row.allow_originals === 1 ? 'original' : 'preview';
+}
+
+export async function createClientDownloadUrl(deps: DeliveriesDeps, row: DeliveryRow, fileId: string): Promise<{ url: string; expiresAt: string }> {
+  const file = await findDeliveryFileRow(deps.db, row.id, fileId);
+  if (!file) throw fileNotFound();
+  const variant = downloadVariant(row);
+  if (variant !== 'original' && file.status !== 'ready') throw new AppError('preview_not_ready', 'This file’s preview is not ready yet.', 409);
+  return signedDeliveryUrl(deps, row.id, file.id, variant, 'download');
+}
+
+/** Counts a download against the limit (410 once spent), logs it, and tells the photographer of the first. */
+async function countClientDownload(deps: DeliveriesDeps, row: DeliveryRow, event: { kind: 'file_downloaded' | 'zip_downloaded'; fileId: string | null }, origin: RequestOrigin): Promise<void> {
+  const now = deps.now();
+  if (!(await countDownload(deps.db, row.id, now))) throw deliveryEnded('exhausted');
+  await insertDeliveryEvent(deps.db, { deliveryId: row.id, kind: event.kind, fileId: event.fileId, at: now, ...origin });
+  if (await markFirstDownload(deps.db, row.id, now)) notifyFirstDownload(deps, row);
+}
+
+export interface ClientDownloadRequest {
+  deliveryId: string;
+  fileId: string;
+  variant: Variant;
+  use: LinkUse;
+  signature: Partial<SignatureParams>;
+  range: string | undefined;
+  ifRange: string | undefined;
+}
+
+export async function openClientDownload(deps: DeliveriesDeps, request: ClientDownloadRequest, origin: RequestOrigin): Promise<Download> {
+  const { deliveryId, fileId, variant, use } = request;
+  await deps.signer.verify({ scope: scopeOf(deliveryId, use), fileId, variant }, request.signature, deps.now());
+  const row = await findDeliveryById(deps.db, deliveryId);
+  if (!row) throw deliveryNotFound();
+  assertDeliveryLive(row, deps.now());
+  // Checked live: the photographer may have withdrawn originals after the link was made.
+  if (variant === 'original' && row.allow_originals !== 1) throw new AppError('originals_not_offered', 'This delivery offers previews only.', 403);
+  const file = await findDeliveryFileRow(deps.db, row.id, fileId);
+  if (!file) throw fileNotFound();
+  const download = await serveFile(deps, file, variant, request);
+  if (use === 'download') {
+    try {
+      // What is sent decides, not what was asked: a resumed download (a range past the first
+      // byte) continues one already counted; anything that starts at byte 0 is a download.
+      if (download.range === undefined || download.range.start === 0) await countClientDownload(deps, row, { kind: 'file_downloaded', fileId: file.id }, origin);
+    } catch (error) {
+      if (!Buffer.isBuffer(download.body)) download.body.destroy();
+      throw error;
+    }
+  }
+  return { ...download, disposition: use === 'download' ? 'attachment' : 'inline' };
+}
+
+/** Length and SHA-256 of a stored variant, read through its verified reader. */
+async function measure(deps: DeliveriesDeps, blob: StoredBlob): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const piece of await readPlaintext(deps.blobs, blob)) {
+    hash.update(piece as Buffer);
+    size += (piece as Buffer).length;
+  }
+  return { size, sha256: hash.digest('hex') };
+}
+
+async function zipEntry(deps: DeliveriesDeps, file: FileRow, variant: Variant): Promise<ZipEntrySource> {
+  const { name, metadata } = await openFile(deps, file);
+  const key = variant === 'original' ? file.blob_key : file.preview_key;
+  if (!key) throw fileNotFound();
+  const blob = storedBlob(key, file.id, variant, file.encrypted ? await studioDataKey(deps, file.studio_id) : null);
+  return {
+    name: variant === 'original' ? name : previewName(name, variant),
+    // Previews are derived and have no recorded hash: theirs is taken here, before the archive
+    // starts, because the manifest's place in the archive is planned up front. They are small.
+    ...(variant === 'original' ? { size: file.size, sha256: metadata.sha256 } : await measure(deps, blob)),
+    modifiedAt: new Date(file.uploaded_at),
+    open: (): Promise<Readable> => readPlaintext(deps.blobs, blob),
+  };
+}
+
+/** "Download all": the delivery's originals (or previews) and their SHA-256 manifest, as one streamed ZIP. */
+export async function openClientZip(deps: DeliveriesDeps, row: DeliveryWithTotals, origin: RequestOrigin): Promise<{ title: string; length: number; body: Readable }> {
+  if (row.allow_zip !== 1) throw new AppError('zip_not_offered', 'This delivery does not offer a download of everything at once.', 403);
+  const variant = downloadVariant(row);
+  const files = (await listDeliveryFileRows(deps.db, row.id)).filter((file) => variant === 'original' || file.status === 'ready');
+  if (files.length === 0) throw new AppError('nothing_to_download', 'This delivery has no files ready to download.', 409);
+  const entries: ZipEntrySource[] = [];
+  // One at a time: a delivery may hold thousands of files.
+  for (const file of files) entries.push(await zipEntry(deps, file, variant));
+  // Planned (and refused, for a layout it cannot write) before the download is counted.
+  const body = createZipStream(entries);
+  try {
+    await countClientDownload(deps, row, { kind: 'zip_downloaded', fileId: null }, origin);
+  } catch (error) {
+    body.destroy();
+    throw error;
+  }
+  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  return { title: details.title, length: zipByteLength(entries), body };
+}

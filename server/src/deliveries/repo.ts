@@ -1,0 +1,300 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import { generateId } from '../crypto/tokens.ts';
+import type { DeliveriesTable, DeliveryEventKind, DeliveryEventsTable, DeliverySessionsTable, Tables } from '../db/tables.ts';
+import type { FileRow } from '../vault/repo.ts';
+
+/** The deliveries' queries: the only code that reads or writes the delivery tables. */
+
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type DeliveryEventRow = Selectable<DeliveryEventsTable>;
+export type DeliverySessionRow = Selectable<DeliverySessionsTable>;
+
+// Files a delivery shows: never one in the trash, being uploaded or being purged.
+const deliverableStatuses = ['processing', 'ready', 'failed'] as const;
+
+export interface NewDelivery {
+  id: string;
+  studioId: string;
+  createdBy: string;
+  detailsSealed: string;
+  tokenHash: string;
+  code: { digest: string; keyVersion: string };
+  allowOriginals: boolean;
+  allowZip: boolean;
+  downloadLimit: number | null;
+  expiresAt: number;
+  now: number;
+}
+
+export async function insertDelivery(db: Kysely<Tables>, delivery: NewDelivery, fileIds: readonly string[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('deliveries')
+      .values({
+        id: delivery.id,
+        studio_id: delivery.studioId,
+        created_by: delivery.createdBy,
+        details_sealed: delivery.detailsSealed,
+        token_hash: delivery.tokenHash,
+        code_digest: delivery.code.digest,
+        code_key_version: delivery.code.keyVersion,
+        allow_originals: delivery.allowOriginals ? 1 : 0,
+        allow_zip: delivery.allowZip ? 1 : 0,
+        download_limit: delivery.downloadLimit,
+        failed_window_started_at: null,
+        locked_until: null,
+        first_downloaded_at: null,
+        last_activity_at: null,
+        created_at: delivery.now,
+        updated_at: delivery.now,
+        expires_at: delivery.expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+    // Inserted in slices: SQLite caps the number of bound parameters per statement.
+    for (let start = 0; start < fileIds.length; start += 250) {
+      const slice = fileIds.slice(start, start + 250);
+      await trx
+        .insertInto('delivery_files')
+        .values(slice.map((fileId, index) => ({ delivery_id: delivery.id, file_id: fileId, position: start + index })))
+        .execute();
+    }
+  });
+}
+
+export interface DeliveryTotals {
+  fileCount: number;
+  totalBytes: number;
+}
+
+export type DeliveryWithTotals = DeliveryRow & DeliveryTotals;
+
+function withTotals(db: Kysely<Tables>) {
+  return db
+    .selectFrom('deliveries')
+    .selectAll('deliveries')
+    .select((eb) => [
+      eb
+        .selectFrom('delivery_files')
+        .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
+        .select((inner) => inner.fn.countAll<number>().as('count'))
+        .whereRef('delivery_files.delivery_id', '=', 'deliveries.id')
+        .where('vault_files.deleted_at', 'is', null)
+        .where('vault_files.status', 'in', deliverableStatuses)
+        .as('fileCount'),
+      eb
+        .selectFrom('delivery_files')
+        .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
+        .select((inner) => inner.fn.coalesce(inner.fn.sum<number>('vault_files.size'), inner.lit(0)).as('bytes'))
+        .whereRef('delivery_files.delivery_id', '=', 'deliveries.id')
+        .where('vault_files.deleted_at', 'is', null)
+        .where('vault_files.status', 'in', deliverableStatuses)
+        .as('totalBytes'),
+    ]);
+}
+
+function totalsOf<Row extends { fileCount: number | null; totalBytes: number | null }>(row: Row): Row & DeliveryTotals {
+  return { ...row, fileCount: Number(row.fileCount ?? 0), totalBytes: Number(row.totalBytes ?? 0) };
+}
+
+export async function listStudioDeliveries(db: Kysely<Tables>, studioId: string, limit: number): Promise<DeliveryWithTotals[]> {
+  const rows = await withTotals(db).where('deliveries.studio_id', '=', studioId).orderBy('deliveries.created_at', 'desc').orderBy('deliveries.id').limit(limit).execute();
+  return rows.map(totalsOf);
+}
+
+export async function findStudioDelivery(db: Kysely<Tables>, studioId: string, id: string): Promise<DeliveryWithTotals | undefined> {
+  const row = await withTotals(db).where('deliveries.studio_id', '=', studioId).where('deliveries.id', '=', id).executeTakeFirst();
+  return row && totalsOf(row);
+}
+
+export async function findDeliveryByTokenHash(db: Kysely<Tables>, tokenHash: string): Promise<DeliveryWithTotals | undefined> {
+  const row = await withTotals(db).where('deliveries.token_hash', '=', tokenHash).executeTakeFirst();
+  return row && totalsOf(row);
+}
+
+export async function findDeliveryById(db: Kysely<Tables>, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The delivery's files in the photographer's order, as the vault stores them. */
+export async function listDeliveryFileRows(db: Kysely<Tables>, deliveryId: string): Promise<FileRow[]> {
+  return db
+    .selectFrom('delivery_files')
+    .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
+    .selectAll('vault_files')
+    .where('delivery_files.delivery_id', '=', deliveryId)
+    .where('vault_files.deleted_at', 'is', null)
+    .where('vault_files.status', 'in', deliverableStatuses)
+    .orderBy('delivery_files.position')
+    .execute();
+}
+
+export async function findDeliveryFileRow(db: Kysely<Tables>, deliveryId: string, fileId: string): Promise<FileRow | undefined> {
+  return db
+    .selectFrom('delivery_files')
+    .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
+    .selectAll('vault_files')
+    .where('delivery_files.delivery_id', '=', deliveryId)
+    .where('delivery_files.file_id', '=', fileId)
+    .where('vault_files.deleted_at', 'is', null)
+    .where('vault_files.status', 'in', deliverableStatuses)
+    .executeTakeFirst();
+}
+
+/** The studio's files (in the trash or not) with these ids, for naming files in the event log. */
+export async function findEventFiles(db: Kysely<Tables>, studioId: string, ids: readonly string[]): Promise<FileRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('vault_files').selectAll().where('studio_id', '=', studioId).where('id', 'in', ids).where('name_sealed', 'is not', null).execute();
+}
+
+export async function updateStudioDelivery(
+  db: Kysely<Tables>,
+  studioId: string,
+  id: string,
+  changes: Updateable<DeliveriesTable>,
+): Promise<boolean> {
+  const result = await db.updateTable('deliveries').set(changes).where('studio_id', '=', studioId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+// ——— Code attempts and lockout ———
+
+/**
+ * Counts one code attempt, before the code is checked, so that parallel guesses each take a
+ * place in the count. A window older than `windowMs` starts again at 1. Nothing is counted
+ * (undefined) while the delivery is locked.
+ */
+export async function countCodeAttempt(db: Kysely<Tables>, id: string, now: number, windowMs: number): Promise<number | undefined> {
+  const row = await db
+    .updateTable('deliveries')
+    .set((eb) => {
+      const windowOver = eb.or([eb('failed_window_started_at', 'is', null), eb('failed_window_started_at', '<=', now - windowMs)]);
+      return {
+        failed_attempts: eb.case().when(windowOver).then(1).else(eb('failed_attempts', '+', 1)).end(),
+        failed_window_started_at: eb.case().when(windowOver).then(now).else(eb.ref('failed_window_started_at')).end(),
+      };
+    })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning('failed_attempts')
+    .executeTakeFirst();
+  return row?.failed_attempts;
+}
+
+/**
+ * Locks the delivery until `until`, once: only the request that still sees the lockout count it
+ * read wins, so one burst of wrong codes makes one lockout (and one email), not many.
+ */
+export async function lockDelivery(db: Kysely<Tables>, id: string, seenLockouts: number, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ locked_until: until, lockouts: seenLockouts + 1, failed_attempts: 0, failed_window_started_at: null })
+    .where('id', '=', id)
+    .where('lockouts', '=', seenLockouts)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** After the right code: the count and the lockout history start again, and the visit is counted. */
+export async function recordSuccessfulOpen(db: Kysely<Tables>, id: string, now: number): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({ failed_attempts: 0, failed_window_started_at: null, lockouts: 0, view_count: eb('view_count', '+', 1), last_activity_at: now }))
+    .where('id', '=', id)
+    .execute();
+}
+
+// ——— Downloads ———
+
+/** Counts one download unless the limit is spent; false when it is. */
+export async function countDownload(db: Kysely<Tables>, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('deliveries')
+    .set((eb) => ({ download_count: eb('download_count', '+', 1), last_activity_at: now }))
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('download_limit', 'is', null), eb('download_count', '<', eb.ref('download_limit'))]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** True for the one request that records the delivery's first download. */
+export async function markFirstDownload(db: Kysely<Tables>, id: string, now: number): Promise<boolean> {
+  const result = await db.updateTable('deliveries').set({ first_downloaded_at: now }).where('id', '=', id).where('first_downloaded_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+// ——— Client sessions ———
+
+export async function insertDeliverySession(
+  db: Kysely<Tables>,
+  session: { deliveryId: string; tokenHash: string; now: number; expiresAt: number; ip: string; userAgent: string },
+): Promise<void> {
+  await db
+    .insertInto('delivery_sessions')
+    .values({
+      id: generateId(),
+      delivery_id: session.deliveryId,
+      token_hash: session.tokenHash,
+      created_at: session.now,
+      expires_at: session.expiresAt,
+      ended_at: null,
+      ip: session.ip,
+      user_agent: session.userAgent,
+    })
+    .execute();
+}
+
+/** The live session with this token hash for this delivery, if any. */
+export async function findDeliverySession(db: Kysely<Tables>, deliveryId: string, tokenHash: string, now: number): Promise<DeliverySessionRow | undefined> {
+  return db
+    .selectFrom('delivery_sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('delivery_id', '=', deliveryId)
+    .where('ended_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function endDeliverySessions(db: Kysely<Tables>, deliveryId: string, now: number): Promise<void> {
+  await db.updateTable('delivery_sessions').set({ ended_at: now }).where('delivery_id', '=', deliveryId).where('ended_at', 'is', null).execute();
+}
+
+// ——— Events ———
+
+export async function insertDeliveryEvent(
+  db: Kysely<Tables>,
+  event: { deliveryId: string; kind: DeliveryEventKind; fileId?: string | null; at: number; ip?: string | null; userAgent?: string | null },
+): Promise<void> {
+  await db
+    .insertInto('delivery_events')
+    .values({
+      id: generateId(),
+      delivery_id: event.deliveryId,
+      kind: event.kind,
+      file_id: event.fileId ?? null,
+      at: event.at,
+      ip: event.ip ?? null,
+      user_agent: event.userAgent?.slice(0, 400) ?? null,
+    })
+    .execute();
+}
+
+export async function listDeliveryEventRows(db: Kysely<Tables>, deliveryId: string, limit: number): Promise<DeliveryEventRow[]> {
+  return db.selectFrom('delivery_events').selectAll().where('delivery_id', '=', deliveryId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Every deliverable file of one of the studio's albums, oldest upload first. */
+export async function listAlbumFileIds(db: Kysely<Tables>, studioId: string, albumId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('vault_files')
+    .select('id')
+    .where('studio_id', '=', studioId)
+    .where('album_id', '=', albumId)
+    .where('deleted_at', 'is', null)
+    .where('status', 'in', deliverableStatuses)
+    .orderBy('uploaded_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}

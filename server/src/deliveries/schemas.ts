@@ -1,0 +1,132 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { closed } from '../auth/schemas.ts';
+import { nullable, uuidField } from '../vault/schemas.ts';
+import { MAX_DELIVERY_FILES } from './service.ts';
+
+/** JSON schemas of the deliveries API (docs/deliveries.md): one definition feeds validation, typed handlers and OpenAPI. */
+
+const titleField = Type.String({ minLength: 1, maxLength: 200 });
+const messageField = Type.String({ maxLength: 5000 });
+const recipientsField = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 20, description: 'Each gets the link and the code in two separate emails' });
+const expiresAtField = Type.String({ format: 'date-time', maxLength: 40, description: 'ISO 8601; at most 365 days ahead (default 30 days)' });
+const downloadLimitField = nullable(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Downloads allowed (each file and each ZIP counts one); null: no limit' }));
+
+export const deliveryIdParams = Type.Object({ id: uuidField }, closed);
+
+export const createDeliveryBody = Type.Object(
+  {
+    title: titleField,
+    message: Type.Optional(messageField),
+    recipients: Type.Optional(recipientsField),
+    fileIds: Type.Optional(Type.Array(uuidField, { minItems: 1, maxItems: MAX_DELIVERY_FILES })),
+    albumId: Type.Optional(uuidField),
+    expiresAt: Type.Optional(expiresAtField),
+    downloadLimit: Type.Optional(downloadLimitField),
+    allowOriginals: Type.Optional(Type.Boolean({ description: 'false: previews only (default true)' })),
+    allowZip: Type.Optional(Type.Boolean({ description: 'Offer "download all" as one ZIP (default true)' })),
+  },
+  { ...closed, description: 'Exactly one of fileIds or albumId' },
+);
+
+export const updateDeliveryBody = Type.Object(
+  {
+    title: Type.Optional(titleField),
+    message: Type.Optional(messageField),
+    recipients: Type.Optional(recipientsField),
+    expiresAt: Type.Optional(expiresAtField),
+    downloadLimit: Type.Optional(downloadLimitField),
+    allowOriginals: Type.Optional(Type.Boolean()),
+    allowZip: Type.Optional(Type.Boolean()),
+  },
+  { ...closed, minProperties: 1 },
+);
+
+const statusField = Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked'), Type.Literal('locked'), Type.Literal('exhausted')]);
+
+export const deliverySchema = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.String(),
+    message: Type.String(),
+    recipients: Type.Array(Type.String()),
+    status: statusField,
+    createdAt: Type.String(),
+    expiresAt: Type.String(),
+    revokedAt: nullable(Type.String()),
+    lockedUntil: nullable(Type.String({ description: 'Set while wrong codes keep the delivery locked' })),
+    downloadLimit: nullable(Type.Integer()),
+    downloadCount: Type.Integer(),
+    viewCount: Type.Integer({ description: 'Times the right code opened it' }),
+    allowOriginals: Type.Boolean(),
+    allowZip: Type.Boolean(),
+    fileCount: Type.Integer(),
+    totalBytes: Type.Integer(),
+    lastActivityAt: nullable(Type.String()),
+  },
+  closed,
+);
+
+export const deliveryAccessSchema = Type.Object(
+  { url: Type.String({ description: 'The link to give the client: shown once' }), code: Type.String({ description: 'The code, shown once' }) },
+  closed,
+);
+
+const eventKindField = Type.Union([
+  Type.Literal('created'),
+  Type.Literal('opened'),
+  Type.Literal('code_failed'),
+  Type.Literal('locked'),
+  Type.Literal('file_downloaded'),
+  Type.Literal('zip_downloaded'),
+  Type.Literal('updated'),
+  Type.Literal('revoked'),
+  Type.Literal('code_regenerated'),
+  Type.Literal('resent'),
+]);
+
+export const deliveryEventSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: eventKindField,
+    at: Type.String(),
+    fileId: nullable(Type.String()),
+    fileName: nullable(Type.String()),
+    client: nullable(Type.Object({ device: Type.String(), place: Type.String({ description: 'The network, not the exact address' }) }, closed)),
+  },
+  closed,
+);
+
+// ——— The client's side ———
+
+/** Any string up to this length: a malformed token answers 404 like an unknown one. */
+export const tokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) }, closed);
+
+export const clientDeliverySchema = Type.Object(
+  {
+    title: Type.String(),
+    message: Type.String(),
+    studioName: Type.String(),
+    expiresAt: Type.String(),
+    allowOriginals: Type.Boolean(),
+    allowZip: Type.Boolean(),
+    fileCount: Type.Integer(),
+    totalBytes: Type.Integer(),
+    downloadsLeft: nullable(Type.Integer()),
+  },
+  closed,
+);
+
+export const clientFileSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    type: Type.String(),
+    size: Type.Integer(),
+    sha256: Type.String(),
+    width: nullable(Type.Integer()),
+    height: nullable(Type.Integer()),
+    thumbnailUrl: nullable(Type.String({ description: 'Signed, short-lived' })),
+    previewUrl: nullable(Type.String({ description: 'Signed, short-lived' })),
+  },
+  closed,
+);

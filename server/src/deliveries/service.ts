@@ -1,0 +1,351 @@
+import { recordAudit } from '../audit/audit-log.ts';
+import { describeDevice, describePlace } from '../auth/sessions.ts';
+import { hashToken } from '../crypto/hashing.ts';
+import { generateId, generateNumericCode, generateToken } from '../crypto/tokens.ts';
+import type { DeliveryEventKind } from '../db/tables.ts';
+import { AppError } from '../errors.ts';
+import { findStudioName } from '../studios/repo.ts';
+import { requireAlbum } from '../vault/albums.ts';
+import { type VaultActor, auditContext } from '../vault/deps.ts';
+import { cleanText } from '../vault/file-names.ts';
+import { type FileView, fileViews } from '../vault/file-views.ts';
+import { findStudioFiles } from '../vault/repo.ts';
+import { openFileName } from '../vault/sealed-fields.ts';
+import { CODE_DIGITS, codePurpose } from './client-access.ts';
+import type { DeliveriesDeps } from './deps.ts';
+import { type DeliveryDetails, openDeliveryDetails, sealDeliveryDetails } from './details.ts';
+import { type DeliveryMail, sendCodeEmails, sendLinkEmails } from './notifications.ts';
+import {
+  type DeliveryRow,
+  type DeliveryWithTotals,
+  endDeliverySessions,
+  findEventFiles,
+  findStudioDelivery,
+  insertDelivery,
+  insertDeliveryEvent,
+  listAlbumFileIds,
+  listDeliveryEventRows,
+  listDeliveryFileRows,
+  listStudioDeliveries,
+  updateStudioDelivery,
+} from './repo.ts';
+import { type DeliveryStatus, deliveryNotFound, deliveryStatus } from './state.ts';
+
+/** The photographer's side: create, look after and end deliveries of the studio's files. */
+
+const DAY_MS = 24 * 60 * 60_000;
+export const DEFAULT_EXPIRY_DAYS = 30;
+export const MAX_EXPIRY_DAYS = 365;
+export const MAX_DELIVERY_FILES = 5000;
+const LIST_LIMIT = 500;
+const EVENTS_LIMIT = 1000;
+
+export interface DeliveryView {
+  id: string;
+  title: string;
+  message: string;
+  recipients: string[];
+  status: DeliveryStatus;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lockedUntil: string | null;
+  downloadLimit: number | null;
+  downloadCount: number;
+  viewCount: number;
+  allowOriginals: boolean;
+  allowZip: boolean;
+  fileCount: number;
+  totalBytes: number;
+  lastActivityAt: string | null;
+}
+
+/** Shown once, when made: neither is stored in a form that could show it again. */
+export interface DeliveryAccess {
+  url: string;
+  code: string;
+}
+
+export interface DeliveryEventView {
+  id: string;
+  kind: DeliveryEventKind;
+  at: string;
+  fileId: string | null;
+  fileName: string | null;
+  client: { device: string; place: string } | null;
+}
+
+export interface DeliveryInput {
+  title: string;
+  message?: string;
+  recipients?: string[];
+  fileIds?: string[];
+  albumId?: string;
+  expiresAt?: string;
+  downloadLimit?: number | null;
+  allowOriginals?: boolean;
+  allowZip?: boolean;
+}
+
+export type DeliveryChanges = Partial<Pick<DeliveryInput, 'title' | 'message' | 'recipients' | 'expiresAt' | 'downloadLimit' | 'allowOriginals' | 'allowZip'>>;
+
+const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
+
+export function deliveryView(row: DeliveryWithTotals, details: DeliveryDetails, now: number): DeliveryView {
+  return {
+    id: row.id,
+    ...details,
+    status: deliveryStatus(row, now),
+    createdAt: new Date(row.created_at).toISOString(),
+    expiresAt: new Date(row.expires_at).toISOString(),
+    revokedAt: iso(row.revoked_at),
+    lockedUntil: row.locked_until !== null && row.locked_until > now ? iso(row.locked_until) : null,
+    downloadLimit: row.download_limit,
+    downloadCount: row.download_count,
+    viewCount: row.view_count,
+    allowOriginals: row.allow_originals === 1,
+    allowZip: row.allow_zip === 1,
+    fileCount: row.fileCount,
+    totalBytes: row.totalBytes,
+    lastActivityAt: iso(row.last_activity_at),
+  };
+}
+
+async function viewOf(deps: DeliveriesDeps, row: DeliveryWithTotals): Promise<DeliveryView> {
+  return deliveryView(row, await openDeliveryDetails(deps.secrets, row.id, row.details_sealed), deps.now());
+}
+
+/** Newlines are kept in a message; every other control or bidi character goes. */
+function cleanMessage(message: string): string {
+  return message
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => cleanText(line))
+    .join('\n')
+    .trim();
+}
+
+function cleanTitle(title: string): string {
+  const cleaned = cleanText(title);
+  if (!cleaned) throw new AppError('title_required', 'Give the delivery a title.', 400);
+  return cleaned;
+}
+
+function cleanRecipients(recipients: readonly string[]): string[] {
+  return [...new Set(recipients.map((email) => email.trim().normalize('NFC').toLowerCase()))];
+}
+
+function expiryFrom(input: string | undefined, now: number): number {
+  if (input === undefined) return now + DEFAULT_EXPIRY_DAYS * DAY_MS;
+  const at = Date.parse(input);
+  if (!Number.isFinite(at) || at <= now + 60_000 || at > now + MAX_EXPIRY_DAYS * DAY_MS) {
+    throw new AppError('invalid_expiry', `The expiry must be in the future and at most ${MAX_EXPIRY_DAYS} days away.`, 400);
+  }
+  return at;
+}
+
+async function requireDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<DeliveryWithTotals> {
+  const row = await findStudioDelivery(deps.db, actor.studioId, deliveryId);
+  if (!row) throw deliveryNotFound();
+  return row;
+}
+
+async function filesToDeliver(deps: DeliveriesDeps, actor: VaultActor, input: DeliveryInput): Promise<string[]> {
+  if ((input.fileIds === undefined) === (input.albumId === undefined)) {
+    throw new AppError('files_required', 'Choose either files or an album to deliver.', 400);
+  }
+  if (input.albumId !== undefined) {
+    await requireAlbum(deps, actor.studioId, input.albumId);
+    const ids = await listAlbumFileIds(deps.db, actor.studioId, input.albumId);
+    if (ids.length === 0) throw new AppError('album_empty', 'This album has no files to deliver.', 400);
+    if (ids.length > MAX_DELIVERY_FILES) throw new AppError('too_many_files', `A delivery holds at most ${MAX_DELIVERY_FILES} files.`, 400);
+    return ids;
+  }
+  const ids = [...new Set(input.fileIds)];
+  const found = await findStudioFiles(deps.db, actor.studioId, ids);
+  // Another studio's id, a purged file and a trashed one are all simply not there.
+  if (found.length !== ids.length || found.some((file) => file.deleted_at !== null)) {
+    throw new AppError('file_not_found', 'One of these files does not exist.', 404);
+  }
+  return ids;
+}
+
+async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
+  return { studioName: (await findStudioName(deps.db, row.studio_id)) ?? 'Your photographer', details, expiresAt: row.expires_at };
+}
+
+function linkOf(deps: DeliveriesDeps, token: string): string {
+  return `${deps.site.publicUrl}/d/${token}`;
+}
+
+async function newCode(deps: DeliveriesDeps, deliveryId: string): Promise<{ code: string; digest: string; keyVersion: string }> {
+  const code = generateNumericCode(CODE_DIGITS);
+  return { code, ...(await deps.pepper.hash(code, codePurpose(deliveryId))) };
+}
+
+async function recordEvent(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string, kind: DeliveryEventKind): Promise<void> {
+  const at = deps.now();
+  await insertDeliveryEvent(deps.db, { deliveryId, kind, at, ip: actor.ip, userAgent: actor.userAgent });
+  await recordAudit(deps.db, { action: `delivery.${kind}`, ...auditContext(actor), details: { deliveryId, studioId: actor.studioId } }, at);
+}
+
+export async function createDelivery(deps: DeliveriesDeps, actor: VaultActor, input: DeliveryInput): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
+  const now = deps.now();
+  const fileIds = await filesToDeliver(deps, actor, input);
+  const details: DeliveryDetails = { title: cleanTitle(input.title), message: cleanMessage(input.message ?? ''), recipients: cleanRecipients(input.recipients ?? []) };
+  const id = generateId();
+  const token = generateToken();
+  const { code, ...codeHash } = await newCode(deps, id);
+  await insertDelivery(
+    deps.db,
+    {
+      id,
+      studioId: actor.studioId,
+      createdBy: actor.userId,
+      detailsSealed: await sealDeliveryDetails(deps.secrets, id, details),
+      tokenHash: hashToken(token),
+      code: codeHash,
+      allowOriginals: input.allowOriginals ?? true,
+      allowZip: input.allowZip ?? true,
+      downloadLimit: input.downloadLimit ?? null,
+      expiresAt: expiryFrom(input.expiresAt, now),
+      now,
+    },
+    fileIds,
+  );
+  await recordEvent(deps, actor, id, 'created');
+  const row = await requireDelivery(deps, actor, id);
+  const access = { url: linkOf(deps, token), code };
+  if (details.recipients.length > 0) {
+    const mail = await deliveryMail(deps, row, details);
+    sendLinkEmails(deps, mail, access.url);
+    sendCodeEmails(deps, mail, code);
+  }
+  return { delivery: deliveryView(row, details, now), access };
+}
+
+export async function listDeliveries(deps: DeliveriesDeps, actor: VaultActor): Promise<DeliveryView[]> {
+  const rows = await listStudioDeliveries(deps.db, actor.studioId, LIST_LIMIT);
+  return Promise.all(rows.map((row) => viewOf(deps, row)));
+}
+
+export async function getDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<{ delivery: DeliveryView; files: FileView[] }> {
+  const row = await requireDelivery(deps, actor, deliveryId);
+  const files = await fileViews(deps, await listDeliveryFileRows(deps.db, row.id));
+  return { delivery: await viewOf(deps, row), files };
+}
+
+function refuseIfRevoked(row: DeliveryRow): void {
+  if (row.revoked_at !== null) throw new AppError('delivery_revoked', 'This delivery was revoked; create a new one instead.', 409);
+}
+
+export async function updateDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string, changes: DeliveryChanges): Promise<DeliveryView> {
+  const row = await requireDelivery(deps, actor, deliveryId);
+  refuseIfRevoked(row);
+  const current = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  const details: DeliveryDetails = {
+    title: changes.title === undefined ? current.title : cleanTitle(changes.title),
+    message: changes.message === undefined ? current.message : cleanMessage(changes.message),
+    recipients: changes.recipients === undefined ? current.recipients : cleanRecipients(changes.recipients),
+  };
+  await updateStudioDelivery(deps.db, actor.studioId, row.id, {
+    details_sealed: await sealDeliveryDetails(deps.secrets, row.id, details),
+    ...(changes.expiresAt !== undefined && { expires_at: expiryFrom(changes.expiresAt, deps.now()) }),
+    ...(changes.downloadLimit !== undefined && { download_limit: changes.downloadLimit }),
+    ...(changes.allowOriginals !== undefined && { allow_originals: changes.allowOriginals ? 1 : 0 }),
+    ...(changes.allowZip !== undefined && { allow_zip: changes.allowZip ? 1 : 0 }),
+    updated_at: deps.now(),
+  });
+  await recordEvent(deps, actor, row.id, 'updated');
+  return viewOf(deps, await requireDelivery(deps, actor, row.id));
+}
+
+export async function revokeDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<DeliveryView> {
+  const row = await requireDelivery(deps, actor, deliveryId);
+  if (row.revoked_at === null) {
+    const now = deps.now();
+    await updateStudioDelivery(deps.db, actor.studioId, row.id, { revoked_at: now, updated_at: now });
+    await endDeliverySessions(deps.db, row.id, now);
+    await recordEvent(deps, actor, row.id, 'revoked');
+  }
+  return viewOf(deps, await requireDelivery(deps, actor, row.id));
+}
+
+/** A new code: the old one, a lockout and every open client session end with it. */
+export async function regenerateDeliveryCode(
+  deps: DeliveriesDeps,
+  actor: VaultActor,
+  deliveryId: string,
+  options: { sendToRecipients: boolean },
+): Promise<{ delivery: DeliveryView; code: string }> {
+  const row = await requireDelivery(deps, actor, deliveryId);
+  refuseIfRevoked(row);
+  const now = deps.now();
+  const { code, digest, keyVersion } = await newCode(deps, row.id);
+  await updateStudioDelivery(deps.db, actor.studioId, row.id, {
+    code_digest: digest,
+    code_key_version: keyVersion,
+    failed_attempts: 0,
+    failed_window_started_at: null,
+    locked_until: null,
+    lockouts: 0,
+    updated_at: now,
+  });
+  await endDeliverySessions(deps.db, row.id, now);
+  await recordEvent(deps, actor, row.id, 'code_regenerated');
+  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  if (options.sendToRecipients && details.recipients.length > 0) sendCodeEmails(deps, await deliveryMail(deps, row, details), code);
+  return { delivery: await viewOf(deps, await requireDelivery(deps, actor, row.id)), code };
+}
+
+/**
+ * Sends the delivery to its recipients again. Neither the link nor the code is kept in a form
+ * that could be sent twice, so both are made anew, and the old link stops working.
+ */
+export async function resendDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
+  const row = await requireDelivery(deps, actor, deliveryId);
+  refuseIfRevoked(row);
+  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  if (details.recipients.length === 0) throw new AppError('no_recipients', 'Add a recipient email first.', 400);
+  const now = deps.now();
+  const token = generateToken();
+  const { code, digest, keyVersion } = await newCode(deps, row.id);
+  await updateStudioDelivery(deps.db, actor.studioId, row.id, {
+    token_hash: hashToken(token),
+    code_digest: digest,
+    code_key_version: keyVersion,
+    failed_attempts: 0,
+    failed_window_started_at: null,
+    locked_until: null,
+    lockouts: 0,
+    updated_at: now,
+  });
+  await endDeliverySessions(deps.db, row.id, now);
+  await recordEvent(deps, actor, row.id, 'resent');
+  const access = { url: linkOf(deps, token), code };
+  const mail = await deliveryMail(deps, row, details);
+  sendLinkEmails(deps, mail, access.url);
+  sendCodeEmails(deps, mail, code);
+  return { delivery: await viewOf(deps, await requireDelivery(deps, actor, row.id)), access };
+}
+
+export async function listDeliveryEvents(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<DeliveryEventView[]> {
+  const row = await requireDelivery(deps, actor, deliveryId);
+  const events = await listDeliveryEventRows(deps.db, row.id, EVENTS_LIMIT);
+  const fileIds = [...new Set(events.flatMap((event) => (event.file_id ? [event.file_id] : [])))];
+  const files = await findEventFiles(deps.db, actor.studioId, fileIds);
+  const names = new Map(await Promise.all(files.map(async (file) => [file.id, await openFileName(deps.secrets, file.id, file.name_sealed as string)] as const)));
+  return events.map((event) => ({
+    id: event.id,
+    kind: event.kind,
+    at: new Date(event.at).toISOString(),
+    fileId: event.file_id,
+    fileName: event.file_id ? (names.get(event.file_id) ?? null) : null,
+    // Events the photographer caused carry no client.
+    client: event.ip !== null && isClientEvent(event.kind) ? { device: describeDevice(event.user_agent ?? ''), place: describePlace(event.ip) } : null,
+  }));
+}
+
+function isClientEvent(kind: DeliveryEventKind): boolean {
+  return kind === 'opened' || kind === 'code_failed' || kind === 'locked' || kind === 'file_downloaded' || kind === 'zip_downloaded';
+}

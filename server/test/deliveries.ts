@@ -1,0 +1,251 @@
+import type { Readable } from 'node:stream';
+import { expect } from 'vitest';
+import { type Entry, fromBufferPromise } from 'yauzl';
+import type { DeliveryRow } from '../src/deliveries/repo.ts';
+import { TestClient } from './client.ts';
+import type { TestServer } from './harness.ts';
+import type { ErrorAnswer } from './vault.ts';
+
+/**
+ * Deliveries for tests: the photographer's calls, a client ("visitor") who holds a link and a
+ * code, direct reads and writes of the delivery row (to move time without waiting), the
+ * emails in the development outbox, and ZIPs read back.
+ */
+
+export interface DeliveryView {
+  id: string;
+  title: string;
+  message: string;
+  recipients: string[];
+  status: 'active' | 'expired' | 'revoked' | 'locked' | 'exhausted';
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lockedUntil: string | null;
+  downloadLimit: number | null;
+  downloadCount: number;
+  viewCount: number;
+  allowOriginals: boolean;
+  allowZip: boolean;
+  fileCount: number;
+  totalBytes: number;
+  lastActivityAt: string | null;
+}
+
+export interface DeliveryAccess {
+  url: string;
+  code: string;
+}
+
+export interface DeliveryEvent {
+  id: string;
+  kind: string;
+  at: string;
+  fileId: string | null;
+  fileName: string | null;
+  client: { device: string; place: string } | null;
+}
+
+export interface ClientDelivery {
+  title: string;
+  message: string;
+  studioName: string;
+  expiresAt: string;
+  allowOriginals: boolean;
+  allowZip: boolean;
+  fileCount: number;
+  totalBytes: number;
+  downloadsLeft: number | null;
+}
+
+export interface ClientFile {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  thumbnailUrl: string | null;
+  previewUrl: string | null;
+}
+
+/** The name of the client's session cookie on a server without TLS. */
+export const DELIVERY_COOKIE = 'sl_delivery';
+
+/** The token of a delivery link (`<public url>/d/<token>`). */
+export function tokenOf(url: string): string {
+  const match = /\/d\/([^/?#]+)$/.exec(url);
+  if (!match?.[1]) throw new Error(`not a delivery link: ${url}`);
+  return match[1];
+}
+
+/** Creates a delivery and expects success; the answer, plus the link's token. */
+export async function createDelivery(
+  client: TestClient,
+  body: Record<string, unknown>,
+): Promise<{ delivery: DeliveryView; access: DeliveryAccess; token: string }> {
+  const answer = await client.json<{ delivery: DeliveryView; access: DeliveryAccess } & Partial<ErrorAnswer>>('POST', '/api/deliveries', body);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return { ...answer.body, token: tokenOf(answer.body.access.url) };
+}
+
+export async function getDelivery(client: TestClient, id: string): Promise<{ delivery: DeliveryView; files: Array<{ id: string; name: string }> }> {
+  const answer = await client.json<{ delivery: DeliveryView; files: Array<{ id: string; name: string }> }>('GET', `/api/deliveries/${id}`);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+}
+
+export async function listEvents(client: TestClient, id: string): Promise<DeliveryEvent[]> {
+  const answer = await client.json<{ events: DeliveryEvent[] }>('GET', `/api/deliveries/${id}/events`);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body.events;
+}
+
+let addresses = 0;
+
+/** A fresh public-looking address per visitor, so the per-network code limit never couples tests. */
+export function nextIp(): string {
+  addresses += 1;
+  return `198.18.${Math.floor(addresses / 250) % 250}.${(addresses % 250) + 1}`;
+}
+
+/** Someone holding a delivery link: no account, their own address (the server must trust X-Forwarded-For). */
+export function clientFor(server: TestServer, ip: string = nextIp()): TestClient {
+  return new TestClient(server, { ip });
+}
+
+export async function openWithCode(
+  visitor: TestClient,
+  token: string,
+  code: string,
+): Promise<{ status: number; body: { delivery: ClientDelivery } & Partial<ErrorAnswer>; headers: Headers }> {
+  return visitor.json('POST', `/api/d/${token}/open`, { code });
+}
+
+/** A visitor who entered the right code: holds the delivery's session cookie. */
+export async function openedVisitor(server: TestServer, access: DeliveryAccess, ip?: string): Promise<TestClient> {
+  const visitor = clientFor(server, ip);
+  const answer = await openWithCode(visitor, tokenOf(access.url), access.code);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  expect(visitor.cookies.get(DELIVERY_COOKIE)).toBeTruthy();
+  return visitor;
+}
+
+export async function listFiles(
+  visitor: TestClient,
+  token: string,
+): Promise<{ status: number; body: { delivery: ClientDelivery; files: ClientFile[] } & Partial<ErrorAnswer> }> {
+  return visitor.json('GET', `/api/d/${token}/files`);
+}
+
+/** The signed download link of one file, as the delivery page asks for it. */
+export async function clientDownloadUrl(visitor: TestClient, token: string, fileId: string): Promise<string> {
+  const answer = await visitor.json<{ url: string; expiresAt: string } & Partial<ErrorAnswer>>('POST', `/api/d/${token}/files/${fileId}/download-url`, {});
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body.url;
+}
+
+/** `"<status> <error code>"` of a response (reads its body), or `"<status>"` for one without an error. */
+export async function outcome(response: Response): Promise<string> {
+  const text = await response.text();
+  let code: string | undefined;
+  try {
+    code = (JSON.parse(text) as Partial<ErrorAnswer>).error?.code;
+  } catch {
+    code = undefined;
+  }
+  return code ? `${response.status} ${code}` : String(response.status);
+}
+
+/** The same for an answer already parsed by TestClient.json. */
+export function outcomeOf(answer: { status: number; body: unknown }): string {
+  const code = (answer.body as Partial<ErrorAnswer> | null)?.error?.code;
+  return code ? `${answer.status} ${code}` : String(answer.status);
+}
+
+export async function deliveryRow(server: TestServer, id: string): Promise<DeliveryRow> {
+  return server.runtime.database.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** Writes the row directly: how tests move a delivery's clock (expiry, lockouts) without waiting. */
+export async function setDeliveryRow(server: TestServer, id: string, changes: Partial<Omit<DeliveryRow, 'id'>>): Promise<void> {
+  await server.runtime.database.db.updateTable('deliveries').set(changes).where('id', '=', id).execute();
+}
+
+// ——— Mail ———
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+function decodeWords(header: string): string {
+  // Adjacent encoded words are one text; each word becomes its bytes (as latin1), then all of it UTF-8.
+  const bytes = header.replace(/\?=\s+=\?/g, '?==?').replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g, (_, encoding: string, data: string) => {
+    if (encoding.toUpperCase() === 'B') return Buffer.from(data, 'base64').toString('latin1');
+    return data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (__, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  });
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+function decodeBody(body: string, encoding: string): string {
+  if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (/quoted-printable/i.test(encoding)) {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/** A plain-text message from the development outbox, its subject and body decoded. */
+export function parseMail(raw: string): Mail {
+  const split = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+  const body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
+  return { to: header('To'), subject: decodeWords(header('Subject')), text: decodeBody(body, header('Content-Transfer-Encoding')) };
+}
+
+export async function mailsTo(server: TestServer, to: string): Promise<Mail[]> {
+  return (await server.outbox()).map(parseMail).filter((mail) => mail.to === to);
+}
+
+/** Waits until `to` has received at least `count` messages whose subject or text matches. */
+export async function waitForMails(server: TestServer, to: string, pattern: RegExp, count = 1): Promise<Mail[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const found = (await mailsTo(server, to)).filter((mail) => pattern.test(mail.subject) || pattern.test(mail.text));
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`${found.length} of ${count} mails to ${to} matching ${pattern}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+// ——— ZIP ———
+
+async function readStream(stream: Readable): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for await (const piece of stream) pieces.push(piece as Buffer);
+  return Buffer.concat(pieces);
+}
+
+/** Every entry of a ZIP, in order, read back with yauzl (which checks CRCs and sizes). */
+export async function readZip(bytes: Buffer): Promise<Array<{ name: string; bytes: Buffer }>> {
+  const zip = await fromBufferPromise(bytes, { lazyEntries: true, validateEntrySizes: true });
+  const entries: Entry[] = await new Promise((resolve, reject) => {
+    const found: Entry[] = [];
+    zip.on('entry', (entry: Entry) => {
+      found.push(entry);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(found));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  const files: Array<{ name: string; bytes: Buffer }> = [];
+  for (const entry of entries) files.push({ name: entry.fileName, bytes: await readStream(await zip.openReadStreamPromise(entry)) });
+  zip.close();
+  return files;
+}
