@@ -14,7 +14,7 @@ export class ApiError extends Error {
   readonly code: string;
   /** Whether `message` came from the server (written for people) rather than from this client. */
   readonly hasServerMessage: boolean;
-  /** How long to wait before trying again, from a 429's `Retry-After` header; `null` otherwise. */
+  /** How long to wait before trying again, from a 429's or 423's `Retry-After` header; `null` otherwise. */
   readonly retryAfterSeconds: number | null;
 
   constructor(
@@ -142,7 +142,7 @@ function parseJson(text: string): unknown {
 
 /** The error for a failed answer, told to every error listener before the caller sees it. */
 function failure(status: number, payload: unknown, retryAfterHeader: string | null): ApiError {
-  const options = { retryAfterSeconds: status === 429 ? retryAfterSeconds(retryAfterHeader) : null };
+  const options = { retryAfterSeconds: status === 429 || status === 423 ? retryAfterSeconds(retryAfterHeader) : null };
   const body = isRecord(payload) && isRecord(payload.error) ? payload.error : undefined;
   const error =
     body && typeof body.code === 'string' && typeof body.message === 'string'
@@ -183,7 +183,7 @@ export function messageForPeople(error: unknown): string {
 }
 
 /** "45 seconds", "1 minute", "15 minutes": whole minutes from a minute on, rounded up. */
-function waitingTime(seconds: number): string {
+export function waitingTime(seconds: number): string {
   if (seconds <= 1) return '1 second';
   if (seconds < 60) return `${seconds} seconds`;
   const minutes = Math.ceil(seconds / 60);
