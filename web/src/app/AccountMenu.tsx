@@ -1,4 +1,5 @@
 import { signOut, type User } from '../api/auth';
+import { DELIVERIES_PATH } from '../pages/deliveries/paths';
 import { LIBRARY_PATH } from '../pages/vault/paths';
 import { Link, navigate, usePathname } from './router';
 import { useSession } from './session';
@@ -24,7 +25,12 @@ export function AccountMenu({ user }: { user: User }) {
   const links = user.mustEnrollTotp
     ? []
     : [
-        ...(user.studioId === null ? [] : [{ to: LIBRARY_PATH, label: 'Library', current: pathname.startsWith(LIBRARY_PATH) }]),
+        ...(user.studioId === null
+          ? []
+          : [
+              { to: LIBRARY_PATH, label: 'Library', current: pathname.startsWith(LIBRARY_PATH) },
+              { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
+            ]),
         { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
         ...(user.role === 'admin' ? [{ to: '/admin/users', label: 'Users', current: pathname === '/admin/users' }] : []),
       ];

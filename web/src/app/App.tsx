@@ -1,6 +1,8 @@
 import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
 import { UsersPage } from '../pages/admin/UsersPage';
+import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
+import { parseDeliveriesPath } from '../pages/deliveries/paths';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
 import { NotFoundPage } from '../pages/NotFoundPage';
@@ -45,15 +47,17 @@ function CurrentPage() {
       return <ResetPasswordPage />;
   }
   const libraryRoute = parseLibraryPath(pathname);
-  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null) return <NotFoundPage />;
+  const deliveriesRoute = parseDeliveriesPath(pathname);
+  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
   if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
+  if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
   // Photographers get the same page as for any unknown address: there is nothing here for them.
   return user.role === 'admin' ? <UsersPage user={user} /> : <NotFoundPage />;
 }
 
-/** Addresses that need someone signed in, besides the library's: a signed-out visitor is sent to sign in instead. */
+/** Addresses that need someone signed in, besides the library's and the deliveries': a signed-out visitor is sent to sign in instead. */
 const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users']);

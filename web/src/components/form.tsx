@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, Ref, SelectHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
 type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> & {
   id: string;
@@ -33,6 +33,61 @@ export function TextField({ id, label, descriptionId, errorId, ref, variant, ...
 /** An email address: the email keyboard, autofill, no spell-checking, required. */
 export function EmailField(props: Omit<TextFieldProps, 'type' | 'autoComplete' | 'spellCheck' | 'required'>) {
   return <TextField type="email" autoComplete="email" spellCheck={false} required {...props} />;
+}
+
+type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'className'> & {
+  id: string;
+  label: string;
+  descriptionId?: string;
+  errorId?: string | undefined;
+  ref?: Ref<HTMLTextAreaElement>;
+};
+
+/** A labelled <textarea>, described and marked invalid like `TextField`. */
+export function TextAreaField({ id, label, descriptionId, errorId, ref, ...textareaProps }: TextAreaFieldProps) {
+  const describedBy = [descriptionId, errorId].filter((part) => part !== undefined).join(' ');
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <textarea
+        {...textareaProps}
+        id={id}
+        ref={ref}
+        className="field-input field-textarea"
+        aria-describedby={describedBy === '' ? undefined : describedBy}
+        aria-invalid={errorId === undefined ? undefined : true}
+      />
+    </div>
+  );
+}
+
+type CheckboxFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className' | 'type'> & {
+  id: string;
+  label: string;
+  /** A line under the label saying what choosing it means. */
+  hint?: string;
+};
+
+/** A checkbox with its label beside it, and an optional hint under the label. */
+export function CheckboxField({ id, label, hint, ...inputProps }: CheckboxFieldProps) {
+  const hintId = `${id}-hint`;
+  return (
+    <div className="field field-check">
+      <input {...inputProps} type="checkbox" id={id} className="field-checkbox" aria-describedby={hint === undefined ? undefined : hintId} />
+      <div>
+        <label className="field-label" htmlFor={id}>
+          {label}
+        </label>
+        {hint !== undefined && (
+          <p className="field-hint" id={hintId}>
+            {hint}
+          </p>
+        )}
+      </div>
+    </div>
+  );
 }
 
 type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'className'> & { id: string; label: string };

@@ -11,11 +11,17 @@ export function inGroupsOfFour(text: string): string {
 }
 
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 /** "Mar 3, 2026, 14:05" in the reader's own locale and time zone. */
 export function formatDateTime(iso: string): string {
   return dateTimeFormat.format(new Date(iso));
+}
+
+/** "Mar 3, 2026" in the reader's own locale and time zone. */
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(iso));
 }
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [

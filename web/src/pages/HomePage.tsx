@@ -1,6 +1,7 @@
 import type { User } from '../api/auth';
 import { Link } from '../app/router';
 import { usePageTitle } from '../app/usePageTitle';
+import { DELIVERIES_PATH } from './deliveries/paths';
 import { LIBRARY_PATH } from './vault/paths';
 
 export function HomePage({ user }: { user: User }) {
@@ -11,7 +12,7 @@ export function HomePage({ user }: { user: User }) {
       <h1 tabIndex={-1}>Welcome back</h1>
       <p className="page-lead">
         {hasLibrary
-          ? 'Your photos are in your library. Galleries and deliveries will join them here.'
+          ? 'Your photos are in your library, and deliveries hand them to your clients. Galleries will join them here.'
           : 'Galleries and deliveries will live here. For now, you can look after your account.'}
       </p>
       <ul className="link-cards">
@@ -20,6 +21,14 @@ export function HomePage({ user }: { user: User }) {
             <Link to={LIBRARY_PATH} className="link-card link-card-primary" data-testid="home-library">
               <span className="link-card-title">Library</span>
               <span className="link-card-text">Upload a shoot, organise it into albums, and preview and download your photos. Stored encrypted.</span>
+            </Link>
+          </li>
+        )}
+        {hasLibrary && (
+          <li>
+            <Link to={DELIVERIES_PATH} className="link-card" data-testid="home-deliveries">
+              <span className="link-card-title">Deliveries</span>
+              <span className="link-card-text">Hand finished work to a client: a link and, separately, a code. See every view and download.</span>
             </Link>
           </li>
         )}

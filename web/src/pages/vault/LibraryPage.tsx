@@ -29,6 +29,7 @@ import { FileGrid } from './FileGrid';
 import { FileViewer } from './FileViewer';
 import { LibraryToolbar } from './LibraryToolbar';
 import { MoveDialog } from './MoveDialog';
+import { newDeliveryPath } from '../deliveries/paths';
 import { LIBRARY_PATH, viewPath, type LibraryRoute, type LibraryView } from './paths';
 import { SelectionBar } from './SelectionBar';
 import { UploadPanel } from './UploadPanel';
@@ -265,6 +266,7 @@ function Library({ route }: { route: LibraryRoute }) {
                       focusAfterRender(() => headingRef.current); // the bar is gone
                     })
                   }
+                  onDeliver={() => navigate(newDeliveryPath({ fileIds: selectedFiles.map((file) => file.id) }))}
                   onSelectAll={selection.selectAll}
                   onClear={selection.clear}
                 />

@@ -7,6 +7,7 @@ export function SelectionBar({
   busy,
   onMove,
   onTrash,
+  onDeliver,
   onSelectAll,
   onClear,
 }: {
@@ -16,6 +17,8 @@ export function SelectionBar({
   busy: boolean;
   onMove: () => void;
   onTrash: () => void;
+  /** Starts a delivery of the selected photos to a client. */
+  onDeliver: () => void;
   onSelectAll: () => void;
   onClear: () => void;
 }) {
@@ -23,6 +26,9 @@ export function SelectionBar({
     <div className="selection-bar" role="region" aria-label="Selected photos" aria-busy={busy} data-testid="selection-bar">
       <p className="selection-count">{pluralize(count, 'photo', 'photos')} selected</p>
       <div className="selection-actions">
+        <button type="button" className="button button-secondary button-small" onClick={onDeliver} data-testid="bulk-deliver">
+          Deliver…
+        </button>
         <button type="button" className="button button-secondary button-small" onClick={onMove} data-testid="bulk-move">
           Move to album…
         </button>

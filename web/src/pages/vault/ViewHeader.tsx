@@ -1,9 +1,11 @@
 import { useRef, useState, type RefObject } from 'react';
 import type { Album } from '../../api/vault';
 import { useFocusAfterRender } from '../../app/useFocusAfterRender';
+import { Link } from '../../app/router';
 import { usePageTitle } from '../../app/usePageTitle';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { AlbumNameForm } from './AlbumNameForm';
+import { newDeliveryPath } from '../deliveries/paths';
 import type { LibraryView } from './paths';
 
 /** The list's heading, with what can be done to the list itself: an album's name, the trash. */
@@ -49,6 +51,9 @@ export function ViewHeader({
       </div>
       {album !== null && !renaming && (
         <div className="view-actions">
+          <Link to={newDeliveryPath({ albumId: album.id })} className="button button-secondary button-small" data-testid="album-deliver">
+            Deliver album
+          </Link>
           <button type="button" className="button button-secondary button-small" onClick={() => setRenaming(true)} ref={renameRef} data-testid="album-rename">
             Rename
           </button>

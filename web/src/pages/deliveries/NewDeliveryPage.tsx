@@ -1,0 +1,232 @@
+import { useState, type FormEvent } from 'react';
+import { createDelivery, type Delivery, type DeliveryAccess, type DeliveryContents } from '../../api/deliveries';
+import { listAlbums, type Album } from '../../api/vault';
+import { Link } from '../../app/router';
+import { useFocusOnMount } from '../../app/useFocusOnMount';
+import { useLoader } from '../../app/useLoader';
+import { usePageTitle } from '../../app/usePageTitle';
+import { useSubmission } from '../../app/useSubmission';
+import { FormError, SelectField, SubmitButton, TextField } from '../../components/form';
+import { LoadFailed } from '../../components/LoadFailed';
+import { formatBytes, formatDateTime, pluralize } from '../../lib/format';
+import { LIBRARY_PATH } from '../vault/paths';
+import { DELIVERIES_PATH, deliveryPath, parseNewDeliveryQuery } from './paths';
+import {
+  checkSettings,
+  DEFAULT_EXPIRY_DAYS,
+  daysFromToday,
+  EMPTY_DRAFT,
+  endOfDay,
+  expiryProblem,
+  latestExpiryDay,
+  type Problems,
+  type SettingsDraft,
+  type SettingsField,
+} from './settings';
+import { Problem, SettingsFields } from './SettingsFields';
+import { absoluteLink, listOfPeople, ShownOnce } from './ShownOnce';
+
+const ID_PREFIX = 'new-delivery';
+const ERROR_ID = 'new-delivery-error';
+/** The form's fields in page order, so the first with a problem takes focus. */
+const FIELD_IDS: Array<[SettingsField, string]> = [
+  ['title', `${ID_PREFIX}-title`],
+  ['recipients', `${ID_PREFIX}-recipients`],
+  ['expiresOn', `${ID_PREFIX}-expires`],
+  ['downloadLimit', `${ID_PREFIX}-limit`],
+];
+
+/**
+ * A new delivery of the photos chosen in the library (`?files=id,id`) or of an album
+ * (`?album=id`); with neither, an album is chosen here. Once created, the link and the code
+ * are shown, this once.
+ */
+export function NewDeliveryPage() {
+  const [created, setCreated] = useState<{ delivery: Delivery; access: DeliveryAccess } | null>(null);
+  usePageTitle(created === null ? 'New delivery' : 'Delivery created');
+  return (
+    <div className="page" data-testid="new-delivery-page">
+      {created === null ? <NewDeliveryForm onCreated={setCreated} /> : <Created delivery={created.delivery} access={created.access} />}
+    </div>
+  );
+}
+
+function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Delivery; access: DeliveryAccess }) => void }) {
+  const [chosen] = useState(() => parseNewDeliveryQuery(window.location.search));
+  const albums = useLoader(listAlbums);
+  const albumList = albums.state.status === 'ready' ? albums.state.data : null;
+  const [pickedAlbumId, setPickedAlbumId] = useState('');
+  const [draft, setDraft] = useState<SettingsDraft>(EMPTY_DRAFT);
+  const [expiresOn, setExpiresOn] = useState(() => daysFromToday(DEFAULT_EXPIRY_DAYS));
+  const [problems, setProblems] = useState<Problems>({});
+  const { busy, error, submit, fail } = useSubmission();
+  const titleRef = useFocusOnMount<HTMLInputElement>();
+
+  const pickedAlbumIdOrFirst = pickedAlbumId || (albumList?.[0]?.id ?? '');
+  const contents: DeliveryContents | null = chosen ?? (pickedAlbumIdOrFirst === '' ? null : { albumId: pickedAlbumIdOrFirst });
+
+  function change(update: Partial<SettingsDraft>) {
+    setDraft((current) => ({ ...current, ...update }));
+  }
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const checked = checkSettings(draft);
+    const expiry = expiryProblem(expiresOn);
+    const found: Problems = { ...('problems' in checked ? checked.problems : {}), ...(expiry === null ? {} : { expiresOn: expiry }) };
+    setProblems(found);
+    const firstProblem = FIELD_IDS.find(([field]) => found[field] !== undefined);
+    if (firstProblem !== undefined || !('settings' in checked)) {
+      if (firstProblem !== undefined) document.getElementById(firstProblem[1])?.focus();
+      return;
+    }
+    if (contents === null) {
+      fail('Choose what to deliver first.');
+      return;
+    }
+    const expiresAt = endOfDay(expiresOn) ?? '';
+    void submit(async () => onCreated(await createDelivery(contents, { ...checked.settings, expiresAt })));
+  }
+
+  const expiresProblemId = problems.expiresOn === undefined ? undefined : `${ID_PREFIX}-expiresOn-problem`;
+  return (
+    <>
+      <p className="page-eyebrow">Deliveries</p>
+      <h1 tabIndex={-1}>New delivery</h1>
+      <p className="page-lead">
+        Your client gets a link and, separately, a code: the link alone opens nothing. You’ll see everything they do with it.
+      </p>
+      <section className="panel" aria-labelledby="delivery-contents-heading">
+        <h2 id="delivery-contents-heading">What you’re delivering</h2>
+        <Contents
+          chosen={chosen}
+          albums={albumList}
+          albumsError={albums.state.status === 'failed' ? albums.state.message : null}
+          onRetryAlbums={albums.reload}
+          pickedAlbumId={pickedAlbumIdOrFirst}
+          onPickAlbum={setPickedAlbumId}
+        />
+      </section>
+      <form className="form panel" onSubmit={handleSubmit} aria-busy={busy} aria-labelledby="delivery-settings-heading" noValidate>
+        <h2 id="delivery-settings-heading">For your client</h2>
+        <SettingsFields idPrefix={ID_PREFIX} draft={draft} onChange={change} problems={problems} titleRef={titleRef}>
+          <TextField
+            id={`${ID_PREFIX}-expires`}
+            label="Expires on"
+            type="date"
+            required
+            min={daysFromToday(0)}
+            max={latestExpiryDay()}
+            value={expiresOn}
+            onChange={(event) => setExpiresOn(event.target.value)}
+            descriptionId={`${ID_PREFIX}-expires-hint`}
+            errorId={expiresProblemId}
+            data-testid={`${ID_PREFIX}-expires`}
+          />
+          <p className="field-hint field-hint-after" id={`${ID_PREFIX}-expires-hint`}>
+            The link works until the end of this day. You can extend it later.
+          </p>
+          <Problem id={expiresProblemId} message={problems.expiresOn} />
+        </SettingsFields>
+        {error !== null && <FormError id={ERROR_ID} message={error} testId={ERROR_ID} />}
+        <SubmitButton busy={busy} label="Create delivery" busyLabel="Creating…" testId="new-delivery-submit" disabled={contents === null} />
+      </form>
+    </>
+  );
+}
+
+/** Says what the delivery will hold; with nothing chosen in the library, offers the albums. */
+function Contents({
+  chosen,
+  albums,
+  albumsError,
+  onRetryAlbums,
+  pickedAlbumId,
+  onPickAlbum,
+}: {
+  chosen: DeliveryContents | null;
+  albums: Album[] | null;
+  albumsError: string | null;
+  onRetryAlbums: () => void;
+  pickedAlbumId: string;
+  onPickAlbum: (albumId: string) => void;
+}) {
+  if (chosen !== null && 'fileIds' in chosen) {
+    return (
+      <p data-testid="delivery-contents">
+        The {pluralize(chosen.fileIds.length, 'photo', 'photos')} you selected in the library.{' '}
+        <Link to={LIBRARY_PATH}>Choose others</Link>
+      </p>
+    );
+  }
+  if (albumsError !== null) return <LoadFailed message={albumsError} onRetry={onRetryAlbums} />;
+  if (albums === null) return <p className="muted">Loading albums…</p>;
+  if (chosen !== null) {
+    const album = albums.find((candidate) => candidate.id === chosen.albumId);
+    return (
+      <p data-testid="delivery-contents">
+        {album === undefined ? (
+          <>This album doesn’t exist any more. </>
+        ) : (
+          <>
+            Every photo in the album “{album.name}” ({pluralize(album.fileCount, 'photo', 'photos')}).{' '}
+          </>
+        )}
+        <Link to={LIBRARY_PATH}>Choose others</Link>
+      </p>
+    );
+  }
+  if (albums.length === 0) {
+    return (
+      <p data-testid="delivery-contents">
+        Select photos in the <Link to={LIBRARY_PATH}>library</Link> and choose Deliver…, or put them in an album first.
+      </p>
+    );
+  }
+  return (
+    <>
+      <SelectField id="new-delivery-album" label="Album" value={pickedAlbumId} onChange={(event) => onPickAlbum(event.target.value)} data-testid="new-delivery-album">
+        {albums.map((album) => (
+          <option key={album.id} value={album.id}>
+            {album.name} ({pluralize(album.fileCount, 'photo', 'photos')})
+          </option>
+        ))}
+      </SelectField>
+      <p className="muted">
+        To deliver only some photos, select them in the <Link to={LIBRARY_PATH}>library</Link> and choose Deliver…
+      </p>
+    </>
+  );
+}
+
+/** The link and the code, shown this once, and whether they were emailed. */
+function Created({ delivery, access }: { delivery: Delivery; access: DeliveryAccess }) {
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <section aria-labelledby="delivery-created-heading" data-testid="delivery-created">
+      <p className="page-eyebrow">Deliveries</p>
+      <h1 id="delivery-created-heading" tabIndex={-1} ref={headingRef}>
+        Delivery created
+      </h1>
+      <p className="page-lead">
+        “{delivery.title}”: {pluralize(delivery.fileCount, 'file', 'files')}, {formatBytes(delivery.totalBytes)}, until{' '}
+        <time dateTime={delivery.expiresAt}>{formatDateTime(delivery.expiresAt)}</time>.
+      </p>
+      <div className="panel">
+        <ShownOnce link={absoluteLink(access.url)} code={access.code}>
+          <p className="notice" data-testid="delivery-emailed">
+            {delivery.recipients.length > 0
+              ? `We emailed the link and the code to ${listOfPeople(delivery.recipients)}, in two separate emails.`
+              : 'No emails were sent, as you added no recipients. Send your client the link and the code yourself, each a different way (say, the link by email and the code by text message).'}
+          </p>
+        </ShownOnce>
+        <div className="panel-actions">
+          <Link to={deliveryPath(delivery.id)} className="button button-primary button-auto" data-testid="go-to-delivery">
+            Go to the delivery
+          </Link>
+          <Link to={DELIVERIES_PATH}>All deliveries</Link>
+        </div>
+      </div>
+    </section>
+  );
+}
