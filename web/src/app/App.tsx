@@ -1,8 +1,9 @@
 import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
 import { UsersPage } from '../pages/admin/UsersPage';
+import { ClientDeliveryPage } from '../pages/client-delivery/ClientDeliveryPage';
 import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
-import { parseDeliveriesPath } from '../pages/deliveries/paths';
+import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliveries/paths';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
 import { NotFoundPage } from '../pages/NotFoundPage';
@@ -16,6 +17,9 @@ import { Redirect, usePathname } from './router';
 import { SessionProvider, useSession } from './session';
 
 export function App() {
+  // A client's delivery stands apart from the app: no sign-in, no header, no probe of who is signed in.
+  const clientToken = parseClientDeliveryPath(usePathname());
+  if (clientToken !== null) return <ClientDeliveryPage key={clientToken} token={clientToken} />;
   return (
     <SessionProvider>
       <AppShell>

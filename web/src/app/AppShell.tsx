@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { ApertureMark } from '../components/ApertureMark';
 import { AccountMenu } from './AccountMenu';
 import { Link, usePathname } from './router';
 import { useSession } from './session';
@@ -46,14 +47,4 @@ function useFocusHeadingOnNavigation(mainRef: RefObject<HTMLElement | null>): vo
     if (main === null || main.contains(document.activeElement)) return;
     main.querySelector<HTMLElement>('h1')?.focus();
   }, [mainRef, pathname]);
-}
-
-function ApertureMark() {
-  return (
-    <svg className="wordmark-mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
-      <rect width="32" height="32" rx="8" className="wordmark-mark-tile" />
-      <circle cx="16" cy="16" r="9" className="wordmark-mark-ring" />
-      <circle cx="16" cy="16" r="3.5" className="wordmark-mark-lens" />
-    </svg>
-  );
 }
