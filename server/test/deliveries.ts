@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import { type Entry, fromBufferPromise } from 'yauzl';
+import type { ClientDeliveryView, ClientFileView } from '../src/deliveries/client.ts';
 import type { DeliveryRow } from '../src/deliveries/repo.ts';
+import type { DeliveryAccess, DeliveryEventView, DeliveryView } from '../src/deliveries/service.ts';
 import { TestClient } from './client.ts';
 import type { TestServer } from './harness.ts';
 import type { ErrorAnswer } from './vault.ts';
@@ -12,63 +14,8 @@ import type { ErrorAnswer } from './vault.ts';
  * emails in the development outbox, and ZIPs read back.
  */
 
-export interface DeliveryView {
-  id: string;
-  title: string;
-  message: string;
-  recipients: string[];
-  status: 'active' | 'expired' | 'revoked' | 'locked' | 'exhausted';
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lockedUntil: string | null;
-  downloadLimit: number | null;
-  downloadCount: number;
-  viewCount: number;
-  allowOriginals: boolean;
-  allowZip: boolean;
-  fileCount: number;
-  totalBytes: number;
-  lastActivityAt: string | null;
-}
-
-export interface DeliveryAccess {
-  url: string;
-  code: string;
-}
-
-export interface DeliveryEvent {
-  id: string;
-  kind: string;
-  at: string;
-  fileId: string | null;
-  fileName: string | null;
-  client: { device: string; place: string } | null;
-}
-
-export interface ClientDelivery {
-  title: string;
-  message: string;
-  studioName: string;
-  expiresAt: string;
-  allowOriginals: boolean;
-  allowZip: boolean;
-  fileCount: number;
-  totalBytes: number;
-  downloadsLeft: number | null;
-}
-
-export interface ClientFile {
-  id: string;
-  name: string;
-  type: string;
-  size: number;
-  sha256: string;
-  width: number | null;
-  height: number | null;
-  thumbnailUrl: string | null;
-  previewUrl: string | null;
-}
+export type { DeliveryAccess, DeliveryEventView as DeliveryEvent, DeliveryView } from '../src/deliveries/service.ts';
+export type { ClientDeliveryView as ClientDelivery, ClientFileView as ClientFile } from '../src/deliveries/client.ts';
 
 /** The name of the client's session cookie on a server without TLS. */
 export const DELIVERY_COOKIE = 'sl_delivery';
@@ -96,8 +43,8 @@ export async function getDelivery(client: TestClient, id: string): Promise<{ del
   return answer.body;
 }
 
-export async function listEvents(client: TestClient, id: string): Promise<DeliveryEvent[]> {
-  const answer = await client.json<{ events: DeliveryEvent[] }>('GET', `/api/deliveries/${id}/events`);
+export async function listEvents(client: TestClient, id: string): Promise<DeliveryEventView[]> {
+  const answer = await client.json<{ events: DeliveryEventView[] }>('GET', `/api/deliveries/${id}/events`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body.events;
 }
@@ -119,7 +66,7 @@ export async function openWithCode(
   visitor: TestClient,
   token: string,
   code: string,
-): Promise<{ status: number; body: { delivery: ClientDelivery } & Partial<ErrorAnswer>; headers: Headers }> {
+): Promise<{ status: number; body: { delivery: ClientDeliveryView } & Partial<ErrorAnswer>; headers: Headers }> {
   return visitor.json('POST', `/api/d/${token}/open`, { code });
 }
 
@@ -135,7 +82,7 @@ export async function openedVisitor(server: TestServer, access: DeliveryAccess, 
 export async function listFiles(
   visitor: TestClient,
   token: string,
-): Promise<{ status: number; body: { delivery: ClientDelivery; files: ClientFile[] } & Partial<ErrorAnswer> }> {
+): Promise<{ status: number; body: { delivery: ClientDeliveryView; files: ClientFileView[] } & Partial<ErrorAnswer> }> {
   return visitor.json('GET', `/api/d/${token}/files`);
 }
 

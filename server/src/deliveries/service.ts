@@ -271,18 +271,16 @@ export async function revokeDelivery(deps: DeliveriesDeps, actor: VaultActor, de
   return viewOf(deps, await requireDelivery(deps, actor, row.id));
 }
 
-/** A new code: the old one, a lockout and every open client session end with it. */
-export async function regenerateDeliveryCode(
-  deps: DeliveriesDeps,
-  actor: VaultActor,
-  deliveryId: string,
-  options: { sendToRecipients: boolean },
-): Promise<{ delivery: DeliveryView; code: string }> {
-  const row = await requireDelivery(deps, actor, deliveryId);
-  refuseIfRevoked(row);
+/**
+ * Replaces the code (and, with `newLink`, the link token): the old ones, a lockout and every
+ * open client session end with them. Returns the new secrets, which nothing keeps.
+ */
+async function replaceSecrets(deps: DeliveriesDeps, actor: VaultActor, row: DeliveryRow, newLink: boolean): Promise<{ code: string; token: string | null }> {
   const now = deps.now();
+  const token = newLink ? generateToken() : null;
   const { code, digest, keyVersion } = await newCode(deps, row.id);
   await updateStudioDelivery(deps.db, actor.studioId, row.id, {
+    ...(token !== null && { token_hash: hashToken(token) }),
     code_digest: digest,
     code_key_version: keyVersion,
     failed_attempts: 0,
@@ -292,6 +290,18 @@ export async function regenerateDeliveryCode(
     updated_at: now,
   });
   await endDeliverySessions(deps.db, row.id, now);
+  return { code, token };
+}
+
+export async function regenerateDeliveryCode(
+  deps: DeliveriesDeps,
+  actor: VaultActor,
+  deliveryId: string,
+  options: { sendToRecipients: boolean },
+): Promise<{ delivery: DeliveryView; code: string }> {
+  const row = await requireDelivery(deps, actor, deliveryId);
+  refuseIfRevoked(row);
+  const { code } = await replaceSecrets(deps, actor, row, false);
   await recordEvent(deps, actor, row.id, 'code_regenerated');
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
   if (options.sendToRecipients && details.recipients.length > 0) sendCodeEmails(deps, await deliveryMail(deps, row, details), code);
@@ -307,22 +317,9 @@ export async function resendDelivery(deps: DeliveriesDeps, actor: VaultActor, de
   refuseIfRevoked(row);
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
   if (details.recipients.length === 0) throw new AppError('no_recipients', 'Add a recipient email first.', 400);
-  const now = deps.now();
-  const token = generateToken();
-  const { code, digest, keyVersion } = await newCode(deps, row.id);
-  await updateStudioDelivery(deps.db, actor.studioId, row.id, {
-    token_hash: hashToken(token),
-    code_digest: digest,
-    code_key_version: keyVersion,
-    failed_attempts: 0,
-    failed_window_started_at: null,
-    locked_until: null,
-    lockouts: 0,
-    updated_at: now,
-  });
-  await endDeliverySessions(deps.db, row.id, now);
+  const { code, token } = await replaceSecrets(deps, actor, row, true);
   await recordEvent(deps, actor, row.id, 'resent');
-  const access = { url: linkOf(deps, token), code };
+  const access = { url: linkOf(deps, token as string), code };
   const mail = await deliveryMail(deps, row, details);
   sendLinkEmails(deps, mail, access.url);
   sendCodeEmails(deps, mail, code);
