@@ -1,32 +1,51 @@
-import type { InputHTMLAttributes, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
+import { digitsOnly } from '../lib/format';
 
-type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> & {
+/** What a labelled field takes besides its control's own attributes. */
+interface LabelledProps {
   id: string;
   label: string;
   /** The id of text elsewhere on the page that explains the field, read out with it. */
   descriptionId?: string;
   /** The id of the form's error message, while there is one, so it is read out with the field. */
   errorId?: string | undefined;
-  ref?: Ref<HTMLInputElement>;
-  variant?: 'code';
-};
+}
 
-export function TextField({ id, label, descriptionId, errorId, ref, variant, ...inputProps }: TextFieldProps) {
-  const describedBy = [descriptionId, errorId].filter((part) => part !== undefined).join(' ');
+/** A field's label above its control (`children`, whose id is `id`). */
+function Labelled({ id, label, children }: { id: string; label: string; children: ReactNode }) {
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
         {label}
       </label>
+      {children}
+    </div>
+  );
+}
+
+/** The control's ARIA attributes: read out with its description and the error, and invalid while there is an error. */
+function describedBy(descriptionId: string | undefined, errorId: string | undefined) {
+  const ids = [descriptionId, errorId].filter((part) => part !== undefined).join(' ');
+  return { 'aria-describedby': ids === '' ? undefined : ids, 'aria-invalid': errorId === undefined ? undefined : true };
+}
+
+type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> &
+  LabelledProps & {
+    ref?: Ref<HTMLInputElement>;
+    variant?: 'code';
+  };
+
+export function TextField({ id, label, descriptionId, errorId, ref, variant, ...inputProps }: TextFieldProps) {
+  return (
+    <Labelled id={id} label={label}>
       <input
         {...inputProps}
         id={id}
         ref={ref}
         className={variant === 'code' ? 'field-input field-input-code' : 'field-input'}
-        aria-describedby={describedBy === '' ? undefined : describedBy}
-        aria-invalid={errorId === undefined ? undefined : true}
+        {...describedBy(descriptionId, errorId)}
       />
-    </div>
+    </Labelled>
   );
 }
 
@@ -35,31 +54,38 @@ export function EmailField(props: Omit<TextFieldProps, 'type' | 'autoComplete' |
   return <TextField type="email" autoComplete="email" spellCheck={false} required {...props} />;
 }
 
-type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'className'> & {
-  id: string;
-  label: string;
-  descriptionId?: string;
-  errorId?: string | undefined;
-  ref?: Ref<HTMLTextAreaElement>;
+type CodeFieldProps = Omit<TextFieldProps, 'variant' | 'inputMode' | 'autoComplete' | 'maxLength' | 'required' | 'value' | 'onChange'> & {
+  /** How many digits the code has. */
+  digits: number;
+  value: string;
+  /** The digits typed or pasted so far, at most `digits` of them. */
+  onValueChange: (code: string) => void;
 };
+
+/** A one-time code sent by email or shown by an app: the number keypad, autofill, digits only, required. */
+export function CodeField({ digits, value, onValueChange, ...props }: CodeFieldProps) {
+  return (
+    <TextField
+      variant="code"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      // No maxLength: a pasted "123 456" must keep its last digit; digitsOnly keeps `digits` of them.
+      required
+      {...props}
+      value={value}
+      onChange={(event) => onValueChange(digitsOnly(event.target.value, digits))}
+    />
+  );
+}
+
+type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'className'> & LabelledProps & { ref?: Ref<HTMLTextAreaElement> };
 
 /** A labelled <textarea>, described and marked invalid like `TextField`. */
 export function TextAreaField({ id, label, descriptionId, errorId, ref, ...textareaProps }: TextAreaFieldProps) {
-  const describedBy = [descriptionId, errorId].filter((part) => part !== undefined).join(' ');
   return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <textarea
-        {...textareaProps}
-        id={id}
-        ref={ref}
-        className="field-input field-textarea"
-        aria-describedby={describedBy === '' ? undefined : describedBy}
-        aria-invalid={errorId === undefined ? undefined : true}
-      />
-    </div>
+    <Labelled id={id} label={label}>
+      <textarea {...textareaProps} id={id} ref={ref} className="field-input field-textarea" {...describedBy(descriptionId, errorId)} />
+    </Labelled>
   );
 }
 
@@ -95,14 +121,11 @@ type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'cl
 /** A labelled <select>; its options are the children. */
 export function SelectField({ id, label, children, ...selectProps }: SelectFieldProps) {
   return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
+    <Labelled id={id} label={label}>
       <select {...selectProps} id={id} className="field-input">
         {children}
       </select>
-    </div>
+    </Labelled>
   );
 }
 

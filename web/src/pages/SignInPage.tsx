@@ -5,8 +5,7 @@ import { useSession } from '../app/session';
 import { useFocusOnMount } from '../app/useFocusOnMount';
 import { usePageTitle } from '../app/usePageTitle';
 import { useSubmission } from '../app/useSubmission';
-import { EmailField, FormError, SubmitButton, TextField } from '../components/form';
-import { digitsOnly } from '../lib/format';
+import { CodeField, EmailField, FormError, SubmitButton, TextField } from '../components/form';
 
 /**
  * Sign-in: an emailed 6-digit code (or, instead, a password), then a second factor when the
@@ -110,17 +109,13 @@ function CodeStep({ email, onResult, onChangeEmail }: { email: string; onResult:
       <p className="card-lead" id="sign-in-code-description">
         We sent a {CODE_LENGTH}-digit code to <strong>{email}</strong>.
       </p>
-      <TextField
+      <CodeField
         id="sign-in-code"
         label={`${CODE_LENGTH}-digit code`}
         descriptionId="sign-in-code-description"
-        variant="code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        maxLength={CODE_LENGTH}
-        required
+        digits={CODE_LENGTH}
         value={code}
-        onChange={(event) => setCode(digitsOnly(event.target.value, CODE_LENGTH))}
+        onValueChange={setCode}
         ref={inputRef}
         errorId={error === null ? undefined : ERROR_ID}
         data-testid="sign-in-code"

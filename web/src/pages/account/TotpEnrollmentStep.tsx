@@ -3,8 +3,8 @@ import { confirmTotpEnrollment, type TotpEnrollment } from '../../api/account';
 import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { useSubmission } from '../../app/useSubmission';
 import { CopyButton } from '../../components/CopyButton';
-import { FormError, SubmitButton, TextField } from '../../components/form';
-import { digitsOnly, inGroupsOfFour } from '../../lib/format';
+import { CodeField, FormError, SubmitButton } from '../../components/form';
+import { inGroupsOfFour } from '../../lib/format';
 
 const ERROR_ID = 'totp-error';
 const CODE_LENGTH = 6;
@@ -53,16 +53,12 @@ export function TotpEnrollmentStep({ enrollment, onConfirmed }: { enrollment: To
         </li>
         <li>
           <form className="form" onSubmit={handleSubmit} aria-busy={busy}>
-            <TextField
+            <CodeField
               id="totp-code"
               label={`Enter the ${CODE_LENGTH}-digit code the app shows`}
-              variant="code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={CODE_LENGTH}
-              required
+              digits={CODE_LENGTH}
               value={code}
-              onChange={(event) => setCode(digitsOnly(event.target.value, CODE_LENGTH))}
+              onValueChange={setCode}
               errorId={error === null ? undefined : ERROR_ID}
               data-testid="totp-code"
             />

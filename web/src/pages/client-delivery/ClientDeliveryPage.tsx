@@ -4,9 +4,8 @@ import { listDeliveryFiles, openDelivery, type ClientDelivery, type ClientFile }
 import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
-import { FormError, SubmitButton, TextField } from '../../components/form';
+import { CodeField, FormError, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
-import { digitsOnly } from '../../lib/format';
 import { ClientLayout } from './ClientLayout';
 import { Gallery } from './Gallery';
 
@@ -150,17 +149,13 @@ function CodeForm({ token, notice, onOpened }: { token: string; notice: string |
         <p className="card-lead" id="delivery-code-description">
           {notice ?? `Your photographer sent you this link and, in a separate email, an ${CODE_LENGTH}-digit code. Together they open your photos.`}
         </p>
-        <TextField
+        <CodeField
           id="delivery-code"
           label="Code"
           descriptionId="delivery-code-description"
-          variant="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          // No maxLength: a pasted "1234 5678" must keep its last digit; digitsOnly keeps eight.
-          required
+          digits={CODE_LENGTH}
           value={code}
-          onChange={(event) => setCode(digitsOnly(event.target.value, CODE_LENGTH))}
+          onValueChange={setCode}
           ref={inputRef}
           errorId={error === null ? undefined : CODE_ERROR_ID}
           data-testid="delivery-code"
