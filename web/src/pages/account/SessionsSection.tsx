@@ -4,7 +4,8 @@ import { useLoader } from '../../app/useLoader';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError, StatusMessage } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
-import { formatDateTime, formatTimeAgo } from '../../lib/format';
+import { TimeAgo } from '../../components/TimeAgo';
+import { formatDateTime } from '../../lib/format';
 
 /** Where this account is signed in, with a way to end any other session. */
 export function SessionsSection() {
@@ -77,7 +78,7 @@ function SessionList({
                     'Active now'
                   ) : (
                     <>
-                      Active <time dateTime={session.lastSeenAt} title={formatDateTime(session.lastSeenAt)}>{formatTimeAgo(session.lastSeenAt)}</time>
+                      Active <TimeAgo at={session.lastSeenAt} />
                     </>
                   )}
                 </span>

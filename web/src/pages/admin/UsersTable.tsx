@@ -3,7 +3,7 @@ import type { ManagedUser } from '../../api/admin';
 import { useSubmission } from '../../app/useSubmission';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormError } from '../../components/form';
-import { formatDateTime, formatTimeAgo } from '../../lib/format';
+import { TimeAgo } from '../../components/TimeAgo';
 import { ROLE_NAMES, STATUS_NAMES } from './labels';
 import { userActions, type UserAction } from './userActions';
 
@@ -85,13 +85,7 @@ function UserRow({ user, isYou, onChoose }: { user: ManagedUser; isYou: boolean;
       </td>
       <td>{user.totpEnabled ? 'On' : 'Off'}</td>
       <td>
-        {user.lastSignInAt === null ? (
-          <span className="muted">Never</span>
-        ) : (
-          <time dateTime={user.lastSignInAt} title={formatDateTime(user.lastSignInAt)}>
-            {formatTimeAgo(user.lastSignInAt)}
-          </time>
-        )}
+        <TimeAgo at={user.lastSignInAt} none="Never" />
       </td>
       <td className="table-number">{user.activeSessions}</td>
       <td>

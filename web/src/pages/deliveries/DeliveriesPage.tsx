@@ -4,7 +4,8 @@ import { Link } from '../../app/router';
 import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { LoadFailed } from '../../components/LoadFailed';
-import { formatBytes, formatDate, formatDateTime, formatTimeAgo, pluralize } from '../../lib/format';
+import { TimeAgo } from '../../components/TimeAgo';
+import { formatBytes, formatDate, formatDateTime, pluralize } from '../../lib/format';
 import { LIBRARY_PATH } from '../vault/paths';
 import { DeliveryPage } from './DeliveryPage';
 import { downloadsText, STATUS_NAMES, statusBadgeClass } from './labels';
@@ -104,13 +105,7 @@ function DeliveryTable({ deliveries }: { deliveries: Delivery[] }) {
               <td className="table-number">{delivery.viewCount}</td>
               <td className="table-number nowrap">{downloadsText(delivery)}</td>
               <td className="nowrap">
-                {delivery.lastActivityAt === null ? (
-                  <span className="muted">None yet</span>
-                ) : (
-                  <time dateTime={delivery.lastActivityAt} title={formatDateTime(delivery.lastActivityAt)}>
-                    {formatTimeAgo(delivery.lastActivityAt)}
-                  </time>
-                )}
+                <TimeAgo at={delivery.lastActivityAt} none="None yet" />
               </td>
             </tr>
           ))}

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import {
   getDelivery,
@@ -18,9 +18,11 @@ import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Fact } from '../../components/Fact';
 import { CheckboxField, FormError, StatusMessage } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
-import { formatBytes, formatDateTime, formatTimeAgo, pluralize } from '../../lib/format';
+import { TimeAgo } from '../../components/TimeAgo';
+import { formatBytes, formatDateTime, pluralize } from '../../lib/format';
 import { EditForm, ExtendForm } from './DeliveryForms';
 import { describeEvent, downloadsText, STATUS_NAMES, statusBadgeClass } from './labels';
 import { DELIVERIES_PATH } from './paths';
@@ -394,24 +396,9 @@ function DeliveryFacts({ delivery }: { delivery: Delivery }) {
       <Fact label="Client gets">{delivery.allowOriginals ? 'The originals' : 'The large previews only'}</Fact>
       <Fact label="Download all">{delivery.allowZip ? 'Offered, as a ZIP' : 'Not offered'}</Fact>
       <Fact label="Last activity">
-        {delivery.lastActivityAt === null ? (
-          <span className="muted">None yet</span>
-        ) : (
-          <time dateTime={delivery.lastActivityAt} title={formatDateTime(delivery.lastActivityAt)}>
-            {formatTimeAgo(delivery.lastActivityAt)}
-          </time>
-        )}
+        <TimeAgo at={delivery.lastActivityAt} none="None yet" />
       </Fact>
     </dl>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="facts-row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }
 

@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
 import type { Exif, FileView } from '../../api/vault';
 import { CopyButton } from '../../components/CopyButton';
+import { Fact } from '../../components/Fact';
 import { formatBytes, formatDateTime } from '../../lib/format';
 
 /**
@@ -66,15 +66,6 @@ function ExifFacts({ exif }: { exif: Exif }) {
         </Fact>
       )}
     </dl>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="facts-row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }
 
