@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef, useState, type Ref } from 'react';
 import { ApiError } from '../../api/client';
 import {
   getDelivery,
@@ -150,26 +150,8 @@ function DeliveryDetails({
         </div>
         {!revoked && (
           <div className="view-actions" role="group" aria-label="Delivery actions">
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              onClick={() => open('edit')}
-              aria-expanded={panel === 'edit'}
-              ref={editRef}
-              data-testid="delivery-edit"
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              onClick={() => open('extend')}
-              aria-expanded={panel === 'extend'}
-              ref={extendRef}
-              data-testid="delivery-extend"
-            >
-              Extend
-            </button>
+            <PanelButton label="Edit" expanded={panel === 'edit'} onClick={() => open('edit')} ref={editRef} testId="delivery-edit" />
+            <PanelButton label="Extend" expanded={panel === 'extend'} onClick={() => open('extend')} ref={extendRef} testId="delivery-extend" />
             <button type="button" className="button button-secondary button-small" onClick={() => setDialog('code')} data-testid="delivery-new-code">
               New code
             </button>
@@ -288,6 +270,27 @@ function DeliveryDetails({
         </ConfirmDialog>
       )}
     </>
+  );
+}
+
+/** A button that opens one of the page's inline forms, and says whether it is open. */
+function PanelButton({
+  label,
+  expanded,
+  onClick,
+  ref,
+  testId,
+}: {
+  label: string;
+  expanded: boolean;
+  onClick: () => void;
+  ref: Ref<HTMLButtonElement>;
+  testId: string;
+}) {
+  return (
+    <button type="button" className="button button-secondary button-small" onClick={onClick} aria-expanded={expanded} ref={ref} data-testid={testId}>
+      {label}
+    </button>
   );
 }
 

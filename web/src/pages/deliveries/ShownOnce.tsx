@@ -16,29 +16,31 @@ export function ShownOnce({ link, code, children }: { link: string | null; code:
           : ', and the link too. Copy them now: Shutterlock keeps no copy of either it could show again.'}
       </p>
       <dl className="secrets">
-        {link !== null && (
-          <div className="secrets-row">
-            <dt>Link</dt>
-            <dd>
-              <div className="secret-value" role="group" aria-label="Delivery link" data-testid="delivery-link">
-                <code>{link}</code>
-              </div>
-              <CopyButton text={link} label="Copy link" testId="copy-delivery-link" />
-            </dd>
-          </div>
-        )}
-        <div className="secrets-row">
-          <dt>Code</dt>
-          <dd>
-            <div className="secret-value secret-value-code" role="group" aria-label="Delivery code" data-testid="delivery-code">
-              <code>{code}</code>
-            </div>
-            <CopyButton text={code} label="Copy code" testId="copy-delivery-code" />
-          </dd>
-        </div>
+        {link !== null && <SecretRow kind="link" value={link} />}
+        <SecretRow kind="code" value={code} />
       </dl>
       {children}
     </>
+  );
+}
+
+/** "Link" or "Code", the secret itself, and a button that copies it. */
+function SecretRow({ kind, value }: { kind: 'link' | 'code'; value: string }) {
+  return (
+    <div className="secrets-row">
+      <dt>{kind === 'link' ? 'Link' : 'Code'}</dt>
+      <dd>
+        <div
+          className={kind === 'code' ? 'secret-value secret-value-code' : 'secret-value'}
+          role="group"
+          aria-label={`Delivery ${kind}`}
+          data-testid={`delivery-${kind}`}
+        >
+          <code>{value}</code>
+        </div>
+        <CopyButton text={value} label={`Copy ${kind}`} testId={`copy-delivery-${kind}`} />
+      </dd>
+    </div>
   );
 }
 
