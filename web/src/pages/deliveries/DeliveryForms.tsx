@@ -2,12 +2,11 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { updateDelivery, type Delivery, type DeliveryChanges } from '../../api/deliveries';
 import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { useSubmission } from '../../app/useSubmission';
-import { FormError, SubmitButton, TextField } from '../../components/form';
+import { FormError, SubmitButton } from '../../components/form';
 import {
   checkSettings,
   DEFAULT_EXPIRY_DAYS,
   dateInputValue,
-  daysFromToday,
   draftOf,
   endOfDay,
   expiryProblem,
@@ -17,7 +16,7 @@ import {
   type SettingsDraft,
   type SettingsField,
 } from './settings';
-import { Problem, SettingsFields } from './SettingsFields';
+import { ExpiryDateField, SettingsFields } from './SettingsFields';
 
 const EDIT_PREFIX = 'edit-delivery';
 const EDIT_FIELD_IDS: Array<[SettingsField, string]> = [
@@ -82,7 +81,6 @@ export function ExtendForm({ delivery, onSaved, onCancel }: { delivery: Delivery
   const [problem, setProblem] = useState<string | null>(null);
   const { busy, error, submit } = useSubmission();
   const inputRef = useFocusOnMount<HTMLInputElement>();
-  const problemId = problem === null ? undefined : 'extend-delivery-problem';
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -98,24 +96,15 @@ export function ExtendForm({ delivery, onSaved, onCancel }: { delivery: Delivery
 
   return (
     <InlineForm headingId="extend-delivery-heading" heading="Extend" busy={busy} onSubmit={handleSubmit} onCancel={onCancel} testId="extend-delivery-form">
-      <TextField
+      <ExpiryDateField
         id="extend-delivery-date"
         label="New expiry date"
-        type="date"
-        required
-        min={daysFromToday(0)}
-        max={latestExpiryDay()}
+        hint="The link works until the end of this day. The code stays the same."
         value={value}
-        onChange={(event) => setValue(event.target.value)}
-        descriptionId="extend-delivery-hint"
-        errorId={problemId}
-        ref={inputRef}
-        data-testid="extend-delivery-date"
+        onChange={setValue}
+        problem={problem ?? undefined}
+        inputRef={inputRef}
       />
-      <p className="field-hint field-hint-after" id="extend-delivery-hint">
-        The link works until the end of this day. The code stays the same.
-      </p>
-      <Problem id={problemId} message={problem ?? undefined} />
       {error !== null && <FormError id="extend-delivery-error" message={error} testId="extend-delivery-error" />}
       <FormButtons busy={busy} label="Save expiry date" busyLabel="Saving…" testId="extend-delivery-submit" onCancel={onCancel} />
     </InlineForm>

@@ -6,7 +6,7 @@ import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
-import { FormError, SelectField, SubmitButton, TextField } from '../../components/form';
+import { FormError, SelectField, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 import { formatBytes, formatDateTime, pluralize } from '../../lib/format';
 import { LIBRARY_PATH } from '../vault/paths';
@@ -18,12 +18,11 @@ import {
   EMPTY_DRAFT,
   endOfDay,
   expiryProblem,
-  latestExpiryDay,
   type Problems,
   type SettingsDraft,
   type SettingsField,
 } from './settings';
-import { Problem, SettingsFields } from './SettingsFields';
+import { ExpiryDateField, SettingsFields } from './SettingsFields';
 import { absoluteLink, listOfPeople, ShownOnce } from './ShownOnce';
 
 const ID_PREFIX = 'new-delivery';
@@ -88,7 +87,6 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
     void submit(async () => onCreated(await createDelivery(contents, { ...checked.settings, expiresAt })));
   }
 
-  const expiresProblemId = problems.expiresOn === undefined ? undefined : `${ID_PREFIX}-expiresOn-problem`;
   return (
     <>
       <p className="page-eyebrow">Deliveries</p>
@@ -110,23 +108,14 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
       <form className="form panel" onSubmit={handleSubmit} aria-busy={busy} aria-labelledby="delivery-settings-heading" noValidate>
         <h2 id="delivery-settings-heading">For your client</h2>
         <SettingsFields idPrefix={ID_PREFIX} draft={draft} onChange={change} problems={problems} titleRef={titleRef}>
-          <TextField
+          <ExpiryDateField
             id={`${ID_PREFIX}-expires`}
             label="Expires on"
-            type="date"
-            required
-            min={daysFromToday(0)}
-            max={latestExpiryDay()}
+            hint="The link works until the end of this day. You can extend it later."
             value={expiresOn}
-            onChange={(event) => setExpiresOn(event.target.value)}
-            descriptionId={`${ID_PREFIX}-expires-hint`}
-            errorId={expiresProblemId}
-            data-testid={`${ID_PREFIX}-expires`}
+            onChange={setExpiresOn}
+            problem={problems.expiresOn}
           />
-          <p className="field-hint field-hint-after" id={`${ID_PREFIX}-expires-hint`}>
-            The link works until the end of this day. You can extend it later.
-          </p>
-          <Problem id={expiresProblemId} message={problems.expiresOn} />
         </SettingsFields>
         {error !== null && <FormError id={ERROR_ID} message={error} testId={ERROR_ID} />}
         <SubmitButton busy={busy} label="Create delivery" busyLabel="Creating…" testId="new-delivery-submit" disabled={contents === null} />

@@ -1,6 +1,15 @@
 import type { ReactNode, Ref } from 'react';
 import { CheckboxField, TextAreaField, TextField } from '../../components/form';
-import { MAX_DOWNLOAD_LIMIT, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type Problems, type SettingsDraft, type SettingsField } from './settings';
+import {
+  daysFromToday,
+  latestExpiryDay,
+  MAX_DOWNLOAD_LIMIT,
+  MAX_MESSAGE_LENGTH,
+  MAX_TITLE_LENGTH,
+  type Problems,
+  type SettingsDraft,
+  type SettingsField,
+} from './settings';
 
 /**
  * The fields of a delivery's settings, for a new delivery and for editing one. `children`
@@ -101,6 +110,53 @@ export function SettingsFields({
         onChange={(event) => onChange({ allowZip: event.target.checked })}
         data-testid={`${idPrefix}-zip`}
       />
+    </>
+  );
+}
+
+/**
+ * The last day a delivery can be opened (today at the earliest, within a year), `hint` saying
+ * what the day means under it, and its problem, when it has one.
+ */
+export function ExpiryDateField({
+  id,
+  label,
+  hint,
+  value,
+  onChange,
+  problem,
+  inputRef,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  value: string;
+  onChange: (value: string) => void;
+  problem: string | undefined;
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  const hintId = `${id}-hint`;
+  const problemId = problem === undefined ? undefined : `${id}-problem`;
+  return (
+    <>
+      <TextField
+        id={id}
+        label={label}
+        type="date"
+        required
+        min={daysFromToday(0)}
+        max={latestExpiryDay()}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        descriptionId={hintId}
+        errorId={problemId}
+        ref={inputRef}
+        data-testid={id}
+      />
+      <p className="field-hint field-hint-after" id={hintId}>
+        {hint}
+      </p>
+      <Problem id={problemId} message={problem} />
     </>
   );
 }
