@@ -7,7 +7,7 @@ import { ApertureMark } from '../../components/ApertureMark';
  */
 export function ClientLayout({ studioName, children }: { studioName: string | null; children: ReactNode }) {
   return (
-    <div className="client-shell" data-testid="client-shell">
+    <div className="app-shell" data-testid="client-shell">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -16,7 +16,7 @@ export function ClientLayout({ studioName, children }: { studioName: string | nu
           {studioName ?? 'Photo delivery'}
         </p>
       </header>
-      <main id="main" className="client-main" tabIndex={-1}>
+      <main id="main" className="app-main client-main" tabIndex={-1}>
         {children}
       </main>
       <footer className="app-footer client-footer">
