@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useServerAndBrowser } from './journeys.ts';
-import { apiError, expectText, isFocused, StubbedApi, withStubbedPage } from './stubs.ts';
+import { apiError, expectText, isFocused, makeUser, StubbedApi, withStubbedPage } from './stubs.ts';
 
 const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DIST_DIR = join(REPO_DIR, 'web', 'dist');
@@ -401,20 +401,6 @@ const ENROLLMENT = {
   otpauthUrl: 'otpauth://totp/Shutterlock:ada%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=Shutterlock',
   qrCodeDataUrl: `data:image/svg+xml;base64,${Buffer.from(QR_SVG).toString('base64')}`,
 };
-
-function makeUser(overrides: Record<string, unknown> = {}) {
-  return {
-    id: 'u-ada',
-    email: 'ada@example.com',
-    role: 'photographer',
-    studioId: 'studio-1',
-    emailVerified: true,
-    hasPassword: false,
-    totpEnabled: false,
-    mustEnrollTotp: false,
-    ...overrides,
-  };
-}
 
 function managedUser(overrides: Record<string, unknown> = {}) {
   return {

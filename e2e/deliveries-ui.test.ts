@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useServerAndBrowser } from './journeys.ts';
-import { apiError, eventually, expectText, isFocused, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
+import { apiError, eventually, expectText, isFocused, makeUser, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
 
 const env = useServerAndBrowser();
 
@@ -352,16 +352,6 @@ interface DeliveryRecord {
 const FILE_SIZE = 24_000_000;
 const LIBRARY_FILES = ['f1', 'f2', 'f3'];
 const ALBUM = { id: 'a-wedding', name: 'Wedding', fileCount: 2, createdAt: '2026-02-01T10:00:00Z' };
-const USER = {
-  id: 'u-ada',
-  email: 'ada@example.com',
-  role: 'photographer',
-  studioId: 'studio-1',
-  emailVerified: true,
-  hasPassword: false,
-  totpEnabled: false,
-  mustEnrollTotp: false,
-};
 
 /** The deliveries API in memory, with just enough of the library (files f1–f3, the album "Wedding") to start one. */
 class FakeDeliveries extends StubbedRoutes {
@@ -429,7 +419,7 @@ class FakeDeliveries extends StubbedRoutes {
     let match: RegExpExecArray | null;
 
     // The library, as far as starting a delivery needs it.
-    if (method === 'GET' && path === '/api/me') return { json: { user: USER } };
+    if (method === 'GET' && path === '/api/me') return { json: { user: makeUser() } };
     if (method === 'GET' && path === '/api/vault/usage') return { json: { usedBytes: 0, quotaBytes: null } };
     if (method === 'GET' && path === '/api/vault/albums') return { json: { albums: [ALBUM] } };
     if (method === 'GET' && path === '/api/vault/files') {
@@ -543,13 +533,7 @@ class FakeDeliveries extends StubbedRoutes {
 
   private clientFile(record: DeliveryRecord, id: string) {
     return {
-      id,
-      name: `${id}.jpg`,
-      type: 'image/jpeg',
-      size: FILE_SIZE,
-      sha256: id.padEnd(64, '0'),
-      width: 6240,
-      height: 4160,
+      ...photo(id),
       thumbnailUrl: this.signed(record, id, 'thumbnail'),
       previewUrl: this.signed(record, id, 'preview'),
     };
@@ -562,21 +546,20 @@ class FakeDeliveries extends StubbedRoutes {
 
   private libraryFile(id: string) {
     return {
-      id,
-      name: `${id}.jpg`,
-      type: 'image/jpeg',
-      size: FILE_SIZE,
-      sha256: id.padEnd(64, '0'),
+      ...photo(id),
       albumId: id === 'f3' ? null : ALBUM.id,
       status: 'ready',
       uploadedAt: '2026-02-14T15:30:00Z',
       capturedAt: null,
-      width: 6240,
-      height: 4160,
       thumbnailUrl: `${env.origin}/api/files/${id}/thumbnail?sig=test`,
       previewUrl: null,
     };
   }
+}
+
+/** What the photographer's library and the client's gallery both say of a photo. */
+function photo(id: string) {
+  return { id, name: `${id}.jpg`, type: 'image/jpeg', size: FILE_SIZE, sha256: id.padEnd(64, '0'), width: 6240, height: 4160 };
 }
 
 function png(fileId: string, aspect = 2): StubAnswer {

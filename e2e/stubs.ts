@@ -119,6 +119,21 @@ export async function withStubbedPage<T extends StubbedRoutes>(
 // ---------------------------------------------------------------------------------------
 // Fixtures
 
+/** The signed-in user as `/api/me` gives it: a photographer with a studio, unless `overrides` say otherwise. */
+export function makeUser(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'u-ada',
+    email: 'ada@example.com',
+    role: 'photographer',
+    studioId: 'studio-1',
+    emailVerified: true,
+    hasPassword: false,
+    totpEnabled: false,
+    mustEnrollTotp: false,
+    ...overrides,
+  };
+}
+
 /** A small PNG with a gradient whose hue follows `seed`, `aspect` by 2 (3 for a landscape preview). */
 export function tinyPng(seed: number, aspect: number): Buffer {
   const height = 24;

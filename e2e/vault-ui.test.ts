@@ -8,7 +8,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useServerAndBrowser } from './journeys.ts';
-import { eventually, expectText, isFocused, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
+import { eventually, expectText, isFocused, makeUser, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
 
 const env = useServerAndBrowser();
 
@@ -506,18 +506,7 @@ class FakeVault extends StubbedRoutes {
  * a studio unless `user` says otherwise, then checks that nothing unexpected happened.
  */
 function withVault(test: (page: Page, vault: FakeVault) => Promise<void>, user: Record<string, unknown> = {}): Promise<void> {
-  const vault = new FakeVault({
-    id: 'u-ada',
-    email: 'ada@example.com',
-    role: 'photographer',
-    studioId: 'studio-1',
-    emailVerified: true,
-    hasPassword: false,
-    totpEnabled: false,
-    mustEnrollTotp: false,
-    ...user,
-  });
-  return withStubbedPage(env, vault, test);
+  return withStubbedPage(env, new FakeVault(makeUser(user)), test);
 }
 
 // ---------------------------------------------------------------------------------------
