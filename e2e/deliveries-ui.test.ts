@@ -8,6 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { ClientDelivery, ClientFile, DeliveryEvent, DeliveryView } from '../server/test/deliveries.ts';
 import { useServerAndBrowser } from './journeys.ts';
 import { apiError, eventually, expectText, isFocused, makeUser, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
 
@@ -306,41 +307,10 @@ describe('deliveries UI: the client', () => {
 });
 
 // ---------------------------------------------------------------------------------------
-// The fake deliveries API
-
-type Status = 'active' | 'expired' | 'revoked' | 'locked' | 'exhausted';
-
-interface Delivery {
-  id: string;
-  title: string;
-  message: string;
-  recipients: string[];
-  status: Status;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lockedUntil: string | null;
-  downloadLimit: number | null;
-  downloadCount: number;
-  viewCount: number;
-  allowOriginals: boolean;
-  allowZip: boolean;
-  fileCount: number;
-  totalBytes: number;
-  lastActivityAt: string | null;
-}
-
-interface DeliveryEvent {
-  id: string;
-  kind: string;
-  at: string;
-  fileId: string | null;
-  fileName: string | null;
-  client: { device: string; place: string } | null;
-}
+// The fake deliveries API, answering with the server's own types (checked by the typecheck)
 
 interface DeliveryRecord {
-  delivery: Delivery;
+  delivery: DeliveryView;
   token: string;
   code: string;
   fileIds: string[];
@@ -361,7 +331,7 @@ class FakeDeliveries extends StubbedRoutes {
   /** Answers to wrong codes, in turn; a wrong code with none left is simply incorrect. */
   readonly wrongCodeAnswers: StubAnswer[] = [];
 
-  addDelivery(overrides: Partial<Delivery>, fileIds = ['f1', 'f2']): DeliveryRecord {
+  addDelivery(overrides: Partial<DeliveryView>, fileIds = ['f1', 'f2']): DeliveryRecord {
     const id = `d${this.nextId.delivery++}`;
     const record: DeliveryRecord = {
       delivery: {
@@ -394,7 +364,7 @@ class FakeDeliveries extends StubbedRoutes {
     return record;
   }
 
-  addEvent(record: DeliveryRecord, event: Partial<DeliveryEvent> & { kind: string }): void {
+  addEvent(record: DeliveryRecord, event: Partial<DeliveryEvent> & Pick<DeliveryEvent, 'kind'>): void {
     record.events.unshift({ id: `e${this.nextId.event++}`, at: new Date().toISOString(), fileId: null, fileName: null, client: null, ...event });
   }
 
@@ -517,7 +487,7 @@ class FakeDeliveries extends StubbedRoutes {
     return { url: `${env.origin}/d/${record.token}`, code: record.code };
   }
 
-  private clientDelivery({ delivery }: DeliveryRecord) {
+  private clientDelivery({ delivery }: DeliveryRecord): ClientDelivery {
     return {
       title: delivery.title,
       message: delivery.message,
@@ -531,7 +501,7 @@ class FakeDeliveries extends StubbedRoutes {
     };
   }
 
-  private clientFile(record: DeliveryRecord, id: string) {
+  private clientFile(record: DeliveryRecord, id: string): ClientFile {
     return {
       ...photo(id),
       thumbnailUrl: this.signed(record, id, 'thumbnail'),
