@@ -1,8 +1,10 @@
-// Runs the benchmarks in a temporary directory on the local disk. BENCH_SIZE_MIB sets the file size (default 1024).
+// Runs the benchmarks in a temporary directory on the local disk: all of them, or those named
+// (`npm run bench -- deliveries`). BENCH_SIZE_MIB sets the crypto bench's file size (default 1024).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCryptoBench } from './crypto.ts';
+import { runDeliveriesBench } from './deliveries.ts';
 import { runVaultBench } from './vault.ts';
 
 const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? '1024');
@@ -10,10 +12,20 @@ if (!Number.isSafeInteger(sizeMiB) || sizeMiB <= 0) {
   throw new Error(`BENCH_SIZE_MIB must be a positive whole number of MiB, not "${process.env.BENCH_SIZE_MIB}".`);
 }
 
+const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
+  crypto: ({ dir }) => runCryptoBench({ sizeMiB, dir }),
+  vault: runVaultBench,
+  deliveries: runDeliveriesBench,
+};
+const named = process.argv.slice(2);
+const unknown = named.filter((name) => !(name in benches));
+if (unknown.length > 0) throw new Error(`Unknown bench ${unknown.join(', ')}: choose among ${Object.keys(benches).join(', ')}.`);
+
 const dir = await mkdtemp(join(tmpdir(), 'shutterlock-bench-'));
 try {
-  await runCryptoBench({ sizeMiB, dir });
-  await runVaultBench({ dir });
+  for (const [name, bench] of Object.entries(benches)) {
+    if (named.length === 0 || named.includes(name)) await bench({ dir });
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
