@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import { type Entry, fromBufferPromise } from 'yauzl';
 import type { ClientDeliveryView, ClientFileView } from '../src/deliveries/client.ts';
+import { type DeliveriesDeps, createDeliveriesDeps } from '../src/deliveries/deps.ts';
 import type { DeliveryRow } from '../src/deliveries/repo.ts';
 import type { DeliveryAccess, DeliveryEventView, DeliveryView } from '../src/deliveries/service.ts';
 import { TestClient } from './client.ts';
@@ -118,6 +119,20 @@ export async function deliveryRow(server: TestServer, id: string): Promise<Deliv
 /** Writes the row directly: how tests move a delivery's clock (expiry, lockouts) without waiting. */
 export async function setDeliveryRow(server: TestServer, id: string, changes: Partial<Omit<DeliveryRow, 'id'>>): Promise<void> {
   await server.runtime.database.db.updateTable('deliveries').set(changes).where('id', '=', id).execute();
+}
+
+/**
+ * The deliveries' services over the test server's own database, blobs, keys and outbox, for
+ * calls made without HTTP: with a clock moved ahead (`now`), or a service wrapped to act in the
+ * middle of a request. Their rate limits are their own, not the server's.
+ */
+export async function withDeliveriesDeps<T>(server: TestServer, changes: Partial<DeliveriesDeps>, work: (deps: DeliveriesDeps) => Promise<T>): Promise<T> {
+  const base = createDeliveriesDeps(server.runtime);
+  try {
+    return await work({ ...base, ...changes });
+  } finally {
+    await base.limits.close();
+  }
 }
 
 // ——— Mail ———

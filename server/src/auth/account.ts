@@ -13,6 +13,7 @@ import { storeRecoveryCodes } from './sign-in.ts';
 import { generateRecoveryCodes, generateTotpSecret, matchTotp, totpEnrollmentDetails } from './totp.ts';
 import { normalizeEmail } from './users.ts';
 import { findUserByEmail, findUserById, updateUser } from './users-repo.ts';
+import { rateLimitNetwork } from '../http/request-origin.ts';
 
 /** What a signed-in person changes about their own account: password, TOTP, and password reset. */
 
@@ -102,7 +103,7 @@ export async function confirmTotpEnrollment(
 
 export async function requestPasswordReset(deps: AuthDeps, emailInput: string, origin: RequestOrigin): Promise<void> {
   const email = normalizeEmail(emailInput);
-  await deps.limits.consume('resetRequestPerIp', origin.ip);
+  await deps.limits.consume('resetRequestPerIp', rateLimitNetwork(origin.ip));
   await deps.limits.consume('resetRequestPerAccount', hashToken(`reset:${email}`));
   const user = await findUserByEmail(deps.db, email);
   const token = generateToken();
@@ -134,7 +135,7 @@ export async function requestPasswordReset(deps: AuthDeps, emailInput: string, o
 }
 
 export async function resetPassword(deps: AuthDeps, token: string, newPassword: string, origin: RequestOrigin): Promise<void> {
-  await deps.limits.consume('resetCompletePerIp', origin.ip);
+  await deps.limits.consume('resetCompletePerIp', rateLimitNetwork(origin.ip));
   const invalid = () => new AppError('reset_token_invalid', 'This reset link is invalid or has expired. Ask for a new one.', 400);
   if (token.length > 100) throw invalid();
   const now = deps.now();

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import type { AuthDeps, RequestOrigin } from './context.ts';
 import { createUser, normalizeEmail } from './users.ts';
 import { adminExists } from './users-repo.ts';
+import { rateLimitNetwork } from '../http/request-origin.ts';
 
 /**
  * First run. While no administrator exists, every start issues a fresh one-time setup token
@@ -26,7 +27,7 @@ export async function issueSetupTokenIfNoAdmin(deps: Pick<AuthDeps, 'db' | 'now'
 }
 
 export async function createFirstAdmin(deps: AuthDeps, token: string, emailInput: string, origin: RequestOrigin): Promise<{ userId: string }> {
-  await deps.limits.consume('setupPerIp', origin.ip);
+  await deps.limits.consume('setupPerIp', rateLimitNetwork(origin.ip));
   const email = normalizeEmail(emailInput); // before the token is spent, so a typo does not burn it
   const invalid = () => new AppError('setup_token_invalid', 'This setup link is invalid or has expired. Restart the server for a new one.', 400);
   if (token.length > 100) throw invalid();

@@ -8,6 +8,7 @@ import type { AuthDeps, RequestOrigin } from './context.ts';
 import { canonicalRecoveryCode, matchTotp } from './totp.ts';
 import { normalizeEmail } from './users.ts';
 import { type UserRow, advanceTotpStep, findUserByEmail, findUserById, updateUser } from './users-repo.ts';
+import { rateLimitNetwork } from '../http/request-origin.ts';
 
 /**
  * The sign-in steps: an emailed one-time code or a password, then a second factor (TOTP or a
@@ -45,7 +46,7 @@ function isActive(user: UserRow | undefined): user is UserRow {
 
 export async function requestSignInCode(deps: AuthDeps, emailInput: string, origin: RequestOrigin): Promise<void> {
   const email = normalizeEmail(emailInput);
-  await deps.limits.consume('codeRequestPerIp', origin.ip);
+  await deps.limits.consume('codeRequestPerIp', rateLimitNetwork(origin.ip));
   await deps.limits.consume('codeRequestPerAccount', accountKey(email));
   const user = await findUserByEmail(deps.db, email);
   const code = generateNumericCode(6);
@@ -81,7 +82,7 @@ export async function requestSignInCode(deps: AuthDeps, emailInput: string, orig
 
 export async function verifySignInCode(deps: AuthDeps, emailInput: string, code: string, origin: RequestOrigin): Promise<SignInOutcome> {
   const email = normalizeEmail(emailInput);
-  await deps.limits.consume('codeVerifyPerIp', origin.ip);
+  await deps.limits.consume('codeVerifyPerIp', rateLimitNetwork(origin.ip));
   await deps.limits.consume('codeVerifyPerAccount', accountKey(email));
   const user = await findUserByEmail(deps.db, email);
   const now = deps.now();
@@ -126,7 +127,7 @@ let dummyPasswordHash: Promise<string> | undefined;
 
 export async function signInWithPassword(deps: AuthDeps, emailInput: string, password: string, origin: RequestOrigin): Promise<SignInOutcome> {
   const email = normalizeEmail(emailInput);
-  await deps.limits.consume('passwordPerIp', origin.ip);
+  await deps.limits.consume('passwordPerIp', rateLimitNetwork(origin.ip));
   await deps.limits.consume('passwordPerAccount', accountKey(email));
   const user = await findUserByEmail(deps.db, email);
   // Without an account (or a password) we still pay for one Argon2 verification, so the
@@ -161,7 +162,7 @@ async function afterFirstFactor(deps: AuthDeps, user: UserRow, method: string, o
 const challengeExpired = () => new AppError('second_factor_expired', 'This sign-in has expired. Start again.', 401);
 
 export async function verifySecondFactor(deps: AuthDeps, challengeToken: string | undefined, code: string, origin: RequestOrigin): Promise<{ userId: string }> {
-  await deps.limits.consume('secondFactorPerIp', origin.ip);
+  await deps.limits.consume('secondFactorPerIp', rateLimitNetwork(origin.ip));
   if (!challengeToken || challengeToken.length > 100) throw challengeExpired();
   const now = deps.now();
   const challenge = await deps.db.selectFrom('second_factor_challenges').selectAll().where('token_hash', '=', hashToken(challengeToken)).executeTakeFirst();

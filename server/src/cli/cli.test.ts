@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadMasterKeyProvider } from '../crypto/master-keys.ts';
+import { createSecretBox } from '../crypto/secret-fields.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { sealDeliveryDetails } from '../deliveries/details.ts';
 import { createStudio, studioDataKey } from '../studios/service.ts';
 import { makeTempDir } from '../../test/harness.ts';
 
@@ -95,6 +98,72 @@ describe('shutterlock keys', () => {
     const activeRetire = await runNode([cliEntry, 'keys', 'retire', 'dev2'], env);
     expect(activeRetire.code).toBe(1);
     expect(activeRetire.stderr).toContain('active version');
+  });
+
+  it('counts the delivery codes a version still checks, and retires it only once none can be used', async () => {
+    const dataDir = await makeTempDir('keys-codes');
+    const env = { SHUTTERLOCK_DATA_DIR: dataDir };
+    const withDatabase = async (work: (deps: { db: ReturnType<typeof createDatabase>['db']; keys: Awaited<ReturnType<typeof loadMasterKeyProvider>> }) => Promise<void>) => {
+      const keys = await loadMasterKeyProvider({ dataDir, production: false, warn: () => {} });
+      const database = createDatabase({ kind: 'sqlite', file: path.join(dataDir, 'shutterlock.sqlite') });
+      try {
+        await migrateToLatest(database);
+        await work({ db: database.db, keys });
+      } finally {
+        await database.close();
+      }
+    };
+    const deliveryId = crypto.randomUUID();
+    await withDatabase(async (deps) => {
+      const studio = await createStudio(deps, 'Delivering Studio');
+      const now = Date.now();
+      await deps.db
+        .insertInto('deliveries')
+        .values({
+          id: deliveryId,
+          studio_id: studio.id,
+          created_by: null,
+          details_sealed: await sealDeliveryDetails(createSecretBox(deps.keys), deliveryId, { title: 'Proofs', message: '', recipients: [] }),
+          token_hash: crypto.randomBytes(32).toString('hex'),
+          code_digest: crypto.randomBytes(32).toString('hex'),
+          code_key_version: deps.keys.activeVersion,
+          allow_originals: 1,
+          allow_zip: 1,
+          download_limit: null,
+          locked_until: null,
+          first_downloaded_at: null,
+          last_activity_at: null,
+          created_at: now,
+          updated_at: now,
+          expires_at: now + 24 * 60 * 60_000,
+          revoked_at: null,
+        })
+        .execute();
+    });
+
+    const status = await runNode([cliEntry, 'keys', 'status'], env);
+    expect(status.stdout).toContain('code hashes');
+    expect(status.stdout).toMatch(/dev1\s+active\s+1\s+1\s+1\n/);
+
+    // Rotation moves the studio key and the sealed details, not the code's hash.
+    const rotated = await runNode([cliEntry, 'keys', 'rotate'], env);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toContain('1 studio keys rewrapped, 1 secret fields re-sealed');
+    expect(rotated.stdout).toMatch(/dev1\s+in use\s+0\s+0\s+1\n/);
+    expect(rotated.stdout).toMatch(/dev2\s+active\s+1\s+1\s+0\n/);
+    const refused = await runNode([cliEntry, 'keys', 'retire', 'dev1'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('still checks 1 usable codes');
+    expect(refused.stdout).not.toContain('protects nothing');
+
+    // Once the delivery is revoked, its code opens nothing, and dev1 checks nothing.
+    await withDatabase(async ({ db }) => {
+      await db.updateTable('deliveries').set({ revoked_at: Date.now() }).where('id', '=', deliveryId).execute();
+    });
+    expect((await runNode([cliEntry, 'keys', 'status'], env)).stdout).toMatch(/dev1\s+retirable\s+0\s+0\s+0\n/);
+    const retired = await runNode([cliEntry, 'keys', 'retire', 'dev1'], env);
+    expect(retired.code).toBe(0);
+    expect(retired.stdout).toContain('protects nothing');
   });
 
   it('generates a well-formed key entry and rejects a bad id', async () => {

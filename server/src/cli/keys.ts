@@ -5,7 +5,7 @@ import { type MasterKeyProvider, addDevelopmentKeyVersion, loadMasterKeyProvider
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
-import { type VersionUsage, keyUsage, rotateToActiveVersion } from '../keys/rotation.ts';
+import { type VersionUsage, keyUsage, rotateToActiveVersion, versionInUse } from '../keys/rotation.ts';
 
 /** `shutterlock keys …`: master-key status, rotation and retirement (docs/operations.md). */
 
@@ -27,10 +27,12 @@ async function withKeysAndDatabase<T>(work: (deps: { db: ReturnType<typeof creat
 }
 
 function printUsage(usage: VersionUsage[]): void {
-  process.stdout.write('version      state         studio keys  secret fields\n');
+  process.stdout.write('version      state         studio keys  secret fields  code hashes\n');
   for (const entry of usage) {
-    const state = !entry.configured ? 'MISSING' : entry.active ? 'active' : entry.studioKeys + entry.secretFields === 0 ? 'retirable' : 'in use';
-    process.stdout.write(`${entry.version.padEnd(12)} ${state.padEnd(13)} ${String(entry.studioKeys).padStart(11)}  ${String(entry.secretFields).padStart(13)}\n`);
+    const state = !entry.configured ? 'MISSING' : entry.active ? 'active' : versionInUse(entry) ? 'in use' : 'retirable';
+    process.stdout.write(
+      `${entry.version.padEnd(12)} ${state.padEnd(13)} ${String(entry.studioKeys).padStart(11)}  ${String(entry.secretFields).padStart(13)}  ${String(entry.codeHashes).padStart(11)}\n`,
+    );
   }
 }
 
@@ -84,6 +86,13 @@ export function addKeyCommands(program: Command): void {
         if (entry.active) throw new AppError('key_version_active', `"${version}" is the active version; make another version active first.`);
         if (entry.studioKeys + entry.secretFields > 0) {
           throw new AppError('key_version_in_use', `"${version}" still protects ${entry.studioKeys} studio keys and ${entry.secretFields} secret fields: run "shutterlock keys rotate" first.`);
+        }
+        if (entry.codeHashes > 0) {
+          // Codes are kept only as hashes, so rotation cannot move them: they must be used, expire or be replaced.
+          throw new AppError(
+            'key_version_in_use',
+            `"${version}" still checks ${entry.codeHashes} usable codes: sign-in codes expire within minutes; recovery codes must be used or made anew, and deliveries revoked or given a new code (an expired delivery can be extended, so its code still counts). Then retire it.`,
+          );
         }
         process.stdout.write(`"${version}" protects nothing. Remove it from SHUTTERLOCK_MASTER_KEYS on every instance, then destroy it.\n`);
       }),

@@ -196,9 +196,8 @@ export interface DeliveriesTable {
   download_limit: number | null;
   download_count: Generated<number>;
   view_count: Generated<number>;
-  /** Wrong codes in the current window, which started at failed_window_started_at. */
+  /** Code attempts since the last right code, lockout or new code: the fifth wrong one locks. */
   failed_attempts: Generated<number>;
-  failed_window_started_at: number | null;
   locked_until: number | null;
   /** How many times the delivery was locked: each lockout lasts twice the one before. */
   lockouts: Generated<number>;

@@ -8,6 +8,7 @@ import { notifyLocked } from './notifications.ts';
 import {
   type DeliveryWithTotals,
   countCodeAttempt,
+  deleteDeliverySession,
   findDeliveryById,
   findDeliveryByTokenHash,
   findDeliverySession,
@@ -17,20 +18,21 @@ import {
   recordSuccessfulOpen,
 } from './repo.ts';
 import { assertDeliveryLive, deliveryNotFound } from './state.ts';
+import { rateLimitNetwork } from '../http/request-origin.ts';
 
 /**
  * The client's way in: the link token names the delivery, the code opens it. Guessing is
  * bounded three ways: per network (20 attempts in 15 minutes across all deliveries), per
- * delivery (5 attempts in 15 minutes, then a lockout that doubles each time: 15 minutes,
- * 30, 1 hour … up to a day), and by the code's 10^8 values. The attempt is counted before the
- * code is compared, so parallel guesses cannot slip past the count. A right code starts a
- * session bound to this delivery: an HttpOnly cookie whose path is this delivery's API, whose
- * token the database holds only as SHA-256, and which ends with the delivery.
+ * delivery (the fifth attempt without a right code in between locks it, however slowly they
+ * came, for 15 minutes, then 30, 1 hour … up to a day), and by the code's 10^8 values. The
+ * attempt is counted before the code is compared, so parallel guesses cannot slip past the
+ * count. A right code starts a session bound to this delivery: an HttpOnly cookie whose path
+ * is this delivery's API, whose token the database holds only as SHA-256, and which ends with
+ * the delivery.
  */
 
 export const CODE_DIGITS = 8;
 export const MAX_CODE_ATTEMPTS = 5;
-export const CODE_WINDOW_MS = 15 * 60_000;
 const FIRST_LOCKOUT_MS = 15 * 60_000;
 const LONGEST_LOCKOUT_MS = 24 * 60 * 60_000;
 
@@ -108,11 +110,15 @@ export async function openDelivery(
   origin: RequestOrigin,
 ): Promise<DeliveryWithTotals> {
   // Counted before the token is looked up, so scanning for tokens costs the same budget.
-  await deps.limits.consume('codePerIp', origin.ip);
+  await deps.limits.consume('codePerIp', rateLimitNetwork(origin.ip));
   const delivery = await findLiveDelivery(deps, input.token);
   const now = deps.now();
-  const attempts = await countCodeAttempt(deps.db, delivery.id, now, CODE_WINDOW_MS);
-  if (attempts === undefined) throw locked(delivery.locked_until ?? now, now);
+  if (!deps.keys.versions.includes(delivery.code_key_version)) {
+    // Not the client's fault, and not a guess: nothing is counted. A new code fixes it.
+    throw new AppError('delivery_code_unavailable', 'This code can no longer be checked. Ask the photographer for a new code.', 409);
+  }
+  const attempts = await countCodeAttempt(deps.db, delivery.id, now);
+  if (attempts === undefined) throw locked((await findDeliveryById(deps.db, delivery.id))?.locked_until ?? now + lockoutMs(0), now);
   const code = canonicalCode(input.code);
   // Past the limit (a burst in parallel), the code is not even compared.
   const right =
@@ -126,6 +132,13 @@ export async function openDelivery(
   const token = generateToken();
   const expiresAt = Math.min(now + deps.site.deliveries.sessionMinutes * 60_000, delivery.expires_at);
   await insertDeliverySession(deps.db, { deliveryId: delivery.id, tokenHash: hashToken(token), now, expiresAt, ...origin });
+  // A new code or link made while this code was being checked ends sessions before or after
+  // this one was inserted: after, it ended this one too; before, the code it replaced shows here.
+  const current = await findDeliveryById(deps.db, delivery.id);
+  if (current?.code_digest !== delivery.code_digest || current.token_hash !== delivery.token_hash) {
+    await deleteDeliverySession(deps.db, hashToken(token));
+    throw new AppError('delivery_code_incorrect', 'This code was just replaced. Ask the photographer for the new one.', 401);
+  }
   await recordSuccessfulOpen(deps.db, delivery.id, now);
   await insertDeliveryEvent(deps.db, { deliveryId: delivery.id, kind: 'opened', at: now, ...origin });
   reply.setCookie(deliveryCookieName(deps), token, {

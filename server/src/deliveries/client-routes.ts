@@ -23,7 +23,8 @@ const clientDeliveryAnswer = Type.Object({ delivery: clientDeliverySchema }, clo
 
 /** A ZIP's name on the client's disk: the title as one path segment. */
 function zipFileName(title: string): string {
-  const name = title.replace(/[/\\]/g, '-').replace(/^[.\s]+/, '').slice(0, 200).trim();
+  // Code points, not UTF-16 units: a cut must not split a surrogate pair.
+  const name = Array.from(title.replace(/[/\\]/g, '-').replace(/^[.\s]+/, '')).slice(0, 200).join('').trim();
   return `${name || 'delivery'}.zip`;
 }
 
@@ -82,7 +83,7 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
     },
     async (request) => {
       const row = await requireDeliverySession(deps, request, request.params.token);
-      return createClientDownloadUrl(deps, row, request.params.fileId);
+      return createClientDownloadUrl(deps, row, request.params.fileId, requestOrigin(request));
     },
   );
 
@@ -137,17 +138,13 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
     },
     async (request, reply) => {
       const { as = 'view', ...signature } = request.query;
-      const download = await openClientDownload(
-        deps,
-        {
-          ...request.params,
-          use: as,
-          signature,
-          range: request.headers.range,
-          ifRange: typeof request.headers['if-range'] === 'string' ? request.headers['if-range'] : undefined,
-        },
-        requestOrigin(request),
-      );
+      const download = await openClientDownload(deps, {
+        ...request.params,
+        use: as,
+        signature,
+        range: request.headers.range,
+        ifRange: typeof request.headers['if-range'] === 'string' ? request.headers['if-range'] : undefined,
+      });
       return sendDownload(reply, download);
     },
   );

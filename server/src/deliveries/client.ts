@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { RequestOrigin } from '../auth/context.ts';
 import { AppError, NotFoundError } from '../errors.ts';
@@ -8,7 +7,7 @@ import { type Download, previewName, serveFile } from '../vault/downloads.ts';
 import { openFile } from '../vault/file-views.ts';
 import type { FileRow } from '../vault/repo.ts';
 import { type SignatureParams, signedQuery } from '../vault/signed-urls.ts';
-import { type StoredBlob, type Variant, readPlaintext, storedBlob } from '../vault/stored-blobs.ts';
+import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from '../vault/stored-blobs.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { openDeliveryDetails } from './details.ts';
 import { notifyFirstDownload } from './notifications.ts';
@@ -22,7 +21,7 @@ import {
   listDeliveryFileRows,
   markFirstDownload,
 } from './repo.ts';
-import { assertDeliveryLive, deliveryEnded, deliveryNotFound } from './state.ts';
+import { deliveryEnded, deliveryNotFound, endReason } from './state.ts';
 import { type ZipEntrySource, createZipStream, zipByteLength } from './zip-stream.ts';
 
 /**
@@ -114,11 +113,18 @@ function downloadVariant(row: DeliveryRow): Variant {
   return row.allow_originals === 1 ? 'original' : 'preview';
 }
 
-export async function createClientDownloadUrl(deps: DeliveriesDeps, row: DeliveryRow, fileId: string): Promise<{ url: string; expiresAt: string }> {
+/**
+ * A download link, counted as one download when it is made (410 once the limit is spent):
+ * whatever ranges are then asked of it while it lives — a resumed transfer, a download
+ * manager's probes — cost nothing more, and no Range trick avoids the count.
+ */
+export async function createClientDownloadUrl(deps: DeliveriesDeps, row: DeliveryRow, fileId: string, origin: RequestOrigin): Promise<{ url: string; expiresAt: string }> {
   const file = await findDeliveryFileRow(deps.db, row.id, fileId);
   if (!file) throw fileNotFound();
   const variant = downloadVariant(row);
   if (variant !== 'original' && file.status !== 'ready') throw new AppError('preview_not_ready', 'This file’s preview is not ready yet.', 409);
+  await deps.limits.consume('downloadLinksPerDelivery', row.id);
+  await countClientDownload(deps, row, { kind: 'file_downloaded', fileId: file.id }, origin);
   return signedDeliveryUrl(deps, row.id, file.id, variant, 'download');
 }
 
@@ -140,39 +146,20 @@ export interface ClientDownloadRequest {
   ifRange: string | undefined;
 }
 
-export async function openClientDownload(deps: DeliveriesDeps, request: ClientDownloadRequest, origin: RequestOrigin): Promise<Download> {
+export async function openClientDownload(deps: DeliveriesDeps, request: ClientDownloadRequest): Promise<Download> {
   const { deliveryId, fileId, variant, use } = request;
   await deps.signer.verify({ scope: scopeOf(deliveryId, use), fileId, variant }, request.signature, deps.now());
   const row = await findDeliveryById(deps.db, deliveryId);
   if (!row) throw deliveryNotFound();
-  assertDeliveryLive(row, deps.now());
+  const ended = endReason(row, deps.now());
+  // A download link was counted when it was made: the limit it may have spent does not stop it.
+  if (ended && !(ended === 'exhausted' && use === 'download')) throw deliveryEnded(ended);
   // Checked live: the photographer may have withdrawn originals after the link was made.
   if (variant === 'original' && row.allow_originals !== 1) throw new AppError('originals_not_offered', 'This delivery offers previews only.', 403);
   const file = await findDeliveryFileRow(deps.db, row.id, fileId);
   if (!file) throw fileNotFound();
   const download = await serveFile(deps, file, variant, request);
-  if (use === 'download') {
-    try {
-      // What is sent decides, not what was asked: a resumed download (a range past the first
-      // byte) continues one already counted; anything that starts at byte 0 is a download.
-      if (download.range === undefined || download.range.start === 0) await countClientDownload(deps, row, { kind: 'file_downloaded', fileId: file.id }, origin);
-    } catch (error) {
-      if (!Buffer.isBuffer(download.body)) download.body.destroy();
-      throw error;
-    }
-  }
   return { ...download, disposition: use === 'download' ? 'attachment' : 'inline' };
-}
-
-/** Length and SHA-256 of a stored variant, read through its verified reader. */
-async function measure(deps: DeliveriesDeps, blob: StoredBlob): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const piece of await readPlaintext(deps.blobs, blob)) {
-    hash.update(piece as Buffer);
-    size += (piece as Buffer).length;
-  }
-  return { size, sha256: hash.digest('hex') };
 }
 
 async function zipEntry(deps: DeliveriesDeps, file: FileRow, variant: Variant): Promise<ZipEntrySource> {
@@ -182,9 +169,9 @@ async function zipEntry(deps: DeliveriesDeps, file: FileRow, variant: Variant): 
   const blob = storedBlob(key, file.id, variant, file.encrypted ? await studioDataKey(deps, file.studio_id) : null);
   return {
     name: variant === 'original' ? name : previewName(name, variant),
-    // Previews are derived and have no recorded hash: theirs is taken here, before the archive
-    // starts, because the manifest's place in the archive is planned up front. They are small.
-    ...(variant === 'original' ? { size: file.size, sha256: metadata.sha256 } : await measure(deps, blob)),
+    // Previews are derived and have no recorded hash: the archive hashes them as they stream. Their
+    // length comes from the stored form (for a sealed blob, authenticated from its header and end).
+    ...(variant === 'original' ? { size: file.size, sha256: metadata.sha256 } : { size: await storedPlaintextLength(deps.blobs, blob), sha256: null }),
     modifiedAt: new Date(file.uploaded_at),
     open: (): Promise<Readable> => readPlaintext(deps.blobs, blob),
   };

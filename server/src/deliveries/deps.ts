@@ -19,9 +19,13 @@ export interface DeliveriesDeps extends VaultDeps {
 /**
  * Per network, across deliveries: a guesser spreading attempts over many links still meets a
  * wall. Per delivery, the row's own counter and growing lockout apply (deliveries/client-access.ts).
+ * Per delivery, too: how many download links its clients may make.
  */
 export const deliveryRateLimitRules = {
   codePerIp: { points: 20, durationSeconds: 15 * 60 },
+  // Each link is a counted download and an event: enough for a client fetching file after
+  // file, not for flooding the photographer's activity log.
+  downloadLinksPerDelivery: { points: 300, durationSeconds: 15 * 60 },
 } as const;
 
 export type DeliveryRateLimit = keyof typeof deliveryRateLimitRules;

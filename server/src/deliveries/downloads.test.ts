@@ -10,11 +10,14 @@ import {
   outcome,
   outcomeOf,
   readZip,
+  setDeliveryRow,
 } from '../../test/deliveries.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { noisyPng, photo } from '../../test/images.ts';
 import { type UploadedFile, downloadUrl, fetchSigned, readFully, settled, sha256, uploaded } from '../../test/vault.ts';
+import { createSecretBox } from '../crypto/secret-fields.ts';
 import { createUrlSigner, signedQuery } from '../vault/signed-urls.ts';
+import { sealDeliveryDetails } from './details.ts';
 
 /**
  * What a client takes home: originals byte-exact through signed links (ranges too), previews
@@ -105,7 +108,8 @@ describe.each(databaseKinds())('delivery downloads on %s', (database) => {
     const patched = await photographer.json('PATCH', `/api/deliveries/${originals.delivery.id}`, { allowOriginals: false });
     expect(patched.status).toBe(200);
     expect(await outcome(await fetchSigned(server, originalUrl))).toBe('403 originals_not_offered');
-    expect((await getDelivery(photographer, originals.delivery.id)).delivery.downloadCount).toBe(0);
+    // The link was counted when it was made; the refused fetch counts nothing more.
+    expect((await getDelivery(photographer, originals.delivery.id)).delivery.downloadCount).toBe(1);
     expect(await clientDownloadUrl(holder, originals.token, named.id)).toContain('/preview?');
   });
 
@@ -190,20 +194,64 @@ describe.each(databaseKinds())('delivery downloads on %s', (database) => {
     expect((await getDelivery(photographer, delivery.id)).delivery.downloadCount).toBe(1);
   });
 
-  it('zips the previews when originals are off', async () => {
+  it('zips the previews when originals are off, hashed as they are sent, in an archive of the announced length', async () => {
     const { access, token } = await createDelivery(photographer, { title: 'Preview set', fileIds: [named.id, large.id], allowOriginals: false });
     const visitor = await openedVisitor(server, access);
+    // The previews as the page shows them, fetched apart from the ZIP.
+    const listed = (await listFiles(visitor, token)).body.files;
+    const previews = await Promise.all(listed.map(async (file) => (await readFully(await fetchSigned(server, file.previewUrl as string))).bytes));
     const response = await visitor.request('GET', `/api/d/${token}/zip`);
     expect(await outcome(response.clone())).toBe('200');
-    const entries = await readZip((await readFully(response)).bytes);
+    const body = await readFully(response);
+    expect(body.complete).toBe(true);
+    expect(response.headers.get('content-length')).toBe(String(body.bytes.length));
+    const entries = await readZip(body.bytes);
     expect(entries.map((entry) => entry.name)).toEqual(['Mariée à Zürich-preview.webp', 'panorama-preview.webp', 'SHA256SUMS.txt']);
     for (const entry of entries.slice(0, 2)) expect(entry.bytes.subarray(8, 12).toString('ascii')).toBe('WEBP');
-    expect(entries[2]?.bytes.toString('utf8')).toBe(
-      entries
-        .slice(0, 2)
-        .map((entry) => `${sha256(entry.bytes)}  ${entry.name}\n`)
-        .join(''),
-    );
+    expect(entries.slice(0, 2).map((entry) => sha256(entry.bytes))).toEqual(previews.map((preview) => sha256(preview)));
+    const manifest = entries[2]?.bytes.toString('utf8') ?? '';
+    expect(manifest.split('\n').slice(0, -1)).toEqual(entries.slice(0, 2).map((entry) => `${sha256(entry.bytes)}  ${entry.name}`));
+    expect(manifest).toMatch(/^([0-9a-f]{64} {2}[^\n]+\n){2}$/);
+  });
+
+  it('names the ZIP after any title: emoji cut by code points near the 200 limit, lone surrogates dropped', async () => {
+    const nearLimit = `${'x'.repeat(49)}${'📷'.repeat(151)}`;
+    expect(Array.from(nearLimit)).toHaveLength(200);
+    expect(nearLimit.length).toBeGreaterThan(200);
+    const cases: Array<[title: string, name: string]> = [
+      [nearLimit, `${nearLimit}.zip`],
+      [`${'📷'.repeat(199)}a`, `${'📷'.repeat(199)}a.zip`],
+      ['Lone \ud800 high', 'Lone  high.zip'],
+      ['\udfffLow at the start', 'Low at the start.zip'],
+      ['Pair kept 📷 \ud83d', 'Pair kept 📷.zip'],
+    ];
+    for (const [title, name] of cases) {
+      const { delivery, access, token } = await createDelivery(photographer, { title, fileIds: [named.id] });
+      expect(delivery.title.isWellFormed()).toBe(true);
+      const visitor = await openedVisitor(server, access);
+      const response = await visitor.request('GET', `/api/d/${token}/zip`);
+      expect(await outcome(response.clone()), JSON.stringify(title)).toBe('200');
+      const disposition = response.headers.get('content-disposition') ?? '';
+      const body = await readFully(response);
+      expect(body.complete).toBe(true);
+      expect((await readZip(body.bytes)).map((entry) => entry.name)).toEqual(['Mariée à Zürich.jpg', 'SHA256SUMS.txt']);
+      const encoded = /; filename\*=UTF-8''([^;]+)$/.exec(disposition)?.[1];
+      const fallback = /^attachment; filename="([\x20-\x7e]*)"/.exec(disposition)?.[1];
+      expect(fallback, disposition).toBeDefined();
+      expect(encoded ? decodeURIComponent(encoded) : fallback, JSON.stringify(title)).toBe(name);
+      expect(disposition).not.toContain('%EF%BF%BD');
+    }
+  });
+
+  it('names the ZIP of a title sealed with a lone surrogate before titles were cleaned', async () => {
+    const { delivery, access, token } = await createDelivery(photographer, { title: 'Legacy', fileIds: [named.id] });
+    const sealed = await sealDeliveryDetails(createSecretBox(server.runtime.keys), delivery.id, { title: 'Old \ud800 title', message: '', recipients: [] });
+    await setDeliveryRow(server, delivery.id, { details_sealed: sealed });
+    const visitor = await openedVisitor(server, access);
+    const response = await visitor.request('GET', `/api/d/${token}/zip`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="Old _ title.zip"; filename*=UTF-8''Old%20%EF%BF%BD%20title.zip`);
+    expect((await readFully(response)).complete).toBe(true);
   });
 
   it('refuses the ZIP when the photographer does not offer it, or without a session', async () => {
@@ -232,6 +280,24 @@ describe.each(databaseKinds())('delivery downloads on %s', (database) => {
       expect(entries.map((entry) => entry.name)).toEqual(['plain.png', 'Mariée à Zürich.jpg', 'SHA256SUMS.txt']);
       expect(entries[0]?.bytes.equals(png)).toBe(true);
       expect(entries[1]?.bytes.equals(jpeg)).toBe(true);
+
+      // Previews only: a plain preview and a sealed one, their lengths read from how each is stored.
+      await settled(photographer, plain.id);
+      const previewsOnly = await createDelivery(photographer, { title: 'Mixed previews', fileIds: [plain.id, named.id], allowOriginals: false });
+      const previewVisitor = await openedVisitor(server, previewsOnly.access);
+      const previewZip = await previewVisitor.request('GET', `/api/d/${previewsOnly.token}/zip`);
+      expect(previewZip.status).toBe(200);
+      const previewBody = await readFully(previewZip);
+      expect(previewBody.complete).toBe(true);
+      expect(previewZip.headers.get('content-length')).toBe(String(previewBody.bytes.length));
+      const previewEntries = await readZip(previewBody.bytes);
+      expect(previewEntries.map((entry) => entry.name)).toEqual(['plain-preview.webp', 'Mariée à Zürich-preview.webp', 'SHA256SUMS.txt']);
+      expect(previewEntries[2]?.bytes.toString('utf8')).toBe(
+        previewEntries
+          .slice(0, 2)
+          .map((entry) => `${sha256(entry.bytes)}  ${entry.name}\n`)
+          .join(''),
+      );
     } finally {
       await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: true });
     }

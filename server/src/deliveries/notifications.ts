@@ -84,7 +84,7 @@ export function notifyLocked(deps: DeliveriesDeps, delivery: DeliveryRow, locked
     subject: `Your delivery “${details.title}” was locked after wrong codes`,
     text: [
       `Someone entered wrong codes for “${details.title}” too many times, so it is locked until ${expiryText(lockedUntil)}.`,
-      'If that was not your client, consider issuing a new code or revoking the delivery.',
+      'If that was not your client, someone else has the link: send your client a new link and code (Resend), which also ends the lockout, or revoke the delivery.',
     ].join('\n'),
   }));
 }

@@ -41,7 +41,6 @@ export async function insertDelivery(db: Kysely<Tables>, delivery: NewDelivery, 
         allow_originals: delivery.allowOriginals ? 1 : 0,
         allow_zip: delivery.allowZip ? 1 : 0,
         download_limit: delivery.downloadLimit,
-        failed_window_started_at: null,
         locked_until: null,
         first_downloaded_at: null,
         last_activity_at: null,
@@ -161,19 +160,14 @@ export async function updateStudioDelivery(
 
 /**
  * Counts one code attempt, before the code is checked, so that parallel guesses each take a
- * place in the count. A window older than `windowMs` starts again at 1. Nothing is counted
+ * place in the count. The count has no time window — slow guessing still reaches the limit —
+ * and only a right code, a lockout or a new code starts it again. Nothing is counted
  * (undefined) while the delivery is locked.
  */
-export async function countCodeAttempt(db: Kysely<Tables>, id: string, now: number, windowMs: number): Promise<number | undefined> {
+export async function countCodeAttempt(db: Kysely<Tables>, id: string, now: number): Promise<number | undefined> {
   const row = await db
     .updateTable('deliveries')
-    .set((eb) => {
-      const windowOver = eb.or([eb('failed_window_started_at', 'is', null), eb('failed_window_started_at', '<=', now - windowMs)]);
-      return {
-        failed_attempts: eb.case().when(windowOver).then(1).else(eb('failed_attempts', '+', 1)).end(),
-        failed_window_started_at: eb.case().when(windowOver).then(now).else(eb.ref('failed_window_started_at')).end(),
-      };
-    })
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
     .where('id', '=', id)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
     .returning('failed_attempts')
@@ -188,18 +182,21 @@ export async function countCodeAttempt(db: Kysely<Tables>, id: string, now: numb
 export async function lockDelivery(db: Kysely<Tables>, id: string, seenLockouts: number, until: number): Promise<boolean> {
   const result = await db
     .updateTable('deliveries')
-    .set({ locked_until: until, lockouts: seenLockouts + 1, failed_attempts: 0, failed_window_started_at: null })
+    .set({ locked_until: until, lockouts: seenLockouts + 1, failed_attempts: 0 })
     .where('id', '=', id)
     .where('lockouts', '=', seenLockouts)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** After the right code: the count and the lockout history start again, and the visit is counted. */
+/**
+ * After the right code: the attempt count starts again and the visit is counted. The lockout
+ * history stays — it belongs to the link, and only a new code clears it.
+ */
 export async function recordSuccessfulOpen(db: Kysely<Tables>, id: string, now: number): Promise<void> {
   await db
     .updateTable('deliveries')
-    .set((eb) => ({ failed_attempts: 0, failed_window_started_at: null, lockouts: 0, view_count: eb('view_count', '+', 1), last_activity_at: now }))
+    .set((eb) => ({ failed_attempts: 0, view_count: eb('view_count', '+', 1), last_activity_at: now }))
     .where('id', '=', id)
     .execute();
 }
@@ -256,6 +253,10 @@ export async function findDeliverySession(db: Kysely<Tables>, deliveryId: string
     .executeTakeFirst();
 }
 
+export async function deleteDeliverySession(db: Kysely<Tables>, tokenHash: string): Promise<void> {
+  await db.deleteFrom('delivery_sessions').where('token_hash', '=', tokenHash).execute();
+}
+
 export async function endDeliverySessions(db: Kysely<Tables>, deliveryId: string, now: number): Promise<void> {
   await db.updateTable('delivery_sessions').set({ ended_at: now }).where('delivery_id', '=', deliveryId).where('ended_at', 'is', null).execute();
 }
@@ -280,8 +281,18 @@ export async function insertDeliveryEvent(
     .execute();
 }
 
+/**
+ * The newest events, and beside them the newest of every kind but downloads: however many
+ * downloads a client makes, they never push an open, a wrong code or a lockout out of view.
+ */
 export async function listDeliveryEventRows(db: Kysely<Tables>, deliveryId: string, limit: number): Promise<DeliveryEventRow[]> {
-  return db.selectFrom('delivery_events').selectAll().where('delivery_id', '=', deliveryId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const newest = db.selectFrom('delivery_events').selectAll().where('delivery_id', '=', deliveryId).orderBy('at', 'desc').orderBy('id', 'desc');
+  const [recent, access] = await Promise.all([
+    newest.limit(limit).execute(),
+    newest.where('kind', 'not in', ['file_downloaded', 'zip_downloaded']).limit(limit).execute(),
+  ]);
+  const byId = new Map([...recent, ...access].map((event) => [event.id, event]));
+  return [...byId.values()].sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
 }
 
 /** Every deliverable file of one of the studio's albums, oldest upload first. */

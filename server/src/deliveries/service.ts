@@ -284,7 +284,6 @@ async function replaceSecrets(deps: DeliveriesDeps, actor: VaultActor, row: Deli
     code_digest: digest,
     code_key_version: keyVersion,
     failed_attempts: 0,
-    failed_window_started_at: null,
     locked_until: null,
     lockouts: 0,
     updated_at: now,

@@ -34,7 +34,8 @@ interface Spec {
   name: string;
   data: Buffer;
   size?: number;
-  sha256?: string;
+  /** The recorded hash: that of `data` when left out; null for an entry that has none (a preview). */
+  sha256?: string | null;
   modifiedAt?: Date;
   failAt?: number;
   open?: () => Promise<Readable>;
@@ -46,7 +47,7 @@ function sources(specs: Spec[]): { entries: ZipEntrySource[]; opened: { name: st
   const entries = specs.map((spec) => ({
     name: spec.name,
     size: spec.size ?? spec.data.length,
-    sha256: spec.sha256 ?? sha256(spec.data),
+    sha256: spec.sha256 === undefined ? sha256(spec.data) : spec.sha256,
     modifiedAt: spec.modifiedAt ?? new Date('2024-05-06T07:08:10Z'),
     async open() {
       const stream = spec.open ? await spec.open() : pieces(spec.data, spec.failAt);
@@ -123,6 +124,50 @@ describe('createZipStream', () => {
     expect(read.at(-1)!.data.toString('utf8')).toBe(manifestOf(files));
     expect(manifestOf(files)).toBe(specs.map((spec) => `${sha256(spec.data)}  ${spec.name}\n`).join(''));
     expect(done).toEqual([0, 1, 2, 3]);
+  });
+
+  it('hashes an entry without a recorded SHA-256 as it is sent, and lists that hash in the manifest', async () => {
+    const upper = randomBytes(10);
+    const specs: Spec[] = [
+      { name: 'recorded.jpg', data: randomBytes(150 * KiB) },
+      { name: 'preview.webp', data: randomBytes(300 * KiB + 3), sha256: null },
+      { name: 'empty-preview.webp', data: Buffer.alloc(0), sha256: null },
+      { name: 'Mariée-preview.webp', data: randomBytes(70 * KiB), sha256: null },
+      // Recorded in capitals: listed in the manifest in lower case, like the computed ones.
+      { name: 'RECORDED.JPG', data: upper, sha256: sha256(upper).toUpperCase() },
+    ];
+    const { entries } = sources(specs);
+    const archive = await collect(createZipStream(entries));
+
+    expect(archive.length).toBe(zipByteLength(entries));
+    // The same length as for the same files with their hashes recorded.
+    expect(zipByteLength(entries)).toBe(zipByteLength(sources(specs.map(({ sha256: _recorded, ...spec }) => spec)).entries));
+    const read = await readZip(archive);
+    expect(read.map(({ name }) => name)).toEqual(['recorded.jpg', 'preview.webp', 'empty-preview.webp', 'Mariée-preview.webp', 'RECORDED (2).JPG', MANIFEST_NAME]);
+    const files = read.slice(0, -1);
+    files.forEach(({ name, data }, index) => expect(data.equals(specs[index]!.data), name).toBe(true));
+    const manifest = read.at(-1)!.data.toString('utf8');
+    expect(manifest).toBe(manifestOf(files));
+    expect(manifest.split('\n').slice(0, -1).map((line) => line.slice(0, 64))).toEqual(specs.map(({ data }) => sha256(data)));
+  });
+
+  it('still checks the length of an entry without a recorded SHA-256', async () => {
+    for (const size of [10 * KiB - 1, 10 * KiB + 1]) {
+      const { entries } = sources([
+        { name: 'before.webp', data: randomBytes(KiB), sha256: null },
+        { name: 'bad.webp', data: randomBytes(10 * KiB), size, sha256: null },
+      ]);
+      const { data, error } = await collectUntilError(createZipStream(entries));
+      expect(error).toBeInstanceOf(IntegrityError);
+      expect(data.includes(CENTRAL_HEADER)).toBe(false);
+    }
+  });
+
+  it('refuses a recorded SHA-256 that is not one, before opening anything', () => {
+    const { entries, opened } = sources([{ name: 'a.jpg', data: randomBytes(10), sha256: 'not-a-hash' }]);
+    expect(() => createZipStream(entries)).toThrow(TypeError);
+    expect(() => zipByteLength(entries)).toThrow(TypeError);
+    expect(opened).toHaveLength(0);
   });
 
   it('writes a valid archive, with an empty manifest, for no files', async () => {

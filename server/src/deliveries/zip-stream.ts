@@ -42,8 +42,8 @@ export interface ZipEntrySource {
   /** Exact plaintext byte length expected. */
   size: number;
   modifiedAt: Date;
-  /** Hex SHA-256 recorded at upload. */
-  sha256: string;
+  /** Hex SHA-256 recorded at upload; null for derived files (previews) that have none: hashed as they stream, and listed as sent. */
+  sha256: string | null;
   /** Opens the bytes only when this entry's turn comes (one file open at a time). */
   open(): Promise<Readable>;
 }
@@ -131,23 +131,27 @@ export function uniqueEntryNames(names: readonly string[]): string[] {
 
 interface ZipPlan {
   names: string[];
-  manifest: Buffer;
   forceZip64: boolean;
   byteLength: number;
+}
+
+/** `SHA256SUMS.txt`: sha256sum's format; no name holds a backslash or a newline, so none needs its escaping. */
+function manifestOf(digests: readonly string[], names: readonly string[]): Buffer {
+  return Buffer.from(digests.map((digest, index) => `${digest}  ${names[index]}\n`).join(''), 'utf8');
 }
 
 /** What archiver will write, byte for byte in length (see the header comment). */
 function planZip(entries: readonly ZipEntrySource[]): ZipPlan {
   for (const entry of entries) {
     if (!Number.isSafeInteger(entry.size) || entry.size < 0) throw new TypeError(`Invalid ZIP entry size: ${entry.size}`);
-    if (!SHA256_HEX.test(entry.sha256)) throw new TypeError('Invalid ZIP entry SHA-256.');
+    if (entry.sha256 !== null && !SHA256_HEX.test(entry.sha256)) throw new TypeError('Invalid ZIP entry SHA-256.');
   }
   const names = uniqueEntryNames(entries.map((entry) => entry.name));
-  // sha256sum's format; no name holds a backslash or a newline, so none needs its escaping.
-  const manifest = Buffer.from(entries.map((entry, index) => `${entry.sha256.toLowerCase()}  ${names[index]}\n`).join(''), 'utf8');
+  // Its length is known before any hash is: every digest is 64 hex characters.
+  const manifestLength = manifestOf(entries.map(() => '0'.repeat(64)), names).length;
   const files = [
     ...entries.map((entry, index) => ({ name: names[index] ?? '', size: entry.size, descriptor: true })),
-    { name: MANIFEST_NAME, size: manifest.length, descriptor: false },
+    { name: MANIFEST_NAME, size: manifestLength, descriptor: false },
   ];
   let offset = 0;
   let centralLength = 0;
@@ -161,7 +165,7 @@ function planZip(entries: readonly ZipEntrySource[]): ZipPlan {
     offset += 30 + nameBytes + file.size + (file.descriptor ? (file.size > ZIP32_MAX ? 24 : 16) : 0);
   }
   const forceZip64 = files.length >= ZIP16_MAX || offset >= ZIP32_MAX || centralLength >= ZIP32_MAX;
-  return { names, manifest, forceZip64, byteLength: offset + centralLength + (forceZip64 ? 56 + 20 : 0) + 22 };
+  return { names, forceZip64, byteLength: offset + centralLength + (forceZip64 ? 56 + 20 : 0) + 22 };
 }
 
 /** The exact length of the archive `createZipStream(entries)` writes (for `Content-Length`). */
@@ -174,10 +178,14 @@ function entryDate(date: Date): Date {
   return Number.isNaN(date.getTime()) ? new Date(0) : date;
 }
 
-/** Passes the bytes on while counting and hashing them; fails on a byte too many or at the end. */
-function verifying(entry: ZipEntrySource, index: number, name: string): Transform {
+/**
+ * Passes the bytes on while counting and hashing them; fails on a byte too many or at the end.
+ * Hands the digest on once the entry matched (for an entry without a recorded hash, it is the
+ * digest of what was sent).
+ */
+function verifying(entry: ZipEntrySource, index: number, name: string, onDigest: (digest: string) => void): Transform {
   const hash = createHash('sha256');
-  const expected = entry.sha256.toLowerCase();
+  const expected = entry.sha256?.toLowerCase() ?? null;
   let length = 0;
   const mismatch = (what: string) =>
     new IntegrityError('A file in this ZIP does not match the one uploaded.', new Error(`ZIP entry ${index} (${name}): ${what}`));
@@ -190,7 +198,9 @@ function verifying(entry: ZipEntrySource, index: number, name: string): Transfor
     },
     flush(callback: TransformCallback) {
       if (length !== entry.size) return callback(mismatch(`${length} bytes instead of the recorded ${entry.size}`));
-      if (hash.digest('hex') !== expected) return callback(mismatch('SHA-256 differs from the one recorded at upload'));
+      const digest = hash.digest('hex');
+      if (expected !== null && digest !== expected) return callback(mismatch('SHA-256 differs from the one recorded at upload'));
+      onDigest(digest);
       callback();
     },
   });
@@ -206,7 +216,8 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  * up front (AppError `zip_layout_unsupported`) for the layouts archiver cannot write.
  */
 export function createZipStream(entries: readonly ZipEntrySource[], options: ZipStreamOptions = {}): Readable {
-  const { names, manifest, forceZip64 } = planZip(entries);
+  const { names, forceZip64 } = planZip(entries);
+  const digests = entries.map((entry) => entry.sha256?.toLowerCase() ?? '');
   const archive = new ZipArchive({ store: true, forceZip64, highWaterMark: ARCHIVE_BUFFER_BYTES });
   let started = false;
   let stopped = false;
@@ -265,7 +276,7 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
     if (stopped) return;
     const entry = entries[index];
     if (entry === undefined) {
-      archive.append(manifest, { name: MANIFEST_NAME, date: new Date(), store: true });
+      archive.append(manifestOf(digests, names), { name: MANIFEST_NAME, date: new Date(), store: true });
       // The central directory is written now, after every entry was verified.
       archive.finalize().catch(fail);
       return;
@@ -280,7 +291,9 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
           return;
         }
         source = opened;
-        verified = verifying(entry, at, name);
+        verified = verifying(entry, at, name, (digest) => {
+          digests[at] = digest;
+        });
         // Before archiver's own listener, which would carry on with the next entry.
         verified.on('error', fail);
         // A source that fails or closes early fails the archive (destroy() then closes it).

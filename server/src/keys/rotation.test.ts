@@ -6,7 +6,7 @@ import { encryptBuffer, decryptBuffer } from '../crypto/chunked.ts';
 import { UnknownKeyVersionError } from '../errors.ts';
 import { createStudio, deleteStudio, studioDataKey } from '../studios/service.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
-import { assertKeyVersionsConfigured, keyUsage, rotateToActiveVersion } from './rotation.ts';
+import { assertKeyVersionsConfigured, keyUsage, rotateToActiveVersion, versionInUse } from './rotation.ts';
 import type { SealedSecretColumn } from './sealed-columns.ts';
 
 const v1 = { id: 'v1', key: crypto.randomBytes(32) };
@@ -101,5 +101,111 @@ describe.each(databaseKinds())('studio keys and master-key rotation on %s', (dat
   it('fails closed on a key version the server does not hold', async () => {
     const studio = await createStudio(deps(onlyV2), 'Only v2');
     await expect(studioDataKey(deps(onlyV1), studio.id)).rejects.toBeInstanceOf(UnknownKeyVersionError);
+  });
+
+  it('counts the code hashes a version still checks: sign-in, recovery and delivery codes that can still be used', async () => {
+    const studio = await createStudio(deps(onlyV2), 'Codes');
+    const now = Date.now();
+    const userId = crypto.randomUUID();
+    await db()
+      .insertInto('users')
+      .values({
+        id: userId,
+        email: `codes-${userId}@example.com`,
+        role: 'photographer',
+        created_at: now,
+        updated_at: now,
+        email_verified_at: now,
+        disabled_at: null,
+        last_sign_in_at: null,
+        password_hash: null,
+        totp_seed: null,
+        totp_pending_seed: null,
+        totp_enabled_at: null,
+        totp_last_step: null,
+      })
+      .execute();
+    // Peppered under v1, which the rotation above left holding nothing else.
+    const digest = 'd'.repeat(64);
+    const signIn = (id: string, changes: { expires_at?: number; consumed_at?: number }) => ({
+      id,
+      user_id: userId,
+      code_digest: digest,
+      key_version: 'v1',
+      created_at: now,
+      expires_at: now + 10 * 60_000,
+      consumed_at: null,
+      ...changes,
+    });
+    await db()
+      .insertInto('sign_in_codes')
+      .values([signIn('sign-in-usable', {}), signIn('sign-in-consumed', { consumed_at: now }), signIn('sign-in-expired', { expires_at: now - 1 })])
+      .execute();
+    const recovery = (id: string, usedAt: number | null) => ({ id, user_id: userId, code_digest: digest, key_version: 'v1', created_at: now, used_at: usedAt });
+    await db()
+      .insertInto('recovery_codes')
+      .values([recovery('recovery-unused', null), recovery('recovery-used', now)])
+      .execute();
+    const delivery = (id: string, changes: { expires_at?: number; revoked_at?: number }) => ({
+      id,
+      studio_id: studio.id,
+      created_by: userId,
+      details_sealed: 'not read here',
+      token_hash: crypto.createHash('sha256').update(id).digest('hex'),
+      code_digest: digest,
+      code_key_version: 'v1',
+      allow_originals: 1,
+      allow_zip: 1,
+      download_limit: null,
+      locked_until: null,
+      first_downloaded_at: null,
+      last_activity_at: null,
+      created_at: now,
+      updated_at: now,
+      expires_at: now + 24 * 60 * 60_000,
+      revoked_at: null,
+      ...changes,
+    });
+    const deliveryIds = ['delivery-live', 'delivery-revoked', 'delivery-expired'];
+    // An expired delivery's code still counts: extending the delivery brings the code back.
+    await db()
+      .insertInto('deliveries')
+      .values([delivery('delivery-live', {}), delivery('delivery-revoked', { revoked_at: now }), delivery('delivery-expired', { expires_at: now - 1 })])
+      .execute();
+    const v1Usage = async () => (await keyUsage(deps(v2ActiveV1Kept))).find((entry) => entry.version === 'v1');
+    try {
+      const usage = await v1Usage();
+      expect(usage).toEqual({ version: 'v1', configured: true, active: false, studioKeys: 0, secretFields: 0, codeHashes: 4 });
+      expect(versionInUse(usage as NonNullable<typeof usage>)).toBe(true);
+      // A server without v1 would turn every one of those codes away: it refuses to start.
+      await expect(assertKeyVersionsConfigured(deps(onlyV2))).rejects.toMatchObject({
+        code: 'unknown_key_version',
+        message: expect.stringContaining('"v1" (0 studio keys, 0 secret fields, 4 usable code hashes)'),
+      });
+      // Rotation cannot move a hash (the code is not kept): they stay under v1.
+      expect(await rotateToActiveVersion(deps(v2ActiveV1Kept))).toMatchObject({ activeVersion: 'v2', failures: [] });
+      expect((await v1Usage())?.codeHashes).toBe(4);
+
+      // Used, replaced or ended, one by one, they stop counting.
+      await db().updateTable('sign_in_codes').set({ consumed_at: Date.now() }).where('id', '=', 'sign-in-usable').execute();
+      expect((await v1Usage())?.codeHashes).toBe(3);
+      await db().updateTable('recovery_codes').set({ used_at: Date.now() }).where('id', '=', 'recovery-unused').execute();
+      expect((await v1Usage())?.codeHashes).toBe(2);
+      // A new delivery code is peppered under the active version.
+      await db().updateTable('deliveries').set({ code_key_version: 'v2' }).where('id', '=', 'delivery-live').execute();
+      expect((await v1Usage())?.codeHashes).toBe(1);
+      expect((await keyUsage(deps(v2ActiveV1Kept))).find((entry) => entry.version === 'v2')?.codeHashes).toBe(1);
+      await db().updateTable('deliveries').set({ revoked_at: Date.now() }).where('id', '=', 'delivery-expired').execute();
+      const retirable = await v1Usage();
+      expect(retirable).toMatchObject({ codeHashes: 0 });
+      expect(versionInUse(retirable as NonNullable<typeof retirable>)).toBe(false);
+      await db().updateTable('deliveries').set({ revoked_at: Date.now() }).where('id', '=', 'delivery-live').execute();
+      await assertKeyVersionsConfigured(deps(onlyV2));
+    } finally {
+      await db().deleteFrom('deliveries').where('id', 'in', deliveryIds).execute();
+      await db().deleteFrom('sign_in_codes').where('user_id', '=', userId).execute();
+      await db().deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+      await db().deleteFrom('users').where('id', '=', userId).execute();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { createSecretBox } from '../crypto/secret-fields.ts';
 import type { Tables } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { countStudioKeysByVersion, listStudioKeysNotAtVersion, replaceWrappedKey } from '../studios/repo.ts';
-import { type SealedSecretColumn, sealedSecretColumns } from './sealed-columns.ts';
+import { type PepperedCodeColumn, type SealedSecretColumn, pepperedCodeColumns, sealedSecretColumns } from './sealed-columns.ts';
 
 /**
  * Master-key rotation. The operator puts a new version first in SHUTTERLOCK_MASTER_KEYS (the
@@ -20,6 +20,8 @@ export interface RotationDeps {
   keys: MasterKeyProvider;
   /** Which sealed secret columns exist; the registry by default, a test table in tests. */
   sealedColumns?: readonly SealedSecretColumn[];
+  /** Which code-hash columns exist; the registry by default. */
+  codeColumns?: readonly PepperedCodeColumn[];
 }
 
 export interface VersionUsage {
@@ -28,12 +30,30 @@ export interface VersionUsage {
   active: boolean;
   studioKeys: number;
   secretFields: number;
+  /** Code hashes (sign-in, recovery, delivery codes) still usable under this version: rotation cannot move them. */
+  codeHashes: number;
+}
+
+/** What keeps a version from being retired. */
+export function versionInUse(entry: VersionUsage): boolean {
+  return entry.studioKeys + entry.secretFields + entry.codeHashes > 0;
 }
 
 const batchSize = 200;
 
 // Sealed columns are named by the registry, never by user input; Kysely quotes them as identifiers.
 type AnyDb = Kysely<Record<string, Record<string, string>>>;
+
+async function countUsableCodeHashes(db: AnyDb, column: PepperedCodeColumn, now: number): Promise<Array<{ version: string; count: number }>> {
+  let query = db
+    .selectFrom(column.table)
+    .select([sql.ref<string>(column.versionColumn).as('version'), sql<number>`count(*)`.as('count')])
+    .groupBy(sql.ref(column.versionColumn));
+  if (column.usedColumn) query = query.where(sql.ref(column.usedColumn), 'is', null);
+  if (column.expiresColumn) query = query.where(sql.ref(column.expiresColumn), '>', now);
+  const rows = (await query.execute()) as Array<{ version: string; count: number | string }>;
+  return rows.map((row) => ({ version: row.version, count: Number(row.count) }));
+}
 
 async function* sealedValues(db: AnyDb, column: SealedSecretColumn): AsyncGenerator<{ id: string; sealed: string }> {
   let after: string | undefined;
@@ -57,7 +77,7 @@ export async function keyUsage(deps: RotationDeps): Promise<VersionUsage[]> {
   const entry = (version: string): VersionUsage => {
     let found = usage.get(version);
     if (!found) {
-      found = { version, configured: deps.keys.versions.includes(version), active: version === deps.keys.activeVersion, studioKeys: 0, secretFields: 0 };
+      found = { version, configured: deps.keys.versions.includes(version), active: version === deps.keys.activeVersion, studioKeys: 0, secretFields: 0, codeHashes: 0 };
       usage.set(version, found);
     }
     return found;
@@ -67,6 +87,9 @@ export async function keyUsage(deps: RotationDeps): Promise<VersionUsage[]> {
   const box = createSecretBox(deps.keys);
   for (const column of deps.sealedColumns ?? sealedSecretColumns) {
     for await (const { sealed } of sealedValues(deps.db as unknown as AnyDb, column)) entry(box.keyVersionOf(sealed)).secretFields += 1;
+  }
+  for (const column of deps.codeColumns ?? pepperedCodeColumns) {
+    for (const { version, count } of await countUsableCodeHashes(deps.db as unknown as AnyDb, column, Date.now())) entry(version).codeHashes += count;
   }
   return [...usage.values()];
 }
@@ -78,7 +101,9 @@ export async function keyUsage(deps: RotationDeps): Promise<VersionUsage[]> {
 export async function assertKeyVersionsConfigured(deps: RotationDeps): Promise<void> {
   const missing = (await keyUsage(deps)).filter((entry) => !entry.configured);
   if (missing.length > 0) {
-    const described = missing.map((entry) => `"${entry.version}" (${entry.studioKeys} studio keys, ${entry.secretFields} secret fields)`).join(', ');
+    const described = missing
+      .map((entry) => `"${entry.version}" (${entry.studioKeys} studio keys, ${entry.secretFields} secret fields, ${entry.codeHashes} usable code hashes)`)
+      .join(', ');
     throw new AppError('unknown_key_version', `Stored data needs master key version(s) ${described}, which SHUTTERLOCK_MASTER_KEYS does not list. Add them back.`, 500);
   }
 }

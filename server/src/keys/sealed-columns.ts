@@ -21,3 +21,23 @@ export const sealedSecretColumns: readonly SealedSecretColumn[] = [
   // deliveries/details.ts seals this one.
   { table: 'deliveries', idColumn: 'id', column: 'details_sealed', purpose: 'delivery-details', associatedData: (id) => `deliveries/${id}` },
 ];
+
+/**
+ * Every column naming the master key version a code hash was peppered with
+ * (crypto/hashing.ts). A hash cannot be re-made under a new version — the code is not kept —
+ * so a version stays in use while a code hashed under it can still be used: `usedColumn` (when
+ * set) is null and `expiresColumn` (when set) is in the future.
+ */
+export interface PepperedCodeColumn {
+  table: string;
+  versionColumn: string;
+  usedColumn?: string;
+  expiresColumn?: string;
+}
+
+export const pepperedCodeColumns: readonly PepperedCodeColumn[] = [
+  { table: 'sign_in_codes', versionColumn: 'key_version', usedColumn: 'consumed_at', expiresColumn: 'expires_at' },
+  { table: 'recovery_codes', versionColumn: 'key_version', usedColumn: 'used_at' },
+  // A revoked delivery's code opens nothing; an expired one's opens nothing until extended.
+  { table: 'deliveries', versionColumn: 'code_key_version', usedColumn: 'revoked_at' },
+];

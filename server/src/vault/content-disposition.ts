@@ -16,7 +16,9 @@ function asciiFallback(name: string): string {
     .replace(/[^\x20-\x7e]|["\\]/g, '_');
 }
 
-export function contentDisposition(type: 'attachment' | 'inline', name: string): string {
+export function contentDisposition(type: 'attachment' | 'inline', input: string): string {
+  // A lone surrogate cannot be percent-encoded (encodeURIComponent throws): it becomes U+FFFD.
+  const name = input.toWellFormed();
   const fallback = asciiFallback(name);
   return fallback === name ? `${type}; filename="${name}"` : `${type}; filename="${fallback}"; filename*=UTF-8''${encodeRfc5987(name)}`;
 }

@@ -3,7 +3,7 @@ import { sqlIn } from './check-constraints.ts';
 
 // Client deliveries: a link token and a code, stored only as hashes (SHA-256 for the 256-bit
 // token, a peppered HMAC for the code); title, message and recipients sealed in one column.
-// The attempt counters and lockout live on the row so every instance shares them.
+// The attempt counter and lockout live on the row so every instance shares them.
 // See docs/deliveries.md.
 
 export const deliveryEventKinds = [
@@ -35,7 +35,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('download_count', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('view_count', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('failed_window_started_at', 'bigint')
     .addColumn('locked_until', 'bigint')
     .addColumn('lockouts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('first_downloaded_at', 'bigint')

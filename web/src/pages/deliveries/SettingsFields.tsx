@@ -92,6 +92,7 @@ export function SettingsFields({
       />
       <p className="field-hint field-hint-after" id={limitHintId}>
         Optional. Each file and each ZIP downloaded counts as one. Leave it empty for no limit.
+        {!draft.allowOriginals && ' With originals off, your client sees these same previews in the gallery, so the limit cannot stop copies.'}
       </p>
       <Problem id={problemId('downloadLimit')} message={problems.downloadLimit} />
       <CheckboxField
