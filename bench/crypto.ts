@@ -7,15 +7,17 @@
  * done here. Every operation runs several times and reports its median: shared disks and CPUs are noisy.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ciphertextLength, createDecryptStream, createEncryptStream } from '../server/src/crypto/chunked.ts';
+import { writeRandomFile } from './random-file.ts';
 
+// Not imported from harness.ts, which would weigh on the RSS of the child processes measured here.
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const RUNS = 3;
@@ -93,23 +95,6 @@ async function freshRun(output: string, measure: () => Promise<Measurement>): Pr
   await rm(output, { force: true });
   await run('sync');
   return measure();
-}
-
-async function writeRandomFile(path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  const block = Buffer.allocUnsafe(8 * MiB);
-  const file = await open(path, 'w');
-  try {
-    for (let written = 0; written < bytes; ) {
-      const piece = randomFillSync(block).subarray(0, Math.min(block.length, bytes - written));
-      hash.update(piece);
-      await file.write(piece);
-      written += piece.length;
-    }
-  } finally {
-    await file.close();
-  }
-  return hash.digest('hex');
 }
 
 async function sha256OfFile(path: string): Promise<string> {

@@ -5,15 +5,16 @@
  * photos.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { writeRandomFile } from './random-file.ts';
 
 export const run = promisify(execFile);
 export const MiB = 1024 * 1024;
@@ -279,19 +280,5 @@ export async function writeNoiseTiff(path: string, sizeMiB: number): Promise<str
   });
   for (let sample = 0; sample < 4; sample++) header.writeUInt16LE(16, bitsAt + sample * 2);
 
-  const hash = createHash('sha256').update(header);
-  const file = await open(path, 'w');
-  try {
-    await file.write(header);
-    const block = Buffer.allocUnsafe(8 * MiB);
-    for (let written = 0; written < width * height * 8; ) {
-      const piece = randomFillSync(block).subarray(0, Math.min(block.length, width * height * 8 - written));
-      hash.update(piece);
-      await file.write(piece);
-      written += piece.length;
-    }
-  } finally {
-    await file.close();
-  }
-  return hash.digest('hex');
+  return writeRandomFile(path, width * height * 8, header);
 }

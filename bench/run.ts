@@ -5,12 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCryptoBench } from './crypto.ts';
 import { runDeliveriesBench } from './deliveries.ts';
+import { positiveInteger } from './harness.ts';
 import { runVaultBench } from './vault.ts';
 
-const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? '1024');
-if (!Number.isSafeInteger(sizeMiB) || sizeMiB <= 0) {
-  throw new Error(`BENCH_SIZE_MIB must be a positive whole number of MiB, not "${process.env.BENCH_SIZE_MIB}".`);
-}
+const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
 
 const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   crypto: ({ dir }) => runCryptoBench({ sizeMiB, dir }),

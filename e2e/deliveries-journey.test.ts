@@ -12,7 +12,7 @@ import { createAccount } from '../server/test/accounts.ts';
 import { readZip } from '../server/test/deliveries.ts';
 import { photo } from '../server/test/images.ts';
 import { openPage } from './browser.ts';
-import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser } from './journeys.ts';
+import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
 
 const env = useServerAndBrowser();
 
@@ -72,14 +72,7 @@ describe('deliveries, end to end', () => {
       await clientPage.getByRole('button', { name: 'Open' }).click();
       const gallery = clientPage.getByTestId('gallery');
       await gallery.getByRole('heading', { level: 1, name: 'Anna & Tom — the wedding' }).waitFor({ state: 'visible' });
-      await clientPage.waitForFunction(
-        () => {
-          const images = [...document.querySelectorAll<HTMLImageElement>('[data-testid="gallery"] img')];
-          return images.length === 2 && images.every((image) => image.complete && image.naturalWidth > 0);
-        },
-        undefined,
-        { timeout: 30_000 },
-      );
+      await waitForDecodedImages(clientPage, 'gallery', 2);
 
       const [single] = await Promise.all([clientPage.waitForEvent('download'), clientPage.getByRole('button', { name: 'Download first-dance.jpg' }).click()]);
       expect(single.suggestedFilename()).toBe('first-dance.jpg');

@@ -22,6 +22,18 @@ export async function signInWithEmailCode(page: Page, server: TestServer, email:
   await page.getByTestId('sign-in-submit').click();
 }
 
+/** Waits until the element with this test id shows `count` images, each loaded and decoded: previews the server really made. */
+export async function waitForDecodedImages(page: Page, testId: string, count: number): Promise<void> {
+  await page.waitForFunction(
+    ([testId, count]) => {
+      const images = [...document.querySelectorAll<HTMLImageElement>(`[data-testid="${testId}"] img`)];
+      return images.length === count && images.every((image) => image.complete && image.naturalWidth > 0);
+    },
+    [testId, count] as const,
+    { timeout: 30_000 },
+  );
+}
+
 /**
  * One real server (fresh SQLite) and one Chromium for a test file, started before its tests
  * and stopped after them. `origin` is the server's address.

@@ -181,6 +181,11 @@ export function isFocused(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => element === element.ownerDocument.activeElement);
 }
 
+/** Whether the image has loaded and decoded: a real picture on screen, not a broken one. */
+export function isDecoded(image: Locator): Promise<boolean> {
+  return image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth > 0);
+}
+
 /** Polls `read` until the assertion holds; UI updates arrive a moment after the action. */
 export function eventually<T>(read: () => T | Promise<T>, timeout = 5_000) {
   return expect.poll(read, { timeout });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createAccount } from '../server/test/accounts.ts';
 import { photo } from '../server/test/images.ts';
 import { openPage } from './browser.ts';
-import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser } from './journeys.ts';
+import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
 
 const env = useServerAndBrowser();
 
@@ -38,14 +38,7 @@ describe('vault, end to end', () => {
       expect(await page.getByTestId('upload-progress-total').getAttribute('value')).toBe(await page.getByTestId('upload-progress-total').getAttribute('max'));
 
       // The preview jobs finish and every tile shows a real, decoded thumbnail.
-      await page.waitForFunction(
-        () => {
-          const images = [...document.querySelectorAll<HTMLImageElement>('[data-testid="file-grid"] img')];
-          return images.length === 3 && images.every((image) => image.complete && image.naturalWidth > 0);
-        },
-        undefined,
-        { timeout: 30_000 },
-      );
+      await waitForDecodedImages(page, 'file-grid', 3);
 
       await page.locator('[data-testid="file-grid"] a', { hasText: 'ceremony-001.jpg' }).click();
       await page.getByTestId('viewer-image').waitFor({ state: 'visible' });

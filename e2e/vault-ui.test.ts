@@ -7,8 +7,11 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { AlbumView } from '../server/src/vault/albums.ts';
+import type { FileView } from '../server/src/vault/file-views.ts';
+import type { ExifSummary } from '../server/src/vault/photo-metadata.ts';
 import { useServerAndBrowser } from './journeys.ts';
-import { eventually, expectText, isFocused, makeUser, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
+import { eventually, expectText, isDecoded, isFocused, makeUser, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
 
 const env = useServerAndBrowser();
 
@@ -58,7 +61,7 @@ describe('vault UI', () => {
       await expect(page.getByTestId('file-grid').locator('li').count()).resolves.toBe(2);
       const listsBefore = vault.requests('GET /api/vault/files').length;
       vault.finishPreviews();
-      await eventually(() => tile.locator('img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0), 10_000).toBe(true);
+      await eventually(() => isDecoded(tile.locator('img')), 10_000).toBe(true);
       await expect(tile.getByText('Processing…').count()).resolves.toBe(0);
       expect(vault.requests('GET /api/vault/files').length).toBeGreaterThan(listsBefore);
       await eventually(() => page.getByTestId('usage-meter').getAttribute('value')).toBe(String(USED_BYTES + 112_000));
@@ -126,7 +129,7 @@ describe('vault UI', () => {
       await page.getByTestId('file-tile-f1').getByRole('link').click();
       await page.waitForURL(`${env.origin}/library/files/f1`);
       const image = page.getByTestId('viewer-image');
-      await eventually(() => image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth > 0)).toBe(true);
+      await eventually(() => isDecoded(image)).toBe(true);
       await expect(image.getAttribute('alt')).resolves.toBe('ceremony.jpg');
       await expectText(page.getByTestId('viewer-checksum'), vault.file('f1').sha256);
       await expectText(page.getByTestId('viewer-exif'), /Camera FUJIFILM X-T5 Lens XF56mmF1\.2 R WR Exposure 1\/250 s Aperture f\/2 ISO 400 Focal length 56 mm/);
@@ -278,35 +281,9 @@ describe('vault UI', () => {
 // ---------------------------------------------------------------------------------------
 // The fake vault
 
-interface FileView {
-  id: string;
-  name: string;
-  type: string;
-  size: number;
-  sha256: string;
-  albumId: string | null;
-  status: 'processing' | 'ready' | 'failed';
-  uploadedAt: string;
-  capturedAt: string | null;
-  width: number | null;
-  height: number | null;
-  thumbnailUrl: string | null;
-  previewUrl: string | null;
-}
-
-/** A file as the fake keeps it: in the trash or not. */
-type StoredFile = FileView & { trashed: boolean };
-
-interface Album {
-  id: string;
-  name: string;
-  fileCount: number;
-  createdAt: string;
-}
-
 const USED_BYTES = 3_200_000_000;
 const QUOTA_BYTES = 50_000_000_000;
-const EXIF = {
+const EXIF: ExifSummary = {
   camera: 'FUJIFILM X-T5',
   lens: 'XF56mmF1.2 R WR',
   exposureTime: '1/250',
@@ -321,8 +298,8 @@ const EXIF = {
  * albums, the trash and the signed URLs of previews and originals.
  */
 class FakeVault extends StubbedRoutes {
-  private readonly files: StoredFile[] = [];
-  private readonly albums: Album[] = [];
+  private readonly files: FileView[] = [];
+  private readonly albums: AlbumView[] = [];
   private readonly refusals = new Map<string, StubAnswer>();
   private uploadGate: Promise<void> | null = null;
   private nextId = { file: 1, album: 1 };
@@ -337,12 +314,13 @@ class FakeVault extends StubbedRoutes {
   }
 
   addAlbum(album: { id: string; name: string }): void {
-    this.albums.push({ ...album, fileCount: 0, createdAt: this.tick() });
+    const createdAt = this.tick();
+    this.albums.push({ ...album, fileCount: 0, createdAt, updatedAt: createdAt });
   }
 
-  addFile(overrides: Partial<FileView>): StoredFile {
+  addFile(overrides: Partial<FileView>): FileView {
     const id = `f${this.nextId.file++}`;
-    const file: StoredFile = {
+    const file: FileView = {
       id,
       name: `${id}.jpg`,
       type: 'image/jpeg',
@@ -350,13 +328,14 @@ class FakeVault extends StubbedRoutes {
       sha256: createHashLike(id),
       albumId: null,
       status: 'ready',
+      failureReason: null,
       uploadedAt: this.tick(),
       capturedAt: '2026-02-14T15:30:00Z',
+      deletedAt: null,
       width: 6240,
       height: 4160,
       thumbnailUrl: null,
       previewUrl: null,
-      trashed: false,
       ...overrides,
     };
     this.files.push(file);
@@ -398,13 +377,14 @@ class FakeVault extends StubbedRoutes {
     if (method === 'GET' && path === '/api/vault/albums') return { json: { albums: this.albums.map((album) => this.counted(album)) } };
     if (method === 'POST' && path === '/api/vault/albums') {
       this.addAlbum({ id: `a${this.nextId.album++}`, name: String(body?.name) });
-      return { status: 201, json: { album: this.counted(this.albums.at(-1) as Album) } };
+      return { status: 201, json: { album: this.counted(this.albums.at(-1) as AlbumView) } };
     }
     if ((match = /^\/api\/vault\/albums\/([^/]+)$/.exec(path))) {
       const album = this.albums.find((candidate) => candidate.id === match?.[1]);
       if (!album) return undefined;
       if (method === 'PATCH') {
         album.name = String(body?.name);
+        album.updatedAt = new Date(this.clock).toISOString();
         return { json: { album: this.counted(album) } };
       }
       if (method === 'DELETE') {
@@ -421,7 +401,7 @@ class FakeVault extends StubbedRoutes {
       return { json: { moved: ids.length } };
     }
     if (method === 'POST' && path === '/api/vault/trash/empty') {
-      const trashed = this.files.filter((file) => file.trashed);
+      const trashed = this.files.filter((file) => file.deletedAt !== null);
       for (const file of trashed) this.files.splice(this.files.indexOf(file), 1);
       return { json: { purged: trashed.length } };
     }
@@ -432,13 +412,13 @@ class FakeVault extends StubbedRoutes {
         case 'GET ':
           return { json: { file: { ...this.view(file), exif: EXIF } } };
         case 'DELETE ':
-          file.trashed = true;
+          file.deletedAt = new Date(this.clock).toISOString();
           return { status: 204 };
         case 'POST /retry-previews':
           file.status = 'processing';
           return { status: 202 };
         case 'POST /restore':
-          file.trashed = false;
+          file.deletedAt = null;
           return { json: { file: this.view(file) } };
         case 'POST /download-url':
           return { json: { url: this.signed(file, String(body?.variant)), expiresAt: new Date(Date.now() + 300_000).toISOString() } };
@@ -473,7 +453,7 @@ class FakeVault extends StubbedRoutes {
     const q = params.get('q')?.toLowerCase() ?? '';
     const sortKey = (file: FileView) => (params.get('sort') === 'name' ? file.name : file.uploadedAt);
     const matching = this.files
-      .filter((file) => file.trashed === trash && (albumId === null || file.albumId === albumId) && file.name.toLowerCase().includes(q))
+      .filter((file) => (file.deletedAt !== null) === trash && (albumId === null || file.albumId === albumId) && file.name.toLowerCase().includes(q))
       .toSorted((a, b) => sortKey(a).localeCompare(sortKey(b)));
     if (params.get('order') === 'desc') matching.reverse();
     const start = Number(params.get('cursor') ?? 0);
@@ -481,7 +461,7 @@ class FakeVault extends StubbedRoutes {
     return { files: matching.slice(start, end).map((file) => this.view(file)), nextCursor: end < matching.length ? String(end) : null };
   }
 
-  private view({ trashed: _trashed, ...file }: StoredFile): FileView {
+  private view(file: FileView): FileView {
     const ready = file.status === 'ready';
     return { ...file, thumbnailUrl: ready ? this.signed(file, 'thumbnail') : null, previewUrl: ready ? this.signed(file, 'preview') : null };
   }
@@ -490,8 +470,8 @@ class FakeVault extends StubbedRoutes {
     return `${env.origin}/api/files/${file.id}/${variant}?exp=${Math.floor(this.clock / 1000) + 300}&kv=1&sig=test`;
   }
 
-  private counted(album: Album): Album {
-    return { ...album, fileCount: this.files.filter((file) => file.albumId === album.id && !file.trashed).length };
+  private counted(album: AlbumView): AlbumView {
+    return { ...album, fileCount: this.files.filter((file) => file.albumId === album.id && file.deletedAt === null).length };
   }
 
   /** Each fixture a minute older than the one before, so "newest first" lists them in the order they were added. */

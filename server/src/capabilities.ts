@@ -1,5 +1,5 @@
 import { adminRoutes } from './admin/routes.ts';
-import { deliveriesCapability } from './deliveries/capability.ts';
+import { deliveriesRoutes } from './deliveries/capability.ts';
 import { accountRoutes } from './auth/account-routes.ts';
 import type { AuthDeps } from './auth/context.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -8,10 +8,7 @@ import type { Runtime } from './runtime.ts';
 import { systemRoutes } from './system/routes.ts';
 import { vaultRoutes } from './vault/capability.ts';
 
-/**
- * The capabilities the server is made of, registered in this order by `buildApp`. Adding a
- * capability (vault, deliveries, …) means adding its folder and one line here.
- */
+/** What every capability's routes are given: the runtime and the auth services built over it. */
 export interface AppServices {
   runtime: Runtime;
   auth: AuthDeps;
@@ -22,11 +19,15 @@ export interface Capability {
   routes(app: App, services: AppServices): Promise<void>;
 }
 
+/**
+ * The capabilities the server is made of, registered in this order by `buildApp`. Adding a
+ * capability means adding its folder and one line here.
+ */
 export const capabilities: readonly Capability[] = [
   { name: 'system', routes: systemRoutes },
   { name: 'auth', routes: authRoutes },
   { name: 'account', routes: accountRoutes },
   { name: 'admin', routes: adminRoutes },
   { name: 'vault', routes: vaultRoutes },
-  { name: 'deliveries', routes: deliveriesCapability },
+  { name: 'deliveries', routes: deliveriesRoutes },
 ];

@@ -1,6 +1,7 @@
 import { createAuthDeps } from '../src/auth/deps.ts';
 import { currentTotp } from '../src/auth/totp.ts';
 import { createUser } from '../src/auth/users.ts';
+import { ownedStudioId } from '../src/auth/users-repo.ts';
 import type { UserRole } from '../src/db/tables.ts';
 import { TestClient, waitForMail } from './client.ts';
 import type { TestServer } from './harness.ts';
@@ -18,8 +19,7 @@ export async function createAccount(server: TestServer, role: UserRole, label: s
   const auth = createAuthDeps(server.runtime);
   try {
     const user = await createUser(auth, { email: uniqueEmail(label), role }, { actorUserId: null }, { sendInvitation: false });
-    const member = await server.runtime.database.db.selectFrom('studio_members').select('studio_id').where('user_id', '=', user.id).executeTakeFirst();
-    return { id: user.id, email: user.email, studioId: member?.studio_id ?? null };
+    return { id: user.id, email: user.email, studioId: await ownedStudioId(server.runtime.database.db, user.id) };
   } finally {
     await auth.limits.close();
   }

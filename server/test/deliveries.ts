@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import { type Entry, fromBufferPromise } from 'yauzl';
-import type { ClientDeliveryView, ClientFileView } from '../src/deliveries/client.ts';
+import type { ClientDeliveryView, ClientFileView } from '../src/deliveries/client-files.ts';
 import { type DeliveriesDeps, createDeliveriesDeps } from '../src/deliveries/deps.ts';
 import type { DeliveryRow } from '../src/deliveries/repo.ts';
 import type { DeliveryAccess, DeliveryEventView, DeliveryView } from '../src/deliveries/service.ts';
@@ -16,7 +16,7 @@ import type { ErrorAnswer } from './vault.ts';
  */
 
 export type { DeliveryAccess, DeliveryEventView as DeliveryEvent, DeliveryView } from '../src/deliveries/service.ts';
-export type { ClientDeliveryView as ClientDelivery, ClientFileView as ClientFile } from '../src/deliveries/client.ts';
+export type { ClientDeliveryView as ClientDelivery, ClientFileView as ClientFile } from '../src/deliveries/client-files.ts';
 
 /** The name of the client's session cookie on a server without TLS. */
 export const DELIVERY_COOKIE = 'sl_delivery';

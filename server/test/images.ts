@@ -147,7 +147,7 @@ export function tiffRaw(jpeg: Buffer, options: { extraTags?: TiffEntry[]; signat
               return buffer;
             }),
           );
-    directory.writeUInt32LE(typeof entry.values === 'string' ? entry.values.length : entry.values.length, at + 4);
+    directory.writeUInt32LE(entry.values.length, at + 4);
     if (bytes.length <= 4) bytes.copy(directory, at + 8);
     else {
       directory.writeUInt32LE(dataOffset, at + 8);

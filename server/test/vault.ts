@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { FileView } from '../src/vault/file-views.ts';
+import { collect } from '../src/vault/stored-blobs.ts';
 import type { TestClient } from './client.ts';
 import type { TestServer } from './harness.ts';
 
@@ -19,9 +20,7 @@ export function sha256(bytes: Uint8Array): string {
 
 /** A stored blob's bytes, read straight from the blob store. */
 export async function readBlob(server: TestServer, key: string): Promise<Buffer> {
-  const pieces: Buffer[] = [];
-  for await (const piece of await server.runtime.blobs.get(key)) pieces.push(piece as Buffer);
-  return Buffer.concat(pieces);
+  return collect(await server.runtime.blobs.get(key));
 }
 
 export async function upload(
@@ -84,8 +83,8 @@ export async function settled(client: TestClient, fileId: string, timeoutMs = 20
   }
 }
 
-/** Waits until the job queue holds nothing pending or running (previews made, purges done). */
-export async function jobsDone(server: TestServer, timeoutMs = 20_000): Promise<void> {
+/** Waits until no preview job is pending or running (previews made, or given up). */
+export async function previewJobsDone(server: TestServer, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const open = await server.runtime.database.db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).where('kind', '=', 'vault.previews').execute();

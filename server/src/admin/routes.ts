@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { createUser, listUsersForAdmin, revokeSessionsByAdmin, updateUserByAdmin } from '../auth/users.ts';
 import { adminUserSchema, closed, emailField, idParams, roleField } from '../auth/schemas.ts';
 import type { AppServices } from '../capabilities.ts';
@@ -11,7 +12,7 @@ import { requestOrigin } from '../http/request-origin.ts';
 const tags = ['admin'];
 
 export async function adminRoutes(app: App, { auth }: AppServices): Promise<void> {
-  const actor = (request: Parameters<typeof requestOrigin>[0]) => ({ userId: requirePrincipal(request).userId, ...requestOrigin(request) });
+  const actor = (request: FastifyRequest) => ({ userId: requirePrincipal(request).userId, ...requestOrigin(request) });
 
   app.get(
     '/api/admin/users',

@@ -11,6 +11,7 @@ import { assertAcceptablePassword } from './password-policy.ts';
 import { revokeUserSessions, startSession } from './sessions.ts';
 import { storeRecoveryCodes } from './sign-in.ts';
 import { generateRecoveryCodes, generateTotpSecret, matchTotp, totpEnrollmentDetails } from './totp.ts';
+import { openTotpSeed, sealTotpSeed } from './totp-seeds.ts';
 import { normalizeEmail } from './users.ts';
 import { findUserByEmail, findUserById, updateUser } from './users-repo.ts';
 import { rateLimitNetwork } from '../http/request-origin.ts';
@@ -57,7 +58,7 @@ export async function setPassword(
       throw new AppError('current_password_wrong', 'Your current password is not right.', 400);
     }
   }
-  assertAcceptablePassword(input.newPassword, [user.email, ...user.email.split(/[@.]/)]);
+  assertAcceptablePassword(input.newPassword, user.email);
   await updateUser(deps.db, user.id, { password_hash: await hashPassword(input.newPassword), updated_at: deps.now() });
   await renewSessionAfterCredentialChange(deps, reply, principal, origin);
   await recordAudit(deps.db, { action: 'password.changed', actorUserId: user.id, subjectUserId: user.id, ...origin });
@@ -67,8 +68,7 @@ export async function startTotpEnrollment(deps: AuthDeps, principal: Principal):
   const user = await signedInUser(deps, principal);
   if (user.totp_enabled_at !== null) throw new AppError('totp_already_enabled', 'Two-factor authentication is already on.', 409);
   const secret = generateTotpSecret();
-  const sealed = await deps.secrets.seal(secret, 'totp-pending-seed', `users/${user.id}/totp-pending`);
-  await updateUser(deps.db, user.id, { totp_pending_seed: sealed, updated_at: deps.now() });
+  await updateUser(deps.db, user.id, { totp_pending_seed: await sealTotpSeed(deps.secrets, 'pending', user.id, secret), updated_at: deps.now() });
   return { secret, ...(await totpEnrollmentDetails(secret, user.email)) };
 }
 
@@ -83,12 +83,12 @@ export async function confirmTotpEnrollment(
   if (user.totp_enabled_at !== null) throw new AppError('totp_already_enabled', 'Two-factor authentication is already on.', 409);
   if (!user.totp_pending_seed) throw new AppError('totp_enrollment_not_started', 'Start setting up two-factor authentication first.', 409);
   await deps.limits.consume('secondFactorPerAccount', user.id);
-  const secret = (await deps.secrets.open(user.totp_pending_seed, 'totp-pending-seed', `users/${user.id}/totp-pending`)).toString('utf8');
+  const secret = await openTotpSeed(deps.secrets, 'pending', user.id, user.totp_pending_seed);
   const now = deps.now();
   const step = matchTotp(secret, code.trim(), now);
   if (step === null) throw new AppError('invalid_totp_code', 'That code is not right. Check the time on your phone and try the next code.', 400);
   await updateUser(deps.db, user.id, {
-    totp_seed: await deps.secrets.seal(secret, 'totp-seed', `users/${user.id}/totp`),
+    totp_seed: await sealTotpSeed(deps.secrets, 'confirmed', user.id, secret),
     totp_pending_seed: null,
     totp_enabled_at: now,
     totp_last_step: step,
@@ -143,7 +143,7 @@ export async function resetPassword(deps: AuthDeps, token: string, newPassword: 
   if (!row || row.used_at !== null || row.expires_at <= now) throw invalid();
   const user = await findUserById(deps.db, row.user_id);
   if (!user || user.disabled_at !== null) throw invalid();
-  assertAcceptablePassword(newPassword, [user.email, ...user.email.split(/[@.]/)]);
+  assertAcceptablePassword(newPassword, user.email);
   const claimed = await deps.db.updateTable('password_reset_tokens').set({ used_at: now }).where('token_hash', '=', row.token_hash).where('used_at', 'is', null).executeTakeFirst();
   if (Number(claimed.numUpdatedRows) !== 1) throw invalid();
   await updateUser(deps.db, user.id, {

@@ -8,7 +8,7 @@ import type { Tables } from '../db/tables.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
-/** Everything the auth services need, built once per runtime (auth/capability.ts). */
+/** Everything the auth services need, built once per runtime (auth/deps.ts). */
 export interface AuthDeps {
   db: Kysely<Tables>;
   keys: MasterKeyProvider;

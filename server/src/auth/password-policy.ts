@@ -19,14 +19,14 @@ const estimator = new ZxcvbnFactory({
   translations: zxcvbnEnglish.translations,
 });
 
-export function assertAcceptablePassword(password: string, userInputs: string[]): void {
+export function assertAcceptablePassword(password: string, email: string): void {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
     throw new AppError('password_too_long', `A password can be at most ${MAX_PASSWORD_BYTES} bytes.`, 400);
   }
   if ([...password].length < minimumPasswordLength) {
     throw new AppError('password_too_short', `Use at least ${minimumPasswordLength} characters.`, 400);
   }
-  const result = estimator.check(password, userInputs);
+  const result = estimator.check(password, [email, ...email.split(/[@.]/)]);
   if (result.score < minimumScore) {
     const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
     throw new AppError('password_too_weak', `This password is too easy to guess.${advice ? ` ${advice}` : ''}`, 400);

@@ -5,9 +5,9 @@ import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import { requestPasswordReset, resetPassword } from './account.ts';
-import type { AuthDeps } from './context.ts';
+import type { AuthDeps, RequestOrigin } from './context.ts';
 import { closed, emailField, passwordField, sentSchema, signInCodeField, signInResultSchema, tokenField, userSchema } from './schemas.ts';
-import { clearSessionCookie, cookieOptions, endSession, startSession } from './sessions.ts';
+import { clearCookie, clearSessionCookie, cookieOptions, endSession, startSession } from './sessions.ts';
 import { createFirstAdmin } from './setup.ts';
 import { type SignInOutcome, requestSignInCode, signInWithPassword, verifySecondFactor, verifySignInCode } from './sign-in.ts';
 import { currentUserView } from './users.ts';
@@ -20,7 +20,7 @@ function challengeCookieName(deps: AuthDeps): string {
   return deps.config.secureTransport ? '__Host-sl_2fa' : 'sl_2fa';
 }
 
-async function answerSignIn(deps: AuthDeps, reply: FastifyReply, outcome: SignInOutcome, origin: { ip: string; userAgent: string }) {
+async function answerSignIn(deps: AuthDeps, reply: FastifyReply, outcome: SignInOutcome, origin: RequestOrigin) {
   if (outcome.kind === 'second-factor') {
     reply.setCookie(challengeCookieName(deps), outcome.challengeToken, cookieOptions(deps, 5 * 60));
     return { secondFactorRequired: true as const };
@@ -109,7 +109,7 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
       const origin = requestOrigin(request);
       const cookieName = challengeCookieName(auth);
       const { userId } = await verifySecondFactor(auth, request.cookies[cookieName], request.body.code, origin);
-      reply.clearCookie(cookieName, { path: '/', secure: auth.config.secureTransport, httpOnly: true, sameSite: 'lax' });
+      clearCookie(auth, reply, cookieName);
       await startSession(auth, reply, userId, origin);
       return { user: await currentUserView(auth, userId) };
     },

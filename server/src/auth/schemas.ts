@@ -8,12 +8,14 @@ export const emailField = Type.String({ minLength: 3, maxLength: 254, descriptio
 export const signInCodeField = Type.String({ minLength: 1, maxLength: 12, description: 'The 6-digit code from the email' });
 export const passwordField = Type.String({ minLength: 1, maxLength: 1024 });
 export const tokenField = Type.String({ minLength: 1, maxLength: 100 });
+export const roleField = Type.Union([Type.Literal('admin'), Type.Literal('photographer')]);
+export const idParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, closed);
 
 export const userSchema = Type.Object(
   {
     id: Type.String(),
     email: Type.String(),
-    role: Type.Union([Type.Literal('admin'), Type.Literal('photographer')]),
+    role: roleField,
     studioId: Type.Union([Type.String(), Type.Null()]),
     emailVerified: Type.Boolean(),
     hasPassword: Type.Boolean(),
@@ -34,7 +36,7 @@ export const adminUserSchema = Type.Object(
   {
     id: Type.String(),
     email: Type.String(),
-    role: Type.Union([Type.Literal('admin'), Type.Literal('photographer')]),
+    role: roleField,
     status: Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('disabled')]),
     emailVerified: Type.Boolean(),
     totpEnabled: Type.Boolean(),
@@ -44,6 +46,3 @@ export const adminUserSchema = Type.Object(
   },
   closed,
 );
-
-export const roleField = Type.Union([Type.Literal('admin'), Type.Literal('photographer')]);
-export const idParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, closed);

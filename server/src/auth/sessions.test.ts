@@ -121,5 +121,6 @@ describe('describePlace', () => {
     expect(describePlace('203.0.113.42')).toBe('Network 203.0.113.x');
     expect(describePlace('::ffff:192.168.1.20')).toBe('Local network (192.168.1.x)');
     expect(describePlace('2001:db8:85a3:8d3:1319:8a2e:370:7348')).toBe('Network 2001:db8:85a3::/48');
+    expect(describePlace('2001:db8::7348')).toBe('Network 2001:db8:0::/48');
   });
 });

@@ -5,6 +5,7 @@ import { hashToken } from '../crypto/hashing.ts';
 import { generateId, generateToken } from '../crypto/tokens.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
+import { ipv6Network } from '../http/request-origin.ts';
 import type { AuthDeps, RequestOrigin } from './context.ts';
 
 /**
@@ -22,8 +23,17 @@ export function sessionCookieName(deps: Pick<AuthDeps, 'config'>): string {
   return deps.config.secureTransport ? '__Host-sl_session' : 'sl_session';
 }
 
+function cookieAttributes(deps: Pick<AuthDeps, 'config'>) {
+  return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: deps.config.secureTransport };
+}
+
 export function cookieOptions(deps: Pick<AuthDeps, 'config'>, maxAgeSeconds: number) {
-  return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: deps.config.secureTransport, maxAge: maxAgeSeconds };
+  return { ...cookieAttributes(deps), maxAge: maxAgeSeconds };
+}
+
+/** A cookie is only cleared when the attributes match the ones it was set with. */
+export function clearCookie(deps: Pick<AuthDeps, 'config'>, reply: FastifyReply, name: string): void {
+  reply.clearCookie(name, cookieAttributes(deps));
 }
 
 export async function startSession(deps: AuthDeps, reply: FastifyReply, userId: string, origin: RequestOrigin): Promise<void> {
@@ -96,7 +106,7 @@ export async function resolveSession(deps: AuthDeps, request: FastifyRequest): P
 }
 
 export function clearSessionCookie(deps: AuthDeps, reply: FastifyReply): void {
-  reply.clearCookie(sessionCookieName(deps), { path: '/', secure: deps.config.secureTransport, httpOnly: true, sameSite: 'lax' });
+  clearCookie(deps, reply, sessionCookieName(deps));
 }
 
 /** Ends sessions of a user; `except` keeps one (the caller's own). Returns how many ended. */
@@ -162,7 +172,7 @@ export function describePlace(ip: string): string {
     return `Network ${v4.split('.').slice(0, 3).join('.')}.x`;
   }
   if (ip === '::1') return 'This machine';
-  return `Network ${ip.split(':').slice(0, 3).join(':')}::/48`;
+  return `Network ${ipv6Network(ip, 3)}`;
 }
 
 export async function listOwnSessions(deps: AuthDeps, principal: Principal): Promise<SessionView[]> {

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { runInBackground } from '../jobs/background.ts';
 import type { AuthDeps, RequestOrigin } from './context.ts';
 import { canonicalRecoveryCode, matchTotp } from './totp.ts';
+import { openTotpSeed } from './totp-seeds.ts';
 import { normalizeEmail } from './users.ts';
 import { type UserRow, advanceTotpStep, findUserByEmail, findUserById, updateUser } from './users-repo.ts';
 import { rateLimitNetwork } from '../http/request-origin.ts';
@@ -172,7 +173,7 @@ export async function verifySecondFactor(deps: AuthDeps, challengeToken: string 
   if (!isActive(user) || !user.totp_seed) throw challengeExpired();
 
   const method = /^\d{6}$/.test(code.trim()) ? 'totp' : 'recovery_code';
-  const accepted = method === 'totp' ? await acceptTotp(deps, user, code.trim(), now) : await acceptRecoveryCode(deps, user, code, now);
+  const accepted = method === 'totp' ? await acceptTotp(deps, user.id, user.totp_seed, code.trim(), now) : await acceptRecoveryCode(deps, user, code, now);
   if (!accepted) {
     await deps.db.updateTable('second_factor_challenges').set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).where('token_hash', '=', challenge.token_hash).execute();
     await recordAudit(deps.db, { action: 'sign_in.second_factor_failed', subjectUserId: user.id, ...origin, details: { method } });
@@ -189,14 +190,9 @@ export async function verifySecondFactor(deps: AuthDeps, challengeToken: string 
   return { userId: user.id };
 }
 
-export async function openTotpSeed(deps: AuthDeps, user: Pick<UserRow, 'id' | 'totp_seed'>): Promise<string> {
-  if (!user.totp_seed) throw new AppError('totp_not_enabled', 'Two-factor authentication is not set up.', 409);
-  return (await deps.secrets.open(user.totp_seed, 'totp-seed', `users/${user.id}/totp`)).toString('utf8');
-}
-
-async function acceptTotp(deps: AuthDeps, user: UserRow, code: string, now: number): Promise<boolean> {
-  const step = matchTotp(await openTotpSeed(deps, user), code, now);
-  return step !== null && (await advanceTotpStep(deps.db, user.id, step));
+async function acceptTotp(deps: AuthDeps, userId: string, sealedSeed: string, code: string, now: number): Promise<boolean> {
+  const step = matchTotp(await openTotpSeed(deps.secrets, 'confirmed', userId, sealedSeed), code, now);
+  return step !== null && (await advanceTotpStep(deps.db, userId, step));
 }
 
 async function acceptRecoveryCode(deps: AuthDeps, user: UserRow, input: string, now: number): Promise<boolean> {

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollTotp, signInWithCode, signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
+import { sealedSecretColumns } from '../keys/sealed-columns.ts';
 import { canonicalRecoveryCode, currentTotp, generateRecoveryCodes, matchTotp } from './totp.ts';
+import { totpSeedAssociatedData, totpSeedPurposes } from './totp-seeds.ts';
 
 interface TotpVector {
   time: number;
@@ -49,6 +51,16 @@ describe('TOTP (RFC 6238)', () => {
     expect(new Set(codes).size).toBe(10);
     for (const code of codes) expect(code).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
     expect(canonicalRecoveryCode(' ABCD-efgh ijkl ')).toBe('abcdefghijkl');
+  });
+
+  it('registers both seed columns for rotation with the purposes and associated data they are sealed with', () => {
+    const userId = '6b1d4a4e-3f0a-4c55-9d36-5c3c0b0e6d8a';
+    for (const [column, kind] of [['totp_seed', 'confirmed'], ['totp_pending_seed', 'pending']] as const) {
+      const entry = sealedSecretColumns.find((candidate) => candidate.table === 'users' && candidate.column === column);
+      expect(entry, column).toBeDefined();
+      expect(entry?.purpose).toBe(totpSeedPurposes[kind]);
+      expect(entry?.associatedData(userId)).toBe(totpSeedAssociatedData[kind](userId));
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import QRCode from 'qrcode';
  * the caller records the accepted step so the same code cannot be used twice.
  */
 
-export const totpPeriodSeconds = 30;
+const totpPeriodSeconds = 30;
 const issuer = 'Shutterlock';
 
 export function generateTotpSecret(): string {

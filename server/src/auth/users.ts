@@ -6,7 +6,7 @@ import { mustEnrollTotp } from '../http/access.ts';
 import { createStudio } from '../studios/service.ts';
 import type { AuthDeps, RequestOrigin } from './context.ts';
 import { revokeUserSessions } from './sessions.ts';
-import { type UserRow, findUserByEmail, findUserById, insertUser, listUsersWithSessionCounts, ownedStudioId, updateUser } from './users-repo.ts';
+import { type UserListRow, type UserRow, findUserByEmail, findUserById, insertUser, listUsersWithSessionCounts, ownedStudioId, updateUser } from './users-repo.ts';
 
 /** Accounts: creation (with the photographer's own studio), the views the API returns, admin changes. */
 
@@ -30,7 +30,7 @@ export interface UserView {
   mustEnrollTotp: boolean;
 }
 
-export async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<UserView> {
+async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<UserView> {
   const totpEnabled = user.totp_enabled_at !== null;
   return {
     id: user.id,
@@ -62,7 +62,7 @@ export interface AdminUserView {
   activeSessions: number;
 }
 
-function adminUserView(user: UserRow, activeSessions: number): AdminUserView {
+function adminUserView(user: UserListRow): AdminUserView {
   return {
     id: user.id,
     email: user.email,
@@ -72,19 +72,19 @@ function adminUserView(user: UserRow, activeSessions: number): AdminUserView {
     totpEnabled: user.totp_enabled_at !== null,
     createdAt: new Date(user.created_at).toISOString(),
     lastSignInAt: user.last_sign_in_at === null ? null : new Date(user.last_sign_in_at).toISOString(),
-    activeSessions,
+    activeSessions: user.active_sessions,
   };
 }
 
 export async function listUsersForAdmin(deps: AuthDeps): Promise<AdminUserView[]> {
   const rows = await listUsersWithSessionCounts(deps.db, deps.now());
-  return rows.map((row) => adminUserView(row, row.active_sessions));
+  return rows.map(adminUserView);
 }
 
 async function adminUserViewById(deps: AuthDeps, userId: string): Promise<AdminUserView> {
   const [row] = await listUsersWithSessionCounts(deps.db, deps.now(), userId);
   if (!row) throw new NotFoundError('user_not_found', 'No such user.');
-  return adminUserView(row, row.active_sessions);
+  return adminUserView(row);
 }
 
 /**

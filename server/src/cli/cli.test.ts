@@ -4,11 +4,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { insertUser } from '../auth/users-repo.ts';
 import { loadMasterKeyProvider } from '../crypto/master-keys.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { sealDeliveryDetails } from '../deliveries/details.ts';
+import { insertDelivery } from '../deliveries/repo.ts';
 import { createStudio, studioDataKey } from '../studios/service.ts';
 import { makeTempDir } from '../../test/harness.ts';
 
@@ -117,28 +119,25 @@ describe('shutterlock keys', () => {
     await withDatabase(async (deps) => {
       const studio = await createStudio(deps, 'Delivering Studio');
       const now = Date.now();
-      await deps.db
-        .insertInto('deliveries')
-        .values({
+      const photographerId = crypto.randomUUID();
+      await insertUser(deps.db, { id: photographerId, email: 'delivering@example.com', role: 'photographer', now }, { studioId: studio.id });
+      await insertDelivery(
+        deps.db,
+        {
           id: deliveryId,
-          studio_id: studio.id,
-          created_by: null,
-          details_sealed: await sealDeliveryDetails(createSecretBox(deps.keys), deliveryId, { title: 'Proofs', message: '', recipients: [] }),
-          token_hash: crypto.randomBytes(32).toString('hex'),
-          code_digest: crypto.randomBytes(32).toString('hex'),
-          code_key_version: deps.keys.activeVersion,
-          allow_originals: 1,
-          allow_zip: 1,
-          download_limit: null,
-          locked_until: null,
-          first_downloaded_at: null,
-          last_activity_at: null,
-          created_at: now,
-          updated_at: now,
-          expires_at: now + 24 * 60 * 60_000,
-          revoked_at: null,
-        })
-        .execute();
+          studioId: studio.id,
+          createdBy: photographerId,
+          detailsSealed: await sealDeliveryDetails(createSecretBox(deps.keys), deliveryId, { title: 'Proofs', message: '', recipients: [] }),
+          tokenHash: crypto.randomBytes(32).toString('hex'),
+          code: { digest: crypto.randomBytes(32).toString('hex'), keyVersion: deps.keys.activeVersion },
+          allowOriginals: true,
+          allowZip: true,
+          downloadLimit: null,
+          expiresAt: now + 24 * 60 * 60_000,
+          now,
+        },
+        [],
+      );
     });
 
     const status = await runNode([cliEntry, 'keys', 'status'], env);

@@ -5,7 +5,7 @@ import { createDeliveriesDeps } from './deps.ts';
 import { deliveryRoutes } from './routes.ts';
 
 /** Client deliveries: the photographer's routes and the client's (docs/deliveries.md). */
-export async function deliveriesCapability(app: App, { runtime }: AppServices): Promise<void> {
+export async function deliveriesRoutes(app: App, { runtime }: AppServices): Promise<void> {
   const deps = createDeliveriesDeps(runtime);
   app.addHook('onClose', () => deps.limits.close());
   deliveryRoutes(app, deps);

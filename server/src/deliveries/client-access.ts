@@ -6,7 +6,7 @@ import type { RequestOrigin } from '../auth/context.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { notifyLocked } from './notifications.ts';
 import {
-  type DeliveryWithTotals,
+  type DeliveryRow,
   countCodeAttempt,
   deleteDeliverySession,
   findDeliveryById,
@@ -46,16 +46,10 @@ export function lockoutMs(previousLockouts: number): number {
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-/** The delivery a link token names, usable or not; an unknown or malformed token is 404. */
-export async function findDeliveryByToken(deps: DeliveriesDeps, token: string): Promise<DeliveryWithTotals> {
+/** The delivery a link names, 404 for an unknown or malformed token, 410 once it has ended: every client route starts here. */
+async function findLiveDelivery(deps: DeliveriesDeps, token: string): Promise<DeliveryRow> {
   const row = TOKEN_PATTERN.test(token) ? await findDeliveryByTokenHash(deps.db, hashToken(token)) : undefined;
   if (!row) throw deliveryNotFound();
-  return row;
-}
-
-/** The delivery a link names, 410 once it has ended: every client route starts here. */
-export async function findLiveDelivery(deps: DeliveriesDeps, token: string): Promise<DeliveryWithTotals> {
-  const row = await findDeliveryByToken(deps, token);
   assertDeliveryLive(row, deps.now());
   return row;
 }
@@ -85,7 +79,7 @@ function canonicalCode(code: string): string {
   return code.replace(/[\s-]/g, '');
 }
 
-async function refuseAndMaybeLock(deps: DeliveriesDeps, delivery: DeliveryWithTotals, attempts: number, origin: RequestOrigin): Promise<never> {
+async function refuseAndMaybeLock(deps: DeliveriesDeps, delivery: DeliveryRow, attempts: number, origin: RequestOrigin): Promise<never> {
   const now = deps.now();
   if (attempts < MAX_CODE_ATTEMPTS) {
     const left = MAX_CODE_ATTEMPTS - attempts;
@@ -108,7 +102,7 @@ export async function openDelivery(
   reply: FastifyReply,
   input: { token: string; code: string },
   origin: RequestOrigin,
-): Promise<DeliveryWithTotals> {
+): Promise<DeliveryRow> {
   // Counted before the token is looked up, so scanning for tokens costs the same budget.
   await deps.limits.consume('codePerIp', rateLimitNetwork(origin.ip));
   const delivery = await findLiveDelivery(deps, input.token);
@@ -149,11 +143,11 @@ export async function openDelivery(
     path: deliveryCookiePath(input.token),
     maxAge: Math.max(1, Math.floor((expiresAt - now) / 1000)),
   });
-  return { ...delivery, view_count: delivery.view_count + 1 };
+  return delivery;
 }
 
 /** The delivery of a client request that carries a live session for it: 410 once ended, 401 without the session. */
-export async function requireDeliverySession(deps: DeliveriesDeps, request: FastifyRequest, token: string): Promise<DeliveryWithTotals> {
+export async function requireDeliverySession(deps: DeliveriesDeps, request: FastifyRequest, token: string): Promise<DeliveryRow> {
   const delivery = await findLiveDelivery(deps, token);
   const sessionToken = request.cookies[deliveryCookieName(deps)];
   const session =

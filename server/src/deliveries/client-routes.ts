@@ -6,7 +6,7 @@ import { requestOrigin } from '../http/request-origin.ts';
 import { contentDisposition } from '../vault/content-disposition.ts';
 import { sendDownload } from '../vault/download-routes.ts';
 import { signedUrlSchema, uuidField, variantField } from '../vault/schemas.ts';
-import { clientDeliveryView, createClientDownloadUrl, listClientFiles, openClientDownload, openClientZip } from './client.ts';
+import { clientDeliveryView, createClientDownloadUrl, listClientFiles, openClientDownload, openClientZip } from './client-files.ts';
 import { openDelivery, requireDeliverySession } from './client-access.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { clientDeliverySchema, clientFileSchema, tokenParams } from './schemas.ts';

@@ -114,7 +114,20 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
     expect(seen).toEqual(expected);
   }
 
-  const forPhotographerRoutes = (outcomeText: string) => Object.fromEntries(photographerOperations.map((operation) => [operation, outcomeText]));
+  /**
+   * What a caller without this delivery's session meets: `photographerOutcome` on the
+   * photographer's routes (but for `exceptions`), and at the client's door a wrong code, no
+   * session, no signature.
+   */
+  const outcomes = (photographerOutcome: string, exceptions: Partial<Record<Operation, string>> = {}): Record<Operation, string> => ({
+    ...(Object.fromEntries(photographerOperations.map((operation) => [operation, photographerOutcome])) as Record<Operation, string>),
+    openDelivery: '401 delivery_code_incorrect',
+    listDeliveryFiles: '401 delivery_code_required',
+    createDeliveryDownloadUrl: '401 delivery_code_required',
+    downloadDeliveryZip: '401 delivery_code_required',
+    downloadDeliveryFile: '403 signature_invalid',
+    ...exceptions,
+  });
 
   it('walks every delivery route: the list is complete', () => {
     expect(routes.map((route) => route.operationId).sort()).toEqual([...operations].sort());
@@ -125,14 +138,7 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
   });
 
   it('shuts out a stranger: 401 at the photographer’s door, the code or a signature at the client’s', async () => {
-    await walk(new TestClient(server, { ip: '203.0.113.10' }), {
-      ...forPhotographerRoutes('401 not_signed_in'),
-      openDelivery: '401 delivery_code_incorrect',
-      listDeliveryFiles: '401 delivery_code_required',
-      createDeliveryDownloadUrl: '401 delivery_code_required',
-      downloadDeliveryZip: '401 delivery_code_required',
-      downloadDeliveryFile: '403 signature_invalid',
-    } as Record<Operation, string>);
+    await walk(new TestClient(server, { ip: '203.0.113.10' }), outcomes('401 not_signed_in'));
   });
 
   it('answers 404 to another studio’s photographer on every route with the delivery’s id, and changes nothing', async () => {
@@ -142,17 +148,8 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
       return { delivery, files: files.map(({ id, name }) => ({ id, name })) };
     };
     const before = await unsigned();
-    await walk(intruder, {
-      ...forPhotographerRoutes('404 delivery_not_found'),
-      createDelivery: '404 file_not_found',
-      listDeliveries: '200',
-      // A photographer's session is no delivery session.
-      openDelivery: '401 delivery_code_incorrect',
-      listDeliveryFiles: '401 delivery_code_required',
-      createDeliveryDownloadUrl: '401 delivery_code_required',
-      downloadDeliveryZip: '401 delivery_code_required',
-      downloadDeliveryFile: '403 signature_invalid',
-    } as Record<Operation, string>);
+    // A photographer's session is no delivery session.
+    await walk(intruder, outcomes('404 delivery_not_found', { createDelivery: '404 file_not_found', listDeliveries: '200' }));
     const listed = await intruder.json<{ deliveries: DeliveryView[] }>('GET', '/api/deliveries');
     expect(listed.body.deliveries.map((delivery) => delivery.id)).toEqual([theirs.delivery.id]);
     expect(await unsigned()).toEqual(before);
@@ -166,18 +163,7 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
     const visitor = await openedVisitor(server, theirs.access);
     const theirUrl = await clientDownloadUrl(visitor, theirs.token, theirFile.id);
     const bent = theirUrl.replace(theirs.delivery.id, ours.delivery.id).replace(theirFile.id, ownFile.id);
-    await walk(
-      visitor,
-      {
-        ...forPhotographerRoutes('401 not_signed_in'),
-        openDelivery: '401 delivery_code_incorrect',
-        listDeliveryFiles: '401 delivery_code_required',
-        createDeliveryDownloadUrl: '401 delivery_code_required',
-        downloadDeliveryZip: '401 delivery_code_required',
-        downloadDeliveryFile: '403 signature_invalid',
-      } as Record<Operation, string>,
-      { downloadDeliveryFile: bent },
-    );
+    await walk(visitor, outcomes('401 not_signed_in'), { downloadDeliveryFile: bent });
     // Moved to the other delivery only, the file kept: still bound to its delivery.
     expect(await outcome(await visitor.request('GET', theirUrl.replace(theirs.delivery.id, ours.delivery.id)))).toBe('403 signature_invalid');
     // Another delivery's file, asked for through this delivery's own session.
@@ -192,14 +178,7 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
 
   it('gives an account without a studio no deliveries', async () => {
     const { client: admin } = await signedInAdmin(server);
-    await walk(admin, {
-      ...forPhotographerRoutes('403 studio_required'),
-      openDelivery: '401 delivery_code_incorrect',
-      listDeliveryFiles: '401 delivery_code_required',
-      createDeliveryDownloadUrl: '401 delivery_code_required',
-      downloadDeliveryZip: '401 delivery_code_required',
-      downloadDeliveryFile: '403 signature_invalid',
-    } as Record<Operation, string>);
+    await walk(admin, outcomes('403 studio_required'));
   });
 
   it('answers 400 to bad ids, unknown fields and malformed JSON on every route, never 500', async () => {

@@ -21,44 +21,33 @@ function expiryText(expiresAt: number): string {
   return new Date(expiresAt).toUTCString();
 }
 
+function mailRecipients(deps: DeliveriesDeps, details: DeliveryDetails, label: string, subject: string, lines: readonly string[]): void {
+  const text = lines.join('\n');
+  for (const to of details.recipients) runInBackground(deps.logger, label, () => deps.mailer.send({ to, subject, text }));
+}
+
 export function sendLinkEmails(deps: DeliveriesDeps, mail: DeliveryMail, url: string): void {
   const { studioName, details } = mail;
-  for (const to of details.recipients) {
-    runInBackground(deps.logger, 'delivery-link-email', () =>
-      deps.mailer.send({
-        to,
-        subject: `${studioName} has shared photos with you: ${details.title}`,
-        text: [
-          `${studioName} has shared “${details.title}” with you.`,
-          ...(details.message ? ['', details.message] : []),
-          '',
-          `Open it here: ${url}`,
-          '',
-          'You will need the code sent to you in a separate email.',
-          `The delivery is available until ${expiryText(mail.expiresAt)}.`,
-        ].join('\n'),
-      }),
-    );
-  }
+  mailRecipients(deps, details, 'delivery-link-email', `${studioName} has shared photos with you: ${details.title}`, [
+    `${studioName} has shared “${details.title}” with you.`,
+    ...(details.message ? ['', details.message] : []),
+    '',
+    `Open it here: ${url}`,
+    '',
+    'You will need the code sent to you in a separate email.',
+    `The delivery is available until ${expiryText(mail.expiresAt)}.`,
+  ]);
 }
 
 export function sendCodeEmails(deps: DeliveriesDeps, mail: DeliveryMail, code: string): void {
   const { studioName, details } = mail;
-  for (const to of details.recipients) {
-    runInBackground(deps.logger, 'delivery-code-email', () =>
-      deps.mailer.send({
-        to,
-        subject: `Your code for photos from ${studioName}`,
-        text: [
-          `Your code for “${details.title}” from ${studioName} is:`,
-          '',
-          `    ${code}`,
-          '',
-          'Enter it on the page the link in the other email opens. Never share it with anyone you would not give the photos to.',
-        ].join('\n'),
-      }),
-    );
-  }
+  mailRecipients(deps, details, 'delivery-code-email', `Your code for photos from ${studioName}`, [
+    `Your code for “${details.title}” from ${studioName} is:`,
+    '',
+    `    ${code}`,
+    '',
+    'Enter it on the page the link in the other email opens. Never share it with anyone you would not give the photos to.',
+  ]);
 }
 
 function notifyPhotographer(deps: DeliveriesDeps, delivery: DeliveryRow, label: string, message: (details: DeliveryDetails) => { subject: string; text: string }): void {

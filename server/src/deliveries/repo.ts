@@ -1,7 +1,7 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable, Updateable } from 'kysely';
 import { generateId } from '../crypto/tokens.ts';
 import type { DeliveriesTable, DeliveryEventKind, DeliveryEventsTable, DeliverySessionsTable, Tables } from '../db/tables.ts';
-import type { FileRow } from '../vault/repo.ts';
+import { type FileRow, visibleStatuses } from '../vault/repo.ts';
 
 /** The deliveries' queries: the only code that reads or writes the delivery tables. */
 
@@ -9,8 +9,6 @@ export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryEventRow = Selectable<DeliveryEventsTable>;
 export type DeliverySessionRow = Selectable<DeliverySessionsTable>;
 
-// Files a delivery shows: never one in the trash, being uploaded or being purged.
-const deliverableStatuses = ['processing', 'ready', 'failed'] as const;
 
 export interface NewDelivery {
   id: string;
@@ -68,28 +66,25 @@ export interface DeliveryTotals {
 
 export type DeliveryWithTotals = DeliveryRow & DeliveryTotals;
 
+/**
+ * The file count and byte total of each delivery row, as two correlated subqueries: each is an
+ * index lookup for one delivery, so a list costs its own rows, not all of the studio's.
+ */
+function totals(eb: ExpressionBuilder<Tables, 'deliveries'>) {
+  const deliverable = eb
+    .selectFrom('delivery_files')
+    .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
+    .whereRef('delivery_files.delivery_id', '=', 'deliveries.id')
+    .where('vault_files.deleted_at', 'is', null)
+    .where('vault_files.status', 'in', visibleStatuses);
+  return [
+    deliverable.select((inner) => inner.fn.countAll<number>().as('count')).as('fileCount'),
+    deliverable.select((inner) => inner.fn.coalesce(inner.fn.sum<number>('vault_files.size'), inner.lit(0)).as('bytes')).as('totalBytes'),
+  ];
+}
+
 function withTotals(db: Kysely<Tables>) {
-  return db
-    .selectFrom('deliveries')
-    .selectAll('deliveries')
-    .select((eb) => [
-      eb
-        .selectFrom('delivery_files')
-        .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
-        .select((inner) => inner.fn.countAll<number>().as('count'))
-        .whereRef('delivery_files.delivery_id', '=', 'deliveries.id')
-        .where('vault_files.deleted_at', 'is', null)
-        .where('vault_files.status', 'in', deliverableStatuses)
-        .as('fileCount'),
-      eb
-        .selectFrom('delivery_files')
-        .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
-        .select((inner) => inner.fn.coalesce(inner.fn.sum<number>('vault_files.size'), inner.lit(0)).as('bytes'))
-        .whereRef('delivery_files.delivery_id', '=', 'deliveries.id')
-        .where('vault_files.deleted_at', 'is', null)
-        .where('vault_files.status', 'in', deliverableStatuses)
-        .as('totalBytes'),
-    ]);
+  return db.selectFrom('deliveries').selectAll('deliveries').select(totals);
 }
 
 function totalsOf<Row extends { fileCount: number | null; totalBytes: number | null }>(row: Row): Row & DeliveryTotals {
@@ -106,38 +101,38 @@ export async function findStudioDelivery(db: Kysely<Tables>, studioId: string, i
   return row && totalsOf(row);
 }
 
-export async function findDeliveryByTokenHash(db: Kysely<Tables>, tokenHash: string): Promise<DeliveryWithTotals | undefined> {
-  const row = await withTotals(db).where('deliveries.token_hash', '=', tokenHash).executeTakeFirst();
-  return row && totalsOf(row);
+/** Without totals: every client request starts here, and only the delivery's view shows them. */
+export async function findDeliveryByTokenHash(db: Kysely<Tables>, tokenHash: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('deliveries').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function findDeliveryTotals(db: Kysely<Tables>, id: string): Promise<DeliveryTotals> {
+  const row = await db.selectFrom('deliveries').select(totals).where('deliveries.id', '=', id).executeTakeFirst();
+  return totalsOf(row ?? { fileCount: 0, totalBytes: 0 });
 }
 
 export async function findDeliveryById(db: Kysely<Tables>, id: string): Promise<DeliveryRow | undefined> {
   return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The delivery's files in the photographer's order, as the vault stores them. */
-export async function listDeliveryFileRows(db: Kysely<Tables>, deliveryId: string): Promise<FileRow[]> {
+/** The files a delivery shows, as the vault stores them. */
+function deliveredFiles(db: Kysely<Tables>, deliveryId: string) {
   return db
     .selectFrom('delivery_files')
     .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
     .selectAll('vault_files')
     .where('delivery_files.delivery_id', '=', deliveryId)
     .where('vault_files.deleted_at', 'is', null)
-    .where('vault_files.status', 'in', deliverableStatuses)
-    .orderBy('delivery_files.position')
-    .execute();
+    .where('vault_files.status', 'in', visibleStatuses);
+}
+
+/** In the photographer's order. */
+export async function listDeliveryFileRows(db: Kysely<Tables>, deliveryId: string): Promise<FileRow[]> {
+  return deliveredFiles(db, deliveryId).orderBy('delivery_files.position').execute();
 }
 
 export async function findDeliveryFileRow(db: Kysely<Tables>, deliveryId: string, fileId: string): Promise<FileRow | undefined> {
-  return db
-    .selectFrom('delivery_files')
-    .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
-    .selectAll('vault_files')
-    .where('delivery_files.delivery_id', '=', deliveryId)
-    .where('delivery_files.file_id', '=', fileId)
-    .where('vault_files.deleted_at', 'is', null)
-    .where('vault_files.status', 'in', deliverableStatuses)
-    .executeTakeFirst();
+  return deliveredFiles(db, deliveryId).where('delivery_files.file_id', '=', fileId).executeTakeFirst();
 }
 
 /** The studio's files (in the trash or not) with these ids, for naming files in the event log. */
@@ -286,26 +281,13 @@ export async function insertDeliveryEvent(
  * downloads a client makes, they never push an open, a wrong code or a lockout out of view.
  */
 export async function listDeliveryEventRows(db: Kysely<Tables>, deliveryId: string, limit: number): Promise<DeliveryEventRow[]> {
-  const newest = db.selectFrom('delivery_events').selectAll().where('delivery_id', '=', deliveryId).orderBy('at', 'desc').orderBy('id', 'desc');
-  const [recent, access] = await Promise.all([
-    newest.limit(limit).execute(),
-    newest.where('kind', 'not in', ['file_downloaded', 'zip_downloaded']).limit(limit).execute(),
-  ]);
-  const byId = new Map([...recent, ...access].map((event) => [event.id, event]));
-  return [...byId.values()].sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
-}
-
-/** Every deliverable file of one of the studio's albums, oldest upload first. */
-export async function listAlbumFileIds(db: Kysely<Tables>, studioId: string, albumId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('vault_files')
-    .select('id')
-    .where('studio_id', '=', studioId)
-    .where('album_id', '=', albumId)
-    .where('deleted_at', 'is', null)
-    .where('status', 'in', deliverableStatuses)
-    .orderBy('uploaded_at')
-    .orderBy('id')
+  const newest = db.selectFrom('delivery_events').selectAll().where('delivery_id', '=', deliveryId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit);
+  // UNION drops the events both lists hold.
+  return db
+    .selectFrom(newest.as('recent'))
+    .selectAll()
+    .union(db.selectFrom(newest.where('kind', 'not in', ['file_downloaded', 'zip_downloaded']).as('access')).selectAll())
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
     .execute();
-  return rows.map((row) => row.id);
 }

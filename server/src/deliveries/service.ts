@@ -9,7 +9,7 @@ import { requireAlbum } from '../vault/albums.ts';
 import { type VaultActor, auditContext } from '../vault/deps.ts';
 import { cleanText } from '../vault/file-names.ts';
 import { type FileView, fileViews } from '../vault/file-views.ts';
-import { findStudioFiles } from '../vault/repo.ts';
+import { findStudioFiles, listAlbumFileIds } from '../vault/repo.ts';
 import { openFileName } from '../vault/sealed-fields.ts';
 import { CODE_DIGITS, codePurpose } from './client-access.ts';
 import type { DeliveriesDeps } from './deps.ts';
@@ -23,7 +23,6 @@ import {
   findStudioDelivery,
   insertDelivery,
   insertDeliveryEvent,
-  listAlbumFileIds,
   listDeliveryEventRows,
   listDeliveryFileRows,
   listStudioDeliveries,

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { UserRole } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import type { App } from './app-type.ts';
 
@@ -18,7 +19,7 @@ export interface Principal {
   userId: string;
   sessionId: string;
   email: string;
-  role: 'admin' | 'photographer';
+  role: UserRole;
   studioId: string | null;
   totpEnabled: boolean;
 }
@@ -66,11 +67,9 @@ export function registerAccessControl(app: App, resolveSession: SessionResolver)
     if (isStaticWebFile(request.routeOptions)) return;
     const config = request.routeOptions.config;
     const access = config.access;
-    if (access === 'public') {
-      // Public routes still learn who is calling (e.g. GET /api/me), without requiring it.
-      request.principal = await resolveSession(request);
-      return;
-    }
+    // No public handler reads the principal: looking the session up would only cost a query
+    // (and a write) on the busiest routes, such as signed downloads.
+    if (access === 'public') return;
     if (access === undefined) throw new AppError('forbidden', 'This route is not available.', 403);
     const principal = await resolveSession(request);
     if (!principal) throw new AppError('not_signed_in', 'Sign in to continue.', 401);

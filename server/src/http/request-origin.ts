@@ -1,8 +1,9 @@
 import { isIPv6 } from 'node:net';
 import type { FastifyRequest } from 'fastify';
+import type { RequestOrigin } from '../auth/context.ts';
 
 /** Where a request came from, for audit events, session lists and per-IP limits (honours TRUST_PROXY). */
-export function requestOrigin(request: FastifyRequest): { ip: string; userAgent: string } {
+export function requestOrigin(request: FastifyRequest): RequestOrigin {
   return { ip: request.ip, userAgent: (request.headers['user-agent'] ?? '').slice(0, 400) };
 }
 
@@ -16,14 +17,19 @@ function ipv6Groups(address: string): string[] {
   return [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
 }
 
+/** The network of the first `groups` 16-bit groups of an IPv6 address, e.g. `2001:db8:0::/48` for 3. */
+export function ipv6Network(address: string, groups: number): string {
+  return `${ipv6Groups(address)
+    .slice(0, groups)
+    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/${groups * 16}`;
+}
+
 /**
  * The key of per-network rate limits. An IPv4 address is one client; an IPv6 client usually
  * holds a whole /64 and can change address within it at will, so the /64 is the key.
  */
 export function rateLimitNetwork(ip: string): string {
   if (!isIPv6(ip) || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip)) return ip.replace(/^::ffff:/i, '');
-  return `${ipv6Groups(ip)
-    .slice(0, 4)
-    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
+  return ipv6Network(ip, 4);
 }

@@ -67,6 +67,11 @@ export const jobQueue = (now: () => number = Date.now): JobQueue => ({
   },
 });
 
+/** The one row a schedule keeps in the jobs table, whichever instance created it. */
+function scheduleJobId(kind: string): string {
+  return `${kind}:schedule`;
+}
+
 /** What is kept of an error in the jobs table: stable codes, never content. */
 function describeError(error: unknown): string {
   if (error instanceof AppError) return error.code;
@@ -83,7 +88,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const now = options.now ?? Date.now;
   const handlers = new Map(options.handlers.map((handler) => [handler.kind, handler]));
   const kinds = [...handlers.keys()];
-  const periods = new Map((options.schedules ?? []).map((schedule) => [`${schedule.kind}:schedule`, schedule.everyMs]));
+  const periods = new Map((options.schedules ?? []).map((schedule) => [scheduleJobId(schedule.kind), schedule.everyMs]));
   const running = new Set<Promise<void>>();
   const stopping = new AbortController();
   let started = false;
@@ -94,7 +99,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   async function createSchedules(): Promise<void> {
     for (const schedule of options.schedules ?? []) {
-      await insertJobOnce(db, { id: `${schedule.kind}:schedule`, kind: schedule.kind, payload: null, runAfter: now(), createdAt: now() });
+      await insertJobOnce(db, { id: scheduleJobId(schedule.kind), kind: schedule.kind, payload: null, runAfter: now(), createdAt: now() });
     }
   }
 

@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertUser } from '../auth/users-repo.ts';
 import { type MasterKeyProvider, createLocalKeyProvider } from '../crypto/master-keys.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
 import { encryptBuffer, decryptBuffer } from '../crypto/chunked.ts';
+import { insertDelivery } from '../deliveries/repo.ts';
 import { UnknownKeyVersionError } from '../errors.ts';
 import { createStudio, deleteStudio, studioDataKey } from '../studios/service.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
@@ -107,24 +109,7 @@ describe.each(databaseKinds())('studio keys and master-key rotation on %s', (dat
     const studio = await createStudio(deps(onlyV2), 'Codes');
     const now = Date.now();
     const userId = crypto.randomUUID();
-    await db()
-      .insertInto('users')
-      .values({
-        id: userId,
-        email: `codes-${userId}@example.com`,
-        role: 'photographer',
-        created_at: now,
-        updated_at: now,
-        email_verified_at: now,
-        disabled_at: null,
-        last_sign_in_at: null,
-        password_hash: null,
-        totp_seed: null,
-        totp_pending_seed: null,
-        totp_enabled_at: null,
-        totp_last_step: null,
-      })
-      .execute();
+    await insertUser(db(), { id: userId, email: `codes-${userId}@example.com`, role: 'photographer', now });
     // Peppered under v1, which the rotation above left holding nothing else.
     const digest = 'd'.repeat(64);
     const signIn = (id: string, changes: { expires_at?: number; consumed_at?: number }) => ({
@@ -146,32 +131,30 @@ describe.each(databaseKinds())('studio keys and master-key rotation on %s', (dat
       .insertInto('recovery_codes')
       .values([recovery('recovery-unused', null), recovery('recovery-used', now)])
       .execute();
-    const delivery = (id: string, changes: { expires_at?: number; revoked_at?: number }) => ({
-      id,
-      studio_id: studio.id,
-      created_by: userId,
-      details_sealed: 'not read here',
-      token_hash: crypto.createHash('sha256').update(id).digest('hex'),
-      code_digest: digest,
-      code_key_version: 'v1',
-      allow_originals: 1,
-      allow_zip: 1,
-      download_limit: null,
-      locked_until: null,
-      first_downloaded_at: null,
-      last_activity_at: null,
-      created_at: now,
-      updated_at: now,
-      expires_at: now + 24 * 60 * 60_000,
-      revoked_at: null,
-      ...changes,
-    });
+    const delivery = (id: string, expiresAt: number) =>
+      insertDelivery(
+        db(),
+        {
+          id,
+          studioId: studio.id,
+          createdBy: userId,
+          detailsSealed: 'not read here',
+          tokenHash: crypto.createHash('sha256').update(id).digest('hex'),
+          code: { digest, keyVersion: 'v1' },
+          allowOriginals: true,
+          allowZip: true,
+          downloadLimit: null,
+          expiresAt,
+          now,
+        },
+        [],
+      );
     const deliveryIds = ['delivery-live', 'delivery-revoked', 'delivery-expired'];
+    await delivery('delivery-live', now + 24 * 60 * 60_000);
+    await delivery('delivery-revoked', now + 24 * 60 * 60_000);
+    await db().updateTable('deliveries').set({ revoked_at: now }).where('id', '=', 'delivery-revoked').execute();
     // An expired delivery's code still counts: extending the delivery brings the code back.
-    await db()
-      .insertInto('deliveries')
-      .values([delivery('delivery-live', {}), delivery('delivery-revoked', { revoked_at: now }), delivery('delivery-expired', { expires_at: now - 1 })])
-      .execute();
+    await delivery('delivery-expired', now - 1);
     const v1Usage = async () => (await keyUsage(deps(v2ActiveV1Kept))).find((entry) => entry.version === 'v1');
     try {
       const usage = await v1Usage();

@@ -6,8 +6,6 @@ import type { Tables } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { type StudioSettings, deleteStudioAndKey, findStudioKey, findStudioSettings, insertStudioWithKey, updateStudioSettings } from './repo.ts';
 
-export type { StudioSettings } from './repo.ts';
-
 /**
  * Studios are the tenants: every file and key belongs to one. A studio is born with its own
  * random data key, stored only wrapped by the active master key; deleting the studio deletes

@@ -5,7 +5,7 @@ import { readClamdTestSettings } from '../../test/clamav-service.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { eicar, photo } from '../../test/images.ts';
-import { jobsDone, upload } from '../../test/vault.ts';
+import { previewJobsDone, upload } from '../../test/vault.ts';
 import { listAuditEvents } from '../audit/audit-log.ts';
 
 /** Virus scanning with a real clamd (test/clamav-service.ts), over its socket and over TCP, failing closed. */
@@ -39,7 +39,7 @@ describe.skipIf(!clamd).each(databaseKinds())('virus scanning on %s', (database)
     expect([infected.status, infected.error?.code]).toEqual([422, 'file_infected']);
     const rows = await server.runtime.database.db.selectFrom('vault_files').select('id').where('studio_id', '=', studioId).execute();
     expect(rows).toHaveLength(1);
-    await jobsDone(server);
+    await previewJobsDone(server);
     let blobs = 0;
     for await (const key of server.runtime.blobs.list(`studios/${studioId}/`)) blobs += key ? 1 : 0;
     expect(blobs, 'the clean file, its thumbnail and its preview').toBe(3);

@@ -5,7 +5,7 @@ import { AppError, IntegrityError, NotFoundError } from '../errors.ts';
 import { studioDataKey } from '../studios/service.ts';
 import { type RangeRequest, parseRange } from './byte-ranges.ts';
 import type { VaultDeps } from './deps.ts';
-import { VAULT_SCOPE, openFile } from './file-views.ts';
+import { VAULT_SCOPE, fileNotFound, openFile } from './file-views.ts';
 import { type FileRow, findFileById } from './repo.ts';
 import type { SignatureParams } from './signed-urls.ts';
 import { type StoredBlob, type Variant, collect, readPlaintext, readPlaintextRange, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
@@ -43,17 +43,14 @@ export interface Download {
 /** Whole files up to this size are decrypted and verified in full before the first byte is sent. */
 const VERIFY_FIRST_BYTES = 4 * 1024 * 1024;
 
-function fileNotFound(): NotFoundError {
-  return new NotFoundError('file_not_found', 'This file does not exist.');
-}
-
-function isIntegrityFailure(error: unknown): boolean {
+/** A stored blob that failed to authenticate, to match its recorded hash or length, or is gone. */
+export function isIntegrityFailure(error: unknown): boolean {
   return error instanceof IntegrityError || (error instanceof NotFoundError && error.code === 'blob_not_found');
 }
 
-async function auditIntegrityFailure(deps: VaultDeps, file: FileRow, variant: Variant, error: unknown): Promise<void> {
-  deps.logger.error({ err: error, fileId: file.id, variant }, 'stored file failed its integrity check');
-  await recordAudit(deps.db, { action: 'vault.integrity_failure', details: { fileId: file.id, studioId: file.studio_id, variant, stage: 'download' } });
+export async function auditIntegrityFailure(deps: VaultDeps, file: FileRow, variant: Variant, stage: 'download' | 'previews', error: unknown): Promise<void> {
+  deps.logger.error({ err: error, fileId: file.id, variant, stage }, 'stored file failed its integrity check');
+  await recordAudit(deps.db, { action: 'vault.integrity_failure', details: { fileId: file.id, studioId: file.studio_id, variant, stage } });
 }
 
 function blobKeyOf(file: FileRow, variant: Variant): string | null {
@@ -97,7 +94,7 @@ function verifyingSlice(expectedSha256: string, start: number, end: number): Tra
 /** Reports a failure that surfaces mid-stream, once the answer has started. */
 function watched(deps: VaultDeps, file: FileRow, variant: Variant, stream: Readable): Readable {
   stream.once('error', (error) => {
-    if (isIntegrityFailure(error)) void auditIntegrityFailure(deps, file, variant, error).catch(() => undefined);
+    if (isIntegrityFailure(error)) void auditIntegrityFailure(deps, file, variant, 'download', error).catch(() => undefined);
   });
   return stream;
 }
@@ -165,7 +162,7 @@ export async function serveFile(
     };
   } catch (error) {
     if (isIntegrityFailure(error)) {
-      await auditIntegrityFailure(deps, file, variant, error);
+      await auditIntegrityFailure(deps, file, variant, 'download', error);
       throw error instanceof IntegrityError ? error : new IntegrityError('The stored file is missing.', error);
     }
     throw error;

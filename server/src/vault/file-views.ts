@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
 import type { ExifSummary } from './photo-metadata.ts';
 import type { FileRow } from './repo.ts';
@@ -27,6 +28,10 @@ export interface FileView {
 
 export interface FileDetails extends FileView {
   exif: ExifSummary;
+}
+
+export function fileNotFound(): NotFoundError {
+  return new NotFoundError('file_not_found', 'This file does not exist.');
 }
 
 /** Downloads through the vault's own route carry this scope; deliveries and labs sign with theirs. */

@@ -1,11 +1,11 @@
 import { recordAudit } from '../audit/audit-log.ts';
-import { AppError, NotFoundError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
 import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
 import { cleanText } from './file-names.ts';
-import { type FileDetails, type FileView, fileDetails, fileViews, signedFileUrl } from './file-views.ts';
-import { type SortKeyValue, openCursor, sealCursor } from './list-cursor.ts';
+import { type FileDetails, type FileView, fileDetails, fileNotFound, fileViews, signedFileUrl } from './file-views.ts';
+import { type SortKeyValue, cursorInvalid, openCursor, sealCursor } from './list-cursor.ts';
 import {
   type FileRow,
   type FileScope,
@@ -70,10 +70,6 @@ function compareKeys(a: readonly SortKeyValue[], b: readonly SortKeyValue[]): nu
   return 0;
 }
 
-function fileNotFound(): NotFoundError {
-  return new NotFoundError('file_not_found', 'This file does not exist.');
-}
-
 async function scopeOf(deps: VaultDeps, actor: VaultActor, query: Pick<FileListQuery, 'albumId' | 'trash'>): Promise<FileScope> {
   if (query.albumId !== undefined && query.albumId !== 'none') await requireAlbum(deps, actor.studioId, query.albumId);
   return { studioId: actor.studioId, albumId: query.albumId === 'none' ? null : query.albumId, trash: query.trash };
@@ -107,7 +103,7 @@ interface Page {
 
 async function pageInSql(deps: VaultDeps, scope: FileScope, query: FileListQuery, after: SortKeyValue[] | undefined): Promise<Page> {
   const columns = sqlOrders[query.sort as Exclude<FileSort, 'name'>];
-  if (after && after.length !== columns.length) throw new AppError('cursor_invalid', 'The page cursor is not valid for this listing.', 400);
+  if (after && after.length !== columns.length) throw cursorInvalid();
   const key = after && columns.map((column, index) => [column, after[index] as SortKeyValue] as [SortColumn, SortKeyValue]);
   const rows = await listFilesPage(deps.db, scope, { columns, direction: query.order, after: key }, query.limit + 1);
   const more = rows.length > query.limit;

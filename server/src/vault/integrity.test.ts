@@ -4,7 +4,7 @@ import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { noisyPng, photo } from '../../test/images.ts';
-import { type UploadedFile, downloadUrl, fetchSigned, jobsDone, readFully, readBlob as readStoredBlob, sha256, uploaded } from '../../test/vault.ts';
+import { type UploadedFile, downloadUrl, fetchSigned, previewJobsDone, readFully, readBlob as readStoredBlob, sha256, uploaded } from '../../test/vault.ts';
 import { listAuditEvents } from '../audit/audit-log.ts';
 
 /**
@@ -122,7 +122,7 @@ describe.each(databaseKinds())('integrity on %s', (database) => {
 
   it('refuses a tampered preview', async () => {
     const file = await fresh(await photo('jpeg'));
-    await jobsDone(server);
+    await previewJobsDone(server);
     await flipBit(await blobKey(file.id, 'thumbnail_key'), (size) => size - 5);
     const response = await fetchSigned(server, await downloadUrl(client, file.id, 'thumbnail'));
     expect(response.status).toBe(500);

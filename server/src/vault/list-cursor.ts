@@ -18,7 +18,7 @@ export interface CursorPosition {
 const PURPOSE = 'vault-list-cursor';
 const associatedData = (studioId: string) => `studios/${studioId}/file-list`;
 
-function cursorInvalid(): AppError {
+export function cursorInvalid(): AppError {
   return new AppError('cursor_invalid', 'The page cursor is not valid for this listing; start from the first page.', 400);
 }
 

@@ -3,7 +3,7 @@ import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
-import { type ErrorAnswer, type UploadedFile, downloadUrl, fetchSigned, jobsDone, readBlob, sha256, upload, uploaded } from '../../test/vault.ts';
+import { type ErrorAnswer, type UploadedFile, downloadUrl, fetchSigned, previewJobsDone, readBlob, sha256, upload, uploaded } from '../../test/vault.ts';
 import { listAuditEvents } from '../audit/audit-log.ts';
 import { createVaultDeps } from './deps.ts';
 import { purgeExpiredTrash } from './purge.ts';
@@ -94,7 +94,7 @@ describe.each(databaseKinds())('organising on %s', (database) => {
     const { client, studioId } = await photographer();
     const keep = await uploaded(client, jpeg, { name: 'keep.jpg' });
     const gone = await uploaded(client, jpeg, { name: 'gone.jpg' });
-    await jobsDone(server);
+    await previewJobsDone(server);
     expect((await client.request('DELETE', `/api/vault/files/${keep.id}`)).status).toBe(204);
     expect((await client.request('DELETE', `/api/vault/files/${gone.id}`)).status).toBe(204);
     expect((await list(client)).files).toEqual([]);
@@ -119,7 +119,7 @@ describe.each(databaseKinds())('organising on %s', (database) => {
     const { client, studioId } = await photographer();
     const old = await uploaded(client, jpeg, { name: 'old.jpg' });
     const recent = await uploaded(client, jpeg, { name: 'recent.jpg' });
-    await jobsDone(server);
+    await previewJobsDone(server);
     await client.request('DELETE', `/api/vault/files/${old.id}`);
     await client.request('DELETE', `/api/vault/files/${recent.id}`);
     const db = server.runtime.database.db;

@@ -1,13 +1,12 @@
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../audit/audit-log.ts';
 import type { Tables } from '../db/tables.ts';
-import { IntegrityError, NotFoundError } from '../errors.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import { studioDataKey } from '../studios/service.ts';
 import type { VaultActor, VaultDeps } from './deps.ts';
+import { auditIntegrityFailure, isIntegrityFailure } from './downloads.ts';
 import { findEmbeddedJpegs } from './embedded-jpeg.ts';
-import { type FileView, fileViews, openFile } from './file-views.ts';
+import { type FileView, fileNotFound, fileViews, openFile } from './file-views.ts';
 import { photoTypes } from './file-types.ts';
 import { type RenderedPreviews, renderPreviews } from './images.ts';
 import { type FileRow, findFileById, findStudioFile, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
@@ -79,9 +78,8 @@ async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> 
     await storePreviews(deps, file, dataKey, await render(original, file, metadata.photo.orientation, deps.config.maxPixels));
   } catch (error) {
     if (error instanceof PreviewUnavailable) return setPreviewsFailed(deps.db, fileId, error.reason);
-    if (error instanceof IntegrityError || (error instanceof NotFoundError && error.code === 'blob_not_found')) {
-      deps.logger.error({ err: error, fileId }, 'stored original failed its integrity check');
-      await recordAudit(deps.db, { action: 'vault.integrity_failure', details: { fileId, studioId: file.studio_id, variant: 'original', stage: 'previews' } });
+    if (isIntegrityFailure(error)) {
+      await auditIntegrityFailure(deps, file, 'original', 'previews', error);
       return setPreviewsFailed(deps.db, fileId, 'integrity_check_failed');
     }
     throw error;
@@ -100,7 +98,7 @@ export function previewsJobHandler(deps: VaultDeps): JobHandler {
 /** Makes the previews again, after a failure or to replace them; a file already waiting for them is left as it is. */
 export async function retryPreviews(deps: VaultDeps, actor: VaultActor, fileId: string): Promise<FileView> {
   const file = await findStudioFile(deps.db, actor.studioId, fileId);
-  if (!file || file.deleted_at !== null) throw new NotFoundError('file_not_found', 'This file does not exist.');
+  if (!file || file.deleted_at !== null) throw fileNotFound();
   if (await setProcessing(deps.db, actor.studioId, fileId)) {
     await enqueuePreviews(deps, deps.db, fileId);
     deps.jobs.wake();

@@ -7,7 +7,8 @@ export type FileRow = Selectable<VaultFilesTable>;
 export type AlbumRow = Selectable<VaultAlbumsTable>;
 
 /** What clients may see: not a half-uploaded file, not one being purged. */
-const visibleStatuses = ['processing', 'ready', 'failed'] as const;
+/** Files the API shows (and deliveries deliver): never one being uploaded or being purged. */
+export const visibleStatuses = ['processing', 'ready', 'failed'] as const;
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -83,21 +84,6 @@ export async function usedBytes(db: Kysely<Tables>, studioId: string): Promise<n
 
 // ——— Files: reads ———
 
-export async function findStudioFile(db: Kysely<Tables>, studioId: string, id: string): Promise<FileRow | undefined> {
-  return db
-    .selectFrom('vault_files')
-    .selectAll()
-    .where('studio_id', '=', studioId)
-    .where('id', '=', id)
-    .where('status', 'in', visibleStatuses)
-    .executeTakeFirst();
-}
-
-/** By id alone: for signed downloads (the signature named the file) and for jobs. */
-export async function findFileById(db: Kysely<Tables>, id: string): Promise<FileRow | undefined> {
-  return db.selectFrom('vault_files').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function findStudioFiles(db: Kysely<Tables>, studioId: string, ids: readonly string[]): Promise<FileRow[]> {
   if (ids.length === 0) return [];
   return db
@@ -107,6 +93,16 @@ export async function findStudioFiles(db: Kysely<Tables>, studioId: string, ids:
     .where('id', 'in', ids)
     .where('status', 'in', visibleStatuses)
     .execute();
+}
+
+export async function findStudioFile(db: Kysely<Tables>, studioId: string, id: string): Promise<FileRow | undefined> {
+  const [file] = await findStudioFiles(db, studioId, [id]);
+  return file;
+}
+
+/** By id alone: for signed downloads (the signature named the file) and for jobs. */
+export async function findFileById(db: Kysely<Tables>, id: string): Promise<FileRow | undefined> {
+  return db.selectFrom('vault_files').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export interface FileScope {
@@ -288,4 +284,19 @@ export async function renameAlbum(db: Kysely<Tables>, studioId: string, id: stri
 export async function deleteAlbumRow(db: Kysely<Tables>, studioId: string, id: string): Promise<boolean> {
   const result = await db.deleteFrom('vault_albums').where('studio_id', '=', studioId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
+}
+
+/** Every visible file of one of the studio's albums, not in the trash, oldest upload first. */
+export async function listAlbumFileIds(db: Kysely<Tables>, studioId: string, albumId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('vault_files')
+    .select('id')
+    .where('studio_id', '=', studioId)
+    .where('album_id', '=', albumId)
+    .where('deleted_at', 'is', null)
+    .where('status', 'in', visibleStatuses)
+    .orderBy('uploaded_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
 }

@@ -3,7 +3,7 @@ import { signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { dngVersionTag, heic, jpegHtmlPolyglot, photo, pngBomb, svgWithScript, tiffRaw, zipArchive } from '../../test/images.ts';
-import { downloadUrl, fetchSigned, jobsDone, readBlob, readFully, sha256, upload, uploaded } from '../../test/vault.ts';
+import { downloadUrl, fetchSigned, previewJobsDone, readBlob, readFully, sha256, upload, uploaded } from '../../test/vault.ts';
 import { listAuditEvents } from '../audit/audit-log.ts';
 
 /** Uploads end to end: every accepted type byte-exact, names neutralised, and the bad-input corpus refused cleanly. */
@@ -43,7 +43,7 @@ describe.each(databaseKinds())('uploads on %s', (database) => {
 
   /** Every row and blob the studio has, once preview jobs are done: a refused upload must add neither. */
   async function stored(): Promise<{ rows: number; blobs: number }> {
-    await jobsDone(server);
+    await previewJobsDone(server);
     const rows = await server.runtime.database.db.selectFrom('vault_files').select('id').where('studio_id', '=', studioId).execute();
     let blobs = 0;
     for await (const key of server.runtime.blobs.list(`studios/${studioId}/`)) blobs += key ? 1 : 0;

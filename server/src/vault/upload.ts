@@ -1,14 +1,14 @@
 import { type Hash, createHash } from 'node:crypto';
 import { recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
-import { AppError, NotFoundError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { lockStudio } from '../studios/repo.ts';
 import { studioDataKey, studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
 import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
 import { safeFileName } from './file-names.ts';
 import { type PhotoType, SNIFF_BYTES, detectPhotoType } from './file-types.ts';
-import { type FileView, fileView } from './file-views.ts';
+import { type FileView, fileNotFound, fileView } from './file-views.ts';
 import { inspectStoredPhoto } from './inspection.ts';
 import { captureDay } from './photo-metadata.ts';
 import { enqueuePreviews } from './previews.ts';
@@ -151,7 +151,7 @@ export async function uploadFile(deps: VaultDeps, actor: VaultActor, input: Uplo
   deps.jobs.wake();
   await recordAudit(deps.db, { action: 'vault.file_uploaded', ...auditContext(actor), details: { fileId, studioId } });
   const row = await findStudioFile(deps.db, studioId, fileId);
-  if (!row) throw new NotFoundError('file_not_found', 'This file does not exist.');
+  if (!row) throw fileNotFound();
   return fileView(deps, row, stored.name, stored.metadata);
 }
 

@@ -56,8 +56,15 @@ export function createClamdScanner(config: ClamdConfig): VirusScanner {
         socket.on('error', reject);
         socket.on('close', () => reject(new Error('clamd closed the connection.')));
       });
-      // Read even when the upload fails before the verdict is asked for.
-      reply.catch(() => undefined);
+      // An answer before the zero-length frame is clamd refusing the stream (past its
+      // StreamMaxLength, say); it then hangs up, maybe cleanly, with no 'error': a write waiting
+      // for 'drain' would wait out the timeout. Also keeps `reply` handled when the upload fails
+      // before the verdict is asked for.
+      const answered = new AbortController();
+      void reply.then(
+        () => answered.abort(new Error('clamd answered before the stream ended.')),
+        (error: unknown) => answered.abort(error),
+      );
       try {
         await once(socket, 'connect');
         socket.write('zINSTREAM\0');
@@ -76,7 +83,7 @@ export function createClamdScanner(config: ClamdConfig): VirusScanner {
             for (let offset = 0; offset < chunk.byteLength; offset += MAX_FRAME) {
               const frame = chunk.subarray(offset, offset + MAX_FRAME);
               socket.write(frameHeader(frame.byteLength));
-              if (!socket.write(frame)) await once(socket, 'drain');
+              if (!socket.write(frame)) await once(socket, 'drain', { signal: answered.signal });
             }
           } catch (error) {
             socket.destroy();

@@ -170,7 +170,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function messageForPeople(error: unknown): string {
   if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
   if (error.status === 0) return 'We couldn’t reach Shutterlock. Check your connection and try again.';
-  if (error.status === 404 || error.status === 405) {
+  // A missing route, not a missing thing: a thing the server says is gone (a file, an album) is explained in its own words.
+  if ((error.status === 404 && (error.code === 'route_not_found' || !error.hasServerMessage)) || error.status === 405) {
     return 'This isn’t available on this server yet. Please try again later.';
   }
   if (error.status === 429) {

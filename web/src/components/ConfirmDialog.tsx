@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useModalDialog } from '../app/useModalDialog';
 import { useSubmission } from '../app/useSubmission';
 import { FormError } from './form';
 
@@ -26,16 +27,8 @@ export function ConfirmDialog({
   onCancel: () => void;
   tone?: 'danger' | 'primary';
 }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const dialogRef = useModalDialog();
   const { busy, error, submit } = useSubmission();
-
-  // Layout effects: close() must run before React takes the element out of the document,
-  // or the browser would not return focus to where it was.
-  useLayoutEffect(() => {
-    const dialog = dialogRef.current;
-    dialog?.showModal();
-    return () => dialog?.close();
-  }, []);
 
   return (
     <dialog

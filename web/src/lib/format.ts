@@ -60,6 +60,13 @@ export function formatBytes(bytes: number): string {
   return bytesFormat.format(bytes);
 }
 
+const listFormat = new Intl.ListFormat(undefined, { style: 'long', type: 'conjunction' });
+
+/** "ada@example.com, bo@example.com and cy@example.com" (in the reader's language). */
+export function listOfPeople(people: readonly string[]): string {
+  return listFormat.format(people);
+}
+
 /** "1 photo", "3 photos". */
 export function pluralize(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;

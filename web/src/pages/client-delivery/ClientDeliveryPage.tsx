@@ -13,7 +13,7 @@ const CODE_LENGTH = 8;
 const CODE_ERROR_ID = 'delivery-code-error';
 
 /** Where the page is: each view is its own component, so a new view mounts and takes focus. */
-export type ClientView =
+type ClientView =
   | { kind: 'loading' }
   | { kind: 'code'; notice: string | null }
   | { kind: 'gallery'; delivery: ClientDelivery; files: ClientFile[] }
@@ -45,7 +45,10 @@ export function ClientDeliveryPage({ token }: { token: string }) {
         if (!cancelled) show({ kind: 'gallery', delivery, files });
       },
       (error: unknown) => {
-        if (!cancelled) show(viewForFailure(error, null) ?? { kind: 'failed', message: messageForPeople(error) });
+        if (cancelled) return;
+        // The token is this call's only input: one the server refuses outright (too long) is a link that isn't valid.
+        if (error instanceof ApiError && error.code === 'validation_failed') show({ kind: 'not-found' });
+        else show(viewForFailure(error, null) ?? { kind: 'failed', message: messageForPeople(error) });
       },
     );
     return () => {

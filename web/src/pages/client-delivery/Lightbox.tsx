@@ -1,5 +1,6 @@
-import { useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { ClientFile } from '../../api/deliveries';
+import { useModalDialog } from '../../app/useModalDialog';
 import { FormError } from '../../components/form';
 
 /**
@@ -25,18 +26,11 @@ export function Lightbox({
   onDownload: (file: ClientFile) => void;
   onClose: () => void;
 }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const dialogRef = useModalDialog();
   const file = files[index];
   const count = files.length;
   const previous = files[(index - 1 + count) % count];
   const next = files[(index + 1) % count];
-
-  // Layout effects, as in ConfirmDialog: close() must run before React takes the element away.
-  useLayoutEffect(() => {
-    const dialog = dialogRef.current;
-    dialog?.showModal();
-    return () => dialog?.close();
-  }, []);
 
   function step(by: number) {
     onIndexChange((index + by + count) % count);

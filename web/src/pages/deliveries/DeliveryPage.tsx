@@ -22,11 +22,11 @@ import { Fact } from '../../components/Fact';
 import { CheckboxField, FormError, StatusMessage } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 import { TimeAgo } from '../../components/TimeAgo';
-import { formatBytes, formatDateTime, pluralize } from '../../lib/format';
+import { formatBytes, formatDateTime, listOfPeople, pluralize } from '../../lib/format';
 import { EditForm, ExtendForm } from './DeliveryForms';
 import { describeEvent, downloadsText, STATUS_NAMES, statusBadgeClass } from './labels';
 import { DELIVERIES_PATH } from './paths';
-import { absoluteLink, listOfPeople, ShownOnce } from './ShownOnce';
+import { ShownOnce } from './ShownOnce';
 
 /** A secret just made: shown once, then gone. */
 type Secret = { kind: 'code'; code: string; emailedTo: string[] } | { kind: 'access'; access: DeliveryAccess; emailedTo: string[] };
@@ -79,8 +79,9 @@ export function DeliveryPage({ deliveryId }: { deliveryId: string }) {
 }
 
 /** Another studio's delivery, or one that is gone, answers 404: the page says so instead of failing. */
+/** An unknown delivery, and an address whose id is not even well-formed, are the same "not found" page. */
 function notFoundAsNull(error: unknown): null {
-  if (error instanceof ApiError && error.status === 404 && error.code !== 'route_not_found') return null;
+  if (error instanceof ApiError && ((error.status === 404 && error.code !== 'route_not_found') || error.code === 'validation_failed')) return null;
   throw error;
 }
 
@@ -362,7 +363,7 @@ function SecretPanel({ secret, onDone }: { secret: Secret; onDone: () => void })
       <h2 id="secret-heading" tabIndex={-1} ref={headingRef}>
         {secret.kind === 'code' ? 'New code' : 'New link and code'}
       </h2>
-      <ShownOnce link={secret.kind === 'access' ? absoluteLink(secret.access.url) : null} code={secret.kind === 'code' ? secret.code : secret.access.code}>
+      <ShownOnce link={secret.kind === 'access' ? secret.access.url : null} code={secret.kind === 'code' ? secret.code : secret.access.code}>
         <p className="notice" data-testid="delivery-emailed">
           {secret.kind === 'code'
             ? emailed === null

@@ -8,7 +8,7 @@ import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError, SelectField, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
-import { formatBytes, formatDateTime, pluralize } from '../../lib/format';
+import { formatBytes, formatDateTime, listOfPeople, pluralize } from '../../lib/format';
 import { LIBRARY_PATH } from '../vault/paths';
 import { DELIVERIES_PATH, deliveryPath, parseNewDeliveryQuery } from './paths';
 import {
@@ -23,7 +23,7 @@ import {
   type SettingsField,
 } from './settings';
 import { ExpiryDateField, SettingsFields } from './SettingsFields';
-import { absoluteLink, listOfPeople, ShownOnce } from './ShownOnce';
+import { ShownOnce } from './ShownOnce';
 
 const ID_PREFIX = 'new-delivery';
 const ERROR_ID = 'new-delivery-error';
@@ -202,7 +202,7 @@ function Created({ delivery, access }: { delivery: Delivery; access: DeliveryAcc
         <time dateTime={delivery.expiresAt}>{formatDateTime(delivery.expiresAt)}</time>.
       </p>
       <div className="panel">
-        <ShownOnce link={absoluteLink(access.url)} code={access.code}>
+        <ShownOnce link={access.url} code={access.code}>
           <p className="notice" data-testid="delivery-emailed">
             {delivery.recipients.length > 0
               ? `We emailed the link and the code to ${listOfPeople(delivery.recipients)}, in two separate emails.`

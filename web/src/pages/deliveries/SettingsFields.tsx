@@ -163,7 +163,7 @@ export function ExpiryDateField({
 }
 
 /** What is wrong with a field, right under it. */
-export function Problem({ id, message }: { id: string | undefined; message: string | undefined }) {
+function Problem({ id, message }: { id: string | undefined; message: string | undefined }) {
   if (id === undefined || message === undefined) return null;
   return (
     <p className="field-problem" id={id}>

@@ -4,7 +4,7 @@ import { CopyButton } from '../../components/CopyButton';
 /**
  * A delivery's link and code (or only a new code) as they are made: the server keeps
  * neither, so this is the only time they are shown. Each can be copied; `children` say
- * whether they were emailed too.
+ * whether they were emailed too. `link` is as the server gave it, whole or as a path.
  */
 export function ShownOnce({ link, code, children }: { link: string | null; code: string; children?: ReactNode }) {
   return (
@@ -16,7 +16,7 @@ export function ShownOnce({ link, code, children }: { link: string | null; code:
           : ', and the link too. Copy them now: Shutterlock keeps no copy of either it could show again.'}
       </p>
       <dl className="secrets">
-        {link !== null && <SecretRow kind="link" value={link} />}
+        {link !== null && <SecretRow kind="link" value={absoluteLink(link)} />}
         <SecretRow kind="code" value={code} />
       </dl>
       {children}
@@ -45,17 +45,10 @@ function SecretRow({ kind, value }: { kind: 'link' | 'code'; value: string }) {
 }
 
 /** The full address of the link, whether the server gave it whole or as a path. */
-export function absoluteLink(url: string): string {
+function absoluteLink(url: string): string {
   try {
     return new URL(url, window.location.origin).href;
   } catch {
     return url;
   }
-}
-
-const listFormat = new Intl.ListFormat(undefined, { style: 'long', type: 'conjunction' });
-
-/** "ada@example.com, bo@example.com and cy@example.com" (in the reader's language). */
-export function listOfPeople(recipients: readonly string[]): string {
-  return listFormat.format(recipients);
 }

@@ -79,7 +79,7 @@ export function checkSettings(draft: SettingsDraft): { settings: CheckedSettings
 }
 
 /** "ada@example.com, bo@example.com\ncy@example.com" → each address once, in order. */
-export function parseRecipients(text: string): string[] {
+function parseRecipients(text: string): string[] {
   const addresses = text
     .split(/[,;\n]/)
     .map((part) => part.trim())

@@ -31,7 +31,7 @@ const UPLOAD_ERRORS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** Why one upload failed, in a sentence short enough for its row in the queue. */
-export function uploadErrorMessage(error: unknown): string {
+function uploadErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return messageForPeople(error);
   const known = UPLOAD_ERRORS.get(error.code);
   if (known !== undefined) return known;

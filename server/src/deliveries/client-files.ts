@@ -13,10 +13,10 @@ import { openDeliveryDetails } from './details.ts';
 import { notifyFirstDownload } from './notifications.ts';
 import {
   type DeliveryRow,
-  type DeliveryWithTotals,
   countDownload,
   findDeliveryById,
   findDeliveryFileRow,
+  findDeliveryTotals,
   insertDeliveryEvent,
   listDeliveryFileRows,
   markFirstDownload,
@@ -68,8 +68,9 @@ async function signedDeliveryUrl(deps: DeliveriesDeps, deliveryId: string, fileI
   return { url: `/api/delivery-files/${deliveryId}/${fileId}/${variant}?${query}`, expiresAt: new Date(Number(params.exp) * 1000).toISOString() };
 }
 
-export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryWithTotals): Promise<ClientDeliveryView> {
+export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryRow): Promise<ClientDeliveryView> {
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  const { fileCount, totalBytes } = await findDeliveryTotals(deps.db, row.id);
   return {
     title: details.title,
     message: details.message,
@@ -77,13 +78,13 @@ export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryWith
     expiresAt: new Date(row.expires_at).toISOString(),
     allowOriginals: row.allow_originals === 1,
     allowZip: row.allow_zip === 1,
-    fileCount: row.fileCount,
-    totalBytes: row.totalBytes,
+    fileCount,
+    totalBytes,
     downloadsLeft: row.download_limit === null ? null : Math.max(0, row.download_limit - row.download_count),
   };
 }
 
-export async function listClientFiles(deps: DeliveriesDeps, row: DeliveryWithTotals): Promise<ClientFileView[]> {
+export async function listClientFiles(deps: DeliveriesDeps, row: DeliveryRow): Promise<ClientFileView[]> {
   const files = await listDeliveryFileRows(deps.db, row.id);
   return Promise.all(
     files.map(async (file) => {
@@ -178,7 +179,7 @@ async function zipEntry(deps: DeliveriesDeps, file: FileRow, variant: Variant): 
 }
 
 /** "Download all": the delivery's originals (or previews) and their SHA-256 manifest, as one streamed ZIP. */
-export async function openClientZip(deps: DeliveriesDeps, row: DeliveryWithTotals, origin: RequestOrigin): Promise<{ title: string; length: number; body: Readable }> {
+export async function openClientZip(deps: DeliveriesDeps, row: DeliveryRow, origin: RequestOrigin): Promise<{ title: string; length: number; body: Readable }> {
   if (row.allow_zip !== 1) throw new AppError('zip_not_offered', 'This delivery does not offer a download of everything at once.', 403);
   const variant = downloadVariant(row);
   const files = (await listDeliveryFileRows(deps.db, row.id)).filter((file) => variant === 'original' || file.status === 'ready');
