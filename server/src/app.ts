@@ -12,7 +12,8 @@ import { registerWebApp } from './http/web-app.ts';
 import type { Runtime } from './runtime.ts';
 import { createAuthDeps } from './auth/deps.ts';
 import { resolveSession } from './auth/sessions.ts';
-import { type Capability, capabilities as defaultCapabilities } from './capabilities.ts';
+import type { AppServices, Capability } from './capability.ts';
+import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
 
 /**
@@ -53,9 +54,9 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   await registerSecurityHeaders(app, { secureTransport: config.secureTransport });
   registerCsrfProtection(app, { publicUrl: config.publicUrl });
   await app.register(cookie);
-  const auth = createAuthDeps(runtime);
-  app.addHook('onClose', () => auth.limits.close());
-  registerAccessControl(app, (request) => resolveSession(auth, request));
+  const services: AppServices = { runtime, auth: createAuthDeps(runtime) };
+  app.addHook('onClose', () => services.auth.limits.close());
+  registerAccessControl(app, (request) => resolveSession(services.auth, request));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -70,7 +71,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
 
   for (const capability of capabilities) {
     // Each capability is an encapsulated plugin: its hooks and decorators stay its own.
-    await app.register(async (scope) => capability.routes(scope, { runtime, auth }));
+    await app.register(async (scope) => capability.routes(scope, services));
   }
 
   await registerWebApp(app, config.webDistDir);

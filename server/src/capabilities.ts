@@ -1,23 +1,10 @@
 import { adminRoutes } from './admin/routes.ts';
 import { deliveriesRoutes } from './deliveries/capability.ts';
 import { accountRoutes } from './auth/account-routes.ts';
-import type { AuthDeps } from './auth/context.ts';
 import { authRoutes } from './auth/routes.ts';
-import type { App } from './http/app-type.ts';
-import type { Runtime } from './runtime.ts';
+import type { Capability } from './capability.ts';
 import { systemRoutes } from './system/routes.ts';
 import { vaultRoutes } from './vault/capability.ts';
-
-/** What every capability's routes are given: the runtime and the auth services built over it. */
-export interface AppServices {
-  runtime: Runtime;
-  auth: AuthDeps;
-}
-
-export interface Capability {
-  name: string;
-  routes(app: App, services: AppServices): Promise<void>;
-}
 
 /**
  * The capabilities the server is made of, registered in this order by `buildApp`. Adding a

@@ -5,7 +5,8 @@ import { type Database, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { assertKeyVersionsConfigured } from './keys/rotation.ts';
 import { type Mailer, createMailer } from './mail/mailer.ts';
-import { type BlobStore, createBlobStore } from './storage/blob-store.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import { createBlobStore } from './storage/create-blob-store.ts';
 
 /**
  * The long-lived services one server process (or one CLI command) holds: database, blob

@@ -43,3 +43,10 @@ export const authRateLimitRules = {
 } as const;
 
 export type AuthRateLimit = keyof typeof authRateLimitRules;
+
+declare module '../capability.ts' {
+  interface AppServices {
+    /** The auth services, for the routes of auth/ and admin/ (sessions, accounts, sign-in limits). */
+    auth: AuthDeps;
+  }
+}

@@ -1,4 +1,4 @@
-import type { AppServices } from '../capabilities.ts';
+import type { AppServices } from '../capability.ts';
 import type { App } from '../http/app-type.ts';
 import { deliveryClientRoutes } from './client-routes.ts';
 import { createDeliveriesDeps } from './deps.ts';
