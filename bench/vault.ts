@@ -13,7 +13,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { renderPreviews } from '../server/src/vault/images.ts';
+import { renderPreviews } from '../server/src/imaging/images.ts';
 import { MiB, type Shutterlock, download, median, positiveInteger, run, startNginx, startShutterlock, upload, writeNoiseTiff } from './harness.ts';
 
 const RUNS = 3;

@@ -5,7 +5,8 @@ import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import { confirmTotpEnrollment, setPassword, startTotpEnrollment } from './account.ts';
-import { closed, idParams, passwordField } from './schemas.ts';
+import { closed } from '../http/schemas.ts';
+import { idParams, passwordField } from './schemas.ts';
 import { listOwnSessions, revokeOwnSession, revokeUserSessions } from './sessions.ts';
 
 /** A signed-in person's own sessions, password and two-factor settings. */

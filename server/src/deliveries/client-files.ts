@@ -3,10 +3,11 @@ import type { RequestOrigin } from '../auth/context.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { findStudioName } from '../studios/repo.ts';
 import { studioDataKey } from '../studios/service.ts';
-import { type Download, previewName, serveFile } from '../vault/downloads.ts';
+import type { ServedFile } from '../http/send-file.ts';
+import { previewName, serveFile } from '../vault/downloads.ts';
 import { openFile } from '../vault/file-views.ts';
 import type { FileRow } from '../vault/repo.ts';
-import { type SignatureParams, signedQuery } from '../vault/signed-urls.ts';
+import { type SignatureParams, signedQuery } from '../crypto/signed-urls.ts';
 import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from '../vault/stored-blobs.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { openDeliveryDetails } from './details.ts';
@@ -22,7 +23,7 @@ import {
   markFirstDownload,
 } from './repo.ts';
 import { deliveryEnded, deliveryNotFound, endReason } from './state.ts';
-import { type ZipEntrySource, createZipStream, zipByteLength } from './zip-stream.ts';
+import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
 
 /**
  * What a client with an open delivery sees and downloads. Thumbnails and previews come through
@@ -147,7 +148,7 @@ export interface ClientDownloadRequest {
   ifRange: string | undefined;
 }
 
-export async function openClientDownload(deps: DeliveriesDeps, request: ClientDownloadRequest): Promise<Download> {
+export async function openClientDownload(deps: DeliveriesDeps, request: ClientDownloadRequest): Promise<ServedFile> {
   const { deliveryId, fileId, variant, use } = request;
   await deps.signer.verify({ scope: scopeOf(deliveryId, use), fileId, variant }, request.signature, deps.now());
   const row = await findDeliveryById(deps.db, deliveryId);

@@ -1,11 +1,11 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { closed } from '../auth/schemas.ts';
+import { closed, signedUrlSchema, uuidField } from '../http/schemas.ts';
 import type { App } from '../http/app-type.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
 import { requestOrigin } from '../http/request-origin.ts';
-import { contentDisposition } from '../vault/content-disposition.ts';
-import { sendDownload } from '../vault/download-routes.ts';
-import { signedUrlSchema, uuidField, variantField } from '../vault/schemas.ts';
+import { sendFile } from '../http/send-file.ts';
+import { contentDisposition } from '../http/content-disposition.ts';
+import { variantField } from '../vault/schemas.ts';
 import { clientDeliveryView, createClientDownloadUrl, listClientFiles, openClientDownload, openClientZip } from './client-files.ts';
 import { openDelivery, requireDeliverySession } from './client-access.ts';
 import type { DeliveriesDeps } from './deps.ts';
@@ -145,7 +145,7 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
         range: request.headers.range,
         ifRange: typeof request.headers['if-range'] === 'string' ? request.headers['if-range'] : undefined,
       });
-      return sendDownload(reply, download);
+      return sendFile(reply, download);
     },
   );
 }

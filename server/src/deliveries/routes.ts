@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { closed } from '../auth/schemas.ts';
+import { closed } from '../http/schemas.ts';
 import { requirePrincipal } from '../http/access.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
 import type { App } from '../http/app-type.ts';

@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { findStudioName } from '../studios/repo.ts';
 import { requireAlbum } from '../vault/albums.ts';
 import { type VaultActor, auditContext } from '../vault/deps.ts';
-import { cleanText } from '../vault/file-names.ts';
+import { cleanText } from '../text.ts';
 import { type FileView, fileViews } from '../vault/file-views.ts';
 import { findStudioFiles, listAlbumFileIds } from '../vault/repo.ts';
 import { openFileName } from '../vault/sealed-fields.ts';

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
-import { cleanText } from './file-names.ts';
+import { cleanText } from '../text.ts';
 import { type AlbumRow, deleteAlbumRow, findStudioAlbum, insertAlbum, listStudioAlbums, renameAlbum } from './repo.ts';
 import { openAlbumName, sealAlbumName } from './sealed-fields.ts';
 

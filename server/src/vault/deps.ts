@@ -10,8 +10,8 @@ import type { Principal } from '../http/access.ts';
 import { type JobQueue, jobQueue } from '../jobs/runner.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import { type UrlSigner, createUrlSigner } from './signed-urls.ts';
-import { type VirusScanner, createClamdScanner } from './virus-scanner.ts';
+import { type UrlSigner, createUrlSigner } from '../crypto/signed-urls.ts';
+import { type VirusScanner, createClamdScanner } from '../clamav/virus-scanner.ts';
 
 /** Everything the vault services need, built once per app (vault/capability.ts). */
 export interface VaultDeps {

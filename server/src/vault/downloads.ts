@@ -3,11 +3,12 @@ import { type Readable, Transform, type TransformCallback, pipeline } from 'node
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError, IntegrityError, NotFoundError } from '../errors.ts';
 import { studioDataKey } from '../studios/service.ts';
-import { type RangeRequest, parseRange } from './byte-ranges.ts';
+import { type RangeRequest, parseRange } from '../http/byte-ranges.ts';
+import type { ServedFile } from '../http/send-file.ts';
 import type { VaultDeps } from './deps.ts';
 import { VAULT_SCOPE, fileNotFound, openFile } from './file-views.ts';
 import { type FileRow, findFileById } from './repo.ts';
-import type { SignatureParams } from './signed-urls.ts';
+import type { SignatureParams } from '../crypto/signed-urls.ts';
 import { type StoredBlob, type Variant, collect, readPlaintext, readPlaintextRange, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
 
 /**
@@ -27,17 +28,6 @@ export interface DownloadRequest {
   signature: Partial<SignatureParams>;
   range: string | undefined;
   ifRange: string | undefined;
-}
-
-export interface Download {
-  /** Set for a 206 answer. */
-  range: { start: number; end: number; size: number } | undefined;
-  length: number;
-  mediaType: string;
-  name: string;
-  disposition: 'attachment' | 'inline';
-  etag: string;
-  body: Readable | Buffer;
 }
 
 /** Whole files up to this size are decrypted and verified in full before the first byte is sent. */
@@ -117,7 +107,7 @@ async function body(
   return watched(deps, file, variant, verified);
 }
 
-export async function openDownload(deps: VaultDeps, request: DownloadRequest): Promise<Download> {
+export async function openDownload(deps: VaultDeps, request: DownloadRequest): Promise<ServedFile> {
   const { fileId, variant } = request;
   await deps.signer.verify({ scope: VAULT_SCOPE, fileId, variant }, request.signature, deps.now());
   const file = await findFileById(deps.db, fileId);
@@ -134,7 +124,7 @@ export async function serveFile(
   file: FileRow,
   variant: Variant,
   request: { range: string | undefined; ifRange: string | undefined },
-): Promise<Download> {
+): Promise<ServedFile> {
   const key = file.status !== 'uploading' && file.status !== 'purging' ? blobKeyOf(file, variant) : null;
   if (!key) throw fileNotFound();
   const { name, metadata } = await openFile(deps, file);

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { closed } from '../auth/schemas.ts';
+import { closed, nullable, signedUrlSchema, uuidField } from '../http/schemas.ts';
 import { AppError } from '../errors.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
@@ -10,7 +10,7 @@ import { type VaultDeps, vaultActor } from './deps.ts';
 import { createDownloadUrl, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
 import { retryPreviews } from './previews.ts';
 import { emptyTrash } from './purge.ts';
-import { fileDetailsSchema, fileSchema, idParams, nullable, signedUrlSchema, uuidField, variantField } from './schemas.ts';
+import { fileDetailsSchema, fileSchema, idParams, variantField } from './schemas.ts';
 import { uploadFile } from './upload.ts';
 
 /** The vault's files: upload, list, look at, move, trash and restore, download links, usage. */

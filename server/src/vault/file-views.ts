@@ -1,9 +1,9 @@
 import { NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
-import type { ExifSummary } from './photo-metadata.ts';
+import type { ExifSummary } from '../imaging/photo-metadata.ts';
 import type { FileRow } from './repo.ts';
 import { type FileMetadata, openFileMetadata, openFileName } from './sealed-fields.ts';
-import { signedQuery } from './signed-urls.ts';
+import { signedQuery } from '../crypto/signed-urls.ts';
 import type { Variant } from './stored-blobs.ts';
 
 /** What the API shows of a file: opened from its sealed columns, with short-lived signed links to its previews. */

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import { studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
 import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
-import { cleanText } from './file-names.ts';
+import { cleanText } from '../text.ts';
 import { type FileDetails, type FileView, fileDetails, fileNotFound, fileViews, signedFileUrl } from './file-views.ts';
 import { type SortKeyValue, cursorInvalid, openCursor, sealCursor } from './list-cursor.ts';
 import {

@@ -1,5 +1,5 @@
 import type { SecretBox } from '../crypto/secret-fields.ts';
-import type { PhotoMetadata } from './photo-metadata.ts';
+import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
 
 /**
  * The vault's sealed columns (crypto/secret-fields.ts): file names, file metadata and album

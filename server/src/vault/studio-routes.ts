@@ -1,10 +1,10 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { closed } from '../auth/schemas.ts';
+import { closed, nullable } from '../http/schemas.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import type { VaultDeps } from './deps.ts';
-import { idParams, nullable } from './schemas.ts';
+import { idParams } from './schemas.ts';
 import { updateStudioVaultSettings } from './studio-settings.ts';
 
 /** An admin's per-studio vault settings: encryption of new uploads, and the storage quota. */

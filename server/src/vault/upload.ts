@@ -7,15 +7,15 @@ import { studioDataKey, studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
 import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
 import { safeFileName } from './file-names.ts';
-import { type PhotoType, SNIFF_BYTES, detectPhotoType } from './file-types.ts';
+import { type PhotoType, SNIFF_BYTES, detectPhotoType } from '../imaging/file-types.ts';
 import { type FileView, fileNotFound, fileView } from './file-views.ts';
 import { inspectStoredPhoto } from './inspection.ts';
-import { captureDay } from './photo-metadata.ts';
+import { captureDay } from '../imaging/photo-metadata.ts';
 import { enqueuePreviews } from './previews.ts';
 import { completeUpload, dayOf, deleteFileRow, findStudioFile, insertUploadingFile, usedBytes } from './repo.ts';
 import { type FileMetadata, sealFileMetadata, sealFileName } from './sealed-fields.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
-import type { ScanSession } from './virus-scanner.ts';
+import type { ScanSession } from '../clamav/virus-scanner.ts';
 
 /**
  * An upload, streamed: request body → size, quota, SHA-256 and type checks (the first bytes
