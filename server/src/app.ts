@@ -11,7 +11,7 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp } from './http/web-app.ts';
 import type { Runtime } from './runtime.ts';
 import { createAuthDeps } from './auth/deps.ts';
-import { resolveSession } from './auth/sessions.ts';
+import { resolveSession, sessionCookieName } from './auth/sessions.ts';
 import type { AppServices, Capability } from './capability.ts';
 import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
@@ -56,7 +56,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   await app.register(cookie);
   const services: AppServices = { runtime, auth: createAuthDeps(runtime) };
   app.addHook('onClose', () => services.auth.limits.close());
-  registerAccessControl(app, (request) => resolveSession(services.auth, request));
+  registerAccessControl(app, (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -4,7 +4,8 @@ import type { UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { mustEnrollTotp } from '../http/access.ts';
 import { createStudio } from '../studios/service.ts';
-import type { AuthDeps, RequestOrigin } from './context.ts';
+import type { RequestOrigin } from '../http/request-origin.ts';
+import type { AuthDeps } from './context.ts';
 import { revokeUserSessions } from './sessions.ts';
 import { type UserListRow, type UserRow, findUserByEmail, findUserById, insertUser, listUsersWithSessionCounts, ownedStudioId, updateUser } from './users-repo.ts';
 

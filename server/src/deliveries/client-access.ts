@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken } from '../crypto/hashing.ts';
 import { generateToken } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
-import type { RequestOrigin } from '../auth/context.ts';
+import type { RequestOrigin } from '../http/request-origin.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { notifyLocked } from './notifications.ts';
 import {

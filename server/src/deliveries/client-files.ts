@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { RequestOrigin } from '../auth/context.ts';
+import type { RequestOrigin } from '../http/request-origin.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { findStudioName } from '../studios/repo.ts';
 import { studioDataKey } from '../studios/service.ts';

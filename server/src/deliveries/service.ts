@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit-log.ts';
-import { describeDevice, describePlace } from '../auth/sessions.ts';
+import { describeDevice, describePlace } from '../http/request-origin.ts';
 import { hashToken } from '../crypto/hashing.ts';
 import { generateId, generateNumericCode, generateToken } from '../crypto/tokens.ts';
 import type { DeliveryEventKind } from '../db/tables.ts';
