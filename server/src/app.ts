@@ -15,6 +15,7 @@ import { resolveSession, sessionCookieName } from './auth/sessions.ts';
 import type { AppServices, Capability } from './capability.ts';
 import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
+import { createVault } from './vault/service.ts';
 
 /**
  * Builds the HTTP application: shared plugins first (rules, errors, headers, CSRF, cookies,
@@ -54,7 +55,8 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   await registerSecurityHeaders(app, { secureTransport: config.secureTransport });
   registerCsrfProtection(app, { publicUrl: config.publicUrl });
   await app.register(cookie);
-  const services: AppServices = { runtime, auth: createAuthDeps(runtime) };
+  // Built once and handed to every capability: what one capability offers the others.
+  const services: AppServices = { runtime, auth: createAuthDeps(runtime), vault: createVault(runtime) };
   app.addHook('onClose', () => services.auth.limits.close());
   registerAccessControl(app, (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]));
   await app.register(swagger, {

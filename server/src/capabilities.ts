@@ -3,6 +3,7 @@ import { deliveriesRoutes } from './deliveries/capability.ts';
 import { accountRoutes } from './auth/account-routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import type { Capability } from './capability.ts';
+import { studioRoutes } from './studios/routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import { vaultRoutes } from './vault/capability.ts';
 
@@ -16,5 +17,6 @@ export const capabilities: readonly Capability[] = [
   { name: 'account', routes: accountRoutes },
   { name: 'admin', routes: adminRoutes },
   { name: 'vault', routes: vaultRoutes },
+  { name: 'studios', routes: studioRoutes },
   { name: 'deliveries', routes: deliveriesRoutes },
 ];

@@ -1,5 +1,6 @@
 import { generateId } from '../crypto/tokens.ts';
 import type { Db } from '../db/database.ts';
+import type { StudioActor } from '../http/access.ts';
 import { insertAuditEvent, selectAuditEvents } from './repo.ts';
 
 /**
@@ -22,6 +23,11 @@ export interface AuditEvent extends AuditContext {
 }
 
 const maxUserAgentLength = 300;
+
+/** The audit fields of an action a studio's member took on the studio's data. */
+export function auditContext(actor: StudioActor): { actorUserId: string; subjectUserId: string; ip: string; userAgent: string } {
+  return { actorUserId: actor.userId, subjectUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent };
+}
 
 export async function recordAudit(db: Db, event: AuditEvent, now = Date.now()): Promise<void> {
   await insertAuditEvent(db, {

@@ -45,6 +45,12 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<User
   };
 }
 
+/** Where to tell a user of something: the address of an account that exists and is not disabled. */
+export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<string | undefined> {
+  const user = await findUserById(deps.db, userId);
+  return user && user.disabled_at === null ? user.email : undefined;
+}
+
 export async function currentUserView(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<UserView> {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new AppError('not_signed_in', 'Sign in to continue.', 401);

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RangeHeaders } from './byte-ranges.ts';
 import { contentDisposition } from './content-disposition.ts';
 
 /**
@@ -37,4 +38,10 @@ export function sendFile(reply: FastifyReply, file: ServedFile): FastifyReply {
     reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
   }
   return reply.send(file.body);
+}
+
+/** The Range and If-Range headers of a download request, for the service that serves it. */
+export function rangeHeaders(request: FastifyRequest): RangeHeaders {
+  const ifRange = request.headers['if-range'];
+  return { range: request.headers.range, ifRange: typeof ifRange === 'string' ? ifRange : undefined };
 }

@@ -1,7 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { closed, uuidField } from '../http/schemas.ts';
 import type { App } from '../http/app-type.ts';
-import { sendFile } from '../http/send-file.ts';
+import { rangeHeaders, sendFile } from '../http/send-file.ts';
 import type { VaultDeps } from './deps.ts';
 import { openDownload } from './downloads.ts';
 import { variantField } from './schemas.ts';
@@ -32,8 +32,7 @@ export function downloadRoutes(app: App, deps: VaultDeps): void {
         fileId: request.params.fileId,
         variant: request.params.variant,
         signature: request.query,
-        range: request.headers.range,
-        ifRange: typeof request.headers['if-range'] === 'string' ? request.headers['if-range'] : undefined,
+        ...rangeHeaders(request),
       });
       return sendFile(reply, download);
     },

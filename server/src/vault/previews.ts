@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
-import type { Tables } from '../db/tables.ts';
+import type { StudioActor } from '../http/access.ts';
+import type { Db } from '../db/database.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import { studioDataKey } from '../studios/service.ts';
-import type { VaultActor, VaultDeps } from './deps.ts';
+import type { VaultDeps } from './deps.ts';
 import { auditIntegrityFailure, isIntegrityFailure } from './downloads.ts';
 import { type FileView, fileNotFound, fileViews, openFile } from './file-views.ts';
 import type { RenderedPreviews } from '../imaging/images.ts';
@@ -22,7 +22,7 @@ import { collect, newBlobKey, readPlaintext, storedBlob, writeBlob } from './sto
 const PREVIEWS_JOB = 'vault.previews';
 
 
-export async function enqueuePreviews(deps: VaultDeps, db: Kysely<Tables>, fileId: string): Promise<void> {
+export async function enqueuePreviews(deps: VaultDeps, db: Db, fileId: string): Promise<void> {
   await deps.jobs.queue.enqueue(db, { kind: PREVIEWS_JOB, key: fileId, payload: { fileId } });
 }
 
@@ -65,7 +65,7 @@ export function previewsJobHandler(deps: VaultDeps): JobHandler {
 }
 
 /** Makes the previews again, after a failure or to replace them; a file already waiting for them is left as it is. */
-export async function retryPreviews(deps: VaultDeps, actor: VaultActor, fileId: string): Promise<FileView> {
+export async function retryPreviews(deps: VaultDeps, actor: StudioActor, fileId: string): Promise<FileView> {
   const file = await findStudioFile(deps.db, actor.studioId, fileId);
   if (!file || file.deleted_at !== null) throw fileNotFound();
   if (await setProcessing(deps.db, actor.studioId, fileId)) {

@@ -1,11 +1,12 @@
 import { type Hash, createHash } from 'node:crypto';
-import { recordAudit } from '../audit/audit-log.ts';
+import type { StudioActor } from '../http/access.ts';
+import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
+import { inTransaction } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { lockStudio } from '../studios/repo.ts';
-import { studioDataKey, studioSettings } from '../studios/service.ts';
+import { lockStudio, studioDataKey, studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
-import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
+import type { VaultDeps } from './deps.ts';
 import { safeFileName } from './file-names.ts';
 import { type PhotoType, SNIFF_BYTES, detectPhotoType } from '../imaging/file-types.ts';
 import { type FileView, fileNotFound, fileView } from './file-views.ts';
@@ -127,7 +128,7 @@ async function discardUpload(deps: VaultDeps, fileId: string, blobKey: string): 
   }
 }
 
-export async function uploadFile(deps: VaultDeps, actor: VaultActor, input: UploadInput): Promise<FileView> {
+export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: UploadInput): Promise<FileView> {
   const { studioId } = actor;
   const settings = await studioSettings(deps, studioId);
   const albumId = input.albumId ?? null;
@@ -158,7 +159,7 @@ export async function uploadFile(deps: VaultDeps, actor: VaultActor, input: Uplo
 /** Everything up to the committed row; the caller discards what it left behind if it throws. */
 async function storeUpload(
   deps: VaultDeps,
-  actor: VaultActor,
+  actor: StudioActor,
   target: { fileId: string; blobKey: string; albumId: string | null; dataKey: Buffer | null; scan: ScanSession | null; quotaLeft: number },
   input: UploadInput,
 ): Promise<{ name: string; metadata: FileMetadata }> {
@@ -183,7 +184,7 @@ async function storeUpload(
   const uploadedAt = deps.now();
   const [nameSealed, metadataSealed] = await Promise.all([sealFileName(deps.secrets, fileId, name), sealFileMetadata(deps.secrets, fileId, metadata)]);
 
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     // Checked again under the studio lock: concurrent uploads each passed the check at the start.
     await lockStudio(trx, deps.databaseKind, studioId);
     const { quotaBytes } = await studioSettings({ db: trx }, studioId);
