@@ -12,18 +12,21 @@ import { registerWebApp } from './http/web-app.ts';
 import type { Runtime } from './runtime.ts';
 import { createAuthDeps } from './auth/deps.ts';
 import { resolveSession, sessionCookieName } from './auth/sessions.ts';
-import type { AppServices, Capability } from './capability.ts';
+import { type AppServices, type Capability, keyProtectedData } from './capability.ts';
 import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
+import { assertKeyVersionsConfigured } from './keys/rotation.ts';
 import { createVault } from './vault/service.ts';
 
 /**
  * Builds the HTTP application: shared plugins first (rules, errors, headers, CSRF, cookies,
  * OpenAPI), then each capability's routes, then the web app. Listening is the caller's job,
- * so tests and `main.ts` build exactly the same app.
+ * so tests and `main.ts` build exactly the same app. Refuses when stored data needs a master
+ * key version this server lacks (keys/rotation.ts).
  */
 export async function buildApp(runtime: Runtime, capabilities: readonly Capability[] = defaultCapabilities): Promise<App> {
   const { config } = runtime;
+  await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtectedData(capabilities) });
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // Our own ids only: an incoming X-Request-Id could be used to forge log correlation.

@@ -1,3 +1,4 @@
+import type { CodeHashColumn, KeyProtectedData, SealedColumn, WrappedKeys } from './db/key-protected.ts';
 import type { App } from './http/app-type.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -22,4 +23,20 @@ export interface AppServices {
 export interface Capability {
   name: string;
   routes(app: App, services: AppServices): Promise<void>;
+  /** What it keeps under the master keys, for rotation, key status and the start-up check. */
+  keyProtected?: KeyProtectedData;
+}
+
+/** Everything the capabilities keep under the master keys, as key rotation takes it (keys/rotation.ts). */
+export function keyProtectedData(capabilities: readonly Capability[]): {
+  wrappedKeys: WrappedKeys[];
+  sealedColumns: SealedColumn[];
+  codeColumns: CodeHashColumn[];
+} {
+  const declared = capabilities.flatMap((capability) => (capability.keyProtected ? [capability.keyProtected] : []));
+  return {
+    wrappedKeys: declared.flatMap((data) => (data.wrappedKeys ? [data.wrappedKeys] : [])),
+    sealedColumns: declared.flatMap((data) => data.sealedColumns ?? []),
+    codeColumns: declared.flatMap((data) => data.codeHashColumns ?? []),
+  };
 }
