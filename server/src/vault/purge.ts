@@ -2,7 +2,8 @@ import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import type { StudioActor } from '../http/access.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import type { VaultDeps } from './deps.ts';
-import { DAY_MS, type FileRow, deleteFileRow, listPurgeable, markTrashPurging } from './repo.ts';
+import { DAY_MS } from './days.ts';
+import { type FileRow, deleteFileRow, listPurgeable, markTrashPurging } from './repo.ts';
 
 /**
  * Removing files for good: the trash emptied by hand, trash older than 30 days, and uploads

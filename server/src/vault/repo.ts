@@ -1,5 +1,6 @@
 import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
 import type { Tables, VaultAlbumsTable, VaultFilesTable } from '../db/tables.ts';
+import { dayOf } from './days.ts';
 
 /** Queries on `vault_files` and `vault_albums`; nothing else touches these tables. Every read a client causes is scoped to a studio. */
 
@@ -8,12 +9,6 @@ export type AlbumRow = Selectable<VaultAlbumsTable>;
 
 /** Files the API shows (and other capabilities are given): never one being uploaded or being purged. */
 const visibleStatuses = ['processing', 'ready', 'failed'] as const;
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
-
-export function dayOf(time: number): number {
-  return Math.floor(time / DAY_MS) * DAY_MS;
-}
 
 // ——— Files: upload lifecycle ———
 
