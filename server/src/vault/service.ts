@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { StudioActor } from '../http/access.ts';
 import type { RangeHeaders } from '../http/byte-ranges.ts';
 import type { ServedFile } from '../http/send-file.ts';
 import { type JobRunner, createJobRunner } from '../jobs/runner.ts';
@@ -14,10 +15,12 @@ import { PURGE_JOB, purgeJobHandler } from './purge.ts';
 import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, listAlbumFileIds, usedBytes } from './repo.ts';
 import { openFileName } from './sealed-fields.ts';
 import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
+import { type UploadInput, uploadFile } from './upload.ts';
 
 /**
- * The vault's interface for the other capabilities (deliveries now; labs, the image service
- * and portfolios next): the one way in to a studio's files. Every method takes the studio it
+ * The vault's interface for the other capabilities (deliveries now; labs, the image service,
+ * portfolios and resumable uploads next): the one way in to a studio's files, to read them and
+ * to add to them. Every method takes the studio it
  * acts for and every query behind it carries that studio's predicate, so an id that belongs to
  * another studio is simply not there, whatever link table it came from. Files come back opened
  * (names decrypted) with their bytes behind `read` and `zipEntry`, which verify as they stream:
@@ -26,6 +29,7 @@ import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from '
 
 export type { FileView } from './file-views.ts';
 export type { Variant } from './stored-blobs.ts';
+export type { UploadInput } from './upload.ts';
 
 /** A file of a studio as another capability sees it: visible, not in the trash. */
 export interface VaultFile {
@@ -68,6 +72,11 @@ export interface VaultFiles {
   views(studioId: string, ids: readonly string[]): Promise<FileView[]>;
   /** Bytes of originals the studio stores, trash included. */
   usedBytes(studioId: string): Promise<number>;
+  /**
+   * Stores a new original in the actor's studio exactly as the vault's upload route does:
+   * streamed, checked (size, quota, type, pixels), scanned, encrypted, previews queued.
+   */
+  upload(actor: StudioActor, input: UploadInput): Promise<FileView>;
 }
 
 /**
@@ -158,6 +167,7 @@ export function createVaultFiles(deps: VaultDeps): VaultFiles {
       return fileViews(deps, await visibleRows(deps, studioId, ids));
     },
     usedBytes: (studioId) => usedBytes(deps.db, studioId),
+    upload: (actor, input) => uploadFile(deps, actor, input),
   };
 }
 
