@@ -35,6 +35,13 @@ const routes = '[/-]routes\\.ts$';
 module.exports = {
   forbidden: [
     {
+      name: 'every-module-in-a-layer',
+      comment: 'A new folder of server/src is a capability or a shared layer: add it to one of the lists above, so the rules apply to it.',
+      severity: 'error',
+      from: { path: src, pathNot: [capability, ...sharedLayer, composition, test] },
+      to: {},
+    },
+    {
       name: 'no-cycles',
       comment: 'Arrows point one way: no module reaches itself through its imports (type-only imports count).',
       severity: 'error',
