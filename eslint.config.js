@@ -14,4 +14,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Queries are built only in repositories and db/ (docs/architecture.md); the import rules in
+    // .dependency-cruiser.cjs cannot see a query built on a Db a service was handed.
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/**/repo.ts', 'server/src/**/*-repo.ts', 'server/src/db/**', 'server/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|transaction)$/]',
+          message: 'Queries live in repositories (repo.ts, *-repo.ts) and db/: call a repository function instead.',
+        },
+      ],
+    },
+  },
 );

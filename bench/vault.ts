@@ -6,14 +6,14 @@
  *      and the server's peak RSS (VmHWM of the child);
  *   2. BENCH_VAULT_PHOTOS (default 100) generated BENCH_VAULT_PHOTO_MP-megapixel JPEGs (default
  *      24) uploaded one after another, and the time until every preview is ready, beside sharp
- *      making the same previews (server/src/vault/images.ts) in a bare loop.
+ *      making the same previews (server/src/imaging/images.ts) in a bare loop.
  * The large file is a 16-bit RGBA TIFF of noise, so it passes the vault's checks as a photo.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { renderPreviews } from '../server/src/vault/images.ts';
+import { renderPreviews } from '../server/src/imaging/images.ts';
 import { MiB, type Shutterlock, download, median, positiveInteger, run, startNginx, startShutterlock, upload, writeNoiseTiff } from './harness.ts';
 
 const RUNS = 3;

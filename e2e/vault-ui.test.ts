@@ -9,7 +9,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { AlbumView } from '../server/src/vault/albums.ts';
 import type { FileView } from '../server/src/vault/file-views.ts';
-import type { ExifSummary } from '../server/src/vault/photo-metadata.ts';
+import type { ExifSummary } from '../server/src/imaging/photo-metadata.ts';
 import { useServerAndBrowser } from './journeys.ts';
 import { eventually, expectText, isDecoded, isFocused, makeUser, StubbedRoutes, tinyPng, withStubbedPage, type RecordedRequest, type StubAnswer } from './stubs.ts';
 

@@ -11,17 +11,22 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp } from './http/web-app.ts';
 import type { Runtime } from './runtime.ts';
 import { createAuthDeps } from './auth/deps.ts';
-import { resolveSession } from './auth/sessions.ts';
-import { type Capability, capabilities as defaultCapabilities } from './capabilities.ts';
+import { resolveSession, sessionCookieName } from './auth/sessions.ts';
+import { type AppServices, type Capability, keyProtectedData } from './capability.ts';
+import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
+import { assertKeyVersionsConfigured } from './keys/rotation.ts';
+import { createVault } from './vault/service.ts';
 
 /**
  * Builds the HTTP application: shared plugins first (rules, errors, headers, CSRF, cookies,
  * OpenAPI), then each capability's routes, then the web app. Listening is the caller's job,
- * so tests and `main.ts` build exactly the same app.
+ * so tests and `main.ts` build exactly the same app. Refuses when stored data needs a master
+ * key version this server lacks (keys/rotation.ts).
  */
 export async function buildApp(runtime: Runtime, capabilities: readonly Capability[] = defaultCapabilities): Promise<App> {
   const { config } = runtime;
+  await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtectedData(capabilities) });
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // Our own ids only: an incoming X-Request-Id could be used to forge log correlation.
@@ -53,9 +58,10 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   await registerSecurityHeaders(app, { secureTransport: config.secureTransport });
   registerCsrfProtection(app, { publicUrl: config.publicUrl });
   await app.register(cookie);
-  const auth = createAuthDeps(runtime);
-  app.addHook('onClose', () => auth.limits.close());
-  registerAccessControl(app, (request) => resolveSession(auth, request));
+  // Built once and handed to every capability: what one capability offers the others.
+  const services: AppServices = { runtime, auth: createAuthDeps(runtime), vault: createVault(runtime) };
+  app.addHook('onClose', () => services.auth.limits.close());
+  registerAccessControl(app, (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -70,7 +76,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
 
   for (const capability of capabilities) {
     // Each capability is an encapsulated plugin: its hooks and decorators stay its own.
-    await app.register(async (scope) => capability.routes(scope, { runtime, auth }));
+    await app.register(async (scope) => capability.routes(scope, services));
   }
 
   await registerWebApp(app, config.webDistDir);

@@ -1,33 +1,27 @@
 import { adminRoutes } from './admin/routes.ts';
-import { deliveriesRoutes } from './deliveries/capability.ts';
 import { accountRoutes } from './auth/account-routes.ts';
-import type { AuthDeps } from './auth/context.ts';
+import { authKeyProtected } from './auth/key-protected.ts';
 import { authRoutes } from './auth/routes.ts';
-import type { App } from './http/app-type.ts';
-import type { Runtime } from './runtime.ts';
+import type { Capability } from './capability.ts';
+import { deliveriesRoutes } from './deliveries/capability.ts';
+import { deliveriesKeyProtected } from './deliveries/key-protected.ts';
+import { studiosKeyProtected } from './studios/key-protected.ts';
+import { studioRoutes } from './studios/routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import { vaultRoutes } from './vault/capability.ts';
-
-/** What every capability's routes are given: the runtime and the auth services built over it. */
-export interface AppServices {
-  runtime: Runtime;
-  auth: AuthDeps;
-}
-
-export interface Capability {
-  name: string;
-  routes(app: App, services: AppServices): Promise<void>;
-}
+import { vaultKeyProtected } from './vault/key-protected.ts';
 
 /**
- * The capabilities the server is made of, registered in this order by `buildApp`. Adding a
- * capability means adding its folder and one line here.
+ * The capabilities the server is made of, registered in this order by `buildApp` (which is
+ * also the order of the OpenAPI document). Adding a capability means adding its folder and one
+ * line here (docs/architecture.md).
  */
 export const capabilities: readonly Capability[] = [
   { name: 'system', routes: systemRoutes },
-  { name: 'auth', routes: authRoutes },
+  { name: 'auth', routes: authRoutes, keyProtected: authKeyProtected },
   { name: 'account', routes: accountRoutes },
   { name: 'admin', routes: adminRoutes },
-  { name: 'vault', routes: vaultRoutes },
-  { name: 'deliveries', routes: deliveriesRoutes },
+  { name: 'vault', routes: vaultRoutes, keyProtected: vaultKeyProtected },
+  { name: 'studios', routes: studioRoutes, keyProtected: studiosKeyProtected },
+  { name: 'deliveries', routes: deliveriesRoutes, keyProtected: deliveriesKeyProtected },
 ];

@@ -3,9 +3,9 @@ import type { Config } from './config.ts';
 import { type MasterKeyProvider, loadMasterKeyProvider } from './crypto/master-keys.ts';
 import { type Database, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { assertKeyVersionsConfigured } from './keys/rotation.ts';
 import { type Mailer, createMailer } from './mail/mailer.ts';
-import { type BlobStore, createBlobStore } from './storage/blob-store.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import { createBlobStore } from './storage/create-blob-store.ts';
 
 /**
  * The long-lived services one server process (or one CLI command) holds: database, blob
@@ -35,7 +35,6 @@ export async function openRuntime(config: Config, logger: Logger, options: { mig
       const applied = await migrateToLatest(database);
       if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     }
-    await assertKeyVersionsConfigured({ db: database.db, keys });
   } catch (error) {
     await database.close();
     throw error;

@@ -5,6 +5,8 @@ import type { ClientDeliveryView, ClientFileView } from '../src/deliveries/clien
 import { type DeliveriesDeps, createDeliveriesDeps } from '../src/deliveries/deps.ts';
 import type { DeliveryRow } from '../src/deliveries/repo.ts';
 import type { DeliveryAccess, DeliveryEventView, DeliveryView } from '../src/deliveries/service.ts';
+import { createVaultDeps } from '../src/vault/deps.ts';
+import { createVaultFiles } from '../src/vault/service.ts';
 import { TestClient } from './client.ts';
 import type { TestServer } from './harness.ts';
 import type { ErrorAnswer } from './vault.ts';
@@ -127,7 +129,7 @@ export async function setDeliveryRow(server: TestServer, id: string, changes: Pa
  * middle of a request. Their rate limits are their own, not the server's.
  */
 export async function withDeliveriesDeps<T>(server: TestServer, changes: Partial<DeliveriesDeps>, work: (deps: DeliveriesDeps) => Promise<T>): Promise<T> {
-  const base = createDeliveriesDeps(server.runtime);
+  const base = createDeliveriesDeps(server.runtime, createVaultFiles(createVaultDeps(server.runtime, () => undefined)));
   try {
     return await work({ ...base, ...changes });
   } finally {

@@ -1,8 +1,9 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { createUser, listUsersForAdmin, revokeSessionsByAdmin, updateUserByAdmin } from '../auth/users.ts';
-import { adminUserSchema, closed, emailField, idParams, roleField } from '../auth/schemas.ts';
-import type { AppServices } from '../capabilities.ts';
+import { adminUserSchema, emailField, idParams, roleField } from '../auth/schemas.ts';
+import { closed } from '../http/schemas.ts';
+import type { AppServices } from '../capability.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';

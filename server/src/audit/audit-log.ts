@@ -1,10 +1,12 @@
-import type { Kysely } from 'kysely';
 import { generateId } from '../crypto/tokens.ts';
-import type { Tables } from '../db/tables.ts';
+import type { Db } from '../db/database.ts';
+import type { StudioActor } from '../http/access.ts';
+import { insertAuditEvent, selectAuditEvents } from './repo.ts';
 
 /**
- * The append-only audit log of security-relevant actions. This module only inserts and reads:
- * nothing in the product updates or deletes an audit event. Details are small JSON objects and
+ * The append-only audit log of security-relevant actions, written by every capability (a shared
+ * service: capabilities call recordAudit). Its repository only inserts and reads: nothing in
+ * the product updates or deletes an audit event. Details are small JSON objects and
  * must never carry a code, token, password or file content — callers pass ids and outcomes.
  */
 
@@ -22,20 +24,22 @@ export interface AuditEvent extends AuditContext {
 
 const maxUserAgentLength = 300;
 
-export async function recordAudit(db: Kysely<Tables>, event: AuditEvent, now = Date.now()): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      id: generateId(),
-      at: now,
-      action: event.action,
-      actor_user_id: event.actorUserId ?? null,
-      subject_user_id: event.subjectUserId ?? null,
-      ip: event.ip ?? null,
-      user_agent: event.userAgent?.slice(0, maxUserAgentLength) ?? null,
-      details: JSON.stringify(event.details ?? {}),
-    })
-    .execute();
+/** The audit fields of an action a studio's member took on the studio's data. */
+export function auditContext(actor: StudioActor): { actorUserId: string; subjectUserId: string; ip: string; userAgent: string } {
+  return { actorUserId: actor.userId, subjectUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent };
+}
+
+export async function recordAudit(db: Db, event: AuditEvent, now = Date.now()): Promise<void> {
+  await insertAuditEvent(db, {
+    id: generateId(),
+    at: now,
+    action: event.action,
+    actor_user_id: event.actorUserId ?? null,
+    subject_user_id: event.subjectUserId ?? null,
+    ip: event.ip ?? null,
+    user_agent: event.userAgent?.slice(0, maxUserAgentLength) ?? null,
+    details: JSON.stringify(event.details ?? {}),
+  });
 }
 
 export interface StoredAuditEvent {
@@ -48,13 +52,8 @@ export interface StoredAuditEvent {
   details: Record<string, unknown>;
 }
 
-export async function listAuditEvents(
-  db: Kysely<Tables>,
-  filter: { subjectUserId?: string; limit?: number } = {},
-): Promise<StoredAuditEvent[]> {
-  let query = db.selectFrom('audit_events').selectAll().orderBy('at', 'desc').orderBy('id').limit(filter.limit ?? 100);
-  if (filter.subjectUserId) query = query.where('subject_user_id', '=', filter.subjectUserId);
-  const rows = await query.execute();
+export async function listAuditEvents(db: Db, filter: { subjectUserId?: string; limit?: number } = {}): Promise<StoredAuditEvent[]> {
+  const rows = await selectAuditEvents(db, { subjectUserId: filter.subjectUserId, limit: filter.limit ?? 100 });
   return rows.map((row) => ({
     id: row.id,
     at: row.at,

@@ -1,12 +1,13 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { recordAudit } from '../audit/audit-log.ts';
-import type { AppServices } from '../capabilities.ts';
+import type { AppServices } from '../capability.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
+import { setCookie } from '../http/cookies.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import { confirmTotpEnrollment, setPassword, startTotpEnrollment } from './account.ts';
-import { closed, idParams, passwordField } from './schemas.ts';
-import { listOwnSessions, revokeOwnSession, revokeUserSessions } from './sessions.ts';
+import { closed } from '../http/schemas.ts';
+import { idParams, passwordField } from './schemas.ts';
+import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from './sessions.ts';
 
 /** A signed-in person's own sessions, password and two-factor settings. */
 
@@ -45,12 +46,7 @@ export async function accountRoutes(app: App, { auth }: AppServices): Promise<vo
       config: { access: 'signed-in' },
       schema: { operationId: 'revokeOtherSessions', tags, summary: 'End every session but this one.', response: { 200: Type.Object({ revoked: Type.Integer() }, closed) } },
     },
-    async (request) => {
-      const principal = requirePrincipal(request);
-      const revoked = await revokeUserSessions(auth, principal.userId, 'ended_by_user', { except: principal.sessionId });
-      await recordAudit(auth.db, { action: 'session.revoked_others', actorUserId: principal.userId, subjectUserId: principal.userId, ...requestOrigin(request), details: { revoked } });
-      return { revoked };
-    },
+    async (request) => ({ revoked: await revokeOtherSessions(auth, requirePrincipal(request), requestOrigin(request)) }),
   );
 
   app.put(
@@ -66,7 +62,7 @@ export async function accountRoutes(app: App, { auth }: AppServices): Promise<vo
       },
     },
     async (request, reply) => {
-      await setPassword(auth, reply, requirePrincipal(request), request.body, requestOrigin(request));
+      setCookie(reply, await setPassword(auth, requirePrincipal(request), request.body, requestOrigin(request)));
       return reply.status(204).send(null);
     },
   );
@@ -97,6 +93,10 @@ export async function accountRoutes(app: App, { auth }: AppServices): Promise<vo
         response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }, closed) },
       },
     },
-    async (request, reply) => confirmTotpEnrollment(auth, reply, requirePrincipal(request), request.body.code, requestOrigin(request)),
+    async (request, reply) => {
+      const { recoveryCodes, sessionCookie } = await confirmTotpEnrollment(auth, requirePrincipal(request), request.body.code, requestOrigin(request));
+      setCookie(reply, sessionCookie);
+      return { recoveryCodes };
+    },
   );
 }

@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import { recordAudit } from '../audit/audit-log.ts';
 import { hashToken } from '../crypto/hashing.ts';
 import { hashPassword, verifyPassword } from '../crypto/passwords.ts';
@@ -6,15 +5,18 @@ import { generateToken } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
 import { runInBackground } from '../jobs/background.ts';
-import type { AuthDeps, RequestOrigin } from './context.ts';
+import type { Cookie } from '../http/cookies.ts';
+import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts';
+import { claimResetToken, findResetToken, replaceResetToken } from './codes-repo.ts';
+import type { AuthDeps } from './context.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
 import { revokeUserSessions, startSession } from './sessions.ts';
 import { storeRecoveryCodes } from './sign-in.ts';
 import { generateRecoveryCodes, generateTotpSecret, matchTotp, totpEnrollmentDetails } from './totp.ts';
 import { openTotpSeed, sealTotpSeed } from './totp-seeds.ts';
 import { normalizeEmail } from './users.ts';
+import { findSessionCreatedAt } from './sessions-repo.ts';
 import { findUserByEmail, findUserById, updateUser } from './users-repo.ts';
-import { rateLimitNetwork } from '../http/request-origin.ts';
 
 /** What a signed-in person changes about their own account: password, TOTP, and password reset. */
 
@@ -30,25 +32,26 @@ async function signedInUser(deps: AuthDeps, principal: Principal) {
 /**
  * A change that raises what the session proves (new password, new second factor) ends every
  * other session and replaces the caller's own token, so a stolen older token is worthless.
+ * Returns the new session's cookie.
  */
-async function renewSessionAfterCredentialChange(deps: AuthDeps, reply: FastifyReply, principal: Principal, origin: RequestOrigin): Promise<void> {
+async function renewSessionAfterCredentialChange(deps: AuthDeps, principal: Principal, origin: RequestOrigin): Promise<Cookie> {
   await revokeUserSessions(deps, principal.userId, 'credentials_changed');
-  await startSession(deps, reply, principal.userId, origin);
+  return startSession(deps, principal.userId, origin);
 }
 
+/** Returns the cookie of the session that replaces the caller's. */
 export async function setPassword(
   deps: AuthDeps,
-  reply: FastifyReply,
   principal: Principal,
   input: { currentPassword?: string; newPassword: string },
   origin: RequestOrigin,
-): Promise<void> {
+): Promise<Cookie> {
   const user = await signedInUser(deps, principal);
   if (!user.password_hash) {
     // Without a current password to check, only a fresh sign-in proves it is the owner: a
     // stolen older session must not be able to add a password and keep the account.
-    const session = await deps.db.selectFrom('sessions').select('created_at').where('id', '=', principal.sessionId).executeTakeFirst();
-    if (!session || deps.now() - session.created_at > freshSignInMs) {
+    const createdAt = await findSessionCreatedAt(deps.db, principal.sessionId);
+    if (createdAt === undefined || deps.now() - createdAt > freshSignInMs) {
       throw new AppError('recent_sign_in_required', 'For your safety, sign out and sign in again, then set your password within 15 minutes.', 403);
     }
   } else {
@@ -60,8 +63,9 @@ export async function setPassword(
   }
   assertAcceptablePassword(input.newPassword, user.email);
   await updateUser(deps.db, user.id, { password_hash: await hashPassword(input.newPassword), updated_at: deps.now() });
-  await renewSessionAfterCredentialChange(deps, reply, principal, origin);
+  const sessionCookie = await renewSessionAfterCredentialChange(deps, principal, origin);
   await recordAudit(deps.db, { action: 'password.changed', actorUserId: user.id, subjectUserId: user.id, ...origin });
+  return sessionCookie;
 }
 
 export async function startTotpEnrollment(deps: AuthDeps, principal: Principal): Promise<{ secret: string; otpauthUrl: string; qrCodeDataUrl: string }> {
@@ -72,13 +76,13 @@ export async function startTotpEnrollment(deps: AuthDeps, principal: Principal):
   return { secret, ...(await totpEnrollmentDetails(secret, user.email)) };
 }
 
+/** The recovery codes to show once, and the cookie of the session that replaces the caller's. */
 export async function confirmTotpEnrollment(
   deps: AuthDeps,
-  reply: FastifyReply,
   principal: Principal,
   code: string,
   origin: RequestOrigin,
-): Promise<{ recoveryCodes: string[] }> {
+): Promise<{ recoveryCodes: string[]; sessionCookie: Cookie }> {
   const user = await signedInUser(deps, principal);
   if (user.totp_enabled_at !== null) throw new AppError('totp_already_enabled', 'Two-factor authentication is already on.', 409);
   if (!user.totp_pending_seed) throw new AppError('totp_enrollment_not_started', 'Start setting up two-factor authentication first.', 409);
@@ -96,9 +100,9 @@ export async function confirmTotpEnrollment(
   });
   const recoveryCodes = generateRecoveryCodes();
   await storeRecoveryCodes(deps, user.id, recoveryCodes);
-  await renewSessionAfterCredentialChange(deps, reply, principal, origin);
+  const sessionCookie = await renewSessionAfterCredentialChange(deps, principal, origin);
   await recordAudit(deps.db, { action: 'totp.enrolled', actorUserId: user.id, subjectUserId: user.id, ...origin });
-  return { recoveryCodes };
+  return { recoveryCodes, sessionCookie };
 }
 
 export async function requestPasswordReset(deps: AuthDeps, emailInput: string, origin: RequestOrigin): Promise<void> {
@@ -112,10 +116,7 @@ export async function requestPasswordReset(deps: AuthDeps, emailInput: string, o
     return;
   }
   const now = deps.now();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.updateTable('password_reset_tokens').set({ used_at: now }).where('user_id', '=', user.id).where('used_at', 'is', null).execute();
-    await trx.insertInto('password_reset_tokens').values({ token_hash: hashToken(token), user_id: user.id, created_at: now, expires_at: now + resetLifetimeMs, used_at: null }).execute();
-  });
+  await replaceResetToken(deps.db, { tokenHash: hashToken(token), userId: user.id, now, expiresAt: now + resetLifetimeMs });
   await recordAudit(deps.db, { action: 'password.reset_requested', subjectUserId: user.id, ...origin });
   // The token travels in the URL fragment, which browsers never send to a server or a Referer.
   const link = `${deps.config.publicUrl}/reset-password#token=${token}`;
@@ -139,13 +140,12 @@ export async function resetPassword(deps: AuthDeps, token: string, newPassword: 
   const invalid = () => new AppError('reset_token_invalid', 'This reset link is invalid or has expired. Ask for a new one.', 400);
   if (token.length > 100) throw invalid();
   const now = deps.now();
-  const row = await deps.db.selectFrom('password_reset_tokens').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+  const row = await findResetToken(deps.db, hashToken(token));
   if (!row || row.used_at !== null || row.expires_at <= now) throw invalid();
   const user = await findUserById(deps.db, row.user_id);
   if (!user || user.disabled_at !== null) throw invalid();
   assertAcceptablePassword(newPassword, user.email);
-  const claimed = await deps.db.updateTable('password_reset_tokens').set({ used_at: now }).where('token_hash', '=', row.token_hash).where('used_at', 'is', null).executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) throw invalid();
+  if (!(await claimResetToken(deps.db, row.token_hash, now))) throw invalid();
   await updateUser(deps.db, user.id, {
     password_hash: await hashPassword(newPassword),
     email_verified_at: user.email_verified_at ?? now,

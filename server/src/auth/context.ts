@@ -1,16 +1,15 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { CodePepper } from '../crypto/hashing.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import type { SecretBox } from '../crypto/secret-fields.ts';
-import type { Tables } from '../db/tables.ts';
+import type { Db } from '../db/database.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
 /** Everything the auth services need, built once per runtime (auth/deps.ts). */
 export interface AuthDeps {
-  db: Kysely<Tables>;
+  db: Db;
   keys: MasterKeyProvider;
   pepper: CodePepper;
   secrets: SecretBox;
@@ -19,12 +18,6 @@ export interface AuthDeps {
   limits: RateLimits<AuthRateLimit>;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   now(): number;
-}
-
-/** Who is asking, as far as the network tells: for audit events, session lists and rate limits. */
-export interface RequestOrigin {
-  ip: string;
-  userAgent: string;
 }
 
 export const authRateLimitRules = {
@@ -43,3 +36,10 @@ export const authRateLimitRules = {
 } as const;
 
 export type AuthRateLimit = keyof typeof authRateLimitRules;
+
+declare module '../capability.ts' {
+  interface AppServices {
+    /** The auth services, for the routes of auth/ and admin/ (sessions, accounts, sign-in limits). */
+    auth: AuthDeps;
+  }
+}

@@ -1,13 +1,15 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import type { AppServices } from '../capabilities.ts';
+import type { AppServices } from '../capability.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
-import { requestOrigin } from '../http/request-origin.ts';
+import { clearCookie, setCookie } from '../http/cookies.ts';
+import { type RequestOrigin, requestOrigin } from '../http/request-origin.ts';
 import { requestPasswordReset, resetPassword } from './account.ts';
-import type { AuthDeps, RequestOrigin } from './context.ts';
-import { closed, emailField, passwordField, sentSchema, signInCodeField, signInResultSchema, tokenField, userSchema } from './schemas.ts';
-import { clearCookie, clearSessionCookie, cookieOptions, endSession, startSession } from './sessions.ts';
+import type { AuthDeps } from './context.ts';
+import { closed } from '../http/schemas.ts';
+import { emailField, passwordField, sentSchema, signInCodeField, signInResultSchema, tokenField, userSchema } from './schemas.ts';
+import { authCookie, authCookieAttributes, endSession, sessionCookieName, startSession } from './sessions.ts';
 import { createFirstAdmin } from './setup.ts';
 import { type SignInOutcome, requestSignInCode, signInWithPassword, verifySecondFactor, verifySignInCode } from './sign-in.ts';
 import { currentUserView } from './users.ts';
@@ -22,10 +24,10 @@ function challengeCookieName(deps: AuthDeps): string {
 
 async function answerSignIn(deps: AuthDeps, reply: FastifyReply, outcome: SignInOutcome, origin: RequestOrigin) {
   if (outcome.kind === 'second-factor') {
-    reply.setCookie(challengeCookieName(deps), outcome.challengeToken, cookieOptions(deps, 5 * 60));
+    setCookie(reply, authCookie(deps, challengeCookieName(deps), outcome.challengeToken, 5 * 60));
     return { secondFactorRequired: true as const };
   }
-  await startSession(deps, reply, outcome.userId, origin);
+  setCookie(reply, await startSession(deps, outcome.userId, origin));
   return { user: await currentUserView(deps, outcome.userId) };
 }
 
@@ -109,8 +111,8 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
       const origin = requestOrigin(request);
       const cookieName = challengeCookieName(auth);
       const { userId } = await verifySecondFactor(auth, request.cookies[cookieName], request.body.code, origin);
-      clearCookie(auth, reply, cookieName);
-      await startSession(auth, reply, userId, origin);
+      clearCookie(reply, cookieName, authCookieAttributes(auth));
+      setCookie(reply, await startSession(auth, userId, origin));
       return { user: await currentUserView(auth, userId) };
     },
   );
@@ -123,7 +125,7 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
     },
     async (request, reply) => {
       await endSession(auth, requirePrincipal(request), requestOrigin(request));
-      clearSessionCookie(auth, reply);
+      clearCookie(reply, sessionCookieName(auth), authCookieAttributes(auth));
       return reply.status(204).send(null);
     },
   );
@@ -179,7 +181,7 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
     async (request, reply) => {
       const origin = requestOrigin(request);
       const { userId } = await createFirstAdmin(auth, request.body.token, request.body.email, origin);
-      await startSession(auth, reply, userId, origin);
+      setCookie(reply, await startSession(auth, userId, origin));
       return reply.status(201).send({ user: await currentUserView(auth, userId) });
     },
   );

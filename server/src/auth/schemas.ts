@@ -1,8 +1,7 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { closed } from '../http/schemas.ts';
 
 /** JSON schemas of the auth API: one definition feeds validation, typed handlers and OpenAPI. */
-
-export const closed = { additionalProperties: false } as const;
 
 export const emailField = Type.String({ minLength: 3, maxLength: 254, description: 'Email address' });
 export const signInCodeField = Type.String({ minLength: 1, maxLength: 12, description: 'The 6-digit code from the email' });

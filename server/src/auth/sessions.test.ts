@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
-import { describePlace } from './sessions.ts';
+import { describePlace } from '../http/request-origin.ts';
 
 type SessionList = { sessions: Array<{ id: string; device: string; place: string; current: boolean }> };
 

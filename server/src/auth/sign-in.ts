@@ -4,12 +4,25 @@ import { hashPassword, needsRehash, verifyPassword } from '../crypto/passwords.t
 import { generateId, generateNumericCode, generateToken } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import { runInBackground } from '../jobs/background.ts';
-import type { AuthDeps, RequestOrigin } from './context.ts';
+import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts';
+import {
+  consumeChallenge,
+  consumeSignInCode,
+  countFailedChallenge,
+  countFailedSignInCode,
+  findChallenge,
+  findLatestSignInCode,
+  insertChallenge,
+  listUnusedRecoveryCodes,
+  replaceRecoveryCodes,
+  replaceSignInCode,
+  useRecoveryCode,
+} from './codes-repo.ts';
+import type { AuthDeps } from './context.ts';
 import { canonicalRecoveryCode, matchTotp } from './totp.ts';
 import { openTotpSeed } from './totp-seeds.ts';
 import { normalizeEmail } from './users.ts';
 import { type UserRow, advanceTotpStep, findUserByEmail, findUserById, updateUser } from './users-repo.ts';
-import { rateLimitNetwork } from '../http/request-origin.ts';
 
 /**
  * The sign-in steps: an emailed one-time code or a password, then a second factor (TOTP or a
@@ -58,14 +71,7 @@ export async function requestSignInCode(deps: AuthDeps, emailInput: string, orig
   }
   const now = deps.now();
   const digest = await deps.pepper.hash(code, codePurpose(user.id));
-  await deps.db.transaction().execute(async (trx) => {
-    // A new code replaces every earlier one.
-    await trx.updateTable('sign_in_codes').set({ consumed_at: now }).where('user_id', '=', user.id).where('consumed_at', 'is', null).execute();
-    await trx
-      .insertInto('sign_in_codes')
-      .values({ id: generateId(), user_id: user.id, code_digest: digest.digest, key_version: digest.keyVersion, created_at: now, expires_at: now + codeLifetimeMs, consumed_at: null })
-      .execute();
-  });
+  await replaceSignInCode(deps.db, { id: generateId(), userId: user.id, digest: digest.digest, keyVersion: digest.keyVersion, now, expiresAt: now + codeLifetimeMs });
   await recordAudit(deps.db, { action: 'sign_in.code_requested', subjectUserId: user.id, ...origin });
   runInBackground(deps.logger, 'sign-in-code-email', () =>
     deps.mailer.send({
@@ -87,16 +93,7 @@ export async function verifySignInCode(deps: AuthDeps, emailInput: string, code:
   await deps.limits.consume('codeVerifyPerAccount', accountKey(email));
   const user = await findUserByEmail(deps.db, email);
   const now = deps.now();
-  const row = isActive(user)
-    ? await deps.db
-        .selectFrom('sign_in_codes')
-        .selectAll()
-        .where('user_id', '=', user.id)
-        .where('consumed_at', 'is', null)
-        .orderBy('created_at', 'desc')
-        .limit(1)
-        .executeTakeFirst()
-    : undefined;
+  const row = isActive(user) ? await findLatestSignInCode(deps.db, user.id) : undefined;
   const usable = row !== undefined && row.expires_at > now && row.failed_attempts < maxCodeAttempts;
   let matches = false;
   if (usable && /^\d{6}$/.test(code)) {
@@ -105,20 +102,11 @@ export async function verifySignInCode(deps: AuthDeps, emailInput: string, code:
     await deps.pepper.hash(code.slice(0, 6), codePurpose('unknown')); // the same work as a real check
   }
   if (!isActive(user) || !row || !matches) {
-    if (row && usable) {
-      await deps.db.updateTable('sign_in_codes').set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).where('id', '=', row.id).execute();
-    }
+    if (row && usable) await countFailedSignInCode(deps.db, row.id);
     await recordAudit(deps.db, { action: 'sign_in.code_failed', subjectUserId: user?.id ?? null, ...origin });
     throw invalidCode();
   }
-  const consumed = await deps.db
-    .updateTable('sign_in_codes')
-    .set({ consumed_at: now })
-    .where('id', '=', row.id)
-    .where('consumed_at', 'is', null)
-    .where('failed_attempts', '<', maxCodeAttempts)
-    .executeTakeFirst();
-  if (Number(consumed.numUpdatedRows) !== 1) throw invalidCode();
+  if (!(await consumeSignInCode(deps.db, row.id, now, maxCodeAttempts))) throw invalidCode();
   if (user.email_verified_at === null) await updateUser(deps.db, user.id, { email_verified_at: now, updated_at: now });
   await deps.limits.reset('codeVerifyPerAccount', accountKey(email));
   return afterFirstFactor(deps, user, 'email_code', origin);
@@ -152,10 +140,7 @@ async function afterFirstFactor(deps: AuthDeps, user: UserRow, method: string, o
   }
   const challengeToken = generateToken();
   const now = deps.now();
-  await deps.db
-    .insertInto('second_factor_challenges')
-    .values({ token_hash: hashToken(challengeToken), user_id: user.id, created_at: now, expires_at: now + challengeLifetimeMs, consumed_at: null })
-    .execute();
+  await insertChallenge(deps.db, { tokenHash: hashToken(challengeToken), userId: user.id, now, expiresAt: now + challengeLifetimeMs });
   await recordAudit(deps.db, { action: 'sign_in.first_factor_passed', subjectUserId: user.id, ...origin, details: { method } });
   return { kind: 'second-factor', userId: user.id, challengeToken };
 }
@@ -166,7 +151,7 @@ export async function verifySecondFactor(deps: AuthDeps, challengeToken: string 
   await deps.limits.consume('secondFactorPerIp', rateLimitNetwork(origin.ip));
   if (!challengeToken || challengeToken.length > 100) throw challengeExpired();
   const now = deps.now();
-  const challenge = await deps.db.selectFrom('second_factor_challenges').selectAll().where('token_hash', '=', hashToken(challengeToken)).executeTakeFirst();
+  const challenge = await findChallenge(deps.db, hashToken(challengeToken));
   if (!challenge || challenge.consumed_at !== null || challenge.expires_at <= now || challenge.failed_attempts >= maxSecondFactorAttempts) throw challengeExpired();
   await deps.limits.consume('secondFactorPerAccount', challenge.user_id);
   const user = await findUserById(deps.db, challenge.user_id);
@@ -175,17 +160,11 @@ export async function verifySecondFactor(deps: AuthDeps, challengeToken: string 
   const method = /^\d{6}$/.test(code.trim()) ? 'totp' : 'recovery_code';
   const accepted = method === 'totp' ? await acceptTotp(deps, user.id, user.totp_seed, code.trim(), now) : await acceptRecoveryCode(deps, user, code, now);
   if (!accepted) {
-    await deps.db.updateTable('second_factor_challenges').set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).where('token_hash', '=', challenge.token_hash).execute();
+    await countFailedChallenge(deps.db, challenge.token_hash);
     await recordAudit(deps.db, { action: 'sign_in.second_factor_failed', subjectUserId: user.id, ...origin, details: { method } });
     throw new AppError('invalid_second_factor', 'That code is not right.', 400);
   }
-  const consumed = await deps.db
-    .updateTable('second_factor_challenges')
-    .set({ consumed_at: now })
-    .where('token_hash', '=', challenge.token_hash)
-    .where('consumed_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(consumed.numUpdatedRows) !== 1) throw challengeExpired();
+  if (!(await consumeChallenge(deps.db, challenge.token_hash, now))) throw challengeExpired();
   await recordAudit(deps.db, { action: 'sign_in.succeeded', actorUserId: user.id, subjectUserId: user.id, ...origin, details: { method: `second_factor_${method}` } });
   return { userId: user.id };
 }
@@ -198,11 +177,9 @@ async function acceptTotp(deps: AuthDeps, userId: string, sealedSeed: string, co
 async function acceptRecoveryCode(deps: AuthDeps, user: UserRow, input: string, now: number): Promise<boolean> {
   const candidate = canonicalRecoveryCode(input);
   if (candidate.length !== 12) return false;
-  const unused = await deps.db.selectFrom('recovery_codes').selectAll().where('user_id', '=', user.id).where('used_at', 'is', null).execute();
-  for (const stored of unused) {
+  for (const stored of await listUnusedRecoveryCodes(deps.db, user.id)) {
     if (await deps.pepper.verify(candidate, recoveryPurpose(user.id), { keyVersion: stored.key_version, digest: stored.code_digest })) {
-      const used = await deps.db.updateTable('recovery_codes').set({ used_at: now }).where('id', '=', stored.id).where('used_at', 'is', null).executeTakeFirst();
-      return Number(used.numUpdatedRows) === 1;
+      return useRecoveryCode(deps.db, stored.id, now);
     }
   }
   return false;
@@ -216,8 +193,5 @@ export async function storeRecoveryCodes(deps: AuthDeps, userId: string, codes: 
       return { id: generateId(), user_id: userId, code_digest: digest.digest, key_version: digest.keyVersion, created_at: now, used_at: null };
     }),
   );
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await trx.insertInto('recovery_codes').values(rows).execute();
-  });
+  await replaceRecoveryCodes(deps.db, userId, rows);
 }

@@ -3,8 +3,8 @@ import type { SecretBox } from '../crypto/secret-fields.ts';
 /**
  * The sealed TOTP seeds on `users` (crypto/secret-fields.ts): the confirmed seed and the one
  * of an enrollment not yet confirmed. The associated data names the user, so a seed copied
- * onto another account fails to open. keys/sealed-columns.ts lists the same purposes for
- * rotation; totp.test.ts checks that both agree.
+ * onto another account fails to open. key-protected.ts declares both columns for rotation
+ * with these same purposes and associated data.
  */
 
 export const totpSeedPurposes = { confirmed: 'totp-seed', pending: 'totp-pending-seed' } as const;

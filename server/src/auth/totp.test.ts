@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollTotp, signInWithCode, signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
-import { sealedSecretColumns } from '../keys/sealed-columns.ts';
+import { capabilities } from '../capabilities.ts';
+import { keyProtectedData } from '../capability.ts';
 import { canonicalRecoveryCode, currentTotp, generateRecoveryCodes, matchTotp } from './totp.ts';
 import { totpSeedAssociatedData, totpSeedPurposes } from './totp-seeds.ts';
 
@@ -56,7 +57,7 @@ describe('TOTP (RFC 6238)', () => {
   it('registers both seed columns for rotation with the purposes and associated data they are sealed with', () => {
     const userId = '6b1d4a4e-3f0a-4c55-9d36-5c3c0b0e6d8a';
     for (const [column, kind] of [['totp_seed', 'confirmed'], ['totp_pending_seed', 'pending']] as const) {
-      const entry = sealedSecretColumns.find((candidate) => candidate.table === 'users' && candidate.column === column);
+      const entry = keyProtectedData(capabilities).sealedColumns.find((candidate) => candidate.name === `users.${column}`);
       expect(entry, column).toBeDefined();
       expect(entry?.purpose).toBe(totpSeedPurposes[kind]);
       expect(entry?.associatedData(userId)).toBe(totpSeedAssociatedData[kind](userId));

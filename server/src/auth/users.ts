@@ -4,7 +4,8 @@ import type { UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { mustEnrollTotp } from '../http/access.ts';
 import { createStudio } from '../studios/service.ts';
-import type { AuthDeps, RequestOrigin } from './context.ts';
+import type { RequestOrigin } from '../http/request-origin.ts';
+import type { AuthDeps } from './context.ts';
 import { revokeUserSessions } from './sessions.ts';
 import { type UserListRow, type UserRow, findUserByEmail, findUserById, insertUser, listUsersWithSessionCounts, ownedStudioId, updateUser } from './users-repo.ts';
 
@@ -42,6 +43,12 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<User
     totpEnabled,
     mustEnrollTotp: mustEnrollTotp({ role: user.role, totpEnabled }),
   };
+}
+
+/** Where to tell a user of something: the address of an account that exists and is not disabled. */
+export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<string | undefined> {
+  const user = await findUserById(deps.db, userId);
+  return user && user.disabled_at === null ? user.email : undefined;
 }
 
 export async function currentUserView(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<UserView> {

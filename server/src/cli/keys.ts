@@ -1,15 +1,17 @@
 import crypto from 'node:crypto';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { type MasterKeyProvider, addDevelopmentKeyVersion, loadMasterKeyProvider } from '../crypto/master-keys.ts';
+import { addDevelopmentKeyVersion, loadMasterKeyProvider } from '../crypto/master-keys.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
-import { type VersionUsage, keyUsage, rotateToActiveVersion, versionInUse } from '../keys/rotation.ts';
+import { capabilities } from '../capabilities.ts';
+import { keyProtectedData } from '../capability.ts';
+import { type RotationDeps, type VersionUsage, keyUsage, rotateToActiveVersion, versionInUse } from '../keys/rotation.ts';
 
 /** `shutterlock keys …`: master-key status, rotation and retirement (docs/operations.md). */
 
-async function withKeysAndDatabase<T>(work: (deps: { db: ReturnType<typeof createDatabase>['db']; keys: MasterKeyProvider }) => Promise<T>): Promise<T> {
+async function withKeysAndDatabase<T>(work: (deps: RotationDeps) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const keys = await loadMasterKeyProvider({
     masterKeys: config.masterKeys,
@@ -20,7 +22,7 @@ async function withKeysAndDatabase<T>(work: (deps: { db: ReturnType<typeof creat
   const database = createDatabase(config.database);
   try {
     await migrateToLatest(database);
-    return await work({ db: database.db, keys });
+    return await work({ db: database.db, keys, ...keyProtectedData(capabilities) });
   } finally {
     await database.close();
   }

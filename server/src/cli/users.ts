@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { createAuthDeps } from '../auth/deps.ts';
 import { createUser } from '../auth/users.ts';
+import { capabilities } from '../capabilities.ts';
+import { keyProtectedData } from '../capability.ts';
 import { loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { assertKeyVersionsConfigured } from '../keys/rotation.ts';
 import { createLogger } from '../logger.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -21,6 +24,7 @@ export function addUserCommands(program: Command): void {
       const runtime = await openRuntime(loadConfig(), createLogger('warn'));
       const auth = createAuthDeps(runtime);
       try {
+        await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtectedData(capabilities) });
         const created = await createUser(auth, { email: options.email, role: options.role }, { actorUserId: null, ip: 'cli', userAgent: 'shutterlock-cli' });
         process.stdout.write(`Created ${created.role} ${created.email} (${created.id}); an invitation email was sent.\n`);
       } finally {

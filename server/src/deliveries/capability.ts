@@ -1,12 +1,12 @@
-import type { AppServices } from '../capabilities.ts';
+import type { AppServices } from '../capability.ts';
 import type { App } from '../http/app-type.ts';
 import { deliveryClientRoutes } from './client-routes.ts';
 import { createDeliveriesDeps } from './deps.ts';
 import { deliveryRoutes } from './routes.ts';
 
-/** Client deliveries: the photographer's routes and the client's (docs/deliveries.md). */
-export async function deliveriesRoutes(app: App, { runtime }: AppServices): Promise<void> {
-  const deps = createDeliveriesDeps(runtime);
+/** Client deliveries: the photographer's routes and the client's (docs/deliveries.md), over the vault's files. */
+export async function deliveriesRoutes(app: App, { runtime, vault }: AppServices): Promise<void> {
+  const deps = createDeliveriesDeps(runtime, vault.files);
   app.addHook('onClose', () => deps.limits.close());
   deliveryRoutes(app, deps);
   deliveryClientRoutes(app, deps);

@@ -1,8 +1,8 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken } from '../crypto/hashing.ts';
 import { generateToken } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
-import type { RequestOrigin } from '../auth/context.ts';
+import type { Cookie } from '../http/cookies.ts';
+import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { notifyLocked } from './notifications.ts';
 import {
@@ -18,7 +18,6 @@ import {
   recordSuccessfulOpen,
 } from './repo.ts';
 import { assertDeliveryLive, deliveryNotFound } from './state.ts';
-import { rateLimitNetwork } from '../http/request-origin.ts';
 
 /**
  * The client's way in: the link token names the delivery, the code opens it. Guessing is
@@ -28,7 +27,8 @@ import { rateLimitNetwork } from '../http/request-origin.ts';
  * attempt is counted before the code is compared, so parallel guesses cannot slip past the
  * count. A right code starts a session bound to this delivery: an HttpOnly cookie whose path
  * is this delivery's API, whose token the database holds only as SHA-256, and which ends with
- * the delivery.
+ * the delivery. The services here take the cookie's token and return the cookie to set; the
+ * routes read and set it.
  */
 
 export const CODE_DIGITS = 8;
@@ -96,13 +96,12 @@ async function refuseAndMaybeLock(deps: DeliveriesDeps, delivery: DeliveryRow, a
   throw locked(current?.locked_until ?? now + lockoutMs(0), now);
 }
 
-/** Checks the code and, when right, starts the client's session (sets the cookie). */
+/** Checks the code and, when right, starts the client's session: the delivery, and the cookie that carries the session. */
 export async function openDelivery(
   deps: DeliveriesDeps,
-  reply: FastifyReply,
   input: { token: string; code: string },
   origin: RequestOrigin,
-): Promise<DeliveryRow> {
+): Promise<{ delivery: DeliveryRow; sessionCookie: Cookie }> {
   // Counted before the token is looked up, so scanning for tokens costs the same budget.
   await deps.limits.consume('codePerIp', rateLimitNetwork(origin.ip));
   const delivery = await findLiveDelivery(deps, input.token);
@@ -135,21 +134,27 @@ export async function openDelivery(
   }
   await recordSuccessfulOpen(deps.db, delivery.id, now);
   await insertDeliveryEvent(deps.db, { deliveryId: delivery.id, kind: 'opened', at: now, ...origin });
-  reply.setCookie(deliveryCookieName(deps), token, {
-    httpOnly: true,
-    // Strict: the delivery's API is only ever called from its own page.
-    sameSite: 'strict',
-    secure: deps.site.secureTransport,
-    path: deliveryCookiePath(input.token),
-    maxAge: Math.max(1, Math.floor((expiresAt - now) / 1000)),
-  });
-  return delivery;
+  const sessionCookie: Cookie = {
+    name: deliveryCookieName(deps),
+    value: token,
+    attributes: {
+      httpOnly: true,
+      // Strict: the delivery's API is only ever called from its own page.
+      sameSite: 'strict',
+      secure: deps.site.secureTransport,
+      path: deliveryCookiePath(input.token),
+      maxAge: Math.max(1, Math.floor((expiresAt - now) / 1000)),
+    },
+  };
+  return { delivery, sessionCookie };
 }
 
-/** The delivery of a client request that carries a live session for it: 410 once ended, 401 without the session. */
-export async function requireDeliverySession(deps: DeliveriesDeps, request: FastifyRequest, token: string): Promise<DeliveryRow> {
+/**
+ * The delivery a link's token names, for a client whose session cookie (its token:
+ * `sessionToken`) is live for it: 410 once the delivery ended, 401 without the session.
+ */
+export async function requireDeliverySession(deps: DeliveriesDeps, token: string, sessionToken: string | undefined): Promise<DeliveryRow> {
   const delivery = await findLiveDelivery(deps, token);
-  const sessionToken = request.cookies[deliveryCookieName(deps)];
   const session =
     sessionToken && sessionToken.length <= 100 ? await findDeliverySession(deps.db, delivery.id, hashToken(sessionToken), deps.now()) : undefined;
   if (!session) throw new AppError('delivery_code_required', 'Enter the code you received to open this delivery.', 401);

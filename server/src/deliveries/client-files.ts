@@ -1,28 +1,18 @@
 import type { Readable } from 'node:stream';
-import type { RequestOrigin } from '../auth/context.ts';
+import { type SignatureParams, signedQuery } from '../crypto/signed-urls.ts';
 import { AppError, NotFoundError } from '../errors.ts';
-import { findStudioName } from '../studios/repo.ts';
-import { studioDataKey } from '../studios/service.ts';
-import { type Download, previewName, serveFile } from '../vault/downloads.ts';
-import { openFile } from '../vault/file-views.ts';
-import type { FileRow } from '../vault/repo.ts';
-import { type SignatureParams, signedQuery } from '../vault/signed-urls.ts';
-import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from '../vault/stored-blobs.ts';
+import type { RangeHeaders } from '../http/byte-ranges.ts';
+import type { RequestOrigin } from '../http/request-origin.ts';
+import type { ServedFile } from '../http/send-file.ts';
+import { studioName } from '../studios/service.ts';
+import type { Variant } from '../vault/service.ts';
+import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { openDeliveryDetails } from './details.ts';
+import { deliveredFile, deliveredFiles, totalsOf } from './files.ts';
 import { notifyFirstDownload } from './notifications.ts';
-import {
-  type DeliveryRow,
-  countDownload,
-  findDeliveryById,
-  findDeliveryFileRow,
-  findDeliveryTotals,
-  insertDeliveryEvent,
-  listDeliveryFileRows,
-  markFirstDownload,
-} from './repo.ts';
+import { type DeliveryRow, countDownload, findDeliveryById, insertDeliveryEvent, markFirstDownload } from './repo.ts';
 import { deliveryEnded, deliveryNotFound, endReason } from './state.ts';
-import { type ZipEntrySource, createZipStream, zipByteLength } from './zip-stream.ts';
 
 /**
  * What a client with an open delivery sees and downloads. Thumbnails and previews come through
@@ -63,18 +53,18 @@ function scopeOf(deliveryId: string, use: LinkUse): string {
 }
 
 async function signedDeliveryUrl(deps: DeliveriesDeps, deliveryId: string, fileId: string, variant: Variant, use: LinkUse): Promise<{ url: string; expiresAt: string }> {
-  const params = await deps.signer.sign({ scope: scopeOf(deliveryId, use), fileId, variant }, deps.now() + deps.config.downloadUrlSeconds * 1000);
+  const params = await deps.signer.sign({ scope: scopeOf(deliveryId, use), fileId, variant }, deps.now() + deps.linkSeconds * 1000);
   const query = `as=${use}&${signedQuery(params)}`;
   return { url: `/api/delivery-files/${deliveryId}/${fileId}/${variant}?${query}`, expiresAt: new Date(Number(params.exp) * 1000).toISOString() };
 }
 
 export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryRow): Promise<ClientDeliveryView> {
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
-  const { fileCount, totalBytes } = await findDeliveryTotals(deps.db, row.id);
+  const { fileCount, totalBytes } = await totalsOf(deps, row);
   return {
     title: details.title,
     message: details.message,
-    studioName: (await findStudioName(deps.db, row.studio_id)) ?? '',
+    studioName: (await studioName(deps, row.studio_id)) ?? '',
     expiresAt: new Date(row.expires_at).toISOString(),
     allowOriginals: row.allow_originals === 1,
     allowZip: row.allow_zip === 1,
@@ -85,23 +75,19 @@ export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryRow)
 }
 
 export async function listClientFiles(deps: DeliveriesDeps, row: DeliveryRow): Promise<ClientFileView[]> {
-  const files = await listDeliveryFileRows(deps.db, row.id);
+  const files = await deliveredFiles(deps, row);
   return Promise.all(
-    files.map(async (file) => {
-      const { name, metadata } = await openFile(deps, file);
-      const ready = file.status === 'ready';
-      return {
-        id: file.id,
-        name,
-        type: file.media_type,
-        size: file.size,
-        sha256: metadata.sha256,
-        width: metadata.width,
-        height: metadata.height,
-        thumbnailUrl: ready ? (await signedDeliveryUrl(deps, row.id, file.id, 'thumbnail', 'view')).url : null,
-        previewUrl: ready ? (await signedDeliveryUrl(deps, row.id, file.id, 'preview', 'view')).url : null,
-      };
-    }),
+    files.map(async (file) => ({
+      id: file.id,
+      name: file.name,
+      type: file.mediaType,
+      size: file.size,
+      sha256: file.sha256,
+      width: file.width,
+      height: file.height,
+      thumbnailUrl: file.previewsReady ? (await signedDeliveryUrl(deps, row.id, file.id, 'thumbnail', 'view')).url : null,
+      previewUrl: file.previewsReady ? (await signedDeliveryUrl(deps, row.id, file.id, 'preview', 'view')).url : null,
+    })),
   );
 }
 
@@ -120,10 +106,10 @@ function downloadVariant(row: DeliveryRow): Variant {
  * manager's probes — cost nothing more, and no Range trick avoids the count.
  */
 export async function createClientDownloadUrl(deps: DeliveriesDeps, row: DeliveryRow, fileId: string, origin: RequestOrigin): Promise<{ url: string; expiresAt: string }> {
-  const file = await findDeliveryFileRow(deps.db, row.id, fileId);
+  const file = await deliveredFile(deps, row, fileId);
   if (!file) throw fileNotFound();
   const variant = downloadVariant(row);
-  if (variant !== 'original' && file.status !== 'ready') throw new AppError('preview_not_ready', 'This file’s preview is not ready yet.', 409);
+  if (variant !== 'original' && !file.previewsReady) throw new AppError('preview_not_ready', 'This file’s preview is not ready yet.', 409);
   await deps.limits.consume('downloadLinksPerDelivery', row.id);
   await countClientDownload(deps, row, { kind: 'file_downloaded', fileId: file.id }, origin);
   return signedDeliveryUrl(deps, row.id, file.id, variant, 'download');
@@ -137,17 +123,15 @@ async function countClientDownload(deps: DeliveriesDeps, row: DeliveryRow, event
   if (await markFirstDownload(deps.db, row.id, now)) notifyFirstDownload(deps, row);
 }
 
-export interface ClientDownloadRequest {
+export interface ClientDownloadRequest extends RangeHeaders {
   deliveryId: string;
   fileId: string;
   variant: Variant;
   use: LinkUse;
   signature: Partial<SignatureParams>;
-  range: string | undefined;
-  ifRange: string | undefined;
 }
 
-export async function openClientDownload(deps: DeliveriesDeps, request: ClientDownloadRequest): Promise<Download> {
+export async function openClientDownload(deps: DeliveriesDeps, request: ClientDownloadRequest): Promise<ServedFile> {
   const { deliveryId, fileId, variant, use } = request;
   await deps.signer.verify({ scope: scopeOf(deliveryId, use), fileId, variant }, request.signature, deps.now());
   const row = await findDeliveryById(deps.db, deliveryId);
@@ -157,36 +141,21 @@ export async function openClientDownload(deps: DeliveriesDeps, request: ClientDo
   if (ended && !(ended === 'exhausted' && use === 'download')) throw deliveryEnded(ended);
   // Checked live: the photographer may have withdrawn originals after the link was made.
   if (variant === 'original' && row.allow_originals !== 1) throw new AppError('originals_not_offered', 'This delivery offers previews only.', 403);
-  const file = await findDeliveryFileRow(deps.db, row.id, fileId);
+  const file = await deliveredFile(deps, row, fileId);
   if (!file) throw fileNotFound();
-  const download = await serveFile(deps, file, variant, request);
+  const download = await file.read(variant, request);
   return { ...download, disposition: use === 'download' ? 'attachment' : 'inline' };
-}
-
-async function zipEntry(deps: DeliveriesDeps, file: FileRow, variant: Variant): Promise<ZipEntrySource> {
-  const { name, metadata } = await openFile(deps, file);
-  const key = variant === 'original' ? file.blob_key : file.preview_key;
-  if (!key) throw fileNotFound();
-  const blob = storedBlob(key, file.id, variant, file.encrypted ? await studioDataKey(deps, file.studio_id) : null);
-  return {
-    name: variant === 'original' ? name : previewName(name, variant),
-    // Previews are derived and have no recorded hash: the archive hashes them as they stream. Their
-    // length comes from the stored form (for a sealed blob, authenticated from its header and end).
-    ...(variant === 'original' ? { size: file.size, sha256: metadata.sha256 } : { size: await storedPlaintextLength(deps.blobs, blob), sha256: null }),
-    modifiedAt: new Date(file.uploaded_at),
-    open: (): Promise<Readable> => readPlaintext(deps.blobs, blob),
-  };
 }
 
 /** "Download all": the delivery's originals (or previews) and their SHA-256 manifest, as one streamed ZIP. */
 export async function openClientZip(deps: DeliveriesDeps, row: DeliveryRow, origin: RequestOrigin): Promise<{ title: string; length: number; body: Readable }> {
   if (row.allow_zip !== 1) throw new AppError('zip_not_offered', 'This delivery does not offer a download of everything at once.', 403);
   const variant = downloadVariant(row);
-  const files = (await listDeliveryFileRows(deps.db, row.id)).filter((file) => variant === 'original' || file.status === 'ready');
+  const files = (await deliveredFiles(deps, row)).filter((file) => variant === 'original' || file.previewsReady);
   if (files.length === 0) throw new AppError('nothing_to_download', 'This delivery has no files ready to download.', 409);
   const entries: ZipEntrySource[] = [];
   // One at a time: a delivery may hold thousands of files.
-  for (const file of files) entries.push(await zipEntry(deps, file, variant));
+  for (const file of files) entries.push(await file.zipEntry(variant));
   // Planned (and refused, for a layout it cannot write) before the download is counted.
   const body = createZipStream(entries);
   try {

@@ -1,13 +1,15 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { closed } from '../auth/schemas.ts';
+import type { FastifyRequest } from 'fastify';
+import { closed, signedUrlSchema, uuidField } from '../http/schemas.ts';
 import type { App } from '../http/app-type.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
 import { requestOrigin } from '../http/request-origin.ts';
-import { contentDisposition } from '../vault/content-disposition.ts';
-import { sendDownload } from '../vault/download-routes.ts';
-import { signedUrlSchema, uuidField, variantField } from '../vault/schemas.ts';
+import { rangeHeaders, sendFile } from '../http/send-file.ts';
+import { setCookie } from '../http/cookies.ts';
+import { contentDisposition } from '../http/content-disposition.ts';
+import { variantField } from '../vault/schemas.ts';
 import { clientDeliveryView, createClientDownloadUrl, listClientFiles, openClientDownload, openClientZip } from './client-files.ts';
-import { openDelivery, requireDeliverySession } from './client-access.ts';
+import { deliveryCookieName, openDelivery, requireDeliverySession } from './client-access.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { clientDeliverySchema, clientFileSchema, tokenParams } from './schemas.ts';
 
@@ -29,6 +31,8 @@ function zipFileName(title: string): string {
 }
 
 export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
+  const sessionTokenOf = (request: FastifyRequest) => request.cookies[deliveryCookieName(deps)];
+
   app.post(
     '/api/d/:token/open',
     {
@@ -43,8 +47,9 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
       },
     },
     async (request, reply) => {
-      const row = await openDelivery(deps, reply, { token: request.params.token, code: request.body.code }, requestOrigin(request));
-      return { delivery: await clientDeliveryView(deps, row) };
+      const { delivery, sessionCookie } = await openDelivery(deps, { token: request.params.token, code: request.body.code }, requestOrigin(request));
+      setCookie(reply, sessionCookie);
+      return { delivery: await clientDeliveryView(deps, delivery) };
     },
   );
 
@@ -61,7 +66,7 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
       },
     },
     async (request, reply) => {
-      const row = await requireDeliverySession(deps, request, request.params.token);
+      const row = await requireDeliverySession(deps, request.params.token, sessionTokenOf(request));
       reply.header('cache-control', 'private, no-store');
       return { delivery: await clientDeliveryView(deps, row), files: await listClientFiles(deps, row) };
     },
@@ -82,7 +87,7 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
       },
     },
     async (request) => {
-      const row = await requireDeliverySession(deps, request, request.params.token);
+      const row = await requireDeliverySession(deps, request.params.token, sessionTokenOf(request));
       return createClientDownloadUrl(deps, row, request.params.fileId, requestOrigin(request));
     },
   );
@@ -100,7 +105,7 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
       },
     },
     async (request, reply) => {
-      const row = await requireDeliverySession(deps, request, request.params.token);
+      const row = await requireDeliverySession(deps, request.params.token, sessionTokenOf(request));
       const zip = await openClientZip(deps, row, requestOrigin(request));
       zip.body.once('error', (error) => deps.logger.error({ err: error, deliveryId: row.id }, 'delivery ZIP stream failed'));
       reply.headers({
@@ -142,10 +147,9 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
         ...request.params,
         use: as,
         signature,
-        range: request.headers.range,
-        ifRange: typeof request.headers['if-range'] === 'string' ? request.headers['if-range'] : undefined,
+        ...rangeHeaders(request),
       });
-      return sendDownload(reply, download);
+      return sendFile(reply, download);
     },
   );
 }

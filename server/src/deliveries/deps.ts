@@ -1,19 +1,35 @@
+import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type CodePepper, createCodePepper } from '../crypto/hashing.ts';
+import type { MasterKeyProvider } from '../crypto/master-keys.ts';
+import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
+import { type UrlSigner, createUrlSigner } from '../crypto/signed-urls.ts';
+import type { Db } from '../db/database.ts';
 import { type RateLimits, createRateLimits } from '../http/rate-limits.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Runtime } from '../runtime.ts';
-import { type VaultDeps, createVaultDeps } from '../vault/deps.ts';
+import type { VaultFiles } from '../vault/service.ts';
 
 /**
  * Everything the deliveries need, built once per app (deliveries/capability.ts): the vault's
- * services (files, blobs, signer) plus the code pepper, the mailer and the code-guessing limits.
+ * interface for the files, and their own secrets, links, code pepper, mail and limits.
  */
-export interface DeliveriesDeps extends VaultDeps {
+export interface DeliveriesDeps {
+  db: Db;
+  keys: MasterKeyProvider;
+  /** Seals what the photographer wrote (details.ts). */
+  secrets: SecretBox;
+  /** Signs the links to a delivery's files. */
+  signer: UrlSigner;
   pepper: CodePepper;
   mailer: Mailer;
   limits: RateLimits<DeliveryRateLimit>;
+  vault: VaultFiles;
   site: Pick<Config, 'publicUrl' | 'secureTransport' | 'deliveries'>;
+  /** How long a signed link to a file lives (VAULT_DOWNLOAD_URL_SECONDS, like the vault's own). */
+  linkSeconds: number;
+  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  now(): number;
 }
 
 /**
@@ -30,13 +46,19 @@ export const deliveryRateLimitRules = {
 
 export type DeliveryRateLimit = keyof typeof deliveryRateLimitRules;
 
-export function createDeliveriesDeps(runtime: Runtime): DeliveriesDeps {
+export function createDeliveriesDeps(runtime: Runtime, vault: VaultFiles): DeliveriesDeps {
   return {
-    // Deliveries queue no jobs.
-    ...createVaultDeps(runtime, () => undefined),
+    db: runtime.database.db,
+    keys: runtime.keys,
+    secrets: createSecretBox(runtime.keys),
+    signer: createUrlSigner(runtime.keys),
     pepper: createCodePepper(runtime.keys),
     mailer: runtime.mailer,
     limits: createRateLimits(deliveryRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:deliveries' }),
+    vault,
     site: runtime.config,
+    linkSeconds: runtime.config.vault.downloadUrlSeconds,
+    logger: runtime.logger,
+    now: Date.now,
   };
 }

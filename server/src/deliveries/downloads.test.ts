@@ -16,7 +16,7 @@ import { type TestServer, databaseKinds, startTestServer } from '../../test/harn
 import { noisyPng, photo } from '../../test/images.ts';
 import { type UploadedFile, downloadUrl, fetchSigned, readFully, settled, sha256, uploaded } from '../../test/vault.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
-import { createUrlSigner, signedQuery } from '../vault/signed-urls.ts';
+import { createUrlSigner, signedQuery } from '../crypto/signed-urls.ts';
 import { sealDeliveryDetails } from './details.ts';
 
 /**

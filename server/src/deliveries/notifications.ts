@@ -1,4 +1,4 @@
-import { findUserById } from '../auth/users-repo.ts';
+import { activeUserEmail } from '../auth/users.ts';
 import { runInBackground } from '../jobs/background.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails } from './details.ts';
@@ -52,12 +52,12 @@ export function sendCodeEmails(deps: DeliveriesDeps, mail: DeliveryMail, code: s
 
 function notifyPhotographer(deps: DeliveriesDeps, delivery: DeliveryRow, label: string, message: (details: DeliveryDetails) => { subject: string; text: string }): void {
   runInBackground(deps.logger, label, async () => {
-    const photographer = delivery.created_by ? await findUserById(deps.db, delivery.created_by) : undefined;
-    if (!photographer || photographer.disabled_at !== null) return;
+    const email = delivery.created_by ? await activeUserEmail(deps, delivery.created_by) : undefined;
+    if (!email) return;
     const details = await openDeliveryDetails(deps.secrets, delivery.id, delivery.details_sealed);
     const link = `${deps.site.publicUrl}/deliveries/${delivery.id}`;
     const { subject, text } = message(details);
-    await deps.mailer.send({ to: photographer.email, subject, text: `${text}\n\nSee its activity: ${link}` });
+    await deps.mailer.send({ to: email, subject, text: `${text}\n\nSee its activity: ${link}` });
   });
 }
 

@@ -1,9 +1,12 @@
-import type { ExpressionBuilder, Kysely, Selectable, Updateable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { generateId } from '../crypto/tokens.ts';
 import type { DeliveriesTable, DeliveryEventKind, DeliveryEventsTable, DeliverySessionsTable, Tables } from '../db/tables.ts';
-import { type FileRow, visibleStatuses } from '../vault/repo.ts';
 
-/** The deliveries' queries: the only code that reads or writes the delivery tables. */
+/**
+ * The deliveries' queries: the only code that reads or writes the delivery tables. A delivery
+ * names its files by id (`delivery_files`); what they are comes from the vault's interface,
+ * asked with the delivery's studio (files.ts).
+ */
 
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryEventRow = Selectable<DeliveryEventsTable>;
@@ -59,86 +62,44 @@ export async function insertDelivery(db: Kysely<Tables>, delivery: NewDelivery, 
   });
 }
 
-export interface DeliveryTotals {
-  fileCount: number;
-  totalBytes: number;
+export async function listStudioDeliveries(db: Kysely<Tables>, studioId: string, limit: number): Promise<DeliveryRow[]> {
+  return db.selectFrom('deliveries').selectAll().where('studio_id', '=', studioId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
 }
 
-export type DeliveryWithTotals = DeliveryRow & DeliveryTotals;
-
-/**
- * The file count and byte total of each delivery row, as two correlated subqueries: each is an
- * index lookup for one delivery, so a list costs its own rows, not all of the studio's.
- */
-function totals(eb: ExpressionBuilder<Tables, 'deliveries'>) {
-  const deliverable = eb
-    .selectFrom('delivery_files')
-    .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
-    .whereRef('delivery_files.delivery_id', '=', 'deliveries.id')
-    .where('vault_files.deleted_at', 'is', null)
-    .where('vault_files.status', 'in', visibleStatuses);
-  return [
-    deliverable.select((inner) => inner.fn.countAll<number>().as('count')).as('fileCount'),
-    deliverable.select((inner) => inner.fn.coalesce(inner.fn.sum<number>('vault_files.size'), inner.lit(0)).as('bytes')).as('totalBytes'),
-  ];
+export async function findStudioDelivery(db: Kysely<Tables>, studioId: string, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('deliveries').selectAll().where('studio_id', '=', studioId).where('id', '=', id).executeTakeFirst();
 }
 
-function withTotals(db: Kysely<Tables>) {
-  return db.selectFrom('deliveries').selectAll('deliveries').select(totals);
-}
-
-function totalsOf<Row extends { fileCount: number | null; totalBytes: number | null }>(row: Row): Row & DeliveryTotals {
-  return { ...row, fileCount: Number(row.fileCount ?? 0), totalBytes: Number(row.totalBytes ?? 0) };
-}
-
-export async function listStudioDeliveries(db: Kysely<Tables>, studioId: string, limit: number): Promise<DeliveryWithTotals[]> {
-  const rows = await withTotals(db).where('deliveries.studio_id', '=', studioId).orderBy('deliveries.created_at', 'desc').orderBy('deliveries.id').limit(limit).execute();
-  return rows.map(totalsOf);
-}
-
-export async function findStudioDelivery(db: Kysely<Tables>, studioId: string, id: string): Promise<DeliveryWithTotals | undefined> {
-  const row = await withTotals(db).where('deliveries.studio_id', '=', studioId).where('deliveries.id', '=', id).executeTakeFirst();
-  return row && totalsOf(row);
-}
-
-/** Without totals: every client request starts here, and only the delivery's view shows them. */
+/** Every client request starts here. */
 export async function findDeliveryByTokenHash(db: Kysely<Tables>, tokenHash: string): Promise<DeliveryRow | undefined> {
   return db.selectFrom('deliveries').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-}
-
-export async function findDeliveryTotals(db: Kysely<Tables>, id: string): Promise<DeliveryTotals> {
-  const row = await db.selectFrom('deliveries').select(totals).where('deliveries.id', '=', id).executeTakeFirst();
-  return totalsOf(row ?? { fileCount: 0, totalBytes: 0 });
 }
 
 export async function findDeliveryById(db: Kysely<Tables>, id: string): Promise<DeliveryRow | undefined> {
   return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The files a delivery shows, as the vault stores them. */
-function deliveredFiles(db: Kysely<Tables>, deliveryId: string) {
+/** The ids of a delivery's files, in the photographer's order. */
+export async function listDeliveryFileIds(db: Kysely<Tables>, deliveryId: string): Promise<string[]> {
+  const rows = await db.selectFrom('delivery_files').select('file_id').where('delivery_id', '=', deliveryId).orderBy('position').execute();
+  return rows.map((row) => row.file_id);
+}
+
+/** The file ids of each of these deliveries. */
+export async function listFileIdsOfDeliveries(db: Kysely<Tables>, deliveryIds: readonly string[]): Promise<Array<{ deliveryId: string; fileId: string }>> {
+  if (deliveryIds.length === 0) return [];
   return db
     .selectFrom('delivery_files')
-    .innerJoin('vault_files', 'vault_files.id', 'delivery_files.file_id')
-    .selectAll('vault_files')
-    .where('delivery_files.delivery_id', '=', deliveryId)
-    .where('vault_files.deleted_at', 'is', null)
-    .where('vault_files.status', 'in', visibleStatuses);
+    .select(['delivery_id as deliveryId', 'file_id as fileId'])
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('delivery_id')
+    .orderBy('position')
+    .execute();
 }
 
-/** In the photographer's order. */
-export async function listDeliveryFileRows(db: Kysely<Tables>, deliveryId: string): Promise<FileRow[]> {
-  return deliveredFiles(db, deliveryId).orderBy('delivery_files.position').execute();
-}
-
-export async function findDeliveryFileRow(db: Kysely<Tables>, deliveryId: string, fileId: string): Promise<FileRow | undefined> {
-  return deliveredFiles(db, deliveryId).where('delivery_files.file_id', '=', fileId).executeTakeFirst();
-}
-
-/** The studio's files (in the trash or not) with these ids, for naming files in the event log. */
-export async function findEventFiles(db: Kysely<Tables>, studioId: string, ids: readonly string[]): Promise<FileRow[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('vault_files').selectAll().where('studio_id', '=', studioId).where('id', 'in', ids).where('name_sealed', 'is not', null).execute();
+export async function deliveryHasFile(db: Kysely<Tables>, deliveryId: string, fileId: string): Promise<boolean> {
+  const row = await db.selectFrom('delivery_files').select('file_id').where('delivery_id', '=', deliveryId).where('file_id', '=', fileId).executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function updateStudioDelivery(

@@ -1,11 +1,8 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { closed } from '../auth/schemas.ts';
-import { requirePrincipal } from '../http/access.ts';
+import { closed } from '../http/schemas.ts';
+import { requireStudioActor } from '../http/access.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
 import type { App } from '../http/app-type.ts';
-import { requestOrigin } from '../http/request-origin.ts';
-import { vaultActor } from '../vault/deps.ts';
 import { fileSchema } from '../vault/schemas.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import {
@@ -34,7 +31,6 @@ const config = { access: 'signed-in' } as const;
 const deliveryAnswer = Type.Object({ delivery: deliverySchema }, closed);
 const withAccess = Type.Object({ delivery: deliverySchema, access: deliveryAccessSchema }, closed);
 
-const actorOf = (request: FastifyRequest) => vaultActor(requirePrincipal(request), requestOrigin(request));
 
 export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
   app.post(
@@ -49,7 +45,7 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
         response: { 201: withAccess },
       },
     },
-    async (request, reply) => reply.status(201).send(await createDelivery(deps, actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await createDelivery(deps, requireStudioActor(request), request.body)),
   );
 
   app.get(
@@ -63,7 +59,7 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
         response: { 200: Type.Object({ deliveries: Type.Array(deliverySchema) }, closed) },
       },
     },
-    async (request) => ({ deliveries: await listDeliveries(deps, actorOf(request)) }),
+    async (request) => ({ deliveries: await listDeliveries(deps, requireStudioActor(request)) }),
   );
 
   app.get(
@@ -78,7 +74,7 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
         response: { 200: Type.Object({ delivery: deliverySchema, files: Type.Array(fileSchema) }, closed) },
       },
     },
-    async (request) => getDelivery(deps, actorOf(request), request.params.id),
+    async (request) => getDelivery(deps, requireStudioActor(request), request.params.id),
   );
 
   app.patch(
@@ -94,7 +90,7 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
         response: { 200: deliveryAnswer },
       },
     },
-    async (request) => ({ delivery: await updateDelivery(deps, actorOf(request), request.params.id, request.body) }),
+    async (request) => ({ delivery: await updateDelivery(deps, requireStudioActor(request), request.params.id, request.body) }),
   );
 
   app.post(
@@ -111,7 +107,7 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
         response: { 200: deliveryAnswer },
       },
     },
-    async (request) => ({ delivery: await revokeDelivery(deps, actorOf(request), request.params.id) }),
+    async (request) => ({ delivery: await revokeDelivery(deps, requireStudioActor(request), request.params.id) }),
   );
 
   app.post(
@@ -128,7 +124,7 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
         response: { 200: Type.Object({ delivery: deliverySchema, code: Type.String() }, closed) },
       },
     },
-    async (request) => regenerateDeliveryCode(deps, actorOf(request), request.params.id, { sendToRecipients: request.body.sendToRecipients ?? false }),
+    async (request) => regenerateDeliveryCode(deps, requireStudioActor(request), request.params.id, { sendToRecipients: request.body.sendToRecipients ?? false }),
   );
 
   app.post(
@@ -145,7 +141,7 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
         response: { 200: withAccess },
       },
     },
-    async (request) => resendDelivery(deps, actorOf(request), request.params.id),
+    async (request) => resendDelivery(deps, requireStudioActor(request), request.params.id),
   );
 
   app.get(
@@ -160,6 +156,6 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
         response: { 200: Type.Object({ events: Type.Array(deliveryEventSchema) }, closed) },
       },
     },
-    async (request) => ({ events: await listDeliveryEvents(deps, actorOf(request), request.params.id) }),
+    async (request) => ({ events: await listDeliveryEvents(deps, requireStudioActor(request), request.params.id) }),
   );
 }

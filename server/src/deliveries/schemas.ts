@@ -1,6 +1,5 @@
-import { Type } from '@fastify/type-provider-typebox';
-import { closed } from '../auth/schemas.ts';
-import { nullable, uuidField } from '../vault/schemas.ts';
+import { Type } from 'typebox';
+import { closed, nullable, uuidField } from '../http/schemas.ts';
 import { MAX_DELIVERY_FILES } from './service.ts';
 
 /** JSON schemas of the deliveries API (docs/deliveries.md): one definition feeds validation, typed handlers and OpenAPI. */

@@ -1,30 +1,26 @@
-import { recordAudit } from '../audit/audit-log.ts';
-import { describeDevice, describePlace } from '../auth/sessions.ts';
+import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import type { StudioActor } from '../http/access.ts';
+import { describeDevice, describePlace } from '../http/request-origin.ts';
 import { hashToken } from '../crypto/hashing.ts';
 import { generateId, generateNumericCode, generateToken } from '../crypto/tokens.ts';
 import type { DeliveryEventKind } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { findStudioName } from '../studios/repo.ts';
-import { requireAlbum } from '../vault/albums.ts';
-import { type VaultActor, auditContext } from '../vault/deps.ts';
-import { cleanText } from '../vault/file-names.ts';
-import { type FileView, fileViews } from '../vault/file-views.ts';
-import { findStudioFiles, listAlbumFileIds } from '../vault/repo.ts';
-import { openFileName } from '../vault/sealed-fields.ts';
+import { studioName } from '../studios/service.ts';
+import { cleanText } from '../text.ts';
+import type { FileView } from '../vault/service.ts';
 import { CODE_DIGITS, codePurpose } from './client-access.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails, sealDeliveryDetails } from './details.ts';
+import { type DeliveryTotals, deliveryTotals, totalsOf } from './files.ts';
 import { type DeliveryMail, sendCodeEmails, sendLinkEmails } from './notifications.ts';
 import {
   type DeliveryRow,
-  type DeliveryWithTotals,
   endDeliverySessions,
-  findEventFiles,
   findStudioDelivery,
   insertDelivery,
   insertDeliveryEvent,
   listDeliveryEventRows,
-  listDeliveryFileRows,
+  listDeliveryFileIds,
   listStudioDeliveries,
   updateStudioDelivery,
 } from './repo.ts';
@@ -90,7 +86,7 @@ export type DeliveryChanges = Partial<Pick<DeliveryInput, 'title' | 'message' | 
 
 const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
 
-export function deliveryView(row: DeliveryWithTotals, details: DeliveryDetails, now: number): DeliveryView {
+function deliveryView(row: DeliveryRow, totals: DeliveryTotals, details: DeliveryDetails, now: number): DeliveryView {
   return {
     id: row.id,
     ...details,
@@ -104,14 +100,14 @@ export function deliveryView(row: DeliveryWithTotals, details: DeliveryDetails, 
     viewCount: row.view_count,
     allowOriginals: row.allow_originals === 1,
     allowZip: row.allow_zip === 1,
-    fileCount: row.fileCount,
-    totalBytes: row.totalBytes,
+    fileCount: totals.fileCount,
+    totalBytes: totals.totalBytes,
     lastActivityAt: iso(row.last_activity_at),
   };
 }
 
-async function viewOf(deps: DeliveriesDeps, row: DeliveryWithTotals): Promise<DeliveryView> {
-  return deliveryView(row, await openDeliveryDetails(deps.secrets, row.id, row.details_sealed), deps.now());
+async function viewOf(deps: DeliveriesDeps, row: DeliveryRow, totals?: DeliveryTotals): Promise<DeliveryView> {
+  return deliveryView(row, totals ?? (await totalsOf(deps, row)), await openDeliveryDetails(deps.secrets, row.id, row.details_sealed), deps.now());
 }
 
 /** Newlines are kept in a message; every other control or bidi character goes. */
@@ -143,34 +139,33 @@ function expiryFrom(input: string | undefined, now: number): number {
   return at;
 }
 
-async function requireDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<DeliveryWithTotals> {
+async function requireDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryRow> {
   const row = await findStudioDelivery(deps.db, actor.studioId, deliveryId);
   if (!row) throw deliveryNotFound();
   return row;
 }
 
-async function filesToDeliver(deps: DeliveriesDeps, actor: VaultActor, input: DeliveryInput): Promise<string[]> {
+async function filesToDeliver(deps: DeliveriesDeps, actor: StudioActor, input: DeliveryInput): Promise<string[]> {
   if ((input.fileIds === undefined) === (input.albumId === undefined)) {
     throw new AppError('files_required', 'Choose either files or an album to deliver.', 400);
   }
   if (input.albumId !== undefined) {
-    await requireAlbum(deps, actor.studioId, input.albumId);
-    const ids = await listAlbumFileIds(deps.db, actor.studioId, input.albumId);
+    const ids = await deps.vault.deliverableFileIds(actor.studioId, { albumId: input.albumId });
     if (ids.length === 0) throw new AppError('album_empty', 'This album has no files to deliver.', 400);
     if (ids.length > MAX_DELIVERY_FILES) throw new AppError('too_many_files', `A delivery holds at most ${MAX_DELIVERY_FILES} files.`, 400);
     return ids;
   }
   const ids = [...new Set(input.fileIds)];
-  const found = await findStudioFiles(deps.db, actor.studioId, ids);
+  const found = await deps.vault.deliverableFileIds(actor.studioId, { fileIds: ids });
   // Another studio's id, a purged file and a trashed one are all simply not there.
-  if (found.length !== ids.length || found.some((file) => file.deleted_at !== null)) {
+  if (found.length !== ids.length) {
     throw new AppError('file_not_found', 'One of these files does not exist.', 404);
   }
   return ids;
 }
 
 async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
-  return { studioName: (await findStudioName(deps.db, row.studio_id)) ?? 'Your photographer', details, expiresAt: row.expires_at };
+  return { studioName: (await studioName(deps, row.studio_id)) ?? 'Your photographer', details, expiresAt: row.expires_at };
 }
 
 function linkOf(deps: DeliveriesDeps, token: string): string {
@@ -182,13 +177,13 @@ async function newCode(deps: DeliveriesDeps, deliveryId: string): Promise<{ code
   return { code, ...(await deps.pepper.hash(code, codePurpose(deliveryId))) };
 }
 
-async function recordEvent(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string, kind: DeliveryEventKind): Promise<void> {
+async function recordEvent(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string, kind: DeliveryEventKind): Promise<void> {
   const at = deps.now();
   await insertDeliveryEvent(deps.db, { deliveryId, kind, at, ip: actor.ip, userAgent: actor.userAgent });
   await recordAudit(deps.db, { action: `delivery.${kind}`, ...auditContext(actor), details: { deliveryId, studioId: actor.studioId } }, at);
 }
 
-export async function createDelivery(deps: DeliveriesDeps, actor: VaultActor, input: DeliveryInput): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
+export async function createDelivery(deps: DeliveriesDeps, actor: StudioActor, input: DeliveryInput): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
   const now = deps.now();
   const fileIds = await filesToDeliver(deps, actor, input);
   const details: DeliveryDetails = { title: cleanTitle(input.title), message: cleanMessage(input.message ?? ''), recipients: cleanRecipients(input.recipients ?? []) };
@@ -220,17 +215,18 @@ export async function createDelivery(deps: DeliveriesDeps, actor: VaultActor, in
     sendLinkEmails(deps, mail, access.url);
     sendCodeEmails(deps, mail, code);
   }
-  return { delivery: deliveryView(row, details, now), access };
+  return { delivery: deliveryView(row, await totalsOf(deps, row), details, now), access };
 }
 
-export async function listDeliveries(deps: DeliveriesDeps, actor: VaultActor): Promise<DeliveryView[]> {
+export async function listDeliveries(deps: DeliveriesDeps, actor: StudioActor): Promise<DeliveryView[]> {
   const rows = await listStudioDeliveries(deps.db, actor.studioId, LIST_LIMIT);
-  return Promise.all(rows.map((row) => viewOf(deps, row)));
+  const totals = await deliveryTotals(deps, actor.studioId, rows);
+  return Promise.all(rows.map((row) => viewOf(deps, row, totals.get(row.id))));
 }
 
-export async function getDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<{ delivery: DeliveryView; files: FileView[] }> {
+export async function getDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<{ delivery: DeliveryView; files: FileView[] }> {
   const row = await requireDelivery(deps, actor, deliveryId);
-  const files = await fileViews(deps, await listDeliveryFileRows(deps.db, row.id));
+  const files = await deps.vault.views(actor.studioId, await listDeliveryFileIds(deps.db, row.id));
   return { delivery: await viewOf(deps, row), files };
 }
 
@@ -238,7 +234,7 @@ function refuseIfRevoked(row: DeliveryRow): void {
   if (row.revoked_at !== null) throw new AppError('delivery_revoked', 'This delivery was revoked; create a new one instead.', 409);
 }
 
-export async function updateDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string, changes: DeliveryChanges): Promise<DeliveryView> {
+export async function updateDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string, changes: DeliveryChanges): Promise<DeliveryView> {
   const row = await requireDelivery(deps, actor, deliveryId);
   refuseIfRevoked(row);
   const current = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
@@ -259,7 +255,7 @@ export async function updateDelivery(deps: DeliveriesDeps, actor: VaultActor, de
   return viewOf(deps, await requireDelivery(deps, actor, row.id));
 }
 
-export async function revokeDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<DeliveryView> {
+export async function revokeDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryView> {
   const row = await requireDelivery(deps, actor, deliveryId);
   if (row.revoked_at === null) {
     const now = deps.now();
@@ -274,7 +270,7 @@ export async function revokeDelivery(deps: DeliveriesDeps, actor: VaultActor, de
  * Replaces the code (and, with `newLink`, the link token): the old ones, a lockout and every
  * open client session end with them. Returns the new secrets, which nothing keeps.
  */
-async function replaceSecrets(deps: DeliveriesDeps, actor: VaultActor, row: DeliveryRow, newLink: boolean): Promise<{ code: string; token: string | null }> {
+async function replaceSecrets(deps: DeliveriesDeps, actor: StudioActor, row: DeliveryRow, newLink: boolean): Promise<{ code: string; token: string | null }> {
   const now = deps.now();
   const token = newLink ? generateToken() : null;
   const { code, digest, keyVersion } = await newCode(deps, row.id);
@@ -293,7 +289,7 @@ async function replaceSecrets(deps: DeliveriesDeps, actor: VaultActor, row: Deli
 
 export async function regenerateDeliveryCode(
   deps: DeliveriesDeps,
-  actor: VaultActor,
+  actor: StudioActor,
   deliveryId: string,
   options: { sendToRecipients: boolean },
 ): Promise<{ delivery: DeliveryView; code: string }> {
@@ -310,7 +306,7 @@ export async function regenerateDeliveryCode(
  * Sends the delivery to its recipients again. Neither the link nor the code is kept in a form
  * that could be sent twice, so both are made anew, and the old link stops working.
  */
-export async function resendDelivery(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
+export async function resendDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
   const row = await requireDelivery(deps, actor, deliveryId);
   refuseIfRevoked(row);
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
@@ -324,12 +320,11 @@ export async function resendDelivery(deps: DeliveriesDeps, actor: VaultActor, de
   return { delivery: await viewOf(deps, await requireDelivery(deps, actor, row.id)), access };
 }
 
-export async function listDeliveryEvents(deps: DeliveriesDeps, actor: VaultActor, deliveryId: string): Promise<DeliveryEventView[]> {
+export async function listDeliveryEvents(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryEventView[]> {
   const row = await requireDelivery(deps, actor, deliveryId);
   const events = await listDeliveryEventRows(deps.db, row.id, EVENTS_LIMIT);
   const fileIds = [...new Set(events.flatMap((event) => (event.file_id ? [event.file_id] : [])))];
-  const files = await findEventFiles(deps.db, actor.studioId, fileIds);
-  const names = new Map(await Promise.all(files.map(async (file) => [file.id, await openFileName(deps.secrets, file.id, file.name_sealed as string)] as const)));
+  const names = await deps.vault.names(actor.studioId, fileIds);
   return events.map((event) => ({
     id: event.id,
     kind: event.kind,

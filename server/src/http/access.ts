@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { UserRole } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import type { App } from './app-type.ts';
+import { type RequestOrigin, requestOrigin } from './request-origin.ts';
 
 /**
  * Authorization at the door. Every route declares `config.access` — `public`, `signed-in` or
@@ -22,6 +23,20 @@ export interface Principal {
   role: UserRole;
   studioId: string | null;
   totpEnabled: boolean;
+}
+
+/** The studio a request acts in, and who asks (for the audit log): what studio-scoped services take. */
+export interface StudioActor {
+  studioId: string;
+  userId: string;
+  ip: string;
+  userAgent: string;
+}
+
+/** The vault, deliveries and what is built on them belong to studios: an admin account has none. */
+export function studioActor(principal: Principal, origin: RequestOrigin): StudioActor {
+  if (!principal.studioId) throw new AppError('studio_required', 'The vault belongs to a studio, and this account has none.', 403);
+  return { studioId: principal.studioId, userId: principal.userId, ...origin };
 }
 
 export interface RouteAccess {
@@ -58,6 +73,11 @@ export function mustEnrollTotp(principal: Pick<Principal, 'role' | 'totpEnabled'
 export function requirePrincipal(request: FastifyRequest): Principal {
   if (!request.principal) throw new AppError('not_signed_in', 'Sign in to continue.', 401);
   return request.principal;
+}
+
+/** The studio actor of a `signed-in` route's caller. */
+export function requireStudioActor(request: FastifyRequest): StudioActor {
+  return studioActor(requirePrincipal(request), requestOrigin(request));
 }
 
 export function registerAccessControl(app: App, resolveSession: SessionResolver): void {

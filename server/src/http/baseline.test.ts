@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Capability } from '../capabilities.ts';
+import type { Capability } from '../capability.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 
 /**

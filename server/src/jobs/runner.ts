@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { generateId } from '../crypto/tokens.ts';
-import type { Tables } from '../db/tables.ts';
+import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type ClaimedJob, claimDueJob, deleteFinishedJob, insertJobOnce, markJobFailed, rescheduleJob, scheduleNextRun, upsertJob } from './repo.ts';
 
@@ -36,7 +35,7 @@ export interface JobSchedule {
 }
 
 export interface JobRunnerOptions {
-  db: Kysely<Tables>;
+  db: Db;
   logger: { error(object: object, message: string): void; warn(object: object, message: string): void };
   handlers: readonly JobHandler[];
   schedules?: readonly JobSchedule[];
@@ -57,7 +56,7 @@ export interface JobRunner {
 
 export interface JobQueue {
   /** `key` makes the job unique per kind: enqueueing it again resets it rather than adding a second one. */
-  enqueue(db: Kysely<Tables>, job: { kind: string; key?: string; payload: unknown; runAfter?: number }): Promise<void>;
+  enqueue(db: Db, job: { kind: string; key?: string; payload: unknown; runAfter?: number }): Promise<void>;
 }
 
 export const jobQueue = (now: () => number = Date.now): JobQueue => ({

@@ -9,7 +9,9 @@ import { UnknownKeyVersionError } from '../errors.ts';
 import { createStudio, deleteStudio, studioDataKey } from '../studios/service.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { assertKeyVersionsConfigured, keyUsage, rotateToActiveVersion, versionInUse } from './rotation.ts';
-import type { SealedSecretColumn } from './sealed-columns.ts';
+import { capabilities } from '../capabilities.ts';
+import { keyProtectedData } from '../capability.ts';
+import { sealedColumn } from '../db/key-protected.ts';
 
 const v1 = { id: 'v1', key: crypto.randomBytes(32) };
 const v2 = { id: 'v2', key: crypto.randomBytes(32) };
@@ -18,18 +20,18 @@ const v2ActiveV1Kept = createLocalKeyProvider([v2, v1]);
 const onlyV2 = createLocalKeyProvider([v2]);
 
 // A stand-in for a capability's sealed column (e.g. TOTP seeds), created in the test database.
-const testSecrets: SealedSecretColumn = {
+const testSecrets = {
   table: 'rotation_test_secrets',
   idColumn: 'id',
   column: 'sealed_value',
   purpose: 'rotation-test',
-  associatedData: (id) => `rotation_test_secrets/${id}`,
+  associatedData: (id: string) => `rotation_test_secrets/${id}`,
 };
 
 describe.each(databaseKinds())('studio keys and master-key rotation on %s', (database) => {
   let server: TestServer;
   const db = () => server.runtime.database.db;
-  const deps = (keys: MasterKeyProvider) => ({ db: db(), keys, sealedColumns: [testSecrets] });
+  const deps = (keys: MasterKeyProvider) => ({ db: db(), keys, ...keyProtectedData(capabilities), sealedColumns: [sealedColumn(testSecrets as never)] });
 
   beforeAll(async () => {
     server = await startTestServer({ database });

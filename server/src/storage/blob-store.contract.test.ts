@@ -18,7 +18,8 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readS3TestSettings, type S3TestSettings } from '../../test/s3-service.ts';
 import { AppError, NotFoundError } from '../errors.ts';
-import { createBlobStore, isValidBlobKey, type BlobStore, type ByteRange } from './blob-store.ts';
+import { isValidBlobKey, type BlobStore, type ByteRange } from './blob-store.ts';
+import { createBlobStore } from './create-blob-store.ts';
 
 interface ContractSubject {
   store: BlobStore;

@@ -1,7 +1,8 @@
 /**
- * Blob storage: opaque byte objects addressed by keys. This is the only place in the product
+ * Blob storage: opaque byte objects addressed by keys. This is the only layer in the product
  * that turns keys into file paths or S3 requests, so every key is validated here before a
- * backend sees it.
+ * backend sees it. The backends (local-store.ts, s3-store.ts) implement this interface;
+ * create-blob-store.ts picks one from the config.
  */
 import type { Readable } from 'node:stream';
 import { AppError, NotFoundError } from '../errors.ts';
@@ -47,16 +48,6 @@ export type BlobStoreConfig =
       forcePathStyle?: boolean;
       prefix?: string;
     };
-
-/** Backends are loaded on demand: the AWS SDK costs ~100 ms and ~30 MB that local installs never need. */
-export async function createBlobStore(config: BlobStoreConfig): Promise<BlobStore> {
-  if (config.kind === 'local') {
-    const { LocalBlobStore } = await import('./local-store.ts');
-    return new LocalBlobStore(config.root);
-  }
-  const { S3BlobStore } = await import('./s3-store.ts');
-  return new S3BlobStore(config);
-}
 
 const MAX_KEY_LENGTH = 512;
 

@@ -121,7 +121,7 @@ export async function updateStudioSettings(
  * files (the quota) are not raced by another instance. SQLite runs one write transaction
  * at a time, so it needs no lock (and has no FOR UPDATE).
  */
-export async function lockStudio(trx: Kysely<Tables>, databaseKind: 'sqlite' | 'postgres', studioId: string): Promise<void> {
+export async function lockStudioRow(trx: Kysely<Tables>, databaseKind: 'sqlite' | 'postgres', studioId: string): Promise<void> {
   if (databaseKind === 'postgres') await trx.selectFrom('studios').select('id').where('id', '=', studioId).forUpdate().execute();
 }
 

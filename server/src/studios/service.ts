@@ -1,10 +1,19 @@
-import type { Kysely } from 'kysely';
+import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import { generateDataKey, unwrapDataKey, wrapDataKey } from '../crypto/data-keys.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import { generateId } from '../crypto/tokens.ts';
-import type { Tables } from '../db/tables.ts';
+import type { Db, DatabaseKind } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
-import { type StudioSettings, deleteStudioAndKey, findStudioKey, findStudioSettings, insertStudioWithKey, updateStudioSettings } from './repo.ts';
+import {
+  type StudioSettings,
+  deleteStudioAndKey,
+  findStudioKey,
+  findStudioName,
+  findStudioSettings,
+  insertStudioWithKey,
+  lockStudioRow,
+  updateStudioSettings,
+} from './repo.ts';
 
 /**
  * Studios are the tenants: every file and key belongs to one. A studio is born with its own
@@ -13,7 +22,7 @@ import { type StudioSettings, deleteStudioAndKey, findStudioKey, findStudioSetti
  */
 
 export interface StudioDeps {
-  db: Kysely<Tables>;
+  db: Db;
   keys: MasterKeyProvider;
 }
 
@@ -57,4 +66,36 @@ export async function changeStudioSettings(
 ): Promise<StudioSettings> {
   if (!(await updateStudioSettings(deps.db, studioId, changes))) throw new NotFoundError('studio_not_found', 'This studio does not exist.');
   return studioSettings(deps, studioId);
+}
+
+/**
+ * Inside a transaction, holds the studio until commit, so that checks over all of a studio's
+ * data (the vault's quota) are not raced by another instance.
+ */
+export async function lockStudio(trx: Db, databaseKind: DatabaseKind, studioId: string): Promise<void> {
+  await lockStudioRow(trx, databaseKind, studioId);
+}
+
+/** The name clients see on what a studio sends them. */
+export async function studioName(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<string | undefined> {
+  return findStudioName(deps.db, studioId);
+}
+
+export interface StudioAdminView extends StudioSettings {
+  usedBytes: number;
+}
+
+/**
+ * What an admin sets per studio: whether new uploads are encrypted, and the storage quota.
+ * Files already stored keep the form they were stored in (each row records it).
+ */
+export async function updateStudioByAdmin(
+  deps: { db: Db; storage: { usedBytes(studioId: string): Promise<number> } },
+  audit: AuditContext,
+  studioId: string,
+  changes: { encryptionEnabled?: boolean; quotaBytes?: number | null },
+): Promise<StudioAdminView> {
+  const settings = await changeStudioSettings(deps, studioId, changes);
+  await recordAudit(deps.db, { action: 'studio.updated', ...audit, details: { studioId, encryptionEnabled: settings.encryptionEnabled, quotaBytes: settings.quotaBytes } });
+  return { ...settings, usedBytes: await deps.storage.usedBytes(studioId) };
 }

@@ -1,4 +1,3 @@
-import type { FastifyBaseLogger } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 
 export interface Readiness {
@@ -8,7 +7,10 @@ export interface Readiness {
 
 const checkTimeoutMs = 3_000;
 
-async function probe(name: string, check: () => Promise<void>, log: FastifyBaseLogger): Promise<string> {
+/** Where a failed check is told: the request's own logger. */
+type ReadinessLog = { warn(object: object, message: string): void };
+
+async function probe(name: string, check: () => Promise<void>, log: ReadinessLog): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -27,7 +29,7 @@ async function probe(name: string, check: () => Promise<void>, log: FastifyBaseL
   }
 }
 
-export async function checkReadiness(runtime: Runtime, log: FastifyBaseLogger): Promise<Readiness> {
+export async function checkReadiness(runtime: Runtime, log: ReadinessLog): Promise<Readiness> {
   const [database, storage] = await Promise.all([
     probe('database', () => runtime.database.ping(), log),
     probe('storage', () => runtime.blobs.ping(), log),

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { AppServices } from '../capabilities.ts';
+import type { AppServices } from '../capability.ts';
 import { checkReadiness } from './readiness.ts';
 import type { App } from '../http/app-type.ts';
 

@@ -1,11 +1,9 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { closed } from '../auth/schemas.ts';
-import { requirePrincipal } from '../http/access.ts';
+import { closed } from '../http/schemas.ts';
+import { requireStudioActor } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
-import { requestOrigin } from '../http/request-origin.ts';
 import { createAlbum, deleteAlbum, listAlbums, updateAlbum } from './albums.ts';
-import { type VaultDeps, vaultActor } from './deps.ts';
+import type { VaultDeps } from './deps.ts';
 import { albumNameField, albumSchema, idParams } from './schemas.ts';
 
 /** Albums: create, list, rename, delete (their files move to "no album"). */
@@ -13,7 +11,6 @@ import { albumNameField, albumSchema, idParams } from './schemas.ts';
 const tags = ['vault'];
 const albumAnswer = Type.Object({ album: albumSchema }, closed);
 
-const actorOf = (request: FastifyRequest) => vaultActor(requirePrincipal(request), requestOrigin(request));
 
 export function albumRoutes(app: App, deps: VaultDeps): void {
   app.post(
@@ -22,7 +19,7 @@ export function albumRoutes(app: App, deps: VaultDeps): void {
       config: { access: 'signed-in' },
       schema: { operationId: 'createAlbum', tags, summary: 'Create an album.', body: Type.Object({ name: albumNameField }, closed), response: { 201: albumAnswer } },
     },
-    async (request, reply) => reply.status(201).send({ album: await createAlbum(deps, actorOf(request), request.body.name) }),
+    async (request, reply) => reply.status(201).send({ album: await createAlbum(deps, requireStudioActor(request), request.body.name) }),
   );
 
   app.get(
@@ -31,7 +28,7 @@ export function albumRoutes(app: App, deps: VaultDeps): void {
       config: { access: 'signed-in' },
       schema: { operationId: 'listAlbums', tags, summary: 'Every album of the studio, by name.', response: { 200: Type.Object({ albums: Type.Array(albumSchema) }, closed) } },
     },
-    async (request) => ({ albums: await listAlbums(deps, actorOf(request)) }),
+    async (request) => ({ albums: await listAlbums(deps, requireStudioActor(request)) }),
   );
 
   app.patch(
@@ -40,7 +37,7 @@ export function albumRoutes(app: App, deps: VaultDeps): void {
       config: { access: 'signed-in' },
       schema: { operationId: 'updateAlbum', tags, summary: 'Rename an album.', params: idParams, body: Type.Object({ name: albumNameField }, closed), response: { 200: albumAnswer } },
     },
-    async (request) => ({ album: await updateAlbum(deps, actorOf(request), request.params.id, request.body.name) }),
+    async (request) => ({ album: await updateAlbum(deps, requireStudioActor(request), request.params.id, request.body.name) }),
   );
 
   app.delete(
@@ -50,7 +47,7 @@ export function albumRoutes(app: App, deps: VaultDeps): void {
       schema: { operationId: 'deleteAlbum', tags, summary: 'Delete an album; its files stay, in no album.', params: idParams, response: { 204: Type.Null() } },
     },
     async (request, reply) => {
-      await deleteAlbum(deps, actorOf(request), request.params.id);
+      await deleteAlbum(deps, requireStudioActor(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

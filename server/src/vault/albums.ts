@@ -1,8 +1,9 @@
-import { recordAudit } from '../audit/audit-log.ts';
+import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import type { StudioActor } from '../http/access.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
-import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
-import { cleanText } from './file-names.ts';
+import type { VaultDeps } from './deps.ts';
+import { cleanText } from '../text.ts';
 import { type AlbumRow, deleteAlbumRow, findStudioAlbum, insertAlbum, listStudioAlbums, renameAlbum } from './repo.ts';
 import { openAlbumName, sealAlbumName } from './sealed-fields.ts';
 
@@ -50,31 +51,31 @@ async function albumView(deps: VaultDeps, row: AlbumRow, fileCount: number): Pro
   };
 }
 
-export async function listAlbums(deps: VaultDeps, actor: VaultActor): Promise<AlbumView[]> {
+export async function listAlbums(deps: VaultDeps, actor: StudioActor): Promise<AlbumView[]> {
   const rows = await listStudioAlbums(deps.db, actor.studioId);
   const albums = await Promise.all(rows.map((row) => albumView(deps, row, row.file_count)));
   return albums.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }) || a.id.localeCompare(b.id));
 }
 
-async function albumViewById(deps: VaultDeps, actor: VaultActor, albumId: string): Promise<AlbumView> {
+async function albumViewById(deps: VaultDeps, actor: StudioActor, albumId: string): Promise<AlbumView> {
   const [row] = await listStudioAlbums(deps.db, actor.studioId, albumId);
   if (!row) throw albumNotFound();
   return albumView(deps, row, row.file_count);
 }
 
-export async function createAlbum(deps: VaultDeps, actor: VaultActor, name: string): Promise<AlbumView> {
+export async function createAlbum(deps: VaultDeps, actor: StudioActor, name: string): Promise<AlbumView> {
   const id = generateId();
   await insertAlbum(deps.db, { id, studioId: actor.studioId, nameSealed: await sealAlbumName(deps.secrets, id, albumName(name)), now: deps.now() });
   return albumViewById(deps, actor, id);
 }
 
-export async function updateAlbum(deps: VaultDeps, actor: VaultActor, albumId: string, name: string): Promise<AlbumView> {
+export async function updateAlbum(deps: VaultDeps, actor: StudioActor, albumId: string, name: string): Promise<AlbumView> {
   const sealed = await sealAlbumName(deps.secrets, albumId, albumName(name));
   if (!(await renameAlbum(deps.db, actor.studioId, albumId, sealed, deps.now()))) throw albumNotFound();
   return albumViewById(deps, actor, albumId);
 }
 
-export async function deleteAlbum(deps: VaultDeps, actor: VaultActor, albumId: string): Promise<void> {
+export async function deleteAlbum(deps: VaultDeps, actor: StudioActor, albumId: string): Promise<void> {
   if (!(await deleteAlbumRow(deps.db, actor.studioId, albumId))) throw albumNotFound();
   await recordAudit(deps.db, { action: 'vault.album_deleted', ...auditContext(actor), details: { studioId: actor.studioId, albumId } });
 }

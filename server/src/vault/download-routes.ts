@@ -1,11 +1,10 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
-import { closed } from '../auth/schemas.ts';
+import { closed, uuidField } from '../http/schemas.ts';
 import type { App } from '../http/app-type.ts';
-import { contentDisposition } from './content-disposition.ts';
+import { rangeHeaders, sendFile } from '../http/send-file.ts';
 import type { VaultDeps } from './deps.ts';
-import { type Download, openDownload } from './downloads.ts';
-import { uuidField, variantField } from './schemas.ts';
+import { openDownload } from './downloads.ts';
+import { variantField } from './schemas.ts';
 
 /** Signed downloads: the URL's signature is the authorization (signed-urls.ts), so the route is public. */
 
@@ -33,30 +32,9 @@ export function downloadRoutes(app: App, deps: VaultDeps): void {
         fileId: request.params.fileId,
         variant: request.params.variant,
         signature: request.query,
-        range: request.headers.range,
-        ifRange: typeof request.headers['if-range'] === 'string' ? request.headers['if-range'] : undefined,
+        ...rangeHeaders(request),
       });
-      return sendDownload(reply, download);
+      return sendFile(reply, download);
     },
   );
-}
-
-/** A verified download as the HTTP answer: 200 or 206, with headers that keep a browser from running anything in it. */
-export function sendDownload(reply: FastifyReply, download: Download): FastifyReply {
-  reply.headers({
-    'content-type': download.mediaType,
-    'content-length': String(download.length),
-    'content-disposition': contentDisposition(download.disposition, download.name),
-    etag: download.etag,
-    'accept-ranges': 'bytes',
-    'cache-control': 'private, no-store',
-    'x-content-type-options': 'nosniff',
-    // Whatever a file holds, a browser that opens it runs nothing from it.
-    'content-security-policy': "default-src 'none'; sandbox",
-  });
-  if (download.range) {
-    const { start, end, size } = download.range;
-    reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
-  }
-  return reply.send(download.body);
 }

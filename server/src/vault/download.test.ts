@@ -4,7 +4,7 @@ import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { noisyPng, photo } from '../../test/images.ts';
 import { type UploadedFile, downloadUrl, fetchSigned, readFully, sha256, uploaded } from '../../test/vault.ts';
-import { createUrlSigner, signedQuery } from './signed-urls.ts';
+import { createUrlSigner, signedQuery } from '../crypto/signed-urls.ts';
 
 /** Downloads through signed links: byte-exact, with the right headers, ranges, and links that can't be bent. */
 

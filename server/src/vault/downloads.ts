@@ -3,11 +3,12 @@ import { type Readable, Transform, type TransformCallback, pipeline } from 'node
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError, IntegrityError, NotFoundError } from '../errors.ts';
 import { studioDataKey } from '../studios/service.ts';
-import { type RangeRequest, parseRange } from './byte-ranges.ts';
+import { type RangeHeaders, type RangeRequest, parseRange } from '../http/byte-ranges.ts';
+import type { ServedFile } from '../http/send-file.ts';
 import type { VaultDeps } from './deps.ts';
-import { VAULT_SCOPE, fileNotFound, openFile } from './file-views.ts';
+import { type OpenedFile, VAULT_SCOPE, fileNotFound, openFile } from './file-views.ts';
 import { type FileRow, findFileById } from './repo.ts';
-import type { SignatureParams } from './signed-urls.ts';
+import type { SignatureParams } from '../crypto/signed-urls.ts';
 import { type StoredBlob, type Variant, collect, readPlaintext, readPlaintextRange, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
 
 /**
@@ -21,23 +22,10 @@ import { type StoredBlob, type Variant, collect, readPlaintext, readPlaintextRan
  * last bytes held back until the hash matched. Every integrity failure is logged and audited.
  */
 
-export interface DownloadRequest {
+export interface DownloadRequest extends RangeHeaders {
   fileId: string;
   variant: Variant;
   signature: Partial<SignatureParams>;
-  range: string | undefined;
-  ifRange: string | undefined;
-}
-
-export interface Download {
-  /** Set for a 206 answer. */
-  range: { start: number; end: number; size: number } | undefined;
-  length: number;
-  mediaType: string;
-  name: string;
-  disposition: 'attachment' | 'inline';
-  etag: string;
-  body: Readable | Buffer;
 }
 
 /** Whole files up to this size are decrypted and verified in full before the first byte is sent. */
@@ -53,7 +41,8 @@ export async function auditIntegrityFailure(deps: VaultDeps, file: FileRow, vari
   await recordAudit(deps.db, { action: 'vault.integrity_failure', details: { fileId: file.id, studioId: file.studio_id, variant, stage } });
 }
 
-function blobKeyOf(file: FileRow, variant: Variant): string | null {
+/** The blob of a variant: the original's, or a preview's once the previews are ready. */
+export function blobKeyOf(file: FileRow, variant: Variant): string | null {
   if (variant === 'original') return file.blob_key;
   return file.status === 'ready' ? (variant === 'thumbnail' ? file.thumbnail_key : file.preview_key) : null;
 }
@@ -117,27 +106,22 @@ async function body(
   return watched(deps, file, variant, verified);
 }
 
-export async function openDownload(deps: VaultDeps, request: DownloadRequest): Promise<Download> {
+export async function openDownload(deps: VaultDeps, request: DownloadRequest): Promise<ServedFile> {
   const { fileId, variant } = request;
   await deps.signer.verify({ scope: VAULT_SCOPE, fileId, variant }, request.signature, deps.now());
   const file = await findFileById(deps.db, fileId);
   if (!file || file.deleted_at !== null) throw fileNotFound();
-  return serveFile(deps, file, variant, request);
+  return serveFile(deps, file, await openFile(deps, file), variant, request);
 }
 
 /**
  * A file's bytes for a caller already authorized (by a vault signature, a delivery's state…):
  * length, type, name and a verifying body, for the whole file or the requested range.
  */
-export async function serveFile(
-  deps: VaultDeps,
-  file: FileRow,
-  variant: Variant,
-  request: { range: string | undefined; ifRange: string | undefined },
-): Promise<Download> {
+export async function serveFile(deps: VaultDeps, file: FileRow, opened: OpenedFile, variant: Variant, request: RangeHeaders): Promise<ServedFile> {
   const key = file.status !== 'uploading' && file.status !== 'purging' ? blobKeyOf(file, variant) : null;
   if (!key) throw fileNotFound();
-  const { name, metadata } = await openFile(deps, file);
+  const { name, metadata } = opened;
   const blob = storedBlob(key, file.id, variant, file.encrypted ? await studioDataKey(deps, file.studio_id) : null);
   try {
     const size = await storedPlaintextLength(deps.blobs, blob);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_NAME_LENGTH, safeFileName } from './file-names.ts';
-import { photoTypes } from './file-types.ts';
+import { photoTypes } from '../imaging/file-types.ts';
 
 describe('safe file names', () => {
   it('keeps an ordinary name, and the case of a matching extension', () => {

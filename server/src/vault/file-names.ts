@@ -1,4 +1,5 @@
-import { type PhotoType, extensionOf, photoTypes } from './file-types.ts';
+import { type PhotoType, extensionOf, photoTypes } from '../imaging/file-types.ts';
+import { cleanText } from '../text.ts';
 
 /**
  * Display names as people see them in lists and in the downloaded file's name. Whatever a
@@ -7,16 +8,6 @@ import { type PhotoType, extensionOf, photoTypes } from './file-types.ts';
  */
 
 export const MAX_NAME_LENGTH = 255;
-
-// Control characters (C0, DEL, C1: \p{Cc}), the bidirectional controls that can make
-// "gpj.exe" read as "exe.jpg" (LRM/RLM, ALM, the embeddings and overrides, the isolates), and
-// lone surrogates (\p{Cs}), which JSON can carry but no UTF-8 header or file name can.
-const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cs}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-
-/** Text from a client made safe to show: NFC, no control or bidi characters, trimmed. */
-export function cleanText(input: string): string {
-  return input.normalize('NFC').replace(INVISIBLE_OR_CONTROL, '').trim();
-}
 
 const photoExtensions = new Set(Object.values(photoTypes).flatMap((type) => type.extensions));
 

@@ -1,16 +1,15 @@
 import type { Readable } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { closed } from '../auth/schemas.ts';
+import { closed, nullable, signedUrlSchema, uuidField } from '../http/schemas.ts';
 import { AppError } from '../errors.ts';
-import { requirePrincipal } from '../http/access.ts';
+import { requireStudioActor } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
-import { requestOrigin } from '../http/request-origin.ts';
-import { type VaultDeps, vaultActor } from './deps.ts';
+import type { VaultDeps } from './deps.ts';
 import { createDownloadUrl, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
 import { retryPreviews } from './previews.ts';
 import { emptyTrash } from './purge.ts';
-import { fileDetailsSchema, fileSchema, idParams, nullable, signedUrlSchema, uuidField, variantField } from './schemas.ts';
+import { fileDetailsSchema, fileSchema, idParams, variantField } from './schemas.ts';
 import { uploadFile } from './upload.ts';
 
 /** The vault's files: upload, list, look at, move, trash and restore, download links, usage. */
@@ -18,7 +17,6 @@ import { uploadFile } from './upload.ts';
 const tags = ['vault'];
 const fileAnswer = Type.Object({ file: fileSchema }, closed);
 
-const actorOf = (request: FastifyRequest) => vaultActor(requirePrincipal(request), requestOrigin(request));
 
 /** Checked before the body is read: an upload is the file's bytes, not a form or JSON. */
 async function requireFileBody(request: FastifyRequest): Promise<void> {
@@ -53,7 +51,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
     },
     async (request, reply) => {
       const body = (request.body as Readable).iterator({ destroyOnReturn: false });
-      const file = await uploadFile(deps, actorOf(request), { ...request.query, declaredLength: declaredLength(request), body });
+      const file = await uploadFile(deps, requireStudioActor(request), { ...request.query, declaredLength: declaredLength(request), body });
       return reply.status(201).send({ file });
     },
   );
@@ -83,7 +81,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
     },
     async (request) => {
       const { albumId, sort, order, cursor, limit, q, trash } = request.query;
-      return listFiles(deps, actorOf(request), {
+      return listFiles(deps, requireStudioActor(request), {
         albumId,
         sort: sort ?? 'uploaded',
         order: order ?? 'desc',
@@ -101,7 +99,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
       config: { access: 'signed-in' },
       schema: { operationId: 'getFile', tags, summary: 'One file, with its EXIF summary (location included).', params: idParams, response: { 200: Type.Object({ file: fileDetailsSchema }, closed) } },
     },
-    async (request) => ({ file: await getFile(deps, actorOf(request), request.params.id) }),
+    async (request) => ({ file: await getFile(deps, requireStudioActor(request), request.params.id) }),
   );
 
   app.post(
@@ -117,7 +115,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
         response: { 200: signedUrlSchema },
       },
     },
-    async (request) => createDownloadUrl(deps, actorOf(request), request.params.id, request.body.variant),
+    async (request) => createDownloadUrl(deps, requireStudioActor(request), request.params.id, request.body.variant),
   );
 
   app.post(
@@ -132,7 +130,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
         response: { 200: Type.Object({ moved: Type.Integer() }, closed) },
       },
     },
-    async (request) => ({ moved: await moveFiles(deps, actorOf(request), request.body.fileIds, request.body.albumId) }),
+    async (request) => ({ moved: await moveFiles(deps, requireStudioActor(request), request.body.fileIds, request.body.albumId) }),
   );
 
   app.delete(
@@ -142,7 +140,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
       schema: { operationId: 'deleteFile', tags, summary: 'Move a file to the trash (kept 30 days, restorable).', params: idParams, response: { 204: Type.Null() } },
     },
     async (request, reply) => {
-      await trashFile(deps, actorOf(request), request.params.id);
+      await trashFile(deps, requireStudioActor(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -153,7 +151,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
       config: { access: 'signed-in' },
       schema: { operationId: 'restoreFile', tags, summary: 'Bring a file back from the trash.', params: idParams, response: { 200: fileAnswer } },
     },
-    async (request) => ({ file: await restoreFile(deps, actorOf(request), request.params.id) }),
+    async (request) => ({ file: await restoreFile(deps, requireStudioActor(request), request.params.id) }),
   );
 
   app.post(
@@ -162,7 +160,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
       config: { access: 'signed-in' },
       schema: { operationId: 'retryFilePreviews', tags, summary: 'Make the previews again (after a failure).', params: idParams, response: { 202: fileAnswer } },
     },
-    async (request, reply) => reply.status(202).send({ file: await retryPreviews(deps, actorOf(request), request.params.id) }),
+    async (request, reply) => reply.status(202).send({ file: await retryPreviews(deps, requireStudioActor(request), request.params.id) }),
   );
 
   app.post(
@@ -171,7 +169,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
       config: { access: 'signed-in' },
       schema: { operationId: 'emptyTrash', tags, summary: 'Delete every file in the trash now, for good.', response: { 200: Type.Object({ purged: Type.Integer() }, closed) } },
     },
-    async (request) => ({ purged: await emptyTrash(deps, actorOf(request)) }),
+    async (request) => ({ purged: await emptyTrash(deps, requireStudioActor(request)) }),
   );
 
   app.get(
@@ -185,6 +183,6 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
         response: { 200: Type.Object({ usedBytes: Type.Integer(), quotaBytes: nullable(Type.Integer()) }, closed) },
       },
     },
-    async (request) => vaultUsage(deps, actorOf(request)),
+    async (request) => vaultUsage(deps, requireStudioActor(request)),
   );
 }

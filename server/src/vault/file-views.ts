@@ -1,9 +1,9 @@
 import { NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
-import type { ExifSummary } from './photo-metadata.ts';
+import type { ExifSummary } from '../imaging/photo-metadata.ts';
 import type { FileRow } from './repo.ts';
 import { type FileMetadata, openFileMetadata, openFileName } from './sealed-fields.ts';
-import { signedQuery } from './signed-urls.ts';
+import { signedQuery } from '../crypto/signed-urls.ts';
 import type { Variant } from './stored-blobs.ts';
 
 /** What the API shows of a file: opened from its sealed columns, with short-lived signed links to its previews. */
@@ -70,8 +70,14 @@ export async function fileView(deps: VaultDeps, row: FileRow, name: string, meta
   };
 }
 
+/** A file's sealed columns, opened. */
+export interface OpenedFile {
+  name: string;
+  metadata: FileMetadata;
+}
+
 /** A stored row has both sealed columns once its upload completed; only those rows reach the API. */
-export async function openFile(deps: VaultDeps, row: FileRow): Promise<{ name: string; metadata: FileMetadata }> {
+export async function openFile(deps: VaultDeps, row: FileRow): Promise<OpenedFile> {
   if (row.name_sealed === null || row.metadata_sealed === null) throw new Error(`File ${row.id} has no sealed metadata.`);
   const [name, metadata] = await Promise.all([openFileName(deps.secrets, row.id, row.name_sealed), openFileMetadata(deps.secrets, row.id, row.metadata_sealed)]);
   return { name, metadata };

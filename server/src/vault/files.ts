@@ -1,9 +1,10 @@
-import { recordAudit } from '../audit/audit-log.ts';
+import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import type { StudioActor } from '../http/access.ts';
 import { AppError } from '../errors.ts';
 import { studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
-import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
-import { cleanText } from './file-names.ts';
+import type { VaultDeps } from './deps.ts';
+import { cleanText } from '../text.ts';
 import { type FileDetails, type FileView, fileDetails, fileNotFound, fileViews, signedFileUrl } from './file-views.ts';
 import { type SortKeyValue, cursorInvalid, openCursor, sealCursor } from './list-cursor.ts';
 import {
@@ -70,7 +71,7 @@ function compareKeys(a: readonly SortKeyValue[], b: readonly SortKeyValue[]): nu
   return 0;
 }
 
-async function scopeOf(deps: VaultDeps, actor: VaultActor, query: Pick<FileListQuery, 'albumId' | 'trash'>): Promise<FileScope> {
+async function scopeOf(deps: VaultDeps, actor: StudioActor, query: Pick<FileListQuery, 'albumId' | 'trash'>): Promise<FileScope> {
   if (query.albumId !== undefined && query.albumId !== 'none') await requireAlbum(deps, actor.studioId, query.albumId);
   return { studioId: actor.studioId, albumId: query.albumId === 'none' ? null : query.albumId, trash: query.trash };
 }
@@ -81,7 +82,7 @@ function inOrder(rows: readonly FileRow[], ids: readonly string[]): FileRow[] {
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-export async function listFiles(deps: VaultDeps, actor: VaultActor, query: FileListQuery): Promise<FileList> {
+export async function listFiles(deps: VaultDeps, actor: StudioActor, query: FileListQuery): Promise<FileList> {
   const scope = await scopeOf(deps, actor, query);
   const search = query.q === undefined ? '' : cleanText(query.q).toLocaleLowerCase();
   const listing = JSON.stringify([query.sort, query.order, search, query.albumId ?? null, query.trash]);
@@ -132,14 +133,14 @@ async function pageByNames(deps: VaultDeps, scope: FileScope, query: FileListQue
   return { rows: inOrder(await findStudioFiles(deps.db, scope.studioId, ids), ids), lastKey: more ? slice.at(-1)?.key : undefined, truncated };
 }
 
-export async function getFile(deps: VaultDeps, actor: VaultActor, fileId: string): Promise<FileDetails> {
+export async function getFile(deps: VaultDeps, actor: StudioActor, fileId: string): Promise<FileDetails> {
   const file = await findStudioFile(deps.db, actor.studioId, fileId);
   if (!file) throw fileNotFound();
   return fileDetails(deps, file);
 }
 
 /** All or nothing: one id that is not the studio's (or is in the trash) refuses the whole move. */
-export async function moveFiles(deps: VaultDeps, actor: VaultActor, fileIds: readonly string[], albumId: string | null): Promise<number> {
+export async function moveFiles(deps: VaultDeps, actor: StudioActor, fileIds: readonly string[], albumId: string | null): Promise<number> {
   const ids = [...new Set(fileIds)];
   if (albumId !== null) await requireAlbum(deps, actor.studioId, albumId);
   const files = await findStudioFiles(deps.db, actor.studioId, ids);
@@ -148,7 +149,7 @@ export async function moveFiles(deps: VaultDeps, actor: VaultActor, fileIds: rea
 }
 
 /** To the trash, restorable for 30 days (purge.ts). Trashing a file already there changes nothing. */
-export async function trashFile(deps: VaultDeps, actor: VaultActor, fileId: string): Promise<void> {
+export async function trashFile(deps: VaultDeps, actor: StudioActor, fileId: string): Promise<void> {
   if (await setDeletedAt(deps.db, actor.studioId, fileId, deps.now())) {
     await recordAudit(deps.db, { action: 'vault.file_trashed', ...auditContext(actor), details: { fileId, studioId: actor.studioId } });
   } else if (!(await findStudioFile(deps.db, actor.studioId, fileId))) {
@@ -156,7 +157,7 @@ export async function trashFile(deps: VaultDeps, actor: VaultActor, fileId: stri
   }
 }
 
-export async function restoreFile(deps: VaultDeps, actor: VaultActor, fileId: string): Promise<FileView> {
+export async function restoreFile(deps: VaultDeps, actor: StudioActor, fileId: string): Promise<FileView> {
   if (await setDeletedAt(deps.db, actor.studioId, fileId, null)) {
     await recordAudit(deps.db, { action: 'vault.file_restored', ...auditContext(actor), details: { fileId, studioId: actor.studioId } });
   }
@@ -166,12 +167,12 @@ export async function restoreFile(deps: VaultDeps, actor: VaultActor, fileId: st
   return view as FileView;
 }
 
-export async function vaultUsage(deps: VaultDeps, actor: VaultActor): Promise<{ usedBytes: number; quotaBytes: number | null }> {
+export async function vaultUsage(deps: VaultDeps, actor: StudioActor): Promise<{ usedBytes: number; quotaBytes: number | null }> {
   const { quotaBytes } = await studioSettings(deps, actor.studioId);
   return { usedBytes: await usedBytes(deps.db, actor.studioId), quotaBytes };
 }
 
-export async function createDownloadUrl(deps: VaultDeps, actor: VaultActor, fileId: string, variant: Variant): Promise<{ url: string; expiresAt: string }> {
+export async function createDownloadUrl(deps: VaultDeps, actor: StudioActor, fileId: string, variant: Variant): Promise<{ url: string; expiresAt: string }> {
   const file = await findStudioFile(deps.db, actor.studioId, fileId);
   if (!file || file.deleted_at !== null) throw fileNotFound();
   if (variant !== 'original' && file.status !== 'ready') throw new AppError('preview_not_ready', 'This file has no previews yet.', 409);

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { VaultConfig } from '../config.ts';
 import { IntegrityError } from '../errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import { type PhotoType, photoTypes } from './file-types.ts';
-import { type Dimensions, assertPixelLimit, checkImage, fileCorrupt } from './images.ts';
-import { type PhotoMetadata, readPhotoMetadata } from './photo-metadata.ts';
+import { type PhotoType, photoTypes } from '../imaging/file-types.ts';
+import { type Dimensions, assertPixelLimit, checkImage, fileCorrupt } from '../imaging/images.ts';
+import { type PhotoMetadata, readPhotoMetadata } from '../imaging/photo-metadata.ts';
 import { type StoredBlob, collect, readPlaintext, readPlaintextRange, storedPlaintextLength } from './stored-blobs.ts';
-import { readTiffDimensions } from './tiff-dimensions.ts';
+import { readTiffDimensions } from '../imaging/tiff-dimensions.ts';
 
 /**
  * The checks made once an upload is stored, on what was stored: reading it back proves the

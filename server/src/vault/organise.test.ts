@@ -7,7 +7,7 @@ import { type ErrorAnswer, type UploadedFile, downloadUrl, fetchSigned, previewJ
 import { listAuditEvents } from '../audit/audit-log.ts';
 import { createVaultDeps } from './deps.ts';
 import { purgeExpiredTrash } from './purge.ts';
-import { DAY_MS } from './repo.ts';
+import { DAY_MS } from './days.ts';
 
 /** Organising a studio's files: albums, moves, the trash, paging, search, quotas and encryption settings. */
 

@@ -1,60 +1,29 @@
 import { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
-import type { Tables } from '../db/tables.ts';
+import type { StudioActor } from '../http/access.ts';
+import type { Db } from '../db/database.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import { studioDataKey } from '../studios/service.ts';
-import type { VaultActor, VaultDeps } from './deps.ts';
+import type { VaultDeps } from './deps.ts';
 import { auditIntegrityFailure, isIntegrityFailure } from './downloads.ts';
-import { findEmbeddedJpegs } from './embedded-jpeg.ts';
 import { type FileView, fileNotFound, fileViews, openFile } from './file-views.ts';
-import { photoTypes } from './file-types.ts';
-import { type RenderedPreviews, renderPreviews } from './images.ts';
+import type { RenderedPreviews } from '../imaging/images.ts';
+import { PreviewUnavailable, renderPhotoPreviews } from '../imaging/previews.ts';
 import { type FileRow, findFileById, findStudioFile, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
 import { collect, newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
 
 /**
  * Thumbnails and large previews, made by a job off the request path (jobs/runner.ts): the
  * original is decrypted into memory (so only files up to VAULT_MAX_DECODE_BYTES get
- * previews), rendered (images.ts) and both results stored encrypted as blobs of their own.
- * RAW files are previewed from their largest embedded JPEG. Failures that retrying can't
- * fix mark the file `failed` with a reason at once; others are retried, then marked.
+ * previews), rendered (imaging/previews.ts: RAW files from their largest embedded JPEG) and
+ * both results stored encrypted as blobs of their own. Failures that retrying can't fix mark
+ * the file `failed` with a reason at once; others are retried, then marked.
  */
 
 const PREVIEWS_JOB = 'vault.previews';
 
-/** Reasons shown to the photographer; fixed codes, never content. */
-export type PreviewFailure = 'too_large_to_preview' | 'no_embedded_preview' | 'unsupported_format' | 'undecodable' | 'integrity_check_failed' | 'preview_generation_failed';
 
-class PreviewUnavailable extends Error {
-  readonly reason: PreviewFailure;
-  constructor(reason: PreviewFailure) {
-    super(reason);
-    this.reason = reason;
-  }
-}
-
-export async function enqueuePreviews(deps: VaultDeps, db: Kysely<Tables>, fileId: string): Promise<void> {
+export async function enqueuePreviews(deps: VaultDeps, db: Db, fileId: string): Promise<void> {
   await deps.jobs.queue.enqueue(db, { kind: PREVIEWS_JOB, key: fileId, payload: { fileId } });
-}
-
-async function render(original: Buffer, file: FileRow, orientation: number | null, maxPixels: number): Promise<RenderedPreviews> {
-  const isRaw = Object.values(photoTypes).some((type) => type.mediaType === file.media_type && type.check === 'raw');
-  if (isRaw) {
-    for (const source of findEmbeddedJpegs(original)) {
-      try {
-        return await renderPreviews(source, maxPixels, orientation);
-      } catch {
-        // Not every JPEG-looking stream decodes (a DNG's lossless raw data); try the next.
-      }
-    }
-  }
-  try {
-    // DNG and other TIFF-based files may also decode directly.
-    return await renderPreviews(original, maxPixels, null);
-  } catch {
-    if (isRaw) throw new PreviewUnavailable('no_embedded_preview');
-    throw new PreviewUnavailable(file.media_type === photoTypes.heic.mediaType ? 'unsupported_format' : 'undecodable');
-  }
 }
 
 async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews): Promise<void> {
@@ -75,7 +44,7 @@ async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> 
     const dataKey = file.encrypted ? await studioDataKey(deps, file.studio_id) : null;
     const { metadata } = await openFile(deps, file);
     const original = await collect(await readPlaintext(deps.blobs, storedBlob(file.blob_key, file.id, 'original', dataKey)));
-    await storePreviews(deps, file, dataKey, await render(original, file, metadata.photo.orientation, deps.config.maxPixels));
+    await storePreviews(deps, file, dataKey, await renderPhotoPreviews(original, file.media_type, metadata.photo.orientation, deps.config.maxPixels));
   } catch (error) {
     if (error instanceof PreviewUnavailable) return setPreviewsFailed(deps.db, fileId, error.reason);
     if (isIntegrityFailure(error)) {
@@ -96,7 +65,7 @@ export function previewsJobHandler(deps: VaultDeps): JobHandler {
 }
 
 /** Makes the previews again, after a failure or to replace them; a file already waiting for them is left as it is. */
-export async function retryPreviews(deps: VaultDeps, actor: VaultActor, fileId: string): Promise<FileView> {
+export async function retryPreviews(deps: VaultDeps, actor: StudioActor, fileId: string): Promise<FileView> {
   const file = await findStudioFile(deps.db, actor.studioId, fileId);
   if (!file || file.deleted_at !== null) throw fileNotFound();
   if (await setProcessing(deps.db, actor.studioId, fileId)) {

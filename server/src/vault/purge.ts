@@ -1,7 +1,9 @@
-import { recordAudit } from '../audit/audit-log.ts';
+import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import type { StudioActor } from '../http/access.ts';
 import type { JobHandler } from '../jobs/runner.ts';
-import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
-import { DAY_MS, type FileRow, deleteFileRow, listPurgeable, markTrashPurging } from './repo.ts';
+import type { VaultDeps } from './deps.ts';
+import { DAY_MS } from './days.ts';
+import { type FileRow, deleteFileRow, listPurgeable, markTrashPurging } from './repo.ts';
 
 /**
  * Removing files for good: the trash emptied by hand, trash older than 30 days, and uploads
@@ -41,7 +43,7 @@ async function purgeMarked(deps: VaultDeps, filter: { studioId?: string; staleBe
   }
 }
 
-export async function emptyTrash(deps: VaultDeps, actor: VaultActor): Promise<number> {
+export async function emptyTrash(deps: VaultDeps, actor: StudioActor): Promise<number> {
   await markTrashPurging(deps.db, { studioId: actor.studioId });
   const purged = (await purgeMarked(deps, { studioId: actor.studioId })).get(actor.studioId) ?? 0;
   await recordAudit(deps.db, { action: 'vault.trash_emptied', ...auditContext(actor), details: { studioId: actor.studioId, files: purged } });

@@ -1,20 +1,14 @@
 import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
 import type { Tables, VaultAlbumsTable, VaultFilesTable } from '../db/tables.ts';
+import { dayOf } from './days.ts';
 
 /** Queries on `vault_files` and `vault_albums`; nothing else touches these tables. Every read a client causes is scoped to a studio. */
 
 export type FileRow = Selectable<VaultFilesTable>;
 export type AlbumRow = Selectable<VaultAlbumsTable>;
 
-/** What clients may see: not a half-uploaded file, not one being purged. */
-/** Files the API shows (and deliveries deliver): never one being uploaded or being purged. */
-export const visibleStatuses = ['processing', 'ready', 'failed'] as const;
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
-
-export function dayOf(time: number): number {
-  return Math.floor(time / DAY_MS) * DAY_MS;
-}
+/** Files the API shows (and other capabilities are given): never one being uploaded or being purged. */
+const visibleStatuses = ['processing', 'ready', 'failed'] as const;
 
 // ——— Files: upload lifecycle ———
 
@@ -98,6 +92,32 @@ export async function findStudioFiles(db: Kysely<Tables>, studioId: string, ids:
 export async function findStudioFile(db: Kysely<Tables>, studioId: string, id: string): Promise<FileRow | undefined> {
   const [file] = await findStudioFiles(db, studioId, [id]);
   return file;
+}
+
+/** The sizes of the studio's visible files among `ids`, not in the trash. */
+export async function findStudioFileSizes(db: Kysely<Tables>, studioId: string, ids: readonly string[]): Promise<Array<Pick<FileRow, 'id' | 'size'>>> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('vault_files')
+    .select(['id', 'size'])
+    .where('studio_id', '=', studioId)
+    .where('id', 'in', ids)
+    .where('status', 'in', visibleStatuses)
+    .where('deleted_at', 'is', null)
+    .execute();
+}
+
+/** The sealed names of the studio's files among `ids` whose upload completed, in the trash or not. */
+export async function findNamedStudioFiles(db: Kysely<Tables>, studioId: string, ids: readonly string[]): Promise<Array<{ id: string; name_sealed: string }>> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('vault_files')
+    .select(['id', 'name_sealed'])
+    .where('studio_id', '=', studioId)
+    .where('id', 'in', ids)
+    .where('name_sealed', 'is not', null)
+    .execute();
+  return rows.flatMap((row) => (row.name_sealed === null ? [] : [{ id: row.id, name_sealed: row.name_sealed }]));
 }
 
 /** By id alone: for signed downloads (the signature named the file) and for jobs. */

@@ -1,11 +1,9 @@
-import { type TSchema, Type } from '@fastify/type-provider-typebox';
-import { closed } from '../auth/schemas.ts';
+import { Type } from 'typebox';
+import { closed, nullable, uuidField } from '../http/schemas.ts';
 
 /** JSON schemas of the vault API: one definition feeds validation, typed handlers and OpenAPI. */
 
-export const uuidField = Type.String({ format: 'uuid', maxLength: 36 });
 export const idParams = Type.Object({ id: uuidField }, closed);
-export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const variantField = Type.Union([Type.Literal('original'), Type.Literal('preview'), Type.Literal('thumbnail')]);
 
@@ -49,5 +47,3 @@ export const albumSchema = Type.Object(
 );
 
 export const albumNameField = Type.String({ minLength: 1, maxLength: 1000 });
-
-export const signedUrlSchema = Type.Object({ url: Type.String(), expiresAt: Type.String() }, closed);

@@ -1,11 +1,11 @@
 import type { SecretBox } from '../crypto/secret-fields.ts';
-import type { PhotoMetadata } from './photo-metadata.ts';
+import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
 
 /**
  * The vault's sealed columns (crypto/secret-fields.ts): file names, file metadata and album
  * names. The associated data names the row, so a value copied to another row fails to open.
  * Names are sealed apart from the rest so that sorting and searching by name opens only
- * small values. keys/sealed-columns.ts lists the same purposes for rotation.
+ * small values. key-protected.ts declares the same columns for rotation, with these purposes.
  */
 
 export const sealedPurposes = {

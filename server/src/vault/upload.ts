@@ -1,21 +1,23 @@
 import { type Hash, createHash } from 'node:crypto';
-import { recordAudit } from '../audit/audit-log.ts';
+import type { StudioActor } from '../http/access.ts';
+import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
+import { inTransaction } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { lockStudio } from '../studios/repo.ts';
-import { studioDataKey, studioSettings } from '../studios/service.ts';
+import { lockStudio, studioDataKey, studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
-import { type VaultActor, type VaultDeps, auditContext } from './deps.ts';
+import type { VaultDeps } from './deps.ts';
 import { safeFileName } from './file-names.ts';
-import { type PhotoType, SNIFF_BYTES, detectPhotoType } from './file-types.ts';
+import { type PhotoType, SNIFF_BYTES, detectPhotoType } from '../imaging/file-types.ts';
 import { type FileView, fileNotFound, fileView } from './file-views.ts';
 import { inspectStoredPhoto } from './inspection.ts';
-import { captureDay } from './photo-metadata.ts';
+import { captureDay } from '../imaging/photo-metadata.ts';
 import { enqueuePreviews } from './previews.ts';
-import { completeUpload, dayOf, deleteFileRow, findStudioFile, insertUploadingFile, usedBytes } from './repo.ts';
+import { dayOf } from './days.ts';
+import { completeUpload, deleteFileRow, findStudioFile, insertUploadingFile, usedBytes } from './repo.ts';
 import { type FileMetadata, sealFileMetadata, sealFileName } from './sealed-fields.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
-import type { ScanSession } from './virus-scanner.ts';
+import type { ScanSession } from '../clamav/virus-scanner.ts';
 
 /**
  * An upload, streamed: request body → size, quota, SHA-256 and type checks (the first bytes
@@ -127,7 +129,7 @@ async function discardUpload(deps: VaultDeps, fileId: string, blobKey: string): 
   }
 }
 
-export async function uploadFile(deps: VaultDeps, actor: VaultActor, input: UploadInput): Promise<FileView> {
+export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: UploadInput): Promise<FileView> {
   const { studioId } = actor;
   const settings = await studioSettings(deps, studioId);
   const albumId = input.albumId ?? null;
@@ -158,7 +160,7 @@ export async function uploadFile(deps: VaultDeps, actor: VaultActor, input: Uplo
 /** Everything up to the committed row; the caller discards what it left behind if it throws. */
 async function storeUpload(
   deps: VaultDeps,
-  actor: VaultActor,
+  actor: StudioActor,
   target: { fileId: string; blobKey: string; albumId: string | null; dataKey: Buffer | null; scan: ScanSession | null; quotaLeft: number },
   input: UploadInput,
 ): Promise<{ name: string; metadata: FileMetadata }> {
@@ -183,7 +185,7 @@ async function storeUpload(
   const uploadedAt = deps.now();
   const [nameSealed, metadataSealed] = await Promise.all([sealFileName(deps.secrets, fileId, name), sealFileMetadata(deps.secrets, fileId, metadata)]);
 
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     // Checked again under the studio lock: concurrent uploads each passed the check at the start.
     await lockStudio(trx, deps.databaseKind, studioId);
     const { quotaBytes } = await studioSettings({ db: trx }, studioId);

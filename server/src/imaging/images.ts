@@ -2,7 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.ts';
 
 /**
- * Everything the vault asks of sharp (libvips): checking an upload is a decodable image
+ * Everything the product asks of sharp (libvips): checking an upload is a decodable image
  * within the pixel limit, and rendering previews. sharp buffers its input, so callers pass
  * bytes they already bounded (VAULT_MAX_DECODE_BYTES).
  */

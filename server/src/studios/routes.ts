@@ -1,17 +1,18 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { closed } from '../auth/schemas.ts';
+import type { AppServices } from '../capability.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
-import type { VaultDeps } from './deps.ts';
-import { idParams, nullable } from './schemas.ts';
-import { updateStudioVaultSettings } from './studio-settings.ts';
+import { closed, nullable, uuidField } from '../http/schemas.ts';
+import { updateStudioByAdmin } from './service.ts';
 
-/** An admin's per-studio vault settings: encryption of new uploads, and the storage quota. */
+/** An admin's per-studio settings: encryption of new uploads, and the storage quota. */
 
 const studioSchema = Type.Object({ id: Type.String(), encryptionEnabled: Type.Boolean(), quotaBytes: nullable(Type.Integer()), usedBytes: Type.Integer() }, closed);
 
-export function studioRoutes(app: App, deps: VaultDeps): void {
+export async function studioRoutes(app: App, { runtime, vault }: AppServices): Promise<void> {
+  const deps = { db: runtime.database.db, storage: vault.files };
+
   app.patch(
     '/api/admin/studios/:id',
     {
@@ -20,7 +21,7 @@ export function studioRoutes(app: App, deps: VaultDeps): void {
         operationId: 'updateStudio',
         tags: ['admin'],
         summary: 'Turn encryption of new uploads on or off, or set the storage quota (null: unlimited). Stored files keep how they were stored.',
-        params: idParams,
+        params: Type.Object({ id: uuidField }, closed),
         body: Type.Object(
           { encryptionEnabled: Type.Optional(Type.Boolean()), quotaBytes: Type.Optional(nullable(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }))) },
           { ...closed, minProperties: 1 },
@@ -30,7 +31,7 @@ export function studioRoutes(app: App, deps: VaultDeps): void {
     },
     async (request) => {
       const audit = { actorUserId: requirePrincipal(request).userId, ...requestOrigin(request) };
-      return { studio: await updateStudioVaultSettings(deps, audit, request.params.id, request.body) };
+      return { studio: await updateStudioByAdmin(deps, audit, request.params.id, request.body) };
     },
   );
 }

@@ -4,6 +4,12 @@
  * syntax) is ignored, as RFC 9110 allows, and the whole file is sent.
  */
 
+/** The request headers a ranged answer depends on, as a service takes them. */
+export interface RangeHeaders {
+  range: string | undefined;
+  ifRange: string | undefined;
+}
+
 export type RangeRequest = { kind: 'whole' } | { kind: 'range'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/;

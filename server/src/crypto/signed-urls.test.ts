@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createLocalKeyProvider } from '../crypto/master-keys.ts';
+import { createLocalKeyProvider } from './master-keys.ts';
 import { AppError } from '../errors.ts';
 import { createUrlSigner } from './signed-urls.ts';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../crypto/hashing.ts';
-import type { MasterKeyProvider } from '../crypto/master-keys.ts';
+import { constantTimeEqual } from './hashing.ts';
+import type { MasterKeyProvider } from './master-keys.ts';
 import { AppError } from '../errors.ts';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback, finished } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import { AppError, IntegrityError } from '../errors.ts';
-import { cleanText } from '../vault/file-names.ts';
+import { cleanText } from '../text.ts';
 
 /**
  * "Download all" of a delivery: one ZIP streamed straight from the vault, no temporary file,

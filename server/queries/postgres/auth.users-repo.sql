@@ -1,0 +1,141 @@
+-- Rendered for PostgreSQL by server/src/queries.test.ts from server/src/auth/users-repo.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- findUserByEmail
+select
+  *
+from
+  "users"
+where
+  "email" = $1;
+
+-- findUserById
+select
+  *
+from
+  "users"
+where
+  "id" = $1;
+
+-- insertUser: an admin
+insert into
+  "users" (
+    "id",
+    "email",
+    "role",
+    "created_at",
+    "updated_at",
+    "email_verified_at",
+    "disabled_at",
+    "last_sign_in_at",
+    "password_hash",
+    "totp_seed",
+    "totp_pending_seed",
+    "totp_enabled_at",
+    "totp_last_step"
+  )
+values
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+
+-- insertUser: a photographer with their studio
+insert into
+  "users" (
+    "id",
+    "email",
+    "role",
+    "created_at",
+    "updated_at",
+    "email_verified_at",
+    "disabled_at",
+    "last_sign_in_at",
+    "password_hash",
+    "totp_seed",
+    "totp_pending_seed",
+    "totp_enabled_at",
+    "totp_last_step"
+  )
+values
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+
+insert into
+  "studio_members" ("studio_id", "user_id", "role", "created_at")
+values
+  ($1, $2, $3, $4);
+
+-- updateUser
+update "users"
+set
+  "disabled_at" = $1,
+  "updated_at" = $2
+where
+  "id" = $3;
+
+-- advanceTotpStep
+update "users"
+set
+  "totp_last_step" = $1
+where
+  "id" = $2
+  and (
+    "totp_last_step" is null
+    or "totp_last_step" < $3
+  );
+
+-- ownedStudioId
+select
+  "studio_id"
+from
+  "studio_members"
+where
+  "user_id" = $1
+  and "role" = $2
+order by
+  "created_at";
+
+-- adminExists
+select
+  "id"
+from
+  "users"
+where
+  "role" = $1
+limit
+  $2;
+
+-- listUsersWithSessionCounts: every user
+select
+  "users".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "sessions"
+    where
+      "sessions"."user_id" = "users"."id"
+      and "sessions"."revoked_at" is null
+      and "sessions"."expires_at" > $1
+  ) as "active_sessions"
+from
+  "users"
+order by
+  "users"."email";
+
+-- listUsersWithSessionCounts: one user
+select
+  "users".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "sessions"
+    where
+      "sessions"."user_id" = "users"."id"
+      and "sessions"."revoked_at" is null
+      and "sessions"."expires_at" > $1
+  ) as "active_sessions"
+from
+  "users"
+where
+  "users"."id" = $2
+order by
+  "users"."email";

@@ -1,0 +1,48 @@
+-- Rendered for PostgreSQL by server/src/queries.test.ts from server/src/deliveries/key-protected.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- sealed deliveries.details_sealed: first page
+select
+  "id" as "id",
+  "details_sealed" as "sealed"
+from
+  "deliveries"
+where
+  "details_sealed" is not null
+order by
+  "id"
+limit
+  $1;
+
+-- sealed deliveries.details_sealed: next page
+select
+  "id" as "id",
+  "details_sealed" as "sealed"
+from
+  "deliveries"
+where
+  "details_sealed" is not null
+  and "id" > $1
+order by
+  "id"
+limit
+  $2;
+
+-- sealed deliveries.details_sealed: re-seal one value
+update "deliveries"
+set
+  "details_sealed" = $1
+where
+  "id" = $2
+  and "details_sealed" = $3;
+
+-- code hashes deliveries.code_key_version: usable, per version
+select
+  "code_key_version" as "version",
+  count(*) as "count"
+from
+  "deliveries"
+where
+  "revoked_at" is null
+group by
+  "code_key_version";

@@ -1,0 +1,98 @@
+-- Rendered for PostgreSQL by server/src/queries.test.ts from server/src/studios/repo.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- insertStudioWithKey
+insert into
+  "studios" ("id", "name", "created_at")
+values
+  ($1, $2, $3);
+
+insert into
+  "studio_keys" ("studio_id", "key_version", "wrapped_key", "created_at", "rewrapped_at")
+values
+  ($1, $2, $3, $4, $5);
+
+-- findStudioKey
+select
+  *
+from
+  "studio_keys"
+where
+  "studio_id" = $1;
+
+-- deleteStudioAndKey
+delete from "studio_keys"
+where
+  "studio_id" = $1;
+
+delete from "studios"
+where
+  "id" = $1;
+
+-- countStudioKeysByVersion
+select
+  "key_version",
+  count(*) as "count"
+from
+  "studio_keys"
+group by
+  "key_version";
+
+-- listStudioKeysNotAtVersion
+select
+  *
+from
+  "studio_keys"
+where
+  "key_version" != $1
+  and "studio_id" > $2
+order by
+  "studio_id"
+limit
+  $3;
+
+-- replaceWrappedKey
+update "studio_keys"
+set
+  "key_version" = $1,
+  "wrapped_key" = $2,
+  "rewrapped_at" = $3
+where
+  "studio_id" = $4
+  and "key_version" = $5
+  and "wrapped_key" = $6;
+
+-- findStudioSettings
+select
+  "id",
+  "encryption_enabled",
+  "quota_bytes"
+from
+  "studios"
+where
+  "id" = $1;
+
+-- updateStudioSettings
+update "studios"
+set
+  "encryption_enabled" = $1,
+  "quota_bytes" = $2
+where
+  "id" = $3;
+
+-- lockStudioRow
+select
+  "id"
+from
+  "studios"
+where
+  "id" = $1
+for update;
+
+-- findStudioName
+select
+  "name"
+from
+  "studios"
+where
+  "id" = $1;

@@ -1,0 +1,380 @@
+-- Rendered for PostgreSQL by server/src/queries.test.ts from server/src/vault/repo.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- insertUploadingFile
+insert into
+  "vault_files" (
+    "id",
+    "studio_id",
+    "album_id",
+    "status",
+    "failure_reason",
+    "encrypted",
+    "blob_key",
+    "thumbnail_key",
+    "preview_key",
+    "media_type",
+    "size",
+    "name_sealed",
+    "metadata_sealed",
+    "captured_day",
+    "uploaded_at",
+    "deleted_at"
+  )
+values
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
+
+-- completeUpload
+update "vault_files"
+set
+  "status" = $1,
+  "media_type" = $2,
+  "size" = $3,
+  "name_sealed" = $4,
+  "metadata_sealed" = $5,
+  "captured_day" = $6,
+  "uploaded_at" = $7
+where
+  "id" = $8
+  and "status" = $9;
+
+-- deleteFileRow
+delete from "vault_files"
+where
+  "id" = $1;
+
+-- usedBytes
+select
+  coalesce(sum("size"), 0) as "used"
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "status" != $2;
+
+-- findStudioFiles
+select
+  *
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "id" in ($2, $3)
+  and "status" in ($4, $5, $6);
+
+-- findStudioFile
+select
+  *
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "id" in ($2)
+  and "status" in ($3, $4, $5);
+
+-- findStudioFileSizes
+select
+  "id",
+  "size"
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "id" in ($2, $3)
+  and "status" in ($4, $5, $6)
+  and "deleted_at" is null;
+
+-- findNamedStudioFiles
+select
+  "id",
+  "name_sealed"
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "id" in ($2, $3)
+  and "name_sealed" is not null;
+
+-- findFileById
+select
+  *
+from
+  "vault_files"
+where
+  "id" = $1;
+
+-- listFilesPage: first page, newest uploads
+select
+  *
+from
+  "vault_files"
+where
+  (
+    "studio_id" = $1
+    and "status" in ($2, $3, $4)
+    and "deleted_at" is null
+  )
+order by
+  "uploaded_at" desc,
+  "id" desc
+limit
+  $5;
+
+-- listFilesPage: next page by capture day, in an album
+select
+  *
+from
+  "vault_files"
+where
+  (
+    "studio_id" = $1
+    and "status" in ($2, $3, $4)
+    and "deleted_at" is null
+    and "album_id" = $5
+  )
+  and (
+    "captured_day" > $6
+    or (
+      "captured_day" = $7
+      and (
+        "uploaded_at" > $8
+        or (
+          "uploaded_at" = $9
+          and "id" > $10
+        )
+      )
+    )
+  )
+order by
+  "captured_day" asc,
+  "uploaded_at" asc,
+  "id" asc
+limit
+  $11;
+
+-- listFilesPage: the trash, files in no album
+select
+  *
+from
+  "vault_files"
+where
+  (
+    "studio_id" = $1
+    and "status" in ($2, $3, $4)
+    and "deleted_at" is not null
+    and "album_id" is null
+  )
+order by
+  "uploaded_at" desc,
+  "id" desc
+limit
+  $5;
+
+-- listSealedNames
+select
+  "id",
+  "name_sealed",
+  "captured_day",
+  "uploaded_at"
+from
+  "vault_files"
+where
+  (
+    "studio_id" = $1
+    and "status" in ($2, $3, $4)
+    and "deleted_at" is null
+  )
+order by
+  "uploaded_at" desc,
+  "id" desc
+limit
+  $5;
+
+-- moveStudioFiles
+update "vault_files"
+set
+  "album_id" = $1
+where
+  "studio_id" = $2
+  and "id" in ($3, $4)
+  and "status" in ($5, $6, $7);
+
+-- setDeletedAt: to the trash
+update "vault_files"
+set
+  "deleted_at" = $1
+where
+  "studio_id" = $2
+  and "id" = $3
+  and "status" in ($4, $5, $6)
+  and "deleted_at" is null;
+
+-- setDeletedAt: back from it
+update "vault_files"
+set
+  "deleted_at" = $1
+where
+  "studio_id" = $2
+  and "id" = $3
+  and "status" in ($4, $5, $6)
+  and "deleted_at" is not null;
+
+-- markTrashPurging: a studio's trash
+update "vault_files"
+set
+  "status" = $1
+where
+  "deleted_at" is not null
+  and "status" in ($2, $3, $4)
+  and "studio_id" = $5;
+
+-- markTrashPurging: trash past its retention
+update "vault_files"
+set
+  "status" = $1
+where
+  "deleted_at" is not null
+  and "status" in ($2, $3, $4)
+  and "deleted_at" < $5;
+
+-- listPurgeable: a studio's
+select
+  *
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "status" = $2
+order by
+  "id"
+limit
+  $3;
+
+-- listPurgeable: with abandoned uploads
+select
+  *
+from
+  "vault_files"
+where
+  (
+    "status" = $1
+    or (
+      "status" = $2
+      and "uploaded_at" < $3
+    )
+  )
+order by
+  "id"
+limit
+  $4;
+
+-- setPreviewsReady
+update "vault_files"
+set
+  "status" = $1,
+  "failure_reason" = $2,
+  "thumbnail_key" = $3,
+  "preview_key" = $4
+where
+  "id" = $5
+  and "status" = $6;
+
+-- setPreviewsFailed
+update "vault_files"
+set
+  "status" = $1,
+  "failure_reason" = $2
+where
+  "id" = $3
+  and "status" = $4;
+
+-- setProcessing
+update "vault_files"
+set
+  "status" = $1,
+  "failure_reason" = $2
+where
+  "studio_id" = $3
+  and "id" = $4
+  and "status" in ($5, $6);
+
+-- insertAlbum
+insert into
+  "vault_albums" ("id", "studio_id", "name_sealed", "created_at", "updated_at")
+values
+  ($1, $2, $3, $4, $5);
+
+-- findStudioAlbum
+select
+  *
+from
+  "vault_albums"
+where
+  "studio_id" = $1
+  and "id" = $2;
+
+-- listStudioAlbums: every album
+select
+  "vault_albums".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "vault_files"
+    where
+      "vault_files"."album_id" = "vault_albums"."id"
+      and "vault_files"."status" in ($1, $2, $3)
+      and "vault_files"."deleted_at" is null
+  ) as "file_count"
+from
+  "vault_albums"
+where
+  "studio_id" = $4;
+
+-- listStudioAlbums: one album
+select
+  "vault_albums".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "vault_files"
+    where
+      "vault_files"."album_id" = "vault_albums"."id"
+      and "vault_files"."status" in ($1, $2, $3)
+      and "vault_files"."deleted_at" is null
+  ) as "file_count"
+from
+  "vault_albums"
+where
+  "studio_id" = $4
+  and "id" = $5;
+
+-- renameAlbum
+update "vault_albums"
+set
+  "name_sealed" = $1,
+  "updated_at" = $2
+where
+  "studio_id" = $3
+  and "id" = $4;
+
+-- deleteAlbumRow
+delete from "vault_albums"
+where
+  "studio_id" = $1
+  and "id" = $2;
+
+-- listAlbumFileIds
+select
+  "id"
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "album_id" = $2
+  and "deleted_at" is null
+  and "status" in ($3, $4, $5)
+order by
+  "uploaded_at",
+  "id";

@@ -1,0 +1,114 @@
+-- Rendered for SQLite by server/src/queries.test.ts from server/src/auth/sessions-repo.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- insertSession
+insert into
+  "sessions" (
+    "id",
+    "token_hash",
+    "user_id",
+    "created_at",
+    "last_seen_at",
+    "expires_at",
+    "user_agent",
+    "ip",
+    "revoked_at",
+    "revoked_reason"
+  )
+values
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- findSessionWithUser
+select
+  "sessions"."id" as "sessionId",
+  "sessions"."last_seen_at" as "lastSeenAt",
+  "sessions"."expires_at" as "expiresAt",
+  "sessions"."revoked_at" as "revokedAt",
+  "users"."id" as "userId",
+  "users"."email" as "email",
+  "users"."role" as "role",
+  "users"."disabled_at" as "disabledAt",
+  "users"."totp_enabled_at" as "totpEnabledAt",
+  (
+    select
+      "studio_members"."studio_id"
+    from
+      "studio_members"
+    where
+      "studio_members"."user_id" = "users"."id"
+      and "studio_members"."role" = ?
+    order by
+      "studio_members"."created_at"
+    limit
+      ?
+  ) as "studioId"
+from
+  "sessions"
+  inner join "users" on "users"."id" = "sessions"."user_id"
+where
+  "sessions"."token_hash" = ?;
+
+-- touchSession
+update "sessions"
+set
+  "last_seen_at" = ?
+where
+  "id" = ?;
+
+-- findSessionCreatedAt
+select
+  "created_at"
+from
+  "sessions"
+where
+  "id" = ?;
+
+-- revokeUserSessionRows: every one
+update "sessions"
+set
+  "revoked_at" = ?,
+  "revoked_reason" = ?
+where
+  "user_id" = ?
+  and "revoked_at" is null;
+
+-- revokeUserSessionRows: all but one
+update "sessions"
+set
+  "revoked_at" = ?,
+  "revoked_reason" = ?
+where
+  "user_id" = ?
+  and "revoked_at" is null
+  and "id" != ?;
+
+-- revokeSessionRow
+update "sessions"
+set
+  "revoked_at" = ?,
+  "revoked_reason" = ?
+where
+  "id" = ?;
+
+-- revokeUserSessionRow
+update "sessions"
+set
+  "revoked_at" = ?,
+  "revoked_reason" = ?
+where
+  "id" = ?
+  and "user_id" = ?
+  and "revoked_at" is null;
+
+-- listLiveSessions
+select
+  *
+from
+  "sessions"
+where
+  "user_id" = ?
+  and "revoked_at" is null
+  and "expires_at" > ?
+  and "last_seen_at" > ?
+order by
+  "last_seen_at" desc;

@@ -1,0 +1,141 @@
+-- Rendered for SQLite by server/src/queries.test.ts from server/src/auth/users-repo.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- findUserByEmail
+select
+  *
+from
+  "users"
+where
+  "email" = ?;
+
+-- findUserById
+select
+  *
+from
+  "users"
+where
+  "id" = ?;
+
+-- insertUser: an admin
+insert into
+  "users" (
+    "id",
+    "email",
+    "role",
+    "created_at",
+    "updated_at",
+    "email_verified_at",
+    "disabled_at",
+    "last_sign_in_at",
+    "password_hash",
+    "totp_seed",
+    "totp_pending_seed",
+    "totp_enabled_at",
+    "totp_last_step"
+  )
+values
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- insertUser: a photographer with their studio
+insert into
+  "users" (
+    "id",
+    "email",
+    "role",
+    "created_at",
+    "updated_at",
+    "email_verified_at",
+    "disabled_at",
+    "last_sign_in_at",
+    "password_hash",
+    "totp_seed",
+    "totp_pending_seed",
+    "totp_enabled_at",
+    "totp_last_step"
+  )
+values
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+insert into
+  "studio_members" ("studio_id", "user_id", "role", "created_at")
+values
+  (?, ?, ?, ?);
+
+-- updateUser
+update "users"
+set
+  "disabled_at" = ?,
+  "updated_at" = ?
+where
+  "id" = ?;
+
+-- advanceTotpStep
+update "users"
+set
+  "totp_last_step" = ?
+where
+  "id" = ?
+  and (
+    "totp_last_step" is null
+    or "totp_last_step" < ?
+  );
+
+-- ownedStudioId
+select
+  "studio_id"
+from
+  "studio_members"
+where
+  "user_id" = ?
+  and "role" = ?
+order by
+  "created_at";
+
+-- adminExists
+select
+  "id"
+from
+  "users"
+where
+  "role" = ?
+limit
+  ?;
+
+-- listUsersWithSessionCounts: every user
+select
+  "users".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "sessions"
+    where
+      "sessions"."user_id" = "users"."id"
+      and "sessions"."revoked_at" is null
+      and "sessions"."expires_at" > ?
+  ) as "active_sessions"
+from
+  "users"
+order by
+  "users"."email";
+
+-- listUsersWithSessionCounts: one user
+select
+  "users".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "sessions"
+    where
+      "sessions"."user_id" = "users"."id"
+      and "sessions"."revoked_at" is null
+      and "sessions"."expires_at" > ?
+  ) as "active_sessions"
+from
+  "users"
+where
+  "users"."id" = ?
+order by
+  "users"."email";

@@ -1,0 +1,92 @@
+-- Rendered for SQLite by server/src/queries.test.ts from server/src/studios/repo.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- insertStudioWithKey
+insert into
+  "studios" ("id", "name", "created_at")
+values
+  (?, ?, ?);
+
+insert into
+  "studio_keys" ("studio_id", "key_version", "wrapped_key", "created_at", "rewrapped_at")
+values
+  (?, ?, ?, ?, ?);
+
+-- findStudioKey
+select
+  *
+from
+  "studio_keys"
+where
+  "studio_id" = ?;
+
+-- deleteStudioAndKey
+delete from "studio_keys"
+where
+  "studio_id" = ?;
+
+delete from "studios"
+where
+  "id" = ?;
+
+-- countStudioKeysByVersion
+select
+  "key_version",
+  count(*) as "count"
+from
+  "studio_keys"
+group by
+  "key_version";
+
+-- listStudioKeysNotAtVersion
+select
+  *
+from
+  "studio_keys"
+where
+  "key_version" != ?
+  and "studio_id" > ?
+order by
+  "studio_id"
+limit
+  ?;
+
+-- replaceWrappedKey
+update "studio_keys"
+set
+  "key_version" = ?,
+  "wrapped_key" = ?,
+  "rewrapped_at" = ?
+where
+  "studio_id" = ?
+  and "key_version" = ?
+  and "wrapped_key" = ?;
+
+-- findStudioSettings
+select
+  "id",
+  "encryption_enabled",
+  "quota_bytes"
+from
+  "studios"
+where
+  "id" = ?;
+
+-- updateStudioSettings
+update "studios"
+set
+  "encryption_enabled" = ?,
+  "quota_bytes" = ?
+where
+  "id" = ?;
+
+-- lockStudioRow
+-- (no query on this database)
+
+-- findStudioName
+select
+  "name"
+from
+  "studios"
+where
+  "id" = ?;

@@ -1,0 +1,107 @@
+-- Rendered for SQLite by server/src/queries.test.ts from server/src/vault/key-protected.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- sealed vault_files.name_sealed: first page
+select
+  "id" as "id",
+  "name_sealed" as "sealed"
+from
+  "vault_files"
+where
+  "name_sealed" is not null
+order by
+  "id"
+limit
+  ?;
+
+-- sealed vault_files.name_sealed: next page
+select
+  "id" as "id",
+  "name_sealed" as "sealed"
+from
+  "vault_files"
+where
+  "name_sealed" is not null
+  and "id" > ?
+order by
+  "id"
+limit
+  ?;
+
+-- sealed vault_files.name_sealed: re-seal one value
+update "vault_files"
+set
+  "name_sealed" = ?
+where
+  "id" = ?
+  and "name_sealed" = ?;
+
+-- sealed vault_files.metadata_sealed: first page
+select
+  "id" as "id",
+  "metadata_sealed" as "sealed"
+from
+  "vault_files"
+where
+  "metadata_sealed" is not null
+order by
+  "id"
+limit
+  ?;
+
+-- sealed vault_files.metadata_sealed: next page
+select
+  "id" as "id",
+  "metadata_sealed" as "sealed"
+from
+  "vault_files"
+where
+  "metadata_sealed" is not null
+  and "id" > ?
+order by
+  "id"
+limit
+  ?;
+
+-- sealed vault_files.metadata_sealed: re-seal one value
+update "vault_files"
+set
+  "metadata_sealed" = ?
+where
+  "id" = ?
+  and "metadata_sealed" = ?;
+
+-- sealed vault_albums.name_sealed: first page
+select
+  "id" as "id",
+  "name_sealed" as "sealed"
+from
+  "vault_albums"
+where
+  "name_sealed" is not null
+order by
+  "id"
+limit
+  ?;
+
+-- sealed vault_albums.name_sealed: next page
+select
+  "id" as "id",
+  "name_sealed" as "sealed"
+from
+  "vault_albums"
+where
+  "name_sealed" is not null
+  and "id" > ?
+order by
+  "id"
+limit
+  ?;
+
+-- sealed vault_albums.name_sealed: re-seal one value
+update "vault_albums"
+set
+  "name_sealed" = ?
+where
+  "id" = ?
+  and "name_sealed" = ?;

@@ -1,0 +1,380 @@
+-- Rendered for SQLite by server/src/queries.test.ts from server/src/vault/repo.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- insertUploadingFile
+insert into
+  "vault_files" (
+    "id",
+    "studio_id",
+    "album_id",
+    "status",
+    "failure_reason",
+    "encrypted",
+    "blob_key",
+    "thumbnail_key",
+    "preview_key",
+    "media_type",
+    "size",
+    "name_sealed",
+    "metadata_sealed",
+    "captured_day",
+    "uploaded_at",
+    "deleted_at"
+  )
+values
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- completeUpload
+update "vault_files"
+set
+  "status" = ?,
+  "media_type" = ?,
+  "size" = ?,
+  "name_sealed" = ?,
+  "metadata_sealed" = ?,
+  "captured_day" = ?,
+  "uploaded_at" = ?
+where
+  "id" = ?
+  and "status" = ?;
+
+-- deleteFileRow
+delete from "vault_files"
+where
+  "id" = ?;
+
+-- usedBytes
+select
+  coalesce(sum("size"), 0) as "used"
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "status" != ?;
+
+-- findStudioFiles
+select
+  *
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "id" in (?, ?)
+  and "status" in (?, ?, ?);
+
+-- findStudioFile
+select
+  *
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "id" in (?)
+  and "status" in (?, ?, ?);
+
+-- findStudioFileSizes
+select
+  "id",
+  "size"
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "id" in (?, ?)
+  and "status" in (?, ?, ?)
+  and "deleted_at" is null;
+
+-- findNamedStudioFiles
+select
+  "id",
+  "name_sealed"
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "id" in (?, ?)
+  and "name_sealed" is not null;
+
+-- findFileById
+select
+  *
+from
+  "vault_files"
+where
+  "id" = ?;
+
+-- listFilesPage: first page, newest uploads
+select
+  *
+from
+  "vault_files"
+where
+  (
+    "studio_id" = ?
+    and "status" in (?, ?, ?)
+    and "deleted_at" is null
+  )
+order by
+  "uploaded_at" desc,
+  "id" desc
+limit
+  ?;
+
+-- listFilesPage: next page by capture day, in an album
+select
+  *
+from
+  "vault_files"
+where
+  (
+    "studio_id" = ?
+    and "status" in (?, ?, ?)
+    and "deleted_at" is null
+    and "album_id" = ?
+  )
+  and (
+    "captured_day" > ?
+    or (
+      "captured_day" = ?
+      and (
+        "uploaded_at" > ?
+        or (
+          "uploaded_at" = ?
+          and "id" > ?
+        )
+      )
+    )
+  )
+order by
+  "captured_day" asc,
+  "uploaded_at" asc,
+  "id" asc
+limit
+  ?;
+
+-- listFilesPage: the trash, files in no album
+select
+  *
+from
+  "vault_files"
+where
+  (
+    "studio_id" = ?
+    and "status" in (?, ?, ?)
+    and "deleted_at" is not null
+    and "album_id" is null
+  )
+order by
+  "uploaded_at" desc,
+  "id" desc
+limit
+  ?;
+
+-- listSealedNames
+select
+  "id",
+  "name_sealed",
+  "captured_day",
+  "uploaded_at"
+from
+  "vault_files"
+where
+  (
+    "studio_id" = ?
+    and "status" in (?, ?, ?)
+    and "deleted_at" is null
+  )
+order by
+  "uploaded_at" desc,
+  "id" desc
+limit
+  ?;
+
+-- moveStudioFiles
+update "vault_files"
+set
+  "album_id" = ?
+where
+  "studio_id" = ?
+  and "id" in (?, ?)
+  and "status" in (?, ?, ?);
+
+-- setDeletedAt: to the trash
+update "vault_files"
+set
+  "deleted_at" = ?
+where
+  "studio_id" = ?
+  and "id" = ?
+  and "status" in (?, ?, ?)
+  and "deleted_at" is null;
+
+-- setDeletedAt: back from it
+update "vault_files"
+set
+  "deleted_at" = ?
+where
+  "studio_id" = ?
+  and "id" = ?
+  and "status" in (?, ?, ?)
+  and "deleted_at" is not null;
+
+-- markTrashPurging: a studio's trash
+update "vault_files"
+set
+  "status" = ?
+where
+  "deleted_at" is not null
+  and "status" in (?, ?, ?)
+  and "studio_id" = ?;
+
+-- markTrashPurging: trash past its retention
+update "vault_files"
+set
+  "status" = ?
+where
+  "deleted_at" is not null
+  and "status" in (?, ?, ?)
+  and "deleted_at" < ?;
+
+-- listPurgeable: a studio's
+select
+  *
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "status" = ?
+order by
+  "id"
+limit
+  ?;
+
+-- listPurgeable: with abandoned uploads
+select
+  *
+from
+  "vault_files"
+where
+  (
+    "status" = ?
+    or (
+      "status" = ?
+      and "uploaded_at" < ?
+    )
+  )
+order by
+  "id"
+limit
+  ?;
+
+-- setPreviewsReady
+update "vault_files"
+set
+  "status" = ?,
+  "failure_reason" = ?,
+  "thumbnail_key" = ?,
+  "preview_key" = ?
+where
+  "id" = ?
+  and "status" = ?;
+
+-- setPreviewsFailed
+update "vault_files"
+set
+  "status" = ?,
+  "failure_reason" = ?
+where
+  "id" = ?
+  and "status" = ?;
+
+-- setProcessing
+update "vault_files"
+set
+  "status" = ?,
+  "failure_reason" = ?
+where
+  "studio_id" = ?
+  and "id" = ?
+  and "status" in (?, ?);
+
+-- insertAlbum
+insert into
+  "vault_albums" ("id", "studio_id", "name_sealed", "created_at", "updated_at")
+values
+  (?, ?, ?, ?, ?);
+
+-- findStudioAlbum
+select
+  *
+from
+  "vault_albums"
+where
+  "studio_id" = ?
+  and "id" = ?;
+
+-- listStudioAlbums: every album
+select
+  "vault_albums".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "vault_files"
+    where
+      "vault_files"."album_id" = "vault_albums"."id"
+      and "vault_files"."status" in (?, ?, ?)
+      and "vault_files"."deleted_at" is null
+  ) as "file_count"
+from
+  "vault_albums"
+where
+  "studio_id" = ?;
+
+-- listStudioAlbums: one album
+select
+  "vault_albums".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "vault_files"
+    where
+      "vault_files"."album_id" = "vault_albums"."id"
+      and "vault_files"."status" in (?, ?, ?)
+      and "vault_files"."deleted_at" is null
+  ) as "file_count"
+from
+  "vault_albums"
+where
+  "studio_id" = ?
+  and "id" = ?;
+
+-- renameAlbum
+update "vault_albums"
+set
+  "name_sealed" = ?,
+  "updated_at" = ?
+where
+  "studio_id" = ?
+  and "id" = ?;
+
+-- deleteAlbumRow
+delete from "vault_albums"
+where
+  "studio_id" = ?
+  and "id" = ?;
+
+-- listAlbumFileIds
+select
+  "id"
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "album_id" = ?
+  and "deleted_at" is null
+  and "status" in (?, ?, ?)
+order by
+  "uploaded_at",
+  "id";

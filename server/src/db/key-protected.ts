@@ -1,0 +1,121 @@
+import { type Kysely, sql } from 'kysely';
+import type { MasterKeyProvider } from '../crypto/master-keys.ts';
+import { AppError } from '../errors.ts';
+import type { Db } from './database.ts';
+import type { Tables } from './tables.ts';
+
+/**
+ * What a capability keeps under the master keys, declared by the capability that owns the
+ * tables (`Capability.keyProtected`, capabilities.ts): master-key rotation, `shutterlock keys
+ * status` and the start-up check (keys/rotation.ts) go through these declarations and never
+ * name another capability's tables themselves. A capability that adds a sealed column, a
+ * peppered code or a wrapped key declares it here, with the purpose and associated data it
+ * seals with, taken from the same constants its sealing code uses.
+ */
+
+export interface RotationFailure {
+  /** `table.column/id` or `table/id`: what was left as it was. */
+  item: string;
+  code: string;
+}
+
+/** What is reported of an item that could not be rotated: a stable code, never content. */
+export function rotationFailure(item: string, error: unknown): RotationFailure {
+  return { item, code: error instanceof AppError ? error.code : 'unexpected_error' };
+}
+
+/** Data keys stored wrapped by a master key version (crypto/data-keys.ts). */
+export interface WrappedKeys {
+  countByVersion(db: Db): Promise<Map<string, number>>;
+  /** Rewraps every key not under the active version; returns how many it rewrapped, pushing what it could not. */
+  rewrapAll(deps: { db: Db; keys: MasterKeyProvider }, now: () => number, failures: RotationFailure[]): Promise<number>;
+}
+
+/** A text column of sealed values (crypto/secret-fields.ts), keyed by a text id. */
+export interface SealedColumn {
+  /** `table.column`. */
+  readonly name: string;
+  readonly purpose: string;
+  associatedData(id: string): string;
+  /** Up to `limit` values that are set, in id order, after `afterId`. */
+  page(db: Db, afterId: string | undefined, limit: number): Promise<Array<{ id: string; sealed: string }>>;
+  /** Compare-and-set: writes `next` only while the stored value is still `previous`. */
+  replace(db: Db, id: string, previous: string, next: string): Promise<boolean>;
+}
+
+/**
+ * A column naming the master key version a code hash was peppered with (crypto/hashing.ts).
+ * A hash cannot be re-made under a new version (the code is not kept), so a version stays in
+ * use while a code hashed under it can still be used.
+ */
+export interface CodeHashColumn {
+  /** `table.column`. */
+  readonly name: string;
+  countUsable(db: Db, now: number): Promise<Array<{ version: string; count: number }>>;
+}
+
+export interface KeyProtectedData {
+  wrappedKeys?: WrappedKeys;
+  sealedColumns?: readonly SealedColumn[];
+  codeHashColumns?: readonly CodeHashColumn[];
+}
+
+type ColumnOf<T extends keyof Tables> = keyof Tables[T] & string;
+
+// The queries below are the same for every declared column, so they are written once over
+// names the declarations give (checked against Tables); Kysely quotes them as identifiers.
+type AnyDb = Kysely<Record<string, Record<string, string>>>;
+
+export function sealedColumn<T extends keyof Tables>(spec: {
+  table: T;
+  idColumn: ColumnOf<T>;
+  column: ColumnOf<T>;
+  purpose: string;
+  associatedData(id: string): string;
+}): SealedColumn {
+  const { idColumn, column } = spec;
+  const table: string = spec.table;
+  return {
+    name: `${table}.${column}`,
+    purpose: spec.purpose,
+    associatedData: spec.associatedData,
+    async page(db, afterId, limit) {
+      let query = (db as unknown as AnyDb)
+        .selectFrom(table)
+        .select([sql.ref<string>(idColumn).as('id'), sql.ref<string>(column).as('sealed')])
+        .where(sql.ref(column), 'is not', null)
+        .orderBy(sql.ref(idColumn))
+        .limit(limit);
+      if (afterId !== undefined) query = query.where(sql.ref(idColumn), '>', afterId);
+      return (await query.execute()) as Array<{ id: string; sealed: string }>;
+    },
+    async replace(db, id, previous, next) {
+      const result = await (db as unknown as AnyDb)
+        .updateTable(table)
+        .set({ [column]: next })
+        .where(sql.ref(idColumn), '=', id)
+        .where(sql.ref(column), '=', previous)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
+
+/** `usedColumn` (when given) is null and `expiresColumn` (when given) in the future while a code can still be used. */
+export function codeHashColumn<T extends keyof Tables>(spec: { table: T; versionColumn: ColumnOf<T>; usedColumn?: ColumnOf<T>; expiresColumn?: ColumnOf<T> }): CodeHashColumn {
+  const { versionColumn, usedColumn, expiresColumn } = spec;
+  const table: string = spec.table;
+  return {
+    name: `${table}.${versionColumn}`,
+    async countUsable(db, now) {
+      let query = (db as unknown as AnyDb)
+        .selectFrom(table)
+        .select([sql.ref<string>(versionColumn).as('version'), sql<number>`count(*)`.as('count')])
+        .groupBy(sql.ref(versionColumn));
+      if (usedColumn) query = query.where(sql.ref(usedColumn), 'is', null);
+      if (expiresColumn) query = query.where(sql.ref(expiresColumn), '>', now);
+      const rows = (await query.execute()) as Array<{ version: string; count: number | string }>;
+      return rows.map((row) => ({ version: row.version, count: Number(row.count) }));
+    },
+  };
+}

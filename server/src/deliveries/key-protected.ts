@@ -1,0 +1,9 @@
+import { type KeyProtectedData, codeHashColumn, sealedColumn } from '../db/key-protected.ts';
+import { deliveryDetailsAssociatedData, deliveryDetailsPurpose } from './details.ts';
+
+/** The deliveries' data under the master keys: the sealed details, and the peppered codes. */
+export const deliveriesKeyProtected: KeyProtectedData = {
+  sealedColumns: [sealedColumn({ table: 'deliveries', idColumn: 'id', column: 'details_sealed', purpose: deliveryDetailsPurpose, associatedData: deliveryDetailsAssociatedData })],
+  // A revoked delivery's code opens nothing; an expired one's opens nothing until extended.
+  codeHashColumns: [codeHashColumn({ table: 'deliveries', versionColumn: 'code_key_version', usedColumn: 'revoked_at' })],
+};

@@ -1,0 +1,387 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { format } from 'sql-formatter';
+import { describe, expect, it } from 'vitest';
+import * as auditRepo from './audit/repo.ts';
+import * as codesRepo from './auth/codes-repo.ts';
+import * as sessionsRepo from './auth/sessions-repo.ts';
+import * as usersRepo from './auth/users-repo.ts';
+import { capabilities } from './capabilities.ts';
+import type { DatabaseKind, Db } from './db/database.ts';
+import type { Tables } from './db/tables.ts';
+import * as deliveriesRepo from './deliveries/repo.ts';
+import * as jobsRepo from './jobs/repo.ts';
+import * as studiosRepo from './studios/repo.ts';
+import * as vaultRepo from './vault/repo.ts';
+
+/**
+ * The SQL of every repository function, as both dialects compile it, committed under
+ * server/queries/ (as immich commits its queries): a change to a query — a tenant filter gained
+ * or lost, a different index lookup — shows in review as a diff of those files. Each function
+ * runs here with example arguments against a driver that records the compiled queries and
+ * answers nothing (so a function shows the queries of its path without results). Update the
+ * files with `npm run sql:update`; a function without an example fails this test, and so does
+ * a query on a table its capability does not own.
+ */
+
+const source = path.resolve(import.meta.dirname);
+const snapshots = path.resolve(source, '..', 'queries');
+
+/** A Driver that records what it is asked and returns no rows. */
+class RecordingDriver implements Driver {
+  readonly queries: CompiledQuery[] = [];
+
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return {
+      executeQuery: async <R,>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        this.queries.push(query);
+        return { rows: [] };
+      },
+      // eslint-disable-next-line require-yield
+      streamQuery: async function* () {
+        throw new Error('not recorded');
+      },
+    };
+  }
+  async beginTransaction(): Promise<void> {}
+  async commitTransaction(): Promise<void> {}
+  async rollbackTransaction(): Promise<void> {}
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {}
+}
+
+function recorder(kind: DatabaseKind): { db: Db; driver: RecordingDriver } {
+  const driver = new RecordingDriver();
+  const db = new Kysely<Tables>({
+    dialect:
+      kind === 'sqlite'
+        ? { createAdapter: () => new SqliteAdapter(), createDriver: () => driver, createIntrospector: (db) => new SqliteIntrospector(db), createQueryCompiler: () => new SqliteQueryCompiler() }
+        : { createAdapter: () => new PostgresAdapter(), createDriver: () => driver, createIntrospector: (db) => new PostgresIntrospector(db), createQueryCompiler: () => new PostgresQueryCompiler() },
+  });
+  return { db, driver };
+}
+
+const studio = 'studio-1';
+const user = 'user-1';
+const now = 1_700_000_000_000;
+const files = ['file-1', 'file-2'];
+const delivery = 'delivery-1';
+const job = { id: 'vault.previews:file-1', kind: 'vault.previews', payload: { fileId: 'file-1' }, attempts: 1 };
+const key = { studioId: studio, keyVersion: 'v1', wrappedKey: Buffer.from('wrapped') };
+
+type Call = (db: Db, kind: DatabaseKind) => Promise<unknown>;
+/** Each function's example calls: one per path through it that builds different SQL. */
+type Examples<Module> = { [Name in keyof Module as Module[Name] extends (...args: never[]) => unknown ? Name : never]: Record<string, Call> };
+
+const auditExamples: Examples<typeof auditRepo> = {
+  insertAuditEvent: {
+    '': (db) => auditRepo.insertAuditEvent(db, { id: 'event-1', at: now, action: 'vault.file_trashed', actor_user_id: user, subject_user_id: user, ip: null, user_agent: null, details: '{}' }),
+  },
+  selectAuditEvents: {
+    'every event': (db) => auditRepo.selectAuditEvents(db, { limit: 100 }),
+    "one user's": (db) => auditRepo.selectAuditEvents(db, { subjectUserId: user, limit: 100 }),
+  },
+};
+
+const codesExamples: Examples<typeof codesRepo> = {
+  replaceSignInCode: { '': (db) => codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
+  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user) },
+  countFailedSignInCode: { '': (db) => codesRepo.countFailedSignInCode(db, 'code-1') },
+  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now, 5) },
+  insertChallenge: { '': (db) => codesRepo.insertChallenge(db, { tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1 }) },
+  findChallenge: { '': (db) => codesRepo.findChallenge(db, 'token-hash') },
+  countFailedChallenge: { '': (db) => codesRepo.countFailedChallenge(db, 'token-hash') },
+  consumeChallenge: { '': (db) => codesRepo.consumeChallenge(db, 'token-hash', now) },
+  listUnusedRecoveryCodes: { '': (db) => codesRepo.listUnusedRecoveryCodes(db, user) },
+  useRecoveryCode: { '': (db) => codesRepo.useRecoveryCode(db, 'recovery-1', now) },
+  replaceRecoveryCodes: {
+    '': (db) =>
+      codesRepo.replaceRecoveryCodes(db, user, [
+        { id: 'recovery-1', user_id: user, code_digest: 'digest', key_version: 'v1', created_at: now, used_at: null },
+        { id: 'recovery-2', user_id: user, code_digest: 'digest', key_version: 'v1', created_at: now, used_at: null },
+      ]),
+  },
+  replaceResetToken: { '': (db) => codesRepo.replaceResetToken(db, { tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1 }) },
+  findResetToken: { '': (db) => codesRepo.findResetToken(db, 'token-hash') },
+  claimResetToken: { '': (db) => codesRepo.claimResetToken(db, 'token-hash', now) },
+  replaceSetupToken: { '': (db) => codesRepo.replaceSetupToken(db, { tokenHash: 'token-hash', now, expiresAt: now + 1 }) },
+  claimSetupToken: { '': (db) => codesRepo.claimSetupToken(db, 'token-hash', now) },
+};
+
+const sessionsExamples: Examples<typeof sessionsRepo> = {
+  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
+  findSessionWithUser: { '': (db) => sessionsRepo.findSessionWithUser(db, 'token-hash') },
+  touchSession: { '': (db) => sessionsRepo.touchSession(db, 'session-1', now) },
+  findSessionCreatedAt: { '': (db) => sessionsRepo.findSessionCreatedAt(db, 'session-1') },
+  revokeUserSessionRows: {
+    'every one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'password_reset', now),
+    'all but one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'ended_by_user', now, 'session-1'),
+  },
+  revokeSessionRow: { '': (db) => sessionsRepo.revokeSessionRow(db, 'session-1', 'signed_out', now) },
+  revokeUserSessionRow: { '': (db) => sessionsRepo.revokeUserSessionRow(db, user, 'session-1', 'ended_by_user', now) },
+  listLiveSessions: { '': (db) => sessionsRepo.listLiveSessions(db, user, now, 60_000) },
+};
+
+const usersExamples: Examples<typeof usersRepo> = {
+  findUserByEmail: { '': (db) => usersRepo.findUserByEmail(db, 'someone@example.com') },
+  findUserById: { '': (db) => usersRepo.findUserById(db, user) },
+  insertUser: {
+    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'admin', now }),
+    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
+  },
+  updateUser: { '': (db) => usersRepo.updateUser(db, user, { disabled_at: now, updated_at: now }) },
+  advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
+  ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
+  adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listUsersWithSessionCounts: {
+    'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
+    'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
+  },
+};
+
+const deliveriesExamples: Examples<typeof deliveriesRepo> = {
+  insertDelivery: {
+    '': (db) =>
+      deliveriesRepo.insertDelivery(
+        db,
+        {
+          id: delivery,
+          studioId: studio,
+          createdBy: user,
+          detailsSealed: 'sealed',
+          tokenHash: 'token-hash',
+          code: { digest: 'digest', keyVersion: 'v1' },
+          allowOriginals: true,
+          allowZip: true,
+          downloadLimit: null,
+          expiresAt: now + 1,
+          now,
+        },
+        files,
+      ),
+  },
+  listStudioDeliveries: { '': (db) => deliveriesRepo.listStudioDeliveries(db, studio, 500) },
+  findStudioDelivery: { '': (db) => deliveriesRepo.findStudioDelivery(db, studio, delivery) },
+  findDeliveryByTokenHash: { '': (db) => deliveriesRepo.findDeliveryByTokenHash(db, 'token-hash') },
+  findDeliveryById: { '': (db) => deliveriesRepo.findDeliveryById(db, delivery) },
+  listDeliveryFileIds: { '': (db) => deliveriesRepo.listDeliveryFileIds(db, delivery) },
+  listFileIdsOfDeliveries: { '': (db) => deliveriesRepo.listFileIdsOfDeliveries(db, [delivery, 'delivery-2']) },
+  deliveryHasFile: { '': (db) => deliveriesRepo.deliveryHasFile(db, delivery, 'file-1') },
+  updateStudioDelivery: { '': (db) => deliveriesRepo.updateStudioDelivery(db, studio, delivery, { revoked_at: now, updated_at: now }) },
+  countCodeAttempt: { '': (db) => deliveriesRepo.countCodeAttempt(db, delivery, now) },
+  lockDelivery: { '': (db) => deliveriesRepo.lockDelivery(db, delivery, 0, now + 1) },
+  recordSuccessfulOpen: { '': (db) => deliveriesRepo.recordSuccessfulOpen(db, delivery, now) },
+  countDownload: { '': (db) => deliveriesRepo.countDownload(db, delivery, now) },
+  markFirstDownload: { '': (db) => deliveriesRepo.markFirstDownload(db, delivery, now) },
+  insertDeliverySession: {
+    '': (db) => deliveriesRepo.insertDeliverySession(db, { deliveryId: delivery, tokenHash: 'token-hash', now, expiresAt: now + 1, ip: '192.0.2.1', userAgent: 'agent' }),
+  },
+  findDeliverySession: { '': (db) => deliveriesRepo.findDeliverySession(db, delivery, 'token-hash', now) },
+  deleteDeliverySession: { '': (db) => deliveriesRepo.deleteDeliverySession(db, 'token-hash') },
+  endDeliverySessions: { '': (db) => deliveriesRepo.endDeliverySessions(db, delivery, now) },
+  insertDeliveryEvent: { '': (db) => deliveriesRepo.insertDeliveryEvent(db, { deliveryId: delivery, kind: 'opened', at: now, ip: '192.0.2.1', userAgent: 'agent' }) },
+  listDeliveryEventRows: { '': (db) => deliveriesRepo.listDeliveryEventRows(db, delivery, 1000) },
+};
+
+const jobsExamples: Examples<typeof jobsRepo> = {
+  upsertJob: { '': (db) => jobsRepo.upsertJob(db, { id: job.id, kind: job.kind, payload: job.payload, runAfter: now, createdAt: now }) },
+  insertJobOnce: { '': (db) => jobsRepo.insertJobOnce(db, { id: 'vault.purge:schedule', kind: 'vault.purge', payload: null, runAfter: now, createdAt: now }) },
+  claimDueJob: { '': (db) => jobsRepo.claimDueJob(db, ['vault.previews', 'vault.purge'], now, 60_000) },
+  deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
+  rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
+  scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
+  markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
+};
+
+const studiosExamples: Examples<typeof studiosRepo> = {
+  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrappedKey: key.wrappedKey }) },
+  findStudioKey: { '': (db) => studiosRepo.findStudioKey(db, studio) },
+  deleteStudioAndKey: { '': (db) => studiosRepo.deleteStudioAndKey(db, studio) },
+  countStudioKeysByVersion: { '': (db) => studiosRepo.countStudioKeysByVersion(db) },
+  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 200, studio) },
+  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+  findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
+  updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
+  lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
+  findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+};
+
+const everything = { studioId: studio, albumId: undefined, trash: false };
+const vaultExamples: Examples<typeof vaultRepo> = {
+  insertUploadingFile: { '': (db) => vaultRepo.insertUploadingFile(db, { id: 'file-1', studioId: studio, albumId: null, encrypted: true, blobKey: `studios/${studio}/blob-1`, now }) },
+  completeUpload: {
+    '': (db) => vaultRepo.completeUpload(db, 'file-1', { mediaType: 'image/jpeg', size: 1024, nameSealed: 'sealed', metadataSealed: 'sealed', capturedDay: now, uploadedAt: now }),
+  },
+  deleteFileRow: { '': (db) => vaultRepo.deleteFileRow(db, 'file-1') },
+  usedBytes: { '': (db) => vaultRepo.usedBytes(db, studio) },
+  findStudioFiles: { '': (db) => vaultRepo.findStudioFiles(db, studio, files) },
+  findStudioFile: { '': (db) => vaultRepo.findStudioFile(db, studio, 'file-1') },
+  findStudioFileSizes: { '': (db) => vaultRepo.findStudioFileSizes(db, studio, files) },
+  findNamedStudioFiles: { '': (db) => vaultRepo.findNamedStudioFiles(db, studio, files) },
+  findFileById: { '': (db) => vaultRepo.findFileById(db, 'file-1') },
+  listFilesPage: {
+    'first page, newest uploads': (db) => vaultRepo.listFilesPage(db, everything, { columns: ['uploaded_at', 'id'], direction: 'desc' }, 51),
+    'next page by capture day, in an album': (db) =>
+      vaultRepo.listFilesPage(
+        db,
+        { studioId: studio, albumId: 'album-1', trash: false },
+        { columns: ['captured_day', 'uploaded_at', 'id'], direction: 'asc', after: [['captured_day', now], ['uploaded_at', now], ['id', 'file-1']] },
+        51,
+      ),
+    'the trash, files in no album': (db) => vaultRepo.listFilesPage(db, { studioId: studio, albumId: null, trash: true }, { columns: ['uploaded_at', 'id'], direction: 'desc' }, 51),
+  },
+  listSealedNames: { '': (db) => vaultRepo.listSealedNames(db, everything, 20_001) },
+  moveStudioFiles: { '': (db) => vaultRepo.moveStudioFiles(db, studio, files, 'album-1') },
+  setDeletedAt: {
+    'to the trash': (db) => vaultRepo.setDeletedAt(db, studio, 'file-1', now),
+    'back from it': (db) => vaultRepo.setDeletedAt(db, studio, 'file-1', null),
+  },
+  markTrashPurging: {
+    "a studio's trash": (db) => vaultRepo.markTrashPurging(db, { studioId: studio }),
+    'trash past its retention': (db) => vaultRepo.markTrashPurging(db, { deletedBefore: now }),
+  },
+  listPurgeable: {
+    "a studio's": (db) => vaultRepo.listPurgeable(db, { studioId: studio }, 100),
+    'with abandoned uploads': (db) => vaultRepo.listPurgeable(db, { staleBefore: now }, 100),
+  },
+  setPreviewsReady: { '': (db) => vaultRepo.setPreviewsReady(db, 'file-1', { thumbnailKey: `studios/${studio}/blob-2`, previewKey: `studios/${studio}/blob-3` }) },
+  setPreviewsFailed: { '': (db) => vaultRepo.setPreviewsFailed(db, 'file-1', 'undecodable') },
+  setProcessing: { '': (db) => vaultRepo.setProcessing(db, studio, 'file-1') },
+  insertAlbum: { '': (db) => vaultRepo.insertAlbum(db, { id: 'album-1', studioId: studio, nameSealed: 'sealed', now }) },
+  findStudioAlbum: { '': (db) => vaultRepo.findStudioAlbum(db, studio, 'album-1') },
+  listStudioAlbums: {
+    'every album': (db) => vaultRepo.listStudioAlbums(db, studio),
+    'one album': (db) => vaultRepo.listStudioAlbums(db, studio, 'album-1'),
+  },
+  renameAlbum: { '': (db) => vaultRepo.renameAlbum(db, studio, 'album-1', 'sealed', now) },
+  deleteAlbumRow: { '': (db) => vaultRepo.deleteAlbumRow(db, studio, 'album-1') },
+  listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
+};
+
+/** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
+const owners: Record<string, readonly string[]> = {
+  audit: ['audit_events'],
+  auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
+  jobs: ['jobs'],
+  studios: ['studios', 'studio_keys'],
+  vault: ['vault_files', 'vault_albums'],
+};
+
+interface Rendered {
+  /** The snapshot file, under server/queries/<dialect>/. */
+  file: string;
+  owner: string;
+  module: Record<string, unknown>;
+  examples: Record<string, Record<string, Call>>;
+}
+
+const repositories: Rendered[] = [
+  { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
+  { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
+  { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
+  { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
+  { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
+  { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
+  { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
+];
+
+/** The generic queries over the columns each capability declares it keeps under the master keys (db/key-protected.ts). */
+const keyProtected: Rendered[] = capabilities.flatMap((capability) => {
+  const data = capability.keyProtected;
+  if (!data?.sealedColumns && !data?.codeHashColumns) return [];
+  const examples: Record<string, Record<string, Call>> = {};
+  for (const column of data.sealedColumns ?? []) {
+    examples[`sealed ${column.name}`] = {
+      'first page': (db) => column.page(db, undefined, 200),
+      'next page': (db) => column.page(db, 'id-200', 200),
+      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl1.v2.new'),
+    };
+  }
+  for (const column of data.codeHashColumns ?? []) examples[`code hashes ${column.name}`] = { 'usable, per version': (db) => column.countUsable(db, now) };
+  return [{ file: `${capability.name}.key-protected.sql`, owner: capability.name, module: {}, examples }];
+});
+
+const dialects = [
+  { kind: 'sqlite', name: 'SQLite', language: 'sqlite' },
+  { kind: 'postgres', name: 'PostgreSQL', language: 'postgresql' },
+] as const;
+
+/** The queries one call builds, in order; a call that fails on the empty answers still shows what it sent. */
+async function queriesOf(call: Call, kind: DatabaseKind): Promise<CompiledQuery[]> {
+  const { db, driver } = recorder(kind);
+  await call(db, kind).catch(() => undefined);
+  return driver.queries;
+}
+
+function tablesIn(sql: string): string[] {
+  return [...sql.matchAll(/\b(?:from|join|into|update)\s+"([a-z_]+)"/gi)].map((match) => match[1] as string);
+}
+
+async function render(target: Rendered, dialect: (typeof dialects)[number]): Promise<{ text: string; tables: Set<string> }> {
+  const sections = [`-- Rendered for ${dialect.name} by server/src/queries.test.ts from server/src/${target.file.replace(/^([^.]+)\.(.+)\.sql$/, '$1/$2.ts')}.`, '-- Do not edit: `npm run sql:update` writes this file.'];
+  const tables = new Set<string>();
+  for (const [name, calls] of Object.entries(target.examples)) {
+    for (const [label, call] of Object.entries(calls)) {
+      const queries = await queriesOf(call, dialect.kind);
+      const formatted = queries.map((query) => `${format(query.sql, { language: dialect.language, tabWidth: 2, expressionWidth: 100 })};`);
+      for (const query of queries) for (const table of tablesIn(query.sql)) tables.add(table);
+      sections.push(`\n-- ${name}${label ? `: ${label}` : ''}\n${formatted.length > 0 ? formatted.join('\n\n') : '-- (no query on this database)'}`);
+    }
+  }
+  return { text: `${sections.join('\n')}\n`, tables };
+}
+
+function functionsOf(module: Record<string, unknown>): string[] {
+  return Object.entries(module)
+    .filter(([, value]) => typeof value === 'function')
+    .map(([name]) => name)
+    .sort();
+}
+
+describe('the committed SQL of every repository function', () => {
+  it('covers every repository module of server/src', async () => {
+    const found = (await fs.readdir(source, { recursive: true }))
+      .filter((file) => /(^|\/)([a-z-]+-)?repo\.ts$/.test(file))
+      .map((file) => file.replace(/\//, '.').replace(/\.ts$/, '.sql'))
+      .sort();
+    expect(found).toEqual(repositories.map((repository) => repository.file).sort());
+  });
+
+  for (const repository of repositories) {
+    it(`has an example call of every function of ${repository.file.replace('.sql', '')}`, () => {
+      expect(Object.keys(repository.examples).sort()).toEqual(functionsOf(repository.module));
+    });
+  }
+
+  it('gives every table one owner', async () => {
+    const declared = await fs.readFile(path.join(source, 'db', 'tables.ts'), 'utf8');
+    const tables = [...(/export interface Tables \{([^}]*)\}/.exec(declared)?.[1] ?? '').matchAll(/^\s*([a-z_]+):/gm)].map((match) => match[1]).sort();
+    expect(Object.values(owners).flat().sort()).toEqual(tables);
+  });
+
+  for (const dialect of dialects) {
+    for (const target of [...repositories, ...keyProtected]) {
+      it(`${target.file} on ${dialect.name} matches server/queries/${dialect.kind}/${target.file}, and touches only its own tables`, async () => {
+        const { text, tables } = await render(target, dialect);
+        expect([...tables].filter((table) => !(owners[target.owner] ?? []).includes(table))).toEqual([]);
+        await expect(text).toMatchFileSnapshot(path.join(snapshots, dialect.kind, target.file));
+      });
+    }
+  }
+});

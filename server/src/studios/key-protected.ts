@@ -1,0 +1,36 @@
+import { unwrapDataKey, wrapDataKey } from '../crypto/data-keys.ts';
+import { type KeyProtectedData, rotationFailure } from '../db/key-protected.ts';
+import { countStudioKeysByVersion, listStudioKeysNotAtVersion, replaceWrappedKey } from './repo.ts';
+
+/** The studios' data keys, wrapped by a master key version: counted by key status, rewrapped by rotation (keys/rotation.ts). */
+
+const batchSize = 200;
+
+export const studiosKeyProtected: KeyProtectedData = {
+  wrappedKeys: {
+    countByVersion: (db) => countStudioKeysByVersion(db),
+    async rewrapAll(deps, now, failures) {
+      const active = deps.keys.activeVersion;
+      let rewrapped = 0;
+      let after = '';
+      for (;;) {
+        const page = await listStudioKeysNotAtVersion(deps.db, active, batchSize, after);
+        if (page.length === 0) return rewrapped;
+        for (const stored of page) {
+          after = stored.studioId;
+          let dataKey: Buffer | undefined;
+          try {
+            dataKey = await unwrapDataKey(deps.keys, stored.studioId, { keyVersion: stored.keyVersion, ciphertext: stored.wrappedKey });
+            const next = await wrapDataKey(deps.keys, stored.studioId, dataKey);
+            // A lost compare-and-set means someone else changed the row meanwhile; theirs stands.
+            if (await replaceWrappedKey(deps.db, stored, { keyVersion: next.keyVersion, wrappedKey: next.ciphertext, rewrappedAt: now() })) rewrapped += 1;
+          } catch (error) {
+            failures.push(rotationFailure(`studio_keys/${stored.studioId}`, error));
+          } finally {
+            dataKey?.fill(0);
+          }
+        }
+      }
+    },
+  },
+};

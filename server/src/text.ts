@@ -1,0 +1,14 @@
+/**
+ * Text from clients, made safe to show: in lists, emails, file names and the headers that carry
+ * them. Used by every capability that stores what people type (names, titles, messages).
+ */
+
+// Control characters (C0, DEL, C1: \p{Cc}), the bidirectional controls that can make
+// "gpj.exe" read as "exe.jpg" (LRM/RLM, ALM, the embeddings and overrides, the isolates), and
+// lone surrogates (\p{Cs}), which JSON can carry but no UTF-8 header or file name can.
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cs}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** Text from a client made safe to show: NFC, no control or bidi characters, trimmed. */
+export function cleanText(input: string): string {
+  return input.normalize('NFC').replace(INVISIBLE_OR_CONTROL, '').trim();
+}

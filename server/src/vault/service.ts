@@ -1,0 +1,188 @@
+import type { Readable } from 'node:stream';
+import type { StudioActor } from '../http/access.ts';
+import type { RangeHeaders } from '../http/byte-ranges.ts';
+import type { ServedFile } from '../http/send-file.ts';
+import { type JobRunner, createJobRunner } from '../jobs/runner.ts';
+import type { Runtime } from '../runtime.ts';
+import { studioDataKey } from '../studios/service.ts';
+import type { ZipEntrySource } from '../zip/zip-stream.ts';
+import { requireAlbum } from './albums.ts';
+import { type VaultDeps, createVaultDeps } from './deps.ts';
+import { blobKeyOf, previewName, serveFile } from './downloads.ts';
+import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
+import { previewsJobHandler } from './previews.ts';
+import { PURGE_JOB, purgeJobHandler } from './purge.ts';
+import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, listAlbumFileIds, usedBytes } from './repo.ts';
+import { openFileName } from './sealed-fields.ts';
+import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
+import { type UploadInput, uploadFile } from './upload.ts';
+
+/**
+ * The vault's interface for the other capabilities (deliveries now; labs, the image service,
+ * portfolios and resumable uploads next): the one way in to a studio's files, to read them and
+ * to add to them. Every method takes the studio it
+ * acts for and every query behind it carries that studio's predicate, so an id that belongs to
+ * another studio is simply not there, whatever link table it came from. Files come back opened
+ * (names decrypted) with their bytes behind `read` and `zipEntry`, which verify as they stream:
+ * no plaintext that failed its integrity check ever leaves (downloads.ts).
+ */
+
+export type { FileView } from './file-views.ts';
+export type { Variant } from './stored-blobs.ts';
+export type { UploadInput } from './upload.ts';
+
+/** A file of a studio as another capability sees it: visible, not in the trash. */
+export interface VaultFile {
+  readonly id: string;
+  readonly studioId: string;
+  readonly name: string;
+  /** Sniffed from the content at upload. */
+  readonly mediaType: string;
+  readonly size: number;
+  /** Hex SHA-256 of the original. */
+  readonly sha256: string;
+  readonly width: number | null;
+  readonly height: number | null;
+  /** Its thumbnail and preview exist: those variants can be read. */
+  readonly previewsReady: boolean;
+  readonly uploadedAt: number;
+  /** The variant's bytes, verified as they leave: whole, or the one range the headers ask for (416 when unsatisfiable). */
+  read(variant: Variant, range: RangeHeaders): Promise<ServedFile>;
+  /** The variant as an archive entry (zip/zip-stream.ts), opened only when the archive reaches it. */
+  zipEntry(variant: Variant): Promise<ZipEntrySource>;
+}
+
+/** Files a studio hands on: some of its files, or one of its albums. */
+export type FileSelection = { fileIds: readonly string[] } | { albumId: string };
+
+export interface VaultFiles {
+  /**
+   * The ids of the selection that the studio may hand on: of `fileIds`, those that are its own,
+   * visible and not in the trash (in the order given); of an album (404 `album_not_found` when
+   * it is not the studio's), every such file, oldest upload first.
+   */
+  deliverableFileIds(studioId: string, selection: FileSelection): Promise<string[]>;
+  /** The studio's visible files, not in the trash, among `ids`, in the order of `ids`. */
+  find(studioId: string, ids: readonly string[]): Promise<VaultFile[]>;
+  /** The sizes of the same files as `find` finds, opening nothing: for totals. */
+  sizes(studioId: string, ids: readonly string[]): Promise<Map<string, number>>;
+  /** The names of the studio's files among `ids`, those in the trash included: for activity logs. */
+  names(studioId: string, ids: readonly string[]): Promise<Map<string, string>>;
+  /** The photographer's view of the files `find` finds (vault-signed preview links), in the order of `ids`. */
+  views(studioId: string, ids: readonly string[]): Promise<FileView[]>;
+  /** Bytes of originals the studio stores, trash included. */
+  usedBytes(studioId: string): Promise<number>;
+  /**
+   * Stores a new original in the actor's studio exactly as the vault's upload route does:
+   * streamed, checked (size, quota, type, pixels), scanned, encrypted, previews queued.
+   */
+  upload(actor: StudioActor, input: UploadInput): Promise<FileView>;
+}
+
+/**
+ * The vault, built once per app (app.ts): `files` is what other capabilities use; the vault's
+ * own routes and jobs run on `deps` and `jobs`.
+ */
+export interface Vault {
+  readonly files: VaultFiles;
+  readonly deps: VaultDeps;
+  readonly jobs: JobRunner;
+}
+
+declare module '../capability.ts' {
+  interface AppServices {
+    vault: Vault;
+  }
+}
+
+// Lists of ids are read in slices: SQLite binds at most 32766 parameters to a statement.
+const ID_SLICE = 1000;
+
+async function inSlices<T>(ids: readonly string[], read: (slice: readonly string[]) => Promise<T[]>): Promise<T[]> {
+  const found: T[] = [];
+  for (let start = 0; start < ids.length; start += ID_SLICE) found.push(...(await read(ids.slice(start, start + ID_SLICE))));
+  return found;
+}
+
+/** The studio's visible rows among `ids`, not in the trash, in the order of `ids`. */
+async function visibleRows(deps: VaultDeps, studioId: string, ids: readonly string[]): Promise<FileRow[]> {
+  const unique = [...new Set(ids)];
+  const rows = await inSlices(unique, (slice) => findStudioFiles(deps.db, studioId, slice));
+  const byId = new Map(rows.filter((row) => row.deleted_at === null).map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+async function zipEntryOf(deps: VaultDeps, row: FileRow, opened: OpenedFile, variant: Variant): Promise<ZipEntrySource> {
+  const key = blobKeyOf(row, variant);
+  if (!key) throw fileNotFound();
+  const blob = storedBlob(key, row.id, variant, row.encrypted ? await studioDataKey(deps, row.studio_id) : null);
+  return {
+    name: variant === 'original' ? opened.name : previewName(opened.name, variant),
+    // Previews are derived and have no recorded hash: the archive hashes them as they stream. Their
+    // length comes from the stored form (for a sealed blob, authenticated from its header and end).
+    ...(variant === 'original' ? { size: row.size, sha256: opened.metadata.sha256 } : { size: await storedPlaintextLength(deps.blobs, blob), sha256: null }),
+    modifiedAt: new Date(row.uploaded_at),
+    open: (): Promise<Readable> => readPlaintext(deps.blobs, blob),
+  };
+}
+
+function vaultFile(deps: VaultDeps, row: FileRow, opened: OpenedFile): VaultFile {
+  return {
+    id: row.id,
+    studioId: row.studio_id,
+    name: opened.name,
+    mediaType: row.media_type,
+    size: row.size,
+    sha256: opened.metadata.sha256,
+    width: opened.metadata.width,
+    height: opened.metadata.height,
+    previewsReady: row.status === 'ready',
+    uploadedAt: row.uploaded_at,
+    read: (variant, range) => serveFile(deps, row, opened, variant, range),
+    zipEntry: (variant) => zipEntryOf(deps, row, opened, variant),
+  };
+}
+
+export function createVaultFiles(deps: VaultDeps): VaultFiles {
+  return {
+    async deliverableFileIds(studioId, selection) {
+      if ('albumId' in selection) {
+        await requireAlbum(deps, studioId, selection.albumId);
+        return listAlbumFileIds(deps.db, studioId, selection.albumId);
+      }
+      return (await visibleRows(deps, studioId, selection.fileIds)).map((row) => row.id);
+    },
+    async find(studioId, ids) {
+      return Promise.all((await visibleRows(deps, studioId, ids)).map(async (row) => vaultFile(deps, row, await openFile(deps, row))));
+    },
+    async sizes(studioId, ids) {
+      const rows = await inSlices([...new Set(ids)], (slice) => findStudioFileSizes(deps.db, studioId, slice));
+      return new Map(rows.map((row) => [row.id, row.size]));
+    },
+    async names(studioId, ids) {
+      const rows = await inSlices([...new Set(ids)], (slice) => findNamedStudioFiles(deps.db, studioId, slice));
+      return new Map(await Promise.all(rows.map(async (row) => [row.id, await openFileName(deps.secrets, row.id, row.name_sealed)] as const)));
+    },
+    async views(studioId, ids) {
+      return fileViews(deps, await visibleRows(deps, studioId, ids));
+    },
+    usedBytes: (studioId) => usedBytes(deps.db, studioId),
+    upload: (actor, input) => uploadFile(deps, actor, input),
+  };
+}
+
+/**
+ * Builds the vault over a runtime: its services, and the job runner that makes previews and
+ * purges the trash (started and stopped by the vault's routes, capability.ts).
+ */
+export function createVault(runtime: Runtime): Vault {
+  const deps = createVaultDeps(runtime, () => jobs.wake());
+  const jobs = createJobRunner({
+    db: deps.db,
+    logger: runtime.logger,
+    handlers: [previewsJobHandler(deps), purgeJobHandler(deps)],
+    schedules: [{ kind: PURGE_JOB, everyMs: 60 * 60_000 }],
+    concurrency: deps.config.jobConcurrency,
+  });
+  return { files: createVaultFiles(deps), deps, jobs };
+}
