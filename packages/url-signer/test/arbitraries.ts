@@ -50,10 +50,13 @@ export const imgproxyOptions: fc.Arbitrary<ImgproxyOptions> = fc.record(
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is being excluded
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** A path segment of a remote source: anything printable but `/`, never `.` or `..`. */
+/**
+ * A path segment of a remote source: anything printable but `/` and `?`, never `.` or `..`.
+ * A `?` ends the path by definition, so a segment holding one is a query, not a segment.
+ */
 const segment = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
-  .filter((text) => !text.includes('/') && text !== '.' && text !== '..' && !CONTROL.test(text));
+  .filter((text) => !text.includes('/') && !text.includes('?') && text !== '.' && text !== '..' && !CONTROL.test(text));
 
 /** Sources as a studio site writes them: a host, path segments, maybe a query, maybe a scheme. */
 export const source: fc.Arbitrary<string> = fc
