@@ -223,6 +223,7 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   upsertJob: { '': (db) => jobsRepo.upsertJob(db, { id: job.id, kind: job.kind, payload: job.payload, runAfter: now, createdAt: now }) },
   insertJobOnce: { '': (db) => jobsRepo.insertJobOnce(db, { id: 'vault.purge:schedule', kind: 'vault.purge', payload: null, runAfter: now, createdAt: now }) },
   claimDueJob: { '': (db) => jobsRepo.claimDueJob(db, ['vault.previews', 'vault.purge'], now, 60_000) },
+  renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
