@@ -220,6 +220,7 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+  listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
@@ -303,6 +304,7 @@ const labsExamples: Examples<typeof labsRepo> = {
     'blocked': (db) => labsRepo.lockLab(db, lab, 19, null, now),
   },
   isPortalEnabled: { '': (db) => labsRepo.isPortalEnabled(db, studio) },
+  listPortalStudioIds: { '': (db) => labsRepo.listPortalStudioIds(db) },
   replaceStudioLabs: { '': (db) => labsRepo.replaceStudioLabs(db, studio, true, [lab], now) },
   listStudioLabIds: { '': (db) => labsRepo.listStudioLabIds(db, studio) },
   listLabStudioIds: { '': (db) => labsRepo.listLabStudioIds(db) },

@@ -114,6 +114,14 @@ from
 where
   "studio_id" = $1;
 
+-- listPortalStudioIds
+select
+  "studio_id"
+from
+  "lab_portal_studios"
+order by
+  "studio_id";
+
 -- replaceStudioLabs
 delete from "lab_portal_studios"
 where

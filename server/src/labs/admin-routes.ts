@@ -6,9 +6,9 @@ import type { App } from '../http/app-type.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import { closed } from '../http/schemas.ts';
-import { createLab, deleteLab, getLab, listLabs, resetLabPin, setStudioLabs, updateLab } from './admin.ts';
+import { createLab, deleteLab, getLab, listLabs, listPortalStudios, resetLabPin, setStudioLabs, updateLab } from './admin.ts';
 import type { LabsDeps } from './deps.ts';
-import { createLabBody, idParams, labSchema, labWithPin, resetPinBody, studioLabsBody, studioLabsSchema, updateLabBody } from './schemas.ts';
+import { createLabBody, idParams, labSchema, labWithPin, portalStudioSchema, resetPinBody, studioLabsBody, studioLabsSchema, updateLabBody } from './schemas.ts';
 
 /** The admin's labs: create (the PIN shown once), change, disable, reset the PIN, delete, and choose labs per studio. */
 
@@ -94,6 +94,20 @@ export function labAdminRoutes(app: App, deps: LabsDeps): void {
       await deleteLab(deps, auditOf(request), request.params.id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.get(
+    '/api/admin/lab-portal/studios',
+    {
+      config,
+      schema: {
+        operationId: 'listLabPortalStudios',
+        tags,
+        summary: 'Every studio with whether its lab portal is on and the labs it may send to.',
+        response: { 200: Type.Object({ studios: Type.Array(portalStudioSchema) }, closed) },
+      },
+    },
+    async () => ({ studios: await listPortalStudios(deps) }),
   );
 
   app.put(

@@ -2,7 +2,7 @@ import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import { normalizeEmail } from '../auth/users.ts';
 import { generateId, generateNumericCode } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
-import { studioName } from '../studios/service.ts';
+import { listStudios, studioName } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import { type Product, normalizeCatalogue } from './catalogue.ts';
 import type { LabsDeps } from './deps.ts';
@@ -15,6 +15,7 @@ import {
   insertLab,
   isPortalEnabled,
   listLabRows,
+  listPortalStudioIds,
   listLabStudioIds,
   listStudioLabIds,
   replaceStudioLabs,
@@ -222,4 +223,20 @@ export async function setStudioLabs(deps: LabsDeps, audit: AuditContext, studioI
   await replaceStudioLabs(deps.db, studioId, input.portalEnabled, labIds, now);
   await recordAudit(deps.db, { action: 'lab.studio_labs_set', ...audit, details: { studioId, portalEnabled: input.portalEnabled, labIds: labIds.join(',') } }, now);
   return { studioId, portalEnabled: await isPortalEnabled(deps.db, studioId), labIds: await listStudioLabIds(deps.db, studioId) };
+}
+
+export interface PortalStudioView extends StudioLabsView {
+  name: string;
+}
+
+/** Every studio with its portal setting and chosen labs: what the admin's labs page edits. */
+export async function listPortalStudios(deps: LabsDeps): Promise<PortalStudioView[]> {
+  const enabled = new Set(await listPortalStudioIds(deps.db));
+  const links = await listLabStudioIds(deps.db);
+  return (await listStudios(deps)).map((studio) => ({
+    studioId: studio.id,
+    name: studio.name,
+    portalEnabled: enabled.has(studio.id),
+    labIds: links.filter((link) => link.studioId === studio.id).map((link) => link.labId),
+  }));
 }

@@ -88,6 +88,9 @@ describe.each(databaseKinds())('print orders on %s', (database) => {
     expect(answer.body.labs.map((entry) => entry.id)).toEqual([lab.id]);
     expect(answer.body.labs[0]?.catalogue).toHaveLength(2);
     expect(outcomeOf(await photographer.json('POST', '/api/print-orders', { labId: otherLab.lab.id, lines: [line(files[0] as UploadedFile)], shipping }))).toBe('404 lab_not_found');
+    const studios = await admin.json<{ studios: Array<{ studioId: string; portalEnabled: boolean; labIds: string[] }> }>('GET', '/api/admin/lab-portal/studios');
+    expect(studios.body.studios.find((entry) => entry.studioId === studioId)).toMatchObject({ portalEnabled: true, labIds: [lab.id] });
+    expect(studios.body.studios.find((entry) => entry.studioId === otherStudioId)?.labIds.sort()).toEqual([lab.id, otherLab.lab.id].sort());
   });
 
   it('drafts an order with its lines and seals the shipping details at rest', async () => {

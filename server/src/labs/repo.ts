@@ -125,6 +125,12 @@ export async function isPortalEnabled(db: Kysely<Tables>, studioId: string): Pro
   return row !== undefined;
 }
 
+/** The studios whose portal is on. */
+export async function listPortalStudioIds(db: Kysely<Tables>): Promise<string[]> {
+  const rows = await db.selectFrom('lab_portal_studios').select('studio_id').orderBy('studio_id').execute();
+  return rows.map((row) => row.studio_id);
+}
+
 /** The portal on or off for the studio, and exactly these labs chosen for it. */
 export async function replaceStudioLabs(db: Kysely<Tables>, studioId: string, portalEnabled: boolean, labIds: readonly string[], now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {

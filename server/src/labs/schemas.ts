@@ -74,6 +74,8 @@ export const studioLabsBody = Type.Object(
 
 export const studioLabsSchema = Type.Object({ studioId: Type.String(), portalEnabled: Type.Boolean(), labIds: Type.Array(Type.String()) }, closed);
 
+export const portalStudioSchema = Type.Object({ studioId: Type.String(), name: Type.String(), portalEnabled: Type.Boolean(), labIds: Type.Array(Type.String()) }, closed);
+
 export const labSignInBody = Type.Object(
   {
     labId: Type.String({ minLength: 1, maxLength: 20 }),
