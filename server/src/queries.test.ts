@@ -25,6 +25,8 @@ import type { Tables } from './db/tables.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
+import * as labsOrdersRepo from './labs/orders-repo.ts';
+import * as labsRepo from './labs/repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 
@@ -241,6 +243,7 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+  listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
@@ -295,12 +298,77 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
 };
 
+const lab = 'lab-1';
+const order = 'order-1';
+const labsExamples: Examples<typeof labsRepo> = {
+  insertLab: {
+    '': (db) =>
+      labsRepo.insertLab(db, {
+        id: lab,
+        code: 'LAB-7KQ3',
+        name: 'Lab',
+        contactEmails: '["lab@example.com"]',
+        catalogue: '[]',
+        pin: { digest: 'digest', keyVersion: 'v1', length: 6 },
+        requireDeviceCode: false,
+        createdBy: 'user-1',
+        now,
+      }),
+  },
+  listLabRows: { '': (db) => labsRepo.listLabRows(db) },
+  findLabById: { '': (db) => labsRepo.findLabById(db, lab) },
+  findLabByCode: { '': (db) => labsRepo.findLabByCode(db, 'LAB-7KQ3') },
+  updateLabRow: { '': (db) => labsRepo.updateLabRow(db, lab, { name: 'Lab', updated_at: now }) },
+  deleteLabRow: { '': (db) => labsRepo.deleteLabRow(db, lab) },
+  countPinAttempt: { '': (db) => labsRepo.countPinAttempt(db, lab, now) },
+  uncountPinAttempt: { '': (db) => labsRepo.uncountPinAttempt(db, lab) },
+  lockLab: {
+    'for a while': (db) => labsRepo.lockLab(db, lab, 0, now + 1, now),
+    'blocked': (db) => labsRepo.lockLab(db, lab, 19, null, now),
+  },
+  isPortalEnabled: { '': (db) => labsRepo.isPortalEnabled(db, studio) },
+  listPortalStudioIds: { '': (db) => labsRepo.listPortalStudioIds(db) },
+  replaceStudioLabs: { '': (db) => labsRepo.replaceStudioLabs(db, studio, true, [lab], now) },
+  listStudioLabIds: { '': (db) => labsRepo.listStudioLabIds(db, studio) },
+  listLabStudioIds: { '': (db) => labsRepo.listLabStudioIds(db) },
+  listEnabledLabsOfStudio: { '': (db) => labsRepo.listEnabledLabsOfStudio(db, studio) },
+  insertLabSession: { '': (db) => labsRepo.insertLabSession(db, { id: 'session-1', labId: lab, tokenHash: 'token-hash', now, expiresAt: now + 1, ip: '192.0.2.1', userAgent: 'agent' }) },
+  findLabSession: { '': (db) => labsRepo.findLabSession(db, 'token-hash') },
+  touchLabSession: { '': (db) => labsRepo.touchLabSession(db, 'session-1', now) },
+  revokeLabSession: { '': (db) => labsRepo.revokeLabSession(db, 'session-1', now) },
+  revokeLabSessions: { '': (db) => labsRepo.revokeLabSessions(db, lab, now) },
+  isKnownDevice: { '': (db) => labsRepo.isKnownDevice(db, lab, 'token-hash', now) },
+  insertLabDevice: { '': (db) => labsRepo.insertLabDevice(db, { labId: lab, tokenHash: 'token-hash', now, expiresAt: now + 1 }) },
+  deleteLabDevices: { '': (db) => labsRepo.deleteLabDevices(db, lab) },
+  insertDeviceCode: { '': (db) => labsRepo.insertDeviceCode(db, { id: 'code-1', labId: lab, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
+  countDeviceCodeAttempt: { '': (db) => labsRepo.countDeviceCodeAttempt(db, lab, now, 5) },
+  consumeDeviceCode: { '': (db) => labsRepo.consumeDeviceCode(db, 'code-1', now) },
+};
+
+const orderLine = { fileId: 'file-1', sku: 'PRINT-8x10', finish: 'lustre', quantity: 2, crop: null, notes: null };
+const labsOrdersExamples: Examples<typeof labsOrdersRepo> = {
+  insertPrintOrder: {
+    '': (db) => labsOrdersRepo.insertPrintOrder(db, { id: order, studioId: studio, labId: lab, createdBy: 'user-1', detailsSealed: 'sealed', dueDate: '2027-01-01', now }, [orderLine]),
+  },
+  updateDraftOrder: { '': (db) => labsOrdersRepo.updateDraftOrder(db, studio, order, { updated_at: now }, [orderLine]) },
+  listStudioOrders: { '': (db) => labsOrdersRepo.listStudioOrders(db, studio, 500) },
+  findStudioOrder: { '': (db) => labsOrdersRepo.findStudioOrder(db, studio, order) },
+  listLabOrderRows: { '': (db) => labsOrdersRepo.listLabOrderRows(db, lab, 500) },
+  findLabOrder: { '': (db) => labsOrdersRepo.findLabOrder(db, lab, order) },
+  changeOrderStatus: { '': (db) => labsOrdersRepo.changeOrderStatus(db, order, 'submitted', { status: 'accepted', updated_at: now }) },
+  listOrderLines: { '': (db) => labsOrdersRepo.listOrderLines(db, order) },
+  countLinesOfOrders: { '': (db) => labsOrdersRepo.countLinesOfOrders(db, [order, 'order-2']) },
+  insertOrderEvent: { '': (db) => labsOrdersRepo.insertOrderEvent(db, { orderId: order, kind: 'opened', byLab: true, at: now, ip: '192.0.2.1' }) },
+  listOrderEvents: { '': (db) => labsOrdersRepo.listOrderEvents(db, order, 1000) },
+};
+
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events'],
   auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   jobs: ['jobs'],
+  labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   studios: ['studios', 'studio_keys'],
   vault: ['vault_files', 'vault_albums'],
 };
@@ -321,6 +389,8 @@ const repositories: Rendered[] = [
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
+  { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
+  { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
 ];

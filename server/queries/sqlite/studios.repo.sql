@@ -90,3 +90,13 @@ from
   "studios"
 where
   "id" = ?;
+
+-- listStudioNames
+select
+  "id",
+  "name"
+from
+  "studios"
+order by
+  "name",
+  "id";

@@ -5,6 +5,7 @@ import * as accounts from './migrations/0002_accounts.ts';
 import * as vault from './migrations/0003_vault.ts';
 import * as deliveries from './migrations/0004_deliveries.ts';
 import * as deliveryMailLimits from './migrations/0007_delivery_mail_limits.ts';
+import * as labs from './migrations/0009_labs.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003_vault': vault,
   '0004_deliveries': deliveries,
   '0007_delivery_mail_limits': deliveryMailLimits,
+  '0009_labs': labs,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {
