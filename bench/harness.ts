@@ -35,6 +35,7 @@ export function median(values: number[]): number {
 
 export interface Shutterlock {
   url: string;
+  pid: number;
   cookie: string;
   /** Current and peak resident memory of the server process. */
   memory(): Promise<{ rssMiB: number; peakMiB: number }>;
@@ -120,7 +121,7 @@ export async function startShutterlock(dataDir: string, maxUploadMiB: number): P
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
     };
-    return { url, cookie, memory, peakDuring, request, stop };
+    return { url, pid: child.pid as number, cookie, memory, peakDuring, request, stop };
   } catch (error) {
     await stop();
     throw error;
