@@ -24,6 +24,7 @@ import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
+import * as peppersRepo from './keys/peppers-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 
@@ -81,7 +82,8 @@ const now = 1_700_000_000_000;
 const files = ['file-1', 'file-2'];
 const delivery = 'delivery-1';
 const job = { id: 'vault.previews:file-1', kind: 'vault.previews', payload: { fileId: 'file-1' }, attempts: 1 };
-const key = { studioId: studio, keyVersion: 'v1', wrappedKey: Buffer.from('wrapped') };
+const key = { studioId: studio, keyVersion: 'v1', wrapFormat: 1, wrappedKey: Buffer.from('wrapped') };
+const pepper = { id: 'pepper.1', keyVersion: 'v1', wrapFormat: 2, wrappedKey: Buffer.from('wrapped') };
 
 type Call = (db: Db, kind: DatabaseKind) => Promise<unknown>;
 /** Each function's example calls: one per path through it that builds different SQL. */
@@ -207,13 +209,21 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
 };
 
+const peppersExamples: Examples<typeof peppersRepo> = {
+  findPepper: { '': (db) => peppersRepo.findPepper(db, 'pepper.1') },
+  listPeppers: { '': (db) => peppersRepo.listPeppers(db) },
+  insertPepperIfAbsent: { '': (db) => peppersRepo.insertPepperIfAbsent(db, { ...pepper, origin: 'random', createdAt: now }) },
+  countPeppersByVersion: { '': (db) => peppersRepo.countPeppersByVersion(db) },
+  replacePepperWrap: { '': (db) => peppersRepo.replacePepperWrap(db, pepper, { ...pepper, keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+};
+
 const studiosExamples: Examples<typeof studiosRepo> = {
-  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrappedKey: key.wrappedKey }) },
+  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrapFormat: 2, wrappedKey: key.wrappedKey }) },
   findStudioKey: { '': (db) => studiosRepo.findStudioKey(db, studio) },
   deleteStudioAndKey: { '': (db) => studiosRepo.deleteStudioAndKey(db, studio) },
   countStudioKeysByVersion: { '': (db) => studiosRepo.countStudioKeysByVersion(db) },
-  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 200, studio) },
-  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 2, 200, studio) },
+  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrapFormat: 2, wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
   findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
@@ -278,6 +288,7 @@ const owners: Record<string, readonly string[]> = {
   auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
   jobs: ['jobs'],
+  keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
   vault: ['vault_files', 'vault_albums'],
 };
@@ -297,6 +308,7 @@ const repositories: Rendered[] = [
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
+  { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
 ];
@@ -310,7 +322,7 @@ const keyProtected: Rendered[] = capabilities.flatMap((capability) => {
     examples[`sealed ${column.name}`] = {
       'first page': (db) => column.page(db, undefined, 200),
       'next page': (db) => column.page(db, 'id-200', 200),
-      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl1.v2.new'),
+      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl2.v2.new'),
     };
   }
   for (const column of data.codeHashColumns ?? []) examples[`code hashes ${column.name}`] = { 'usable, per version': (db) => column.countUsable(db, now) };
