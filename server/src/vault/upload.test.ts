@@ -145,7 +145,7 @@ describe.each(databaseKinds())('uploads on %s', (database) => {
     for (const secret of ['Secret Wedding', 'Canon', '48.85', file.sha256]) expect(clear).not.toContain(secret);
     expect(row.name_sealed).toMatch(/^sl2\./);
     expect(row.metadata_sealed).toMatch(/^sl2\./);
-    expect(row.blob_key).toMatch(new RegExp(`^studios/${studioId}/[0-9a-f-]{36}$`));
+    expect(row.blob_key).toMatch(new RegExp(`^studios/${studioId}/k2-[0-9a-f-]{36}$`));
     const blob = await readBlob(server, row.blob_key);
     expect(blob.includes(Buffer.from('Canon EOS R5'))).toBe(false);
     expect(blob.includes(jpeg.subarray(100, 132))).toBe(false);
