@@ -27,6 +27,7 @@ import * as deliveriesRepo from './deliveries/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
+import * as peppersRepo from './keys/peppers-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 
@@ -84,7 +85,8 @@ const now = 1_700_000_000_000;
 const files = ['file-1', 'file-2'];
 const delivery = 'delivery-1';
 const job = { id: 'vault.previews:file-1', kind: 'vault.previews', payload: { fileId: 'file-1' }, attempts: 1 };
-const key = { studioId: studio, keyVersion: 'v1', wrappedKey: Buffer.from('wrapped') };
+const key = { studioId: studio, keyVersion: 'v1', wrapFormat: 1, wrappedKey: Buffer.from('wrapped') };
+const pepper = { id: 'pepper.1', keyVersion: 'v1', wrapFormat: 2, wrappedKey: Buffer.from('wrapped') };
 
 type Call = (db: Db, kind: DatabaseKind) => Promise<unknown>;
 /** Each function's example calls: one per path through it that builds different SQL. */
@@ -232,13 +234,21 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
 };
 
+const peppersExamples: Examples<typeof peppersRepo> = {
+  findPepper: { '': (db) => peppersRepo.findPepper(db, 'pepper.1') },
+  listPeppers: { '': (db) => peppersRepo.listPeppers(db) },
+  insertPepperIfAbsent: { '': (db) => peppersRepo.insertPepperIfAbsent(db, { ...pepper, origin: 'random', createdAt: now }) },
+  countPeppersByVersion: { '': (db) => peppersRepo.countPeppersByVersion(db) },
+  replacePepperWrap: { '': (db) => peppersRepo.replacePepperWrap(db, pepper, { ...pepper, keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+};
+
 const studiosExamples: Examples<typeof studiosRepo> = {
-  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrappedKey: key.wrappedKey }) },
+  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrapFormat: 2, wrappedKey: key.wrappedKey }) },
   findStudioKey: { '': (db) => studiosRepo.findStudioKey(db, studio) },
   deleteStudioAndKey: { '': (db) => studiosRepo.deleteStudioAndKey(db, studio) },
   countStudioKeysByVersion: { '': (db) => studiosRepo.countStudioKeysByVersion(db) },
-  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 200, studio) },
-  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 2, 200, studio) },
+  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrapFormat: 2, wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
   findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
@@ -369,6 +379,7 @@ const owners: Record<string, readonly string[]> = {
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
+  keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
   vault: ['vault_files', 'vault_albums'],
 };
@@ -391,6 +402,7 @@ const repositories: Rendered[] = [
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
   { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },
+  { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
 ];
@@ -404,7 +416,7 @@ const keyProtected: Rendered[] = capabilities.flatMap((capability) => {
     examples[`sealed ${column.name}`] = {
       'first page': (db) => column.page(db, undefined, 200),
       'next page': (db) => column.page(db, 'id-200', 200),
-      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl1.v2.new'),
+      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl2.v2.new'),
     };
   }
   for (const column of data.codeHashColumns ?? []) examples[`code hashes ${column.name}`] = { 'usable, per version': (db) => column.countUsable(db, now) };

@@ -19,9 +19,33 @@ export interface StudiosTable {
 export interface StudioKeysTable {
   studio_id: string;
   key_version: string;
+  /** crypto/master-keys.ts `wrapFormats`: 1 for keys wrapped before key separation, 2 since. */
+  wrap_format: Generated<number>;
   wrapped_key: string;
   created_at: number;
   rewrapped_at: number | null;
+}
+
+/**
+ * An HMAC key of peppered code hashes (keys/peppers.ts), stored only wrapped by a master key
+ * version. Code hash rows name their pepper by `id` in their key-version column.
+ */
+export interface KeyPeppersTable {
+  id: string;
+  /** `random`, or `derived-v1`: the value an older release derived from master version `id`, kept so its hashes still verify. */
+  origin: 'random' | 'derived-v1';
+  key_version: string;
+  wrap_format: number;
+  wrapped_key: string;
+  created_at: number;
+  rewrapped_at: number | null;
+}
+
+/** Whether anything may still need a master key version: what the start-up check reads (keys/version-usage.ts). */
+export interface KeyVersionUsageTable {
+  version: string;
+  in_use: number;
+  updated_at: number;
 }
 
 export type UserRole = 'admin' | 'photographer';
@@ -393,6 +417,8 @@ export interface PrintOrderEventsTable {
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
+  key_peppers: KeyPeppersTable;
+  key_version_usage: KeyVersionUsageTable;
   users: UsersTable;
   studio_members: StudioMembersTable;
   sign_in_codes: SignInCodesTable;
