@@ -1,0 +1,11 @@
+import type { AppServices } from '../capability.ts';
+import type { App } from '../http/app-type.ts';
+import { createImagesDeps } from './deps.ts';
+import { imageControlRoutes } from './routes.ts';
+
+/** The image service (docs/imaging.md): projects and keys for the photographer, signed transform URLs for websites. */
+export async function imagesRoutes(app: App, { runtime, vault }: AppServices): Promise<void> {
+  const deps = createImagesDeps(runtime, vault.files);
+  app.addHook('preClose', () => deps.usage.close());
+  imageControlRoutes(app, deps);
+}
