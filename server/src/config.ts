@@ -58,6 +58,11 @@ const environmentSchema = z.object({
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+
+  IMAGES_TRANSFORM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  IMAGES_TRANSFORM_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  IMAGES_REMOTE_MAX_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  IMAGES_REMOTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -78,6 +83,15 @@ export interface VaultConfig {
   jobConcurrency: number;
   /** null: uploads are not scanned. */
   clamd: ClamdConfig | null;
+}
+
+/** The image service's transform and remote-source bounds (docs/imaging.md). */
+export interface ImagesConfig {
+  transformConcurrency: number;
+  /** Transforms that may wait for a slot; beyond, 503 with Retry-After. */
+  transformQueue: number;
+  remoteMaxBytes: number;
+  remoteTimeoutMs: number;
 }
 
 export interface DeliveriesConfig {
@@ -108,6 +122,7 @@ export interface Config {
   redisUrl: string | undefined;
   vault: VaultConfig;
   deliveries: DeliveriesConfig;
+  images: ImagesConfig;
   /** Where the built web app lives. */
   webDistDir: string;
 }
@@ -202,6 +217,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       clamd: clamdConfig(env),
     },
     deliveries: { sessionMinutes: env.DELIVERY_SESSION_MINUTES },
+    images: {
+      transformConcurrency: env.IMAGES_TRANSFORM_CONCURRENCY,
+      transformQueue: env.IMAGES_TRANSFORM_QUEUE,
+      remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
+      remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
+    },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
 }
@@ -253,6 +274,8 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
+    ['image transforms / queue', `${config.images.transformConcurrency} / ${config.images.transformQueue}`],
+    ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
   );
   return rows;
 }

@@ -13,7 +13,7 @@ import { type ImgproxyCredentials, sealImgproxyCredentials } from './secrets.ts'
 export const MAX_PROJECTS = 100;
 export const MAX_LIFETIME_SECONDS = 365 * 24 * 3600;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-const HEX = /^(?:[0-9a-fA-F]{2}){8,64}$/;
+const HEX = /^(?:[0-9a-fA-F]{2}){1,64}$/;
 
 export interface ProjectView {
   id: string;
@@ -107,7 +107,7 @@ async function imgproxyColumns(
 ): Promise<{ patch: Pick<ProjectRow, 'imgproxy_key_sealed' | 'imgproxy_salt_sealed' | 'imgproxy_signature_size'>; credentials?: ImgproxyCredentials }> {
   if (input === null) return { patch: { imgproxy_key_sealed: null, imgproxy_salt_sealed: null, imgproxy_signature_size: 32 } };
   for (const [name, value] of [['key', input.key], ['salt', input.salt]] as const) {
-    if (value !== undefined && !HEX.test(value)) throw new AppError('imgproxy_credentials_invalid', `The imgproxy ${name} must be 8 to 64 bytes in hex.`, 400);
+    if (value !== undefined && !HEX.test(value)) throw new AppError('imgproxy_credentials_invalid', `The imgproxy ${name} must be 1 to 64 bytes in hex.`, 400);
   }
   const credentials = { key: (input.key ?? generateHexSecret(32)).toLowerCase(), salt: (input.salt ?? generateHexSecret(32)).toLowerCase() };
   const sealed = await sealImgproxyCredentials(deps.secrets, projectId, credentials);

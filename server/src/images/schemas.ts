@@ -16,7 +16,7 @@ const allowlistField = Type.Array(Type.String({ minLength: 1, maxLength: 260 }),
 });
 const nameField = Type.String({ minLength: 1, maxLength: 200 });
 const slugField = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' });
-const hexField = Type.String({ minLength: 16, maxLength: 128, pattern: '^(?:[0-9a-fA-F]{2})+$' });
+const hexField = Type.String({ minLength: 2, maxLength: 128, pattern: '^(?:[0-9a-fA-F]{2})+$' });
 const imgproxyField = nullable(
   Type.Object(
     {
