@@ -2,7 +2,7 @@ import { buildImgproxyUrl, buildOptStuffUrl } from '@shutterlock/url-signer';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient } from '../../test/accounts.ts';
-import type { TestClient } from '../../test/client.ts';
+import { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { type KeyView, type ProjectView, createKey, createProject, publish } from '../../test/image-service.ts';
 import { photo } from '../../test/images.ts';
@@ -210,6 +210,16 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     expect([refused.status, refused.code]).toEqual([429, 'rate_limited']);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+  });
+
+  it('stops an address guessing signatures before it checks any more of them', async () => {
+    const guesser = new TestClient(server, { ip: '10.99.0.7' });
+    const good = await url('w_20');
+    const wrong = good.replace(/sig=[^&]+/, `sig=${'b'.repeat(32)}`);
+    for (let attempt = 0; attempt < 50; attempt += 1) expect((await guesser.request('GET', wrong)).status).toBe(403);
+    const blocked = await guesser.request('GET', good);
+    expect([blocked.status, blocked.headers.get('retry-after')]).toEqual([429, '600']);
+    expect((await get(good)).status).toBe(200);
   });
 
   it('verifies imgproxy’s documented signature vector with the project’s key and salt', async () => {
