@@ -78,10 +78,17 @@ async function throughput(clients: number, seconds: number, next: () => string |
   return done / ((performance.now() - started) / 1000);
 }
 
+/** Uploads a photo, waits until the vault has made its previews (background work that would compete with the measures), and publishes it. */
 async function publishedSource(server: Shutterlock, bytes: Buffer, name: string): Promise<string> {
   const response = await fetch(`${server.url}/api/vault/files?name=${name}`, { method: 'POST', headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
   if (response.status !== 201) throw new Error(`upload answered ${response.status}`);
   const { file } = (await response.json()) as { file: { id: string } };
+  for (let waited = 0; ; waited += 1) {
+    const current = (await server.request('GET', `/api/vault/files/${file.id}`)).body as { file: { status: string } };
+    if (current.file.status !== 'processing') break;
+    if (waited > 1200) throw new Error(`the previews of ${name} took over two minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const published = await server.request('PUT', `/api/images/web-files/${file.id}`, { published: true });
   return (published.body as { source: string }).source;
 }
@@ -131,8 +138,6 @@ export async function runImagingBench(opts: { dir: string }): Promise<void> {
 
     const copies: string[] = [];
     for (let copy = 0; copy < IMGPROXY_COPIES; copy += 1) copies.push(await sign('w_512,h_512,fit_inside,q_80,f_jpg', await publishedSource(server, medium, `copy-${copy}.jpg`)));
-    // The vault makes previews of each upload in the background: let it finish first.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
     let taken = 0;
     const imgproxyOperation = await server.peakDuring(() => throughput(2, 600, () => copies[taken++]));
 

@@ -234,6 +234,59 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     expect((await sharp(served.body).metadata()).width).toBe(40);
   });
 
+  it('serves originals byte for byte only when the project allows it, and re-encodes “_” otherwise', async () => {
+    const original = await photo('jpeg', { width: 120, height: 90, exif: true });
+    const file = await uploaded(owner, original, { name: 'original.jpg' });
+    const published = await publish(owner, file.id);
+    const reencoded = await get(await url('_', { source: published.source }));
+    expect(reencoded.status).toBe(200);
+    expect(reencoded.body.equals(original)).toBe(false);
+    expect((await sharp(reencoded.body).metadata()).exif).toBeUndefined();
+    const allowing = await createProject(owner, { allowOriginal: true });
+    const allowingKey = await createKey(owner, allowing.project.id);
+    const path = (await buildOptStuffUrl({ baseUrl: server.url, projectSlug: allowing.project.slug, publicKey: allowingKey.key.publicKey, secretKey: allowingKey.secretKey, operations: '_', source: published.source })).slice(server.url.length);
+    const untouched = await get(path);
+    expect([untouched.status, untouched.headers.get('content-type'), untouched.body.equals(original)]).toEqual([200, 'image/jpeg', true]);
+  });
+
+  it('honours imgproxy’s exp: option and plain sources', async () => {
+    const { project: withImgproxy, imgproxyCredentials } = await createProject(owner, { imgproxy: {} });
+    const credentials = { baseUrl: `${server.url}/imgproxy/${withImgproxy.slug}`, key: imgproxyCredentials!.key, salt: imgproxyCredentials!.salt };
+    const expired = await buildImgproxyUrl({ ...credentials, options: { width: 30, expires: Math.floor(Date.now() / 1000) - 5 }, source });
+    expect((await get(expired.slice(server.url.length))).code).toBe('url_expired');
+    const plain = await buildImgproxyUrl({ ...credentials, options: { width: 30, format: 'webp' }, source, sourceEncoding: 'plain' });
+    const served = await get(plain.slice(server.url.length));
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/webp']);
+    expect((await get(plain.slice(server.url.length).replace('rs::30', 'rs::31'))).code).toBe('signature_invalid');
+  });
+
+  it('answers malformed paths with a 4xx, never a 5xx', async () => {
+    const nasty = [
+      '/api/v1/',
+      '/api/v1/%',
+      '/api/v1/a/b',
+      `/api/v1/${project.slug}/w_10/%E0%A4%A`,
+      `/api/v1/${project.slug}/w_10/${'a'.repeat(5000)}?key=${key.publicKey}&sig=x`,
+      `/api/v1/${project.slug}/w_10/..%2F..%2Fetc%2Fpasswd?key=${key.publicKey}&sig=${'a'.repeat(32)}`,
+      `/api/v1/${project.slug}/w_10/vault:%00?key=${key.publicKey}&sig=${'a'.repeat(32)}`,
+      `/api/v1/${project.slug}/${'w_1,'.repeat(200)}/${source}?key=${key.publicKey}&sig=${'a'.repeat(32)}`,
+      `/api/v1/${project.slug}/w_10/${source}?key=${key.publicKey}&sig=${'a'.repeat(32)}&exp=99999999999999999999`,
+      `/api/v1/${project.slug}/w_10/${source}?key=${key.publicKey}&key=${key.publicKey}&sig=x`,
+      '/imgproxy/',
+      '/imgproxy/x',
+      '/imgproxy/x/sig',
+      `/imgproxy/${project.slug}/sig/rs:fill:10:10/plain/%ZZ`,
+      `/imgproxy/${project.slug}/sig/rs:fill:10:10/!!!notbase64`,
+      `/imgproxy/${project.slug}/sig/unknown:1/aHR0cDovL2EuY29t`,
+      `/imgproxy/%E0%A4%A/sig/w:1/aHR0cDovL2EuY29t`,
+    ];
+    for (const path of nasty) {
+      const answer = await get(path);
+      expect(answer.status, path).toBeGreaterThanOrEqual(400);
+      expect(answer.status, path).toBeLessThan(500);
+    }
+  });
+
   it('counts usage per key: served, bytes, cache hits and refusals by reason', async () => {
     const usage = await owner.json<{ perMinute: Array<{ requests: number; bytes: number; cacheHits: number; refused: Record<string, number> }> }>('GET', `/api/images/projects/${project.id}/usage?keyId=${key.id}`);
     const last = usage.body.perMinute.reduce((sum, point) => ({ requests: sum.requests + point.requests, cacheHits: sum.cacheHits + point.cacheHits, signature: sum.signature + point.refused.signature! }), { requests: 0, cacheHits: 0, signature: 0 });
