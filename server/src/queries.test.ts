@@ -98,10 +98,26 @@ const auditExamples: Examples<typeof auditRepo> = {
 };
 
 const codesExamples: Examples<typeof codesRepo> = {
-  replaceSignInCode: { '': (db) => codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
-  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user) },
-  countFailedSignInCode: { '': (db) => codesRepo.countFailedSignInCode(db, 'code-1') },
-  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now, 5) },
+  replaceSignInCode: {
+    '': (db) =>
+      codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, purpose: 'sign_in', browserHash: 'browser-hash', digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }),
+  },
+  replaceNoSignInCode: { '': (db) => codesRepo.replaceNoSignInCode(db, 'browser-hash', now) },
+  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user, 'sign_in', 'browser-hash') },
+  claimSignInCodeAttempt: { '': (db) => codesRepo.claimSignInCodeAttempt(db, 'code-1', 5) },
+  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now) },
+  findSignInGuard: { '': (db) => codesRepo.findSignInGuard(db, user) },
+  swapSignInGuard: {
+    'the first wrong code': (db) => codesRepo.swapSignInGuard(db, user, undefined, { failures: 1, last_failure_at: now, locked_until: null }),
+    'a later one': (db) =>
+      codesRepo.swapSignInGuard(db, user, { user_id: user, failures: 10, last_failure_at: now - 1, locked_until: null }, { failures: 11, last_failure_at: now, locked_until: now + 1 }),
+    'after none counted': (db) =>
+      codesRepo.swapSignInGuard(db, user, { user_id: user, failures: 0, last_failure_at: null, locked_until: null }, { failures: 1, last_failure_at: now, locked_until: null }),
+  },
+  deleteSignInGuard: { '': (db) => codesRepo.deleteSignInGuard(db, user) },
+  insertCredentialChangeToken: { '': (db) => codesRepo.insertCredentialChangeToken(db, { tokenHash: 'token-hash', userId: user, change: 'password_set', now, expiresAt: now + 1 }) },
+  claimCredentialChangeToken: { '': (db) => codesRepo.claimCredentialChangeToken(db, 'token-hash', now) },
+  deleteRecoveryCodes: { '': (db) => codesRepo.deleteRecoveryCodes(db, user) },
   insertChallenge: { '': (db) => codesRepo.insertChallenge(db, { tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1 }) },
   findChallenge: { '': (db) => codesRepo.findChallenge(db, 'token-hash') },
   countFailedChallenge: { '': (db) => codesRepo.countFailedChallenge(db, 'token-hash') },
@@ -123,10 +139,11 @@ const codesExamples: Examples<typeof codesRepo> = {
 };
 
 const sessionsExamples: Examples<typeof sessionsRepo> = {
-  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
+  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, authenticatedAt: now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
   findSessionWithUser: { '': (db) => sessionsRepo.findSessionWithUser(db, 'token-hash') },
   touchSession: { '': (db) => sessionsRepo.touchSession(db, 'session-1', now) },
-  findSessionCreatedAt: { '': (db) => sessionsRepo.findSessionCreatedAt(db, 'session-1') },
+  markSessionAuthenticated: { '': (db) => sessionsRepo.markSessionAuthenticated(db, 'session-1', now) },
+  revokeSessionByTokenHash: { '': (db) => sessionsRepo.revokeSessionByTokenHash(db, 'token-hash', 'signed_in_again', now) },
   revokeUserSessionRows: {
     'every one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'password_reset', now),
     'all but one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'ended_by_user', now, 'session-1'),
@@ -139,9 +156,10 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
 const usersExamples: Examples<typeof usersRepo> = {
   findUserByEmail: { '': (db) => usersRepo.findUserByEmail(db, 'someone@example.com') },
   findUserById: { '': (db) => usersRepo.findUserById(db, user) },
+  findUserBySkeleton: { '': (db) => usersRepo.findUserBySkeleton(db, 'someone@example.com') },
   insertUser: {
-    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'admin', now }),
-    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
+    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', emailSkeleton: 'someone@example.com', role: 'admin', now }),
+    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', emailSkeleton: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
   },
   updateUser: { '': (db) => usersRepo.updateUser(db, user, { disabled_at: now, updated_at: now }) },
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
@@ -275,7 +293,19 @@ const vaultExamples: Examples<typeof vaultRepo> = {
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events'],
-  auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
+  auth: [
+    'users',
+    'studio_members',
+    'sessions',
+    'sign_in_codes',
+    'sign_in_guards',
+    'credential_change_tokens',
+    'second_factor_challenges',
+    'recovery_codes',
+    'password_reset_tokens',
+    'setup_tokens',
+  ],
+  http: ['rate_limit_counters'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
   jobs: ['jobs'],
   studios: ['studios', 'studio_keys'],

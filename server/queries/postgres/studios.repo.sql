@@ -3,9 +3,9 @@
 
 -- insertStudioWithKey
 insert into
-  "studios" ("id", "name", "created_at")
+  "studios" ("id", "name", "created_at", "suspended_at")
 values
-  ($1, $2, $3);
+  ($1, $2, $3, $4);
 
 insert into
   "studio_keys" ("studio_id", "key_version", "wrapped_key", "created_at", "rewrapped_at")

@@ -3,9 +3,9 @@
 
 -- insertStudioWithKey
 insert into
-  "studios" ("id", "name", "created_at")
+  "studios" ("id", "name", "created_at", "suspended_at")
 values
-  (?, ?, ?);
+  (?, ?, ?, ?);
 
 insert into
   "studio_keys" ("studio_id", "key_version", "wrapped_key", "created_at", "rewrapped_at")

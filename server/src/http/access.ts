@@ -19,6 +19,8 @@ export type AccessLevel = 'public' | 'signed-in' | 'admin';
 export interface Principal {
   userId: string;
   sessionId: string;
+  /** When the session's owner last proved it is them (sign-in or re-authentication), epoch ms. */
+  authenticatedAt: number;
   email: string;
   role: UserRole;
   studioId: string | null;

@@ -33,7 +33,7 @@ describe('authorization on every route', () => {
     expect(routes.length).toBeGreaterThan(15);
     for (const route of routes) expect(['public', 'signed-in', 'admin'], `${route.method} ${route.url}`).toContain(route.access);
     const adminRoutes = routes.filter((route) => route.access === 'admin').map((route) => route.operationId);
-    expect(adminRoutes).toEqual(expect.arrayContaining(['listUsers', 'createUser', 'updateUser', 'revokeUserSessions']));
+    expect(adminRoutes).toEqual(expect.arrayContaining(['listUsers', 'createUser', 'updateUser', 'revokeUserSessions', 'resetUserSecondFactor']));
   });
 
   it('answers 401 to anonymous callers on every non-public route', async () => {
@@ -52,7 +52,7 @@ describe('authorization on every route', () => {
 
   it('keeps an admin without TOTP out of everything but enrollment', async () => {
     const { client } = await signedInClient(server, 'admin');
-    const allowed = ['getCurrentUser', 'signOut', 'startTotpEnrollment', 'confirmTotpEnrollment'];
+    const allowed = ['getCurrentUser', 'signOut', 'startTotpEnrollment', 'confirmTotpEnrollment', 'requestReauthenticationCode', 'reauthenticate'];
     for (const route of routes.filter((candidate) => candidate.access !== 'public' && !allowed.includes(candidate.operationId))) {
       expect(await callAs(client, route), `${route.method} ${route.url}`).toBe(403);
     }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { withinTransaction } from '../db/database.ts';
 import type { Tables } from '../db/tables.ts';
 
 /** Queries on `studios` and `studio_keys`; nothing else touches these tables. */
@@ -14,8 +15,8 @@ export async function insertStudioWithKey(
   studio: { id: string; name: string; createdAt: number },
   key: { keyVersion: string; wrappedKey: Buffer },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('studios').values({ id: studio.id, name: studio.name, created_at: studio.createdAt }).execute();
+  await withinTransaction(db, async (trx) => {
+    await trx.insertInto('studios').values({ id: studio.id, name: studio.name, created_at: studio.createdAt, suspended_at: null }).execute();
     await trx
       .insertInto('studio_keys')
       .values({

@@ -26,6 +26,9 @@ export interface StudioDeps {
   keys: MasterKeyProvider;
 }
 
+/** The name a studio gets when none is given: what clients see, so never the owner's sign-in email. */
+export const defaultStudioName = 'Photography studio';
+
 export async function createStudio(deps: StudioDeps, name: string, now = Date.now()): Promise<{ id: string }> {
   const trimmed = name.normalize('NFC').trim();
   if (trimmed.length === 0 || trimmed.length > 200) throw new AppError('studio_name_invalid', 'A studio name must be 1 to 200 characters.', 400);
