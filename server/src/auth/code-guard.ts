@@ -14,7 +14,7 @@ import type { SignInCodePurpose } from '../db/tables.ts';
  *   wrong one locks code checks for the account, 15 minutes doubling every 3 more, and the
  *   count forgets one wrong code per 30 days without one. The owner is emailed at each lock.
  *
- * docs/security/accounts.md has the arithmetic: at most 72 guesses in any year, so a success
+ * docs/security/auth.md has the arithmetic: at most 72 guesses in any year, so a success
  * probability below 7.2·10⁻⁵. A code is bound to the browser that asked for it (the nonce
  * cookie of requestSignInCode, or the session for re-authentication): a guess from elsewhere
  * finds no code at all, so it spends neither budget.

@@ -37,3 +37,9 @@ export async function endUserSessions(id: string): Promise<number> {
   const { revoked } = await apiPost<{ revoked: number }>(`/api/admin/users/${encodeURIComponent(id)}/sessions/revoke`);
   return revoked;
 }
+
+/** Turns off the user's two-factor authentication and recovery codes, signs them out everywhere, and emails them. */
+export async function resetSecondFactor(id: string): Promise<ManagedUser> {
+  const { user } = await apiPost<{ user: ManagedUser }>(`/api/admin/users/${encodeURIComponent(id)}/second-factor/reset`);
+  return user;
+}

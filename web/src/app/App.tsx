@@ -7,6 +7,7 @@ import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliverie
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { NotMePage } from '../pages/NotMePage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage } from '../pages/SignInPage';
@@ -49,6 +50,8 @@ function CurrentPage() {
       return <ForgotPasswordPage />;
     case '/reset-password':
       return <ResetPasswordPage />;
+    case '/not-me':
+      return <NotMePage />;
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);

@@ -6,7 +6,7 @@ import { sqlIn } from './check-constraints.ts';
 // sign-in-code failure count, sign-in codes bound to the browser that asked for them, the
 // rate-limit counters kept in the database when there is no Redis, the email skeleton that
 // refuses look-alike addresses, and a studio's suspension while its owner is disabled.
-// See docs/security/accounts.md.
+// See docs/security/auth.md.
 
 /** studios/service.ts's default name as it was when this migration was written. */
 const defaultStudioName = 'Photography studio';

@@ -7,6 +7,7 @@ import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError } from '../../components/form';
 import { RecoveryCodes } from './RecoveryCodes';
+import { ReauthenticationPrompt, useReauthentication } from './Reauthentication';
 import { TotpEnrollmentStep } from './TotpEnrollmentStep';
 
 type Phase =
@@ -37,16 +38,19 @@ export function TwoFactorSection({ user }: { user: User }) {
       ) : user.totpEnabled ? (
         <TwoFactorOn justTurnedOn={phase.name === 'done'} />
       ) : phase.name === 'enrolling' ? (
-        <TotpEnrollmentStep enrollment={phase.enrollment} onConfirmed={(codes) => setPhase({ name: 'recovery-codes', codes })} />
+        <TotpEnrollmentStep user={user} enrollment={phase.enrollment} onConfirmed={(codes) => setPhase({ name: 'recovery-codes', codes })} />
       ) : (
-        <Start mustEnroll={user.mustEnrollTotp} onStarted={(enrollment) => setPhase({ name: 'enrolling', enrollment })} />
+        <Start user={user} onStarted={(enrollment) => setPhase({ name: 'enrolling', enrollment })} />
       )}
     </section>
   );
 }
 
-function Start({ mustEnroll, onStarted }: { mustEnroll: boolean; onStarted: (enrollment: TotpEnrollment) => void }) {
+function Start({ user, onStarted }: { user: User; onStarted: (enrollment: TotpEnrollment) => void }) {
   const { busy, error, submit } = useSubmission();
+  const reauthentication = useReauthentication();
+  const mustEnroll = user.mustEnrollTotp;
+  const start = () => void submit(() => reauthentication.attempt(async () => onStarted(await startTotpEnrollment())));
 
   return (
     <>
@@ -64,17 +68,22 @@ function Start({ mustEnroll, onStarted }: { mustEnroll: boolean; onStarted: (enr
         Authenticator or Aegis.
       </p>
       {error !== null && <FormError id="two-factor-error" message={error} testId="two-factor-error" />}
-      <div className="panel-actions">
-        <button
-          type="button"
-          className="button button-primary button-auto"
-          aria-disabled={busy}
-          onClick={() => void submit(async () => onStarted(await startTotpEnrollment()))}
-          data-testid="totp-start"
-        >
-          {busy ? 'Starting…' : 'Set up two-factor authentication'}
-        </button>
-      </div>
+      {reauthentication.pending ? (
+        <ReauthenticationPrompt
+          user={user}
+          onConfirmed={() => {
+            reauthentication.clear();
+            start();
+          }}
+          onCancel={reauthentication.clear}
+        />
+      ) : (
+        <div className="panel-actions">
+          <button type="button" className="button button-primary button-auto" aria-disabled={busy} onClick={start} data-testid="totp-start">
+            {busy ? 'Starting…' : 'Set up two-factor authentication'}
+          </button>
+        </div>
+      )}
     </>
   );
 }
