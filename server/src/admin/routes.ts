@@ -31,8 +31,8 @@ export async function adminRoutes(app: App, { auth }: AppServices): Promise<void
       schema: {
         operationId: 'createUser',
         tags,
-        summary: 'Create an account and email an invitation; a photographer gets their own studio.',
-        body: Type.Object({ email: emailField, role: roleField }, closed),
+        summary: 'Create an account and email an invitation; a photographer gets their own studio, named `studioName` (what their clients see; default "Photography studio").',
+        body: Type.Object({ email: emailField, role: roleField, studioName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, closed),
         response: { 201: Type.Object({ user: adminUserSchema }, closed) },
       },
     },
