@@ -16,6 +16,7 @@ import {
 import { format } from 'sql-formatter';
 import { describe, expect, it } from 'vitest';
 import * as auditRepo from './audit/repo.ts';
+import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
@@ -95,6 +96,12 @@ const auditExamples: Examples<typeof auditRepo> = {
     'every event': (db) => auditRepo.selectAuditEvents(db, { limit: 100 }),
     "one user's": (db) => auditRepo.selectAuditEvents(db, { subjectUserId: user, limit: 100 }),
   },
+};
+
+const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
+  countRateLimitPoint: { '': (db) => rateLimitsRepo.countRateLimitPoint(db, 'sl:auth:codeRequestPerIp:192.0.2.0', now, 60_000) },
+  deleteRateLimitCounter: { '': (db) => rateLimitsRepo.deleteRateLimitCounter(db, 'sl:auth:codeRequestPerIp:192.0.2.0') },
+  deleteExpiredRateLimitCounters: { '': (db) => rateLimitsRepo.deleteExpiredRateLimitCounters(db, now) },
 };
 
 const codesExamples: Examples<typeof codesRepo> = {
@@ -326,6 +333,7 @@ const repositories: Rendered[] = [
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },

@@ -19,7 +19,7 @@ export function createAuthDeps(runtime: Runtime): AuthDeps {
     secrets: createSecretBox(runtime.keys),
     mailer: runtime.mailer,
     config: runtime.config,
-    limits: createRateLimits(authRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:auth' }),
+    limits: createRateLimits(authRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:auth', db: runtime.database.db }),
     logger: runtime.logger,
     dummyPasswordHash: (dummyPasswordHash ??= hashPassword(generateToken())),
     now: Date.now,
