@@ -445,6 +445,7 @@ function managedUser(overrides: Record<string, unknown> = {}) {
     createdAt: isoAgo(Date.now(), 30 * DAY),
     lastSignInAt: isoAgo(Date.now(), DAY),
     activeSessions: 1,
+    deliveriesSuspended: false,
     ...overrides,
   };
 }

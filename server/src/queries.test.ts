@@ -242,6 +242,8 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
+  setStudioSuspendedAt: { suspend: (db) => studiosRepo.setStudioSuspendedAt(db, studio, now), resume: (db) => studiosRepo.setStudioSuspendedAt(db, studio, null) },
+  findStudioSuspendedAt: { '': (db) => studiosRepo.findStudioSuspendedAt(db, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
 };
 

@@ -89,6 +89,28 @@ where
   "id" = $1
 for update;
 
+-- setStudioSuspendedAt: suspend
+update "studios"
+set
+  "suspended_at" = $1
+where
+  "id" = $2;
+
+-- setStudioSuspendedAt: resume
+update "studios"
+set
+  "suspended_at" = $1
+where
+  "id" = $2;
+
+-- findStudioSuspendedAt
+select
+  "suspended_at"
+from
+  "studios"
+where
+  "id" = $1;
+
 -- findStudioName
 select
   "name"

@@ -83,6 +83,28 @@ where
 -- lockStudioRow
 -- (no query on this database)
 
+-- setStudioSuspendedAt: suspend
+update "studios"
+set
+  "suspended_at" = ?
+where
+  "id" = ?;
+
+-- setStudioSuspendedAt: resume
+update "studios"
+set
+  "suspended_at" = ?
+where
+  "id" = ?;
+
+-- findStudioSuspendedAt
+select
+  "suspended_at"
+from
+  "studios"
+where
+  "id" = ?;
+
 -- findStudioName
 select
   "name"

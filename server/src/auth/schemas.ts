@@ -44,6 +44,7 @@ export const adminUserSchema = Type.Object(
     createdAt: Type.String(),
     lastSignInAt: Type.Union([Type.String(), Type.Null()]),
     activeSessions: Type.Integer(),
+    deliveriesSuspended: Type.Boolean({ description: 'A disabled photographer’s deliveries and signed links are suspended until the account is enabled again.' }),
   },
   closed,
 );

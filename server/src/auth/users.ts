@@ -3,7 +3,7 @@ import { generateId } from '../crypto/tokens.ts';
 import type { UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { mustEnrollTotp } from '../http/access.ts';
-import { createStudio, defaultStudioName } from '../studios/service.ts';
+import { createStudio, defaultStudioName, setStudioSuspended } from '../studios/service.ts';
 import { inTransaction, isUniqueViolation } from '../db/database.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { AuthDeps } from './context.ts';
@@ -76,6 +76,8 @@ export interface AdminUserView {
   createdAt: string;
   lastSignInAt: string | null;
   activeSessions: number;
+  /** A disabled photographer's deliveries and links are suspended until the account is enabled. */
+  deliveriesSuspended: boolean;
 }
 
 function adminUserView(user: UserListRow): AdminUserView {
@@ -89,6 +91,7 @@ function adminUserView(user: UserListRow): AdminUserView {
     createdAt: new Date(user.created_at).toISOString(),
     lastSignInAt: user.last_sign_in_at === null ? null : new Date(user.last_sign_in_at).toISOString(),
     activeSessions: user.active_sessions,
+    deliveriesSuspended: user.role === 'photographer' && user.disabled_at !== null,
   };
 }
 
@@ -154,8 +157,9 @@ export async function createUser(
 }
 
 /**
- * Admin changes to an account. Disabling ends every session at once; a role change ends them
- * too, so the new privileges only ever come with a fresh sign-in.
+ * Admin changes to an account. Disabling ends every session at once and suspends the studio
+ * the account owns (deliveries and signed links paused until it is enabled again); a role
+ * change ends the sessions too, so the new privileges only ever come with a fresh sign-in.
  */
 export async function updateUserByAdmin(
   deps: AuthDeps,
@@ -180,6 +184,9 @@ export async function updateUserByAdmin(
   }
   if (changes.disabled !== undefined && changes.disabled !== (user.disabled_at !== null)) {
     await updateUser(deps.db, userId, { disabled_at: changes.disabled ? now : null, updated_at: now });
+    // A disabled photographer's deliveries and links stop too, and resume with the account.
+    const studioId = await ownedStudioId(deps.db, userId);
+    if (studioId) await setStudioSuspended(deps, studioId, changes.disabled, now);
     if (changes.disabled) await revokeUserSessions(deps, userId, 'account_disabled');
     await recordAudit(deps.db, { action: changes.disabled ? 'user.disabled' : 'user.enabled', ...audit });
   }

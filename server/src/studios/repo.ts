@@ -127,6 +127,17 @@ export async function lockStudioRow(trx: Kysely<Tables>, databaseKind: 'sqlite' 
 }
 
 /** The name clients see on a delivery. */
+/** Sets or clears the studio's suspension (its owner disabled); false when there is no such studio. */
+export async function setStudioSuspendedAt(db: Kysely<Tables>, studioId: string, suspendedAt: number | null): Promise<boolean> {
+  const result = await db.updateTable('studios').set({ suspended_at: suspendedAt }).where('id', '=', studioId).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function findStudioSuspendedAt(db: Kysely<Tables>, studioId: string): Promise<number | null | undefined> {
+  const row = await db.selectFrom('studios').select('suspended_at').where('id', '=', studioId).executeTakeFirst();
+  return row?.suspended_at;
+}
+
 export async function findStudioName(db: Kysely<Tables>, studioId: string): Promise<string | undefined> {
   const row = await db.selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirst();
   return row?.name;

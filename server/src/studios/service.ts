@@ -10,8 +10,10 @@ import {
   findStudioKey,
   findStudioName,
   findStudioSettings,
+  findStudioSuspendedAt,
   insertStudioWithKey,
   lockStudioRow,
+  setStudioSuspendedAt,
   updateStudioSettings,
 } from './repo.ts';
 
@@ -77,6 +79,21 @@ export async function changeStudioSettings(
  */
 export async function lockStudio(trx: Db, databaseKind: DatabaseKind, studioId: string): Promise<void> {
   await lockStudioRow(trx, databaseKind, studioId);
+}
+
+/**
+ * While its owner's account is disabled, a studio is suspended: its deliveries and every signed
+ * link to its files answer `403 studio_suspended`, and all of it works again on re-enable.
+ */
+export async function setStudioSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string, suspended: boolean, now = Date.now()): Promise<void> {
+  await setStudioSuspendedAt(deps.db, studioId, suspended ? now : null);
+}
+
+/** Throws `403 studio_suspended` for a suspended studio: for every public answer that serves its data. */
+export async function assertStudioNotSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<void> {
+  if ((await findStudioSuspendedAt(deps.db, studioId)) != null) {
+    throw new AppError('studio_suspended', 'This photographer’s account is suspended, so their deliveries and links are paused. Ask them when it will be back.', 403);
+  }
 }
 
 /** The name clients see on what a studio sends them. */

@@ -14,6 +14,8 @@ export interface ManagedUser {
   createdAt: string;
   lastSignInAt: string | null;
   activeSessions: number;
+  /** A disabled photographer's deliveries and signed links are paused until the account is enabled. */
+  deliveriesSuspended: boolean;
 }
 
 export async function listUsers(): Promise<ManagedUser[]> {

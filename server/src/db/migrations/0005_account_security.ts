@@ -54,6 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('users_email_skeleton').unique().on('users').column('email_skeleton').execute();
 
   await db.schema.alterTable('studios').addColumn('suspended_at', 'bigint').execute();
+  await sql`update studios set suspended_at = (select max(users.disabled_at) from users inner join studio_members on studio_members.user_id = users.id where studio_members.studio_id = studios.id and studio_members.role = 'owner' and users.disabled_at is not null)`.execute(db);
   // Studios were named after their owner's sign-in email, which every delivery client saw.
   await sql`update studios set name = ${defaultStudioName} where name in (select email from users)`.execute(db);
 }

@@ -66,7 +66,7 @@ export function userActions(user: ManagedUser): UserAction[] {
           label: 'Disable',
           confirm: {
             title: `Disable ${email}?`,
-            body: 'They are signed out everywhere and can’t sign in until you enable the account again. Their photos and settings stay as they are.',
+            body: 'They are signed out everywhere and can’t sign in until you enable the account again. Their deliveries and shared links are paused meanwhile: clients are told the account is suspended. Their photos and settings stay as they are.',
             confirmLabel: 'Disable account',
             busyLabel: 'Disabling…',
           },
