@@ -25,6 +25,10 @@ describe.each(databaseKinds())('a disabled photographer’s deliveries on %s', (
     const visitor = await openedVisitor(server, access);
     const deliveryLink = await clientDownloadUrl(visitor, token, file.id);
     const vaultLink = await downloadUrl(photographer, file.id);
+    // Clients see the studio's name, never the photographer's sign-in email.
+    const before = await listFiles(visitor, token);
+    expect(before.body.delivery.studioName).toBe('Photography studio');
+    expect(JSON.stringify(before.body)).not.toContain(user.email);
 
     const disabled = await admin.client.json<{ user: { status: string; deliveriesSuspended: boolean } }>('PATCH', `/api/admin/users/${user.id}`, { disabled: true });
     expect(disabled.body.user).toMatchObject({ status: 'disabled', deliveriesSuspended: true });
