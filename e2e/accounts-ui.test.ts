@@ -257,6 +257,25 @@ describe('accounts UI', () => {
     });
   });
 
+  it('makes new recovery codes after confirming with the authenticator, for an account with two-factor on', async () => {
+    await withPage(async (page, api) => {
+      const codes = Array.from({ length: 10 }, (_, index) => `new${index}-abcd-efgh`);
+      api.stub('GET /api/me', { json: { user: makeUser({ totpEnabled: true, reauthenticationMethods: ['totp'] }) } });
+      api.stub('POST /api/account/totp/recovery-codes', [
+        apiError(403, 'reauthentication_required', 'Confirm it is you first: this change needs a fresh proof of your identity.'),
+        { json: { recoveryCodes: codes } },
+      ]);
+      api.stub('POST /api/account/reauthenticate', { json: { reauthenticatedUntil: new Date().toISOString() } });
+      await page.goto(`${env.origin}/account/two-factor`);
+
+      await page.getByTestId('recovery-codes-regenerate').click();
+      await page.getByTestId('reauthenticate-totp').fill('123456');
+      await page.getByTestId('reauthenticate-submit').click();
+      await expectText(page.getByTestId('recovery-codes').locator('li').first(), codes[0] as string);
+      expect(api.bodiesOf('POST /api/account/reauthenticate')).toEqual([{ method: 'totp', secret: '123456' }]);
+    });
+  });
+
   it('sets up two-factor authentication: QR code, key, confirmation, recovery codes once', async () => {
     await withPage(async (page, api) => {
       const recoveryCodes = Array.from({ length: 10 }, (_, index) => `code-${String(index).padStart(4, '0')}-abcd`);

@@ -61,3 +61,14 @@ export async function requestReauthenticationCode(): Promise<void> {
 export async function reauthenticate(method: ReauthenticationMethod, secret: string): Promise<void> {
   await apiPost<{ reauthenticatedUntil: string }>('/api/account/reauthenticate', { method, secret });
 }
+
+/** Replaces the recovery codes; resolves to the new ones, shown this once. */
+export async function regenerateRecoveryCodes(): Promise<string[]> {
+  const { recoveryCodes } = await apiPost<{ recoveryCodes: string[] }>('/api/account/totp/recovery-codes');
+  return recoveryCodes;
+}
+
+/** Turns two-factor authentication off, with its recovery codes (not for admins). */
+export function disableTotp(): Promise<void> {
+  return apiDelete<void>('/api/account/totp');
+}

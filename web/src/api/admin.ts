@@ -23,9 +23,9 @@ export async function listUsers(): Promise<ManagedUser[]> {
   return users;
 }
 
-/** Creates the account and emails the person an invitation. */
-export async function createUser(email: string, role: Role): Promise<ManagedUser> {
-  const { user } = await apiPost<{ user: ManagedUser }>('/api/admin/users', { email, role });
+/** Creates the account and emails the person an invitation; a photographer's studio gets `studioName` (what clients see). */
+export async function createUser(email: string, role: Role, studioName?: string): Promise<ManagedUser> {
+  const { user } = await apiPost<{ user: ManagedUser }>('/api/admin/users', { email, role, studioName });
   return user;
 }
 
