@@ -316,7 +316,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['mail', config.mail.smtpUrl ? `smtp ${redactUrl(config.mail.smtpUrl)}` : `development outbox ${config.mail.outboxDir}`],
     ['mail from', config.mail.from],
     ['session idle / absolute', `${config.sessions.idleMinutes} min / ${config.sessions.absoluteMinutes} min`],
-    ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: in-memory limits)'],
+    ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],

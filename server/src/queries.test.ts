@@ -16,6 +16,7 @@ import {
 import { format } from 'sql-formatter';
 import { describe, expect, it } from 'vitest';
 import * as auditRepo from './audit/repo.ts';
+import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
@@ -103,11 +104,33 @@ const auditExamples: Examples<typeof auditRepo> = {
   },
 };
 
+const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
+  countRateLimitPoint: { '': (db) => rateLimitsRepo.countRateLimitPoint(db, 'sl:auth:codeRequestPerIp:192.0.2.0', now, 60_000) },
+  deleteRateLimitCounter: { '': (db) => rateLimitsRepo.deleteRateLimitCounter(db, 'sl:auth:codeRequestPerIp:192.0.2.0') },
+  deleteExpiredRateLimitCounters: { '': (db) => rateLimitsRepo.deleteExpiredRateLimitCounters(db, now) },
+};
+
 const codesExamples: Examples<typeof codesRepo> = {
-  replaceSignInCode: { '': (db) => codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
-  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user) },
-  countFailedSignInCode: { '': (db) => codesRepo.countFailedSignInCode(db, 'code-1') },
-  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now, 5) },
+  replaceSignInCode: {
+    '': (db) =>
+      codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, purpose: 'sign_in', browserHash: 'browser-hash', digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }),
+  },
+  replaceNoSignInCode: { '': (db) => codesRepo.replaceNoSignInCode(db, 'browser-hash', now) },
+  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user, 'sign_in', 'browser-hash') },
+  claimSignInCodeAttempt: { '': (db) => codesRepo.claimSignInCodeAttempt(db, 'code-1', 5) },
+  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now) },
+  findSignInGuard: { '': (db) => codesRepo.findSignInGuard(db, user) },
+  swapSignInGuard: {
+    'the first wrong code': (db) => codesRepo.swapSignInGuard(db, user, undefined, { failures: 1, last_failure_at: now, locked_until: null }),
+    'a later one': (db) =>
+      codesRepo.swapSignInGuard(db, user, { user_id: user, failures: 10, last_failure_at: now - 1, locked_until: null }, { failures: 11, last_failure_at: now, locked_until: now + 1 }),
+    'after none counted': (db) =>
+      codesRepo.swapSignInGuard(db, user, { user_id: user, failures: 0, last_failure_at: null, locked_until: null }, { failures: 1, last_failure_at: now, locked_until: null }),
+  },
+  deleteSignInGuard: { '': (db) => codesRepo.deleteSignInGuard(db, user) },
+  insertCredentialChangeToken: { '': (db) => codesRepo.insertCredentialChangeToken(db, { tokenHash: 'token-hash', userId: user, change: 'password_set', now, expiresAt: now + 1 }) },
+  claimCredentialChangeToken: { '': (db) => codesRepo.claimCredentialChangeToken(db, 'token-hash', now) },
+  deleteRecoveryCodes: { '': (db) => codesRepo.deleteRecoveryCodes(db, user) },
   insertChallenge: { '': (db) => codesRepo.insertChallenge(db, { tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1 }) },
   findChallenge: { '': (db) => codesRepo.findChallenge(db, 'token-hash') },
   countFailedChallenge: { '': (db) => codesRepo.countFailedChallenge(db, 'token-hash') },
@@ -129,10 +152,11 @@ const codesExamples: Examples<typeof codesRepo> = {
 };
 
 const sessionsExamples: Examples<typeof sessionsRepo> = {
-  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
+  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, authenticatedAt: now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
   findSessionWithUser: { '': (db) => sessionsRepo.findSessionWithUser(db, 'token-hash') },
   touchSession: { '': (db) => sessionsRepo.touchSession(db, 'session-1', now) },
-  findSessionCreatedAt: { '': (db) => sessionsRepo.findSessionCreatedAt(db, 'session-1') },
+  markSessionAuthenticated: { '': (db) => sessionsRepo.markSessionAuthenticated(db, 'session-1', now) },
+  revokeSessionByTokenHash: { '': (db) => sessionsRepo.revokeSessionByTokenHash(db, 'token-hash', 'signed_in_again', now) },
   revokeUserSessionRows: {
     'every one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'password_reset', now),
     'all but one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'ended_by_user', now, 'session-1'),
@@ -145,9 +169,10 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
 const usersExamples: Examples<typeof usersRepo> = {
   findUserByEmail: { '': (db) => usersRepo.findUserByEmail(db, 'someone@example.com') },
   findUserById: { '': (db) => usersRepo.findUserById(db, user) },
+  findUserBySkeleton: { '': (db) => usersRepo.findUserBySkeleton(db, 'someone@example.com') },
   insertUser: {
-    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'admin', now }),
-    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
+    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', emailSkeleton: 'someone@example.com', role: 'admin', now }),
+    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', emailSkeleton: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
   },
   updateUser: { '': (db) => usersRepo.updateUser(db, user, { disabled_at: now, updated_at: now }) },
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
@@ -253,6 +278,8 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
+  setStudioSuspendedAt: { suspend: (db) => studiosRepo.setStudioSuspendedAt(db, studio, now), resume: (db) => studiosRepo.setStudioSuspendedAt(db, studio, null) },
+  findStudioSuspendedAt: { '': (db) => studiosRepo.findStudioSuspendedAt(db, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
   listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
@@ -439,7 +466,19 @@ const imagesExamples: Examples<typeof imagesRepo> = {
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events'],
-  auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
+  auth: [
+    'users',
+    'studio_members',
+    'sessions',
+    'sign_in_codes',
+    'sign_in_guards',
+    'credential_change_tokens',
+    'second_factor_challenges',
+    'recovery_codes',
+    'password_reset_tokens',
+    'setup_tokens',
+  ],
+  http: ['rate_limit_counters'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
@@ -465,6 +504,7 @@ const repositories: Rendered[] = [
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
+  { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
   { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },

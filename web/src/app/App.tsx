@@ -9,6 +9,7 @@ import { HomePage } from '../pages/HomePage';
 import { ImagesPage } from '../pages/images/ImagesPage';
 import { parseImagesPath } from '../pages/images/paths';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { NotMePage } from '../pages/NotMePage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage } from '../pages/SignInPage';
@@ -51,6 +52,8 @@ function CurrentPage() {
       return <ForgotPasswordPage />;
     case '/reset-password':
       return <ResetPasswordPage />;
+    case '/not-me':
+      return <NotMePage />;
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
