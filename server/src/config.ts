@@ -58,6 +58,16 @@ const environmentSchema = z.object({
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  AUDIT_SEAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  ALERT_SCAN_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  ALERT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  ALERT_ACCOUNT_SIGN_IN_FAILURES: z.coerce.number().int().min(1).default(10),
+  ALERT_NETWORK_SIGN_IN_FAILURES: z.coerce.number().int().min(1).default(30),
+  ALERT_DELIVERY_DOWNLOADS: z.coerce.number().int().min(1).default(500),
+  ALERT_MASS_DELETIONS: z.coerce.number().int().min(1).default(100),
+  ALERT_EMAILS_PER_HOUR: z.coerce.number().int().min(0).default(20),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -85,6 +95,24 @@ export interface DeliveriesConfig {
   sessionMinutes: number;
 }
 
+export interface AuditConfig {
+  /** Entries older than this are pruned behind a sealed checkpoint; undefined keeps them all. */
+  retentionDays: number | undefined;
+  sealMinutes: number;
+}
+
+/** Alert rule thresholds (admin/alert-rules.ts): counts of audit events within one window. */
+export interface AlertsConfig {
+  scanSeconds: number;
+  windowMinutes: number;
+  accountSignInFailures: number;
+  networkSignInFailures: number;
+  deliveryDownloads: number;
+  massDeletions: number;
+  /** The most alert emails sent in any hour, across all alerts and recipients. */
+  emailsPerHour: number;
+}
+
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
@@ -108,6 +136,8 @@ export interface Config {
   redisUrl: string | undefined;
   vault: VaultConfig;
   deliveries: DeliveriesConfig;
+  audit: AuditConfig;
+  alerts: AlertsConfig;
   /** Where the built web app lives. */
   webDistDir: string;
 }
@@ -202,6 +232,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       clamd: clamdConfig(env),
     },
     deliveries: { sessionMinutes: env.DELIVERY_SESSION_MINUTES },
+    audit: { retentionDays: env.AUDIT_RETENTION_DAYS, sealMinutes: env.AUDIT_SEAL_MINUTES },
+    alerts: {
+      scanSeconds: env.ALERT_SCAN_SECONDS,
+      windowMinutes: env.ALERT_WINDOW_MINUTES,
+      accountSignInFailures: env.ALERT_ACCOUNT_SIGN_IN_FAILURES,
+      networkSignInFailures: env.ALERT_NETWORK_SIGN_IN_FAILURES,
+      deliveryDownloads: env.ALERT_DELIVERY_DOWNLOADS,
+      massDeletions: env.ALERT_MASS_DELETIONS,
+      emailsPerHour: env.ALERT_EMAILS_PER_HOUR,
+    },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
 }
@@ -253,6 +293,11 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
+    ['audit retention / seal interval', `${config.audit.retentionDays === undefined ? 'kept forever' : `${config.audit.retentionDays} days`} / ${config.audit.sealMinutes} min`],
+    [
+      'alert thresholds',
+      `per ${config.alerts.windowMinutes} min: ${config.alerts.accountSignInFailures} failed sign-ins per account, ${config.alerts.networkSignInFailures} per network, ${config.alerts.deliveryDownloads} downloads per delivery, ${config.alerts.massDeletions} deletions; ${config.alerts.emailsPerHour} emails/hour`,
+    ],
   );
   return rows;
 }

@@ -88,13 +88,38 @@ type Call = (db: Db, kind: DatabaseKind) => Promise<unknown>;
 type Examples<Module> = { [Name in keyof Module as Module[Name] extends (...args: never[]) => unknown ? Name : never]: Record<string, Call> };
 
 const auditExamples: Examples<typeof auditRepo> = {
+  advanceChainHead: { '': (db) => auditRepo.advanceChainHead(db) },
+  setChainHeadHash: { '': (db) => auditRepo.setChainHeadHash(db, 7, 'hash-7') },
+  findChainHead: { '': (db) => auditRepo.findChainHead(db) },
   insertAuditEvent: {
-    '': (db) => auditRepo.insertAuditEvent(db, { id: 'event-1', at: now, action: 'vault.file_trashed', actor_user_id: user, subject_user_id: user, ip: null, user_agent: null, details: '{}' }),
+    '': (db) =>
+      auditRepo.insertAuditEvent(db, {
+        id: 'event-1',
+        seq: 7,
+        at: now,
+        action: 'vault.file_trashed',
+        actor_user_id: user,
+        subject_user_id: user,
+        studio_id: studio,
+        ip: null,
+        user_agent: null,
+        details: '{}',
+        prev_hash: 'hash-6',
+        entry_hash: 'hash-7',
+      }),
   },
   selectAuditEvents: {
     'every event': (db) => auditRepo.selectAuditEvents(db, { limit: 100 }),
     "one user's": (db) => auditRepo.selectAuditEvents(db, { subjectUserId: user, limit: 100 }),
+    'every filter, next page': (db) => auditRepo.selectAuditEvents(db, { actorUserId: user, action: 'user.disabled', studioId: studio, from: now - 1, to: now, beforeSeq: 50, limit: 100 }),
   },
+  selectChainPage: { '': (db) => auditRepo.selectChainPage(db, 1_000, 1_000) },
+  selectRecentEvents: { '': (db) => auditRepo.selectRecentEvents(db, ['sign_in.password_failed', 'sign_in.code_failed'], now - 60_000, 1_000) },
+  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'v1', mac: 'mac' }) },
+  findLatestSeal: { '': (db) => auditRepo.findLatestSeal(db, 'checkpoint') },
+  selectSeals: { '': (db) => auditRepo.selectSeals(db) },
+  findLastEventBefore: { '': (db) => auditRepo.findLastEventBefore(db, now) },
+  deleteEventsUpTo: { '': (db) => auditRepo.deleteEventsUpTo(db, 7) },
 };
 
 const codesExamples: Examples<typeof codesRepo> = {
@@ -274,7 +299,8 @@ const vaultExamples: Examples<typeof vaultRepo> = {
 
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
-  audit: ['audit_events'],
+  audit: ['audit_events', 'audit_chain_head', 'audit_seals'],
+  admin: ['alerts', 'alert_scan_cursor'],
   auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
   jobs: ['jobs'],
