@@ -26,7 +26,8 @@ import { createVault } from './vault/service.ts';
  */
 export async function buildApp(runtime: Runtime, capabilities: readonly Capability[] = defaultCapabilities): Promise<App> {
   const { config } = runtime;
-  await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtectedData(capabilities) });
+  const keyProtected = keyProtectedData(capabilities);
+  await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtected });
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // Our own ids only: an incoming X-Request-Id could be used to forge log correlation.
@@ -59,7 +60,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   registerCsrfProtection(app, { publicUrl: config.publicUrl });
   await app.register(cookie);
   // Built once and handed to every capability: what one capability offers the others.
-  const services: AppServices = { runtime, auth: createAuthDeps(runtime), vault: createVault(runtime) };
+  const services: AppServices = { runtime, keyProtected, auth: createAuthDeps(runtime), vault: createVault(runtime) };
   app.addHook('onClose', () => services.auth.limits.close());
   registerAccessControl(app, (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]));
   await app.register(swagger, {

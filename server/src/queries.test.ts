@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import { format } from 'sql-formatter';
 import { describe, expect, it } from 'vitest';
+import * as alertsRepo from './admin/alerts-repo.ts';
 import * as auditRepo from './audit/repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
@@ -24,6 +25,7 @@ import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
+import * as jobsQueueRepo from './jobs/queue-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 
@@ -122,6 +124,46 @@ const auditExamples: Examples<typeof auditRepo> = {
   deleteEventsUpTo: { '': (db) => auditRepo.deleteEventsUpTo(db, 7) },
 };
 
+const alertsExamples: Examples<typeof alertsRepo> = {
+  findScanCursor: { '': (db) => alertsRepo.findScanCursor(db) },
+  advanceScanCursor: { '': (db) => alertsRepo.advanceScanCursor(db, 10, 20) },
+  insertAlert: {
+    '': (db) =>
+      alertsRepo.insertAlert(db, {
+        id: 'alert-1',
+        rule: 'delivery_locked',
+        subject: 'delivery-1',
+        studio_id: studio,
+        summary: 'Delivery delivery-1 locked',
+        event_count: 1,
+        first_seq: 20,
+        raised_at: now,
+        status: 'open',
+        acknowledged_at: null,
+        acknowledged_by: null,
+        emailed_at: null,
+      }),
+  },
+  findRecentAlert: { '': (db) => alertsRepo.findRecentAlert(db, 'delivery_locked', 'delivery-1', now - 60_000) },
+  selectAlerts: {
+    'every alert': (db) => alertsRepo.selectAlerts(db, { limit: 50 }),
+    'open ones': (db) => alertsRepo.selectAlerts(db, { status: 'open', limit: 50 }),
+  },
+  findAlert: { '': (db) => alertsRepo.findAlert(db, 'alert-1') },
+  acknowledgeAlertRow: { '': (db) => alertsRepo.acknowledgeAlertRow(db, 'alert-1', user, now) },
+  countEmailedSince: { '': (db) => alertsRepo.countEmailedSince(db, now - 3_600_000) },
+  markAlertEmailed: { '': (db) => alertsRepo.markAlertEmailed(db, 'alert-1', now) },
+};
+
+const jobsQueueExamples: Examples<typeof jobsQueueRepo> = {
+  countJobsByKindAndStatus: { '': (db) => jobsQueueRepo.countJobsByKindAndStatus(db) },
+  selectJobs: {
+    'every job': (db) => jobsQueueRepo.selectJobs(db, { limit: 100 }),
+    'failed ones': (db) => jobsQueueRepo.selectJobs(db, { status: 'failed', limit: 100 }),
+  },
+  retryFailedJob: { '': (db) => jobsQueueRepo.retryFailedJob(db, 'vault.previews:file-1', now) },
+};
+
 const codesExamples: Examples<typeof codesRepo> = {
   replaceSignInCode: { '': (db) => codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
   findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user) },
@@ -172,6 +214,8 @@ const usersExamples: Examples<typeof usersRepo> = {
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
+  listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
     'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
@@ -243,6 +287,10 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+  selectStudios: {
+    'every studio': (db) => studiosRepo.selectStudios(db),
+    'one studio': (db) => studiosRepo.selectStudios(db, studio),
+  },
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
@@ -317,11 +365,13 @@ interface Rendered {
 }
 
 const repositories: Rendered[] = [
+  { file: 'admin.alerts-repo.sql', owner: 'admin', module: alertsRepo, examples: alertsExamples },
   { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },

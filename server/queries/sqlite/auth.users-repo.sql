@@ -102,6 +102,35 @@ where
 limit
   ?;
 
+-- listActiveAdminEmails
+select
+  "email"
+from
+  "users"
+where
+  "role" = ?
+  and "disabled_at" is null
+  and "email_verified_at" is not null
+order by
+  "email";
+
+-- listStudioMembers
+select
+  "studio_members"."studio_id",
+  "studio_members"."user_id",
+  "users"."email",
+  "studio_members"."role",
+  "users"."disabled_at",
+  "users"."last_sign_in_at"
+from
+  "studio_members"
+  inner join "users" on "users"."id" = "studio_members"."user_id"
+where
+  "studio_members"."studio_id" in (?, ?)
+order by
+  "studio_members"."studio_id",
+  "studio_members"."created_at";
+
 -- listUsersWithSessionCounts: every user
 select
   "users".*,

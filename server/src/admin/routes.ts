@@ -60,6 +60,21 @@ export async function adminRoutes(app: App, { auth }: AppServices): Promise<void
   );
 
   app.post(
+    '/api/admin/users/:id/disable',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'disableUser',
+        tags,
+        summary: 'Disable an account: its sessions end and it cannot sign in (updateUser with `disabled: false` enables it again).',
+        params: idParams,
+        response: { 200: Type.Object({ user: adminUserSchema }, closed) },
+      },
+    },
+    async (request) => ({ user: await updateUserByAdmin(auth, actor(request), request.params.id, { disabled: true }) }),
+  );
+
+  app.post(
     '/api/admin/users/:id/sessions/revoke',
     {
       config: { access: 'admin' },

@@ -90,7 +90,7 @@ export interface StoredAuditEvent {
   studioId: string | null;
   ip: string | null;
   userAgent: string | null;
-  details: Record<string, unknown>;
+  details: NonNullable<AuditEvent['details']>;
 }
 
 export function storedAuditEvent(row: AuditEventRow): StoredAuditEvent {
@@ -104,7 +104,7 @@ export function storedAuditEvent(row: AuditEventRow): StoredAuditEvent {
     studioId: row.studio_id,
     ip: row.ip,
     userAgent: row.user_agent,
-    details: JSON.parse(row.details) as Record<string, unknown>,
+    details: JSON.parse(row.details) as StoredAuditEvent['details'],
   };
 }
 

@@ -1,13 +1,24 @@
 import { recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
-import type { UserRole } from '../db/tables.ts';
+import type { StudioRole, UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { mustEnrollTotp } from '../http/access.ts';
 import { createStudio } from '../studios/service.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { AuthDeps } from './context.ts';
 import { revokeUserSessions } from './sessions.ts';
-import { type UserListRow, type UserRow, findUserByEmail, findUserById, insertUser, listUsersWithSessionCounts, ownedStudioId, updateUser } from './users-repo.ts';
+import {
+  type UserListRow,
+  type UserRow,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listActiveAdminEmails,
+  listStudioMembers,
+  listUsersWithSessionCounts,
+  ownedStudioId,
+  updateUser,
+} from './users-repo.ts';
 
 /** Accounts: creation (with the photographer's own studio), the views the API returns, admin changes. */
 
@@ -166,4 +177,32 @@ export async function revokeSessionsByAdmin(deps: AuthDeps, actor: { userId: str
   const revoked = await revokeUserSessions(deps, userId, 'ended_by_admin');
   await recordAudit(deps.db, { action: 'user.sessions_revoked', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { revoked } });
   return revoked;
+}
+
+/** Who is told of an alert: every active admin. */
+export async function activeAdminEmails(deps: Pick<AuthDeps, 'db'>): Promise<string[]> {
+  return listActiveAdminEmails(deps.db);
+}
+
+export interface StudioMemberView {
+  userId: string;
+  email: string;
+  role: StudioRole;
+  disabled: boolean;
+  lastSignInAt: string | null;
+}
+
+/** The members of each studio asked for, oldest membership first, for the admin console. */
+export async function studioMembers(deps: Pick<AuthDeps, 'db'>, studioIds: readonly string[]): Promise<Map<string, StudioMemberView[]>> {
+  const members = new Map<string, StudioMemberView[]>(studioIds.map((id) => [id, []]));
+  for (const row of await listStudioMembers(deps.db, studioIds)) {
+    members.get(row.studio_id)?.push({
+      userId: row.user_id,
+      email: row.email,
+      role: row.role,
+      disabled: row.disabled_at !== null,
+      lastSignInAt: row.last_sign_in_at === null ? null : new Date(row.last_sign_in_at).toISOString(),
+    });
+  }
+  return members;
 }

@@ -130,3 +130,32 @@ export async function findStudioName(db: Kysely<Tables>, studioId: string): Prom
   const row = await db.selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirst();
   return row?.name;
 }
+
+export interface StudioListRow {
+  id: string;
+  name: string;
+  createdAt: number;
+  encryptionEnabled: boolean;
+  quotaBytes: number | null;
+  keyVersion: string | null;
+}
+
+/** Every studio (or one), by name, with its settings and the master key version its data key is wrapped under. */
+export async function selectStudios(db: Kysely<Tables>, onlyStudioId?: string): Promise<StudioListRow[]> {
+  let query = db
+    .selectFrom('studios')
+    .leftJoin('studio_keys', 'studio_keys.studio_id', 'studios.id')
+    .select(['studios.id', 'studios.name', 'studios.created_at', 'studios.encryption_enabled', 'studios.quota_bytes', 'studio_keys.key_version'])
+    .orderBy('studios.name')
+    .orderBy('studios.id');
+  if (onlyStudioId !== undefined) query = query.where('studios.id', '=', onlyStudioId);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    encryptionEnabled: row.encryption_enabled === 1,
+    quotaBytes: row.quota_bytes,
+    keyVersion: row.key_version,
+  }));
+}
