@@ -16,6 +16,7 @@ import { type AppServices, type Capability, keyProtectedData } from './capabilit
 import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
 import { assertKeyVersionsConfigured } from './keys/rotation.ts';
+import { applyKeyTombstones } from './studios/key-tombstones.ts';
 import { createVault } from './vault/service.ts';
 
 /**
@@ -27,6 +28,9 @@ import { createVault } from './vault/service.ts';
 export async function buildApp(runtime: Runtime, capabilities: readonly Capability[] = defaultCapabilities): Promise<App> {
   const { config } = runtime;
   const keyProtected = keyProtectedData(capabilities);
+  // A database restored from before a studio was deleted must not bring its data key back.
+  const reErased = await applyKeyTombstones({ db: runtime.database.db, blobs: runtime.blobs });
+  if (reErased > 0) runtime.logger.warn({ studioKeys: reErased }, 'destroyed studio keys found in the database were deleted again (a restored backup?)');
   await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtected });
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,

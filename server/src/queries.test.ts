@@ -215,6 +215,7 @@ const usersExamples: Examples<typeof usersRepo> = {
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
   listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
+  deleteUserRow: { '': (db) => usersRepo.deleteUserRow(db, user) },
   listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
@@ -287,6 +288,7 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+  deleteStudioKeys: { '': (db) => studiosRepo.deleteStudioKeys(db, [studio, 'studio-2']) },
   selectStudios: {
     'every studio': (db) => studiosRepo.selectStudios(db),
     'one studio': (db) => studiosRepo.selectStudios(db, studio),
@@ -343,6 +345,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   renameAlbum: { '': (db) => vaultRepo.renameAlbum(db, studio, 'album-1', 'sealed', now) },
   deleteAlbumRow: { '': (db) => vaultRepo.deleteAlbumRow(db, studio, 'album-1') },
   listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
+  markStudioPurging: { '': (db) => vaultRepo.markStudioPurging(db, studio) },
 };
 
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */

@@ -97,6 +97,11 @@ from
 where
   "id" = $1;
 
+-- deleteStudioKeys
+delete from "studio_keys"
+where
+  "studio_id" in ($1, $2);
+
 -- selectStudios: every studio
 select
   "studios"."id",

@@ -114,6 +114,11 @@ where
 order by
   "email";
 
+-- deleteUserRow
+delete from "users"
+where
+  "id" = ?;
+
 -- listStudioMembers
 select
   "studio_members"."studio_id",

@@ -91,6 +91,11 @@ from
 where
   "id" = ?;
 
+-- deleteStudioKeys
+delete from "studio_keys"
+where
+  "studio_id" in (?, ?);
+
 -- selectStudios: every studio
 select
   "studios"."id",

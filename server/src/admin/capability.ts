@@ -6,6 +6,7 @@ import { alertRoutes } from './alert-routes.ts';
 import type { AlertsDeps } from './alerts.ts';
 import { scanForAlerts } from './alerts.ts';
 import { auditRoutes } from './audit-routes.ts';
+import { type DeletionDeps, eraseStudioJobHandler } from './deletion.ts';
 import { adminRoutes } from './routes.ts';
 import { systemRoutes } from './system-routes.ts';
 
@@ -23,6 +24,14 @@ export async function adminCapabilityRoutes(app: App, services: AppServices): Pr
   const db = runtime.database.db;
   const alerts: AlertsDeps = { db, config: config.alerts, mailer: runtime.mailer, publicUrl: config.publicUrl, logger, now: Date.now };
   const retentionDays = config.audit.retentionDays;
+  const deletion: DeletionDeps = {
+    db,
+    keys: runtime.keys,
+    blobs: runtime.blobs,
+    auth: services.auth,
+    eraseStudioFiles: (studioId) => services.vault.eraseStudio(studioId),
+    wake: () => jobs.wake(),
+  };
 
   const jobs = createJobRunner({
     db,
@@ -37,6 +46,7 @@ export async function adminCapabilityRoutes(app: App, services: AppServices): Pr
         },
       },
       { kind: 'alerts.scan', run: async () => void (await scanForAlerts(alerts)) },
+      eraseStudioJobHandler(deletion),
       ...(retentionDays === undefined ? [] : [{ kind: 'audit.prune', run: async () => void (await pruneChain(db, runtime.keys, Date.now() - retentionDays * dayMs)) }]),
     ],
     schedules: [
@@ -48,8 +58,8 @@ export async function adminCapabilityRoutes(app: App, services: AppServices): Pr
   jobs.start();
   app.addHook('onClose', () => jobs.stop());
 
-  await adminRoutes(app, services);
+  await adminRoutes(app, services, deletion);
   auditRoutes(app, db);
   alertRoutes(app, alerts);
-  systemRoutes(app, services);
+  systemRoutes(app, services, deletion);
 }

@@ -132,3 +132,6 @@ const studioSummaryFields = {
 
 export const studioSummarySchema = Type.Object(studioSummaryFields, closed);
 export const studioDetailSchema = Type.Object({ ...studioSummaryFields, memberList: Type.Array(memberSchema) }, closed);
+
+/** What an irreversible deletion asks for: the name (or address) typed again, and a current TOTP code. */
+export const deletionBodySchema = Type.Object({ confirm: Type.String({ minLength: 1, maxLength: 254 }), totpCode: Type.String({ pattern: '^[0-9]{6}$' }) }, closed);

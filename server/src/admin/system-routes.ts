@@ -6,14 +6,15 @@ import { requestOrigin } from '../http/request-origin.ts';
 import { closed, uuidField } from '../http/schemas.ts';
 import { listJobs, retryJob } from '../jobs/queue.ts';
 import { queryInteger, studioForAdmin, studiosForAdmin, systemStatus } from './console.ts';
-import { jobIdParams, jobQuerySchema, jobSchema, studioDetailSchema, studioSummarySchema, systemStatusSchema } from './schemas.ts';
+import { type DeletionDeps, deleteStudioByAdmin } from './deletion.ts';
+import { deletionBodySchema, jobIdParams, jobQuerySchema, jobSchema, studioDetailSchema, studioSummarySchema, systemStatusSchema } from './schemas.ts';
 
 /** The system page of the admin console: status, studios, the job queue. */
 
 const tags = ['admin'];
 const serverVersion = '0.1.0';
 
-export function systemRoutes(app: App, { runtime, vault, keyProtected }: AppServices): void {
+export function systemRoutes(app: App, { runtime, vault, keyProtected }: AppServices, deletion: DeletionDeps): void {
   const db = runtime.database.db;
 
   app.get(
@@ -46,6 +47,25 @@ export function systemRoutes(app: App, { runtime, vault, keyProtected }: AppServ
       schema: { operationId: 'getStudio', tags, summary: 'One studio: usage against quota, settings, key version, members.', params: Type.Object({ id: uuidField }, closed), response: { 200: Type.Object({ studio: studioDetailSchema }, closed) } },
     },
     async (request) => ({ studio: await studioForAdmin(db, vault.files, request.params.id) }),
+  );
+
+  app.delete(
+    '/api/admin/studios/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'deleteStudio',
+        tags,
+        summary: 'Crypto-erase a studio (type its name and a current TOTP code): its data key is destroyed now, its files and rows deleted in the background.',
+        params: Type.Object({ id: uuidField }, closed),
+        body: deletionBodySchema,
+        response: { 202: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await deleteStudioByAdmin(deletion, { userId: requirePrincipal(request).userId, ...requestOrigin(request) }, request.params.id, request.body);
+      return reply.status(202).send(null);
+    },
   );
 
   app.get(

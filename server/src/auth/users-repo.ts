@@ -130,3 +130,9 @@ export async function listStudioMembers(db: Kysely<Tables>, studioIds: readonly 
     .orderBy('studio_members.created_at')
     .execute();
 }
+
+/** Deletes an account; its sessions, codes and memberships go with it (foreign keys cascade). */
+export async function deleteUserRow(db: Kysely<Tables>, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}

@@ -12,6 +12,7 @@ import {
   type UserRow,
   findUserByEmail,
   findUserById,
+  deleteUserRow,
   insertUser,
   listActiveAdminEmails,
   listStudioMembers,
@@ -205,4 +206,26 @@ export async function studioMembers(deps: Pick<AuthDeps, 'db'>, studioIds: reado
     });
   }
   return members;
+}
+
+/**
+ * Deletes an account for good (its sessions, codes and memberships go with it); `confirmEmail`
+ * must repeat its address. Returns the studio it owned alone, which the caller erases.
+ */
+export async function deleteUserByAdmin(
+  deps: AuthDeps,
+  actor: { userId: string } & RequestOrigin,
+  userId: string,
+  confirmEmail: string,
+): Promise<{ soleStudioId: string | null }> {
+  if (actor.userId === userId) throw new AppError('cannot_change_own_account', 'You cannot delete your own account.', 400);
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new NotFoundError('user_not_found', 'No such user.');
+  if (confirmEmail.normalize('NFC').trim().toLowerCase() !== user.email) throw new AppError('confirmation_mismatch', 'Type the account’s email address to confirm.', 400);
+  const studioId = await ownedStudioId(deps.db, userId);
+  const members = studioId ? ((await studioMembers(deps, [studioId])).get(studioId) ?? []) : [];
+  const soleStudioId = studioId && members.every((member) => member.userId === userId) ? studioId : null;
+  await deleteUserRow(deps.db, userId);
+  await recordAudit(deps.db, { action: 'user.deleted', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { role: user.role, soleStudioId } });
+  return { soleStudioId };
 }

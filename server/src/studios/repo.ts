@@ -159,3 +159,10 @@ export async function selectStudios(db: Kysely<Tables>, onlyStudioId?: string): 
     keyVersion: row.key_version,
   }));
 }
+
+/** Crypto-erase, first step: the wrapped data key goes, the studio row stays until its files are deleted. */
+export async function deleteStudioKeys(db: Kysely<Tables>, studioIds: readonly string[]): Promise<number> {
+  if (studioIds.length === 0) return 0;
+  const result = await db.deleteFrom('studio_keys').where('studio_id', 'in', studioIds).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
