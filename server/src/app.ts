@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App } from './http/app-type.ts';
 import { registerCsrfProtection } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { registerMetrics } from './http/metrics.ts';
 import { enforceRouteRules } from './http/route-rules.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp } from './http/web-app.ts';
@@ -52,6 +53,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
 
   enforceRouteRules(app);
   registerErrorHandling(app);
+  await registerMetrics(app, config.metrics, runtime.database.db);
   // Only JSON bodies (and, later, explicit upload types): text/plain is how cross-site
   // "simple" requests arrive, so it has no parser.
   app.removeContentTypeParser('text/plain');

@@ -68,6 +68,10 @@ const environmentSchema = z.object({
   ALERT_DELIVERY_DOWNLOADS: z.coerce.number().int().min(1).default(500),
   ALERT_MASS_DELETIONS: z.coerce.number().int().min(1).default(100),
   ALERT_EMAILS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -113,6 +117,14 @@ export interface AlertsConfig {
   emailsPerHour: number;
 }
 
+/** `GET /metrics`: off unless a bearer token or a separate port is configured. */
+export interface MetricsConfig {
+  token: string | undefined;
+  /** Serve the metrics on their own listener (no token) instead of the main port. */
+  port: number | undefined;
+  host: string;
+}
+
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
@@ -138,6 +150,7 @@ export interface Config {
   deliveries: DeliveriesConfig;
   audit: AuditConfig;
   alerts: AlertsConfig;
+  metrics: MetricsConfig;
   /** Where the built web app lives. */
   webDistDir: string;
 }
@@ -242,6 +255,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       massDeletions: env.ALERT_MASS_DELETIONS,
       emailsPerHour: env.ALERT_EMAILS_PER_HOUR,
     },
+    metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT, host: env.METRICS_HOST },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
 }
@@ -298,6 +312,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
       'alert thresholds',
       `per ${config.alerts.windowMinutes} min: ${config.alerts.accountSignInFailures} failed sign-ins per account, ${config.alerts.networkSignInFailures} per network, ${config.alerts.deliveryDownloads} downloads per delivery, ${config.alerts.massDeletions} deletions; ${config.alerts.emailsPerHour} emails/hour`,
     ],
+    ['metrics', config.metrics.port !== undefined ? `separate listener ${config.metrics.host}:${config.metrics.port}` : config.metrics.token ? 'GET /metrics with the bearer token (set)' : '(off)'],
   );
   return rows;
 }
