@@ -7,6 +7,7 @@ import type { App } from './http/app-type.ts';
 import { registerCsrfProtection } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { frameworkErrorOptions } from './http/framework-errors.ts';
 import { enforceRouteRules } from './http/route-rules.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp } from './http/web-app.ts';
@@ -18,6 +19,7 @@ import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
 import { assertKeyVersionsConfigured } from './keys/rotation.ts';
 import { applyKeyTombstones } from './studios/key-tombstones.ts';
+import { labCookieName, resolveLabSession } from './labs/sessions.ts';
 import { createVault } from './vault/service.ts';
 
 /**
@@ -45,6 +47,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
         : config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
+    ...frameworkErrorOptions({ secureTransport: config.secureTransport, logger: runtime.logger }),
     ajv: {
       // Reject unknown fields instead of silently dropping them, and never coerce bodies.
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },
@@ -68,7 +71,11 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   // Built once and handed to every capability: what one capability offers the others.
   const services: AppServices = { runtime, keyProtected, auth: createAuthDeps(runtime), vault: createVault(runtime) };
   app.addHook('onClose', () => services.auth.limits.close());
-  registerAccessControl(app, (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]));
+  const labSessions = { db: runtime.database.db, now: Date.now };
+  registerAccessControl(app, {
+    user: (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]),
+    lab: (request) => resolveLabSession(labSessions, request.cookies[labCookieName(config)]),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

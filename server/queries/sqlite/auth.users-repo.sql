@@ -110,7 +110,6 @@ from
 where
   "role" = ?
   and "disabled_at" is null
-  and "email_verified_at" is not null
 order by
   "email";
 

@@ -106,7 +106,7 @@ export async function systemStatus(runtime: Runtime, keyProtected: Omit<Rotation
       state: versionState(entry),
       studioKeys: entry.studioKeys,
       secretFields: entry.secretFields,
-      codeHashes: entry.codeHashes,
+      peppers: entry.peppers,
     })),
     jobs,
     auditChain: { headSeq: head.seq, lastSealedSeq: seal?.seq ?? null, lastSealedAt: seal ? new Date(seal.sealed_at).toISOString() : null },

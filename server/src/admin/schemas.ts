@@ -104,7 +104,7 @@ export const systemStatusSchema = Type.Object(
           state: Type.Union([Type.Literal('active'), Type.Literal('in use'), Type.Literal('retirable'), Type.Literal('missing')]),
           studioKeys: Type.Integer(),
           secretFields: Type.Integer(),
-          codeHashes: Type.Integer(),
+          peppers: Type.Integer(),
         },
         closed,
       ),

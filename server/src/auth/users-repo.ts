@@ -81,6 +81,12 @@ export async function adminExists(db: Kysely<Tables>): Promise<boolean> {
   return row !== undefined;
 }
 
+/** Where to tell the operators of something: every admin account that is not disabled. */
+export async function listActiveAdminEmails(db: Kysely<Tables>): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('email').where('role', '=', 'admin').where('disabled_at', 'is', null).orderBy('email').execute();
+  return rows.map((row) => row.email);
+}
+
 export interface UserListRow extends UserRow {
   active_sessions: number;
 }
@@ -102,12 +108,6 @@ export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number
   if (onlyUserId !== undefined) query = query.where('users.id', '=', onlyUserId);
   const rows = await query.execute();
   return rows.map((row) => ({ ...row, active_sessions: Number(row.active_sessions ?? 0) }));
-}
-
-/** Addresses of the active (not disabled, verified) admins: who alerts are sent to. */
-export async function listActiveAdminEmails(db: Kysely<Tables>): Promise<string[]> {
-  const rows = await db.selectFrom('users').select('email').where('role', '=', 'admin').where('disabled_at', 'is', null).where('email_verified_at', 'is not', null).orderBy('email').execute();
-  return rows.map((row) => row.email);
 }
 
 export interface StudioMemberRow {

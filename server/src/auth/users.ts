@@ -63,6 +63,11 @@ export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string
   return user && user.disabled_at === null ? user.email : undefined;
 }
 
+/** Where to tell the operators of something (a studio at a limit, …): the active admins' addresses. */
+export async function activeAdminEmails(deps: Pick<AuthDeps, 'db'>): Promise<string[]> {
+  return listActiveAdminEmails(deps.db);
+}
+
 export async function currentUserView(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<UserView> {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new AppError('not_signed_in', 'Sign in to continue.', 401);
@@ -178,11 +183,6 @@ export async function revokeSessionsByAdmin(deps: AuthDeps, actor: { userId: str
   const revoked = await revokeUserSessions(deps, userId, 'ended_by_admin');
   await recordAudit(deps.db, { action: 'user.sessions_revoked', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { revoked } });
   return revoked;
-}
-
-/** Who is told of an alert: every active admin. */
-export async function activeAdminEmails(deps: Pick<AuthDeps, 'db'>): Promise<string[]> {
-  return listActiveAdminEmails(deps.db);
 }
 
 export interface StudioMemberView {
