@@ -182,6 +182,56 @@ export interface AuditEventsTable {
   user_agent: string | null;
   /** JSON object; never a code, token, password or file content. */
   details: string;
+  /** Position in the hash chain, from 1 (docs/security/audit-chain.md). */
+  seq: number;
+  studio_id: string | null;
+  prev_hash: string;
+  entry_hash: string;
+}
+
+/** One row (`id = 'audit'`): the chain's last entry, locked by every append so the chain never forks. */
+export interface AuditChainHeadTable {
+  id: string;
+  seq: number;
+  entry_hash: string;
+}
+
+/** HMACs of a chain head: periodic seals, and checkpoints written before pruning. */
+export interface AuditSealsTable {
+  id: string;
+  kind: 'seal' | 'checkpoint';
+  seq: number;
+  entry_hash: string;
+  sealed_at: number;
+  key_version: string;
+  mac: string;
+}
+
+export type AlertStatus = 'open' | 'acknowledged';
+
+/** An alert raised by a rule over the audit log (admin/alert-rules.ts). */
+export interface AlertsTable {
+  id: string;
+  rule: string;
+  /** What the rule counts by: an account, a network, a delivery, a studio. */
+  subject: string;
+  studio_id: string | null;
+  summary: string;
+  event_count: number;
+  /** The audit entry that raised it. */
+  first_seq: number;
+  raised_at: number;
+  status: AlertStatus;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  /** null: not emailed (the email budget was spent). */
+  emailed_at: number | null;
+}
+
+/** One row (`id = 'alerts'`): the last audit entry the alert rules have seen. */
+export interface AlertScanCursorTable {
+  id: string;
+  seq: number;
 }
 
 export type VaultFileStatus = 'uploading' | 'processing' | 'ready' | 'failed' | 'purging';
@@ -540,6 +590,10 @@ export interface Tables {
   password_reset_tokens: PasswordResetTokensTable;
   setup_tokens: SetupTokensTable;
   audit_events: AuditEventsTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_seals: AuditSealsTable;
+  alerts: AlertsTable;
+  alert_scan_cursor: AlertScanCursorTable;
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
   jobs: JobsTable;

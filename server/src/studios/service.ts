@@ -14,6 +14,7 @@ import {
   insertStudioWithKey,
   listStudioNames,
   lockStudioRow,
+  selectStudios,
   setStudioSuspendedAt,
   updateStudioSettings,
 } from './repo.ts';
@@ -124,4 +125,20 @@ export async function updateStudioByAdmin(
   const settings = await changeStudioSettings(deps, studioId, changes);
   await recordAudit(deps.db, { action: 'studio.updated', ...audit, details: { studioId, encryptionEnabled: settings.encryptionEnabled, quotaBytes: settings.quotaBytes } });
   return { ...settings, usedBytes: await deps.storage.usedBytes(studioId) };
+}
+
+export interface StudioSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  encryptionEnabled: boolean;
+  quotaBytes: number | null;
+  /** The master key version the studio's data key is wrapped under (null: its key was destroyed). */
+  keyVersion: string | null;
+}
+
+/** Every studio, or the one asked for, as the admin console lists them. */
+export async function listStudioSummaries(deps: Pick<StudioDeps, 'db'>, onlyStudioId?: string): Promise<StudioSummary[]> {
+  const rows = await selectStudios(deps.db, onlyStudioId);
+  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt).toISOString() }));
 }
