@@ -181,14 +181,15 @@ function entryDate(date: Date): Date {
 /**
  * Passes the bytes on while counting and hashing them; fails on a byte too many or at the end.
  * Hands the digest on once the entry matched (for an entry without a recorded hash, it is the
- * digest of what was sent).
+ * digest of what was sent). The error's cause, which is logged, names the entry by its position,
+ * never by its (decrypted) file name.
  */
-function verifying(entry: ZipEntrySource, index: number, name: string, onDigest: (digest: string) => void): Transform {
+function verifying(entry: ZipEntrySource, index: number, onDigest: (digest: string) => void): Transform {
   const hash = createHash('sha256');
   const expected = entry.sha256?.toLowerCase() ?? null;
   let length = 0;
   const mismatch = (what: string) =>
-    new IntegrityError('A file in this ZIP does not match the one uploaded.', new Error(`ZIP entry ${index} (${name}): ${what}`));
+    new IntegrityError('A file in this ZIP does not match the one uploaded.', new Error(`ZIP entry ${index}: ${what}`));
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       length += chunk.length;
@@ -291,7 +292,7 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
           return;
         }
         source = opened;
-        verified = verifying(entry, at, name, (digest) => {
+        verified = verifying(entry, at, (digest) => {
           digests[at] = digest;
         });
         // Before archiver's own listener, which would carry on with the next entry.
