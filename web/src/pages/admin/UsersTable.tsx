@@ -82,6 +82,12 @@ function UserRow({ user, isYou, onChoose }: { user: ManagedUser; isYou: boolean;
       <td>{ROLE_NAMES[user.role]}</td>
       <td>
         <span className={`badge badge-${user.status}`}>{STATUS_NAMES[user.status]}</span>
+        {user.deliveriesSuspended && (
+          <span className="muted" data-testid="deliveries-suspended">
+            {' '}
+            Deliveries paused
+          </span>
+        )}
       </td>
       <td>{user.totpEnabled ? 'On' : 'Off'}</td>
       <td>
