@@ -96,7 +96,7 @@ async function uploadOriginals(server: Shutterlock, sources: string, count: numb
     const sha256 = await writeNoiseTiff(path, fileMiB);
     const bytes = (await stat(path)).size;
     await run('sync');
-    const uploaded = await upload(`${server.url}/api/vault/files?name=${name}`, 'POST', path, bytes, { cookie: server.cookie, 'sec-fetch-site': 'same-origin' });
+    const uploaded = await upload(`${server.url}/api/vault/files`, 'POST', path, bytes, { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'x-file-name': name });
     if (uploaded.status !== 201) throw new Error(`Upload of ${name} failed: ${uploaded.status} ${uploaded.body}`);
     originals.push({ id: (JSON.parse(uploaded.body) as { file: { id: string } }).file.id, name, path, bytes, sha256 });
   }

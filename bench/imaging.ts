@@ -80,7 +80,11 @@ async function throughput(clients: number, seconds: number, next: () => string |
 
 /** Uploads a photo, waits until the vault has made its previews (background work that would compete with the measures), and publishes it. */
 async function publishedSource(server: Shutterlock, bytes: Buffer, name: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/vault/files?name=${name}`, { method: 'POST', headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+  const response = await fetch(`${server.url}/api/vault/files`, {
+    method: 'POST',
+    headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+    body: new Uint8Array(bytes),
+  });
   if (response.status !== 201) throw new Error(`upload answered ${response.status}`);
   const { file } = (await response.json()) as { file: { id: string } };
   for (let waited = 0; ; waited += 1) {

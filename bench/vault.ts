@@ -46,7 +46,7 @@ async function transferBench(server: Shutterlock, dir: string, file: string, exp
     const theirs = { up: [] as number[], down: [] as number[] };
     for (let index = 0; index < RUNS; index++) {
       await run('sync');
-      const uploaded = await upload(`${server.url}/api/vault/files?name=large.tif`, 'POST', file, bytes, { cookie: server.cookie, 'sec-fetch-site': 'same-origin' });
+      const uploaded = await upload(`${server.url}/api/vault/files`, 'POST', file, bytes, { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'x-file-name': 'large.tif' });
       if (uploaded.status !== 201) throw new Error(`Upload failed: ${uploaded.status} ${uploaded.body}`);
       const fileId = (JSON.parse(uploaded.body) as { file: { id: string } }).file.id;
       const link = (await server.request('POST', `/api/vault/files/${fileId}/download-url`, { variant: 'original' })).body as { url: string };
@@ -113,9 +113,9 @@ async function previewsBench(server: Shutterlock, count: number, megapixels: num
   const started = performance.now();
   const ids: string[] = [];
   for (const [index, photo] of photos.entries()) {
-    const response = await fetch(`${server.url}/api/vault/files?name=IMG_${String(index).padStart(4, '0')}.jpg`, {
+    const response = await fetch(`${server.url}/api/vault/files`, {
       method: 'POST',
-      headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream' },
+      headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream', 'x-file-name': `IMG_${String(index).padStart(4, '0')}.jpg` },
       body: photo as unknown as BodyInit,
     });
     if (response.status !== 201) throw new Error(`Photo upload failed: ${response.status} ${await response.text()}`);

@@ -26,7 +26,7 @@ describe('image service, end to end', () => {
       const jpeg = (await photo('jpeg', { width: 900, height: 600, exif: true })).toString('base64');
       const source = await page.evaluate(async (base64) => {
         const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
-        const uploaded = await fetch('/api/vault/files?name=portfolio.jpg', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+        const uploaded = await fetch('/api/vault/files', { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'portfolio.jpg' }, body: bytes });
         const { file } = (await uploaded.json()) as { file: { id: string } };
         const published = await fetch(`/api/images/web-files/${file.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ published: true }) });
         return ((await published.json()) as { source: string }).source;

@@ -40,18 +40,32 @@ describe('config', () => {
     expect(message).toContain('SMTP_URL');
   });
 
+  const production = {
+    NODE_ENV: 'production',
+    SHUTTERLOCK_MASTER_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    PUBLIC_URL: 'https://photos.example.com/',
+    SMTP_URL: 'smtp://mailer:pw@smtp.example.com:587',
+    CLAMD_HOST: 'clamd.internal',
+  };
+
   it('accepts a complete production configuration and turns on secure transport for https', () => {
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      SHUTTERLOCK_MASTER_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
-      PUBLIC_URL: 'https://photos.example.com/',
-      SMTP_URL: 'smtp://mailer:pw@smtp.example.com:587',
-      TRUST_PROXY: '1',
-    });
+    const config = loadConfig({ ...production, TRUST_PROXY: '1' });
     expect(config.production).toBe(true);
     expect(config.publicUrl).toBe('https://photos.example.com');
     expect(config.secureTransport).toBe(true);
     expect(config.trustProxy).toBe(1);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('refuses an http:// public URL and no virus scanner in production, unless overridden, and then warns', () => {
+    expect(() => loadConfig({ ...production, PUBLIC_URL: 'http://photos.example.com' })).toThrow(/PUBLIC_URL must be https:\/\/.*ALLOW_INSECURE_PUBLIC_URL/);
+    expect(() => loadConfig({ ...production, CLAMD_HOST: undefined })).toThrow(/CLAMD_SOCKET or CLAMD_HOST is required.*ALLOW_UNSCANNED_UPLOADS/);
+    const overridden = loadConfig({ ...production, PUBLIC_URL: 'http://photos.example.com', CLAMD_HOST: undefined, ALLOW_INSECURE_PUBLIC_URL: 'true', ALLOW_UNSCANNED_UPLOADS: 'true' });
+    expect(overridden.secureTransport).toBe(false);
+    expect(overridden.warnings).toEqual([expect.stringMatching(/^INSECURE: PUBLIC_URL is http/), expect.stringMatching(/^INSECURE: uploads are not scanned/)]);
+    expect(describeConfig(overridden).filter(([name]) => name === 'WARNING')).toHaveLength(2);
+    // Development needs neither.
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:8080' }).warnings).toEqual([]);
   });
 
   it('rejects malformed values with the variable named', () => {

@@ -59,6 +59,10 @@ const environmentSchema = z.object({
   CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
+  // Explicit, loud exceptions to production's rules (for a closed network, a test deployment).
+  ALLOW_INSECURE_PUBLIC_URL: booleanFromEnv.default(false),
+  ALLOW_UNSCANNED_UPLOADS: booleanFromEnv.default(false),
+
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
 
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
@@ -198,6 +202,8 @@ export interface Config {
   images: ImagesConfig;
   /** Where the built web app lives. */
   webDistDir: string;
+  /** Production rules overridden on purpose (ALLOW_*): logged as warnings at every start. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -234,7 +240,26 @@ function productionProblems(env: Environment): string[] {
   if (env.STORAGE_BACKEND === 's3' && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required for the s3 backend in production.');
   }
+  for (const rule of productionRules(env)) if (rule.broken && !rule.overridden) problems.push(rule.problem);
   return problems;
+}
+
+/** Production rules that an operator may override, knowingly: each override is a warning. */
+function productionRules(env: Environment): Array<{ broken: boolean; overridden: boolean; problem: string; warning: string }> {
+  return [
+    {
+      broken: env.PUBLIC_URL?.startsWith('http://') ?? false,
+      overridden: env.ALLOW_INSECURE_PUBLIC_URL,
+      problem: 'PUBLIC_URL must be https:// in production (Secure cookies and HSTS need it); set ALLOW_INSECURE_PUBLIC_URL=true only if TLS truly ends elsewhere and you accept the risk.',
+      warning: 'INSECURE: PUBLIC_URL is http:// in production (ALLOW_INSECURE_PUBLIC_URL=true): session cookies are not Secure and there is no HSTS.',
+    },
+    {
+      broken: !env.CLAMD_SOCKET && !env.CLAMD_HOST,
+      overridden: env.ALLOW_UNSCANNED_UPLOADS,
+      problem: 'CLAMD_SOCKET or CLAMD_HOST is required in production (uploads are scanned); set ALLOW_UNSCANNED_UPLOADS=true to run without a virus scanner.',
+      warning: 'INSECURE: uploads are not scanned for viruses in production (ALLOW_UNSCANNED_UPLOADS=true).',
+    },
+  ];
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -327,6 +352,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
     },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
+    warnings: production ? productionRules(env).flatMap((rule) => (rule.broken && rule.overridden ? [rule.warning] : [])) : [],
   };
 }
 
@@ -383,6 +409,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
       `per ${config.alerts.windowMinutes} min: ${config.alerts.accountSignInFailures} failed sign-ins per account, ${config.alerts.networkSignInFailures} per network, ${config.alerts.deliveryDownloads} downloads per delivery, ${config.alerts.massDeletions} deletions; ${config.alerts.emailsPerHour} emails/hour`,
     ],
     ['metrics', config.metrics.port !== undefined ? `separate listener ${config.metrics.host}:${config.metrics.port}` : config.metrics.token ? 'GET /metrics with the bearer token (set)' : '(off)'],
+    ...config.warnings.map((warning): [string, string] => ['WARNING', warning]),
     [
       'delivery mail per studio',
       `${config.deliveries.mailLimits.emailsPerHour}/hour, ${config.deliveries.mailLimits.emailsPerDay}/day, ${config.deliveries.mailLimits.newRecipientsPerDay} new recipients/day, ${config.deliveries.mailLimits.resendsPerDeliveryPerDay} resends per delivery/day`,

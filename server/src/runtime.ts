@@ -30,6 +30,8 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Runtime> {
+  // At every start, so an override nobody remembers keeps showing in the log.
+  for (const warning of config.warnings) logger.warn({ insecureConfiguration: true }, warning);
   const keys = await loadMasterKeyProvider({
     masterKeys: config.masterKeys,
     dataDir: config.dataDir,

@@ -29,9 +29,11 @@ export async function upload(
   options: { name?: string; albumId?: string; contentType?: string } = {},
 ): Promise<{ status: number; file: UploadedFile; error: ErrorAnswer['error'] | undefined }> {
   const query = new URLSearchParams();
-  if (options.name !== undefined) query.set('name', options.name);
   if (options.albumId !== undefined) query.set('albumId', options.albumId);
-  const response = await client.request('POST', `/api/vault/files?${query}`, bytes, { 'content-type': options.contentType ?? 'application/octet-stream' });
+  const response = await client.request('POST', `/api/vault/files?${query}`, bytes, {
+    'content-type': options.contentType ?? 'application/octet-stream',
+    ...(options.name !== undefined && { 'x-file-name': encodeURIComponent(options.name) }),
+  });
   const text = await response.text();
   const body = (text ? JSON.parse(text) : {}) as { file: UploadedFile } & Partial<ErrorAnswer>;
   return { status: response.status, file: body.file, error: body.error };

@@ -11,6 +11,7 @@ import {
   openWithCode,
   openedVisitor,
   outcome,
+  readZip,
 } from '../../test/deliveries.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
@@ -174,6 +175,22 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
     for (const path of ['/api/vault/files', `/api/vault/files/${theirFile.id}`, '/api/vault/albums', '/api/me', '/api/deliveries', `/api/deliveries/${theirs.delivery.id}`]) {
       expect(await outcome(await visitor.request('GET', path)), path).toBe('401 not_signed_in');
     }
+  });
+
+  it('never reaches another studio’s file through a delivery row that names it', async () => {
+    // A link row no service would write (a bug, a hand-edited database): every read of the
+    // delivery's files still asks the vault with the delivery's own studio.
+    const { delivery, access, token } = await createDelivery(owner, { title: 'Foreign row', fileIds: [ownFile.id] });
+    await server.runtime.database.db.insertInto('delivery_files').values({ delivery_id: delivery.id, file_id: theirFile.id, position: 1 }).execute();
+    expect((await getDelivery(owner, delivery.id)).delivery).toMatchObject({ fileCount: 1, totalBytes: ownFile.size });
+    const visitor = await openedVisitor(server, access);
+    const listed = await visitor.json<{ files: Array<{ id: string }> }>('GET', `/api/d/${token}/files`);
+    expect(listed.body.files.map((file) => file.id)).toEqual([ownFile.id]);
+    expect(await outcome(await visitor.request('POST', `/api/d/${token}/files/${theirFile.id}/download-url`, {}))).toBe('404 file_not_found');
+    const zip = await visitor.request('GET', `/api/d/${token}/zip`);
+    const names = (await readZip(Buffer.from(await zip.arrayBuffer()))).map((entry) => entry.name);
+    expect(names.some((name) => name.includes('theirs'))).toBe(false);
+    expect(names.some((name) => name.includes('ours'))).toBe(true);
   });
 
   it('gives an account without a studio no deliveries', async () => {

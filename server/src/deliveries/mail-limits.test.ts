@@ -6,7 +6,7 @@ import { type TestServer, databaseKinds, startTestServer } from '../../test/harn
 import { photo } from '../../test/images.ts';
 import { uploaded } from '../../test/vault.ts';
 import { listAuditEvents } from '../audit/audit-log.ts';
-import { resendDelivery } from './service.ts';
+import { createDelivery as createDeliveryDirectly, resendDelivery } from './service.ts';
 
 /**
  * A studio cannot use deliveries as a spam relay: emails per hour and per day, new recipients
@@ -74,6 +74,23 @@ describe.each(databaseKinds())('delivery mail limits on %s', (database) => {
     await withDeliveriesDeps(server, { now: () => Date.now() + HOUR_MS + 60_000 }, async (deps) => {
       await expect(resendDelivery(deps, actor as never, delivery.id)).resolves.toBeDefined();
     });
+  });
+
+  it('refuses past the daily ceiling even when each hour stays under its own', async () => {
+    const { userId, studioId, fileId } = await studio('daily');
+    const actor = { studioId, userId, role: 'owner', ip: '127.0.0.1', userAgent: 'test' } as never;
+    // 10 emails in each of two hours (under 12 an hour), always to the same 4 addresses (the new-recipient ceiling).
+    const send = (hoursLater: number, addresses: string[]) =>
+      withDeliveriesDeps(server, { now: () => Date.now() + hoursLater * HOUR_MS }, (deps) =>
+        createDeliveryDirectly(deps, actor, { title: `At +${hoursLater} h`, fileIds: [fileId], recipients: addresses }),
+      );
+    await send(0, recipients('d', 4));
+    await send(0, ['d-0@example.com']);
+    await send(2, recipients('d', 4));
+    await send(2, ['d-0@example.com']);
+    // 20 emails in the day so far: the next one is past the daily ceiling though its hour is empty.
+    await expect(send(4, ['d-1@example.com'])).rejects.toMatchObject({ code: 'mail_limit_reached', statusCode: 429, message: expect.stringMatching(/20 delivery emails a day/) });
+    await expect(send(25, ['d-1@example.com'])).resolves.toBeDefined();
   });
 
   it('limits resends and emailed codes per delivery', async () => {

@@ -8,7 +8,14 @@ const titleField = Type.String({ minLength: 1, maxLength: 200 });
 const messageField = Type.String({ maxLength: 5000 });
 const recipientsField = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 20, description: 'Each gets the link and the code in two separate emails' });
 const expiresAtField = Type.String({ format: 'date-time', maxLength: 40, description: 'ISO 8601; at most 365 days ahead (default 30 days)' });
-const downloadLimitField = nullable(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Downloads allowed (each file and each ZIP counts one); null: no limit' }));
+const downloadLimitField = nullable(
+  Type.Integer({
+    minimum: 1,
+    maximum: 1_000_000,
+    description:
+      'Downloads allowed (each file and each ZIP counts one); null: no limit. Without originals (allowOriginals false) it counts downloads of the large previews, which the gallery shows uncounted: there it is no protection against copies.',
+  }),
+);
 
 export const deliveryIdParams = Type.Object({ id: uuidField }, closed);
 

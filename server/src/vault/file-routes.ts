@@ -27,6 +27,22 @@ async function requireFileBody(request: FastifyRequest): Promise<void> {
   }
 }
 
+/**
+ * The file's name travels in `X-File-Name`, percent-encoded UTF-8 (encodeURIComponent), not in
+ * the URL: URLs end up in proxy and access logs, and a photo's name can say who is in it.
+ */
+export const FILE_NAME_HEADER = 'x-file-name';
+
+function fileNameFrom(request: FastifyRequest): string | undefined {
+  const header = request.headers[FILE_NAME_HEADER];
+  if (typeof header !== 'string') return undefined;
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    throw new AppError('file_name_invalid', 'Send the file name percent-encoded (UTF-8) in the X-File-Name header.', 400);
+  }
+}
+
 function declaredLength(request: FastifyRequest): number | undefined {
   const header = request.headers['content-length'];
   return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
@@ -47,14 +63,16 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
       schema: {
         operationId: 'uploadFile',
         tags,
-        summary: 'Upload a photo: the file is the request body (application/octet-stream). Stored encrypted; previews follow.',
-        querystring: Type.Object({ albumId: Type.Optional(uuidField), name: Type.Optional(Type.String({ maxLength: 16_384 })) }, closed),
+        summary:
+          'Upload a photo: the file is the request body (application/octet-stream), its name in the X-File-Name header, percent-encoded (never in the URL, which proxies log). Stored encrypted; previews follow.',
+        querystring: Type.Object({ albumId: Type.Optional(uuidField) }, closed),
+        headers: Type.Object({ [FILE_NAME_HEADER]: Type.Optional(Type.String({ maxLength: 12_288, description: 'The file name, percent-encoded UTF-8 (longer names are shortened to 255 characters)' })) }),
         response: { 201: fileAnswer },
       },
     },
     async (request, reply) => {
       const body = (request.body as Readable).iterator({ destroyOnReturn: false });
-      const file = await uploadFile(deps, requireStudioActor(request), { ...request.query, declaredLength: declaredLength(request), body });
+      const file = await uploadFile(deps, requireStudioActor(request), { ...request.query, name: fileNameFrom(request), declaredLength: declaredLength(request), body });
       return reply.status(201).send({ file });
     },
   );

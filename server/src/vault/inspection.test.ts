@@ -85,7 +85,7 @@ describe('inspection under load', () => {
     const occupied = Array.from({ length: 2 + PARALLEL }, () => server.runtime.imaging.run('metadata', heldOpen()));
     try {
       expect(server.runtime.imaging.saturated()).toBe(true);
-      const response = await client.request('POST', '/api/vault/files?name=busy.jpg', await photo('jpeg'), { 'content-type': 'application/octet-stream' });
+      const response = await client.request('POST', '/api/vault/files', await photo('jpeg'), { 'content-type': 'application/octet-stream', 'x-file-name': 'busy.jpg' });
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('imaging_busy');

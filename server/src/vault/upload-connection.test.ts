@@ -48,14 +48,14 @@ describe('connections after a refused upload', () => {
   afterAll(async () => server?.close());
 
   function uploadHeaders(sessionCookie: string, contentType = 'application/octet-stream'): Record<string, string> {
-    return { cookie: sessionCookie, 'sec-fetch-site': 'same-origin', 'content-type': contentType };
+    return { cookie: sessionCookie, 'sec-fetch-site': 'same-origin', 'content-type': contentType, 'x-file-name': 'x.jpg' };
   }
 
   /** The refused upload's answer, then another request on the same connection, answered at once. */
   async function refusedThenReused(sessionCookie: string, body: Buffer | Buffer[], expected: { status: number; code: string; contentType?: string }) {
     const connection = await RawConnection.open(server.url);
     try {
-      connection.send('POST', '/api/vault/files?name=x.jpg', uploadHeaders(sessionCookie, expected.contentType), body);
+      connection.send('POST', '/api/vault/files', uploadHeaders(sessionCookie, expected.contentType), body);
       const refused = await connection.answer();
       expect([refused.status, (JSON.parse(refused.body) as { error: { code: string } }).error.code]).toEqual([expected.status, expected.code]);
       expect(refused.headers.connection).not.toBe('close');
@@ -89,7 +89,7 @@ describe('connections after a refused upload', () => {
   it('closes, after answering, a connection whose body is declared or turns out larger than the limit again', async () => {
     const declared = await RawConnection.open(server.url);
     try {
-      declared.send('POST', '/api/vault/files?name=x.jpg', { ...uploadHeaders(cookie), 'content-length': String(100 * MAX_UPLOAD) }, jpeg);
+      declared.send('POST', '/api/vault/files', { ...uploadHeaders(cookie), 'content-length': String(100 * MAX_UPLOAD) }, jpeg);
       const answer = await declared.answer();
       expect([answer.status, answer.headers.connection]).toEqual([413, 'close']);
       await declared.closedByServer();
@@ -99,7 +99,7 @@ describe('connections after a refused upload', () => {
 
     const endless = await RawConnection.open(server.url);
     try {
-      endless.send('POST', '/api/vault/files?name=x.jpg', uploadHeaders(cookie), pieces(Buffer.concat([jpeg, Buffer.alloc(3 * MAX_UPLOAD)])));
+      endless.send('POST', '/api/vault/files', uploadHeaders(cookie), pieces(Buffer.concat([jpeg, Buffer.alloc(3 * MAX_UPLOAD)])));
       expect((await endless.answer()).status).toBe(413);
       await endless.closedByServer();
     } finally {
@@ -170,7 +170,7 @@ http {
     it("answers another user's next request at once, on the refused upload's upstream connection", async () => {
       for (let round = 0; round < 3; round++) {
         const uploader = await RawConnection.open(nginxUrl);
-        uploader.send('POST', '/api/vault/files?name=x.jpg', uploadHeaders(cookie), notAPhoto);
+        uploader.send('POST', '/api/vault/files', uploadHeaders(cookie), notAPhoto);
         expect((await uploader.answer()).status).toBe(415);
         uploader.close();
         const other = await RawConnection.open(nginxUrl);

@@ -50,6 +50,19 @@ describe.each(databaseKinds())('uploads on %s', (database) => {
     return { rows: rows.length, blobs };
   }
 
+  it('takes the file name from X-File-Name, percent-encoded, and never from the URL', async () => {
+    const small = await photo('jpeg', { width: 64, height: 48 });
+    const named = await uploaded(client, small, { name: 'Mariée à Zürich.jpg' });
+    expect(named.name).toBe('Mariée à Zürich.jpg');
+    // The name in the URL is where proxies log it: refused as an unknown field.
+    const inUrl = await client.request('POST', `/api/vault/files?name=${encodeURIComponent('Anna und Ben.jpg')}`, small, { 'content-type': 'application/octet-stream' });
+    expect(inUrl.status).toBe(400);
+    expect(((await inUrl.json()) as { error: { code: string } }).error.code).toBe('validation_failed');
+    const malformed = await client.request('POST', '/api/vault/files', small, { 'content-type': 'application/octet-stream', 'x-file-name': '%E0%A4%A' });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('file_name_invalid');
+  });
+
   it('accepts every photo type by its content and gives each back byte-exact', async () => {
     const smallJpeg = await photo('jpeg', { width: 320, height: 240 });
     const samples: Array<[bytes: Buffer, name: string, type: string, storedName: string]> = [

@@ -30,6 +30,12 @@ import { cleanText } from '../text.ts';
  *   layouts archiver cannot express (an entry of exactly 0xFFFFFFFF bytes, or one starting at
  *   exactly that offset). The same plan gives the exact length of the archive.
  *
+ * The layout is archiver's, not ours, so the plan's length is a prediction: archiver is pinned
+ * exactly (with zip-stream and compress-commons, root `overrides`) so that an upgrade is a
+ * reviewed change that runs these tests, and the bytes actually emitted are counted — a
+ * byte past the planned length, or an end short of it, fails the stream, which aborts the
+ * response: a client never gets an archive that disagrees with its `Content-Length`.
+ *
  * Integrity: each entry's bytes are hashed and counted as they pass. The central directory —
  * without which no reader accepts the archive — is only written after every entry matched its
  * recorded length and SHA-256; on a mismatch, a failing source or a consumer that went away,
@@ -181,14 +187,15 @@ function entryDate(date: Date): Date {
 /**
  * Passes the bytes on while counting and hashing them; fails on a byte too many or at the end.
  * Hands the digest on once the entry matched (for an entry without a recorded hash, it is the
- * digest of what was sent).
+ * digest of what was sent). The error's cause, which is logged, names the entry by its position,
+ * never by its (decrypted) file name.
  */
-function verifying(entry: ZipEntrySource, index: number, name: string, onDigest: (digest: string) => void): Transform {
+function verifying(entry: ZipEntrySource, index: number, onDigest: (digest: string) => void): Transform {
   const hash = createHash('sha256');
   const expected = entry.sha256?.toLowerCase() ?? null;
   let length = 0;
   const mismatch = (what: string) =>
-    new IntegrityError('A file in this ZIP does not match the one uploaded.', new Error(`ZIP entry ${index} (${name}): ${what}`));
+    new IntegrityError('A file in this ZIP does not match the one uploaded.', new Error(`ZIP entry ${index}: ${what}`));
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       length += chunk.length;
@@ -216,7 +223,8 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  * up front (AppError `zip_layout_unsupported`) for the layouts archiver cannot write.
  */
 export function createZipStream(entries: readonly ZipEntrySource[], options: ZipStreamOptions = {}): Readable {
-  const { names, forceZip64 } = planZip(entries);
+  const { names, forceZip64, byteLength } = planZip(entries);
+  let emitted = 0;
   const digests = entries.map((entry) => entry.sha256?.toLowerCase() ?? '');
   const archive = new ZipArchive({ store: true, forceZip64, highWaterMark: ARCHIVE_BUFFER_BYTES });
   let started = false;
@@ -249,10 +257,14 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
   };
 
   archive.pause();
+  const layoutChanged = (what: string) => new Error(`The ZIP writer ${what} than the ${byteLength} bytes planned: its layout changed (see zip-stream.ts).`);
   archive.on('data', (chunk: Buffer) => {
+    emitted += chunk.length;
+    if (emitted > byteLength) return fail(layoutChanged('wrote more'));
     if (!output.destroyed && !output.push(chunk)) archive.pause();
   });
   archive.on('end', () => {
+    if (emitted !== byteLength) return fail(layoutChanged('wrote less'));
     if (!output.destroyed) output.push(null);
   });
   // archiver reports a failed entry here but would go on to the next one: stop instead.
@@ -291,7 +303,7 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
           return;
         }
         source = opened;
-        verified = verifying(entry, at, name, (digest) => {
+        verified = verifying(entry, at, (digest) => {
           digests[at] = digest;
         });
         // Before archiver's own listener, which would carry on with the next entry.

@@ -102,7 +102,7 @@ async function request<T>(method: Method, path: string, body: JsonBody | undefin
 export function apiUpload<T>(
   path: string,
   body: Blob,
-  { onProgress, signal }: { onProgress: (sentBytes: number) => void; signal: AbortSignal },
+  { onProgress, signal, headers = {} }: { onProgress: (sentBytes: number) => void; signal: AbortSignal; headers?: Record<string, string> },
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (signal.aborted) {
@@ -124,6 +124,7 @@ export function apiUpload<T>(
     xhr.open('POST', path);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.send(body);
   });
 }

@@ -100,9 +100,9 @@ export async function uploadFile(
   albumId: string | null,
   options: { onProgress: (sentBytes: number) => void; signal: AbortSignal },
 ): Promise<FileView> {
-  const params = new URLSearchParams({ name: file.name });
-  if (albumId !== null) params.set('albumId', albumId);
-  const { file: stored } = await apiUpload<{ file: FileView }>(`/api/vault/files?${params}`, file, options);
+  // The name goes in a header, not the URL, which proxies and access logs keep.
+  const query = albumId === null ? '' : `?${new URLSearchParams({ albumId })}`;
+  const { file: stored } = await apiUpload<{ file: FileView }>(`/api/vault/files${query}`, file, { ...options, headers: { 'X-File-Name': encodeURIComponent(file.name) } });
   return stored;
 }
 
