@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.ts';
-import { PreviewUnavailable, type PreviewFailure } from './previews.ts';
+import { type PreviewFailure, PreviewUnavailable } from './refusals.ts';
 import { type ChildSettings, type ReplyMessage, type RunMessage, type SerializedError, type TaskTable, frameHeader, reviveBuffers } from './protocol.ts';
 import type { ImagingTasks } from './tasks.ts';
 

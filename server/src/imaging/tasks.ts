@@ -1,8 +1,9 @@
 import type { CheckKind } from './file-types.ts';
-import { type Dimensions, checkImage } from './images.ts';
+import { checkImage } from './images.ts';
 import { type PhotoMetadata, readPhotoMetadata } from './photo-metadata.ts';
 import { renderPhotoPreviews } from './previews.ts';
 import type { TaskTable } from './protocol.ts';
+import type { Dimensions } from './refusals.ts';
 
 /**
  * The tasks the imaging pool's children run (pool.ts): every parse of untrusted image bytes
