@@ -22,6 +22,7 @@ import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
+import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as studiosRepo from './studios/repo.ts';
@@ -147,10 +148,31 @@ const usersExamples: Examples<typeof usersRepo> = {
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
     'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
   },
+};
+
+const mailExamples: Examples<typeof mailRepo> = {
+  insertMailSend: {
+    '': (db) =>
+      mailRepo.insertMailSend(db, {
+        sendId: 'send-1',
+        studioId: studio,
+        deliveryId: 'delivery-1',
+        reason: 'resent',
+        recipients: [{ digest: 'digest-1', emails: 2 }],
+        at: now,
+      }),
+  },
+  deleteMailSend: { '': (db) => mailRepo.deleteMailSend(db, studio, 'send-1') },
+  pruneMailSends: { '': (db) => mailRepo.pruneMailSends(db, studio, now) },
+  countStudioEmails: { '': (db) => mailRepo.countStudioEmails(db, studio, now) },
+  countNewRecipients: { '': (db) => mailRepo.countNewRecipients(db, studio, now) },
+  countDeliveryResends: { '': (db) => mailRepo.countDeliveryResends(db, studio, 'delivery-1', now) },
+  claimMailAlert: { '': (db) => mailRepo.claimMailAlert(db, { studioId: studio, rule: 'emailsPerHour', windowStart: now, at: now }) },
 };
 
 const deliveriesExamples: Examples<typeof deliveriesRepo> = {
@@ -201,6 +223,7 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   upsertJob: { '': (db) => jobsRepo.upsertJob(db, { id: job.id, kind: job.kind, payload: job.payload, runAfter: now, createdAt: now }) },
   insertJobOnce: { '': (db) => jobsRepo.insertJobOnce(db, { id: 'vault.purge:schedule', kind: 'vault.purge', payload: null, runAfter: now, createdAt: now }) },
   claimDueJob: { '': (db) => jobsRepo.claimDueJob(db, ['vault.previews', 'vault.purge'], now, 60_000) },
+  renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
@@ -276,7 +299,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events'],
   auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   jobs: ['jobs'],
   studios: ['studios', 'studio_keys'],
   vault: ['vault_files', 'vault_albums'],
@@ -295,6 +318,7 @@ const repositories: Rendered[] = [
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
+  { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
