@@ -93,3 +93,4 @@ process.on('message', (message: RunMessage) => {
 });
 // The parent went away: so does this child.
 process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });
