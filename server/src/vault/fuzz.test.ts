@@ -51,6 +51,18 @@ function mutate(sample: Buffer, mutations: Mutation[], nearHead: boolean): Buffe
   return bytes;
 }
 
+function box(kind: string, body: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + body.length);
+  head.write(kind, 4, 'latin1');
+  return Buffer.concat([head, body]);
+}
+
+/** A minimal CR3 (ISO-BMFF, brand `crx `): its preview JPEG in the media data, as Canon's are. */
+function canonCr3(jpeg: Buffer): Buffer {
+  return Buffer.concat([box('ftyp', Buffer.from('crx \0\0\0\x01crx isom', 'latin1')), box('moov', box('uuid', Buffer.alloc(16))), box('mdat', jpeg)]);
+}
+
 describe('mutation fuzz of every accepted format', () => {
   let server: TestServer;
   let client: TestClient;
@@ -71,6 +83,7 @@ describe('mutation fuzz of every accepted format', () => {
       ['IMG.DNG', tiffRaw(jpeg, { extraTags: [dngVersionTag], width: 96, height: 64 })],
       ['IMG.CR2', tiffRaw(jpeg, { signature: Buffer.from('CR\x02\x00\x00\x00\x00\x00', 'latin1'), width: 96, height: 64 })],
       ['DSC.NEF', tiffRaw(jpeg, { width: 96, height: 64 })],
+      ['IMG.CR3', canonCr3(jpeg)],
     ];
   });
   afterAll(async () => server?.close());
@@ -79,7 +92,7 @@ describe('mutation fuzz of every accepted format', () => {
     for (const [name, sample] of samples) expect((await upload(client, sample, { name })).status, name).toBe(201);
     const answers = new Map<string, number>();
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: 9 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), async (which, mutations, nearHead) => {
+      fc.asyncProperty(fc.nat({ max: 10 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), async (which, mutations, nearHead) => {
         const [name, sample] = samples[which] as [string, Buffer];
         const result = await upload(client, mutate(sample, mutations, nearHead), { name });
         const answer = `${result.status} ${result.error?.code ?? ''}`;
