@@ -17,6 +17,7 @@ import { type AppServices, type Capability, keyProtectedData } from './capabilit
 import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
 import { assertKeyVersionsConfigured } from './keys/rotation.ts';
+import { labCookieName, resolveLabSession } from './labs/sessions.ts';
 import { createVault } from './vault/service.ts';
 
 /**
@@ -63,7 +64,11 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   // Built once and handed to every capability: what one capability offers the others.
   const services: AppServices = { runtime, auth: createAuthDeps(runtime), vault: createVault(runtime) };
   app.addHook('onClose', () => services.auth.limits.close());
-  registerAccessControl(app, (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]));
+  const labSessions = { db: runtime.database.db, now: Date.now };
+  registerAccessControl(app, {
+    user: (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]),
+    lab: (request) => resolveLabSession(labSessions, request.cookies[labCookieName(config)]),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

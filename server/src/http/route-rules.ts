@@ -48,7 +48,7 @@ export function routeRuleViolation(route: RouteOptions): string | undefined {
   if (isStaticWebFile(route)) return undefined;
   if (!schema) return 'has no schema';
   const access = (route.config as { access?: string } | undefined)?.access;
-  if (!access || !(accessLevels as readonly string[]).includes(access)) return "declares no config.access ('public', 'signed-in' or 'admin')";
+  if (!access || !(accessLevels as readonly string[]).includes(access)) return "declares no config.access ('public', 'signed-in', 'admin' or 'lab')";
   if (typeof schema.operationId !== 'string' || schema.operationId.length === 0) return 'has no operationId';
   for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
     if (part === 'headers') continue; // headers always carry extra fields (user agent, cookies, …)
