@@ -145,6 +145,15 @@ describe('imaging pool', () => {
     expect(pool.saturated()).toBe(false);
   });
 
+  it('fails a running task as closed (503, retried later) when the pool closes, not as a crash', async () => {
+    const pool = testPool();
+    const running = pool.run('sleep', Buffer.alloc(0), { ms: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await pool.close();
+    expect(await failure(running)).toMatchObject({ reason: 'closed', status: 503 });
+    expect(await failure(pool.run('sleep', Buffer.alloc(0), { ms: 1 }))).toMatchObject({ reason: 'closed' });
+  });
+
   it('runs the real inspection on the 32-byte HEIC of issue 11: a clean refusal', async () => {
     const pool = createImagingPool({ ...defaults, taskSeconds: 20 }, logger);
     pools.push(pool);

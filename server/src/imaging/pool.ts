@@ -178,7 +178,8 @@ export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(option
     proc.on('exit', (code, signal) => {
       children.delete(child);
       clearTimeout(child.idleTimer);
-      if (child.current) {
+      if (child.current && closed) child.current.reject(new ImagingFailure('closed'));
+      else if (child.current) {
         logger.warn({ code, signal, stderr: child.stderrTail }, 'imaging child exited during a task');
         child.current.reject(new ImagingFailure('crashed'));
       }
