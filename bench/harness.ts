@@ -35,6 +35,7 @@ export function median(values: number[]): number {
 
 export interface Shutterlock {
   url: string;
+  /** The server process, whose children are its decoders (the imaging pool). */
   pid: number;
   cookie: string;
   /** Current and peak resident memory of the server process. */
@@ -155,6 +156,21 @@ async function signIn(url: string, email: string, outbox: string): Promise<strin
     if (Date.now() > deadline) throw new Error('No sign-in code arrived in the outbox.');
     await sleep(50);
   }
+}
+
+/** The resident memory of a process and all its descendants, in MiB, from /proc. */
+export async function treeRssMiB(root: number): Promise<number> {
+  const parents = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const status = await readFile(`/proc/${name}/status`, 'utf8').catch(() => '');
+    const parent = /^PPid:\s+(\d+)/m.exec(status)?.[1];
+    if (parent) parents.set(Number(name), Number(parent));
+    rss.set(Number(name), Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024);
+  }
+  const inTree = (pid: number): boolean => pid === root || (parents.has(pid) && pid !== parents.get(pid) && inTree(parents.get(pid) as number));
+  return [...rss].filter(([pid]) => inTree(pid)).reduce((sum, [, mib]) => sum + mib, 0);
 }
 
 // ——— nginx with WebDAV PUT, in a temporary prefix ———

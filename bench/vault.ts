@@ -6,15 +6,19 @@
  *      and the server's peak RSS (VmHWM of the child);
  *   2. BENCH_VAULT_PHOTOS (default 100) generated BENCH_VAULT_PHOTO_MP-megapixel JPEGs (default
  *      24) uploaded one after another, and the time until every preview is ready, beside sharp
- *      making the same previews (server/src/imaging/images.ts) in a bare loop.
+ *      making the same previews (server/src/imaging/images.ts) in a bare loop, and the same
+ *      previews through the imaging pool (its child processes' own cost); the server's peak RSS
+ *      over it, alone and with its decoder children.
  * The large file is a 16-bit RGBA TIFF of noise, so it passes the vault's checks as a photo.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
+import { loadConfig } from '../server/src/config.ts';
 import { renderPreviews } from '../server/src/imaging/images.ts';
-import { MiB, type Shutterlock, download, median, positiveInteger, run, startNginx, startShutterlock, upload, writeNoiseTiff } from './harness.ts';
+import { createImagingPool } from '../server/src/imaging/pool.ts';
+import { MiB, type Shutterlock, download, median, positiveInteger, run, startNginx, startShutterlock, treeRssMiB, upload, writeNoiseTiff } from './harness.ts';
 
 const RUNS = 3;
 
@@ -110,38 +114,58 @@ async function previewsBench(server: Shutterlock, count: number, megapixels: num
   const photos = Array.from({ length: count }, (_, index) => distinct[index % distinct.length] as Buffer);
   const averageMiB = photos.reduce((sum, photo) => sum + photo.length, 0) / photos.length / MiB;
 
+  // The server and its decoder children together, sampled: the children come and go.
+  let treePeakMiB = 0;
+  const treeSampler = setInterval(() => {
+    treeRssMiB(server.pid).then((mib) => (treePeakMiB = Math.max(treePeakMiB, mib)), () => undefined);
+  }, 100);
   const started = performance.now();
-  const ids: string[] = [];
-  for (const [index, photo] of photos.entries()) {
-    const response = await fetch(`${server.url}/api/vault/files`, {
-      method: 'POST',
-      headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream', 'x-file-name': `IMG_${String(index).padStart(4, '0')}.jpg` },
-      body: photo as unknown as BodyInit,
-    });
-    if (response.status !== 201) throw new Error(`Photo upload failed: ${response.status} ${await response.text()}`);
-    ids.push(((await response.json()) as { file: { id: string } }).file.id);
-  }
-  const uploadedSeconds = (performance.now() - started) / 1000;
-  const pending = new Set(ids);
-  while (pending.size > 0) {
-    for (const id of [...pending]) {
-      const { body } = await server.request('GET', `/api/vault/files/${id}`);
-      const status = (body as { file: { status: string } }).file.status;
-      if (status === 'failed') throw new Error(`Previews failed for ${id}.`);
-      if (status === 'ready') pending.delete(id);
+  let uploadedSeconds = 0;
+  const { peakMiB: serverPeakMiB, startMiB } = await server.peakDuring(async () => {
+    const ids: string[] = [];
+    for (const [index, photo] of photos.entries()) {
+      const response = await fetch(`${server.url}/api/vault/files`, {
+        method: 'POST',
+        headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream', 'x-file-name': `IMG_${String(index).padStart(4, '0')}.jpg` },
+        body: photo as unknown as BodyInit,
+      });
+      if (response.status !== 201) throw new Error(`Photo upload failed: ${response.status} ${await response.text()}`);
+      ids.push(((await response.json()) as { file: { id: string } }).file.id);
     }
-    if (pending.size > 0) await sleep(100);
-  }
+    uploadedSeconds = (performance.now() - started) / 1000;
+    const pending = new Set(ids);
+    while (pending.size > 0) {
+      for (const id of [...pending]) {
+        const { body } = await server.request('GET', `/api/vault/files/${id}`);
+        const status = (body as { file: { status: string } }).file.status;
+        if (status === 'failed') throw new Error(`Previews failed for ${id}.`);
+        if (status === 'ready') pending.delete(id);
+      }
+      if (pending.size > 0) await sleep(100);
+    }
+  });
+  clearInterval(treeSampler);
   const readySeconds = (performance.now() - started) / 1000;
-  const memory = await server.memory();
 
   const bareStarted = performance.now();
   for (const photo of photos) await renderPreviews(photo, 200_000_000, null);
   const bareSeconds = (performance.now() - bareStarted) / 1000;
 
+  // The same previews through the imaging pool from this process: what the child processes cost.
+  const pool = createImagingPool(loadConfig({ NODE_ENV: 'development', IMAGING_POOL_SIZE: '1' }).imaging, { warn: () => undefined });
+  const pooledStarted = performance.now();
+  try {
+    for (const photo of photos) await pool.run('previews', photo, { mediaType: 'image/jpeg', orientation: null, maxPixels: 200_000_000 });
+  } finally {
+    await pool.close();
+  }
+  const pooledSeconds = (performance.now() - pooledStarted) / 1000;
+
+  const row = (name: string, seconds: number, note = '') => console.log(`${name.padEnd(22)}  ${seconds.toFixed(2).padStart(7)} s  ${(count / seconds).toFixed(1).padStart(6)} photos/s${note}`);
   console.log(`\npreviews: ${count} JPEGs of ${megapixels} MP (${averageMiB.toFixed(1)} MiB each on average), uploaded one after another`);
-  console.log(`${'all uploaded'.padEnd(22)}  ${uploadedSeconds.toFixed(2).padStart(7)} s  ${(count / uploadedSeconds).toFixed(1).padStart(6)} photos/s`);
-  console.log(`${'all previews ready'.padEnd(22)}  ${readySeconds.toFixed(2).padStart(7)} s  ${(count / readySeconds).toFixed(1).padStart(6)} photos/s`);
-  console.log(`${'sharp, bare loop'.padEnd(22)}  ${bareSeconds.toFixed(2).padStart(7)} s  ${(count / bareSeconds).toFixed(1).padStart(6)} photos/s  (the server takes ${(readySeconds / bareSeconds).toFixed(2)} × as long)`);
-  console.log(`Shutterlock server peak RSS so far: ${memory.peakMiB.toFixed(0)} MiB`);
+  row('all uploaded', uploadedSeconds);
+  row('all previews ready', readySeconds);
+  row('sharp, bare loop', bareSeconds, `  (the server takes ${(readySeconds / bareSeconds).toFixed(2)} × as long)`);
+  row('imaging pool, 1 child', pooledSeconds, `  (${(pooledSeconds / bareSeconds).toFixed(2)} × the bare loop: the pool's own cost)`);
+  console.log(`Shutterlock server RSS while making previews: ${startMiB.toFixed(0)} MiB at the start, peak ${serverPeakMiB.toFixed(0)} MiB; with its decoder children, peak ${treePeakMiB.toFixed(0)} MiB (sampled every 100 ms)`);
 }

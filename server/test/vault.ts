@@ -7,6 +7,18 @@ import type { TestServer } from './harness.ts';
 
 /** Vault calls for tests: uploads of raw bytes, signed downloads, waiting for previews. */
 
+/** Bytes as a request body stream, in pieces: sent chunked, without a Content-Length. */
+export function streamOf(bytes: Buffer, pieceSize = 64 * 1024): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + pieceSize));
+      offset += pieceSize;
+    },
+  });
+}
+
 /** A file as the API answers it. */
 export type UploadedFile = FileView;
 

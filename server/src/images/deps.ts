@@ -3,7 +3,7 @@ import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
 import type { Db } from '../db/database.ts';
 import { type Quotas, createQuotas } from '../http/rate-limits.ts';
-import { type TransformResult, type TransformSpec, transformImage } from '../imaging/transform.ts';
+import type { TransformResult, TransformSpec } from '../imaging/transform-spec.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { studioDataKey } from '../studios/service.ts';
@@ -66,7 +66,8 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
     quotas: createQuotas(imageQuotaWindows, { redisUrl: config.redisUrl, keyPrefix: 'sl:images' }),
     cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
     slots,
-    transform: (bytes, spec) => slots.run(() => transformImage(bytes, spec, { maxPixels: config.vault.maxPixels })),
+    // Decoded in the imaging pool's children, never in this process (docs/security/decoding.md).
+    transform: (bytes, spec) => slots.run(() => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels })),
     dataKey(studioId) {
       const now = Date.now();
       const held = dataKeys.get(studioId);

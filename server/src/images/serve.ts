@@ -10,7 +10,7 @@ import {
   serializeOperations,
 } from '@shutterlock/url-signer';
 import { AppError, NotFoundError } from '../errors.ts';
-import { type FitMode, type OutputFormat, type TransformSpec, mediaTypes } from '../imaging/transform.ts';
+import { type FitMode, type OutputFormat, type TransformSpec, mediaTypes } from '../imaging/transform-spec.ts';
 import { refererAllowed, remoteSourceAllowed } from './allowlists.ts';
 import type { ImagesDeps as DataPlaneDeps } from './deps.ts';
 import { parseList } from './projects.ts';

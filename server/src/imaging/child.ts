@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { AppError } from '../errors.ts';
 import { FRAME_HEADER_BYTES, type ChildSettings, type ReplyMessage, type RunMessage, type SerializedError, type TaskTable } from './protocol.ts';
-import { PreviewUnavailable } from './previews.ts';
+import { PreviewUnavailable } from './refusals.ts';
 
 /**
  * A decoder child of the imaging pool (pool.ts): it holds no keys and no secrets (its
@@ -93,3 +93,4 @@ process.on('message', (message: RunMessage) => {
 });
 // The parent went away: so does this child.
 process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });

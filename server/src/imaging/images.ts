@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.ts';
+import { type Dimensions, fileCorrupt, imageTooLarge } from './refusals.ts';
 
 /**
  * Everything the product asks of sharp (libvips): checking an upload is a decodable image
@@ -9,19 +10,6 @@ import { AppError } from '../errors.ts';
 
 // Every image is new to us: libvips' operation cache would only hold memory.
 sharp.cache(false);
-
-export interface Dimensions {
-  width: number;
-  height: number;
-}
-
-export function fileCorrupt(): AppError {
-  return new AppError('file_corrupt', 'The file is damaged or incomplete and cannot be read as an image.', 422);
-}
-
-function imageTooLarge(maxPixels: number): AppError {
-  return new AppError('image_too_large', `The image has more than ${maxPixels} pixels.`, 422);
-}
 
 function isPixelLimitError(error: unknown): boolean {
   return error instanceof Error && /pixel limit/i.test(error.message);
@@ -50,10 +38,6 @@ export async function checkImage(bytes: Buffer, maxPixels: number, options: { de
     if (isPixelLimitError(error)) throw imageTooLarge(maxPixels);
     throw fileCorrupt();
   }
-}
-
-export function assertPixelLimit(dimensions: Dimensions, maxPixels: number): void {
-  if (dimensions.width * dimensions.height > maxPixels) throw imageTooLarge(maxPixels);
 }
 
 export interface RenderedPreviews {

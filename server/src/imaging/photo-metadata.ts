@@ -1,4 +1,3 @@
-import exifr from 'exifr';
 import { looksLikeIsoBmff, metaBoxReachable } from './iso-bmff.ts';
 
 /**
@@ -87,6 +86,8 @@ export async function readPhotoMetadata(bytes: Buffer): Promise<PhotoMetadata> {
   if (looksLikeIsoBmff(bytes) && !metaBoxReachable(bytes)) return emptyPhotoMetadata;
   let tags: Tags | undefined;
   try {
+    // Loaded on first use: only the imaging pool's children read metadata.
+    const { default: exifr } = await import('exifr');
     tags = (await exifr.parse(bytes, {
       tiff: true,
       exif: true,

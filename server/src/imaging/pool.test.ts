@@ -1,4 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { zeroLengthBoxHeic } from '../../test/images.ts';
 import { AppError } from '../errors.ts';
@@ -51,9 +55,25 @@ describe('imaging pool', () => {
       // VIPSHOME is set by libvips itself as sharp loads.
       expect(Object.keys(env).filter((name) => name !== 'VIPSHOME')).toEqual(['MALLOC_ARENA_MAX']);
       expect(JSON.stringify(env)).not.toContain('c2VjcmV0');
-      expect(execArgv).toEqual(['--max-old-space-size=300']);
+      expect(execArgv.filter((flag) => !flag.startsWith('--allow-fs-read='))).toEqual(['--permission', '--allow-addons', '--max-old-space-size=300']);
+      expect(execArgv.filter((flag) => flag.startsWith('--allow-fs-read=')).every((flag) => /\/(src|node_modules|imaging)\/$/.test(flag))).toBe(true);
     } finally {
       delete process.env.SHUTTERLOCK_MASTER_KEYS;
+    }
+  });
+
+  it('lets the child read only code: not the data directory, a key file, or /etc', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'shutterlock-imaging-'));
+    try {
+      const keyFile = join(dataDir, 'master.key');
+      await writeFile(keyFile, 'secret');
+      const pool = testPool();
+      expect(await pool.run('read', Buffer.alloc(0), { path: keyFile })).toBe('ERR_ACCESS_DENIED');
+      expect(await pool.run('read', Buffer.alloc(0), { path: '/etc/hostname' })).toBe('ERR_ACCESS_DENIED');
+      expect(await pool.run('read', Buffer.alloc(0), { path: fileURLToPath(new URL('../../package.json', import.meta.url)) })).toBe('ERR_ACCESS_DENIED');
+      expect(await pool.run('read', Buffer.alloc(0), { path: fileURLToPath(import.meta.url) })).toBeGreaterThan(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 
@@ -123,6 +143,15 @@ describe('imaging pool', () => {
     expect(await failure(pool.run('sleep', Buffer.alloc(0), { ms: 1 }))).toMatchObject({ reason: 'busy', code: 'imaging_busy', status: 503, headers: { 'retry-after': '5' } });
     expect(await Promise.all([running, queued])).toEqual([1_500, 1]);
     expect(pool.saturated()).toBe(false);
+  });
+
+  it('fails a running task as closed (503, retried later) when the pool closes, not as a crash', async () => {
+    const pool = testPool();
+    const running = pool.run('sleep', Buffer.alloc(0), { ms: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await pool.close();
+    expect(await failure(running)).toMatchObject({ reason: 'closed', status: 503 });
+    expect(await failure(pool.run('sleep', Buffer.alloc(0), { ms: 1 }))).toMatchObject({ reason: 'closed' });
   });
 
   it('runs the real inspection on the 32-byte HEIC of issue 11: a clean refusal', async () => {

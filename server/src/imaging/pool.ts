@@ -1,11 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.ts';
-import { PreviewUnavailable, type PreviewFailure } from './previews.ts';
+import { type PreviewFailure, PreviewUnavailable } from './refusals.ts';
 import { type ChildSettings, type ReplyMessage, type RunMessage, type SerializedError, type TaskTable, frameHeader, reviveBuffers } from './protocol.ts';
 import type { ImagingTasks } from './tasks.ts';
 
@@ -86,10 +86,13 @@ function rebuild(error: SerializedError): Error {
 }
 
 const MEMORY_CHECK_MS = 200;
+const CHILD_STARTUP_SECONDS = 60;
 const STDERR_TAIL_CHARS = 2_000;
 
 interface Child {
   process: ChildProcess;
+  /** Settles once the child has loaded its tasks, or fails if it exits or takes too long first. */
+  ready: Promise<void>;
   tasksRun: number;
   busy: boolean;
   idleTimer: NodeJS.Timeout | undefined;
@@ -124,11 +127,27 @@ async function drainedOrClosed(stream: Writable): Promise<void> {
   }
 }
 
+/**
+ * Node's permission model for a child: it may read only the code it runs (the server's source
+ * folder, the tasks' folder, the installed packages) — not the data directory, not a key file,
+ * not /etc — and write nothing, start no process or thread. It binds JavaScript (exifr, sharp's
+ * JS side), not native code: libvips, loaded as an addon, is held by the process boundary
+ * alone. The network is not covered by this Node's model.
+ */
+function childPermissions(childModule: string, tasksModule: string): string[] {
+  const sourceRoot = dirname(dirname(childModule));
+  const sharpEntry = fileURLToPath(import.meta.resolve('sharp'));
+  const packages = sharpEntry.slice(0, sharpEntry.lastIndexOf(`${sep}node_modules${sep}`) + `${sep}node_modules${sep}`.length);
+  const readable = [...new Set([sourceRoot, dirname(tasksModule), packages])].map((path) => `--allow-fs-read=${path.endsWith(sep) ? path : path + sep}`);
+  return ['--permission', '--allow-addons', ...readable];
+}
+
 export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(options: ImagingPoolOptions, logger: Logger): ImagingPool<Tasks> {
   // The child runs as this module does: .ts under type stripping, .js once built.
   const childModule = fileURLToPath(new URL(`./child${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
   const tasksModule = fileURLToPath(options.tasksModule ?? new URL(`./tasks${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
   const settings: ChildSettings = { tasksModule, maxInputBytes: options.maxInputBytes, threads: options.threads };
+  const execArgv = [...childPermissions(childModule, tasksModule), `--max-old-space-size=${options.childMemoryMiB}`];
   const children = new Set<Child>();
   const queue: Queued[] = [];
   let nextId = 0;
@@ -138,17 +157,20 @@ export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(option
     const proc = fork(childModule, [JSON.stringify(settings)], {
       // A fresh program with nothing of ours: no environment (no secrets, no NODE_OPTIONS), no inherited flags.
       env: { MALLOC_ARENA_MAX: '2' },
-      execArgv: [`--max-old-space-size=${options.childMemoryMiB}`],
+      execArgv,
       serialization: 'advanced',
       stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
     });
-    const child: Child = { process: proc, tasksRun: 0, busy: false, idleTimer: undefined, current: undefined, stderrTail: '' };
+    let started: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (started = resolve));
+    const child: Child = { process: proc, ready, tasksRun: 0, busy: false, idleTimer: undefined, current: undefined, stderrTail: '' };
     proc.stderr?.setEncoding('utf8').on('data', (text: string) => {
       child.stderrTail = (child.stderrTail + text).slice(-STDERR_TAIL_CHARS);
     });
     // A write to a child that died mid-task: its exit settles the task.
     proc.stdin?.on('error', () => undefined);
     proc.on('message', (message: ReplyMessage) => {
+      if (message.type === 'ready') return started();
       if (!child.current || message.id !== child.current.id) return;
       if (message.type === 'done') child.current.resolve(reviveBuffers(message.value));
       else child.current.reject(rebuild(message.error));
@@ -156,7 +178,8 @@ export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(option
     proc.on('exit', (code, signal) => {
       children.delete(child);
       clearTimeout(child.idleTimer);
-      if (child.current) {
+      if (child.current && closed) child.current.reject(new ImagingFailure('closed'));
+      else if (child.current) {
         logger.warn({ code, signal, stderr: child.stderrTail }, 'imaging child exited during a task');
         child.current.reject(new ImagingFailure('crashed'));
       }
@@ -205,12 +228,18 @@ export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(option
       child.current?.reject(new ImagingFailure(reason));
       retire(child);
     };
-    const deadline = setTimeout(() => fail('timed_out'), options.taskSeconds * 1000);
-    const memoryCheck = setInterval(() => {
-      const pid = child.process.pid;
-      if (pid) void residentMiB(pid).then((mib) => mib !== undefined && mib > options.childMemoryMiB && child.current?.id === id && fail('out_of_memory'));
-    }, MEMORY_CHECK_MS);
+    // A child that does not come up (an exit rejects `answer` meanwhile) is a crash; its start-up is not the task's time.
+    const startup = setTimeout(() => fail('crashed'), CHILD_STARTUP_SECONDS * 1000);
+    let deadline: NodeJS.Timeout | undefined;
+    let memoryCheck: NodeJS.Timeout | undefined;
     try {
+      await Promise.race([child.ready, answer]);
+      clearTimeout(startup);
+      deadline = setTimeout(() => fail('timed_out'), options.taskSeconds * 1000);
+      memoryCheck = setInterval(() => {
+        const pid = child.process.pid;
+        if (pid) void residentMiB(pid).then((mib) => mib !== undefined && mib > options.childMemoryMiB && child.current?.id === id && fail('out_of_memory'));
+      }, MEMORY_CHECK_MS);
       child.process.send({ type: 'run', id, task: task.name, params: task.params } satisfies RunMessage);
       // The source failing (a blob that does not authenticate) fails the task with its own error.
       writeInput(child, task.input).catch((error: unknown) => {
@@ -219,6 +248,7 @@ export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(option
       });
       return await answer;
     } finally {
+      clearTimeout(startup);
       clearTimeout(deadline);
       clearInterval(memoryCheck);
       child.current = undefined;

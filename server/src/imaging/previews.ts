@@ -1,24 +1,13 @@
 import { findEmbeddedJpegs } from './embedded-jpeg.ts';
 import { photoTypes } from './file-types.ts';
 import { type RenderedPreviews, renderPreviews } from './images.ts';
+import { PreviewUnavailable } from './refusals.ts';
 
 /**
  * A photo's thumbnail and large preview (images.ts) from its original's bytes, whatever its
  * format: a camera RAW file from the largest of its embedded JPEGs that decodes, anything else
  * (DNG and other TIFF-based RAW files too, when no embedded JPEG will do) decoded itself.
  */
-
-/** Reasons shown to the photographer; fixed codes, never content. */
-export type PreviewFailure = 'too_large_to_preview' | 'no_embedded_preview' | 'unsupported_format' | 'undecodable' | 'integrity_check_failed' | 'preview_generation_failed';
-
-/** No preview can be made from these bytes, whatever the retries: the reason is final. */
-export class PreviewUnavailable extends Error {
-  readonly reason: PreviewFailure;
-  constructor(reason: PreviewFailure) {
-    super(reason);
-    this.reason = reason;
-  }
-}
 
 export async function renderPhotoPreviews(original: Buffer, mediaType: string, orientation: number | null, maxPixels: number): Promise<RenderedPreviews> {
   const isRaw = Object.values(photoTypes).some((type) => type.mediaType === mediaType && type.check === 'raw');

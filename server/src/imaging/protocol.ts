@@ -21,7 +21,8 @@ export type SerializedError =
   | { kind: 'preview'; reason: string }
   | { kind: 'failed' };
 
-export type ReplyMessage = { type: 'done'; id: number; value: unknown } | { type: 'failed'; id: number; error: SerializedError };
+/** `ready` once the child has loaded its tasks (a task's time budget starts then); then one answer per task. */
+export type ReplyMessage = { type: 'ready' } | { type: 'done'; id: number; value: unknown } | { type: 'failed'; id: number; error: SerializedError };
 
 /** Settings the parent hands its children on their command line (their environment stays empty). */
 export interface ChildSettings {

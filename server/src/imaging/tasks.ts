@@ -1,8 +1,11 @@
 import type { CheckKind } from './file-types.ts';
-import { type Dimensions, checkImage } from './images.ts';
+import { checkImage } from './images.ts';
 import { type PhotoMetadata, readPhotoMetadata } from './photo-metadata.ts';
 import { renderPhotoPreviews } from './previews.ts';
 import type { TaskTable } from './protocol.ts';
+import type { Dimensions } from './refusals.ts';
+import type { TransformSpec } from './transform-spec.ts';
+import { transformImage } from './transform.ts';
 
 /**
  * The tasks the imaging pool's children run (pool.ts): every parse of untrusted image bytes
@@ -36,6 +39,9 @@ export const tasks = {
 
   previews: (input: Buffer, params: { mediaType: string; orientation: number | null; maxPixels: number }) =>
     renderPhotoPreviews(input, params.mediaType, params.orientation, params.maxPixels),
+
+  /** The image service's transform (transform.ts): a source's bytes and validated operations in, the encoded result out. */
+  transform: (input: Buffer, params: { spec: TransformSpec; maxPixels: number }) => transformImage(input, params.spec, { maxPixels: params.maxPixels }),
 } satisfies TaskTable;
 
 export type ImagingTasks = typeof tasks;

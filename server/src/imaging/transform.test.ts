@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { photo } from '../../test/images.ts';
 import { AppError } from '../errors.ts';
-import { type TransformSpec, transformImage } from './transform.ts';
+import type { TransformSpec } from './transform-spec.ts';
+import { transformImage } from './transform.ts';
 
 /** The image service's transform: upright, stripped, sRGB, bounded, every operation applied. */
 

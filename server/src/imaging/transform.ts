@@ -1,6 +1,7 @@
-import type { Crop, Gravity } from '@shutterlock/url-signer';
+import type { Gravity } from '@shutterlock/url-signer';
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.ts';
+import { type TransformResult, type TransformSpec, mediaTypes } from './transform-spec.ts';
 
 /**
  * The image service's transform (docs/imaging.md): plaintext bytes and validated operations in,
@@ -11,39 +12,8 @@ import { AppError } from '../errors.ts';
  * background, encode.
  */
 
-export type OutputFormat = 'webp' | 'avif' | 'jpeg' | 'png';
-export type FitMode = 'cover' | 'contain' | 'fill' | 'inside' | 'outside';
-
-export interface TransformSpec {
-  width?: number;
-  height?: number;
-  fit: FitMode;
-  gravity?: Gravity;
-  crop?: Crop;
-  /** Multiplies width and height. */
-  dpr?: number;
-  quality?: number;
-  format: OutputFormat;
-  blur?: number;
-  sharpen?: number;
-  rotate?: 0 | 90 | 180 | 270;
-  /** Six hex digits, for padding and transparent areas. */
-  background?: string;
-  /** Allow output larger than the source. */
-  enlarge: boolean;
-}
-
-export interface TransformResult {
-  data: Buffer;
-  mediaType: string;
-  width: number;
-  height: number;
-}
-
 export const DEFAULT_QUALITY = 80;
 const MAX_OUTPUT_SIDE = 8192;
-
-export const mediaTypes: Record<OutputFormat, string> = { webp: 'image/webp', avif: 'image/avif', jpeg: 'image/jpeg', png: 'image/png' };
 
 export function sourceUndecodable(): AppError {
   return new AppError('source_undecodable', 'The source is not an image this service can read.', 422);

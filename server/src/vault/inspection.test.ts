@@ -5,7 +5,7 @@ import { signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
-import { previewJobsDone, upload } from '../../test/vault.ts';
+import { previewJobsDone, streamOf, upload } from '../../test/vault.ts';
 
 /**
  * Inspection under load: the server streams each stored upload to a decoder child instead of
@@ -20,17 +20,6 @@ const TIFF_WIDTH = 4096;
 const TIFF_HEIGHT = 2732;
 /** Under the plaintext in flight (4 × 32 MiB), which holding each upload whole costs at the least (it measured 253 MiB before the pool, 75 MiB after). */
 const MAX_GROWTH_MIB = 110;
-
-function streamOf(bytes: Buffer, pieceSize = 256 * 1024): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(offset, offset + pieceSize));
-      offset += pieceSize;
-    },
-  });
-}
 
 /** This process's peak resident set over `work`: the kernel's high-water mark reset first, or else sampling. */
 async function peakRssDuring(work: () => Promise<unknown>): Promise<{ startMiB: number; peakMiB: number }> {
@@ -66,7 +55,7 @@ describe('inspection under load', () => {
     // Warm up: the first upload loads what every later one shares (the decoder children, TLS-free HTTP, crypto).
     expect((await upload(client, await photo('tiff'), { name: 'warm.tif' })).status).toBe(201);
     const { startMiB, peakMiB } = await peakRssDuring(async () => {
-      const results = await Promise.all(Array.from({ length: PARALLEL }, (_, index) => upload(client, streamOf(tiff), { name: `scan-${index}.tif` })));
+      const results = await Promise.all(Array.from({ length: PARALLEL }, (_, index) => upload(client, streamOf(tiff, 256 * 1024), { name: `scan-${index}.tif` })));
       expect(results.map((result) => result.status)).toEqual(Array.from({ length: PARALLEL }, () => 201));
       expect(results.map((result) => result.file.width)).toEqual(Array.from({ length: PARALLEL }, () => TIFF_WIDTH));
     });

@@ -3,7 +3,7 @@ import { INSPECTION_HEAD_BYTES, type VaultConfig } from '../config.ts';
 import { IntegrityError } from '../errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { type PhotoType, photoTypes } from '../imaging/file-types.ts';
-import { type Dimensions, assertPixelLimit, fileCorrupt } from '../imaging/images.ts';
+import { type Dimensions, assertPixelLimit, fileCorrupt } from '../imaging/refusals.ts';
 import type { ImagingPool } from '../imaging/pool.ts';
 import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
 import { type StoredBlob, collect, readPlaintext, readPlaintextRange, storedPlaintextLength } from './stored-blobs.ts';

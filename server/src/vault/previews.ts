@@ -8,7 +8,7 @@ import { auditIntegrityFailure, isIntegrityFailure } from './downloads.ts';
 import { type FileView, fileNotFound, fileViews, openFile } from './file-views.ts';
 import type { RenderedPreviews } from '../imaging/images.ts';
 import { ImagingFailure } from '../imaging/pool.ts';
-import { PreviewUnavailable } from '../imaging/previews.ts';
+import { PreviewUnavailable } from '../imaging/refusals.ts';
 import { type FileRow, findFileById, findStudioFile, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
 import { newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
 

@@ -3,23 +3,12 @@ import { signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { dngVersionTag, heic, jpegHtmlPolyglot, photo, pngBomb, svgWithScript, tiffRaw, zeroLengthBoxAvif, zeroLengthBoxHeic, zipArchive } from '../../test/images.ts';
-import { downloadUrl, fetchSigned, previewJobsDone, readBlob, readFully, sha256, upload, uploaded } from '../../test/vault.ts';
+import { downloadUrl, fetchSigned, previewJobsDone, readBlob, readFully, sha256, streamOf, upload, uploaded } from '../../test/vault.ts';
 import { listAuditEvents } from '../audit/audit-log.ts';
 
 /** Uploads end to end: every accepted type byte-exact, names neutralised, and the bad-input corpus refused cleanly. */
 
 const MAX_UPLOAD = 3 * 1024 * 1024;
-
-function streamOf(bytes: Buffer, pieceSize = 64 * 1024): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(offset, offset + pieceSize));
-      offset += pieceSize;
-    },
-  });
-}
 
 describe.each(databaseKinds())('uploads on %s', (database) => {
   let server: TestServer;
