@@ -226,6 +226,8 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   completeUpload: {
     '': (db) => vaultRepo.completeUpload(db, 'file-1', { mediaType: 'image/jpeg', size: 1024, nameSealed: 'sealed', metadataSealed: 'sealed', capturedDay: now, uploadedAt: now }),
   },
+  insertPlainBlocks: { '': (db) => vaultRepo.insertPlainBlocks(db, 'file-1', 'sealed') },
+  findPlainBlocks: { '': (db) => vaultRepo.findPlainBlocks(db, 'file-1') },
   deleteFileRow: { '': (db) => vaultRepo.deleteFileRow(db, 'file-1') },
   usedBytes: { '': (db) => vaultRepo.usedBytes(db, studio) },
   findStudioFiles: { '': (db) => vaultRepo.findStudioFiles(db, studio, files) },
@@ -279,7 +281,7 @@ const owners: Record<string, readonly string[]> = {
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
   jobs: ['jobs'],
   studios: ['studios', 'studio_keys'],
-  vault: ['vault_files', 'vault_albums'],
+  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks'],
 };
 
 interface Rendered {

@@ -4,6 +4,7 @@ import * as studiosAndKeys from './migrations/0001_studios_and_keys.ts';
 import * as accounts from './migrations/0002_accounts.ts';
 import * as vault from './migrations/0003_vault.ts';
 import * as deliveries from './migrations/0004_deliveries.ts';
+import * as plainBlockHashes from './migrations/0012_plain_block_hashes.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_accounts': accounts,
   '0003_vault': vault,
   '0004_deliveries': deliveries,
+  '0012_plain_block_hashes': plainBlockHashes,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {
