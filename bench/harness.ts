@@ -136,6 +136,18 @@ export async function startShutterlock(dataDir: string, maxUploadMiB: number): P
   }
 }
 
+/** The resident memory of a Node process doing nothing: the floor for the server's. */
+export async function bareNodeRssMiB(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)'], { stdio: 'ignore' });
+  try {
+    await sleep(1000);
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+  } finally {
+    child.kill();
+  }
+}
+
 /** The emailed-code sign-in, reading the code from the development outbox. */
 async function signIn(url: string, email: string, outbox: string): Promise<string> {
   const before = new Set(await readdir(outbox).catch(() => [] as string[]));
@@ -177,7 +189,7 @@ ${user}
 worker_processes 1;
 error_log ${join(prefix, 'error.log')} warn;
 pid ${join(prefix, 'nginx.pid')};
-events { worker_connections 64; }
+events { worker_connections 1024; }
 http {
   access_log off;
   sendfile on;

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { runCryptoBench } from './crypto.ts';
 import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
+import { runRequestsBench } from './requests.ts';
+import { printSummary } from './summary.ts';
 import { runVaultBench } from './vault.ts';
 
 const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
@@ -14,6 +16,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   crypto: ({ dir }) => runCryptoBench({ sizeMiB, dir }),
   vault: runVaultBench,
   deliveries: runDeliveriesBench,
+  requests: runRequestsBench,
 };
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in benches));
@@ -24,6 +27,7 @@ try {
   for (const [name, bench] of Object.entries(benches)) {
     if (named.length === 0 || named.includes(name)) await bench({ dir });
   }
+  printSummary();
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

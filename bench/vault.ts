@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { renderPreviews } from '../server/src/imaging/images.ts';
-import { MiB, type Shutterlock, download, median, positiveInteger, run, startNginx, startShutterlock, upload, writeNoiseTiff } from './harness.ts';
+import { MiB, type Shutterlock, bareNodeRssMiB, download, median, positiveInteger, run, startNginx, startShutterlock, upload, writeNoiseTiff } from './harness.ts';
+import { record } from './summary.ts';
 
 const RUNS = 3;
 
@@ -44,31 +45,32 @@ async function transferBench(server: Shutterlock, dir: string, file: string, exp
     const baseline = await server.memory();
     const ours = { up: [] as number[], down: [] as number[] };
     const theirs = { up: [] as number[], down: [] as number[] };
-    for (let index = 0; index < RUNS; index++) {
-      await run('sync');
-      const uploaded = await upload(`${server.url}/api/vault/files?name=large.tif`, 'POST', file, bytes, { cookie: server.cookie, 'sec-fetch-site': 'same-origin' });
-      if (uploaded.status !== 201) throw new Error(`Upload failed: ${uploaded.status} ${uploaded.body}`);
-      const fileId = (JSON.parse(uploaded.body) as { file: { id: string } }).file.id;
-      const link = (await server.request('POST', `/api/vault/files/${fileId}/download-url`, { variant: 'original' })).body as { url: string };
-      const downloaded = await download(`${server.url}${link.url}`);
-      if (downloaded.sha256 !== expected) throw new Error('The vault gave back different bytes.');
-      ours.up.push(uploaded.seconds);
-      ours.down.push(downloaded.seconds);
-      await server.request('DELETE', `/api/vault/files/${fileId}`);
-      await server.request('POST', '/api/vault/trash/empty');
-
-      if (nginx) {
+    const transfers = await server.peakDuring(async () => {
+      for (let index = 0; index < RUNS; index++) {
         await run('sync');
-        const put = await upload(`${nginx.url}/large.tif`, 'PUT', file, bytes, {});
-        if (put.status !== 201 && put.status !== 204) throw new Error(`nginx PUT failed: ${put.status}`);
-        const got = await download(`${nginx.url}/large.tif`);
-        if (got.sha256 !== expected) throw new Error('nginx gave back different bytes.');
-        theirs.up.push(put.seconds);
-        theirs.down.push(got.seconds);
-        await rm(join(dir, 'nginx', 'www', 'large.tif'), { force: true });
+        const uploaded = await upload(`${server.url}/api/vault/files?name=large.tif`, 'POST', file, bytes, { cookie: server.cookie, 'sec-fetch-site': 'same-origin' });
+        if (uploaded.status !== 201) throw new Error(`Upload failed: ${uploaded.status} ${uploaded.body}`);
+        const fileId = (JSON.parse(uploaded.body) as { file: { id: string } }).file.id;
+        const link = (await server.request('POST', `/api/vault/files/${fileId}/download-url`, { variant: 'original' })).body as { url: string };
+        const downloaded = await download(`${server.url}${link.url}`);
+        if (downloaded.sha256 !== expected) throw new Error('The vault gave back different bytes.');
+        ours.up.push(uploaded.seconds);
+        ours.down.push(downloaded.seconds);
+        await server.request('DELETE', `/api/vault/files/${fileId}`);
+        await server.request('POST', '/api/vault/trash/empty');
+
+        if (nginx) {
+          await run('sync');
+          const put = await upload(`${nginx.url}/large.tif`, 'PUT', file, bytes, {});
+          if (put.status !== 201 && put.status !== 204) throw new Error(`nginx PUT failed: ${put.status}`);
+          const got = await download(`${nginx.url}/large.tif`);
+          if (got.sha256 !== expected) throw new Error('nginx gave back different bytes.');
+          theirs.up.push(put.seconds);
+          theirs.down.push(got.seconds);
+          await rm(join(dir, 'nginx', 'www', 'large.tif'), { force: true });
+        }
       }
-    }
-    const memory = await server.memory();
+    });
     const row = (name: string, seconds: number, baselineSeconds: number | undefined) =>
       [
         name.padEnd(22),
@@ -83,7 +85,22 @@ async function transferBench(server: Shutterlock, dir: string, file: string, exp
     }
     console.log(row('Shutterlock upload', median(ours.up), nginx ? median(theirs.up) : undefined));
     console.log(row('Shutterlock download', median(ours.down), nginx ? median(theirs.down) : undefined));
-    console.log(`Shutterlock server RSS: ${baseline.rssMiB.toFixed(0)} MiB before the first transfer, peak ${memory.peakMiB.toFixed(0)} MiB over all of them`);
+    console.log(`Shutterlock server RSS: ${baseline.rssMiB.toFixed(0)} MiB before the first transfer, peak ${transfers.peakMiB.toFixed(0)} MiB over all of them`);
+    const ratio = (baselineSeconds: number, seconds: number) => `${(baselineSeconds / seconds).toFixed(2)} ×`;
+    const rate = (seconds: number) => `${(mib / seconds).toFixed(0)} MiB/s`;
+    if (nginx) {
+      record({ measure: `upload / nginx PUT (${sizeMiB} MiB)`, value: rate(median(ours.up)), baseline: `nginx ${rate(median(theirs.up))}`, ratio: ratio(median(theirs.up), median(ours.up)), aim: '≥ 0.5 ×' });
+      record({ measure: `download / nginx GET (${sizeMiB} MiB)`, value: rate(median(ours.down)), baseline: `nginx ${rate(median(theirs.down))}`, ratio: ratio(median(theirs.down), median(ours.down)), aim: '≥ 0.7 ×' });
+    }
+    const bare = await bareNodeRssMiB();
+    record({ measure: 'server RSS at rest after start', value: `${baseline.rssMiB.toFixed(0)} MiB`, baseline: `bare node ${bare.toFixed(0)} MiB`, ratio: `${(baseline.rssMiB / bare).toFixed(2)} ×`, aim: '≤ 100 MiB' });
+    record({
+      measure: `server peak RSS over the ${sizeMiB} MiB transfers`,
+      value: `${transfers.peakMiB.toFixed(0)} MiB`,
+      baseline: `at rest ${baseline.rssMiB.toFixed(0)} MiB`,
+      ratio: `+${(transfers.peakMiB - baseline.rssMiB).toFixed(0)} MiB`,
+      aim: '≤ rest + 64 MiB',
+    });
   } finally {
     await nginx?.stop();
   }
@@ -144,4 +161,12 @@ async function previewsBench(server: Shutterlock, count: number, megapixels: num
   console.log(`${'all previews ready'.padEnd(22)}  ${readySeconds.toFixed(2).padStart(7)} s  ${(count / readySeconds).toFixed(1).padStart(6)} photos/s`);
   console.log(`${'sharp, bare loop'.padEnd(22)}  ${bareSeconds.toFixed(2).padStart(7)} s  ${(count / bareSeconds).toFixed(1).padStart(6)} photos/s  (the server takes ${(readySeconds / bareSeconds).toFixed(2)} × as long)`);
   console.log(`Shutterlock server peak RSS so far: ${memory.peakMiB.toFixed(0)} MiB`);
+  record({ measure: `server peak RSS, previews of ${megapixels} MP JPEGs`, value: `${memory.peakMiB.toFixed(0)} MiB`, baseline: '', ratio: '', aim: '≤ 400 MiB' });
+  record({
+    measure: `previews of ${count} × ${megapixels} MP ready / sharp`,
+    value: `${readySeconds.toFixed(1)} s`,
+    baseline: `sharp, bare loop ${bareSeconds.toFixed(1)} s`,
+    ratio: `${(readySeconds / bareSeconds).toFixed(2)} ×`,
+    aim: '≤ 1.15 × at 100',
+  });
 }
