@@ -27,7 +27,8 @@ try {
   for (const [name, bench] of Object.entries(benches)) {
     if (named.length === 0 || named.includes(name)) await bench({ dir });
   }
-  printSummary();
 } finally {
+  // Also after a failure: the rows measured so far.
+  printSummary();
   await rm(dir, { recursive: true, force: true });
 }
