@@ -68,8 +68,15 @@ async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
-/** The node arguments of `npm start` (package.json), so that the server measured runs as it runs in production. */
+let built: Promise<unknown> | undefined;
+
+/**
+ * The node arguments of `npm start` (package.json), so that the server measured runs as it
+ * runs in production: the built server (server/dist), built once per bench run from the sources.
+ */
 async function startCommandArguments(): Promise<string[]> {
+  built ??= run('npm', ['run', 'build', '--workspace', 'server', '--silent'], { cwd: repositoryRoot });
+  await built;
   const { scripts } = JSON.parse(await readFile(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const [command, ...args] = (scripts.start.split('&&').at(-1) ?? '').trim().split(/\s+/);
   if (command !== 'node') throw new Error(`npm start should end with a node command, not "${scripts.start}".`);
