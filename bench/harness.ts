@@ -176,6 +176,33 @@ async function signIn(url: string, email: string, outbox: string): Promise<strin
   }
 }
 
+// ——— Photos through the vault's API ———
+
+/** Uploads a photo (as the web app does) and returns its file id. */
+export async function uploadPhoto(server: Shutterlock, photo: Buffer, name: string): Promise<string> {
+  const response = await fetch(`${server.url}/api/vault/files?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream' },
+    body: photo as unknown as BodyInit,
+  });
+  if (response.status !== 201) throw new Error(`Photo upload failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { file: { id: string } }).file.id;
+}
+
+/** Resolves once every file's previews are ready; throws when one failed. */
+export async function previewsReady(server: Shutterlock, ids: string[]): Promise<void> {
+  const pending = new Set(ids);
+  while (pending.size > 0) {
+    for (const id of [...pending]) {
+      const { body } = await server.request('GET', `/api/vault/files/${id}`);
+      const status = (body as { file: { status: string } }).file.status;
+      if (status === 'failed') throw new Error(`Previews failed for ${id}.`);
+      if (status === 'ready') pending.delete(id);
+    }
+    if (pending.size > 0) await sleep(100);
+  }
+}
+
 // ——— nginx with WebDAV PUT, in a temporary prefix ———
 
 /** nginx serving `root` (by default `<prefix>/www`), which it may also PUT into. null, with a note, when nginx is not installed. */

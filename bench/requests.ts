@@ -8,10 +8,9 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
-import { type Shutterlock, positiveInteger, startNginx, startShutterlock } from './harness.ts';
+import { type Shutterlock, positiveInteger, previewsReady, startNginx, startShutterlock, uploadPhoto } from './harness.ts';
 import { record } from './summary.ts';
 
 const CONCURRENCY = [1, 8, 64];
@@ -44,24 +43,8 @@ async function samplePhoto(): Promise<Buffer> {
 async function uploadPhotos(server: Shutterlock, count: number): Promise<string[]> {
   const photo = await samplePhoto();
   const ids: string[] = [];
-  for (let index = 0; index < count; index++) {
-    const response = await fetch(`${server.url}/api/vault/files?name=IMG_${String(index).padStart(4, '0')}.jpg`, {
-      method: 'POST',
-      headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream' },
-      body: photo as unknown as BodyInit,
-    });
-    if (response.status !== 201) throw new Error(`Photo upload failed: ${response.status} ${await response.text()}`);
-    ids.push(((await response.json()) as { file: { id: string } }).file.id);
-  }
-  for (const id of ids) {
-    for (;;) {
-      const { body } = await server.request('GET', `/api/vault/files/${id}`);
-      const status = (body as { file: { status: string } }).file.status;
-      if (status === 'ready') break;
-      if (status === 'failed') throw new Error(`Previews failed for ${id}.`);
-      await sleep(100);
-    }
-  }
+  for (let index = 0; index < count; index++) ids.push(await uploadPhoto(server, photo, `IMG_${String(index).padStart(4, '0')}.jpg`));
+  await previewsReady(server, ids);
   return ids;
 }
 

@@ -11,10 +11,9 @@
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { renderPreviews } from '../server/src/imaging/images.ts';
-import { MiB, type Shutterlock, bareNodeRssMiB, download, median, positiveInteger, run, startNginx, startShutterlock, upload, writeNoiseTiff } from './harness.ts';
+import { MiB, type Shutterlock, bareNodeRssMiB, download, median, positiveInteger, previewsReady, run, startNginx, startShutterlock, upload, uploadPhoto, writeNoiseTiff } from './harness.ts';
 import { record } from './summary.ts';
 
 const RUNS = 3;
@@ -129,26 +128,9 @@ async function previewsBench(server: Shutterlock, count: number, megapixels: num
 
   const started = performance.now();
   const ids: string[] = [];
-  for (const [index, photo] of photos.entries()) {
-    const response = await fetch(`${server.url}/api/vault/files?name=IMG_${String(index).padStart(4, '0')}.jpg`, {
-      method: 'POST',
-      headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream' },
-      body: photo as unknown as BodyInit,
-    });
-    if (response.status !== 201) throw new Error(`Photo upload failed: ${response.status} ${await response.text()}`);
-    ids.push(((await response.json()) as { file: { id: string } }).file.id);
-  }
+  for (const [index, photo] of photos.entries()) ids.push(await uploadPhoto(server, photo, `IMG_${String(index).padStart(4, '0')}.jpg`));
   const uploadedSeconds = (performance.now() - started) / 1000;
-  const pending = new Set(ids);
-  while (pending.size > 0) {
-    for (const id of [...pending]) {
-      const { body } = await server.request('GET', `/api/vault/files/${id}`);
-      const status = (body as { file: { status: string } }).file.status;
-      if (status === 'failed') throw new Error(`Previews failed for ${id}.`);
-      if (status === 'ready') pending.delete(id);
-    }
-    if (pending.size > 0) await sleep(100);
-  }
+  await previewsReady(server, ids);
   const readySeconds = (performance.now() - started) / 1000;
   const memory = await server.memory();
 
