@@ -76,7 +76,7 @@ export async function runRequestsBench(opts: { dir: string }): Promise<void> {
         for (const connections of CONCURRENCY) {
           const ours = await load(target.ours[0], connections, seconds, target.ours[1]);
           const theirs = nginx ? await load(`${nginx.url}${target.theirs}`, connections, seconds) : undefined;
-          const ratio = theirs ? `${(ours.requestsPerSecond / theirs.requestsPerSecond).toFixed(2)} ×` : '';
+          const ratio = theirs ? `${(ours.requestsPerSecond / theirs.requestsPerSecond).toPrecision(2)} ×` : '';
           console.log(`  ${String(connections).padStart(2)} connections  Shutterlock ${cell(ours)}   nginx ${cell(theirs)}   ${ratio}`);
           record({
             measure: `${target.name.split(' (')[0]}, ${connections} conn.`,
