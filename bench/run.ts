@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCryptoBench } from './crypto.ts';
 import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
+import { runImagingBench } from './imaging.ts';
 import { runRequestsBench } from './requests.ts';
 import { printSummary } from './summary.ts';
 import { runVaultBench } from './vault.ts';
@@ -16,6 +17,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   crypto: ({ dir }) => runCryptoBench({ sizeMiB, dir }),
   vault: runVaultBench,
   deliveries: runDeliveriesBench,
+  imaging: runImagingBench,
   requests: runRequestsBench,
 };
 const named = process.argv.slice(2);
