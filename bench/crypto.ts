@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ciphertextLength, createDecryptStream, createEncryptStream } from '../server/src/crypto/chunked.ts';
 import { writeRandomFile } from './random-file.ts';
+import { record } from './summary.ts';
 
 // Not imported from harness.ts, which would weigh on the RSS of the child processes measured here.
 const run = promisify(execFile);
@@ -74,6 +75,15 @@ export async function runCryptoBench(opts: { sizeMiB: number; dir: string }): Pr
     console.log(row('encrypt', encrypt));
     console.log(row('decrypt', decrypt));
     console.log(`round trip SHA-256: ${roundTripOk ? 'identical' : 'MISMATCH'}`);
+    for (const [name, measurement] of [['encrypt', encrypt], ['decrypt', decrypt]] as const) {
+      record({
+        measure: `file ${name} / cp (${opts.sizeMiB} MiB)`,
+        value: `${(opts.sizeMiB / measurement.seconds).toFixed(0)} MiB/s`,
+        baseline: `cp ${(opts.sizeMiB / cp.seconds).toFixed(0)} MiB/s`,
+        ratio: `${(cp.seconds / measurement.seconds).toFixed(2)} ×`,
+        aim: '≥ 0.4 ×',
+      });
+    }
     if (!roundTripOk) throw new Error('The decrypted file differs from the original.');
   } finally {
     await Promise.all(Object.values(paths).map((path) => rm(path, { force: true })));

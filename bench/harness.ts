@@ -69,8 +69,15 @@ async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
-/** The node arguments of `npm start` (package.json), so that the server measured runs as it runs in production. */
+let built: Promise<unknown> | undefined;
+
+/**
+ * The node arguments of `npm start` (package.json), so that the server measured runs as it
+ * runs in production: the built server (server/dist), built once per bench run from the sources.
+ */
 async function startCommandArguments(): Promise<string[]> {
+  built ??= run('npm', ['run', 'build', '--workspace', 'server', '--silent'], { cwd: repositoryRoot });
+  await built;
   const { scripts } = JSON.parse(await readFile(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const [command, ...args] = (scripts.start.split('&&').at(-1) ?? '').trim().split(/\s+/);
   if (command !== 'node') throw new Error(`npm start should end with a node command, not "${scripts.start}".`);
@@ -137,6 +144,18 @@ export async function startShutterlock(dataDir: string, maxUploadMiB: number): P
   }
 }
 
+/** The resident memory of a Node process doing nothing: the floor for the server's. */
+export async function bareNodeRssMiB(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)'], { stdio: 'ignore' });
+  try {
+    await sleep(1000);
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+  } finally {
+    child.kill();
+  }
+}
+
 /** The emailed-code sign-in, reading the code from the development outbox. */
 async function signIn(url: string, email: string, outbox: string): Promise<string> {
   const before = new Set(await readdir(outbox).catch(() => [] as string[]));
@@ -158,19 +177,31 @@ async function signIn(url: string, email: string, outbox: string): Promise<strin
   }
 }
 
-/** The resident memory of a process and all its descendants, in MiB, from /proc. */
-export async function treeRssMiB(root: number): Promise<number> {
-  const parents = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const status = await readFile(`/proc/${name}/status`, 'utf8').catch(() => '');
-    const parent = /^PPid:\s+(\d+)/m.exec(status)?.[1];
-    if (parent) parents.set(Number(name), Number(parent));
-    rss.set(Number(name), Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024);
+// ——— Photos through the vault's API ———
+
+/** Uploads a photo (as the web app does) and returns its file id. */
+export async function uploadPhoto(server: Shutterlock, photo: Buffer, name: string): Promise<string> {
+  const response = await fetch(`${server.url}/api/vault/files`, {
+    method: 'POST',
+    headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+    body: photo as unknown as BodyInit,
+  });
+  if (response.status !== 201) throw new Error(`Photo upload failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { file: { id: string } }).file.id;
+}
+
+/** Resolves once every file's previews are ready; throws when one failed. */
+export async function previewsReady(server: Shutterlock, ids: string[]): Promise<void> {
+  const pending = new Set(ids);
+  while (pending.size > 0) {
+    for (const id of [...pending]) {
+      const { body } = await server.request('GET', `/api/vault/files/${id}`);
+      const status = (body as { file: { status: string } }).file.status;
+      if (status === 'failed') throw new Error(`Previews failed for ${id}.`);
+      if (status === 'ready') pending.delete(id);
+    }
+    if (pending.size > 0) await sleep(100);
   }
-  const inTree = (pid: number): boolean => pid === root || (parents.has(pid) && pid !== parents.get(pid) && inTree(parents.get(pid) as number));
-  return [...rss].filter(([pid]) => inTree(pid)).reduce((sum, [, mib]) => sum + mib, 0);
 }
 
 // ——— nginx with WebDAV PUT, in a temporary prefix ———
@@ -193,7 +224,7 @@ ${user}
 worker_processes 1;
 error_log ${join(prefix, 'error.log')} warn;
 pid ${join(prefix, 'nginx.pid')};
-events { worker_connections 64; }
+events { worker_connections 1024; }
 http {
   access_log off;
   sendfile on;

@@ -7,6 +7,8 @@ import { runCryptoBench } from './crypto.ts';
 import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
+import { runRequestsBench } from './requests.ts';
+import { printSummary } from './summary.ts';
 import { runVaultBench } from './vault.ts';
 
 const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
@@ -16,6 +18,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   vault: runVaultBench,
   deliveries: runDeliveriesBench,
   imaging: runImagingBench,
+  requests: runRequestsBench,
 };
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in benches));
@@ -27,5 +30,7 @@ try {
     if (named.length === 0 || named.includes(name)) await bench({ dir });
   }
 } finally {
+  // Also after a failure: the rows measured so far.
+  printSummary();
   await rm(dir, { recursive: true, force: true });
 }

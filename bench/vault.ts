@@ -6,19 +6,15 @@
  *      and the server's peak RSS (VmHWM of the child);
  *   2. BENCH_VAULT_PHOTOS (default 100) generated BENCH_VAULT_PHOTO_MP-megapixel JPEGs (default
  *      24) uploaded one after another, and the time until every preview is ready, beside sharp
- *      making the same previews (server/src/imaging/images.ts) in a bare loop, and the same
- *      previews through the imaging pool (its child processes' own cost); the server's peak RSS
- *      over it, alone and with its decoder children.
+ *      making the same previews (server/src/imaging/images.ts) in a bare loop.
  * The large file is a 16-bit RGBA TIFF of noise, so it passes the vault's checks as a photo.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { loadConfig } from '../server/src/config.ts';
 import { renderPreviews } from '../server/src/imaging/images.ts';
-import { createImagingPool } from '../server/src/imaging/pool.ts';
-import { MiB, type Shutterlock, download, median, positiveInteger, run, startNginx, startShutterlock, treeRssMiB, upload, writeNoiseTiff } from './harness.ts';
+import { MiB, type Shutterlock, bareNodeRssMiB, download, median, positiveInteger, previewsReady, run, startNginx, startShutterlock, upload, uploadPhoto, writeNoiseTiff } from './harness.ts';
+import { record } from './summary.ts';
 
 const RUNS = 3;
 
@@ -48,31 +44,32 @@ async function transferBench(server: Shutterlock, dir: string, file: string, exp
     const baseline = await server.memory();
     const ours = { up: [] as number[], down: [] as number[] };
     const theirs = { up: [] as number[], down: [] as number[] };
-    for (let index = 0; index < RUNS; index++) {
-      await run('sync');
-      const uploaded = await upload(`${server.url}/api/vault/files`, 'POST', file, bytes, { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'x-file-name': 'large.tif' });
-      if (uploaded.status !== 201) throw new Error(`Upload failed: ${uploaded.status} ${uploaded.body}`);
-      const fileId = (JSON.parse(uploaded.body) as { file: { id: string } }).file.id;
-      const link = (await server.request('POST', `/api/vault/files/${fileId}/download-url`, { variant: 'original' })).body as { url: string };
-      const downloaded = await download(`${server.url}${link.url}`);
-      if (downloaded.sha256 !== expected) throw new Error('The vault gave back different bytes.');
-      ours.up.push(uploaded.seconds);
-      ours.down.push(downloaded.seconds);
-      await server.request('DELETE', `/api/vault/files/${fileId}`);
-      await server.request('POST', '/api/vault/trash/empty');
-
-      if (nginx) {
+    const transfers = await server.peakDuring(async () => {
+      for (let index = 0; index < RUNS; index++) {
         await run('sync');
-        const put = await upload(`${nginx.url}/large.tif`, 'PUT', file, bytes, {});
-        if (put.status !== 201 && put.status !== 204) throw new Error(`nginx PUT failed: ${put.status}`);
-        const got = await download(`${nginx.url}/large.tif`);
-        if (got.sha256 !== expected) throw new Error('nginx gave back different bytes.');
-        theirs.up.push(put.seconds);
-        theirs.down.push(got.seconds);
-        await rm(join(dir, 'nginx', 'www', 'large.tif'), { force: true });
+        const uploaded = await upload(`${server.url}/api/vault/files`, 'POST', file, bytes, { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'x-file-name': 'large.tif' });
+        if (uploaded.status !== 201) throw new Error(`Upload failed: ${uploaded.status} ${uploaded.body}`);
+        const fileId = (JSON.parse(uploaded.body) as { file: { id: string } }).file.id;
+        const link = (await server.request('POST', `/api/vault/files/${fileId}/download-url`, { variant: 'original' })).body as { url: string };
+        const downloaded = await download(`${server.url}${link.url}`);
+        if (downloaded.sha256 !== expected) throw new Error('The vault gave back different bytes.');
+        ours.up.push(uploaded.seconds);
+        ours.down.push(downloaded.seconds);
+        await server.request('DELETE', `/api/vault/files/${fileId}`);
+        await server.request('POST', '/api/vault/trash/empty');
+
+        if (nginx) {
+          await run('sync');
+          const put = await upload(`${nginx.url}/large.tif`, 'PUT', file, bytes, {});
+          if (put.status !== 201 && put.status !== 204) throw new Error(`nginx PUT failed: ${put.status}`);
+          const got = await download(`${nginx.url}/large.tif`);
+          if (got.sha256 !== expected) throw new Error('nginx gave back different bytes.');
+          theirs.up.push(put.seconds);
+          theirs.down.push(got.seconds);
+          await rm(join(dir, 'nginx', 'www', 'large.tif'), { force: true });
+        }
       }
-    }
-    const memory = await server.memory();
+    });
     const row = (name: string, seconds: number, baselineSeconds: number | undefined) =>
       [
         name.padEnd(22),
@@ -87,7 +84,22 @@ async function transferBench(server: Shutterlock, dir: string, file: string, exp
     }
     console.log(row('Shutterlock upload', median(ours.up), nginx ? median(theirs.up) : undefined));
     console.log(row('Shutterlock download', median(ours.down), nginx ? median(theirs.down) : undefined));
-    console.log(`Shutterlock server RSS: ${baseline.rssMiB.toFixed(0)} MiB before the first transfer, peak ${memory.peakMiB.toFixed(0)} MiB over all of them`);
+    console.log(`Shutterlock server RSS: ${baseline.rssMiB.toFixed(0)} MiB before the first transfer, peak ${transfers.peakMiB.toFixed(0)} MiB over all of them`);
+    const ratio = (baselineSeconds: number, seconds: number) => `${(baselineSeconds / seconds).toFixed(2)} ×`;
+    const rate = (seconds: number) => `${(mib / seconds).toFixed(0)} MiB/s`;
+    if (nginx) {
+      record({ measure: `upload / nginx PUT (${sizeMiB} MiB)`, value: rate(median(ours.up)), baseline: `nginx ${rate(median(theirs.up))}`, ratio: ratio(median(theirs.up), median(ours.up)), aim: '≥ 0.5 ×' });
+      record({ measure: `download / nginx GET (${sizeMiB} MiB)`, value: rate(median(ours.down)), baseline: `nginx ${rate(median(theirs.down))}`, ratio: ratio(median(theirs.down), median(ours.down)), aim: '≥ 0.7 ×' });
+    }
+    const bare = await bareNodeRssMiB();
+    record({ measure: 'server RSS at rest after start', value: `${baseline.rssMiB.toFixed(0)} MiB`, baseline: `bare node ${bare.toFixed(0)} MiB`, ratio: `${(baseline.rssMiB / bare).toFixed(2)} ×`, aim: '≤ 100 MiB' });
+    record({
+      measure: `server peak RSS over the ${sizeMiB} MiB transfers`,
+      value: `${transfers.peakMiB.toFixed(0)} MiB`,
+      baseline: `at rest ${baseline.rssMiB.toFixed(0)} MiB`,
+      ratio: `+${(transfers.peakMiB - baseline.rssMiB).toFixed(0)} MiB`,
+      aim: '≤ rest + 64 MiB',
+    });
   } finally {
     await nginx?.stop();
   }
@@ -114,58 +126,29 @@ async function previewsBench(server: Shutterlock, count: number, megapixels: num
   const photos = Array.from({ length: count }, (_, index) => distinct[index % distinct.length] as Buffer);
   const averageMiB = photos.reduce((sum, photo) => sum + photo.length, 0) / photos.length / MiB;
 
-  // The server and its decoder children together, sampled: the children come and go.
-  let treePeakMiB = 0;
-  const treeSampler = setInterval(() => {
-    treeRssMiB(server.pid).then((mib) => (treePeakMiB = Math.max(treePeakMiB, mib)), () => undefined);
-  }, 100);
   const started = performance.now();
-  let uploadedSeconds = 0;
-  const { peakMiB: serverPeakMiB, startMiB } = await server.peakDuring(async () => {
-    const ids: string[] = [];
-    for (const [index, photo] of photos.entries()) {
-      const response = await fetch(`${server.url}/api/vault/files`, {
-        method: 'POST',
-        headers: { cookie: server.cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/octet-stream', 'x-file-name': `IMG_${String(index).padStart(4, '0')}.jpg` },
-        body: photo as unknown as BodyInit,
-      });
-      if (response.status !== 201) throw new Error(`Photo upload failed: ${response.status} ${await response.text()}`);
-      ids.push(((await response.json()) as { file: { id: string } }).file.id);
-    }
-    uploadedSeconds = (performance.now() - started) / 1000;
-    const pending = new Set(ids);
-    while (pending.size > 0) {
-      for (const id of [...pending]) {
-        const { body } = await server.request('GET', `/api/vault/files/${id}`);
-        const status = (body as { file: { status: string } }).file.status;
-        if (status === 'failed') throw new Error(`Previews failed for ${id}.`);
-        if (status === 'ready') pending.delete(id);
-      }
-      if (pending.size > 0) await sleep(100);
-    }
-  });
-  clearInterval(treeSampler);
+  const ids: string[] = [];
+  for (const [index, photo] of photos.entries()) ids.push(await uploadPhoto(server, photo, `IMG_${String(index).padStart(4, '0')}.jpg`));
+  const uploadedSeconds = (performance.now() - started) / 1000;
+  await previewsReady(server, ids);
   const readySeconds = (performance.now() - started) / 1000;
+  const memory = await server.memory();
 
   const bareStarted = performance.now();
   for (const photo of photos) await renderPreviews(photo, 200_000_000, null);
   const bareSeconds = (performance.now() - bareStarted) / 1000;
 
-  // The same previews through the imaging pool from this process: what the child processes cost.
-  const pool = createImagingPool(loadConfig({ NODE_ENV: 'development', IMAGING_POOL_SIZE: '1' }).imaging, { warn: () => undefined });
-  const pooledStarted = performance.now();
-  try {
-    for (const photo of photos) await pool.run('previews', photo, { mediaType: 'image/jpeg', orientation: null, maxPixels: 200_000_000 });
-  } finally {
-    await pool.close();
-  }
-  const pooledSeconds = (performance.now() - pooledStarted) / 1000;
-
-  const row = (name: string, seconds: number, note = '') => console.log(`${name.padEnd(22)}  ${seconds.toFixed(2).padStart(7)} s  ${(count / seconds).toFixed(1).padStart(6)} photos/s${note}`);
   console.log(`\npreviews: ${count} JPEGs of ${megapixels} MP (${averageMiB.toFixed(1)} MiB each on average), uploaded one after another`);
-  row('all uploaded', uploadedSeconds);
-  row('all previews ready', readySeconds);
-  row('sharp, bare loop', bareSeconds, `  (the server takes ${(readySeconds / bareSeconds).toFixed(2)} × as long)`);
-  row('imaging pool, 1 child', pooledSeconds, `  (${(pooledSeconds / bareSeconds).toFixed(2)} × the bare loop: the pool's own cost)`);
-  console.log(`Shutterlock server RSS while making previews: ${startMiB.toFixed(0)} MiB at the start, peak ${serverPeakMiB.toFixed(0)} MiB; with its decoder children, peak ${treePeakMiB.toFixed(0)} MiB (sampled every 100 ms)`);
+  console.log(`${'all uploaded'.padEnd(22)}  ${uploadedSeconds.toFixed(2).padStart(7)} s  ${(count / uploadedSeconds).toFixed(1).padStart(6)} photos/s`);
+  console.log(`${'all previews ready'.padEnd(22)}  ${readySeconds.toFixed(2).padStart(7)} s  ${(count / readySeconds).toFixed(1).padStart(6)} photos/s`);
+  console.log(`${'sharp, bare loop'.padEnd(22)}  ${bareSeconds.toFixed(2).padStart(7)} s  ${(count / bareSeconds).toFixed(1).padStart(6)} photos/s  (the server takes ${(readySeconds / bareSeconds).toFixed(2)} × as long)`);
+  console.log(`Shutterlock server peak RSS so far: ${memory.peakMiB.toFixed(0)} MiB`);
+  record({ measure: `server peak RSS, previews of ${megapixels} MP JPEGs`, value: `${memory.peakMiB.toFixed(0)} MiB`, baseline: '', ratio: '', aim: '≤ 400 MiB' });
+  record({
+    measure: `previews of ${count} × ${megapixels} MP ready / sharp`,
+    value: `${readySeconds.toFixed(1)} s`,
+    baseline: `sharp, bare loop ${bareSeconds.toFixed(1)} s`,
+    ratio: `${(readySeconds / bareSeconds).toFixed(2)} ×`,
+    aim: '≤ 1.15 × at 100',
+  });
 }

@@ -364,6 +364,8 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   completeUpload: {
     '': (db) => vaultRepo.completeUpload(db, 'file-1', { mediaType: 'image/jpeg', size: 1024, nameSealed: 'sealed', metadataSealed: 'sealed', capturedDay: now, uploadedAt: now }),
   },
+  insertPlainBlocks: { '': (db) => vaultRepo.insertPlainBlocks(db, 'file-1', 'sealed') },
+  findPlainBlocks: { '': (db) => vaultRepo.findPlainBlocks(db, 'file-1') },
   deleteFileRow: { '': (db) => vaultRepo.deleteFileRow(db, 'file-1') },
   usedBytes: { '': (db) => vaultRepo.usedBytes(db, studio) },
   findStudioFiles: { '': (db) => vaultRepo.findStudioFiles(db, studio, files) },
@@ -561,7 +563,7 @@ const owners: Record<string, readonly string[]> = {
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
-  vault: ['vault_files', 'vault_albums'],
+  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks'],
 };
 
 interface Rendered {

@@ -71,6 +71,41 @@ where
   "id" = $2
   and "metadata_sealed" = $3;
 
+-- sealed vault_plain_blocks.hashes_sealed: first page
+select
+  "file_id" as "id",
+  "hashes_sealed" as "sealed"
+from
+  "vault_plain_blocks"
+where
+  "hashes_sealed" is not null
+order by
+  "file_id"
+limit
+  $1;
+
+-- sealed vault_plain_blocks.hashes_sealed: next page
+select
+  "file_id" as "id",
+  "hashes_sealed" as "sealed"
+from
+  "vault_plain_blocks"
+where
+  "hashes_sealed" is not null
+  and "file_id" > $1
+order by
+  "file_id"
+limit
+  $2;
+
+-- sealed vault_plain_blocks.hashes_sealed: re-seal one value
+update "vault_plain_blocks"
+set
+  "hashes_sealed" = $1
+where
+  "file_id" = $2
+  and "hashes_sealed" = $3;
+
 -- sealed vault_albums.name_sealed: first page
 select
   "id" as "id",

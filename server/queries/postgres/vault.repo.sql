@@ -38,6 +38,20 @@ where
   "id" = $8
   and "status" = $9;
 
+-- insertPlainBlocks
+insert into
+  "vault_plain_blocks" ("file_id", "hashes_sealed")
+values
+  ($1, $2);
+
+-- findPlainBlocks
+select
+  "hashes_sealed"
+from
+  "vault_plain_blocks"
+where
+  "file_id" = $1;
+
 -- deleteFileRow
 delete from "vault_files"
 where

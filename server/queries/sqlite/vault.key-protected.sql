@@ -71,6 +71,41 @@ where
   "id" = ?
   and "metadata_sealed" = ?;
 
+-- sealed vault_plain_blocks.hashes_sealed: first page
+select
+  "file_id" as "id",
+  "hashes_sealed" as "sealed"
+from
+  "vault_plain_blocks"
+where
+  "hashes_sealed" is not null
+order by
+  "file_id"
+limit
+  ?;
+
+-- sealed vault_plain_blocks.hashes_sealed: next page
+select
+  "file_id" as "id",
+  "hashes_sealed" as "sealed"
+from
+  "vault_plain_blocks"
+where
+  "hashes_sealed" is not null
+  and "file_id" > ?
+order by
+  "file_id"
+limit
+  ?;
+
+-- sealed vault_plain_blocks.hashes_sealed: re-seal one value
+update "vault_plain_blocks"
+set
+  "hashes_sealed" = ?
+where
+  "file_id" = ?
+  and "hashes_sealed" = ?;
+
 -- sealed vault_albums.name_sealed: first page
 select
   "id" as "id",

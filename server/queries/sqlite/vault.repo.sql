@@ -38,6 +38,20 @@ where
   "id" = ?
   and "status" = ?;
 
+-- insertPlainBlocks
+insert into
+  "vault_plain_blocks" ("file_id", "hashes_sealed")
+values
+  (?, ?);
+
+-- findPlainBlocks
+select
+  "hashes_sealed"
+from
+  "vault_plain_blocks"
+where
+  "file_id" = ?;
+
 -- deleteFileRow
 delete from "vault_files"
 where

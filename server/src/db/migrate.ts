@@ -10,6 +10,7 @@ import * as deliveryMailLimits from './migrations/0007_delivery_mail_limits.ts';
 import * as auditChainAndAlerts from './migrations/0008_audit_chain_and_alerts.ts';
 import * as labs from './migrations/0009_labs.ts';
 import * as images from './migrations/0011_images.ts';
+import * as plainBlockHashes from './migrations/0012_plain_block_hashes.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_audit_chain_and_alerts': auditChainAndAlerts,
   '0009_labs': labs,
   '0011_images': images,
+  '0012_plain_block_hashes': plainBlockHashes,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

@@ -273,6 +273,13 @@ export interface VaultFilesTable {
   deleted_at: number | null;
 }
 
+/** Per-block hashes of an unencrypted original (vault/block-hashes.ts); none for encrypted files. */
+export interface VaultPlainBlocksTable {
+  file_id: string;
+  /** Sealed base64 of the blocks' SHA-256 digests end to end, purpose `vault-file-blocks`, associated data `vault_files/<id>/blocks`. */
+  hashes_sealed: string;
+}
+
 export type JobStatus = 'pending' | 'running' | 'failed';
 
 export interface JobsTable {
@@ -596,6 +603,7 @@ export interface Tables {
   alert_scan_cursor: AlertScanCursorTable;
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
+  vault_plain_blocks: VaultPlainBlocksTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;

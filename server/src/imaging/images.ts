@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { AppError } from '../errors.ts';
 import { type Dimensions, fileCorrupt, imageTooLarge } from './refusals.ts';
 
@@ -8,8 +8,21 @@ import { type Dimensions, fileCorrupt, imageTooLarge } from './refusals.ts';
  * bytes they already bounded (VAULT_MAX_DECODE_BYTES).
  */
 
-// Every image is new to us: libvips' operation cache would only hold memory.
-sharp.cache(false);
+/**
+ * sharp is loaded on first use: the server process imports this module for its errors and
+ * types, while decoding runs in the imaging child processes (pool.ts); loading libvips there
+ * would cost the server some 20 MiB of resident memory for nothing.
+ */
+let loadedSharp: Promise<typeof import('sharp').default> | undefined;
+
+function loadSharp(): Promise<typeof import('sharp').default> {
+  loadedSharp ??= import('sharp').then(({ default: sharp }) => {
+    // Every image is new to us: libvips' operation cache would only hold memory.
+    sharp.cache(false);
+    return sharp;
+  });
+  return loadedSharp;
+}
 
 function isPixelLimitError(error: unknown): boolean {
   return error instanceof Error && /pixel limit/i.test(error.message);
@@ -25,6 +38,7 @@ function displayDimensions(width: number, height: number, orientation: number | 
  * under the pixel limit, which libvips checks from the header before allocating anything.
  */
 export async function checkImage(bytes: Buffer, maxPixels: number, options: { decode: boolean }): Promise<Dimensions> {
+  const sharp = await loadSharp();
   try {
     const metadata = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
     if (!metadata.width || !metadata.height) throw fileCorrupt();
@@ -63,6 +77,7 @@ function orient(image: Sharp, orientation: number): Sharp {
  * carries EXIF, GPS or the source's profile.
  */
 export async function renderPreviews(source: Buffer, maxPixels: number, orientation: number | null): Promise<RenderedPreviews> {
+  const sharp = await loadSharp();
   try {
     const input = sharp(source, { limitInputPixels: maxPixels, failOn: 'none' });
     const upright = orientation === null ? input.autoOrient() : orient(input, orientation);

@@ -7,7 +7,9 @@ import { type RangeHeaders, type RangeRequest, parseRange } from '../http/byte-r
 import type { ServedFile } from '../http/send-file.ts';
 import type { VaultDeps } from './deps.ts';
 import { type OpenedFile, VAULT_SCOPE, fileNotFound, openFile } from './file-views.ts';
-import { type FileRow, findFileById } from './repo.ts';
+import { type FileRow, findFileById, findPlainBlocks } from './repo.ts';
+import { coveringBlocks, verifyingBlocks } from './block-hashes.ts';
+import { openFileBlocks } from './sealed-fields.ts';
 import type { SignatureParams } from '../crypto/signed-urls.ts';
 import { type OpenedBlob, type StoredBlob, type Variant, collect, openStoredBlob, readPlaintext, storedBlob } from './stored-blobs.ts';
 
@@ -18,8 +20,11 @@ import { type OpenedBlob, type StoredBlob, type Variant, collect, openStoredBlob
  * chunk is released only once it authenticated, and a chunk that fails ends the stream with
  * an error, which aborts the response: the client sees a broken transfer, never a complete
  * one. Small files are decrypted in full first and sent only when entirely verified. A plain
- * blob (a studio with encryption off) is checked against the SHA-256 taken at upload, its
- * last bytes held back until the hash matched. Every integrity failure is logged and audited.
+ * original (a studio with encryption off) is checked block by block against the hashes taken
+ * at upload (block-hashes.ts): a range reads only the blocks covering it, and each block is
+ * released once it matched. One stored before block hashes existed is checked against its
+ * SHA-256, read from its first byte, its last bytes held back until the hash matched. Every
+ * integrity failure is logged and audited.
  */
 
 export interface DownloadRequest extends RangeHeaders {
@@ -54,7 +59,8 @@ export function previewName(name: string, variant: Variant): string {
 
 /**
  * Passes on bytes start..end of a plain blob read from its first byte, hashing all of it; the
- * last piece is held back until the whole blob matched the upload's SHA-256.
+ * last piece is held back until the whole blob matched the upload's SHA-256. For originals
+ * uploaded before block hashes were recorded.
  */
 function verifyingSlice(expectedSha256: string, start: number, end: number): Transform {
   const hash = createHash('sha256');
@@ -94,7 +100,7 @@ async function body(
   blob: StoredBlob,
   opened: OpenedBlob,
   variant: Variant,
-  plan: { start: number; end: number; whole: boolean; sha256: string | null },
+  plan: { start: number; end: number; whole: boolean; sha256: string | null; blocks: Buffer | null },
 ): Promise<Readable | Buffer> {
   if (blob.sealing) {
     if (!plan.whole) return watched(deps, file, variant, await opened.range(plan.start, plan.end));
@@ -103,8 +109,20 @@ async function body(
   }
   // Previews of plain studios have no recorded hash: they are derived, and can be made again.
   if (plan.sha256 === null) return opened.range(plan.start, plan.end);
+  if (plan.blocks) {
+    const covered = coveringBlocks(opened.size, plan.start, plan.end);
+    const verified = pipeline(await opened.range(covered.start, covered.end), verifyingBlocks(plan.blocks, opened.size, plan.start, plan.end), () => undefined);
+    return watched(deps, file, variant, verified);
+  }
   const verified = pipeline(await readPlaintext(deps.blobs, blob), verifyingSlice(plan.sha256, plan.start, plan.end), () => undefined);
   return watched(deps, file, variant, verified);
+}
+
+/** The block hashes of a plain original; null for encrypted blobs, previews, and originals stored before block hashes existed. */
+async function plainBlocks(deps: VaultDeps, file: FileRow, blob: StoredBlob, variant: Variant): Promise<Buffer | null> {
+  if (blob.sealing || variant !== 'original') return null;
+  const sealed = await findPlainBlocks(deps.db, file.id);
+  return sealed === undefined ? null : openFileBlocks(deps.secrets, file.id, sealed);
 }
 
 export async function openDownload(deps: VaultDeps, request: DownloadRequest): Promise<ServedFile> {
@@ -146,7 +164,7 @@ export async function serveFile(deps: VaultDeps, file: FileRow, opened: OpenedFi
       name: variant === 'original' ? name : previewName(name, variant),
       disposition: variant === 'original' ? 'attachment' : 'inline',
       etag,
-      body: await body(deps, file, blob, stored, variant, { ...plan, sha256: variant === 'original' ? metadata.sha256 : null }),
+      body: await body(deps, file, blob, stored, variant, { ...plan, sha256: variant === 'original' ? metadata.sha256 : null, blocks: await plainBlocks(deps, file, blob, variant) }),
     };
   } catch (error) {
     if (isIntegrityFailure(error)) {

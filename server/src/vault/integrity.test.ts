@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
@@ -7,6 +7,7 @@ import { noisyPng, photo } from '../../test/images.ts';
 import { type UploadedFile, downloadUrl, fetchSigned, previewJobsDone, readFully, readBlob as readStoredBlob, sha256, uploaded } from '../../test/vault.ts';
 import crypto from 'node:crypto';
 import { listAuditEvents } from '../audit/audit-log.ts';
+import { BLOCK_SIZE } from './block-hashes.ts';
 import { encryptBuffer } from '../crypto/chunked.ts';
 import { studioDataKey } from '../studios/service.ts';
 import { blobContext } from './stored-blobs.ts';
@@ -87,6 +88,8 @@ describe.each(databaseKinds())('integrity on %s', (database) => {
   it('refuses a small file with a flipped bit before sending anything', async () => {
     const bytes = await photo('jpeg');
     const file = await fresh(bytes);
+    // Else the previews job may read the altered blob too, and audit a second failure.
+    await previewJobsDone(server);
     await flipBit(await blobKey(file.id), (size) => Math.floor(size / 2));
     const response = await fetchSigned(server, await downloadUrl(client, file.id));
     expect(response.status).toBe(500);
@@ -174,26 +177,55 @@ describe.each(databaseKinds())('integrity on %s', (database) => {
     expect(await integrityFailures(file.id)).toBe(1);
   });
 
-  it('checks unencrypted files against their SHA-256, holding back the end until it matches', async () => {
+  it('checks unencrypted originals block by block: a range reads only its blocks, and no block leaves before it matched', async () => {
+    const { client: admin } = await signedInAdmin(server);
+    expect((await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: false })).status).toBe(200);
+    try {
+      const bytes = await noisyPng(1600, 1200);
+      expect(bytes.length).toBeGreaterThan(3 * BLOCK_SIZE);
+      const file = await fresh(bytes);
+      const key = await blobKey(file.id);
+      expect((await readBlob(key)).equals(bytes)).toBe(true);
+      expect(await attempt(file.id, bytes)).toEqual({ status: 200, intact: true });
+
+      const reads = vi.spyOn(server.runtime.blobs, 'get');
+      try {
+        const range = await fetchSigned(server, await downloadUrl(client, file.id), { range: 'bytes=-100' });
+        expect(Buffer.from(await range.arrayBuffer()).equals(bytes.subarray(-100))).toBe(true);
+        // Only the last block is read, not the file from its first byte.
+        expect(reads.mock.calls.map(([, range]) => range)).toEqual([{ start: Math.floor((bytes.length - 1) / BLOCK_SIZE) * BLOCK_SIZE, end: bytes.length - 1 }]);
+      } finally {
+        reads.mockRestore();
+      }
+
+      await flipBit(key, () => BLOCK_SIZE + 10);
+      // A range in blocks that still match is served; one in the altered block never arrives.
+      expect(await attempt(file.id, bytes.subarray(-100), { range: 'bytes=-100' })).toEqual({ status: 206, intact: true });
+      const altered = `bytes=${BLOCK_SIZE}-${BLOCK_SIZE + 99}`;
+      expect(await attempt(file.id, bytes.subarray(BLOCK_SIZE, BLOCK_SIZE + 100), { range: altered })).toEqual({ status: 500, intact: false });
+      // The whole file stops before the altered block: what arrived is the first block, intact.
+      const whole = await fetchSigned(server, await downloadUrl(client, file.id));
+      const received = await readFully(whole);
+      expect(received.complete).toBe(false);
+      expect(received.bytes.length).toBeLessThanOrEqual(BLOCK_SIZE);
+      expect(received.bytes.equals(bytes.subarray(0, received.bytes.length))).toBe(true);
+      await expect.poll(() => integrityFailures(file.id)).toBe(2);
+    } finally {
+      await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: true });
+    }
+  });
+
+  it('still checks an unencrypted original stored without block hashes against its SHA-256, holding back the end', async () => {
     const { client: admin } = await signedInAdmin(server);
     expect((await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: false })).status).toBe(200);
     try {
       const bytes = await noisyPng(1600, 1200);
       const file = await fresh(bytes);
-      const key = await blobKey(file.id);
-      expect((await readBlob(key)).equals(bytes)).toBe(true);
-      expect(await attempt(file.id, bytes)).toEqual({ status: 200, intact: true });
-      const range = await fetchSigned(server, await downloadUrl(client, file.id), { range: 'bytes=-100' });
-      expect(Buffer.from(await range.arrayBuffer()).equals(bytes.subarray(-100))).toBe(true);
-
-      await flipBit(key, (size) => Math.floor(size / 3));
-      const whole = await fetchSigned(server, await downloadUrl(client, file.id));
-      const received = await readFully(whole);
-      expect(received.complete).toBe(false);
-      expect(received.bytes.length).toBeLessThan(bytes.length);
+      await server.runtime.database.db.deleteFrom('vault_plain_blocks').where('file_id', '=', file.id).execute();
+      expect(await attempt(file.id, bytes.subarray(-100), { range: 'bytes=-100' })).toEqual({ status: 206, intact: true });
+      await flipBit(await blobKey(file.id), (size) => Math.floor(size / 3));
       // The tail is held back until the whole file matched: it never arrives.
       expect(await attempt(file.id, bytes.subarray(-100), { range: 'bytes=-100' })).toEqual({ status: 500, intact: false });
-      await expect.poll(() => integrityFailures(file.id)).toBe(2);
     } finally {
       await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: true });
     }

@@ -61,6 +61,16 @@ export async function completeUpload(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** The sealed per-block hashes of an unencrypted original, stored with its upload. */
+export async function insertPlainBlocks(db: Kysely<Tables>, fileId: string, hashesSealed: string): Promise<void> {
+  await db.insertInto('vault_plain_blocks').values({ file_id: fileId, hashes_sealed: hashesSealed }).execute();
+}
+
+export async function findPlainBlocks(db: Kysely<Tables>, fileId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('vault_plain_blocks').select('hashes_sealed').where('file_id', '=', fileId).executeTakeFirst();
+  return row?.hashes_sealed;
+}
+
 export async function deleteFileRow(db: Kysely<Tables>, id: string): Promise<void> {
   await db.deleteFrom('vault_files').where('id', '=', id).execute();
 }

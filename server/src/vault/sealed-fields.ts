@@ -2,8 +2,8 @@ import type { SecretBox } from '../crypto/secret-fields.ts';
 import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
 
 /**
- * The vault's sealed columns (crypto/secret-fields.ts): file names, file metadata and album
- * names. The associated data names the row, so a value copied to another row fails to open.
+ * The vault's sealed columns (crypto/secret-fields.ts): file names, file metadata, the block
+ * hashes of unencrypted originals and album names. The associated data names the row, so a value copied to another row fails to open.
  * Names are sealed apart from the rest so that sorting and searching by name opens only
  * small values. key-protected.ts declares the same columns for rotation, with these purposes.
  */
@@ -11,12 +11,14 @@ import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
 export const sealedPurposes = {
   fileName: 'vault-file-name',
   fileMetadata: 'vault-file-metadata',
+  fileBlocks: 'vault-file-blocks',
   albumName: 'vault-album-name',
 } as const;
 
 export const sealedAssociatedData = {
   fileName: (fileId: string) => `vault_files/${fileId}/name`,
   fileMetadata: (fileId: string) => `vault_files/${fileId}`,
+  fileBlocks: (fileId: string) => `vault_files/${fileId}/blocks`,
   albumName: (albumId: string) => `vault_albums/${albumId}`,
 };
 
@@ -42,6 +44,15 @@ export async function sealFileMetadata(secrets: SecretBox, fileId: string, metad
 
 export async function openFileMetadata(secrets: SecretBox, fileId: string, sealed: string): Promise<FileMetadata> {
   return JSON.parse((await secrets.open(sealed, sealedPurposes.fileMetadata, sealedAssociatedData.fileMetadata(fileId))).toString('utf8')) as FileMetadata;
+}
+
+/** The SHA-256 digests of an unencrypted original's blocks, end to end (block-hashes.ts). */
+export async function sealFileBlocks(secrets: SecretBox, fileId: string, digests: Buffer): Promise<string> {
+  return secrets.seal(digests.toString('base64'), sealedPurposes.fileBlocks, sealedAssociatedData.fileBlocks(fileId));
+}
+
+export async function openFileBlocks(secrets: SecretBox, fileId: string, sealed: string): Promise<Buffer> {
+  return Buffer.from((await secrets.open(sealed, sealedPurposes.fileBlocks, sealedAssociatedData.fileBlocks(fileId))).toString('utf8'), 'base64');
 }
 
 export async function sealAlbumName(secrets: SecretBox, albumId: string, name: string): Promise<string> {

@@ -15,8 +15,9 @@ import { captureDay } from '../imaging/photo-metadata.ts';
 import { ImagingFailure } from '../imaging/pool.ts';
 import { enqueuePreviews } from './previews.ts';
 import { dayOf } from './days.ts';
-import { completeUpload, deleteFileRow, findStudioFile, insertUploadingFile, usedBytes } from './repo.ts';
-import { type FileMetadata, sealFileMetadata, sealFileName } from './sealed-fields.ts';
+import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, usedBytes } from './repo.ts';
+import { type FileMetadata, sealFileBlocks, sealFileMetadata, sealFileName } from './sealed-fields.ts';
+import { BlockHasher } from './block-hashes.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
 import type { ScanSession } from '../clamav/virus-scanner.ts';
 
@@ -53,16 +54,19 @@ function fileInfected(): AppError {
   return new AppError('file_infected', 'The virus scanner found malware in this file; it was not stored.', 422);
 }
 
-/** What the stream has shown so far: size against the limits, the hash, and the type once sniffed. */
+/** What the stream has shown so far: size against the limits, the hash (and block hashes, for a plain blob), and the type once sniffed. */
 class ReceivedBytes {
   size = 0;
   type: PhotoType | undefined;
+  /** Only for a blob stored unencrypted, whose ranges are verified by block (block-hashes.ts). */
+  readonly blocks: BlockHasher | null;
   readonly #hash: Hash = createHash('sha256');
   readonly #maxBytes: number;
   readonly #quotaLeft: number;
   readonly #claimedName: string | undefined;
 
-  constructor(limits: { maxBytes: number; quotaLeft: number }, claimedName: string | undefined) {
+  constructor(limits: { maxBytes: number; quotaLeft: number }, claimedName: string | undefined, hashBlocks: boolean) {
+    this.blocks = hashBlocks ? new BlockHasher() : null;
     this.#maxBytes = limits.maxBytes;
     this.#quotaLeft = limits.quotaLeft;
     this.#claimedName = claimedName;
@@ -76,6 +80,7 @@ class ReceivedBytes {
     this.size += chunk.byteLength;
     checkLength(this.size, this.#maxBytes, this.#quotaLeft);
     this.#hash.update(chunk);
+    this.blocks?.update(chunk);
   }
 
   async sniff(head: Buffer): Promise<void> {
@@ -170,7 +175,7 @@ async function storeUpload(
   const { studioId } = actor;
   const { fileId, scan } = target;
   const original = storedBlob(target.blobKey, fileId, 'original', target.dataKey);
-  const received = new ReceivedBytes({ maxBytes: deps.config.maxUploadBytes, quotaLeft: target.quotaLeft }, input.name);
+  const received = new ReceivedBytes({ maxBytes: deps.config.maxUploadBytes, quotaLeft: target.quotaLeft }, input.name, target.dataKey === null);
   await insertUploadingFile(deps.db, { id: fileId, studioId, albumId: target.albumId, encrypted: target.dataKey !== null, blobKey: target.blobKey, now: deps.now() });
   const checked = received.inspect(input.body);
   await writeBlob(deps.blobs, original, scan ? scanned(checked, scan) : checked);
@@ -186,7 +191,11 @@ async function storeUpload(
   const name = safeFileName(input.name, type);
   const metadata: FileMetadata = { sha256: upload.sha256, width: inspection.width, height: inspection.height, photo: inspection.photo };
   const uploadedAt = deps.now();
-  const [nameSealed, metadataSealed] = await Promise.all([sealFileName(deps.secrets, fileId, name), sealFileMetadata(deps.secrets, fileId, metadata)]);
+  const [nameSealed, metadataSealed, blocksSealed] = await Promise.all([
+    sealFileName(deps.secrets, fileId, name),
+    sealFileMetadata(deps.secrets, fileId, metadata),
+    received.blocks && sealFileBlocks(deps.secrets, fileId, received.blocks.digests()),
+  ]);
 
   await inTransaction(deps.db, async (trx) => {
     // Checked again under the studio lock: concurrent uploads each passed the check at the start.
@@ -202,6 +211,7 @@ async function storeUpload(
       uploadedAt,
     });
     if (!completed) throw new AppError('upload_interrupted', 'The upload was interrupted; please try again.', 409);
+    if (blocksSealed) await insertPlainBlocks(trx, fileId, blocksSealed);
     await enqueuePreviews(deps, trx, fileId);
   });
   return { name, metadata };
