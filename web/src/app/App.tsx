@@ -1,6 +1,10 @@
 import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
 import { UsersPage } from '../pages/admin/UsersPage';
+import { LabPortalPage } from '../pages/lab-portal/LabPortalPage';
+import { LABS_ADMIN_PATH, LabsAdminPage } from '../pages/labs/LabsAdminPage';
+import { parsePrintOrdersPath } from '../pages/print-orders/paths';
+import { PrintOrdersPage } from '../pages/print-orders/PrintOrdersPage';
 import { ClientDeliveryPage } from '../pages/client-delivery/ClientDeliveryPage';
 import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
 import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliveries/paths';
@@ -18,8 +22,11 @@ import { SessionProvider, useSession } from './session';
 
 export function App() {
   // A client's delivery stands apart from the app: no sign-in, no header, no probe of who is signed in.
-  const clientToken = parseClientDeliveryPath(usePathname());
+  const pathname = usePathname();
+  const clientToken = parseClientDeliveryPath(pathname);
   if (clientToken !== null) return <ClientDeliveryPage key={clientToken} token={clientToken} />;
+  // A print lab is not a user either: its portal has its own sign-in and session.
+  if (pathname === '/lab') return <LabPortalPage />;
   return (
     <SessionProvider>
       <AppShell>
@@ -52,16 +59,19 @@ function CurrentPage() {
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
-  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null) return <NotFoundPage />;
+  const printOrdersRoute = parsePrintOrdersPath(pathname);
+  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && printOrdersRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
   if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
   if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
+  if (printOrdersRoute !== null) return <PrintOrdersPage user={user} route={printOrdersRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
   // Photographers get the same page as for any unknown address: there is nothing here for them.
-  return user.role === 'admin' ? <UsersPage user={user} /> : <NotFoundPage />;
+  if (user.role !== 'admin') return <NotFoundPage />;
+  return pathname === LABS_ADMIN_PATH ? <LabsAdminPage /> : <UsersPage user={user} />;
 }
 
 /** Addresses that need someone signed in, besides the library's and the deliveries': a signed-out visitor is sent to sign in instead. */
-const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users']);
+const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users', LABS_ADMIN_PATH]);
