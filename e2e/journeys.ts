@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { currentTotp } from '../server/src/auth/totp.ts';
 import { waitForMail } from '../server/test/client.ts';
 import { type TestServer, startTestServer } from '../server/test/harness.ts';
 import { type PageProblem, launchBrowser } from './browser.ts';
@@ -20,6 +21,20 @@ export async function signInWithEmailCode(page: Page, server: TestServer, email:
   const [, code] = await waitForMail(server, email, /sign-in code is (\d{6})/, { after: mailsBefore });
   await page.getByTestId('sign-in-code').fill(code as string);
   await page.getByTestId('sign-in-submit').click();
+}
+
+/** Sets up TOTP on the two-factor page the app shows, and acknowledges the recovery codes; returns the secret. */
+export async function enrollTotpInPage(page: Page): Promise<string> {
+  await page.getByTestId('totp-start').click();
+  await page.getByTestId('totp-qr').waitFor({ state: 'visible' });
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByTestId('totp-code').fill(currentTotp(secret, Date.now()));
+  await page.getByTestId('totp-confirm').click();
+  await page.getByTestId('recovery-codes').waitFor({ state: 'visible' });
+  expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);
+  await page.getByTestId('recovery-codes-done').click();
+  return secret;
 }
 
 /** Waits until the element with this test id shows `count` images, each loaded and decoded: previews the server really made. */
