@@ -4,7 +4,6 @@
  * outbox. First admin from the console's setup link, TOTP enrollment, a second-factor
  * sign-in, and inviting a photographer.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { issueSetupTokenIfNoAdmin } from '../server/src/auth/setup.ts';
 import { currentTotp } from '../server/src/auth/totp.ts';
