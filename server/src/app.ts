@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App } from './http/app-type.ts';
 import { registerCsrfProtection } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { frameworkErrorOptions } from './http/framework-errors.ts';
 import { enforceRouteRules } from './http/route-rules.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp } from './http/web-app.ts';
@@ -40,6 +41,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
         : config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
+    ...frameworkErrorOptions({ secureTransport: config.secureTransport, logger: runtime.logger }),
     ajv: {
       // Reject unknown fields instead of silently dropping them, and never coerce bodies.
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },

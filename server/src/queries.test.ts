@@ -22,6 +22,7 @@ import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
+import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
@@ -149,10 +150,31 @@ const usersExamples: Examples<typeof usersRepo> = {
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
     'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
   },
+};
+
+const mailExamples: Examples<typeof mailRepo> = {
+  insertMailSend: {
+    '': (db) =>
+      mailRepo.insertMailSend(db, {
+        sendId: 'send-1',
+        studioId: studio,
+        deliveryId: 'delivery-1',
+        reason: 'resent',
+        recipients: [{ digest: 'digest-1', emails: 2 }],
+        at: now,
+      }),
+  },
+  deleteMailSend: { '': (db) => mailRepo.deleteMailSend(db, studio, 'send-1') },
+  pruneMailSends: { '': (db) => mailRepo.pruneMailSends(db, studio, now) },
+  countStudioEmails: { '': (db) => mailRepo.countStudioEmails(db, studio, now) },
+  countNewRecipients: { '': (db) => mailRepo.countNewRecipients(db, studio, now) },
+  countDeliveryResends: { '': (db) => mailRepo.countDeliveryResends(db, studio, 'delivery-1', now) },
+  claimMailAlert: { '': (db) => mailRepo.claimMailAlert(db, { studioId: studio, rule: 'emailsPerHour', windowStart: now, at: now }) },
 };
 
 const deliveriesExamples: Examples<typeof deliveriesRepo> = {
@@ -203,6 +225,7 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   upsertJob: { '': (db) => jobsRepo.upsertJob(db, { id: job.id, kind: job.kind, payload: job.payload, runAfter: now, createdAt: now }) },
   insertJobOnce: { '': (db) => jobsRepo.insertJobOnce(db, { id: 'vault.purge:schedule', kind: 'vault.purge', payload: null, runAfter: now, createdAt: now }) },
   claimDueJob: { '': (db) => jobsRepo.claimDueJob(db, ['vault.previews', 'vault.purge'], now, 60_000) },
+  renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
@@ -344,7 +367,7 @@ const labsOrdersExamples: Examples<typeof labsOrdersRepo> = {
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events'],
   auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   studios: ['studios', 'studio_keys'],
@@ -364,6 +387,7 @@ const repositories: Rendered[] = [
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
+  { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { type MasterKeyProvider, loadMasterKeyProvider } from './crypto/master-keys.ts';
 import { type Database, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { type ImagingPool, createImagingPool } from './imaging/pool.ts';
 import { type Mailer, createMailer } from './mail/mailer.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/create-blob-store.ts';
@@ -19,6 +20,8 @@ export interface Runtime {
   readonly blobs: BlobStore;
   readonly keys: MasterKeyProvider;
   readonly mailer: Mailer;
+  /** The decoder children: every parse of untrusted image bytes runs there, away from the keys. */
+  readonly imaging: ImagingPool;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { mig
   }
   const blobs = await createBlobStore(config.storage);
   const mailer = createMailer(config.mail, { info: (message) => logger.info(message) });
+  const imaging = createImagingPool(config.imaging, logger);
   return {
     config,
     logger,
@@ -48,7 +52,9 @@ export async function openRuntime(config: Config, logger: Logger, options: { mig
     blobs,
     keys,
     mailer,
+    imaging,
     async close() {
+      await imaging.close();
       mailer.close();
       await database.close();
     },

@@ -4,6 +4,7 @@ import * as studiosAndKeys from './migrations/0001_studios_and_keys.ts';
 import * as accounts from './migrations/0002_accounts.ts';
 import * as vault from './migrations/0003_vault.ts';
 import * as deliveries from './migrations/0004_deliveries.ts';
+import * as deliveryMailLimits from './migrations/0007_delivery_mail_limits.ts';
 import * as labs from './migrations/0009_labs.ts';
 
 /**
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0002_accounts': accounts,
   '0003_vault': vault,
   '0004_deliveries': deliveries,
+  '0007_delivery_mail_limits': deliveryMailLimits,
   '0009_labs': labs,
 };
 

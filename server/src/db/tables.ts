@@ -249,6 +249,27 @@ export interface DeliveryEventsTable {
   user_agent: string | null;
 }
 
+/** One recipient of one sending action of a delivery's emails: what the studio's mail limits count. */
+export interface DeliveryMailSendsTable {
+  id: string;
+  send_id: string;
+  studio_id: string;
+  delivery_id: string;
+  reason: 'created' | 'resent' | 'code_sent';
+  /** Peppered HMAC of the address, scoped to the studio (never the address). */
+  recipient_digest: string;
+  emails: number;
+  at: number;
+}
+
+/** The admins were told that this studio reached this mail limit in this window. */
+export interface DeliveryMailAlertsTable {
+  studio_id: string;
+  rule: string;
+  window_start: number;
+  at: number;
+}
+
 /** A print lab (docs/labs.md). The PIN only as a peppered HMAC; contacts and catalogue as JSON. */
 export interface LabsTable {
   id: string;
@@ -388,6 +409,8 @@ export interface Tables {
   delivery_files: DeliveryFilesTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
+  delivery_mail_sends: DeliveryMailSendsTable;
+  delivery_mail_alerts: DeliveryMailAlertsTable;
   labs: LabsTable;
   lab_portal_studios: LabPortalStudiosTable;
   studio_labs: StudioLabsTable;

@@ -11,10 +11,27 @@ import type { App } from './app-type.ts';
  * static web files (hidden from the API document) are exempt.
  */
 
-type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; additionalProperties?: unknown; items?: unknown };
+type JsonSchema = {
+  type?: unknown;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: unknown;
+  items?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+};
+
+const combinators = ['anyOf', 'oneOf', 'allOf'] as const;
 
 function findOpenObject(schema: JsonSchema | undefined, where: string): string | undefined {
   if (!schema || typeof schema !== 'object') return undefined;
+  // A union (TypeBox's Union, Intersect) is as closed as its most open branch.
+  for (const combinator of combinators) {
+    for (const [index, branch] of (schema[combinator] ?? []).entries()) {
+      const found = findOpenObject(branch, `${where}.${combinator}[${index}]`);
+      if (found) return found;
+    }
+  }
   if (schema.type === 'object' || schema.properties) {
     if (schema.additionalProperties !== false) return where;
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
