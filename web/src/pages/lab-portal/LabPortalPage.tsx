@@ -8,7 +8,8 @@ import { ApertureMark } from '../../components/ApertureMark';
 import { FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 import { formatBytes } from '../../lib/format';
-import { STATUS_NAMES } from '../print-orders/labels';
+import { lineText, STATUS_NAMES } from '../print-orders/labels';
+import { ShippingAddressView } from '../print-orders/ShippingAddressView';
 
 /**
  * The print lab's portal at /lab: apart from the app (a lab is not a user), signed in with the
@@ -217,11 +218,7 @@ function LabOrderView({ orderId, onBack }: { orderId: string; onBack: () => void
         <h2 id="lab-lines-heading">Prints</h2>
         <ul>
           {order.lines.map((line) => (
-            <li key={line.id}>
-              {line.quantity} × {line.productName} {line.size} ({line.sku}{line.finish !== null && `, ${line.finish}`}) — {line.fileName}
-              {line.crop !== '' && ` · crop: ${line.crop}`}
-              {line.notes !== '' && ` · ${line.notes}`}
-            </li>
+            <li key={line.id}>{lineText(line)}</li>
           ))}
         </ul>
         {order.notes !== '' && <p>{order.notes}</p>}
@@ -255,13 +252,7 @@ function LabOrderView({ orderId, onBack }: { orderId: string; onBack: () => void
       </section>
       <section className="panel" aria-labelledby="lab-shipping-heading">
         <h2 id="lab-shipping-heading">Ship to</h2>
-        <address>
-          {[order.shipping.recipientName, order.shipping.line1, order.shipping.line2, `${order.shipping.postalCode} ${order.shipping.city}`.trim(), order.shipping.region, order.shipping.country, order.shipping.phone]
-            .filter((part) => part !== '')
-            .map((part, index) => (
-              <div key={index}>{part}</div>
-            ))}
-        </address>
+        <ShippingAddressView address={order.shipping} />
         {order.trackingNumber !== null && (
           <p>
             Shipped with {order.carrier}: {order.trackingNumber}

@@ -6,7 +6,8 @@ import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
-import { eventText, STATUS_NAMES } from './labels';
+import { eventText, lineText, STATUS_NAMES } from './labels';
+import { ShippingAddressView } from './ShippingAddressView';
 import { PRINT_ORDERS_PATH } from './paths';
 
 const CANCELLABLE = new Set(['draft', 'submitted', 'accepted', 'in_production']);
@@ -62,24 +63,13 @@ export function PrintOrderPage({ orderId }: { orderId: string }) {
         <h2 id="lines-heading">Prints</h2>
         <ul data-testid="print-order-lines">
           {order.lines.map((line) => (
-            <li key={line.id}>
-              {line.quantity} × {line.productName} {line.size}
-              {line.finish !== null && ` (${line.finish})`} — {line.fileName}
-              {line.crop !== '' && ` · crop: ${line.crop}`}
-              {line.notes !== '' && ` · ${line.notes}`}
-            </li>
+            <li key={line.id}>{lineText(line)}</li>
           ))}
         </ul>
       </section>
       <section className="panel" aria-labelledby="shipping-heading">
         <h2 id="shipping-heading">Ship to</h2>
-        <address>
-          {[order.shipping.recipientName, order.shipping.line1, order.shipping.line2, `${order.shipping.postalCode} ${order.shipping.city}`.trim(), order.shipping.region, order.shipping.country, order.shipping.phone]
-            .filter((part) => part !== '')
-            .map((part, index) => (
-              <div key={index}>{part}</div>
-            ))}
-        </address>
+        <ShippingAddressView address={order.shipping} />
         {order.notes !== '' && <p>{order.notes}</p>}
       </section>
       <section className="panel" aria-labelledby="timeline-heading">

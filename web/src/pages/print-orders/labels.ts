@@ -1,4 +1,4 @@
-import type { OrderEvent, OrderStatus } from '../../api/labs';
+import type { OrderEvent, OrderLine, OrderStatus } from '../../api/labs';
 
 export const STATUS_NAMES: Record<OrderStatus, string> = {
   draft: 'Draft',
@@ -35,4 +35,10 @@ export function eventText(event: OrderEvent): string {
     default:
       return `${STATUS_NAMES[event.kind]} by the lab`;
   }
+}
+
+/** One print of an order, as the photographer and the lab read it: "2 × Lustre print 8×10 in (PRINT-8x10, lustre) — bride.jpg · crop: fill". */
+export function lineText(line: OrderLine): string {
+  const product = `${line.quantity} × ${line.productName} ${line.size} (${[line.sku, line.finish].filter((part) => part !== null).join(', ')})`;
+  return [`${product} — ${line.fileName}`, ...(line.crop !== '' ? [`crop: ${line.crop}`] : []), ...(line.notes !== '' ? [line.notes] : [])].join(' · ');
 }
