@@ -28,7 +28,7 @@ export interface VersionUsage {
   active: boolean;
   studioKeys: number;
   secretFields: number;
-  /** Code hashes (sign-in, recovery, delivery codes) still usable under this version: rotation cannot move them. */
+  /** Code hashes (sign-in, recovery, delivery codes, lab PINs and device codes) still usable under this version: rotation cannot move them. */
   codeHashes: number;
 }
 
