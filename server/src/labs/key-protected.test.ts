@@ -3,19 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { type TestServer, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
-import { createLab, setStudioLabs, shipping } from '../../test/labs.ts';
+import { createLab, setStudioLabs, shipping, withLabsDeps } from '../../test/labs.ts';
 import { uploaded } from '../../test/vault.ts';
 import { capabilities } from '../capabilities.ts';
 import { keyProtectedData } from '../capability.ts';
+import { createCodePepper } from '../crypto/hashing.ts';
 import { createLocalKeyProvider } from '../crypto/master-keys.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
 import { keyUsage, rotateToActiveVersion } from '../keys/rotation.ts';
+import { pinPurpose } from './admin.ts';
 import { openOrderDetails, sealOrderDetails } from './details.ts';
+import { signInLab } from './sign-in.ts';
 
 /**
  * The labs' data under the master keys goes through rotation like everyone's: an order's sealed
  * shipping details are re-sealed under the new version, and the PIN hashes keep the old version
- * in use (a PIN cannot be re-hashed: it is not kept) until each lab gets a new PIN.
+ * in use (a PIN cannot be re-hashed from its hash) until the lab next signs in, when its PIN is
+ * hashed again under the active version.
  */
 
 const v1 = { id: 'v1', key: crypto.randomBytes(32) };
@@ -50,5 +54,24 @@ describe('labs and master-key rotation', () => {
     expect((await openOrderDetails(createSecretBox(createLocalKeyProvider([v2])), orderId, row.details_sealed)).shipping).toEqual(shipping);
     const usage = await keyUsage({ db, keys: both, ...keyProtectedData(capabilities) });
     expect(usage.find((entry) => entry.version === 'v1')?.codeHashes).toBeGreaterThanOrEqual(1);
+  });
+
+  it('moves a PIN hash to the active version when the lab next signs in', async () => {
+    const db = server.runtime.database.db;
+    const admin = (await signedInAdmin(server)).client;
+    const { lab, pin } = await createLab(admin);
+    // The server's own keys with a retiring version behind the active one: hash the PIN under the old.
+    const retiring = { id: 'retiring', key: crypto.randomBytes(32) };
+    await withLabsDeps(server, {}, async (base) => {
+      const keys = createLocalKeyProvider([{ id: base.keys.activeVersion, key: crypto.randomBytes(32) }, retiring]);
+      const old = await createCodePepper(createLocalKeyProvider([retiring])).hash(pin, pinPurpose(lab.id));
+      await db.updateTable('labs').set({ pin_digest: old.digest, pin_key_version: 'retiring' }).where('id', '=', lab.id).execute();
+      const deps = { ...base, keys, pepper: createCodePepper(keys) };
+      const result = await signInLab(deps, { labId: lab.labId, pin }, undefined, { ip: '203.0.113.9', userAgent: 'test' });
+      expect(result.outcome).toBe('signed_in');
+      const row = await db.selectFrom('labs').select(['pin_key_version', 'pin_digest']).where('id', '=', lab.id).executeTakeFirstOrThrow();
+      expect(row.pin_key_version).toBe(keys.activeVersion);
+      expect(await deps.pepper.verify(pin, pinPurpose(lab.id), { keyVersion: row.pin_key_version, digest: row.pin_digest })).toBe(true);
+    });
   });
 });

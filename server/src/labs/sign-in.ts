@@ -24,6 +24,7 @@ import {
   lockLab,
   revokeLabSession,
   uncountPinAttempt,
+  updateLabRow,
 } from './repo.ts';
 import { LAB_ABSOLUTE_MS, LAB_DEVICE_MS, labCookie, labCookieAttributes, labCookieName, labDeviceCookieName } from './sessions.ts';
 
@@ -131,6 +132,12 @@ export async function signInLab(deps: LabsDeps, input: LabSignInInput, deviceTok
     (await deps.pepper.verify(pin, pinPurpose(lab.id), { keyVersion: lab.pin_key_version, digest: lab.pin_digest }));
   if (!right) return refuseWrongPin(deps, lab, counted, origin);
   await uncountPinAttempt(deps.db, lab.id);
+  // The one moment the PIN is known: move its hash to the active master key version, so an
+  // old version can be retired without a new PIN for every lab.
+  if (lab.pin_key_version !== deps.keys.activeVersion) {
+    const { digest, keyVersion } = await deps.pepper.hash(pin, pinPurpose(lab.id));
+    await updateLabRow(deps.db, lab.id, { pin_digest: digest, pin_key_version: keyVersion });
+  }
 
   const cookies: Cookie[] = [];
   if (lab.require_device_code === 1) {
