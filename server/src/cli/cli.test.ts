@@ -5,13 +5,20 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { insertUser } from '../auth/users-repo.ts';
+import { loadConfig } from '../config.ts';
 import { loadMasterKeyProvider } from '../crypto/master-keys.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { sealDeliveryDetails } from '../deliveries/details.ts';
 import { insertDelivery } from '../deliveries/repo.ts';
+import { createLab } from '../labs/admin.ts';
+import { createLabsDeps } from '../labs/deps.ts';
+import { createLogger } from '../logger.ts';
+import { openRuntime } from '../runtime.ts';
 import { createStudio, studioDataKey } from '../studios/service.ts';
+import { createVaultDeps } from '../vault/deps.ts';
+import { createVaultFiles } from '../vault/service.ts';
 import { makeTempDir } from '../../test/harness.ts';
 
 const run = promisify(execFile);
@@ -184,6 +191,30 @@ describe('shutterlock user create', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
     expect((await runNode([cliEntry, 'user', 'create', '--email', 'x@example.com', '--role', 'root'], { SHUTTERLOCK_DATA_DIR: dataDir })).code).toBe(1);
+  });
+});
+
+describe('shutterlock lab', () => {
+  it('lists the labs and draws a new PIN, printed once', async () => {
+    const dataDir = await makeTempDir('labs');
+    expect((await runNode([cliEntry, 'migrate'], { SHUTTERLOCK_DATA_DIR: dataDir })).code).toBe(0);
+    const runtime = await openRuntime(loadConfig({ NODE_ENV: 'test', SHUTTERLOCK_DATA_DIR: dataDir }), createLogger('silent'));
+    const deps = createLabsDeps(runtime, createVaultFiles(createVaultDeps(runtime, () => undefined)));
+    const { lab, pin } = await createLab(deps, { actorUserId: null }, { name: 'Console Prints', contactEmails: ['lab@example.com'] });
+    await deps.limits.close();
+    await runtime.close();
+
+    const listed = await runNode([cliEntry, 'lab', 'list'], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`${lab.labId}  Console Prints  active  lab@example.com`);
+    const reset = await runNode([cliEntry, 'lab', 'reset-pin', lab.labId.toLowerCase()], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(reset.code).toBe(0);
+    const newPin = /New PIN for LAB-[2-9A-Z]{4} \(Console Prints\): (\d{6})/.exec(reset.stdout)?.[1];
+    expect(newPin).toMatch(/^\d{6}$/);
+    expect(newPin).not.toBe(pin);
+    const unknown = await runNode([cliEntry, 'lab', 'reset-pin', 'LAB-2222'], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No lab has the ID LAB-2222');
   });
 });
 
