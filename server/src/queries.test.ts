@@ -24,9 +24,11 @@ import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
+import * as peppersRepo from './keys/peppers-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 
@@ -84,7 +86,8 @@ const now = 1_700_000_000_000;
 const files = ['file-1', 'file-2'];
 const delivery = 'delivery-1';
 const job = { id: 'vault.previews:file-1', kind: 'vault.previews', payload: { fileId: 'file-1' }, attempts: 1 };
-const key = { studioId: studio, keyVersion: 'v1', wrappedKey: Buffer.from('wrapped') };
+const key = { studioId: studio, keyVersion: 'v1', wrapFormat: 1, wrappedKey: Buffer.from('wrapped') };
+const pepper = { id: 'pepper.1', keyVersion: 'v1', wrapFormat: 2, wrappedKey: Buffer.from('wrapped') };
 
 type Call = (db: Db, kind: DatabaseKind) => Promise<unknown>;
 /** Each function's example calls: one per path through it that builds different SQL. */
@@ -232,13 +235,21 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
 };
 
+const peppersExamples: Examples<typeof peppersRepo> = {
+  findPepper: { '': (db) => peppersRepo.findPepper(db, 'pepper.1') },
+  listPeppers: { '': (db) => peppersRepo.listPeppers(db) },
+  insertPepperIfAbsent: { '': (db) => peppersRepo.insertPepperIfAbsent(db, { ...pepper, origin: 'random', createdAt: now }) },
+  countPeppersByVersion: { '': (db) => peppersRepo.countPeppersByVersion(db) },
+  replacePepperWrap: { '': (db) => peppersRepo.replacePepperWrap(db, pepper, { ...pepper, keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+};
+
 const studiosExamples: Examples<typeof studiosRepo> = {
-  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrappedKey: key.wrappedKey }) },
+  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrapFormat: 2, wrappedKey: key.wrappedKey }) },
   findStudioKey: { '': (db) => studiosRepo.findStudioKey(db, studio) },
   deleteStudioAndKey: { '': (db) => studiosRepo.deleteStudioAndKey(db, studio) },
   countStudioKeysByVersion: { '': (db) => studiosRepo.countStudioKeysByVersion(db) },
-  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 200, studio) },
-  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 2, 200, studio) },
+  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrapFormat: 2, wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
   findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
@@ -363,13 +374,78 @@ const labsOrdersExamples: Examples<typeof labsOrdersRepo> = {
   listOrderEvents: { '': (db) => labsOrdersRepo.listOrderEvents(db, order, 1000) },
 };
 
+const project = 'project-1';
+const imageKey = 'key-1';
+const projectRow = {
+  id: project,
+  studio_id: studio,
+  name: 'Website',
+  slug: 'site',
+  description: '',
+  referers: '[]',
+  sources: '[]',
+  require_expiry: 0,
+  max_lifetime_seconds: null,
+  allow_original: 0,
+  imgproxy_key_sealed: null,
+  imgproxy_salt_sealed: null,
+  imgproxy_signature_size: 32,
+  created_at: now,
+  updated_at: now,
+};
+const keyRow = {
+  id: imageKey,
+  studio_id: studio,
+  project_id: project,
+  public_id: 'pk_public',
+  name: 'Production',
+  secret_sealed: 'sl1.v1.sealed',
+  previous_secret_sealed: null,
+  previous_valid_until: null,
+  referers: null,
+  sources: null,
+  per_minute: 60,
+  per_day: 10_000,
+  expires_at: null,
+  last_used_at: null,
+  revoked_at: null,
+  rotated_at: null,
+  created_at: now,
+  updated_at: now,
+};
+const usageCounts = { requests: 1, bytes: 100, cache_hits: 1, refused_signature: 0, refused_expired: 0, refused_referer: 0, refused_source: 0, refused_rate_limit: 0 };
+
+const imagesExamples: Examples<typeof imagesRepo> = {
+  insertProject: { '': (db) => imagesRepo.insertProject(db, projectRow) },
+  listStudioProjects: { '': (db) => imagesRepo.listStudioProjects(db, studio) },
+  findStudioProject: { '': (db) => imagesRepo.findStudioProject(db, studio, project) },
+  findStudioProjectBySlug: { '': (db) => imagesRepo.findStudioProjectBySlug(db, studio, 'site') },
+  findImgproxyProjectsBySlug: { '': (db) => imagesRepo.findImgproxyProjectsBySlug(db, 'site', 20) },
+  updateStudioProject: { '': (db) => imagesRepo.updateStudioProject(db, studio, project, { name: 'Portfolio', updated_at: now }) },
+  deleteStudioProject: { '': (db) => imagesRepo.deleteStudioProject(db, studio, project) },
+  insertKey: { '': (db) => imagesRepo.insertKey(db, keyRow) },
+  listProjectKeys: { '': (db) => imagesRepo.listProjectKeys(db, studio, project) },
+  findStudioKey: { '': (db) => imagesRepo.findStudioKey(db, studio, project, imageKey) },
+  findKeyByPublicId: { '': (db) => imagesRepo.findKeyByPublicId(db, 'pk_public') },
+  updateStudioKey: { '': (db) => imagesRepo.updateStudioKey(db, studio, project, imageKey, { revoked_at: now, updated_at: now }) },
+  touchKeyLastUsed: { '': (db) => imagesRepo.touchKeyLastUsed(db, imageKey, now) },
+  findStudioWebFile: { '': (db) => imagesRepo.findStudioWebFile(db, studio, 'file-1') },
+  findWebFileByPublicId: { '': (db) => imagesRepo.findWebFileByPublicId(db, 'public-1') },
+  insertWebFile: { '': (db) => imagesRepo.insertWebFile(db, { file_id: 'file-1', studio_id: studio, public_id: 'public-1', created_at: now }) },
+  deleteStudioWebFile: { '': (db) => imagesRepo.deleteStudioWebFile(db, studio, 'file-1') },
+  addUsage: { '': (db) => imagesRepo.addUsage(db, { studio_id: studio, project_id: project, key_id: imageKey, minute: now, ...usageCounts }) },
+  listProjectUsage: { '': (db) => imagesRepo.listProjectUsage(db, studio, project, now) },
+};
+
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events'],
   auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
+  keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
   vault: ['vault_files', 'vault_albums'],
 };
@@ -389,9 +465,11 @@ const repositories: Rendered[] = [
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
   { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },
+  { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
 ];
@@ -405,7 +483,7 @@ const keyProtected: Rendered[] = capabilities.flatMap((capability) => {
     examples[`sealed ${column.name}`] = {
       'first page': (db) => column.page(db, undefined, 200),
       'next page': (db) => column.page(db, 'id-200', 200),
-      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl1.v2.new'),
+      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl2.v2.new'),
     };
   }
   for (const column of data.codeHashColumns ?? []) examples[`code hashes ${column.name}`] = { 'usable, per version': (db) => column.countUsable(db, now) };

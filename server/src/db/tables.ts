@@ -19,9 +19,33 @@ export interface StudiosTable {
 export interface StudioKeysTable {
   studio_id: string;
   key_version: string;
+  /** crypto/master-keys.ts `wrapFormats`: 1 for keys wrapped before key separation, 2 since. */
+  wrap_format: Generated<number>;
   wrapped_key: string;
   created_at: number;
   rewrapped_at: number | null;
+}
+
+/**
+ * An HMAC key of peppered code hashes (keys/peppers.ts), stored only wrapped by a master key
+ * version. Code hash rows name their pepper by `id` in their key-version column.
+ */
+export interface KeyPeppersTable {
+  id: string;
+  /** `random`, or `derived-v1`: the value an older release derived from master version `id`, kept so its hashes still verify. */
+  origin: 'random' | 'derived-v1';
+  key_version: string;
+  wrap_format: number;
+  wrapped_key: string;
+  created_at: number;
+  rewrapped_at: number | null;
+}
+
+/** Whether anything may still need a master key version: what the start-up check reads (keys/version-usage.ts). */
+export interface KeyVersionUsageTable {
+  version: string;
+  in_use: number;
+  updated_at: number;
 }
 
 export type UserRole = 'admin' | 'photographer';
@@ -390,9 +414,84 @@ export interface PrintOrderEventsTable {
   ip: string | null;
 }
 
+/** A studio's image-service project (docs/imaging.md): its allowlists, expiry rules and imgproxy-format signing. */
+export interface ImageProjectsTable {
+  id: string;
+  studio_id: string;
+  name: string;
+  /** Unique per studio; the first path segment of every image URL. */
+  slug: string;
+  description: string;
+  /** JSON array of referer host patterns; empty: any referer (and none). */
+  referers: string;
+  /** JSON array of remote source host patterns; empty: the studio's own published files only. */
+  sources: string;
+  require_expiry: number;
+  /** Null: no cap on how far ahead `exp` may be. */
+  max_lifetime_seconds: number | null;
+  /** Whether `_` (no operations) on an own file serves the original bytes as they are. */
+  allow_original: number;
+  /** Sealed hex key and salt (purposes `image-imgproxy-key` / `-salt`, associated data `image_projects/<id>/…`). */
+  imgproxy_key_sealed: string | null;
+  imgproxy_salt_sealed: string | null;
+  imgproxy_signature_size: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An API key of a project: `pk_` public id, the `sk_` secret sealed (purpose `image-key-secret`). */
+export interface ImageKeysTable {
+  id: string;
+  studio_id: string;
+  project_id: string;
+  public_id: string;
+  name: string;
+  secret_sealed: string;
+  /** The secret before the last rotation, accepted until `previous_valid_until`. */
+  previous_secret_sealed: string | null;
+  previous_valid_until: number | null;
+  /** JSON arrays narrowing the project's lists; null inherits them. */
+  referers: string | null;
+  sources: string | null;
+  per_minute: number;
+  per_day: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  rotated_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A vault file published for the web under an opaque public id; the row's absence is "not published". */
+export interface ImageWebFilesTable {
+  file_id: string;
+  studio_id: string;
+  public_id: string;
+  created_at: number;
+}
+
+/** Counters per project, key ('' for keyless imgproxy-format requests) and minute (epoch ms at the minute's start). */
+export interface ImageUsageTable {
+  studio_id: string;
+  project_id: string;
+  key_id: string;
+  minute: number;
+  requests: Generated<number>;
+  bytes: Generated<number>;
+  cache_hits: Generated<number>;
+  refused_signature: Generated<number>;
+  refused_expired: Generated<number>;
+  refused_referer: Generated<number>;
+  refused_source: Generated<number>;
+  refused_rate_limit: Generated<number>;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
+  key_peppers: KeyPeppersTable;
+  key_version_usage: KeyVersionUsageTable;
   users: UsersTable;
   studio_members: StudioMembersTable;
   sign_in_codes: SignInCodesTable;
@@ -407,6 +506,10 @@ export interface Tables {
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
+  image_projects: ImageProjectsTable;
+  image_keys: ImageKeysTable;
+  image_web_files: ImageWebFilesTable;
+  image_usage: ImageUsageTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
   delivery_mail_sends: DeliveryMailSendsTable;

@@ -48,7 +48,7 @@ export function createLabsDeps(runtime: Runtime, vault: VaultFiles): LabsDeps {
     keys: runtime.keys,
     secrets: createSecretBox(runtime.keys),
     signer: createUrlSigner(runtime.keys),
-    pepper: createCodePepper(runtime.keys),
+    pepper: createCodePepper(runtime.peppers),
     mailer: runtime.mailer,
     limits: createRateLimits(labRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:labs' }),
     vault,

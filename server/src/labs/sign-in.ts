@@ -24,7 +24,6 @@ import {
   lockLab,
   revokeLabSession,
   uncountPinAttempt,
-  updateLabRow,
 } from './repo.ts';
 import { LAB_ABSOLUTE_MS, LAB_DEVICE_MS, labCookie, labCookieAttributes, labCookieName, labDeviceCookieName } from './sessions.ts';
 
@@ -101,7 +100,7 @@ async function confirmDevice(deps: LabsDeps, lab: LabRow, input: LabSignInInput,
   const right =
     stored !== undefined &&
     /^[0-9]{6}$/.test(code) &&
-    deps.keys.versions.includes(stored.codeKeyVersion) &&
+    (await deps.pepper.canVerify(stored.codeKeyVersion)) &&
     (await deps.pepper.verify(code, `lab-device-code:${lab.id}`, { keyVersion: stored.codeKeyVersion, digest: stored.codeDigest })) &&
     (await consumeDeviceCode(deps.db, stored.id, now));
   if (!right) {
@@ -119,7 +118,7 @@ export async function signInLab(deps: LabsDeps, input: LabSignInInput, deviceTok
   // An unknown or disabled lab answers as a wrong PIN does, and counts nothing of anyone's.
   if (!lab || lab.disabled_at !== null) throw signInFailed();
   const now = deps.now();
-  if (!deps.keys.versions.includes(lab.pin_key_version)) {
+  if (!(await deps.pepper.canVerify(lab.pin_key_version))) {
     throw new AppError('lab_pin_unavailable', 'This PIN can no longer be checked. Ask the administrator for a new PIN.', 409);
   }
   const counted = await countPinAttempt(deps.db, lab.id, now);
@@ -132,12 +131,6 @@ export async function signInLab(deps: LabsDeps, input: LabSignInInput, deviceTok
     (await deps.pepper.verify(pin, pinPurpose(lab.id), { keyVersion: lab.pin_key_version, digest: lab.pin_digest }));
   if (!right) return refuseWrongPin(deps, lab, counted, origin);
   await uncountPinAttempt(deps.db, lab.id);
-  // The one moment the PIN is known: move its hash to the active master key version, so an
-  // old version can be retired without a new PIN for every lab.
-  if (lab.pin_key_version !== deps.keys.activeVersion) {
-    const { digest, keyVersion } = await deps.pepper.hash(pin, pinPurpose(lab.id));
-    await updateLabRow(deps.db, lab.id, { pin_digest: digest, pin_key_version: keyVersion });
-  }
 
   const cookies: Cookie[] = [];
   if (lab.require_device_code === 1) {

@@ -5,8 +5,10 @@ import { blobNotFound, type BlobStore } from '../storage/blob-store.ts';
 
 /**
  * The vault's blobs at rest: chunk-encrypted under the studio data key (crypto/chunked.ts),
- * or plain for a studio whose admin turned encryption off. Each blob is bound to its file and
- * variant by the encryption context, so a blob copied onto another file fails to open.
+ * or plain for a studio whose admin turned encryption off. Each blob is bound to its file,
+ * variant and storage key by the encryption context, so a blob copied onto another file, or
+ * an older version of the same variant (previews made again get new keys) put back, fails to
+ * open.
  */
 
 export type Variant = 'original' | 'thumbnail' | 'preview';
@@ -17,17 +19,30 @@ export interface StoredBlob {
   sealing: { dataKey: Buffer; context: Buffer } | null;
 }
 
+/**
+ * Keys made since blob contexts bind the key start their last segment with this. The key is
+ * in the database row, which a storage writer cannot change, so its shape safely says which
+ * context the blob was sealed with; blobs stored earlier keep the context they were sealed
+ * with (file and variant only) until they are replaced.
+ */
+const KEY_BOUND_PREFIX = 'k2-';
+
 /** Random, so a key says nothing about the file; under the studio, so a studio's blobs can be listed. */
 export function newBlobKey(studioId: string): string {
-  return `studios/${studioId}/${generateId()}`;
+  return `studios/${studioId}/${KEY_BOUND_PREFIX}${generateId()}`;
 }
 
-function blobContext(fileId: string, variant: Variant): Buffer {
-  return Buffer.from(`${fileId}/${variant}`, 'utf8');
+function isKeyBound(key: string): boolean {
+  return key.slice(key.lastIndexOf('/') + 1).startsWith(KEY_BOUND_PREFIX);
+}
+
+/** The chunked format's context (crypto-format.md): what a blob must be to open. */
+export function blobContext(key: string, fileId: string, variant: Variant): Buffer {
+  return Buffer.from(isKeyBound(key) ? `${fileId}/${variant}/${key}` : `${fileId}/${variant}`, 'utf8');
 }
 
 export function storedBlob(key: string, fileId: string, variant: Variant, dataKey: Buffer | null): StoredBlob {
-  return { key, sealing: dataKey ? { dataKey, context: blobContext(fileId, variant) } : null };
+  return { key, sealing: dataKey ? { dataKey, context: blobContext(key, fileId, variant) } : null };
 }
 
 /**
