@@ -11,14 +11,13 @@ import { cleanText } from '../text.ts';
 import type { VaultFile } from '../vault/service.ts';
 import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
 import type { LabsDeps } from './deps.ts';
-import { openOrderDetails } from './details.ts';
+import { type ShippingAddress, openOrderDetails } from './details.ts';
 import { notifyStatusChanged } from './notifications.ts';
 import { type LabStatus, assertLabTransition, filesAvailable, isClosing } from './order-state.ts';
 import { type OrderLineView, lineViews, orderNotFound } from './orders.ts';
 import { type PrintOrderRow, changeOrderStatus, findLabOrder, hasOrderEventSince, insertOrderEvent, listLabOrderRows, listOrderLines } from './orders-repo.ts';
 import { findLabById } from './repo.ts';
 import { LAB_IDLE_MS } from './sessions.ts';
-import type { ShippingAddress } from './details.ts';
 
 /**
  * What a signed-in lab sees and does: the orders addressed to it (sent, from studios whose
