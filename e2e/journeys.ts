@@ -23,7 +23,7 @@ export async function signInWithEmailCode(page: Page, server: TestServer, email:
   await page.getByTestId('sign-in-submit').click();
 }
 
-/** Sets up TOTP on the two-factor page the app shows, and acknowledges the recovery codes; returns the secret. */
+/** Enrolls TOTP on the two-factor page (as a person does, from the shown secret); returns the secret. */
 export async function enrollTotpInPage(page: Page): Promise<string> {
   await page.getByTestId('totp-start').click();
   await page.getByTestId('totp-qr').waitFor({ state: 'visible' });
@@ -53,11 +53,11 @@ export async function waitForDecodedImages(page: Page, testId: string, count: nu
  * One real server (fresh SQLite) and one Chromium for a test file, started before its tests
  * and stopped after them. `origin` is the server's address.
  */
-export function useServerAndBrowser(): { readonly server: TestServer; readonly browser: Browser; readonly origin: string } {
+export function useServerAndBrowser(options: { env?: Record<string, string> } = {}): { readonly server: TestServer; readonly browser: Browser; readonly origin: string } {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    server = await startTestServer({ database: 'sqlite' });
+    server = await startTestServer({ database: 'sqlite', env: options.env });
     browser = await launchBrowser();
   });
   afterAll(async () => {

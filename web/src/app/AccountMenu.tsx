@@ -38,9 +38,15 @@ export function AccountMenu({ user }: { user: User }) {
         ...(user.role === 'admin'
           ? [
               { to: '/admin/users', label: 'Users', current: pathname === '/admin/users' },
+              { to: '/admin/studios', label: 'Studios', current: pathname === '/admin/studios' },
               { to: LABS_ADMIN_PATH, label: 'Labs', current: pathname === LABS_ADMIN_PATH },
+              { to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' },
+              { to: '/admin/alerts', label: 'Alerts', current: pathname === '/admin/alerts' },
+              { to: '/admin/system', label: 'System', current: pathname === '/admin/system' },
             ]
-          : []),
+          : user.studioId === null
+            ? []
+            : [{ to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' }]),
       ];
 
   return (

@@ -1,5 +1,9 @@
 import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
+import { AlertsPage } from '../pages/admin/AlertsPage';
+import { AuditPage } from '../pages/admin/AuditPage';
+import { StudiosPage } from '../pages/admin/StudiosPage';
+import { SystemPage } from '../pages/admin/SystemPage';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { LabPortalPage } from '../pages/lab-portal/LabPortalPage';
 import { LABS_ADMIN_PATH, LabsAdminPage } from '../pages/labs/LabsAdminPage';
@@ -13,6 +17,7 @@ import { HomePage } from '../pages/HomePage';
 import { ImagesPage } from '../pages/images/ImagesPage';
 import { parseImagesPath } from '../pages/images/paths';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { NotMePage } from '../pages/NotMePage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage } from '../pages/SignInPage';
@@ -58,6 +63,8 @@ function CurrentPage() {
       return <ForgotPasswordPage />;
     case '/reset-password':
       return <ResetPasswordPage />;
+    case '/not-me':
+      return <NotMePage />;
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
@@ -72,10 +79,25 @@ function CurrentPage() {
   if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
+  // Photographers see their own studio's audit trail (the server scopes it).
+  if (pathname === '/admin/audit') return <AuditPage />;
   // Photographers get the same page as for any unknown address: there is nothing here for them.
   if (user.role !== 'admin') return <NotFoundPage />;
-  return pathname === LABS_ADMIN_PATH ? <LabsAdminPage /> : <UsersPage user={user} />;
+  switch (pathname) {
+    case '/admin/alerts':
+      return <AlertsPage />;
+    case '/admin/system':
+      return <SystemPage />;
+    case '/admin/studios':
+      return <StudiosPage />;
+    case LABS_ADMIN_PATH:
+      return <LabsAdminPage />;
+    default:
+      return <UsersPage user={user} />;
+  }
 }
 
+const ADMIN_PATHS = ['/admin/users', '/admin/audit', '/admin/alerts', '/admin/system', '/admin/studios', LABS_ADMIN_PATH];
+
 /** Addresses that need someone signed in, besides the library's, the deliveries', the print orders' and the image projects': a signed-out visitor is sent to sign in instead. */
-const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users', LABS_ADMIN_PATH]);
+const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);
