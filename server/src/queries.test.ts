@@ -474,6 +474,7 @@ const labsOrdersExamples: Examples<typeof labsOrdersRepo> = {
   listOrderLines: { '': (db) => labsOrdersRepo.listOrderLines(db, order) },
   countLinesOfOrders: { '': (db) => labsOrdersRepo.countLinesOfOrders(db, [order, 'order-2']) },
   insertOrderEvent: { '': (db) => labsOrdersRepo.insertOrderEvent(db, { orderId: order, kind: 'opened', byLab: true, at: now, ip: '192.0.2.1' }) },
+  hasOrderEventSince: { '': (db) => labsOrdersRepo.hasOrderEventSince(db, order, 'opened', now - 1) },
   listOrderEvents: { '': (db) => labsOrdersRepo.listOrderEvents(db, order, 1000) },
 };
 

@@ -124,6 +124,18 @@ insert into
 values
   ($1, $2, $3, $4, $5, $6, $7, $8);
 
+-- hasOrderEventSince
+select
+  "id"
+from
+  "print_order_events"
+where
+  "order_id" = $1
+  and "kind" = $2
+  and "at" >= $3
+limit
+  $4;
+
 -- listOrderEvents
 select
   *

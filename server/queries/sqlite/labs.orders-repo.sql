@@ -124,6 +124,18 @@ insert into
 values
   (?, ?, ?, ?, ?, ?, ?, ?);
 
+-- hasOrderEventSince
+select
+  "id"
+from
+  "print_order_events"
+where
+  "order_id" = ?
+  and "kind" = ?
+  and "at" >= ?
+limit
+  ?;
+
 -- listOrderEvents
 select
   *

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { insertUser } from '../auth/users-repo.ts';
 import { capabilities } from '../capabilities.ts';
 import { keyProtectedData } from '../capability.ts';
+import { loadConfig } from '../config.ts';
 import { createCodePepper } from '../crypto/hashing.ts';
 import { type MasterKeyProvider, createLocalKeyProvider, loadMasterKeyProvider, parseMasterKeys } from '../crypto/master-keys.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
@@ -16,7 +17,13 @@ import { sealDeliveryDetails } from '../deliveries/details.ts';
 import { insertDelivery } from '../deliveries/repo.ts';
 import { createPepperKeys } from '../keys/peppers.ts';
 import { assertKeyVersionsConfigured } from '../keys/rotation.ts';
+import { createLab } from '../labs/admin.ts';
+import { createLabsDeps } from '../labs/deps.ts';
+import { createLogger } from '../logger.ts';
+import { openRuntime } from '../runtime.ts';
 import { createStudio, studioDataKey } from '../studios/service.ts';
+import { createVaultDeps } from '../vault/deps.ts';
+import { createVaultFiles } from '../vault/service.ts';
 import { makeTempDir } from '../../test/harness.ts';
 
 const run = promisify(execFile);
@@ -197,6 +204,30 @@ describe('shutterlock user create', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
     expect((await runNode([cliEntry, 'user', 'create', '--email', 'x@example.com', '--role', 'root'], { SHUTTERLOCK_DATA_DIR: dataDir })).code).toBe(1);
+  });
+});
+
+describe('shutterlock lab', () => {
+  it('lists the labs and draws a new PIN, printed once', async () => {
+    const dataDir = await makeTempDir('labs');
+    expect((await runNode([cliEntry, 'migrate'], { SHUTTERLOCK_DATA_DIR: dataDir })).code).toBe(0);
+    const runtime = await openRuntime(loadConfig({ NODE_ENV: 'test', SHUTTERLOCK_DATA_DIR: dataDir }), createLogger('silent'));
+    const deps = createLabsDeps(runtime, createVaultFiles(createVaultDeps(runtime, () => undefined)));
+    const { lab, pin } = await createLab(deps, { actorUserId: null }, { name: 'Console Prints', contactEmails: ['lab@example.com'] });
+    await deps.limits.close();
+    await runtime.close();
+
+    const listed = await runNode([cliEntry, 'lab', 'list'], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`${lab.labId}  Console Prints  active  lab@example.com`);
+    const reset = await runNode([cliEntry, 'lab', 'reset-pin', lab.labId.toLowerCase()], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(reset.code).toBe(0);
+    const newPin = /New PIN for LAB-[2-9A-Z]{4} \(Console Prints\): (\d{6})/.exec(reset.stdout)?.[1];
+    expect(newPin).toMatch(/^\d{6}$/);
+    expect(newPin).not.toBe(pin);
+    const unknown = await runNode([cliEntry, 'lab', 'reset-pin', 'LAB-2222'], { SHUTTERLOCK_DATA_DIR: dataDir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No lab has the ID LAB-2222');
   });
 });
 

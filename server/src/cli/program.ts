@@ -5,6 +5,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { addAuditCommands } from './audit.ts';
 import { addKeyCommands } from './keys.ts';
+import { addLabCommands } from './labs.ts';
 import { addSignCommand } from './sign.ts';
 import { addUserCommands } from './users.ts';
 
@@ -47,6 +48,7 @@ export function buildCli(): Command {
   addAuditCommands(program);
   addKeyCommands(program);
   addUserCommands(program);
+  addLabCommands(program);
   addSignCommand(program);
   return program;
 }

@@ -11,13 +11,13 @@ import { cleanText } from '../text.ts';
 import type { VaultFile } from '../vault/service.ts';
 import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
 import type { LabsDeps } from './deps.ts';
-import { openOrderDetails } from './details.ts';
+import { type ShippingAddress, openOrderDetails } from './details.ts';
 import { notifyStatusChanged } from './notifications.ts';
 import { type LabStatus, assertLabTransition, filesAvailable, isClosing } from './order-state.ts';
 import { type OrderLineView, lineViews, orderNotFound } from './orders.ts';
-import { type PrintOrderRow, changeOrderStatus, findLabOrder, insertOrderEvent, listLabOrderRows, listOrderLines } from './orders-repo.ts';
+import { type PrintOrderRow, changeOrderStatus, findLabOrder, hasOrderEventSince, insertOrderEvent, listLabOrderRows, listOrderLines } from './orders-repo.ts';
 import { findLabById } from './repo.ts';
-import type { ShippingAddress } from './details.ts';
+import { LAB_IDLE_MS } from './sessions.ts';
 
 /**
  * What a signed-in lab sees and does: the orders addressed to it (sent, from studios whose
@@ -102,7 +102,10 @@ export async function getLabOrder(deps: LabsDeps, lab: LabPrincipal, orderId: st
   const available = filesAvailable(order, now);
   const details = await openOrderDetails(deps.secrets, order.id, order.details_sealed);
   const files = available ? await orderFiles(deps, order) : [];
-  await insertOrderEvent(deps.db, { orderId: order.id, kind: 'opened', byLab: true, at: now, ip: origin.ip });
+  // Every opening is audited; the photographer's timeline shows one per sitting, not every reload.
+  if (!(await hasOrderEventSince(deps.db, order.id, 'opened', now - LAB_IDLE_MS))) {
+    await insertOrderEvent(deps.db, { orderId: order.id, kind: 'opened', byLab: true, at: now, ip: origin.ip });
+  }
   await recordAudit(deps.db, auditOf(lab, origin, 'lab.order_opened', order), now);
   return {
     ...(await summaryOf(deps, order, new Map())),

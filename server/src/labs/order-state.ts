@@ -39,8 +39,12 @@ export function assertCancellable(from: PrintOrderStatus): void {
   if (!cancellable.includes(from)) throw invalidTransition(from, 'cancelled');
 }
 
+export function orderNotDraft(): AppError {
+  return new AppError('order_not_draft', 'Only a draft can be changed or submitted.', 409);
+}
+
 export function assertDraft(order: Pick<PrintOrderRow, 'status'>): void {
-  if (order.status !== 'draft') throw new AppError('order_not_draft', 'Only a draft can be changed or submitted.', 409);
+  if (order.status !== 'draft') throw orderNotDraft();
 }
 
 /** Whether the lab may fetch the order's files now. */

@@ -174,6 +174,12 @@ export async function insertOrderEvent(
     .execute();
 }
 
+/** Whether the order's timeline has an event of this kind since `since`. */
+export async function hasOrderEventSince(db: Kysely<Tables>, orderId: string, kind: PrintOrderEventRow['kind'], since: number): Promise<boolean> {
+  const row = await db.selectFrom('print_order_events').select('id').where('order_id', '=', orderId).where('kind', '=', kind).where('at', '>=', since).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The order's timeline, oldest first (at most `limit` events). */
 export async function listOrderEvents(db: Kysely<Tables>, orderId: string, limit: number): Promise<PrintOrderEventRow[]> {
   return db.selectFrom('print_order_events').selectAll().where('order_id', '=', orderId).orderBy('at').orderBy('id').limit(limit).execute();

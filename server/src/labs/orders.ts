@@ -9,7 +9,7 @@ import { type Product, requireProduct } from './catalogue.ts';
 import type { LabsDeps } from './deps.ts';
 import { type PrintOrderDetails, type ShippingAddress, openOrderDetails, sealOrderDetails } from './details.ts';
 import { notifyOrderSubmitted } from './notifications.ts';
-import { assertCancellable, assertDraft } from './order-state.ts';
+import { assertCancellable, assertDraft, orderNotDraft } from './order-state.ts';
 import {
   type NewLine,
   type PrintOrderEventRow,
@@ -217,7 +217,8 @@ export async function updatePrintOrder(deps: LabsDeps, actor: StudioActor, id: s
     { ...(sealed ? { details_sealed: sealed } : {}), ...(changes.dueDate !== undefined ? { due_date: dueDate(changes.dueDate) } : {}), updated_at: now },
     lines,
   );
-  if (!updated) assertDraft({ status: 'submitted' });
+  // Submitted meanwhile.
+  if (!updated) throw orderNotDraft();
   await insertOrderEvent(deps.db, { orderId: id, kind: 'updated', byLab: false, at: now, ip: actor.ip });
   await recordAudit(deps.db, { action: 'print_order.updated', ...auditContext(actor), details: { orderId: id } }, now);
   return getPrintOrder(deps, actor, id);
@@ -229,7 +230,7 @@ export async function submitPrintOrder(deps: LabsDeps, actor: StudioActor, id: s
   assertDraft(order);
   const lab = await enabledLab(deps, actor.studioId, order.lab_id);
   const now = deps.now();
-  if (!(await changeOrderStatus(deps.db, id, 'draft', { status: 'submitted', submitted_at: now, updated_at: now }))) assertDraft({ status: 'submitted' });
+  if (!(await changeOrderStatus(deps.db, id, 'draft', { status: 'submitted', submitted_at: now, updated_at: now }))) throw orderNotDraft();
   await insertOrderEvent(deps.db, { orderId: id, kind: 'submitted', byLab: false, at: now, ip: actor.ip });
   await recordAudit(deps.db, { action: 'print_order.submitted', ...auditContext(actor), details: { orderId: id, labId: lab.id } }, now);
   const lineCount = (await listOrderLines(deps.db, id)).length;

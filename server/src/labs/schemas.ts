@@ -211,17 +211,22 @@ const orderSummaryFields = {
 
 export const printOrderSummarySchema = Type.Object(orderSummaryFields, closed);
 
+/** What the photographer and the lab both see of an order's fulfilment. */
+const fulfilmentFields = {
+  shipping: shippingSchema,
+  notes: Type.String(),
+  carrier: nullable(Type.String()),
+  trackingNumber: nullable(Type.String()),
+  rejectReason: nullable(Type.String()),
+  lines: Type.Array(lineSchema),
+};
+
 export const printOrderSchema = Type.Object(
   {
     ...orderSummaryFields,
-    shipping: shippingSchema,
-    notes: Type.String(),
-    carrier: nullable(Type.String()),
-    trackingNumber: nullable(Type.String()),
-    rejectReason: nullable(Type.String()),
+    ...fulfilmentFields,
     updatedAt: Type.String(),
     closedAt: nullable(Type.String()),
-    lines: Type.Array(lineSchema),
     events: Type.Array(eventSchema, { description: 'The timeline: status changes and the lab’s actions' }),
   },
   closed,
@@ -242,13 +247,8 @@ export const labOrderSummarySchema = Type.Object(labOrderSummaryFields, closed);
 export const labOrderSchema = Type.Object(
   {
     ...labOrderSummaryFields,
-    shipping: shippingSchema,
-    notes: Type.String(),
-    carrier: nullable(Type.String()),
-    trackingNumber: nullable(Type.String()),
-    rejectReason: nullable(Type.String()),
+    ...fulfilmentFields,
     filesAvailable: Type.Boolean(),
-    lines: Type.Array(lineSchema),
     files: Type.Array(
       Type.Object(
         { id: Type.String(), name: Type.String(), type: Type.String(), size: Type.Integer(), sha256: Type.String(), width: nullable(Type.Integer()), height: nullable(Type.Integer()) },

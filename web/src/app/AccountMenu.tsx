@@ -1,5 +1,7 @@
 import { signOut, type User } from '../api/auth';
 import { DELIVERIES_PATH } from '../pages/deliveries/paths';
+import { LABS_ADMIN_PATH } from '../pages/labs/LabsAdminPage';
+import { PRINT_ORDERS_PATH } from '../pages/print-orders/paths';
 import { LIBRARY_PATH } from '../pages/vault/paths';
 import { Link, navigate, usePathname } from './router';
 import { useSession } from './session';
@@ -30,12 +32,14 @@ export function AccountMenu({ user }: { user: User }) {
           : [
               { to: LIBRARY_PATH, label: 'Library', current: pathname.startsWith(LIBRARY_PATH) },
               { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
+              { to: PRINT_ORDERS_PATH, label: 'Prints', current: pathname.startsWith(PRINT_ORDERS_PATH) },
             ]),
         { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
         ...(user.role === 'admin'
           ? [
               { to: '/admin/users', label: 'Users', current: pathname === '/admin/users' },
               { to: '/admin/studios', label: 'Studios', current: pathname === '/admin/studios' },
+              { to: LABS_ADMIN_PATH, label: 'Labs', current: pathname === LABS_ADMIN_PATH },
               { to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' },
               { to: '/admin/alerts', label: 'Alerts', current: pathname === '/admin/alerts' },
               { to: '/admin/system', label: 'System', current: pathname === '/admin/system' },

@@ -5,6 +5,10 @@ import { AuditPage } from '../pages/admin/AuditPage';
 import { StudiosPage } from '../pages/admin/StudiosPage';
 import { SystemPage } from '../pages/admin/SystemPage';
 import { UsersPage } from '../pages/admin/UsersPage';
+import { LabPortalPage } from '../pages/lab-portal/LabPortalPage';
+import { LABS_ADMIN_PATH, LabsAdminPage } from '../pages/labs/LabsAdminPage';
+import { parsePrintOrdersPath } from '../pages/print-orders/paths';
+import { PrintOrdersPage } from '../pages/print-orders/PrintOrdersPage';
 import { ClientDeliveryPage } from '../pages/client-delivery/ClientDeliveryPage';
 import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
 import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliveries/paths';
@@ -25,8 +29,11 @@ import { SessionProvider, useSession } from './session';
 
 export function App() {
   // A client's delivery stands apart from the app: no sign-in, no header, no probe of who is signed in.
-  const clientToken = parseClientDeliveryPath(usePathname());
+  const pathname = usePathname();
+  const clientToken = parseClientDeliveryPath(pathname);
   if (clientToken !== null) return <ClientDeliveryPage key={clientToken} token={clientToken} />;
+  // A print lab is not a user either: its portal has its own sign-in and session.
+  if (pathname === '/lab') return <LabPortalPage />;
   return (
     <SessionProvider>
       <AppShell>
@@ -61,12 +68,14 @@ function CurrentPage() {
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
+  const printOrdersRoute = parsePrintOrdersPath(pathname);
   const imagesRoute = parseImagesPath(pathname);
-  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && imagesRoute === null) return <NotFoundPage />;
+  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && printOrdersRoute === null && imagesRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
   if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
   if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
+  if (printOrdersRoute !== null) return <PrintOrdersPage user={user} route={printOrdersRoute} />;
   if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
@@ -81,12 +90,14 @@ function CurrentPage() {
       return <SystemPage />;
     case '/admin/studios':
       return <StudiosPage />;
+    case LABS_ADMIN_PATH:
+      return <LabsAdminPage />;
     default:
       return <UsersPage user={user} />;
   }
 }
 
-const ADMIN_PATHS = ['/admin/users', '/admin/audit', '/admin/alerts', '/admin/system', '/admin/studios'];
+const ADMIN_PATHS = ['/admin/users', '/admin/audit', '/admin/alerts', '/admin/system', '/admin/studios', LABS_ADMIN_PATH];
 
-/** Addresses that need someone signed in, besides the library's, the deliveries' and the image projects': a signed-out visitor is sent to sign in instead. */
+/** Addresses that need someone signed in, besides the library's, the deliveries', the print orders' and the image projects': a signed-out visitor is sent to sign in instead. */
 const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);

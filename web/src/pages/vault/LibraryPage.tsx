@@ -30,6 +30,7 @@ import { FileViewer } from './FileViewer';
 import { LibraryToolbar } from './LibraryToolbar';
 import { MoveDialog } from './MoveDialog';
 import { newDeliveryPath } from '../deliveries/paths';
+import { newPrintOrderPath } from '../print-orders/paths';
 import { LIBRARY_PATH, viewPath, type LibraryRoute, type LibraryView } from './paths';
 import { SelectionBar } from './SelectionBar';
 import { UploadPanel } from './UploadPanel';
@@ -267,6 +268,7 @@ function Library({ route }: { route: LibraryRoute }) {
                     })
                   }
                   onDeliver={() => navigate(newDeliveryPath({ fileIds: selectedFiles.map((file) => file.id) }))}
+                  onOrderPrints={() => navigate(newPrintOrderPath(selectedFiles.map((file) => file.id)))}
                   onSelectAll={selection.selectAll}
                   onClear={selection.clear}
                 />

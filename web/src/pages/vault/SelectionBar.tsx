@@ -8,6 +8,7 @@ export function SelectionBar({
   onMove,
   onTrash,
   onDeliver,
+  onOrderPrints,
   onSelectAll,
   onClear,
 }: {
@@ -19,6 +20,8 @@ export function SelectionBar({
   onTrash: () => void;
   /** Starts a delivery of the selected photos to a client. */
   onDeliver: () => void;
+  /** Starts a print order of the selected photos to a lab. */
+  onOrderPrints: () => void;
   onSelectAll: () => void;
   onClear: () => void;
 }) {
@@ -28,6 +31,9 @@ export function SelectionBar({
       <div className="selection-actions">
         <button type="button" className="button button-secondary button-small" onClick={onDeliver} data-testid="bulk-deliver">
           Deliver…
+        </button>
+        <button type="button" className="button button-secondary button-small" onClick={onOrderPrints} data-testid="bulk-order-prints">
+          Order prints…
         </button>
         <button type="button" className="button button-secondary button-small" onClick={onMove} data-testid="bulk-move">
           Move to album…
