@@ -1,7 +1,7 @@
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
-import { createSecretBox } from '../crypto/secret-fields.ts';
+import { type SecretBox, type StudioSecretBox, createSecretBox, createStudioSecretBox, isStudioSealed } from '../crypto/secret-fields.ts';
 import type { Db } from '../db/database.ts';
-import { type CodeHashColumn, type RotationFailure, type SealedColumn, type WrappedKeys, rotationFailure } from '../db/key-protected.ts';
+import { type CodeHashColumn, type RotationFailure, type SealedColumn, type StudioDataKeys, type WrappedKeys, rotationFailure } from '../db/key-protected.ts';
 import { AppError } from '../errors.ts';
 import { adoptLegacyPeppers, missingPeppers, wrappedPeppers } from './peppers.ts';
 
@@ -20,6 +20,8 @@ export interface RotationDeps {
   db: Db;
   keys: MasterKeyProvider;
   wrappedKeys: readonly WrappedKeys[];
+  /** Needed to move a studio's own values (SealedColumn.studioSealed) under its data key. */
+  studioDataKeys?: StudioDataKeys | undefined;
   sealedColumns: readonly SealedColumn[];
   codeColumns: readonly CodeHashColumn[];
 }
@@ -41,7 +43,7 @@ export function versionInUse(entry: VersionUsage): boolean {
 
 const batchSize = 200;
 
-async function* sealedValues(db: Db, column: SealedColumn): AsyncGenerator<{ id: string; sealed: string }> {
+async function* sealedValues(db: Db, column: SealedColumn): AsyncGenerator<{ id: string; sealed: string; studioId?: string }> {
   let after: string | undefined;
   for (;;) {
     const rows = await column.page(db, after, batchSize);
@@ -68,7 +70,10 @@ export async function keyUsage(deps: RotationDeps): Promise<VersionUsage[]> {
   for (const [version, count] of await wrappedPeppers.countByVersion(deps.db)) entry(version).peppers += count;
   const box = createSecretBox(deps.keys);
   for (const column of deps.sealedColumns) {
-    for await (const { sealed } of sealedValues(deps.db, column)) entry(box.keyVersionOf(sealed)).secretFields += 1;
+    for await (const { sealed } of sealedValues(deps.db, column)) {
+      // A studio's value under its data key needs no master version but the studio key's.
+      if (!(column.studioSealed && isStudioSealed(sealed))) entry(box.keyVersionOf(sealed)).secretFields += 1;
+    }
   }
   return [...usage.values()];
 }
@@ -101,17 +106,37 @@ export interface RotationResult {
   failures: RotationFailure[];
 }
 
+/** One box per studio for the length of a rotation, each studio's data key unwrapped once. */
+function studioBoxes(deps: RotationDeps, legacy: SecretBox): (studioId: string | undefined) => Promise<StudioSecretBox> {
+  const boxes = new Map<string, Promise<StudioSecretBox>>();
+  return async (studioId) => {
+    if (studioId === undefined || !deps.studioDataKeys) throw new AppError('studio_key_unavailable', 'A studio value has no studio key to be sealed under.', 500);
+    let box = boxes.get(studioId);
+    if (!box) {
+      box = deps.studioDataKeys.unwrap(deps, studioId).then((dataKey) => createStudioSecretBox(dataKey, legacy));
+      boxes.set(studioId, box);
+    }
+    return box;
+  };
+}
+
+/**
+ * Every value sealed under the master key is re-sealed in the current format under the active
+ * version, and a studio's own values move under its data key (they then never need rotating).
+ */
 async function resealSecretFields(deps: RotationDeps, failures: RotationFailure[]): Promise<number> {
   const box = createSecretBox(deps.keys);
+  const studioBox = studioBoxes(deps, box);
   let resealed = 0;
   for (const column of deps.sealedColumns) {
-    for await (const { id, sealed } of sealedValues(deps.db, column)) {
+    for await (const { id, sealed, studioId } of sealedValues(deps.db, column)) {
       let plaintext: Buffer | undefined;
       try {
-        if (box.isCurrent(sealed)) continue;
+        if (column.studioSealed ? isStudioSealed(sealed) : box.isCurrent(sealed)) continue;
         const associatedData = column.associatedData(id);
         plaintext = await box.open(sealed, column.purpose, associatedData);
-        const next = await box.seal(plaintext, column.purpose, associatedData);
+        const sealer = column.studioSealed ? await studioBox(studioId) : box;
+        const next = await sealer.seal(plaintext, column.purpose, associatedData);
         // A lost compare-and-set means someone else changed the value meanwhile; theirs stands.
         if (await column.replace(deps.db, id, sealed, next)) resealed += 1;
       } catch (error) {

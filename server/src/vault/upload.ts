@@ -15,7 +15,7 @@ import { captureDay } from '../imaging/photo-metadata.ts';
 import { enqueuePreviews } from './previews.ts';
 import { dayOf } from './days.ts';
 import { completeUpload, deleteFileRow, findStudioFile, insertUploadingFile, usedBytes } from './repo.ts';
-import { type FileMetadata, sealFileMetadata, sealFileName } from './sealed-fields.ts';
+import { type FileMetadata, sealFileMetadata, sealFileName, studioSecrets } from './sealed-fields.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
 import type { ScanSession } from '../clamav/virus-scanner.ts';
 
@@ -183,7 +183,8 @@ async function storeUpload(
   const name = safeFileName(input.name, type);
   const metadata: FileMetadata = { sha256: upload.sha256, width: inspection.width, height: inspection.height, photo: inspection.photo };
   const uploadedAt = deps.now();
-  const [nameSealed, metadataSealed] = await Promise.all([sealFileName(deps.secrets, fileId, name), sealFileMetadata(deps.secrets, fileId, metadata)]);
+  const secrets = await studioSecrets(deps, studioId);
+  const [nameSealed, metadataSealed] = await Promise.all([sealFileName(secrets, fileId, name), sealFileMetadata(secrets, fileId, metadata)]);
 
   await inTransaction(deps.db, async (trx) => {
     // Checked again under the studio lock: concurrent uploads each passed the check at the start.
