@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { type CodeHashColumn, type RotationFailure, type SealedColumn, type StudioDataKeys, type WrappedKeys, rotationFailure } from '../db/key-protected.ts';
 import { AppError } from '../errors.ts';
 import { adoptLegacyPeppers, missingPeppers, wrappedPeppers } from './peppers.ts';
+import { listVersionUsage, upsertVersionUsage } from './version-usage-repo.ts';
 
 /**
  * Master-key rotation. The operator puts a new version first in SHUTTERLOCK_MASTER_KEYS (the
@@ -79,22 +80,55 @@ export async function keyUsage(deps: RotationDeps): Promise<VersionUsage[]> {
 }
 
 /**
+ * Counts what every version protects, exactly (every sealed value is read), and keeps the
+ * answer per version in key_version_usage for the start-up check. `keys status`, `keys
+ * rotate` and `keys retire` count this way.
+ */
+export async function countKeyUsage(deps: RotationDeps, now: number = Date.now()): Promise<VersionUsage[]> {
+  const usage = await keyUsage(deps);
+  const counted = new Set(usage.map((entry) => entry.version));
+  for (const entry of usage) {
+    // The active version is always in use: this server writes under it from now on.
+    await upsertVersionUsage(deps.db, { version: entry.version, inUse: entry.active || versionInUse(entry), now });
+  }
+  for (const { version } of await listVersionUsage(deps.db)) {
+    if (!counted.has(version)) await upsertVersionUsage(deps.db, { version, inUse: false, now });
+  }
+  return usage;
+}
+
+function describeMissing(missing: readonly VersionUsage[], unpeppered: ReadonlyMap<string, number>): string {
+  return [
+    ...missing.map((entry) => `"${entry.version}" (${entry.studioKeys} studio keys, ${entry.peppers} code peppers, ${entry.secretFields} secret fields)`),
+    ...[...unpeppered].map(([version, count]) => `"${version}" (${count} usable code hashes made with the pepper it derived)`),
+  ].join(', ');
+}
+
+/**
  * Refuses to run with data that needs a master key version this server lacks: better not to
  * start than to fail on every request for those studios, and never to fall back to another key.
  * First wraps the peppers of hashes older releases made (keys/peppers.ts), while their master
  * version is still here to derive them.
+ *
+ * Cheap on every start after the first: it reads the per-version record (key_version_usage)
+ * that the last exact count left, plus this server's active version, which every server marks
+ * in use as it starts (it writes under it). Only when that record names a version this server
+ * lacks, or there is no record yet, does it count exactly, reading every sealed value.
  */
-export async function assertKeyVersionsConfigured(deps: RotationDeps): Promise<void> {
-  await adoptLegacyPeppers(deps);
-  const missing = (await keyUsage(deps)).filter((entry) => !entry.configured);
-  const unpeppered = await missingPeppers(deps);
+export async function assertKeyVersionsConfigured(deps: RotationDeps, now: number = Date.now()): Promise<void> {
+  await adoptLegacyPeppers(deps, now);
+  const recorded = await listVersionUsage(deps.db);
+  const suspect = recorded.length === 0 || recorded.some((entry) => entry.inUse && !deps.keys.versions.includes(entry.version));
+  const missing = suspect ? (await countKeyUsage(deps, now)).filter((entry) => !entry.configured) : [];
+  const unpeppered = await missingPeppers(deps, now);
   if (missing.length > 0 || unpeppered.size > 0) {
-    const described = [
-      ...missing.map((entry) => `"${entry.version}" (${entry.studioKeys} studio keys, ${entry.peppers} code peppers, ${entry.secretFields} secret fields)`),
-      ...[...unpeppered].map(([version, count]) => `"${version}" (${count} usable code hashes made with the pepper it derived)`),
-    ].join(', ');
-    throw new AppError('unknown_key_version', `Stored data needs master key version(s) ${described}, which SHUTTERLOCK_MASTER_KEYS does not list. Add them back.`, 500);
+    throw new AppError(
+      'unknown_key_version',
+      `Stored data needs master key version(s) ${describeMissing(missing, unpeppered)}, which SHUTTERLOCK_MASTER_KEYS does not list. Add them back.`,
+      500,
+    );
   }
+  await upsertVersionUsage(deps.db, { version: deps.keys.activeVersion, inUse: true, now });
 }
 
 export interface RotationResult {
