@@ -22,8 +22,12 @@ import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
+import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
+import * as labsOrdersRepo from './labs/orders-repo.ts';
+import * as labsRepo from './labs/repo.ts';
 import * as peppersRepo from './keys/peppers-repo.ts';
 import * as versionUsageRepo from './keys/version-usage-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
@@ -150,10 +154,31 @@ const usersExamples: Examples<typeof usersRepo> = {
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
     'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
   },
+};
+
+const mailExamples: Examples<typeof mailRepo> = {
+  insertMailSend: {
+    '': (db) =>
+      mailRepo.insertMailSend(db, {
+        sendId: 'send-1',
+        studioId: studio,
+        deliveryId: 'delivery-1',
+        reason: 'resent',
+        recipients: [{ digest: 'digest-1', emails: 2 }],
+        at: now,
+      }),
+  },
+  deleteMailSend: { '': (db) => mailRepo.deleteMailSend(db, studio, 'send-1') },
+  pruneMailSends: { '': (db) => mailRepo.pruneMailSends(db, studio, now) },
+  countStudioEmails: { '': (db) => mailRepo.countStudioEmails(db, studio, now) },
+  countNewRecipients: { '': (db) => mailRepo.countNewRecipients(db, studio, now) },
+  countDeliveryResends: { '': (db) => mailRepo.countDeliveryResends(db, studio, 'delivery-1', now) },
+  claimMailAlert: { '': (db) => mailRepo.claimMailAlert(db, { studioId: studio, rule: 'emailsPerHour', windowStart: now, at: now }) },
 };
 
 const deliveriesExamples: Examples<typeof deliveriesRepo> = {
@@ -204,6 +229,7 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   upsertJob: { '': (db) => jobsRepo.upsertJob(db, { id: job.id, kind: job.kind, payload: job.payload, runAfter: now, createdAt: now }) },
   insertJobOnce: { '': (db) => jobsRepo.insertJobOnce(db, { id: 'vault.purge:schedule', kind: 'vault.purge', payload: null, runAfter: now, createdAt: now }) },
   claimDueJob: { '': (db) => jobsRepo.claimDueJob(db, ['vault.previews', 'vault.purge'], now, 60_000) },
+  renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
@@ -234,6 +260,7 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+  listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
@@ -288,12 +315,141 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
 };
 
+const lab = 'lab-1';
+const order = 'order-1';
+const labsExamples: Examples<typeof labsRepo> = {
+  insertLab: {
+    '': (db) =>
+      labsRepo.insertLab(db, {
+        id: lab,
+        code: 'LAB-7KQ3',
+        name: 'Lab',
+        contactEmails: '["lab@example.com"]',
+        catalogue: '[]',
+        pin: { digest: 'digest', keyVersion: 'v1', length: 6 },
+        requireDeviceCode: false,
+        createdBy: 'user-1',
+        now,
+      }),
+  },
+  listLabRows: { '': (db) => labsRepo.listLabRows(db) },
+  findLabById: { '': (db) => labsRepo.findLabById(db, lab) },
+  findLabByCode: { '': (db) => labsRepo.findLabByCode(db, 'LAB-7KQ3') },
+  updateLabRow: { '': (db) => labsRepo.updateLabRow(db, lab, { name: 'Lab', updated_at: now }) },
+  deleteLabRow: { '': (db) => labsRepo.deleteLabRow(db, lab) },
+  countPinAttempt: { '': (db) => labsRepo.countPinAttempt(db, lab, now) },
+  uncountPinAttempt: { '': (db) => labsRepo.uncountPinAttempt(db, lab) },
+  lockLab: {
+    'for a while': (db) => labsRepo.lockLab(db, lab, 0, now + 1, now),
+    'blocked': (db) => labsRepo.lockLab(db, lab, 19, null, now),
+  },
+  isPortalEnabled: { '': (db) => labsRepo.isPortalEnabled(db, studio) },
+  listPortalStudioIds: { '': (db) => labsRepo.listPortalStudioIds(db) },
+  replaceStudioLabs: { '': (db) => labsRepo.replaceStudioLabs(db, studio, true, [lab], now) },
+  listStudioLabIds: { '': (db) => labsRepo.listStudioLabIds(db, studio) },
+  listLabStudioIds: { '': (db) => labsRepo.listLabStudioIds(db) },
+  listEnabledLabsOfStudio: { '': (db) => labsRepo.listEnabledLabsOfStudio(db, studio) },
+  insertLabSession: { '': (db) => labsRepo.insertLabSession(db, { id: 'session-1', labId: lab, tokenHash: 'token-hash', now, expiresAt: now + 1, ip: '192.0.2.1', userAgent: 'agent' }) },
+  findLabSession: { '': (db) => labsRepo.findLabSession(db, 'token-hash') },
+  touchLabSession: { '': (db) => labsRepo.touchLabSession(db, 'session-1', now) },
+  revokeLabSession: { '': (db) => labsRepo.revokeLabSession(db, 'session-1', now) },
+  revokeLabSessions: { '': (db) => labsRepo.revokeLabSessions(db, lab, now) },
+  isKnownDevice: { '': (db) => labsRepo.isKnownDevice(db, lab, 'token-hash', now) },
+  insertLabDevice: { '': (db) => labsRepo.insertLabDevice(db, { labId: lab, tokenHash: 'token-hash', now, expiresAt: now + 1 }) },
+  deleteLabDevices: { '': (db) => labsRepo.deleteLabDevices(db, lab) },
+  insertDeviceCode: { '': (db) => labsRepo.insertDeviceCode(db, { id: 'code-1', labId: lab, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
+  countDeviceCodeAttempt: { '': (db) => labsRepo.countDeviceCodeAttempt(db, lab, now, 5) },
+  consumeDeviceCode: { '': (db) => labsRepo.consumeDeviceCode(db, 'code-1', now) },
+};
+
+const orderLine = { fileId: 'file-1', sku: 'PRINT-8x10', finish: 'lustre', quantity: 2, crop: null, notes: null };
+const labsOrdersExamples: Examples<typeof labsOrdersRepo> = {
+  insertPrintOrder: {
+    '': (db) => labsOrdersRepo.insertPrintOrder(db, { id: order, studioId: studio, labId: lab, createdBy: 'user-1', detailsSealed: 'sealed', dueDate: '2027-01-01', now }, [orderLine]),
+  },
+  updateDraftOrder: { '': (db) => labsOrdersRepo.updateDraftOrder(db, studio, order, { updated_at: now }, [orderLine]) },
+  listStudioOrders: { '': (db) => labsOrdersRepo.listStudioOrders(db, studio, 500) },
+  findStudioOrder: { '': (db) => labsOrdersRepo.findStudioOrder(db, studio, order) },
+  listLabOrderRows: { '': (db) => labsOrdersRepo.listLabOrderRows(db, lab, 500) },
+  findLabOrder: { '': (db) => labsOrdersRepo.findLabOrder(db, lab, order) },
+  changeOrderStatus: { '': (db) => labsOrdersRepo.changeOrderStatus(db, order, 'submitted', { status: 'accepted', updated_at: now }) },
+  listOrderLines: { '': (db) => labsOrdersRepo.listOrderLines(db, order) },
+  countLinesOfOrders: { '': (db) => labsOrdersRepo.countLinesOfOrders(db, [order, 'order-2']) },
+  insertOrderEvent: { '': (db) => labsOrdersRepo.insertOrderEvent(db, { orderId: order, kind: 'opened', byLab: true, at: now, ip: '192.0.2.1' }) },
+  listOrderEvents: { '': (db) => labsOrdersRepo.listOrderEvents(db, order, 1000) },
+};
+
+const project = 'project-1';
+const imageKey = 'key-1';
+const projectRow = {
+  id: project,
+  studio_id: studio,
+  name: 'Website',
+  slug: 'site',
+  description: '',
+  referers: '[]',
+  sources: '[]',
+  require_expiry: 0,
+  max_lifetime_seconds: null,
+  allow_original: 0,
+  imgproxy_key_sealed: null,
+  imgproxy_salt_sealed: null,
+  imgproxy_signature_size: 32,
+  created_at: now,
+  updated_at: now,
+};
+const keyRow = {
+  id: imageKey,
+  studio_id: studio,
+  project_id: project,
+  public_id: 'pk_public',
+  name: 'Production',
+  secret_sealed: 'sl1.v1.sealed',
+  previous_secret_sealed: null,
+  previous_valid_until: null,
+  referers: null,
+  sources: null,
+  per_minute: 60,
+  per_day: 10_000,
+  expires_at: null,
+  last_used_at: null,
+  revoked_at: null,
+  rotated_at: null,
+  created_at: now,
+  updated_at: now,
+};
+const usageCounts = { requests: 1, bytes: 100, cache_hits: 1, refused_signature: 0, refused_expired: 0, refused_referer: 0, refused_source: 0, refused_rate_limit: 0 };
+
+const imagesExamples: Examples<typeof imagesRepo> = {
+  insertProject: { '': (db) => imagesRepo.insertProject(db, projectRow) },
+  listStudioProjects: { '': (db) => imagesRepo.listStudioProjects(db, studio) },
+  findStudioProject: { '': (db) => imagesRepo.findStudioProject(db, studio, project) },
+  findStudioProjectBySlug: { '': (db) => imagesRepo.findStudioProjectBySlug(db, studio, 'site') },
+  findImgproxyProjectsBySlug: { '': (db) => imagesRepo.findImgproxyProjectsBySlug(db, 'site', 20) },
+  updateStudioProject: { '': (db) => imagesRepo.updateStudioProject(db, studio, project, { name: 'Portfolio', updated_at: now }) },
+  deleteStudioProject: { '': (db) => imagesRepo.deleteStudioProject(db, studio, project) },
+  insertKey: { '': (db) => imagesRepo.insertKey(db, keyRow) },
+  listProjectKeys: { '': (db) => imagesRepo.listProjectKeys(db, studio, project) },
+  findStudioKey: { '': (db) => imagesRepo.findStudioKey(db, studio, project, imageKey) },
+  findKeyByPublicId: { '': (db) => imagesRepo.findKeyByPublicId(db, 'pk_public') },
+  updateStudioKey: { '': (db) => imagesRepo.updateStudioKey(db, studio, project, imageKey, { revoked_at: now, updated_at: now }) },
+  touchKeyLastUsed: { '': (db) => imagesRepo.touchKeyLastUsed(db, imageKey, now) },
+  findStudioWebFile: { '': (db) => imagesRepo.findStudioWebFile(db, studio, 'file-1') },
+  findWebFileByPublicId: { '': (db) => imagesRepo.findWebFileByPublicId(db, 'public-1') },
+  insertWebFile: { '': (db) => imagesRepo.insertWebFile(db, { file_id: 'file-1', studio_id: studio, public_id: 'public-1', created_at: now }) },
+  deleteStudioWebFile: { '': (db) => imagesRepo.deleteStudioWebFile(db, studio, 'file-1') },
+  addUsage: { '': (db) => imagesRepo.addUsage(db, { studio_id: studio, project_id: project, key_id: imageKey, minute: now, ...usageCounts }) },
+  listProjectUsage: { '': (db) => imagesRepo.listProjectUsage(db, studio, project, now) },
+};
+
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events'],
   auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
+  labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
   vault: ['vault_files', 'vault_albums'],
@@ -312,8 +468,12 @@ const repositories: Rendered[] = [
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
+  { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
+  { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
+  { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },
   { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'keys.version-usage-repo.sql', owner: 'keys', module: versionUsageRepo, examples: versionUsageExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },

@@ -4,6 +4,7 @@ import type { PepperKeys } from './crypto/hashing.ts';
 import { type MasterKeyProvider, loadMasterKeyProvider } from './crypto/master-keys.ts';
 import { type Database, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { type ImagingPool, createImagingPool } from './imaging/pool.ts';
 import { createPepperKeys } from './keys/peppers.ts';
 import { type Mailer, createMailer } from './mail/mailer.ts';
 import type { BlobStore } from './storage/blob-store.ts';
@@ -23,6 +24,8 @@ export interface Runtime {
   /** The code peppers (keys/peppers.ts), unwrapped once per process. */
   readonly peppers: PepperKeys;
   readonly mailer: Mailer;
+  /** The decoder children: every parse of untrusted image bytes runs there, away from the keys. */
+  readonly imaging: ImagingPool;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { mig
   }
   const blobs = await createBlobStore(config.storage);
   const mailer = createMailer(config.mail, { info: (message) => logger.info(message) });
+  const imaging = createImagingPool(config.imaging, logger);
   return {
     config,
     logger,
@@ -53,7 +57,9 @@ export async function openRuntime(config: Config, logger: Logger, options: { mig
     keys,
     peppers: createPepperKeys(database.db, keys),
     mailer,
+    imaging,
     async close() {
+      await imaging.close();
       mailer.close();
       await database.close();
     },

@@ -100,3 +100,13 @@ from
   "studios"
 where
   "id" = $1;
+
+-- listStudioNames
+select
+  "id",
+  "name"
+from
+  "studios"
+order by
+  "name",
+  "id";

@@ -94,3 +94,13 @@ from
   "studios"
 where
   "id" = ?;
+
+-- listStudioNames
+select
+  "id",
+  "name"
+from
+  "studios"
+order by
+  "name",
+  "id";

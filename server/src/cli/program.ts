@@ -4,6 +4,7 @@ import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { addKeyCommands } from './keys.ts';
+import { addSignCommand } from './sign.ts';
 import { addUserCommands } from './users.ts';
 
 /**
@@ -44,6 +45,7 @@ export function buildCli(): Command {
 
   addKeyCommands(program);
   addUserCommands(program);
+  addSignCommand(program);
   return program;
 }
 

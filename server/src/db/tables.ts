@@ -273,6 +273,220 @@ export interface DeliveryEventsTable {
   user_agent: string | null;
 }
 
+/** One recipient of one sending action of a delivery's emails: what the studio's mail limits count. */
+export interface DeliveryMailSendsTable {
+  id: string;
+  send_id: string;
+  studio_id: string;
+  delivery_id: string;
+  reason: 'created' | 'resent' | 'code_sent';
+  /** Peppered HMAC of the address, scoped to the studio (never the address). */
+  recipient_digest: string;
+  emails: number;
+  at: number;
+}
+
+/** The admins were told that this studio reached this mail limit in this window. */
+export interface DeliveryMailAlertsTable {
+  studio_id: string;
+  rule: string;
+  window_start: number;
+  at: number;
+}
+
+/** A print lab (docs/labs.md). The PIN only as a peppered HMAC; contacts and catalogue as JSON. */
+export interface LabsTable {
+  id: string;
+  /** The lab ID people type: `LAB-` and four characters (labs/lab-ids.ts). */
+  code: string;
+  name: string;
+  /** JSON array of addresses. */
+  contact_emails: string;
+  /** JSON array of products (labs/catalogue.ts). */
+  catalogue: string;
+  /** Peppered HMAC of the PIN (crypto/hashing.ts) and the pepper's key version. */
+  pin_digest: string;
+  pin_key_version: string;
+  pin_length: number;
+  pin_set_at: number;
+  /** 1: a new device must confirm a one-time code sent to the contacts. */
+  require_device_code: Generated<number>;
+  disabled_at: number | null;
+  /** Wrong PINs since the last lockout (labs/lockout.ts). */
+  failed_attempts: Generated<number>;
+  locked_until: number | null;
+  /** Lockouts since the PIN was set: each lasts twice the one before. */
+  lockouts: Generated<number>;
+  /** Set when the lockouts ran out: only a new PIN opens the lab again. */
+  blocked_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LabPortalStudiosTable {
+  studio_id: string;
+  enabled_at: number;
+}
+
+export interface StudioLabsTable {
+  studio_id: string;
+  lab_id: string;
+  created_at: number;
+}
+
+/** A lab's session after the right PIN: the cookie's token only as SHA-256. */
+export interface LabSessionsTable {
+  id: string;
+  lab_id: string;
+  token_hash: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  ip: string;
+  user_agent: string;
+}
+
+export interface LabDevicesTable {
+  token_hash: string;
+  lab_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface LabDeviceCodesTable {
+  id: string;
+  lab_id: string;
+  code_digest: string;
+  code_key_version: string;
+  failed_attempts: Generated<number>;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export type PrintOrderStatus = 'draft' | 'submitted' | 'accepted' | 'in_production' | 'shipped' | 'completed' | 'rejected' | 'cancelled';
+
+export interface PrintOrdersTable {
+  id: string;
+  studio_id: string;
+  lab_id: string;
+  created_by: string | null;
+  status: PrintOrderStatus;
+  /** Sealed JSON { shipping, notes }, purpose `print-order-details`, associated data `print_orders/<id>`. */
+  details_sealed: string;
+  /** YYYY-MM-DD. */
+  due_date: string | null;
+  carrier: string | null;
+  tracking_number: string | null;
+  reject_reason: string | null;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+  /** When it was completed, rejected or cancelled. */
+  closed_at: number | null;
+}
+
+export interface PrintOrderLinesTable {
+  id: string;
+  order_id: string;
+  position: number;
+  file_id: string;
+  sku: string;
+  finish: string | null;
+  quantity: number;
+  crop: string | null;
+  notes: string | null;
+}
+
+export type PrintOrderEventKind = PrintOrderStatus | 'created' | 'updated' | 'opened' | 'file_downloaded' | 'zip_downloaded';
+
+export interface PrintOrderEventsTable {
+  id: string;
+  order_id: string;
+  kind: Exclude<PrintOrderEventKind, 'draft'>;
+  by_lab: number;
+  file_id: string | null;
+  /** Carrier and tracking number, or a reason: what the lab wrote with a status. */
+  note: string | null;
+  at: number;
+  ip: string | null;
+}
+
+/** A studio's image-service project (docs/imaging.md): its allowlists, expiry rules and imgproxy-format signing. */
+export interface ImageProjectsTable {
+  id: string;
+  studio_id: string;
+  name: string;
+  /** Unique per studio; the first path segment of every image URL. */
+  slug: string;
+  description: string;
+  /** JSON array of referer host patterns; empty: any referer (and none). */
+  referers: string;
+  /** JSON array of remote source host patterns; empty: the studio's own published files only. */
+  sources: string;
+  require_expiry: number;
+  /** Null: no cap on how far ahead `exp` may be. */
+  max_lifetime_seconds: number | null;
+  /** Whether `_` (no operations) on an own file serves the original bytes as they are. */
+  allow_original: number;
+  /** Sealed hex key and salt (purposes `image-imgproxy-key` / `-salt`, associated data `image_projects/<id>/…`). */
+  imgproxy_key_sealed: string | null;
+  imgproxy_salt_sealed: string | null;
+  imgproxy_signature_size: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An API key of a project: `pk_` public id, the `sk_` secret sealed (purpose `image-key-secret`). */
+export interface ImageKeysTable {
+  id: string;
+  studio_id: string;
+  project_id: string;
+  public_id: string;
+  name: string;
+  secret_sealed: string;
+  /** The secret before the last rotation, accepted until `previous_valid_until`. */
+  previous_secret_sealed: string | null;
+  previous_valid_until: number | null;
+  /** JSON arrays narrowing the project's lists; null inherits them. */
+  referers: string | null;
+  sources: string | null;
+  per_minute: number;
+  per_day: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  rotated_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A vault file published for the web under an opaque public id; the row's absence is "not published". */
+export interface ImageWebFilesTable {
+  file_id: string;
+  studio_id: string;
+  public_id: string;
+  created_at: number;
+}
+
+/** Counters per project, key ('' for keyless imgproxy-format requests) and minute (epoch ms at the minute's start). */
+export interface ImageUsageTable {
+  studio_id: string;
+  project_id: string;
+  key_id: string;
+  minute: number;
+  requests: Generated<number>;
+  bytes: Generated<number>;
+  cache_hits: Generated<number>;
+  refused_signature: Generated<number>;
+  refused_expired: Generated<number>;
+  refused_referer: Generated<number>;
+  refused_source: Generated<number>;
+  refused_rate_limit: Generated<number>;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
@@ -292,6 +506,21 @@ export interface Tables {
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
+  image_projects: ImageProjectsTable;
+  image_keys: ImageKeysTable;
+  image_web_files: ImageWebFilesTable;
+  image_usage: ImageUsageTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
+  delivery_mail_sends: DeliveryMailSendsTable;
+  delivery_mail_alerts: DeliveryMailAlertsTable;
+  labs: LabsTable;
+  lab_portal_studios: LabPortalStudiosTable;
+  studio_labs: StudioLabsTable;
+  lab_sessions: LabSessionsTable;
+  lab_devices: LabDevicesTable;
+  lab_device_codes: LabDeviceCodesTable;
+  print_orders: PrintOrdersTable;
+  print_order_lines: PrintOrderLinesTable;
+  print_order_events: PrintOrderEventsTable;
 }

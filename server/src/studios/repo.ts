@@ -140,3 +140,8 @@ export async function findStudioName(db: Kysely<Tables>, studioId: string): Prom
   const row = await db.selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirst();
   return row?.name;
 }
+
+/** Every studio's id and name, by name: for the admin's per-studio choices. */
+export async function listStudioNames(db: Kysely<Tables>): Promise<Array<{ id: string; name: string }>> {
+  return db.selectFrom('studios').select(['id', 'name']).orderBy('name').orderBy('id').execute();
+}

@@ -11,6 +11,7 @@ import {
   findStudioName,
   findStudioSettings,
   insertStudioWithKey,
+  listStudioNames,
   lockStudioRow,
   updateStudioSettings,
 } from './repo.ts';
@@ -74,6 +75,11 @@ export async function changeStudioSettings(
  */
 export async function lockStudio(trx: Db, databaseKind: DatabaseKind, studioId: string): Promise<void> {
   await lockStudioRow(trx, databaseKind, studioId);
+}
+
+/** Every studio's id and name, by name: what an admin chooses among. */
+export async function listStudios(deps: Pick<StudioDeps, 'db'>): Promise<Array<{ id: string; name: string }>> {
+  return listStudioNames(deps.db);
 }
 
 /** The name clients see on what a studio sends them. */

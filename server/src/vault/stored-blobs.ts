@@ -1,5 +1,5 @@
 import { type Readable, pipeline } from 'node:stream';
-import { authenticatedPlaintextLength, type CiphertextSource, createDecryptStream, createEncryptStream, decryptRange } from '../crypto/chunked.ts';
+import { type CiphertextSource, createDecryptStream, createEncryptStream, openCiphertext } from '../crypto/chunked.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { blobNotFound, type BlobStore } from '../storage/blob-store.ts';
 
@@ -79,14 +79,26 @@ async function ciphertextSource(blobs: BlobStore, key: string): Promise<Cipherte
   return { size: info.size, read: (start, end) => blobs.get(key, { start, end }) };
 }
 
-/** The plaintext length the stored blob proves: for a sealed blob, its header, commitment and final chunk are authenticated first. */
-export async function storedPlaintextLength(blobs: BlobStore, blob: StoredBlob): Promise<number> {
+/** A stored blob, opened once for its proven length and any number of range reads. */
+export interface OpenedBlob {
+  /** The plaintext length: for a sealed blob, proven by its header, commitment and final chunk. */
+  size: number;
+  /** Plaintext bytes start..endInclusive. For a plain blob these are the stored bytes, unverified: callers verify. */
+  range(start: number, endInclusive: number): Promise<Readable>;
+}
+
+export async function openStoredBlob(blobs: BlobStore, blob: StoredBlob): Promise<OpenedBlob> {
   if (!blob.sealing) {
     const info = await blobs.head(blob.key);
     if (!info) throw blobNotFound();
-    return info.size;
+    return { size: info.size, range: (start, end) => blobs.get(blob.key, { start, end }) };
   }
-  return authenticatedPlaintextLength(await ciphertextSource(blobs, blob.key), blob.sealing.dataKey, blob.sealing.context);
+  const opened = await openCiphertext(await ciphertextSource(blobs, blob.key), blob.sealing.dataKey, blob.sealing.context);
+  return { size: opened.plaintextLength, range: async (start, end) => opened.range(start, end) };
+}
+
+export async function storedPlaintextLength(blobs: BlobStore, blob: StoredBlob): Promise<number> {
+  return (await openStoredBlob(blobs, blob)).size;
 }
 
 /** The whole plaintext; a sealed blob releases each chunk only once it authenticated, and errors on the first that does not. */
@@ -96,10 +108,9 @@ export async function readPlaintext(blobs: BlobStore, blob: StoredBlob): Promise
   return pipeline(stored, createDecryptStream(blob.sealing.dataKey, blob.sealing.context), () => undefined);
 }
 
-/** Plaintext bytes start..endInclusive. For a plain blob these are the stored bytes, unverified: callers verify. */
+/** One range of a blob opened for it alone; see OpenedBlob.range. */
 export async function readPlaintextRange(blobs: BlobStore, blob: StoredBlob, start: number, endInclusive: number): Promise<Readable> {
-  if (!blob.sealing) return blobs.get(blob.key, { start, end: endInclusive });
-  return decryptRange(await ciphertextSource(blobs, blob.key), blob.sealing.dataKey, blob.sealing.context, start, endInclusive);
+  return (await openStoredBlob(blobs, blob)).range(start, endInclusive);
 }
 
 export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {

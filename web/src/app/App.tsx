@@ -6,6 +6,8 @@ import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
 import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliveries/paths';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
+import { ImagesPage } from '../pages/images/ImagesPage';
+import { parseImagesPath } from '../pages/images/paths';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SetupPage } from '../pages/SetupPage';
@@ -52,16 +54,18 @@ function CurrentPage() {
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
-  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null) return <NotFoundPage />;
+  const imagesRoute = parseImagesPath(pathname);
+  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && imagesRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
   if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
   if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
+  if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
   // Photographers get the same page as for any unknown address: there is nothing here for them.
   return user.role === 'admin' ? <UsersPage user={user} /> : <NotFoundPage />;
 }
 
-/** Addresses that need someone signed in, besides the library's and the deliveries': a signed-out visitor is sent to sign in instead. */
+/** Addresses that need someone signed in, besides the library's, the deliveries' and the image projects': a signed-out visitor is sent to sign in instead. */
 const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users']);
