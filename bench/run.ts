@@ -7,6 +7,7 @@ import { runCryptoBench } from './crypto.ts';
 import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
+import { runSealedNamesBench } from './sealed-names.ts';
 import { runVaultBench } from './vault.ts';
 
 const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
@@ -16,6 +17,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   vault: runVaultBench,
   deliveries: runDeliveriesBench,
   imaging: runImagingBench,
+  'sealed-names': runSealedNamesBench,
 };
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in benches));
