@@ -9,6 +9,7 @@ import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
 import { runRequestsBench } from './requests.ts';
 import { printSummary } from './summary.ts';
+import { runSealedNamesBench } from './sealed-names.ts';
 import { runVaultBench } from './vault.ts';
 
 const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
@@ -19,6 +20,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   deliveries: runDeliveriesBench,
   imaging: runImagingBench,
   requests: runRequestsBench,
+  'sealed-names': runSealedNamesBench,
 };
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in benches));

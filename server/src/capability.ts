@@ -1,4 +1,4 @@
-import type { CodeHashColumn, KeyProtectedData, SealedColumn, WrappedKeys } from './db/key-protected.ts';
+import type { CodeHashColumn, KeyProtectedData, SealedColumn, StudioDataKeys, WrappedKeys } from './db/key-protected.ts';
 import type { App } from './http/app-type.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -32,12 +32,14 @@ export interface Capability {
 /** Everything the capabilities keep under the master keys, as key rotation takes it (keys/rotation.ts). */
 export function keyProtectedData(capabilities: readonly Capability[]): {
   wrappedKeys: WrappedKeys[];
+  studioDataKeys: StudioDataKeys | undefined;
   sealedColumns: SealedColumn[];
   codeColumns: CodeHashColumn[];
 } {
   const declared = capabilities.flatMap((capability) => (capability.keyProtected ? [capability.keyProtected] : []));
   return {
     wrappedKeys: declared.flatMap((data) => (data.wrappedKeys ? [data.wrappedKeys] : [])),
+    studioDataKeys: declared.find((data) => data.studioDataKeys)?.studioDataKeys,
     sealedColumns: declared.flatMap((data) => data.sealedColumns ?? []),
     codeColumns: declared.flatMap((data) => data.codeHashColumns ?? []),
   };

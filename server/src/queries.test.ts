@@ -32,6 +32,7 @@ import * as jobsQueueRepo from './jobs/queue-repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
 import * as peppersRepo from './keys/peppers-repo.ts';
+import * as versionUsageRepo from './keys/version-usage-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 
@@ -337,6 +338,11 @@ const peppersExamples: Examples<typeof peppersRepo> = {
   replacePepperWrap: { '': (db) => peppersRepo.replacePepperWrap(db, pepper, { ...pepper, keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
 };
 
+const versionUsageExamples: Examples<typeof versionUsageRepo> = {
+  listVersionUsage: { '': (db) => versionUsageRepo.listVersionUsage(db) },
+  upsertVersionUsage: { '': (db) => versionUsageRepo.upsertVersionUsage(db, { version: 'v2', inUse: true, now }) },
+};
+
 const studiosExamples: Examples<typeof studiosRepo> = {
   insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrapFormat: 2, wrappedKey: key.wrappedKey }) },
   findStudioKey: { '': (db) => studiosRepo.findStudioKey(db, studio) },
@@ -590,6 +596,7 @@ const repositories: Rendered[] = [
   { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
   { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },
   { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
+  { file: 'keys.version-usage-repo.sql', owner: 'keys', module: versionUsageRepo, examples: versionUsageExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
 ];

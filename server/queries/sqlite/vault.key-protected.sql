@@ -4,7 +4,8 @@
 -- sealed vault_files.name_sealed: first page
 select
   "id" as "id",
-  "name_sealed" as "sealed"
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "vault_files"
 where
@@ -17,7 +18,8 @@ limit
 -- sealed vault_files.name_sealed: next page
 select
   "id" as "id",
-  "name_sealed" as "sealed"
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "vault_files"
 where
@@ -39,7 +41,8 @@ where
 -- sealed vault_files.metadata_sealed: first page
 select
   "id" as "id",
-  "metadata_sealed" as "sealed"
+  "metadata_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "vault_files"
 where
@@ -52,7 +55,8 @@ limit
 -- sealed vault_files.metadata_sealed: next page
 select
   "id" as "id",
-  "metadata_sealed" as "sealed"
+  "metadata_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "vault_files"
 where
@@ -109,7 +113,8 @@ where
 -- sealed vault_albums.name_sealed: first page
 select
   "id" as "id",
-  "name_sealed" as "sealed"
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "vault_albums"
 where
@@ -122,7 +127,8 @@ limit
 -- sealed vault_albums.name_sealed: next page
 select
   "id" as "id",
-  "name_sealed" as "sealed"
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "vault_albums"
 where

@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import { capabilities } from '../capabilities.ts';
 import { keyProtectedData } from '../capability.ts';
 import { adoptLegacyPeppers } from '../keys/peppers.ts';
-import { type RotationDeps, type VersionUsage, keyUsage, rotateToActiveVersion, versionInUse, versionState } from '../keys/rotation.ts';
+import { type RotationDeps, type VersionUsage, countKeyUsage, rotateToActiveVersion, versionInUse, versionState } from '../keys/rotation.ts';
 
 /** `shutterlock keys …`: master-key status, rotation and retirement (docs/operations.md). */
 
@@ -50,7 +50,7 @@ export function addKeyCommands(program: Command): void {
   keys
     .command('status')
     .description('show each master key version and how many items it still protects')
-    .action(() => withKeysAndDatabase(async (deps) => printUsage(await keyUsage(deps))));
+    .action(() => withKeysAndDatabase(async (deps) => printUsage(await countKeyUsage(deps))));
 
   keys
     .command('generate')
@@ -81,7 +81,7 @@ export function addKeyCommands(program: Command): void {
         process.stdout.write(
           `Active version "${result.activeVersion}": ${result.studioKeysRewrapped} studio keys and ${result.peppersRewrapped} code peppers rewrapped, ${result.secretFieldsResealed} secret fields re-sealed.\n`,
         );
-        printUsage(await keyUsage(deps));
+        printUsage(await countKeyUsage(deps));
         if (result.failures.length > 0) {
           for (const failure of result.failures) process.stderr.write(`could not rotate ${failure.item}: ${failure.code}\n`);
           throw new AppError('rotation_incomplete', `${result.failures.length} item(s) could not be rotated and were left unchanged.`, 500);
@@ -95,7 +95,7 @@ export function addKeyCommands(program: Command): void {
     .argument('<version>', 'the master key version to retire')
     .action((version: string) =>
       withKeysAndDatabase(async (deps) => {
-        const entry = (await keyUsage(deps)).find((candidate) => candidate.version === version);
+        const entry = (await countKeyUsage(deps)).find((candidate) => candidate.version === version);
         if (!entry) throw new AppError('unknown_key_version', `No master key version "${version}" is configured or in use.`);
         if (entry.active) throw new AppError('key_version_active', `"${version}" is the active version; make another version active first.`);
         if (versionInUse(entry)) {

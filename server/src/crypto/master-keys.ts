@@ -148,6 +148,8 @@ export function createLocalKeyProvider(keys: readonly MasterKey[]): MasterKeyPro
   const keysByVersion = new Map(keys.map(({ id, key }) => [id, Buffer.from(key)]));
   // Derived once per version: every wrap and unwrap needs it.
   const wrappingKeys = new Map(keys.map(({ id, key }) => [id, hkdfSha512(key, WRAPPING_INFO)]));
+  // Purposes are a fixed handful, so every purpose key is derived once per version and kept.
+  const purposeKeys = new Map<string, Buffer>();
   const versions = Object.freeze(keys.map(({ id }) => id));
   const activeVersion = keys[0].id;
 
@@ -179,7 +181,14 @@ export function createLocalKeyProvider(keys: readonly MasterKey[]): MasterKeyPro
       return decryptAes256Gcm(unwrappingKey(wrapped), wrapped.ciphertext, associatedData);
     },
     async deriveKey(purpose: string, version = activeVersion): Promise<{ keyVersion: string; key: Buffer }> {
-      return { keyVersion: version, key: hkdfSha512(fromVersion(keysByVersion, version), PURPOSE_INFO_PREFIX + purpose) };
+      const id = `${version}\0${purpose}`;
+      let key = purposeKeys.get(id);
+      if (!key) {
+        key = hkdfSha512(fromVersion(keysByVersion, version), PURPOSE_INFO_PREFIX + purpose);
+        purposeKeys.set(id, key);
+      }
+      // A copy: a caller may zero what it was given.
+      return { keyVersion: version, key: Buffer.from(key) };
     },
     async deriveLegacyKey(purpose: string, version: string): Promise<Buffer> {
       const derived = hkdfSync('sha256', fromVersion(keysByVersion, version), Buffer.alloc(0), LEGACY_DERIVATION_INFO_PREFIX + purpose, KEY_BYTES);

@@ -31,14 +31,24 @@ export interface WrappedKeys {
   rewrapAll(deps: { db: Db; keys: MasterKeyProvider }, now: () => number, failures: RotationFailure[]): Promise<number>;
 }
 
+/** The studios' data keys, unwrapped: for re-sealing a studio's values under its own key. */
+export interface StudioDataKeys {
+  unwrap(deps: { db: Db; keys: MasterKeyProvider }, studioId: string): Promise<Buffer>;
+}
+
 /** A text column of sealed values (crypto/secret-fields.ts), keyed by a text id. */
 export interface SealedColumn {
   /** `table.column`. */
   readonly name: string;
   readonly purpose: string;
+  /**
+   * A studio's own values, sealed under its data key (`ss1`, createStudioSecretBox) so that
+   * crypto-erase erases them; rotation re-seals what an older release sealed under the master key.
+   */
+  readonly studioSealed: boolean;
   associatedData(id: string): string;
-  /** Up to `limit` values that are set, in id order, after `afterId`. */
-  page(db: Db, afterId: string | undefined, limit: number): Promise<Array<{ id: string; sealed: string }>>;
+  /** Up to `limit` values that are set, in id order, after `afterId`, with the studio of each when `studioSealed`. */
+  page(db: Db, afterId: string | undefined, limit: number): Promise<Array<{ id: string; sealed: string; studioId?: string }>>;
   /** Compare-and-set: writes `next` only while the stored value is still `previous`. */
   replace(db: Db, id: string, previous: string, next: string): Promise<boolean>;
 }
@@ -57,6 +67,7 @@ export interface CodeHashColumn {
 
 export interface KeyProtectedData {
   wrappedKeys?: WrappedKeys;
+  studioDataKeys?: StudioDataKeys;
   sealedColumns?: readonly SealedColumn[];
   codeHashColumns?: readonly CodeHashColumn[];
 }
@@ -67,23 +78,27 @@ type ColumnOf<T extends keyof Tables> = keyof Tables[T] & string;
 // names the declarations give (checked against Tables); Kysely quotes them as identifiers.
 type AnyDb = Kysely<Record<string, Record<string, string>>>;
 
+/** `studioColumn` (the row's studio id) makes it a studio's own values, sealed under the studio's data key. */
 export function sealedColumn<T extends keyof Tables>(spec: {
   table: T;
   idColumn: ColumnOf<T>;
   column: ColumnOf<T>;
+  studioColumn?: ColumnOf<T>;
   purpose: string;
   associatedData(id: string): string;
 }): SealedColumn {
-  const { idColumn, column } = spec;
+  const { idColumn, column, studioColumn } = spec;
   const table: string = spec.table;
   return {
     name: `${table}.${column}`,
     purpose: spec.purpose,
+    studioSealed: studioColumn !== undefined,
     associatedData: spec.associatedData,
     async page(db, afterId, limit) {
       let query = (db as unknown as AnyDb)
         .selectFrom(table)
         .select([sql.ref<string>(idColumn).as('id'), sql.ref<string>(column).as('sealed')])
+        .$if(studioColumn !== undefined, (selecting) => selecting.select(sql.ref<string>(studioColumn as string).as('studioId')))
         .where(sql.ref(column), 'is not', null)
         .orderBy(sql.ref(idColumn))
         .limit(limit);

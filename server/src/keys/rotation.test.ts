@@ -5,6 +5,7 @@ import { type MasterKeyProvider, createLocalKeyProvider } from '../crypto/master
 import { createSecretBox } from '../crypto/secret-fields.ts';
 import { createCodePepper } from '../crypto/hashing.ts';
 import { adoptLegacyPeppers, createPepperKeys } from './peppers.ts';
+import { upsertVersionUsage } from './version-usage-repo.ts';
 import { encryptBuffer, decryptBuffer } from '../crypto/chunked.ts';
 import { insertDelivery } from '../deliveries/repo.ts';
 import { UnknownKeyVersionError } from '../errors.ts';
@@ -194,5 +195,49 @@ describe.each(databaseKinds())('studio keys and master-key rotation on %s', (dat
       await db().deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
       await db().deleteFrom('users').where('id', '=', userId).execute();
     }
+  });
+  it('checks key versions at start-up from the per-version record, reading no sealed value, and counts exactly only when the record names a missing version', async () => {
+    let valuesRead = 0;
+    const counting = {
+      ...sealedColumn(testSecrets as never),
+      async page(...args: Parameters<ReturnType<typeof sealedColumn>['page']>) {
+        valuesRead += 1;
+        return sealedColumn(testSecrets as never).page(...args);
+      },
+    };
+    const startUp = (keys: MasterKeyProvider) => assertKeyVersionsConfigured({ ...deps(keys), sealedColumns: [counting] });
+    await db().deleteFrom('key_version_usage').execute();
+    // The first start after the upgrade has no record: it counts exactly, once.
+    await startUp(onlyV2);
+    expect(valuesRead).toBeGreaterThan(0);
+    // From then on, however many files there are, a start reads the record and no sealed value.
+    for (let row = 0; row < 50; row += 1) {
+      const id = `many-${row}`;
+      await db()
+        .insertInto(testSecrets.table as never)
+        .values({ id, sealed_value: await createSecretBox(onlyV2).seal('x', testSecrets.purpose, testSecrets.associatedData(id)) } as never)
+        .execute();
+    }
+    valuesRead = 0;
+    await startUp(onlyV2);
+    await startUp(v2ActiveV1Kept);
+    expect(valuesRead).toBe(0);
+    expect(await db().selectFrom('key_version_usage').select(['version', 'in_use']).where('version', '=', 'v2').executeTakeFirstOrThrow()).toMatchObject({ in_use: 1 });
+
+    // A server that lacks a version the record says is in use counts exactly: refused while
+    // something needs it …
+    const v3 = createLocalKeyProvider([{ id: 'v3', key: crypto.randomBytes(32) }]);
+    await expect(startUp(v3)).rejects.toMatchObject({ code: 'unknown_key_version', message: expect.stringContaining('"v2"') });
+    expect(valuesRead).toBeGreaterThan(0);
+    // … and, once the exact count shows a version protects nothing, the record says so and the next start is cheap again.
+    await upsertVersionUsage(db(), { version: 'v1', inUse: true, now: Date.now() });
+    valuesRead = 0;
+    await startUp(onlyV2);
+    expect(valuesRead).toBeGreaterThan(0);
+    expect(await db().selectFrom('key_version_usage').select('in_use').where('version', '=', 'v1').executeTakeFirstOrThrow()).toMatchObject({ in_use: 0 });
+    valuesRead = 0;
+    await startUp(onlyV2);
+    expect(valuesRead).toBe(0);
+    await db().deleteFrom(testSecrets.table as never).where('id' as never, 'like', 'many-%' as never).execute();
   });
 });

@@ -2,12 +2,14 @@ import { unwrapDataKey, wrapDataKey } from '../crypto/data-keys.ts';
 import { wrapFormats } from '../crypto/master-keys.ts';
 import { type KeyProtectedData, rotationFailure } from '../db/key-protected.ts';
 import { countStudioKeysByVersion, listStudioKeysNotAtVersion, replaceWrappedKey } from './repo.ts';
+import { studioDataKey } from './service.ts';
 
 /** The studios' data keys, wrapped by a master key version: counted by key status, rewrapped by rotation (keys/rotation.ts). */
 
 const batchSize = 200;
 
 export const studiosKeyProtected: KeyProtectedData = {
+  studioDataKeys: { unwrap: (deps, studioId) => studioDataKey(deps, studioId) },
   wrappedKeys: {
     countByVersion: (db) => countStudioKeysByVersion(db),
     async rewrapAll(deps, now, failures) {

@@ -5,7 +5,8 @@ import { AppError, NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
 import { cleanText } from '../text.ts';
 import { type AlbumRow, deleteAlbumRow, findStudioAlbum, insertAlbum, listStudioAlbums, renameAlbum } from './repo.ts';
-import { openAlbumName, sealAlbumName } from './sealed-fields.ts';
+import { openAlbumName, sealAlbumName, studioSecrets } from './sealed-fields.ts';
+import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 
 /**
  * Albums group a studio's files; a file is in at most one. Album names are sealed like file
@@ -41,10 +42,10 @@ export async function requireAlbum(deps: VaultDeps, studioId: string, albumId: s
   return album;
 }
 
-async function albumView(deps: VaultDeps, row: AlbumRow, fileCount: number): Promise<AlbumView> {
+async function albumView(secrets: StudioSecretBox, row: AlbumRow, fileCount: number): Promise<AlbumView> {
   return {
     id: row.id,
-    name: await openAlbumName(deps.secrets, row.id, row.name_sealed),
+    name: await openAlbumName(secrets, row.id, row.name_sealed),
     fileCount,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -53,24 +54,25 @@ async function albumView(deps: VaultDeps, row: AlbumRow, fileCount: number): Pro
 
 export async function listAlbums(deps: VaultDeps, actor: StudioActor): Promise<AlbumView[]> {
   const rows = await listStudioAlbums(deps.db, actor.studioId);
-  const albums = await Promise.all(rows.map((row) => albumView(deps, row, row.file_count)));
+  const secrets = await studioSecrets(deps, actor.studioId);
+  const albums = await Promise.all(rows.map((row) => albumView(secrets, row, row.file_count)));
   return albums.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }) || a.id.localeCompare(b.id));
 }
 
 async function albumViewById(deps: VaultDeps, actor: StudioActor, albumId: string): Promise<AlbumView> {
   const [row] = await listStudioAlbums(deps.db, actor.studioId, albumId);
   if (!row) throw albumNotFound();
-  return albumView(deps, row, row.file_count);
+  return albumView(await studioSecrets(deps, actor.studioId), row, row.file_count);
 }
 
 export async function createAlbum(deps: VaultDeps, actor: StudioActor, name: string): Promise<AlbumView> {
   const id = generateId();
-  await insertAlbum(deps.db, { id, studioId: actor.studioId, nameSealed: await sealAlbumName(deps.secrets, id, albumName(name)), now: deps.now() });
+  await insertAlbum(deps.db, { id, studioId: actor.studioId, nameSealed: await sealAlbumName(await studioSecrets(deps, actor.studioId), id, albumName(name)), now: deps.now() });
   return albumViewById(deps, actor, id);
 }
 
 export async function updateAlbum(deps: VaultDeps, actor: StudioActor, albumId: string, name: string): Promise<AlbumView> {
-  const sealed = await sealAlbumName(deps.secrets, albumId, albumName(name));
+  const sealed = await sealAlbumName(await studioSecrets(deps, actor.studioId), albumId, albumName(name));
   if (!(await renameAlbum(deps.db, actor.studioId, albumId, sealed, deps.now()))) throw albumNotFound();
   return albumViewById(deps, actor, albumId);
 }

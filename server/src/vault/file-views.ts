@@ -2,7 +2,8 @@ import { NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
 import type { ExifSummary } from '../imaging/photo-metadata.ts';
 import type { FileRow } from './repo.ts';
-import { type FileMetadata, openFileMetadata, openFileName } from './sealed-fields.ts';
+import { type FileMetadata, openFileMetadata, openFileName, studioSecrets, studioSecretsFor } from './sealed-fields.ts';
+import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 import { signedQuery } from '../crypto/signed-urls.ts';
 import type { Variant } from './stored-blobs.ts';
 
@@ -77,16 +78,18 @@ export interface OpenedFile {
 }
 
 /** A stored row has both sealed columns once its upload completed; only those rows reach the API. */
-export async function openFile(deps: VaultDeps, row: FileRow): Promise<OpenedFile> {
+export async function openFile(deps: VaultDeps, row: FileRow, secrets?: StudioSecretBox): Promise<OpenedFile> {
   if (row.name_sealed === null || row.metadata_sealed === null) throw new Error(`File ${row.id} has no sealed metadata.`);
-  const [name, metadata] = await Promise.all([openFileName(deps.secrets, row.id, row.name_sealed), openFileMetadata(deps.secrets, row.id, row.metadata_sealed)]);
+  const box = secrets ?? (await studioSecrets(deps, row.studio_id));
+  const [name, metadata] = await Promise.all([openFileName(box, row.id, row.name_sealed), openFileMetadata(box, row.id, row.metadata_sealed)]);
   return { name, metadata };
 }
 
 export async function fileViews(deps: VaultDeps, rows: readonly FileRow[]): Promise<FileView[]> {
+  const secretsOf = studioSecretsFor(deps);
   return Promise.all(
     rows.map(async (row) => {
-      const { name, metadata } = await openFile(deps, row);
+      const { name, metadata } = await openFile(deps, row, await secretsOf(row.studio_id));
       return fileView(deps, row, name, metadata);
     }),
   );

@@ -19,7 +19,7 @@ import {
   setDeletedAt,
   usedBytes,
 } from './repo.ts';
-import { openFileName } from './sealed-fields.ts';
+import { openFileName, studioSecrets } from './sealed-fields.ts';
 import type { Variant } from './stored-blobs.ts';
 
 /** Listing, looking at, moving, trashing and restoring a studio's files, and handing out download links. */
@@ -116,8 +116,9 @@ async function pageInSql(deps: VaultDeps, scope: FileScope, query: FileListQuery
 async function pageByNames(deps: VaultDeps, scope: FileScope, query: FileListQuery, search: string, after: SortKeyValue[] | undefined): Promise<Page> {
   const candidates = await listSealedNames(deps.db, scope, NAME_SCAN_LIMIT + 1);
   const truncated = candidates.length > NAME_SCAN_LIMIT;
+  const secrets = await studioSecrets(deps, scope.studioId);
   const named = await Promise.all(
-    candidates.slice(0, NAME_SCAN_LIMIT).map(async (row) => ({ row, name: row.name_sealed === null ? '' : await openFileName(deps.secrets, row.id, row.name_sealed) })),
+    candidates.slice(0, NAME_SCAN_LIMIT).map(async (row) => ({ row, name: row.name_sealed === null ? '' : await openFileName(secrets, row.id, row.name_sealed) })),
   );
   const keyOf = ({ row, name }: (typeof named)[number]): SortKeyValue[] =>
     query.sort === 'name' ? [name, row.id] : query.sort === 'captured' ? [row.captured_day, row.uploaded_at, row.id] : [row.uploaded_at, row.id];

@@ -1,9 +1,13 @@
-import type { SecretBox } from '../crypto/secret-fields.ts';
+import { type SecretBox, type StudioSecretBox, createStudioSecretBox } from '../crypto/secret-fields.ts';
 import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
+import { studioDataKey } from '../studios/service.ts';
+import type { VaultDeps } from './deps.ts';
 
 /**
- * The vault's sealed columns (crypto/secret-fields.ts): file names, file metadata, the block
- * hashes of unencrypted originals and album names. The associated data names the row, so a value copied to another row fails to open.
+ * The vault's sealed columns (crypto/secret-fields.ts): file names, file metadata and album
+ * names, sealed under the studio's data key so that crypto-erasing the studio erases them too.
+ * The block hashes of unencrypted originals stay under the master key (a plain studio has
+ * nothing to crypto-erase). The associated data names the row, so a value copied to another row fails to open.
  * Names are sealed apart from the rest so that sorting and searching by name opens only
  * small values. key-protected.ts declares the same columns for rotation, with these purposes.
  */
@@ -30,19 +34,19 @@ export interface FileMetadata {
   photo: PhotoMetadata;
 }
 
-export async function sealFileName(secrets: SecretBox, fileId: string, name: string): Promise<string> {
+export async function sealFileName(secrets: StudioSecretBox, fileId: string, name: string): Promise<string> {
   return secrets.seal(name, sealedPurposes.fileName, sealedAssociatedData.fileName(fileId));
 }
 
-export async function openFileName(secrets: SecretBox, fileId: string, sealed: string): Promise<string> {
+export async function openFileName(secrets: StudioSecretBox, fileId: string, sealed: string): Promise<string> {
   return (await secrets.open(sealed, sealedPurposes.fileName, sealedAssociatedData.fileName(fileId))).toString('utf8');
 }
 
-export async function sealFileMetadata(secrets: SecretBox, fileId: string, metadata: FileMetadata): Promise<string> {
+export async function sealFileMetadata(secrets: StudioSecretBox, fileId: string, metadata: FileMetadata): Promise<string> {
   return secrets.seal(JSON.stringify(metadata), sealedPurposes.fileMetadata, sealedAssociatedData.fileMetadata(fileId));
 }
 
-export async function openFileMetadata(secrets: SecretBox, fileId: string, sealed: string): Promise<FileMetadata> {
+export async function openFileMetadata(secrets: StudioSecretBox, fileId: string, sealed: string): Promise<FileMetadata> {
   return JSON.parse((await secrets.open(sealed, sealedPurposes.fileMetadata, sealedAssociatedData.fileMetadata(fileId))).toString('utf8')) as FileMetadata;
 }
 
@@ -55,10 +59,28 @@ export async function openFileBlocks(secrets: SecretBox, fileId: string, sealed:
   return Buffer.from((await secrets.open(sealed, sealedPurposes.fileBlocks, sealedAssociatedData.fileBlocks(fileId))).toString('utf8'), 'base64');
 }
 
-export async function sealAlbumName(secrets: SecretBox, albumId: string, name: string): Promise<string> {
+export async function sealAlbumName(secrets: StudioSecretBox, albumId: string, name: string): Promise<string> {
   return secrets.seal(name, sealedPurposes.albumName, sealedAssociatedData.albumName(albumId));
 }
 
-export async function openAlbumName(secrets: SecretBox, albumId: string, sealed: string): Promise<string> {
+export async function openAlbumName(secrets: StudioSecretBox, albumId: string, sealed: string): Promise<string> {
   return (await secrets.open(sealed, sealedPurposes.albumName, sealedAssociatedData.albumName(albumId))).toString('utf8');
+}
+
+/** The box that seals and opens one studio's values: its data key unwrapped once, each field key derived once. */
+export async function studioSecrets(deps: Pick<VaultDeps, 'db' | 'keys' | 'secrets'>, studioId: string): Promise<StudioSecretBox> {
+  return createStudioSecretBox(await studioDataKey(deps, studioId), deps.secrets);
+}
+
+/** For a call over many rows: one box per studio they belong to, made on first use. */
+export function studioSecretsFor(deps: Pick<VaultDeps, 'db' | 'keys' | 'secrets'>): (studioId: string) => Promise<StudioSecretBox> {
+  const boxes = new Map<string, Promise<StudioSecretBox>>();
+  return (studioId) => {
+    let box = boxes.get(studioId);
+    if (!box) {
+      box = studioSecrets(deps, studioId);
+      boxes.set(studioId, box);
+    }
+    return box;
+  };
 }

@@ -13,7 +13,7 @@ import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } fro
 import { previewsJobHandler } from './previews.ts';
 import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
 import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, listAlbumFileIds, usedBytes } from './repo.ts';
-import { openFileName } from './sealed-fields.ts';
+import { openFileName, studioSecrets } from './sealed-fields.ts';
 import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
 import { type UploadInput, uploadFile } from './upload.ts';
 
@@ -155,7 +155,8 @@ export function createVaultFiles(deps: VaultDeps): VaultFiles {
       return (await visibleRows(deps, studioId, selection.fileIds)).map((row) => row.id);
     },
     async find(studioId, ids) {
-      return Promise.all((await visibleRows(deps, studioId, ids)).map(async (row) => vaultFile(deps, row, await openFile(deps, row))));
+      const secrets = await studioSecrets(deps, studioId);
+      return Promise.all((await visibleRows(deps, studioId, ids)).map(async (row) => vaultFile(deps, row, await openFile(deps, row, secrets))));
     },
     async sizes(studioId, ids) {
       const rows = await inSlices([...new Set(ids)], (slice) => findStudioFileSizes(deps.db, studioId, slice));
@@ -163,7 +164,8 @@ export function createVaultFiles(deps: VaultDeps): VaultFiles {
     },
     async names(studioId, ids) {
       const rows = await inSlices([...new Set(ids)], (slice) => findNamedStudioFiles(deps.db, studioId, slice));
-      return new Map(await Promise.all(rows.map(async (row) => [row.id, await openFileName(deps.secrets, row.id, row.name_sealed)] as const)));
+      const secrets = await studioSecrets(deps, studioId);
+      return new Map(await Promise.all(rows.map(async (row) => [row.id, await openFileName(secrets, row.id, row.name_sealed)] as const)));
     },
     async views(studioId, ids) {
       return fileViews(deps, await visibleRows(deps, studioId, ids));

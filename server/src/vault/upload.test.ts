@@ -147,8 +147,8 @@ describe.each(databaseKinds())('uploads on %s', (database) => {
     const row = await server.runtime.database.db.selectFrom('vault_files').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow();
     const clear = JSON.stringify({ ...row, name_sealed: undefined, metadata_sealed: undefined });
     for (const secret of ['Secret Wedding', 'Canon', '48.85', file.sha256]) expect(clear).not.toContain(secret);
-    expect(row.name_sealed).toMatch(/^sl2\./);
-    expect(row.metadata_sealed).toMatch(/^sl2\./);
+    expect(row.name_sealed).toMatch(/^ss1\./);
+    expect(row.metadata_sealed).toMatch(/^ss1\./);
     expect(row.blob_key).toMatch(new RegExp(`^studios/${studioId}/k2-[0-9a-f-]{36}$`));
     const blob = await readBlob(server, row.blob_key);
     expect(blob.includes(Buffer.from('Canon EOS R5'))).toBe(false);

@@ -16,7 +16,7 @@ import { ImagingFailure } from '../imaging/pool.ts';
 import { enqueuePreviews } from './previews.ts';
 import { dayOf } from './days.ts';
 import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, usedBytes } from './repo.ts';
-import { type FileMetadata, sealFileBlocks, sealFileMetadata, sealFileName } from './sealed-fields.ts';
+import { type FileMetadata, sealFileBlocks, sealFileMetadata, sealFileName, studioSecrets } from './sealed-fields.ts';
 import { BlockHasher } from './block-hashes.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
 import type { ScanSession } from '../clamav/virus-scanner.ts';
@@ -191,9 +191,10 @@ async function storeUpload(
   const name = safeFileName(input.name, type);
   const metadata: FileMetadata = { sha256: upload.sha256, width: inspection.width, height: inspection.height, photo: inspection.photo };
   const uploadedAt = deps.now();
+  const secrets = await studioSecrets(deps, studioId);
   const [nameSealed, metadataSealed, blocksSealed] = await Promise.all([
-    sealFileName(deps.secrets, fileId, name),
-    sealFileMetadata(deps.secrets, fileId, metadata),
+    sealFileName(secrets, fileId, name),
+    sealFileMetadata(secrets, fileId, metadata),
     received.blocks && sealFileBlocks(deps.secrets, fileId, received.blocks.digests()),
   ]);
 
