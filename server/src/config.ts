@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ImagingPoolOptions } from './imaging/pool.ts';
 import type { BlobStoreConfig } from './storage/blob-store.ts';
 
 /**
@@ -58,6 +60,18 @@ const environmentSchema = z.object({
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  MAIL_STUDIO_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  MAIL_STUDIO_EMAILS_PER_DAY: z.coerce.number().int().min(1).default(1000),
+  MAIL_STUDIO_NEW_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).default(100),
+  MAIL_DELIVERY_RESENDS_PER_DAY: z.coerce.number().int().min(1).default(10),
+
+  IMAGING_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
+  IMAGING_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(16),
+  IMAGING_TASK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  IMAGING_TASKS_PER_CHILD: z.coerce.number().int().min(1).default(200),
+  IMAGING_CHILD_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
+  IMAGING_CHILD_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
+  IMAGING_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -80,9 +94,25 @@ export interface VaultConfig {
   clamd: ClamdConfig | null;
 }
 
+/** How much delivery mail a studio may send (deliveries/mail-limits.ts): emails are counted per recipient message. */
+export interface MailLimitsConfig {
+  emailsPerHour: number;
+  emailsPerDay: number;
+  /** Addresses the studio had not mailed before (in the last 30 days). */
+  newRecipientsPerDay: number;
+  /** Resends and new codes emailed, per delivery. */
+  resendsPerDeliveryPerDay: number;
+}
+/** The decoder children (imaging/pool.ts); which tasks they run is the code's business, not the config's. */
+export type ImagingConfig = Omit<ImagingPoolOptions, 'tasksModule'>;
+
+/** The inspection of a file over VAULT_MAX_DECODE_BYTES reads this much of its head (vault/inspection.ts). */
+export const INSPECTION_HEAD_BYTES = 16 * 1024 * 1024;
+
 export interface DeliveriesConfig {
   /** How long a client's session lasts after the right code (it ends sooner if the delivery does). */
   sessionMinutes: number;
+  mailLimits: MailLimitsConfig;
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -108,6 +138,7 @@ export interface Config {
   redisUrl: string | undefined;
   vault: VaultConfig;
   deliveries: DeliveriesConfig;
+  imaging: ImagingConfig;
   /** Where the built web app lives. */
   webDistDir: string;
 }
@@ -201,7 +232,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jobConcurrency: env.VAULT_JOB_CONCURRENCY,
       clamd: clamdConfig(env),
     },
-    deliveries: { sessionMinutes: env.DELIVERY_SESSION_MINUTES },
+    deliveries: {
+      sessionMinutes: env.DELIVERY_SESSION_MINUTES,
+      mailLimits: {
+        emailsPerHour: env.MAIL_STUDIO_EMAILS_PER_HOUR,
+        emailsPerDay: env.MAIL_STUDIO_EMAILS_PER_DAY,
+        newRecipientsPerDay: env.MAIL_STUDIO_NEW_RECIPIENTS_PER_DAY,
+        resendsPerDeliveryPerDay: env.MAIL_DELIVERY_RESENDS_PER_DAY,
+      },
+    },
+    imaging: {
+      size: env.IMAGING_POOL_SIZE,
+      queueLimit: env.IMAGING_QUEUE_LIMIT,
+      taskSeconds: env.IMAGING_TASK_SECONDS,
+      tasksPerChild: env.IMAGING_TASKS_PER_CHILD,
+      childMemoryMiB: env.IMAGING_CHILD_MEMORY_MIB,
+      idleSeconds: env.IMAGING_CHILD_IDLE_SECONDS,
+      maxInputBytes: Math.max(env.VAULT_MAX_DECODE_BYTES, INSPECTION_HEAD_BYTES),
+      // The children share the cores: libvips threads split between them.
+      threads: env.IMAGING_THREADS ?? Math.max(1, Math.floor(availableParallelism() / env.IMAGING_POOL_SIZE)),
+    },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
 }
@@ -253,6 +303,14 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
+    [
+      'delivery mail per studio',
+      `${config.deliveries.mailLimits.emailsPerHour}/hour, ${config.deliveries.mailLimits.emailsPerDay}/day, ${config.deliveries.mailLimits.newRecipientsPerDay} new recipients/day, ${config.deliveries.mailLimits.resendsPerDeliveryPerDay} resends per delivery/day`,
+    ],
+    [
+      'imaging children',
+      `${config.imaging.size} (queue ${config.imaging.queueLimit}, ${config.imaging.taskSeconds} s a task, ${config.imaging.childMemoryMiB} MiB each, ${config.imaging.threads} thread(s), recycled after ${config.imaging.tasksPerChild} tasks)`,
+    ],
   );
   return rows;
 }

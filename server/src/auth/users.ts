@@ -19,6 +19,7 @@ import {
   findUserById,
   findUserBySkeleton,
   insertUser,
+  listActiveAdminEmails,
   listUsersWithSessionCounts,
   ownedStudioId,
   updateUser,
@@ -58,6 +59,11 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<User
 export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<string | undefined> {
   const user = await findUserById(deps.db, userId);
   return user && user.disabled_at === null ? user.email : undefined;
+}
+
+/** Where to tell the operators of something (a studio at a limit, …): the active admins' addresses. */
+export async function activeAdminEmails(deps: Pick<AuthDeps, 'db'>): Promise<string[]> {
+  return listActiveAdminEmails(deps.db);
 }
 
 export async function currentUserView(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<UserView> {

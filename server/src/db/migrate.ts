@@ -5,6 +5,9 @@ import * as accounts from './migrations/0002_accounts.ts';
 import * as vault from './migrations/0003_vault.ts';
 import * as deliveries from './migrations/0004_deliveries.ts';
 import * as accountSecurity from './migrations/0005_account_security.ts';
+import * as keyHierarchy from './migrations/0006_key_hierarchy.ts';
+import * as deliveryMailLimits from './migrations/0007_delivery_mail_limits.ts';
+import * as labs from './migrations/0009_labs.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -16,6 +19,9 @@ const migrations: Record<string, Migration> = {
   '0003_vault': vault,
   '0004_deliveries': deliveries,
   '0005_account_security': accountSecurity,
+  '0006_key_hierarchy': keyHierarchy,
+  '0007_delivery_mail_limits': deliveryMailLimits,
+  '0009_labs': labs,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

@@ -12,6 +12,7 @@ import {
   findStudioSettings,
   findStudioSuspendedAt,
   insertStudioWithKey,
+  listStudioNames,
   lockStudioRow,
   setStudioSuspendedAt,
   updateStudioSettings,
@@ -38,7 +39,7 @@ export async function createStudio(deps: StudioDeps, name: string, now = Date.no
   const dataKey = generateDataKey();
   try {
     const wrapped = await wrapDataKey(deps.keys, id, dataKey);
-    await insertStudioWithKey(deps.db, { id, name: trimmed, createdAt: now }, { keyVersion: wrapped.keyVersion, wrappedKey: wrapped.ciphertext });
+    await insertStudioWithKey(deps.db, { id, name: trimmed, createdAt: now }, { keyVersion: wrapped.keyVersion, wrapFormat: wrapped.format, wrappedKey: wrapped.ciphertext });
   } finally {
     dataKey.fill(0);
   }
@@ -49,7 +50,7 @@ export async function createStudio(deps: StudioDeps, name: string, now = Date.no
 export async function studioDataKey(deps: StudioDeps, studioId: string): Promise<Buffer> {
   const stored = await findStudioKey(deps.db, studioId);
   if (!stored) throw new NotFoundError('studio_not_found', 'This studio does not exist.');
-  return unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, ciphertext: stored.wrappedKey });
+  return unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, format: stored.wrapFormat, ciphertext: stored.wrappedKey });
 }
 
 /** Crypto-erase: the wrapped data key goes with the studio, so its files can never be decrypted again. */
@@ -94,6 +95,11 @@ export async function assertStudioNotSuspended(deps: Pick<StudioDeps, 'db'>, stu
   if ((await findStudioSuspendedAt(deps.db, studioId)) != null) {
     throw new AppError('studio_suspended', 'This photographer’s account is suspended, so their deliveries and links are paused. Ask them when it will be back.', 403);
   }
+}
+
+/** Every studio's id and name, by name: what an admin chooses among. */
+export async function listStudios(deps: Pick<StudioDeps, 'db'>): Promise<Array<{ id: string; name: string }>> {
+  return listStudioNames(deps.db);
 }
 
 /** The name clients see on what a studio sends them. */
