@@ -220,7 +220,8 @@ export async function resetSecondFactorByAdmin(deps: AuthDeps, actor: { userId: 
     userAgent: actor.userAgent,
     details: { sessionsEnded: revoked },
   });
-  await notifyCredentialChange(deps, user, 'second_factor_reset_by_admin', actor);
+  // No network in this email: it would be the administrator's.
+  await notifyCredentialChange(deps, user, 'second_factor_reset_by_admin', {});
   return adminUserViewById(deps, userId);
 }
 
