@@ -1,4 +1,4 @@
-import { adminRoutes } from './admin/routes.ts';
+import { adminCapabilityRoutes } from './admin/capability.ts';
 import { accountRoutes } from './auth/account-routes.ts';
 import { authKeyProtected } from './auth/key-protected.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -7,6 +7,8 @@ import { deliveriesRoutes } from './deliveries/capability.ts';
 import { deliveriesKeyProtected } from './deliveries/key-protected.ts';
 import { labsRoutes } from './labs/capability.ts';
 import { labsKeyProtected } from './labs/key-protected.ts';
+import { imagesRoutes } from './images/capability.ts';
+import { imagesKeyProtected } from './images/key-protected.ts';
 import { studiosKeyProtected } from './studios/key-protected.ts';
 import { studioRoutes } from './studios/routes.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -22,9 +24,10 @@ export const capabilities: readonly Capability[] = [
   { name: 'system', routes: systemRoutes },
   { name: 'auth', routes: authRoutes, keyProtected: authKeyProtected },
   { name: 'account', routes: accountRoutes },
-  { name: 'admin', routes: adminRoutes },
+  { name: 'admin', routes: adminCapabilityRoutes },
   { name: 'vault', routes: vaultRoutes, keyProtected: vaultKeyProtected },
   { name: 'studios', routes: studioRoutes, keyProtected: studiosKeyProtected },
   { name: 'deliveries', routes: deliveriesRoutes, keyProtected: deliveriesKeyProtected },
   { name: 'labs', routes: labsRoutes, keyProtected: labsKeyProtected },
+  { name: 'images', routes: imagesRoutes, keyProtected: imagesKeyProtected },
 ];

@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import { format } from 'sql-formatter';
 import { describe, expect, it } from 'vitest';
+import * as alertsRepo from './admin/alerts-repo.ts';
 import * as auditRepo from './audit/repo.ts';
 import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
@@ -25,7 +26,9 @@ import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
+import * as jobsQueueRepo from './jobs/queue-repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
 import * as peppersRepo from './keys/peppers-repo.ts';
@@ -94,13 +97,78 @@ type Call = (db: Db, kind: DatabaseKind) => Promise<unknown>;
 type Examples<Module> = { [Name in keyof Module as Module[Name] extends (...args: never[]) => unknown ? Name : never]: Record<string, Call> };
 
 const auditExamples: Examples<typeof auditRepo> = {
+  advanceChainHead: { '': (db) => auditRepo.advanceChainHead(db) },
+  setChainHeadHash: { '': (db) => auditRepo.setChainHeadHash(db, 7, 'hash-7') },
+  findChainHead: { '': (db) => auditRepo.findChainHead(db) },
   insertAuditEvent: {
-    '': (db) => auditRepo.insertAuditEvent(db, { id: 'event-1', at: now, action: 'vault.file_trashed', actor_user_id: user, subject_user_id: user, ip: null, user_agent: null, details: '{}' }),
+    '': (db) =>
+      auditRepo.insertAuditEvent(db, {
+        id: 'event-1',
+        seq: 7,
+        at: now,
+        action: 'vault.file_trashed',
+        actor_user_id: user,
+        subject_user_id: user,
+        studio_id: studio,
+        ip: null,
+        user_agent: null,
+        details: '{}',
+        prev_hash: 'hash-6',
+        entry_hash: 'hash-7',
+      }),
   },
   selectAuditEvents: {
     'every event': (db) => auditRepo.selectAuditEvents(db, { limit: 100 }),
     "one user's": (db) => auditRepo.selectAuditEvents(db, { subjectUserId: user, limit: 100 }),
+    'every filter, next page': (db) => auditRepo.selectAuditEvents(db, { actorUserId: user, action: 'user.disabled', studioId: studio, from: now - 1, to: now, beforeSeq: 50, limit: 100 }),
   },
+  selectChainPage: { '': (db) => auditRepo.selectChainPage(db, 1_000, 1_000) },
+  selectRecentEvents: { '': (db) => auditRepo.selectRecentEvents(db, ['sign_in.password_failed', 'sign_in.code_failed'], now - 60_000, 1_000) },
+  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'v1', mac: 'mac' }) },
+  findLatestSeal: { '': (db) => auditRepo.findLatestSeal(db, 'checkpoint') },
+  selectSeals: { '': (db) => auditRepo.selectSeals(db) },
+  findLastEventBefore: { '': (db) => auditRepo.findLastEventBefore(db, now) },
+  deleteEventsUpTo: { '': (db) => auditRepo.deleteEventsUpTo(db, 7) },
+};
+
+const alertsExamples: Examples<typeof alertsRepo> = {
+  findScanCursor: { '': (db) => alertsRepo.findScanCursor(db) },
+  advanceScanCursor: { '': (db) => alertsRepo.advanceScanCursor(db, 10, 20) },
+  insertAlert: {
+    '': (db) =>
+      alertsRepo.insertAlert(db, {
+        id: 'alert-1',
+        rule: 'delivery_locked',
+        subject: 'delivery-1',
+        studio_id: studio,
+        summary: 'Delivery delivery-1 locked',
+        event_count: 1,
+        first_seq: 20,
+        raised_at: now,
+        status: 'open',
+        acknowledged_at: null,
+        acknowledged_by: null,
+        emailed_at: null,
+      }),
+  },
+  findRecentAlert: { '': (db) => alertsRepo.findRecentAlert(db, 'delivery_locked', 'delivery-1', now - 60_000) },
+  selectAlerts: {
+    'every alert': (db) => alertsRepo.selectAlerts(db, { limit: 50 }),
+    'open ones': (db) => alertsRepo.selectAlerts(db, { status: 'open', limit: 50 }),
+  },
+  findAlert: { '': (db) => alertsRepo.findAlert(db, 'alert-1') },
+  acknowledgeAlertRow: { '': (db) => alertsRepo.acknowledgeAlertRow(db, 'alert-1', user, now) },
+  countEmailedSince: { '': (db) => alertsRepo.countEmailedSince(db, now - 3_600_000) },
+  markAlertEmailed: { '': (db) => alertsRepo.markAlertEmailed(db, 'alert-1', now) },
+};
+
+const jobsQueueExamples: Examples<typeof jobsQueueRepo> = {
+  countJobsByKindAndStatus: { '': (db) => jobsQueueRepo.countJobsByKindAndStatus(db) },
+  selectJobs: {
+    'every job': (db) => jobsQueueRepo.selectJobs(db, { limit: 100 }),
+    'failed ones': (db) => jobsQueueRepo.selectJobs(db, { status: 'failed', limit: 100 }),
+  },
+  retryFailedJob: { '': (db) => jobsQueueRepo.retryFailedJob(db, 'vault.previews:file-1', now) },
 };
 
 const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
@@ -178,6 +246,8 @@ const usersExamples: Examples<typeof usersRepo> = {
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
   listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
+  deleteUserRow: { '': (db) => usersRepo.deleteUserRow(db, user) },
+  listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
     'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
@@ -280,6 +350,11 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   setStudioSuspendedAt: { suspend: (db) => studiosRepo.setStudioSuspendedAt(db, studio, now), resume: (db) => studiosRepo.setStudioSuspendedAt(db, studio, null) },
   findStudioSuspendedAt: { '': (db) => studiosRepo.findStudioSuspendedAt(db, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+  deleteStudioKeys: { '': (db) => studiosRepo.deleteStudioKeys(db, [studio, 'studio-2']) },
+  selectStudios: {
+    'every studio': (db) => studiosRepo.selectStudios(db),
+    'one studio': (db) => studiosRepo.selectStudios(db, studio),
+  },
   listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
 
@@ -333,6 +408,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   renameAlbum: { '': (db) => vaultRepo.renameAlbum(db, studio, 'album-1', 'sealed', now) },
   deleteAlbumRow: { '': (db) => vaultRepo.deleteAlbumRow(db, studio, 'album-1') },
   listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
+  markStudioPurging: { '': (db) => vaultRepo.markStudioPurging(db, studio) },
 };
 
 const lab = 'lab-1';
@@ -399,9 +475,73 @@ const labsOrdersExamples: Examples<typeof labsOrdersRepo> = {
   listOrderEvents: { '': (db) => labsOrdersRepo.listOrderEvents(db, order, 1000) },
 };
 
+const project = 'project-1';
+const imageKey = 'key-1';
+const projectRow = {
+  id: project,
+  studio_id: studio,
+  name: 'Website',
+  slug: 'site',
+  description: '',
+  referers: '[]',
+  sources: '[]',
+  require_expiry: 0,
+  max_lifetime_seconds: null,
+  allow_original: 0,
+  imgproxy_key_sealed: null,
+  imgproxy_salt_sealed: null,
+  imgproxy_signature_size: 32,
+  created_at: now,
+  updated_at: now,
+};
+const keyRow = {
+  id: imageKey,
+  studio_id: studio,
+  project_id: project,
+  public_id: 'pk_public',
+  name: 'Production',
+  secret_sealed: 'sl1.v1.sealed',
+  previous_secret_sealed: null,
+  previous_valid_until: null,
+  referers: null,
+  sources: null,
+  per_minute: 60,
+  per_day: 10_000,
+  expires_at: null,
+  last_used_at: null,
+  revoked_at: null,
+  rotated_at: null,
+  created_at: now,
+  updated_at: now,
+};
+const usageCounts = { requests: 1, bytes: 100, cache_hits: 1, refused_signature: 0, refused_expired: 0, refused_referer: 0, refused_source: 0, refused_rate_limit: 0 };
+
+const imagesExamples: Examples<typeof imagesRepo> = {
+  insertProject: { '': (db) => imagesRepo.insertProject(db, projectRow) },
+  listStudioProjects: { '': (db) => imagesRepo.listStudioProjects(db, studio) },
+  findStudioProject: { '': (db) => imagesRepo.findStudioProject(db, studio, project) },
+  findStudioProjectBySlug: { '': (db) => imagesRepo.findStudioProjectBySlug(db, studio, 'site') },
+  findImgproxyProjectsBySlug: { '': (db) => imagesRepo.findImgproxyProjectsBySlug(db, 'site', 20) },
+  updateStudioProject: { '': (db) => imagesRepo.updateStudioProject(db, studio, project, { name: 'Portfolio', updated_at: now }) },
+  deleteStudioProject: { '': (db) => imagesRepo.deleteStudioProject(db, studio, project) },
+  insertKey: { '': (db) => imagesRepo.insertKey(db, keyRow) },
+  listProjectKeys: { '': (db) => imagesRepo.listProjectKeys(db, studio, project) },
+  findStudioKey: { '': (db) => imagesRepo.findStudioKey(db, studio, project, imageKey) },
+  findKeyByPublicId: { '': (db) => imagesRepo.findKeyByPublicId(db, 'pk_public') },
+  updateStudioKey: { '': (db) => imagesRepo.updateStudioKey(db, studio, project, imageKey, { revoked_at: now, updated_at: now }) },
+  touchKeyLastUsed: { '': (db) => imagesRepo.touchKeyLastUsed(db, imageKey, now) },
+  findStudioWebFile: { '': (db) => imagesRepo.findStudioWebFile(db, studio, 'file-1') },
+  findWebFileByPublicId: { '': (db) => imagesRepo.findWebFileByPublicId(db, 'public-1') },
+  insertWebFile: { '': (db) => imagesRepo.insertWebFile(db, { file_id: 'file-1', studio_id: studio, public_id: 'public-1', created_at: now }) },
+  deleteStudioWebFile: { '': (db) => imagesRepo.deleteStudioWebFile(db, studio, 'file-1') },
+  addUsage: { '': (db) => imagesRepo.addUsage(db, { studio_id: studio, project_id: project, key_id: imageKey, minute: now, ...usageCounts }) },
+  listProjectUsage: { '': (db) => imagesRepo.listProjectUsage(db, studio, project, now) },
+};
+
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
-  audit: ['audit_events'],
+  audit: ['audit_events', 'audit_chain_head', 'audit_seals'],
+  admin: ['alerts', 'alert_scan_cursor'],
   auth: [
     'users',
     'studio_members',
@@ -416,6 +556,7 @@ const owners: Record<string, readonly string[]> = {
   ],
   http: ['rate_limit_counters'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
@@ -432,13 +573,16 @@ interface Rendered {
 }
 
 const repositories: Rendered[] = [
+  { file: 'admin.alerts-repo.sql', owner: 'admin', module: alertsRepo, examples: alertsExamples },
   { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
+  { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
   { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },

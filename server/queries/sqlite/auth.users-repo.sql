@@ -123,6 +123,28 @@ where
 order by
   "email";
 
+-- deleteUserRow
+delete from "users"
+where
+  "id" = ?;
+
+-- listStudioMembers
+select
+  "studio_members"."studio_id",
+  "studio_members"."user_id",
+  "users"."email",
+  "studio_members"."role",
+  "users"."disabled_at",
+  "users"."last_sign_in_at"
+from
+  "studio_members"
+  inner join "users" on "users"."id" = "studio_members"."user_id"
+where
+  "studio_members"."studio_id" in (?, ?)
+order by
+  "studio_members"."studio_id",
+  "studio_members"."created_at";
+
 -- listUsersWithSessionCounts: every user
 select
   "users".*,

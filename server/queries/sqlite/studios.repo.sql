@@ -117,6 +117,43 @@ from
 where
   "id" = ?;
 
+-- deleteStudioKeys
+delete from "studio_keys"
+where
+  "studio_id" in (?, ?);
+
+-- selectStudios: every studio
+select
+  "studios"."id",
+  "studios"."name",
+  "studios"."created_at",
+  "studios"."encryption_enabled",
+  "studios"."quota_bytes",
+  "studio_keys"."key_version"
+from
+  "studios"
+  left join "studio_keys" on "studio_keys"."studio_id" = "studios"."id"
+order by
+  "studios"."name",
+  "studios"."id";
+
+-- selectStudios: one studio
+select
+  "studios"."id",
+  "studios"."name",
+  "studios"."created_at",
+  "studios"."encryption_enabled",
+  "studios"."quota_bytes",
+  "studio_keys"."key_version"
+from
+  "studios"
+  left join "studio_keys" on "studio_keys"."studio_id" = "studios"."id"
+where
+  "studios"."id" = ?
+order by
+  "studios"."name",
+  "studios"."id";
+
 -- listStudioNames
 select
   "id",

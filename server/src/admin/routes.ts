@@ -7,12 +7,14 @@ import type { AppServices } from '../capability.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
+import { type DeletionDeps, deleteAccountByAdmin } from './deletion.ts';
+import { deletionBodySchema } from './schemas.ts';
 
 /** User administration: list, create (with invitation), change role, disable, end sessions, reset a second factor. */
 
 const tags = ['admin'];
 
-export async function adminRoutes(app: App, { auth }: AppServices): Promise<void> {
+export async function adminRoutes(app: App, { auth }: AppServices, deletion: DeletionDeps): Promise<void> {
   const actor = (request: FastifyRequest) => ({ userId: requirePrincipal(request).userId, ...requestOrigin(request) });
 
   app.get(
@@ -57,6 +59,37 @@ export async function adminRoutes(app: App, { auth }: AppServices): Promise<void
       },
     },
     async (request) => ({ user: await updateUserByAdmin(auth, actor(request), request.params.id, request.body) }),
+  );
+
+  app.post(
+    '/api/admin/users/:id/disable',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'disableUser',
+        tags,
+        summary: 'Disable an account: its sessions end and it cannot sign in (updateUser with `disabled: false` enables it again).',
+        params: idParams,
+        response: { 200: Type.Object({ user: adminUserSchema }, closed) },
+      },
+    },
+    async (request) => ({ user: await updateUserByAdmin(auth, actor(request), request.params.id, { disabled: true }) }),
+  );
+
+  app.delete(
+    '/api/admin/users/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'deleteUser',
+        tags,
+        summary: 'Delete an account for good (type its email and a current TOTP code); a studio it owned alone is crypto-erased.',
+        params: idParams,
+        body: deletionBodySchema,
+        response: { 200: Type.Object({ erasedStudioId: Type.Union([Type.String(), Type.Null()]) }, closed) },
+      },
+    },
+    async (request) => ({ erasedStudioId: await deleteAccountByAdmin(deletion, actor(request), request.params.id, request.body) }),
   );
 
   app.post(

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
-import type { UserRole } from '../db/tables.ts';
+import type { StudioRole, UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { mustEnrollTotp } from '../http/access.ts';
 import { createStudio, defaultStudioName, setStudioSuspended } from '../studios/service.ts';
@@ -17,9 +17,11 @@ import {
   type UserRow,
   findUserByEmail,
   findUserById,
+  deleteUserRow,
   findUserBySkeleton,
   insertUser,
   listActiveAdminEmails,
+  listStudioMembers,
   listUsersWithSessionCounts,
   ownedStudioId,
   updateUser,
@@ -230,4 +232,49 @@ export async function revokeSessionsByAdmin(deps: AuthDeps, actor: { userId: str
   const revoked = await revokeUserSessions(deps, userId, 'ended_by_admin');
   await recordAudit(deps.db, { action: 'user.sessions_revoked', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { revoked } });
   return revoked;
+}
+
+export interface StudioMemberView {
+  userId: string;
+  email: string;
+  role: StudioRole;
+  disabled: boolean;
+  lastSignInAt: string | null;
+}
+
+/** The members of each studio asked for, oldest membership first, for the admin console. */
+export async function studioMembers(deps: Pick<AuthDeps, 'db'>, studioIds: readonly string[]): Promise<Map<string, StudioMemberView[]>> {
+  const members = new Map<string, StudioMemberView[]>(studioIds.map((id) => [id, []]));
+  for (const row of await listStudioMembers(deps.db, studioIds)) {
+    members.get(row.studio_id)?.push({
+      userId: row.user_id,
+      email: row.email,
+      role: row.role,
+      disabled: row.disabled_at !== null,
+      lastSignInAt: row.last_sign_in_at === null ? null : new Date(row.last_sign_in_at).toISOString(),
+    });
+  }
+  return members;
+}
+
+/**
+ * Deletes an account for good (its sessions, codes and memberships go with it); `confirmEmail`
+ * must repeat its address. Returns the studio it owned alone, which the caller erases.
+ */
+export async function deleteUserByAdmin(
+  deps: AuthDeps,
+  actor: { userId: string } & RequestOrigin,
+  userId: string,
+  confirmEmail: string,
+): Promise<{ soleStudioId: string | null }> {
+  if (actor.userId === userId) throw new AppError('cannot_change_own_account', 'You cannot delete your own account.', 400);
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new NotFoundError('user_not_found', 'No such user.');
+  if (confirmEmail.normalize('NFC').trim().toLowerCase() !== user.email) throw new AppError('confirmation_mismatch', 'Type the account’s email address to confirm.', 400);
+  const studioId = await ownedStudioId(deps.db, userId);
+  const members = studioId ? ((await studioMembers(deps, [studioId])).get(studioId) ?? []) : [];
+  const soleStudioId = studioId && members.every((member) => member.userId === userId) ? studioId : null;
+  await deleteUserRow(deps.db, userId);
+  await recordAudit(deps.db, { action: 'user.deleted', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { role: user.role, soleStudioId } });
+  return { soleStudioId };
 }

@@ -3,7 +3,9 @@ import { ConfigError, describeConfig, loadConfig } from '../config.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
+import { addAuditCommands } from './audit.ts';
 import { addKeyCommands } from './keys.ts';
+import { addSignCommand } from './sign.ts';
 import { addUserCommands } from './users.ts';
 
 /**
@@ -42,8 +44,10 @@ export function buildCli(): Command {
       process.stdout.write('Configuration is valid.\n');
     });
 
+  addAuditCommands(program);
   addKeyCommands(program);
   addUserCommands(program);
+  addSignCommand(program);
   return program;
 }
 

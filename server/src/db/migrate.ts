@@ -7,7 +7,9 @@ import * as deliveries from './migrations/0004_deliveries.ts';
 import * as accountSecurity from './migrations/0005_account_security.ts';
 import * as keyHierarchy from './migrations/0006_key_hierarchy.ts';
 import * as deliveryMailLimits from './migrations/0007_delivery_mail_limits.ts';
+import * as auditChainAndAlerts from './migrations/0008_audit_chain_and_alerts.ts';
 import * as labs from './migrations/0009_labs.ts';
+import * as images from './migrations/0011_images.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -21,7 +23,9 @@ const migrations: Record<string, Migration> = {
   '0005_account_security': accountSecurity,
   '0006_key_hierarchy': keyHierarchy,
   '0007_delivery_mail_limits': deliveryMailLimits,
+  '0008_audit_chain_and_alerts': auditChainAndAlerts,
   '0009_labs': labs,
+  '0011_images': images,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

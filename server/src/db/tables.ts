@@ -182,6 +182,56 @@ export interface AuditEventsTable {
   user_agent: string | null;
   /** JSON object; never a code, token, password or file content. */
   details: string;
+  /** Position in the hash chain, from 1 (docs/security/audit-chain.md). */
+  seq: number;
+  studio_id: string | null;
+  prev_hash: string;
+  entry_hash: string;
+}
+
+/** One row (`id = 'audit'`): the chain's last entry, locked by every append so the chain never forks. */
+export interface AuditChainHeadTable {
+  id: string;
+  seq: number;
+  entry_hash: string;
+}
+
+/** HMACs of a chain head: periodic seals, and checkpoints written before pruning. */
+export interface AuditSealsTable {
+  id: string;
+  kind: 'seal' | 'checkpoint';
+  seq: number;
+  entry_hash: string;
+  sealed_at: number;
+  key_version: string;
+  mac: string;
+}
+
+export type AlertStatus = 'open' | 'acknowledged';
+
+/** An alert raised by a rule over the audit log (admin/alert-rules.ts). */
+export interface AlertsTable {
+  id: string;
+  rule: string;
+  /** What the rule counts by: an account, a network, a delivery, a studio. */
+  subject: string;
+  studio_id: string | null;
+  summary: string;
+  event_count: number;
+  /** The audit entry that raised it. */
+  first_seq: number;
+  raised_at: number;
+  status: AlertStatus;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  /** null: not emailed (the email budget was spent). */
+  emailed_at: number | null;
+}
+
+/** One row (`id = 'alerts'`): the last audit entry the alert rules have seen. */
+export interface AlertScanCursorTable {
+  id: string;
+  seq: number;
 }
 
 export type VaultFileStatus = 'uploading' | 'processing' | 'ready' | 'failed' | 'purging';
@@ -450,6 +500,79 @@ export interface PrintOrderEventsTable {
   ip: string | null;
 }
 
+/** A studio's image-service project (docs/imaging.md): its allowlists, expiry rules and imgproxy-format signing. */
+export interface ImageProjectsTable {
+  id: string;
+  studio_id: string;
+  name: string;
+  /** Unique per studio; the first path segment of every image URL. */
+  slug: string;
+  description: string;
+  /** JSON array of referer host patterns; empty: any referer (and none). */
+  referers: string;
+  /** JSON array of remote source host patterns; empty: the studio's own published files only. */
+  sources: string;
+  require_expiry: number;
+  /** Null: no cap on how far ahead `exp` may be. */
+  max_lifetime_seconds: number | null;
+  /** Whether `_` (no operations) on an own file serves the original bytes as they are. */
+  allow_original: number;
+  /** Sealed hex key and salt (purposes `image-imgproxy-key` / `-salt`, associated data `image_projects/<id>/…`). */
+  imgproxy_key_sealed: string | null;
+  imgproxy_salt_sealed: string | null;
+  imgproxy_signature_size: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An API key of a project: `pk_` public id, the `sk_` secret sealed (purpose `image-key-secret`). */
+export interface ImageKeysTable {
+  id: string;
+  studio_id: string;
+  project_id: string;
+  public_id: string;
+  name: string;
+  secret_sealed: string;
+  /** The secret before the last rotation, accepted until `previous_valid_until`. */
+  previous_secret_sealed: string | null;
+  previous_valid_until: number | null;
+  /** JSON arrays narrowing the project's lists; null inherits them. */
+  referers: string | null;
+  sources: string | null;
+  per_minute: number;
+  per_day: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  rotated_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A vault file published for the web under an opaque public id; the row's absence is "not published". */
+export interface ImageWebFilesTable {
+  file_id: string;
+  studio_id: string;
+  public_id: string;
+  created_at: number;
+}
+
+/** Counters per project, key ('' for keyless imgproxy-format requests) and minute (epoch ms at the minute's start). */
+export interface ImageUsageTable {
+  studio_id: string;
+  project_id: string;
+  key_id: string;
+  minute: number;
+  requests: Generated<number>;
+  bytes: Generated<number>;
+  cache_hits: Generated<number>;
+  refused_signature: Generated<number>;
+  refused_expired: Generated<number>;
+  refused_referer: Generated<number>;
+  refused_source: Generated<number>;
+  refused_rate_limit: Generated<number>;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
@@ -467,11 +590,19 @@ export interface Tables {
   password_reset_tokens: PasswordResetTokensTable;
   setup_tokens: SetupTokensTable;
   audit_events: AuditEventsTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_seals: AuditSealsTable;
+  alerts: AlertsTable;
+  alert_scan_cursor: AlertScanCursorTable;
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
+  image_projects: ImageProjectsTable;
+  image_keys: ImageKeysTable;
+  image_web_files: ImageWebFilesTable;
+  image_usage: ImageUsageTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
   delivery_mail_sends: DeliveryMailSendsTable;

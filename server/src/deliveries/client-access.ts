@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit-log.ts';
 import { hashToken } from '../crypto/hashing.ts';
 import { generateToken } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
@@ -90,6 +91,7 @@ async function refuseAndMaybeLock(deps: DeliveriesDeps, delivery: DeliveryRow, a
   const until = now + lockoutMs(delivery.lockouts);
   if (await lockDelivery(deps.db, delivery.id, delivery.lockouts, until)) {
     await insertDeliveryEvent(deps.db, { deliveryId: delivery.id, kind: 'locked', at: now, ...origin });
+    await recordAudit(deps.db, { action: 'delivery.locked', ...origin, details: { deliveryId: delivery.id, studioId: delivery.studio_id, lockouts: delivery.lockouts + 1 } }, now);
     notifyLocked(deps, delivery, until);
     throw locked(until, now);
   }

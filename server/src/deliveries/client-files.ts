@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { recordAudit } from '../audit/audit-log.ts';
 import { type SignatureParams, signedQuery } from '../crypto/signed-urls.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { RangeHeaders } from '../http/byte-ranges.ts';
@@ -120,6 +121,8 @@ async function countClientDownload(deps: DeliveriesDeps, row: DeliveryRow, event
   const now = deps.now();
   if (!(await countDownload(deps.db, row.id, now))) throw deliveryEnded('exhausted');
   await insertDeliveryEvent(deps.db, { deliveryId: row.id, kind: event.kind, fileId: event.fileId, at: now, ...origin });
+  // Client downloads join the audit log too, so unusual volume from one delivery raises an alert.
+  await recordAudit(deps.db, { action: `delivery.${event.kind}`, ...origin, details: { deliveryId: row.id, studioId: row.studio_id, fileId: event.fileId } }, now);
   if (await markFirstDownload(deps.db, row.id, now)) notifyFirstDownload(deps, row);
 }
 

@@ -95,3 +95,87 @@ export function createRateLimits<Name extends string>(
     },
   };
 }
+
+/**
+ * Quotas: counters whose limit is the caller's (an API key's own per-minute and per-day
+ * limits), answered with the `RateLimit-*` headers (IETF draft: limit, remaining, seconds to
+ * reset) on every pass and `Retry-After` on a refusal. Unlike the limits above they fail
+ * closed: when Redis is configured and does not answer, nothing is counted in memory instead
+ * (another instance could not see it) and the request is refused with 503 `rate_limit_unavailable`.
+ */
+
+export interface QuotaWindow {
+  durationSeconds: number;
+  /** The highest limit any caller may have in this window. */
+  maxPoints: number;
+}
+
+export interface QuotaState {
+  headers: Record<string, string>;
+}
+
+export interface Quotas<Name extends string> {
+  /** Counts one request against `limit`; throws 429 `rate_limited` once it is spent, 503 when the shared store is unreachable. */
+  take(name: Name, key: string, limit: number): Promise<QuotaState>;
+  /** Whether `limit` is already spent, counting nothing (a pre-check before work that counts only failures). */
+  spent(name: Name, key: string, limit: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function quotaHeaders(limit: number, consumed: number, msBeforeNext: number, durationSeconds: number): Record<string, string> {
+  return {
+    'ratelimit-limit': String(limit),
+    'ratelimit-remaining': String(Math.max(0, limit - consumed)),
+    'ratelimit-reset': String(Math.max(0, Math.ceil(msBeforeNext / 1000))),
+    'ratelimit-policy': `${limit};w=${durationSeconds}`,
+  };
+}
+
+function storeUnavailable(cause: unknown): AppError {
+  return new AppError('rate_limit_unavailable', 'Rate limits cannot be checked right now. Try again shortly.', 503, { cause, headers: { 'retry-after': '5' } });
+}
+
+export function createQuotas<Name extends string>(windows: Record<Name, QuotaWindow>, options: { redisUrl?: string; keyPrefix?: string }): Quotas<Name> {
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
+  redis?.on('error', () => {});
+  const limiters = new Map<Name, { limiter: RateLimiterAbstract; window: QuotaWindow }>();
+  for (const [name, window] of Object.entries(windows) as Array<[Name, QuotaWindow]>) {
+    const base = { keyPrefix: `${options.keyPrefix ?? 'sl'}:${name}`, points: window.maxPoints, duration: window.durationSeconds };
+    limiters.set(name, { limiter: redis ? new RateLimiterRedis({ ...base, storeClient: redis }) : new RateLimiterMemory(base), window });
+  }
+  const entry = (name: Name) => {
+    const found = limiters.get(name);
+    if (!found) throw new Error(`No quota named ${name}`);
+    return found;
+  };
+  const refusal = (limit: number, result: RateLimiterRes, window: QuotaWindow): AppError => {
+    const retryAfter = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+    const headers = { ...quotaHeaders(limit, limit, result.msBeforeNext, window.durationSeconds), 'retry-after': String(retryAfter) };
+    return new AppError('rate_limited', 'Too many requests for this key. Try again later.', 429, { headers });
+  };
+  return {
+    async take(name, key, limit) {
+      const { limiter, window } = entry(name);
+      let result: RateLimiterRes;
+      try {
+        result = await limiter.consume(key);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) throw refusal(limit, rejection, window);
+        throw storeUnavailable(rejection);
+      }
+      if (result.consumedPoints > limit) throw refusal(limit, result, window);
+      return { headers: quotaHeaders(limit, result.consumedPoints, result.msBeforeNext, window.durationSeconds) };
+    },
+    async spent(name, key, limit) {
+      try {
+        const result = await entry(name).limiter.get(key);
+        return result !== null && result.consumedPoints >= limit;
+      } catch (error) {
+        throw storeUnavailable(error);
+      }
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}

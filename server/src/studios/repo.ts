@@ -153,6 +153,42 @@ export async function findStudioName(db: Kysely<Tables>, studioId: string): Prom
   return row?.name;
 }
 
+export interface StudioListRow {
+  id: string;
+  name: string;
+  createdAt: number;
+  encryptionEnabled: boolean;
+  quotaBytes: number | null;
+  keyVersion: string | null;
+}
+
+/** Every studio (or one), by name, with its settings and the master key version its data key is wrapped under. */
+export async function selectStudios(db: Kysely<Tables>, onlyStudioId?: string): Promise<StudioListRow[]> {
+  let query = db
+    .selectFrom('studios')
+    .leftJoin('studio_keys', 'studio_keys.studio_id', 'studios.id')
+    .select(['studios.id', 'studios.name', 'studios.created_at', 'studios.encryption_enabled', 'studios.quota_bytes', 'studio_keys.key_version'])
+    .orderBy('studios.name')
+    .orderBy('studios.id');
+  if (onlyStudioId !== undefined) query = query.where('studios.id', '=', onlyStudioId);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    encryptionEnabled: row.encryption_enabled === 1,
+    quotaBytes: row.quota_bytes,
+    keyVersion: row.key_version,
+  }));
+}
+
+/** Crypto-erase, first step: the wrapped data key goes, the studio row stays until its files are deleted. */
+export async function deleteStudioKeys(db: Kysely<Tables>, studioIds: readonly string[]): Promise<number> {
+  if (studioIds.length === 0) return 0;
+  const result = await db.deleteFrom('studio_keys').where('studio_id', 'in', studioIds).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Every studio's id and name, by name: for the admin's per-studio choices. */
 export async function listStudioNames(db: Kysely<Tables>): Promise<Array<{ id: string; name: string }>> {
   return db.selectFrom('studios').select(['id', 'name']).orderBy('name').orderBy('id').execute();

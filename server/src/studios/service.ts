@@ -14,6 +14,7 @@ import {
   insertStudioWithKey,
   listStudioNames,
   lockStudioRow,
+  selectStudios,
   setStudioSuspendedAt,
   updateStudioSettings,
 } from './repo.ts';
@@ -82,6 +83,11 @@ export async function lockStudio(trx: Db, databaseKind: DatabaseKind, studioId: 
   await lockStudioRow(trx, databaseKind, studioId);
 }
 
+/** Every studio's id and name, by name: what an admin chooses among. */
+export async function listStudios(deps: Pick<StudioDeps, 'db'>): Promise<Array<{ id: string; name: string }>> {
+  return listStudioNames(deps.db);
+}
+
 /**
  * While its owner's account is disabled, a studio is suspended: its deliveries and every signed
  * link to its files answer `403 studio_suspended`, and all of it works again on re-enable.
@@ -95,11 +101,6 @@ export async function assertStudioNotSuspended(deps: Pick<StudioDeps, 'db'>, stu
   if ((await findStudioSuspendedAt(deps.db, studioId)) != null) {
     throw new AppError('studio_suspended', 'This photographer’s account is suspended, so their deliveries and links are paused. Ask them when it will be back.', 403);
   }
-}
-
-/** Every studio's id and name, by name: what an admin chooses among. */
-export async function listStudios(deps: Pick<StudioDeps, 'db'>): Promise<Array<{ id: string; name: string }>> {
-  return listStudioNames(deps.db);
 }
 
 /** The name clients see on what a studio sends them. */
@@ -124,4 +125,20 @@ export async function updateStudioByAdmin(
   const settings = await changeStudioSettings(deps, studioId, changes);
   await recordAudit(deps.db, { action: 'studio.updated', ...audit, details: { studioId, encryptionEnabled: settings.encryptionEnabled, quotaBytes: settings.quotaBytes } });
   return { ...settings, usedBytes: await deps.storage.usedBytes(studioId) };
+}
+
+export interface StudioSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  encryptionEnabled: boolean;
+  quotaBytes: number | null;
+  /** The master key version the studio's data key is wrapped under (null: its key was destroyed). */
+  keyVersion: string | null;
+}
+
+/** Every studio, or the one asked for, as the admin console lists them. */
+export async function listStudioSummaries(deps: Pick<StudioDeps, 'db'>, onlyStudioId?: string): Promise<StudioSummary[]> {
+  const rows = await selectStudios(deps.db, onlyStudioId);
+  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt).toISOString() }));
 }

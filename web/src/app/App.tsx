@@ -1,11 +1,17 @@
 import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
+import { AlertsPage } from '../pages/admin/AlertsPage';
+import { AuditPage } from '../pages/admin/AuditPage';
+import { StudiosPage } from '../pages/admin/StudiosPage';
+import { SystemPage } from '../pages/admin/SystemPage';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { ClientDeliveryPage } from '../pages/client-delivery/ClientDeliveryPage';
 import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
 import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliveries/paths';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
+import { ImagesPage } from '../pages/images/ImagesPage';
+import { parseImagesPath } from '../pages/images/paths';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { NotMePage } from '../pages/NotMePage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
@@ -55,16 +61,32 @@ function CurrentPage() {
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
-  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null) return <NotFoundPage />;
+  const imagesRoute = parseImagesPath(pathname);
+  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && imagesRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
   if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
   if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
+  if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
+  // Photographers see their own studio's audit trail (the server scopes it).
+  if (pathname === '/admin/audit') return <AuditPage />;
   // Photographers get the same page as for any unknown address: there is nothing here for them.
-  return user.role === 'admin' ? <UsersPage user={user} /> : <NotFoundPage />;
+  if (user.role !== 'admin') return <NotFoundPage />;
+  switch (pathname) {
+    case '/admin/alerts':
+      return <AlertsPage />;
+    case '/admin/system':
+      return <SystemPage />;
+    case '/admin/studios':
+      return <StudiosPage />;
+    default:
+      return <UsersPage user={user} />;
+  }
 }
 
-/** Addresses that need someone signed in, besides the library's and the deliveries': a signed-out visitor is sent to sign in instead. */
-const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users']);
+const ADMIN_PATHS = ['/admin/users', '/admin/audit', '/admin/alerts', '/admin/system', '/admin/studios'];
+
+/** Addresses that need someone signed in, besides the library's, the deliveries' and the image projects': a signed-out visitor is sent to sign in instead. */
+const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);
