@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, signInWithCode, uniqueEmail } from '../../test/accounts.ts';
 import { TestClient, waitForMail } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
+import { createAuthDeps } from './deps.ts';
 import { issueSetupTokenIfNoAdmin } from './setup.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -47,6 +48,17 @@ describe.each(databaseKinds())('sign-in on %s', (database) => {
     const token = client.cookies.get('sl_session') as string;
     const rows = await server.runtime.database.db.selectFrom('sessions').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('has the dummy Argon2 hash for unknown accounts ready from start-up, one per process', async () => {
+    // Made when buildApp built the auth services (start-up), not by the first unknown account's request.
+    const [one, another] = [createAuthDeps(server.runtime), createAuthDeps(server.runtime)];
+    try {
+      expect(one.dummyPasswordHash).toBe(another.dummyPasswordHash);
+      await expect(one.dummyPasswordHash).resolves.toMatch(/^\$argon2id\$/);
+    } finally {
+      await Promise.all([one.limits.close(), another.limits.close()]);
+    }
   });
 
   it('answers a code request identically, in status, body and time, whether or not the account exists', async () => {

@@ -115,6 +115,7 @@ async function adminUserViewById(deps: AuthDeps, userId: string): Promise<AdminU
 }
 
 const emailTaken = () => new AppError('email_taken', 'An account with this email already exists.', 409);
+const lookAlike = () => new AppError('email_confusable', 'An account with an address that looks the same already exists.', 409);
 
 /**
  * Creates an account; a photographer gets their own studio (the tenant their data and keys
@@ -132,10 +133,8 @@ export async function createUser(
 ): Promise<AdminUserView> {
   const email = normalizeEmail(input.email);
   const skeleton = emailSkeleton(email);
-  if (await findUserByEmail(deps.db, email)) throw emailTaken();
-  if (await findUserBySkeleton(deps.db, skeleton)) {
-    throw new AppError('email_confusable', 'An account with an address that looks the same already exists.', 409);
-  }
+  const refusal = async () => ((await findUserByEmail(deps.db, email)) ? emailTaken() : lookAlike());
+  if (await findUserBySkeleton(deps.db, skeleton)) throw await refusal();
   const now = deps.now();
   const id = generateId();
   try {
@@ -144,7 +143,7 @@ export async function createUser(
       await insertUser(trx, { id, email, emailSkeleton: skeleton, role: input.role, now }, studio && { studioId: studio.id });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken();
+    if (isUniqueViolation(error)) throw await refusal();
     throw error;
   }
   await recordAudit(deps.db, { action: 'user.created', subjectUserId: id, ...audit, details: { role: input.role } });
@@ -223,7 +222,8 @@ export async function resetSecondFactorByAdmin(deps: AuthDeps, actor: { userId: 
     userAgent: actor.userAgent,
     details: { sessionsEnded: revoked },
   });
-  await notifyCredentialChange(deps, user, 'second_factor_reset_by_admin', actor);
+  // No network in this email: it would be the administrator's.
+  await notifyCredentialChange(deps, user, 'second_factor_reset_by_admin', {});
   return adminUserViewById(deps, userId);
 }
 

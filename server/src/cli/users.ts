@@ -17,7 +17,8 @@ export function addUserCommands(program: Command): void {
     .description('create an account and email an invitation (a photographer gets their own studio)')
     .requiredOption('--email <email>', 'the person’s email address')
     .option('--role <role>', 'admin or photographer', 'photographer')
-    .action(async (options: { email: string; role: string }) => {
+    .option('--studio-name <name>', 'a photographer’s studio name, what their clients see (default "Photography studio")')
+    .action(async (options: { email: string; role: string; studioName?: string }) => {
       if (options.role !== 'admin' && options.role !== 'photographer') {
         throw new AppError('role_invalid', 'The role must be "admin" or "photographer".');
       }
@@ -25,7 +26,7 @@ export function addUserCommands(program: Command): void {
       const auth = createAuthDeps(runtime);
       try {
         await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtectedData(capabilities) });
-        const created = await createUser(auth, { email: options.email, role: options.role }, { actorUserId: null, ip: 'cli', userAgent: 'shutterlock-cli' });
+        const created = await createUser(auth, { email: options.email, role: options.role, studioName: options.studioName }, { actorUserId: null, ip: 'cli', userAgent: 'shutterlock-cli' });
         process.stdout.write(`Created ${created.role} ${created.email} (${created.id}); an invitation email was sent.\n`);
       } finally {
         await auth.limits.close();

@@ -5,7 +5,7 @@ import { useSession } from '../../app/session';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
 import { NewPasswordFields, useNewPassword } from '../../components/NewPasswordFields';
-import { ReauthenticationPrompt, useReauthentication } from './Reauthentication';
+import { useReauthentication } from './Reauthentication';
 
 const ERROR_ID = 'password-error';
 
@@ -17,10 +17,10 @@ export function PasswordSection({ user }: { user: User }) {
   const { busy, error, submit } = useSubmission();
   const [status, setStatus] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const reauthentication = useReauthentication();
+  const reauthentication = useReauthentication(user, submit);
 
   function save() {
-    void submit(() => reauthentication.attempt(async () => {
+    reauthentication.attempt(async () => {
       await changePassword(password.value, user.hasPassword ? currentPassword : undefined);
       setCurrentPassword('');
       password.clear();
@@ -32,7 +32,7 @@ export function PasswordSection({ user }: { user: User }) {
       updateUser({ hasPassword: true });
       // The emptied form's button is disabled now, which would drop focus; the news is up top.
       headingRef.current?.focus();
-    }));
+    });
   }
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
@@ -55,17 +55,8 @@ export function PasswordSection({ user }: { user: User }) {
       <p className="notice">
         Saving a new password signs you out on every other device and browser. You stay signed in here.
       </p>
-      {reauthentication.pending && (
-        <ReauthenticationPrompt
-          user={user}
-          onConfirmed={() => {
-            reauthentication.clear();
-            save();
-          }}
-          onCancel={reauthentication.clear}
-        />
-      )}
-      <form className="form" onSubmit={handleSubmit} aria-busy={busy} hidden={reauthentication.pending !== null}>
+      {reauthentication.prompt}
+      <form className="form" onSubmit={handleSubmit} aria-busy={busy} hidden={reauthentication.asking}>
         {user.hasPassword && (
           <TextField
             id="current-password"

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { reauthenticate, requestReauthenticationCode, type ReauthenticationMethod } from '../../api/account';
 import type { User } from '../../api/auth';
 import { ApiError } from '../../api/client';
@@ -9,25 +9,38 @@ import { CodeField, FormError, SubmitButton, TextField } from '../../components/
 /**
  * Changing the password or the second factor needs a fresh proof that it is the owner (the
  * server answers `reauthentication_required` more than 10 minutes after signing in). A section
- * runs its action through `attempt`; when the server asks for a proof, the section shows
- * `ReauthenticationPrompt`, and once the owner has confirmed, runs the same action again.
+ * runs its action with `attempt` (through its own `submit`, which shows other failures) and
+ * renders `prompt`: when the server asks for a proof, the prompt appears, and once the owner
+ * has confirmed, the same action runs again.
  */
-export function useReauthentication() {
+export function useReauthentication(user: User, submit: (action: () => Promise<void>) => Promise<void>) {
   const [pending, setPending] = useState<(() => Promise<void>) | null>(null);
 
-  async function attempt(action: () => Promise<void>): Promise<void> {
-    try {
-      await action();
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'reauthentication_required') {
-        setPending(() => action);
-        return;
+  function attempt(action: () => Promise<void>): void {
+    void submit(async () => {
+      try {
+        await action();
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'reauthentication_required') {
+          setPending(() => action);
+          return;
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
   }
 
-  return { pending, attempt, clear: () => setPending(null) };
+  const prompt: ReactNode = pending && (
+    <ReauthenticationPrompt
+      user={user}
+      onConfirmed={() => {
+        setPending(null);
+        attempt(pending);
+      }}
+      onCancel={() => setPending(null)}
+    />
+  );
+  return { asking: pending !== null, attempt, prompt };
 }
 
 const METHOD_LABELS: Record<ReauthenticationMethod, string> = {
@@ -38,7 +51,7 @@ const METHOD_LABELS: Record<ReauthenticationMethod, string> = {
 
 const ERROR_ID = 'reauthenticate-error';
 
-export function ReauthenticationPrompt({ user, onConfirmed, onCancel }: { user: User; onConfirmed: () => void; onCancel: () => void }) {
+function ReauthenticationPrompt({ user, onConfirmed, onCancel }: { user: User; onConfirmed: () => void; onCancel: () => void }) {
   const methods = user.reauthenticationMethods;
   const [method, setMethod] = useState<ReauthenticationMethod>(methods[0] ?? 'email_code');
   const [codeSent, setCodeSent] = useState(false);

@@ -6,7 +6,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { CodeField, FormError, SubmitButton } from '../../components/form';
 import { inGroupsOfFour } from '../../lib/format';
 import type { User } from '../../api/auth';
-import { ReauthenticationPrompt, useReauthentication } from './Reauthentication';
+import { useReauthentication } from './Reauthentication';
 
 const ERROR_ID = 'totp-error';
 const CODE_LENGTH = 6;
@@ -25,8 +25,8 @@ export function TotpEnrollmentStep({
   const { busy, error, submit, fail } = useSubmission();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   // More than 10 minutes after signing in or confirming, the server asks again.
-  const reauthentication = useReauthentication();
-  const confirm = () => void submit(() => reauthentication.attempt(async () => onConfirmed(await confirmTotpEnrollment(code))));
+  const reauthentication = useReauthentication(user, submit);
+  const confirm = () => reauthentication.attempt(async () => onConfirmed(await confirmTotpEnrollment(code)));
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -78,16 +78,7 @@ export function TotpEnrollmentStep({
             {error !== null && <FormError id={ERROR_ID} message={error} testId="totp-error" />}
             <SubmitButton busy={busy} label="Turn on two-factor authentication" busyLabel="Checking…" testId="totp-confirm" />
           </form>
-          {reauthentication.pending && (
-            <ReauthenticationPrompt
-              user={user}
-              onConfirmed={() => {
-                reauthentication.clear();
-                confirm();
-              }}
-              onCancel={reauthentication.clear}
-            />
-          )}
+          {reauthentication.prompt}
         </li>
       </ol>
     </>

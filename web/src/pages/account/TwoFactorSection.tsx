@@ -8,7 +8,7 @@ import { useSubmission } from '../../app/useSubmission';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormError } from '../../components/form';
 import { RecoveryCodes } from './RecoveryCodes';
-import { ReauthenticationPrompt, useReauthentication } from './Reauthentication';
+import { useReauthentication } from './Reauthentication';
 import { TotpEnrollmentStep } from './TotpEnrollmentStep';
 
 type Phase =
@@ -60,9 +60,9 @@ export function TwoFactorSection({ user }: { user: User }) {
 
 function Start({ user, onStarted }: { user: User; onStarted: (enrollment: TotpEnrollment) => void }) {
   const { busy, error, submit } = useSubmission();
-  const reauthentication = useReauthentication();
+  const reauthentication = useReauthentication(user, submit);
   const mustEnroll = user.mustEnrollTotp;
-  const start = () => void submit(() => reauthentication.attempt(async () => onStarted(await startTotpEnrollment())));
+  const start = () => reauthentication.attempt(async () => onStarted(await startTotpEnrollment()));
 
   return (
     <>
@@ -80,15 +80,8 @@ function Start({ user, onStarted }: { user: User; onStarted: (enrollment: TotpEn
         Authenticator or Aegis.
       </p>
       {error !== null && <FormError id="two-factor-error" message={error} testId="two-factor-error" />}
-      {reauthentication.pending ? (
-        <ReauthenticationPrompt
-          user={user}
-          onConfirmed={() => {
-            reauthentication.clear();
-            start();
-          }}
-          onCancel={reauthentication.clear}
-        />
+      {reauthentication.asking ? (
+        reauthentication.prompt
       ) : (
         <div className="panel-actions">
           <button type="button" className="button button-primary button-auto" aria-disabled={busy} onClick={start} data-testid="totp-start">
@@ -114,13 +107,9 @@ function TwoFactorOn({
   // Arriving here from the recovery codes, the button that had focus is gone.
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const { busy, error, submit } = useSubmission();
-  const reauthentication = useReauthentication();
-  const [action, setAction] = useState<(() => Promise<void>) | null>(null);
+  const reauthentication = useReauthentication(user, submit);
   const [confirmingOff, setConfirmingOff] = useState(false);
-  const run = (work: () => Promise<void>) => {
-    setAction(() => work);
-    void submit(() => reauthentication.attempt(work));
-  };
+  const run = reauthentication.attempt;
   return (
     <>
       <h2 id="two-factor-heading" tabIndex={-1} ref={justTurnedOn ? headingRef : undefined}>
@@ -131,15 +120,8 @@ function TwoFactorOn({
         codes instead.
       </p>
       {error !== null && <FormError id="two-factor-error" message={error} testId="two-factor-error" />}
-      {reauthentication.pending ? (
-        <ReauthenticationPrompt
-          user={user}
-          onConfirmed={() => {
-            reauthentication.clear();
-            if (action) run(action);
-          }}
-          onCancel={reauthentication.clear}
-        />
+      {reauthentication.asking ? (
+        reauthentication.prompt
       ) : (
         <div className="panel-actions">
           <button
