@@ -18,7 +18,7 @@ const path = require('node:path');
  */
 
 const capabilities = ['auth', 'admin', 'studios', 'vault', 'deliveries', 'labs', 'system'];
-const shared = ['http', 'db', 'crypto', 'storage', 'mail', 'clamav', 'jobs', 'imaging', 'audit', 'keys', 'zip'];
+const shared = ['http', 'db', 'crypto', 'storage', 'mail', 'clamav', 'jobs', 'imaging', 'audit', 'keys', 'zip', 'backup'];
 const sharedFiles = ['config', 'errors', 'logger', 'text', 'runtime'];
 
 const src = '^server/src/';

@@ -4,6 +4,7 @@ import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { addAuditCommands } from './audit.ts';
+import { addBackupCommands } from './backup.ts';
 import { addKeyCommands } from './keys.ts';
 import { addUserCommands } from './users.ts';
 
@@ -44,6 +45,7 @@ export function buildCli(): Command {
     });
 
   addAuditCommands(program);
+  addBackupCommands(program);
   addKeyCommands(program);
   addUserCommands(program);
   return program;
