@@ -211,3 +211,22 @@ export async function restoreBackup(backupDir: string, target: BackupSource): Pr
   }
   return { blobs: manifest.blobs.length };
 }
+
+/**
+ * A repair source for scrub: puts a blob back from a verified backup, if the backup holds a
+ * copy whose SHA-256 matches its authenticated manifest. Scrub then checks the blob again.
+ */
+export async function backupRepairSource(backupDir: string, keys: MasterKeyProvider, blobs: BlobStore): Promise<(key: string) => Promise<boolean>> {
+  const manifest = await readManifest(backupDir, keys);
+  const entries = new Map(manifest.blobs.map((blob) => [blob.key, blob]));
+  const root = path.dirname(backupDir);
+  return async (key) => {
+    const entry = entries.get(key);
+    if (!entry) return false;
+    const file = path.join(root, ...entry.path.split('/'));
+    const found = await fileDigest(file).catch(() => null);
+    if (!found || found.sha256 !== entry.sha256) return false;
+    await blobs.put(key, Readable.from(createReadStream(file)));
+    return true;
+  };
+}

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { addAuditCommands } from './audit.ts';
 import { addBackupCommands } from './backup.ts';
 import { addKeyCommands } from './keys.ts';
+import { addScrubCommand } from './scrub.ts';
 import { addUserCommands } from './users.ts';
 
 /**
@@ -47,6 +48,7 @@ export function buildCli(): Command {
   addAuditCommands(program);
   addBackupCommands(program);
   addKeyCommands(program);
+  addScrubCommand(program);
   addUserCommands(program);
   return program;
 }
