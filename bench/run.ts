@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCryptoBench } from './crypto.ts';
 import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
+import { runImagingBench } from './imaging.ts';
 import { runVaultBench } from './vault.ts';
 
 const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
@@ -14,6 +15,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   crypto: ({ dir }) => runCryptoBench({ sizeMiB, dir }),
   vault: runVaultBench,
   deliveries: runDeliveriesBench,
+  imaging: runImagingBench,
 };
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in benches));

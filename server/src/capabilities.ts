@@ -7,6 +7,8 @@ import { deliveriesRoutes } from './deliveries/capability.ts';
 import { deliveriesKeyProtected } from './deliveries/key-protected.ts';
 import { labsRoutes } from './labs/capability.ts';
 import { labsKeyProtected } from './labs/key-protected.ts';
+import { imagesRoutes } from './images/capability.ts';
+import { imagesKeyProtected } from './images/key-protected.ts';
 import { studiosKeyProtected } from './studios/key-protected.ts';
 import { studioRoutes } from './studios/routes.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -27,4 +29,5 @@ export const capabilities: readonly Capability[] = [
   { name: 'studios', routes: studioRoutes, keyProtected: studiosKeyProtected },
   { name: 'deliveries', routes: deliveriesRoutes, keyProtected: deliveriesKeyProtected },
   { name: 'labs', routes: labsRoutes, keyProtected: labsKeyProtected },
+  { name: 'images', routes: imagesRoutes, keyProtected: imagesKeyProtected },
 ];

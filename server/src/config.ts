@@ -86,6 +86,11 @@ const environmentSchema = z.object({
   IMAGING_CHILD_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
   IMAGING_CHILD_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
   IMAGING_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+
+  IMAGES_TRANSFORM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  IMAGES_TRANSFORM_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  IMAGES_REMOTE_MAX_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  IMAGES_REMOTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -122,6 +127,14 @@ export type ImagingConfig = Omit<ImagingPoolOptions, 'tasksModule'>;
 
 /** The inspection of a file over VAULT_MAX_DECODE_BYTES reads this much of its head (vault/inspection.ts). */
 export const INSPECTION_HEAD_BYTES = 16 * 1024 * 1024;
+/** The image service's transform and remote-source bounds (docs/imaging.md). */
+export interface ImagesConfig {
+  transformConcurrency: number;
+  /** Transforms that may wait for a slot; beyond, 503 with Retry-After. */
+  transformQueue: number;
+  remoteMaxBytes: number;
+  remoteTimeoutMs: number;
+}
 
 export interface DeliveriesConfig {
   /** How long a client's session lasts after the right code (it ends sooner if the delivery does). */
@@ -182,6 +195,7 @@ export interface Config {
   alerts: AlertsConfig;
   metrics: MetricsConfig;
   imaging: ImagingConfig;
+  images: ImagesConfig;
   /** Where the built web app lives. */
   webDistDir: string;
 }
@@ -306,6 +320,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       // The children share the cores: libvips threads split between them.
       threads: env.IMAGING_THREADS ?? Math.max(1, Math.floor(availableParallelism() / env.IMAGING_POOL_SIZE)),
     },
+    images: {
+      transformConcurrency: env.IMAGES_TRANSFORM_CONCURRENCY,
+      transformQueue: env.IMAGES_TRANSFORM_QUEUE,
+      remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
+      remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
+    },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
 }
@@ -350,7 +370,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['mail', config.mail.smtpUrl ? `smtp ${redactUrl(config.mail.smtpUrl)}` : `development outbox ${config.mail.outboxDir}`],
     ['mail from', config.mail.from],
     ['session idle / absolute', `${config.sessions.idleMinutes} min / ${config.sessions.absoluteMinutes} min`],
-    ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: in-memory limits)'],
+    ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
@@ -371,6 +391,8 @@ export function describeConfig(config: Config): Array<[string, string]> {
       'imaging children',
       `${config.imaging.size} (queue ${config.imaging.queueLimit}, ${config.imaging.taskSeconds} s a task, ${config.imaging.childMemoryMiB} MiB each, ${config.imaging.threads} thread(s), recycled after ${config.imaging.tasksPerChild} tasks)`,
     ],
+    ['image transforms / queue', `${config.images.transformConcurrency} / ${config.images.transformQueue}`],
+    ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
   );
   return rows;
 }

@@ -17,6 +17,7 @@ import { format } from 'sql-formatter';
 import { describe, expect, it } from 'vitest';
 import * as alertsRepo from './admin/alerts-repo.ts';
 import * as auditRepo from './audit/repo.ts';
+import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
@@ -25,6 +26,7 @@ import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as jobsQueueRepo from './jobs/queue-repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
@@ -169,11 +171,33 @@ const jobsQueueExamples: Examples<typeof jobsQueueRepo> = {
   retryFailedJob: { '': (db) => jobsQueueRepo.retryFailedJob(db, 'vault.previews:file-1', now) },
 };
 
+const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
+  countRateLimitPoint: { '': (db) => rateLimitsRepo.countRateLimitPoint(db, 'sl:auth:codeRequestPerIp:192.0.2.0', now, 60_000) },
+  deleteRateLimitCounter: { '': (db) => rateLimitsRepo.deleteRateLimitCounter(db, 'sl:auth:codeRequestPerIp:192.0.2.0') },
+  deleteExpiredRateLimitCounters: { '': (db) => rateLimitsRepo.deleteExpiredRateLimitCounters(db, now) },
+};
+
 const codesExamples: Examples<typeof codesRepo> = {
-  replaceSignInCode: { '': (db) => codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
-  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user) },
-  countFailedSignInCode: { '': (db) => codesRepo.countFailedSignInCode(db, 'code-1') },
-  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now, 5) },
+  replaceSignInCode: {
+    '': (db) =>
+      codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, purpose: 'sign_in', browserHash: 'browser-hash', digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }),
+  },
+  replaceNoSignInCode: { '': (db) => codesRepo.replaceNoSignInCode(db, 'browser-hash', now) },
+  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user, 'sign_in', 'browser-hash') },
+  claimSignInCodeAttempt: { '': (db) => codesRepo.claimSignInCodeAttempt(db, 'code-1', 5) },
+  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now) },
+  findSignInGuard: { '': (db) => codesRepo.findSignInGuard(db, user) },
+  swapSignInGuard: {
+    'the first wrong code': (db) => codesRepo.swapSignInGuard(db, user, undefined, { failures: 1, last_failure_at: now, locked_until: null }),
+    'a later one': (db) =>
+      codesRepo.swapSignInGuard(db, user, { user_id: user, failures: 10, last_failure_at: now - 1, locked_until: null }, { failures: 11, last_failure_at: now, locked_until: now + 1 }),
+    'after none counted': (db) =>
+      codesRepo.swapSignInGuard(db, user, { user_id: user, failures: 0, last_failure_at: null, locked_until: null }, { failures: 1, last_failure_at: now, locked_until: null }),
+  },
+  deleteSignInGuard: { '': (db) => codesRepo.deleteSignInGuard(db, user) },
+  insertCredentialChangeToken: { '': (db) => codesRepo.insertCredentialChangeToken(db, { tokenHash: 'token-hash', userId: user, change: 'password_set', now, expiresAt: now + 1 }) },
+  claimCredentialChangeToken: { '': (db) => codesRepo.claimCredentialChangeToken(db, 'token-hash', now) },
+  deleteRecoveryCodes: { '': (db) => codesRepo.deleteRecoveryCodes(db, user) },
   insertChallenge: { '': (db) => codesRepo.insertChallenge(db, { tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1 }) },
   findChallenge: { '': (db) => codesRepo.findChallenge(db, 'token-hash') },
   countFailedChallenge: { '': (db) => codesRepo.countFailedChallenge(db, 'token-hash') },
@@ -195,10 +219,11 @@ const codesExamples: Examples<typeof codesRepo> = {
 };
 
 const sessionsExamples: Examples<typeof sessionsRepo> = {
-  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
+  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, authenticatedAt: now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
   findSessionWithUser: { '': (db) => sessionsRepo.findSessionWithUser(db, 'token-hash') },
   touchSession: { '': (db) => sessionsRepo.touchSession(db, 'session-1', now) },
-  findSessionCreatedAt: { '': (db) => sessionsRepo.findSessionCreatedAt(db, 'session-1') },
+  markSessionAuthenticated: { '': (db) => sessionsRepo.markSessionAuthenticated(db, 'session-1', now) },
+  revokeSessionByTokenHash: { '': (db) => sessionsRepo.revokeSessionByTokenHash(db, 'token-hash', 'signed_in_again', now) },
   revokeUserSessionRows: {
     'every one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'password_reset', now),
     'all but one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'ended_by_user', now, 'session-1'),
@@ -211,9 +236,10 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
 const usersExamples: Examples<typeof usersRepo> = {
   findUserByEmail: { '': (db) => usersRepo.findUserByEmail(db, 'someone@example.com') },
   findUserById: { '': (db) => usersRepo.findUserById(db, user) },
+  findUserBySkeleton: { '': (db) => usersRepo.findUserBySkeleton(db, 'someone@example.com') },
   insertUser: {
-    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'admin', now }),
-    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
+    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', emailSkeleton: 'someone@example.com', role: 'admin', now }),
+    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', emailSkeleton: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
   },
   updateUser: { '': (db) => usersRepo.updateUser(db, user, { disabled_at: now, updated_at: now }) },
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
@@ -321,6 +347,8 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
+  setStudioSuspendedAt: { suspend: (db) => studiosRepo.setStudioSuspendedAt(db, studio, now), resume: (db) => studiosRepo.setStudioSuspendedAt(db, studio, null) },
+  findStudioSuspendedAt: { '': (db) => studiosRepo.findStudioSuspendedAt(db, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
   deleteStudioKeys: { '': (db) => studiosRepo.deleteStudioKeys(db, [studio, 'studio-2']) },
   selectStudios: {
@@ -448,12 +476,88 @@ const labsOrdersExamples: Examples<typeof labsOrdersRepo> = {
   listOrderEvents: { '': (db) => labsOrdersRepo.listOrderEvents(db, order, 1000) },
 };
 
+const project = 'project-1';
+const imageKey = 'key-1';
+const projectRow = {
+  id: project,
+  studio_id: studio,
+  name: 'Website',
+  slug: 'site',
+  description: '',
+  referers: '[]',
+  sources: '[]',
+  require_expiry: 0,
+  max_lifetime_seconds: null,
+  allow_original: 0,
+  imgproxy_key_sealed: null,
+  imgproxy_salt_sealed: null,
+  imgproxy_signature_size: 32,
+  created_at: now,
+  updated_at: now,
+};
+const keyRow = {
+  id: imageKey,
+  studio_id: studio,
+  project_id: project,
+  public_id: 'pk_public',
+  name: 'Production',
+  secret_sealed: 'sl1.v1.sealed',
+  previous_secret_sealed: null,
+  previous_valid_until: null,
+  referers: null,
+  sources: null,
+  per_minute: 60,
+  per_day: 10_000,
+  expires_at: null,
+  last_used_at: null,
+  revoked_at: null,
+  rotated_at: null,
+  created_at: now,
+  updated_at: now,
+};
+const usageCounts = { requests: 1, bytes: 100, cache_hits: 1, refused_signature: 0, refused_expired: 0, refused_referer: 0, refused_source: 0, refused_rate_limit: 0 };
+
+const imagesExamples: Examples<typeof imagesRepo> = {
+  insertProject: { '': (db) => imagesRepo.insertProject(db, projectRow) },
+  listStudioProjects: { '': (db) => imagesRepo.listStudioProjects(db, studio) },
+  findStudioProject: { '': (db) => imagesRepo.findStudioProject(db, studio, project) },
+  findStudioProjectBySlug: { '': (db) => imagesRepo.findStudioProjectBySlug(db, studio, 'site') },
+  findImgproxyProjectsBySlug: { '': (db) => imagesRepo.findImgproxyProjectsBySlug(db, 'site', 20) },
+  updateStudioProject: { '': (db) => imagesRepo.updateStudioProject(db, studio, project, { name: 'Portfolio', updated_at: now }) },
+  deleteStudioProject: { '': (db) => imagesRepo.deleteStudioProject(db, studio, project) },
+  insertKey: { '': (db) => imagesRepo.insertKey(db, keyRow) },
+  listProjectKeys: { '': (db) => imagesRepo.listProjectKeys(db, studio, project) },
+  findStudioKey: { '': (db) => imagesRepo.findStudioKey(db, studio, project, imageKey) },
+  findKeyByPublicId: { '': (db) => imagesRepo.findKeyByPublicId(db, 'pk_public') },
+  updateStudioKey: { '': (db) => imagesRepo.updateStudioKey(db, studio, project, imageKey, { revoked_at: now, updated_at: now }) },
+  touchKeyLastUsed: { '': (db) => imagesRepo.touchKeyLastUsed(db, imageKey, now) },
+  findStudioWebFile: { '': (db) => imagesRepo.findStudioWebFile(db, studio, 'file-1') },
+  findWebFileByPublicId: { '': (db) => imagesRepo.findWebFileByPublicId(db, 'public-1') },
+  insertWebFile: { '': (db) => imagesRepo.insertWebFile(db, { file_id: 'file-1', studio_id: studio, public_id: 'public-1', created_at: now }) },
+  deleteStudioWebFile: { '': (db) => imagesRepo.deleteStudioWebFile(db, studio, 'file-1') },
+  addUsage: { '': (db) => imagesRepo.addUsage(db, { studio_id: studio, project_id: project, key_id: imageKey, minute: now, ...usageCounts }) },
+  listProjectUsage: { '': (db) => imagesRepo.listProjectUsage(db, studio, project, now) },
+};
+
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events', 'audit_chain_head', 'audit_seals'],
   admin: ['alerts', 'alert_scan_cursor'],
-  auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
+  auth: [
+    'users',
+    'studio_members',
+    'sessions',
+    'sign_in_codes',
+    'sign_in_guards',
+    'credential_change_tokens',
+    'second_factor_challenges',
+    'recovery_codes',
+    'password_reset_tokens',
+    'setup_tokens',
+  ],
+  http: ['rate_limit_counters'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
@@ -477,6 +581,8 @@ const repositories: Rendered[] = [
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
+  { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },

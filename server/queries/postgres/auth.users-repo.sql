@@ -17,11 +17,20 @@ from
 where
   "id" = $1;
 
+-- findUserBySkeleton
+select
+  *
+from
+  "users"
+where
+  "email_skeleton" = $1;
+
 -- insertUser: an admin
 insert into
   "users" (
     "id",
     "email",
+    "email_skeleton",
     "role",
     "created_at",
     "updated_at",
@@ -35,13 +44,14 @@ insert into
     "totp_last_step"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
 
 -- insertUser: a photographer with their studio
 insert into
   "users" (
     "id",
     "email",
+    "email_skeleton",
     "role",
     "created_at",
     "updated_at",
@@ -55,7 +65,7 @@ insert into
     "totp_last_step"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
 
 insert into
   "studio_members" ("studio_id", "user_id", "role", "created_at")

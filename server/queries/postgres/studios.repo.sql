@@ -3,9 +3,9 @@
 
 -- insertStudioWithKey
 insert into
-  "studios" ("id", "name", "created_at")
+  "studios" ("id", "name", "created_at", "suspended_at")
 values
-  ($1, $2, $3);
+  ($1, $2, $3, $4);
 
 insert into
   "studio_keys" ("studio_id", "key_version", "wrap_format", "wrapped_key", "created_at", "rewrapped_at")
@@ -92,6 +92,28 @@ from
 where
   "id" = $1
 for update;
+
+-- setStudioSuspendedAt: suspend
+update "studios"
+set
+  "suspended_at" = $1
+where
+  "id" = $2;
+
+-- setStudioSuspendedAt: resume
+update "studios"
+set
+  "suspended_at" = $1
+where
+  "id" = $2;
+
+-- findStudioSuspendedAt
+select
+  "suspended_at"
+from
+  "studios"
+where
+  "id" = $1;
 
 -- findStudioName
 select

@@ -17,11 +17,20 @@ from
 where
   "id" = ?;
 
+-- findUserBySkeleton
+select
+  *
+from
+  "users"
+where
+  "email_skeleton" = ?;
+
 -- insertUser: an admin
 insert into
   "users" (
     "id",
     "email",
+    "email_skeleton",
     "role",
     "created_at",
     "updated_at",
@@ -35,13 +44,14 @@ insert into
     "totp_last_step"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- insertUser: a photographer with their studio
 insert into
   "users" (
     "id",
     "email",
+    "email_skeleton",
     "role",
     "created_at",
     "updated_at",
@@ -55,7 +65,7 @@ insert into
     "totp_last_step"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 insert into
   "studio_members" ("studio_id", "user_id", "role", "created_at")

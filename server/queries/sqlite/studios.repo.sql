@@ -3,9 +3,9 @@
 
 -- insertStudioWithKey
 insert into
-  "studios" ("id", "name", "created_at")
+  "studios" ("id", "name", "created_at", "suspended_at")
 values
-  (?, ?, ?);
+  (?, ?, ?, ?);
 
 insert into
   "studio_keys" ("studio_id", "key_version", "wrap_format", "wrapped_key", "created_at", "rewrapped_at")
@@ -86,6 +86,28 @@ where
 
 -- lockStudioRow
 -- (no query on this database)
+
+-- setStudioSuspendedAt: suspend
+update "studios"
+set
+  "suspended_at" = ?
+where
+  "id" = ?;
+
+-- setStudioSuspendedAt: resume
+update "studios"
+set
+  "suspended_at" = ?
+where
+  "id" = ?;
+
+-- findStudioSuspendedAt
+select
+  "suspended_at"
+from
+  "studios"
+where
+  "id" = ?;
 
 -- findStudioName
 select

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { withinTransaction } from '../db/database.ts';
 import type { StudioMembersTable, Tables, UserRole, UsersTable } from '../db/tables.ts';
 
 /** Queries on `users` and `studio_members`. */
@@ -9,21 +10,26 @@ export async function findUserByEmail(db: Kysely<Tables>, email: string): Promis
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
 
+export async function findUserBySkeleton(db: Kysely<Tables>, skeleton: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email_skeleton', '=', skeleton).executeTakeFirst();
+}
+
 export async function findUserById(db: Kysely<Tables>, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function insertUser(
   db: Kysely<Tables>,
-  user: { id: string; email: string; role: UserRole; now: number },
+  user: { id: string; email: string; emailSkeleton?: string; role: UserRole; now: number },
   studioMembership?: { studioId: string },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await withinTransaction(db, async (trx) => {
     await trx
       .insertInto('users')
       .values({
         id: user.id,
         email: user.email,
+        email_skeleton: user.emailSkeleton ?? null,
         role: user.role,
         created_at: user.now,
         updated_at: user.now,

@@ -7,6 +7,7 @@ import { addAuditCommands } from './audit.ts';
 import { addBackupCommands } from './backup.ts';
 import { addKeyCommands } from './keys.ts';
 import { addScrubCommand } from './scrub.ts';
+import { addSignCommand } from './sign.ts';
 import { addUserCommands } from './users.ts';
 
 /**
@@ -50,6 +51,7 @@ export function buildCli(): Command {
   addKeyCommands(program);
   addScrubCommand(program);
   addUserCommands(program);
+  addSignCommand(program);
   return program;
 }
 

@@ -30,3 +30,13 @@ export function generateNumericCode(digits: number): string {
 export function generateId(): string {
   return randomUUID();
 }
+
+/** `bytes` random bytes from the CSPRNG as base64url without padding: API key ids and secrets (images/keys.ts). */
+export function generateBase64UrlSecret(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** `bytes` random bytes from the CSPRNG as lower-case hex: imgproxy-style signing keys and salts. */
+export function generateHexSecret(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}

@@ -13,6 +13,8 @@ export interface StudiosTable {
   encryption_enabled: Generated<number>;
   /** Null: unlimited. */
   quota_bytes: number | null;
+  /** Set while the owner's account is disabled: deliveries and signed links answer "suspended". */
+  suspended_at: number | null;
 }
 
 /** A studio's data key, stored only wrapped by a master key version (crypto/data-keys.ts). */
@@ -53,8 +55,10 @@ export type StudioRole = 'owner' | 'editor' | 'viewer';
 
 export interface UsersTable {
   id: string;
-  /** Lower-cased, NFC-normalised. */
+  /** NFKC, lower-cased, the domain in IDNA ASCII form (auth/email-address.ts). */
   email: string;
+  /** The address with look-alike characters folded: unique, so homoglyph twins are refused. Null on rows from before. */
+  email_skeleton: string | null;
   role: UserRole;
   created_at: number;
   updated_at: number;
@@ -87,6 +91,36 @@ export interface SignInCodesTable {
   expires_at: number;
   failed_attempts: Generated<number>;
   consumed_at: number | null;
+  /** SHA-256 of the nonce cookie of the browser that asked for the code (or of the session, for re-authentication). */
+  browser_hash: string | null;
+  purpose: Generated<SignInCodePurpose>;
+}
+
+export type SignInCodePurpose = 'sign_in' | 'reauthenticate';
+
+/** The persistent count of wrong sign-in codes of an account, and its growing lockout (auth/code-guard.ts). */
+export interface SignInGuardsTable {
+  user_id: string;
+  failures: number;
+  last_failure_at: number | null;
+  locked_until: number | null;
+}
+
+/** The "this wasn't me" link of a credential-change email: SHA-256 of the token, single use. */
+export interface CredentialChangeTokensTable {
+  token_hash: string;
+  user_id: string;
+  change: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** Rate-limit counters when no Redis is configured (http/rate-limits.ts): keys are hashes or networks. */
+export interface RateLimitCountersTable {
+  key: string;
+  points: number;
+  expires_at: number;
 }
 
 export interface SessionsTable {
@@ -101,6 +135,8 @@ export interface SessionsTable {
   ip: string;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** When the owner last proved it is them (sign-in or re-authentication); kept when the session is renewed. */
+  authenticated_at: number;
 }
 
 export interface SecondFactorChallengesTable {
@@ -464,6 +500,79 @@ export interface PrintOrderEventsTable {
   ip: string | null;
 }
 
+/** A studio's image-service project (docs/imaging.md): its allowlists, expiry rules and imgproxy-format signing. */
+export interface ImageProjectsTable {
+  id: string;
+  studio_id: string;
+  name: string;
+  /** Unique per studio; the first path segment of every image URL. */
+  slug: string;
+  description: string;
+  /** JSON array of referer host patterns; empty: any referer (and none). */
+  referers: string;
+  /** JSON array of remote source host patterns; empty: the studio's own published files only. */
+  sources: string;
+  require_expiry: number;
+  /** Null: no cap on how far ahead `exp` may be. */
+  max_lifetime_seconds: number | null;
+  /** Whether `_` (no operations) on an own file serves the original bytes as they are. */
+  allow_original: number;
+  /** Sealed hex key and salt (purposes `image-imgproxy-key` / `-salt`, associated data `image_projects/<id>/…`). */
+  imgproxy_key_sealed: string | null;
+  imgproxy_salt_sealed: string | null;
+  imgproxy_signature_size: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An API key of a project: `pk_` public id, the `sk_` secret sealed (purpose `image-key-secret`). */
+export interface ImageKeysTable {
+  id: string;
+  studio_id: string;
+  project_id: string;
+  public_id: string;
+  name: string;
+  secret_sealed: string;
+  /** The secret before the last rotation, accepted until `previous_valid_until`. */
+  previous_secret_sealed: string | null;
+  previous_valid_until: number | null;
+  /** JSON arrays narrowing the project's lists; null inherits them. */
+  referers: string | null;
+  sources: string | null;
+  per_minute: number;
+  per_day: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  rotated_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A vault file published for the web under an opaque public id; the row's absence is "not published". */
+export interface ImageWebFilesTable {
+  file_id: string;
+  studio_id: string;
+  public_id: string;
+  created_at: number;
+}
+
+/** Counters per project, key ('' for keyless imgproxy-format requests) and minute (epoch ms at the minute's start). */
+export interface ImageUsageTable {
+  studio_id: string;
+  project_id: string;
+  key_id: string;
+  minute: number;
+  requests: Generated<number>;
+  bytes: Generated<number>;
+  cache_hits: Generated<number>;
+  refused_signature: Generated<number>;
+  refused_expired: Generated<number>;
+  refused_referer: Generated<number>;
+  refused_source: Generated<number>;
+  refused_rate_limit: Generated<number>;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
@@ -472,6 +581,9 @@ export interface Tables {
   users: UsersTable;
   studio_members: StudioMembersTable;
   sign_in_codes: SignInCodesTable;
+  sign_in_guards: SignInGuardsTable;
+  credential_change_tokens: CredentialChangeTokensTable;
+  rate_limit_counters: RateLimitCountersTable;
   sessions: SessionsTable;
   second_factor_challenges: SecondFactorChallengesTable;
   recovery_codes: RecoveryCodesTable;
@@ -487,6 +599,10 @@ export interface Tables {
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
+  image_projects: ImageProjectsTable;
+  image_keys: ImageKeysTable;
+  image_web_files: ImageWebFilesTable;
+  image_usage: ImageUsageTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
   delivery_mail_sends: DeliveryMailSendsTable;

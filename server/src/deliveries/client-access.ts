@@ -18,6 +18,7 @@ import {
   lockDelivery,
   recordSuccessfulOpen,
 } from './repo.ts';
+import { assertStudioNotSuspended } from '../studios/service.ts';
 import { assertDeliveryLive, deliveryNotFound } from './state.ts';
 
 /**
@@ -52,6 +53,7 @@ async function findLiveDelivery(deps: DeliveriesDeps, token: string): Promise<De
   const row = TOKEN_PATTERN.test(token) ? await findDeliveryByTokenHash(deps.db, hashToken(token)) : undefined;
   if (!row) throw deliveryNotFound();
   assertDeliveryLive(row, deps.now());
+  await assertStudioNotSuspended(deps, row.studio_id);
   return row;
 }
 

@@ -1,11 +1,16 @@
 import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { countRateLimitPoint, deleteExpiredRateLimitCounters, deleteRateLimitCounter } from './rate-limits-repo.ts';
 
 /**
- * Named rate limits over rate-limiter-flexible: in memory for one instance, in Redis when
- * REDIS_URL is set so every instance shares the count. If Redis stops answering, an
- * in-memory limiter takes over (the library's insurance limiter), so limits keep applying.
+ * Named rate limits. In Redis when REDIS_URL is set, over rate-limiter-flexible, so every
+ * instance shares the count; if Redis stops answering, an in-memory limiter takes over (the
+ * library's insurance limiter), so limits keep applying. Without Redis, in the database
+ * (`rate_limit_counters`, one atomic upsert per attempt), so a restart — or a crash a client
+ * provoked — resets no budget and instances sharing a PostgreSQL database share the counts.
+ * In memory only when given neither (tools that build services without a database).
  * Keys are whatever the caller passes — callers pass hashes of emails, never raw addresses.
  */
 
@@ -22,10 +27,39 @@ export interface RateLimits<Name extends string> {
   close(): Promise<void>;
 }
 
+function rateLimited(msBeforeNext: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError('rate_limited', 'Too many attempts. Try again later.', 429, { headers: { 'retry-after': String(retryAfter) } });
+}
+
+// Ended windows are deleted now and then, not on every attempt.
+const cleanupEvery = 500;
+
+function createDatabaseRateLimits<Name extends string>(rules: Record<Name, RateLimitRule>, db: Db, keyPrefix: string, now: () => number): RateLimits<Name> {
+  let attempts = 0;
+  const storedKey = (name: Name, key: string) => `${keyPrefix}:${name}:${key}`;
+  return {
+    async consume(name, key) {
+      const rule = rules[name];
+      if (!rule) throw new Error(`No rate limit named ${name}`);
+      const at = now();
+      attempts += 1;
+      if (attempts % cleanupEvery === 0) await deleteExpiredRateLimitCounters(db, at);
+      const counted = await countRateLimitPoint(db, storedKey(name, key), at, rule.durationSeconds * 1000);
+      if (counted.points > rule.points) throw rateLimited(counted.expiresAt - at);
+    },
+    async reset(name, key) {
+      await deleteRateLimitCounter(db, storedKey(name, key));
+    },
+    async close() {},
+  };
+}
+
 export function createRateLimits<Name extends string>(
   rules: Record<Name, RateLimitRule>,
-  options: { redisUrl?: string; keyPrefix?: string },
+  options: { redisUrl?: string; keyPrefix?: string; db?: Db; now?: () => number },
 ): RateLimits<Name> {
+  if (!options.redisUrl && options.db) return createDatabaseRateLimits(rules, options.db, options.keyPrefix ?? 'sl', options.now ?? Date.now);
   // Commands wait for the connection (offline queue) but give up after one reconnect attempt,
   // so a Redis outage costs a short delay before the insurance limiter answers.
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
@@ -50,12 +84,95 @@ export function createRateLimits<Name extends string>(
         await limiter(name).consume(key);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new AppError('rate_limited', 'Too many attempts. Try again later.', 429, { headers: { 'retry-after': String(retryAfter) } });
+        throw rateLimited(rejection.msBeforeNext);
       }
     },
     async reset(name, key) {
       await limiter(name).delete(key);
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+/**
+ * Quotas: counters whose limit is the caller's (an API key's own per-minute and per-day
+ * limits), answered with the `RateLimit-*` headers (IETF draft: limit, remaining, seconds to
+ * reset) on every pass and `Retry-After` on a refusal. Unlike the limits above they fail
+ * closed: when Redis is configured and does not answer, nothing is counted in memory instead
+ * (another instance could not see it) and the request is refused with 503 `rate_limit_unavailable`.
+ */
+
+export interface QuotaWindow {
+  durationSeconds: number;
+  /** The highest limit any caller may have in this window. */
+  maxPoints: number;
+}
+
+export interface QuotaState {
+  headers: Record<string, string>;
+}
+
+export interface Quotas<Name extends string> {
+  /** Counts one request against `limit`; throws 429 `rate_limited` once it is spent, 503 when the shared store is unreachable. */
+  take(name: Name, key: string, limit: number): Promise<QuotaState>;
+  /** Whether `limit` is already spent, counting nothing (a pre-check before work that counts only failures). */
+  spent(name: Name, key: string, limit: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function quotaHeaders(limit: number, consumed: number, msBeforeNext: number, durationSeconds: number): Record<string, string> {
+  return {
+    'ratelimit-limit': String(limit),
+    'ratelimit-remaining': String(Math.max(0, limit - consumed)),
+    'ratelimit-reset': String(Math.max(0, Math.ceil(msBeforeNext / 1000))),
+    'ratelimit-policy': `${limit};w=${durationSeconds}`,
+  };
+}
+
+function storeUnavailable(cause: unknown): AppError {
+  return new AppError('rate_limit_unavailable', 'Rate limits cannot be checked right now. Try again shortly.', 503, { cause, headers: { 'retry-after': '5' } });
+}
+
+export function createQuotas<Name extends string>(windows: Record<Name, QuotaWindow>, options: { redisUrl?: string; keyPrefix?: string }): Quotas<Name> {
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
+  redis?.on('error', () => {});
+  const limiters = new Map<Name, { limiter: RateLimiterAbstract; window: QuotaWindow }>();
+  for (const [name, window] of Object.entries(windows) as Array<[Name, QuotaWindow]>) {
+    const base = { keyPrefix: `${options.keyPrefix ?? 'sl'}:${name}`, points: window.maxPoints, duration: window.durationSeconds };
+    limiters.set(name, { limiter: redis ? new RateLimiterRedis({ ...base, storeClient: redis }) : new RateLimiterMemory(base), window });
+  }
+  const entry = (name: Name) => {
+    const found = limiters.get(name);
+    if (!found) throw new Error(`No quota named ${name}`);
+    return found;
+  };
+  const refusal = (limit: number, result: RateLimiterRes, window: QuotaWindow): AppError => {
+    const retryAfter = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+    const headers = { ...quotaHeaders(limit, limit, result.msBeforeNext, window.durationSeconds), 'retry-after': String(retryAfter) };
+    return new AppError('rate_limited', 'Too many requests for this key. Try again later.', 429, { headers });
+  };
+  return {
+    async take(name, key, limit) {
+      const { limiter, window } = entry(name);
+      let result: RateLimiterRes;
+      try {
+        result = await limiter.consume(key);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) throw refusal(limit, rejection, window);
+        throw storeUnavailable(rejection);
+      }
+      if (result.consumedPoints > limit) throw refusal(limit, result, window);
+      return { headers: quotaHeaders(limit, result.consumedPoints, result.msBeforeNext, window.durationSeconds) };
+    },
+    async spent(name, key, limit) {
+      try {
+        const result = await entry(name).limiter.get(key);
+        return result !== null && result.consumedPoints >= limit;
+      } catch (error) {
+        throw storeUnavailable(error);
+      }
     },
     async close() {
       redis?.disconnect();

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { withinTransaction } from '../db/database.ts';
 import type { Tables } from '../db/tables.ts';
 
 /** Queries on `studios` and `studio_keys`; nothing else touches these tables. */
@@ -22,8 +23,8 @@ export async function insertStudioWithKey(
   studio: { id: string; name: string; createdAt: number },
   key: { keyVersion: string; wrapFormat: number; wrappedKey: Buffer },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('studios').values({ id: studio.id, name: studio.name, created_at: studio.createdAt }).execute();
+  await withinTransaction(db, async (trx) => {
+    await trx.insertInto('studios').values({ id: studio.id, name: studio.name, created_at: studio.createdAt, suspended_at: null }).execute();
     await trx
       .insertInto('studio_keys')
       .values({
@@ -136,6 +137,17 @@ export async function lockStudioRow(trx: Kysely<Tables>, databaseKind: 'sqlite' 
 }
 
 /** The name clients see on a delivery. */
+/** Sets or clears the studio's suspension (its owner disabled); false when there is no such studio. */
+export async function setStudioSuspendedAt(db: Kysely<Tables>, studioId: string, suspendedAt: number | null): Promise<boolean> {
+  const result = await db.updateTable('studios').set({ suspended_at: suspendedAt }).where('id', '=', studioId).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function findStudioSuspendedAt(db: Kysely<Tables>, studioId: string): Promise<number | null | undefined> {
+  const row = await db.selectFrom('studios').select('suspended_at').where('id', '=', studioId).executeTakeFirst();
+  return row?.suspended_at;
+}
+
 export async function findStudioName(db: Kysely<Tables>, studioId: string): Promise<string | undefined> {
   const row = await db.selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirst();
   return row?.name;

@@ -10,10 +10,12 @@ import {
   findStudioKey,
   findStudioName,
   findStudioSettings,
+  findStudioSuspendedAt,
   insertStudioWithKey,
   listStudioNames,
   lockStudioRow,
   selectStudios,
+  setStudioSuspendedAt,
   updateStudioSettings,
 } from './repo.ts';
 
@@ -27,6 +29,9 @@ export interface StudioDeps {
   db: Db;
   keys: MasterKeyProvider;
 }
+
+/** The name a studio gets when none is given: what clients see, so never the owner's sign-in email. */
+export const defaultStudioName = 'Photography studio';
 
 export async function createStudio(deps: StudioDeps, name: string, now = Date.now()): Promise<{ id: string }> {
   const trimmed = name.normalize('NFC').trim();
@@ -81,6 +86,21 @@ export async function lockStudio(trx: Db, databaseKind: DatabaseKind, studioId: 
 /** Every studio's id and name, by name: what an admin chooses among. */
 export async function listStudios(deps: Pick<StudioDeps, 'db'>): Promise<Array<{ id: string; name: string }>> {
   return listStudioNames(deps.db);
+}
+
+/**
+ * While its owner's account is disabled, a studio is suspended: its deliveries and every signed
+ * link to its files answer `403 studio_suspended`, and all of it works again on re-enable.
+ */
+export async function setStudioSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string, suspended: boolean, now = Date.now()): Promise<void> {
+  await setStudioSuspendedAt(deps.db, studioId, suspended ? now : null);
+}
+
+/** Throws `403 studio_suspended` for a suspended studio: for every public answer that serves its data. */
+export async function assertStudioNotSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<void> {
+  if ((await findStudioSuspendedAt(deps.db, studioId)) != null) {
+    throw new AppError('studio_suspended', 'This photographer’s account is suspended, so their deliveries and links are paused. Ask them when it will be back.', 403);
+  }
 }
 
 /** The name clients see on what a studio sends them. */

@@ -10,7 +10,10 @@ import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
 import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliveries/paths';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
+import { ImagesPage } from '../pages/images/ImagesPage';
+import { parseImagesPath } from '../pages/images/paths';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { NotMePage } from '../pages/NotMePage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage } from '../pages/SignInPage';
@@ -53,14 +56,18 @@ function CurrentPage() {
       return <ForgotPasswordPage />;
     case '/reset-password':
       return <ResetPasswordPage />;
+    case '/not-me':
+      return <NotMePage />;
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
-  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null) return <NotFoundPage />;
+  const imagesRoute = parseImagesPath(pathname);
+  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && imagesRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
   if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
   if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
+  if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
   // Photographers see their own studio's audit trail (the server scopes it).
@@ -81,5 +88,5 @@ function CurrentPage() {
 
 const ADMIN_PATHS = ['/admin/users', '/admin/audit', '/admin/alerts', '/admin/system', '/admin/studios'];
 
-/** Addresses that need someone signed in, besides the library's and the deliveries': a signed-out visitor is sent to sign in instead. */
+/** Addresses that need someone signed in, besides the library's, the deliveries' and the image projects': a signed-out visitor is sent to sign in instead. */
 const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);

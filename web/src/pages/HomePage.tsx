@@ -2,6 +2,7 @@ import type { User } from '../api/auth';
 import { Link } from '../app/router';
 import { usePageTitle } from '../app/usePageTitle';
 import { DELIVERIES_PATH } from './deliveries/paths';
+import { IMAGES_PATH } from './images/paths';
 import { LIBRARY_PATH } from './vault/paths';
 
 export function HomePage({ user }: { user: User }) {
@@ -29,6 +30,14 @@ export function HomePage({ user }: { user: User }) {
             <Link to={DELIVERIES_PATH} className="link-card" data-testid="home-deliveries">
               <span className="link-card-title">Deliveries</span>
               <span className="link-card-text">Hand finished work to a client: a link and, separately, a code. See every view and download.</span>
+            </Link>
+          </li>
+        )}
+        {hasLibrary && (
+          <li>
+            <Link to={IMAGES_PATH} className="link-card" data-testid="home-images">
+              <span className="link-card-title">Images for your websites</span>
+              <span className="link-card-text">Signed, resized image URLs of your published work for your sites, with keys, allowlists and usage.</span>
             </Link>
           </li>
         )}

@@ -101,6 +101,12 @@ function UserRow({ user, isYou, onChoose, onDelete }: { user: ManagedUser; isYou
       <td>{ROLE_NAMES[user.role]}</td>
       <td>
         <span className={`badge badge-${user.status}`}>{STATUS_NAMES[user.status]}</span>
+        {user.deliveriesSuspended && (
+          <span className="muted" data-testid="deliveries-suspended">
+            {' '}
+            Deliveries paused
+          </span>
+        )}
       </td>
       <td>{user.totpEnabled ? 'On' : 'Off'}</td>
       <td>

@@ -1,0 +1,58 @@
+import net from 'node:net';
+import crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createQuotas } from './rate-limits.ts';
+
+/** Quotas with the caller's limit: in memory, through Redis, and failing closed when Redis is gone. */
+
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisReachable(): Promise<boolean> {
+  const { hostname, port } = new URL(redisUrl);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+const windows = { perMinute: { durationSeconds: 60, maxPoints: 1000 } };
+const stores = [['memory', undefined], ...((await redisReachable()) ? [['Redis', redisUrl] as const] : [])] as const;
+
+describe.each(stores)('quotas in %s', (_name, url) => {
+  it('counts against each caller’s own limit, with RateLimit headers, then refuses with Retry-After', async () => {
+    const quotas = createQuotas(windows, { ...(url ? { redisUrl: url } : {}), keyPrefix: `sl:test:${crypto.randomUUID()}` });
+    try {
+      const first = await quotas.take('perMinute', 'key-a', 2);
+      expect(first.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '1', 'ratelimit-policy': '2;w=60' });
+      await quotas.take('perMinute', 'key-a', 2);
+      expect(await quotas.spent('perMinute', 'key-a', 2)).toBe(true);
+      await expect(quotas.take('perMinute', 'key-a', 2)).rejects.toMatchObject({ code: 'rate_limited', statusCode: 429, headers: expect.objectContaining({ 'ratelimit-remaining': '0', 'retry-after': expect.stringMatching(/^\d+$/) }) });
+      // Another key has its own count and its own limit.
+      expect((await quotas.take('perMinute', 'key-b', 5)).headers['ratelimit-remaining']).toBe('4');
+      expect(await quotas.spent('perMinute', 'key-c', 5)).toBe(false);
+    } finally {
+      await quotas.close();
+    }
+  });
+});
+
+describe('quotas when Redis is unreachable', () => {
+  it('fail closed: 503 rate_limit_unavailable, nothing counted in memory instead', async () => {
+    const quotas = createQuotas(windows, { redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'sl:test:down' });
+    try {
+      await expect(quotas.take('perMinute', 'key-a', 10)).rejects.toMatchObject({ code: 'rate_limit_unavailable', statusCode: 503 });
+      await expect(quotas.spent('perMinute', 'key-a', 10)).rejects.toMatchObject({ code: 'rate_limit_unavailable' });
+    } finally {
+      await quotas.close();
+    }
+  });
+});

@@ -1,0 +1,16 @@
+import type { AppServices } from '../capability.ts';
+import type { App } from '../http/app-type.ts';
+import { imageDataRoutes } from './data-routes.ts';
+import { createImagesDeps } from './deps.ts';
+import { imageControlRoutes } from './routes.ts';
+
+/** The image service (docs/imaging.md): projects and keys for the photographer, signed transform URLs for websites. */
+export async function imagesRoutes(app: App, { runtime, vault }: AppServices): Promise<void> {
+  const deps = await createImagesDeps(runtime, vault.files);
+  app.addHook('preClose', async () => {
+    await deps.usage.close();
+    await deps.quotas.close();
+  });
+  imageControlRoutes(app, deps);
+  await app.register(async (scope) => imageDataRoutes(scope, deps));
+}

@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { MasterKeyProvider } from '../crypto/master-keys.ts';
+import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
+import type { Db } from '../db/database.ts';
+import { type Quotas, createQuotas } from '../http/rate-limits.ts';
+import { type TransformResult, type TransformSpec, transformImage } from '../imaging/transform.ts';
+import type { Runtime } from '../runtime.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { studioDataKey } from '../studios/service.ts';
+import type { VaultFiles } from '../vault/service.ts';
+import type { AddressLookup } from './remote-source.ts';
+import { type ResultCache, createResultCache } from './result-cache.ts';
+import { type TransformSlots, createTransformSlots } from './transform-slots.ts';
+import { type UsageRecorder, createUsageRecorder } from './usage-recorder.ts';
+
+/** Everything the image service needs, built once per app (images/capability.ts). */
+export interface ImagesDeps {
+  db: Db;
+  keys: MasterKeyProvider;
+  /** Seals API key secrets and imgproxy keys (secrets.ts). */
+  secrets: SecretBox;
+  /** The studio's files, only through the vault's interface. */
+  vault: VaultFiles;
+  blobs: BlobStore;
+  usage: UsageRecorder;
+  /** Per key (minute, day) and the pre-auth allowance of failed signatures per address. */
+  quotas: Quotas<ImageQuota>;
+  cache: ResultCache;
+  slots: TransformSlots;
+  /** Runs a transform within the bounded slots. */
+  transform(bytes: Buffer, spec: TransformSpec): Promise<TransformResult>;
+  /** The studio's data key, which cached results are encrypted under. */
+  dataKey(studioId: string): Promise<Buffer>;
+  limits: { maxPixels: number; maxDecodeBytes: number; remoteMaxBytes: number; remoteTimeoutMs: number };
+  /** DNS for remote sources; the system resolver unless a test injects one. */
+  remoteLookup?: AddressLookup;
+  /** When each key's last use was last written, so a busy key is written once a minute. */
+  lastUsedWrites: Map<string, number>;
+  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  now(): number;
+}
+
+export const imageQuotaWindows = {
+  perMinute: { durationSeconds: 60, maxPoints: 10_000 },
+  perDay: { durationSeconds: 24 * 3600, maxPoints: 1_000_000 },
+  failuresPerIp: { durationSeconds: 10 * 60, maxPoints: 10_000 },
+} as const;
+
+export type ImageQuota = keyof typeof imageQuotaWindows;
+
+const DATA_KEY_SECONDS = 60;
+
+export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, options: { remoteLookup?: AddressLookup } = {}): Promise<ImagesDeps> {
+  const db = runtime.database.db;
+  const { config, logger } = runtime;
+  const namingKey = (await runtime.keys.deriveKey('images/result-cache-names')).key;
+  const slots = createTransformSlots(config.images.transformConcurrency, config.images.transformQueue);
+  const dataKeys = new Map<string, { key: Promise<Buffer>; until: number }>();
+  return {
+    db,
+    keys: runtime.keys,
+    secrets: createSecretBox(runtime.keys),
+    vault,
+    blobs: runtime.blobs,
+    usage: createUsageRecorder(db, Date.now, (error) => logger.error({ err: error }, 'image usage could not be recorded')),
+    quotas: createQuotas(imageQuotaWindows, { redisUrl: config.redisUrl, keyPrefix: 'sl:images' }),
+    cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
+    slots,
+    transform: (bytes, spec) => slots.run(() => transformImage(bytes, spec, { maxPixels: config.vault.maxPixels })),
+    dataKey(studioId) {
+      const now = Date.now();
+      const held = dataKeys.get(studioId);
+      if (held && held.until > now) return held.key;
+      const key = studioDataKey({ db, keys: runtime.keys }, studioId);
+      dataKeys.set(studioId, { key, until: now + DATA_KEY_SECONDS * 1000 });
+      key.catch(() => dataKeys.delete(studioId));
+      return key;
+    },
+    limits: { maxPixels: config.vault.maxPixels, maxDecodeBytes: config.vault.maxDecodeBytes, remoteMaxBytes: config.images.remoteMaxBytes, remoteTimeoutMs: config.images.remoteTimeoutMs },
+    ...(options.remoteLookup ? { remoteLookup: options.remoteLookup } : {}),
+    lastUsedWrites: new Map(),
+    logger,
+    now: Date.now,
+  };
+}

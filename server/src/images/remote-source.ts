@@ -1,0 +1,172 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { AppError } from '../errors.ts';
+import { detectPhotoType, SNIFF_BYTES } from '../imaging/file-types.ts';
+
+/**
+ * Fetching a remote source without letting a URL reach anything but the public internet
+ * (docs/imaging.md, "Remote sources"). For each hop: http or https only, no credentials in
+ * the URL, the host on the allowlist; the name resolved once, every address it resolves to
+ * public unicast (ipaddr.js classifies the ranges: loopback, private, link-local — so the
+ * cloud metadata address —, CGNAT, unique-local, multicast, reserved, IPv4-mapped, NAT64,
+ * 6to4, Teredo are all refused), and the connection made to that checked address only (the
+ * socket's lookup answers it, so a second resolution cannot swap it). At most three
+ * redirects, each checked the same way; one deadline for the whole fetch; a size cap counted
+ * as bytes arrive; the content sniffed before any decoder sees it.
+ */
+
+export type AddressLookup = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
+
+export interface RemoteFetchOptions {
+  maxBytes: number;
+  timeoutMs: number;
+  /** Whether a URL (the first and every redirect target) may be fetched: the allowlists. */
+  allowed(url: URL): boolean;
+  /** DNS, injectable for tests. */
+  lookup?: AddressLookup;
+  /** Which resolved addresses may be connected to: public unicast unless a test serves from loopback. */
+  addressAllowed?: (address: string) => boolean;
+}
+
+export interface RemoteImage {
+  bytes: Buffer;
+  mediaType: string;
+  /** Where the bytes came from after redirects. */
+  url: URL;
+}
+
+export const MAX_REDIRECTS = 3;
+
+export function sourceNotAllowed(message = 'This source is not on the project’s allowlist.'): AppError {
+  return new AppError('source_not_allowed', message, 403);
+}
+
+function sourceUnavailable(message: string): AppError {
+  return new AppError('source_unavailable', message, 422);
+}
+
+const defaultLookup: AddressLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+/**
+ * Whether an address is one a remote source may live at: public unicast only. ipaddr.js names
+ * every other range (IPv4-mapped IPv6 is its own range, `ipv4Mapped`, so it is refused too,
+ * whatever IPv4 address it maps).
+ */
+export function isPublicAddress(address: string): boolean {
+  return ipaddr.isValid(address) && ipaddr.parse(address).range() === 'unicast';
+}
+
+/** The one address to connect to for this URL's host, checked; throws `source_not_allowed`. */
+async function checkedAddress(url: URL, lookup: AddressLookup, addressAllowed: (address: string) => boolean): Promise<{ address: string; family: 4 | 6 }> {
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (isIP(host) !== 0) {
+    if (!addressAllowed(host)) throw sourceNotAllowed('This source’s address is not a public one.');
+    return { address: host, family: isIP(host) as 4 | 6 };
+  }
+  let addresses: Array<{ address: string; family: number }>;
+  try {
+    addresses = await lookup(host);
+  } catch {
+    throw sourceUnavailable('The source’s host name does not resolve.');
+  }
+  if (addresses.length === 0) throw sourceUnavailable('The source’s host name does not resolve.');
+  // Every answer must be public: a name that also resolves inside the network is refused whole.
+  if (!addresses.every((entry) => addressAllowed(entry.address))) throw sourceNotAllowed('This source’s host resolves to an address that is not public.');
+  const chosen = addresses[0]!;
+  return { address: chosen.address, family: chosen.family === 6 ? 6 : 4 };
+}
+
+function checkUrl(url: URL, options: RemoteFetchOptions): void {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw sourceNotAllowed('Only http and https sources are fetched.');
+  if (url.username !== '' || url.password !== '') throw sourceNotAllowed('Source URLs must not carry credentials.');
+  if (!options.allowed(url)) throw sourceNotAllowed();
+}
+
+/** A socket lookup that answers only the address already checked, however it is asked. */
+function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
+  return (_hostname, lookupOptions, callback) => {
+    if ((lookupOptions as { all?: boolean }).all) (callback as unknown as (error: null, addresses: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
+
+type Hop = { redirect: URL } | { image: RemoteImage };
+
+function oneHop(url: URL, pinned: { address: string; family: 4 | 6 }, options: RemoteFetchOptions, signal: AbortSignal): Promise<Hop> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const request = client.request(url, {
+      method: 'GET',
+      lookup: pinnedLookup(pinned.address, pinned.family),
+      signal,
+      headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8', 'user-agent': 'Shutterlock image service' },
+      // No pooled sockets: each hop connects to its own checked address.
+      agent: false,
+    });
+    request.on('error', (error) => reject(signal.aborted ? sourceUnavailable('The source took too long to answer.') : error instanceof AppError ? error : sourceUnavailable('The source could not be fetched.')));
+    request.on('response', (response) => {
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400 && status !== 304 && response.headers.location) {
+        response.resume();
+        let next: URL;
+        try {
+          next = new URL(response.headers.location, url);
+        } catch {
+          reject(sourceUnavailable('The source redirected to an invalid URL.'));
+          return;
+        }
+        resolve({ redirect: next });
+        return;
+      }
+      if (status !== 200) {
+        response.resume();
+        reject(sourceUnavailable(`The source answered ${status}.`));
+        return;
+      }
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > options.maxBytes) {
+        request.destroy();
+        reject(new AppError('source_too_large', `The source is larger than ${options.maxBytes} bytes.`, 413));
+        return;
+      }
+      const pieces: Buffer[] = [];
+      let received = 0;
+      response.on('data', (piece: Buffer) => {
+        received += piece.length;
+        if (received > options.maxBytes) {
+          request.destroy();
+          reject(new AppError('source_too_large', `The source is larger than ${options.maxBytes} bytes.`, 413));
+          return;
+        }
+        pieces.push(piece);
+      });
+      response.on('error', () => reject(signal.aborted ? sourceUnavailable('The source took too long to answer.') : sourceUnavailable('The source could not be fetched.')));
+      response.on('end', () => {
+        const bytes = Buffer.concat(pieces, received);
+        void detectPhotoType(bytes.subarray(0, SNIFF_BYTES)).then((type) => {
+          if (!type || type.check === 'raw') reject(new AppError('source_not_image', 'The source is not an image this service reads.', 415));
+          else resolve({ image: { bytes, mediaType: type.mediaType, url } });
+        }, reject);
+      });
+    });
+    request.end();
+  });
+}
+
+export async function fetchRemoteImage(start: URL, options: RemoteFetchOptions): Promise<RemoteImage> {
+  const lookup = options.lookup ?? defaultLookup;
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let url = start;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+    checkUrl(url, options);
+    const pinned = await checkedAddress(url, lookup, options.addressAllowed ?? isPublicAddress);
+    if (signal.aborted) throw sourceUnavailable('The source took too long to answer.');
+    const answer = await oneHop(url, pinned, options, signal);
+    if ('image' in answer) return answer.image;
+    url = answer.redirect;
+  }
+  throw sourceUnavailable(`The source redirected more than ${MAX_REDIRECTS} times.`);
+}

@@ -1,0 +1,91 @@
+import { createHmac } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { decryptAes256Gcm, encryptAes256Gcm } from '../crypto/master-keys.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+
+/**
+ * Transform results, kept in the blob store encrypted under the studio's data key (AES-256-GCM,
+ * bound to the entry's key), so two URLs meaning the same image share one entry and a copied
+ * blob opens nowhere else. An entry's key is an HMAC of its canonical form — the source's
+ * version, the canonical operations, the output format — under a key derived from the master
+ * keys: it names nothing a reader of the store could confirm. Identical requests in flight
+ * share one computation (`coalesce`).
+ */
+
+export interface CachedImage {
+  data: Buffer;
+  mediaType: string;
+  /** Epoch ms after which the entry is not used (remote sources); null: never. */
+  staleAt: number | null;
+}
+
+export interface ResultCache {
+  /** The entry's key for a canonical form (also the ETag). */
+  keyOf(canonical: string): string;
+  get(studioId: string, key: string, dataKey: Buffer, now: number): Promise<CachedImage | undefined>;
+  put(studioId: string, key: string, dataKey: Buffer, image: CachedImage): Promise<void>;
+  /** Runs `work` once for every caller asking for `key` while it runs. */
+  coalesce<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+function blobKey(studioId: string, key: string): string {
+  return `image-cache/${studioId}/${key}`;
+}
+
+function associatedData(studioId: string, key: string): Buffer {
+  return Buffer.from(`image-cache/${studioId}/${key}`, 'utf8');
+}
+
+async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for await (const piece of stream) pieces.push(Buffer.from(piece));
+  return Buffer.concat(pieces);
+}
+
+/** Entry plaintext: a 4-byte header length, the JSON header, the image bytes. */
+function pack(image: CachedImage): Buffer {
+  const header = Buffer.from(JSON.stringify({ mediaType: image.mediaType, staleAt: image.staleAt }), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(header.length);
+  return Buffer.concat([length, header, image.data]);
+}
+
+function unpack(plaintext: Buffer): CachedImage {
+  const length = plaintext.readUInt32BE(0);
+  const header = JSON.parse(plaintext.subarray(4, 4 + length).toString('utf8')) as { mediaType: string; staleAt: number | null };
+  return { ...header, data: plaintext.subarray(4 + length) };
+}
+
+export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: (error: unknown) => void): ResultCache {
+  const inFlight = new Map<string, Promise<unknown>>();
+  return {
+    keyOf: (canonical) => createHmac('sha256', namingKey).update(canonical).digest('base64url'),
+    async get(studioId, key, dataKey, now) {
+      let stored: Buffer;
+      try {
+        stored = await readAll(await blobs.get(blobKey(studioId, key)));
+      } catch {
+        return undefined;
+      }
+      try {
+        const image = unpack(decryptAes256Gcm(dataKey, stored, associatedData(studioId, key)));
+        return image.staleAt !== null && image.staleAt <= now ? undefined : image;
+      } catch (error) {
+        // A damaged or foreign entry is recomputed (and overwritten), never served.
+        onError(error);
+        return undefined;
+      }
+    },
+    async put(studioId, key, dataKey, image) {
+      const sealed = encryptAes256Gcm(dataKey, pack(image), associatedData(studioId, key));
+      await blobs.put(blobKey(studioId, key), Readable.from([sealed]));
+    },
+    coalesce<T>(key: string, work: () => Promise<T>): Promise<T> {
+      const running = inFlight.get(key);
+      if (running) return running as Promise<T>;
+      const started = work().finally(() => inFlight.delete(key));
+      inFlight.set(key, started);
+      return started;
+    },
+  };
+}

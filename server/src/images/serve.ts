@@ -1,0 +1,401 @@
+import {
+  type ImageOperations,
+  type ImgproxyOptions,
+  PUBLIC_KEY_PATTERN,
+  UrlSignerError,
+  parseImgproxyPath,
+  parseOperations,
+  parseOptStuffPath,
+  resolveOptStuffSource,
+  serializeOperations,
+} from '@shutterlock/url-signer';
+import { AppError, NotFoundError } from '../errors.ts';
+import { type FitMode, type OutputFormat, type TransformSpec, mediaTypes } from '../imaging/transform.ts';
+import { refererAllowed, remoteSourceAllowed } from './allowlists.ts';
+import type { ImagesDeps as DataPlaneDeps } from './deps.ts';
+import { parseList } from './projects.ts';
+import { type KeyRow, type ProjectRow, findImgproxyProjectsBySlug, findKeyByPublicId, findStudioProject, touchKeyLastUsed } from './repo.ts';
+import { fetchRemoteImage, sourceNotAllowed } from './remote-source.ts';
+import { signingSecrets, verifyImgproxy, verifyOptStuff } from './signatures.ts';
+import type { Refusal } from './usage-recorder.ts';
+import { OWN_SOURCE_PREFIX, publishedFile } from './web-files.ts';
+
+/**
+ * The data plane (docs/imaging.md): a signed image URL in, an image (or 304) out. In order:
+ * the path and operations are read with @shutterlock/url-signer's parsers (bad → 400); the
+ * caller's address must not have spent its failed-signature allowance; the key (by `pk_`) or,
+ * for imgproxy URLs, the project's key and salt must sign the URL (constant time) and belong
+ * to the project in the path; then expiry, the project's expiry rules, the referer allowlist,
+ * the key's rate limits (minute before day), the source (an own published file of the key's
+ * studio, or an allowlisted remote host); then the canonical form names the result, which is
+ * answered 304, from the encrypted cache, or transformed once for every identical request in
+ * flight, within the bounded transform slots. The key and the published file are read on every
+ * request, before any cached copy, so revoking or unpublishing stops service at once.
+ */
+
+export interface ImageRequest {
+  /** The path after `/api/v1/` or `/imgproxy/`, still percent-encoded, without the query. */
+  rawPath: string;
+  query: { key?: string; sig?: string; exp?: string };
+  referer: string | undefined;
+  accept: string | undefined;
+  ifNoneMatch: string | undefined;
+  ip: string;
+}
+
+export interface ImageResponse {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body: Buffer | null;
+}
+
+const FAILURES_PER_IP = 50;
+const OWN_MAX_AGE = 365 * 24 * 3600;
+const REMOTE_MAX_AGE = 24 * 3600;
+const DAY_MS = 24 * 3600_000;
+const LAST_USED_EVERY_MS = 60_000;
+/** imgproxy URLs carry no key: the project's own allowance, ten times a default key's. */
+const IMGPROXY_PER_MINUTE = 600;
+const IMGPROXY_PER_DAY = 100_000;
+const MAX_IMGPROXY_CANDIDATES = 20;
+const EXPIRY_DIGITS = /^[1-9]\d{0,11}$|^0$/;
+
+interface Grant {
+  studioId: string;
+  project: ProjectRow;
+  key: KeyRow | null;
+  /** Unix seconds; null when the URL does not expire. */
+  expiresAt: number | null;
+  operations: ImageOperations;
+  source: string;
+}
+
+function invalidRequest(error: unknown): never {
+  if (error instanceof UrlSignerError) throw new AppError(error.code, error.message, 400);
+  throw error;
+}
+
+function signatureInvalid(): AppError {
+  return new AppError('signature_invalid', 'The signature does not match this URL.', 403);
+}
+
+function keyRefused(code: string, message: string): AppError {
+  return new AppError(code, message, 401);
+}
+
+function imageNotFound(): NotFoundError {
+  return new NotFoundError('image_not_found', 'No published image has this id.');
+}
+
+const refusalOf: Record<string, Refusal> = {
+  signature_invalid: 'signature',
+  url_expired: 'expired',
+  expiry_required: 'expired',
+  expiry_too_far: 'expired',
+  referer_not_allowed: 'referer',
+  source_not_allowed: 'source',
+  rate_limited: 'rate_limit',
+};
+
+async function guardAddress(deps: DataPlaneDeps, ip: string): Promise<void> {
+  if (await deps.quotas.spent('failuresPerIp', ip, FAILURES_PER_IP)) {
+    throw new AppError('rate_limited', 'Too many refused image requests from this address. Try again later.', 429, { headers: { 'retry-after': '600' } });
+  }
+}
+
+async function countFailure(deps: DataPlaneDeps, ip: string): Promise<void> {
+  await deps.quotas.take('failuresPerIp', ip, FAILURES_PER_IP).catch(() => undefined);
+}
+
+function parseExpiry(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!EXPIRY_DIGITS.test(text)) throw new AppError('expiry_invalid', 'exp must be Unix seconds.', 400);
+  // OptStuff signs exp only when it is truthy: exp=0 is a URL without expiry.
+  return text === '0' ? undefined : Number(text);
+}
+
+/** OptStuff-format: `/api/v1/{projectSlug}/{operations}/{source}?key=&sig=[&exp=]`. */
+export async function serveOptStuffImage(deps: DataPlaneDeps, request: ImageRequest): Promise<ImageResponse> {
+  let path: ReturnType<typeof parseOptStuffPath>;
+  let operations: ImageOperations;
+  try {
+    path = parseOptStuffPath(request.rawPath);
+    operations = parseOperations(path.operations);
+  } catch (error) {
+    invalidRequest(error);
+  }
+  const expiresAt = parseExpiry(request.query.exp);
+  await guardAddress(deps, request.ip);
+  const { key: publicKey, sig } = request.query;
+  if (publicKey === undefined || !PUBLIC_KEY_PATTERN.test(publicKey) || sig === undefined) {
+    await countFailure(deps, request.ip);
+    throw keyRefused('key_invalid', 'The URL needs key=pk_… and sig=….');
+  }
+  const key = await findKeyByPublicId(deps.db, publicKey);
+  if (!key) {
+    await countFailure(deps, request.ip);
+    throw keyRefused('key_invalid', 'No API key has this public id.');
+  }
+  const project = await findStudioProject(deps.db, key.studio_id, key.project_id);
+  if (!project) throw keyRefused('key_invalid', 'No API key has this public id.');
+  return answerFor(deps, request, project, key.id, async () => {
+    if (project.slug !== path.projectSlug) throw keyRefused('key_project_mismatch', 'This key belongs to another project.');
+    const now = deps.now();
+    if (key.revoked_at !== null) throw keyRefused('key_revoked', 'This API key was revoked.');
+    if (key.expires_at !== null && key.expires_at <= now) throw keyRefused('key_expired', 'This API key has expired.');
+    const sources = path.optStuffSource === undefined ? [path.source] : [path.source, path.optStuffSource];
+    const secrets = await signingSecrets(deps.secrets, key, now);
+    const verified = await verifyOptStuff({ secrets, operations: path.operations, sources, ...(expiresAt === undefined ? {} : { expiresAt }), sig });
+    if (verified === undefined) {
+      await countFailure(deps, request.ip);
+      throw signatureInvalid();
+    }
+    touchLastUsed(deps, key, now);
+    return { studioId: key.studio_id, project, key, expiresAt: expiresAt ?? null, operations, source: verified };
+  });
+}
+
+function touchLastUsed(deps: DataPlaneDeps, key: KeyRow, now: number): void {
+  const last = deps.lastUsedWrites.get(key.id) ?? key.last_used_at ?? 0;
+  if (now - last < LAST_USED_EVERY_MS) return;
+  deps.lastUsedWrites.set(key.id, now);
+  void touchKeyLastUsed(deps.db, key.id, now).catch((error: unknown) => deps.logger.warn({ err: error }, 'last use of an image key not recorded'));
+}
+
+const resizingFits: Record<string, FitMode> = { fit: 'inside', fill: 'cover', 'fill-down': 'cover', force: 'fill', auto: 'cover' };
+
+/** imgproxy's options as the operations they mean, so both formats share canonical forms and cache entries. */
+function imgproxyOperations(options: ImgproxyOptions): ImageOperations {
+  const { resizingType, expires, ...common } = options;
+  void expires;
+  const type = resizingType ?? 'fit';
+  return { ...common, fit: resizingFits[type]!, ...(type === 'fill-down' ? { enlarge: false } : {}) } as ImageOperations;
+}
+
+/** imgproxy-format: `/imgproxy/{projectSlug}/{signature}/{options…}/{source}`, signed with the project's key and salt. */
+export async function serveImgproxyImage(deps: DataPlaneDeps, request: ImageRequest): Promise<ImageResponse> {
+  const slash = request.rawPath.indexOf('/');
+  const slug = slash === -1 ? '' : request.rawPath.slice(0, slash);
+  let parsed: ReturnType<typeof parseImgproxyPath>;
+  try {
+    if (slug === '') throw new UrlSignerError('invalid_path', 'expected /imgproxy/{projectSlug}/{signature}/{options}/{source}');
+    parsed = parseImgproxyPath(request.rawPath.slice(slash));
+  } catch (error) {
+    invalidRequest(error);
+  }
+  await guardAddress(deps, request.ip);
+  const candidates = await findImgproxyProjectsBySlug(deps.db, decodeURIComponent(slug), MAX_IMGPROXY_CANDIDATES);
+  const project = await verifyImgproxy(deps.secrets, candidates, parsed.signedPath, parsed.signature);
+  if (!project) {
+    await countFailure(deps, request.ip);
+    throw signatureInvalid();
+  }
+  const expires = parsed.options.expires;
+  return answerFor(deps, request, project, '', async () => ({
+    studioId: project.studio_id,
+    project,
+    key: null,
+    expiresAt: expires === undefined ? null : Number(expires),
+    operations: imgproxyOperations(parsed.options),
+    source: parsed.sourceUrl,
+  }));
+}
+
+/** Runs the checks and the answer, counting what was served and what was refused (by reason) for the project's usage. */
+async function answerFor(deps: DataPlaneDeps, request: ImageRequest, project: ProjectRow, keyId: string, authorize: () => Promise<Grant>): Promise<ImageResponse> {
+  const usage = { studioId: project.studio_id, projectId: project.id, keyId };
+  try {
+    const grant = await authorize();
+    const { response, cacheHit } = await deliver(deps, request, grant);
+    deps.usage.record({ ...usage, outcome: { served: { bytes: response.body?.length ?? 0, cacheHit } } });
+    return response;
+  } catch (error) {
+    const refusal = error instanceof AppError ? refusalOf[error.code] : undefined;
+    if (refusal) deps.usage.record({ ...usage, outcome: { refused: refusal } });
+    throw error;
+  }
+}
+
+function checkExpiry(deps: DataPlaneDeps, grant: Grant): void {
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  if (grant.expiresAt !== null && grant.expiresAt <= nowSeconds) throw new AppError('url_expired', 'This image URL has expired.', 403);
+  if (grant.expiresAt === null && grant.project.require_expiry === 1) throw new AppError('expiry_required', 'This project only serves URLs with exp.', 403);
+  const maxLifetime = grant.project.max_lifetime_seconds;
+  if (grant.expiresAt !== null && maxLifetime !== null && grant.expiresAt - nowSeconds > maxLifetime) {
+    throw new AppError('expiry_too_far', `This project serves URLs expiring within ${maxLifetime} seconds.`, 403);
+  }
+}
+
+async function takeQuotas(deps: DataPlaneDeps, grant: Grant): Promise<Record<string, string>> {
+  const bucket = grant.key?.id ?? `project:${grant.project.id}`;
+  const minute = await deps.quotas.take('perMinute', bucket, grant.key?.per_minute ?? IMGPROXY_PER_MINUTE);
+  await deps.quotas.take('perDay', bucket, grant.key?.per_day ?? IMGPROXY_PER_DAY);
+  return minute.headers;
+}
+
+/** `auto`: AVIF when the browser takes it, else WebP, else JPEG. */
+function negotiatedFormat(accept: string | undefined): OutputFormat {
+  const accepted = (accept ?? '').toLowerCase();
+  if (accepted.includes('image/avif')) return 'avif';
+  if (accepted.includes('image/webp')) return 'webp';
+  return 'jpeg';
+}
+
+function formatOfMediaType(mediaType: string): OutputFormat {
+  const found = (Object.entries(mediaTypes) as Array<[OutputFormat, string]>).find(([, type]) => type === mediaType);
+  return found?.[0] ?? 'jpeg';
+}
+
+/** The canonical operations (format aside): what a cache entry's name is made of. */
+function canonicalOperations(operations: ImageOperations): string {
+  const { format, ...rest } = operations;
+  void format;
+  const resizes = rest.width !== undefined || rest.height !== undefined;
+  return serializeOperations(resizes ? { ...rest, fit: rest.fit ?? 'cover' } : { ...rest, fit: undefined });
+}
+
+function specOf(operations: ImageOperations, format: OutputFormat): TransformSpec {
+  const { fit, format: requested, rotate, ...rest } = operations;
+  void requested;
+  return { ...rest, fit: fit ?? 'cover', format, enlarge: operations.enlarge === true, ...(rotate ? { rotate } : {}) };
+}
+
+interface Loaded {
+  bytes: Buffer;
+  mediaType: string;
+}
+
+interface Resolved {
+  /** The source's version in the canonical form. */
+  version: string;
+  /** Null: the format is chosen from the source once loaded. */
+  format: OutputFormat | null;
+  maxAge: number;
+  /** Epoch ms after which a cached result is not used. */
+  staleAt: number | null;
+  load(): Promise<Loaded>;
+  /** Set when the answer is the original bytes, untouched (the project allows it). */
+  original?: () => Promise<Loaded & { etag: string }>;
+}
+
+const decodable = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif', 'image/tiff']);
+
+async function readVariant(file: Awaited<ReturnType<DataPlaneDeps['vault']['find']>>[number], variant: 'original' | 'preview', maxBytes: number): Promise<Buffer> {
+  const served = await file.read(variant, { range: undefined, ifRange: undefined });
+  if (Buffer.isBuffer(served.body)) return served.body;
+  const pieces: Buffer[] = [];
+  let length = 0;
+  for await (const piece of served.body) {
+    length += (piece as Buffer).length;
+    if (length > maxBytes) {
+      served.body.destroy();
+      throw new AppError('image_too_large', 'The source is too large to transform.', 422);
+    }
+    pieces.push(piece as Buffer);
+  }
+  return Buffer.concat(pieces, length);
+}
+
+async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: OutputFormat | undefined): Promise<Resolved> {
+  if (grant.source.startsWith(OWN_SOURCE_PREFIX)) {
+    const published = await publishedFile(deps, grant.studioId, grant.source);
+    if (!published) throw imageNotFound();
+    const [file] = await deps.vault.find(grant.studioId, [published.file_id]);
+    if (!file) throw imageNotFound();
+    const useOriginal = decodable.has(file.mediaType) && file.size <= deps.limits.maxDecodeBytes;
+    if (!useOriginal && !file.previewsReady) throw new AppError('source_not_ready', 'This image is still being prepared. Try again shortly.', 422);
+    const variant = useOriginal ? 'original' : 'preview';
+    const load = async (): Promise<Loaded> => ({ bytes: await readVariant(file, variant, deps.limits.maxDecodeBytes), mediaType: useOriginal ? file.mediaType : 'image/webp' });
+    const untouched = Object.keys(grant.operations).length === 0 && grant.project.allow_original === 1;
+    return {
+      version: `file:${file.id}:${file.sha256}:${variant}`,
+      format: requested ?? formatOfMediaType(useOriginal ? file.mediaType : 'image/webp'),
+      maxAge: OWN_MAX_AGE,
+      staleAt: null,
+      load,
+      ...(untouched
+        ? { original: async () => ({ bytes: await readVariant(file, 'original', Number.MAX_SAFE_INTEGER), mediaType: file.mediaType, etag: `"o-${file.sha256.slice(0, 40)}"` }) }
+        : {}),
+    };
+  }
+  let url: URL;
+  try {
+    url = grant.key === null ? new URL(grant.source) : resolveOptStuffSource(grant.source);
+  } catch {
+    throw sourceNotAllowed('This source is not a URL this service fetches.');
+  }
+  const projectSources = parseList(grant.project.sources) ?? [];
+  const keySources = grant.key === null ? null : parseList(grant.key.sources);
+  if (!remoteSourceAllowed(url, projectSources, keySources)) throw sourceNotAllowed();
+  const day = Math.floor(deps.now() / DAY_MS);
+  return {
+    // A remote image may change: its results are named by day and used for a day at most.
+    version: `url:${url.href}:${day}`,
+    format: requested ?? null,
+    maxAge: REMOTE_MAX_AGE,
+    staleAt: (day + 1) * DAY_MS,
+    load: async () => {
+      const image = await fetchRemoteImage(url, {
+        maxBytes: deps.limits.remoteMaxBytes,
+        timeoutMs: deps.limits.remoteTimeoutMs,
+        allowed: (next) => remoteSourceAllowed(next, projectSources, keySources),
+        ...(deps.remoteLookup ? { lookup: deps.remoteLookup } : {}),
+      });
+      return { bytes: image.bytes, mediaType: image.mediaType };
+    },
+  };
+}
+
+function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch.split(',').some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}
+
+async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant): Promise<{ response: ImageResponse; cacheHit: boolean }> {
+  checkExpiry(deps, grant);
+  const refererLists = { project: parseList(grant.project.referers) ?? [], key: grant.key === null ? null : parseList(grant.key.referers) };
+  if (!refererAllowed(request.referer, refererLists.project, refererLists.key)) {
+    throw new AppError('referer_not_allowed', 'Images of this project are only served to its listed websites.', 403);
+  }
+  const quotaHeaders = await takeQuotas(deps, grant);
+  const requested = grant.operations.format === undefined ? undefined : grant.operations.format === 'auto' ? negotiatedFormat(request.accept) : (grant.operations.format as OutputFormat);
+  const vary = [...(grant.operations.format === 'auto' ? ['Accept'] : []), ...(refererLists.project.length > 0 || (refererLists.key?.length ?? 0) > 0 ? ['Referer'] : [])];
+  const resolved = await resolveSource(deps, grant, requested);
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  const maxAge = Math.max(0, Math.min(resolved.maxAge, grant.expiresAt === null ? resolved.maxAge : grant.expiresAt - nowSeconds));
+  const headers = (etag: string): Record<string, string> => ({
+    ...quotaHeaders,
+    etag,
+    'cache-control': `public, max-age=${maxAge}, immutable`,
+    ...(vary.length > 0 ? { vary: vary.join(', ') } : {}),
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+  });
+
+  if (resolved.original) {
+    const original = await resolved.original();
+    if (etagMatches(request.ifNoneMatch, original.etag)) return { response: { status: 304, headers: headers(original.etag), body: null }, cacheHit: true };
+    return { response: { status: 200, headers: { ...headers(original.etag), 'content-type': original.mediaType }, body: original.bytes }, cacheHit: false };
+  }
+
+  const canonical = `v1|${resolved.version}|${canonicalOperations(grant.operations)}|${resolved.format ?? 'source'}`;
+  const cacheKey = deps.cache.keyOf(canonical);
+  const etag = `"${cacheKey.slice(0, 32)}"`;
+  if (etagMatches(request.ifNoneMatch, etag)) return { response: { status: 304, headers: headers(etag), body: null }, cacheHit: true };
+  const dataKey = await deps.dataKey(grant.studioId);
+  const cached = await deps.cache.get(grant.studioId, cacheKey, dataKey, deps.now());
+  if (cached) return { response: { status: 200, headers: { ...headers(etag), 'content-type': cached.mediaType }, body: cached.data }, cacheHit: true };
+
+  const result = await deps.cache.coalesce(cacheKey, async () => {
+    const source = await resolved.load();
+    const format = resolved.format ?? formatOfMediaType(source.mediaType);
+    const output = await deps.transform(source.bytes, specOf(grant.operations, format));
+    const image = { data: output.data, mediaType: output.mediaType, staleAt: resolved.staleAt };
+    await deps.cache.put(grant.studioId, cacheKey, dataKey, image).catch((error: unknown) => deps.logger.warn({ err: error }, 'image result not cached'));
+    return image;
+  });
+  return { response: { status: 200, headers: { ...headers(etag), 'content-type': result.mediaType }, body: result.data }, cacheHit: false };
+}

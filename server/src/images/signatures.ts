@@ -1,0 +1,45 @@
+import { OPTSTUFF_SIGNATURE_LENGTH, signImgproxyPath, signOptStuff } from '@shutterlock/url-signer';
+import { constantTimeEqual } from '../crypto/hashing.ts';
+import type { SecretBox } from '../crypto/secret-fields.ts';
+import type { KeyRow, ProjectRow } from './repo.ts';
+import { openImgproxyCredentials, openKeySecret } from './secrets.ts';
+
+/**
+ * Checking signatures with @shutterlock/url-signer's own signing functions (the same code
+ * studio websites sign with), compared in constant time. OptStuff's reading of a source can
+ * differ from ours (it decodes twice); both are tried, and the one that verified is served.
+ */
+
+const SIGNATURE_TEXT = /^[A-Za-z0-9_-]+$/;
+
+/** The secrets that sign for a key now: its current one, and the previous one through a rotation's grace period. */
+export async function signingSecrets(secrets: SecretBox, key: KeyRow, now: number): Promise<string[]> {
+  const current = await openKeySecret(secrets, key.id, key.secret_sealed, 'current');
+  const inGrace = key.previous_secret_sealed !== null && key.previous_valid_until !== null && key.previous_valid_until > now;
+  return inGrace ? [current, await openKeySecret(secrets, key.id, key.previous_secret_sealed!, 'previous')] : [current];
+}
+
+/** The reading of the source that `sig` signs, or undefined when none does. Every candidate is computed and compared. */
+export async function verifyOptStuff(input: { secrets: readonly string[]; operations: string; sources: readonly string[]; expiresAt?: number; sig: string }): Promise<string | undefined> {
+  if (input.sig.length !== OPTSTUFF_SIGNATURE_LENGTH || !SIGNATURE_TEXT.test(input.sig)) return undefined;
+  let verified: string | undefined;
+  for (const secretKey of input.secrets) {
+    for (const source of input.sources) {
+      const expected = await signOptStuff({ secretKey, operations: input.operations, source, ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }) });
+      if (constantTimeEqual(expected, input.sig) && verified === undefined) verified = source;
+    }
+  }
+  return verified;
+}
+
+/** The project (among those with the slug and the format on) whose key and salt sign `signedPath`. */
+export async function verifyImgproxy(secrets: SecretBox, candidates: readonly ProjectRow[], signedPath: string, signature: string): Promise<ProjectRow | undefined> {
+  if (!SIGNATURE_TEXT.test(signature) || signature.length > 43) return undefined;
+  let verified: ProjectRow | undefined;
+  for (const project of candidates) {
+    const credentials = await openImgproxyCredentials(secrets, project.id, { key: project.imgproxy_key_sealed!, salt: project.imgproxy_salt_sealed! });
+    const expected = await signImgproxyPath({ ...credentials, signatureSize: project.imgproxy_signature_size, path: signedPath });
+    if (constantTimeEqual(expected, signature) && verified === undefined) verified = project;
+  }
+  return verified;
+}

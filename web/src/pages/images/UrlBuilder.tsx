@@ -1,0 +1,105 @@
+import { type ImageOperations, bucketedExpiry, buildOptStuffUrl } from '@shutterlock/url-signer';
+import { useEffect, useRef, useState } from 'react';
+import type { ImageKey, ImageProject } from '../../api/images';
+import { CopyButton } from '../../components/CopyButton';
+import { SelectField, TextField } from '../../components/form';
+
+/**
+ * A signed URL built in the browser with @shutterlock/url-signer, and the image it answers.
+ * The secret is pasted here and kept only in this page's memory: it is never sent anywhere
+ * (signing is local). A website signs on its server; this is for trying URLs out.
+ */
+export function UrlBuilder({ project, keys }: { project: ImageProject; keys: ImageKey[] }) {
+  const usable = keys.filter((key) => key.status === 'active' || key.status === 'expiring');
+  const [publicKey, setPublicKey] = useState('');
+  const [secret, setSecret] = useState('');
+  const [source, setSource] = useState('');
+  const [width, setWidth] = useState('800');
+  const [format, setFormat] = useState('auto');
+  const [fit, setFit] = useState('cover');
+  const [quality, setQuality] = useState('');
+  const [expiresIn, setExpiresIn] = useState(project.requireExpiry ? '3600' : '');
+  const [built, setBuilt] = useState<{ url: string } | { problem: string } | null>(null);
+  const urlRef = useRef<HTMLElement>(null);
+  const chosenKey = publicKey || usable[0]?.publicKey || '';
+
+  useEffect(() => {
+    let current = true;
+    if (!chosenKey || !secret || !source) {
+      setBuilt(null);
+      return;
+    }
+    const operations: ImageOperations = {
+      ...(width ? { width: Number(width) } : {}),
+      ...(quality ? { quality: Number(quality) } : {}),
+      format: format as ImageOperations['format'],
+      ...(width ? { fit: fit as ImageOperations['fit'] } : {}),
+    };
+    buildOptStuffUrl({
+      baseUrl: window.location.origin,
+      projectSlug: project.slug,
+      publicKey: chosenKey,
+      secretKey: secret.trim(),
+      operations,
+      source: source.trim(),
+      ...(expiresIn ? { expiresAt: bucketedExpiry(Number(expiresIn)) } : {}),
+    }).then(
+      (url) => current && setBuilt({ url }),
+      (error: unknown) => current && setBuilt({ problem: error instanceof Error ? error.message : 'This URL cannot be built.' }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [chosenKey, secret, source, width, format, fit, quality, expiresIn, project.slug]);
+
+  return (
+    <section className="panel" aria-labelledby="builder-heading">
+      <h2 id="builder-heading">URL builder</h2>
+      <p className="field-hint">Signing happens in this browser; the secret is not sent or kept.</p>
+      <div className="builder-grid">
+        <SelectField id="builder-key" label="Key" value={chosenKey} onChange={(event) => setPublicKey(event.target.value)}>
+          {usable.map((key) => (
+            <option key={key.id} value={key.publicKey}>
+              {key.name}
+            </option>
+          ))}
+        </SelectField>
+        <TextField id="builder-secret" label="Secret (sk_…)" type="password" autoComplete="off" value={secret} onChange={(event) => setSecret(event.target.value)} />
+        <TextField id="builder-source" label="Source" placeholder="vault:… or cdn.example.com/photo.jpg" value={source} onChange={(event) => setSource(event.target.value)} />
+        <TextField id="builder-width" label="Width" inputMode="numeric" value={width} onChange={(event) => setWidth(event.target.value.replace(/\D/g, ''))} />
+        <SelectField id="builder-format" label="Format" value={format} onChange={(event) => setFormat(event.target.value)}>
+          {['auto', 'webp', 'avif', 'jpeg', 'png'].map((name) => (
+            <option key={name}>{name}</option>
+          ))}
+        </SelectField>
+        <SelectField id="builder-fit" label="Fit" value={fit} onChange={(event) => setFit(event.target.value)}>
+          {['cover', 'contain', 'fill', 'inside', 'outside'].map((name) => (
+            <option key={name}>{name}</option>
+          ))}
+        </SelectField>
+        <TextField id="builder-quality" label="Quality (1–100)" inputMode="numeric" value={quality} onChange={(event) => setQuality(event.target.value.replace(/\D/g, ''))} />
+        <SelectField id="builder-expiry" label="Expires" value={expiresIn} onChange={(event) => setExpiresIn(event.target.value)}>
+          {!project.requireExpiry && <option value="">never</option>}
+          <option value="3600">in about an hour</option>
+          <option value="86400">in about a day</option>
+        </SelectField>
+      </div>
+      {built && 'problem' in built && (
+        <p className="form-error" role="alert" data-testid="builder-problem">
+          {built.problem}
+        </p>
+      )}
+      {built && 'url' in built && (
+        <div className="builder-result">
+          <div className="secret-value" role="group" aria-label="Signed URL">
+            <code ref={urlRef} data-testid="builder-url">
+              {built.url}
+            </code>
+          </div>
+          <CopyButton text={built.url} label="Copy URL" selectTarget={urlRef} />
+          <img className="builder-preview" src={built.url} alt="Preview of the signed URL" data-testid="builder-preview" />
+        </div>
+      )}
+    </section>
+  );
+}

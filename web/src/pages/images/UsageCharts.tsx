@@ -1,0 +1,86 @@
+import { BarController, BarElement, CategoryScale, Chart, type ChartConfiguration, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { type ImageUsage, getUsage } from '../../api/images';
+import { useLoader } from '../../app/useLoader';
+import { LoadFailed } from '../../components/LoadFailed';
+import { formatBytes } from '../../lib/format';
+
+// Chart.js draws on a canvas and injects no stylesheet, so it runs under the strict CSP.
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+
+const refusalReasons = [
+  ['signature', 'Signature'],
+  ['expired', 'Expired'],
+  ['referer', 'Referer'],
+  ['source', 'Source'],
+  ['rateLimit', 'Rate limit'],
+] as const;
+
+function ChartCanvas({ label, config }: { label: string; config: ChartConfiguration }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (!canvasRef.current) return;
+    const chart = new Chart(canvasRef.current, config);
+    return () => chart.destroy();
+  }, [config]);
+  return (
+    <figure className="usage-chart">
+      <figcaption>{label}</figcaption>
+      <canvas ref={canvasRef} role="img" aria-label={label} />
+    </figure>
+  );
+}
+
+const time = (iso: string, withDay: boolean) => (withDay ? iso.slice(5, 10) : iso.slice(11, 16));
+
+function configs(usage: ImageUsage): Array<[string, ChartConfiguration]> {
+  const minutes = usage.perMinute.map((point) => time(point.at, false));
+  const days = usage.perDay.map((point) => time(point.at, true));
+  const animation = false as const;
+  return [
+    ['Requests per minute (last hour)', { type: 'line', data: { labels: minutes, datasets: [{ label: 'Requests', data: usage.perMinute.map((point) => point.requests) }] }, options: { animation } }],
+    ['Requests per day (last 30 days)', { type: 'bar', data: { labels: days, datasets: [{ label: 'Requests', data: usage.perDay.map((point) => point.requests) }] }, options: { animation } }],
+    ['Megabytes served per day', { type: 'bar', data: { labels: days, datasets: [{ label: 'MB', data: usage.perDay.map((point) => point.bytes / 1_000_000) }] }, options: { animation } }],
+    [
+      'Cache hit ratio per day (%)',
+      { type: 'line', data: { labels: days, datasets: [{ label: 'Hits %', data: usage.perDay.map((point) => (point.requests === 0 ? 0 : (100 * point.cacheHits) / point.requests)) }] }, options: { animation, scales: { y: { min: 0, max: 100 } } } },
+    ],
+    [
+      'Refusals per day, by reason',
+      {
+        type: 'bar',
+        data: { labels: days, datasets: refusalReasons.map(([reason, label]) => ({ label, data: usage.perDay.map((point) => point.refused[reason]) })) },
+        options: { animation, scales: { x: { stacked: true }, y: { stacked: true } } },
+      },
+    ],
+  ];
+}
+
+/** A project's usage as charts, with the totals in words. */
+export function UsageCharts({ projectId }: { projectId: string }) {
+  const load = useCallback(() => getUsage(projectId), [projectId]);
+  const { state, reload } = useLoader(load);
+  const charts = useMemo(() => (state.status === 'ready' ? configs(state.data) : []), [state]);
+  const totals =
+    state.status === 'ready'
+      ? state.data.perDay.reduce(
+          (sum, point) => ({ requests: sum.requests + point.requests, bytes: sum.bytes + point.bytes, hits: sum.hits + point.cacheHits, refused: sum.refused + Object.values(point.refused).reduce((a, b) => a + b, 0) }),
+          { requests: 0, bytes: 0, hits: 0, refused: 0 },
+        )
+      : null;
+  return (
+    <section className="panel" aria-labelledby="usage-heading">
+      <h2 id="usage-heading">Usage</h2>
+      <button type="button" className="button button-secondary button-small" onClick={reload}>
+        Refresh
+      </button>
+      {state.status === 'failed' && <LoadFailed message={state.message} onRetry={reload} />}
+      {totals && (
+        <p data-testid="usage-totals">
+          Last 30 days: {totals.requests} served ({formatBytes(totals.bytes)}), {totals.requests === 0 ? 0 : Math.round((100 * totals.hits) / totals.requests)}% from the cache, {totals.refused} refused.
+        </p>
+      )}
+      <div className="usage-charts">{charts.map(([label, config]) => <ChartCanvas key={label} label={label} config={config} />)}</div>
+    </section>
+  );
+}
