@@ -9,7 +9,7 @@ const path = require('node:path');
  * a Db without importing Kysely).
  *
  *   capabilities   auth/ admin/ studios/ vault/ deliveries/ labs/ images/ system/
- *   shared layers  http/ db/ crypto/ storage/ mail/ clamav/ jobs/ imaging/ audit/ keys/ zip/
+ *   shared layers  http/ db/ crypto/ storage/ mail/ clamav/ jobs/ imaging/ audit/ keys/ zip/  backup/
  *                  and config.ts errors.ts logger.ts text.ts runtime.ts
  *   the contract   capability.ts (Capability, AppServices): a leaf every capability imports
  *   composition    main.ts app.ts capabilities.ts cli/
@@ -18,7 +18,7 @@ const path = require('node:path');
  */
 
 const capabilities = ['auth', 'admin', 'studios', 'vault', 'deliveries', 'labs', 'images', 'system'];
-const shared = ['http', 'db', 'crypto', 'storage', 'mail', 'clamav', 'jobs', 'imaging', 'audit', 'keys', 'zip'];
+const shared = ['http', 'db', 'crypto', 'storage', 'mail', 'clamav', 'jobs', 'imaging', 'audit', 'keys', 'zip', 'backup'];
 const sharedFiles = ['config', 'errors', 'logger', 'text', 'runtime'];
 
 const src = '^server/src/';

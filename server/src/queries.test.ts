@@ -417,6 +417,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   deleteAlbumRow: { '': (db) => vaultRepo.deleteAlbumRow(db, studio, 'album-1') },
   listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
   markStudioPurging: { '': (db) => vaultRepo.markStudioPurging(db, studio) },
+  listStoredFilesPage: { '': (db) => vaultRepo.listStoredFilesPage(db, 'file-200', 200) },
 };
 
 const lab = 'lab-1';

@@ -399,3 +399,16 @@ set
   "status" = $1
 where
   "studio_id" = $2;
+
+-- listStoredFilesPage
+select
+  *
+from
+  "vault_files"
+where
+  "status" not in ($1, $2)
+  and "id" > $3
+order by
+  "id"
+limit
+  $4;

@@ -399,3 +399,16 @@ set
   "status" = ?
 where
   "studio_id" = ?;
+
+-- listStoredFilesPage
+select
+  *
+from
+  "vault_files"
+where
+  "status" not in (?, ?)
+  and "id" > ?
+order by
+  "id"
+limit
+  ?;

@@ -22,7 +22,7 @@ export interface AlertRule {
   tellStudioOwner: boolean;
 }
 
-const signInFailures = ['sign_in.password_failed', 'sign_in.code_failed', 'sign_in.second_factor_failed', 'auth.sign_in_failed'];
+const signInFailures = ['sign_in.password_failed', 'sign_in.code_failed', 'sign_in.second_factor_failed', 'auth.sign_in_failed', 'auth.reauthentication_failed'];
 
 const detail = (key: string) => (event: StoredAuditEvent) => {
   const value = event.details[key];

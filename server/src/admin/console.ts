@@ -89,13 +89,15 @@ export function exportAuditEvents(db: Db, query: AuditQuery, format: 'jsonl' | '
 
 export async function systemStatus(runtime: Runtime, keyProtected: Omit<RotationDeps, 'db' | 'keys'>, version: string) {
   const db = runtime.database.db;
-  const [readiness, usage, jobs, head, seal] = await Promise.all([
+  const [readiness, usage, jobs, head, seal, [scrub]] = await Promise.all([
     checkReadiness(runtime, runtime.logger),
     keyUsage({ db, keys: runtime.keys, ...keyProtected }),
     queueDepth(db),
     findChainHead(db),
     findLatestSeal(db, 'seal'),
+    listAuditEvents(db, { action: 'vault.scrub_finished', limit: 1 }),
   ]);
+  const count = (name: string) => Number(scrub?.details[name] ?? 0);
   return {
     version,
     database: { kind: runtime.database.kind, status: readiness.checks.database },
@@ -109,6 +111,9 @@ export async function systemStatus(runtime: Runtime, keyProtected: Omit<Rotation
       peppers: entry.peppers,
     })),
     jobs,
+    lastScrub: scrub
+      ? { at: new Date(scrub.at).toISOString(), checked: count('checked'), missing: count('missing'), corrupt: count('corrupt'), orphaned: count('orphaned'), repaired: count('repaired') }
+      : null,
     auditChain: { headSeq: head.seq, lastSealedSeq: seal?.seq ?? null, lastSealedAt: seal ? new Date(seal.sealed_at).toISOString() : null },
     configuration: describeConfig(runtime.config).map(([name, value]) => ({ name, value })),
   };

@@ -110,6 +110,10 @@ export const systemStatusSchema = Type.Object(
       ),
     ),
     jobs: Type.Array(queueDepthSchema),
+    /** The newest scrub's counts (vault/scrub.ts), from the audit log. */
+    lastScrub: nullable(
+      Type.Object({ at: Type.String(), checked: Type.Integer(), missing: Type.Integer(), corrupt: Type.Integer(), orphaned: Type.Integer(), repaired: Type.Integer() }, closed),
+    ),
     auditChain: Type.Object({ headSeq: Type.Integer(), lastSealedSeq: nullable(Type.Integer()), lastSealedAt: nullable(Type.String()) }, closed),
     /** What `shutterlock config check` prints: secrets show only whether they are set. */
     configuration: Type.Array(Type.Object({ name: Type.String(), value: Type.String() }, closed)),

@@ -43,3 +43,29 @@ describe('shutterlock audit', () => {
     }
   });
 });
+
+describe('shutterlock backup', () => {
+  it('creates, verifies and restores into a fresh data directory', async () => {
+    const dataDir = await makeTempDir('backup-cli');
+    const masterKeys = `cli1:${Buffer.alloc(32, 7).toString('base64')}`;
+    const env = (dir: string) => ({ PATH: process.env.PATH ?? '', SHUTTERLOCK_DATA_DIR: dir, SHUTTERLOCK_MASTER_KEYS: masterKeys });
+    const node = async (args: string[], dir: string) => {
+      try {
+        return { code: 0, ...(await run(process.execPath, ['--experimental-strip-types', cliEntry, ...args], { env: env(dir), timeout: 60_000 })) };
+      } catch (error) {
+        return error as { code: number; stdout: string; stderr: string };
+      }
+    };
+    expect((await node(['migrate'], dataDir)).code).toBe(0);
+    const to = await makeTempDir('backup-cli-target');
+    const created = await node(['backup', 'create', '--to', to], dataDir);
+    expect(created.code).toBe(0);
+    const backupDir = created.stdout.trim().split('\n').at(-1)!;
+    expect((await node(['backup', 'verify', backupDir], dataDir)).stdout).toContain('The backup verifies');
+    const fresh = await makeTempDir('backup-cli-fresh');
+    expect((await node(['backup', 'restore', '--from', backupDir], fresh)).stdout).toContain('Restored the database');
+    expect((await node(['audit', 'verify'], fresh)).code).toBe(0);
+    expect((await node(['backup', 'restore', '--from', backupDir], fresh)).stderr).toContain('restore into a fresh data directory');
+    expect((await node(['backup', 'create', '--to', 's3://bucket/x'], dataDir)).stderr).toContain('sync that directory');
+  });
+});

@@ -4,8 +4,10 @@ import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { addAuditCommands } from './audit.ts';
+import { addBackupCommands } from './backup.ts';
 import { addKeyCommands } from './keys.ts';
 import { addLabCommands } from './labs.ts';
+import { addScrubCommand } from './scrub.ts';
 import { addSignCommand } from './sign.ts';
 import { addUserCommands } from './users.ts';
 
@@ -46,7 +48,9 @@ export function buildCli(): Command {
     });
 
   addAuditCommands(program);
+  addBackupCommands(program);
   addKeyCommands(program);
+  addScrubCommand(program);
   addUserCommands(program);
   addLabCommands(program);
   addSignCommand(program);

@@ -335,3 +335,8 @@ export async function listAlbumFileIds(db: Kysely<Tables>, studioId: string, alb
 export async function markStudioPurging(db: Kysely<Tables>, studioId: string): Promise<void> {
   await db.updateTable('vault_files').set({ status: 'purging' }).where('studio_id', '=', studioId).execute();
 }
+
+/** Every stored file of every studio (not mid-upload, not being purged), by id after `afterId`: what scrub walks. */
+export async function listStoredFilesPage(db: Kysely<Tables>, afterId: string, limit: number): Promise<FileRow[]> {
+  return db.selectFrom('vault_files').selectAll().where('status', 'not in', ['uploading', 'purging']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}

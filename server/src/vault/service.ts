@@ -12,6 +12,7 @@ import { blobKeyOf, previewName, serveFile } from './downloads.ts';
 import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
 import { previewsJobHandler } from './previews.ts';
 import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
+import { SCRUB_JOB, scrubJobHandler } from './scrub.ts';
 import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, listAlbumFileIds, usedBytes } from './repo.ts';
 import { openFileName, studioSecrets } from './sealed-fields.ts';
 import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
@@ -184,8 +185,11 @@ export function createVault(runtime: Runtime): Vault {
   const jobs = createJobRunner({
     db: deps.db,
     logger: runtime.logger,
-    handlers: [previewsJobHandler(deps), purgeJobHandler(deps)],
-    schedules: [{ kind: PURGE_JOB, everyMs: 60 * 60_000 }],
+    handlers: [previewsJobHandler(deps), purgeJobHandler(deps), scrubJobHandler(deps)],
+    schedules: [
+      { kind: PURGE_JOB, everyMs: 60 * 60_000 },
+      { kind: SCRUB_JOB, everyMs: 24 * 60 * 60_000 },
+    ],
     concurrency: deps.config.jobConcurrency,
   });
   return { files: createVaultFiles(deps), deps, jobs, eraseStudio: (studioId) => eraseStudioFiles(deps, studioId) };

@@ -75,6 +75,7 @@ export interface SystemStatus {
   mail: { kind: string };
   masterKeys: Array<{ version: string; state: string; studioKeys: number; peppers: number; secretFields: number }>;
   jobs: QueueDepth[];
+  lastScrub: { at: string; checked: number; missing: number; corrupt: number; orphaned: number; repaired: number } | null;
   auditChain: { headSeq: number; lastSealedSeq: number | null; lastSealedAt: string | null };
   configuration: Array<{ name: string; value: string }>;
 }

@@ -31,6 +31,11 @@ export function SystemPage() {
             Blob store ({status.storage.kind}): {status.storage.status}
           </li>
           <li>Mail: {status.mail.kind === 'smtp' ? 'SMTP' : 'development outbox'}</li>
+          <li data-testid="system-scrub">
+            {status.lastScrub
+              ? `Last scrub ${formatDateTime(status.lastScrub.at)}: ${status.lastScrub.checked} blobs checked, ${status.lastScrub.missing} missing, ${status.lastScrub.corrupt} corrupt, ${status.lastScrub.orphaned} orphaned, ${status.lastScrub.repaired} repaired`
+              : 'No scrub has run yet'}
+          </li>
           <li>
             Audit chain: {status.auditChain.headSeq} entries
             {status.auditChain.lastSealedAt ? `, sealed at entry ${status.auditChain.lastSealedSeq} (${formatDateTime(status.auditChain.lastSealedAt)})` : ', not sealed yet'}
