@@ -35,6 +35,7 @@ export function median(values: number[]): number {
 
 export interface Shutterlock {
   url: string;
+  pid: number;
   cookie: string;
   /** Current and peak resident memory of the server process. */
   memory(): Promise<{ rssMiB: number; peakMiB: number }>;
@@ -67,6 +68,14 @@ async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
+/** The node arguments of `npm start` (package.json), so that the server measured runs as it runs in production. */
+async function startCommandArguments(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = (scripts.start.split('&&').at(-1) ?? '').trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start should end with a node command, not "${scripts.start}".`);
+  return args;
+}
+
 /** SQLite and the local blob store under `dataDir`; uploads up to `maxUploadMiB` (plus room to spare). */
 export async function startShutterlock(dataDir: string, maxUploadMiB: number): Promise<Shutterlock> {
   const port = await freePort();
@@ -82,7 +91,7 @@ export async function startShutterlock(dataDir: string, maxUploadMiB: number): P
   };
   const email = 'bench@example.com';
   await run(process.execPath, ['--experimental-strip-types', join(repositoryRoot, 'server/bin/shutterlock.js'), 'user', 'create', '--email', email, '--role', 'photographer'], { env });
-  const child = spawn(process.execPath, ['--experimental-strip-types', join(repositoryRoot, 'server/src/main.ts')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, await startCommandArguments(), { env, cwd: repositoryRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = async () => {
     if (child.exitCode !== null) return;
     child.kill('SIGTERM');
@@ -120,7 +129,7 @@ export async function startShutterlock(dataDir: string, maxUploadMiB: number): P
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
     };
-    return { url, cookie, memory, peakDuring, request, stop };
+    return { url, pid: child.pid as number, cookie, memory, peakDuring, request, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App } from './http/app-type.ts';
 import { registerCsrfProtection } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { frameworkErrorOptions } from './http/framework-errors.ts';
 import { enforceRouteRules } from './http/route-rules.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp } from './http/web-app.ts';
@@ -16,6 +17,7 @@ import { type AppServices, type Capability, keyProtectedData } from './capabilit
 import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
 import { assertKeyVersionsConfigured } from './keys/rotation.ts';
+import { labCookieName, resolveLabSession } from './labs/sessions.ts';
 import { createVault } from './vault/service.ts';
 
 /**
@@ -39,6 +41,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
         : config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
+    ...frameworkErrorOptions({ secureTransport: config.secureTransport, logger: runtime.logger }),
     ajv: {
       // Reject unknown fields instead of silently dropping them, and never coerce bodies.
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },
@@ -61,7 +64,11 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   // Built once and handed to every capability: what one capability offers the others.
   const services: AppServices = { runtime, auth: createAuthDeps(runtime), vault: createVault(runtime) };
   app.addHook('onClose', () => services.auth.limits.close());
-  registerAccessControl(app, (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]));
+  const labSessions = { db: runtime.database.db, now: Date.now };
+  registerAccessControl(app, {
+    user: (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]),
+    lab: (request) => resolveLabSession(labSessions, request.cookies[labCookieName(config)]),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

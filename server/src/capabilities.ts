@@ -5,6 +5,8 @@ import { authRoutes } from './auth/routes.ts';
 import type { Capability } from './capability.ts';
 import { deliveriesRoutes } from './deliveries/capability.ts';
 import { deliveriesKeyProtected } from './deliveries/key-protected.ts';
+import { labsRoutes } from './labs/capability.ts';
+import { labsKeyProtected } from './labs/key-protected.ts';
 import { imagesRoutes } from './images/capability.ts';
 import { imagesKeyProtected } from './images/key-protected.ts';
 import { studiosKeyProtected } from './studios/key-protected.ts';
@@ -26,5 +28,6 @@ export const capabilities: readonly Capability[] = [
   { name: 'vault', routes: vaultRoutes, keyProtected: vaultKeyProtected },
   { name: 'studios', routes: studioRoutes, keyProtected: studiosKeyProtected },
   { name: 'deliveries', routes: deliveriesRoutes, keyProtected: deliveriesKeyProtected },
+  { name: 'labs', routes: labsRoutes, keyProtected: labsKeyProtected },
   { name: 'images', routes: imagesRoutes, keyProtected: imagesKeyProtected },
 ];

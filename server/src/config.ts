@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ImagingPoolOptions } from './imaging/pool.ts';
 import type { BlobStoreConfig } from './storage/blob-store.ts';
 
 /**
@@ -58,6 +60,18 @@ const environmentSchema = z.object({
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  MAIL_STUDIO_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  MAIL_STUDIO_EMAILS_PER_DAY: z.coerce.number().int().min(1).default(1000),
+  MAIL_STUDIO_NEW_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).default(100),
+  MAIL_DELIVERY_RESENDS_PER_DAY: z.coerce.number().int().min(1).default(10),
+
+  IMAGING_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
+  IMAGING_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(16),
+  IMAGING_TASK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  IMAGING_TASKS_PER_CHILD: z.coerce.number().int().min(1).default(200),
+  IMAGING_CHILD_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
+  IMAGING_CHILD_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
+  IMAGING_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 
   IMAGES_TRANSFORM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   IMAGES_TRANSFORM_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
@@ -85,6 +99,21 @@ export interface VaultConfig {
   clamd: ClamdConfig | null;
 }
 
+/** How much delivery mail a studio may send (deliveries/mail-limits.ts): emails are counted per recipient message. */
+export interface MailLimitsConfig {
+  emailsPerHour: number;
+  emailsPerDay: number;
+  /** Addresses the studio had not mailed before (in the last 30 days). */
+  newRecipientsPerDay: number;
+  /** Resends and new codes emailed, per delivery. */
+  resendsPerDeliveryPerDay: number;
+}
+/** The decoder children (imaging/pool.ts); which tasks they run is the code's business, not the config's. */
+export type ImagingConfig = Omit<ImagingPoolOptions, 'tasksModule'>;
+
+/** The inspection of a file over VAULT_MAX_DECODE_BYTES reads this much of its head (vault/inspection.ts). */
+export const INSPECTION_HEAD_BYTES = 16 * 1024 * 1024;
+
 /** The image service's transform and remote-source bounds (docs/imaging.md). */
 export interface ImagesConfig {
   transformConcurrency: number;
@@ -97,6 +126,7 @@ export interface ImagesConfig {
 export interface DeliveriesConfig {
   /** How long a client's session lasts after the right code (it ends sooner if the delivery does). */
   sessionMinutes: number;
+  mailLimits: MailLimitsConfig;
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -122,6 +152,7 @@ export interface Config {
   redisUrl: string | undefined;
   vault: VaultConfig;
   deliveries: DeliveriesConfig;
+  imaging: ImagingConfig;
   images: ImagesConfig;
   /** Where the built web app lives. */
   webDistDir: string;
@@ -216,12 +247,31 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jobConcurrency: env.VAULT_JOB_CONCURRENCY,
       clamd: clamdConfig(env),
     },
-    deliveries: { sessionMinutes: env.DELIVERY_SESSION_MINUTES },
+    deliveries: {
+      sessionMinutes: env.DELIVERY_SESSION_MINUTES,
+      mailLimits: {
+        emailsPerHour: env.MAIL_STUDIO_EMAILS_PER_HOUR,
+        emailsPerDay: env.MAIL_STUDIO_EMAILS_PER_DAY,
+        newRecipientsPerDay: env.MAIL_STUDIO_NEW_RECIPIENTS_PER_DAY,
+        resendsPerDeliveryPerDay: env.MAIL_DELIVERY_RESENDS_PER_DAY,
+      },
+    },
     images: {
       transformConcurrency: env.IMAGES_TRANSFORM_CONCURRENCY,
       transformQueue: env.IMAGES_TRANSFORM_QUEUE,
       remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
       remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
+    },
+    imaging: {
+      size: env.IMAGING_POOL_SIZE,
+      queueLimit: env.IMAGING_QUEUE_LIMIT,
+      taskSeconds: env.IMAGING_TASK_SECONDS,
+      tasksPerChild: env.IMAGING_TASKS_PER_CHILD,
+      childMemoryMiB: env.IMAGING_CHILD_MEMORY_MIB,
+      idleSeconds: env.IMAGING_CHILD_IDLE_SECONDS,
+      maxInputBytes: Math.max(env.VAULT_MAX_DECODE_BYTES, INSPECTION_HEAD_BYTES),
+      // The children share the cores: libvips threads split between them.
+      threads: env.IMAGING_THREADS ?? Math.max(1, Math.floor(availableParallelism() / env.IMAGING_POOL_SIZE)),
     },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
@@ -276,6 +326,14 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
     ['image transforms / queue', `${config.images.transformConcurrency} / ${config.images.transformQueue}`],
     ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
+    [
+      'delivery mail per studio',
+      `${config.deliveries.mailLimits.emailsPerHour}/hour, ${config.deliveries.mailLimits.emailsPerDay}/day, ${config.deliveries.mailLimits.newRecipientsPerDay} new recipients/day, ${config.deliveries.mailLimits.resendsPerDeliveryPerDay} resends per delivery/day`,
+    ],
+    [
+      'imaging children',
+      `${config.imaging.size} (queue ${config.imaging.queueLimit}, ${config.imaging.taskSeconds} s a task, ${config.imaging.childMemoryMiB} MiB each, ${config.imaging.threads} thread(s), recycled after ${config.imaging.tasksPerChild} tasks)`,
+    ],
   );
   return rows;
 }

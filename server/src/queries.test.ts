@@ -22,9 +22,13 @@ import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
+import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
+import * as labsOrdersRepo from './labs/orders-repo.ts';
+import * as labsRepo from './labs/repo.ts';
+import * as peppersRepo from './keys/peppers-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 
@@ -82,7 +86,8 @@ const now = 1_700_000_000_000;
 const files = ['file-1', 'file-2'];
 const delivery = 'delivery-1';
 const job = { id: 'vault.previews:file-1', kind: 'vault.previews', payload: { fileId: 'file-1' }, attempts: 1 };
-const key = { studioId: studio, keyVersion: 'v1', wrappedKey: Buffer.from('wrapped') };
+const key = { studioId: studio, keyVersion: 'v1', wrapFormat: 1, wrappedKey: Buffer.from('wrapped') };
+const pepper = { id: 'pepper.1', keyVersion: 'v1', wrapFormat: 2, wrappedKey: Buffer.from('wrapped') };
 
 type Call = (db: Db, kind: DatabaseKind) => Promise<unknown>;
 /** Each function's example calls: one per path through it that builds different SQL. */
@@ -148,10 +153,31 @@ const usersExamples: Examples<typeof usersRepo> = {
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
     'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
   },
+};
+
+const mailExamples: Examples<typeof mailRepo> = {
+  insertMailSend: {
+    '': (db) =>
+      mailRepo.insertMailSend(db, {
+        sendId: 'send-1',
+        studioId: studio,
+        deliveryId: 'delivery-1',
+        reason: 'resent',
+        recipients: [{ digest: 'digest-1', emails: 2 }],
+        at: now,
+      }),
+  },
+  deleteMailSend: { '': (db) => mailRepo.deleteMailSend(db, studio, 'send-1') },
+  pruneMailSends: { '': (db) => mailRepo.pruneMailSends(db, studio, now) },
+  countStudioEmails: { '': (db) => mailRepo.countStudioEmails(db, studio, now) },
+  countNewRecipients: { '': (db) => mailRepo.countNewRecipients(db, studio, now) },
+  countDeliveryResends: { '': (db) => mailRepo.countDeliveryResends(db, studio, 'delivery-1', now) },
+  claimMailAlert: { '': (db) => mailRepo.claimMailAlert(db, { studioId: studio, rule: 'emailsPerHour', windowStart: now, at: now }) },
 };
 
 const deliveriesExamples: Examples<typeof deliveriesRepo> = {
@@ -202,23 +228,33 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   upsertJob: { '': (db) => jobsRepo.upsertJob(db, { id: job.id, kind: job.kind, payload: job.payload, runAfter: now, createdAt: now }) },
   insertJobOnce: { '': (db) => jobsRepo.insertJobOnce(db, { id: 'vault.purge:schedule', kind: 'vault.purge', payload: null, runAfter: now, createdAt: now }) },
   claimDueJob: { '': (db) => jobsRepo.claimDueJob(db, ['vault.previews', 'vault.purge'], now, 60_000) },
+  renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
   markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
 };
 
+const peppersExamples: Examples<typeof peppersRepo> = {
+  findPepper: { '': (db) => peppersRepo.findPepper(db, 'pepper.1') },
+  listPeppers: { '': (db) => peppersRepo.listPeppers(db) },
+  insertPepperIfAbsent: { '': (db) => peppersRepo.insertPepperIfAbsent(db, { ...pepper, origin: 'random', createdAt: now }) },
+  countPeppersByVersion: { '': (db) => peppersRepo.countPeppersByVersion(db) },
+  replacePepperWrap: { '': (db) => peppersRepo.replacePepperWrap(db, pepper, { ...pepper, keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+};
+
 const studiosExamples: Examples<typeof studiosRepo> = {
-  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrappedKey: key.wrappedKey }) },
+  insertStudioWithKey: { '': (db) => studiosRepo.insertStudioWithKey(db, { id: studio, name: 'Studio', createdAt: now }, { keyVersion: 'v1', wrapFormat: 2, wrappedKey: key.wrappedKey }) },
   findStudioKey: { '': (db) => studiosRepo.findStudioKey(db, studio) },
   deleteStudioAndKey: { '': (db) => studiosRepo.deleteStudioAndKey(db, studio) },
   countStudioKeysByVersion: { '': (db) => studiosRepo.countStudioKeysByVersion(db) },
-  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 200, studio) },
-  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
+  listStudioKeysNotAtVersion: { '': (db) => studiosRepo.listStudioKeysNotAtVersion(db, 'v2', 2, 200, studio) },
+  replaceWrappedKey: { '': (db) => studiosRepo.replaceWrappedKey(db, key, { keyVersion: 'v2', wrapFormat: 2, wrappedKey: Buffer.from('rewrapped'), rewrappedAt: now }) },
   findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+  listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
@@ -271,6 +307,70 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   renameAlbum: { '': (db) => vaultRepo.renameAlbum(db, studio, 'album-1', 'sealed', now) },
   deleteAlbumRow: { '': (db) => vaultRepo.deleteAlbumRow(db, studio, 'album-1') },
   listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
+};
+
+const lab = 'lab-1';
+const order = 'order-1';
+const labsExamples: Examples<typeof labsRepo> = {
+  insertLab: {
+    '': (db) =>
+      labsRepo.insertLab(db, {
+        id: lab,
+        code: 'LAB-7KQ3',
+        name: 'Lab',
+        contactEmails: '["lab@example.com"]',
+        catalogue: '[]',
+        pin: { digest: 'digest', keyVersion: 'v1', length: 6 },
+        requireDeviceCode: false,
+        createdBy: 'user-1',
+        now,
+      }),
+  },
+  listLabRows: { '': (db) => labsRepo.listLabRows(db) },
+  findLabById: { '': (db) => labsRepo.findLabById(db, lab) },
+  findLabByCode: { '': (db) => labsRepo.findLabByCode(db, 'LAB-7KQ3') },
+  updateLabRow: { '': (db) => labsRepo.updateLabRow(db, lab, { name: 'Lab', updated_at: now }) },
+  deleteLabRow: { '': (db) => labsRepo.deleteLabRow(db, lab) },
+  countPinAttempt: { '': (db) => labsRepo.countPinAttempt(db, lab, now) },
+  uncountPinAttempt: { '': (db) => labsRepo.uncountPinAttempt(db, lab) },
+  lockLab: {
+    'for a while': (db) => labsRepo.lockLab(db, lab, 0, now + 1, now),
+    'blocked': (db) => labsRepo.lockLab(db, lab, 19, null, now),
+  },
+  isPortalEnabled: { '': (db) => labsRepo.isPortalEnabled(db, studio) },
+  listPortalStudioIds: { '': (db) => labsRepo.listPortalStudioIds(db) },
+  replaceStudioLabs: { '': (db) => labsRepo.replaceStudioLabs(db, studio, true, [lab], now) },
+  listStudioLabIds: { '': (db) => labsRepo.listStudioLabIds(db, studio) },
+  listLabStudioIds: { '': (db) => labsRepo.listLabStudioIds(db) },
+  listEnabledLabsOfStudio: { '': (db) => labsRepo.listEnabledLabsOfStudio(db, studio) },
+  insertLabSession: { '': (db) => labsRepo.insertLabSession(db, { id: 'session-1', labId: lab, tokenHash: 'token-hash', now, expiresAt: now + 1, ip: '192.0.2.1', userAgent: 'agent' }) },
+  findLabSession: { '': (db) => labsRepo.findLabSession(db, 'token-hash') },
+  touchLabSession: { '': (db) => labsRepo.touchLabSession(db, 'session-1', now) },
+  revokeLabSession: { '': (db) => labsRepo.revokeLabSession(db, 'session-1', now) },
+  revokeLabSessions: { '': (db) => labsRepo.revokeLabSessions(db, lab, now) },
+  isKnownDevice: { '': (db) => labsRepo.isKnownDevice(db, lab, 'token-hash', now) },
+  insertLabDevice: { '': (db) => labsRepo.insertLabDevice(db, { labId: lab, tokenHash: 'token-hash', now, expiresAt: now + 1 }) },
+  deleteLabDevices: { '': (db) => labsRepo.deleteLabDevices(db, lab) },
+  insertDeviceCode: { '': (db) => labsRepo.insertDeviceCode(db, { id: 'code-1', labId: lab, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
+  countDeviceCodeAttempt: { '': (db) => labsRepo.countDeviceCodeAttempt(db, lab, now, 5) },
+  consumeDeviceCode: { '': (db) => labsRepo.consumeDeviceCode(db, 'code-1', now) },
+};
+
+const orderLine = { fileId: 'file-1', sku: 'PRINT-8x10', finish: 'lustre', quantity: 2, crop: null, notes: null };
+const labsOrdersExamples: Examples<typeof labsOrdersRepo> = {
+  insertPrintOrder: {
+    '': (db) => labsOrdersRepo.insertPrintOrder(db, { id: order, studioId: studio, labId: lab, createdBy: 'user-1', detailsSealed: 'sealed', dueDate: '2027-01-01', now }, [orderLine]),
+  },
+  updateDraftOrder: { '': (db) => labsOrdersRepo.updateDraftOrder(db, studio, order, { updated_at: now }, [orderLine]) },
+  listStudioOrders: { '': (db) => labsOrdersRepo.listStudioOrders(db, studio, 500) },
+  findStudioOrder: { '': (db) => labsOrdersRepo.findStudioOrder(db, studio, order) },
+  listLabOrderRows: { '': (db) => labsOrdersRepo.listLabOrderRows(db, lab, 500) },
+  findLabOrder: { '': (db) => labsOrdersRepo.findLabOrder(db, lab, order) },
+  changeOrderStatus: { '': (db) => labsOrdersRepo.changeOrderStatus(db, order, 'submitted', { status: 'accepted', updated_at: now }) },
+  listOrderLines: { '': (db) => labsOrdersRepo.listOrderLines(db, order) },
+  countLinesOfOrders: { '': (db) => labsOrdersRepo.countLinesOfOrders(db, [order, 'order-2']) },
+  insertOrderEvent: { '': (db) => labsOrdersRepo.insertOrderEvent(db, { orderId: order, kind: 'opened', byLab: true, at: now, ip: '192.0.2.1' }) },
+  listOrderEvents: { '': (db) => labsOrdersRepo.listOrderEvents(db, order, 1000) },
 };
 
 const project = 'project-1';
@@ -340,9 +440,11 @@ const imagesExamples: Examples<typeof imagesRepo> = {
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events'],
   auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
+  labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
+  keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
   vault: ['vault_files', 'vault_albums'],
 };
@@ -360,9 +462,13 @@ const repositories: Rendered[] = [
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
+  { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
+  { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
+  { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },
+  { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
 ];
@@ -376,7 +482,7 @@ const keyProtected: Rendered[] = capabilities.flatMap((capability) => {
     examples[`sealed ${column.name}`] = {
       'first page': (db) => column.page(db, undefined, 200),
       'next page': (db) => column.page(db, 'id-200', 200),
-      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl1.v2.new'),
+      're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl2.v2.new'),
     };
   }
   for (const column of data.codeHashColumns ?? []) examples[`code hashes ${column.name}`] = { 'usable, per version': (db) => column.countUsable(db, now) };

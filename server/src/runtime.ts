@@ -1,15 +1,18 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import type { PepperKeys } from './crypto/hashing.ts';
 import { type MasterKeyProvider, loadMasterKeyProvider } from './crypto/master-keys.ts';
 import { type Database, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { type ImagingPool, createImagingPool } from './imaging/pool.ts';
+import { createPepperKeys } from './keys/peppers.ts';
 import { type Mailer, createMailer } from './mail/mailer.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/create-blob-store.ts';
 
 /**
  * The long-lived services one server process (or one CLI command) holds: database, blob
- * store, master keys and mailer. Built once from the config and handed to the HTTP app, the
+ * store, master keys, code peppers and mailer. Built once from the config and handed to the HTTP app, the
  * CLI and the tests alike, so all three run the same code.
  */
 export interface Runtime {
@@ -18,7 +21,11 @@ export interface Runtime {
   readonly database: Database;
   readonly blobs: BlobStore;
   readonly keys: MasterKeyProvider;
+  /** The code peppers (keys/peppers.ts), unwrapped once per process. */
+  readonly peppers: PepperKeys;
   readonly mailer: Mailer;
+  /** The decoder children: every parse of untrusted image bytes runs there, away from the keys. */
+  readonly imaging: ImagingPool;
   close(): Promise<void>;
 }
 
@@ -41,14 +48,18 @@ export async function openRuntime(config: Config, logger: Logger, options: { mig
   }
   const blobs = await createBlobStore(config.storage);
   const mailer = createMailer(config.mail, { info: (message) => logger.info(message) });
+  const imaging = createImagingPool(config.imaging, logger);
   return {
     config,
     logger,
     database,
     blobs,
     keys,
+    peppers: createPepperKeys(database.db, keys),
     mailer,
+    imaging,
     async close() {
+      await imaging.close();
       mailer.close();
       await database.close();
     },

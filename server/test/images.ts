@@ -76,6 +76,13 @@ export const heic = Buffer.from(
   'base64',
 );
 
+/**
+ * The 32-byte HEIC of issue 11 and its AVIF twin: an `ftyp` box, then a box of length 0.
+ * exifr 7.1.3's HEIF parser loops forever on them (imaging/iso-bmff.ts).
+ */
+export const zeroLengthBoxHeic = Buffer.from('\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x00\x00\x00\x00\x00', 'latin1');
+export const zeroLengthBoxAvif = Buffer.from('\x00\x00\x00\x18ftypavif\x00\x00\x00\x00mif1avif\x00\x00\x00\x00\x00\x00\x00\x00', 'latin1');
+
 export const svgWithScript = Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>');
 
 export async function zipArchive(): Promise<Buffer> {

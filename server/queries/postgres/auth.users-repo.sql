@@ -102,6 +102,17 @@ where
 limit
   $2;
 
+-- listActiveAdminEmails
+select
+  "email"
+from
+  "users"
+where
+  "role" = $1
+  and "disabled_at" is null
+order by
+  "email";
+
 -- listUsersWithSessionCounts: every user
 select
   "users".*,

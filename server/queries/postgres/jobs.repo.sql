@@ -42,6 +42,15 @@ order by
 limit
   $6;
 
+-- renewJobLease
+update "jobs"
+set
+  "run_after" = $1
+where
+  "id" = $2
+  and "status" = $3
+  and "attempts" = $4;
+
 -- deleteFinishedJob
 delete from "jobs"
 where

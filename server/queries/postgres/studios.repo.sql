@@ -8,9 +8,9 @@ values
   ($1, $2, $3);
 
 insert into
-  "studio_keys" ("studio_id", "key_version", "wrapped_key", "created_at", "rewrapped_at")
+  "studio_keys" ("studio_id", "key_version", "wrap_format", "wrapped_key", "created_at", "rewrapped_at")
 values
-  ($1, $2, $3, $4, $5);
+  ($1, $2, $3, $4, $5, $6);
 
 -- findStudioKey
 select
@@ -44,23 +44,27 @@ select
 from
   "studio_keys"
 where
-  "key_version" != $1
-  and "studio_id" > $2
+  (
+    "key_version" != $1
+    or "wrap_format" != $2
+  )
+  and "studio_id" > $3
 order by
   "studio_id"
 limit
-  $3;
+  $4;
 
 -- replaceWrappedKey
 update "studio_keys"
 set
   "key_version" = $1,
-  "wrapped_key" = $2,
-  "rewrapped_at" = $3
+  "wrap_format" = $2,
+  "wrapped_key" = $3,
+  "rewrapped_at" = $4
 where
-  "studio_id" = $4
-  and "key_version" = $5
-  and "wrapped_key" = $6;
+  "studio_id" = $5
+  and "key_version" = $6
+  and "wrapped_key" = $7;
 
 -- findStudioSettings
 select
@@ -96,3 +100,13 @@ from
   "studios"
 where
   "id" = $1;
+
+-- listStudioNames
+select
+  "id",
+  "name"
+from
+  "studios"
+order by
+  "name",
+  "id";

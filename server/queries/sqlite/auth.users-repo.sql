@@ -102,6 +102,17 @@ where
 limit
   ?;
 
+-- listActiveAdminEmails
+select
+  "email"
+from
+  "users"
+where
+  "role" = ?
+  and "disabled_at" is null
+order by
+  "email";
+
 -- listUsersWithSessionCounts: every user
 select
   "users".*,

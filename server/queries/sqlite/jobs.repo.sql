@@ -42,6 +42,15 @@ order by
 limit
   ?;
 
+-- renewJobLease
+update "jobs"
+set
+  "run_after" = ?
+where
+  "id" = ?
+  and "status" = ?
+  and "attempts" = ?;
+
 -- deleteFinishedJob
 delete from "jobs"
 where

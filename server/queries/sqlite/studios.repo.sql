@@ -8,9 +8,9 @@ values
   (?, ?, ?);
 
 insert into
-  "studio_keys" ("studio_id", "key_version", "wrapped_key", "created_at", "rewrapped_at")
+  "studio_keys" ("studio_id", "key_version", "wrap_format", "wrapped_key", "created_at", "rewrapped_at")
 values
-  (?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?);
 
 -- findStudioKey
 select
@@ -44,7 +44,10 @@ select
 from
   "studio_keys"
 where
-  "key_version" != ?
+  (
+    "key_version" != ?
+    or "wrap_format" != ?
+  )
   and "studio_id" > ?
 order by
   "studio_id"
@@ -55,6 +58,7 @@ limit
 update "studio_keys"
 set
   "key_version" = ?,
+  "wrap_format" = ?,
   "wrapped_key" = ?,
   "rewrapped_at" = ?
 where
@@ -90,3 +94,13 @@ from
   "studios"
 where
   "id" = ?;
+
+-- listStudioNames
+select
+  "id",
+  "name"
+from
+  "studios"
+order by
+  "name",
+  "id";

@@ -61,7 +61,7 @@ export async function setPassword(
       throw new AppError('current_password_wrong', 'Your current password is not right.', 400);
     }
   }
-  assertAcceptablePassword(input.newPassword, user.email);
+  await assertAcceptablePassword(input.newPassword, user.email);
   await updateUser(deps.db, user.id, { password_hash: await hashPassword(input.newPassword), updated_at: deps.now() });
   const sessionCookie = await renewSessionAfterCredentialChange(deps, principal, origin);
   await recordAudit(deps.db, { action: 'password.changed', actorUserId: user.id, subjectUserId: user.id, ...origin });
@@ -144,7 +144,7 @@ export async function resetPassword(deps: AuthDeps, token: string, newPassword: 
   if (!row || row.used_at !== null || row.expires_at <= now) throw invalid();
   const user = await findUserById(deps.db, row.user_id);
   if (!user || user.disabled_at !== null) throw invalid();
-  assertAcceptablePassword(newPassword, user.email);
+  await assertAcceptablePassword(newPassword, user.email);
   if (!(await claimResetToken(deps.db, row.token_hash, now))) throw invalid();
   await updateUser(deps.db, user.id, {
     password_hash: await hashPassword(newPassword),

@@ -9,7 +9,7 @@ export function createAuthDeps(runtime: Runtime): AuthDeps {
   return {
     db: runtime.database.db,
     keys: runtime.keys,
-    pepper: createCodePepper(runtime.keys),
+    pepper: createCodePepper(runtime.peppers),
     secrets: createSecretBox(runtime.keys),
     mailer: runtime.mailer,
     config: runtime.config,

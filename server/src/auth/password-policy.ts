@@ -1,6 +1,4 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnEnglish from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { AppError } from '../errors.ts';
 import { MAX_PASSWORD_BYTES } from '../crypto/passwords.ts';
 
@@ -13,20 +11,30 @@ import { MAX_PASSWORD_BYTES } from '../crypto/passwords.ts';
 export const minimumPasswordLength = 12;
 const minimumScore = 3;
 
-const estimator = new ZxcvbnFactory({
-  dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
-  graphs: zxcvbnCommon.adjacencyGraphs,
-  translations: zxcvbnEnglish.translations,
-});
+/**
+ * Loaded on the first password set, not at start: the dictionaries and their ranked indexes
+ * are some 80 MiB of the process's memory, for a request most server lives never see.
+ */
+let estimator: Promise<ZxcvbnFactory> | undefined;
 
-export function assertAcceptablePassword(password: string, email: string): void {
+async function loadEstimator(): Promise<ZxcvbnFactory> {
+  const [{ ZxcvbnFactory }, common, english] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
+  return new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...english.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: english.translations,
+  });
+}
+
+export async function assertAcceptablePassword(password: string, email: string): Promise<void> {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
     throw new AppError('password_too_long', `A password can be at most ${MAX_PASSWORD_BYTES} bytes.`, 400);
   }
   if ([...password].length < minimumPasswordLength) {
     throw new AppError('password_too_short', `Use at least ${minimumPasswordLength} characters.`, 400);
   }
-  const result = estimator.check(password, [email, ...email.split(/[@.]/)]);
+  estimator ??= loadEstimator();
+  const result = (await estimator).check(password, [email, ...email.split(/[@.]/)]);
   if (result.score < minimumScore) {
     const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
     throw new AppError('password_too_weak', `This password is too easy to guess.${advice ? ` ${advice}` : ''}`, 400);

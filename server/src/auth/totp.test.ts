@@ -77,7 +77,7 @@ describe.each(databaseKinds())('two-factor sign-in on %s', (database) => {
     const { secret, recoveryCodes } = await enrollTotp(client);
     expect(recoveryCodes).toHaveLength(10);
     const row = await server.runtime.database.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
-    expect(row.totp_seed).toMatch(/^sl1\./);
+    expect(row.totp_seed).toMatch(/^sl2\./);
     expect(row.totp_seed).not.toContain(secret);
     const storedCodes = await server.runtime.database.db.selectFrom('recovery_codes').select('code_digest').where('user_id', '=', user.id).execute();
     expect(JSON.stringify(storedCodes)).not.toContain(canonicalRecoveryCode(recoveryCodes[0] as string));

@@ -81,6 +81,12 @@ export async function adminExists(db: Kysely<Tables>): Promise<boolean> {
   return row !== undefined;
 }
 
+/** Where to tell the operators of something: every admin account that is not disabled. */
+export async function listActiveAdminEmails(db: Kysely<Tables>): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('email').where('role', '=', 'admin').where('disabled_at', 'is', null).orderBy('email').execute();
+  return rows.map((row) => row.email);
+}
+
 export interface UserListRow extends UserRow {
   active_sessions: number;
 }

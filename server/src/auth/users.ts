@@ -7,7 +7,7 @@ import { createStudio } from '../studios/service.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { AuthDeps } from './context.ts';
 import { revokeUserSessions } from './sessions.ts';
-import { type UserListRow, type UserRow, findUserByEmail, findUserById, insertUser, listUsersWithSessionCounts, ownedStudioId, updateUser } from './users-repo.ts';
+import { type UserListRow, type UserRow, findUserByEmail, findUserById, insertUser, listActiveAdminEmails, listUsersWithSessionCounts, ownedStudioId, updateUser } from './users-repo.ts';
 
 /** Accounts: creation (with the photographer's own studio), the views the API returns, admin changes. */
 
@@ -49,6 +49,11 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<User
 export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<string | undefined> {
   const user = await findUserById(deps.db, userId);
   return user && user.disabled_at === null ? user.email : undefined;
+}
+
+/** Where to tell the operators of something (a studio at a limit, …): the active admins' addresses. */
+export async function activeAdminEmails(deps: Pick<AuthDeps, 'db'>): Promise<string[]> {
+  return listActiveAdminEmails(deps.db);
 }
 
 export async function currentUserView(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<UserView> {

@@ -5,12 +5,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { insertUser } from '../auth/users-repo.ts';
-import { loadMasterKeyProvider } from '../crypto/master-keys.ts';
+import { capabilities } from '../capabilities.ts';
+import { keyProtectedData } from '../capability.ts';
+import { createCodePepper } from '../crypto/hashing.ts';
+import { type MasterKeyProvider, createLocalKeyProvider, loadMasterKeyProvider, parseMasterKeys } from '../crypto/master-keys.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { sealDeliveryDetails } from '../deliveries/details.ts';
 import { insertDelivery } from '../deliveries/repo.ts';
+import { createPepperKeys } from '../keys/peppers.ts';
+import { assertKeyVersionsConfigured } from '../keys/rotation.ts';
 import { createStudio, studioDataKey } from '../studios/service.ts';
 import { makeTempDir } from '../../test/harness.ts';
 
@@ -88,7 +93,7 @@ describe('shutterlock keys', () => {
     const rotated = await runNode([cliEntry, 'keys', 'rotate'], env);
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toContain('new version "dev2" is now active');
-    expect(rotated.stdout).toContain('1 studio keys rewrapped');
+    expect(rotated.stdout).toContain('1 studio keys and 0 code peppers rewrapped');
     expect(rotated.stdout).toMatch(/dev1\s+retirable\s+0\s+0/);
 
     const after = await open();
@@ -102,25 +107,29 @@ describe('shutterlock keys', () => {
     expect(activeRetire.stderr).toContain('active version');
   });
 
-  it('counts the delivery codes a version still checks, and retires it only once none can be used', async () => {
+  it('moves a delivery code made before wrapped peppers onto a wrapped pepper, so its version retires and the code still opens', async () => {
     const dataDir = await makeTempDir('keys-codes');
     const env = { SHUTTERLOCK_DATA_DIR: dataDir };
-    const withDatabase = async (work: (deps: { db: ReturnType<typeof createDatabase>['db']; keys: Awaited<ReturnType<typeof loadMasterKeyProvider>> }) => Promise<void>) => {
-      const keys = await loadMasterKeyProvider({ dataDir, production: false, warn: () => {} });
+    const withDatabase = async <T,>(work: (deps: { db: ReturnType<typeof createDatabase>['db']; keys: MasterKeyProvider }) => Promise<T>, keys?: MasterKeyProvider) => {
+      const provider = keys ?? (await loadMasterKeyProvider({ dataDir, production: false, warn: () => {} }));
       const database = createDatabase({ kind: 'sqlite', file: path.join(dataDir, 'shutterlock.sqlite') });
       try {
         await migrateToLatest(database);
-        await work({ db: database.db, keys });
+        return await work({ db: database.db, keys: provider });
       } finally {
         await database.close();
       }
     };
     const deliveryId = crypto.randomUUID();
+    const code = '31415926';
     await withDatabase(async (deps) => {
       const studio = await createStudio(deps, 'Delivering Studio');
       const now = Date.now();
       const photographerId = crypto.randomUUID();
       await insertUser(deps.db, { id: photographerId, email: 'delivering@example.com', role: 'photographer', now }, { studioId: studio.id });
+      // Peppered as releases before wrapped peppers did: HMAC under HKDF(dev1, "code-pepper"), naming dev1.
+      const legacyPepper = await deps.keys.deriveLegacyKey('code-pepper', 'dev1');
+      const digest = crypto.createHmac('sha256', legacyPepper).update(JSON.stringify(['delivery-test', code]), 'utf8').digest('hex');
       await insertDelivery(
         deps.db,
         {
@@ -129,7 +138,7 @@ describe('shutterlock keys', () => {
           createdBy: photographerId,
           detailsSealed: await sealDeliveryDetails(createSecretBox(deps.keys), deliveryId, { title: 'Proofs', message: '', recipients: [] }),
           tokenHash: crypto.randomBytes(32).toString('hex'),
-          code: { digest: crypto.randomBytes(32).toString('hex'), keyVersion: deps.keys.activeVersion },
+          code: { digest, keyVersion: 'dev1' },
           allowOriginals: true,
           allowZip: true,
           downloadLimit: null,
@@ -140,29 +149,33 @@ describe('shutterlock keys', () => {
       );
     });
 
+    // The code's pepper is wrapped under dev1 before anything is counted.
     const status = await runNode([cliEntry, 'keys', 'status'], env);
-    expect(status.stdout).toContain('code hashes');
+    expect(status.stdout).toContain('code peppers');
     expect(status.stdout).toMatch(/dev1\s+active\s+1\s+1\s+1\n/);
 
-    // Rotation moves the studio key and the sealed details, not the code's hash.
+    // Rotation moves the studio key, the pepper and the sealed details …
     const rotated = await runNode([cliEntry, 'keys', 'rotate'], env);
     expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toContain('1 studio keys rewrapped, 1 secret fields re-sealed');
-    expect(rotated.stdout).toMatch(/dev1\s+in use\s+0\s+0\s+1\n/);
-    expect(rotated.stdout).toMatch(/dev2\s+active\s+1\s+1\s+0\n/);
-    const refused = await runNode([cliEntry, 'keys', 'retire', 'dev1'], env);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('still checks 1 usable codes');
-    expect(refused.stdout).not.toContain('protects nothing');
-
-    // Once the delivery is revoked, its code opens nothing, and dev1 checks nothing.
-    await withDatabase(async ({ db }) => {
-      await db.updateTable('deliveries').set({ revoked_at: Date.now() }).where('id', '=', deliveryId).execute();
-    });
-    expect((await runNode([cliEntry, 'keys', 'status'], env)).stdout).toMatch(/dev1\s+retirable\s+0\s+0\s+0\n/);
+    expect(rotated.stdout).toContain('1 studio keys and 1 code peppers rewrapped, 1 secret fields re-sealed');
+    expect(rotated.stdout).toMatch(/dev1\s+retirable\s+0\s+0\s+0\n/);
+    expect(rotated.stdout).toMatch(/dev2\s+active\s+1\s+1\s+1\n/);
+    // … so dev1 retires while the delivery is live …
     const retired = await runNode([cliEntry, 'keys', 'retire', 'dev1'], env);
     expect(retired.code).toBe(0);
     expect(retired.stdout).toContain('protects nothing');
+
+    // … and with dev1 gone, the code the client holds still opens the delivery, and no other does.
+    const keyFile = await fs.readFile(path.join(dataDir, 'secrets', 'dev-master-key'), 'utf8');
+    const withoutDev1 = createLocalKeyProvider(parseMasterKeys(keyFile.trim()).filter((key) => key.id !== 'dev1'));
+    expect(withoutDev1.versions).toEqual(['dev2']);
+    await withDatabase(async ({ db, keys }) => {
+      await assertKeyVersionsConfigured({ db, keys, ...keyProtectedData(capabilities) });
+      const row = await db.selectFrom('deliveries').select(['code_digest', 'code_key_version']).where('id', '=', deliveryId).executeTakeFirstOrThrow();
+      const pepper = createCodePepper(createPepperKeys(db, keys));
+      expect(await pepper.verify(code, 'delivery-test', { keyVersion: row.code_key_version, digest: row.code_digest })).toBe(true);
+      expect(await pepper.verify('31415927', 'delivery-test', { keyVersion: row.code_key_version, digest: row.code_digest })).toBe(false);
+    }, withoutDev1);
   });
 
   it('generates a well-formed key entry and rejects a bad id', async () => {

@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { capabilities } from '../capabilities.ts';
 import { keyProtectedData } from '../capability.ts';
+import { adoptLegacyPeppers } from '../keys/peppers.ts';
 import { type RotationDeps, type VersionUsage, keyUsage, rotateToActiveVersion, versionInUse } from '../keys/rotation.ts';
 
 /** `shutterlock keys …`: master-key status, rotation and retirement (docs/operations.md). */
@@ -22,18 +23,22 @@ async function withKeysAndDatabase<T>(work: (deps: RotationDeps) => Promise<T>):
   const database = createDatabase(config.database);
   try {
     await migrateToLatest(database);
-    return await work({ db: database.db, keys, ...keyProtectedData(capabilities) });
+    const deps = { db: database.db, keys, ...keyProtectedData(capabilities) };
+    // Before anything is counted: a hash an older release peppered under a master version
+    // depends on that version until its pepper is wrapped (keys/peppers.ts).
+    await adoptLegacyPeppers(deps);
+    return await work(deps);
   } finally {
     await database.close();
   }
 }
 
 function printUsage(usage: VersionUsage[]): void {
-  process.stdout.write('version      state         studio keys  secret fields  code hashes\n');
+  process.stdout.write('version      state         studio keys  code peppers  secret fields\n');
   for (const entry of usage) {
     const state = !entry.configured ? 'MISSING' : entry.active ? 'active' : versionInUse(entry) ? 'in use' : 'retirable';
     process.stdout.write(
-      `${entry.version.padEnd(12)} ${state.padEnd(13)} ${String(entry.studioKeys).padStart(11)}  ${String(entry.secretFields).padStart(13)}  ${String(entry.codeHashes).padStart(11)}\n`,
+      `${entry.version.padEnd(12)} ${state.padEnd(13)} ${String(entry.studioKeys).padStart(11)}  ${String(entry.peppers).padStart(12)}  ${String(entry.secretFields).padStart(13)}\n`,
     );
   }
 }
@@ -57,7 +62,7 @@ export function addKeyCommands(program: Command): void {
 
   keys
     .command('rotate')
-    .description('rewrap every studio key and re-seal every secret field under the active master key (safe while servers run)')
+    .description('rewrap every studio key and code pepper and re-seal every secret field under the active master key (safe while servers run)')
     .action(async () => {
       const config = loadConfig();
       if (!config.masterKeys && !config.production) {
@@ -67,7 +72,7 @@ export function addKeyCommands(program: Command): void {
       await withKeysAndDatabase(async (deps) => {
         const result = await rotateToActiveVersion(deps);
         process.stdout.write(
-          `Active version "${result.activeVersion}": ${result.studioKeysRewrapped} studio keys rewrapped, ${result.secretFieldsResealed} secret fields re-sealed.\n`,
+          `Active version "${result.activeVersion}": ${result.studioKeysRewrapped} studio keys and ${result.peppersRewrapped} code peppers rewrapped, ${result.secretFieldsResealed} secret fields re-sealed.\n`,
         );
         printUsage(await keyUsage(deps));
         if (result.failures.length > 0) {
@@ -86,14 +91,10 @@ export function addKeyCommands(program: Command): void {
         const entry = (await keyUsage(deps)).find((candidate) => candidate.version === version);
         if (!entry) throw new AppError('unknown_key_version', `No master key version "${version}" is configured or in use.`);
         if (entry.active) throw new AppError('key_version_active', `"${version}" is the active version; make another version active first.`);
-        if (entry.studioKeys + entry.secretFields > 0) {
-          throw new AppError('key_version_in_use', `"${version}" still protects ${entry.studioKeys} studio keys and ${entry.secretFields} secret fields: run "shutterlock keys rotate" first.`);
-        }
-        if (entry.codeHashes > 0) {
-          // Codes are kept only as hashes, so rotation cannot move them: they must be used, expire or be replaced.
+        if (versionInUse(entry)) {
           throw new AppError(
             'key_version_in_use',
-            `"${version}" still checks ${entry.codeHashes} usable codes: sign-in codes expire within minutes; recovery codes must be used or made anew, and deliveries revoked or given a new code (an expired delivery can be extended, so its code still counts). Then retire it.`,
+            `"${version}" still protects ${entry.studioKeys} studio keys, ${entry.peppers} code peppers and ${entry.secretFields} secret fields: run "shutterlock keys rotate" first.`,
           );
         }
         process.stdout.write(`"${version}" protects nothing. Remove it from SHUTTERLOCK_MASTER_KEYS on every instance, then destroy it.\n`);

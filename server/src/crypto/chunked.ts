@@ -89,10 +89,36 @@ export async function authenticatedPlaintextLength(source: CiphertextSource, key
   return (await openMessage(source, key, context)).plaintextLength;
 }
 
-/**
- * Plaintext bytes start..endInclusive. Reads the header, the final chunk (always, so the length
- * is authenticated before the range is judged) and only the chunks covering the range.
- */
+/** A message whose header, commitment and final chunk authenticated: its length is proven, and ranges of it can be read. */
+export interface OpenedCiphertext {
+  readonly plaintextLength: number;
+  /**
+   * Plaintext bytes start..endInclusive, reading only the chunks covering the range (the final
+   * chunk, already opened, is not read again). Throws range_not_satisfiable (416) for a range
+   * outside the message.
+   */
+  range(start: number, endInclusive: number): Readable;
+}
+
+/** Reads and authenticates the header and the final chunk, once, for any number of ranges. */
+export async function openCiphertext(source: CiphertextSource, key: Buffer, context: Buffer): Promise<OpenedCiphertext> {
+  const message = await openMessage(source, key, context);
+  return {
+    plaintextLength: message.plaintextLength,
+    range(start, endInclusive) {
+      const satisfiable =
+        Number.isSafeInteger(start) && Number.isSafeInteger(endInclusive) && start >= 0 && start <= endInclusive && endInclusive < message.plaintextLength;
+      if (!satisfiable) {
+        throw new AppError('range_not_satisfiable', 'The requested range is not satisfiable.', 416, {
+          headers: { 'content-range': `bytes */${message.plaintextLength}` },
+        });
+      }
+      return Readable.from(rangePlaintext(source, message, start, endInclusive), { objectMode: false });
+    },
+  };
+}
+
+/** Plaintext bytes start..endInclusive of a message opened for this one range (see openCiphertext). */
 export async function decryptRange(
   source: CiphertextSource,
   key: Buffer,
@@ -100,15 +126,7 @@ export async function decryptRange(
   start: number,
   endInclusive: number,
 ): Promise<Readable> {
-  const message = await openMessage(source, key, context);
-  const satisfiable =
-    Number.isSafeInteger(start) && Number.isSafeInteger(endInclusive) && start >= 0 && start <= endInclusive && endInclusive < message.plaintextLength;
-  if (!satisfiable) {
-    throw new AppError('range_not_satisfiable', 'The requested range is not satisfiable.', 416, {
-      headers: { 'content-range': `bytes */${message.plaintextLength}` },
-    });
-  }
-  return Readable.from(rangePlaintext(source, message, start, endInclusive), { objectMode: false });
+  return (await openCiphertext(source, key, context)).range(start, endInclusive);
 }
 
 // ——— Key derivation and the per-chunk AEAD, shared by every path ———

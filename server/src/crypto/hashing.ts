@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { MasterKeyProvider } from './master-keys.ts';
+import { UnknownKeyVersionError } from '../errors.ts';
 
 /**
  * Storage form of high-entropy bearer tokens (sessions, delivery links, access tokens): SHA-256
@@ -23,25 +23,38 @@ export function constantTimeEqual(a: Buffer | string, b: Buffer | string): boole
 }
 
 export interface CodeHash {
+  /** The id of the pepper the digest was made with (a pepper, not a master key version: keys/peppers.ts). */
   keyVersion: string;
   digest: string;
 }
 
 /**
- * Hashes for short, low-entropy secrets (6-digit email codes, 4-digit lab PINs). A plain or even
- * slow hash of 10^4–10^6 values is brute-forced instantly from a database copy, so the MAC key
- * (pepper) is derived from the master key, which a database copy doesn't contain.
+ * The pepper keys: random HMAC keys stored wrapped by the master key (keys/peppers.ts), so
+ * rotating the master key rewraps them and never invalidates a hash.
+ */
+export interface PepperKeys {
+  /** The pepper new hashes are made with. */
+  active(): Promise<{ id: string; key: Buffer }>;
+  /** The pepper a stored hash names; UnknownKeyVersionError if there is none by that id. */
+  byId(id: string): Promise<Buffer>;
+}
+
+/**
+ * Hashes for short, low-entropy secrets (6-digit email codes, recovery codes, delivery codes,
+ * 4-digit lab PINs). A plain or even slow hash of 10^4–10^6 values is brute-forced instantly
+ * from a database copy, so the MAC key (pepper) is a random key the database holds only
+ * wrapped by the master key.
  */
 export interface CodePepper {
   hash(code: string, purpose: string): Promise<CodeHash>;
   /**
-   * Verifies under the version the hash was made with, so hashes survive a rotation until they
-   * expire; a version no longer configured is an UnknownKeyVersionError, never a fallback.
+   * Verifies under the pepper the hash was made with; a pepper that does not exist is an
+   * UnknownKeyVersionError, never a fallback to another.
    */
   verify(code: string, purpose: string, stored: CodeHash): Promise<boolean>;
+  /** Whether a hash naming this pepper can be checked at all: false when no such pepper exists. */
+  canVerify(keyVersion: string): Promise<boolean>;
 }
-
-const CODE_PEPPER_PURPOSE = 'code-pepper';
 
 /** The purpose is part of the MAC input so a code hashed for one purpose never verifies for another. */
 function macCode(pepper: Buffer, code: string, purpose: string): string {
@@ -49,15 +62,23 @@ function macCode(pepper: Buffer, code: string, purpose: string): string {
   return createHmac('sha256', pepper).update(JSON.stringify([purpose, code]), 'utf8').digest('hex');
 }
 
-export function createCodePepper(provider: MasterKeyProvider): CodePepper {
+export function createCodePepper(peppers: PepperKeys): CodePepper {
   return {
     async hash(code, purpose) {
-      const { keyVersion, key } = await provider.deriveKey(CODE_PEPPER_PURPOSE);
-      return { keyVersion, digest: macCode(key, code, purpose) };
+      const { id, key } = await peppers.active();
+      return { keyVersion: id, digest: macCode(key, code, purpose) };
     },
     async verify(code, purpose, stored) {
-      const { key } = await provider.deriveKey(CODE_PEPPER_PURPOSE, stored.keyVersion);
-      return constantTimeEqual(macCode(key, code, purpose), stored.digest);
+      return constantTimeEqual(macCode(await peppers.byId(stored.keyVersion), code, purpose), stored.digest);
+    },
+    async canVerify(keyVersion) {
+      try {
+        await peppers.byId(keyVersion);
+        return true;
+      } catch (error) {
+        if (error instanceof UnknownKeyVersionError) return false;
+        throw error;
+      }
     },
   };
 }

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError, IntegrityError, UnknownKeyVersionError } from '../errors.ts';
-import { type MasterKey, createLocalKeyProvider, loadMasterKeyProvider, parseMasterKeys } from './master-keys.ts';
+import {
+  type MasterKey,
+  createLocalKeyProvider,
+  decryptAes256Gcm,
+  deriveMasterSubkey,
+  encryptAes256Gcm,
+  loadMasterKeyProvider,
+  parseMasterKeys,
+  wrapFormats,
+} from './master-keys.ts';
 
 const v1: MasterKey = { id: 'v1', key: randomBytes(32) };
 const v2: MasterKey = { id: 'v2', key: randomBytes(32) };
@@ -118,14 +127,57 @@ describe('createLocalKeyProvider', () => {
     await expect(provider.unwrap(wrapped, Buffer.from('shutterlock/v1/other'))).rejects.toBeInstanceOf(IntegrityError);
   });
 
-  it('derives HKDF-SHA-256 keys per purpose and version', async () => {
+  it('wraps under a wrapping subkey, never the raw master key, in format 2', async () => {
+    const provider = createLocalKeyProvider([v1]);
+    const plaintext = randomBytes(32);
+    const wrapped = await provider.wrap(plaintext, associatedData);
+    expect(wrapped.format).toBe(wrapFormats.wrappingSubkey);
+    expect(() => decryptAes256Gcm(v1.key, wrapped.ciphertext, associatedData)).toThrow(IntegrityError);
+    const wrappingKey = Buffer.from(hkdfSync('sha512', v1.key, Buffer.alloc(0), 'shutterlock/v2/wrapping', 32));
+    expect(decryptAes256Gcm(wrappingKey, wrapped.ciphertext, associatedData)).toEqual(plaintext);
+  });
+
+  it('still unwraps format 1 (under the raw master key, as before key separation), and refuses unknown or relabelled formats', async () => {
+    const provider = createLocalKeyProvider([v2, v1]);
+    const plaintext = randomBytes(32);
+    const legacy = { keyVersion: 'v1', format: wrapFormats.rawMasterKey, ciphertext: encryptAes256Gcm(v1.key, plaintext, associatedData) };
+    expect(await provider.unwrap(legacy, associatedData)).toEqual(plaintext);
+    await expect(provider.unwrap({ ...legacy, format: wrapFormats.wrappingSubkey }, associatedData)).rejects.toBeInstanceOf(IntegrityError);
+    const current = await provider.wrap(plaintext, associatedData);
+    await expect(provider.unwrap({ ...current, format: wrapFormats.rawMasterKey }, associatedData)).rejects.toBeInstanceOf(IntegrityError);
+    for (const format of [0, 3, 255]) await expect(provider.unwrap({ ...current, format }, associatedData)).rejects.toBeInstanceOf(IntegrityError);
+  });
+
+  it('derives HKDF-SHA-512 purpose keys apart from the wrapping key, per purpose and version', async () => {
     const provider = createLocalKeyProvider([v2, v1]);
     const active = await provider.deriveKey('code-pepper');
-    const expected = Buffer.from(hkdfSync('sha256', v2.key, Buffer.alloc(0), 'shutterlock/v1/code-pepper', 32));
+    const expected = Buffer.from(hkdfSync('sha512', v2.key, Buffer.alloc(0), 'shutterlock/v2/purpose/code-pepper', 32));
     expect(active).toEqual({ keyVersion: 'v2', key: expected });
     expect((await provider.deriveKey('code-pepper', 'v1')).key.equals(expected)).toBe(false);
     expect((await provider.deriveKey('secret-field/totp')).key.equals(expected)).toBe(false);
+    expect(active.key.equals(v2.key)).toBe(false);
+    expect(active.key.equals(Buffer.from(hkdfSync('sha512', v2.key, Buffer.alloc(0), 'shutterlock/v2/wrapping', 32)))).toBe(false);
     await expect(provider.deriveKey('code-pepper', 'v3')).rejects.toBeInstanceOf(UnknownKeyVersionError);
+  });
+
+  it('derives the keys of releases before key separation only on request, to read what they wrote', async () => {
+    const provider = createLocalKeyProvider([v2, v1]);
+    const legacy = Buffer.from(hkdfSync('sha256', v1.key, Buffer.alloc(0), 'shutterlock/v1/code-pepper', 32));
+    expect((await provider.deriveLegacyKey('code-pepper', 'v1')).equals(legacy)).toBe(true);
+    expect((await provider.deriveKey('code-pepper', 'v1')).key.equals(legacy)).toBe(false);
+    await expect(provider.deriveLegacyKey('code-pepper', 'v3')).rejects.toBeInstanceOf(UnknownKeyVersionError);
+  });
+
+  it('gives other uses of the master key (audit seal, backups) subkeys of their own', async () => {
+    const provider = createLocalKeyProvider([v2, v1]);
+    const audit = await deriveMasterSubkey(provider, 'audit-seal');
+    expect(audit.keyVersion).toBe('v2');
+    expect(audit.key.equals(Buffer.from(hkdfSync('sha512', v2.key, Buffer.alloc(0), 'shutterlock/v2/purpose/subkey/audit-seal', 32)))).toBe(true);
+    expect(audit.key.equals((await deriveMasterSubkey(provider, 'backup')).key)).toBe(false);
+    expect((await deriveMasterSubkey(provider, 'audit-seal', 'v1')).key.equals(audit.key)).toBe(false);
+    for (const purpose of ['', 'Audit', '../wrapping', 'a/b', 'x'.repeat(65)]) {
+      await expect(deriveMasterSubkey(provider, purpose)).rejects.toMatchObject({ code: 'subkey_purpose_invalid' });
+    }
   });
 
   it('keeps key material out of inspect, JSON and string output', () => {

@@ -9,24 +9,46 @@ import { AppError, IntegrityError, UnknownKeyVersionError } from '../errors.ts';
  * replace the environment-backed one without touching them.
  */
 
+/**
+ * The formats of a wrapped key. 1: AES-256-GCM directly under the raw master key (releases
+ * before key separation; read only). 2: AES-256-GCM under the master key's wrapping subkey.
+ * Anything else is refused: a format this server does not know is never guessed at.
+ */
+export const wrapFormats = { rawMasterKey: 1, wrappingSubkey: 2 } as const;
+export type WrapFormat = (typeof wrapFormats)[keyof typeof wrapFormats];
+
 /** A key encrypted under one master key version; `ciphertext` is nonce || AES-256-GCM ciphertext || tag. */
 export interface WrappedKey {
   keyVersion: string;
+  /** Stored beside the ciphertext (a number column), so old wraps stay readable after a format change. */
+  format: number;
   ciphertext: Buffer;
 }
 
 export interface MasterKeyProvider {
   readonly activeVersion: string;
   readonly versions: readonly string[];
-  /** Always wraps under the active version. */
+  /** Always wraps under the active version, in the current format. */
   wrap(plaintextKey: Buffer, associatedData: Buffer): Promise<WrappedKey>;
   /**
-   * Unwraps with exactly `wrapped.keyVersion`: UnknownKeyVersionError if this provider lacks it,
-   * IntegrityError if authentication fails. Never tries another version.
+   * Unwraps with exactly `wrapped.keyVersion` and `wrapped.format`: UnknownKeyVersionError if
+   * this provider lacks the version, IntegrityError for an unknown format or failed
+   * authentication. Never tries another version or format.
    */
   unwrap(wrapped: WrappedKey, associatedData: Buffer): Promise<Buffer>;
-  /** HKDF-SHA-256(master key, empty salt, info "shutterlock/v1/" + purpose); active version unless given. */
+  /**
+   * A purpose key: HKDF-SHA-512(master key, empty salt, info "shutterlock/v2/purpose/" + purpose).
+   * Active version unless given. The wrapping subkey's info ("shutterlock/v2/wrapping") can
+   * never equal a purpose info, so no purpose key is ever the wrapping key.
+   */
   deriveKey(purpose: string, version?: string): Promise<{ keyVersion: string; key: Buffer }>;
+  /**
+   * The key derivation of releases before key separation (HKDF-SHA-256, info
+   * "shutterlock/v1/" + purpose, the raw master key doubling as wrapping key). Only for
+   * reading what they wrote: `sl1` sealed fields, and code peppers being moved into
+   * wrapped peppers (keys/peppers.ts). Nothing new is ever made with it.
+   */
+  deriveLegacyKey(purpose: string, version: string): Promise<Buffer>;
 }
 
 export interface MasterKey {
@@ -38,7 +60,9 @@ const KEY_BYTES = 32;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_ID_PATTERN = /^[a-z0-9_-]{1,32}$/;
-const DERIVATION_INFO_PREFIX = 'shutterlock/v1/';
+const LEGACY_DERIVATION_INFO_PREFIX = 'shutterlock/v1/';
+const PURPOSE_INFO_PREFIX = 'shutterlock/v2/purpose/';
+const WRAPPING_INFO = 'shutterlock/v2/wrapping';
 const DEVELOPMENT_KEY_ID = 'dev1';
 
 /**
@@ -122,31 +146,68 @@ export function parseMasterKeys(spec: string): MasterKey[] {
 export function createLocalKeyProvider(keys: readonly MasterKey[]): MasterKeyProvider {
   assertValidMasterKeys(keys);
   const keysByVersion = new Map(keys.map(({ id, key }) => [id, Buffer.from(key)]));
+  // Derived once per version: every wrap and unwrap needs it.
+  const wrappingKeys = new Map(keys.map(({ id, key }) => [id, hkdfSha512(key, WRAPPING_INFO)]));
   const versions = Object.freeze(keys.map(({ id }) => id));
   const activeVersion = keys[0].id;
 
-  function masterKey(version: string): Buffer {
-    const key = keysByVersion.get(version);
+  function fromVersion<T>(keyMap: Map<string, T>, version: string): T {
+    const key = keyMap.get(version);
     if (key === undefined) throw new UnknownKeyVersionError(version);
     return key;
+  }
+
+  function unwrappingKey(wrapped: WrappedKey): Buffer {
+    switch (wrapped.format) {
+      case wrapFormats.wrappingSubkey:
+        return fromVersion(wrappingKeys, wrapped.keyVersion);
+      case wrapFormats.rawMasterKey:
+        return fromVersion(keysByVersion, wrapped.keyVersion);
+      default:
+        throw new IntegrityError('A wrapped key has a format this server does not know.');
+    }
   }
 
   return Object.freeze({
     activeVersion,
     versions,
     async wrap(plaintextKey: Buffer, associatedData: Buffer): Promise<WrappedKey> {
-      return { keyVersion: activeVersion, ciphertext: encryptAes256Gcm(masterKey(activeVersion), plaintextKey, associatedData) };
+      const ciphertext = encryptAes256Gcm(fromVersion(wrappingKeys, activeVersion), plaintextKey, associatedData);
+      return { keyVersion: activeVersion, format: wrapFormats.wrappingSubkey, ciphertext };
     },
     async unwrap(wrapped: WrappedKey, associatedData: Buffer): Promise<Buffer> {
-      return decryptAes256Gcm(masterKey(wrapped.keyVersion), wrapped.ciphertext, associatedData);
+      return decryptAes256Gcm(unwrappingKey(wrapped), wrapped.ciphertext, associatedData);
     },
     async deriveKey(purpose: string, version = activeVersion): Promise<{ keyVersion: string; key: Buffer }> {
-      // The master keys are uniformly random, so HKDF needs no salt; the info string separates purposes.
-      const derived = hkdfSync('sha256', masterKey(version), Buffer.alloc(0), DERIVATION_INFO_PREFIX + purpose, KEY_BYTES);
-      return { keyVersion: version, key: Buffer.from(derived) };
+      return { keyVersion: version, key: hkdfSha512(fromVersion(keysByVersion, version), PURPOSE_INFO_PREFIX + purpose) };
+    },
+    async deriveLegacyKey(purpose: string, version: string): Promise<Buffer> {
+      const derived = hkdfSync('sha256', fromVersion(keysByVersion, version), Buffer.alloc(0), LEGACY_DERIVATION_INFO_PREFIX + purpose, KEY_BYTES);
+      return Buffer.from(derived);
     },
   });
 }
+
+/** The master keys are uniformly random, so HKDF needs no salt; the info string separates uses. */
+function hkdfSha512(masterKey: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha512', masterKey, Buffer.alloc(0), info, KEY_BYTES));
+}
+
+/**
+ * A purpose key of its own for a use of the master key that is not wrapping keys or sealing
+ * fields (an audit-log seal, backup encryption, …): HKDF-SHA-512 with info
+ * "shutterlock/v2/purpose/subkey/<purpose>", so it never equals the wrapping key, a
+ * secret-field key or another purpose's key. Derived from the active version unless `version`
+ * names the one a stored value records; store that version with whatever it protects.
+ */
+export async function deriveMasterSubkey(provider: MasterKeyProvider, purpose: string, version?: string): Promise<{ keyVersion: string; key: Buffer }> {
+  if (!SUBKEY_PURPOSE_PATTERN.test(purpose)) {
+    throw new AppError('subkey_purpose_invalid', 'A subkey purpose is 1-64 characters of a-z, 0-9 and "-".', 500);
+  }
+  return provider.deriveKey(`subkey/${purpose}`, version);
+}
+
+const SUBKEY_PURPOSE_PATTERN = /^[a-z0-9-]{1,64}$/;
 
 function isErrorCode(error: unknown, code: string): boolean {
   return error instanceof Error && 'code' in error && error.code === code;

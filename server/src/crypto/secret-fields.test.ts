@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IntegrityError, UnknownKeyVersionError } from '../errors.ts';
-import { createLocalKeyProvider } from './master-keys.ts';
+import { createLocalKeyProvider, encryptAes256Gcm } from './master-keys.ts';
 import { createSecretBox } from './secret-fields.ts';
 
 const v1 = { id: 'v1', key: randomBytes(32) };
@@ -13,7 +13,7 @@ const record = 'users/0b7c1d2e/totp';
 describe('createSecretBox', () => {
   it('seals strings and buffers into the documented format and opens them', async () => {
     const sealed = await boxV1.seal('JBSWY3DPEHPK3PXP', 'totp', record);
-    expect(sealed).toMatch(/^sl1\.v1\.[A-Za-z0-9_-]+$/);
+    expect(sealed).toMatch(/^sl2\.v1\.[A-Za-z0-9_-]+$/);
     expect(Buffer.from(sealed.split('.')[2]!, 'base64url')).toHaveLength(12 + 16 + 16);
     expect((await boxV1.open(sealed, 'totp', record)).toString('utf8')).toBe('JBSWY3DPEHPK3PXP');
 
@@ -57,10 +57,23 @@ describe('createSecretBox', () => {
     await expect(boxV2ThenV1.open(`${prefix}.v1.${payload}`, 'totp', record)).rejects.toBeInstanceOf(IntegrityError);
   });
 
+  it('opens sl1 values sealed before key separation, which rotation re-seals as current ones', async () => {
+    // As releases before key separation sealed: AES-256-GCM under HKDF-SHA-256(master, "shutterlock/v1/secret-field/<purpose>").
+    const legacyKey = Buffer.from(hkdfSync('sha256', v1.key, Buffer.alloc(0), 'shutterlock/v1/secret-field/totp', 32));
+    const legacy = `sl1.v1.${encryptAes256Gcm(legacyKey, Buffer.from('JBSWY3DPEHPK3PXP'), Buffer.from(record)).toString('base64url')}`;
+    expect((await boxV2ThenV1.open(legacy, 'totp', record)).toString()).toBe('JBSWY3DPEHPK3PXP');
+    expect(boxV1.isCurrent(legacy)).toBe(false);
+    expect(boxV1.isCurrent(await boxV1.seal('x', 'totp', record))).toBe(true);
+    expect(boxV2ThenV1.isCurrent(await boxV1.seal('x', 'totp', record))).toBe(false);
+    // The field key is never the legacy one: an sl2 value relabelled sl1 does not open.
+    const current = await boxV1.seal('x', 'totp', record);
+    await expect(boxV1.open(current.replace(/^sl2/, 'sl1'), 'totp', record)).rejects.toBeInstanceOf(IntegrityError);
+  });
+
   it('fails with IntegrityError for malformed values', async () => {
     const sealed = await boxV1.seal('x', 'totp', record);
     const payload = sealed.split('.')[2]!;
-    for (const malformed of ['', 'sl1', 'sl1.v1', `sl2.v1.${payload}`, `sl1..${payload}`, `sl1.v1.${payload}.x`, `sl1.v1.${payload}=`, 'sl1.v1.']) {
+    for (const malformed of ['', 'sl2', 'sl2.v1', `sl3.v1.${payload}`, `sl0.v1.${payload}`, `sl2..${payload}`, `sl2.v1.${payload}.x`, `sl2.v1.${payload}=`, 'sl2.v1.']) {
       await expect(boxV1.open(malformed, 'totp', record)).rejects.toBeInstanceOf(IntegrityError);
     }
   });

@@ -43,6 +43,18 @@ describe('signed URLs', () => {
     expect(await failure(signer.verify(target, forged, now))).toBe('403 signature_invalid');
   });
 
+  it('accepts only the canonical spelling of a signature (no malleable last character)', async () => {
+    const params = await signer.sign(target, now + 300_000);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 43 characters carry 258 bits for a 256-bit MAC: the last character's two low bits are padding.
+    const last = alphabet.indexOf(params.sig.slice(-1));
+    const respellings = [1, 2, 3].map((low) => `${params.sig.slice(0, 42)}${alphabet[(last & ~3) | ((last + low) & 3)]}`);
+    for (const sig of respellings) {
+      expect(Buffer.from(sig, 'base64url').equals(Buffer.from(params.sig, 'base64url'))).toBe(true);
+      expect(await failure(signer.verify(target, { ...params, sig }, now))).toBe('403 signature_invalid');
+    }
+  });
+
   it('refuses malformed, missing and unknown-version parameters without throwing anything else', async () => {
     const params = await signer.sign(target, now + 300_000);
     for (const bad of [{}, { ...params, sig: 'short' }, { ...params, exp: '-1' }, { ...params, exp: '1e9' }, { ...params, kv: 'v9' }, { ...params, sig: undefined }]) {

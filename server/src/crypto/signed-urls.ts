@@ -57,7 +57,9 @@ export function createUrlSigner(keys: MasterKeyProvider): UrlSigner {
       const { exp, kv, sig } = params;
       if (!exp || !kv || !sig || !EXP_PATTERN.test(exp) || !SIG_PATTERN.test(sig) || !keys.versions.includes(kv)) throw invalid();
       const { key } = await keys.deriveKey(PURPOSE, kv);
-      if (!constantTimeEqual(mac(key, target, exp), Buffer.from(sig, 'base64url'))) throw invalid();
+      // Compared as text against the canonical encoding: decoding first would let the unused
+      // low bits of the last character vary, so four spellings of one signature would verify.
+      if (!constantTimeEqual(mac(key, target, exp).toString('base64url'), sig)) throw invalid();
       if (Number(exp) * 1000 <= now) throw new AppError('signature_expired', 'This link has expired.', 403);
     },
   };

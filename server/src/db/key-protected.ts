@@ -44,9 +44,10 @@ export interface SealedColumn {
 }
 
 /**
- * A column naming the master key version a code hash was peppered with (crypto/hashing.ts).
- * A hash cannot be re-made under a new version (the code is not kept), so a version stays in
- * use while a code hashed under it can still be used.
+ * A column naming the pepper a code hash was made with (crypto/hashing.ts, keys/peppers.ts).
+ * Hashes made by older releases name the master key version their pepper was derived from;
+ * the start-up step wraps that pepper while the version is still configured, for the hashes
+ * that can still be used.
  */
 export interface CodeHashColumn {
   /** `table.column`. */

@@ -19,9 +19,33 @@ export interface StudiosTable {
 export interface StudioKeysTable {
   studio_id: string;
   key_version: string;
+  /** crypto/master-keys.ts `wrapFormats`: 1 for keys wrapped before key separation, 2 since. */
+  wrap_format: Generated<number>;
   wrapped_key: string;
   created_at: number;
   rewrapped_at: number | null;
+}
+
+/**
+ * An HMAC key of peppered code hashes (keys/peppers.ts), stored only wrapped by a master key
+ * version. Code hash rows name their pepper by `id` in their key-version column.
+ */
+export interface KeyPeppersTable {
+  id: string;
+  /** `random`, or `derived-v1`: the value an older release derived from master version `id`, kept so its hashes still verify. */
+  origin: 'random' | 'derived-v1';
+  key_version: string;
+  wrap_format: number;
+  wrapped_key: string;
+  created_at: number;
+  rewrapped_at: number | null;
+}
+
+/** Whether anything may still need a master key version: what the start-up check reads (keys/version-usage.ts). */
+export interface KeyVersionUsageTable {
+  version: string;
+  in_use: number;
+  updated_at: number;
 }
 
 export type UserRole = 'admin' | 'photographer';
@@ -249,6 +273,147 @@ export interface DeliveryEventsTable {
   user_agent: string | null;
 }
 
+/** One recipient of one sending action of a delivery's emails: what the studio's mail limits count. */
+export interface DeliveryMailSendsTable {
+  id: string;
+  send_id: string;
+  studio_id: string;
+  delivery_id: string;
+  reason: 'created' | 'resent' | 'code_sent';
+  /** Peppered HMAC of the address, scoped to the studio (never the address). */
+  recipient_digest: string;
+  emails: number;
+  at: number;
+}
+
+/** The admins were told that this studio reached this mail limit in this window. */
+export interface DeliveryMailAlertsTable {
+  studio_id: string;
+  rule: string;
+  window_start: number;
+  at: number;
+}
+
+/** A print lab (docs/labs.md). The PIN only as a peppered HMAC; contacts and catalogue as JSON. */
+export interface LabsTable {
+  id: string;
+  /** The lab ID people type: `LAB-` and four characters (labs/lab-ids.ts). */
+  code: string;
+  name: string;
+  /** JSON array of addresses. */
+  contact_emails: string;
+  /** JSON array of products (labs/catalogue.ts). */
+  catalogue: string;
+  /** Peppered HMAC of the PIN (crypto/hashing.ts) and the pepper's key version. */
+  pin_digest: string;
+  pin_key_version: string;
+  pin_length: number;
+  pin_set_at: number;
+  /** 1: a new device must confirm a one-time code sent to the contacts. */
+  require_device_code: Generated<number>;
+  disabled_at: number | null;
+  /** Wrong PINs since the last lockout (labs/lockout.ts). */
+  failed_attempts: Generated<number>;
+  locked_until: number | null;
+  /** Lockouts since the PIN was set: each lasts twice the one before. */
+  lockouts: Generated<number>;
+  /** Set when the lockouts ran out: only a new PIN opens the lab again. */
+  blocked_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LabPortalStudiosTable {
+  studio_id: string;
+  enabled_at: number;
+}
+
+export interface StudioLabsTable {
+  studio_id: string;
+  lab_id: string;
+  created_at: number;
+}
+
+/** A lab's session after the right PIN: the cookie's token only as SHA-256. */
+export interface LabSessionsTable {
+  id: string;
+  lab_id: string;
+  token_hash: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  ip: string;
+  user_agent: string;
+}
+
+export interface LabDevicesTable {
+  token_hash: string;
+  lab_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface LabDeviceCodesTable {
+  id: string;
+  lab_id: string;
+  code_digest: string;
+  code_key_version: string;
+  failed_attempts: Generated<number>;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export type PrintOrderStatus = 'draft' | 'submitted' | 'accepted' | 'in_production' | 'shipped' | 'completed' | 'rejected' | 'cancelled';
+
+export interface PrintOrdersTable {
+  id: string;
+  studio_id: string;
+  lab_id: string;
+  created_by: string | null;
+  status: PrintOrderStatus;
+  /** Sealed JSON { shipping, notes }, purpose `print-order-details`, associated data `print_orders/<id>`. */
+  details_sealed: string;
+  /** YYYY-MM-DD. */
+  due_date: string | null;
+  carrier: string | null;
+  tracking_number: string | null;
+  reject_reason: string | null;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+  /** When it was completed, rejected or cancelled. */
+  closed_at: number | null;
+}
+
+export interface PrintOrderLinesTable {
+  id: string;
+  order_id: string;
+  position: number;
+  file_id: string;
+  sku: string;
+  finish: string | null;
+  quantity: number;
+  crop: string | null;
+  notes: string | null;
+}
+
+export type PrintOrderEventKind = PrintOrderStatus | 'created' | 'updated' | 'opened' | 'file_downloaded' | 'zip_downloaded';
+
+export interface PrintOrderEventsTable {
+  id: string;
+  order_id: string;
+  kind: Exclude<PrintOrderEventKind, 'draft'>;
+  by_lab: number;
+  file_id: string | null;
+  /** Carrier and tracking number, or a reason: what the lab wrote with a status. */
+  note: string | null;
+  at: number;
+  ip: string | null;
+}
+
 /** A studio's image-service project (docs/imaging.md): its allowlists, expiry rules and imgproxy-format signing. */
 export interface ImageProjectsTable {
   id: string;
@@ -325,6 +490,8 @@ export interface ImageUsageTable {
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
+  key_peppers: KeyPeppersTable;
+  key_version_usage: KeyVersionUsageTable;
   users: UsersTable;
   studio_members: StudioMembersTable;
   sign_in_codes: SignInCodesTable;
@@ -341,6 +508,17 @@ export interface Tables {
   delivery_files: DeliveryFilesTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
+  delivery_mail_sends: DeliveryMailSendsTable;
+  delivery_mail_alerts: DeliveryMailAlertsTable;
+  labs: LabsTable;
+  lab_portal_studios: LabPortalStudiosTable;
+  studio_labs: StudioLabsTable;
+  lab_sessions: LabSessionsTable;
+  lab_devices: LabDevicesTable;
+  lab_device_codes: LabDeviceCodesTable;
+  print_orders: PrintOrdersTable;
+  print_order_lines: PrintOrderLinesTable;
+  print_order_events: PrintOrderEventsTable;
   image_projects: ImageProjectsTable;
   image_keys: ImageKeysTable;
   image_web_files: ImageWebFilesTable;

@@ -25,6 +25,7 @@ import { type TestServer, databaseKinds, startTestServer } from '../../test/harn
 import { photo } from '../../test/images.ts';
 import { type UploadedFile, fetchSigned, readFully, settled, sha256, uploaded } from '../../test/vault.ts';
 import { openDelivery } from './client-access.ts';
+import { ACTIVE_PEPPER_ID } from '../keys/peppers.ts';
 
 /**
  * The client's way in and what keeps it shut: the code and its lockout, the per-network
@@ -193,7 +194,7 @@ describe.each(databaseKinds())('delivery client access on %s', (database) => {
     });
   }
 
-  it('answers 409 delivery_code_unavailable, counting nothing, while the code’s key version is not configured; a new code fixes it', async () => {
+  it('answers 409 delivery_code_unavailable, counting nothing, while the code’s pepper does not exist; a new code fixes it', async () => {
     const { delivery, access, token } = await createDelivery(photographer, { title: 'Unknown key', fileIds: fileIds() });
     await setDeliveryRow(server, delivery.id, { code_key_version: 'gone' });
     const visitor = clientFor(server);
@@ -208,7 +209,7 @@ describe.each(databaseKinds())('delivery client access on %s', (database) => {
 
     const regenerated = await photographer.json<{ code: string }>('POST', `/api/deliveries/${delivery.id}/code`, {});
     expect(regenerated.status).toBe(200);
-    expect((await deliveryRow(server, delivery.id)).code_key_version).toBe(server.runtime.keys.activeVersion);
+    expect((await deliveryRow(server, delivery.id)).code_key_version).toBe(ACTIVE_PEPPER_ID);
     expect(outcomeOf(await openWithCode(clientFor(server), token, wrong(regenerated.body.code)))).toBe('401 delivery_code_incorrect');
     expect(outcomeOf(await openWithCode(visitor, token, regenerated.body.code))).toBe('200');
   });

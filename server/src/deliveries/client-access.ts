@@ -106,7 +106,7 @@ export async function openDelivery(
   await deps.limits.consume('codePerIp', rateLimitNetwork(origin.ip));
   const delivery = await findLiveDelivery(deps, input.token);
   const now = deps.now();
-  if (!deps.keys.versions.includes(delivery.code_key_version)) {
+  if (!(await deps.pepper.canVerify(delivery.code_key_version))) {
     // Not the client's fault, and not a guess: nothing is counted. A new code fixes it.
     throw new AppError('delivery_code_unavailable', 'This code can no longer be checked. Ask the photographer for a new code.', 409);
   }

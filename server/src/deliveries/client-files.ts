@@ -148,7 +148,12 @@ export async function openClientDownload(deps: DeliveriesDeps, request: ClientDo
 }
 
 /** "Download all": the delivery's originals (or previews) and their SHA-256 manifest, as one streamed ZIP. */
-export async function openClientZip(deps: DeliveriesDeps, row: DeliveryRow, origin: RequestOrigin): Promise<{ title: string; length: number; body: Readable }> {
+export async function openClientZip(
+  deps: DeliveriesDeps,
+  row: DeliveryRow,
+  origin: RequestOrigin,
+  options: { count: boolean } = { count: true },
+): Promise<{ title: string; length: number; body: Readable }> {
   if (row.allow_zip !== 1) throw new AppError('zip_not_offered', 'This delivery does not offer a download of everything at once.', 403);
   const variant = downloadVariant(row);
   const files = (await deliveredFiles(deps, row)).filter((file) => variant === 'original' || file.previewsReady);
@@ -159,7 +164,7 @@ export async function openClientZip(deps: DeliveriesDeps, row: DeliveryRow, orig
   // Planned (and refused, for a layout it cannot write) before the download is counted.
   const body = createZipStream(entries);
   try {
-    await countClientDownload(deps, row, { kind: 'zip_downloaded', fileId: null }, origin);
+    if (options.count) await countClientDownload(deps, row, { kind: 'zip_downloaded', fileId: null }, origin);
   } catch (error) {
     body.destroy();
     throw error;

@@ -4,7 +4,7 @@ import { closed, signedUrlSchema, uuidField } from '../http/schemas.ts';
 import type { App } from '../http/app-type.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
 import { requestOrigin } from '../http/request-origin.ts';
-import { rangeHeaders, sendFile } from '../http/send-file.ts';
+import { rangeHeaders, sendFile, sendHeadersOnly } from '../http/send-file.ts';
 import { setCookie } from '../http/cookies.ts';
 import { contentDisposition } from '../http/content-disposition.ts';
 import { variantField } from '../vault/schemas.ts';
@@ -96,7 +96,6 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
     '/api/d/:token/zip',
     {
       config,
-      exposeHeadRoute: false,
       schema: {
         operationId: 'downloadDeliveryZip',
         tags,
@@ -106,7 +105,9 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
     },
     async (request, reply) => {
       const row = await requireDeliverySession(deps, request.params.token, sessionTokenOf(request));
-      const zip = await openClientZip(deps, row, requestOrigin(request));
+      // A HEAD sees the same answer without the archive, and is not counted as a download.
+      const headOnly = request.method === 'HEAD';
+      const zip = await openClientZip(deps, row, requestOrigin(request), { count: !headOnly });
       zip.body.once('error', (error) => deps.logger.error({ err: error, deliveryId: row.id }, 'delivery ZIP stream failed'));
       reply.headers({
         'content-type': 'application/zip',
@@ -116,7 +117,7 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
         'cache-control': 'private, no-store',
         'x-content-type-options': 'nosniff',
       });
-      return reply.send(zip.body);
+      return headOnly ? sendHeadersOnly(reply, zip.body) : reply.send(zip.body);
     },
   );
 
@@ -124,7 +125,6 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
     '/api/delivery-files/:deliveryId/:fileId/:variant',
     {
       config,
-      exposeHeadRoute: false,
       schema: {
         operationId: 'downloadDeliveryFile',
         tags,

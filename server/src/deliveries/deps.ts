@@ -52,7 +52,7 @@ export function createDeliveriesDeps(runtime: Runtime, vault: VaultFiles): Deliv
     keys: runtime.keys,
     secrets: createSecretBox(runtime.keys),
     signer: createUrlSigner(runtime.keys),
-    pepper: createCodePepper(runtime.keys),
+    pepper: createCodePepper(runtime.peppers),
     mailer: runtime.mailer,
     limits: createRateLimits(deliveryRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:deliveries' }),
     vault,

@@ -12,6 +12,7 @@ import { CODE_DIGITS, codePurpose } from './client-access.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails, sealDeliveryDetails } from './details.ts';
 import { type DeliveryTotals, deliveryTotals, totalsOf } from './files.ts';
+import { reserveDeliveryMail } from './mail-limits.ts';
 import { type DeliveryMail, sendCodeEmails, sendLinkEmails } from './notifications.ts';
 import {
   type DeliveryRow,
@@ -189,6 +190,7 @@ export async function createDelivery(deps: DeliveriesDeps, actor: StudioActor, i
   const details: DeliveryDetails = { title: cleanTitle(input.title), message: cleanMessage(input.message ?? ''), recipients: cleanRecipients(input.recipients ?? []) };
   const id = generateId();
   const token = generateToken();
+  await reserveDeliveryMail(deps, actor, { deliveryId: id, reason: 'created', recipients: details.recipients, emailsPerRecipient: 2 });
   const { code, ...codeHash } = await newCode(deps, id);
   await insertDelivery(
     deps.db,
@@ -295,10 +297,12 @@ export async function regenerateDeliveryCode(
 ): Promise<{ delivery: DeliveryView; code: string }> {
   const row = await requireDelivery(deps, actor, deliveryId);
   refuseIfRevoked(row);
+  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  const send = options.sendToRecipients && details.recipients.length > 0;
+  if (send) await reserveDeliveryMail(deps, actor, { deliveryId: row.id, reason: 'code_sent', recipients: details.recipients, emailsPerRecipient: 1 });
   const { code } = await replaceSecrets(deps, actor, row, false);
   await recordEvent(deps, actor, row.id, 'code_regenerated');
-  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
-  if (options.sendToRecipients && details.recipients.length > 0) sendCodeEmails(deps, await deliveryMail(deps, row, details), code);
+  if (send) sendCodeEmails(deps, await deliveryMail(deps, row, details), code);
   return { delivery: await viewOf(deps, await requireDelivery(deps, actor, row.id)), code };
 }
 
@@ -311,6 +315,7 @@ export async function resendDelivery(deps: DeliveriesDeps, actor: StudioActor, d
   refuseIfRevoked(row);
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
   if (details.recipients.length === 0) throw new AppError('no_recipients', 'Add a recipient email first.', 400);
+  await reserveDeliveryMail(deps, actor, { deliveryId: row.id, reason: 'resent', recipients: details.recipients, emailsPerRecipient: 2 });
   const { code, token } = await replaceSecrets(deps, actor, row, true);
   await recordEvent(deps, actor, row.id, 'resent');
   const access = { url: linkOf(deps, token as string), code };

@@ -5,16 +5,18 @@ import type { App } from './app-type.ts';
 import { type RequestOrigin, requestOrigin } from './request-origin.ts';
 
 /**
- * Authorization at the door. Every route declares `config.access` — `public`, `signed-in` or
- * `admin` — and route-rules.ts refuses to register a route that does not, so a route cannot
- * forget its guard. This hook resolves the caller's session (through the resolver the auth
- * capability provides) and refuses before any body is read: 401 without a valid session, 403
- * for the wrong role, and 403 `totp_enrollment_required` for an admin who has not enrolled
- * TOTP yet, except on the few routes that let them do so. Per-object checks (this file, that
- * studio) stay in each capability's service.
+ * Authorization at the door. Every route declares `config.access` — `public`, `signed-in`,
+ * `admin` or `lab` — and route-rules.ts refuses to register a route that does not, so a route
+ * cannot forget its guard. This hook resolves the caller's session (through the resolvers the
+ * auth and labs capabilities provide) and refuses before any body is read: 401 without a valid
+ * session, 403 for the wrong role, and 403 `totp_enrollment_required` for an admin who has not
+ * enrolled TOTP yet, except on the few routes that let them do so. The two kinds of session
+ * never stand in for each other: a `lab` route resolves only a lab session (a print lab's,
+ * docs/labs.md), every `signed-in` or `admin` route only a user's. Per-object checks (this
+ * file, that studio, that lab's order) stay in each capability's service.
  */
 
-export type AccessLevel = 'public' | 'signed-in' | 'admin';
+export type AccessLevel = 'public' | 'signed-in' | 'admin' | 'lab';
 
 export interface Principal {
   userId: string;
@@ -23,6 +25,12 @@ export interface Principal {
   role: UserRole;
   studioId: string | null;
   totpEnabled: boolean;
+}
+
+/** A print lab signed in with its lab ID and PIN: the lab's id, and the session (for signing out). */
+export interface LabPrincipal {
+  labId: string;
+  sessionId: string;
 }
 
 /** The studio a request acts in, and who asks (for the audit log): what studio-scoped services take. */
@@ -45,11 +53,15 @@ export interface RouteAccess {
   allowBeforeTotpEnrollment?: boolean;
 }
 
-export type SessionResolver = (request: FastifyRequest) => Promise<Principal | null>;
+export interface SessionResolvers {
+  user(request: FastifyRequest): Promise<Principal | null>;
+  lab(request: FastifyRequest): Promise<LabPrincipal | null>;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    lab: LabPrincipal | null;
   }
   interface FastifyContextConfig {
     access?: AccessLevel;
@@ -57,7 +69,7 @@ declare module 'fastify' {
   }
 }
 
-export const accessLevels: readonly AccessLevel[] = ['public', 'signed-in', 'admin'];
+export const accessLevels: readonly AccessLevel[] = ['public', 'signed-in', 'admin', 'lab'];
 
 /** The built web app's files (@fastify/static, hidden from the API document): public and read-only. */
 export function isStaticWebFile(route: { method: string | string[]; schema?: unknown }): boolean {
@@ -80,8 +92,15 @@ export function requireStudioActor(request: FastifyRequest): StudioActor {
   return studioActor(requirePrincipal(request), requestOrigin(request));
 }
 
-export function registerAccessControl(app: App, resolveSession: SessionResolver): void {
+/** The signed-in lab, for handlers behind `lab` routes. */
+export function requireLab(request: FastifyRequest): LabPrincipal {
+  if (!request.lab) throw new AppError('lab_sign_in_required', 'Sign in with your lab ID and PIN to continue.', 401);
+  return request.lab;
+}
+
+export function registerAccessControl(app: App, resolvers: SessionResolvers): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('lab', null);
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
     if (isStaticWebFile(request.routeOptions)) return;
@@ -91,7 +110,12 @@ export function registerAccessControl(app: App, resolveSession: SessionResolver)
     // (and a write) on the busiest routes, such as signed downloads.
     if (access === 'public') return;
     if (access === undefined) throw new AppError('forbidden', 'This route is not available.', 403);
-    const principal = await resolveSession(request);
+    if (access === 'lab') {
+      request.lab = await resolvers.lab(request);
+      requireLab(request);
+      return;
+    }
+    const principal = await resolvers.user(request);
     if (!principal) throw new AppError('not_signed_in', 'Sign in to continue.', 401);
     request.principal = principal;
     if (access === 'admin' && principal.role !== 'admin') throw new AppError('forbidden', 'This needs an administrator.', 403);

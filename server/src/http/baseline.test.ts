@@ -1,7 +1,9 @@
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Capability } from '../capability.ts';
+import { AppError } from '../errors.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 
 /**
@@ -27,6 +29,17 @@ const probeCapability: Capability = {
     app.get('/api/test/crash', { config: { access: 'public' }, schema: { operationId: 'testCrash' } }, async () => {
       throw new Error('database password is hunter2 at /srv/secret/path');
     });
+    app.get('/api/test/server-fault', { config: { access: 'public' }, schema: { operationId: 'testServerFault' } }, async () => {
+      throw new AppError('unknown_key_version', 'Key version "v-secret-7" is not configured on this server.', 500);
+    });
+    app.get('/api/test/busy', { config: { access: 'public' }, schema: { operationId: 'testBusy' } }, async () => {
+      throw new AppError('scanner_unavailable', 'The virus scanner is not available. Try again later.', 503, { headers: { 'retry-after': '5' } });
+    });
+    app.get(
+      '/api/test/items/:id',
+      { config: { access: 'public' }, schema: { operationId: 'testItem', params: Type.Object({ id: Type.String() }, { additionalProperties: false }) } },
+      async (request) => ({ id: request.params.id }),
+    );
   },
 };
 
@@ -99,6 +112,76 @@ describe.each(databaseKinds())('HTTP baseline on %s', (database) => {
     const body = JSON.parse(text) as { error: { code: string; requestId: string } };
     expect(body.error.code).toBe('internal_error');
     expect(body.error.requestId).toBe(response.headers.get('x-request-id'));
+  });
+
+  it('sends 5xx AppErrors as internal_error with the request id, never their own message', async () => {
+    const response = await fetch(`${server.url}/api/test/server-fault`);
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain('v-secret-7');
+    expect(text).not.toContain('unknown_key_version');
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: expect.any(String), requestId: response.headers.get('x-request-id') } });
+    // "Unavailable, try again" is meant for the client.
+    const busy = await fetch(`${server.url}/api/test/busy`);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(((await busy.json()) as { error: { code: string } }).error.code).toBe('scanner_unavailable');
+  });
+
+  it('marks every API answer no-store unless its route says otherwise', async () => {
+    const answers = [
+      await fetch(`${server.url}/healthz`),
+      await fetch(`${server.url}/api/nope`),
+      await post('/api/test/echo', '{"name":"Ada"}'),
+      await post('/api/test/echo', '{"name": '),
+      await fetch(`${server.url}/api/test/crash`),
+      await fetch(`${server.url}/api/test/items/one`),
+    ];
+    for (const response of answers) expect(response.headers.get('cache-control'), response.url).toBe('no-store');
+  });
+
+  /** One request written byte for byte, as no HTTP client library would send it; the whole answer. */
+  async function rawRequest(head: string): Promise<{ status: number; headers: Map<string, string>; body: string }> {
+    const { port } = new URL(server.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.write(head);
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('latin1');
+    const split = text.indexOf('\r\n\r\n');
+    const [statusLine = '', ...headerLines] = text.slice(0, split).split('\r\n');
+    const headers = new Map(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    return { status: Number(statusLine.split(' ')[1]), headers, body: text.slice(split + 4) };
+  }
+
+  it('answers Fastify’s own refusals in the error shape, with the headers and a log line, never echoing the path', async () => {
+    const token = `tok${'s3cr3t'.repeat(30)}`;
+    const cases: Array<{ head: string; status: number; code: string }> = [
+      // A path parameter longer than Fastify's maxParamLength.
+      { head: `GET /api/test/items/${token} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, status: 414, code: 'url_too_long' },
+      // A parameter that is not valid percent-encoding.
+      { head: `GET /api/test/items/${token.slice(0, 40)}%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, status: 400, code: 'bad_url' },
+      // Headers past Node's limit (16 KiB).
+      { head: `GET /api/test/items/${token.slice(0, 40)} HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, status: 431, code: 'headers_too_large' },
+      // Not HTTP at all.
+      { head: `BLAH /api/test/items/${token.slice(0, 40)} NOPE\r\n\r\n`, status: 400, code: 'malformed_request' },
+    ];
+    for (const { head, status, code } of cases) {
+      logs.lines.length = 0;
+      const answer = await rawRequest(head);
+      expect(answer.status, code).toBe(status);
+      expect(JSON.parse(answer.body), code).toEqual({ error: { code, message: expect.any(String) } });
+      expect(answer.body).not.toContain('s3cr3t');
+      expect(answer.headers.get('content-security-policy'), code).toContain("default-src 'self'");
+      expect(answer.headers.get('x-content-type-options'), code).toBe('nosniff');
+      expect(answer.headers.get('permissions-policy'), code).toContain('camera=()');
+      expect(answer.headers.get('cache-control'), code).toBe('no-store');
+      expect(answer.headers.get('x-request-id'), code).toMatch(/^[0-9a-f-]{36}$/);
+      const logText = logs.lines.join('');
+      expect(logText, code).toContain(code);
+      expect(logText, code).toContain(answer.headers.get('x-request-id'));
+      expect(logText, code).not.toContain('s3cr3t');
+    }
   });
 
   it('refuses cookie-authenticated state changes that do not come from our origin (CSRF)', async () => {

@@ -8,12 +8,18 @@ function encodeRfc5987(value: string): string {
   return encodeURIComponent(value).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Accents dropped, anything else outside printable ASCII — and the quote and backslash — replaced. */
+/**
+ * Compatibility forms first (NFKD turns full-width `．．／` into `../`), then accents dropped,
+ * and only then everything that is path syntax or not printable ASCII replaced: separators,
+ * the quote, controls, a leading dot and runs of dots. So the fallback is never a path.
+ */
 function asciiFallback(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+    .replace(/[^\x20-\x7e]|["\\/]/g, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/^\./, '_');
 }
 
 export function contentDisposition(type: 'attachment' | 'inline', input: string): string {

@@ -21,12 +21,14 @@ const fastifyClientErrors: Record<string, { status: number; code: string; messag
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'This content type is not accepted here.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: 'Content-Length does not match the body.' },
   FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'invalid_content_type', message: 'The Content-Type header is invalid.' },
-  FST_ERR_BAD_URL: { status: 400, code: 'bad_url', message: 'The request URL is malformed.' },
-  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', message: 'The request could not be routed.' },
 };
 
 export function errorBody(code: string, message: string, requestId?: string): ErrorBody {
   return { error: requestId ? { code, message, requestId } : { code, message } };
+}
+
+function internalError(requestId: string): ErrorBody {
+  return errorBody('internal_error', 'Something went wrong on our side. The request id identifies it in the logs.', requestId);
 }
 
 function validationMessage(error: FastifyError): string {
@@ -44,11 +46,14 @@ function validationMessage(error: FastifyError): string {
 export function registerErrorHandling(app: App): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
-      if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
       if (error.headers) reply.headers(error.headers);
-      return reply
-        .status(error.statusCode)
-        .send(errorBody(error.code, error.message, error.statusCode >= 500 ? request.id : undefined));
+      if (error.statusCode < 500) return reply.status(error.statusCode).send(errorBody(error.code, error.message));
+      request.log.error({ err: error }, 'request failed');
+      // "Unavailable, try again" is written for the client (with Retry-After). Any other
+      // server fault's message names internals (a key version, which check failed): the log
+      // keeps it, the client gets only the request id that finds it there.
+      if (error.statusCode === 503) return reply.status(503).send(errorBody(error.code, error.message, request.id));
+      return reply.status(error.statusCode).send(internalError(request.id));
     }
     if (error.validation) {
       return reply.status(400).send(errorBody('validation_failed', validationMessage(error)));
@@ -63,8 +68,6 @@ export function registerErrorHandling(app: App): void {
       return reply.status(error.statusCode).send(errorBody('bad_request', 'The request could not be processed.'));
     }
     request.log.error({ err: error }, 'unexpected error');
-    return reply
-      .status(500)
-      .send(errorBody('internal_error', 'Something went wrong on our side. The request id identifies it in the logs.', request.id));
+    return reply.status(500).send(internalError(request.id));
   });
 }

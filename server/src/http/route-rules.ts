@@ -11,10 +11,27 @@ import type { App } from './app-type.ts';
  * static web files (hidden from the API document) are exempt.
  */
 
-type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; additionalProperties?: unknown; items?: unknown };
+type JsonSchema = {
+  type?: unknown;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: unknown;
+  items?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+};
+
+const combinators = ['anyOf', 'oneOf', 'allOf'] as const;
 
 function findOpenObject(schema: JsonSchema | undefined, where: string): string | undefined {
   if (!schema || typeof schema !== 'object') return undefined;
+  // A union (TypeBox's Union, Intersect) is as closed as its most open branch.
+  for (const combinator of combinators) {
+    for (const [index, branch] of (schema[combinator] ?? []).entries()) {
+      const found = findOpenObject(branch, `${where}.${combinator}[${index}]`);
+      if (found) return found;
+    }
+  }
   if (schema.type === 'object' || schema.properties) {
     if (schema.additionalProperties !== false) return where;
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
@@ -31,7 +48,7 @@ export function routeRuleViolation(route: RouteOptions): string | undefined {
   if (isStaticWebFile(route)) return undefined;
   if (!schema) return 'has no schema';
   const access = (route.config as { access?: string } | undefined)?.access;
-  if (!access || !(accessLevels as readonly string[]).includes(access)) return "declares no config.access ('public', 'signed-in' or 'admin')";
+  if (!access || !(accessLevels as readonly string[]).includes(access)) return "declares no config.access ('public', 'signed-in', 'admin' or 'lab')";
   if (typeof schema.operationId !== 'string' || schema.operationId.length === 0) return 'has no operationId';
   for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
     if (part === 'headers') continue; // headers always carry extra fields (user agent, cookies, …)

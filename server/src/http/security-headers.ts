@@ -1,4 +1,6 @@
-import helmet from '@fastify/helmet';
+import type { ServerResponse } from 'node:http';
+import fastifyHelmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { App } from './app-type.ts';
 
 /**
@@ -20,26 +22,49 @@ export const contentSecurityPolicy = {
 
 const permissionsPolicy = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()';
 
-export async function registerSecurityHeaders(app: App, options: { secureTransport: boolean }): Promise<void> {
-  await app.register(helmet, {
-    global: true,
+function helmetOptions(secureTransport: boolean): HelmetOptions {
+  return {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         ...Object.fromEntries(Object.entries(contentSecurityPolicy).map(([name, values]) => [name, [...values]])),
-        ...(options.secureTransport ? { 'upgrade-insecure-requests': [] } : {}),
+        ...(secureTransport ? { 'upgrade-insecure-requests': [] } : {}),
       },
     },
     // HSTS only makes sense, and is only honoured, over HTTPS.
-    strictTransportSecurity: options.secureTransport ? { maxAge: 63_072_000, includeSubDomains: true, preload: false } : false,
+    strictTransportSecurity: secureTransport ? { maxAge: 63_072_000, includeSubDomains: true, preload: false } : false,
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
     crossOriginResourcePolicy: { policy: 'same-origin' },
     crossOriginOpenerPolicy: { policy: 'same-origin' },
-  });
+  };
+}
+
+/**
+ * The same headers as a fixed list, for answers Fastify makes outside its hooks (a malformed
+ * URL, headers too large: http/framework-errors.ts). Helmet writes them onto a stand-in response.
+ */
+export function securityHeaderList(options: { secureTransport: boolean }): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  const collector = {
+    setHeader(name: string, value: string) {
+      headers.push([name.toLowerCase(), String(value)]);
+    },
+    removeHeader() {},
+  } as unknown as ServerResponse;
+  helmet(helmetOptions(options.secureTransport))({} as never, collector, () => {});
+  headers.push(['permissions-policy', permissionsPolicy]);
+  return headers;
+}
+
+export async function registerSecurityHeaders(app: App, options: { secureTransport: boolean }): Promise<void> {
+  await app.register(fastifyHelmet, { global: true, ...helmetOptions(options.secureTransport) } as Parameters<typeof fastifyHelmet>[1]);
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('permissions-policy', permissionsPolicy);
+    // Signed-in answers hold secrets (a TOTP seed, a delivery's code, EXIF with GPS): no cache
+    // keeps any answer unless its route says it is public and cacheable.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RangeHeaders } from './byte-ranges.ts';
 import { contentDisposition } from './content-disposition.ts';
@@ -37,7 +37,19 @@ export function sendFile(reply: FastifyReply, file: ServedFile): FastifyReply {
     const { start, end, size } = file.range;
     reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
   }
+  if (reply.request.method === 'HEAD') return sendHeadersOnly(reply, file.body);
   return reply.send(file.body);
+}
+
+/**
+ * A HEAD answers as its GET would, headers and all, without the body: an opened stream is
+ * released unread (nothing is decrypted for it) and Content-Length stays the GET's.
+ */
+export function sendHeadersOnly(reply: FastifyReply, body: Readable | Buffer): FastifyReply {
+  if (!Buffer.isBuffer(body)) body.destroy();
+  // An empty stream, not nothing: Fastify's HEAD route keeps the Content-Length set for a
+  // stream, but would write 0 for an empty answer (and drain a real stream to its end).
+  return reply.send(Readable.from([]));
 }
 
 /** The Range and If-Range headers of a download request, for the service that serves it. */

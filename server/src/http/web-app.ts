@@ -19,9 +19,9 @@ function wantsAppShell(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-function routeNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const pathname = (request.url.split('?')[0] ?? '').slice(0, 200);
-  return reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${pathname}.`));
+/** The path is not echoed: it can be a delivery link's token. */
+function routeNotFound(reply: FastifyReply): FastifyReply {
+  return reply.status(404).send(errorBody('route_not_found', 'There is no such route.'));
 }
 
 export async function registerWebApp(app: App, distDir: string): Promise<void> {
@@ -41,7 +41,7 @@ export async function registerWebApp(app: App, distDir: string): Promise<void> {
     });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (!wantsAppShell(request)) return routeNotFound(request, reply);
+    if (!wantsAppShell(request)) return routeNotFound(reply);
     if (!built) {
       return reply
         .status(503)

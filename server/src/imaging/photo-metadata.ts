@@ -1,4 +1,5 @@
 import exifr from 'exifr';
+import { looksLikeIsoBmff, metaBoxReachable } from './iso-bmff.ts';
 
 /**
  * EXIF, IPTC and XMP of an uploaded photo, read with exifr. All of it, GPS included, is kept
@@ -82,6 +83,8 @@ function scalarTags(tags: Tags): Record<string, string | number | boolean> {
 
 /** Best effort: a photo without readable metadata is still a photo. */
 export async function readPhotoMetadata(bytes: Buffer): Promise<PhotoMetadata> {
+  // exifr loops forever on some malformed ISO-BMFF box structures (iso-bmff.ts): those have none we can read.
+  if (looksLikeIsoBmff(bytes) && !metaBoxReachable(bytes)) return emptyPhotoMetadata;
   let tags: Tags | undefined;
   try {
     tags = (await exifr.parse(bytes, {

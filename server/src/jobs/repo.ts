@@ -78,6 +78,21 @@ export async function claimDueJob(db: Kysely<Tables>, kinds: readonly string[], 
   return undefined;
 }
 
+/**
+ * Extends a running job's lease while its runner works on it; false when the lease is no
+ * longer this run's (it ran out and another runner claimed the job), and the run must stop.
+ */
+export async function renewJobLease(db: Kysely<Tables>, job: ClaimedJob, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ run_after: until })
+    .where('id', '=', job.id)
+    .where('status', '=', 'running')
+    .where('attempts', '=', job.attempts)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** The guards on `attempts` keep a runner whose lease was taken over from touching the new claim. */
 export async function deleteFinishedJob(db: Kysely<Tables>, job: ClaimedJob): Promise<void> {
   await db.deleteFrom('jobs').where('id', '=', job.id).where('status', '=', 'running').where('attempts', '=', job.attempts).execute();

@@ -96,6 +96,42 @@ describe.each(databaseKinds())('job runner on %s', (kind) => {
     expect(await jobsOf('shared')).toEqual([]);
   });
 
+  it('renews the lease of a job that runs longer than it, so no other runner takes it up', async () => {
+    let runs = 0;
+    const handler: JobHandler = {
+      kind: 'long',
+      run: async () => {
+        runs += 1;
+        await new Promise((resolve) => setTimeout(resolve, 700));
+      },
+    };
+    const runners = [runner([handler], { leaseMs: 150 }), runner([handler], { leaseMs: 150 })];
+    await queue.enqueue(db(), { kind: 'long', payload: null });
+    for (const jobs of runners) jobs.start();
+    await until(async () => runs >= 1 && (await jobsOf('long')).length === 0);
+    await Promise.all(runners.map((jobs) => jobs.stop()));
+    expect(runs).toBe(1);
+  });
+
+  it('aborts a run whose lease another runner took over', async () => {
+    let aborted = false;
+    const handler: JobHandler = {
+      kind: 'stalled',
+      run: async (_payload, { signal }) => {
+        // Another runner claims the job as if this one had stalled past its lease.
+        await db().updateTable('jobs').set({ attempts: 7 }).where('kind', '=', 'stalled').execute();
+        await until(() => signal.aborted, 2_000).catch(() => undefined);
+        aborted = signal.aborted;
+      },
+    };
+    const jobs = runner([handler], { leaseMs: 90 });
+    await queue.enqueue(db(), { kind: 'stalled', key: 's', payload: null });
+    jobs.start();
+    await until(() => aborted);
+    await jobs.stop();
+    await db().deleteFrom('jobs').where('kind', '=', 'stalled').execute();
+  });
+
   it('stops cleanly: waits for the running job and starts no other', async () => {
     let finished = 0;
     const jobs = runner([{ kind: 'slow', run: async () => { await new Promise((resolve) => setTimeout(resolve, 200)); finished += 1; } }]);

@@ -1,7 +1,7 @@
 import { generateId } from '../crypto/tokens.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { type ClaimedJob, claimDueJob, deleteFinishedJob, insertJobOnce, markJobFailed, rescheduleJob, scheduleNextRun, upsertJob } from './repo.ts';
+import { type ClaimedJob, claimDueJob, deleteFinishedJob, insertJobOnce, markJobFailed, renewJobLease, rescheduleJob, scheduleNextRun, upsertJob } from './repo.ts';
 
 /**
  * Durable background jobs (previews, purges) kept in the `jobs` table, so work survives a
@@ -9,12 +9,14 @@ import { type ClaimedJob, claimDueJob, deleteFinishedJob, insertJobOnce, markJob
  * claims one atomically (jobs/repo.ts), runs at most `concurrency` at a time, retries
  * failures with exponential backoff and gives up after `maxAttempts`. Finished jobs are
  * deleted; failed ones stay with their last error. `stop()` waits for the running jobs, so
- * an app can close without work cut off mid-write.
+ * an app can close without work cut off mid-write. While a job runs, its runner renews the
+ * lease every third of it, so a job that takes longer than one lease is not claimed again by
+ * another runner; a lease lost all the same (the runner stalled past it) aborts the run.
  */
 
 export interface JobContext {
   attempt: number;
-  /** Aborted when the runner stops; long handlers check it between steps. */
+  /** Aborted when the runner stops or the run lost its lease; long handlers check it between steps. */
   signal: AbortSignal;
 }
 
@@ -102,12 +104,30 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
   }
 
+  /** Renews the job's lease until `stop()` is called; aborts `lost` when another runner holds the job now. */
+  function keepLease(job: ClaimedJob, lost: AbortController): () => void {
+    const heartbeat = setInterval(() => {
+      renewJobLease(db, job, now() + leaseMs)
+        .then((held) => {
+          if (!held && !lost.signal.aborted) {
+            logger.warn({ job: job.kind, jobId: job.id, attempt: job.attempts }, 'job lease lost; stopping this run');
+            lost.abort();
+          }
+        })
+        .catch((error: unknown) => logger.warn({ err: error, job: job.kind, jobId: job.id }, 'job lease renewal failed; will retry'));
+    }, Math.max(1, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
+    return () => clearInterval(heartbeat);
+  }
+
   async function execute(job: ClaimedJob): Promise<void> {
     const handler = handlers.get(job.kind);
     const period = periods.get(job.id);
+    const lost = new AbortController();
+    const stopRenewing = keepLease(job, lost);
     try {
       if (!handler) throw new Error(`No handler for job kind ${job.kind}.`);
-      await handler.run(job.payload, { attempt: job.attempts, signal: stopping.signal });
+      await handler.run(job.payload, { attempt: job.attempts, signal: AbortSignal.any([stopping.signal, lost.signal]) });
       await (period === undefined ? deleteFinishedJob(db, job) : scheduleNextRun(db, job, now() + period, null));
     } catch (error) {
       const lastError = describeError(error);
@@ -125,6 +145,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         await markJobFailed(db, job, lastError);
         await handler?.giveUp?.(job.payload, error);
       }
+    } finally {
+      stopRenewing();
     }
   }
 

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertUser } from '../auth/users-repo.ts';
 import { type MasterKeyProvider, createLocalKeyProvider } from '../crypto/master-keys.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
+import { createCodePepper } from '../crypto/hashing.ts';
+import { adoptLegacyPeppers, createPepperKeys } from './peppers.ts';
 import { encryptBuffer, decryptBuffer } from '../crypto/chunked.ts';
 import { insertDelivery } from '../deliveries/repo.ts';
 import { UnknownKeyVersionError } from '../errors.ts';
@@ -99,7 +101,7 @@ describe.each(databaseKinds())('studio keys and master-key rotation on %s', (dat
     const row = (await db().selectFrom(testSecrets.table as never).selectAll().executeTakeFirstOrThrow()) as { sealed_value: string };
     expect((await createSecretBox(onlyV2).open(row.sealed_value, testSecrets.purpose, testSecrets.associatedData('secret-1'))).toString()).toBe('totp-seed-bytes');
 
-    expect(await rotateToActiveVersion(deps(v2ActiveV1Kept))).toEqual({ activeVersion: 'v2', studioKeysRewrapped: 0, secretFieldsResealed: 0, failures: [] });
+    expect(await rotateToActiveVersion(deps(v2ActiveV1Kept))).toEqual({ activeVersion: 'v2', studioKeysRewrapped: 0, peppersRewrapped: 0, secretFieldsResealed: 0, failures: [] });
   });
 
   it('fails closed on a key version the server does not hold', async () => {
@@ -107,17 +109,18 @@ describe.each(databaseKinds())('studio keys and master-key rotation on %s', (dat
     await expect(studioDataKey(deps(onlyV1), studio.id)).rejects.toBeInstanceOf(UnknownKeyVersionError);
   });
 
-  it('counts the code hashes a version still checks: sign-in, recovery and delivery codes that can still be used', async () => {
+  it('moves code hashes off master key versions: peppers older releases derived are wrapped, rotated with everything else, and the version retires', async () => {
     const studio = await createStudio(deps(onlyV2), 'Codes');
     const now = Date.now();
     const userId = crypto.randomUUID();
     await insertUser(db(), { id: userId, email: `codes-${userId}@example.com`, role: 'photographer', now });
-    // Peppered under v1, which the rotation above left holding nothing else.
-    const digest = 'd'.repeat(64);
+    // Hashed as releases before wrapped peppers did: HMAC under HKDF(v1, "code-pepper"), naming v1.
+    const legacyPepper = await onlyV1.deriveLegacyKey('code-pepper', 'v1');
+    const legacyDigest = (code: string) => crypto.createHmac('sha256', legacyPepper).update(JSON.stringify(['test', code]), 'utf8').digest('hex');
     const signIn = (id: string, changes: { expires_at?: number; consumed_at?: number }) => ({
       id,
       user_id: userId,
-      code_digest: digest,
+      code_digest: legacyDigest('123456'),
       key_version: 'v1',
       created_at: now,
       expires_at: now + 10 * 60_000,
@@ -128,64 +131,63 @@ describe.each(databaseKinds())('studio keys and master-key rotation on %s', (dat
       .insertInto('sign_in_codes')
       .values([signIn('sign-in-usable', {}), signIn('sign-in-consumed', { consumed_at: now }), signIn('sign-in-expired', { expires_at: now - 1 })])
       .execute();
-    const recovery = (id: string, usedAt: number | null) => ({ id, user_id: userId, code_digest: digest, key_version: 'v1', created_at: now, used_at: usedAt });
     await db()
       .insertInto('recovery_codes')
-      .values([recovery('recovery-unused', null), recovery('recovery-used', now)])
+      .values({ id: 'recovery-unused', user_id: userId, code_digest: legacyDigest('ABCD-EFGH'), key_version: 'v1', created_at: now, used_at: null })
       .execute();
-    const delivery = (id: string, expiresAt: number) =>
-      insertDelivery(
-        db(),
-        {
-          id,
-          studioId: studio.id,
-          createdBy: userId,
-          detailsSealed: 'not read here',
-          tokenHash: crypto.createHash('sha256').update(id).digest('hex'),
-          code: { digest, keyVersion: 'v1' },
-          allowOriginals: true,
-          allowZip: true,
-          downloadLimit: null,
-          expiresAt,
-          now,
-        },
-        [],
-      );
-    const deliveryIds = ['delivery-live', 'delivery-revoked', 'delivery-expired'];
-    await delivery('delivery-live', now + 24 * 60 * 60_000);
-    await delivery('delivery-revoked', now + 24 * 60 * 60_000);
-    await db().updateTable('deliveries').set({ revoked_at: now }).where('id', '=', 'delivery-revoked').execute();
-    // An expired delivery's code still counts: extending the delivery brings the code back.
-    await delivery('delivery-expired', now - 1);
-    const v1Usage = async () => (await keyUsage(deps(v2ActiveV1Kept))).find((entry) => entry.version === 'v1');
+    const deliveryIds = ['delivery-live'];
+    await insertDelivery(
+      db(),
+      {
+        id: 'delivery-live',
+        studioId: studio.id,
+        createdBy: userId,
+        detailsSealed: 'not read here',
+        tokenHash: crypto.createHash('sha256').update('delivery-live').digest('hex'),
+        code: { digest: legacyDigest('87654321'), keyVersion: 'v1' },
+        allowOriginals: true,
+        allowZip: true,
+        downloadLimit: null,
+        expiresAt: now + 24 * 60 * 60_000,
+        now,
+      },
+      [],
+    );
+    const usageOf = async (keys: MasterKeyProvider, version: string) => (await keyUsage(deps(keys))).find((entry) => entry.version === version);
     try {
-      const usage = await v1Usage();
-      expect(usage).toEqual({ version: 'v1', configured: true, active: false, studioKeys: 0, secretFields: 0, codeHashes: 4 });
-      expect(versionInUse(usage as NonNullable<typeof usage>)).toBe(true);
-      // A server without v1 would turn every one of those codes away: it refuses to start.
+      // A server without v1 could not derive those hashes' pepper: it refuses to start.
       await expect(assertKeyVersionsConfigured(deps(onlyV2))).rejects.toMatchObject({
         code: 'unknown_key_version',
-        message: expect.stringContaining('"v1" (0 studio keys, 0 secret fields, 4 usable code hashes)'),
+        message: expect.stringContaining('"v1" (3 usable code hashes made with the pepper it derived)'),
       });
-      // Rotation cannot move a hash (the code is not kept): they stay under v1.
-      expect(await rotateToActiveVersion(deps(v2ActiveV1Kept))).toMatchObject({ activeVersion: 'v2', failures: [] });
-      expect((await v1Usage())?.codeHashes).toBe(4);
-
-      // Used, replaced or ended, one by one, they stop counting.
-      await db().updateTable('sign_in_codes').set({ consumed_at: Date.now() }).where('id', '=', 'sign-in-usable').execute();
-      expect((await v1Usage())?.codeHashes).toBe(3);
-      await db().updateTable('recovery_codes').set({ used_at: Date.now() }).where('id', '=', 'recovery-unused').execute();
-      expect((await v1Usage())?.codeHashes).toBe(2);
-      // A new delivery code is peppered under the active version.
-      await db().updateTable('deliveries').set({ code_key_version: 'v2' }).where('id', '=', 'delivery-live').execute();
-      expect((await v1Usage())?.codeHashes).toBe(1);
-      expect((await keyUsage(deps(v2ActiveV1Kept))).find((entry) => entry.version === 'v2')?.codeHashes).toBe(1);
-      await db().updateTable('deliveries').set({ revoked_at: Date.now() }).where('id', '=', 'delivery-expired').execute();
-      const retirable = await v1Usage();
-      expect(retirable).toMatchObject({ codeHashes: 0 });
+      // The start-up step of a server that still holds v1 wraps the pepper v1 derived, under v1 …
+      await adoptLegacyPeppers(deps(onlyV1));
+      expect(await usageOf(v2ActiveV1Kept, 'v1')).toMatchObject({ peppers: 1 });
+      expect((await db().selectFrom('key_peppers').select(['id', 'origin']).where('id', '=', 'v1').executeTakeFirstOrThrow()).origin).toBe('derived-v1');
+      // … rotation rewraps it like a studio key …
+      const rotated = await rotateToActiveVersion(deps(v2ActiveV1Kept));
+      expect(rotated).toMatchObject({ activeVersion: 'v2', failures: [] });
+      expect(rotated.peppersRewrapped).toBeGreaterThanOrEqual(1);
+      const retirable = await usageOf(v2ActiveV1Kept, 'v1');
+      expect(retirable).toMatchObject({ studioKeys: 0, peppers: 0, secretFields: 0 });
       expect(versionInUse(retirable as NonNullable<typeof retirable>)).toBe(false);
-      await db().updateTable('deliveries').set({ revoked_at: Date.now() }).where('id', '=', 'delivery-live').execute();
+
+      // … so v1 retires, and every code still verifies on a server that holds only v2.
       await assertKeyVersionsConfigured(deps(onlyV2));
+      const pepper = createCodePepper(createPepperKeys(db(), onlyV2));
+      for (const table of ['sign_in_codes', 'recovery_codes'] as const) {
+        const rows = await db().selectFrom(table).select(['code_digest', 'key_version']).where('user_id', '=', userId).execute();
+        const code = table === 'sign_in_codes' ? '123456' : 'ABCD-EFGH';
+        for (const row of rows) expect(await pepper.verify(code, 'test', { keyVersion: row.key_version, digest: row.code_digest })).toBe(true);
+      }
+      const delivery = await db().selectFrom('deliveries').select(['code_digest', 'code_key_version']).where('id', '=', 'delivery-live').executeTakeFirstOrThrow();
+      expect(await pepper.verify('87654321', 'test', { keyVersion: delivery.code_key_version, digest: delivery.code_digest })).toBe(true);
+      expect(await pepper.verify('87654320', 'test', { keyVersion: delivery.code_key_version, digest: delivery.code_digest })).toBe(false);
+      // New codes use the random pepper, which no master version derives.
+      const fresh = await pepper.hash('111111', 'test');
+      expect(fresh.keyVersion).toBe('pepper.1');
+      expect(fresh.digest).not.toBe(legacyDigest('111111'));
+      expect(await createCodePepper(createPepperKeys(db(), onlyV2)).verify('111111', 'test', fresh)).toBe(true);
     } finally {
       await db().deleteFrom('deliveries').where('id', 'in', deliveryIds).execute();
       await db().deleteFrom('sign_in_codes').where('user_id', '=', userId).execute();

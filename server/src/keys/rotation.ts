@@ -3,12 +3,14 @@ import { createSecretBox } from '../crypto/secret-fields.ts';
 import type { Db } from '../db/database.ts';
 import { type CodeHashColumn, type RotationFailure, type SealedColumn, type WrappedKeys, rotationFailure } from '../db/key-protected.ts';
 import { AppError } from '../errors.ts';
+import { adoptLegacyPeppers, missingPeppers, wrappedPeppers } from './peppers.ts';
 
 /**
  * Master-key rotation. The operator puts a new version first in SHUTTERLOCK_MASTER_KEYS (the
  * old one stays listed), restarts, then runs `shutterlock keys rotate`: every wrapped studio key
- * is rewrapped and every sealed secret field re-sealed under the active version. Data keys do
- * not change, so files are untouched and the servers keep serving throughout: both versions
+ * and code pepper is rewrapped and every sealed secret field re-sealed under the active version
+ * (and in the current format). Data keys and peppers do not change, so files and code hashes
+ * are untouched and the servers keep serving throughout: both versions
  * stay readable until nothing uses the old one, which `keyUsage` proves before it is retired.
  * What there is to rotate is what the capabilities declare (db/key-protected.ts), gathered by
  * keyProtectedData (capability.ts).
@@ -27,14 +29,14 @@ export interface VersionUsage {
   configured: boolean;
   active: boolean;
   studioKeys: number;
+  /** Code peppers (keys/peppers.ts) wrapped under this version. */
+  peppers: number;
   secretFields: number;
-  /** Code hashes (sign-in, recovery, delivery codes) still usable under this version: rotation cannot move them. */
-  codeHashes: number;
 }
 
 /** What keeps a version from being retired. */
 export function versionInUse(entry: VersionUsage): boolean {
-  return entry.studioKeys + entry.secretFields + entry.codeHashes > 0;
+  return entry.studioKeys + entry.peppers + entry.secretFields > 0;
 }
 
 const batchSize = 200;
@@ -54,7 +56,7 @@ export async function keyUsage(deps: RotationDeps): Promise<VersionUsage[]> {
   const entry = (version: string): VersionUsage => {
     let found = usage.get(version);
     if (!found) {
-      found = { version, configured: deps.keys.versions.includes(version), active: version === deps.keys.activeVersion, studioKeys: 0, secretFields: 0, codeHashes: 0 };
+      found = { version, configured: deps.keys.versions.includes(version), active: version === deps.keys.activeVersion, studioKeys: 0, peppers: 0, secretFields: 0 };
       usage.set(version, found);
     }
     return found;
@@ -63,12 +65,10 @@ export async function keyUsage(deps: RotationDeps): Promise<VersionUsage[]> {
   for (const wrapped of deps.wrappedKeys) {
     for (const [version, count] of await wrapped.countByVersion(deps.db)) entry(version).studioKeys += count;
   }
+  for (const [version, count] of await wrappedPeppers.countByVersion(deps.db)) entry(version).peppers += count;
   const box = createSecretBox(deps.keys);
   for (const column of deps.sealedColumns) {
     for await (const { sealed } of sealedValues(deps.db, column)) entry(box.keyVersionOf(sealed)).secretFields += 1;
-  }
-  for (const column of deps.codeColumns) {
-    for (const { version, count } of await column.countUsable(deps.db, Date.now())) entry(version).codeHashes += count;
   }
   return [...usage.values()];
 }
@@ -76,13 +76,18 @@ export async function keyUsage(deps: RotationDeps): Promise<VersionUsage[]> {
 /**
  * Refuses to run with data that needs a master key version this server lacks: better not to
  * start than to fail on every request for those studios, and never to fall back to another key.
+ * First wraps the peppers of hashes older releases made (keys/peppers.ts), while their master
+ * version is still here to derive them.
  */
 export async function assertKeyVersionsConfigured(deps: RotationDeps): Promise<void> {
+  await adoptLegacyPeppers(deps);
   const missing = (await keyUsage(deps)).filter((entry) => !entry.configured);
-  if (missing.length > 0) {
-    const described = missing
-      .map((entry) => `"${entry.version}" (${entry.studioKeys} studio keys, ${entry.secretFields} secret fields, ${entry.codeHashes} usable code hashes)`)
-      .join(', ');
+  const unpeppered = await missingPeppers(deps);
+  if (missing.length > 0 || unpeppered.size > 0) {
+    const described = [
+      ...missing.map((entry) => `"${entry.version}" (${entry.studioKeys} studio keys, ${entry.peppers} code peppers, ${entry.secretFields} secret fields)`),
+      ...[...unpeppered].map(([version, count]) => `"${version}" (${count} usable code hashes made with the pepper it derived)`),
+    ].join(', ');
     throw new AppError('unknown_key_version', `Stored data needs master key version(s) ${described}, which SHUTTERLOCK_MASTER_KEYS does not list. Add them back.`, 500);
   }
 }
@@ -90,6 +95,7 @@ export async function assertKeyVersionsConfigured(deps: RotationDeps): Promise<v
 export interface RotationResult {
   activeVersion: string;
   studioKeysRewrapped: number;
+  peppersRewrapped: number;
   secretFieldsResealed: number;
   /** Items that could not be opened (tampered, or under a missing version): left exactly as they were. */
   failures: RotationFailure[];
@@ -102,7 +108,7 @@ async function resealSecretFields(deps: RotationDeps, failures: RotationFailure[
     for await (const { id, sealed } of sealedValues(deps.db, column)) {
       let plaintext: Buffer | undefined;
       try {
-        if (box.keyVersionOf(sealed) === deps.keys.activeVersion) continue;
+        if (box.isCurrent(sealed)) continue;
         const associatedData = column.associatedData(id);
         plaintext = await box.open(sealed, column.purpose, associatedData);
         const next = await box.seal(plaintext, column.purpose, associatedData);
@@ -121,8 +127,10 @@ async function resealSecretFields(deps: RotationDeps, failures: RotationFailure[
 /** Rewraps and re-seals everything under the active version; safe to run again and beside live servers. */
 export async function rotateToActiveVersion(deps: RotationDeps, now: () => number = Date.now): Promise<RotationResult> {
   const failures: RotationFailure[] = [];
+  await adoptLegacyPeppers(deps, now());
   let studioKeysRewrapped = 0;
   for (const wrapped of deps.wrappedKeys) studioKeysRewrapped += await wrapped.rewrapAll(deps, now, failures);
+  const peppersRewrapped = await wrappedPeppers.rewrapAll(deps, now, failures);
   const secretFieldsResealed = await resealSecretFields(deps, failures);
-  return { activeVersion: deps.keys.activeVersion, studioKeysRewrapped, secretFieldsResealed, failures };
+  return { activeVersion: deps.keys.activeVersion, studioKeysRewrapped, peppersRewrapped, secretFieldsResealed, failures };
 }

@@ -1,4 +1,5 @@
 import { unwrapDataKey, wrapDataKey } from '../crypto/data-keys.ts';
+import { wrapFormats } from '../crypto/master-keys.ts';
 import { type KeyProtectedData, rotationFailure } from '../db/key-protected.ts';
 import { countStudioKeysByVersion, listStudioKeysNotAtVersion, replaceWrappedKey } from './repo.ts';
 
@@ -14,16 +15,16 @@ export const studiosKeyProtected: KeyProtectedData = {
       let rewrapped = 0;
       let after = '';
       for (;;) {
-        const page = await listStudioKeysNotAtVersion(deps.db, active, batchSize, after);
+        const page = await listStudioKeysNotAtVersion(deps.db, active, wrapFormats.wrappingSubkey, batchSize, after);
         if (page.length === 0) return rewrapped;
         for (const stored of page) {
           after = stored.studioId;
           let dataKey: Buffer | undefined;
           try {
-            dataKey = await unwrapDataKey(deps.keys, stored.studioId, { keyVersion: stored.keyVersion, ciphertext: stored.wrappedKey });
+            dataKey = await unwrapDataKey(deps.keys, stored.studioId, { keyVersion: stored.keyVersion, format: stored.wrapFormat, ciphertext: stored.wrappedKey });
             const next = await wrapDataKey(deps.keys, stored.studioId, dataKey);
             // A lost compare-and-set means someone else changed the row meanwhile; theirs stands.
-            if (await replaceWrappedKey(deps.db, stored, { keyVersion: next.keyVersion, wrappedKey: next.ciphertext, rewrappedAt: now() })) rewrapped += 1;
+            if (await replaceWrappedKey(deps.db, stored, { keyVersion: next.keyVersion, wrapFormat: next.format, wrappedKey: next.ciphertext, rewrappedAt: now() })) rewrapped += 1;
           } catch (error) {
             failures.push(rotationFailure(`studio_keys/${stored.studioId}`, error));
           } finally {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Tables } from '../db/tables.ts';
 
 /** Queries on `studios` and `studio_keys`; nothing else touches these tables. */
@@ -6,13 +6,21 @@ import type { Tables } from '../db/tables.ts';
 export interface StoredStudioKey {
   studioId: string;
   keyVersion: string;
+  /** crypto/master-keys.ts `wrapFormats`. */
+  wrapFormat: number;
   wrappedKey: Buffer;
+}
+
+type StudioKeyRow = Pick<Selectable<Tables['studio_keys']>, 'studio_id' | 'key_version' | 'wrap_format' | 'wrapped_key'>;
+
+function storedStudioKey(row: StudioKeyRow): StoredStudioKey {
+  return { studioId: row.studio_id, keyVersion: row.key_version, wrapFormat: row.wrap_format, wrappedKey: Buffer.from(row.wrapped_key, 'base64') };
 }
 
 export async function insertStudioWithKey(
   db: Kysely<Tables>,
   studio: { id: string; name: string; createdAt: number },
-  key: { keyVersion: string; wrappedKey: Buffer },
+  key: { keyVersion: string; wrapFormat: number; wrappedKey: Buffer },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('studios').values({ id: studio.id, name: studio.name, created_at: studio.createdAt }).execute();
@@ -21,6 +29,7 @@ export async function insertStudioWithKey(
       .values({
         studio_id: studio.id,
         key_version: key.keyVersion,
+        wrap_format: key.wrapFormat,
         wrapped_key: key.wrappedKey.toString('base64'),
         created_at: studio.createdAt,
         rewrapped_at: null,
@@ -31,7 +40,7 @@ export async function insertStudioWithKey(
 
 export async function findStudioKey(db: Kysely<Tables>, studioId: string): Promise<StoredStudioKey | undefined> {
   const row = await db.selectFrom('studio_keys').selectAll().where('studio_id', '=', studioId).executeTakeFirst();
-  return row && { studioId: row.studio_id, keyVersion: row.key_version, wrappedKey: Buffer.from(row.wrapped_key, 'base64') };
+  return row && storedStudioKey(row);
 }
 
 /** Deletes the wrapped key first, in the same transaction as the studio, so no path leaves the key behind. */
@@ -52,22 +61,23 @@ export async function countStudioKeysByVersion(db: Kysely<Tables>): Promise<Map<
   return new Map(rows.map((row) => [row.key_version, Number(row.count)]));
 }
 
-/** One page of keys not yet under `version`, in studio id order after `afterStudioId`. */
+/** One page of keys not yet under `version` in `wrapFormat`, in studio id order after `afterStudioId`. */
 export async function listStudioKeysNotAtVersion(
   db: Kysely<Tables>,
   version: string,
+  wrapFormat: number,
   limit: number,
   afterStudioId = '',
 ): Promise<StoredStudioKey[]> {
   const rows = await db
     .selectFrom('studio_keys')
     .selectAll()
-    .where('key_version', '!=', version)
+    .where((eb) => eb.or([eb('key_version', '!=', version), eb('wrap_format', '!=', wrapFormat)]))
     .where('studio_id', '>', afterStudioId)
     .orderBy('studio_id')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({ studioId: row.studio_id, keyVersion: row.key_version, wrappedKey: Buffer.from(row.wrapped_key, 'base64') }));
+  return rows.map(storedStudioKey);
 }
 
 /**
@@ -77,11 +87,11 @@ export async function listStudioKeysNotAtVersion(
 export async function replaceWrappedKey(
   db: Kysely<Tables>,
   previous: StoredStudioKey,
-  next: { keyVersion: string; wrappedKey: Buffer; rewrappedAt: number },
+  next: { keyVersion: string; wrapFormat: number; wrappedKey: Buffer; rewrappedAt: number },
 ): Promise<boolean> {
   const result = await db
     .updateTable('studio_keys')
-    .set({ key_version: next.keyVersion, wrapped_key: next.wrappedKey.toString('base64'), rewrapped_at: next.rewrappedAt })
+    .set({ key_version: next.keyVersion, wrap_format: next.wrapFormat, wrapped_key: next.wrappedKey.toString('base64'), rewrapped_at: next.rewrappedAt })
     .where('studio_id', '=', previous.studioId)
     .where('key_version', '=', previous.keyVersion)
     .where('wrapped_key', '=', previous.wrappedKey.toString('base64'))
@@ -129,4 +139,9 @@ export async function lockStudioRow(trx: Kysely<Tables>, databaseKind: 'sqlite' 
 export async function findStudioName(db: Kysely<Tables>, studioId: string): Promise<string | undefined> {
   const row = await db.selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirst();
   return row?.name;
+}
+
+/** Every studio's id and name, by name: for the admin's per-studio choices. */
+export async function listStudioNames(db: Kysely<Tables>): Promise<Array<{ id: string; name: string }>> {
+  return db.selectFrom('studios').select(['id', 'name']).orderBy('name').orderBy('id').execute();
 }

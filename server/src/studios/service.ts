@@ -11,6 +11,7 @@ import {
   findStudioName,
   findStudioSettings,
   insertStudioWithKey,
+  listStudioNames,
   lockStudioRow,
   updateStudioSettings,
 } from './repo.ts';
@@ -33,7 +34,7 @@ export async function createStudio(deps: StudioDeps, name: string, now = Date.no
   const dataKey = generateDataKey();
   try {
     const wrapped = await wrapDataKey(deps.keys, id, dataKey);
-    await insertStudioWithKey(deps.db, { id, name: trimmed, createdAt: now }, { keyVersion: wrapped.keyVersion, wrappedKey: wrapped.ciphertext });
+    await insertStudioWithKey(deps.db, { id, name: trimmed, createdAt: now }, { keyVersion: wrapped.keyVersion, wrapFormat: wrapped.format, wrappedKey: wrapped.ciphertext });
   } finally {
     dataKey.fill(0);
   }
@@ -44,7 +45,7 @@ export async function createStudio(deps: StudioDeps, name: string, now = Date.no
 export async function studioDataKey(deps: StudioDeps, studioId: string): Promise<Buffer> {
   const stored = await findStudioKey(deps.db, studioId);
   if (!stored) throw new NotFoundError('studio_not_found', 'This studio does not exist.');
-  return unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, ciphertext: stored.wrappedKey });
+  return unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, format: stored.wrapFormat, ciphertext: stored.wrappedKey });
 }
 
 /** Crypto-erase: the wrapped data key goes with the studio, so its files can never be decrypted again. */
@@ -74,6 +75,11 @@ export async function changeStudioSettings(
  */
 export async function lockStudio(trx: Db, databaseKind: DatabaseKind, studioId: string): Promise<void> {
   await lockStudioRow(trx, databaseKind, studioId);
+}
+
+/** Every studio's id and name, by name: what an admin chooses among. */
+export async function listStudios(deps: Pick<StudioDeps, 'db'>): Promise<Array<{ id: string; name: string }>> {
+  return listStudioNames(deps.db);
 }
 
 /** The name clients see on what a studio sends them. */

@@ -3,6 +3,7 @@ import type { VaultConfig } from '../config.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
 import type { Db, DatabaseKind } from '../db/database.ts';
+import type { ImagingPool } from '../imaging/pool.ts';
 import { type JobQueue, jobQueue } from '../jobs/runner.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -18,6 +19,7 @@ export interface VaultDeps {
   secrets: SecretBox;
   signer: UrlSigner;
   scanner: VirusScanner | null;
+  imaging: ImagingPool;
   jobs: { queue: JobQueue; wake(): void };
   config: VaultConfig;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
@@ -33,6 +35,7 @@ export function createVaultDeps(runtime: Runtime, wakeJobs: () => void): VaultDe
     secrets: createSecretBox(runtime.keys),
     signer: createUrlSigner(runtime.keys),
     scanner: runtime.config.vault.clamd ? createClamdScanner(runtime.config.vault.clamd) : null,
+    imaging: runtime.imaging,
     jobs: { queue: jobQueue(), wake: wakeJobs },
     config: runtime.config.vault,
     logger: runtime.logger,

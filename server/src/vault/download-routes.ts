@@ -13,8 +13,7 @@ export function downloadRoutes(app: App, deps: VaultDeps): void {
     '/api/files/:fileId/:variant',
     {
       config: { access: 'public' },
-      // A HEAD would decrypt and verify just to send headers.
-      exposeHeadRoute: false,
+      // HEAD is answered too: the same checks and headers, no body (http/send-file.ts).
       schema: {
         operationId: 'downloadFile',
         tags: ['vault'],

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
@@ -67,6 +67,22 @@ describe.each(databaseKinds())('downloads on %s', (database) => {
     const smallRange = await fetchSigned(server, await downloadUrl(client, small.file.id), { range: 'bytes=-100' });
     expect(smallRange.status).toBe(206);
     expect(Buffer.from(await smallRange.arrayBuffer()).equals(small.bytes.subarray(-100))).toBe(true);
+  });
+
+  it('reads a range with one pass over the stored message: header, final chunk and the covering chunks, each once', async () => {
+    const url = await downloadUrl(client, large.file.id);
+    const reads = vi.spyOn(server.runtime.blobs, 'get');
+    try {
+      const response = await fetchSigned(server, url, { range: 'bytes=100000-100009' });
+      expect(Buffer.from(await response.arrayBuffer()).equals(large.bytes.subarray(100_000, 100_010))).toBe(true);
+      const ranges = reads.mock.calls.map(([, range]) => (range ? `${range.start}-${range.end}` : 'all'));
+      // Header (56 bytes), the final chunk, then the one chunk holding bytes 100000-100009.
+      expect(ranges).toHaveLength(3);
+      expect(ranges[0]).toBe('0-55');
+      expect(new Set(ranges).size).toBe(3);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('answers 416 beyond the end, and the whole file for ranges it does not serve or a stale If-Range', async () => {

@@ -9,7 +9,7 @@ import type { VaultDeps } from './deps.ts';
 import { type OpenedFile, VAULT_SCOPE, fileNotFound, openFile } from './file-views.ts';
 import { type FileRow, findFileById } from './repo.ts';
 import type { SignatureParams } from '../crypto/signed-urls.ts';
-import { type StoredBlob, type Variant, collect, readPlaintext, readPlaintextRange, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
+import { type OpenedBlob, type StoredBlob, type Variant, collect, openStoredBlob, readPlaintext, storedBlob } from './stored-blobs.ts';
 
 /**
  * Serving a file through a signed URL, verified on the way out. For an encrypted blob the
@@ -92,16 +92,17 @@ async function body(
   deps: VaultDeps,
   file: FileRow,
   blob: StoredBlob,
+  opened: OpenedBlob,
   variant: Variant,
   plan: { start: number; end: number; whole: boolean; sha256: string | null },
 ): Promise<Readable | Buffer> {
   if (blob.sealing) {
-    if (!plan.whole) return watched(deps, file, variant, await readPlaintextRange(deps.blobs, blob, plan.start, plan.end));
+    if (!plan.whole) return watched(deps, file, variant, await opened.range(plan.start, plan.end));
     const stream = await readPlaintext(deps.blobs, blob);
     return plan.end < VERIFY_FIRST_BYTES ? collect(stream) : watched(deps, file, variant, stream);
   }
   // Previews of plain studios have no recorded hash: they are derived, and can be made again.
-  if (plan.sha256 === null) return readPlaintextRange(deps.blobs, blob, plan.start, plan.end);
+  if (plan.sha256 === null) return opened.range(plan.start, plan.end);
   const verified = pipeline(await readPlaintext(deps.blobs, blob), verifyingSlice(plan.sha256, plan.start, plan.end), () => undefined);
   return watched(deps, file, variant, verified);
 }
@@ -124,7 +125,9 @@ export async function serveFile(deps: VaultDeps, file: FileRow, opened: OpenedFi
   const { name, metadata } = opened;
   const blob = storedBlob(key, file.id, variant, file.encrypted ? await studioDataKey(deps, file.studio_id) : null);
   try {
-    const size = await storedPlaintextLength(deps.blobs, blob);
+    // Opened once: the header and final chunk that prove the length also serve the range.
+    const stored = await openStoredBlob(deps.blobs, blob);
+    const size = stored.size;
     if (variant === 'original' && size !== file.size) throw new IntegrityError('The stored file has another length than the one uploaded.');
     const etag = variant === 'original' ? `"${metadata.sha256}"` : `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
     const requested: RangeRequest = request.ifRange === undefined || request.ifRange === etag ? parseRange(request.range, size) : { kind: 'whole' };
@@ -142,7 +145,7 @@ export async function serveFile(deps: VaultDeps, file: FileRow, opened: OpenedFi
       name: variant === 'original' ? name : previewName(name, variant),
       disposition: variant === 'original' ? 'attachment' : 'inline',
       etag,
-      body: await body(deps, file, blob, variant, { ...plan, sha256: variant === 'original' ? metadata.sha256 : null }),
+      body: await body(deps, file, blob, stored, variant, { ...plan, sha256: variant === 'original' ? metadata.sha256 : null }),
     };
   } catch (error) {
     if (isIntegrityFailure(error)) {

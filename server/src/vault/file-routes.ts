@@ -5,6 +5,7 @@ import { closed, nullable, signedUrlSchema, uuidField } from '../http/schemas.ts
 import { AppError } from '../errors.ts';
 import { requireStudioActor } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
+import { discardUnreadBody } from '../http/unread-body.ts';
 import type { VaultDeps } from './deps.ts';
 import { createDownloadUrl, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
 import { retryPreviews } from './previews.ts';
@@ -41,6 +42,8 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
     {
       config: { access: 'signed-in' },
       onRequest: requireFileBody,
+      // Any refusal — by type, size, quota, scan or failure — may leave part of the body unread.
+      onError: discardUnreadBody(deps.config.maxUploadBytes),
       schema: {
         operationId: 'uploadFile',
         tags,

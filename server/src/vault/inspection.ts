@@ -1,21 +1,23 @@
 import { createHash } from 'node:crypto';
-import type { VaultConfig } from '../config.ts';
+import { INSPECTION_HEAD_BYTES, type VaultConfig } from '../config.ts';
 import { IntegrityError } from '../errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { type PhotoType, photoTypes } from '../imaging/file-types.ts';
-import { type Dimensions, assertPixelLimit, checkImage, fileCorrupt } from '../imaging/images.ts';
-import { type PhotoMetadata, readPhotoMetadata } from '../imaging/photo-metadata.ts';
+import { type Dimensions, assertPixelLimit, fileCorrupt } from '../imaging/images.ts';
+import type { ImagingPool } from '../imaging/pool.ts';
+import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
 import { type StoredBlob, collect, readPlaintext, readPlaintextRange, storedPlaintextLength } from './stored-blobs.ts';
 import { readTiffDimensions } from '../imaging/tiff-dimensions.ts';
 
 /**
  * The checks made once an upload is stored, on what was stored: reading it back proves the
- * blob decrypts (every chunk, for files we decode) and matches the bytes received. A file up
- * to VAULT_MAX_DECODE_BYTES is decoded in full — truncation and corruption show — under the
- * pixel limit; a larger one has its ends authenticated and its header read (dimensions
- * against the pixel limit, metadata), since decoding would mean holding it all in memory.
- * RAW files are never decoded here: their previews come from their embedded JPEG, decoded
- * under the pixel limit when previews are made.
+ * blob decrypts (every chunk, for files we decode) and matches the bytes received. The bytes
+ * stream from the blob store to a decoder child (imaging/pool.ts) — never parsed here, never
+ * held whole here. A file up to VAULT_MAX_DECODE_BYTES is decoded in full — truncation and
+ * corruption show — under the pixel limit; a larger one has its ends authenticated and its
+ * header read (dimensions against the pixel limit, metadata). RAW files are never decoded
+ * here: their previews come from their embedded JPEG, decoded under the pixel limit when
+ * previews are made.
  */
 
 export interface Inspection {
@@ -24,45 +26,58 @@ export interface Inspection {
   photo: PhotoMetadata;
 }
 
-/** Enough for the header and the metadata segments of any photo format we take. */
-const HEADER_BYTES = 16 * 1024 * 1024;
-
 function storedMismatch(): IntegrityError {
   return new IntegrityError('The stored upload does not match the bytes received.');
 }
 
-function fromMetadata(photo: PhotoMetadata): Dimensions | undefined {
-  return photo.width && photo.height ? { width: photo.width, height: photo.height } : undefined;
+/** Passes the bytes on, counting and hashing them. */
+function measured(source: AsyncIterable<Uint8Array>): { bytes: AsyncGenerator<Uint8Array>; matches(size: number, sha256: string): boolean } {
+  const hash = createHash('sha256');
+  let length = 0;
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      hash.update(chunk);
+      length += chunk.byteLength;
+      yield chunk;
+    }
+  }
+  return { bytes: bytes(), matches: (size, sha256) => length === size && hash.digest('hex') === sha256 };
 }
+
+const inspection = (photo: PhotoMetadata, dimensions: Dimensions | null | undefined): Inspection => ({ width: dimensions?.width ?? null, height: dimensions?.height ?? null, photo });
 
 export async function inspectStoredPhoto(
   blobs: BlobStore,
+  imaging: ImagingPool,
   blob: StoredBlob,
   upload: { type: PhotoType; size: number; sha256: string },
   limits: Pick<VaultConfig, 'maxPixels' | 'maxDecodeBytes'>,
 ): Promise<Inspection> {
   const { type, size } = upload;
   if (size <= limits.maxDecodeBytes) {
-    const bytes = await collect(await readPlaintext(blobs, blob));
-    if (bytes.length !== size || createHash('sha256').update(bytes).digest('hex') !== upload.sha256) throw storedMismatch();
-    const photo = await readPhotoMetadata(bytes);
-    const dimensions = type.check === 'raw' ? fromMetadata(photo) : await checkImage(bytes, limits.maxPixels, { decode: type.check === 'decode' });
-    return { width: dimensions?.width ?? null, height: dimensions?.height ?? null, photo };
+    const stream = await readPlaintext(blobs, blob);
+    try {
+      const plaintext = measured(stream);
+      const { photo, dimensions } = await imaging.run('inspect', plaintext.bytes, { check: type.check, maxPixels: limits.maxPixels });
+      if (!plaintext.matches(size, upload.sha256)) throw storedMismatch();
+      return inspection(photo, dimensions);
+    } finally {
+      // A task the pool refused never read it.
+      stream.destroy();
+    }
   }
 
   if ((await storedPlaintextLength(blobs, blob)) !== size) throw storedMismatch();
-  const head = await collect(await readPlaintextRange(blobs, blob, 0, Math.min(size, HEADER_BYTES) - 1));
-  const photo = await readPhotoMetadata(head);
-  let dimensions: Dimensions | undefined;
+  const head = await collect(await readPlaintextRange(blobs, blob, 0, Math.min(size, INSPECTION_HEAD_BYTES) - 1));
   if (type === photoTypes.tiff) {
+    const photo = await imaging.run('metadata', head);
     const readAt = async (offset: number, length: number) => collect(await readPlaintextRange(blobs, blob, offset, Math.min(offset + length, size) - 1));
-    dimensions = await readTiffDimensions(readAt, size);
+    const dimensions = await readTiffDimensions(readAt, size);
     if (!dimensions) throw fileCorrupt();
     assertPixelLimit(dimensions, limits.maxPixels);
-  } else if (type.check !== 'raw') {
-    dimensions = await checkImage(head, limits.maxPixels, { decode: false });
-  } else {
-    dimensions = fromMetadata(photo);
+    return inspection(photo, dimensions);
   }
-  return { width: dimensions?.width ?? null, height: dimensions?.height ?? null, photo };
+  // Only the header of what would be decoded: the pixels run past the head.
+  const { photo, dimensions } = await imaging.run('inspect', head, { check: type.check === 'decode' ? 'header' : type.check, maxPixels: limits.maxPixels });
+  return inspection(photo, dimensions);
 }

@@ -7,15 +7,17 @@ import type { VaultDeps } from './deps.ts';
 import { auditIntegrityFailure, isIntegrityFailure } from './downloads.ts';
 import { type FileView, fileNotFound, fileViews, openFile } from './file-views.ts';
 import type { RenderedPreviews } from '../imaging/images.ts';
-import { PreviewUnavailable, renderPhotoPreviews } from '../imaging/previews.ts';
+import { ImagingFailure } from '../imaging/pool.ts';
+import { PreviewUnavailable } from '../imaging/previews.ts';
 import { type FileRow, findFileById, findStudioFile, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
-import { collect, newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
+import { newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
 
 /**
  * Thumbnails and large previews, made by a job off the request path (jobs/runner.ts): the
- * original is decrypted into memory (so only files up to VAULT_MAX_DECODE_BYTES get
- * previews), rendered (imaging/previews.ts: RAW files from their largest embedded JPEG) and
- * both results stored encrypted as blobs of their own. Failures that retrying can't fix mark
+ * original is decrypted and streamed to a decoder child (imaging/pool.ts), which holds it in
+ * memory (so only files up to VAULT_MAX_DECODE_BYTES get previews) and renders it
+ * (imaging/previews.ts: RAW files from their largest embedded JPEG); both results are
+ * stored encrypted as blobs of their own. Failures that retrying can't fix mark
  * the file `failed` with a reason at once; others are retried, then marked.
  */
 
@@ -43,10 +45,18 @@ async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> 
     if (file.size > deps.config.maxDecodeBytes) throw new PreviewUnavailable('too_large_to_preview');
     const dataKey = file.encrypted ? await studioDataKey(deps, file.studio_id) : null;
     const { metadata } = await openFile(deps, file);
-    const original = await collect(await readPlaintext(deps.blobs, storedBlob(file.blob_key, file.id, 'original', dataKey)));
-    await storePreviews(deps, file, dataKey, await renderPhotoPreviews(original, file.media_type, metadata.photo.orientation, deps.config.maxPixels));
+    const original = await readPlaintext(deps.blobs, storedBlob(file.blob_key, file.id, 'original', dataKey));
+    let rendered: RenderedPreviews;
+    try {
+      rendered = await deps.imaging.run('previews', original, { mediaType: file.media_type, orientation: metadata.photo.orientation, maxPixels: deps.config.maxPixels });
+    } finally {
+      original.destroy();
+    }
+    await storePreviews(deps, file, dataKey, rendered);
   } catch (error) {
     if (error instanceof PreviewUnavailable) return setPreviewsFailed(deps.db, fileId, error.reason);
+    // A decoder that crashed, hung or overran its memory on this file will again: final. A busy pool is retried.
+    if (error instanceof ImagingFailure && error.reason !== 'busy' && error.reason !== 'closed') return setPreviewsFailed(deps.db, fileId, 'undecodable');
     if (isIntegrityFailure(error)) {
       await auditIntegrityFailure(deps, file, 'original', 'previews', error);
       return setPreviewsFailed(deps.db, fileId, 'integrity_check_failed');

@@ -1,12 +1,14 @@
 import { type Readable, pipeline } from 'node:stream';
-import { authenticatedPlaintextLength, type CiphertextSource, createDecryptStream, createEncryptStream, decryptRange } from '../crypto/chunked.ts';
+import { type CiphertextSource, createDecryptStream, createEncryptStream, openCiphertext } from '../crypto/chunked.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { blobNotFound, type BlobStore } from '../storage/blob-store.ts';
 
 /**
  * The vault's blobs at rest: chunk-encrypted under the studio data key (crypto/chunked.ts),
- * or plain for a studio whose admin turned encryption off. Each blob is bound to its file and
- * variant by the encryption context, so a blob copied onto another file fails to open.
+ * or plain for a studio whose admin turned encryption off. Each blob is bound to its file,
+ * variant and storage key by the encryption context, so a blob copied onto another file, or
+ * an older version of the same variant (previews made again get new keys) put back, fails to
+ * open.
  */
 
 export type Variant = 'original' | 'thumbnail' | 'preview';
@@ -17,17 +19,30 @@ export interface StoredBlob {
   sealing: { dataKey: Buffer; context: Buffer } | null;
 }
 
+/**
+ * Keys made since blob contexts bind the key start their last segment with this. The key is
+ * in the database row, which a storage writer cannot change, so its shape safely says which
+ * context the blob was sealed with; blobs stored earlier keep the context they were sealed
+ * with (file and variant only) until they are replaced.
+ */
+const KEY_BOUND_PREFIX = 'k2-';
+
 /** Random, so a key says nothing about the file; under the studio, so a studio's blobs can be listed. */
 export function newBlobKey(studioId: string): string {
-  return `studios/${studioId}/${generateId()}`;
+  return `studios/${studioId}/${KEY_BOUND_PREFIX}${generateId()}`;
 }
 
-function blobContext(fileId: string, variant: Variant): Buffer {
-  return Buffer.from(`${fileId}/${variant}`, 'utf8');
+function isKeyBound(key: string): boolean {
+  return key.slice(key.lastIndexOf('/') + 1).startsWith(KEY_BOUND_PREFIX);
+}
+
+/** The chunked format's context (crypto-format.md): what a blob must be to open. */
+export function blobContext(key: string, fileId: string, variant: Variant): Buffer {
+  return Buffer.from(isKeyBound(key) ? `${fileId}/${variant}/${key}` : `${fileId}/${variant}`, 'utf8');
 }
 
 export function storedBlob(key: string, fileId: string, variant: Variant, dataKey: Buffer | null): StoredBlob {
-  return { key, sealing: dataKey ? { dataKey, context: blobContext(fileId, variant) } : null };
+  return { key, sealing: dataKey ? { dataKey, context: blobContext(key, fileId, variant) } : null };
 }
 
 /**
@@ -64,14 +79,26 @@ async function ciphertextSource(blobs: BlobStore, key: string): Promise<Cipherte
   return { size: info.size, read: (start, end) => blobs.get(key, { start, end }) };
 }
 
-/** The plaintext length the stored blob proves: for a sealed blob, its header, commitment and final chunk are authenticated first. */
-export async function storedPlaintextLength(blobs: BlobStore, blob: StoredBlob): Promise<number> {
+/** A stored blob, opened once for its proven length and any number of range reads. */
+export interface OpenedBlob {
+  /** The plaintext length: for a sealed blob, proven by its header, commitment and final chunk. */
+  size: number;
+  /** Plaintext bytes start..endInclusive. For a plain blob these are the stored bytes, unverified: callers verify. */
+  range(start: number, endInclusive: number): Promise<Readable>;
+}
+
+export async function openStoredBlob(blobs: BlobStore, blob: StoredBlob): Promise<OpenedBlob> {
   if (!blob.sealing) {
     const info = await blobs.head(blob.key);
     if (!info) throw blobNotFound();
-    return info.size;
+    return { size: info.size, range: (start, end) => blobs.get(blob.key, { start, end }) };
   }
-  return authenticatedPlaintextLength(await ciphertextSource(blobs, blob.key), blob.sealing.dataKey, blob.sealing.context);
+  const opened = await openCiphertext(await ciphertextSource(blobs, blob.key), blob.sealing.dataKey, blob.sealing.context);
+  return { size: opened.plaintextLength, range: async (start, end) => opened.range(start, end) };
+}
+
+export async function storedPlaintextLength(blobs: BlobStore, blob: StoredBlob): Promise<number> {
+  return (await openStoredBlob(blobs, blob)).size;
 }
 
 /** The whole plaintext; a sealed blob releases each chunk only once it authenticated, and errors on the first that does not. */
@@ -81,10 +108,9 @@ export async function readPlaintext(blobs: BlobStore, blob: StoredBlob): Promise
   return pipeline(stored, createDecryptStream(blob.sealing.dataKey, blob.sealing.context), () => undefined);
 }
 
-/** Plaintext bytes start..endInclusive. For a plain blob these are the stored bytes, unverified: callers verify. */
+/** One range of a blob opened for it alone; see OpenedBlob.range. */
 export async function readPlaintextRange(blobs: BlobStore, blob: StoredBlob, start: number, endInclusive: number): Promise<Readable> {
-  if (!blob.sealing) return blobs.get(blob.key, { start, end: endInclusive });
-  return decryptRange(await ciphertextSource(blobs, blob.key), blob.sealing.dataKey, blob.sealing.context, start, endInclusive);
+  return (await openStoredBlob(blobs, blob)).range(start, endInclusive);
 }
 
 export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
-import { dngVersionTag, heic, jpegHtmlPolyglot, photo, pngBomb, svgWithScript, tiffRaw, zipArchive } from '../../test/images.ts';
+import { dngVersionTag, heic, jpegHtmlPolyglot, photo, pngBomb, svgWithScript, tiffRaw, zeroLengthBoxAvif, zeroLengthBoxHeic, zipArchive } from '../../test/images.ts';
 import { downloadUrl, fetchSigned, previewJobsDone, readBlob, readFully, sha256, upload, uploaded } from '../../test/vault.ts';
 import { listAuditEvents } from '../audit/audit-log.ts';
 
@@ -97,6 +97,8 @@ describe.each(databaseKinds())('uploads on %s', (database) => {
     const cases: Array<[label: string, bytes: Buffer, contentType: string, status: number, code: string]> = [
       ['truncated JPEG', truncated, 'application/octet-stream', 422, 'file_corrupt'],
       ['PNG declaring 100k × 100k pixels', pngBomb(), 'application/octet-stream', 422, 'image_too_large'],
+      ['32-byte HEIC with a box of length 0 (issue 11)', zeroLengthBoxHeic, 'application/octet-stream', 422, 'file_corrupt'],
+      ['its AVIF twin', zeroLengthBoxAvif, 'application/octet-stream', 422, 'file_corrupt'],
       ['SVG with a script', svgWithScript, 'application/octet-stream', 415, 'file_type_not_allowed'],
       ['ZIP named .jpg', await zipArchive(), 'application/octet-stream', 415, 'file_type_not_allowed'],
       ['HTML', Buffer.from('<!doctype html><script>alert(1)</script>'), 'application/octet-stream', 415, 'file_type_not_allowed'],
@@ -143,9 +145,9 @@ describe.each(databaseKinds())('uploads on %s', (database) => {
     const row = await server.runtime.database.db.selectFrom('vault_files').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow();
     const clear = JSON.stringify({ ...row, name_sealed: undefined, metadata_sealed: undefined });
     for (const secret of ['Secret Wedding', 'Canon', '48.85', file.sha256]) expect(clear).not.toContain(secret);
-    expect(row.name_sealed).toMatch(/^sl1\./);
-    expect(row.metadata_sealed).toMatch(/^sl1\./);
-    expect(row.blob_key).toMatch(new RegExp(`^studios/${studioId}/[0-9a-f-]{36}$`));
+    expect(row.name_sealed).toMatch(/^sl2\./);
+    expect(row.metadata_sealed).toMatch(/^sl2\./);
+    expect(row.blob_key).toMatch(new RegExp(`^studios/${studioId}/k2-[0-9a-f-]{36}$`));
     const blob = await readBlob(server, row.blob_key);
     expect(blob.includes(Buffer.from('Canon EOS R5'))).toBe(false);
     expect(blob.includes(jpeg.subarray(100, 132))).toBe(false);

@@ -12,6 +12,7 @@ import { type PhotoType, SNIFF_BYTES, detectPhotoType } from '../imaging/file-ty
 import { type FileView, fileNotFound, fileView } from './file-views.ts';
 import { inspectStoredPhoto } from './inspection.ts';
 import { captureDay } from '../imaging/photo-metadata.ts';
+import { ImagingFailure } from '../imaging/pool.ts';
 import { enqueuePreviews } from './previews.ts';
 import { dayOf } from './days.ts';
 import { completeUpload, deleteFileRow, findStudioFile, insertUploadingFile, usedBytes } from './repo.ts';
@@ -136,6 +137,8 @@ export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: Upl
   if (albumId) await requireAlbum(deps, studioId, albumId);
   const quotaLeft = settings.quotaBytes === null ? Number.POSITIVE_INFINITY : settings.quotaBytes - (await usedBytes(deps.db, studioId));
   if (input.declaredLength !== undefined) checkLength(input.declaredLength, deps.config.maxUploadBytes, quotaLeft);
+  // Every decoder busy and the queue full: refuse before reading the body rather than after storing it.
+  if (deps.imaging.saturated()) throw new ImagingFailure('busy');
   const dataKey = settings.encryptionEnabled ? await studioDataKey(deps, studioId) : null;
   // Connect before reading a byte, so an unreachable scanner refuses the upload at once.
   const scan = deps.scanner ? await deps.scanner.start() : null;
@@ -179,7 +182,7 @@ async function storeUpload(
   }
   const type = received.type as PhotoType;
   const upload = { type, size: received.size, sha256: received.sha256 };
-  const inspection = await inspectStoredPhoto(deps.blobs, original, upload, deps.config);
+  const inspection = await inspectStoredPhoto(deps.blobs, deps.imaging, original, upload, deps.config);
   const name = safeFileName(input.name, type);
   const metadata: FileMetadata = { sha256: upload.sha256, width: inspection.width, height: inspection.height, photo: inspection.photo };
   const uploadedAt = deps.now();
