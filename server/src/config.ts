@@ -73,8 +73,6 @@ const environmentSchema = z.object({
   IMAGING_CHILD_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
   IMAGING_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 
-  IMAGES_TRANSFORM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  IMAGES_TRANSFORM_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
   IMAGES_REMOTE_MAX_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   IMAGES_REMOTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
@@ -114,11 +112,8 @@ export type ImagingConfig = Omit<ImagingPoolOptions, 'tasksModule'>;
 /** The inspection of a file over VAULT_MAX_DECODE_BYTES reads this much of its head (vault/inspection.ts). */
 export const INSPECTION_HEAD_BYTES = 16 * 1024 * 1024;
 
-/** The image service's transform and remote-source bounds (docs/imaging.md). */
+/** The image service's remote-source bounds (docs/imaging.md); its transforms run in the imaging pool. */
 export interface ImagesConfig {
-  transformConcurrency: number;
-  /** Transforms that may wait for a slot; beyond, 503 with Retry-After. */
-  transformQueue: number;
   remoteMaxBytes: number;
   remoteTimeoutMs: number;
 }
@@ -257,8 +252,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
     },
     images: {
-      transformConcurrency: env.IMAGES_TRANSFORM_CONCURRENCY,
-      transformQueue: env.IMAGES_TRANSFORM_QUEUE,
       remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
       remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
     },
@@ -324,7 +317,6 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
-    ['image transforms / queue', `${config.images.transformConcurrency} / ${config.images.transformQueue}`],
     ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
     [
       'delivery mail per studio',

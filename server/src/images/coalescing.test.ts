@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { createResultCache } from './result-cache.ts';
-import { createTransformSlots } from './transform-slots.ts';
 
-/** Identical requests share one transform; the transform slots bound concurrency and the queue. */
+/** Identical requests share one transform; cache entries are named by an HMAC of their canonical form. */
 
-describe('coalescing and transform slots', () => {
+describe('coalescing and cache names', () => {
   it('runs one transform for every identical request in flight', async () => {
     const cache = createResultCache({} as BlobStore, Buffer.alloc(32, 1), () => {});
     let runs = 0;
@@ -30,19 +29,5 @@ describe('coalescing and transform slots', () => {
     expect(cache.keyOf('v1|a')).toBe(cache.keyOf('v1|a'));
     expect(cache.keyOf('v1|a')).not.toBe(cache.keyOf('v1|b'));
     expect(cache.keyOf('v1|a')).not.toBe(other.keyOf('v1|a'));
-  });
-
-  it('answers 503 with Retry-After once the queue is full, and runs the queue in turn', async () => {
-    const slots = createTransformSlots(1, 1);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const first = slots.run(() => gate);
-    const second = slots.run(async () => 'second');
-    await expect(slots.run(async () => 'third')).rejects.toMatchObject({ code: 'transforms_busy', statusCode: 503, headers: { 'retry-after': '2' } });
-    expect([slots.running, slots.waiting]).toEqual([1, 1]);
-    release();
-    await first;
-    expect(await second).toBe('second');
-    expect([slots.running, slots.waiting]).toEqual([0, 0]);
   });
 });

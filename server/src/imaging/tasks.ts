@@ -3,6 +3,7 @@ import { type Dimensions, checkImage } from './images.ts';
 import { type PhotoMetadata, readPhotoMetadata } from './photo-metadata.ts';
 import { renderPhotoPreviews } from './previews.ts';
 import type { TaskTable } from './protocol.ts';
+import { type TransformSpec, transformImage } from './transform.ts';
 
 /**
  * The tasks the imaging pool's children run (pool.ts): every parse of untrusted image bytes
@@ -36,6 +37,9 @@ export const tasks = {
 
   previews: (input: Buffer, params: { mediaType: string; orientation: number | null; maxPixels: number }) =>
     renderPhotoPreviews(input, params.mediaType, params.orientation, params.maxPixels),
+
+  /** The image service's transform (transform.ts): a source and validated operations to an encoded image. */
+  transform: (input: Buffer, params: { spec: TransformSpec; maxPixels: number }) => transformImage(input, params.spec, { maxPixels: params.maxPixels }),
 } satisfies TaskTable;
 
 export type ImagingTasks = typeof tasks;
