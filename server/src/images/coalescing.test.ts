@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { createResultCache } from './result-cache.ts';
@@ -21,6 +22,35 @@ describe('coalescing and cache names', () => {
     expect(runs).toBe(1);
     await cache.coalesce('k', work);
     expect(runs).toBe(2);
+  });
+
+  it('keeps hot results in memory, encrypted in the store, and drops stale ones', async () => {
+    const stored = new Map<string, Buffer>();
+    const blobs = {
+      async put(key: string, body: AsyncIterable<Uint8Array>) {
+        const pieces: Buffer[] = [];
+        for await (const piece of body) pieces.push(Buffer.from(piece));
+        stored.set(key, Buffer.concat(pieces));
+        return { size: 0 };
+      },
+      async get(key: string) {
+        const found = stored.get(key);
+        if (!found) throw new Error('blob_not_found');
+        return Readable.from([found]);
+      },
+    } as unknown as BlobStore;
+    const dataKey = Buffer.alloc(32, 7);
+    const writer = createResultCache(blobs, Buffer.alloc(32, 1), () => {});
+    const image = { data: Buffer.from('a webp image'), mediaType: 'image/webp', staleAt: 2_000 };
+    await writer.put('studio-1', 'entry', dataKey, image);
+    expect([...stored.values()][0]!.includes(image.data)).toBe(false);
+    expect((await writer.get('studio-1', 'entry', dataKey, 1_000))?.data.toString()).toBe('a webp image');
+    // Another process (no memory of it) opens the stored entry with the studio's key only.
+    const reader = createResultCache(blobs, Buffer.alloc(32, 1), () => {});
+    expect((await reader.get('studio-1', 'entry', dataKey, 1_000))?.mediaType).toBe('image/webp');
+    const foreign = createResultCache(blobs, Buffer.alloc(32, 1), () => {});
+    expect(await foreign.get('studio-1', 'entry', Buffer.alloc(32, 8), 1_000)).toBeUndefined();
+    expect(await writer.get('studio-1', 'entry', dataKey, 2_000)).toBeUndefined();
   });
 
   it('names entries by HMAC of their canonical form', () => {
