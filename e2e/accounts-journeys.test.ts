@@ -4,28 +4,14 @@
  * outbox. First admin from the console's setup link, TOTP enrollment, a second-factor
  * sign-in, and inviting a photographer.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { issueSetupTokenIfNoAdmin } from '../server/src/auth/setup.ts';
 import { currentTotp } from '../server/src/auth/totp.ts';
 import { waitForMail } from '../server/test/client.ts';
 import { openPage } from './browser.ts';
-import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser } from './journeys.ts';
+import { enrollTotpInPage, signInWithEmailCode, unexpectedProblems, useServerAndBrowser } from './journeys.ts';
 
 const env = useServerAndBrowser();
-
-async function enrollTotpInPage(page: Page): Promise<string> {
-  await page.getByTestId('totp-start').click();
-  await page.getByTestId('totp-qr').waitFor({ state: 'visible' });
-  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
-  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-  await page.getByTestId('totp-code').fill(currentTotp(secret, Date.now()));
-  await page.getByTestId('totp-confirm').click();
-  await page.getByTestId('recovery-codes').waitFor({ state: 'visible' });
-  expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);
-  await page.getByTestId('recovery-codes-done').click();
-  return secret;
-}
 
 describe('accounts, end to end', () => {
   it('creates the first admin from the setup link, who must enroll TOTP, then invites a photographer', async () => {

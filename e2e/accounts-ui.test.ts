@@ -225,6 +225,57 @@ describe('accounts UI', () => {
     });
   });
 
+  it('asks for a fresh proof of identity when the server wants one, then saves the password it was asked to', async () => {
+    await withPage(async (page, api) => {
+      api.stub('GET /api/me', { json: { user: makeUser({ hasPassword: false }) } });
+      api.stub('PUT /api/account/password', [
+        apiError(403, 'reauthentication_required', 'Confirm it is you first: this change needs a fresh proof of your identity.'),
+        { status: 204 },
+      ]);
+      api.stub('POST /api/account/reauthenticate/code', { status: 202, json: { status: 'sent' } });
+      api.stub('POST /api/account/reauthenticate', [apiError(400, 'invalid_code', 'That code is wrong or has expired.'), { json: { reauthenticatedUntil: new Date().toISOString() } }]);
+      await page.goto(`${env.origin}/account/password`);
+
+      await page.getByTestId('new-password').fill(STRONG_PASSWORD);
+      await page.getByTestId('new-password-confirmation').fill(STRONG_PASSWORD);
+      await waitUntilEnabled(page.getByTestId('password-submit'));
+      await page.getByTestId('password-submit').click();
+
+      await expectText(page.getByTestId('reauthenticate').locator('h3'), 'Confirm it’s you');
+      await page.getByTestId('reauthenticate-submit').click();
+      await page.getByTestId('reauthenticate-code').fill('000000');
+      await page.getByTestId('reauthenticate-submit').click();
+      await expectText(page.getByTestId('reauthenticate-error'), 'That code is wrong or has expired.');
+      await page.getByTestId('reauthenticate-code').fill('123456');
+      await page.getByTestId('reauthenticate-submit').click();
+      await expectText(page.getByTestId('password-status'), 'Your password is set. Your other sessions were signed out.');
+      expect(api.bodiesOf('POST /api/account/reauthenticate')).toEqual([
+        { method: 'email_code', secret: '000000' },
+        { method: 'email_code', secret: '123456' },
+      ]);
+      expect(api.bodiesOf('PUT /api/account/password')).toEqual([{ newPassword: STRONG_PASSWORD }, { newPassword: STRONG_PASSWORD }]);
+    });
+  });
+
+  it('makes new recovery codes after confirming with the authenticator, for an account with two-factor on', async () => {
+    await withPage(async (page, api) => {
+      const codes = Array.from({ length: 10 }, (_, index) => `new${index}-abcd-efgh`);
+      api.stub('GET /api/me', { json: { user: makeUser({ totpEnabled: true, reauthenticationMethods: ['totp'] }) } });
+      api.stub('POST /api/account/totp/recovery-codes', [
+        apiError(403, 'reauthentication_required', 'Confirm it is you first: this change needs a fresh proof of your identity.'),
+        { json: { recoveryCodes: codes } },
+      ]);
+      api.stub('POST /api/account/reauthenticate', { json: { reauthenticatedUntil: new Date().toISOString() } });
+      await page.goto(`${env.origin}/account/two-factor`);
+
+      await page.getByTestId('recovery-codes-regenerate').click();
+      await page.getByTestId('reauthenticate-totp').fill('123456');
+      await page.getByTestId('reauthenticate-submit').click();
+      await expectText(page.getByTestId('recovery-codes').locator('li').first(), codes[0] as string);
+      expect(api.bodiesOf('POST /api/account/reauthenticate')).toEqual([{ method: 'totp', secret: '123456' }]);
+    });
+  });
+
   it('sets up two-factor authentication: QR code, key, confirmation, recovery codes once', async () => {
     await withPage(async (page, api) => {
       const recoveryCodes = Array.from({ length: 10 }, (_, index) => `code-${String(index).padStart(4, '0')}-abcd`);
@@ -413,6 +464,7 @@ function managedUser(overrides: Record<string, unknown> = {}) {
     createdAt: isoAgo(Date.now(), 30 * DAY),
     lastSignInAt: isoAgo(Date.now(), DAY),
     activeSessions: 1,
+    deliveriesSuspended: false,
     ...overrides,
   };
 }

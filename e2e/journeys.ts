@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { currentTotp } from '../server/src/auth/totp.ts';
 import { waitForMail } from '../server/test/client.ts';
 import { type TestServer, startTestServer } from '../server/test/harness.ts';
 import { type PageProblem, launchBrowser } from './browser.ts';
@@ -22,6 +23,20 @@ export async function signInWithEmailCode(page: Page, server: TestServer, email:
   await page.getByTestId('sign-in-submit').click();
 }
 
+/** Enrolls TOTP on the two-factor page (as a person does, from the shown secret); returns the secret. */
+export async function enrollTotpInPage(page: Page): Promise<string> {
+  await page.getByTestId('totp-start').click();
+  await page.getByTestId('totp-qr').waitFor({ state: 'visible' });
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByTestId('totp-code').fill(currentTotp(secret, Date.now()));
+  await page.getByTestId('totp-confirm').click();
+  await page.getByTestId('recovery-codes').waitFor({ state: 'visible' });
+  expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);
+  await page.getByTestId('recovery-codes-done').click();
+  return secret;
+}
+
 /** Waits until the element with this test id shows `count` images, each loaded and decoded: previews the server really made. */
 export async function waitForDecodedImages(page: Page, testId: string, count: number): Promise<void> {
   await page.waitForFunction(
@@ -38,11 +53,11 @@ export async function waitForDecodedImages(page: Page, testId: string, count: nu
  * One real server (fresh SQLite) and one Chromium for a test file, started before its tests
  * and stopped after them. `origin` is the server's address.
  */
-export function useServerAndBrowser(): { readonly server: TestServer; readonly browser: Browser; readonly origin: string } {
+export function useServerAndBrowser(options: { env?: Record<string, string> } = {}): { readonly server: TestServer; readonly browser: Browser; readonly origin: string } {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    server = await startTestServer({ database: 'sqlite' });
+    server = await startTestServer({ database: 'sqlite', env: options.env });
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -130,6 +130,7 @@ export function makeUser(overrides: Record<string, unknown> = {}) {
     hasPassword: false,
     totpEnabled: false,
     mustEnrollTotp: false,
+    reauthenticationMethods: ['email_code'],
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App } from './http/app-type.ts';
 import { registerCsrfProtection } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { registerMetrics } from './http/metrics.ts';
 import { frameworkErrorOptions } from './http/framework-errors.ts';
 import { enforceRouteRules } from './http/route-rules.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
@@ -17,6 +18,7 @@ import { type AppServices, type Capability, keyProtectedData } from './capabilit
 import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
 import { assertKeyVersionsConfigured } from './keys/rotation.ts';
+import { applyKeyTombstones } from './studios/key-tombstones.ts';
 import { labCookieName, resolveLabSession } from './labs/sessions.ts';
 import { createVault } from './vault/service.ts';
 
@@ -28,7 +30,11 @@ import { createVault } from './vault/service.ts';
  */
 export async function buildApp(runtime: Runtime, capabilities: readonly Capability[] = defaultCapabilities): Promise<App> {
   const { config } = runtime;
-  await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtectedData(capabilities) });
+  const keyProtected = keyProtectedData(capabilities);
+  // A database restored from before a studio was deleted must not bring its data key back.
+  const reErased = await applyKeyTombstones({ db: runtime.database.db, blobs: runtime.blobs });
+  if (reErased > 0) runtime.logger.warn({ studioKeys: reErased }, 'destroyed studio keys found in the database were deleted again (a restored backup?)');
+  await assertKeyVersionsConfigured({ db: runtime.database.db, keys: runtime.keys, ...keyProtected });
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // Our own ids only: an incoming X-Request-Id could be used to forge log correlation.
@@ -50,6 +56,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
 
   enforceRouteRules(app);
   registerErrorHandling(app);
+  await registerMetrics(app, config.metrics, runtime.database.db);
   // Only JSON bodies (and, later, explicit upload types): text/plain is how cross-site
   // "simple" requests arrive, so it has no parser.
   app.removeContentTypeParser('text/plain');
@@ -62,7 +69,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   registerCsrfProtection(app, { publicUrl: config.publicUrl });
   await app.register(cookie);
   // Built once and handed to every capability: what one capability offers the others.
-  const services: AppServices = { runtime, auth: createAuthDeps(runtime), vault: createVault(runtime) };
+  const services: AppServices = { runtime, keyProtected, auth: createAuthDeps(runtime), vault: createVault(runtime) };
   app.addHook('onClose', () => services.auth.limits.close());
   const labSessions = { db: runtime.database.db, now: Date.now };
   registerAccessControl(app, {

@@ -1,4 +1,4 @@
-import { adminRoutes } from './admin/routes.ts';
+import { adminCapabilityRoutes } from './admin/capability.ts';
 import { accountRoutes } from './auth/account-routes.ts';
 import { authKeyProtected } from './auth/key-protected.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -24,7 +24,7 @@ export const capabilities: readonly Capability[] = [
   { name: 'system', routes: systemRoutes },
   { name: 'auth', routes: authRoutes, keyProtected: authKeyProtected },
   { name: 'account', routes: accountRoutes },
-  { name: 'admin', routes: adminRoutes },
+  { name: 'admin', routes: adminCapabilityRoutes },
   { name: 'vault', routes: vaultRoutes, keyProtected: vaultKeyProtected },
   { name: 'studios', routes: studioRoutes, keyProtected: studiosKeyProtected },
   { name: 'deliveries', routes: deliveriesRoutes, keyProtected: deliveriesKeyProtected },

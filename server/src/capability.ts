@@ -18,6 +18,8 @@ import type { Runtime } from './runtime.ts';
  */
 export interface AppServices {
   runtime: Runtime;
+  /** What every capability keeps under the master keys (for the admin console's key status). */
+  keyProtected: ReturnType<typeof keyProtectedData>;
 }
 
 export interface Capability {

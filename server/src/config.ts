@@ -60,6 +60,20 @@ const environmentSchema = z.object({
   CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  AUDIT_SEAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  ALERT_SCAN_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  ALERT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  ALERT_ACCOUNT_SIGN_IN_FAILURES: z.coerce.number().int().min(1).default(10),
+  ALERT_NETWORK_SIGN_IN_FAILURES: z.coerce.number().int().min(1).default(30),
+  ALERT_DELIVERY_DOWNLOADS: z.coerce.number().int().min(1).default(500),
+  ALERT_MASS_DELETIONS: z.coerce.number().int().min(1).default(100),
+  ALERT_EMAILS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   MAIL_STUDIO_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(200),
   MAIL_STUDIO_EMAILS_PER_DAY: z.coerce.number().int().min(1).default(1000),
   MAIL_STUDIO_NEW_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).default(100),
@@ -111,7 +125,6 @@ export type ImagingConfig = Omit<ImagingPoolOptions, 'tasksModule'>;
 
 /** The inspection of a file over VAULT_MAX_DECODE_BYTES reads this much of its head (vault/inspection.ts). */
 export const INSPECTION_HEAD_BYTES = 16 * 1024 * 1024;
-
 /** The image service's remote-source bounds (docs/imaging.md); its transforms run in the imaging pool. */
 export interface ImagesConfig {
   remoteMaxBytes: number;
@@ -122,6 +135,32 @@ export interface DeliveriesConfig {
   /** How long a client's session lasts after the right code (it ends sooner if the delivery does). */
   sessionMinutes: number;
   mailLimits: MailLimitsConfig;
+}
+
+export interface AuditConfig {
+  /** Entries older than this are pruned behind a sealed checkpoint; undefined keeps them all. */
+  retentionDays: number | undefined;
+  sealMinutes: number;
+}
+
+/** Alert rule thresholds (admin/alert-rules.ts): counts of audit events within one window. */
+export interface AlertsConfig {
+  scanSeconds: number;
+  windowMinutes: number;
+  accountSignInFailures: number;
+  networkSignInFailures: number;
+  deliveryDownloads: number;
+  massDeletions: number;
+  /** The most alert emails sent in any hour, across all alerts and recipients. */
+  emailsPerHour: number;
+}
+
+/** `GET /metrics`: off unless a bearer token or a separate port is configured. */
+export interface MetricsConfig {
+  token: string | undefined;
+  /** Serve the metrics on their own listener (no token) instead of the main port. */
+  port: number | undefined;
+  host: string;
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -147,6 +186,9 @@ export interface Config {
   redisUrl: string | undefined;
   vault: VaultConfig;
   deliveries: DeliveriesConfig;
+  audit: AuditConfig;
+  alerts: AlertsConfig;
+  metrics: MetricsConfig;
   imaging: ImagingConfig;
   images: ImagesConfig;
   /** Where the built web app lives. */
@@ -242,6 +284,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jobConcurrency: env.VAULT_JOB_CONCURRENCY,
       clamd: clamdConfig(env),
     },
+    audit: { retentionDays: env.AUDIT_RETENTION_DAYS, sealMinutes: env.AUDIT_SEAL_MINUTES },
+    alerts: {
+      scanSeconds: env.ALERT_SCAN_SECONDS,
+      windowMinutes: env.ALERT_WINDOW_MINUTES,
+      accountSignInFailures: env.ALERT_ACCOUNT_SIGN_IN_FAILURES,
+      networkSignInFailures: env.ALERT_NETWORK_SIGN_IN_FAILURES,
+      deliveryDownloads: env.ALERT_DELIVERY_DOWNLOADS,
+      massDeletions: env.ALERT_MASS_DELETIONS,
+      emailsPerHour: env.ALERT_EMAILS_PER_HOUR,
+    },
+    metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT, host: env.METRICS_HOST },
     deliveries: {
       sessionMinutes: env.DELIVERY_SESSION_MINUTES,
       mailLimits: {
@@ -250,10 +303,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         newRecipientsPerDay: env.MAIL_STUDIO_NEW_RECIPIENTS_PER_DAY,
         resendsPerDeliveryPerDay: env.MAIL_DELIVERY_RESENDS_PER_DAY,
       },
-    },
-    images: {
-      remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
-      remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
     },
     imaging: {
       size: env.IMAGING_POOL_SIZE,
@@ -265,6 +314,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxInputBytes: Math.max(env.VAULT_MAX_DECODE_BYTES, INSPECTION_HEAD_BYTES),
       // The children share the cores: libvips threads split between them.
       threads: env.IMAGING_THREADS ?? Math.max(1, Math.floor(availableParallelism() / env.IMAGING_POOL_SIZE)),
+    },
+    images: {
+      remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
+      remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
     },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
   };
@@ -310,14 +363,19 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['mail', config.mail.smtpUrl ? `smtp ${redactUrl(config.mail.smtpUrl)}` : `development outbox ${config.mail.outboxDir}`],
     ['mail from', config.mail.from],
     ['session idle / absolute', `${config.sessions.idleMinutes} min / ${config.sessions.absoluteMinutes} min`],
-    ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: in-memory limits)'],
+    ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
-    ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
+    ['audit retention / seal interval', `${config.audit.retentionDays === undefined ? 'kept forever' : `${config.audit.retentionDays} days`} / ${config.audit.sealMinutes} min`],
+    [
+      'alert thresholds',
+      `per ${config.alerts.windowMinutes} min: ${config.alerts.accountSignInFailures} failed sign-ins per account, ${config.alerts.networkSignInFailures} per network, ${config.alerts.deliveryDownloads} downloads per delivery, ${config.alerts.massDeletions} deletions; ${config.alerts.emailsPerHour} emails/hour`,
+    ],
+    ['metrics', config.metrics.port !== undefined ? `separate listener ${config.metrics.host}:${config.metrics.port}` : config.metrics.token ? 'GET /metrics with the bearer token (set)' : '(off)'],
     [
       'delivery mail per studio',
       `${config.deliveries.mailLimits.emailsPerHour}/hour, ${config.deliveries.mailLimits.emailsPerDay}/day, ${config.deliveries.mailLimits.newRecipientsPerDay} new recipients/day, ${config.deliveries.mailLimits.resendsPerDeliveryPerDay} resends per delivery/day`,
@@ -326,6 +384,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
       'imaging children',
       `${config.imaging.size} (queue ${config.imaging.queueLimit}, ${config.imaging.taskSeconds} s a task, ${config.imaging.childMemoryMiB} MiB each, ${config.imaging.threads} thread(s), recycled after ${config.imaging.tasksPerChild} tasks)`,
     ],
+    ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
   );
   return rows;
 }

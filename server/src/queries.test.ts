@@ -15,7 +15,9 @@ import {
 } from 'kysely';
 import { format } from 'sql-formatter';
 import { describe, expect, it } from 'vitest';
+import * as alertsRepo from './admin/alerts-repo.ts';
 import * as auditRepo from './audit/repo.ts';
+import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
@@ -26,6 +28,7 @@ import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
+import * as jobsQueueRepo from './jobs/queue-repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
 import * as peppersRepo from './keys/peppers-repo.ts';
@@ -94,20 +97,107 @@ type Call = (db: Db, kind: DatabaseKind) => Promise<unknown>;
 type Examples<Module> = { [Name in keyof Module as Module[Name] extends (...args: never[]) => unknown ? Name : never]: Record<string, Call> };
 
 const auditExamples: Examples<typeof auditRepo> = {
+  advanceChainHead: { '': (db) => auditRepo.advanceChainHead(db) },
+  setChainHeadHash: { '': (db) => auditRepo.setChainHeadHash(db, 7, 'hash-7') },
+  findChainHead: { '': (db) => auditRepo.findChainHead(db) },
   insertAuditEvent: {
-    '': (db) => auditRepo.insertAuditEvent(db, { id: 'event-1', at: now, action: 'vault.file_trashed', actor_user_id: user, subject_user_id: user, ip: null, user_agent: null, details: '{}' }),
+    '': (db) =>
+      auditRepo.insertAuditEvent(db, {
+        id: 'event-1',
+        seq: 7,
+        at: now,
+        action: 'vault.file_trashed',
+        actor_user_id: user,
+        subject_user_id: user,
+        studio_id: studio,
+        ip: null,
+        user_agent: null,
+        details: '{}',
+        prev_hash: 'hash-6',
+        entry_hash: 'hash-7',
+      }),
   },
   selectAuditEvents: {
     'every event': (db) => auditRepo.selectAuditEvents(db, { limit: 100 }),
     "one user's": (db) => auditRepo.selectAuditEvents(db, { subjectUserId: user, limit: 100 }),
+    'every filter, next page': (db) => auditRepo.selectAuditEvents(db, { actorUserId: user, action: 'user.disabled', studioId: studio, from: now - 1, to: now, beforeSeq: 50, limit: 100 }),
   },
+  selectChainPage: { '': (db) => auditRepo.selectChainPage(db, 1_000, 1_000) },
+  selectRecentEvents: { '': (db) => auditRepo.selectRecentEvents(db, ['sign_in.password_failed', 'sign_in.code_failed'], now - 60_000, 1_000) },
+  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'v1', mac: 'mac' }) },
+  findLatestSeal: { '': (db) => auditRepo.findLatestSeal(db, 'checkpoint') },
+  selectSeals: { '': (db) => auditRepo.selectSeals(db) },
+  findLastEventBefore: { '': (db) => auditRepo.findLastEventBefore(db, now) },
+  deleteEventsUpTo: { '': (db) => auditRepo.deleteEventsUpTo(db, 7) },
+};
+
+const alertsExamples: Examples<typeof alertsRepo> = {
+  findScanCursor: { '': (db) => alertsRepo.findScanCursor(db) },
+  advanceScanCursor: { '': (db) => alertsRepo.advanceScanCursor(db, 10, 20) },
+  insertAlert: {
+    '': (db) =>
+      alertsRepo.insertAlert(db, {
+        id: 'alert-1',
+        rule: 'delivery_locked',
+        subject: 'delivery-1',
+        studio_id: studio,
+        summary: 'Delivery delivery-1 locked',
+        event_count: 1,
+        first_seq: 20,
+        raised_at: now,
+        status: 'open',
+        acknowledged_at: null,
+        acknowledged_by: null,
+        emailed_at: null,
+      }),
+  },
+  findRecentAlert: { '': (db) => alertsRepo.findRecentAlert(db, 'delivery_locked', 'delivery-1', now - 60_000) },
+  selectAlerts: {
+    'every alert': (db) => alertsRepo.selectAlerts(db, { limit: 50 }),
+    'open ones': (db) => alertsRepo.selectAlerts(db, { status: 'open', limit: 50 }),
+  },
+  findAlert: { '': (db) => alertsRepo.findAlert(db, 'alert-1') },
+  acknowledgeAlertRow: { '': (db) => alertsRepo.acknowledgeAlertRow(db, 'alert-1', user, now) },
+  countEmailedSince: { '': (db) => alertsRepo.countEmailedSince(db, now - 3_600_000) },
+  markAlertEmailed: { '': (db) => alertsRepo.markAlertEmailed(db, 'alert-1', now) },
+};
+
+const jobsQueueExamples: Examples<typeof jobsQueueRepo> = {
+  countJobsByKindAndStatus: { '': (db) => jobsQueueRepo.countJobsByKindAndStatus(db) },
+  selectJobs: {
+    'every job': (db) => jobsQueueRepo.selectJobs(db, { limit: 100 }),
+    'failed ones': (db) => jobsQueueRepo.selectJobs(db, { status: 'failed', limit: 100 }),
+  },
+  retryFailedJob: { '': (db) => jobsQueueRepo.retryFailedJob(db, 'vault.previews:file-1', now) },
+};
+
+const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
+  countRateLimitPoint: { '': (db) => rateLimitsRepo.countRateLimitPoint(db, 'sl:auth:codeRequestPerIp:192.0.2.0', now, 60_000) },
+  deleteRateLimitCounter: { '': (db) => rateLimitsRepo.deleteRateLimitCounter(db, 'sl:auth:codeRequestPerIp:192.0.2.0') },
+  deleteExpiredRateLimitCounters: { '': (db) => rateLimitsRepo.deleteExpiredRateLimitCounters(db, now) },
 };
 
 const codesExamples: Examples<typeof codesRepo> = {
-  replaceSignInCode: { '': (db) => codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }) },
-  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user) },
-  countFailedSignInCode: { '': (db) => codesRepo.countFailedSignInCode(db, 'code-1') },
-  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now, 5) },
+  replaceSignInCode: {
+    '': (db) =>
+      codesRepo.replaceSignInCode(db, { id: 'code-1', userId: user, purpose: 'sign_in', browserHash: 'browser-hash', digest: 'digest', keyVersion: 'v1', now, expiresAt: now + 1 }),
+  },
+  replaceNoSignInCode: { '': (db) => codesRepo.replaceNoSignInCode(db, 'browser-hash', now) },
+  findLatestSignInCode: { '': (db) => codesRepo.findLatestSignInCode(db, user, 'sign_in', 'browser-hash') },
+  claimSignInCodeAttempt: { '': (db) => codesRepo.claimSignInCodeAttempt(db, 'code-1', 5) },
+  consumeSignInCode: { '': (db) => codesRepo.consumeSignInCode(db, 'code-1', now) },
+  findSignInGuard: { '': (db) => codesRepo.findSignInGuard(db, user) },
+  swapSignInGuard: {
+    'the first wrong code': (db) => codesRepo.swapSignInGuard(db, user, undefined, { failures: 1, last_failure_at: now, locked_until: null }),
+    'a later one': (db) =>
+      codesRepo.swapSignInGuard(db, user, { user_id: user, failures: 10, last_failure_at: now - 1, locked_until: null }, { failures: 11, last_failure_at: now, locked_until: now + 1 }),
+    'after none counted': (db) =>
+      codesRepo.swapSignInGuard(db, user, { user_id: user, failures: 0, last_failure_at: null, locked_until: null }, { failures: 1, last_failure_at: now, locked_until: null }),
+  },
+  deleteSignInGuard: { '': (db) => codesRepo.deleteSignInGuard(db, user) },
+  insertCredentialChangeToken: { '': (db) => codesRepo.insertCredentialChangeToken(db, { tokenHash: 'token-hash', userId: user, change: 'password_set', now, expiresAt: now + 1 }) },
+  claimCredentialChangeToken: { '': (db) => codesRepo.claimCredentialChangeToken(db, 'token-hash', now) },
+  deleteRecoveryCodes: { '': (db) => codesRepo.deleteRecoveryCodes(db, user) },
   insertChallenge: { '': (db) => codesRepo.insertChallenge(db, { tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1 }) },
   findChallenge: { '': (db) => codesRepo.findChallenge(db, 'token-hash') },
   countFailedChallenge: { '': (db) => codesRepo.countFailedChallenge(db, 'token-hash') },
@@ -129,10 +219,11 @@ const codesExamples: Examples<typeof codesRepo> = {
 };
 
 const sessionsExamples: Examples<typeof sessionsRepo> = {
-  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
+  insertSession: { '': (db) => sessionsRepo.insertSession(db, { id: 'session-1', tokenHash: 'token-hash', userId: user, now, authenticatedAt: now, expiresAt: now + 1, userAgent: 'agent', ip: '192.0.2.1' }) },
   findSessionWithUser: { '': (db) => sessionsRepo.findSessionWithUser(db, 'token-hash') },
   touchSession: { '': (db) => sessionsRepo.touchSession(db, 'session-1', now) },
-  findSessionCreatedAt: { '': (db) => sessionsRepo.findSessionCreatedAt(db, 'session-1') },
+  markSessionAuthenticated: { '': (db) => sessionsRepo.markSessionAuthenticated(db, 'session-1', now) },
+  revokeSessionByTokenHash: { '': (db) => sessionsRepo.revokeSessionByTokenHash(db, 'token-hash', 'signed_in_again', now) },
   revokeUserSessionRows: {
     'every one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'password_reset', now),
     'all but one': (db) => sessionsRepo.revokeUserSessionRows(db, user, 'ended_by_user', now, 'session-1'),
@@ -145,15 +236,18 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
 const usersExamples: Examples<typeof usersRepo> = {
   findUserByEmail: { '': (db) => usersRepo.findUserByEmail(db, 'someone@example.com') },
   findUserById: { '': (db) => usersRepo.findUserById(db, user) },
+  findUserBySkeleton: { '': (db) => usersRepo.findUserBySkeleton(db, 'someone@example.com') },
   insertUser: {
-    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'admin', now }),
-    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
+    'an admin': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', emailSkeleton: 'someone@example.com', role: 'admin', now }),
+    'a photographer with their studio': (db) => usersRepo.insertUser(db, { id: user, email: 'someone@example.com', emailSkeleton: 'someone@example.com', role: 'photographer', now }, { studioId: studio }),
   },
   updateUser: { '': (db) => usersRepo.updateUser(db, user, { disabled_at: now, updated_at: now }) },
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
   listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
+  deleteUserRow: { '': (db) => usersRepo.deleteUserRow(db, user) },
+  listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
     'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
@@ -253,7 +347,14 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   findStudioSettings: { '': (db) => studiosRepo.findStudioSettings(db, studio) },
   updateStudioSettings: { '': (db) => studiosRepo.updateStudioSettings(db, studio, { encryptionEnabled: false, quotaBytes: 1_000_000 }) },
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
+  setStudioSuspendedAt: { suspend: (db) => studiosRepo.setStudioSuspendedAt(db, studio, now), resume: (db) => studiosRepo.setStudioSuspendedAt(db, studio, null) },
+  findStudioSuspendedAt: { '': (db) => studiosRepo.findStudioSuspendedAt(db, studio) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
+  deleteStudioKeys: { '': (db) => studiosRepo.deleteStudioKeys(db, [studio, 'studio-2']) },
+  selectStudios: {
+    'every studio': (db) => studiosRepo.selectStudios(db),
+    'one studio': (db) => studiosRepo.selectStudios(db, studio),
+  },
   listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
 
@@ -307,6 +408,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   renameAlbum: { '': (db) => vaultRepo.renameAlbum(db, studio, 'album-1', 'sealed', now) },
   deleteAlbumRow: { '': (db) => vaultRepo.deleteAlbumRow(db, studio, 'album-1') },
   listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
+  markStudioPurging: { '': (db) => vaultRepo.markStudioPurging(db, studio) },
 };
 
 const lab = 'lab-1';
@@ -438,8 +540,21 @@ const imagesExamples: Examples<typeof imagesRepo> = {
 
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
-  audit: ['audit_events'],
-  auth: ['users', 'studio_members', 'sessions', 'sign_in_codes', 'second_factor_challenges', 'recovery_codes', 'password_reset_tokens', 'setup_tokens'],
+  audit: ['audit_events', 'audit_chain_head', 'audit_seals'],
+  admin: ['alerts', 'alert_scan_cursor'],
+  auth: [
+    'users',
+    'studio_members',
+    'sessions',
+    'sign_in_codes',
+    'sign_in_guards',
+    'credential_change_tokens',
+    'second_factor_challenges',
+    'recovery_codes',
+    'password_reset_tokens',
+    'setup_tokens',
+  ],
+  http: ['rate_limit_counters'],
   deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
@@ -458,6 +573,7 @@ interface Rendered {
 }
 
 const repositories: Rendered[] = [
+  { file: 'admin.alerts-repo.sql', owner: 'admin', module: alertsRepo, examples: alertsExamples },
   { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
@@ -465,6 +581,8 @@ const repositories: Rendered[] = [
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
+  { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
+  { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
   { file: 'labs.repo.sql', owner: 'labs', module: labsRepo, examples: labsExamples },
   { file: 'labs.orders-repo.sql', owner: 'labs', module: labsOrdersRepo, examples: labsOrdersExamples },

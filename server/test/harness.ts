@@ -90,7 +90,8 @@ export async function startTestServer(
       await app.close();
       await runtime.close();
       await postgres?.drop();
-      await fs.rm(dataDir, { recursive: true, force: true });
+      // Retries: a background email (sign-in code, credential change) may still be landing in the outbox.
+      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
 }

@@ -13,14 +13,16 @@ insert into
     "user_agent",
     "ip",
     "revoked_at",
-    "revoked_reason"
+    "revoked_reason",
+    "authenticated_at"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 
 -- findSessionWithUser
 select
   "sessions"."id" as "sessionId",
+  "sessions"."authenticated_at" as "authenticatedAt",
   "sessions"."last_seen_at" as "lastSeenAt",
   "sessions"."expires_at" as "expiresAt",
   "sessions"."revoked_at" as "revokedAt",
@@ -55,13 +57,22 @@ set
 where
   "id" = $2;
 
--- findSessionCreatedAt
-select
-  "created_at"
-from
-  "sessions"
+-- markSessionAuthenticated
+update "sessions"
+set
+  "authenticated_at" = $1
 where
-  "id" = $1;
+  "id" = $2
+  and "revoked_at" is null;
+
+-- revokeSessionByTokenHash
+update "sessions"
+set
+  "revoked_at" = $1,
+  "revoked_reason" = $2
+where
+  "token_hash" = $3
+  and "revoked_at" is null;
 
 -- revokeUserSessionRows: every one
 update "sessions"

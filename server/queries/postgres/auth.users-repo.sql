@@ -17,11 +17,20 @@ from
 where
   "id" = $1;
 
+-- findUserBySkeleton
+select
+  *
+from
+  "users"
+where
+  "email_skeleton" = $1;
+
 -- insertUser: an admin
 insert into
   "users" (
     "id",
     "email",
+    "email_skeleton",
     "role",
     "created_at",
     "updated_at",
@@ -35,13 +44,14 @@ insert into
     "totp_last_step"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
 
 -- insertUser: a photographer with their studio
 insert into
   "users" (
     "id",
     "email",
+    "email_skeleton",
     "role",
     "created_at",
     "updated_at",
@@ -55,7 +65,7 @@ insert into
     "totp_last_step"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
 
 insert into
   "studio_members" ("studio_id", "user_id", "role", "created_at")
@@ -112,6 +122,28 @@ where
   and "disabled_at" is null
 order by
   "email";
+
+-- deleteUserRow
+delete from "users"
+where
+  "id" = $1;
+
+-- listStudioMembers
+select
+  "studio_members"."studio_id",
+  "studio_members"."user_id",
+  "users"."email",
+  "studio_members"."role",
+  "users"."disabled_at",
+  "users"."last_sign_in_at"
+from
+  "studio_members"
+  inner join "users" on "users"."id" = "studio_members"."user_id"
+where
+  "studio_members"."studio_id" in ($1, $2)
+order by
+  "studio_members"."studio_id",
+  "studio_members"."created_at";
 
 -- listUsersWithSessionCounts: every user
 select

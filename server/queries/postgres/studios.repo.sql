@@ -3,9 +3,9 @@
 
 -- insertStudioWithKey
 insert into
-  "studios" ("id", "name", "created_at")
+  "studios" ("id", "name", "created_at", "suspended_at")
 values
-  ($1, $2, $3);
+  ($1, $2, $3, $4);
 
 insert into
   "studio_keys" ("studio_id", "key_version", "wrap_format", "wrapped_key", "created_at", "rewrapped_at")
@@ -93,6 +93,28 @@ where
   "id" = $1
 for update;
 
+-- setStudioSuspendedAt: suspend
+update "studios"
+set
+  "suspended_at" = $1
+where
+  "id" = $2;
+
+-- setStudioSuspendedAt: resume
+update "studios"
+set
+  "suspended_at" = $1
+where
+  "id" = $2;
+
+-- findStudioSuspendedAt
+select
+  "suspended_at"
+from
+  "studios"
+where
+  "id" = $1;
+
 -- findStudioName
 select
   "name"
@@ -100,6 +122,43 @@ from
   "studios"
 where
   "id" = $1;
+
+-- deleteStudioKeys
+delete from "studio_keys"
+where
+  "studio_id" in ($1, $2);
+
+-- selectStudios: every studio
+select
+  "studios"."id",
+  "studios"."name",
+  "studios"."created_at",
+  "studios"."encryption_enabled",
+  "studios"."quota_bytes",
+  "studio_keys"."key_version"
+from
+  "studios"
+  left join "studio_keys" on "studio_keys"."studio_id" = "studios"."id"
+order by
+  "studios"."name",
+  "studios"."id";
+
+-- selectStudios: one studio
+select
+  "studios"."id",
+  "studios"."name",
+  "studios"."created_at",
+  "studios"."encryption_enabled",
+  "studios"."quota_bytes",
+  "studio_keys"."key_version"
+from
+  "studios"
+  left join "studio_keys" on "studio_keys"."studio_id" = "studios"."id"
+where
+  "studios"."id" = $1
+order by
+  "studios"."name",
+  "studios"."id";
 
 -- listStudioNames
 select

@@ -378,3 +378,10 @@ where
 order by
   "uploaded_at",
   "id";
+
+-- markStudioPurging
+update "vault_files"
+set
+  "status" = $1
+where
+  "studio_id" = $2;

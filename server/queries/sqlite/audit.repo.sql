@@ -1,11 +1,51 @@
 -- Rendered for SQLite by server/src/queries.test.ts from server/src/audit/repo.ts.
 -- Do not edit: `npm run sql:update` writes this file.
 
+-- advanceChainHead
+update "audit_chain_head"
+set
+  "seq" = "seq" + ?
+where
+  "id" = ?
+returning
+  "seq",
+  "entry_hash";
+
+-- setChainHeadHash
+update "audit_chain_head"
+set
+  "entry_hash" = ?
+where
+  "id" = ?
+  and "seq" = ?;
+
+-- findChainHead
+select
+  "seq",
+  "entry_hash"
+from
+  "audit_chain_head"
+where
+  "id" = ?;
+
 -- insertAuditEvent
 insert into
-  "audit_events" ("id", "at", "action", "actor_user_id", "subject_user_id", "ip", "user_agent", "details")
+  "audit_events" (
+    "id",
+    "seq",
+    "at",
+    "action",
+    "actor_user_id",
+    "subject_user_id",
+    "studio_id",
+    "ip",
+    "user_agent",
+    "details",
+    "prev_hash",
+    "entry_hash"
+  )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- selectAuditEvents: every event
 select
@@ -13,8 +53,7 @@ select
 from
   "audit_events"
 order by
-  "at" desc,
-  "id"
+  "seq" desc
 limit
   ?;
 
@@ -26,7 +65,92 @@ from
 where
   "subject_user_id" = ?
 order by
-  "at" desc,
-  "id"
+  "seq" desc
 limit
   ?;
+
+-- selectAuditEvents: every filter, next page
+select
+  *
+from
+  "audit_events"
+where
+  "actor_user_id" = ?
+  and "action" = ?
+  and "studio_id" = ?
+  and "at" >= ?
+  and "at" < ?
+  and "seq" < ?
+order by
+  "seq" desc
+limit
+  ?;
+
+-- selectChainPage
+select
+  *
+from
+  "audit_events"
+where
+  "seq" > ?
+order by
+  "seq"
+limit
+  ?;
+
+-- selectRecentEvents
+select
+  *
+from
+  "audit_events"
+where
+  "action" in (?, ?)
+  and "at" >= ?
+  and "seq" <= ?
+order by
+  "seq";
+
+-- insertSeal
+insert into
+  "audit_seals" ("id", "kind", "seq", "entry_hash", "sealed_at", "key_version", "mac")
+values
+  (?, ?, ?, ?, ?, ?, ?);
+
+-- findLatestSeal
+select
+  *
+from
+  "audit_seals"
+where
+  "kind" = ?
+order by
+  "seq" desc
+limit
+  ?;
+
+-- selectSeals
+select
+  *
+from
+  "audit_seals"
+order by
+  "seq",
+  "sealed_at";
+
+-- findLastEventBefore
+select
+  "seq",
+  "entry_hash"
+from
+  "audit_events"
+where
+  "at" < ?
+order by
+  "seq" desc
+limit
+  ?;
+
+-- deleteEventsUpTo
+delete from "audit_events"
+where
+  "seq" <= ?;

@@ -13,14 +13,16 @@ insert into
     "user_agent",
     "ip",
     "revoked_at",
-    "revoked_reason"
+    "revoked_reason",
+    "authenticated_at"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- findSessionWithUser
 select
   "sessions"."id" as "sessionId",
+  "sessions"."authenticated_at" as "authenticatedAt",
   "sessions"."last_seen_at" as "lastSeenAt",
   "sessions"."expires_at" as "expiresAt",
   "sessions"."revoked_at" as "revokedAt",
@@ -55,13 +57,22 @@ set
 where
   "id" = ?;
 
--- findSessionCreatedAt
-select
-  "created_at"
-from
-  "sessions"
+-- markSessionAuthenticated
+update "sessions"
+set
+  "authenticated_at" = ?
 where
-  "id" = ?;
+  "id" = ?
+  and "revoked_at" is null;
+
+-- revokeSessionByTokenHash
+update "sessions"
+set
+  "revoked_at" = ?,
+  "revoked_reason" = ?
+where
+  "token_hash" = ?
+  and "revoked_at" is null;
 
 -- revokeUserSessionRows: every one
 update "sessions"

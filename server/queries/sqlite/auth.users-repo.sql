@@ -17,11 +17,20 @@ from
 where
   "id" = ?;
 
+-- findUserBySkeleton
+select
+  *
+from
+  "users"
+where
+  "email_skeleton" = ?;
+
 -- insertUser: an admin
 insert into
   "users" (
     "id",
     "email",
+    "email_skeleton",
     "role",
     "created_at",
     "updated_at",
@@ -35,13 +44,14 @@ insert into
     "totp_last_step"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- insertUser: a photographer with their studio
 insert into
   "users" (
     "id",
     "email",
+    "email_skeleton",
     "role",
     "created_at",
     "updated_at",
@@ -55,7 +65,7 @@ insert into
     "totp_last_step"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 insert into
   "studio_members" ("studio_id", "user_id", "role", "created_at")
@@ -112,6 +122,28 @@ where
   and "disabled_at" is null
 order by
   "email";
+
+-- deleteUserRow
+delete from "users"
+where
+  "id" = ?;
+
+-- listStudioMembers
+select
+  "studio_members"."studio_id",
+  "studio_members"."user_id",
+  "users"."email",
+  "studio_members"."role",
+  "users"."disabled_at",
+  "users"."last_sign_in_at"
+from
+  "studio_members"
+  inner join "users" on "users"."id" = "studio_members"."user_id"
+where
+  "studio_members"."studio_id" in (?, ?)
+order by
+  "studio_members"."studio_id",
+  "studio_members"."created_at";
 
 -- listUsersWithSessionCounts: every user
 select

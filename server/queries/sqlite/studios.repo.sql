@@ -3,9 +3,9 @@
 
 -- insertStudioWithKey
 insert into
-  "studios" ("id", "name", "created_at")
+  "studios" ("id", "name", "created_at", "suspended_at")
 values
-  (?, ?, ?);
+  (?, ?, ?, ?);
 
 insert into
   "studio_keys" ("studio_id", "key_version", "wrap_format", "wrapped_key", "created_at", "rewrapped_at")
@@ -87,6 +87,28 @@ where
 -- lockStudioRow
 -- (no query on this database)
 
+-- setStudioSuspendedAt: suspend
+update "studios"
+set
+  "suspended_at" = ?
+where
+  "id" = ?;
+
+-- setStudioSuspendedAt: resume
+update "studios"
+set
+  "suspended_at" = ?
+where
+  "id" = ?;
+
+-- findStudioSuspendedAt
+select
+  "suspended_at"
+from
+  "studios"
+where
+  "id" = ?;
+
 -- findStudioName
 select
   "name"
@@ -94,6 +116,43 @@ from
   "studios"
 where
   "id" = ?;
+
+-- deleteStudioKeys
+delete from "studio_keys"
+where
+  "studio_id" in (?, ?);
+
+-- selectStudios: every studio
+select
+  "studios"."id",
+  "studios"."name",
+  "studios"."created_at",
+  "studios"."encryption_enabled",
+  "studios"."quota_bytes",
+  "studio_keys"."key_version"
+from
+  "studios"
+  left join "studio_keys" on "studio_keys"."studio_id" = "studios"."id"
+order by
+  "studios"."name",
+  "studios"."id";
+
+-- selectStudios: one studio
+select
+  "studios"."id",
+  "studios"."name",
+  "studios"."created_at",
+  "studios"."encryption_enabled",
+  "studios"."quota_bytes",
+  "studio_keys"."key_version"
+from
+  "studios"
+  left join "studio_keys" on "studio_keys"."studio_id" = "studios"."id"
+where
+  "studios"."id" = ?
+order by
+  "studios"."name",
+  "studios"."id";
 
 -- listStudioNames
 select

@@ -35,6 +35,53 @@ describe.each(databaseKinds())('user administration on %s', (database) => {
     expect((await admin.json<ErrorBody>('POST', '/api/admin/users', { email, role: 'photographer' })).body.error.code).toBe('email_taken');
   });
 
+  it('names the studio as the admin says, never after the sign-in email, and shows clients that name', async () => {
+    const named = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email: uniqueEmail('named'), role: 'photographer', studioName: 'Studio Lumière' });
+    const unnamed = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email: uniqueEmail('unnamed'), role: 'photographer' });
+    const studioNameOf = async (userId: string) =>
+      (
+        await server.runtime.database.db
+          .selectFrom('studios')
+          .innerJoin('studio_members', 'studio_members.studio_id', 'studios.id')
+          .select('studios.name')
+          .where('studio_members.user_id', '=', userId)
+          .executeTakeFirstOrThrow()
+      ).name;
+    expect(await studioNameOf(named.body.user.id)).toBe('Studio Lumière');
+    expect(await studioNameOf(unnamed.body.user.id)).toBe('Photography studio');
+  });
+
+  it('creates one account when two requests race for one address: the other gets 409, and no studio is left over', async () => {
+    const email = uniqueEmail('race');
+    const db = server.runtime.database.db;
+    const studiosBefore = (await db.selectFrom('studios').select('id').execute()).length;
+    const answers = await Promise.all(Array.from({ length: 4 }, () => admin.json<ErrorBody>('POST', '/api/admin/users', { email, role: 'photographer' })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409, 409]);
+    for (const answer of answers.filter((candidate) => candidate.status === 409)) expect(answer.body.error.code).toBe('email_taken');
+    expect((await db.selectFrom('studios').select('id').execute()).length).toBe(studiosBefore + 1);
+  });
+
+  it('keeps one account per address: full-width letters, case, a trailing dot and IDNA spellings are the same; look-alikes are refused', async () => {
+    const local = uniqueEmail('paypal').split('@')[0] as string;
+    const created = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email: `${local}@Bücher.example.`, role: 'photographer' });
+    expect(created.status).toBe(201);
+    expect(created.body.user.email).toBe(`${local}@xn--bcher-kva.example`);
+    const fullWidth = [...local].map((character) => (/[a-z0-9]/.test(character) ? String.fromCodePoint(character.codePointAt(0)! + 0xfee0) : character)).join('');
+    for (const twin of [`${local.toUpperCase()}@xn--bcher-kva.example`, `${fullWidth}@bücher.example`]) {
+      expect((await admin.json<ErrorBody>('POST', '/api/admin/users', { email: twin, role: 'photographer' })).body.error.code).toBe('email_taken');
+    }
+    // A Cyrillic "а" in place of the Latin "a": another address that looks the same.
+    const lookAlike = await admin.json<ErrorBody>('POST', '/api/admin/users', { email: `${local.replace('a', '\u0430')}@bücher.example`, role: 'photographer' });
+    expect(lookAlike.status).toBe(409);
+    expect(lookAlike.body.error.code).toBe('email_confusable');
+    // Signing in with a spelling of the address finds the account.
+    const device = new TestClient(server, { ip: '10.8.8.8' });
+    const mailsBefore = (await server.outbox()).length;
+    expect((await device.request('POST', '/api/auth/sign-in/code', { email: `${fullWidth}@BÜCHER.example.` })).status).toBe(202);
+    const [, code] = await waitForMail(server, created.body.user.email, /sign-in code is (\d{6})/, { after: mailsBefore });
+    expect((await device.request('POST', '/api/auth/sign-in/verify', { email: `${local}@bücher.example`, code })).status).toBe(200);
+  });
+
   it('disabling an account ends its sessions at once and blocks sign-in', async () => {
     const { client, user } = await signedInClient(server, 'photographer');
     const disabled = await admin.json<{ user: AdminUser }>('PATCH', `/api/admin/users/${user.id}`, { disabled: true });

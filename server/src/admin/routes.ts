@@ -1,18 +1,20 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { createUser, listUsersForAdmin, revokeSessionsByAdmin, updateUserByAdmin } from '../auth/users.ts';
+import { createUser, listUsersForAdmin, resetSecondFactorByAdmin, revokeSessionsByAdmin, updateUserByAdmin } from '../auth/users.ts';
 import { adminUserSchema, emailField, idParams, roleField } from '../auth/schemas.ts';
 import { closed } from '../http/schemas.ts';
 import type { AppServices } from '../capability.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
+import { type DeletionDeps, deleteAccountByAdmin } from './deletion.ts';
+import { deletionBodySchema } from './schemas.ts';
 
-/** User administration: list, create (with invitation), change role, disable, end sessions. */
+/** User administration: list, create (with invitation), change role, disable, end sessions, reset a second factor. */
 
 const tags = ['admin'];
 
-export async function adminRoutes(app: App, { auth }: AppServices): Promise<void> {
+export async function adminRoutes(app: App, { auth }: AppServices, deletion: DeletionDeps): Promise<void> {
   const actor = (request: FastifyRequest) => ({ userId: requirePrincipal(request).userId, ...requestOrigin(request) });
 
   app.get(
@@ -31,8 +33,8 @@ export async function adminRoutes(app: App, { auth }: AppServices): Promise<void
       schema: {
         operationId: 'createUser',
         tags,
-        summary: 'Create an account and email an invitation; a photographer gets their own studio.',
-        body: Type.Object({ email: emailField, role: roleField }, closed),
+        summary: 'Create an account and email an invitation; a photographer gets their own studio, named `studioName` (what their clients see; default "Photography studio").',
+        body: Type.Object({ email: emailField, role: roleField, studioName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, closed),
         response: { 201: Type.Object({ user: adminUserSchema }, closed) },
       },
     },
@@ -60,11 +62,57 @@ export async function adminRoutes(app: App, { auth }: AppServices): Promise<void
   );
 
   app.post(
+    '/api/admin/users/:id/disable',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'disableUser',
+        tags,
+        summary: 'Disable an account: its sessions end and it cannot sign in (updateUser with `disabled: false` enables it again).',
+        params: idParams,
+        response: { 200: Type.Object({ user: adminUserSchema }, closed) },
+      },
+    },
+    async (request) => ({ user: await updateUserByAdmin(auth, actor(request), request.params.id, { disabled: true }) }),
+  );
+
+  app.delete(
+    '/api/admin/users/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'deleteUser',
+        tags,
+        summary: 'Delete an account for good (type its email and a current TOTP code); a studio it owned alone is crypto-erased.',
+        params: idParams,
+        body: deletionBodySchema,
+        response: { 200: Type.Object({ erasedStudioId: Type.Union([Type.String(), Type.Null()]) }, closed) },
+      },
+    },
+    async (request) => ({ erasedStudioId: await deleteAccountByAdmin(deletion, actor(request), request.params.id, request.body) }),
+  );
+
+  app.post(
     '/api/admin/users/:id/sessions/revoke',
     {
       config: { access: 'admin' },
       schema: { operationId: 'revokeUserSessions', tags, summary: 'End every session of an account.', params: idParams, response: { 200: Type.Object({ revoked: Type.Integer() }, closed) } },
     },
     async (request) => ({ revoked: await revokeSessionsByAdmin(auth, actor(request), request.params.id) }),
+  );
+
+  app.post(
+    '/api/admin/users/:id/second-factor/reset',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'resetUserSecondFactor',
+        tags,
+        summary: 'Turn off an account’s two-factor authentication and recovery codes and end its sessions; the owner is emailed and signs in with an emailed code.',
+        params: idParams,
+        response: { 200: Type.Object({ user: adminUserSchema }, closed) },
+      },
+    },
+    async (request) => ({ user: await resetSecondFactorByAdmin(auth, actor(request), request.params.id) }),
   );
 }

@@ -4,12 +4,13 @@ import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { setCookie } from '../http/cookies.ts';
 import { requestOrigin } from '../http/request-origin.ts';
-import { confirmTotpEnrollment, setPassword, startTotpEnrollment } from './account.ts';
+import { confirmTotpEnrollment, disableTotp, regenerateRecoveryCodes, setPassword, startTotpEnrollment } from './account.ts';
+import { reauthenticate, requestReauthenticationCode } from './reauthentication.ts';
 import { closed } from '../http/schemas.ts';
-import { idParams, passwordField } from './schemas.ts';
+import { idParams, passwordField, reauthenticationMethodField, sentSchema } from './schemas.ts';
 import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from './sessions.ts';
 
-/** A signed-in person's own sessions, password and two-factor settings. */
+/** A signed-in person's own sessions, password and two-factor settings, and re-authentication before changing them. */
 
 const tags = ['account'];
 
@@ -56,7 +57,7 @@ export async function accountRoutes(app: App, { auth }: AppServices): Promise<vo
       schema: {
         operationId: 'setPassword',
         tags,
-        summary: 'Set or change your password (the current one is required when you have one). Ends your other sessions.',
+        summary: 'Set or change your password (after re-authentication; the current one is required when you have one). Ends your other sessions.',
         body: Type.Object({ currentPassword: Type.Optional(passwordField), newPassword: passwordField }, closed),
         response: { 204: Type.Null() },
       },
@@ -74,7 +75,7 @@ export async function accountRoutes(app: App, { auth }: AppServices): Promise<vo
       schema: {
         operationId: 'startTotpEnrollment',
         tags,
-        summary: 'Start two-factor enrollment: a new secret as a QR code and a manual key.',
+        summary: 'Start two-factor enrollment (after re-authentication): a new secret as a QR code and a manual key.',
         response: { 200: Type.Object({ secret: Type.String(), otpauthUrl: Type.String(), qrCodeDataUrl: Type.String() }, closed) },
       },
     },
@@ -98,5 +99,68 @@ export async function accountRoutes(app: App, { auth }: AppServices): Promise<vo
       setCookie(reply, sessionCookie);
       return { recoveryCodes };
     },
+  );
+
+  app.post(
+    '/api/account/reauthenticate/code',
+    {
+      config: { access: 'signed-in', allowBeforeTotpEnrollment: true },
+      schema: {
+        operationId: 'requestReauthenticationCode',
+        tags,
+        summary: 'Email a 6-digit code that confirms it is you, usable only in this session (accounts without TOTP).',
+        response: { 202: sentSchema },
+      },
+    },
+    async (request, reply) => {
+      await requestReauthenticationCode(auth, requirePrincipal(request), requestOrigin(request));
+      return reply.status(202).send({ status: 'sent' as const });
+    },
+  );
+
+  app.post(
+    '/api/account/reauthenticate',
+    {
+      config: { access: 'signed-in', allowBeforeTotpEnrollment: true },
+      schema: {
+        operationId: 'reauthenticate',
+        tags,
+        summary: 'Confirm it is you (an emailed code or your password; your TOTP or a recovery code when TOTP is on) before changing your password or second factor: valid 10 minutes.',
+        body: Type.Object({ method: reauthenticationMethodField, secret: Type.String({ minLength: 1, maxLength: 1024 }) }, closed),
+        response: { 200: Type.Object({ reauthenticatedUntil: Type.String() }, closed) },
+      },
+    },
+    async (request) => reauthenticate(auth, requirePrincipal(request), request.body, requestOrigin(request)),
+  );
+
+  app.delete(
+    '/api/account/totp',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        operationId: 'disableTotp',
+        tags,
+        summary: 'Turn two-factor authentication off, with its recovery codes (after re-authentication; not for administrators).',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await disableTotp(auth, requirePrincipal(request), requestOrigin(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/account/totp/recovery-codes',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        operationId: 'regenerateRecoveryCodes',
+        tags,
+        summary: 'Replace your recovery codes with 10 new ones, shown once (after re-authentication).',
+        response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }, closed) },
+      },
+    },
+    async (request) => ({ recoveryCodes: await regenerateRecoveryCodes(auth, requirePrincipal(request), requestOrigin(request)) }),
   );
 }

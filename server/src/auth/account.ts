@@ -9,19 +9,19 @@ import type { Cookie } from '../http/cookies.ts';
 import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts';
 import { claimResetToken, findResetToken, replaceResetToken } from './codes-repo.ts';
 import type { AuthDeps } from './context.ts';
+import { clearSecondFactor, notifyCredentialChange } from './credential-changes.ts';
+import { requireRecentAuthentication } from './reauthentication.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
 import { revokeUserSessions, startSession } from './sessions.ts';
 import { storeRecoveryCodes } from './sign-in.ts';
 import { generateRecoveryCodes, generateTotpSecret, matchTotp, totpEnrollmentDetails } from './totp.ts';
 import { openTotpSeed, sealTotpSeed } from './totp-seeds.ts';
-import { normalizeEmail } from './users.ts';
-import { findSessionCreatedAt } from './sessions-repo.ts';
+import { normalizeEmail } from './email-address.ts';
 import { findUserByEmail, findUserById, updateUser } from './users-repo.ts';
 
-/** What a signed-in person changes about their own account: password, TOTP, and password reset. */
+/** What a signed-in person changes about their own account (password, TOTP, recovery codes: each after re-authentication), and password reset. */
 
 const resetLifetimeMs = 30 * 60_000;
-const freshSignInMs = 15 * 60_000;
 
 async function signedInUser(deps: AuthDeps, principal: Principal) {
   const user = await findUserById(deps.db, principal.userId);
@@ -32,29 +32,24 @@ async function signedInUser(deps: AuthDeps, principal: Principal) {
 /**
  * A change that raises what the session proves (new password, new second factor) ends every
  * other session and replaces the caller's own token, so a stolen older token is worthless.
+ * The new session keeps the old one's `authenticated_at`: a renewal is not a fresh proof.
  * Returns the new session's cookie.
  */
 async function renewSessionAfterCredentialChange(deps: AuthDeps, principal: Principal, origin: RequestOrigin): Promise<Cookie> {
   await revokeUserSessions(deps, principal.userId, 'credentials_changed');
-  return startSession(deps, principal.userId, origin);
+  return startSession(deps, principal.userId, origin, { authenticatedAt: principal.authenticatedAt });
 }
 
-/** Returns the cookie of the session that replaces the caller's. */
+/** Returns the cookie of the session that replaces the caller's. Needs a recent proof of identity, and the current password when there is one. */
 export async function setPassword(
   deps: AuthDeps,
   principal: Principal,
   input: { currentPassword?: string; newPassword: string },
   origin: RequestOrigin,
 ): Promise<Cookie> {
+  requireRecentAuthentication(deps, principal);
   const user = await signedInUser(deps, principal);
-  if (!user.password_hash) {
-    // Without a current password to check, only a fresh sign-in proves it is the owner: a
-    // stolen older session must not be able to add a password and keep the account.
-    const createdAt = await findSessionCreatedAt(deps.db, principal.sessionId);
-    if (createdAt === undefined || deps.now() - createdAt > freshSignInMs) {
-      throw new AppError('recent_sign_in_required', 'For your safety, sign out and sign in again, then set your password within 15 minutes.', 403);
-    }
-  } else {
+  if (user.password_hash) {
     await deps.limits.consume('passwordPerAccount', `change:${user.id}`);
     if (!input.currentPassword || !(await verifyPassword(user.password_hash, input.currentPassword))) {
       await recordAudit(deps.db, { action: 'password.change_failed', actorUserId: user.id, subjectUserId: user.id, ...origin });
@@ -65,10 +60,12 @@ export async function setPassword(
   await updateUser(deps.db, user.id, { password_hash: await hashPassword(input.newPassword), updated_at: deps.now() });
   const sessionCookie = await renewSessionAfterCredentialChange(deps, principal, origin);
   await recordAudit(deps.db, { action: 'password.changed', actorUserId: user.id, subjectUserId: user.id, ...origin });
+  await notifyCredentialChange(deps, user, user.password_hash ? 'password_changed' : 'password_set', origin);
   return sessionCookie;
 }
 
 export async function startTotpEnrollment(deps: AuthDeps, principal: Principal): Promise<{ secret: string; otpauthUrl: string; qrCodeDataUrl: string }> {
+  requireRecentAuthentication(deps, principal);
   const user = await signedInUser(deps, principal);
   if (user.totp_enabled_at !== null) throw new AppError('totp_already_enabled', 'Two-factor authentication is already on.', 409);
   const secret = generateTotpSecret();
@@ -83,6 +80,7 @@ export async function confirmTotpEnrollment(
   code: string,
   origin: RequestOrigin,
 ): Promise<{ recoveryCodes: string[]; sessionCookie: Cookie }> {
+  requireRecentAuthentication(deps, principal);
   const user = await signedInUser(deps, principal);
   if (user.totp_enabled_at !== null) throw new AppError('totp_already_enabled', 'Two-factor authentication is already on.', 409);
   if (!user.totp_pending_seed) throw new AppError('totp_enrollment_not_started', 'Start setting up two-factor authentication first.', 409);
@@ -102,7 +100,31 @@ export async function confirmTotpEnrollment(
   await storeRecoveryCodes(deps, user.id, recoveryCodes);
   const sessionCookie = await renewSessionAfterCredentialChange(deps, principal, origin);
   await recordAudit(deps.db, { action: 'totp.enrolled', actorUserId: user.id, subjectUserId: user.id, ...origin });
+  await notifyCredentialChange(deps, user, 'totp_enrolled', origin);
   return { recoveryCodes, sessionCookie };
+}
+
+/** Turns two-factor authentication off (not for administrators, who must keep it). */
+export async function disableTotp(deps: AuthDeps, principal: Principal, origin: RequestOrigin): Promise<void> {
+  requireRecentAuthentication(deps, principal);
+  const user = await signedInUser(deps, principal);
+  if (user.totp_enabled_at === null) throw new AppError('totp_not_enabled', 'Two-factor authentication is not on.', 409);
+  if (user.role === 'admin') throw new AppError('totp_required', 'Administrators must keep two-factor authentication on.', 409);
+  await clearSecondFactor(deps, user.id, deps.now());
+  await recordAudit(deps.db, { action: 'totp.disabled', actorUserId: user.id, subjectUserId: user.id, ...origin });
+  await notifyCredentialChange(deps, user, 'totp_disabled', origin);
+}
+
+/** A new set of 10 recovery codes, shown once; the old set stops working. */
+export async function regenerateRecoveryCodes(deps: AuthDeps, principal: Principal, origin: RequestOrigin): Promise<string[]> {
+  requireRecentAuthentication(deps, principal);
+  const user = await signedInUser(deps, principal);
+  if (user.totp_enabled_at === null) throw new AppError('totp_not_enabled', 'Two-factor authentication is not on.', 409);
+  const recoveryCodes = generateRecoveryCodes();
+  await storeRecoveryCodes(deps, user.id, recoveryCodes);
+  await recordAudit(deps.db, { action: 'totp.recovery_codes_regenerated', actorUserId: user.id, subjectUserId: user.id, ...origin });
+  await notifyCredentialChange(deps, user, 'recovery_codes_regenerated', origin);
+  return recoveryCodes;
 }
 
 export async function requestPasswordReset(deps: AuthDeps, emailInput: string, origin: RequestOrigin): Promise<void> {
@@ -153,4 +175,5 @@ export async function resetPassword(deps: AuthDeps, token: string, newPassword: 
   });
   const ended = await revokeUserSessions(deps, user.id, 'password_reset');
   await recordAudit(deps.db, { action: 'password.reset', subjectUserId: user.id, ...origin, details: { sessionsEnded: ended } });
+  await notifyCredentialChange(deps, user, 'password_reset', origin);
 }

@@ -17,6 +17,8 @@ export interface AuthDeps {
   config: Pick<Config, 'publicUrl' | 'secureTransport' | 'sessions' | 'production'>;
   limits: RateLimits<AuthRateLimit>;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  /** An Argon2 hash of a random secret, computed at start-up: what a sign-in without an account verifies against. */
+  dummyPasswordHash: Promise<string>;
   now(): number;
 }
 

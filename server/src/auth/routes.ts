@@ -1,11 +1,12 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppServices } from '../capability.ts';
 import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { clearCookie, setCookie } from '../http/cookies.ts';
 import { type RequestOrigin, requestOrigin } from '../http/request-origin.ts';
 import { requestPasswordReset, resetPassword } from './account.ts';
+import { disownCredentialChange } from './credential-changes.ts';
 import type { AuthDeps } from './context.ts';
 import { closed } from '../http/schemas.ts';
 import { emailField, passwordField, sentSchema, signInCodeField, signInResultSchema, tokenField, userSchema } from './schemas.ts';
@@ -22,13 +23,23 @@ function challengeCookieName(deps: AuthDeps): string {
   return deps.config.secureTransport ? '__Host-sl_2fa' : 'sl_2fa';
 }
 
-async function answerSignIn(deps: AuthDeps, reply: FastifyReply, outcome: SignInOutcome, origin: RequestOrigin) {
+/** The nonce that binds an emailed sign-in code to the browser that asked for it. */
+function codeBrowserCookieName(deps: AuthDeps): string {
+  return deps.config.secureTransport ? '__Host-sl_code' : 'sl_code';
+}
+
+/** A new session; the one this browser still held (if any) ends, so signing in again leaves no live old token. */
+async function startSignedInSession(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply, userId: string, origin: RequestOrigin) {
+  setCookie(reply, await startSession(deps, userId, origin, { replacesToken: request.cookies[sessionCookieName(deps)] }));
+  return { user: await currentUserView(deps, userId) };
+}
+
+async function answerSignIn(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply, outcome: SignInOutcome, origin: RequestOrigin) {
   if (outcome.kind === 'second-factor') {
     setCookie(reply, authCookie(deps, challengeCookieName(deps), outcome.challengeToken, 5 * 60));
     return { secondFactorRequired: true as const };
   }
-  setCookie(reply, await startSession(deps, outcome.userId, origin));
-  return { user: await currentUserView(deps, outcome.userId) };
+  return startSignedInSession(deps, request, reply, outcome.userId, origin);
 }
 
 export async function authRoutes(app: App, { auth }: AppServices): Promise<void> {
@@ -48,13 +59,15 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
       schema: {
         operationId: 'requestSignInCode',
         tags,
-        summary: 'Email a 6-digit sign-in code. The answer is the same whether or not the account exists.',
+        summary: 'Email a 6-digit sign-in code, usable only in this browser (a nonce cookie). The answer is the same whether or not the account exists.',
         body: Type.Object({ email: emailField }, closed),
         response: { 202: sentSchema },
       },
     },
     async (request, reply) => {
-      await requestSignInCode(auth, request.body.email, requestOrigin(request));
+      const cookieName = codeBrowserCookieName(auth);
+      const { browserNonce } = await requestSignInCode(auth, request.body.email, requestOrigin(request), request.cookies[cookieName]);
+      setCookie(reply, authCookie(auth, cookieName, browserNonce, 10 * 60));
       return reply.status(202).send({ status: 'sent' as const });
     },
   );
@@ -66,14 +79,16 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
       schema: {
         operationId: 'verifySignInCode',
         tags,
-        summary: 'Sign in with the emailed code; asks for a second factor when the account has one.',
+        summary: 'Sign in with the emailed code, in the browser that asked for it; asks for a second factor when the account has one. Ends the session this browser held.',
         body: Type.Object({ email: emailField, code: signInCodeField }, closed),
         response: { 200: signInResultSchema },
       },
     },
     async (request, reply) => {
       const origin = requestOrigin(request);
-      return answerSignIn(auth, reply, await verifySignInCode(auth, request.body.email, request.body.code, origin), origin);
+      const outcome = await verifySignInCode(auth, request.body.email, request.body.code, origin, request.cookies[codeBrowserCookieName(auth)]);
+      clearCookie(reply, codeBrowserCookieName(auth), authCookieAttributes(auth));
+      return answerSignIn(auth, request, reply, outcome, origin);
     },
   );
 
@@ -91,7 +106,7 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
     },
     async (request, reply) => {
       const origin = requestOrigin(request);
-      return answerSignIn(auth, reply, await signInWithPassword(auth, request.body.email, request.body.password, origin), origin);
+      return answerSignIn(auth, request, reply, await signInWithPassword(auth, request.body.email, request.body.password, origin), origin);
     },
   );
 
@@ -112,8 +127,7 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
       const cookieName = challengeCookieName(auth);
       const { userId } = await verifySecondFactor(auth, request.cookies[cookieName], request.body.code, origin);
       clearCookie(reply, cookieName, authCookieAttributes(auth));
-      setCookie(reply, await startSession(auth, userId, origin));
-      return { user: await currentUserView(auth, userId) };
+      return startSignedInSession(auth, request, reply, userId, origin);
     },
   );
 
@@ -167,6 +181,21 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
   );
 
   app.post(
+    '/api/auth/credential-change/disown',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'disownCredentialChange',
+        tags,
+        summary: '"This wasn’t me" from a credential-change email: ends every session of the account and undoes the change (single use, 7 days).',
+        body: Type.Object({ token: tokenField }, closed),
+        response: { 200: Type.Object({ sessionsEnded: Type.Integer() }, closed) },
+      },
+    },
+    async (request) => disownCredentialChange(auth, request.body.token, requestOrigin(request)),
+  );
+
+  app.post(
     '/api/setup/first-admin',
     {
       config: { access: 'public' },
@@ -181,8 +210,7 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
     async (request, reply) => {
       const origin = requestOrigin(request);
       const { userId } = await createFirstAdmin(auth, request.body.token, request.body.email, origin);
-      setCookie(reply, await startSession(auth, userId, origin));
-      return reply.status(201).send({ user: await currentUserView(auth, userId) });
+      return reply.status(201).send(await startSignedInSession(auth, request, reply, userId, origin));
     },
   );
 }

@@ -8,6 +8,7 @@ export const signInCodeField = Type.String({ minLength: 1, maxLength: 12, descri
 export const passwordField = Type.String({ minLength: 1, maxLength: 1024 });
 export const tokenField = Type.String({ minLength: 1, maxLength: 100 });
 export const roleField = Type.Union([Type.Literal('admin'), Type.Literal('photographer')]);
+export const reauthenticationMethodField = Type.Union([Type.Literal('email_code'), Type.Literal('password'), Type.Literal('totp')]);
 export const idParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, closed);
 
 export const userSchema = Type.Object(
@@ -20,6 +21,7 @@ export const userSchema = Type.Object(
     hasPassword: Type.Boolean(),
     totpEnabled: Type.Boolean(),
     mustEnrollTotp: Type.Boolean(),
+    reauthenticationMethods: Type.Array(reauthenticationMethodField),
   },
   closed,
 );
@@ -42,6 +44,7 @@ export const adminUserSchema = Type.Object(
     createdAt: Type.String(),
     lastSignInAt: Type.Union([Type.String(), Type.Null()]),
     activeSessions: Type.Integer(),
+    deliveriesSuspended: Type.Boolean({ description: 'A disabled photographer’s deliveries and signed links are suspended until the account is enabled again.' }),
   },
   closed,
 );

@@ -7,7 +7,7 @@ export type SessionRow = Selectable<SessionsTable>;
 
 export async function insertSession(
   db: Kysely<Tables>,
-  session: { id: string; tokenHash: string; userId: string; now: number; expiresAt: number; userAgent: string; ip: string },
+  session: { id: string; tokenHash: string; userId: string; now: number; authenticatedAt: number; expiresAt: number; userAgent: string; ip: string },
 ): Promise<void> {
   await db
     .insertInto('sessions')
@@ -22,12 +22,14 @@ export async function insertSession(
       ip: session.ip,
       revoked_at: null,
       revoked_reason: null,
+      authenticated_at: session.authenticatedAt,
     })
     .execute();
 }
 
 export interface SessionWithUser {
   sessionId: string;
+  authenticatedAt: number;
   lastSeenAt: number;
   expiresAt: number;
   revokedAt: number | null;
@@ -47,6 +49,7 @@ export async function findSessionWithUser(db: Kysely<Tables>, tokenHash: string)
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
       'sessions.id as sessionId',
+      'sessions.authenticated_at as authenticatedAt',
       'sessions.last_seen_at as lastSeenAt',
       'sessions.expires_at as expiresAt',
       'sessions.revoked_at as revokedAt',
@@ -74,9 +77,14 @@ export async function touchSession(db: Kysely<Tables>, id: string, now: number):
   await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
 }
 
-export async function findSessionCreatedAt(db: Kysely<Tables>, id: string): Promise<number | undefined> {
-  const row = await db.selectFrom('sessions').select('created_at').where('id', '=', id).executeTakeFirst();
-  return row?.created_at;
+/** Records that the session's owner proved it is them again (re-authentication). */
+export async function markSessionAuthenticated(db: Kysely<Tables>, id: string, now: number): Promise<void> {
+  await db.updateTable('sessions').set({ authenticated_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}
+
+/** Ends the live session with this token hash, whoever it belongs to: the one a browser held when it signed in again. */
+export async function revokeSessionByTokenHash(db: Kysely<Tables>, tokenHash: string, reason: string, now: number): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: now, revoked_reason: reason }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
 }
 
 /** Ends a user's live sessions, but `exceptId`; returns how many ended. */

@@ -96,12 +96,12 @@ describe.each(databaseKinds())('sessions on %s', (database) => {
     expect((await other.request('GET', '/api/me')).status).toBe(401);
   });
 
-  it('sets a first password only from a fresh sign-in', async () => {
+  it('sets a first password only within 10 minutes of a sign-in or re-authentication', async () => {
     const { client, user } = await signedInClient(server, 'photographer');
-    await db().updateTable('sessions').set({ created_at: Date.now() - 16 * 60_000 }).where('user_id', '=', user.id).execute();
+    await db().updateTable('sessions').set({ authenticated_at: Date.now() - 11 * 60_000 }).where('user_id', '=', user.id).execute();
     const stale = await client.json<{ error: { code: string } }>('PUT', '/api/account/password', { newPassword: 'a lighthouse keeper paints 7 boats' });
     expect(stale.status).toBe(403);
-    expect(stale.body.error.code).toBe('recent_sign_in_required');
+    expect(stale.body.error.code).toBe('reauthentication_required');
     const stored = await db().selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
     expect(stored.password_hash).toBeNull();
   });

@@ -10,6 +10,7 @@ import {
   findSessionWithUser,
   insertSession,
   listLiveSessions,
+  revokeSessionByTokenHash,
   revokeSessionRow,
   revokeUserSessionRow,
   revokeUserSessionRows,
@@ -42,16 +43,27 @@ export function authCookie(deps: Pick<AuthDeps, 'config'>, name: string, value: 
   return { name, value, attributes: { ...authCookieAttributes(deps), maxAge: maxAgeSeconds } };
 }
 
+export interface SessionStart {
+  /** When the owner last proved it is them: now for a sign-in, the old session's for a renewal. */
+  authenticatedAt?: number;
+  /** The session token the browser still held when it signed in again: that session ends. */
+  replacesToken?: string;
+}
+
 /** Starts a session for the user; returns the cookie that carries it. */
-export async function startSession(deps: AuthDeps, userId: string, origin: RequestOrigin): Promise<Cookie> {
+export async function startSession(deps: AuthDeps, userId: string, origin: RequestOrigin, start: SessionStart = {}): Promise<Cookie> {
   const token = generateToken();
   const now = deps.now();
   const absoluteMs = deps.config.sessions.absoluteMinutes * 60_000;
+  if (start.replacesToken && start.replacesToken.length <= 100) {
+    await revokeSessionByTokenHash(deps.db, hashToken(start.replacesToken), 'signed_in_again', now);
+  }
   await insertSession(deps.db, {
     id: generateId(),
     tokenHash: hashToken(token),
     userId,
     now,
+    authenticatedAt: start.authenticatedAt ?? now,
     expiresAt: now + absoluteMs,
     userAgent: origin.userAgent.slice(0, 400),
     ip: origin.ip,
@@ -72,6 +84,7 @@ export async function resolveSession(deps: AuthDeps, token: string | undefined):
   return {
     userId: row.userId,
     sessionId: row.sessionId,
+    authenticatedAt: row.authenticatedAt,
     email: row.email,
     role: row.role,
     studioId: row.studioId,

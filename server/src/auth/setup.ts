@@ -5,7 +5,8 @@ import { AppError } from '../errors.ts';
 import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts';
 import { claimSetupToken, replaceSetupToken } from './codes-repo.ts';
 import type { AuthDeps } from './context.ts';
-import { createUser, normalizeEmail } from './users.ts';
+import { normalizeEmail } from './email-address.ts';
+import { createUser } from './users.ts';
 import { adminExists } from './users-repo.ts';
 
 /**

@@ -31,6 +31,9 @@ describe.each(databaseKinds())('sign-in on %s', (database) => {
     const requested = await client.request('POST', '/api/auth/sign-in/code', { email: user.email.toUpperCase() });
     expect(requested.status).toBe(202);
     const [, code] = await waitForMail(server, user.email, /sign-in code is (\d{6})/);
+    // The code is in the body only, never the subject (lock screens show subjects).
+    const mail = (await server.outbox()).find((message) => message.includes(`To: ${user.email}`)) as string;
+    expect(/^Subject: (.*)$/m.exec(mail)?.[1]).not.toContain(code);
     const verified = await client.request('POST', '/api/auth/sign-in/verify', { email: user.email, code });
     expect(verified.status).toBe(200);
     const cookie = verified.headers.getSetCookie().find((line) => line.startsWith('sl_session='));

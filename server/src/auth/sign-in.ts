@@ -5,15 +5,14 @@ import { generateId, generateNumericCode, generateToken } from '../crypto/tokens
 import { AppError } from '../errors.ts';
 import { runInBackground } from '../jobs/background.ts';
 import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts';
+import { checkEmailedCode, codePurpose, invalidCode } from './code-guard.ts';
 import {
   consumeChallenge,
-  consumeSignInCode,
   countFailedChallenge,
-  countFailedSignInCode,
   findChallenge,
-  findLatestSignInCode,
   insertChallenge,
   listUnusedRecoveryCodes,
+  replaceNoSignInCode,
   replaceRecoveryCodes,
   replaceSignInCode,
   useRecoveryCode,
@@ -21,7 +20,7 @@ import {
 import type { AuthDeps } from './context.ts';
 import { canonicalRecoveryCode, matchTotp } from './totp.ts';
 import { openTotpSeed } from './totp-seeds.ts';
-import { normalizeEmail } from './users.ts';
+import { normalizeEmail } from './email-address.ts';
 import { type UserRow, advanceTotpStep, findUserByEmail, findUserById, updateUser } from './users-repo.ts';
 
 /**
@@ -32,22 +31,16 @@ import { type UserRow, advanceTotpStep, findUserByEmail, findUserById, updateUse
  */
 
 const codeLifetimeMs = 10 * 60_000;
-const maxCodeAttempts = 5;
 const challengeLifetimeMs = 5 * 60_000;
 const maxSecondFactorAttempts = 5;
 
 export type SignInOutcome = { kind: 'signed-in'; userId: string } | { kind: 'second-factor'; userId: string; challengeToken: string };
 
-const invalidCode = () => new AppError('invalid_code', 'That code is wrong or has expired. Request a new one if needed.', 400);
 const invalidCredentials = () => new AppError('invalid_credentials', 'The email or password is not right.', 401);
 
-/** Rate-limit key for an account: a hash, so raw addresses never reach Redis. */
+/** Rate-limit key for an account: a hash, so raw addresses never reach Redis or the database. */
 function accountKey(email: string): string {
   return hashToken(`account:${email}`);
-}
-
-function codePurpose(userId: string): string {
-  return `sign-in-code/${userId}`;
 }
 
 function recoveryPurpose(userId: string): string {
@@ -58,71 +51,107 @@ function isActive(user: UserRow | undefined): user is UserRow {
   return user !== undefined && user.disabled_at === null;
 }
 
-export async function requestSignInCode(deps: AuthDeps, emailInput: string, origin: RequestOrigin): Promise<void> {
+/** A nonce cookie's value as the browser sent it, or undefined when it is missing or malformed. */
+function browserNonceHash(nonce: string | undefined): string | undefined {
+  return nonce && /^[A-Za-z0-9_-]{20,100}$/.test(nonce) ? hashToken(`sign-in-browser:${nonce}`) : undefined;
+}
+
+/**
+ * Emails a code bound to the asking browser: the caller sets the returned nonce as a cookie,
+ * and only a request carrying it can use the code. A browser that already has a nonce keeps
+ * it, so its new code replaces its previous one.
+ */
+export async function requestSignInCode(deps: AuthDeps, emailInput: string, origin: RequestOrigin, currentNonce?: string): Promise<{ browserNonce: string }> {
   const email = normalizeEmail(emailInput);
   await deps.limits.consume('codeRequestPerIp', rateLimitNetwork(origin.ip));
   await deps.limits.consume('codeRequestPerAccount', accountKey(email));
+  const browserNonce = browserNonceHash(currentNonce) ? (currentNonce as string) : generateToken();
+  const browserHash = browserNonceHash(browserNonce) as string;
   const user = await findUserByEmail(deps.db, email);
   const code = generateNumericCode(6);
+  const now = deps.now();
+  // The code is stored and mailed in the background, and an address without an account runs
+  // the same transaction (matching nothing) there too: the answer waits for the same work.
   if (!isActive(user)) {
     await deps.pepper.hash(code, codePurpose('unknown'));
     await recordAudit(deps.db, { action: 'sign_in.code_requested', ...origin, details: { account: 'none' } });
-    return;
+    runInBackground(deps.logger, 'sign-in-code', () => replaceNoSignInCode(deps.db, browserHash, now));
+    return { browserNonce };
   }
-  const now = deps.now();
   const digest = await deps.pepper.hash(code, codePurpose(user.id));
-  await replaceSignInCode(deps.db, { id: generateId(), userId: user.id, digest: digest.digest, keyVersion: digest.keyVersion, now, expiresAt: now + codeLifetimeMs });
   await recordAudit(deps.db, { action: 'sign_in.code_requested', subjectUserId: user.id, ...origin });
-  runInBackground(deps.logger, 'sign-in-code-email', () =>
-    deps.mailer.send({
+  const store = () =>
+    replaceSignInCode(deps.db, {
+      id: generateId(),
+      userId: user.id,
+      purpose: 'sign_in',
+      browserHash,
+      digest: digest.digest,
+      keyVersion: digest.keyVersion,
+      now,
+      expiresAt: now + codeLifetimeMs,
+    });
+  sendCodeEmail(deps, email, code, 'sign-in', origin, store);
+  return { browserNonce };
+}
+
+/**
+ * Mails a code, after `store` (when given) has saved it. The code is in the body only: a
+ * subject shows on lock screens and in notification previews.
+ */
+export function sendCodeEmail(
+  deps: AuthDeps,
+  email: string,
+  code: string,
+  use: 'sign-in' | 're-authentication',
+  origin: RequestOrigin,
+  store?: () => Promise<void>,
+): void {
+  const intro = use === 'sign-in' ? `Your sign-in code is ${code}` : `Your confirmation code is ${code}`;
+  const why =
+    use === 'sign-in'
+      ? 'If this was not you, ignore this message: nobody can sign in without the code.'
+      : 'It confirms a change to your sign-in settings. If this was not you, someone is using your session: sign out everywhere from your account page.';
+  runInBackground(deps.logger, 'sign-in-code-email', async () => {
+    await store?.();
+    await deps.mailer.send({
       to: email,
-      subject: `Your Shutterlock sign-in code: ${code}`,
-      text: [
-        `Your sign-in code is ${code}`,
-        '',
-        'It is valid for 10 minutes and can be used once.',
-        `Requested from ${origin.ip}. If this was not you, ignore this message: nobody can sign in without the code.`,
-      ].join('\n'),
-    }),
-  );
+      subject: use === 'sign-in' ? 'Your Shutterlock sign-in code' : 'Confirm a change to your Shutterlock account',
+      text: [intro, '', 'It is valid for 10 minutes and can be used once, in the browser that asked for it.', `Requested from ${origin.ip}. ${why}`].join('\n'),
+    });
+  });
 }
 
-export async function verifySignInCode(deps: AuthDeps, emailInput: string, code: string, origin: RequestOrigin): Promise<SignInOutcome> {
+export async function verifySignInCode(
+  deps: AuthDeps,
+  emailInput: string,
+  code: string,
+  origin: RequestOrigin,
+  browserNonce: string | undefined,
+): Promise<SignInOutcome> {
   const email = normalizeEmail(emailInput);
+  const browserHash = browserNonceHash(browserNonce);
   await deps.limits.consume('codeVerifyPerIp', rateLimitNetwork(origin.ip));
-  await deps.limits.consume('codeVerifyPerAccount', accountKey(email));
+  // Per account and browser: guesses from another browser cannot spend the owner's budget.
+  await deps.limits.consume('codeVerifyPerAccount', hashToken(`${accountKey(email)}:${browserHash ?? 'none'}`));
   const user = await findUserByEmail(deps.db, email);
+  // Without a usable account the check does the same work, finds no code and throws.
+  const signedIn = isActive(user) ? user : undefined;
+  await checkEmailedCode(deps, { user: signedIn ?? { id: null, email }, purpose: 'sign_in', browserHash, code, origin });
+  if (!signedIn) throw invalidCode();
   const now = deps.now();
-  const row = isActive(user) ? await findLatestSignInCode(deps.db, user.id) : undefined;
-  const usable = row !== undefined && row.expires_at > now && row.failed_attempts < maxCodeAttempts;
-  let matches = false;
-  if (usable && /^\d{6}$/.test(code)) {
-    matches = await deps.pepper.verify(code, codePurpose(row.user_id), { keyVersion: row.key_version, digest: row.code_digest });
-  } else {
-    await deps.pepper.hash(code.slice(0, 6), codePurpose('unknown')); // the same work as a real check
-  }
-  if (!isActive(user) || !row || !matches) {
-    if (row && usable) await countFailedSignInCode(deps.db, row.id);
-    await recordAudit(deps.db, { action: 'sign_in.code_failed', subjectUserId: user?.id ?? null, ...origin });
-    throw invalidCode();
-  }
-  if (!(await consumeSignInCode(deps.db, row.id, now, maxCodeAttempts))) throw invalidCode();
-  if (user.email_verified_at === null) await updateUser(deps.db, user.id, { email_verified_at: now, updated_at: now });
-  await deps.limits.reset('codeVerifyPerAccount', accountKey(email));
-  return afterFirstFactor(deps, user, 'email_code', origin);
+  if (signedIn.email_verified_at === null) await updateUser(deps.db, signedIn.id, { email_verified_at: now, updated_at: now });
+  return afterFirstFactor(deps, signedIn, 'email_code', origin);
 }
-
-let dummyPasswordHash: Promise<string> | undefined;
 
 export async function signInWithPassword(deps: AuthDeps, emailInput: string, password: string, origin: RequestOrigin): Promise<SignInOutcome> {
   const email = normalizeEmail(emailInput);
   await deps.limits.consume('passwordPerIp', rateLimitNetwork(origin.ip));
   await deps.limits.consume('passwordPerAccount', accountKey(email));
   const user = await findUserByEmail(deps.db, email);
-  // Without an account (or a password) we still pay for one Argon2 verification, so the
-  // answer takes as long as a wrong password would.
-  dummyPasswordHash ??= hashPassword(generateToken());
-  const storedHash = isActive(user) && user.password_hash ? user.password_hash : await dummyPasswordHash;
+  // Without an account (or a password) we still pay for one Argon2 verification, against a
+  // hash computed at start-up, so the answer takes as long as a wrong password would.
+  const storedHash = isActive(user) && user.password_hash ? user.password_hash : await deps.dummyPasswordHash;
   const verified = await verifyPassword(storedHash, password);
   if (!isActive(user) || !user.password_hash || !verified) {
     await recordAudit(deps.db, { action: 'sign_in.password_failed', subjectUserId: user?.id ?? null, ...origin });
@@ -169,12 +198,12 @@ export async function verifySecondFactor(deps: AuthDeps, challengeToken: string 
   return { userId: user.id };
 }
 
-async function acceptTotp(deps: AuthDeps, userId: string, sealedSeed: string, code: string, now: number): Promise<boolean> {
+export async function acceptTotp(deps: AuthDeps, userId: string, sealedSeed: string, code: string, now: number): Promise<boolean> {
   const step = matchTotp(await openTotpSeed(deps.secrets, 'confirmed', userId, sealedSeed), code, now);
   return step !== null && (await advanceTotpStep(deps.db, userId, step));
 }
 
-async function acceptRecoveryCode(deps: AuthDeps, user: UserRow, input: string, now: number): Promise<boolean> {
+export async function acceptRecoveryCode(deps: AuthDeps, user: UserRow, input: string, now: number): Promise<boolean> {
   const candidate = canonicalRecoveryCode(input);
   if (candidate.length !== 12) return false;
   for (const stored of await listUnusedRecoveryCodes(deps.db, user.id)) {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Tables, UserRole, UsersTable } from '../db/tables.ts';
+import { withinTransaction } from '../db/database.ts';
+import type { StudioMembersTable, Tables, UserRole, UsersTable } from '../db/tables.ts';
 
 /** Queries on `users` and `studio_members`. */
 
@@ -9,21 +10,26 @@ export async function findUserByEmail(db: Kysely<Tables>, email: string): Promis
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
 
+export async function findUserBySkeleton(db: Kysely<Tables>, skeleton: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email_skeleton', '=', skeleton).executeTakeFirst();
+}
+
 export async function findUserById(db: Kysely<Tables>, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function insertUser(
   db: Kysely<Tables>,
-  user: { id: string; email: string; role: UserRole; now: number },
+  user: { id: string; email: string; emailSkeleton?: string; role: UserRole; now: number },
   studioMembership?: { studioId: string },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await withinTransaction(db, async (trx) => {
     await trx
       .insertInto('users')
       .values({
         id: user.id,
         email: user.email,
+        email_skeleton: user.emailSkeleton ?? null,
         role: user.role,
         created_at: user.now,
         updated_at: user.now,
@@ -108,4 +114,31 @@ export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number
   if (onlyUserId !== undefined) query = query.where('users.id', '=', onlyUserId);
   const rows = await query.execute();
   return rows.map((row) => ({ ...row, active_sessions: Number(row.active_sessions ?? 0) }));
+}
+
+export interface StudioMemberRow {
+  user_id: string;
+  email: string;
+  role: StudioMembersTable['role'];
+  disabled_at: number | null;
+  last_sign_in_at: number | null;
+}
+
+/** The members of each of `studioIds`, oldest membership first. */
+export async function listStudioMembers(db: Kysely<Tables>, studioIds: readonly string[]): Promise<Array<StudioMemberRow & { studio_id: string }>> {
+  if (studioIds.length === 0) return [];
+  return db
+    .selectFrom('studio_members')
+    .innerJoin('users', 'users.id', 'studio_members.user_id')
+    .select(['studio_members.studio_id', 'studio_members.user_id', 'users.email', 'studio_members.role', 'users.disabled_at', 'users.last_sign_in_at'])
+    .where('studio_members.studio_id', 'in', studioIds)
+    .orderBy('studio_members.studio_id')
+    .orderBy('studio_members.created_at')
+    .execute();
+}
+
+/** Deletes an account; its sessions, codes and memberships go with it (foreign keys cascade). */
+export async function deleteUserRow(db: Kysely<Tables>, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

@@ -1,24 +1,33 @@
 import { recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
-import type { UserRole } from '../db/tables.ts';
+import type { StudioRole, UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { mustEnrollTotp } from '../http/access.ts';
-import { createStudio } from '../studios/service.ts';
+import { createStudio, defaultStudioName, setStudioSuspended } from '../studios/service.ts';
+import { inTransaction, isUniqueViolation } from '../db/database.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { AuthDeps } from './context.ts';
+import { deleteSignInGuard } from './codes-repo.ts';
+import { clearSecondFactor, notifyCredentialChange } from './credential-changes.ts';
+import { type ReauthenticationMethod, reauthenticationMethods } from './reauthentication.ts';
 import { revokeUserSessions } from './sessions.ts';
-import { type UserListRow, type UserRow, findUserByEmail, findUserById, insertUser, listActiveAdminEmails, listUsersWithSessionCounts, ownedStudioId, updateUser } from './users-repo.ts';
+import { emailSkeleton, normalizeEmail } from './email-address.ts';
+import {
+  type UserListRow,
+  type UserRow,
+  findUserByEmail,
+  findUserById,
+  deleteUserRow,
+  findUserBySkeleton,
+  insertUser,
+  listActiveAdminEmails,
+  listStudioMembers,
+  listUsersWithSessionCounts,
+  ownedStudioId,
+  updateUser,
+} from './users-repo.ts';
 
 /** Accounts: creation (with the photographer's own studio), the views the API returns, admin changes. */
-
-const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\s@<>()[\]\\,;:"]{2,63}$/u;
-
-/** One spelling per address: NFC, trimmed, lower-cased. Refuses what is not a plausible address. */
-export function normalizeEmail(input: string): string {
-  const email = input.normalize('NFC').trim().toLowerCase();
-  if (email.length > 254 || !emailPattern.test(email)) throw new AppError('email_invalid', 'Enter a valid email address.', 400);
-  return email;
-}
 
 export interface UserView {
   id: string;
@@ -29,6 +38,8 @@ export interface UserView {
   hasPassword: boolean;
   totpEnabled: boolean;
   mustEnrollTotp: boolean;
+  /** How this account confirms a sensitive change (re-authentication). */
+  reauthenticationMethods: ReauthenticationMethod[];
 }
 
 async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<UserView> {
@@ -42,6 +53,7 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<User
     hasPassword: user.password_hash !== null,
     totpEnabled,
     mustEnrollTotp: mustEnrollTotp({ role: user.role, totpEnabled }),
+    reauthenticationMethods: reauthenticationMethods(user),
   };
 }
 
@@ -72,6 +84,8 @@ export interface AdminUserView {
   createdAt: string;
   lastSignInAt: string | null;
   activeSessions: number;
+  /** A disabled photographer's deliveries and links are suspended until the account is enabled. */
+  deliveriesSuspended: boolean;
 }
 
 function adminUserView(user: UserListRow): AdminUserView {
@@ -85,6 +99,7 @@ function adminUserView(user: UserListRow): AdminUserView {
     createdAt: new Date(user.created_at).toISOString(),
     lastSignInAt: user.last_sign_in_at === null ? null : new Date(user.last_sign_in_at).toISOString(),
     activeSessions: user.active_sessions,
+    deliveriesSuspended: user.role === 'photographer' && user.disabled_at !== null,
   };
 }
 
@@ -99,23 +114,39 @@ async function adminUserViewById(deps: AuthDeps, userId: string): Promise<AdminU
   return adminUserView(row);
 }
 
+const emailTaken = () => new AppError('email_taken', 'An account with this email already exists.', 409);
+
 /**
  * Creates an account; a photographer gets their own studio (the tenant their data and keys
- * belong to) as its owner. The invitation email points at the sign-in page: the first
- * sign-in with an emailed code verifies the address.
+ * belong to) as its owner, named as the admin says — never after the owner's sign-in email,
+ * which delivery clients would see. Account and studio are made in one transaction: two
+ * requests racing for one address give one account and a 409, never an orphan studio. The
+ * invitation email points at the sign-in page: the first sign-in with an emailed code
+ * verifies the address.
  */
 export async function createUser(
   deps: AuthDeps,
-  input: { email: string; role: UserRole },
+  input: { email: string; role: UserRole; studioName?: string },
   audit: { actorUserId: string | null } & Partial<RequestOrigin>,
   options: { sendInvitation?: boolean } = {},
 ): Promise<AdminUserView> {
   const email = normalizeEmail(input.email);
-  if (await findUserByEmail(deps.db, email)) throw new AppError('email_taken', 'An account with this email already exists.', 409);
+  const skeleton = emailSkeleton(email);
+  if (await findUserByEmail(deps.db, email)) throw emailTaken();
+  if (await findUserBySkeleton(deps.db, skeleton)) {
+    throw new AppError('email_confusable', 'An account with an address that looks the same already exists.', 409);
+  }
   const now = deps.now();
   const id = generateId();
-  const studio = input.role === 'photographer' ? await createStudio({ db: deps.db, keys: deps.keys }, email, now) : undefined;
-  await insertUser(deps.db, { id, email, role: input.role, now }, studio && { studioId: studio.id });
+  try {
+    await inTransaction(deps.db, async (trx) => {
+      const studio = input.role === 'photographer' ? await createStudio({ db: trx, keys: deps.keys }, input.studioName ?? defaultStudioName, now) : undefined;
+      await insertUser(trx, { id, email, emailSkeleton: skeleton, role: input.role, now }, studio && { studioId: studio.id });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
   await recordAudit(deps.db, { action: 'user.created', subjectUserId: id, ...audit, details: { role: input.role } });
   if (options.sendInvitation ?? true) {
     await deps.mailer.send({
@@ -134,8 +165,9 @@ export async function createUser(
 }
 
 /**
- * Admin changes to an account. Disabling ends every session at once; a role change ends them
- * too, so the new privileges only ever come with a fresh sign-in.
+ * Admin changes to an account. Disabling ends every session at once and suspends the studio
+ * the account owns (deliveries and signed links paused until it is enabled again); a role
+ * change ends the sessions too, so the new privileges only ever come with a fresh sign-in.
  */
 export async function updateUserByAdmin(
   deps: AuthDeps,
@@ -160,9 +192,38 @@ export async function updateUserByAdmin(
   }
   if (changes.disabled !== undefined && changes.disabled !== (user.disabled_at !== null)) {
     await updateUser(deps.db, userId, { disabled_at: changes.disabled ? now : null, updated_at: now });
+    // A disabled photographer's deliveries and links stop too, and resume with the account.
+    const studioId = await ownedStudioId(deps.db, userId);
+    if (studioId) await setStudioSuspended(deps, studioId, changes.disabled, now);
     if (changes.disabled) await revokeUserSessions(deps, userId, 'account_disabled');
     await recordAudit(deps.db, { action: changes.disabled ? 'user.disabled' : 'user.enabled', ...audit });
   }
+  return adminUserViewById(deps, userId);
+}
+
+/**
+ * An administrator's reset of a second factor, for an owner who lost their authenticator and
+ * recovery codes (or whose account someone else enrolled): TOTP and recovery codes go, every
+ * session ends, and the owner signs in again with an emailed code. Audited and emailed.
+ */
+export async function resetSecondFactorByAdmin(deps: AuthDeps, actor: { userId: string } & RequestOrigin, userId: string): Promise<AdminUserView> {
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new NotFoundError('user_not_found', 'No such user.');
+  if (userId === actor.userId) throw new AppError('cannot_change_own_account', 'Another administrator must reset your second factor.', 409);
+  if (user.totp_enabled_at === null && user.totp_pending_seed === null) throw new AppError('totp_not_enabled', 'This account has no second factor to reset.', 409);
+  const now = deps.now();
+  await clearSecondFactor(deps, userId, now);
+  await deleteSignInGuard(deps.db, userId);
+  const revoked = await revokeUserSessions(deps, userId, 'second_factor_reset');
+  await recordAudit(deps.db, {
+    action: 'auth.second_factor_reset',
+    actorUserId: actor.userId,
+    subjectUserId: userId,
+    ip: actor.ip,
+    userAgent: actor.userAgent,
+    details: { sessionsEnded: revoked },
+  });
+  await notifyCredentialChange(deps, user, 'second_factor_reset_by_admin', actor);
   return adminUserViewById(deps, userId);
 }
 
@@ -171,4 +232,49 @@ export async function revokeSessionsByAdmin(deps: AuthDeps, actor: { userId: str
   const revoked = await revokeUserSessions(deps, userId, 'ended_by_admin');
   await recordAudit(deps.db, { action: 'user.sessions_revoked', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { revoked } });
   return revoked;
+}
+
+export interface StudioMemberView {
+  userId: string;
+  email: string;
+  role: StudioRole;
+  disabled: boolean;
+  lastSignInAt: string | null;
+}
+
+/** The members of each studio asked for, oldest membership first, for the admin console. */
+export async function studioMembers(deps: Pick<AuthDeps, 'db'>, studioIds: readonly string[]): Promise<Map<string, StudioMemberView[]>> {
+  const members = new Map<string, StudioMemberView[]>(studioIds.map((id) => [id, []]));
+  for (const row of await listStudioMembers(deps.db, studioIds)) {
+    members.get(row.studio_id)?.push({
+      userId: row.user_id,
+      email: row.email,
+      role: row.role,
+      disabled: row.disabled_at !== null,
+      lastSignInAt: row.last_sign_in_at === null ? null : new Date(row.last_sign_in_at).toISOString(),
+    });
+  }
+  return members;
+}
+
+/**
+ * Deletes an account for good (its sessions, codes and memberships go with it); `confirmEmail`
+ * must repeat its address. Returns the studio it owned alone, which the caller erases.
+ */
+export async function deleteUserByAdmin(
+  deps: AuthDeps,
+  actor: { userId: string } & RequestOrigin,
+  userId: string,
+  confirmEmail: string,
+): Promise<{ soleStudioId: string | null }> {
+  if (actor.userId === userId) throw new AppError('cannot_change_own_account', 'You cannot delete your own account.', 400);
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new NotFoundError('user_not_found', 'No such user.');
+  if (confirmEmail.normalize('NFC').trim().toLowerCase() !== user.email) throw new AppError('confirmation_mismatch', 'Type the account’s email address to confirm.', 400);
+  const studioId = await ownedStudioId(deps.db, userId);
+  const members = studioId ? ((await studioMembers(deps, [studioId])).get(studioId) ?? []) : [];
+  const soleStudioId = studioId && members.every((member) => member.userId === userId) ? studioId : null;
+  await deleteUserRow(deps.db, userId);
+  await recordAudit(deps.db, { action: 'user.deleted', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { role: user.role, soleStudioId } });
+  return { soleStudioId };
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Command } from 'commander';
+import { recordAudit } from '../audit/audit-log.ts';
 import { loadConfig } from '../config.ts';
 import { addDevelopmentKeyVersion, loadMasterKeyProvider } from '../crypto/master-keys.ts';
 import { createDatabase } from '../db/database.ts';
@@ -8,7 +9,7 @@ import { AppError } from '../errors.ts';
 import { capabilities } from '../capabilities.ts';
 import { keyProtectedData } from '../capability.ts';
 import { adoptLegacyPeppers } from '../keys/peppers.ts';
-import { type RotationDeps, type VersionUsage, keyUsage, rotateToActiveVersion, versionInUse } from '../keys/rotation.ts';
+import { type RotationDeps, type VersionUsage, keyUsage, rotateToActiveVersion, versionInUse, versionState } from '../keys/rotation.ts';
 
 /** `shutterlock keys …`: master-key status, rotation and retirement (docs/operations.md). */
 
@@ -36,7 +37,7 @@ async function withKeysAndDatabase<T>(work: (deps: RotationDeps) => Promise<T>):
 function printUsage(usage: VersionUsage[]): void {
   process.stdout.write('version      state         studio keys  code peppers  secret fields\n');
   for (const entry of usage) {
-    const state = !entry.configured ? 'MISSING' : entry.active ? 'active' : versionInUse(entry) ? 'in use' : 'retirable';
+    const state = versionState(entry) === 'missing' ? 'MISSING' : versionState(entry);
     process.stdout.write(
       `${entry.version.padEnd(12)} ${state.padEnd(13)} ${String(entry.studioKeys).padStart(11)}  ${String(entry.peppers).padStart(12)}  ${String(entry.secretFields).padStart(13)}\n`,
     );
@@ -71,6 +72,12 @@ export function addKeyCommands(program: Command): void {
       }
       await withKeysAndDatabase(async (deps) => {
         const result = await rotateToActiveVersion(deps);
+        await recordAudit(deps.db, {
+          action: 'keys.rotated',
+          ip: 'cli',
+          userAgent: 'shutterlock-cli',
+          details: { activeVersion: result.activeVersion, studioKeys: result.studioKeysRewrapped, secretFields: result.secretFieldsResealed, failures: result.failures.length },
+        });
         process.stdout.write(
           `Active version "${result.activeVersion}": ${result.studioKeysRewrapped} studio keys and ${result.peppersRewrapped} code peppers rewrapped, ${result.secretFieldsResealed} secret fields re-sealed.\n`,
         );

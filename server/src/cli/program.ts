@@ -3,6 +3,7 @@ import { ConfigError, describeConfig, loadConfig } from '../config.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
+import { addAuditCommands } from './audit.ts';
 import { addKeyCommands } from './keys.ts';
 import { addSignCommand } from './sign.ts';
 import { addUserCommands } from './users.ts';
@@ -43,6 +44,7 @@ export function buildCli(): Command {
       process.stdout.write('Configuration is valid.\n');
     });
 
+  addAuditCommands(program);
   addKeyCommands(program);
   addUserCommands(program);
   addSignCommand(program);

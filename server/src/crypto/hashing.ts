@@ -7,7 +7,17 @@ import { UnknownKeyVersionError } from '../errors.ts';
  * and no need for a slow hash or a pepper — and a database copy yields no usable token.
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
+}
+
+/** SHA-256 of UTF-8 text, hex: the audit chain's link from one entry to the next (audit/chain.ts). */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** HMAC-SHA-256 of UTF-8 text under `key`, hex: how the audit chain's head is sealed. */
+export function hmacSha256Hex(key: Buffer, text: string): string {
+  return createHmac('sha256', key).update(text, 'utf8').digest('hex');
 }
 
 /**

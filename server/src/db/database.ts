@@ -19,6 +19,17 @@ export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): P
   return db.transaction().execute(work);
 }
 
+/** Runs `work` in the transaction `db` already is, or in a new one: for repository functions a service may call inside its own. */
+export async function withinTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/** A unique-constraint violation, as SQLite (better-sqlite3) and PostgreSQL (pg) report it. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Kysely<Tables>;

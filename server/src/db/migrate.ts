@@ -4,8 +4,10 @@ import * as studiosAndKeys from './migrations/0001_studios_and_keys.ts';
 import * as accounts from './migrations/0002_accounts.ts';
 import * as vault from './migrations/0003_vault.ts';
 import * as deliveries from './migrations/0004_deliveries.ts';
+import * as accountSecurity from './migrations/0005_account_security.ts';
 import * as keyHierarchy from './migrations/0006_key_hierarchy.ts';
 import * as deliveryMailLimits from './migrations/0007_delivery_mail_limits.ts';
+import * as auditChainAndAlerts from './migrations/0008_audit_chain_and_alerts.ts';
 import * as labs from './migrations/0009_labs.ts';
 import * as images from './migrations/0011_images.ts';
 
@@ -18,8 +20,10 @@ const migrations: Record<string, Migration> = {
   '0002_accounts': accounts,
   '0003_vault': vault,
   '0004_deliveries': deliveries,
+  '0005_account_security': accountSecurity,
   '0006_key_hierarchy': keyHierarchy,
   '0007_delivery_mail_limits': deliveryMailLimits,
+  '0008_audit_chain_and_alerts': auditChainAndAlerts,
   '0009_labs': labs,
   '0011_images': images,
 };

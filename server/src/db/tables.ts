@@ -13,6 +13,8 @@ export interface StudiosTable {
   encryption_enabled: Generated<number>;
   /** Null: unlimited. */
   quota_bytes: number | null;
+  /** Set while the owner's account is disabled: deliveries and signed links answer "suspended". */
+  suspended_at: number | null;
 }
 
 /** A studio's data key, stored only wrapped by a master key version (crypto/data-keys.ts). */
@@ -53,8 +55,10 @@ export type StudioRole = 'owner' | 'editor' | 'viewer';
 
 export interface UsersTable {
   id: string;
-  /** Lower-cased, NFC-normalised. */
+  /** NFKC, lower-cased, the domain in IDNA ASCII form (auth/email-address.ts). */
   email: string;
+  /** The address with look-alike characters folded: unique, so homoglyph twins are refused. Null on rows from before. */
+  email_skeleton: string | null;
   role: UserRole;
   created_at: number;
   updated_at: number;
@@ -87,6 +91,36 @@ export interface SignInCodesTable {
   expires_at: number;
   failed_attempts: Generated<number>;
   consumed_at: number | null;
+  /** SHA-256 of the nonce cookie of the browser that asked for the code (or of the session, for re-authentication). */
+  browser_hash: string | null;
+  purpose: Generated<SignInCodePurpose>;
+}
+
+export type SignInCodePurpose = 'sign_in' | 'reauthenticate';
+
+/** The persistent count of wrong sign-in codes of an account, and its growing lockout (auth/code-guard.ts). */
+export interface SignInGuardsTable {
+  user_id: string;
+  failures: number;
+  last_failure_at: number | null;
+  locked_until: number | null;
+}
+
+/** The "this wasn't me" link of a credential-change email: SHA-256 of the token, single use. */
+export interface CredentialChangeTokensTable {
+  token_hash: string;
+  user_id: string;
+  change: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** Rate-limit counters when no Redis is configured (http/rate-limits.ts): keys are hashes or networks. */
+export interface RateLimitCountersTable {
+  key: string;
+  points: number;
+  expires_at: number;
 }
 
 export interface SessionsTable {
@@ -101,6 +135,8 @@ export interface SessionsTable {
   ip: string;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** When the owner last proved it is them (sign-in or re-authentication); kept when the session is renewed. */
+  authenticated_at: number;
 }
 
 export interface SecondFactorChallengesTable {
@@ -146,6 +182,56 @@ export interface AuditEventsTable {
   user_agent: string | null;
   /** JSON object; never a code, token, password or file content. */
   details: string;
+  /** Position in the hash chain, from 1 (docs/security/audit-chain.md). */
+  seq: number;
+  studio_id: string | null;
+  prev_hash: string;
+  entry_hash: string;
+}
+
+/** One row (`id = 'audit'`): the chain's last entry, locked by every append so the chain never forks. */
+export interface AuditChainHeadTable {
+  id: string;
+  seq: number;
+  entry_hash: string;
+}
+
+/** HMACs of a chain head: periodic seals, and checkpoints written before pruning. */
+export interface AuditSealsTable {
+  id: string;
+  kind: 'seal' | 'checkpoint';
+  seq: number;
+  entry_hash: string;
+  sealed_at: number;
+  key_version: string;
+  mac: string;
+}
+
+export type AlertStatus = 'open' | 'acknowledged';
+
+/** An alert raised by a rule over the audit log (admin/alert-rules.ts). */
+export interface AlertsTable {
+  id: string;
+  rule: string;
+  /** What the rule counts by: an account, a network, a delivery, a studio. */
+  subject: string;
+  studio_id: string | null;
+  summary: string;
+  event_count: number;
+  /** The audit entry that raised it. */
+  first_seq: number;
+  raised_at: number;
+  status: AlertStatus;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  /** null: not emailed (the email budget was spent). */
+  emailed_at: number | null;
+}
+
+/** One row (`id = 'alerts'`): the last audit entry the alert rules have seen. */
+export interface AlertScanCursorTable {
+  id: string;
+  seq: number;
 }
 
 export type VaultFileStatus = 'uploading' | 'processing' | 'ready' | 'failed' | 'purging';
@@ -495,17 +581,28 @@ export interface Tables {
   users: UsersTable;
   studio_members: StudioMembersTable;
   sign_in_codes: SignInCodesTable;
+  sign_in_guards: SignInGuardsTable;
+  credential_change_tokens: CredentialChangeTokensTable;
+  rate_limit_counters: RateLimitCountersTable;
   sessions: SessionsTable;
   second_factor_challenges: SecondFactorChallengesTable;
   recovery_codes: RecoveryCodesTable;
   password_reset_tokens: PasswordResetTokensTable;
   setup_tokens: SetupTokensTable;
   audit_events: AuditEventsTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_seals: AuditSealsTable;
+  alerts: AlertsTable;
+  alert_scan_cursor: AlertScanCursorTable;
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
+  image_projects: ImageProjectsTable;
+  image_keys: ImageKeysTable;
+  image_web_files: ImageWebFilesTable;
+  image_usage: ImageUsageTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
   delivery_mail_sends: DeliveryMailSendsTable;
@@ -519,8 +616,4 @@ export interface Tables {
   print_orders: PrintOrdersTable;
   print_order_lines: PrintOrderLinesTable;
   print_order_events: PrintOrderEventsTable;
-  image_projects: ImageProjectsTable;
-  image_keys: ImageKeysTable;
-  image_web_files: ImageWebFilesTable;
-  image_usage: ImageUsageTable;
 }

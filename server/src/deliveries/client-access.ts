@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit-log.ts';
 import { hashToken } from '../crypto/hashing.ts';
 import { generateToken } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
@@ -17,6 +18,7 @@ import {
   lockDelivery,
   recordSuccessfulOpen,
 } from './repo.ts';
+import { assertStudioNotSuspended } from '../studios/service.ts';
 import { assertDeliveryLive, deliveryNotFound } from './state.ts';
 
 /**
@@ -51,6 +53,7 @@ async function findLiveDelivery(deps: DeliveriesDeps, token: string): Promise<De
   const row = TOKEN_PATTERN.test(token) ? await findDeliveryByTokenHash(deps.db, hashToken(token)) : undefined;
   if (!row) throw deliveryNotFound();
   assertDeliveryLive(row, deps.now());
+  await assertStudioNotSuspended(deps, row.studio_id);
   return row;
 }
 
@@ -88,6 +91,7 @@ async function refuseAndMaybeLock(deps: DeliveriesDeps, delivery: DeliveryRow, a
   const until = now + lockoutMs(delivery.lockouts);
   if (await lockDelivery(deps.db, delivery.id, delivery.lockouts, until)) {
     await insertDeliveryEvent(deps.db, { deliveryId: delivery.id, kind: 'locked', at: now, ...origin });
+    await recordAudit(deps.db, { action: 'delivery.locked', ...origin, details: { deliveryId: delivery.id, studioId: delivery.studio_id, lockouts: delivery.lockouts + 1 } }, now);
     notifyLocked(deps, delivery, until);
     throw locked(until, now);
   }

@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
+import { recordAudit } from '../audit/audit-log.ts';
 import { type SignatureParams, signedQuery } from '../crypto/signed-urls.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { RangeHeaders } from '../http/byte-ranges.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { ServedFile } from '../http/send-file.ts';
-import { studioName } from '../studios/service.ts';
+import { assertStudioNotSuspended, studioName } from '../studios/service.ts';
 import type { Variant } from '../vault/service.ts';
 import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
 import type { DeliveriesDeps } from './deps.ts';
@@ -120,6 +121,8 @@ async function countClientDownload(deps: DeliveriesDeps, row: DeliveryRow, event
   const now = deps.now();
   if (!(await countDownload(deps.db, row.id, now))) throw deliveryEnded('exhausted');
   await insertDeliveryEvent(deps.db, { deliveryId: row.id, kind: event.kind, fileId: event.fileId, at: now, ...origin });
+  // Client downloads join the audit log too, so unusual volume from one delivery raises an alert.
+  await recordAudit(deps.db, { action: `delivery.${event.kind}`, ...origin, details: { deliveryId: row.id, studioId: row.studio_id, fileId: event.fileId } }, now);
   if (await markFirstDownload(deps.db, row.id, now)) notifyFirstDownload(deps, row);
 }
 
@@ -139,6 +142,7 @@ export async function openClientDownload(deps: DeliveriesDeps, request: ClientDo
   const ended = endReason(row, deps.now());
   // A download link was counted when it was made: the limit it may have spent does not stop it.
   if (ended && !(ended === 'exhausted' && use === 'download')) throw deliveryEnded(ended);
+  await assertStudioNotSuspended(deps, row.studio_id);
   // Checked live: the photographer may have withdrawn originals after the link was made.
   if (variant === 'original' && row.allow_originals !== 1) throw new AppError('originals_not_offered', 'This delivery offers previews only.', 403);
   const file = await deliveredFile(deps, row, fileId);

@@ -54,7 +54,7 @@ export function createDeliveriesDeps(runtime: Runtime, vault: VaultFiles): Deliv
     signer: createUrlSigner(runtime.keys),
     pepper: createCodePepper(runtime.peppers),
     mailer: runtime.mailer,
-    limits: createRateLimits(deliveryRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:deliveries' }),
+    limits: createRateLimits(deliveryRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:deliveries', db: runtime.database.db }),
     vault,
     site: runtime.config,
     linkSeconds: runtime.config.vault.downloadUrlSeconds,

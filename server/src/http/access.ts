@@ -21,6 +21,8 @@ export type AccessLevel = 'public' | 'signed-in' | 'admin' | 'lab';
 export interface Principal {
   userId: string;
   sessionId: string;
+  /** When the session's owner last proved it is them (sign-in or re-authentication), epoch ms. */
+  authenticatedAt: number;
   email: string;
   role: UserRole;
   studioId: string | null;

@@ -39,7 +39,7 @@ describe('authorization on every route', () => {
     const labRoutes = routes.filter((route) => route.access === 'lab').map((route) => route.operationId);
     expect(labRoutes).toEqual(expect.arrayContaining(['labSignOut', 'listLabOrders', 'getLabOrder', 'createLabOrderDownloadUrl', 'downloadLabOrderZip', 'updateLabOrderStatus']));
     const adminRoutes = routes.filter((route) => route.access === 'admin').map((route) => route.operationId);
-    expect(adminRoutes).toEqual(expect.arrayContaining(['listUsers', 'createUser', 'updateUser', 'revokeUserSessions']));
+    expect(adminRoutes).toEqual(expect.arrayContaining(['listUsers', 'createUser', 'updateUser', 'revokeUserSessions', 'resetUserSecondFactor']));
   });
 
   it('answers 401 to anonymous callers on every non-public route', async () => {
@@ -77,7 +77,7 @@ describe('authorization on every route', () => {
 
   it('keeps an admin without TOTP out of everything but enrollment', async () => {
     const { client } = await signedInClient(server, 'admin');
-    const allowed = ['getCurrentUser', 'signOut', 'startTotpEnrollment', 'confirmTotpEnrollment'];
+    const allowed = ['getCurrentUser', 'signOut', 'startTotpEnrollment', 'confirmTotpEnrollment', 'requestReauthenticationCode', 'reauthenticate'];
     // (Lab routes answer 401 to every user session: the test above.)
     for (const route of routes.filter((candidate) => candidate.access !== 'public' && candidate.access !== 'lab' && !allowed.includes(candidate.operationId))) {
       expect(await callAs(client, route), `${route.method} ${route.url}`).toBe(403);

@@ -1,6 +1,12 @@
 import net from 'node:net';
 import crypto from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { databaseKinds, makeTempDir } from '../../test/harness.ts';
+import { createPostgresTestDatabase } from '../../test/postgres.ts';
+import { type Database, createDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { type RateLimits, createRateLimits } from './rate-limits.ts';
 
@@ -35,6 +41,44 @@ async function expectRateLimited(attempt: Promise<void>): Promise<void> {
 
 const stores: Array<RateLimits<'signIn'>> = [];
 afterAll(async () => Promise.all(stores.map((store) => store.close())));
+
+async function openMigrated(kind: 'sqlite' | 'postgres'): Promise<{ database: Database; cleanup(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = await makeTempDir('limits');
+    const database = createDatabase({ kind: 'sqlite', file: path.join(dir, 'test.sqlite') });
+    await migrateToLatest(database);
+    return { database, cleanup: async () => { await database.close(); await fs.rm(dir, { recursive: true, force: true }); } };
+  }
+  const postgres = await createPostgresTestDatabase();
+  const database = createDatabase({ kind: 'postgres', url: postgres.url });
+  await migrateToLatest(database);
+  return { database, cleanup: async () => { await database.close(); await postgres.drop(); } };
+}
+
+describe.each(databaseKinds())('rate limits in the database on %s (no Redis)', (kind) => {
+  it('counts across restarts and instances, answers 429 with Retry-After, forgets on reset and when the window ends', async () => {
+    const { database, cleanup } = await openMigrated(kind);
+    try {
+      let now = 1_700_000_000_000;
+      const clock = () => now;
+      const first = createRateLimits(rules, { db: database.db, keyPrefix: 'test', now: clock });
+      for (let attempt = 0; attempt < 2; attempt += 1) await first.consume('signIn', 'ip-1');
+      // A restart (a new instance over the same database) keeps the count.
+      const afterRestart = createRateLimits(rules, { db: database.db, keyPrefix: 'test', now: clock });
+      await afterRestart.consume('signIn', 'ip-1');
+      await expectRateLimited(afterRestart.consume('signIn', 'ip-1'));
+      await Promise.all(Array.from({ length: 5 }, () => afterRestart.consume('signIn', 'ip-2').catch(() => undefined)));
+      await expectRateLimited(first.consume('signIn', 'ip-2'));
+      await afterRestart.reset('signIn', 'ip-1');
+      await first.consume('signIn', 'ip-1');
+      now += 61_000;
+      for (let attempt = 0; attempt < 3; attempt += 1) await first.consume('signIn', 'ip-2');
+      await expectRateLimited(first.consume('signIn', 'ip-2'));
+    } finally {
+      await cleanup();
+    }
+  });
+});
 
 describe('rate limits in memory', () => {
   it('allows the configured attempts, then answers 429 with Retry-After, and forgets on reset', async () => {

@@ -1,11 +1,16 @@
 import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { countRateLimitPoint, deleteExpiredRateLimitCounters, deleteRateLimitCounter } from './rate-limits-repo.ts';
 
 /**
- * Named rate limits over rate-limiter-flexible: in memory for one instance, in Redis when
- * REDIS_URL is set so every instance shares the count. If Redis stops answering, an
- * in-memory limiter takes over (the library's insurance limiter), so limits keep applying.
+ * Named rate limits. In Redis when REDIS_URL is set, over rate-limiter-flexible, so every
+ * instance shares the count; if Redis stops answering, an in-memory limiter takes over (the
+ * library's insurance limiter), so limits keep applying. Without Redis, in the database
+ * (`rate_limit_counters`, one atomic upsert per attempt), so a restart — or a crash a client
+ * provoked — resets no budget and instances sharing a PostgreSQL database share the counts.
+ * In memory only when given neither (tools that build services without a database).
  * Keys are whatever the caller passes — callers pass hashes of emails, never raw addresses.
  */
 
@@ -22,10 +27,39 @@ export interface RateLimits<Name extends string> {
   close(): Promise<void>;
 }
 
+function rateLimited(msBeforeNext: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError('rate_limited', 'Too many attempts. Try again later.', 429, { headers: { 'retry-after': String(retryAfter) } });
+}
+
+// Ended windows are deleted now and then, not on every attempt.
+const cleanupEvery = 500;
+
+function createDatabaseRateLimits<Name extends string>(rules: Record<Name, RateLimitRule>, db: Db, keyPrefix: string, now: () => number): RateLimits<Name> {
+  let attempts = 0;
+  const storedKey = (name: Name, key: string) => `${keyPrefix}:${name}:${key}`;
+  return {
+    async consume(name, key) {
+      const rule = rules[name];
+      if (!rule) throw new Error(`No rate limit named ${name}`);
+      const at = now();
+      attempts += 1;
+      if (attempts % cleanupEvery === 0) await deleteExpiredRateLimitCounters(db, at);
+      const counted = await countRateLimitPoint(db, storedKey(name, key), at, rule.durationSeconds * 1000);
+      if (counted.points > rule.points) throw rateLimited(counted.expiresAt - at);
+    },
+    async reset(name, key) {
+      await deleteRateLimitCounter(db, storedKey(name, key));
+    },
+    async close() {},
+  };
+}
+
 export function createRateLimits<Name extends string>(
   rules: Record<Name, RateLimitRule>,
-  options: { redisUrl?: string; keyPrefix?: string },
+  options: { redisUrl?: string; keyPrefix?: string; db?: Db; now?: () => number },
 ): RateLimits<Name> {
+  if (!options.redisUrl && options.db) return createDatabaseRateLimits(rules, options.db, options.keyPrefix ?? 'sl', options.now ?? Date.now);
   // Commands wait for the connection (offline queue) but give up after one reconnect attempt,
   // so a Redis outage costs a short delay before the insurance limiter answers.
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
@@ -50,8 +84,7 @@ export function createRateLimits<Name extends string>(
         await limiter(name).consume(key);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new AppError('rate_limited', 'Too many attempts. Try again later.', 429, { headers: { 'retry-after': String(retryAfter) } });
+        throw rateLimited(rejection.msBeforeNext);
       }
     },
     async reset(name, key) {

@@ -39,6 +39,13 @@ export function versionInUse(entry: VersionUsage): boolean {
   return entry.studioKeys + entry.peppers + entry.secretFields > 0;
 }
 
+/** A version's state as `keys status` and the admin console show it. */
+export function versionState(entry: VersionUsage): 'missing' | 'active' | 'in use' | 'retirable' {
+  if (!entry.configured) return 'missing';
+  if (entry.active) return 'active';
+  return versionInUse(entry) ? 'in use' : 'retirable';
+}
+
 const batchSize = 200;
 
 async function* sealedValues(db: Db, column: SealedColumn): AsyncGenerator<{ id: string; sealed: string }> {

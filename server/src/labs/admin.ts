@@ -1,5 +1,5 @@
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
-import { normalizeEmail } from '../auth/users.ts';
+import { normalizeEmail } from '../auth/email-address.ts';
 import { generateId, generateNumericCode } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { listStudios, studioName } from '../studios/service.ts';

@@ -101,7 +101,7 @@ describe.each(databaseKinds())('print orders on %s', (database) => {
       ['groom.png', 'Lustre print', 'lustre', 2],
     ]);
     const row = await server.runtime.database.db.selectFrom('print_orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow();
-    expect(row.details_sealed).toMatch(/^sl1\./);
+    expect(row.details_sealed).toMatch(/^sl2\./);
     expect(JSON.stringify(row)).not.toContain('Lovelace');
     expect(JSON.stringify(row)).not.toContain('SW1Y');
     const listed = await photographer.json<{ orders: Array<{ id: string }> }>('GET', '/api/print-orders');

@@ -100,7 +100,7 @@ async function confirmDevice(deps: LabsDeps, lab: LabRow, input: LabSignInInput,
   const right =
     stored !== undefined &&
     /^[0-9]{6}$/.test(code) &&
-    deps.keys.versions.includes(stored.codeKeyVersion) &&
+    (await deps.pepper.canVerify(stored.codeKeyVersion)) &&
     (await deps.pepper.verify(code, `lab-device-code:${lab.id}`, { keyVersion: stored.codeKeyVersion, digest: stored.codeDigest })) &&
     (await consumeDeviceCode(deps.db, stored.id, now));
   if (!right) {
@@ -118,7 +118,7 @@ export async function signInLab(deps: LabsDeps, input: LabSignInInput, deviceTok
   // An unknown or disabled lab answers as a wrong PIN does, and counts nothing of anyone's.
   if (!lab || lab.disabled_at !== null) throw signInFailed();
   const now = deps.now();
-  if (!deps.keys.versions.includes(lab.pin_key_version)) {
+  if (!(await deps.pepper.canVerify(lab.pin_key_version))) {
     throw new AppError('lab_pin_unavailable', 'This PIN can no longer be checked. Ask the administrator for a new PIN.', 409);
   }
   const counted = await countPinAttempt(deps.db, lab.id, now);

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { withinTransaction } from '../db/database.ts';
 import type { Tables } from '../db/tables.ts';
 
 /** Queries on `studios` and `studio_keys`; nothing else touches these tables. */
@@ -22,8 +23,8 @@ export async function insertStudioWithKey(
   studio: { id: string; name: string; createdAt: number },
   key: { keyVersion: string; wrapFormat: number; wrappedKey: Buffer },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('studios').values({ id: studio.id, name: studio.name, created_at: studio.createdAt }).execute();
+  await withinTransaction(db, async (trx) => {
+    await trx.insertInto('studios').values({ id: studio.id, name: studio.name, created_at: studio.createdAt, suspended_at: null }).execute();
     await trx
       .insertInto('studio_keys')
       .values({
@@ -136,9 +137,56 @@ export async function lockStudioRow(trx: Kysely<Tables>, databaseKind: 'sqlite' 
 }
 
 /** The name clients see on a delivery. */
+/** Sets or clears the studio's suspension (its owner disabled); false when there is no such studio. */
+export async function setStudioSuspendedAt(db: Kysely<Tables>, studioId: string, suspendedAt: number | null): Promise<boolean> {
+  const result = await db.updateTable('studios').set({ suspended_at: suspendedAt }).where('id', '=', studioId).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function findStudioSuspendedAt(db: Kysely<Tables>, studioId: string): Promise<number | null | undefined> {
+  const row = await db.selectFrom('studios').select('suspended_at').where('id', '=', studioId).executeTakeFirst();
+  return row?.suspended_at;
+}
+
 export async function findStudioName(db: Kysely<Tables>, studioId: string): Promise<string | undefined> {
   const row = await db.selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirst();
   return row?.name;
+}
+
+export interface StudioListRow {
+  id: string;
+  name: string;
+  createdAt: number;
+  encryptionEnabled: boolean;
+  quotaBytes: number | null;
+  keyVersion: string | null;
+}
+
+/** Every studio (or one), by name, with its settings and the master key version its data key is wrapped under. */
+export async function selectStudios(db: Kysely<Tables>, onlyStudioId?: string): Promise<StudioListRow[]> {
+  let query = db
+    .selectFrom('studios')
+    .leftJoin('studio_keys', 'studio_keys.studio_id', 'studios.id')
+    .select(['studios.id', 'studios.name', 'studios.created_at', 'studios.encryption_enabled', 'studios.quota_bytes', 'studio_keys.key_version'])
+    .orderBy('studios.name')
+    .orderBy('studios.id');
+  if (onlyStudioId !== undefined) query = query.where('studios.id', '=', onlyStudioId);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    encryptionEnabled: row.encryption_enabled === 1,
+    quotaBytes: row.quota_bytes,
+    keyVersion: row.key_version,
+  }));
+}
+
+/** Crypto-erase, first step: the wrapped data key goes, the studio row stays until its files are deleted. */
+export async function deleteStudioKeys(db: Kysely<Tables>, studioIds: readonly string[]): Promise<number> {
+  if (studioIds.length === 0) return 0;
+  const result = await db.deleteFrom('studio_keys').where('studio_id', 'in', studioIds).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Every studio's id and name, by name: for the admin's per-studio choices. */

@@ -10,9 +10,12 @@ import {
   findStudioKey,
   findStudioName,
   findStudioSettings,
+  findStudioSuspendedAt,
   insertStudioWithKey,
   listStudioNames,
   lockStudioRow,
+  selectStudios,
+  setStudioSuspendedAt,
   updateStudioSettings,
 } from './repo.ts';
 
@@ -26,6 +29,9 @@ export interface StudioDeps {
   db: Db;
   keys: MasterKeyProvider;
 }
+
+/** The name a studio gets when none is given: what clients see, so never the owner's sign-in email. */
+export const defaultStudioName = 'Photography studio';
 
 export async function createStudio(deps: StudioDeps, name: string, now = Date.now()): Promise<{ id: string }> {
   const trimmed = name.normalize('NFC').trim();
@@ -82,6 +88,21 @@ export async function listStudios(deps: Pick<StudioDeps, 'db'>): Promise<Array<{
   return listStudioNames(deps.db);
 }
 
+/**
+ * While its owner's account is disabled, a studio is suspended: its deliveries and every signed
+ * link to its files answer `403 studio_suspended`, and all of it works again on re-enable.
+ */
+export async function setStudioSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string, suspended: boolean, now = Date.now()): Promise<void> {
+  await setStudioSuspendedAt(deps.db, studioId, suspended ? now : null);
+}
+
+/** Throws `403 studio_suspended` for a suspended studio: for every public answer that serves its data. */
+export async function assertStudioNotSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<void> {
+  if ((await findStudioSuspendedAt(deps.db, studioId)) != null) {
+    throw new AppError('studio_suspended', 'This photographer’s account is suspended, so their deliveries and links are paused. Ask them when it will be back.', 403);
+  }
+}
+
 /** The name clients see on what a studio sends them. */
 export async function studioName(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<string | undefined> {
   return findStudioName(deps.db, studioId);
@@ -104,4 +125,20 @@ export async function updateStudioByAdmin(
   const settings = await changeStudioSettings(deps, studioId, changes);
   await recordAudit(deps.db, { action: 'studio.updated', ...audit, details: { studioId, encryptionEnabled: settings.encryptionEnabled, quotaBytes: settings.quotaBytes } });
   return { ...settings, usedBytes: await deps.storage.usedBytes(studioId) };
+}
+
+export interface StudioSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  encryptionEnabled: boolean;
+  quotaBytes: number | null;
+  /** The master key version the studio's data key is wrapped under (null: its key was destroyed). */
+  keyVersion: string | null;
+}
+
+/** Every studio, or the one asked for, as the admin console lists them. */
+export async function listStudioSummaries(deps: Pick<StudioDeps, 'db'>, onlyStudioId?: string): Promise<StudioSummary[]> {
+  const rows = await selectStudios(deps.db, onlyStudioId);
+  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt).toISOString() }));
 }

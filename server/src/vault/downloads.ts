@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback, pipeline } from 'node:stream';
 import { recordAudit } from '../audit/audit-log.ts';
 import { AppError, IntegrityError, NotFoundError } from '../errors.ts';
-import { studioDataKey } from '../studios/service.ts';
+import { assertStudioNotSuspended, studioDataKey } from '../studios/service.ts';
 import { type RangeHeaders, type RangeRequest, parseRange } from '../http/byte-ranges.ts';
 import type { ServedFile } from '../http/send-file.ts';
 import type { VaultDeps } from './deps.ts';
@@ -112,6 +112,7 @@ export async function openDownload(deps: VaultDeps, request: DownloadRequest): P
   await deps.signer.verify({ scope: VAULT_SCOPE, fileId, variant }, request.signature, deps.now());
   const file = await findFileById(deps.db, fileId);
   if (!file || file.deleted_at !== null) throw fileNotFound();
+  await assertStudioNotSuspended(deps, file.studio_id);
   return serveFile(deps, file, await openFile(deps, file), variant, request);
 }
 

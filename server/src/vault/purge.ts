@@ -3,7 +3,8 @@ import type { StudioActor } from '../http/access.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import type { VaultDeps } from './deps.ts';
 import { DAY_MS } from './days.ts';
-import { type FileRow, deleteFileRow, listPurgeable, markTrashPurging } from './repo.ts';
+import { AppError } from '../errors.ts';
+import { type FileRow, deleteFileRow, listPurgeable, markStudioPurging, markTrashPurging } from './repo.ts';
 
 /**
  * Removing files for good: the trash emptied by hand, trash older than 30 days, and uploads
@@ -56,6 +57,17 @@ export async function purgeExpiredTrash(deps: VaultDeps): Promise<void> {
   for (const [studioId, files] of await purgeMarked(deps, { staleBefore: now - STALE_UPLOAD_MS })) {
     await recordAudit(deps.db, { action: 'vault.trash_purged', details: { studioId, files } });
   }
+}
+
+/**
+ * A deleted studio's files (its data key already destroyed): every blob, then every row.
+ * Throws while any remain, so the job that runs it retries.
+ */
+export async function eraseStudioFiles(deps: VaultDeps, studioId: string): Promise<number> {
+  await markStudioPurging(deps.db, studioId);
+  const purged = (await purgeMarked(deps, { studioId })).get(studioId) ?? 0;
+  if ((await listPurgeable(deps.db, { studioId }, 1)).length > 0) throw new AppError('erase_incomplete', 'Some of the studio’s files could not be deleted yet.', 500);
+  return purged;
 }
 
 export function purgeJobHandler(deps: VaultDeps): JobHandler {

@@ -320,3 +320,8 @@ export async function listAlbumFileIds(db: Kysely<Tables>, studioId: string, alb
     .execute();
   return rows.map((row) => row.id);
 }
+
+/** Studio deletion: every file of the studio, whatever its state, is to be purged. */
+export async function markStudioPurging(db: Kysely<Tables>, studioId: string): Promise<void> {
+  await db.updateTable('vault_files').set({ status: 'purging' }).where('studio_id', '=', studioId).execute();
+}

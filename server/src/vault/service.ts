@@ -11,7 +11,7 @@ import { type VaultDeps, createVaultDeps } from './deps.ts';
 import { blobKeyOf, previewName, serveFile } from './downloads.ts';
 import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
 import { previewsJobHandler } from './previews.ts';
-import { PURGE_JOB, purgeJobHandler } from './purge.ts';
+import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
 import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, listAlbumFileIds, usedBytes } from './repo.ts';
 import { openFileName } from './sealed-fields.ts';
 import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
@@ -87,6 +87,8 @@ export interface Vault {
   readonly files: VaultFiles;
   readonly deps: VaultDeps;
   readonly jobs: JobRunner;
+  /** Deletes every blob and file row of a deleted studio (whose data key is already destroyed); returns how many files. */
+  eraseStudio(studioId: string): Promise<number>;
 }
 
 declare module '../capability.ts' {
@@ -184,5 +186,5 @@ export function createVault(runtime: Runtime): Vault {
     schedules: [{ kind: PURGE_JOB, everyMs: 60 * 60_000 }],
     concurrency: deps.config.jobConcurrency,
   });
-  return { files: createVaultFiles(deps), deps, jobs };
+  return { files: createVaultFiles(deps), deps, jobs, eraseStudio: (studioId) => eraseStudioFiles(deps, studioId) };
 }

@@ -48,3 +48,27 @@ export async function confirmTotpEnrollment(code: string): Promise<string[]> {
   const { recoveryCodes } = await apiPost<{ recoveryCodes: string[] }>('/api/account/totp/enrollment/confirm', { code });
   return recoveryCodes;
 }
+
+/** How an account confirms it is its owner before a sensitive change (strongest kind it has). */
+export type ReauthenticationMethod = 'email_code' | 'password' | 'totp';
+
+/** Emails a 6-digit confirmation code, usable in this session only. */
+export async function requestReauthenticationCode(): Promise<void> {
+  await apiPost<{ status: 'sent' }>('/api/account/reauthenticate/code');
+}
+
+/** Proves it is you; sensitive changes are allowed for 10 minutes after. */
+export async function reauthenticate(method: ReauthenticationMethod, secret: string): Promise<void> {
+  await apiPost<{ reauthenticatedUntil: string }>('/api/account/reauthenticate', { method, secret });
+}
+
+/** Replaces the recovery codes; resolves to the new ones, shown this once. */
+export async function regenerateRecoveryCodes(): Promise<string[]> {
+  const { recoveryCodes } = await apiPost<{ recoveryCodes: string[] }>('/api/account/totp/recovery-codes');
+  return recoveryCodes;
+}
+
+/** Turns two-factor authentication off, with its recovery codes (not for admins). */
+export function disableTotp(): Promise<void> {
+  return apiDelete<void>('/api/account/totp');
+}

@@ -14,6 +14,8 @@ export interface ManagedUser {
   createdAt: string;
   lastSignInAt: string | null;
   activeSessions: number;
+  /** A disabled photographer's deliveries and signed links are paused until the account is enabled. */
+  deliveriesSuspended: boolean;
 }
 
 export async function listUsers(): Promise<ManagedUser[]> {
@@ -21,9 +23,9 @@ export async function listUsers(): Promise<ManagedUser[]> {
   return users;
 }
 
-/** Creates the account and emails the person an invitation. */
-export async function createUser(email: string, role: Role): Promise<ManagedUser> {
-  const { user } = await apiPost<{ user: ManagedUser }>('/api/admin/users', { email, role });
+/** Creates the account and emails the person an invitation; a photographer's studio gets `studioName` (what clients see). */
+export async function createUser(email: string, role: Role, studioName?: string): Promise<ManagedUser> {
+  const { user } = await apiPost<{ user: ManagedUser }>('/api/admin/users', { email, role, studioName });
   return user;
 }
 
@@ -36,4 +38,10 @@ export async function updateUser(id: string, changes: { role?: Role; disabled?: 
 export async function endUserSessions(id: string): Promise<number> {
   const { revoked } = await apiPost<{ revoked: number }>(`/api/admin/users/${encodeURIComponent(id)}/sessions/revoke`);
   return revoked;
+}
+
+/** Turns off the user's two-factor authentication and recovery codes, signs them out everywhere, and emails them. */
+export async function resetSecondFactor(id: string): Promise<ManagedUser> {
+  const { user } = await apiPost<{ user: ManagedUser }>(`/api/admin/users/${encodeURIComponent(id)}/second-factor/reset`);
+  return user;
 }

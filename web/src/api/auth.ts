@@ -1,3 +1,4 @@
+import type { ReauthenticationMethod } from './account';
 import { ApiError, apiGet, apiPost } from './client';
 
 export type Role = 'admin' | 'photographer';
@@ -13,6 +14,8 @@ export interface User {
   totpEnabled: boolean;
   /** An admin who must set up two-factor authentication before using anything else. */
   mustEnrollTotp: boolean;
+  /** How this account confirms it is its owner before changing its password or second factor. */
+  reauthenticationMethods: ReauthenticationMethod[];
 }
 
 /** A first sign-in step either signs in, or asks for the account's second factor. */
@@ -45,6 +48,12 @@ export async function signOut(): Promise<void> {
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) throw error;
   }
+}
+
+/** "This wasn't me", from a credential-change email: signs the account out everywhere and undoes the change. */
+export async function disownCredentialChange(token: string): Promise<number> {
+  const { sessionsEnded } = await apiPost<{ sessionsEnded: number }>('/api/auth/credential-change/disown', { token });
+  return sessionsEnded;
 }
 
 /** Emails a reset link if the account exists; the answer is the same either way. */

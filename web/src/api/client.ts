@@ -68,8 +68,9 @@ export function apiPatch<T>(path: string, body: JsonBody): Promise<T> {
   return request<T>('PATCH', path, body);
 }
 
-export function apiDelete<T>(path: string): Promise<T> {
-  return request<T>('DELETE', path, undefined);
+/** A DELETE; irreversible deletions send their confirmation as a body. */
+export function apiDelete<T>(path: string, body?: JsonBody): Promise<T> {
+  return request<T>('DELETE', path, body);
 }
 
 async function request<T>(method: Method, path: string, body: JsonBody | undefined): Promise<T> {

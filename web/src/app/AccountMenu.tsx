@@ -32,7 +32,17 @@ export function AccountMenu({ user }: { user: User }) {
               { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
             ]),
         { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
-        ...(user.role === 'admin' ? [{ to: '/admin/users', label: 'Users', current: pathname === '/admin/users' }] : []),
+        ...(user.role === 'admin'
+          ? [
+              { to: '/admin/users', label: 'Users', current: pathname === '/admin/users' },
+              { to: '/admin/studios', label: 'Studios', current: pathname === '/admin/studios' },
+              { to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' },
+              { to: '/admin/alerts', label: 'Alerts', current: pathname === '/admin/alerts' },
+              { to: '/admin/system', label: 'System', current: pathname === '/admin/system' },
+            ]
+          : user.studioId === null
+            ? []
+            : [{ to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' }]),
       ];
 
   return (

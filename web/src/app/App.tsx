@@ -1,5 +1,9 @@
 import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
+import { AlertsPage } from '../pages/admin/AlertsPage';
+import { AuditPage } from '../pages/admin/AuditPage';
+import { StudiosPage } from '../pages/admin/StudiosPage';
+import { SystemPage } from '../pages/admin/SystemPage';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { ClientDeliveryPage } from '../pages/client-delivery/ClientDeliveryPage';
 import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
@@ -9,6 +13,7 @@ import { HomePage } from '../pages/HomePage';
 import { ImagesPage } from '../pages/images/ImagesPage';
 import { parseImagesPath } from '../pages/images/paths';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { NotMePage } from '../pages/NotMePage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage } from '../pages/SignInPage';
@@ -51,6 +56,8 @@ function CurrentPage() {
       return <ForgotPasswordPage />;
     case '/reset-password':
       return <ResetPasswordPage />;
+    case '/not-me':
+      return <NotMePage />;
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
@@ -63,9 +70,23 @@ function CurrentPage() {
   if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
+  // Photographers see their own studio's audit trail (the server scopes it).
+  if (pathname === '/admin/audit') return <AuditPage />;
   // Photographers get the same page as for any unknown address: there is nothing here for them.
-  return user.role === 'admin' ? <UsersPage user={user} /> : <NotFoundPage />;
+  if (user.role !== 'admin') return <NotFoundPage />;
+  switch (pathname) {
+    case '/admin/alerts':
+      return <AlertsPage />;
+    case '/admin/system':
+      return <SystemPage />;
+    case '/admin/studios':
+      return <StudiosPage />;
+    default:
+      return <UsersPage user={user} />;
+  }
 }
 
+const ADMIN_PATHS = ['/admin/users', '/admin/audit', '/admin/alerts', '/admin/system', '/admin/studios'];
+
 /** Addresses that need someone signed in, besides the library's, the deliveries' and the image projects': a signed-out visitor is sent to sign in instead. */
-const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), '/admin/users']);
+const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);

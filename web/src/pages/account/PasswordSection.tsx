@@ -5,6 +5,7 @@ import { useSession } from '../../app/session';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
 import { NewPasswordFields, useNewPassword } from '../../components/NewPasswordFields';
+import { ReauthenticationPrompt, useReauthentication } from './Reauthentication';
 
 const ERROR_ID = 'password-error';
 
@@ -16,11 +17,10 @@ export function PasswordSection({ user }: { user: User }) {
   const { busy, error, submit } = useSubmission();
   const [status, setStatus] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const reauthentication = useReauthentication();
 
-  function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setStatus(null);
-    void submit(async () => {
+  function save() {
+    void submit(() => reauthentication.attempt(async () => {
       await changePassword(password.value, user.hasPassword ? currentPassword : undefined);
       setCurrentPassword('');
       password.clear();
@@ -32,7 +32,13 @@ export function PasswordSection({ user }: { user: User }) {
       updateUser({ hasPassword: true });
       // The emptied form's button is disabled now, which would drop focus; the news is up top.
       headingRef.current?.focus();
-    });
+    }));
+  }
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setStatus(null);
+    save();
   }
 
   return (
@@ -49,7 +55,17 @@ export function PasswordSection({ user }: { user: User }) {
       <p className="notice">
         Saving a new password signs you out on every other device and browser. You stay signed in here.
       </p>
-      <form className="form" onSubmit={handleSubmit} aria-busy={busy}>
+      {reauthentication.pending && (
+        <ReauthenticationPrompt
+          user={user}
+          onConfirmed={() => {
+            reauthentication.clear();
+            save();
+          }}
+          onCancel={reauthentication.clear}
+        />
+      )}
+      <form className="form" onSubmit={handleSubmit} aria-busy={busy} hidden={reauthentication.pending !== null}>
         {user.hasPassword && (
           <TextField
             id="current-password"

@@ -3,7 +3,7 @@ import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { CopyButton } from '../../components/CopyButton';
 
 /** The recovery codes, shown once: each signs in once, instead of an authenticator code. */
-export function RecoveryCodes({ codes, email, onDone }: { codes: string[]; email: string; onDone: () => void }) {
+export function RecoveryCodes({ codes, email, onDone, replaced = false }: { codes: string[]; email: string; onDone: () => void; replaced?: boolean }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const text = recoveryCodesFile(codes, email);
   const downloadUrl = useObjectUrl(text);
@@ -14,7 +14,10 @@ export function RecoveryCodes({ codes, email, onDone }: { codes: string[]; email
         Save your recovery codes
       </h2>
       <p className="panel-lead">
-        Two-factor authentication is on, and your other sessions were signed out. If you lose your phone, each of these
+        {replaced
+          ? 'These replace your old recovery codes, which no longer work.'
+          : 'Two-factor authentication is on, and your other sessions were signed out.'}{' '}
+        If you lose your phone, each of these
         codes lets you sign in once. Keep them somewhere safe, like your password manager:{' '}
         <strong>this is the only time we show them</strong>.
       </p>

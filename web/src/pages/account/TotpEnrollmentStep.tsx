@@ -5,15 +5,28 @@ import { useSubmission } from '../../app/useSubmission';
 import { CopyButton } from '../../components/CopyButton';
 import { CodeField, FormError, SubmitButton } from '../../components/form';
 import { inGroupsOfFour } from '../../lib/format';
+import type { User } from '../../api/auth';
+import { ReauthenticationPrompt, useReauthentication } from './Reauthentication';
 
 const ERROR_ID = 'totp-error';
 const CODE_LENGTH = 6;
 
 /** Scan the QR code (or type the key), then prove it worked with a first code. */
-export function TotpEnrollmentStep({ enrollment, onConfirmed }: { enrollment: TotpEnrollment; onConfirmed: (recoveryCodes: string[]) => void }) {
+export function TotpEnrollmentStep({
+  user,
+  enrollment,
+  onConfirmed,
+}: {
+  user: User;
+  enrollment: TotpEnrollment;
+  onConfirmed: (recoveryCodes: string[]) => void;
+}) {
   const [code, setCode] = useState('');
   const { busy, error, submit, fail } = useSubmission();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  // More than 10 minutes after signing in or confirming, the server asks again.
+  const reauthentication = useReauthentication();
+  const confirm = () => void submit(() => reauthentication.attempt(async () => onConfirmed(await confirmTotpEnrollment(code))));
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -21,7 +34,7 @@ export function TotpEnrollmentStep({ enrollment, onConfirmed }: { enrollment: To
       fail(`Enter the ${CODE_LENGTH}-digit code your app shows.`);
       return;
     }
-    void submit(async () => onConfirmed(await confirmTotpEnrollment(code)));
+    confirm();
   }
 
   return (
@@ -65,6 +78,16 @@ export function TotpEnrollmentStep({ enrollment, onConfirmed }: { enrollment: To
             {error !== null && <FormError id={ERROR_ID} message={error} testId="totp-error" />}
             <SubmitButton busy={busy} label="Turn on two-factor authentication" busyLabel="Checking…" testId="totp-confirm" />
           </form>
+          {reauthentication.pending && (
+            <ReauthenticationPrompt
+              user={user}
+              onConfirmed={() => {
+                reauthentication.clear();
+                confirm();
+              }}
+              onCancel={reauthentication.clear}
+            />
+          )}
         </li>
       </ol>
     </>

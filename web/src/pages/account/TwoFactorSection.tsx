@@ -1,18 +1,21 @@
 import { useState } from 'react';
-import { startTotpEnrollment, type TotpEnrollment } from '../../api/account';
+import { disableTotp, regenerateRecoveryCodes, startTotpEnrollment, type TotpEnrollment } from '../../api/account';
 import type { User } from '../../api/auth';
 import { navigate } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { useSubmission } from '../../app/useSubmission';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormError } from '../../components/form';
 import { RecoveryCodes } from './RecoveryCodes';
+import { ReauthenticationPrompt, useReauthentication } from './Reauthentication';
 import { TotpEnrollmentStep } from './TotpEnrollmentStep';
 
 type Phase =
   | { name: 'start' }
   | { name: 'enrolling'; enrollment: TotpEnrollment }
   | { name: 'recovery-codes'; codes: string[] }
+  | { name: 'new-recovery-codes'; codes: string[] }
   | { name: 'done' };
 
 /**
@@ -34,19 +37,32 @@ export function TwoFactorSection({ user }: { user: User }) {
     <section className="panel" aria-labelledby="two-factor-heading">
       {phase.name === 'recovery-codes' ? (
         <RecoveryCodes codes={phase.codes} email={user.email} onDone={finish} />
+      ) : phase.name === 'new-recovery-codes' ? (
+        <RecoveryCodes codes={phase.codes} email={user.email} onDone={() => setPhase({ name: 'start' })} replaced />
       ) : user.totpEnabled ? (
-        <TwoFactorOn justTurnedOn={phase.name === 'done'} />
+        <TwoFactorOn
+          user={user}
+          justTurnedOn={phase.name === 'done'}
+          onNewRecoveryCodes={(codes) => setPhase({ name: 'new-recovery-codes', codes })}
+          onTurnedOff={() => {
+            updateUser({ totpEnabled: false, reauthenticationMethods: user.hasPassword ? ['email_code', 'password'] : ['email_code'] });
+            setPhase({ name: 'start' });
+          }}
+        />
       ) : phase.name === 'enrolling' ? (
-        <TotpEnrollmentStep enrollment={phase.enrollment} onConfirmed={(codes) => setPhase({ name: 'recovery-codes', codes })} />
+        <TotpEnrollmentStep user={user} enrollment={phase.enrollment} onConfirmed={(codes) => setPhase({ name: 'recovery-codes', codes })} />
       ) : (
-        <Start mustEnroll={user.mustEnrollTotp} onStarted={(enrollment) => setPhase({ name: 'enrolling', enrollment })} />
+        <Start user={user} onStarted={(enrollment) => setPhase({ name: 'enrolling', enrollment })} />
       )}
     </section>
   );
 }
 
-function Start({ mustEnroll, onStarted }: { mustEnroll: boolean; onStarted: (enrollment: TotpEnrollment) => void }) {
+function Start({ user, onStarted }: { user: User; onStarted: (enrollment: TotpEnrollment) => void }) {
   const { busy, error, submit } = useSubmission();
+  const reauthentication = useReauthentication();
+  const mustEnroll = user.mustEnrollTotp;
+  const start = () => void submit(() => reauthentication.attempt(async () => onStarted(await startTotpEnrollment())));
 
   return (
     <>
@@ -64,24 +80,47 @@ function Start({ mustEnroll, onStarted }: { mustEnroll: boolean; onStarted: (enr
         Authenticator or Aegis.
       </p>
       {error !== null && <FormError id="two-factor-error" message={error} testId="two-factor-error" />}
-      <div className="panel-actions">
-        <button
-          type="button"
-          className="button button-primary button-auto"
-          aria-disabled={busy}
-          onClick={() => void submit(async () => onStarted(await startTotpEnrollment()))}
-          data-testid="totp-start"
-        >
-          {busy ? 'Starting…' : 'Set up two-factor authentication'}
-        </button>
-      </div>
+      {reauthentication.pending ? (
+        <ReauthenticationPrompt
+          user={user}
+          onConfirmed={() => {
+            reauthentication.clear();
+            start();
+          }}
+          onCancel={reauthentication.clear}
+        />
+      ) : (
+        <div className="panel-actions">
+          <button type="button" className="button button-primary button-auto" aria-disabled={busy} onClick={start} data-testid="totp-start">
+            {busy ? 'Starting…' : 'Set up two-factor authentication'}
+          </button>
+        </div>
+      )}
     </>
   );
 }
 
-function TwoFactorOn({ justTurnedOn }: { justTurnedOn: boolean }) {
+function TwoFactorOn({
+  user,
+  justTurnedOn,
+  onNewRecoveryCodes,
+  onTurnedOff,
+}: {
+  user: User;
+  justTurnedOn: boolean;
+  onNewRecoveryCodes: (codes: string[]) => void;
+  onTurnedOff: () => void;
+}) {
   // Arriving here from the recovery codes, the button that had focus is gone.
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const { busy, error, submit } = useSubmission();
+  const reauthentication = useReauthentication();
+  const [action, setAction] = useState<(() => Promise<void>) | null>(null);
+  const [confirmingOff, setConfirmingOff] = useState(false);
+  const run = (work: () => Promise<void>) => {
+    setAction(() => work);
+    void submit(() => reauthentication.attempt(work));
+  };
   return (
     <>
       <h2 id="two-factor-heading" tabIndex={-1} ref={justTurnedOn ? headingRef : undefined}>
@@ -91,6 +130,57 @@ function TwoFactorOn({ justTurnedOn }: { justTurnedOn: boolean }) {
         When you sign in, we ask for a code from your authenticator app. If you lose your phone, use one of your recovery
         codes instead.
       </p>
+      {error !== null && <FormError id="two-factor-error" message={error} testId="two-factor-error" />}
+      {reauthentication.pending ? (
+        <ReauthenticationPrompt
+          user={user}
+          onConfirmed={() => {
+            reauthentication.clear();
+            if (action) run(action);
+          }}
+          onCancel={reauthentication.clear}
+        />
+      ) : (
+        <div className="panel-actions">
+          <button
+            type="button"
+            className="button button-secondary button-auto"
+            aria-disabled={busy}
+            onClick={() => run(async () => onNewRecoveryCodes(await regenerateRecoveryCodes()))}
+            data-testid="recovery-codes-regenerate"
+          >
+            New recovery codes
+          </button>
+          {user.role !== 'admin' && (
+            <button
+              type="button"
+              className="button button-secondary button-auto"
+              aria-disabled={busy}
+              onClick={() => setConfirmingOff(true)}
+              data-testid="totp-disable"
+            >
+              Turn off two-factor authentication
+            </button>
+          )}
+        </div>
+      )}
+      {confirmingOff && (
+        <ConfirmDialog
+          title="Turn off two-factor authentication?"
+          confirmLabel="Turn off"
+          busyLabel="Turning off…"
+          onConfirm={async () => {
+            setConfirmingOff(false);
+            run(async () => {
+              await disableTotp();
+              onTurnedOff();
+            });
+          }}
+          onCancel={() => setConfirmingOff(false)}
+        >
+          <p>Signing in will need only your email code or password. Your recovery codes stop working. We email you about it.</p>
+        </ConfirmDialog>
+      )}
     </>
   );
 }

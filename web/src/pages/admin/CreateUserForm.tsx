@@ -11,6 +11,7 @@ const ERROR_ID = 'create-user-error';
 export function CreateUserForm({ onCreated }: { onCreated: (user: ManagedUser) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('photographer');
+  const [studioName, setStudioName] = useState('');
   const { busy, error, submit } = useSubmission();
   const [status, setStatus] = useState<string | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
@@ -19,9 +20,10 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: ManagedUser) =
     event.preventDefault();
     setStatus(null);
     void submit(async () => {
-      const user = await createUser(email.trim(), role);
+      const user = await createUser(email.trim(), role, role === 'photographer' && studioName.trim() !== '' ? studioName.trim() : undefined);
       onCreated(user);
       setEmail('');
+      setStudioName('');
       setStatus(`Invitation sent to ${user.email}.`);
       emailRef.current?.focus(); // ready for the next one
     });
@@ -62,6 +64,18 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: ManagedUser) =
             </option>
           ))}
         </SelectField>
+        {role === 'photographer' && (
+          <TextField
+            id="create-user-studio"
+            label="Studio name (what their clients see)"
+            autoComplete="off"
+            maxLength={200}
+            placeholder="Photography studio"
+            value={studioName}
+            onChange={(event) => setStudioName(event.target.value)}
+            data-testid="admin-create-studio"
+          />
+        )}
         <SubmitButton busy={busy} label="Send invitation" busyLabel="Sending…" testId="admin-create-submit" />
       </form>
       {error !== null && <FormError id={ERROR_ID} message={error} testId="create-user-error" />}

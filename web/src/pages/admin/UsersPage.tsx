@@ -32,6 +32,10 @@ export function UsersPage({ user }: { user: User }) {
               update((users) => users.map((candidate) => (candidate.id === changed.id ? changed : candidate)));
               setStatus(message);
             }}
+            onDeleted={(deleted) => {
+              update((users) => users.filter((candidate) => candidate.id !== deleted.id));
+              setStatus(`${deleted.email} was deleted.`);
+            }}
           />
         )}
       </section>

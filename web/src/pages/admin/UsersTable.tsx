@@ -4,19 +4,24 @@ import { useSubmission } from '../../app/useSubmission';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormError } from '../../components/form';
 import { TimeAgo } from '../../components/TimeAgo';
+import { deleteUser } from '../../api/admin-console';
 import { ROLE_NAMES, STATUS_NAMES } from './labels';
+import { TypedDeletionDialog } from './TypedDeletionDialog';
 import { userActions, type UserAction } from './userActions';
 
 export function UsersTable({
   users,
   currentUserId,
   onChanged,
+  onDeleted,
 }: {
   users: ManagedUser[];
   currentUserId: string;
   onChanged: (user: ManagedUser, message: string) => void;
+  onDeleted: (user: ManagedUser) => void;
 }) {
   const [pending, setPending] = useState<UserAction | null>(null);
+  const [deleting, setDeleting] = useState<ManagedUser | null>(null);
   const { error, submit } = useSubmission();
 
   async function perform(action: UserAction): Promise<void> {
@@ -49,7 +54,7 @@ export function UsersTable({
           </thead>
           <tbody>
             {users.map((user) => (
-              <UserRow key={user.id} user={user} isYou={user.id === currentUserId} onChoose={choose} />
+              <UserRow key={user.id} user={user} isYou={user.id === currentUserId} onChoose={choose} onDelete={() => setDeleting(user)} />
             ))}
           </tbody>
         </table>
@@ -68,11 +73,25 @@ export function UsersTable({
           <p>{pending.confirm.body}</p>
         </ConfirmDialog>
       )}
+      {deleting && (
+        <TypedDeletionDialog
+          title={`Delete ${deleting.email}?`}
+          what="email address"
+          expected={deleting.email}
+          body="The account is deleted for good. If it owns a studio alone, that studio is crypto-erased: its photos become unreadable, also in old backups."
+          onDelete={async (confirm, code) => {
+            await deleteUser(deleting.id, confirm, code);
+            onDeleted(deleting);
+            setDeleting(null);
+          }}
+          onCancel={() => setDeleting(null)}
+        />
+      )}
     </>
   );
 }
 
-function UserRow({ user, isYou, onChoose }: { user: ManagedUser; isYou: boolean; onChoose: (action: UserAction) => void }) {
+function UserRow({ user, isYou, onChoose, onDelete }: { user: ManagedUser; isYou: boolean; onChoose: (action: UserAction) => void; onDelete: () => void }) {
   return (
     <tr data-testid={`user-row-${user.email}`}>
       <th scope="row" className="table-email">
@@ -82,6 +101,12 @@ function UserRow({ user, isYou, onChoose }: { user: ManagedUser; isYou: boolean;
       <td>{ROLE_NAMES[user.role]}</td>
       <td>
         <span className={`badge badge-${user.status}`}>{STATUS_NAMES[user.status]}</span>
+        {user.deliveriesSuspended && (
+          <span className="muted" data-testid="deliveries-suspended">
+            {' '}
+            Deliveries paused
+          </span>
+        )}
       </td>
       <td>{user.totpEnabled ? 'On' : 'Off'}</td>
       <td>
@@ -109,6 +134,9 @@ function UserRow({ user, isYou, onChoose }: { user: ManagedUser; isYou: boolean;
                 <span className="visually-hidden"> {user.email}</span>
               </button>
             ))}
+            <button type="button" className="button button-danger button-small" onClick={onDelete} data-testid="user-action-delete">
+              Delete<span className="visually-hidden"> {user.email}</span>
+            </button>
           </div>
         )}
       </td>

@@ -1,9 +1,9 @@
-import { endUserSessions, updateUser, type ManagedUser } from '../../api/admin';
+import { endUserSessions, resetSecondFactor, updateUser, type ManagedUser } from '../../api/admin';
 import type { Role } from '../../api/auth';
 
 export interface UserAction {
   /** Stable per row, for the button's key and test id. */
-  key: 'role' | 'access' | 'sessions';
+  key: 'role' | 'access' | 'sessions' | 'second-factor';
   label: string;
   /** What to ask first, for anything that takes something away; `null` to act at once. */
   confirm: { title: string; body: string; confirmLabel: string; busyLabel: string } | null;
@@ -11,7 +11,23 @@ export interface UserAction {
   run: () => Promise<{ user: ManagedUser; message: string }>;
 }
 
-/** What an admin can do to another user: change their role, disable or enable them, sign them out. */
+/** Turning off a second factor someone lost (or someone else enrolled): only for users who have one. */
+function resetSecondFactorAction(user: ManagedUser): UserAction {
+  const { email } = user;
+  return {
+    key: 'second-factor',
+    label: 'Reset two-factor',
+    confirm: {
+      title: `Reset two-factor authentication for ${email}?`,
+      body: 'Their authenticator app and recovery codes stop working and they are signed out everywhere. We email them; they sign in with an emailed code and set up two-factor authentication again. Do this only once you are sure who asked.',
+      confirmLabel: 'Reset two-factor',
+      busyLabel: 'Resetting…',
+    },
+    run: async () => ({ user: await resetSecondFactor(user.id), message: `Two-factor authentication of ${email} is reset.` }),
+  };
+}
+
+/** What an admin can do to another user: change their role, disable or enable them, sign them out, reset their second factor. */
 export function userActions(user: ManagedUser): UserAction[] {
   const { email } = user;
   const newRole: Role = user.role === 'admin' ? 'photographer' : 'admin';
@@ -50,7 +66,7 @@ export function userActions(user: ManagedUser): UserAction[] {
           label: 'Disable',
           confirm: {
             title: `Disable ${email}?`,
-            body: 'They are signed out everywhere and can’t sign in until you enable the account again. Their photos and settings stay as they are.',
+            body: 'They are signed out everywhere and can’t sign in until you enable the account again. Their deliveries and shared links are paused meanwhile: clients are told the account is suspended. Their photos and settings stay as they are.',
             confirmLabel: 'Disable account',
             busyLabel: 'Disabling…',
           },
@@ -73,5 +89,6 @@ export function userActions(user: ManagedUser): UserAction[] {
         };
       },
     },
+    ...(user.totpEnabled ? [resetSecondFactorAction(user)] : []),
   ];
 }

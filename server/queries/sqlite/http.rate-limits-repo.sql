@@ -1,0 +1,31 @@
+-- Rendered for SQLite by server/src/queries.test.ts from server/src/http/rate-limits-repo.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- countRateLimitPoint
+insert into
+  "rate_limit_counters" ("key", "points", "expires_at")
+values
+  (?, ?, ?)
+on conflict ("key") do update
+set
+  "points" = case
+    when "rate_limit_counters"."expires_at" <= ? then 1
+    else "rate_limit_counters"."points" + ?
+  end,
+  "expires_at" = case
+    when "rate_limit_counters"."expires_at" <= ? then "excluded"."expires_at"
+    else "rate_limit_counters"."expires_at"
+  end
+returning
+  "points",
+  "expires_at";
+
+-- deleteRateLimitCounter
+delete from "rate_limit_counters"
+where
+  "key" = ?;
+
+-- deleteExpiredRateLimitCounters
+delete from "rate_limit_counters"
+where
+  "expires_at" <= ?;

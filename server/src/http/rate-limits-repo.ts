@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { Tables } from '../db/tables.ts';
+
+/** Queries on `rate_limit_counters`: the rate-limit counts when no Redis is configured (rate-limits.ts). */
+
+/**
+ * Counts one point for `key` in one statement: a new window when there is none or it ended,
+ * otherwise one more in the current one. Returns the count and when the window ends.
+ */
+export async function countRateLimitPoint(db: Kysely<Tables>, key: string, now: number, windowMs: number): Promise<{ points: number; expiresAt: number }> {
+  const row = await db
+    .insertInto('rate_limit_counters')
+    .values({ key, points: 1, expires_at: now + windowMs })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        points: eb.case().when('rate_limit_counters.expires_at', '<=', now).then(1).else(eb('rate_limit_counters.points', '+', 1)).end(),
+        expires_at: eb.case().when('rate_limit_counters.expires_at', '<=', now).then(eb.ref('excluded.expires_at')).else(eb.ref('rate_limit_counters.expires_at')).end(),
+      })),
+    )
+    .returning(['points', 'expires_at'])
+    .executeTakeFirstOrThrow();
+  return { points: Number(row.points), expiresAt: Number(row.expires_at) };
+}
+
+export async function deleteRateLimitCounter(db: Kysely<Tables>, key: string): Promise<void> {
+  await db.deleteFrom('rate_limit_counters').where('key', '=', key).execute();
+}
+
+/** Forgets windows that have ended, a bounded batch at a time. */
+export async function deleteExpiredRateLimitCounters(db: Kysely<Tables>, now: number): Promise<void> {
+  await db.deleteFrom('rate_limit_counters').where('expires_at', '<=', now).execute();
+}
