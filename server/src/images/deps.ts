@@ -64,7 +64,7 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
     vault,
     blobs: runtime.blobs,
     usage: createUsageRecorder(db, Date.now, (error) => logger.error({ err: error }, 'image usage could not be recorded')),
-    quotas: createQuotas(imageQuotaWindows, { redisUrl: config.redisUrl, keyPrefix: 'sl:images' }),
+    quotas: createQuotas(imageQuotaWindows, { redisUrl: config.redisUrl, keyPrefix: 'sl:images', db }),
     cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
     transform: (bytes, spec) => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels }),
     dataKey(studioId) {
