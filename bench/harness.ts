@@ -164,7 +164,8 @@ async function signIn(url: string, email: string, outbox: string): Promise<strin
   const deadline = Date.now() + 10_000;
   for (;;) {
     for (const name of await readdir(outbox)) {
-      if (before.has(name)) continue;
+      // The outbox writes a hidden temporary file and renames it: only finished messages count.
+      if (before.has(name) || !name.endsWith('.eml') || name.startsWith('.')) continue;
       const code = /sign-in code is (\d{6})/.exec(await readFile(join(outbox, name), 'utf8'))?.[1];
       if (!code) continue;
       const verified = await fetch(`${url}/api/auth/sign-in/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, code }) });

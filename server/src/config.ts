@@ -91,8 +91,6 @@ const environmentSchema = z.object({
   IMAGING_CHILD_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
   IMAGING_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 
-  IMAGES_TRANSFORM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  IMAGES_TRANSFORM_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
   IMAGES_REMOTE_MAX_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   IMAGES_REMOTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
@@ -131,11 +129,8 @@ export type ImagingConfig = Omit<ImagingPoolOptions, 'tasksModule'>;
 
 /** The inspection of a file over VAULT_MAX_DECODE_BYTES reads this much of its head (vault/inspection.ts). */
 export const INSPECTION_HEAD_BYTES = 16 * 1024 * 1024;
-/** The image service's transform and remote-source bounds (docs/imaging.md). */
+/** The image service's remote-source bounds (docs/imaging.md); its transforms run in the imaging pool. */
 export interface ImagesConfig {
-  transformConcurrency: number;
-  /** Transforms that may wait for a slot; beyond, 503 with Retry-After. */
-  transformQueue: number;
   remoteMaxBytes: number;
   remoteTimeoutMs: number;
 }
@@ -346,8 +341,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       threads: env.IMAGING_THREADS ?? Math.max(1, Math.floor(availableParallelism() / env.IMAGING_POOL_SIZE)),
     },
     images: {
-      transformConcurrency: env.IMAGES_TRANSFORM_CONCURRENCY,
-      transformQueue: env.IMAGES_TRANSFORM_QUEUE,
       remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
       remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
     },
@@ -418,7 +411,6 @@ export function describeConfig(config: Config): Array<[string, string]> {
       'imaging children',
       `${config.imaging.size} (queue ${config.imaging.queueLimit}, ${config.imaging.taskSeconds} s a task, ${config.imaging.childMemoryMiB} MiB each, ${config.imaging.threads} thread(s), recycled after ${config.imaging.tasksPerChild} tasks)`,
     ],
-    ['image transforms / queue', `${config.images.transformConcurrency} / ${config.images.transformQueue}`],
     ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
   );
   return rows;

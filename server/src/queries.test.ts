@@ -176,6 +176,7 @@ const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
   countRateLimitPoint: { '': (db) => rateLimitsRepo.countRateLimitPoint(db, 'sl:auth:codeRequestPerIp:192.0.2.0', now, 60_000) },
   deleteRateLimitCounter: { '': (db) => rateLimitsRepo.deleteRateLimitCounter(db, 'sl:auth:codeRequestPerIp:192.0.2.0') },
   deleteExpiredRateLimitCounters: { '': (db) => rateLimitsRepo.deleteExpiredRateLimitCounters(db, now) },
+  currentRateLimitPoints: { '': (db) => rateLimitsRepo.currentRateLimitPoints(db, 'sl:images:perMinute:key-1', now) },
 };
 
 const codesExamples: Examples<typeof codesRepo> = {

@@ -29,3 +29,12 @@ where
 delete from "rate_limit_counters"
 where
   "expires_at" <= $1;
+
+-- currentRateLimitPoints
+select
+  "points"
+from
+  "rate_limit_counters"
+where
+  "key" = $1
+  and "expires_at" > $2;

@@ -29,3 +29,12 @@ where
 delete from "rate_limit_counters"
 where
   "expires_at" <= ?;
+
+-- currentRateLimitPoints
+select
+  "points"
+from
+  "rate_limit_counters"
+where
+  "key" = ?
+  and "expires_at" > ?;

@@ -1,9 +1,15 @@
 import net from 'node:net';
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { makeTempDir, databaseKinds } from '../../test/harness.ts';
+import { createPostgresTestDatabase } from '../../test/postgres.ts';
+import { createDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
 import { createQuotas } from './rate-limits.ts';
 
-/** Quotas with the caller's limit: in memory, through Redis, and failing closed when Redis is gone. */
+/** Quotas with the caller's limit: in memory, in SQLite and PostgreSQL, through Redis, and failing closed when Redis is gone. */
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -25,11 +31,31 @@ async function redisReachable(): Promise<boolean> {
 }
 
 const windows = { perMinute: { durationSeconds: 60, maxPoints: 1000 } };
-const stores = [['memory', undefined], ...((await redisReachable()) ? [['Redis', redisUrl] as const] : [])] as const;
+const databases = databaseKinds().map((kind) => [kind, kind] as const);
+const stores = [['memory', 'memory'], ...databases, ...((await redisReachable()) ? [['Redis', 'redis'] as const] : [])] as const;
 
-describe.each(stores)('quotas in %s', (_name, url) => {
+async function storeOptions(store: string): Promise<{ options: Parameters<typeof createQuotas>[1]; close(): Promise<void> }> {
+  const keyPrefix = `sl:test:${crypto.randomUUID()}`;
+  if (store === 'memory') return { options: { keyPrefix }, close: async () => {} };
+  if (store === 'redis') return { options: { keyPrefix, redisUrl }, close: async () => {} };
+  const dir = await makeTempDir('quotas');
+  const postgres = store === 'postgres' ? await createPostgresTestDatabase() : undefined;
+  const database = createDatabase(postgres ? { kind: 'postgres', url: postgres.url } : { kind: 'sqlite', file: path.join(dir, 'db.sqlite') });
+  await migrateToLatest(database);
+  return {
+    options: { keyPrefix, db: database.db },
+    async close() {
+      await database.close();
+      await postgres?.drop();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe.each(stores)('quotas in %s', (_name, store) => {
   it('counts against each caller’s own limit, with RateLimit headers, then refuses with Retry-After', async () => {
-    const quotas = createQuotas(windows, { ...(url ? { redisUrl: url } : {}), keyPrefix: `sl:test:${crypto.randomUUID()}` });
+    const backing = await storeOptions(store);
+    const quotas = createQuotas(windows, backing.options);
     try {
       const first = await quotas.take('perMinute', 'key-a', 2);
       expect(first.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '1', 'ratelimit-policy': '2;w=60' });
@@ -41,6 +67,7 @@ describe.each(stores)('quotas in %s', (_name, url) => {
       expect(await quotas.spent('perMinute', 'key-c', 5)).toBe(false);
     } finally {
       await quotas.close();
+      await backing.close();
     }
   });
 });

@@ -30,3 +30,9 @@ export async function deleteRateLimitCounter(db: Kysely<Tables>, key: string): P
 export async function deleteExpiredRateLimitCounters(db: Kysely<Tables>, now: number): Promise<void> {
   await db.deleteFrom('rate_limit_counters').where('expires_at', '<=', now).execute();
 }
+
+/** The points counted for `key` in its current window (0 when there is none or it ended), counting nothing. */
+export async function currentRateLimitPoints(db: Kysely<Tables>, key: string, now: number): Promise<number> {
+  const row = await db.selectFrom('rate_limit_counters').select('points').where('key', '=', key).where('expires_at', '>', now).executeTakeFirst();
+  return row === undefined ? 0 : Number(row.points);
+}

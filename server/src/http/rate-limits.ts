@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { countRateLimitPoint, deleteExpiredRateLimitCounters, deleteRateLimitCounter } from './rate-limits-repo.ts';
+import { countRateLimitPoint, currentRateLimitPoints, deleteExpiredRateLimitCounters, deleteRateLimitCounter } from './rate-limits-repo.ts';
 
 /**
  * Named rate limits. In Redis when REDIS_URL is set, over rate-limiter-flexible, so every
@@ -99,9 +99,11 @@ export function createRateLimits<Name extends string>(
 /**
  * Quotas: counters whose limit is the caller's (an API key's own per-minute and per-day
  * limits), answered with the `RateLimit-*` headers (IETF draft: limit, remaining, seconds to
- * reset) on every pass and `Retry-After` on a refusal. Unlike the limits above they fail
- * closed: when Redis is configured and does not answer, nothing is counted in memory instead
- * (another instance could not see it) and the request is refused with 503 `rate_limit_unavailable`.
+ * reset) on every pass and `Retry-After` on a refusal. Counted where the limits above are:
+ * Redis when REDIS_URL is set, otherwise the database (memory only when given neither). Unlike
+ * the limits above they fail closed: when Redis is configured and does not answer, nothing is
+ * counted in memory instead (another instance could not see it) and the request is refused with
+ * 503 `rate_limit_unavailable`.
  */
 
 export interface QuotaWindow {
@@ -135,7 +137,43 @@ function storeUnavailable(cause: unknown): AppError {
   return new AppError('rate_limit_unavailable', 'Rate limits cannot be checked right now. Try again shortly.', 503, { cause, headers: { 'retry-after': '5' } });
 }
 
-export function createQuotas<Name extends string>(windows: Record<Name, QuotaWindow>, options: { redisUrl?: string; keyPrefix?: string }): Quotas<Name> {
+function createDatabaseQuotas<Name extends string>(windows: Record<Name, QuotaWindow>, db: Db, keyPrefix: string, now: () => number): Quotas<Name> {
+  let taken = 0;
+  const window = (name: Name): QuotaWindow => {
+    const found = windows[name];
+    if (!found) throw new Error(`No quota named ${name}`);
+    return found;
+  };
+  const storedKey = (name: Name, key: string) => `${keyPrefix}:${name}:${key}`;
+  return {
+    async take(name, key, limit) {
+      const { durationSeconds } = window(name);
+      const at = now();
+      taken += 1;
+      if (taken % cleanupEvery === 0) await deleteExpiredRateLimitCounters(db, at);
+      const counted = await countRateLimitPoint(db, storedKey(name, key), at, durationSeconds * 1000);
+      const headers = quotaHeaders(limit, counted.points, counted.expiresAt - at, durationSeconds);
+      if (counted.points > limit) throw quotaRefusal(headers, counted.expiresAt - at);
+      return { headers };
+    },
+    async spent(name, key, limit) {
+      window(name);
+      return (await currentRateLimitPoints(db, storedKey(name, key), now())) >= limit;
+    },
+    async close() {},
+  };
+}
+
+function quotaRefusal(headers: Record<string, string>, msBeforeNext: number): AppError {
+  const retryAfter = String(Math.max(1, Math.ceil(msBeforeNext / 1000)));
+  return new AppError('rate_limited', 'Too many requests for this key. Try again later.', 429, { headers: { ...headers, 'ratelimit-remaining': '0', 'retry-after': retryAfter } });
+}
+
+export function createQuotas<Name extends string>(
+  windows: Record<Name, QuotaWindow>,
+  options: { redisUrl?: string; keyPrefix?: string; db?: Db; now?: () => number },
+): Quotas<Name> {
+  if (!options.redisUrl && options.db) return createDatabaseQuotas(windows, options.db, options.keyPrefix ?? 'sl', options.now ?? Date.now);
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
   redis?.on('error', () => {});
   const limiters = new Map<Name, { limiter: RateLimiterAbstract; window: QuotaWindow }>();
@@ -148,11 +186,8 @@ export function createQuotas<Name extends string>(windows: Record<Name, QuotaWin
     if (!found) throw new Error(`No quota named ${name}`);
     return found;
   };
-  const refusal = (limit: number, result: RateLimiterRes, window: QuotaWindow): AppError => {
-    const retryAfter = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
-    const headers = { ...quotaHeaders(limit, limit, result.msBeforeNext, window.durationSeconds), 'retry-after': String(retryAfter) };
-    return new AppError('rate_limited', 'Too many requests for this key. Try again later.', 429, { headers });
-  };
+  const refusal = (limit: number, result: RateLimiterRes, window: QuotaWindow): AppError =>
+    quotaRefusal(quotaHeaders(limit, limit, result.msBeforeNext, window.durationSeconds), result.msBeforeNext);
   return {
     async take(name, key, limit) {
       const { limiter, window } = entry(name);

@@ -1,11 +1,11 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { createResultCache } from './result-cache.ts';
-import { createTransformSlots } from './transform-slots.ts';
 
-/** Identical requests share one transform; the transform slots bound concurrency and the queue. */
+/** Identical requests share one transform; cache entries are named by an HMAC of their canonical form. */
 
-describe('coalescing and transform slots', () => {
+describe('coalescing and cache names', () => {
   it('runs one transform for every identical request in flight', async () => {
     const cache = createResultCache({} as BlobStore, Buffer.alloc(32, 1), () => {});
     let runs = 0;
@@ -24,25 +24,40 @@ describe('coalescing and transform slots', () => {
     expect(runs).toBe(2);
   });
 
+  it('keeps hot results in memory, encrypted in the store, and drops stale ones', async () => {
+    const stored = new Map<string, Buffer>();
+    const blobs = {
+      async put(key: string, body: AsyncIterable<Uint8Array>) {
+        const pieces: Buffer[] = [];
+        for await (const piece of body) pieces.push(Buffer.from(piece));
+        stored.set(key, Buffer.concat(pieces));
+        return { size: 0 };
+      },
+      async get(key: string) {
+        const found = stored.get(key);
+        if (!found) throw new Error('blob_not_found');
+        return Readable.from([found]);
+      },
+    } as unknown as BlobStore;
+    const dataKey = Buffer.alloc(32, 7);
+    const writer = createResultCache(blobs, Buffer.alloc(32, 1), () => {});
+    const image = { data: Buffer.from('a webp image'), mediaType: 'image/webp', staleAt: 2_000 };
+    await writer.put('studio-1', 'entry', dataKey, image);
+    expect([...stored.values()][0]!.includes(image.data)).toBe(false);
+    expect((await writer.get('studio-1', 'entry', dataKey, 1_000))?.data.toString()).toBe('a webp image');
+    // Another process (no memory of it) opens the stored entry with the studio's key only.
+    const reader = createResultCache(blobs, Buffer.alloc(32, 1), () => {});
+    expect((await reader.get('studio-1', 'entry', dataKey, 1_000))?.mediaType).toBe('image/webp');
+    const foreign = createResultCache(blobs, Buffer.alloc(32, 1), () => {});
+    expect(await foreign.get('studio-1', 'entry', Buffer.alloc(32, 8), 1_000)).toBeUndefined();
+    expect(await writer.get('studio-1', 'entry', dataKey, 2_000)).toBeUndefined();
+  });
+
   it('names entries by HMAC of their canonical form', () => {
     const cache = createResultCache({} as BlobStore, Buffer.alloc(32, 1), () => {});
     const other = createResultCache({} as BlobStore, Buffer.alloc(32, 2), () => {});
     expect(cache.keyOf('v1|a')).toBe(cache.keyOf('v1|a'));
     expect(cache.keyOf('v1|a')).not.toBe(cache.keyOf('v1|b'));
     expect(cache.keyOf('v1|a')).not.toBe(other.keyOf('v1|a'));
-  });
-
-  it('answers 503 with Retry-After once the queue is full, and runs the queue in turn', async () => {
-    const slots = createTransformSlots(1, 1);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const first = slots.run(() => gate);
-    const second = slots.run(async () => 'second');
-    await expect(slots.run(async () => 'third')).rejects.toMatchObject({ code: 'transforms_busy', statusCode: 503, headers: { 'retry-after': '2' } });
-    expect([slots.running, slots.waiting]).toEqual([1, 1]);
-    release();
-    await first;
-    expect(await second).toBe('second');
-    expect([slots.running, slots.waiting]).toEqual([0, 0]);
   });
 });

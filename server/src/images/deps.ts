@@ -10,7 +10,6 @@ import { studioDataKey } from '../studios/service.ts';
 import type { VaultFiles } from '../vault/service.ts';
 import type { AddressLookup } from './remote-source.ts';
 import { type ResultCache, createResultCache } from './result-cache.ts';
-import { type TransformSlots, createTransformSlots } from './transform-slots.ts';
 import { type UsageRecorder, createUsageRecorder } from './usage-recorder.ts';
 
 /** Everything the image service needs, built once per app (images/capability.ts). */
@@ -26,8 +25,11 @@ export interface ImagesDeps {
   /** Per key (minute, day) and the pre-auth allowance of failed signatures per address. */
   quotas: Quotas<ImageQuota>;
   cache: ResultCache;
-  slots: TransformSlots;
-  /** Runs a transform within the bounded slots. */
+  /**
+   * Runs a transform in the imaging pool (imaging/pool.ts): a child process holding no keys,
+   * under its memory ceiling and time budget, at most IMAGING_POOL_SIZE at once with
+   * IMAGING_QUEUE_LIMIT waiting; beyond, 503 `imaging_busy` with Retry-After.
+   */
   transform(bytes: Buffer, spec: TransformSpec): Promise<TransformResult>;
   /** The studio's data key, which cached results are encrypted under. */
   dataKey(studioId: string): Promise<Buffer>;
@@ -54,7 +56,6 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
   const db = runtime.database.db;
   const { config, logger } = runtime;
   const namingKey = (await runtime.keys.deriveKey('images/result-cache-names')).key;
-  const slots = createTransformSlots(config.images.transformConcurrency, config.images.transformQueue);
   const dataKeys = new Map<string, { key: Promise<Buffer>; until: number }>();
   return {
     db,
@@ -63,11 +64,10 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
     vault,
     blobs: runtime.blobs,
     usage: createUsageRecorder(db, Date.now, (error) => logger.error({ err: error }, 'image usage could not be recorded')),
-    quotas: createQuotas(imageQuotaWindows, { redisUrl: config.redisUrl, keyPrefix: 'sl:images' }),
+    quotas: createQuotas(imageQuotaWindows, { redisUrl: config.redisUrl, keyPrefix: 'sl:images', db }),
     cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
-    slots,
     // Decoded in the imaging pool's children, never in this process (docs/security/decoding.md).
-    transform: (bytes, spec) => slots.run(() => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels })),
+    transform: (bytes, spec) => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels }),
     dataKey(studioId) {
       const now = Date.now();
       const held = dataKeys.get(studioId);

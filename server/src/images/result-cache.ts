@@ -9,8 +9,12 @@ import type { BlobStore } from '../storage/blob-store.ts';
  * blob opens nowhere else. An entry's key is an HMAC of its canonical form — the source's
  * version, the canonical operations, the output format — under a key derived from the master
  * keys: it names nothing a reader of the store could confirm. Identical requests in flight
- * share one computation (`coalesce`).
+ * share one computation (`coalesce`). The most recently used results are also kept in memory
+ * (at most MEMORY_BYTES), so a hot image costs no store read; like stored entries, they are
+ * looked up only after a request passed every check.
  */
+
+const MEMORY_BYTES = 64 * 1024 * 1024;
 
 export interface CachedImage {
   data: Buffer;
@@ -56,11 +60,47 @@ function unpack(plaintext: Buffer): CachedImage {
   return { ...header, data: plaintext.subarray(4 + length) };
 }
 
+/** Least recently used first (a Map keeps insertion order; a hit moves its entry to the end). */
+function createMemoryCache(budget: number) {
+  const entries = new Map<string, CachedImage>();
+  let bytes = 0;
+  const remove = (name: string): void => {
+    const entry = entries.get(name);
+    if (!entry) return;
+    entries.delete(name);
+    bytes -= entry.data.length;
+  };
+  return {
+    get(name: string, now: number): CachedImage | undefined {
+      const entry = entries.get(name);
+      if (!entry) return undefined;
+      remove(name);
+      if (entry.staleAt !== null && entry.staleAt <= now) return undefined;
+      entries.set(name, entry);
+      bytes += entry.data.length;
+      return entry;
+    },
+    set(name: string, entry: CachedImage): void {
+      remove(name);
+      if (entry.data.length > budget / 8) return;
+      entries.set(name, entry);
+      bytes += entry.data.length;
+      for (const oldest of entries.keys()) {
+        if (bytes <= budget) break;
+        remove(oldest);
+      }
+    },
+  };
+}
+
 export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: (error: unknown) => void): ResultCache {
   const inFlight = new Map<string, Promise<unknown>>();
+  const memory = createMemoryCache(MEMORY_BYTES);
   return {
     keyOf: (canonical) => createHmac('sha256', namingKey).update(canonical).digest('base64url'),
     async get(studioId, key, dataKey, now) {
+      const remembered = memory.get(blobKey(studioId, key), now);
+      if (remembered) return remembered;
       let stored: Buffer;
       try {
         stored = await readAll(await blobs.get(blobKey(studioId, key)));
@@ -69,7 +109,9 @@ export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: 
       }
       try {
         const image = unpack(decryptAes256Gcm(dataKey, stored, associatedData(studioId, key)));
-        return image.staleAt !== null && image.staleAt <= now ? undefined : image;
+        if (image.staleAt !== null && image.staleAt <= now) return undefined;
+        memory.set(blobKey(studioId, key), image);
+        return image;
       } catch (error) {
         // A damaged or foreign entry is recomputed (and overwritten), never served.
         onError(error);
@@ -79,6 +121,7 @@ export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: 
     async put(studioId, key, dataKey, image) {
       const sealed = encryptAes256Gcm(dataKey, pack(image), associatedData(studioId, key));
       await blobs.put(blobKey(studioId, key), Readable.from([sealed]));
+      memory.set(blobKey(studioId, key), image);
     },
     coalesce<T>(key: string, work: () => Promise<T>): Promise<T> {
       const running = inFlight.get(key);
