@@ -161,6 +161,8 @@ async function signIn(url: string, email: string, outbox: string): Promise<strin
   const before = new Set(await readdir(outbox).catch(() => [] as string[]));
   const requested = await fetch(`${url}/api/auth/sign-in/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
   if (requested.status !== 202) throw new Error(`Sign-in code request failed: ${requested.status}`);
+  // The code is bound to the browser that asked for it (the sl_code nonce cookie).
+  const nonce = requested.headers.getSetCookie().map((line) => line.split(';')[0] as string).join('; ');
   const deadline = Date.now() + 10_000;
   for (;;) {
     for (const name of await readdir(outbox)) {
@@ -168,9 +170,13 @@ async function signIn(url: string, email: string, outbox: string): Promise<strin
       if (before.has(name) || !name.endsWith('.eml') || name.startsWith('.')) continue;
       const code = /sign-in code is (\d{6})/.exec(await readFile(join(outbox, name), 'utf8'))?.[1];
       if (!code) continue;
-      const verified = await fetch(`${url}/api/auth/sign-in/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, code }) });
+      const verified = await fetch(`${url}/api/auth/sign-in/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', cookie: nonce },
+        body: JSON.stringify({ email, code }),
+      });
       const session = verified.headers.getSetCookie().find((line) => line.startsWith('sl_session='));
-      if (verified.status !== 200 || !session) throw new Error(`Sign-in failed: ${verified.status}`);
+      if (verified.status !== 200 || !session) throw new Error(`Sign-in failed: ${verified.status} ${await verified.text()}`);
       return session.split(';')[0] as string;
     }
     if (Date.now() > deadline) throw new Error('No sign-in code arrived in the outbox.');
