@@ -1,7 +1,7 @@
 import { buildImgproxyUrl, buildOptStuffUrl } from '@shutterlock/url-signer';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedInClient } from '../../test/accounts.ts';
+import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { type KeyView, type ProjectView, createKey, createProject, publish } from '../../test/image-service.ts';
@@ -293,5 +293,21 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     expect(last.requests).toBeGreaterThan(3);
     expect(last.cacheHits).toBeGreaterThan(0);
     expect(last.signature).toBeGreaterThanOrEqual(2);
+  });
+
+  it('pauses a disabled photographer’s image URLs with the rest of their studio, and resumes them on re-enable', async () => {
+    const admin = await signedInAdmin(server);
+    const { client: paused, user } = await signedInClient(server, 'photographer', 'paused');
+    const { project: own } = await createProject(paused);
+    const { key: ownKey, secretKey: ownSecret } = await createKey(paused, own.id);
+    const { source: ownSource } = await publish(paused, (await uploaded(paused, await photo('jpeg', { width: 120, height: 90 }))).id);
+    const path = await url('w_60', { slug: own.slug, publicKey: ownKey.publicKey, secret: ownSecret, source: ownSource });
+    expect((await get(path)).status).toBe(200);
+    expect((await admin.client.json('PATCH', `/api/admin/users/${user.id}`, { disabled: true })).status).toBe(200);
+    const refused = await get(path);
+    expect(`${refused.status} ${refused.code}`).toBe('403 studio_suspended');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect((await admin.client.json('PATCH', `/api/admin/users/${user.id}`, { disabled: false })).status).toBe(200);
+    expect((await get(path)).status).toBe(200);
   });
 });

@@ -1,3 +1,4 @@
+import { assertStudioNotSuspended } from '../studios/service.ts';
 import {
   type ImageOperations,
   type ImgproxyOptions,
@@ -356,6 +357,8 @@ function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
 
 async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant): Promise<{ response: ImageResponse; cacheHit: boolean }> {
   checkExpiry(deps, grant);
+  // A disabled photographer's images pause with the rest of their studio (docs/security/auth.md).
+  await assertStudioNotSuspended(deps, grant.studioId);
   const refererLists = { project: parseList(grant.project.referers) ?? [], key: grant.key === null ? null : parseList(grant.key.referers) };
   if (!refererAllowed(request.referer, refererLists.project, refererLists.key)) {
     throw new AppError('referer_not_allowed', 'Images of this project are only served to its listed websites.', 403);
@@ -389,7 +392,8 @@ async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant)
   const cached = await deps.cache.get(grant.studioId, cacheKey, dataKey, deps.now());
   if (cached) return { response: { status: 200, headers: { ...headers(etag), 'content-type': cached.mediaType }, body: cached.data }, cacheHit: true };
 
-  const result = await deps.cache.coalesce(cacheKey, async () => {
+  // Coalesced per studio: each studio's request passes its own checks and redirect allowlist.
+  const result = await deps.cache.coalesce(`${grant.studioId}|${cacheKey}`, async () => {
     const source = await resolved.load();
     const format = resolved.format ?? formatOfMediaType(source.mediaType);
     const output = await deps.transform(source.bytes, specOf(grant.operations, format));

@@ -6,7 +6,7 @@ import type { LabPrincipal } from '../http/access.ts';
 import type { RangeHeaders } from '../http/byte-ranges.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { ServedFile } from '../http/send-file.ts';
-import { studioName } from '../studios/service.ts';
+import { assertStudioNotSuspended, studioName } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { VaultFile } from '../vault/service.ts';
 import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
@@ -127,6 +127,8 @@ function scopeOf(lab: LabPrincipal, orderId: string): string {
 /** One file of a live order the lab may fetch: 404 outside the order, 410 once access ended. */
 async function fileOfOrder(deps: LabsDeps, order: PrintOrderRow, fileId: string): Promise<VaultFile> {
   if (!filesAvailable(order, deps.now())) throw accessEnded();
+  // A disabled photographer's originals pause for labs too, as their deliveries do.
+  await assertStudioNotSuspended(deps, order.studio_id);
   const lines = await listOrderLines(deps.db, order.id);
   if (!lines.some((line) => line.file_id === fileId)) throw fileNotFound();
   const [file] = await deps.vault.find(order.studio_id, [fileId]);
@@ -164,6 +166,7 @@ export async function openLabDownload(deps: LabsDeps, lab: LabPrincipal, request
 export async function openLabZip(deps: LabsDeps, lab: LabPrincipal, orderId: string, origin: RequestOrigin): Promise<{ name: string; length: number; body: Readable }> {
   const order = await requireLabOrder(deps, lab, orderId);
   if (!filesAvailable(order, deps.now())) throw accessEnded();
+  await assertStudioNotSuspended(deps, order.studio_id);
   const files = await orderFiles(deps, order);
   if (files.length === 0) throw new AppError('nothing_to_download', 'This order has no files left to download.', 409);
   const entries: ZipEntrySource[] = [];
