@@ -78,17 +78,18 @@ describe('config', () => {
     const secretKey = Buffer.alloc(32, 7).toString('base64');
     const config = loadConfig({
       SHUTTERLOCK_MASTER_KEYS: `k1:${secretKey}`,
-      SMTP_URL: 'smtp://mailer:smtp-password@smtp.example.com',
-      DATABASE_URL: 'postgres://app:db-password@db.example.com/shutterlock',
+      SMTP_URL: 'smtp://mailer:smtp-password@smtp.example.com?pass=query-password',
+      DATABASE_URL: 'postgres://app:db-password@db.example.com/shutterlock?password=db-query-password&sslmode=require',
       STORAGE_BACKEND: 's3',
       S3_BUCKET: 'b',
       S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
       S3_SECRET_ACCESS_KEY: 's3-secret-value',
     });
     const printed = describeConfig(config).map(([name, value]) => `${name} ${value}`).join('\n');
-    for (const secret of [secretKey, 'smtp-password', 'db-password', 's3-secret-value', 'AKIAEXAMPLE']) {
+    for (const secret of [secretKey, 'smtp-password', 'db-password', 'query-password', 'db-query-password', 's3-secret-value', 'AKIAEXAMPLE']) {
       expect(printed).not.toContain(secret);
     }
     expect(printed).toContain('master keys');
+    expect(printed).toContain('sslmode=require');
   });
 });

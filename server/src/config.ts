@@ -366,6 +366,10 @@ export function describeConfig(config: Config): Array<[string, string]> {
         parsed.username = parsed.username ? '***' : '';
         parsed.password = parsed.password ? '***' : '';
       }
+      // Drivers also take credentials as query parameters (?password=, ?pass=, ?sslkey=…).
+      for (const name of [...parsed.searchParams.keys()]) {
+        if (/pass|secret|token|key|auth/i.test(name)) parsed.searchParams.set(name, '***');
+      }
       return parsed.toString();
     } catch {
       return '(set, unparseable)';

@@ -71,7 +71,7 @@ function ProjectsList() {
       >
         <h2 id="new-project-heading">New project</h2>
         <TextField id="project-name" label="Name" value={name} required maxLength={200} onChange={(event) => setName(event.target.value)} />
-        <TextField id="project-slug" label="Slug (in every URL)" value={slug} placeholder={slugFrom(name)} pattern="[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?" maxLength={64} onChange={(event) => setSlug(event.target.value)} />
+        <TextField id="project-slug" label="Slug (in every URL)" value={slug} placeholder={slugFrom(name)} pattern="[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?" maxLength={64} onChange={(event) => setSlug(event.target.value)} />
         {error && <FormError id="project-error" message={error} testId="project-error" />}
         <button type="submit" className="button button-primary" aria-disabled={busy} data-testid="create-image-project">
           Create project
