@@ -22,17 +22,19 @@ describe('image service, end to end', () => {
       await signInWithEmailCode(page, env.server, user.email);
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
 
-      // A photo in the vault, marked for the web through the API (same origin, the session's cookie).
+      // A photo in the vault (uploaded through the API), marked for the web in its viewer.
       const jpeg = (await photo('jpeg', { width: 900, height: 600, exif: true })).toString('base64');
-      const source = await page.evaluate(async (base64) => {
+      const fileId = await page.evaluate(async (base64) => {
         const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
         const uploaded = await fetch('/api/vault/files', { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'portfolio.jpg' }, body: bytes });
-        const { file } = (await uploaded.json()) as { file: { id: string } };
-        const published = await fetch(`/api/images/web-files/${file.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ published: true }) });
-        return ((await published.json()) as { source: string }).source;
+        return ((await uploaded.json()) as { file: { id: string } }).file.id;
       }, jpeg);
+      await page.goto(`${env.origin}/library/files/${fileId}`);
+      await page.getByTestId('viewer-publish-web').click();
+      const source = (await page.getByTestId('viewer-web-source').textContent()) ?? '';
       expect(source).toMatch(/^vault:[A-Za-z0-9_-]{22}$/);
 
+      await page.goto(`${env.origin}/`);
       await page.getByTestId('home-images').click();
       await page.getByLabel('Name').fill('Portfolio site');
       await page.getByTestId('create-image-project').click();

@@ -9,6 +9,7 @@ import { LoadFailed } from '../../components/LoadFailed';
 import { FileFacts } from './FileFacts';
 import { MoveDialog } from './MoveDialog';
 import { fileViewerPath } from './paths';
+import { WebUsagePanel } from './WebUsagePanel';
 
 const POLL_INTERVAL_MS = 3000;
 
@@ -115,6 +116,7 @@ export function FileViewer({
             {error !== null && <FormError id="viewer-error" message={error} testId="viewer-error" />}
             {state.status === 'failed' && <LoadFailed message={state.message} onRetry={reload} />}
             <FileFacts file={file} albumName={albumName} exif={details?.exif ?? null} />
+            <WebUsagePanel key={file.id} fileId={file.id} />
           </div>
         </div>
       )}
