@@ -1,6 +1,6 @@
 import { signOut, type User } from '../api/auth';
 import { DELIVERIES_PATH } from '../pages/deliveries/paths';
-import { LABS_ADMIN_PATH } from '../pages/labs/LabsAdminPage';
+import { LABS_ADMIN_PATH } from '../pages/labs/paths';
 import { PRINT_ORDERS_PATH } from '../pages/print-orders/paths';
 import { LIBRARY_PATH } from '../pages/vault/paths';
 import { Link, navigate, usePathname } from './router';

@@ -1,20 +1,14 @@
+import { Suspense, lazy } from 'react';
+import { LABS_ADMIN_PATH } from '../pages/labs/paths';
 import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
-import { AlertsPage } from '../pages/admin/AlertsPage';
-import { AuditPage } from '../pages/admin/AuditPage';
-import { StudiosPage } from '../pages/admin/StudiosPage';
-import { SystemPage } from '../pages/admin/SystemPage';
 import { UsersPage } from '../pages/admin/UsersPage';
-import { LabPortalPage } from '../pages/lab-portal/LabPortalPage';
-import { LABS_ADMIN_PATH, LabsAdminPage } from '../pages/labs/LabsAdminPage';
 import { parsePrintOrdersPath } from '../pages/print-orders/paths';
-import { PrintOrdersPage } from '../pages/print-orders/PrintOrdersPage';
 import { ClientDeliveryPage } from '../pages/client-delivery/ClientDeliveryPage';
 import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
 import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliveries/paths';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
-import { ImagesPage } from '../pages/images/ImagesPage';
 import { parseImagesPath } from '../pages/images/paths';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { NotMePage } from '../pages/NotMePage';
@@ -27,19 +21,40 @@ import { AppShell } from './AppShell';
 import { Redirect, usePathname } from './router';
 import { SessionProvider, useSession } from './session';
 
+// Pages most visits never open (the admin console, labs, print orders, the image service) load on demand,
+// so the first page stays small.
+const AlertsPage = lazy(() => import('../pages/admin/AlertsPage').then((module) => ({ default: module.AlertsPage })));
+const AuditPage = lazy(() => import('../pages/admin/AuditPage').then((module) => ({ default: module.AuditPage })));
+const StudiosPage = lazy(() => import('../pages/admin/StudiosPage').then((module) => ({ default: module.StudiosPage })));
+const SystemPage = lazy(() => import('../pages/admin/SystemPage').then((module) => ({ default: module.SystemPage })));
+const LabPortalPage = lazy(() => import('../pages/lab-portal/LabPortalPage').then((module) => ({ default: module.LabPortalPage })));
+const LabsAdminPage = lazy(() => import('../pages/labs/LabsAdminPage').then((module) => ({ default: module.LabsAdminPage })));
+const PrintOrdersPage = lazy(() => import('../pages/print-orders/PrintOrdersPage').then((module) => ({ default: module.PrintOrdersPage })));
+const ImagesPage = lazy(() => import('../pages/images/ImagesPage').then((module) => ({ default: module.ImagesPage })));
+
 export function App() {
   // A client's delivery stands apart from the app: no sign-in, no header, no probe of who is signed in.
   const pathname = usePathname();
   const clientToken = parseClientDeliveryPath(pathname);
   if (clientToken !== null) return <ClientDeliveryPage key={clientToken} token={clientToken} />;
   // A print lab is not a user either: its portal has its own sign-in and session.
-  if (pathname === '/lab') return <LabPortalPage />;
+  if (pathname === '/lab') return <Suspense fallback={<PageLoading />}><LabPortalPage /></Suspense>;
   return (
     <SessionProvider>
       <AppShell>
-        <CurrentPage />
+        <Suspense fallback={<PageLoading />}>
+          <CurrentPage />
+        </Suspense>
       </AppShell>
     </SessionProvider>
+  );
+}
+
+function PageLoading() {
+  return (
+    <p className="page-loading" role="status">
+      Loading…
+    </p>
   );
 }
 

@@ -8,7 +8,6 @@ import { LabsTable } from './LabsTable';
 import { ShownPin } from './ShownPin';
 import { StudioLabsPanel } from './StudioLabsPanel';
 
-export const LABS_ADMIN_PATH = '/admin/labs';
 
 /** Admins only: the print labs, their PINs (shown once), and which studios may send to which lab. */
 export function LabsAdminPage() {
