@@ -2,21 +2,16 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { type BackupSource, createBackup, restoreBackup, verifyBackup } from '../backup/backup.ts';
 import { loadConfig } from '../config.ts';
-import { loadMasterKeyProvider } from '../crypto/master-keys.ts';
 import { AppError } from '../errors.ts';
 import { createBlobStore } from '../storage/create-blob-store.ts';
+import { configuredMasterKeys } from './keys.ts';
 
 /** `shutterlock backup …`: create, verify and restore backups (docs/operations.md#backups). */
 
 /** The configured database, blob store and master keys, without opening (or creating) the database: restore needs it absent. */
 async function configuredSource(): Promise<BackupSource> {
   const config = loadConfig();
-  const keys = await loadMasterKeyProvider({
-    masterKeys: config.masterKeys,
-    dataDir: config.dataDir,
-    production: config.production,
-    warn: (message) => process.stderr.write(`WARNING: ${message}\n`),
-  });
+  const keys = await configuredMasterKeys(config);
   return { database: config.database, blobs: await createBlobStore(config.storage), keys };
 }
 

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Command } from 'commander';
 import { recordAudit } from '../audit/audit-log.ts';
-import { loadConfig } from '../config.ts';
-import { addDevelopmentKeyVersion, loadMasterKeyProvider } from '../crypto/master-keys.ts';
+import { type Config, loadConfig } from '../config.ts';
+import { type MasterKeyProvider, addDevelopmentKeyVersion, loadMasterKeyProvider } from '../crypto/master-keys.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
@@ -13,14 +13,19 @@ import { type RotationDeps, type VersionUsage, countKeyUsage, rotateToActiveVers
 
 /** `shutterlock keys …`: master-key status, rotation and retirement (docs/operations.md). */
 
-async function withKeysAndDatabase<T>(work: (deps: RotationDeps) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const keys = await loadMasterKeyProvider({
+/** The configured master keys, as a command sees them: warnings go to stderr. */
+export function configuredMasterKeys(config: Config): Promise<MasterKeyProvider> {
+  return loadMasterKeyProvider({
     masterKeys: config.masterKeys,
     dataDir: config.dataDir,
     production: config.production,
     warn: (message) => process.stderr.write(`WARNING: ${message}\n`),
   });
+}
+
+async function withKeysAndDatabase<T>(work: (deps: RotationDeps) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const keys = await configuredMasterKeys(config);
   const database = createDatabase(config.database);
   try {
     await migrateToLatest(database);
