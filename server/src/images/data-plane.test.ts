@@ -310,6 +310,22 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     expect(last.signature).toBeGreaterThanOrEqual(2);
   });
 
+  it('stops serving, cached results included, the moment a studio key is destroyed (by any instance)', async () => {
+    const { client: leaving, user } = await signedInClient(server, 'photographer', 'leaving');
+    const { project: own } = await createProject(leaving);
+    const { key: ownKey, secretKey: ownSecret } = await createKey(leaving, own.id);
+    const { source: ownSource } = await publish(leaving, (await uploaded(leaving, await photo('jpeg', { width: 120, height: 90 }))).id);
+    const path = await url('w_50', { slug: own.slug, publicKey: ownKey.publicKey, secret: ownSecret, source: ownSource });
+    expect((await get(path)).status).toBe(200);
+    expect((await get(path)).status).toBe(200); // now from the encrypted result cache, its key unwrapped in this process
+    // Destroyed directly in the database, as another instance's crypto-erase would: nothing in this process is told.
+    await server.runtime.database.db.deleteFrom('studio_keys').where('studio_id', '=', user.studioId!).execute();
+    const refused = await get(path);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    expect(refused.body.length).toBeLessThan(1_000);
+  });
+
   it('pauses a disabled photographer’s image URLs with the rest of their studio, and resumes them on re-enable', async () => {
     const admin = await signedInAdmin(server);
     const { client: paused, user } = await signedInClient(server, 'photographer', 'paused');
