@@ -205,6 +205,12 @@ export interface AuditSealsTable {
   sealed_at: number;
   key_version: string;
   mac: string;
+  /** The seal's place in the chain of seals (1, 2, 3, …); audit/chain.ts. */
+  chain_index: number;
+  /** The previous seal's MAC (format 2; null for format 1 and for the first seal). */
+  prev_mac: string | null;
+  /** 1: MAC over the position only, under a master-derived key; 2: chained, under the wrapped seal key. */
+  format: Generated<number>;
 }
 
 export type AlertStatus = 'open' | 'acknowledged';
@@ -412,6 +418,10 @@ export interface LabsTable {
   lockouts: Generated<number>;
   /** Set when the lockouts ran out: only a new PIN opens the lab again. */
   blocked_at: number | null;
+  /** The last wrong PIN: the count restarts after a quiet window (labs/lockout.ts). */
+  last_failed_at: number | null;
+  /** When the last lockout began: the history decays from there. */
+  last_locked_at: number | null;
   created_by: string | null;
   created_at: number;
   updated_at: number;
