@@ -327,6 +327,7 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
+  releaseJob: { '': (db) => jobsRepo.releaseJob(db, job, now) },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
   markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
 };

@@ -15,8 +15,6 @@ import { type FileRow, deleteFileRow, listPurgeable, markStudioPurging, markTras
 
 export const PURGE_JOB = 'vault.purge';
 const TRASH_RETENTION_MS = 30 * DAY_MS;
-/** An upload still `uploading` after this long was cut off by a crash. */
-const STALE_UPLOAD_MS = DAY_MS;
 const BATCH = 100;
 
 async function purgeFile(deps: VaultDeps, file: FileRow): Promise<void> {
@@ -54,7 +52,7 @@ export async function emptyTrash(deps: VaultDeps, actor: StudioActor): Promise<n
 export async function purgeExpiredTrash(deps: VaultDeps): Promise<void> {
   const now = deps.now();
   await markTrashPurging(deps.db, { deletedBefore: now - TRASH_RETENTION_MS });
-  for (const [studioId, files] of await purgeMarked(deps, { staleBefore: now - STALE_UPLOAD_MS })) {
+  for (const [studioId, files] of await purgeMarked(deps, { staleBefore: now - deps.config.staleUploadSeconds * 1000 })) {
     await recordAudit(deps.db, { action: 'vault.trash_purged', details: { studioId, files } });
   }
 }
