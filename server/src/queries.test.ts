@@ -328,6 +328,7 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
+  releaseJob: { '': (db) => jobsRepo.releaseJob(db, job, now) },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
   markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
 };
@@ -373,6 +374,11 @@ const vaultExamples: Examples<typeof vaultRepo> = {
     '': (db) => vaultRepo.completeUpload(db, 'file-1', { mediaType: 'image/jpeg', size: 1024, nameSealed: 'sealed', metadataSealed: 'sealed', capturedDay: now, uploadedAt: now }),
   },
   insertPlainBlocks: { '': (db) => vaultRepo.insertPlainBlocks(db, 'file-1', 'sealed') },
+  touchUpload: { '': (db) => vaultRepo.touchUpload(db, 'file-1', now) },
+  claimStaleUploads: { '': (db) => vaultRepo.claimStaleUploads(db, now) },
+  insertPendingBlobs: { '': (db) => vaultRepo.insertPendingBlobs(db, studio, [`studios/${studio}/blob-2`, `studios/${studio}/blob-3`], now) },
+  releasePendingBlobs: { '': (db) => vaultRepo.releasePendingBlobs(db, [`studios/${studio}/blob-2`, `studios/${studio}/blob-3`]) },
+  listStalePendingBlobs: { '': (db) => vaultRepo.listStalePendingBlobs(db, now, 100) },
   findPlainBlocks: { '': (db) => vaultRepo.findPlainBlocks(db, 'file-1') },
   deleteFileRow: { '': (db) => vaultRepo.deleteFileRow(db, 'file-1') },
   usedBytes: { '': (db) => vaultRepo.usedBytes(db, studio) },
@@ -404,7 +410,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   },
   listPurgeable: {
     "a studio's": (db) => vaultRepo.listPurgeable(db, { studioId: studio }, 100),
-    'with abandoned uploads': (db) => vaultRepo.listPurgeable(db, { staleBefore: now }, 100),
+    'with abandoned uploads': (db) => vaultRepo.listPurgeable(db, { abandoned: true }, 100),
   },
   setPreviewsReady: { '': (db) => vaultRepo.setPreviewsReady(db, 'file-1', { thumbnailKey: `studios/${studio}/blob-2`, previewKey: `studios/${studio}/blob-3` }) },
   setPreviewsFailed: { '': (db) => vaultRepo.setPreviewsFailed(db, 'file-1', 'undecodable') },
@@ -573,7 +579,7 @@ const owners: Record<string, readonly string[]> = {
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
-  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks'],
+  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs'],
 };
 
 interface Rendered {

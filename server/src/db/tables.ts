@@ -279,6 +279,13 @@ export interface VaultFilesTable {
   deleted_at: number | null;
 }
 
+/** A blob written before a row names it (a file's new previews); the purge deletes it once stale (vault/purge.ts). */
+export interface VaultPendingBlobsTable {
+  blob_key: string;
+  studio_id: string;
+  created_at: number;
+}
+
 /** Per-block hashes of an unencrypted original (vault/block-hashes.ts); none for encrypted files. */
 export interface VaultPlainBlocksTable {
   file_id: string;
@@ -614,6 +621,7 @@ export interface Tables {
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
   vault_plain_blocks: VaultPlainBlocksTable;
+  vault_pending_blobs: VaultPendingBlobsTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;

@@ -187,10 +187,11 @@ export function createVault(runtime: Runtime): Vault {
     logger: runtime.logger,
     handlers: [previewsJobHandler(deps), purgeJobHandler(deps), scrubJobHandler(deps)],
     schedules: [
-      { kind: PURGE_JOB, everyMs: 60 * 60_000 },
+      { kind: PURGE_JOB, everyMs: deps.config.purgeIntervalSeconds * 1000 },
       { kind: SCRUB_JOB, everyMs: 24 * 60 * 60_000 },
     ],
     concurrency: deps.config.jobConcurrency,
+    leaseMs: runtime.config.jobs.leaseSeconds * 1000,
   });
   return { files: createVaultFiles(deps), deps, jobs, eraseStudio: (studioId) => eraseStudioFiles(deps, studioId) };
 }
