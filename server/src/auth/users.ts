@@ -127,7 +127,8 @@ const lookAlike = () => new AppError('email_confusable', 'An account with an add
  */
 export async function createUser(
   deps: AuthDeps,
-  input: { email: string; role: UserRole; studioName?: string },
+  /** A photographer always gets a studio; an admin only with `withStudio` (the first admin who photographs too, setup.ts). */
+  input: { email: string; role: UserRole; studioName?: string; withStudio?: boolean },
   audit: { actorUserId: string | null } & Partial<RequestOrigin>,
   options: { sendInvitation?: boolean } = {},
 ): Promise<AdminUserView> {
@@ -139,7 +140,7 @@ export async function createUser(
   const id = generateId();
   try {
     await inTransaction(deps.db, async (trx) => {
-      const studio = input.role === 'photographer' ? await createStudio({ db: trx, keys: deps.keys }, input.studioName ?? defaultStudioName, now) : undefined;
+      const studio = input.role === 'photographer' || input.withStudio === true ? await createStudio({ db: trx, keys: deps.keys }, input.studioName ?? defaultStudioName, now) : undefined;
       await insertUser(trx, { id, email, emailSkeleton: skeleton, role: input.role, now }, studio && { studioId: studio.id });
     });
   } catch (error) {
