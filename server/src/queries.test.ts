@@ -304,6 +304,7 @@ const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   listDeliveryFileIds: { '': (db) => deliveriesRepo.listDeliveryFileIds(db, delivery) },
   listFileIdsOfDeliveries: { '': (db) => deliveriesRepo.listFileIdsOfDeliveries(db, [delivery, 'delivery-2']) },
   deliveryHasFile: { '': (db) => deliveriesRepo.deliveryHasFile(db, delivery, 'file-1') },
+  listLiveDeliveriesWithFiles: { '': (db) => deliveriesRepo.listLiveDeliveriesWithFiles(db, studio, ['file-1', 'file-2'], now) },
   updateStudioDelivery: { '': (db) => deliveriesRepo.updateStudioDelivery(db, studio, delivery, { revoked_at: now, updated_at: now }) },
   countCodeAttempt: { '': (db) => deliveriesRepo.countCodeAttempt(db, delivery, now) },
   lockDelivery: { '': (db) => deliveriesRepo.lockDelivery(db, delivery, 0, now + 1) },
