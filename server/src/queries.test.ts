@@ -247,6 +247,7 @@ const usersExamples: Examples<typeof usersRepo> = {
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listUserEmails: { '': (db) => usersRepo.listUserEmails(db, ['user-1', 'user-2']) },
   listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
   deleteUserRow: { '': (db) => usersRepo.deleteUserRow(db, user) },
   listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },

@@ -25,6 +25,7 @@ import {
   listUsersWithSessionCounts,
   ownedStudioId,
   updateUser,
+  listUserEmails,
 } from './users-repo.ts';
 
 /** Accounts: creation (with the photographer's own studio), the views the API returns, admin changes. */
@@ -61,6 +62,14 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<User
 export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<string | undefined> {
   const user = await findUserById(deps.db, userId);
   return user && user.disabled_at === null ? user.email : undefined;
+}
+
+/** The email addresses of these accounts, by id (disabled included; a deleted account is absent): who did what, in the audit trail. */
+export async function userEmails(deps: Pick<AuthDeps, 'db'>, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const found: Array<{ id: string; email: string }> = [];
+  for (let start = 0; start < unique.length; start += 500) found.push(...(await listUserEmails(deps.db, unique.slice(start, start + 500))));
+  return new Map(found.map((row) => [row.id, row.email]));
 }
 
 /** Where to tell the operators of something (a studio at a limit, …): the active admins' addresses. */
