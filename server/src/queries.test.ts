@@ -20,6 +20,7 @@ import * as auditRepo from './audit/repo.ts';
 import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
+import * as teamsRepo from './auth/teams-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
@@ -233,6 +234,26 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
   revokeSessionRow: { '': (db) => sessionsRepo.revokeSessionRow(db, 'session-1', 'signed_out', now) },
   revokeUserSessionRow: { '': (db) => sessionsRepo.revokeUserSessionRow(db, user, 'session-1', 'ended_by_user', now) },
   listLiveSessions: { '': (db) => sessionsRepo.listLiveSessions(db, user, now, 60_000) },
+  setSessionActiveStudio: { '': (db) => sessionsRepo.setSessionActiveStudio(db, 'session-1', user, studio) },
+};
+
+const teamsExamples: Examples<typeof teamsRepo> = {
+  listUserMemberships: { '': (db) => teamsRepo.listUserMemberships(db, user) },
+  findMembership: { '': (db) => teamsRepo.findMembership(db, studio, user) },
+  countOwners: { '': (db) => teamsRepo.countOwners(db, studio) },
+  insertMembership: { '': (db) => teamsRepo.insertMembership(db, { studioId: studio, userId: user, role: 'editor', now }) },
+  updateMembershipRole: { '': (db) => teamsRepo.updateMembershipRole(db, studio, user, 'viewer') },
+  deleteMembership: { '': (db) => teamsRepo.deleteMembership(db, studio, user) },
+  insertInvitation: {
+    '': (db) => teamsRepo.insertInvitation(db, { id: 'invitation-1', studioId: studio, email: 'someone@example.com', role: 'editor', tokenHash: 'token-hash', invitedBy: user, now, expiresAt: now + 1 }),
+  },
+  listPendingInvitations: { '': (db) => teamsRepo.listPendingInvitations(db, studio, now) },
+  findInvitationByTokenHash: { '': (db) => teamsRepo.findInvitationByTokenHash(db, 'token-hash') },
+  consumeInvitation: { '': (db) => teamsRepo.consumeInvitation(db, 'invitation-1', user, now) },
+  revokeInvitations: {
+    'by address': (db) => teamsRepo.revokeInvitations(db, studio, { email: 'someone@example.com' }, now),
+    'by id': (db) => teamsRepo.revokeInvitations(db, studio, { id: 'invitation-1' }, now),
+  },
 };
 
 const usersExamples: Examples<typeof usersRepo> = {
@@ -557,6 +578,7 @@ const owners: Record<string, readonly string[]> = {
     'users',
     'studio_members',
     'sessions',
+    'studio_invitations',
     'sign_in_codes',
     'sign_in_guards',
     'credential_change_tokens',
@@ -566,7 +588,7 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_marks', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
@@ -588,6 +610,7 @@ const repositories: Rendered[] = [
   { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
+  { file: 'auth.teams-repo.sql', owner: 'auth', module: teamsRepo, examples: teamsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
