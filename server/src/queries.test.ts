@@ -27,6 +27,7 @@ import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as proofingRepo from './deliveries/proofing-repo.ts';
 import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as jobsQueueRepo from './jobs/queue-repo.ts';
@@ -235,6 +236,31 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
   revokeUserSessionRow: { '': (db) => sessionsRepo.revokeUserSessionRow(db, user, 'session-1', 'ended_by_user', now) },
   listLiveSessions: { '': (db) => sessionsRepo.listLiveSessions(db, user, now, 60_000) },
   setSessionActiveStudio: { '': (db) => sessionsRepo.setSessionActiveStudio(db, 'session-1', user, studio) },
+};
+
+const proofingExamples: Examples<typeof proofingRepo> = {
+  findProofing: { '': (db) => proofingRepo.findProofing(db, studio, 'delivery-1') },
+  upsertProofing: { '': (db) => proofingRepo.upsertProofing(db, { studioId: studio, deliveryId: 'delivery-1', favouriteLimit: 40, now }) },
+  deleteProofing: { '': (db) => proofingRepo.deleteProofing(db, studio, 'delivery-1') },
+  insertProofingList: {
+    '': (db) => proofingRepo.insertProofingList(db, { id: 'list-1', studioId: studio, deliveryId: 'delivery-1', nameKey: 'name-key', detailsSealed: 'sealed', tokenHash: 'token-hash', now }),
+  },
+  findProofingListByToken: { '': (db) => proofingRepo.findProofingListByToken(db, studio, 'delivery-1', 'token-hash') },
+  findProofingList: { '': (db) => proofingRepo.findProofingList(db, studio, 'delivery-1', 'list-1') },
+  listProofingLists: { '': (db) => proofingRepo.listProofingLists(db, studio, 'delivery-1') },
+  claimOpenList: { '': (db) => proofingRepo.claimOpenList(db, studio, 'list-1', now) },
+  updateListDetails: { '': (db) => proofingRepo.updateListDetails(db, studio, 'list-1', 'sealed', now) },
+  setListSubmitted: {
+    submit: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', now, now),
+    reopen: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', null, now),
+  },
+  countFavourites: { '': (db) => proofingRepo.countFavourites(db, studio, 'list-1') },
+  addFavourite: { '': (db) => proofingRepo.addFavourite(db, { studioId: studio, listId: 'list-1', fileId: 'file-1', now }) },
+  removeFavourite: { '': (db) => proofingRepo.removeFavourite(db, studio, 'list-1', 'file-1') },
+  listFavourites: {
+    none: (db) => proofingRepo.listFavourites(db, studio, []),
+    some: (db) => proofingRepo.listFavourites(db, studio, ['list-1', 'list-2']),
+  },
 };
 
 const teamsExamples: Examples<typeof teamsRepo> = {
@@ -588,7 +614,7 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_marks', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
@@ -614,6 +640,7 @@ const repositories: Rendered[] = [
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'deliveries.proofing-repo.sql', owner: 'deliveries', module: proofingRepo, examples: proofingExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },

@@ -613,21 +613,20 @@ export interface DeliveryProofingListsTable {
   studio_id: string;
   /** SHA-256 of the delivery id and the normalised name: one list per name and delivery. */
   name_key: string;
-  name_sealed: string;
+  /** Sealed (deliveries/proofing.ts): the list's name and the comments per file, bound to the list id. */
+  details_sealed: string;
   token_hash: string;
   created_at: number;
   updated_at: number;
   submitted_at: number | null;
 }
 
-/** A photo's heart and comment in one list; the comment sealed. */
-export interface DeliveryProofingMarksTable {
+/** A photo's heart in one list. */
+export interface DeliveryProofingFavouritesTable {
   list_id: string;
   file_id: string;
   studio_id: string;
-  favourite: number;
-  comment_sealed: string | null;
-  updated_at: number;
+  created_at: number;
 }
 
 export interface Tables {
@@ -660,7 +659,7 @@ export interface Tables {
   delivery_files: DeliveryFilesTable;
   delivery_proofing: DeliveryProofingTable;
   delivery_proofing_lists: DeliveryProofingListsTable;
-  delivery_proofing_marks: DeliveryProofingMarksTable;
+  delivery_proofing_favourites: DeliveryProofingFavouritesTable;
   image_projects: ImageProjectsTable;
   image_keys: ImageKeysTable;
   image_web_files: ImageWebFilesTable;

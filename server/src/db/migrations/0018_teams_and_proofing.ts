@@ -9,7 +9,8 @@ import { sqlIn } from './check-constraints.ts';
 //
 // Proofing: a delivery that allows it (`delivery_proofing`, with an optional limit on
 // favourites) holds named lists of its clients; each list is written with its own token
-// (stored as SHA-256), its name and the comments are sealed. See docs/deliveries.md.
+// (stored as SHA-256); its name and the comments are sealed together on the list's row, the
+// hearts are rows of their own. See docs/deliveries.md.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('sessions').addColumn('active_studio_id', 'text').execute();
@@ -45,7 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('delivery_id', 'text', (c) => c.notNull().references('deliveries.id').onDelete('cascade'))
     .addColumn('studio_id', 'text', (c) => c.notNull().references('studios.id').onDelete('cascade'))
     .addColumn('name_key', 'text', (c) => c.notNull())
-    .addColumn('name_sealed', 'text', (c) => c.notNull())
+    .addColumn('details_sealed', 'text', (c) => c.notNull())
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -54,20 +55,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await db.schema
-    .createTable('delivery_proofing_marks')
+    .createTable('delivery_proofing_favourites')
     .addColumn('list_id', 'text', (c) => c.notNull().references('delivery_proofing_lists.id').onDelete('cascade'))
     .addColumn('file_id', 'text', (c) => c.notNull().references('vault_files.id').onDelete('cascade'))
-    .addColumn('studio_id', 'text', (c) => c.notNull())
-    .addColumn('favourite', 'integer', (c) => c.notNull())
-    .addColumn('comment_sealed', 'text')
-    .addColumn('updated_at', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('delivery_proofing_marks_pk', ['list_id', 'file_id'])
+    .addColumn('studio_id', 'text', (c) => c.notNull().references('studios.id').onDelete('cascade'))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('delivery_proofing_favourites_pk', ['list_id', 'file_id'])
     .execute();
-  await db.schema.createIndex('delivery_proofing_marks_file').on('delivery_proofing_marks').column('file_id').execute();
+  await db.schema.createIndex('delivery_proofing_favourites_file').on('delivery_proofing_favourites').column('file_id').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('delivery_proofing_marks').execute();
+  await db.schema.dropTable('delivery_proofing_favourites').execute();
   await db.schema.dropTable('delivery_proofing_lists').execute();
   await db.schema.dropTable('delivery_proofing').execute();
   await db.schema.dropTable('studio_invitations').execute();
