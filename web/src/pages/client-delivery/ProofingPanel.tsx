@@ -43,7 +43,6 @@ export function ProofingPanel({ token, files }: { token: string; files: ClientFi
       cancelled = true;
     };
     // Loaded once per delivery; later changes come back from each write.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token]);
 
   if (settings === null || !settings.enabled) return null;
