@@ -20,12 +20,14 @@ import * as auditRepo from './audit/repo.ts';
 import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
+import * as teamsRepo from './auth/teams-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as proofingRepo from './deliveries/proofing-repo.ts';
 import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as jobsQueueRepo from './jobs/queue-repo.ts';
@@ -234,6 +236,51 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
   revokeSessionRow: { '': (db) => sessionsRepo.revokeSessionRow(db, 'session-1', 'signed_out', now) },
   revokeUserSessionRow: { '': (db) => sessionsRepo.revokeUserSessionRow(db, user, 'session-1', 'ended_by_user', now) },
   listLiveSessions: { '': (db) => sessionsRepo.listLiveSessions(db, user, now, 60_000) },
+  setSessionActiveStudio: { '': (db) => sessionsRepo.setSessionActiveStudio(db, 'session-1', user, studio) },
+};
+
+const proofingExamples: Examples<typeof proofingRepo> = {
+  findProofing: { '': (db) => proofingRepo.findProofing(db, studio, 'delivery-1') },
+  upsertProofing: { '': (db) => proofingRepo.upsertProofing(db, { studioId: studio, deliveryId: 'delivery-1', favouriteLimit: 40, now }) },
+  deleteProofing: { '': (db) => proofingRepo.deleteProofing(db, studio, 'delivery-1') },
+  insertProofingList: {
+    '': (db) => proofingRepo.insertProofingList(db, { id: 'list-1', studioId: studio, deliveryId: 'delivery-1', nameKey: 'name-key', detailsSealed: 'sealed', tokenHash: 'token-hash', now }),
+  },
+  findProofingListByToken: { '': (db) => proofingRepo.findProofingListByToken(db, studio, 'delivery-1', 'token-hash') },
+  findProofingList: { '': (db) => proofingRepo.findProofingList(db, studio, 'delivery-1', 'list-1') },
+  listProofingLists: { '': (db) => proofingRepo.listProofingLists(db, studio, 'delivery-1') },
+  claimOpenList: { '': (db) => proofingRepo.claimOpenList(db, studio, 'list-1', now) },
+  updateListDetails: { '': (db) => proofingRepo.updateListDetails(db, studio, 'list-1', 'sealed', now) },
+  setListSubmitted: {
+    submit: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', now, now),
+    reopen: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', null, now),
+  },
+  countFavourites: { '': (db) => proofingRepo.countFavourites(db, studio, 'list-1') },
+  addFavourite: { '': (db) => proofingRepo.addFavourite(db, { studioId: studio, listId: 'list-1', fileId: 'file-1', now }) },
+  removeFavourite: { '': (db) => proofingRepo.removeFavourite(db, studio, 'list-1', 'file-1') },
+  listFavourites: {
+    none: (db) => proofingRepo.listFavourites(db, studio, []),
+    some: (db) => proofingRepo.listFavourites(db, studio, ['list-1', 'list-2']),
+  },
+};
+
+const teamsExamples: Examples<typeof teamsRepo> = {
+  listUserMemberships: { '': (db) => teamsRepo.listUserMemberships(db, user) },
+  findMembership: { '': (db) => teamsRepo.findMembership(db, studio, user) },
+  countOwners: { '': (db) => teamsRepo.countOwners(db, studio) },
+  insertMembership: { '': (db) => teamsRepo.insertMembership(db, { studioId: studio, userId: user, role: 'editor', now }) },
+  updateMembershipRole: { '': (db) => teamsRepo.updateMembershipRole(db, studio, user, 'viewer') },
+  deleteMembership: { '': (db) => teamsRepo.deleteMembership(db, studio, user) },
+  insertInvitation: {
+    '': (db) => teamsRepo.insertInvitation(db, { id: 'invitation-1', studioId: studio, email: 'someone@example.com', role: 'editor', tokenHash: 'token-hash', invitedBy: user, now, expiresAt: now + 1 }),
+  },
+  listPendingInvitations: { '': (db) => teamsRepo.listPendingInvitations(db, studio, now) },
+  findInvitationByTokenHash: { '': (db) => teamsRepo.findInvitationByTokenHash(db, 'token-hash') },
+  consumeInvitation: { '': (db) => teamsRepo.consumeInvitation(db, 'invitation-1', user, now) },
+  revokeInvitations: {
+    'by address': (db) => teamsRepo.revokeInvitations(db, studio, { email: 'someone@example.com' }, now),
+    'by id': (db) => teamsRepo.revokeInvitations(db, studio, { id: 'invitation-1' }, now),
+  },
 };
 
 const usersExamples: Examples<typeof usersRepo> = {
@@ -566,6 +613,7 @@ const owners: Record<string, readonly string[]> = {
     'users',
     'studio_members',
     'sessions',
+    'studio_invitations',
     'sign_in_codes',
     'sign_in_guards',
     'credential_change_tokens',
@@ -575,7 +623,7 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
@@ -597,9 +645,11 @@ const repositories: Rendered[] = [
   { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
+  { file: 'auth.teams-repo.sql', owner: 'auth', module: teamsRepo, examples: teamsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'deliveries.proofing-repo.sql', owner: 'deliveries', module: proofingRepo, examples: proofingExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },

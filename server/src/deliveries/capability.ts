@@ -3,6 +3,7 @@ import type { App } from '../http/app-type.ts';
 import { deliveryClientRoutes } from './client-routes.ts';
 import { createDeliveriesDeps } from './deps.ts';
 import { liveDeliveryUses } from './files.ts';
+import { deliveryProofingRoutes } from './proofing-routes.ts';
 import { deliveryRoutes } from './routes.ts';
 
 /** Client deliveries: the photographer's routes and the client's (docs/deliveries.md), over the vault's files. */
@@ -13,4 +14,5 @@ export async function deliveriesRoutes(app: App, { runtime, vault }: AppServices
   vault.registerFileUses((studioId, fileIds) => liveDeliveryUses(deps, studioId, fileIds));
   deliveryRoutes(app, deps);
   deliveryClientRoutes(app, deps);
+  deliveryProofingRoutes(app, deps);
 }
