@@ -36,6 +36,41 @@ where
   "id" = ?
   and "details_sealed" = ?;
 
+-- sealed delivery_sets.name_sealed: first page
+select
+  "id" as "id",
+  "name_sealed" as "sealed"
+from
+  "delivery_sets"
+where
+  "name_sealed" is not null
+order by
+  "id"
+limit
+  ?;
+
+-- sealed delivery_sets.name_sealed: next page
+select
+  "id" as "id",
+  "name_sealed" as "sealed"
+from
+  "delivery_sets"
+where
+  "name_sealed" is not null
+  and "id" > ?
+order by
+  "id"
+limit
+  ?;
+
+-- sealed delivery_sets.name_sealed: re-seal one value
+update "delivery_sets"
+set
+  "name_sealed" = ?
+where
+  "id" = ?
+  and "name_sealed" = ?;
+
 -- code hashes deliveries.code_key_version: usable, per version
 select
   "code_key_version" as "version",

@@ -2,6 +2,7 @@ import type { AppServices } from '../capability.ts';
 import type { App } from '../http/app-type.ts';
 import { deliveryClientRoutes } from './client-routes.ts';
 import { createDeliveriesDeps } from './deps.ts';
+import { deliveryGalleryRoutes } from './gallery-routes.ts';
 import { deliveryRoutes } from './routes.ts';
 
 /** Client deliveries: the photographer's routes and the client's (docs/deliveries.md), over the vault's files. */
@@ -9,5 +10,6 @@ export async function deliveriesRoutes(app: App, { runtime, vault }: AppServices
   const deps = createDeliveriesDeps(runtime, vault.files);
   app.addHook('onClose', () => deps.limits.close());
   deliveryRoutes(app, deps);
+  deliveryGalleryRoutes(app, deps);
   deliveryClientRoutes(app, deps);
 }

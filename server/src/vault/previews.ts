@@ -10,6 +10,7 @@ import type { RenderedPreviews } from '../imaging/images.ts';
 import { ImagingFailure } from '../imaging/pool.ts';
 import { PreviewUnavailable } from '../imaging/refusals.ts';
 import { type FileRow, findFileById, findStudioFile, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
+import { type FileMetadata, sealFileMetadata, studioSecrets } from './sealed-fields.ts';
 import { newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
 
 /**
@@ -28,8 +29,10 @@ export async function enqueuePreviews(deps: VaultDeps, db: Db, fileId: string): 
   await deps.jobs.queue.enqueue(db, { kind: PREVIEWS_JOB, key: fileId, payload: { fileId } });
 }
 
-async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews): Promise<void> {
-  const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id) };
+async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews, metadata: FileMetadata): Promise<void> {
+  // The ThumbHash joins the file's sealed metadata: it is a (tiny, blurred) picture of the photo.
+  const metadataSealed = await sealFileMetadata(await studioSecrets(deps, file.studio_id), file.id, { ...metadata, thumbhash: rendered.thumbhash });
+  const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id), metadataSealed };
   await writeBlob(deps.blobs, storedBlob(keys.thumbnailKey, file.id, 'thumbnail', dataKey), Readable.from([rendered.thumbnail]));
   await writeBlob(deps.blobs, storedBlob(keys.previewKey, file.id, 'preview', dataKey), Readable.from([rendered.preview]));
   // Only a file still waiting for previews takes them: one trashed and purged meanwhile does not.
@@ -52,7 +55,7 @@ async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> 
     } finally {
       original.destroy();
     }
-    await storePreviews(deps, file, dataKey, rendered);
+    await storePreviews(deps, file, dataKey, rendered, metadata);
   } catch (error) {
     if (error instanceof PreviewUnavailable) return setPreviewsFailed(deps.db, fileId, error.reason);
     // A decoder that crashed, hung or overran its memory on this file will again: final. A busy pool is retried.
