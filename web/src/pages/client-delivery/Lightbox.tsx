@@ -111,7 +111,11 @@ export function Lightbox({
 
   function handlePointerDown(event: PointerEvent<HTMLDivElement>) {
     const current = gesture.current;
-    event.currentTarget.setPointerCapture(event.pointerId);
+    try {
+      event.currentTarget.setPointerCapture(event.pointerId);
+    } catch {
+      // A pointer the browser no longer tracks: the gesture still works without capture.
+    }
     current.pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
     if (current.pointers.size === 1) {
       current.startX = event.clientX;
