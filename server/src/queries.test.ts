@@ -25,6 +25,7 @@ import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
+import * as galleryRepo from './deliveries/gallery-repo.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as proofingRepo from './deliveries/proofing-repo.ts';
@@ -370,6 +371,24 @@ const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   listDeliveryEventRows: { '': (db) => deliveriesRepo.listDeliveryEventRows(db, delivery, 1000) },
 };
 
+const galleryExamples: Examples<typeof galleryRepo> = {
+  listPlacements: { '': (db) => galleryRepo.listPlacements(db, delivery) },
+  replacePlacements: {
+    '': (db) =>
+      galleryRepo.replacePlacements(db, delivery, [
+        { fileId: 'file-1', setId: 'set-1' },
+        { fileId: 'file-2', setId: null },
+      ]),
+  },
+  listDeliverySets: { '': (db) => galleryRepo.listDeliverySets(db, delivery) },
+  insertDeliverySet: { '': (db) => galleryRepo.insertDeliverySet(db, { id: 'set-1', deliveryId: delivery, nameSealed: 'sealed', position: 0, now }) },
+  updateDeliverySetRow: { '': (db) => galleryRepo.updateDeliverySetRow(db, delivery, 'set-1', { name_sealed: 'sealed', position: 1, updated_at: now }) },
+  deleteDeliverySetRow: { '': (db) => galleryRepo.deleteDeliverySetRow(db, delivery, 'set-1') },
+  insertDeliveryEvents: {
+    '': (db) => galleryRepo.insertDeliveryEvents(db, [{ deliveryId: delivery, kind: 'file_added', fileId: 'file-1', at: now, ip: '192.0.2.1', userAgent: 'agent' }]),
+  },
+};
+
 const jobsExamples: Examples<typeof jobsRepo> = {
   upsertJob: { '': (db) => jobsRepo.upsertJob(db, { id: job.id, kind: job.kind, payload: job.payload, runAfter: now, createdAt: now }) },
   insertJobOnce: { '': (db) => jobsRepo.insertJobOnce(db, { id: 'vault.purge:schedule', kind: 'vault.purge', payload: null, runAfter: now, createdAt: now }) },
@@ -623,7 +642,7 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sets', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
@@ -650,6 +669,7 @@ const repositories: Rendered[] = [
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'deliveries.proofing-repo.sql', owner: 'deliveries', module: proofingRepo, examples: proofingExamples },
+  { file: 'deliveries.gallery-repo.sql', owner: 'deliveries', module: galleryRepo, examples: galleryExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },

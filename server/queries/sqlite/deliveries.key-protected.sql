@@ -36,40 +36,40 @@ where
   "id" = ?
   and "details_sealed" = ?;
 
--- sealed delivery_proofing_lists.details_sealed: first page
+-- sealed delivery_sets.name_sealed: first page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "name_sealed" as "sealed"
 from
-  "delivery_proofing_lists"
+  "delivery_sets"
 where
-  "details_sealed" is not null
+  "name_sealed" is not null
 order by
   "id"
 limit
   ?;
 
--- sealed delivery_proofing_lists.details_sealed: next page
+-- sealed delivery_sets.name_sealed: next page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "name_sealed" as "sealed"
 from
-  "delivery_proofing_lists"
+  "delivery_sets"
 where
-  "details_sealed" is not null
+  "name_sealed" is not null
   and "id" > ?
 order by
   "id"
 limit
   ?;
 
--- sealed delivery_proofing_lists.details_sealed: re-seal one value
-update "delivery_proofing_lists"
+-- sealed delivery_sets.name_sealed: re-seal one value
+update "delivery_sets"
 set
-  "details_sealed" = ?
+  "name_sealed" = ?
 where
   "id" = ?
-  and "details_sealed" = ?;
+  and "name_sealed" = ?;
 
 -- code hashes deliveries.code_key_version: usable, per version
 select

@@ -354,12 +354,29 @@ export interface DeliveriesTable {
   updated_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The photo the client's gallery opens on; null: the first. Shown only while the file is in the delivery. */
+  cover_file_id: Generated<string | null>;
+  /** JSON { text, position, opacity } (deliveries/gallery.ts), or null for no watermark. */
+  watermark_json: Generated<string | null>;
 }
 
 export interface DeliveryFilesTable {
   delivery_id: string;
   file_id: string;
   position: number;
+  /** The set (section) of the delivery the file is in; null: none. */
+  set_id: Generated<string | null>;
+}
+
+/** A set (section) of a delivery's gallery: Ceremony, Reception… Its name sealed under the master key. */
+export interface DeliverySetsTable {
+  id: string;
+  delivery_id: string;
+  /** Sealed, purpose `delivery-set-name`, associated data `delivery_sets/<id>`. */
+  name_sealed: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A client's session after the right code: scoped to one delivery; the cookie's token only as SHA-256. */
@@ -384,7 +401,11 @@ export type DeliveryEventKind =
   | 'updated'
   | 'revoked'
   | 'code_regenerated'
-  | 'resent';
+  | 'resent'
+  | 'file_added'
+  | 'file_removed'
+  | 'reordered'
+  | 'sets_changed';
 
 export interface DeliveryEventsTable {
   id: string;
@@ -678,6 +699,7 @@ export interface Tables {
   delivery_proofing: DeliveryProofingTable;
   delivery_proofing_lists: DeliveryProofingListsTable;
   delivery_proofing_favourites: DeliveryProofingFavouritesTable;
+  delivery_sets: DeliverySetsTable;
   image_projects: ImageProjectsTable;
   image_keys: ImageKeysTable;
   image_web_files: ImageWebFilesTable;
