@@ -54,6 +54,7 @@ const environmentSchema = z.object({
   VAULT_MAX_DECODE_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   VAULT_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(10).max(24 * 60 * 60).default(300),
   VAULT_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+  VAULT_RESUMABLE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   CLAMD_SOCKET: z.string().min(1).optional(),
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
@@ -107,6 +108,8 @@ export type ClamdConfig =
 
 export interface VaultConfig {
   maxUploadBytes: number;
+  /** A resumable upload left this long without a byte is gone and purged with its blobs (vault/resumable.ts). */
+  resumableExpiryHours: number;
   maxPixels: number;
   maxDecodeBytes: number;
   downloadUrlSeconds: number;
@@ -303,6 +306,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: env.REDIS_URL,
     vault: {
       maxUploadBytes: env.VAULT_MAX_UPLOAD_BYTES,
+      resumableExpiryHours: env.VAULT_RESUMABLE_EXPIRY_HOURS,
       maxPixels: env.VAULT_MAX_PIXELS,
       maxDecodeBytes: env.VAULT_MAX_DECODE_BYTES,
       downloadUrlSeconds: env.VAULT_DOWNLOAD_URL_SECONDS,
@@ -396,6 +400,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
+    ['vault resumable upload expiry', `${config.vault.resumableExpiryHours} h`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['ClamAV', describeClamd(config.vault.clamd)],
