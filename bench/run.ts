@@ -8,6 +8,7 @@ import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
 import { runRequestsBench } from './requests.ts';
+import { runResumableBench } from './resumable.ts';
 import { printSummary } from './summary.ts';
 import { runSealedNamesBench } from './sealed-names.ts';
 import { runVaultBench } from './vault.ts';
@@ -17,6 +18,7 @@ const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
 const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   crypto: ({ dir }) => runCryptoBench({ sizeMiB, dir }),
   vault: runVaultBench,
+  resumable: runResumableBench,
   deliveries: runDeliveriesBench,
   imaging: runImagingBench,
   requests: runRequestsBench,

@@ -94,7 +94,7 @@ describe('vault UI', () => {
 
       await expectText(page.locator('.upload-summary'), '3 photos uploaded.');
       const uploaded = vault.uploadPatches();
-      expect(uploaded.map((upload) => upload.name)).toEqual(['one.jpg', 'two.jpg', 'three.jpg', 'four.jpg']);
+      expect(uploaded.map((upload) => upload.name).toSorted()).toEqual(['four.jpg', 'one.jpg', 'three.jpg', 'two.jpg']);
       for (const upload of uploaded) expect(upload.albumId).toBe('a-wedding');
       // The one cancelled under way is deleted on the server too (tus termination).
       await eventually(() => vault.terminated.length).toBe(1);

@@ -1,4 +1,4 @@
-import { type DetailedError, Upload, canStoreURLs, defaultOptions } from 'tus-js-client';
+import type { DetailedError } from 'tus-js-client';
 import { PAUSED } from '../lib/uploadQueue';
 import { ApiError, apiDelete, apiGet, apiPatch, apiPost, apiUpload } from './client';
 
@@ -207,46 +207,52 @@ export function uploadFileResumable(
   albumId: string | null,
   options: { onProgress: (sentBytes: number) => void; signal: AbortSignal },
 ): Promise<FileView> {
-  return new Promise<FileView>((resolve, reject) => {
-    const upload = new Upload(file, {
-      endpoint: new URL('/api/vault/uploads', window.location.origin).href,
-      metadata: { filename: file.name, ...(albumId === null ? {} : { albumId }) },
-      // A file resumes only into the album it was meant for.
-      fingerprint: async (input) => ['shutterlock', albumId ?? 'none', input.name, input.type, input.size, input.lastModified].join('/'),
-      chunkSize: RESUMABLE_CHUNK_BYTES,
-      retryDelays: RESUMABLE_RETRY_DELAYS,
-      removeFingerprintOnSuccess: true,
-      onProgress: (sent) => options.onProgress(sent),
-      onSuccess: ({ lastResponse }) => {
-        const fileId = lastResponse.getHeader('upload-file-id');
-        if (!fileId) return reject(new ApiError(lastResponse.getStatus(), 'unexpected_response', 'The server did not name the stored file.', false));
-        getFile(fileId).then(resolve, reject);
-      },
-      onError: (error) => reject(resumableError(error)),
-    });
-    options.signal.addEventListener(
-      'abort',
-      () => {
-        const paused = options.signal.reason === PAUSED;
-        upload.abort(!paused).catch(() => undefined);
-        reject(new DOMException(paused ? 'Paused' : 'Cancelled', 'AbortError'));
-      },
-      { once: true },
-    );
-    upload
-      .findPreviousUploads()
-      .then((previous) => {
-        if (options.signal.aborted) return;
-        const latest = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
-        if (latest) upload.resumeFromPreviousUpload(latest);
-        upload.start();
-      })
-      .catch(() => upload.start());
-  });
+  // Loaded on first use: the first bundle stays small for pages that never upload.
+  return import('tus-js-client').then(
+    ({ Upload }) =>
+      new Promise<FileView>((resolve, reject) => {
+        if (options.signal.aborted) return reject(new DOMException('Cancelled', 'AbortError'));
+        const upload = new Upload(file, {
+          endpoint: new URL('/api/vault/uploads', window.location.origin).href,
+          metadata: { filename: file.name, ...(albumId === null ? {} : { albumId }) },
+          // A file resumes only into the album it was meant for.
+          fingerprint: async (input) => ['shutterlock', albumId ?? 'none', input.name, input.type, input.size, input.lastModified].join('/'),
+          chunkSize: RESUMABLE_CHUNK_BYTES,
+          retryDelays: RESUMABLE_RETRY_DELAYS,
+          removeFingerprintOnSuccess: true,
+          onProgress: (sent) => options.onProgress(sent),
+          onSuccess: ({ lastResponse }) => {
+            const fileId = lastResponse.getHeader('upload-file-id');
+            if (!fileId) return reject(new ApiError(lastResponse.getStatus(), 'unexpected_response', 'The server did not name the stored file.', false));
+            getFile(fileId).then(resolve, reject);
+          },
+          onError: (error) => reject(resumableError(error)),
+        });
+        options.signal.addEventListener(
+          'abort',
+          () => {
+            const paused = options.signal.reason === PAUSED;
+            upload.abort(!paused).catch(() => undefined);
+            reject(new DOMException(paused ? 'Paused' : 'Cancelled', 'AbortError'));
+          },
+          { once: true },
+        );
+        upload
+          .findPreviousUploads()
+          .then((previous) => {
+            if (options.signal.aborted) return;
+            const latest = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
+            if (latest) upload.resumeFromPreviousUpload(latest);
+            upload.start();
+          })
+          .catch(() => upload.start());
+      }),
+  );
 }
 
 /** Uploads this browser began and did not finish (say, before the tab was closed): adding the same files again resumes them. */
 export async function unfinishedResumableUploads(): Promise<number> {
+  const { canStoreURLs, defaultOptions } = await import('tus-js-client');
   if (!canStoreURLs) return 0;
   return (await defaultOptions.urlStorage.findAllUploads()).filter((upload) => upload.urlStorageKey.startsWith('tus::shutterlock/')).length;
 }
