@@ -59,6 +59,7 @@ const environmentSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(24 * 60 * 60).default(15 * 60),
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3_600).default(60),
+  VAULT_RESUMABLE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   CLAMD_SOCKET: z.string().min(1).optional(),
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
@@ -112,6 +113,8 @@ export type ClamdConfig =
 
 export interface VaultConfig {
   maxUploadBytes: number;
+  /** A resumable upload left this long without a byte is gone and purged with its blobs (vault/resumable.ts). */
+  resumableExpiryHours: number;
   maxPixels: number;
   maxDecodeBytes: number;
   downloadUrlSeconds: number;
@@ -318,6 +321,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdown: { drainSeconds: env.SHUTDOWN_DRAIN_SECONDS, timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS },
     vault: {
       maxUploadBytes: env.VAULT_MAX_UPLOAD_BYTES,
+      resumableExpiryHours: env.VAULT_RESUMABLE_EXPIRY_HOURS,
       maxPixels: env.VAULT_MAX_PIXELS,
       maxDecodeBytes: env.VAULT_MAX_DECODE_BYTES,
       downloadUrlSeconds: env.VAULT_DOWNLOAD_URL_SECONDS,
@@ -413,6 +417,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
+    ['vault resumable upload expiry', `${config.vault.resumableExpiryHours} h`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['vault purge interval / stale upload', `${config.vault.purgeIntervalSeconds} s / ${config.vault.staleUploadSeconds} s`],

@@ -38,6 +38,7 @@ import * as peppersRepo from './keys/peppers-repo.ts';
 import * as versionUsageRepo from './keys/version-usage-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
+import * as resumableRepo from './vault/resumable-repo.ts';
 
 /**
  * The SQL of every repository function, as both dialects compile it, committed under
@@ -436,6 +437,42 @@ const studiosExamples: Examples<typeof studiosRepo> = {
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
+const upload = 'upload-1';
+const resumableExamples: Examples<typeof resumableRepo> = {
+  insertResumableUpload: {
+    '': (db) =>
+      resumableRepo.insertResumableUpload(db, {
+        id: upload,
+        studio_id: studio,
+        user_id: user,
+        album_id: null,
+        name_sealed: 'sealed',
+        length: 1024,
+        upload_offset: 0,
+        header: 'header',
+        chunks: 0,
+        segments: '[]',
+        tail_sealed: null,
+        lock_token: null,
+        locked_until: null,
+        file_id: null,
+        created_at: now,
+        expires_at: now + 1,
+      }),
+  },
+  findResumableUpload: { '': (db) => resumableRepo.findResumableUpload(db, { studioId: studio, userId: user }, upload) },
+  lockResumableUpload: { '': (db) => resumableRepo.lockResumableUpload(db, studio, upload, { token: 'lock-1', until: now + 30_000, now }) },
+  renewResumableLock: { '': (db) => resumableRepo.renewResumableLock(db, studio, upload, 'lock-1', now + 30_000) },
+  advanceResumableUpload: {
+    'and release': (db) => resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 100, chunks: 0, segments: '[]', tailSealed: 'sealed', expiresAt: now + 1 }),
+    'completed, lock kept': (db) =>
+      resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 1024, chunks: 0, segments: '[]', tailSealed: null, expiresAt: now + 1, fileId: 'file-1', keepLock: true }),
+  },
+  unlockResumableUpload: { '': (db) => resumableRepo.unlockResumableUpload(db, studio, upload, 'lock-1') },
+  deleteResumableUpload: { '': (db) => resumableRepo.deleteResumableUpload(db, studio, upload) },
+  listExpiredResumableUploads: { '': (db) => resumableRepo.listExpiredResumableUploads(db, now, 100) },
+};
+
 const vaultExamples: Examples<typeof vaultRepo> = {
   insertUploadingFile: { '': (db) => vaultRepo.insertUploadingFile(db, { id: 'file-1', studioId: studio, albumId: null, encrypted: true, blobKey: `studios/${studio}/blob-1`, now }) },
   completeUpload: {
@@ -648,7 +685,7 @@ const owners: Record<string, readonly string[]> = {
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
-  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs'],
+  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs', 'vault_resumable_uploads'],
 };
 
 interface Rendered {
@@ -680,6 +717,7 @@ const repositories: Rendered[] = [
   { file: 'keys.version-usage-repo.sql', owner: 'keys', module: versionUsageRepo, examples: versionUsageExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
+  { file: 'vault.resumable-repo.sql', owner: 'vault', module: resumableRepo, examples: resumableExamples },
 ];
 
 /** The generic queries over the columns each capability declares it keeps under the master keys (db/key-protected.ts). */

@@ -310,6 +310,37 @@ export interface VaultPlainBlocksTable {
   hashes_sealed: string;
 }
 
+/** A resumable (tus) upload in progress; its bytes are sealed segments in the blob store (vault/resumable.ts). */
+export interface VaultResumableUploadsTable {
+  /** Random (122 bits): the upload URL's secret part, and only ever answered to the studio member who made it. */
+  id: string;
+  studio_id: string;
+  user_id: string;
+  album_id: string | null;
+  /** Sealed, purpose `vault-file-name`, associated data `vault_resumable_uploads/<id>/name`. */
+  name_sealed: string | null;
+  /** Upload-Length: the plaintext size the client announced. */
+  length: number;
+  /** Upload-Offset: plaintext bytes received and kept (sealed segments plus the sealed tail). */
+  upload_offset: number;
+  /** Base64 of the chunked format's header (salt and commitment) of the segments' message. */
+  header: string;
+  /** Full chunks sealed into segments so far. */
+  chunks: number;
+  /** JSON [[first chunk, chunk count], …] of the stored segments, in order. */
+  segments: string;
+  /** Base64 of the partial trailing chunk (under 16 KiB), chunk-encrypted on its own; null when empty. */
+  tail_sealed: string | null;
+  /** Held by the request appending to the upload, until locked_until. */
+  lock_token: string | null;
+  locked_until: number | null;
+  /** The vault file it became, once complete. */
+  file_id: string | null;
+  created_at: number;
+  /** Sliding: pushed back by each append; past it the upload is gone (410) and purged. */
+  expires_at: number;
+}
+
 export type JobStatus = 'pending' | 'running' | 'failed';
 
 export interface JobsTable {
@@ -693,6 +724,7 @@ export interface Tables {
   vault_files: VaultFilesTable;
   vault_plain_blocks: VaultPlainBlocksTable;
   vault_pending_blobs: VaultPendingBlobsTable;
+  vault_resumable_uploads: VaultResumableUploadsTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
