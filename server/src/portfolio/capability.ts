@@ -1,0 +1,11 @@
+import type { AppServices } from '../capability.ts';
+import type { App } from '../http/app-type.ts';
+import { createPortfolioDeps } from './deps.ts';
+import { portfolioManagementRoutes } from './routes.ts';
+
+/** Public portfolios, the website data API and analytics (docs/portfolio.md). */
+export async function portfolioRoutes(app: App, { runtime, vault }: AppServices): Promise<void> {
+  const deps = createPortfolioDeps(runtime, vault.files);
+  app.addHook('preClose', async () => deps.limits.close());
+  portfolioManagementRoutes(app, deps);
+}
