@@ -1,6 +1,7 @@
 import type { AppServices } from '../capability.ts';
 import type { App } from '../http/app-type.ts';
 import { createPortfolioDeps } from './deps.ts';
+import { portfolioPublicRoutes } from './public-routes.ts';
 import { portfolioManagementRoutes } from './routes.ts';
 
 /** Public portfolios, the website data API and analytics (docs/portfolio.md). */
@@ -8,4 +9,5 @@ export async function portfolioRoutes(app: App, { runtime, vault }: AppServices)
   const deps = createPortfolioDeps(runtime, vault.files);
   app.addHook('preClose', async () => deps.limits.close());
   portfolioManagementRoutes(app, deps);
+  portfolioPublicRoutes(app, deps);
 }
