@@ -4,6 +4,7 @@ import type { App } from '../http/app-type.ts';
 import { createCollection, deleteCollection, listCollections, publishPhotos, reorderCollection, unpublishPhotos, updateCollection } from './collections.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { getProfile, updateProfile } from './profiles.ts';
+import { createSiteToken, listSiteTokens, revokeSiteToken, rotateSiteToken } from './site-tokens.ts';
 import {
   collectionAnswer,
   collectionParams,
@@ -16,7 +17,15 @@ import {
   unpublishBody,
   updateCollectionBody,
   updateProfileBody,
+  createSiteTokenBody,
+  rotateSiteTokenBody,
+  siteTokenParams,
+  siteTokenSchema,
+  siteTokenWithSecret,
+  siteTokensAnswer,
 } from './schemas.ts';
+import { closed } from '../http/schemas.ts';
+import { missingBodyAsEmpty } from '../http/optional-body.ts';
 
 /** The photographer's side of portfolios: every route acts on the caller's own portfolio; another's collection is 404. */
 
@@ -95,5 +104,32 @@ export function portfolioManagementRoutes(app: App, deps: PortfolioDeps): void {
     },
     async (request) => ({ collection: await reorderCollection(deps, requireStudioActor(request), request.params.collectionId, request.body.photoIds) }),
   );
-}
 
+  app.get(
+    '/api/portfolio/site-tokens',
+    { config, schema: { operationId: 'listSiteTokens', tags, summary: 'The studio’s website tokens (never their secrets).', response: { 200: siteTokensAnswer } } },
+    async (request) => ({ tokens: await listSiteTokens(deps, requireStudioActor(request)) }),
+  );
+
+  app.post(
+    '/api/portfolio/site-tokens',
+    { config, schema: { operationId: 'createSiteToken', tags, summary: 'Create a website token for /api/site/v1: the 64 characters are in this answer only.', body: createSiteTokenBody, response: { 201: siteTokenWithSecret } } },
+    async (request, reply) => reply.status(201).send(await createSiteToken(deps, requireStudioActor(request), request.body)),
+  );
+
+  app.post(
+    '/api/portfolio/site-tokens/:tokenId/rotate',
+    {
+      config,
+      preValidation: missingBodyAsEmpty,
+      schema: { operationId: 'rotateSiteToken', tags, summary: 'A new token; the old one keeps working for the overlap (hours, default 24).', params: siteTokenParams, body: rotateSiteTokenBody, response: { 200: siteTokenWithSecret } },
+    },
+    async (request) => rotateSiteToken(deps, requireStudioActor(request), request.params.tokenId, request.body),
+  );
+
+  app.post(
+    '/api/portfolio/site-tokens/:tokenId/revoke',
+    { config, schema: { operationId: 'revokeSiteToken', tags, summary: 'Revoke a website token: refused from the next request on.', params: siteTokenParams, response: { 200: Type.Object({ token: siteTokenSchema }, closed) } } },
+    async (request) => ({ token: await revokeSiteToken(deps, requireStudioActor(request), request.params.tokenId) }),
+  );
+}
