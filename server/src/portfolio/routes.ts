@@ -1,5 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { requireStudioActor } from '../http/access.ts';
+import { requirePrincipal, requireStudioActor } from '../http/access.ts';
+import { contentDisposition } from '../http/content-disposition.ts';
+import { exportAnalytics, getAnalytics } from './reports.ts';
 import type { App } from '../http/app-type.ts';
 import { createCollection, deleteCollection, listCollections, publishPhotos, reorderCollection, unpublishPhotos, updateCollection } from './collections.ts';
 import type { PortfolioDeps } from './deps.ts';
@@ -23,6 +25,8 @@ import {
   siteTokenSchema,
   siteTokenWithSecret,
   siteTokensAnswer,
+  analyticsAnswer,
+  analyticsQuery,
 } from './schemas.ts';
 import { closed } from '../http/schemas.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
@@ -131,5 +135,29 @@ export function portfolioManagementRoutes(app: App, deps: PortfolioDeps): void {
     '/api/portfolio/site-tokens/:tokenId/revoke',
     { config, schema: { operationId: 'revokeSiteToken', tags, summary: 'Revoke a website token: refused from the next request on.', params: siteTokenParams, response: { 200: Type.Object({ token: siteTokenSchema }, closed) } } },
     async (request) => ({ token: await revokeSiteToken(deps, requireStudioActor(request), request.params.tokenId) }),
+  );
+
+  app.get(
+    '/api/portfolio/analytics',
+    {
+      config,
+      schema: {
+        operationId: 'getAnalytics',
+        tags,
+        summary: 'Totals, daily trends, top photos and collections, referrers over 7/30/90 days: own portfolio, or every one for an admin.',
+        querystring: analyticsQuery,
+        response: { 200: analyticsAnswer },
+      },
+    },
+    async (request) => getAnalytics(deps, requirePrincipal(request), request.query),
+  );
+
+  app.get(
+    '/api/portfolio/analytics.csv',
+    { config, schema: { operationId: 'exportAnalytics', tags, summary: 'The daily counters of the same selection as CSV.', querystring: analyticsQuery } },
+    async (request, reply) => {
+      const csv = await exportAnalytics(deps, requirePrincipal(request), request.query);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', contentDisposition('attachment', 'portfolio-analytics.csv')).send(csv);
+    },
   );
 }
