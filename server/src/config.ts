@@ -99,6 +99,12 @@ const environmentSchema = z.object({
 
   IMAGES_REMOTE_MAX_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   IMAGES_REMOTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+
+  // Host routing of public portfolios ({slug}.{PORTFOLIO_DOMAIN}): a bare host name, no scheme or port.
+  PORTFOLIO_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case host name such as portfolio.example.com')
+    .optional(),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -211,6 +217,8 @@ export interface Config {
   metrics: MetricsConfig;
   imaging: ImagingConfig;
   images: ImagesConfig;
+  /** Public portfolios (docs/portfolio.md): the domain whose subdomains are portfolio hosts, if any. */
+  portfolio: { domain: string | undefined };
   /** Where the built web app lives. */
   webDistDir: string;
   /** Production rules overridden on purpose (ALLOW_*): logged as warnings at every start. */
@@ -365,6 +373,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
       remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
     },
+    portfolio: { domain: env.PORTFOLIO_DOMAIN },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
     warnings: production ? productionRules(env).flatMap((rule) => (rule.broken && rule.overridden ? [rule.warning] : [])) : [],
   };
@@ -441,6 +450,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
       `${config.imaging.size} (queue ${config.imaging.queueLimit}, ${config.imaging.taskSeconds} s a task, ${config.imaging.childMemoryMiB} MiB each, ${config.imaging.threads} thread(s), recycled after ${config.imaging.tasksPerChild} tasks)`,
     ],
     ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
+    ['portfolio hosts', config.portfolio.domain ? `{slug}.${config.portfolio.domain}` : '(paths only: /p/{slug})'],
   );
   return rows;
 }

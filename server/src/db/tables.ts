@@ -698,6 +698,103 @@ export interface DeliveryProofingFavouritesTable {
   created_at: number;
 }
 
+/** A photographer's public portfolio (docs/portfolio.md): one per account, at /p/{slug}. */
+export interface PortfoliosTable {
+  id: string;
+  studio_id: string;
+  user_id: string;
+  slug: string;
+  display_name: string;
+  bio: string;
+  avatar_file_id: string | null;
+  contact_url: string | null;
+  /** JSON array of { label, url }. */
+  social_links: string;
+  hide_from_search: number;
+  /** A host the admin mapped to this portfolio, or null. */
+  custom_domain: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PortfolioCollectionsTable {
+  id: string;
+  studio_id: string;
+  portfolio_id: string;
+  slug: string;
+  title: string;
+  description: string;
+  /** A photo of this collection (portfolio_photos.id); null: the first one. */
+  cover_photo_id: string | null;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A vault file published into a collection; `id` is its public id. The row's absence is "not published". */
+export interface PortfolioPhotosTable {
+  id: string;
+  studio_id: string;
+  portfolio_id: string;
+  collection_id: string;
+  file_id: string;
+  position: number;
+  alt: string;
+  width: number;
+  height: number;
+  published_at: number;
+}
+
+/** A website's read-only token (64 characters), stored only as its SHA-256. */
+export interface PortfolioSiteTokensTable {
+  id: string;
+  studio_id: string;
+  name: string;
+  token_hash: string;
+  /** JSON array of allowed CORS origins. */
+  origins: string;
+  created_at: number;
+  /** The end of a rotation's overlap; null: no end. */
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export type AnalyticsKind = 'impression' | 'view' | 'click' | 'download' | 'page_view';
+
+export interface PortfolioDailyCountsTable {
+  studio_id: string;
+  portfolio_id: string;
+  /** UTC day number (epoch ms / 86 400 000). */
+  day: number;
+  kind: AnalyticsKind;
+  /** '' when the event names no photo / collection / referrer. */
+  photo_id: string;
+  collection_id: string;
+  referrer: string;
+  count: number;
+}
+
+/** A day's visitor as a salted hash, kept 48 hours at most (then only the count stays). */
+export interface PortfolioVisitorsTable {
+  portfolio_id: string;
+  day: number;
+  visitor_hash: string;
+}
+
+export interface PortfolioDailyUniquesTable {
+  studio_id: string;
+  portfolio_id: string;
+  day: number;
+  visitors: number;
+}
+
+/** The day's random salt for visitor hashes, deleted after the day. */
+export interface PortfolioSaltsTable {
+  day: number;
+  salt: string;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
@@ -749,4 +846,12 @@ export interface Tables {
   print_orders: PrintOrdersTable;
   print_order_lines: PrintOrderLinesTable;
   print_order_events: PrintOrderEventsTable;
+  portfolios: PortfoliosTable;
+  portfolio_collections: PortfolioCollectionsTable;
+  portfolio_photos: PortfolioPhotosTable;
+  portfolio_site_tokens: PortfolioSiteTokensTable;
+  portfolio_daily_counts: PortfolioDailyCountsTable;
+  portfolio_visitors: PortfolioVisitorsTable;
+  portfolio_daily_uniques: PortfolioDailyUniquesTable;
+  portfolio_salts: PortfolioSaltsTable;
 }
