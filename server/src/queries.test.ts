@@ -33,6 +33,7 @@ import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
 import * as peppersRepo from './keys/peppers-repo.ts';
 import * as versionUsageRepo from './keys/version-usage-repo.ts';
+import * as brandingRepo from './studios/branding-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 
@@ -365,6 +366,16 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
 
+const brandingExamples: Examples<typeof brandingRepo> = {
+  findBranding: { '': (db) => brandingRepo.findBranding(db, studio) },
+  findBrandingLogo: { '': (db) => brandingRepo.findBrandingLogo(db, studio) },
+  upsertBrandingDetails: { '': (db) => brandingRepo.upsertBrandingDetails(db, studio, 'ss1.sealed', now) },
+  setBrandingLogo: {
+    set: (db) => brandingRepo.setBrandingLogo(db, studio, { sealed: 'ss1.logo', sha256: 'ab'.repeat(32), width: 400, height: 100 }, now),
+    remove: (db) => brandingRepo.setBrandingLogo(db, studio, null, now),
+  },
+};
+
 const everything = { studioId: studio, albumId: undefined, trash: false };
 const vaultExamples: Examples<typeof vaultRepo> = {
   insertUploadingFile: { '': (db) => vaultRepo.insertUploadingFile(db, { id: 'file-1', studioId: studio, albumId: null, encrypted: true, blobKey: `studios/${studio}/blob-1`, now }) },
@@ -566,12 +577,12 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts', 'delivery_code_guards'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
-  studios: ['studios', 'studio_keys'],
+  studios: ['studios', 'studio_keys', 'studio_branding'],
   vault: ['vault_files', 'vault_albums', 'vault_plain_blocks'],
 };
 
@@ -600,6 +611,7 @@ const repositories: Rendered[] = [
   { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'keys.version-usage-repo.sql', owner: 'keys', module: versionUsageRepo, examples: versionUsageExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
+  { file: 'studios.branding-repo.sql', owner: 'studios', module: brandingRepo, examples: brandingExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
 ];
 

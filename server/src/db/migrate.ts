@@ -11,6 +11,7 @@ import * as auditChainAndAlerts from './migrations/0008_audit_chain_and_alerts.t
 import * as labs from './migrations/0009_labs.ts';
 import * as images from './migrations/0011_images.ts';
 import * as plainBlockHashes from './migrations/0012_plain_block_hashes.ts';
+import * as brandingAndFamilyAccess from './migrations/0015_branding_and_family_access.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0009_labs': labs,
   '0011_images': images,
   '0012_plain_block_hashes': plainBlockHashes,
+  '0015_branding_and_family_access': brandingAndFamilyAccess,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

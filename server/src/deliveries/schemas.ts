@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { closed, nullable, uuidField } from '../http/schemas.ts';
+import { clientBrandingSchema } from '../studios/branding-schemas.ts';
 import { MAX_DELIVERY_FILES } from './service.ts';
 
 /** JSON schemas of the deliveries API (docs/deliveries.md): one definition feeds validation, typed handlers and OpenAPI. */
@@ -111,7 +112,8 @@ export const clientDeliverySchema = Type.Object(
   {
     title: Type.String(),
     message: Type.String(),
-    studioName: Type.String(),
+    studioName: Type.String({ description: 'The studio’s branding name, never an email address' }),
+    branding: clientBrandingSchema,
     expiresAt: Type.String(),
     allowOriginals: Type.Boolean(),
     allowZip: Type.Boolean(),

@@ -5,7 +5,7 @@ import { hashToken } from '../crypto/hashing.ts';
 import { generateId, generateNumericCode, generateToken } from '../crypto/tokens.ts';
 import type { DeliveryEventKind } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { studioName } from '../studios/service.ts';
+import { clientBranding, studioLogo } from '../studios/branding.ts';
 import { cleanText } from '../text.ts';
 import type { FileView } from '../vault/service.ts';
 import { CODE_DIGITS, codePurpose } from './client-access.ts';
@@ -165,8 +165,10 @@ async function filesToDeliver(deps: DeliveriesDeps, actor: StudioActor, input: D
   return ids;
 }
 
-async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
-  return { studioName: (await studioName(deps, row.studio_id)) ?? 'Your photographer', details, expiresAt: row.expires_at };
+export async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
+  const branding = await clientBranding(deps, row.studio_id);
+  const logo = branding.logoVersion ? await studioLogo(deps, row.studio_id) : undefined;
+  return { studioName: branding.name, branding, logoPng: logo?.png, details, expiresAt: row.expires_at };
 }
 
 function linkOf(deps: DeliveriesDeps, token: string): string {

@@ -1,5 +1,6 @@
 import type { CheckKind } from './file-types.ts';
 import { checkImage } from './images.ts';
+import { renderLogo } from './logo.ts';
 import { type PhotoMetadata, readPhotoMetadata } from './photo-metadata.ts';
 import { renderPhotoPreviews } from './previews.ts';
 import type { TaskTable } from './protocol.ts';
@@ -42,6 +43,9 @@ export const tasks = {
 
   /** The image service's transform (transform.ts): a source's bytes and validated operations in, the encoded result out. */
   transform: (input: Buffer, params: { spec: TransformSpec; maxPixels: number }) => transformImage(input, params.spec, { maxPixels: params.maxPixels }),
+
+  /** A studio's logo (logo.ts): decoded under the pixel limit, re-encoded as a small PNG without metadata. */
+  logo: (input: Buffer, params: { maxPixels: number; maxSide: number }) => renderLogo(input, params),
 } satisfies TaskTable;
 
 export type ImagingTasks = typeof tasks;

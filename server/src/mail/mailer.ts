@@ -11,11 +11,20 @@ import type { Transporter } from 'nodemailer';
  * content: messages carry codes and links.
  */
 
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+  /** Set for an image the HTML part shows inline (`<img src="cid:…">`). */
+  cid?: string;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
   html?: string;
+  attachments?: MailAttachment[];
 }
 
 export interface Mailer {
