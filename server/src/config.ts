@@ -64,6 +64,9 @@ const environmentSchema = z.object({
   ALLOW_UNSCANNED_UPLOADS: booleanFromEnv.default(false),
 
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  DELIVERY_REMEMBER_DAYS: z.coerce.number().int().min(0).max(90).default(30),
+  DELIVERY_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  SMTP_CA_FILE: z.string().min(1).optional(),
 
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   AUDIT_SEAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
@@ -138,6 +141,10 @@ export interface ImagesConfig {
 export interface DeliveriesConfig {
   /** How long a client's session lasts after the right code (it ends sooner if the delivery does). */
   sessionMinutes: number;
+  /** How long "remember this device" lasts after the right code (0: never offered). */
+  rememberDays: number;
+  /** Days before expiry the recipients are reminded, once (0: no reminders). */
+  reminderDays: number;
   mailLimits: MailLimitsConfig;
 }
 
@@ -185,7 +192,7 @@ export interface Config {
   database: DatabaseConfig;
   storage: StorageConfig;
   masterKeys: string | undefined;
-  mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
+  mail: { smtpUrl: string | undefined; smtpCaFile?: string; from: string; outboxDir: string };
   sessions: { idleMinutes: number; absoluteMinutes: number };
   redisUrl: string | undefined;
   vault: VaultConfig;
@@ -298,7 +305,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : { kind: 'local', root: path.join(dataDir, 'blobs') },
     masterKeys: env.SHUTTERLOCK_MASTER_KEYS,
-    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    mail: { smtpUrl: env.SMTP_URL, smtpCaFile: env.SMTP_CA_FILE, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     sessions: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteMinutes: env.SESSION_ABSOLUTE_MINUTES },
     redisUrl: env.REDIS_URL,
     vault: {
@@ -322,6 +329,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT, host: env.METRICS_HOST },
     deliveries: {
       sessionMinutes: env.DELIVERY_SESSION_MINUTES,
+      rememberDays: env.DELIVERY_REMEMBER_DAYS,
+      reminderDays: env.DELIVERY_REMINDER_DAYS,
       mailLimits: {
         emailsPerHour: env.MAIL_STUDIO_EMAILS_PER_HOUR,
         emailsPerDay: env.MAIL_STUDIO_EMAILS_PER_DAY,
@@ -392,6 +401,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['master keys', config.masterKeys ? `(set, ${config.masterKeys.split(',').length} version(s))` : config.production ? '(not set)' : '(not set: development key file in the data directory)'],
     ['mail', config.mail.smtpUrl ? `smtp ${redactUrl(config.mail.smtpUrl)}` : `development outbox ${config.mail.outboxDir}`],
     ['mail from', config.mail.from],
+    ...(config.mail.smtpCaFile ? ([['smtp CA file', config.mail.smtpCaFile]] as Array<[string, string]>) : []),
     ['session idle / absolute', `${config.sessions.idleMinutes} min / ${config.sessions.absoluteMinutes} min`],
     ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
@@ -400,6 +410,8 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
+    ['delivery remembered device', config.deliveries.rememberDays === 0 ? 'off' : `${config.deliveries.rememberDays} days`],
+    ['delivery expiry reminder', config.deliveries.reminderDays === 0 ? 'off' : `${config.deliveries.reminderDays} days before`],
     ['audit retention / seal interval', `${config.audit.retentionDays === undefined ? 'kept forever' : `${config.audit.retentionDays} days`} / ${config.audit.sealMinutes} min`],
     [
       'alert thresholds',

@@ -26,6 +26,8 @@ import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as guardsRepo from './deliveries/guards-repo.ts';
+import * as remindersRepo from './deliveries/reminders-repo.ts';
 import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as jobsQueueRepo from './jobs/queue-repo.ts';
@@ -275,6 +277,19 @@ const mailExamples: Examples<typeof mailRepo> = {
   countNewRecipients: { '': (db) => mailRepo.countNewRecipients(db, studio, now) },
   countDeliveryResends: { '': (db) => mailRepo.countDeliveryResends(db, studio, 'delivery-1', now) },
   claimMailAlert: { '': (db) => mailRepo.claimMailAlert(db, { studioId: studio, rule: 'emailsPerHour', windowStart: now, at: now }) },
+};
+
+const guardsExamples: Examples<typeof guardsRepo> = {
+  countNetworkCodeAttempt: { '': (db) => guardsRepo.countNetworkCodeAttempt(db, delivery, 'source-key', now) },
+  findCodeGuard: { '': (db) => guardsRepo.findCodeGuard(db, delivery, 'source-key') },
+  lockCodeGuard: { '': (db) => guardsRepo.lockCodeGuard(db, delivery, 'source-key', 1, now + 900_000) },
+  resetCodeGuard: { '': (db) => guardsRepo.resetCodeGuard(db, delivery, 'source-key', now) },
+  clearCodeGuards: { '': (db) => guardsRepo.clearCodeGuards(db, delivery) },
+};
+
+const remindersExamples: Examples<typeof remindersRepo> = {
+  listDueReminders: { '': (db) => remindersRepo.listDueReminders(db, { now, until: now + 3 * 86_400_000, madeBefore: now - 86_400_000 }, 100) },
+  claimReminder: { '': (db) => remindersRepo.claimReminder(db, studio, delivery, now) },
 };
 
 const deliveriesExamples: Examples<typeof deliveriesRepo> = {
@@ -602,6 +617,8 @@ const repositories: Rendered[] = [
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'deliveries.guards-repo.sql', owner: 'deliveries', module: guardsRepo, examples: guardsExamples },
+  { file: 'deliveries.reminders-repo.sql', owner: 'deliveries', module: remindersRepo, examples: remindersExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -39,6 +41,8 @@ interface MailLogger {
 
 export interface MailerOptions {
   smtpUrl: string | undefined;
+  /** PEM certificates to trust for the SMTP server's TLS (STARTTLS or smtps), besides the system's. */
+  smtpCaFile?: string;
   from: string;
   outboxDir: string;
 }
@@ -54,7 +58,8 @@ async function writeOutboxFile(outboxDir: string, raw: Buffer): Promise<string> 
 
 export function createMailer(options: MailerOptions, logger: MailLogger): Mailer {
   if (options.smtpUrl) {
-    const transport: Transporter = nodemailer.createTransport(options.smtpUrl);
+    const ca = options.smtpCaFile ? readFileSync(options.smtpCaFile, 'utf8') : undefined;
+    const transport: Transporter = nodemailer.createTransport(ca ? { url: options.smtpUrl, tls: { ca: [...tls.rootCertificates, ca] } } : options.smtpUrl);
     return {
       kind: 'smtp',
       async send(message) {
