@@ -25,6 +25,7 @@ import {
   listUsersWithSessionCounts,
   ownedStudioId,
   updateUser,
+  listUserEmails,
 } from './users-repo.ts';
 
 /** Accounts: creation (with the photographer's own studio), the views the API returns, admin changes. */
@@ -61,6 +62,14 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<User
 export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<string | undefined> {
   const user = await findUserById(deps.db, userId);
   return user && user.disabled_at === null ? user.email : undefined;
+}
+
+/** The email addresses of these accounts, by id (disabled included; a deleted account is absent): who did what, in the audit trail. */
+export async function userEmails(deps: Pick<AuthDeps, 'db'>, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const found: Array<{ id: string; email: string }> = [];
+  for (let start = 0; start < unique.length; start += 500) found.push(...(await listUserEmails(deps.db, unique.slice(start, start + 500))));
+  return new Map(found.map((row) => [row.id, row.email]));
 }
 
 /** Where to tell the operators of something (a studio at a limit, …): the active admins' addresses. */
@@ -127,7 +136,8 @@ const lookAlike = () => new AppError('email_confusable', 'An account with an add
  */
 export async function createUser(
   deps: AuthDeps,
-  input: { email: string; role: UserRole; studioName?: string },
+  /** A photographer always gets a studio; an admin only with `withStudio` (the first admin who photographs too, setup.ts). */
+  input: { email: string; role: UserRole; studioName?: string; withStudio?: boolean },
   audit: { actorUserId: string | null } & Partial<RequestOrigin>,
   options: { sendInvitation?: boolean } = {},
 ): Promise<AdminUserView> {
@@ -139,7 +149,7 @@ export async function createUser(
   const id = generateId();
   try {
     await inTransaction(deps.db, async (trx) => {
-      const studio = input.role === 'photographer' ? await createStudio({ db: trx, keys: deps.keys }, input.studioName ?? defaultStudioName, now) : undefined;
+      const studio = input.role === 'photographer' || input.withStudio === true ? await createStudio({ db: trx, keys: deps.keys }, input.studioName ?? defaultStudioName, now) : undefined;
       await insertUser(trx, { id, email, emailSkeleton: skeleton, role: input.role, now }, studio && { studioId: studio.id });
     });
   } catch (error) {

@@ -12,6 +12,8 @@ import * as labs from './migrations/0009_labs.ts';
 import * as images from './migrations/0011_images.ts';
 import * as plainBlockHashes from './migrations/0012_plain_block_hashes.ts';
 import * as brandingAndFamilyAccess from './migrations/0015_branding_and_family_access.ts';
+import * as pendingBlobs from './migrations/0019_pending_blobs.ts';
+import * as hardening from './migrations/0020_hardening.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -30,6 +32,8 @@ const migrations: Record<string, Migration> = {
   '0011_images': images,
   '0012_plain_block_hashes': plainBlockHashes,
   '0015_branding_and_family_access': brandingAndFamilyAccess,
+  '0019_pending_blobs': pendingBlobs,
+  '0020_hardening': hardening,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

@@ -218,6 +218,12 @@ export interface AuditSealsTable {
   sealed_at: number;
   key_version: string;
   mac: string;
+  /** The seal's place in the chain of seals (1, 2, 3, …); audit/chain.ts. */
+  chain_index: number;
+  /** The previous seal's MAC (format 2; null for format 1 and for the first seal). */
+  prev_mac: string | null;
+  /** 1: MAC over the position only, under a master-derived key; 2: chained, under the wrapped seal key. */
+  format: Generated<number>;
 }
 
 export type AlertStatus = 'open' | 'acknowledged';
@@ -284,6 +290,13 @@ export interface VaultFilesTable {
   uploaded_at: number;
   /** Set while the file is in the trash. */
   deleted_at: number | null;
+}
+
+/** A blob written before a row names it (a file's new previews); the purge deletes it once stale (vault/purge.ts). */
+export interface VaultPendingBlobsTable {
+  blob_key: string;
+  studio_id: string;
+  created_at: number;
 }
 
 /** Per-block hashes of an unencrypted original (vault/block-hashes.ts); none for encrypted files. */
@@ -444,6 +457,10 @@ export interface LabsTable {
   lockouts: Generated<number>;
   /** Set when the lockouts ran out: only a new PIN opens the lab again. */
   blocked_at: number | null;
+  /** The last wrong PIN: the count restarts after a quiet window (labs/lockout.ts). */
+  last_failed_at: number | null;
+  /** When the last lockout began: the history decays from there. */
+  last_locked_at: number | null;
   created_by: string | null;
   created_at: number;
   updated_at: number;
@@ -637,6 +654,7 @@ export interface Tables {
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
   vault_plain_blocks: VaultPlainBlocksTable;
+  vault_pending_blobs: VaultPendingBlobsTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;

@@ -5,6 +5,7 @@ import { createDeliveriesDeps } from './deps.ts';
 import { deliveryFamilyRoutes } from './family-routes.ts';
 import { createJobRunner } from '../jobs/runner.ts';
 import { REMINDER_EVERY_MS, REMINDER_JOB, sendDueReminders } from './reminders.ts';
+import { liveDeliveryUses } from './files.ts';
 import { deliveryRoutes } from './routes.ts';
 
 /** Client deliveries: the photographer's routes and the client's (docs/deliveries.md), over the vault's files. */
@@ -23,6 +24,8 @@ export async function deliveriesRoutes(app: App, { runtime, vault }: AppServices
     jobs.start();
     app.addHook('onClose', () => jobs.stop());
   }
+  // The vault asks before trashing a file a client still sees (vault/file-uses.ts).
+  vault.registerFileUses((studioId, fileIds) => liveDeliveryUses(deps, studioId, fileIds));
   deliveryRoutes(app, deps);
   deliveryClientRoutes(app, deps);
   deliveryFamilyRoutes(app, deps);

@@ -7,7 +7,7 @@ import { requireStudioActor } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { discardUnreadBody } from '../http/unread-body.ts';
 import type { VaultDeps } from './deps.ts';
-import { createDownloadUrl, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
+import { createDownloadUrl, fileUsesOf, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
 import { retryPreviews } from './previews.ts';
 import { emptyTrash } from './purge.ts';
 import { fileDetailsSchema, fileSchema, idParams, variantField } from './schemas.ts';
@@ -154,14 +154,46 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
     async (request) => ({ moved: await moveFiles(deps, requireStudioActor(request), request.body.fileIds, request.body.albumId) }),
   );
 
+  app.post(
+    '/api/vault/files/uses',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        operationId: 'listFileUses',
+        tags,
+        summary: 'Where these files are shown outside the library — the live deliveries whose clients see them — to warn before trashing them.',
+        body: Type.Object({ fileIds: Type.Array(uuidField, { minItems: 1, maxItems: 500 }) }, closed),
+        response: {
+          200: Type.Object(
+            {
+              uses: Type.Array(
+                Type.Object({ kind: Type.Literal('delivery'), id: Type.String(), title: Type.String(), fileIds: Type.Array(Type.String()) }, closed),
+              ),
+            },
+            closed,
+          ),
+        },
+      },
+    },
+    async (request) => ({ uses: await fileUsesOf(deps, requireStudioActor(request), request.body.fileIds) }),
+  );
+
   app.delete(
     '/api/vault/files/:id',
     {
       config: { access: 'signed-in' },
-      schema: { operationId: 'deleteFile', tags, summary: 'Move a file to the trash (kept 30 days, restorable).', params: idParams, response: { 204: Type.Null() } },
+      schema: {
+        operationId: 'deleteFile',
+        tags,
+        summary:
+          'Move a file to the trash (kept 30 days, restorable). A file shown in a live delivery is refused with 409 `file_in_live_delivery` unless `confirm=true` (after the photographer saw listFileUses).',
+        params: idParams,
+        querystring: Type.Object({ confirm: Type.Optional(Type.Literal('true')) }, closed),
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
-      await trashFile(deps, requireStudioActor(request), request.params.id);
+      await trashFile(deps, requireStudioActor(request), request.params.id, { confirmed: request.query.confirm === 'true' });
       return reply.status(204).send(null);
     },
   );

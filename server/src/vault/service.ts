@@ -10,6 +10,7 @@ import { requireAlbum } from './albums.ts';
 import { type VaultDeps, createVaultDeps } from './deps.ts';
 import { blobKeyOf, previewName, serveFile } from './downloads.ts';
 import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
+import type { FileUseSource } from './file-uses.ts';
 import { previewsJobHandler } from './previews.ts';
 import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
 import { SCRUB_JOB, scrubJobHandler } from './scrub.ts';
@@ -29,6 +30,7 @@ import { type UploadInput, uploadFile } from './upload.ts';
  */
 
 export type { FileView } from './file-views.ts';
+export type { FileUse, FileUseSource } from './file-uses.ts';
 export type { Variant } from './stored-blobs.ts';
 export type { UploadInput } from './upload.ts';
 
@@ -90,6 +92,12 @@ export interface Vault {
   readonly jobs: JobRunner;
   /** Deletes every blob and file row of a deleted studio (whose data key is already destroyed); returns how many files. */
   eraseStudio(studioId: string): Promise<number>;
+  /**
+   * A capability that shows the studio's files outside the vault (deliveries) says where, so
+   * that trashing a file it shows asks the photographer first (file-uses.ts): the dependency
+   * points from it to the vault, never back.
+   */
+  registerFileUses(source: FileUseSource): void;
 }
 
 declare module '../capability.ts' {
@@ -187,10 +195,17 @@ export function createVault(runtime: Runtime): Vault {
     logger: runtime.logger,
     handlers: [previewsJobHandler(deps), purgeJobHandler(deps), scrubJobHandler(deps)],
     schedules: [
-      { kind: PURGE_JOB, everyMs: 60 * 60_000 },
+      { kind: PURGE_JOB, everyMs: deps.config.purgeIntervalSeconds * 1000 },
       { kind: SCRUB_JOB, everyMs: 24 * 60 * 60_000 },
     ],
     concurrency: deps.config.jobConcurrency,
+    leaseMs: runtime.config.jobs.leaseSeconds * 1000,
   });
-  return { files: createVaultFiles(deps), deps, jobs, eraseStudio: (studioId) => eraseStudioFiles(deps, studioId) };
+  return {
+    files: createVaultFiles(deps),
+    deps,
+    jobs,
+    eraseStudio: (studioId) => eraseStudioFiles(deps, studioId),
+    registerFileUses: (source) => deps.fileUses.register(source),
+  };
 }

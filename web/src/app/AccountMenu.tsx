@@ -1,5 +1,6 @@
 import { signOut, type User } from '../api/auth';
 import { DELIVERIES_PATH } from '../pages/deliveries/paths';
+import { IMAGES_PATH } from '../pages/images/paths';
 import { LABS_ADMIN_PATH } from '../pages/labs/paths';
 import { PRINT_ORDERS_PATH } from '../pages/print-orders/paths';
 import { LIBRARY_PATH } from '../pages/vault/paths';
@@ -33,6 +34,7 @@ export function AccountMenu({ user }: { user: User }) {
               { to: LIBRARY_PATH, label: 'Library', current: pathname.startsWith(LIBRARY_PATH) },
               { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
               { to: PRINT_ORDERS_PATH, label: 'Prints', current: pathname.startsWith(PRINT_ORDERS_PATH) },
+              { to: IMAGES_PATH, label: 'Images', current: pathname.startsWith(IMAGES_PATH) },
             ]),
         { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
         ...(user.role === 'admin'
