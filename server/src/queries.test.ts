@@ -29,6 +29,8 @@ import * as galleryRepo from './deliveries/gallery-repo.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as proofingRepo from './deliveries/proofing-repo.ts';
+import * as guardsRepo from './deliveries/guards-repo.ts';
+import * as remindersRepo from './deliveries/reminders-repo.ts';
 import * as imagesRepo from './images/repo.ts';
 import * as portfolioRepo from './portfolio/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
@@ -37,6 +39,7 @@ import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
 import * as peppersRepo from './keys/peppers-repo.ts';
 import * as versionUsageRepo from './keys/version-usage-repo.ts';
+import * as brandingRepo from './studios/branding-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 import * as resumableRepo from './vault/resumable-repo.ts';
@@ -328,6 +331,19 @@ const mailExamples: Examples<typeof mailRepo> = {
   claimMailAlert: { '': (db) => mailRepo.claimMailAlert(db, { studioId: studio, rule: 'emailsPerHour', windowStart: now, at: now }) },
 };
 
+const guardsExamples: Examples<typeof guardsRepo> = {
+  countNetworkCodeAttempt: { '': (db) => guardsRepo.countNetworkCodeAttempt(db, delivery, 'source-key', now) },
+  findCodeGuard: { '': (db) => guardsRepo.findCodeGuard(db, delivery, 'source-key') },
+  lockCodeGuard: { '': (db) => guardsRepo.lockCodeGuard(db, delivery, 'source-key', 1, now + 900_000) },
+  resetCodeGuard: { '': (db) => guardsRepo.resetCodeGuard(db, delivery, 'source-key', now) },
+  clearCodeGuards: { '': (db) => guardsRepo.clearCodeGuards(db, delivery) },
+};
+
+const remindersExamples: Examples<typeof remindersRepo> = {
+  listDueReminders: { '': (db) => remindersRepo.listDueReminders(db, { now, until: now + 3 * 86_400_000, madeBefore: now - 86_400_000 }, 100) },
+  claimReminder: { '': (db) => remindersRepo.claimReminder(db, studio, delivery, now) },
+};
+
 const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   insertDelivery: {
     '': (db) =>
@@ -435,6 +451,16 @@ const studiosExamples: Examples<typeof studiosRepo> = {
     'one studio': (db) => studiosRepo.selectStudios(db, studio),
   },
   listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
+};
+
+const brandingExamples: Examples<typeof brandingRepo> = {
+  findBranding: { '': (db) => brandingRepo.findBranding(db, studio) },
+  findBrandingLogo: { '': (db) => brandingRepo.findBrandingLogo(db, studio) },
+  upsertBrandingDetails: { '': (db) => brandingRepo.upsertBrandingDetails(db, studio, 'ss1.sealed', now) },
+  setBrandingLogo: {
+    set: (db) => brandingRepo.setBrandingLogo(db, studio, { sealed: 'ss1.logo', sha256: 'ab'.repeat(32), width: 400, height: 100 }, now),
+    remove: (db) => brandingRepo.setBrandingLogo(db, studio, null, now),
+  },
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
@@ -731,13 +757,13 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sets', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sets', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts', 'delivery_code_guards'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   portfolio: ['portfolios', 'portfolio_collections', 'portfolio_photos', 'portfolio_site_tokens', 'portfolio_daily_counts', 'portfolio_visitors', 'portfolio_daily_uniques', 'portfolio_salts'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
-  studios: ['studios', 'studio_keys'],
+  studios: ['studios', 'studio_keys', 'studio_branding'],
   vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs', 'vault_resumable_uploads'],
 };
 
@@ -760,6 +786,8 @@ const repositories: Rendered[] = [
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'deliveries.proofing-repo.sql', owner: 'deliveries', module: proofingRepo, examples: proofingExamples },
   { file: 'deliveries.gallery-repo.sql', owner: 'deliveries', module: galleryRepo, examples: galleryExamples },
+  { file: 'deliveries.guards-repo.sql', owner: 'deliveries', module: guardsRepo, examples: guardsExamples },
+  { file: 'deliveries.reminders-repo.sql', owner: 'deliveries', module: remindersRepo, examples: remindersExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'portfolio.repo.sql', owner: 'portfolio', module: portfolioRepo, examples: portfolioExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
@@ -770,6 +798,7 @@ const repositories: Rendered[] = [
   { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'keys.version-usage-repo.sql', owner: 'keys', module: versionUsageRepo, examples: versionUsageExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
+  { file: 'studios.branding-repo.sql', owner: 'studios', module: brandingRepo, examples: brandingExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
   { file: 'vault.resumable-repo.sql', owner: 'vault', module: resumableRepo, examples: resumableExamples },
 ];

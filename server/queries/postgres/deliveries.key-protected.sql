@@ -36,40 +36,42 @@ where
   "id" = $2
   and "details_sealed" = $3;
 
--- sealed delivery_sets.name_sealed: first page
+-- sealed deliveries.access_sealed: first page
 select
   "id" as "id",
-  "name_sealed" as "sealed"
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
-  "delivery_sets"
+  "deliveries"
 where
-  "name_sealed" is not null
+  "access_sealed" is not null
 order by
   "id"
 limit
   $1;
 
--- sealed delivery_sets.name_sealed: next page
+-- sealed deliveries.access_sealed: next page
 select
   "id" as "id",
-  "name_sealed" as "sealed"
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
-  "delivery_sets"
+  "deliveries"
 where
-  "name_sealed" is not null
+  "access_sealed" is not null
   and "id" > $1
 order by
   "id"
 limit
   $2;
 
--- sealed delivery_sets.name_sealed: re-seal one value
-update "delivery_sets"
+-- sealed deliveries.access_sealed: re-seal one value
+update "deliveries"
 set
-  "name_sealed" = $1
+  "access_sealed" = $1
 where
   "id" = $2
-  and "name_sealed" = $3;
+  and "access_sealed" = $3;
 
 -- code hashes deliveries.code_key_version: usable, per version
 select

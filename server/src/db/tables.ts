@@ -5,6 +5,19 @@ import type { Generated } from 'kysely';
  * ids are random text. Each capability's repository is the only code that queries its tables.
  */
 
+/** What a studio shows its clients (studios/branding.ts): sealed under the studio's data key. */
+export interface StudioBrandingTable {
+  studio_id: string;
+  /** Sealed JSON { name, accentColor, contactEmail, contactPhone, website, signature }. */
+  details_sealed: string;
+  /** The re-encoded PNG logo, sealed; null: none. */
+  logo_sealed: string | null;
+  logo_sha256: string | null;
+  logo_width: number | null;
+  logo_height: number | null;
+  updated_at: number;
+}
+
 export interface StudiosTable {
   id: string;
   name: string;
@@ -389,6 +402,25 @@ export interface DeliveriesTable {
   cover_file_id: Generated<string | null>;
   /** JSON { text, position, opacity } (deliveries/gallery.ts), or null for no watermark. */
   watermark_json: Generated<string | null>;
+  /**
+   * Sealed JSON { token, code } under the studio's data key (purpose `delivery-access`,
+   * associated data `deliveries/<id>/access`), so the photographer can show them again;
+   * the hashes above stay the check. Null for deliveries made before it was kept.
+   */
+  access_sealed: string | null;
+  /** When the expiry reminder was emailed (once per delivery); null: not yet. */
+  reminder_sent_at: number | null;
+}
+
+/** Wrong codes per delivery and network (deliveries/client-access.ts): one network's lockout is not everyone's. */
+export interface DeliveryCodeGuardsTable {
+  delivery_id: string;
+  /** SHA-256 hex of the delivery id and the caller's network. */
+  source_key: string;
+  failed_attempts: Generated<number>;
+  locked_until: number | null;
+  lockouts: Generated<number>;
+  updated_at: number;
 }
 
 export interface DeliveryFilesTable {
@@ -798,6 +830,7 @@ export interface PortfolioSaltsTable {
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
+  studio_branding: StudioBrandingTable;
   key_peppers: KeyPeppersTable;
   key_version_usage: KeyVersionUsageTable;
   users: UsersTable;
@@ -835,6 +868,7 @@ export interface Tables {
   image_usage: ImageUsageTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
+  delivery_code_guards: DeliveryCodeGuardsTable;
   delivery_mail_sends: DeliveryMailSendsTable;
   delivery_mail_alerts: DeliveryMailAlertsTable;
   labs: LabsTable;
