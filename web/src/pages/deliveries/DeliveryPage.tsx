@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState, type Ref } from 'react';
+import { ProofingSection } from './ProofingSection';
 import { ApiError } from '../../api/client';
 import {
   getDelivery,
@@ -225,6 +226,7 @@ function DeliveryDetails({
           }}
         />
       </section>
+      <ProofingSection deliveryId={delivery.id} />
       <section className="panel" aria-labelledby="activity-heading" aria-busy={refresh.busy}>
         <div className="panel-heading-row">
           <h2 id="activity-heading">Activity</h2>
