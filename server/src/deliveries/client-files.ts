@@ -5,7 +5,8 @@ import { AppError, NotFoundError } from '../errors.ts';
 import type { RangeHeaders } from '../http/byte-ranges.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { ServedFile } from '../http/send-file.ts';
-import { assertStudioNotSuspended, studioName } from '../studios/service.ts';
+import { type ClientBranding, clientBranding } from '../studios/branding.ts';
+import { assertStudioNotSuspended } from '../studios/service.ts';
 import type { Variant } from '../vault/service.ts';
 import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
 import type { DeliveriesDeps } from './deps.ts';
@@ -32,7 +33,9 @@ export type LinkUse = 'view' | 'download';
 export interface ClientDeliveryView {
   title: string;
   message: string;
+  /** The studio's branding name (never an email address): the same as `branding.name`. */
   studioName: string;
+  branding: ClientBranding;
   expiresAt: string;
   allowOriginals: boolean;
   allowZip: boolean;
@@ -85,10 +88,12 @@ export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryRow)
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
   const { fileCount, totalBytes } = await totalsOf(deps, row);
   const downloadsLeft = row.download_limit === null ? null : Math.max(0, row.download_limit - row.download_count);
+  const branding = await clientBranding(deps, row.studio_id);
   return {
     title: details.title,
     message: details.message,
-    studioName: (await studioName(deps, row.studio_id)) ?? '',
+    studioName: branding.name,
+    branding,
     expiresAt: new Date(row.expires_at).toISOString(),
     allowOriginals: row.allow_originals === 1,
     allowZip: row.allow_zip === 1,

@@ -39,15 +39,24 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
       schema: {
         operationId: 'openDelivery',
         tags,
-        summary: 'Check the code of a delivery link; the right one starts a session for this delivery alone (a cookie).',
+        summary:
+          'Check the code of a delivery link; the right one starts a session for this delivery alone (a cookie), and with `remember` a cookie that lets this browser back in without the code (resumeDelivery) for DELIVERY_REMEMBER_DAYS.',
         params: tokenParams,
-        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) }, closed),
+        body: Type.Object(
+          { code: Type.String({ minLength: 1, maxLength: 32 }), remember: Type.Optional(Type.Boolean({ description: 'Remember this device (default false)' })) },
+          closed,
+        ),
         response: { 200: clientDeliveryAnswer },
       },
     },
     async (request, reply) => {
-      const { delivery, sessionCookie } = await openDelivery(deps, { token: request.params.token, code: request.body.code }, requestOrigin(request));
+      const { delivery, sessionCookie, deviceCookie } = await openDelivery(
+        deps,
+        { token: request.params.token, code: request.body.code, remember: request.body.remember ?? false },
+        requestOrigin(request),
+      );
       setCookie(reply, sessionCookie);
+      if (deviceCookie) setCookie(reply, deviceCookie);
       return { delivery: await clientDeliveryView(deps, delivery) };
     },
   );

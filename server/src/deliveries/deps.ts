@@ -43,6 +43,8 @@ export interface DeliveriesDeps {
  */
 export const deliveryRateLimitRules = {
   codePerIp: { points: 20, durationSeconds: 15 * 60 },
+  // A remembered device coming back: no guess (the cookie is signed), but no free token scan either.
+  resumePerIp: { points: 60, durationSeconds: 15 * 60 },
   // Each link is a counted download and an event: enough for a client fetching file after
   // file, not for flooding the photographer's activity log.
   downloadLinksPerDelivery: { points: 300, durationSeconds: 15 * 60 },

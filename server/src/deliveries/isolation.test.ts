@@ -40,11 +40,15 @@ const operations = [
   'createDeliverySet',
   'updateDeliverySet',
   'deleteDeliverySet',
+  'getDeliveryAccess',
   'openDelivery',
   'listDeliveryFiles',
   'createDeliveryDownloadUrl',
   'downloadDeliveryZip',
   'downloadDeliveryFile',
+  'resumeDelivery',
+  'getDeliveryBranding',
+  'getDeliveryLogo',
 ] as const;
 
 type Operation = (typeof operations)[number];
@@ -115,11 +119,15 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
       createDeliverySet: { name: 'Taken' },
       updateDeliverySet: { name: 'Taken over' },
       deleteDeliverySet: undefined,
+      getDeliveryAccess: undefined,
       openDelivery: { code: ours.access.code === '00000000' ? '11111111' : '00000000' },
       listDeliveryFiles: undefined,
       createDeliveryDownloadUrl: {},
       downloadDeliveryZip: undefined,
       downloadDeliveryFile: undefined,
+      resumeDelivery: {},
+      getDeliveryBranding: undefined,
+      getDeliveryLogo: undefined,
     };
   });
   afterAll(async () => server?.close());
@@ -147,6 +155,11 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
     createDeliveryDownloadUrl: '401 delivery_code_required',
     downloadDeliveryZip: '401 delivery_code_required',
     downloadDeliveryFile: '403 signature_invalid',
+    // No remembered device here.
+    resumeDelivery: '401 delivery_code_required',
+    // The branding is shown to whoever holds a live link (before the code); the studio has no logo.
+    getDeliveryBranding: '200',
+    getDeliveryLogo: '404 logo_not_found',
     ...exceptions,
   });
 
@@ -247,6 +260,9 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
     const fileRoute = routes.find((route) => route.operationId === 'downloadDeliveryFile') as CatalogedRoute;
     bad.push(['unknown query', visitor, 'GET', `${pathOf(fileRoute, target)}?as=download&admin=1`, undefined, '400 validation_failed']);
     bad.push(['unknown use', visitor, 'GET', `${pathOf(fileRoute, target)}?as=steal`, undefined, '400 validation_failed']);
+    bad.push(['logo version not hex', visitor, 'GET', `/api/d/${theirs.token}/logo?v=zz`, undefined, '400 validation_failed']);
+    bad.push(['logo unknown query', visitor, 'GET', `/api/d/${theirs.token}/logo?x=1`, undefined, '400 validation_failed']);
+    bad.push(['remember not a boolean', visitor, 'POST', `/api/d/${theirs.token}/open`, { code: '12345678', remember: 'yes' }, '400 validation_failed']);
     bad.push(['huge code', visitor, 'POST', `/api/d/${theirs.token}/open`, { code: '1'.repeat(33) }, '400 validation_failed']);
     bad.push(['numeric code', visitor, 'POST', `/api/d/${theirs.token}/open`, { code: 12345678 }, '400 validation_failed']);
     bad.push(['recipients not a list', owner, 'PATCH', `/api/deliveries/${ours.delivery.id}`, { recipients: 'a@example.com' }, '400 validation_failed']);

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { closed, nullable, uuidField } from '../http/schemas.ts';
+import { clientBrandingSchema } from '../studios/branding-schemas.ts';
 import { MAX_DELIVERY_FILES } from './service.ts';
 import { MAX_WATERMARK_TEXT } from './watermark.ts';
 
@@ -141,7 +142,8 @@ export const clientDeliverySchema = Type.Object(
   {
     title: Type.String(),
     message: Type.String(),
-    studioName: Type.String(),
+    studioName: Type.String({ description: 'The studio’s branding name, never an email address' }),
+    branding: clientBrandingSchema,
     expiresAt: Type.String(),
     allowOriginals: Type.Boolean(),
     allowZip: Type.Boolean(),

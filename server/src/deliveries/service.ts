@@ -5,10 +5,12 @@ import { hashToken } from '../crypto/hashing.ts';
 import { generateId, generateNumericCode, generateToken } from '../crypto/tokens.ts';
 import type { DeliveryEventKind } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { studioName } from '../studios/service.ts';
+import { clientBranding, studioLogo } from '../studios/branding.ts';
 import { cleanText } from '../text.ts';
 import type { FileView } from '../vault/service.ts';
+import { keepAccess, linkOf, openAccess } from './access.ts';
 import { CODE_DIGITS, codePurpose } from './client-access.ts';
+import { clearCodeGuards } from './guards-repo.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails, sealDeliveryDetails } from './details.ts';
 import { type DeliveryTotals, deliveryTotals, totalsOf } from './files.ts';
@@ -62,7 +64,7 @@ export interface DeliveryView {
   watermark: Watermark | null;
 }
 
-/** Shown once, when made: neither is stored in a form that could show it again. */
+/** The link and the code: shown when made, and again on request (access.ts: kept sealed, the hashes stay the check). */
 export interface DeliveryAccess {
   url: string;
   code: string;
@@ -182,12 +184,10 @@ async function inCaptureOrder(deps: DeliveriesDeps, actor: StudioActor, ids: str
   return (await deps.vault.find(actor.studioId, ids)).sort(byCaptureTime).map((file) => file.id);
 }
 
-async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
-  return { studioName: (await studioName(deps, row.studio_id)) ?? 'Your photographer', details, expiresAt: row.expires_at };
-}
-
-function linkOf(deps: DeliveriesDeps, token: string): string {
-  return `${deps.site.publicUrl}/d/${token}`;
+export async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
+  const branding = await clientBranding(deps, row.studio_id);
+  const logo = branding.logoVersion ? await studioLogo(deps, row.studio_id) : undefined;
+  return { studioName: branding.name, branding, logoPng: logo?.png, details, expiresAt: row.expires_at };
 }
 
 async function newCode(deps: DeliveriesDeps, deliveryId: string): Promise<{ code: string; digest: string; keyVersion: string }> {
@@ -227,6 +227,7 @@ export async function createDelivery(deps: DeliveriesDeps, actor: StudioActor, i
     fileIds,
   );
   if (input.watermark) await updateStudioDelivery(deps.db, actor.studioId, id, { watermark_json: watermarkJson(input.watermark) });
+  await keepAccess(deps, actor.studioId, id, { token, code });
   await recordEvent(deps, actor, id, 'created');
   const row = await requireDelivery(deps, actor, id);
   const access = { url: linkOf(deps, token), code };
@@ -265,7 +266,8 @@ export async function updateDelivery(deps: DeliveriesDeps, actor: StudioActor, d
   };
   await updateStudioDelivery(deps.db, actor.studioId, row.id, {
     details_sealed: await sealDeliveryDetails(deps.secrets, row.id, details),
-    ...(changes.expiresAt !== undefined && { expires_at: expiryFrom(changes.expiresAt, deps.now()) }),
+    // A new expiry is reminded of anew (reminders.ts).
+    ...(changes.expiresAt !== undefined && { expires_at: expiryFrom(changes.expiresAt, deps.now()), reminder_sent_at: null }),
     ...(changes.downloadLimit !== undefined && { download_limit: changes.downloadLimit }),
     ...(changes.allowOriginals !== undefined && { allow_originals: changes.allowOriginals ? 1 : 0 }),
     ...(changes.allowZip !== undefined && { allow_zip: changes.allowZip ? 1 : 0 }),
@@ -295,11 +297,13 @@ export async function revokeDelivery(deps: DeliveriesDeps, actor: StudioActor, d
 }
 
 /**
- * Replaces the code (and, with `newLink`, the link token): the old ones, a lockout and every
- * open client session end with them. Returns the new secrets, which nothing keeps.
+ * Replaces the code (and, with `newLink`, the link token): the old ones, a lockout (the
+ * delivery's and every network's) and every open client session and remembered device end
+ * with them. The new ones are kept sealed (access.ts).
  */
 async function replaceSecrets(deps: DeliveriesDeps, actor: StudioActor, row: DeliveryRow, newLink: boolean): Promise<{ code: string; token: string | null }> {
   const now = deps.now();
+  const kept = await openAccess(deps, row);
   const token = newLink ? generateToken() : null;
   const { code, digest, keyVersion } = await newCode(deps, row.id);
   await updateStudioDelivery(deps.db, actor.studioId, row.id, {
@@ -312,6 +316,8 @@ async function replaceSecrets(deps: DeliveriesDeps, actor: StudioActor, row: Del
     updated_at: now,
   });
   await endDeliverySessions(deps.db, row.id, now);
+  await clearCodeGuards(deps.db, row.id);
+  await keepAccess(deps, actor.studioId, row.id, { token: token ?? kept?.token ?? null, code });
   return { code, token };
 }
 
@@ -333,8 +339,9 @@ export async function regenerateDeliveryCode(
 }
 
 /**
- * Sends the delivery to its recipients again. Neither the link nor the code is kept in a form
- * that could be sent twice, so both are made anew, and the old link stops working.
+ * Sends the delivery to its recipients again: the same link and the same code (kept sealed,
+ * access.ts), so the family's link keeps working and nobody is signed out. Only a delivery made
+ * before links were kept gets a new link and code (its old link stops working).
  */
 export async function resendDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
   const row = await requireDelivery(deps, actor, deliveryId);
@@ -342,7 +349,9 @@ export async function resendDelivery(deps: DeliveriesDeps, actor: StudioActor, d
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
   if (details.recipients.length === 0) throw new AppError('no_recipients', 'Add a recipient email first.', 400);
   await reserveDeliveryMail(deps, actor, { deliveryId: row.id, reason: 'resent', recipients: details.recipients, emailsPerRecipient: 2 });
-  const { code, token } = await replaceSecrets(deps, actor, row, true);
+  const kept = await openAccess(deps, row);
+  const same = kept?.token ? { token: kept.token, code: kept.code } : undefined;
+  const { code, token } = same ?? (await replaceSecrets(deps, actor, row, true));
   await recordEvent(deps, actor, row.id, 'resent');
   const access = { url: linkOf(deps, token as string), code };
   const mail = await deliveryMail(deps, row, details);

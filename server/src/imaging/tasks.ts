@@ -1,5 +1,6 @@
 import type { CheckKind } from './file-types.ts';
 import { checkImage } from './images.ts';
+import { renderLogo } from './logo.ts';
 import { type PhotoMetadata, readPhotoMetadata } from './photo-metadata.ts';
 import { renderPhotoPreviews } from './previews.ts';
 import type { TaskTable } from './protocol.ts';
@@ -47,6 +48,8 @@ export const tasks = {
 
   /** A delivery's web-size JPEG or watermarked preview (web-image.ts), from the stored preview's bytes. */
   webImage: (input: Buffer, params: WebImageParams) => renderWebImage(input, params),
+  /** A studio's logo (logo.ts): decoded under the pixel limit, re-encoded as a small PNG without metadata. */
+  logo: (input: Buffer, params: { maxPixels: number; maxSide: number }) => renderLogo(input, params),
 } satisfies TaskTable;
 
 export type ImagingTasks = typeof tasks;
