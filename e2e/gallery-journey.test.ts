@@ -178,7 +178,7 @@ describe('the client gallery, end to end', () => {
       await panel.getByRole('checkbox').check();
       await page.getByTestId('add-files-submit').click();
       await expect.poll(() => page.locator('[data-testid="delivery-files"] > li').count()).toBe(4);
-      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByTestId('activity-refresh').click();
       await expect.poll(() => page.getByRole('table', { name: 'Activity' }).textContent()).toMatch(/Added late-dance\.jpg/);
 
       // The client's open gallery picks it up when the tab comes back into view, or on a reload.
