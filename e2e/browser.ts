@@ -58,10 +58,10 @@ interface CspViolationReport {
 /**
  * Opens `url` in a fresh browser context and records every console error, uncaught page
  * error, failed request (network failure or HTTP status >= 400) and CSP violation.
- * Closing the page closes its context.
+ * Closing the page closes its context. `options` are the context's (a phone's viewport and touch, say).
  */
-export async function openPage(browser: Browser, url: string): Promise<OpenedPage> {
-  const page = await browser.newPage();
+export async function openPage(browser: Browser, url: string, options: Parameters<Browser['newPage']>[0] = {}): Promise<OpenedPage> {
+  const page = await browser.newPage(options);
   const problems: PageProblem[] = [];
 
   page.on('console', (message) => {

@@ -98,7 +98,7 @@ describe('deliveries, end to end', () => {
     }
 
     try {
-      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByTestId('activity-refresh').click();
       const activity = page.getByRole('table', { name: 'Activity' });
       await expect.poll(() => activity.locator('tbody tr').count()).toBe(5);
       const rows = await activity.locator('tbody tr').allTextContents();

@@ -508,6 +508,7 @@ class FakeDeliveries extends StubbedRoutes {
       title: delivery.title,
       message: delivery.message,
       studioName: 'Studio Lumière',
+      branding: { name: 'Studio Lumière', accentColor: null, contactEmail: null, contactPhone: null, website: null, signature: null, logoVersion: null },
       expiresAt: delivery.expiresAt,
       allowOriginals: delivery.allowOriginals,
       allowZip: delivery.allowZip,

@@ -25,7 +25,7 @@ export function deliveryFamilyRoutes(app: App, deps: DeliveriesDeps): void {
   app.get(
     '/api/deliveries/:id/access',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'deliveries' },
       schema: {
         operationId: 'getDeliveryAccess',
         tags: ['deliveries'],

@@ -8,7 +8,7 @@ import { deliveryIdParams } from './schemas.ts';
 /** The photographer's edits of a delivery's gallery (gallery.ts): each answers the delivery, its files in order and its sets. */
 
 const tags = ['deliveries'];
-const config = { access: 'signed-in' } as const;
+const config = { access: 'signed-in', permission: 'deliveries' } as const;
 const response = { 200: deliveryGallerySchema };
 
 export function deliveryGalleryRoutes(app: App, deps: DeliveriesDeps): void {

@@ -6,6 +6,7 @@ import { type DeliveryView, createDelivery, listEvents, openedVisitor, outcome, 
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
 import { createLab, signedInLab } from '../../test/labs.ts';
+import { signedInMember } from '../../test/teams.ts';
 import { type UploadedFile, fetchSigned, readFully, settled, uploaded } from '../../test/vault.ts';
 import type { ClientDeliveryView, ClientFileView, ClientSetView } from './client-files.ts';
 import { byCaptureTime, captureInstant } from './capture-order.ts';
@@ -278,7 +279,7 @@ describe.each(databaseKinds())('the delivery gallery on %s', (database) => {
     expect(outcomeOf(await visitor.json('GET', `/api/d/${token}/files`))).toBe('410 delivery_expired');
   });
 
-  it('lets no one else edit a gallery: anonymous, another studio, an account without a studio, a lab, a client of this or another delivery', async () => {
+  it('lets no one else edit a gallery: anonymous, another studio, a viewer, an account without a studio, a lab, a client of this or another delivery; an editor may', async () => {
     const { delivery, access, token } = await createDelivery(photographer, { title: 'Guarded', fileIds: [getting.id] });
     const set = (await edit('POST', `/api/deliveries/${delivery.id}/sets`, { name: 'Mine', fileIds: [getting.id] })).body.sets[0] as DeliverySetView;
     const other = await signedInClient(server, 'photographer', 'other-gallery');
@@ -290,6 +291,7 @@ describe.each(databaseKinds())('the delivery gallery on %s', (database) => {
       anonymous: [new TestClient(server, { ip: '203.0.113.40' }), '401 not_signed_in'],
       'other studio': [other.client, '404 delivery_not_found'],
       'no studio': [admin, '403 studio_required'],
+      'viewer of this studio': [(await signedInMember(server, photographer, 'viewer')).client, '403 studio_role_forbidden'],
       lab: [await signedInLab(server, lab, pin), '401 not_signed_in'],
       'this delivery’s client': [await openedVisitor(server, access), '401 not_signed_in'],
       'another delivery’s client': [await openedVisitor(server, otherDelivery.access), '401 not_signed_in'],
@@ -314,6 +316,9 @@ describe.each(databaseKinds())('the delivery gallery on %s', (database) => {
     const after = (await photographer.json<Gallery>('GET', `/api/deliveries/${delivery.id}`)).body;
     expect(after.files.map((file) => file.id)).toEqual([getting.id]);
     expect(after.sets.map((each) => [each.name, each.fileIds])).toEqual([['Mine', [getting.id]]]);
+    // An editor of the studio may.
+    const { client: editor } = await signedInMember(server, photographer, 'editor');
+    expect(outcomeOf(await editor.json('PUT', `/api/deliveries/${delivery.id}/order`, { sortBy: 'name' }))).toBe('200');
     // The other studio cannot add its own file to this delivery, nor this studio's file to its own.
     expect(outcomeOf(await other.client.json('POST', `/api/deliveries/${otherDelivery.delivery.id}/files`, { fileIds: [late.id] }))).toBe('404 file_not_found');
     // A client asking for a file of another delivery through this one's session.

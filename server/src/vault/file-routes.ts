@@ -157,7 +157,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/uses',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'delete' },
       schema: {
         operationId: 'listFileUses',
         tags,

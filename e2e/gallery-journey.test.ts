@@ -1,0 +1,195 @@
+/**
+ * The client gallery and the photographer's live edits, nothing stubbed: the photographer
+ * delivers three photos from the library, sorts them by real capture time (the cameras ran on
+ * different zones' clocks, with their offsets recorded), drags one, groups them in two sets;
+ * the client — on a phone and on a desktop — meets the cover, jumps to a set, swipes (or
+ * arrows) through the lightbox, and downloads the web size; then the photographer adds a
+ * late photo to the live delivery and the client sees it.
+ */
+import fs from 'node:fs/promises';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createAccount } from '../server/test/accounts.ts';
+import { openPage, type OpenedPage } from './browser.ts';
+import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
+
+const env = useServerAndBrowser();
+
+/** A JPEG taken at `at` on a camera whose clock ran at `offset`. */
+async function takenAt(at: string, offset: string, shade: number, width = 1600, height = 1067): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: shade, g: 110, b: 220 - shade } } })
+    .withExif({ IFD2: { DateTimeOriginal: at, OffsetTimeOriginal: offset } })
+    .jpeg()
+    .toBuffer();
+}
+
+const viewports = {
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  desktop: { viewport: { width: 1280, height: 800 } },
+} as const;
+
+async function tileOrder(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="gallery-grid"] [data-view-file] .visually-hidden').evaluateAll((nodes) => nodes.map((node) => (node.textContent ?? '').replace(/^View /, '')));
+}
+
+async function openGallery(link: string, code: string, device: keyof typeof viewports): Promise<OpenedPage> {
+  const client = await openPage(env.browser, link, viewports[device]);
+  const { page } = client;
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Open' }).click();
+  await page.getByTestId('gallery-cover').waitFor({ state: 'visible' });
+  return client;
+}
+
+/** Two 401s belong to the page's way in: the first look at the files (no session yet). */
+function clientProblems(client: OpenedPage) {
+  return client.problems.filter((problem) => !(/\b401\b/.test(problem.message) && /\/files$/.test(problem.url ?? '')));
+}
+
+describe('the client gallery, end to end', () => {
+  it('sorts, drags and sets on the photographer’s side; cover, sets, lightbox and web size on a phone and a desktop; a late photo appears', async () => {
+    const user = await createAccount(env.server, 'photographer', 'gallery-journey');
+    // Uploaded out of order. 04:00-05:00 is 09:00Z, 15:00+02:00 is 13:00Z, 20:00+02:00 is 18:00Z.
+    const shoot = [
+      { name: 'reception.jpg', mimeType: 'image/jpeg', buffer: await takenAt('2024:06:01 20:00:00', '+02:00', 40) },
+      { name: 'getting-ready.jpg', mimeType: 'image/jpeg', buffer: await takenAt('2024:06:01 04:00:00', '-05:00', 120, 1067, 1600) },
+      { name: 'ceremony.jpg', mimeType: 'image/jpeg', buffer: await takenAt('2024:06:01 15:00:00', '+02:00', 200, 2400, 1000) },
+    ];
+    const late = { name: 'late-dance.jpg', mimeType: 'image/jpeg', buffer: await takenAt('2024:06:01 22:00:00', '+02:00', 90) };
+    const photographer = await openPage(env.browser, `${env.origin}/sign-in`);
+    const { page } = photographer;
+    let link: string;
+    let code: string;
+    let deliveryPath: string;
+    try {
+      await signInWithEmailCode(page, env.server, user.email);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.goto(`${env.origin}/library`);
+      await page.getByTestId('upload-input').setInputFiles(shoot);
+      for (const file of shoot) await page.locator(`[data-testid="upload-row-${file.name}"][data-status="done"]`).waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-grid"] img').length === 3, undefined, { timeout: 30_000 });
+      for (const checkbox of await page.locator('[data-testid^="file-select-"]').all()) await checkbox.check();
+      await page.getByRole('button', { name: 'Deliver…' }).click();
+      await page.getByLabel('Title').fill('Anna & Tom');
+      await page.getByRole('button', { name: 'Create delivery' }).click();
+      await page.getByTestId('delivery-created').waitFor({ state: 'visible' });
+      link = ((await page.getByLabel('Delivery link').textContent()) ?? '').trim();
+      code = ((await page.getByLabel('Delivery code').textContent()) ?? '').trim();
+      await page.getByRole('link', { name: 'Go to the delivery' }).click();
+      await page.getByTestId('gallery-editor').waitFor({ state: 'visible' });
+      deliveryPath = new URL(page.url()).pathname;
+
+      const names = () => page.locator('[data-testid="delivery-files"] > li .file-tile-name').allTextContents();
+      await page.getByTestId('sort-captured').click();
+      await expect.poll(names).toEqual(['getting-ready.jpg', 'ceremony.jpg', 'reception.jpg']);
+      // Drag the reception before the ceremony, then back with the keyboard-friendly buttons.
+      const tile = (name: string) => page.locator('[data-testid="delivery-files"] > li', { hasText: name });
+      await tile('reception.jpg').dragTo(tile('ceremony.jpg'));
+      await expect.poll(names).toEqual(['getting-ready.jpg', 'reception.jpg', 'ceremony.jpg']);
+      await page.getByRole('button', { name: 'Later reception.jpg' }).click();
+      await expect.poll(names).toEqual(['getting-ready.jpg', 'ceremony.jpg', 'reception.jpg']);
+
+      await tile('getting-ready.jpg').getByRole('checkbox').check();
+      await page.getByTestId('new-set-name').fill('Getting ready');
+      await page.getByTestId('new-set-submit').click();
+      await expect.poll(() => page.getByTestId('delivery-sets').textContent()).toMatch(/Getting ready \(1 photo\)/);
+      await tile('ceremony.jpg').getByRole('checkbox').check();
+      await tile('reception.jpg').getByRole('checkbox').check();
+      await page.getByTestId('new-set-name').fill('Ceremony & party');
+      await page.getByTestId('new-set-submit').click();
+      await expect.poll(() => page.getByTestId('delivery-sets').textContent()).toMatch(/Ceremony & party \(2 photos\)/);
+      await page.getByRole('button', { name: 'Make cover ceremony.jpg' }).click();
+      await expect.poll(() => tile('ceremony.jpg').textContent()).toMatch(/Cover/);
+    } catch (error) {
+      await page.close();
+      throw error;
+    }
+
+    for (const device of ['phone', 'desktop'] as const) {
+      const client = await openGallery(link, code, device);
+      const clientPage = client.page;
+      try {
+        // The cover: the chosen photo, the title, the date; then the photos in their sets, in order.
+        await expect(clientPage.getByTestId('gallery-cover').getAttribute('data-cover-file')).resolves.toBeTruthy();
+        await expect(clientPage.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Anna & Tom');
+        await expect(clientPage.getByTestId('gallery-cover').locator('time').textContent()).resolves.toMatch(/\d{4}/);
+        await waitForDecodedImages(clientPage, 'gallery', 4);
+        expect(await tileOrder(clientPage)).toEqual(['getting-ready.jpg', 'ceremony.jpg', 'reception.jpg']);
+        const sets = clientPage.getByRole('navigation', { name: 'Sets' });
+        await expect(sets.getByRole('button').allTextContents()).resolves.toEqual(['Getting ready', 'Ceremony & party']);
+        // Each photo keeps its shape: the portrait is taller than it is wide, the panorama wider.
+        const box = async (name: string) => (await clientPage.locator(`[data-view-file] .gallery-photo-frame`).nth(['getting-ready.jpg', 'ceremony.jpg', 'reception.jpg'].indexOf(name)).boundingBox())!;
+        const portrait = await box('getting-ready.jpg');
+        const panorama = await box('ceremony.jpg');
+        expect(portrait.height / portrait.width).toBeCloseTo(1600 / 1067, 1);
+        expect(panorama.width / panorama.height).toBeCloseTo(2.4, 1);
+
+        await sets.getByRole('button', { name: 'Ceremony & party' }).click();
+        await expect.poll(() => clientPage.evaluate(() => document.activeElement?.textContent)).toBe('Ceremony & party');
+        await clientPage.getByRole('button', { name: 'View ceremony.jpg' }).click();
+        const lightbox = clientPage.getByTestId('lightbox');
+        await expect.poll(() => lightbox.locator('.lightbox-count').textContent()).toBe('2 of 3');
+        if (device === 'phone') {
+          // A swipe to the left: the next photo.
+          const stage = (await clientPage.getByTestId('lightbox-stage').boundingBox())!;
+          const y = stage.y + stage.height / 2;
+          await clientPage.mouse.move(stage.x + stage.width * 0.8, y);
+          await clientPage.mouse.down();
+          await clientPage.mouse.move(stage.x + stage.width * 0.5, y, { steps: 5 });
+          await clientPage.mouse.move(stage.x + stage.width * 0.2, y, { steps: 5 });
+          await clientPage.mouse.up();
+        } else {
+          await clientPage.keyboard.press('ArrowRight');
+        }
+        await expect.poll(() => lightbox.locator('.lightbox-title').textContent()).toBe('reception.jpg');
+        await expect.poll(() => lightbox.locator('.lightbox-count').textContent()).toBe('3 of 3');
+        // Zoom (double click), then back.
+        await clientPage.getByTestId('lightbox-stage').dblclick();
+        await expect.poll(() => clientPage.getByTestId('lightbox-image').getAttribute('data-zoomed')).toBe('');
+        await clientPage.keyboard.press('0');
+        await expect.poll(() => clientPage.getByTestId('lightbox-image').getAttribute('data-zoomed')).toBeNull();
+
+        // Download the web size from the lightbox.
+        await lightbox.getByTestId('lightbox-download').click();
+        const sizes = clientPage.getByRole('dialog', { name: 'Download reception.jpg' });
+        await sizes.getByRole('radio', { name: /^Web size/ }).check();
+        const [download] = await Promise.all([clientPage.waitForEvent('download'), sizes.getByTestId('download-dialog-submit').click()]);
+        expect(download.suggestedFilename()).toBe('reception-web.jpg');
+        const bytes = await fs.readFile((await download.path()) as string);
+        expect(await sharp(bytes).metadata()).toMatchObject({ format: 'jpeg', width: 1600, height: 1067 });
+        expect(clientProblems(client)).toEqual([]);
+      } finally {
+        await clientPage.close();
+      }
+    }
+
+    // A late photo, added while the delivery is live: the client sees it.
+    const client = await openGallery(link, code, 'desktop');
+    try {
+      await page.goto(`${env.origin}/library`);
+      await page.getByTestId('upload-input').setInputFiles([late]);
+      await page.locator(`[data-testid="upload-row-${late.name}"][data-status="done"]`).waitFor({ timeout: 30_000 });
+      await page.goto(`${env.origin}${deliveryPath}`);
+      await page.getByTestId('add-files').click();
+      const panel = page.getByTestId('add-files-panel');
+      await panel.getByRole('checkbox').first().waitFor();
+      await expect(panel.getByRole('checkbox').count()).resolves.toBe(1);
+      await panel.getByRole('checkbox').check();
+      await page.getByTestId('add-files-submit').click();
+      await expect.poll(() => page.locator('[data-testid="delivery-files"] > li').count()).toBe(4);
+      await page.getByTestId('activity-refresh').click();
+      await expect.poll(() => page.getByRole('table', { name: 'Activity' }).textContent()).toMatch(/Added late-dance\.jpg/);
+
+      // The client's open gallery picks it up when the tab comes back into view, or on a reload.
+      await client.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      await expect.poll(() => tileOrder(client.page), { timeout: 15_000 }).toEqual(['getting-ready.jpg', 'ceremony.jpg', 'reception.jpg', 'late-dance.jpg']);
+      await expect(client.page.getByRole('navigation', { name: 'Sets' }).getByRole('button').allTextContents()).resolves.toEqual(['Getting ready', 'Ceremony & party', 'More photos']);
+      expect(clientProblems(client)).toEqual([]);
+      expect(unexpectedProblems(env.server, photographer.problems)).toEqual([]);
+    } finally {
+      await client.page.close();
+      await page.close();
+    }
+  });
+});
