@@ -7,6 +7,7 @@ import { runCryptoBench } from './crypto.ts';
 import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
+import { runPortfolioBench } from './portfolio.ts';
 import { runRequestsBench } from './requests.ts';
 import { printSummary } from './summary.ts';
 import { runSealedNamesBench } from './sealed-names.ts';
@@ -20,6 +21,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   deliveries: runDeliveriesBench,
   imaging: runImagingBench,
   requests: runRequestsBench,
+  portfolio: runPortfolioBench,
   'sealed-names': runSealedNamesBench,
 };
 const named = process.argv.slice(2);
