@@ -54,6 +54,12 @@ const environmentSchema = z.object({
   VAULT_MAX_DECODE_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   VAULT_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(10).max(24 * 60 * 60).default(300),
   VAULT_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+  VAULT_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(24 * 60 * 60).default(60 * 60),
+  VAULT_STALE_UPLOAD_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(24 * 60 * 60).default(15 * 60),
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3_600).default(60),
+  VAULT_RESUMABLE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   CLAMD_SOCKET: z.string().min(1).optional(),
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
@@ -64,6 +70,9 @@ const environmentSchema = z.object({
   ALLOW_UNSCANNED_UPLOADS: booleanFromEnv.default(false),
 
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  DELIVERY_REMEMBER_DAYS: z.coerce.number().int().min(0).max(90).default(30),
+  DELIVERY_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  SMTP_CA_FILE: z.string().min(1).optional(),
 
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   AUDIT_SEAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
@@ -113,10 +122,16 @@ export type ClamdConfig =
 
 export interface VaultConfig {
   maxUploadBytes: number;
+  /** A resumable upload left this long without a byte is gone and purged with its blobs (vault/resumable.ts). */
+  resumableExpiryHours: number;
   maxPixels: number;
   maxDecodeBytes: number;
   downloadUrlSeconds: number;
   jobConcurrency: number;
+  /** How often the purge job runs (trash past its retention, abandoned uploads and preview blobs). */
+  purgeIntervalSeconds: number;
+  /** An upload (or a preview blob) not finished after this long was cut off by a crash: the purge removes its blob. */
+  staleUploadSeconds: number;
   /** null: uploads are not scanned. */
   clamd: ClamdConfig | null;
 }
@@ -144,6 +159,10 @@ export interface ImagesConfig {
 export interface DeliveriesConfig {
   /** How long a client's session lasts after the right code (it ends sooner if the delivery does). */
   sessionMinutes: number;
+  /** How long "remember this device" lasts after the right code (0: never offered). */
+  rememberDays: number;
+  /** Days before expiry the recipients are reminded, once (0: no reminders). */
+  reminderDays: number;
   mailLimits: MailLimitsConfig;
 }
 
@@ -191,9 +210,13 @@ export interface Config {
   database: DatabaseConfig;
   storage: StorageConfig;
   masterKeys: string | undefined;
-  mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
+  mail: { smtpUrl: string | undefined; smtpCaFile?: string; from: string; outboxDir: string };
   sessions: { idleMinutes: number; absoluteMinutes: number };
   redisUrl: string | undefined;
+  /** How long a claimed job is held before another instance may take it over (its runner renews it while it runs). */
+  jobs: { leaseSeconds: number };
+  /** SIGTERM: readiness turns false for `drainSeconds` while serving on, then the listener closes and in-flight work gets until `timeoutSeconds`. */
+  shutdown: { drainSeconds: number; timeoutSeconds: number };
   vault: VaultConfig;
   deliveries: DeliveriesConfig;
   audit: AuditConfig;
@@ -306,15 +329,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : { kind: 'local', root: path.join(dataDir, 'blobs') },
     masterKeys: env.SHUTTERLOCK_MASTER_KEYS,
-    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    mail: { smtpUrl: env.SMTP_URL, smtpCaFile: env.SMTP_CA_FILE, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     sessions: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteMinutes: env.SESSION_ABSOLUTE_MINUTES },
     redisUrl: env.REDIS_URL,
+    jobs: { leaseSeconds: env.JOB_LEASE_SECONDS },
+    shutdown: { drainSeconds: env.SHUTDOWN_DRAIN_SECONDS, timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS },
     vault: {
       maxUploadBytes: env.VAULT_MAX_UPLOAD_BYTES,
+      resumableExpiryHours: env.VAULT_RESUMABLE_EXPIRY_HOURS,
       maxPixels: env.VAULT_MAX_PIXELS,
       maxDecodeBytes: env.VAULT_MAX_DECODE_BYTES,
       downloadUrlSeconds: env.VAULT_DOWNLOAD_URL_SECONDS,
       jobConcurrency: env.VAULT_JOB_CONCURRENCY,
+      purgeIntervalSeconds: env.VAULT_PURGE_INTERVAL_SECONDS,
+      staleUploadSeconds: env.VAULT_STALE_UPLOAD_SECONDS,
       clamd: clamdConfig(env),
     },
     audit: { retentionDays: env.AUDIT_RETENTION_DAYS, sealMinutes: env.AUDIT_SEAL_MINUTES },
@@ -330,6 +358,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT, host: env.METRICS_HOST },
     deliveries: {
       sessionMinutes: env.DELIVERY_SESSION_MINUTES,
+      rememberDays: env.DELIVERY_REMEMBER_DAYS,
+      reminderDays: env.DELIVERY_REMINDER_DAYS,
       mailLimits: {
         emailsPerHour: env.MAIL_STUDIO_EMAILS_PER_HOUR,
         emailsPerDay: env.MAIL_STUDIO_EMAILS_PER_DAY,
@@ -401,14 +431,21 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['master keys', config.masterKeys ? `(set, ${config.masterKeys.split(',').length} version(s))` : config.production ? '(not set)' : '(not set: development key file in the data directory)'],
     ['mail', config.mail.smtpUrl ? `smtp ${redactUrl(config.mail.smtpUrl)}` : `development outbox ${config.mail.outboxDir}`],
     ['mail from', config.mail.from],
+    ...(config.mail.smtpCaFile ? ([['smtp CA file', config.mail.smtpCaFile]] as Array<[string, string]>) : []),
     ['session idle / absolute', `${config.sessions.idleMinutes} min / ${config.sessions.absoluteMinutes} min`],
     ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
+    ['vault resumable upload expiry', `${config.vault.resumableExpiryHours} h`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
     ['vault job concurrency', String(config.vault.jobConcurrency)],
+    ['vault purge interval / stale upload', `${config.vault.purgeIntervalSeconds} s / ${config.vault.staleUploadSeconds} s`],
+    ['job lease', `${config.jobs.leaseSeconds} s`],
+    ['shutdown drain / deadline', `${config.shutdown.drainSeconds} s / ${config.shutdown.timeoutSeconds} s`],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
+    ['delivery remembered device', config.deliveries.rememberDays === 0 ? 'off' : `${config.deliveries.rememberDays} days`],
+    ['delivery expiry reminder', config.deliveries.reminderDays === 0 ? 'off' : `${config.deliveries.reminderDays} days before`],
     ['audit retention / seal interval', `${config.audit.retentionDays === undefined ? 'kept forever' : `${config.audit.retentionDays} days`} / ${config.audit.sealMinutes} min`],
     [
       'alert thresholds',

@@ -36,6 +36,43 @@ where
   "id" = $2
   and "details_sealed" = $3;
 
+-- sealed deliveries.access_sealed: first page
+select
+  "id" as "id",
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "deliveries"
+where
+  "access_sealed" is not null
+order by
+  "id"
+limit
+  $1;
+
+-- sealed deliveries.access_sealed: next page
+select
+  "id" as "id",
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "deliveries"
+where
+  "access_sealed" is not null
+  and "id" > $1
+order by
+  "id"
+limit
+  $2;
+
+-- sealed deliveries.access_sealed: re-seal one value
+update "deliveries"
+set
+  "access_sealed" = $1
+where
+  "id" = $2
+  and "access_sealed" = $3;
+
 -- code hashes deliveries.code_key_version: usable, per version
 select
   "code_key_version" as "version",

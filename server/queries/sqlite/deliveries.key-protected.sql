@@ -36,6 +36,43 @@ where
   "id" = ?
   and "details_sealed" = ?;
 
+-- sealed deliveries.access_sealed: first page
+select
+  "id" as "id",
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "deliveries"
+where
+  "access_sealed" is not null
+order by
+  "id"
+limit
+  ?;
+
+-- sealed deliveries.access_sealed: next page
+select
+  "id" as "id",
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "deliveries"
+where
+  "access_sealed" is not null
+  and "id" > ?
+order by
+  "id"
+limit
+  ?;
+
+-- sealed deliveries.access_sealed: re-seal one value
+update "deliveries"
+set
+  "access_sealed" = ?
+where
+  "id" = ?
+  and "access_sealed" = ?;
+
 -- code hashes deliveries.code_key_version: usable, per version
 select
   "code_key_version" as "version",
