@@ -7,6 +7,7 @@ import { runCryptoBench } from './crypto.ts';
 import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
+import { runPortfolioBench } from './portfolio.ts';
 import { runRequestsBench } from './requests.ts';
 import { runScaleoutBench } from './scaleout.ts';
 import { runResumableBench } from './resumable.ts';
@@ -23,6 +24,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   deliveries: runDeliveriesBench,
   imaging: runImagingBench,
   requests: runRequestsBench,
+  portfolio: runPortfolioBench,
   'sealed-names': runSealedNamesBench,
   scaleout: runScaleoutBench,
 };

@@ -42,6 +42,9 @@ const personalRoutes = [
   // An admin sees every event; a member their studio's, when their role grants `audit` (admin/console.ts).
   'listAuditEvents',
   'exportAuditEvents',
+  // A photographer's own portfolio analytics, or every portfolio for an admin (portfolio/reports.ts).
+  'getAnalytics',
+  'exportAnalytics',
 ];
 
 function concretePath(route: CatalogedRoute): string {

@@ -113,13 +113,78 @@ async function add(deps: PortfolioDeps, portfolio: PortfolioRow, day: number, ki
   });
 }
 
+/**
+ * Page views are counted in memory and written once a second (one upsert per distinct counter
+ * and one insert per new visitor hash), so a busy page costs no write per request; a crash
+ * loses at most a second of counts. Beacon events, already limited per network, are written
+ * as they come.
+ */
+interface PendingViews {
+  counts: Map<string, { portfolio: PortfolioRow; day: number; collectionId: string | undefined; referrer: string; count: number }>;
+  visitors: Map<string, { portfolio_id: string; day: number; visitor_hash: string }>;
+  timer: ReturnType<typeof setInterval>;
+  flushing: Promise<void> | undefined;
+}
+
+const FLUSH_EVERY_MS = 1000;
+const pending = new WeakMap<PortfolioDeps, PendingViews>();
+
+function pendingOf(deps: PortfolioDeps): PendingViews {
+  let held = pending.get(deps);
+  if (!held) {
+    const created: PendingViews = { counts: new Map(), visitors: new Map(), timer: setInterval(() => void flushPageViews(deps), FLUSH_EVERY_MS), flushing: undefined };
+    created.timer.unref();
+    pending.set(deps, created);
+    held = created;
+  }
+  return held;
+}
+
+/** Writes the page views counted since the last flush. */
+export async function flushPageViews(deps: PortfolioDeps): Promise<void> {
+  const held = pending.get(deps);
+  if (!held || (held.counts.size === 0 && held.visitors.size === 0)) return;
+  if (held.flushing) return held.flushing;
+  const counts = [...held.counts.values()];
+  const visitors = [...held.visitors.values()];
+  held.counts = new Map();
+  held.visitors = new Map();
+  held.flushing = (async () => {
+    try {
+      for (const entry of counts) await add(deps, entry.portfolio, entry.day, 'page_view', { collectionId: entry.collectionId, referrer: entry.referrer }, entry.count);
+      for (const visitor of visitors) await insertVisitor(deps.db, visitor);
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'portfolio page views were not counted');
+    } finally {
+      held.flushing = undefined;
+    }
+  })();
+  return held.flushing;
+}
+
+/** Flushes and stops the timer (the app is closing). */
+export async function stopPageViews(deps: PortfolioDeps): Promise<void> {
+  const held = pending.get(deps);
+  if (!held) return;
+  clearInterval(held.timer);
+  await held.flushing;
+  await flushPageViews(deps);
+}
+
 /** A server-rendered page was shown (home: collectionId null). Never throws: a page is never refused for its count. */
 export async function recordPageView(deps: PortfolioDeps, portfolio: PortfolioRow, collectionId: string | null, visit: Visit): Promise<void> {
   if (!countable(visit)) return;
   try {
     const day = dayOf(deps.now());
-    await add(deps, portfolio, day, 'page_view', { ...(collectionId ? { collectionId } : {}), referrer: referrerHost(deps, visit.referer) }, 1);
-    await countVisitor(deps, portfolio, day, visit);
+    const referrer = referrerHost(deps, visit.referer);
+    const held = pendingOf(deps);
+    const key = JSON.stringify([portfolio.id, day, collectionId ?? '', referrer]);
+    const entry = held.counts.get(key);
+    if (entry) entry.count += 1;
+    else held.counts.set(key, { portfolio, day, collectionId: collectionId ?? undefined, referrer, count: 1 });
+    const salt = await saltOf(deps, day);
+    const visitorHash = hmacSha256Hex(Buffer.from(salt, 'utf8'), JSON.stringify([visit.ip, visit.userAgent, portfolio.id]));
+    held.visitors.set(`${portfolio.id}|${day}|${visitorHash}`, { portfolio_id: portfolio.id, day, visitor_hash: visitorHash });
   } catch (error) {
     deps.logger.warn({ err: error }, 'a portfolio page view was not counted');
   }

@@ -1,5 +1,6 @@
 import type { AppServices } from '../capability.ts';
 import type { App } from '../http/app-type.ts';
+import { stopPageViews } from './analytics.ts';
 import { createPortfolioDeps } from './deps.ts';
 import { portfolioPublicRoutes } from './public-routes.ts';
 import { portfolioManagementRoutes } from './routes.ts';
@@ -8,7 +9,10 @@ import { portfolioSiteRoutes } from './site-routes.ts';
 /** Public portfolios, the website data API and analytics (docs/portfolio.md). */
 export async function portfolioRoutes(app: App, { runtime, vault }: AppServices): Promise<void> {
   const deps = createPortfolioDeps(runtime, vault.files);
-  app.addHook('preClose', async () => deps.limits.close());
+  app.addHook('preClose', async () => {
+    await stopPageViews(deps);
+    await deps.limits.close();
+  });
   portfolioManagementRoutes(app, deps);
   portfolioPublicRoutes(app, deps);
   portfolioSiteRoutes(app, deps);

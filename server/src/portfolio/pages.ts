@@ -104,6 +104,7 @@ function head(context: PageContext, meta: Meta): string {
     `<meta name="twitter:title" content="${escapeHtml(meta.title)}">`,
     `<meta name="twitter:description" content="${escapeHtml(meta.description)}">`,
     image ? `<meta name="twitter:image" content="${escapeHtml(image)}">` : '',
+    '<link rel="icon" href="/favicon.svg" type="image/svg+xml">',
     `<link rel="stylesheet" href="/p/_assets/portfolio.${assetVersion}.css">`,
     `<script src="/p/_assets/portfolio.${assetVersion}.js" defer></script>`,
   ];
@@ -187,7 +188,7 @@ export function collectionPage(context: PageContext, collection: { id: string; s
 }
 
 export function notFoundPage(): string {
-  return '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head><body><main><h1>Not found</h1><p>There is no such page.</p></main></body></html>\n';
+  return '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head><body><main><h1>Not found</h1><p>There is no such page.</p></main></body></html>\n';
 }
 
 export function sitemap(urls: Array<{ loc: string; lastmod: number }>): string {

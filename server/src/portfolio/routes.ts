@@ -34,7 +34,10 @@ import { missingBodyAsEmpty } from '../http/optional-body.ts';
 /** The photographer's side of portfolios: every route acts on the caller's own portfolio; another's collection is 404. */
 
 const tags = ['portfolio'];
-const config = { access: 'signed-in' } as const;
+// Publishing to the public side is the image service's permission (owners and editors; not viewers).
+const config = { access: 'signed-in', permission: 'images' } as const;
+// Analytics: a photographer's own, or every portfolio for an admin (who has no studio).
+const analyticsConfig = { access: 'signed-in' } as const;
 
 export function portfolioManagementRoutes(app: App, deps: PortfolioDeps): void {
   app.get(
@@ -140,7 +143,7 @@ export function portfolioManagementRoutes(app: App, deps: PortfolioDeps): void {
   app.get(
     '/api/portfolio/analytics',
     {
-      config,
+      config: analyticsConfig,
       schema: {
         operationId: 'getAnalytics',
         tags,
@@ -154,7 +157,7 @@ export function portfolioManagementRoutes(app: App, deps: PortfolioDeps): void {
 
   app.get(
     '/api/portfolio/analytics.csv',
-    { config, schema: { operationId: 'exportAnalytics', tags, summary: 'The daily counters of the same selection as CSV.', querystring: analyticsQuery } },
+    { config: analyticsConfig, schema: { operationId: 'exportAnalytics', tags, summary: 'The daily counters of the same selection as CSV.', querystring: analyticsQuery } },
     async (request, reply) => {
       const csv = await exportAnalytics(deps, requirePrincipal(request), request.query);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', contentDisposition('attachment', 'portfolio-analytics.csv')).send(csv);

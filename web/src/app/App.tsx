@@ -10,6 +10,7 @@ import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliverie
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
 import { parseImagesPath } from '../pages/images/paths';
+import { parsePortfolioPath } from '../pages/portfolio/paths';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { NotMePage } from '../pages/NotMePage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
@@ -33,6 +34,7 @@ const LabPortalPage = lazy(() => import('../pages/lab-portal/LabPortalPage').the
 const LabsAdminPage = lazy(() => import('../pages/labs/LabsAdminPage').then((module) => ({ default: module.LabsAdminPage })));
 const PrintOrdersPage = lazy(() => import('../pages/print-orders/PrintOrdersPage').then((module) => ({ default: module.PrintOrdersPage })));
 const ImagesPage = lazy(() => import('../pages/images/ImagesPage').then((module) => ({ default: module.ImagesPage })));
+const PortfolioPage = lazy(() => import('../pages/portfolio/PortfolioPage').then((module) => ({ default: module.PortfolioPage })));
 
 export function App() {
   // A client's delivery stands apart from the app: no sign-in, no header, no probe of who is signed in.
@@ -89,7 +91,8 @@ function CurrentPage() {
   const deliveriesRoute = parseDeliveriesPath(pathname);
   const printOrdersRoute = parsePrintOrdersPath(pathname);
   const imagesRoute = parseImagesPath(pathname);
-  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && printOrdersRoute === null && imagesRoute === null) return <NotFoundPage />;
+  const portfolioRoute = parsePortfolioPath(pathname);
+  if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && printOrdersRoute === null && imagesRoute === null && portfolioRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
   if (pathname === MEMBERS_PATH) return <MembersPage user={user} />;
@@ -97,6 +100,7 @@ function CurrentPage() {
   if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
   if (printOrdersRoute !== null) return <PrintOrdersPage user={user} route={printOrdersRoute} />;
   if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
+  if (portfolioRoute !== null) return <PortfolioPage user={user} route={portfolioRoute} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
   // Photographers see their own studio's audit trail (the server scopes it).

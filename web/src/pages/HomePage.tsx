@@ -3,6 +3,7 @@ import { Link } from '../app/router';
 import { usePageTitle } from '../app/usePageTitle';
 import { DELIVERIES_PATH } from './deliveries/paths';
 import { IMAGES_PATH } from './images/paths';
+import { PORTFOLIO_ANALYTICS_PATH, PORTFOLIO_PATH } from './portfolio/paths';
 import { PRINT_ORDERS_PATH } from './print-orders/paths';
 import { LIBRARY_PATH } from './vault/paths';
 
@@ -49,6 +50,22 @@ export function HomePage({ user }: { user: User }) {
             <Link to={IMAGES_PATH} className="link-card" data-testid="home-images">
               <span className="link-card-title">Images for your websites</span>
               <span className="link-card-text">Signed, resized image URLs of your published work for your sites, with keys, allowlists and usage.</span>
+            </Link>
+          </li>
+        )}
+        {hasLibrary && (
+          <li>
+            <Link to={PORTFOLIO_PATH} className="link-card" data-testid="home-portfolio">
+              <span className="link-card-title">Portfolio</span>
+              <span className="link-card-text">Your public site: collections of published photos, a data API for your website, and analytics without cookies.</span>
+            </Link>
+          </li>
+        )}
+        {user.role === 'admin' && (
+          <li>
+            <Link to={PORTFOLIO_ANALYTICS_PATH} className="link-card" data-testid="home-portfolio-analytics">
+              <span className="link-card-title">Portfolio analytics</span>
+              <span className="link-card-text">Every photographer’s portfolio: views, visitors, top photos and referrers.</span>
             </Link>
           </li>
         )}
