@@ -73,6 +73,24 @@ export function apiDelete<T>(path: string, body?: JsonBody): Promise<T> {
   return request<T>('DELETE', path, body);
 }
 
+/** A PUT of raw bytes (an image), sent as its own type; the answer is JSON. */
+export async function apiPutBytes<T>(path: string, body: Blob): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'PUT',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream' },
+      credentials: 'same-origin',
+      body,
+    });
+  } catch (cause) {
+    throw unreachable(cause);
+  }
+  const payload = parseJson(await response.text());
+  if (!response.ok) throw failure(response.status, payload, response.headers.get('Retry-After'));
+  return payload as T;
+}
+
 async function request<T>(method: Method, path: string, body: JsonBody | undefined): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
