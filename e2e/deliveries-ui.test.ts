@@ -54,7 +54,7 @@ describe('deliveries UI: the photographer', () => {
       await expect(isFocused(created.getByRole('heading', { level: 1 }))).resolves.toBe(true);
       await expectText(page.getByLabel('Delivery link'), `${env.origin}/d/${fake.delivery('d1').token}`);
       await expectText(page.getByLabel('Delivery code'), fake.delivery('d1').code);
-      await expectText(page.getByTestId('shown-once-warning'), /^This is the only time the code is shown/);
+      await expectText(page.getByTestId('shown-once-warning'), /^Copy the link and the code now/);
       await expectText(page.getByTestId('delivery-emailed'), 'We emailed the link and the code to mia@example.com and leo@example.com, in two separate emails.');
       await expect(page.getByRole('button', { name: 'Copy link' }).count()).resolves.toBe(1);
       await expect(page.getByRole('button', { name: 'Copy code' }).count()).resolves.toBe(1);

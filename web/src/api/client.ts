@@ -78,6 +78,24 @@ export function apiRequestWithHeaders<T>(method: Method, path: string, body: Jso
   return request<T>(method, path, body, extraHeaders);
 }
 
+/** A PUT of raw bytes (an image), sent as its own type; the answer is JSON. */
+export async function apiPutBytes<T>(path: string, body: Blob): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'PUT',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream' },
+      credentials: 'same-origin',
+      body,
+    });
+  } catch (cause) {
+    throw unreachable(cause);
+  }
+  const payload = parseJson(await response.text());
+  if (!response.ok) throw failure(response.status, payload, response.headers.get('Retry-After'));
+  return payload as T;
+}
+
 async function request<T>(method: Method, path: string, body: JsonBody | undefined, extraHeaders: Record<string, string> = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
   if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -3,6 +3,7 @@
  * their studio, and the client's side, where the link's token names the delivery and,
  * after the code, a cookie scoped to that delivery is the authorization.
  */
+import type { ClientBranding } from './branding';
 import { apiDelete, apiGet, apiPatch, apiPost, apiPut } from './client';
 import type { FileView } from './vault';
 
@@ -125,7 +126,9 @@ export type DownloadSize = 'original' | 'web';
 export interface ClientDelivery {
   title: string;
   message: string;
+  /** The studio's branding name: never an email address. */
   studioName: string;
+  branding: ClientBranding;
   expiresAt: string;
   allowOriginals: boolean;
   allowZip: boolean;
@@ -234,7 +237,7 @@ export function regenerateDeliveryCode(id: string, sendToRecipients: boolean): P
   return apiPost<{ delivery: Delivery; code: string }>(`${deliveryPath(id)}/code`, { sendToRecipients });
 }
 
-/** A new link and a new code, emailed to the recipients; the old link stops working. */
+/** Emails the recipients the same link and code again (a delivery made before links were kept gets new ones). */
 export function resendDelivery(id: string): Promise<{ delivery: Delivery; access: DeliveryAccess }> {
   return apiPost<{ delivery: Delivery; access: DeliveryAccess }>(`${deliveryPath(id)}/resend`, NO_OPTIONS);
 }
@@ -248,8 +251,8 @@ export async function listDeliveryEvents(id: string): Promise<DeliveryEvent[]> {
 // Client side ------------------------------------------------------------------------------
 
 /** Checks the code; a correct one opens a session for this delivery alone (a cookie). */
-export async function openDelivery(token: string, code: string): Promise<ClientDelivery> {
-  const { delivery } = await apiPost<{ delivery: ClientDelivery }>(`${clientPath(token)}/open`, { code });
+export async function openDelivery(token: string, code: string, remember = false): Promise<ClientDelivery> {
+  const { delivery } = await apiPost<{ delivery: ClientDelivery }>(`${clientPath(token)}/open`, { code, remember });
   return delivery;
 }
 

@@ -40,6 +40,7 @@ export function AccountMenu({ user }: { user: User }) {
                     { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
                     { to: PRINT_ORDERS_PATH, label: 'Prints', current: pathname.startsWith(PRINT_ORDERS_PATH) },
                     { to: IMAGES_PATH, label: 'Images', current: pathname.startsWith(IMAGES_PATH) },
+                    { to: '/branding', label: 'Branding', current: pathname === '/branding' },
                   ]),
               ...(user.studioRole === 'owner' ? [{ to: '/studio/members', label: 'Team', current: pathname === '/studio/members' }] : []),
             ]),

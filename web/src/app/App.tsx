@@ -33,6 +33,7 @@ const SystemPage = lazy(() => import('../pages/admin/SystemPage').then((module) 
 const LabPortalPage = lazy(() => import('../pages/lab-portal/LabPortalPage').then((module) => ({ default: module.LabPortalPage })));
 const LabsAdminPage = lazy(() => import('../pages/labs/LabsAdminPage').then((module) => ({ default: module.LabsAdminPage })));
 const PrintOrdersPage = lazy(() => import('../pages/print-orders/PrintOrdersPage').then((module) => ({ default: module.PrintOrdersPage })));
+const BrandingPage = lazy(() => import('../pages/branding/BrandingPage').then((module) => ({ default: module.BrandingPage })));
 const ImagesPage = lazy(() => import('../pages/images/ImagesPage').then((module) => ({ default: module.ImagesPage })));
 const PortfolioPage = lazy(() => import('../pages/portfolio/PortfolioPage').then((module) => ({ default: module.PortfolioPage })));
 
@@ -101,6 +102,7 @@ function CurrentPage() {
   if (printOrdersRoute !== null) return <PrintOrdersPage user={user} route={printOrdersRoute} />;
   if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
   if (portfolioRoute !== null) return <PortfolioPage user={user} route={portfolioRoute} />;
+  if (pathname === '/branding') return <BrandingPage user={user} />;
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
   // Photographers see their own studio's audit trail (the server scopes it).
@@ -124,4 +126,4 @@ function CurrentPage() {
 const ADMIN_PATHS = ['/admin/users', '/admin/audit', '/admin/alerts', '/admin/system', '/admin/studios', LABS_ADMIN_PATH];
 
 /** Addresses that need someone signed in, besides the library's, the deliveries', the print orders' and the image projects': a signed-out visitor is sent to sign in instead. */
-const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', MEMBERS_PATH, '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);
+const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', MEMBERS_PATH, '/account', '/branding', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, messageForPeople, waitingTime } from '../../api/client';
+import { type ClientBranding, getDeliveryBranding, resumeDelivery } from '../../api/branding';
 import { listDeliveryFiles, openDelivery } from '../../api/deliveries';
 import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
-import { CodeField, FormError, SubmitButton } from '../../components/form';
+import { CheckboxField, CodeField, FormError, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 import { ClientLayout } from './ClientLayout';
 import { Gallery, type GalleryContent } from './Gallery';
@@ -30,18 +31,33 @@ type ClientView =
  */
 export function ClientDeliveryPage({ token }: { token: string }) {
   const [view, setView] = useState<ClientView>({ kind: 'loading' });
-  const [studioName, setStudioName] = useState<string | null>(null);
+  const [branding, setBranding] = useState<ClientBranding | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const studioName = branding?.name ?? null;
 
-  /** Shows `next`; the studio's name, once a delivery told it, stays in the header (an ended page names the studio too). */
+  /** Shows `next`; the studio's branding, once known, stays in the header (an ended page names the studio too). */
   const show = useCallback((next: ClientView) => {
     setView(next);
-    if (next.kind === 'gallery') setStudioName(next.content.delivery.studioName);
+    if (next.kind === 'gallery') setBranding(next.content.delivery.branding);
   }, []);
+
+  // The studio's name, logo and colours, before the code: the page looks like the photographer's.
+  useEffect(() => {
+    let cancelled = false;
+    getDeliveryBranding(token).then(
+      (found) => {
+        if (!cancelled) setBranding((current) => current ?? found);
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [token]);
 
   useEffect(() => {
     let cancelled = false;
-    listDeliveryFiles(token).then(
+    openRemembered(token).then(
       (content) => {
         if (!cancelled) show({ kind: 'gallery', content });
       },
@@ -69,7 +85,7 @@ export function ClientDeliveryPage({ token }: { token: string }) {
   );
 
   return (
-    <ClientLayout studioName={studioName}>
+    <ClientLayout token={token} branding={branding}>
       {view.kind === 'loading' && (
         <p className="page-loading" role="status">
           Loading…
@@ -101,6 +117,25 @@ export function ClientDeliveryPage({ token }: { token: string }) {
 }
 
 /**
+ * The delivery and its files: with the session, or — when there is none — through a
+ * remembered device (resumeDelivery), so a family that ticked "Remember this device" is not
+ * asked for the code again. Without either, the 401 asks for the code.
+ */
+async function openRemembered(token: string): Promise<GalleryContent> {
+  try {
+    return await listDeliveryFiles(token);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401 && error.code === 'delivery_code_required')) throw error;
+    try {
+      await resumeDelivery(token);
+    } catch {
+      throw error;
+    }
+    return listDeliveryFiles(token);
+  }
+}
+
+/**
  * The view a failed call leads to, or `null` when the failure is the current view's to
  * explain: a session that is gone asks for the code again (with `codeNotice`), an ended
  * delivery and an unknown link get their own pages.
@@ -117,6 +152,7 @@ function viewForFailure(error: unknown, codeNotice: string | null): ClientView |
 function CodeForm({ token, notice, onOpened }: { token: string; notice: string | null; onOpened: (view: ClientView) => void }) {
   usePageTitle('Enter your code');
   const [code, setCode] = useState('');
+  const [remember, setRemember] = useState(true);
   const { busy, error, submit, fail } = useSubmission();
   const inputRef = useFocusOnMount<HTMLInputElement>();
 
@@ -129,7 +165,7 @@ function CodeForm({ token, notice, onOpened }: { token: string; notice: string |
     }
     void submit(async () => {
       try {
-        await openDelivery(token, code);
+        await openDelivery(token, code, remember);
         onOpened({ kind: 'gallery', content: await listDeliveryFiles(token) });
       } catch (failure) {
         const next = viewForFailure(failure, null);
@@ -164,6 +200,14 @@ function CodeForm({ token, notice, onOpened }: { token: string; notice: string |
           data-testid="delivery-code"
         />
         {error !== null && <FormError id={CODE_ERROR_ID} message={error} testId={CODE_ERROR_ID} />}
+        <CheckboxField
+          id="delivery-remember"
+          label="Remember this device for 30 days"
+          hint="You won’t be asked for the code again on this browser. Leave it unticked on a shared computer."
+          checked={remember}
+          onChange={(event) => setRemember(event.target.checked)}
+          data-testid="delivery-remember"
+        />
         <SubmitButton busy={busy} label="Open" busyLabel="Opening…" testId="delivery-open" />
       </form>
     </section>

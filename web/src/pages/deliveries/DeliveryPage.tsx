@@ -30,6 +30,7 @@ import { EditForm, ExtendForm } from './DeliveryForms';
 import { GalleryEditor } from './GalleryEditor';
 import { describeEvent, downloadsText, STATUS_NAMES, statusBadgeClass } from './labels';
 import { DELIVERIES_PATH } from './paths';
+import { AccessPanel } from './AccessPanel';
 import { ShownOnce } from './ShownOnce';
 
 /** A secret just made: shown once, then gone. */
@@ -207,6 +208,7 @@ function DeliveryDetails({
           onCancel={() => closePanel(extendRef.current)}
         />
       )}
+      {!revoked && <AccessPanel deliveryId={delivery.id} />}
       <section className="panel" aria-labelledby="delivery-details-heading">
         <h2 id="delivery-details-heading">Details</h2>
         <DeliveryFacts delivery={delivery} />
@@ -380,7 +382,7 @@ function SecretPanel({ secret, onDone }: { secret: Secret; onDone: () => void })
   return (
     <section className="panel panel-important" aria-labelledby="secret-heading" data-testid="delivery-secret">
       <h2 id="secret-heading" tabIndex={-1} ref={headingRef}>
-        {secret.kind === 'code' ? 'New code' : 'New link and code'}
+        {secret.kind === 'code' ? 'New code' : 'Link and code, sent again'}
       </h2>
       <ShownOnce link={secret.kind === 'access' ? secret.access.url : null} code={secret.kind === 'code' ? secret.code : secret.access.code}>
         <p className="notice" data-testid="delivery-emailed">
@@ -388,7 +390,7 @@ function SecretPanel({ secret, onDone }: { secret: Secret; onDone: () => void })
             ? emailed === null
               ? 'The new code was not emailed: give it to your client yourself.'
               : `We emailed the new code to ${emailed}.`
-            : `We emailed the new link and the new code to ${emailed ?? 'the recipients'}, in two separate emails. The old link no longer works.`}
+            : `We emailed the link and the code to ${emailed ?? 'the recipients'} again, in two separate emails.`}
         </p>
       </ShownOnce>
       <div className="panel-actions">

@@ -10,10 +10,8 @@ export function ShownOnce({ link, code, children }: { link: string | null; code:
   return (
     <>
       <p className="notice notice-important" data-testid="shown-once-warning">
-        <strong>This is the only time the code is shown</strong>
-        {link === null
-          ? '. Copy it now: Shutterlock keeps no copy it could show again.'
-          : ', and the link too. Copy them now: Shutterlock keeps no copy of either it could show again.'}
+        <strong>Copy the {link === null ? 'code' : 'link and the code'} now</strong>
+        {' '}— or later: “Link and code” on this delivery’s page shows them again (they are kept encrypted).
       </p>
       <dl className="secrets">
         {link !== null && <SecretRow kind="link" value={absoluteLink(link)} />}
@@ -25,7 +23,7 @@ export function ShownOnce({ link, code, children }: { link: string | null; code:
 }
 
 /** "Link" or "Code", the secret itself, and a button that copies it. */
-function SecretRow({ kind, value }: { kind: 'link' | 'code'; value: string }) {
+export function SecretRow({ kind, value }: { kind: 'link' | 'code'; value: string }) {
   return (
     <div className="secrets-row">
       <dt>{kind === 'link' ? 'Link' : 'Code'}</dt>
@@ -45,7 +43,7 @@ function SecretRow({ kind, value }: { kind: 'link' | 'code'; value: string }) {
 }
 
 /** The full address of the link, whether the server gave it whole or as a path. */
-function absoluteLink(url: string): string {
+export function absoluteLink(url: string): string {
   try {
     return new URL(url, window.location.origin).href;
   } catch {
