@@ -9,6 +9,7 @@ import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
 import { runRequestsBench } from './requests.ts';
 import { runResumableBench } from './resumable.ts';
+import { runScaleoutBench } from './scaleout.ts';
 import { printSummary } from './summary.ts';
 import { runSealedNamesBench } from './sealed-names.ts';
 import { runVaultBench } from './vault.ts';
@@ -23,6 +24,7 @@ const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   imaging: runImagingBench,
   requests: runRequestsBench,
   'sealed-names': runSealedNamesBench,
+  scaleout: runScaleoutBench,
 };
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in benches));

@@ -165,12 +165,28 @@ describe('vault UI', () => {
 
       await page.getByTestId('file-select-f1').check();
       await page.getByTestId('bulk-delete').click();
+      // Asked first: Cancel changes nothing.
+      const asked = page.getByRole('dialog', { name: 'Move “keep.jpg” to the trash?' });
+      await expect(isFocused(asked.getByRole('button', { name: 'Cancel' }))).resolves.toBe(true);
+      await asked.getByRole('button', { name: 'Cancel' }).click();
+      expect(vault.requests('DELETE /api/vault/files/f1')).toHaveLength(0);
+      await page.getByTestId('bulk-delete').click();
+      await page.getByTestId('confirm-dialog-confirm').click();
       await expectText(page.getByTestId('library-status'), 'Moved “keep.jpg” to the trash.');
       await expect(page.getByTestId('file-tile-f1').count()).resolves.toBe(0);
       expect(vault.requests('DELETE /api/vault/files/f1')).toHaveLength(1);
+      // Undo brings it straight back.
+      await page.getByTestId('undo-trash').click();
+      await expectText(page.getByTestId('library-status'), 'Brought “keep.jpg” back from the trash.');
+      await page.getByTestId('file-tile-f1').waitFor();
+      await page.getByTestId('file-select-f1').check();
+      await page.getByTestId('bulk-delete').click();
+      await page.getByTestId('confirm-dialog-confirm').click();
+      await expectText(page.getByTestId('library-status'), 'Moved “keep.jpg” to the trash.');
 
       await page.getByTestId('file-tile-f2').getByRole('link').click();
       await page.getByTestId('viewer-delete').click();
+      await page.getByTestId('confirm-dialog-confirm').click();
       await page.waitForURL(`${env.origin}/library`);
       await expectText(page.getByTestId('library-status'), 'Moved “blurry.jpg” to the trash.');
 
@@ -179,7 +195,7 @@ describe('vault UI', () => {
       await page.getByTestId('restore-f1').click();
       await expectText(page.getByTestId('library-status'), 'Restored “keep.jpg”.');
       await expect(page.getByTestId('file-tile-f1').count()).resolves.toBe(0);
-      expect(vault.requests('POST /api/vault/files/f1/restore')).toHaveLength(1);
+      expect(vault.requests('POST /api/vault/files/f1/restore')).toHaveLength(2); // the Undo, then Restore
 
       await page.getByTestId('empty-trash').click();
       const dialog = page.getByRole('dialog', { name: 'Empty the trash?' });
@@ -195,6 +211,22 @@ describe('vault UI', () => {
 
       await page.getByRole('link', { name: 'All photos' }).click();
       await page.getByTestId('file-tile-f1').waitFor();
+    });
+  });
+
+  it('names the live deliveries before trashing a delivered photo, and says so again only with confirm', async () => {
+    await withVault(async (page, vault) => {
+      for (const name of ['first-dance.jpg', 'outtake.jpg']) vault.addFile({ name });
+      vault.deliver('Anna & Tom — the wedding', ['f1']);
+      await page.goto(`${env.origin}/library`);
+      await page.getByTestId('file-select-f1').check();
+      await page.getByTestId('file-select-f2').check();
+      await page.getByTestId('bulk-delete').click();
+      const dialog = page.getByRole('dialog', { name: 'Take 2 photos from a client?' });
+      await expectText(dialog.getByTestId('trash-live-deliveries'), /“Anna & Tom — the wedding” — first-dance\.jpg/);
+      await dialog.getByRole('button', { name: 'Move to trash anyway' }).click();
+      await expectText(page.getByTestId('library-status'), 'Moved 2 photos to the trash.');
+      expect(vault.requests('DELETE /api/vault/files/f1').map((request) => new URL(request.url).search)).toEqual(['?confirm=true']);
     });
   });
 
@@ -306,6 +338,8 @@ class FakeVault extends StubbedRoutes {
   private readonly files: FileView[] = [];
   private readonly albums: AlbumView[] = [];
   private readonly refusals = new Map<string, StubAnswer>();
+  /** Live deliveries and the files they show (listFileUses). */
+  private readonly deliveries: Array<{ kind: 'delivery'; id: string; title: string; fileIds: string[] }> = [];
   private uploadGate: Promise<void> | null = null;
   private nextId = { file: 1, album: 1 };
   private clock = Date.parse('2026-03-01T10:00:00Z');
@@ -345,6 +379,10 @@ class FakeVault extends StubbedRoutes {
     };
     this.files.push(file);
     return file;
+  }
+
+  deliver(title: string, fileIds: string[]): void {
+    this.deliveries.push({ kind: 'delivery', id: `d${this.deliveries.length + 1}`, title, fileIds });
   }
 
   file(id: string): FileView {
@@ -415,6 +453,10 @@ class FakeVault extends StubbedRoutes {
       for (const id of ids) this.file(id).albumId = body?.albumId as string | null;
       return { json: { moved: ids.length } };
     }
+    if (method === 'POST' && path === '/api/vault/files/uses') {
+      const ids = new Set(body?.fileIds as string[]);
+      return { json: { uses: this.deliveries.filter((use) => use.fileIds.some((id) => ids.has(id))).map((use) => ({ ...use, fileIds: use.fileIds.filter((id) => ids.has(id)) })) } };
+    }
     if (method === 'POST' && path === '/api/vault/trash/empty') {
       const trashed = this.files.filter((file) => file.deletedAt !== null);
       for (const file of trashed) this.files.splice(this.files.indexOf(file), 1);
@@ -427,6 +469,9 @@ class FakeVault extends StubbedRoutes {
         case 'GET ':
           return { json: { file: { ...this.view(file), exif: EXIF } } };
         case 'DELETE ':
+          if (params.get('confirm') !== 'true' && this.deliveries.some((use) => use.fileIds.includes(file.id))) {
+            return { status: 409, json: { error: { code: 'file_in_live_delivery', message: 'This photo is in a live delivery.' } } };
+          }
           file.deletedAt = new Date(this.clock).toISOString();
           return { status: 204 };
         case 'POST /retry-previews':

@@ -20,12 +20,14 @@ import * as auditRepo from './audit/repo.ts';
 import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
+import * as teamsRepo from './auth/teams-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as proofingRepo from './deliveries/proofing-repo.ts';
 import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as jobsQueueRepo from './jobs/queue-repo.ts';
@@ -126,8 +128,9 @@ const auditExamples: Examples<typeof auditRepo> = {
   },
   selectChainPage: { '': (db) => auditRepo.selectChainPage(db, 1_000, 1_000) },
   selectRecentEvents: { '': (db) => auditRepo.selectRecentEvents(db, ['sign_in.password_failed', 'sign_in.code_failed'], now - 60_000, 1_000) },
-  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'v1', mac: 'mac' }) },
+  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'audit-seal.1', mac: 'mac', chain_index: 3, prev_mac: 'mac-2', format: 2 }) },
   findLatestSeal: { '': (db) => auditRepo.findLatestSeal(db, 'checkpoint') },
+  findLastSeal: { '': (db) => auditRepo.findLastSeal(db) },
   selectSeals: { '': (db) => auditRepo.selectSeals(db) },
   findLastEventBefore: { '': (db) => auditRepo.findLastEventBefore(db, now) },
   deleteEventsUpTo: { '': (db) => auditRepo.deleteEventsUpTo(db, 7) },
@@ -234,6 +237,51 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
   revokeSessionRow: { '': (db) => sessionsRepo.revokeSessionRow(db, 'session-1', 'signed_out', now) },
   revokeUserSessionRow: { '': (db) => sessionsRepo.revokeUserSessionRow(db, user, 'session-1', 'ended_by_user', now) },
   listLiveSessions: { '': (db) => sessionsRepo.listLiveSessions(db, user, now, 60_000) },
+  setSessionActiveStudio: { '': (db) => sessionsRepo.setSessionActiveStudio(db, 'session-1', user, studio) },
+};
+
+const proofingExamples: Examples<typeof proofingRepo> = {
+  findProofing: { '': (db) => proofingRepo.findProofing(db, studio, 'delivery-1') },
+  upsertProofing: { '': (db) => proofingRepo.upsertProofing(db, { studioId: studio, deliveryId: 'delivery-1', favouriteLimit: 40, now }) },
+  deleteProofing: { '': (db) => proofingRepo.deleteProofing(db, studio, 'delivery-1') },
+  insertProofingList: {
+    '': (db) => proofingRepo.insertProofingList(db, { id: 'list-1', studioId: studio, deliveryId: 'delivery-1', nameKey: 'name-key', detailsSealed: 'sealed', tokenHash: 'token-hash', now }),
+  },
+  findProofingListByToken: { '': (db) => proofingRepo.findProofingListByToken(db, studio, 'delivery-1', 'token-hash') },
+  findProofingList: { '': (db) => proofingRepo.findProofingList(db, studio, 'delivery-1', 'list-1') },
+  listProofingLists: { '': (db) => proofingRepo.listProofingLists(db, studio, 'delivery-1') },
+  claimOpenList: { '': (db) => proofingRepo.claimOpenList(db, studio, 'list-1', now) },
+  updateListDetails: { '': (db) => proofingRepo.updateListDetails(db, studio, 'list-1', 'sealed', now) },
+  setListSubmitted: {
+    submit: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', now, now),
+    reopen: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', null, now),
+  },
+  countFavourites: { '': (db) => proofingRepo.countFavourites(db, studio, 'list-1') },
+  addFavourite: { '': (db) => proofingRepo.addFavourite(db, { studioId: studio, listId: 'list-1', fileId: 'file-1', now }) },
+  removeFavourite: { '': (db) => proofingRepo.removeFavourite(db, studio, 'list-1', 'file-1') },
+  listFavourites: {
+    none: (db) => proofingRepo.listFavourites(db, studio, []),
+    some: (db) => proofingRepo.listFavourites(db, studio, ['list-1', 'list-2']),
+  },
+};
+
+const teamsExamples: Examples<typeof teamsRepo> = {
+  listUserMemberships: { '': (db) => teamsRepo.listUserMemberships(db, user) },
+  findMembership: { '': (db) => teamsRepo.findMembership(db, studio, user) },
+  countOwners: { '': (db) => teamsRepo.countOwners(db, studio) },
+  insertMembership: { '': (db) => teamsRepo.insertMembership(db, { studioId: studio, userId: user, role: 'editor', now }) },
+  updateMembershipRole: { '': (db) => teamsRepo.updateMembershipRole(db, studio, user, 'viewer') },
+  deleteMembership: { '': (db) => teamsRepo.deleteMembership(db, studio, user) },
+  insertInvitation: {
+    '': (db) => teamsRepo.insertInvitation(db, { id: 'invitation-1', studioId: studio, email: 'someone@example.com', role: 'editor', tokenHash: 'token-hash', invitedBy: user, now, expiresAt: now + 1 }),
+  },
+  listPendingInvitations: { '': (db) => teamsRepo.listPendingInvitations(db, studio, now) },
+  findInvitationByTokenHash: { '': (db) => teamsRepo.findInvitationByTokenHash(db, 'token-hash') },
+  consumeInvitation: { '': (db) => teamsRepo.consumeInvitation(db, 'invitation-1', user, now) },
+  revokeInvitations: {
+    'by address': (db) => teamsRepo.revokeInvitations(db, studio, { email: 'someone@example.com' }, now),
+    'by id': (db) => teamsRepo.revokeInvitations(db, studio, { id: 'invitation-1' }, now),
+  },
 };
 
 const usersExamples: Examples<typeof usersRepo> = {
@@ -248,6 +296,7 @@ const usersExamples: Examples<typeof usersRepo> = {
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listUserEmails: { '': (db) => usersRepo.listUserEmails(db, ['user-1', 'user-2']) },
   listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
   deleteUserRow: { '': (db) => usersRepo.deleteUserRow(db, user) },
   listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },
@@ -305,6 +354,7 @@ const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   listDeliveryFileIds: { '': (db) => deliveriesRepo.listDeliveryFileIds(db, delivery) },
   listFileIdsOfDeliveries: { '': (db) => deliveriesRepo.listFileIdsOfDeliveries(db, [delivery, 'delivery-2']) },
   deliveryHasFile: { '': (db) => deliveriesRepo.deliveryHasFile(db, delivery, 'file-1') },
+  listLiveDeliveriesWithFiles: { '': (db) => deliveriesRepo.listLiveDeliveriesWithFiles(db, studio, ['file-1', 'file-2'], now) },
   updateStudioDelivery: { '': (db) => deliveriesRepo.updateStudioDelivery(db, studio, delivery, { revoked_at: now, updated_at: now }) },
   countCodeAttempt: { '': (db) => deliveriesRepo.countCodeAttempt(db, delivery, now) },
   lockDelivery: { '': (db) => deliveriesRepo.lockDelivery(db, delivery, 0, now + 1) },
@@ -328,6 +378,7 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
+  releaseJob: { '': (db) => jobsRepo.releaseJob(db, job, now) },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
   markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
 };
@@ -409,6 +460,11 @@ const vaultExamples: Examples<typeof vaultRepo> = {
     '': (db) => vaultRepo.completeUpload(db, 'file-1', { mediaType: 'image/jpeg', size: 1024, nameSealed: 'sealed', metadataSealed: 'sealed', capturedDay: now, uploadedAt: now }),
   },
   insertPlainBlocks: { '': (db) => vaultRepo.insertPlainBlocks(db, 'file-1', 'sealed') },
+  touchUpload: { '': (db) => vaultRepo.touchUpload(db, 'file-1', now) },
+  claimStaleUploads: { '': (db) => vaultRepo.claimStaleUploads(db, now) },
+  insertPendingBlobs: { '': (db) => vaultRepo.insertPendingBlobs(db, studio, [`studios/${studio}/blob-2`, `studios/${studio}/blob-3`], now) },
+  releasePendingBlobs: { '': (db) => vaultRepo.releasePendingBlobs(db, [`studios/${studio}/blob-2`, `studios/${studio}/blob-3`]) },
+  listStalePendingBlobs: { '': (db) => vaultRepo.listStalePendingBlobs(db, now, 100) },
   findPlainBlocks: { '': (db) => vaultRepo.findPlainBlocks(db, 'file-1') },
   deleteFileRow: { '': (db) => vaultRepo.deleteFileRow(db, 'file-1') },
   usedBytes: { '': (db) => vaultRepo.usedBytes(db, studio) },
@@ -440,7 +496,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   },
   listPurgeable: {
     "a studio's": (db) => vaultRepo.listPurgeable(db, { studioId: studio }, 100),
-    'with abandoned uploads': (db) => vaultRepo.listPurgeable(db, { staleBefore: now }, 100),
+    'with abandoned uploads': (db) => vaultRepo.listPurgeable(db, { abandoned: true }, 100),
   },
   setPreviewsReady: { '': (db) => vaultRepo.setPreviewsReady(db, 'file-1', { thumbnailKey: `studios/${studio}/blob-2`, previewKey: `studios/${studio}/blob-3` }) },
   setPreviewsFailed: { '': (db) => vaultRepo.setPreviewsFailed(db, 'file-1', 'undecodable') },
@@ -594,6 +650,7 @@ const owners: Record<string, readonly string[]> = {
     'users',
     'studio_members',
     'sessions',
+    'studio_invitations',
     'sign_in_codes',
     'sign_in_guards',
     'credential_change_tokens',
@@ -603,13 +660,13 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
-  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_resumable_uploads'],
+  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs', 'vault_resumable_uploads'],
 };
 
 interface Rendered {
@@ -625,9 +682,11 @@ const repositories: Rendered[] = [
   { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
+  { file: 'auth.teams-repo.sql', owner: 'auth', module: teamsRepo, examples: teamsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'deliveries.proofing-repo.sql', owner: 'deliveries', module: proofingRepo, examples: proofingExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },

@@ -12,6 +12,9 @@ import * as labs from './migrations/0009_labs.ts';
 import * as images from './migrations/0011_images.ts';
 import * as plainBlockHashes from './migrations/0012_plain_block_hashes.ts';
 import * as resumableUploads from './migrations/0017_resumable_uploads.ts';
+import * as teamsAndProofing from './migrations/0018_teams_and_proofing.ts';
+import * as pendingBlobs from './migrations/0019_pending_blobs.ts';
+import * as hardening from './migrations/0020_hardening.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -30,6 +33,9 @@ const migrations: Record<string, Migration> = {
   '0011_images': images,
   '0012_plain_block_hashes': plainBlockHashes,
   '0017_resumable_uploads': resumableUploads,
+  '0018_teams_and_proofing': teamsAndProofing,
+  '0019_pending_blobs': pendingBlobs,
+  '0020_hardening': hardening,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

@@ -137,6 +137,23 @@ export interface SessionsTable {
   revoked_reason: string | null;
   /** When the owner last proved it is them (sign-in or re-authentication); kept when the session is renewed. */
   authenticated_at: number;
+  /** The studio this session acts in (the studio switcher); checked against studio_members on every request. Null: the default. */
+  active_studio_id: Generated<string | null>;
+}
+
+/** An invitation to join a studio: a one-time link whose token is stored only as its SHA-256 (auth/teams.ts). */
+export interface StudioInvitationsTable {
+  id: string;
+  studio_id: string;
+  email: string;
+  role: StudioRole;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
 }
 
 export interface SecondFactorChallengesTable {
@@ -205,6 +222,12 @@ export interface AuditSealsTable {
   sealed_at: number;
   key_version: string;
   mac: string;
+  /** The seal's place in the chain of seals (1, 2, 3, …); audit/chain.ts. */
+  chain_index: number;
+  /** The previous seal's MAC (format 2; null for format 1 and for the first seal). */
+  prev_mac: string | null;
+  /** 1: MAC over the position only, under a master-derived key; 2: chained, under the wrapped seal key. */
+  format: Generated<number>;
 }
 
 export type AlertStatus = 'open' | 'acknowledged';
@@ -271,6 +294,13 @@ export interface VaultFilesTable {
   uploaded_at: number;
   /** Set while the file is in the trash. */
   deleted_at: number | null;
+}
+
+/** A blob written before a row names it (a file's new previews); the purge deletes it once stale (vault/purge.ts). */
+export interface VaultPendingBlobsTable {
+  blob_key: string;
+  studio_id: string;
+  created_at: number;
 }
 
 /** Per-block hashes of an unencrypted original (vault/block-hashes.ts); none for encrypted files. */
@@ -443,6 +473,10 @@ export interface LabsTable {
   lockouts: Generated<number>;
   /** Set when the lockouts ran out: only a new PIN opens the lab again. */
   blocked_at: number | null;
+  /** The last wrong PIN: the count restarts after a quiet window (labs/lockout.ts). */
+  last_failed_at: number | null;
+  /** When the last lockout began: the history decays from there. */
+  last_locked_at: number | null;
   created_by: string | null;
   created_at: number;
   updated_at: number;
@@ -611,6 +645,38 @@ export interface ImageUsageTable {
   refused_rate_limit: Generated<number>;
 }
 
+/** A delivery that allows proofing, with the photographer's optional limit on favourites (deliveries/proofing.ts). */
+export interface DeliveryProofingTable {
+  delivery_id: string;
+  studio_id: string;
+  favourite_limit: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One client's named selection in a delivery: name sealed, written with its own token (stored as SHA-256). */
+export interface DeliveryProofingListsTable {
+  id: string;
+  delivery_id: string;
+  studio_id: string;
+  /** SHA-256 of the delivery id and the normalised name: one list per name and delivery. */
+  name_key: string;
+  /** Sealed (deliveries/proofing.ts): the list's name and the comments per file, bound to the list id. */
+  details_sealed: string;
+  token_hash: string;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+}
+
+/** A photo's heart in one list. */
+export interface DeliveryProofingFavouritesTable {
+  list_id: string;
+  file_id: string;
+  studio_id: string;
+  created_at: number;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
@@ -623,6 +689,7 @@ export interface Tables {
   credential_change_tokens: CredentialChangeTokensTable;
   rate_limit_counters: RateLimitCountersTable;
   sessions: SessionsTable;
+  studio_invitations: StudioInvitationsTable;
   second_factor_challenges: SecondFactorChallengesTable;
   recovery_codes: RecoveryCodesTable;
   password_reset_tokens: PasswordResetTokensTable;
@@ -636,9 +703,13 @@ export interface Tables {
   vault_files: VaultFilesTable;
   vault_plain_blocks: VaultPlainBlocksTable;
   vault_resumable_uploads: VaultResumableUploadsTable;
+  vault_pending_blobs: VaultPendingBlobsTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
+  delivery_proofing: DeliveryProofingTable;
+  delivery_proofing_lists: DeliveryProofingListsTable;
+  delivery_proofing_favourites: DeliveryProofingFavouritesTable;
   image_projects: ImageProjectsTable;
   image_keys: ImageKeysTable;
   image_web_files: ImageWebFilesTable;

@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, uniqueEmail } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
+import type { ErrorBody } from '../http/errors.ts';
 import {
   type DeliveryView,
   clientDownloadUrl,
@@ -169,7 +171,21 @@ describe.each(databaseKinds())('delivery lifecycle on %s', (database) => {
     const spare = await uploaded(photographer, jpeg, { name: 'spare.jpg' });
     const withSpare = await createDelivery(photographer, { title: 'With spare', fileIds: [first().id, spare.id] });
     const visitor = await openedVisitor(server, withSpare.access);
-    expect((await photographer.request('DELETE', `/api/vault/files/${spare.id}`)).status).toBe(204);
+    // The vault learns from the deliveries where the file is shown, and refuses until the photographer confirms.
+    const uses = await photographer.json<{ uses: Array<{ kind: string; id: string; title: string; fileIds: string[] }> }>('POST', '/api/vault/files/uses', {
+      fileIds: [spare.id, crypto.randomUUID()],
+    });
+    expect(uses.status).toBe(200);
+    expect(uses.body.uses).toEqual([{ kind: 'delivery', id: withSpare.delivery.id, title: 'With spare', fileIds: [spare.id] }]);
+    const refused = await photographer.json<ErrorBody>('DELETE', `/api/vault/files/${spare.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('file_in_live_delivery');
+    expect(refused.body.error.message).toContain('“With spare”');
+    expect(ids((await listFiles(visitor, withSpare.token)).body.files)).toEqual([first().id, spare.id]);
+    expect(outcomeOf(await photographer.json('DELETE', `/api/vault/files/${spare.id}?confirm=yes`))).toBe('400 validation_failed');
+    expect((await photographer.request('DELETE', `/api/vault/files/${spare.id}?confirm=true`)).status).toBe(204);
+    // In the trash it is shown nowhere any more.
+    expect((await photographer.json<{ uses: unknown[] }>('POST', '/api/vault/files/uses', { fileIds: [spare.id] })).body.uses).toEqual([]);
     expect((await getDelivery(photographer, withSpare.delivery.id)).delivery).toMatchObject({ fileCount: 1, totalBytes: first().size });
     expect(ids((await listFiles(visitor, withSpare.token)).body.files)).toEqual([first().id]);
     expect(outcomeOf(await visitor.json('POST', `/api/d/${withSpare.token}/files/${spare.id}/download-url`, {}))).toBe('404 file_not_found');

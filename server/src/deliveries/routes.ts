@@ -27,7 +27,7 @@ import {
 /** The photographer's deliveries: every route acts in the caller's studio, and another studio's ids are 404. */
 
 const tags = ['deliveries'];
-const config = { access: 'signed-in' } as const;
+const config = { access: 'signed-in', permission: 'deliveries' } as const;
 const deliveryAnswer = Type.Object({ delivery: deliverySchema }, closed);
 const withAccess = Type.Object({ delivery: deliverySchema, access: deliveryAccessSchema }, closed);
 

@@ -9,7 +9,8 @@ import { type FileView, fileNotFound, fileViews, openFile } from './file-views.t
 import type { RenderedPreviews } from '../imaging/images.ts';
 import { ImagingFailure } from '../imaging/pool.ts';
 import { PreviewUnavailable } from '../imaging/refusals.ts';
-import { type FileRow, findFileById, findStudioFile, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
+import { type FileRow, findFileById, findStudioFile, insertPendingBlobs, releasePendingBlobs, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
+import { inTransaction } from '../db/database.ts';
 import { newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
 
 /**
@@ -28,14 +29,24 @@ export async function enqueuePreviews(deps: VaultDeps, db: Db, fileId: string): 
   await deps.jobs.queue.enqueue(db, { kind: PREVIEWS_JOB, key: fileId, payload: { fileId } });
 }
 
+/** The purge claimed the new blobs before the job could take them (it stalled past the stale delay): made again on retry. */
+class PendingBlobsLost extends Error {}
+
 async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews): Promise<void> {
   const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id) };
+  const written = [keys.thumbnailKey, keys.previewKey];
+  // Recorded before they are written, so a crash before they are taken leaves nothing unnamed (purge.ts).
+  await insertPendingBlobs(deps.db, file.studio_id, written, deps.now());
   await writeBlob(deps.blobs, storedBlob(keys.thumbnailKey, file.id, 'thumbnail', dataKey), Readable.from([rendered.thumbnail]));
   await writeBlob(deps.blobs, storedBlob(keys.previewKey, file.id, 'preview', dataKey), Readable.from([rendered.preview]));
   // Only a file still waiting for previews takes them: one trashed and purged meanwhile does not.
-  const taken = await setPreviewsReady(deps.db, file.id, keys);
-  const unused = taken ? [file.thumbnail_key, file.preview_key] : [keys.thumbnailKey, keys.previewKey];
+  const outcome = await inTransaction(deps.db, async (trx) => {
+    if ((await releasePendingBlobs(trx, written)) !== written.length) return 'lost' as const;
+    return (await setPreviewsReady(trx, file.id, keys)) ? ('taken' as const) : ('unwanted' as const);
+  });
+  const unused = outcome === 'taken' ? [file.thumbnail_key, file.preview_key] : written;
   for (const key of unused) if (key) await deps.blobs.delete(key);
+  if (outcome === 'lost') throw new PendingBlobsLost('The new previews were purged before they were taken.');
 }
 
 async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> {

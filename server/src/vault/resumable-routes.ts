@@ -132,7 +132,7 @@ export function resumableRoutes(app: App, deps: VaultDeps): void {
   app.options(
     BASE,
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       onSend: tusResumable,
       schema: {
         operationId: 'getResumableUploadCapabilities',
@@ -153,7 +153,7 @@ export function resumableRoutes(app: App, deps: VaultDeps): void {
   app.post(
     BASE,
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       onRequest: requireTusVersion,
       onSend: tusResumable,
       onError,
@@ -188,7 +188,7 @@ export function resumableRoutes(app: App, deps: VaultDeps): void {
   app.head(
     `${BASE}/:id`,
     {
-      config: { access: 'signed-in', swagger: { exposeHeadRoute: true } },
+      config: { access: 'signed-in', permission: 'library.edit', swagger: { exposeHeadRoute: true } },
       onRequest: requireTusVersion,
       onSend: tusResumable,
       schema: {
@@ -211,7 +211,7 @@ export function resumableRoutes(app: App, deps: VaultDeps): void {
   app.patch(
     `${BASE}/:id`,
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       onRequest: requireTusVersion,
       onSend: tusResumable,
       onError,
@@ -243,7 +243,7 @@ export function resumableRoutes(app: App, deps: VaultDeps): void {
   app.delete(
     `${BASE}/:id`,
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       onRequest: requireTusVersion,
       onSend: tusResumable,
       schema: {

@@ -119,9 +119,26 @@ export async function retryPreviews(id: string): Promise<void> {
   await apiPost<unknown>(`${filePath(id)}/retry-previews`);
 }
 
-/** Moves a file to the trash, where it is kept for 30 days. */
-export function trashFile(id: string): Promise<void> {
-  return apiDelete<void>(filePath(id));
+/** A live delivery whose client sees some of the files asked about (listFileUses). */
+export interface FileUse {
+  kind: 'delivery';
+  id: string;
+  title: string;
+  fileIds: string[];
+}
+
+/** Where these files are shown outside the library: the live deliveries a trash would take them from. */
+export async function listFileUses(fileIds: string[]): Promise<FileUse[]> {
+  const { uses } = await apiPost<{ uses: FileUse[] }>('/api/vault/files/uses', { fileIds });
+  return uses;
+}
+
+/**
+ * Moves a file to the trash, where it is kept for 30 days. A file shown in a live delivery is
+ * refused (409 `file_in_live_delivery`) unless `confirmed`: the photographer saw the warning.
+ */
+export function trashFile(id: string, options: { confirmed?: boolean } = {}): Promise<void> {
+  return apiDelete<void>(options.confirmed ? `${filePath(id)}?confirm=true` : filePath(id));
 }
 
 export async function restoreFile(id: string): Promise<FileView> {

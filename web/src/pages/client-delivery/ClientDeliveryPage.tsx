@@ -8,6 +8,7 @@ import { CodeField, FormError, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 import { ClientLayout } from './ClientLayout';
 import { Gallery } from './Gallery';
+import { ProofingPanel } from './ProofingPanel';
 
 const CODE_LENGTH = 8;
 const CODE_ERROR_ID = 'delivery-code-error';
@@ -84,6 +85,7 @@ export function ClientDeliveryPage({ token }: { token: string }) {
           onEnded={leaveGallery}
         />
       )}
+      {view.kind === 'gallery' && <ProofingPanel token={token} files={view.files} />}
       {view.kind === 'ended' && <Ended reason={view.reason} studioName={studioName} />}
       {view.kind === 'not-found' && <NotFound />}
       {view.kind === 'failed' && (

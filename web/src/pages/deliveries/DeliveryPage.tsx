@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState, type Ref } from 'react';
+import { ProofingSection } from './ProofingSection';
 import { ApiError } from '../../api/client';
 import {
   getDelivery,
@@ -208,6 +209,7 @@ function DeliveryDetails({
         </h2>
         <DeliveredFiles files={files} />
       </section>
+      <ProofingSection deliveryId={delivery.id} />
       <section className="panel" aria-labelledby="activity-heading" aria-busy={refresh.busy}>
         <div className="panel-heading-row">
           <h2 id="activity-heading">Activity</h2>
