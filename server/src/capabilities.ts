@@ -10,6 +10,7 @@ import { labsRoutes } from './labs/capability.ts';
 import { labsKeyProtected } from './labs/key-protected.ts';
 import { imagesRoutes } from './images/capability.ts';
 import { imagesKeyProtected } from './images/key-protected.ts';
+import { portfolioRoutes } from './portfolio/capability.ts';
 import { studiosKeyProtected } from './studios/key-protected.ts';
 import { studioRoutes } from './studios/routes.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -32,4 +33,5 @@ export const capabilities: readonly Capability[] = [
   { name: 'deliveries', routes: deliveriesRoutes, keyProtected: deliveriesKeyProtected },
   { name: 'labs', routes: labsRoutes, keyProtected: labsKeyProtected },
   { name: 'images', routes: imagesRoutes, keyProtected: imagesKeyProtected },
+  { name: 'portfolio', routes: portfolioRoutes },
 ];

@@ -25,16 +25,21 @@ import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
+import * as galleryRepo from './deliveries/gallery-repo.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
 import * as proofingRepo from './deliveries/proofing-repo.ts';
+import * as guardsRepo from './deliveries/guards-repo.ts';
+import * as remindersRepo from './deliveries/reminders-repo.ts';
 import * as imagesRepo from './images/repo.ts';
+import * as portfolioRepo from './portfolio/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as jobsQueueRepo from './jobs/queue-repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
 import * as peppersRepo from './keys/peppers-repo.ts';
 import * as versionUsageRepo from './keys/version-usage-repo.ts';
+import * as brandingRepo from './studios/branding-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
 import * as resumableRepo from './vault/resumable-repo.ts';
@@ -326,6 +331,19 @@ const mailExamples: Examples<typeof mailRepo> = {
   claimMailAlert: { '': (db) => mailRepo.claimMailAlert(db, { studioId: studio, rule: 'emailsPerHour', windowStart: now, at: now }) },
 };
 
+const guardsExamples: Examples<typeof guardsRepo> = {
+  countNetworkCodeAttempt: { '': (db) => guardsRepo.countNetworkCodeAttempt(db, delivery, 'source-key', now) },
+  findCodeGuard: { '': (db) => guardsRepo.findCodeGuard(db, delivery, 'source-key') },
+  lockCodeGuard: { '': (db) => guardsRepo.lockCodeGuard(db, delivery, 'source-key', 1, now + 900_000) },
+  resetCodeGuard: { '': (db) => guardsRepo.resetCodeGuard(db, delivery, 'source-key', now) },
+  clearCodeGuards: { '': (db) => guardsRepo.clearCodeGuards(db, delivery) },
+};
+
+const remindersExamples: Examples<typeof remindersRepo> = {
+  listDueReminders: { '': (db) => remindersRepo.listDueReminders(db, { now, until: now + 3 * 86_400_000, madeBefore: now - 86_400_000 }, 100) },
+  claimReminder: { '': (db) => remindersRepo.claimReminder(db, studio, delivery, now) },
+};
+
 const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   insertDelivery: {
     '': (db) =>
@@ -369,6 +387,24 @@ const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   endDeliverySessions: { '': (db) => deliveriesRepo.endDeliverySessions(db, delivery, now) },
   insertDeliveryEvent: { '': (db) => deliveriesRepo.insertDeliveryEvent(db, { deliveryId: delivery, kind: 'opened', at: now, ip: '192.0.2.1', userAgent: 'agent' }) },
   listDeliveryEventRows: { '': (db) => deliveriesRepo.listDeliveryEventRows(db, delivery, 1000) },
+};
+
+const galleryExamples: Examples<typeof galleryRepo> = {
+  listPlacements: { '': (db) => galleryRepo.listPlacements(db, delivery) },
+  replacePlacements: {
+    '': (db) =>
+      galleryRepo.replacePlacements(db, delivery, [
+        { fileId: 'file-1', setId: 'set-1' },
+        { fileId: 'file-2', setId: null },
+      ]),
+  },
+  listDeliverySets: { '': (db) => galleryRepo.listDeliverySets(db, delivery) },
+  insertDeliverySet: { '': (db) => galleryRepo.insertDeliverySet(db, { id: 'set-1', deliveryId: delivery, nameSealed: 'sealed', position: 0, now }) },
+  updateDeliverySetRow: { '': (db) => galleryRepo.updateDeliverySetRow(db, delivery, 'set-1', { name_sealed: 'sealed', position: 1, updated_at: now }) },
+  deleteDeliverySetRow: { '': (db) => galleryRepo.deleteDeliverySetRow(db, delivery, 'set-1') },
+  insertDeliveryEvents: {
+    '': (db) => galleryRepo.insertDeliveryEvents(db, [{ deliveryId: delivery, kind: 'file_added', fileId: 'file-1', at: now, ip: '192.0.2.1', userAgent: 'agent' }]),
+  },
 };
 
 const jobsExamples: Examples<typeof jobsRepo> = {
@@ -415,6 +451,16 @@ const studiosExamples: Examples<typeof studiosRepo> = {
     'one studio': (db) => studiosRepo.selectStudios(db, studio),
   },
   listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
+};
+
+const brandingExamples: Examples<typeof brandingRepo> = {
+  findBranding: { '': (db) => brandingRepo.findBranding(db, studio) },
+  findBrandingLogo: { '': (db) => brandingRepo.findBrandingLogo(db, studio) },
+  upsertBrandingDetails: { '': (db) => brandingRepo.upsertBrandingDetails(db, studio, 'ss1.sealed', now) },
+  setBrandingLogo: {
+    set: (db) => brandingRepo.setBrandingLogo(db, studio, { sealed: 'ss1.logo', sha256: 'ab'.repeat(32), width: 400, height: 100 }, now),
+    remove: (db) => brandingRepo.setBrandingLogo(db, studio, null, now),
+  },
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
@@ -642,6 +688,57 @@ const imagesExamples: Examples<typeof imagesRepo> = {
   listProjectUsage: { '': (db) => imagesRepo.listProjectUsage(db, studio, project, now) },
 };
 
+const portfolioId = 'portfolio-1';
+const collectionId = 'collection-1';
+const portfolioRow = {
+  id: portfolioId, studio_id: studio, user_id: user, slug: 'ana', display_name: 'Ana', bio: '', avatar_file_id: null, contact_url: null,
+  social_links: '[]', hide_from_search: 0, custom_domain: null, created_at: now, updated_at: now,
+};
+const collectionRow = { id: collectionId, studio_id: studio, portfolio_id: portfolioId, slug: 'weddings', title: 'Weddings', description: '', cover_photo_id: null, position: 0, created_at: now, updated_at: now };
+const photoRow = { id: 'photo-1', studio_id: studio, portfolio_id: portfolioId, collection_id: collectionId, file_id: 'file-1', position: 0, alt: '', width: 640, height: 480, published_at: now };
+const siteTokenRow = { id: 'token-1', studio_id: studio, name: 'Site', token_hash: 'hash', origins: '[]', created_at: now, expires_at: null, revoked_at: null, last_used_at: null };
+const portfolioExamples: Examples<typeof portfolioRepo> = {
+  insertPortfolio: { '': (db) => portfolioRepo.insertPortfolio(db, portfolioRow) },
+  findUserPortfolio: { '': (db) => portfolioRepo.findUserPortfolio(db, studio, user) },
+  findPortfolioBySlug: { '': (db) => portfolioRepo.findPortfolioBySlug(db, 'ana') },
+  findStudioPortfolio: { '': (db) => portfolioRepo.findStudioPortfolio(db, studio, portfolioId) },
+  listStudioPortfolios: { '': (db) => portfolioRepo.listStudioPortfolios(db, studio) },
+  listAllPortfolios: { '': (db) => portfolioRepo.listAllPortfolios(db) },
+  updateStudioPortfolio: { '': (db) => portfolioRepo.updateStudioPortfolio(db, studio, portfolioId, { bio: 'x', updated_at: now }) },
+  insertCollection: { '': (db) => portfolioRepo.insertCollection(db, collectionRow) },
+  listPortfolioCollections: { '': (db) => portfolioRepo.listPortfolioCollections(db, studio, portfolioId) },
+  listStudioCollections: { '': (db) => portfolioRepo.listStudioCollections(db, studio, 50, 0) },
+  findPortfolioCollection: { '': (db) => portfolioRepo.findPortfolioCollection(db, studio, portfolioId, collectionId) },
+  findStudioCollection: { '': (db) => portfolioRepo.findStudioCollection(db, studio, collectionId) },
+  findCollectionBySlug: { '': (db) => portfolioRepo.findCollectionBySlug(db, studio, portfolioId, 'weddings') },
+  nextCollectionPosition: { '': (db) => portfolioRepo.nextCollectionPosition(db, studio, portfolioId) },
+  updatePortfolioCollection: { '': (db) => portfolioRepo.updatePortfolioCollection(db, studio, portfolioId, collectionId, { title: 'x', updated_at: now }) },
+  deletePortfolioCollection: { '': (db) => portfolioRepo.deletePortfolioCollection(db, studio, portfolioId, collectionId) },
+  insertPhotos: { '': (db) => portfolioRepo.insertPhotos(db, [photoRow]), 'none': (db) => portfolioRepo.insertPhotos(db, []) },
+  listCollectionPhotos: { '': (db) => portfolioRepo.listCollectionPhotos(db, studio, [collectionId]), 'none': (db) => portfolioRepo.listCollectionPhotos(db, studio, []) },
+  countCollectionPhotos: { '': (db) => portfolioRepo.countCollectionPhotos(db, studio, collectionId) },
+  listCollectionPhotoPage: { '': (db) => portfolioRepo.listCollectionPhotoPage(db, studio, collectionId, 50, 0) },
+  findPhoto: { '': (db) => portfolioRepo.findPhoto(db, 'photo-1') },
+  findPortfolioPhotos: { '': (db) => portfolioRepo.findPortfolioPhotos(db, studio, portfolioId, ['photo-1']), 'none': (db) => portfolioRepo.findPortfolioPhotos(db, studio, portfolioId, []) },
+  nextPhotoPosition: { '': (db) => portfolioRepo.nextPhotoPosition(db, studio, collectionId) },
+  deleteCollectionPhotos: { '': (db) => portfolioRepo.deleteCollectionPhotos(db, studio, collectionId, ['photo-1']), 'none': (db) => portfolioRepo.deleteCollectionPhotos(db, studio, collectionId, []) },
+  setPhotoPosition: { '': (db) => portfolioRepo.setPhotoPosition(db, studio, collectionId, 'photo-1', 2) },
+  insertSiteToken: { '': (db) => portfolioRepo.insertSiteToken(db, siteTokenRow) },
+  listStudioSiteTokens: { '': (db) => portfolioRepo.listStudioSiteTokens(db, studio) },
+  findStudioSiteToken: { '': (db) => portfolioRepo.findStudioSiteToken(db, studio, 'token-1') },
+  findSiteTokenByHash: { '': (db) => portfolioRepo.findSiteTokenByHash(db, 'hash') },
+  listUsableSiteTokenOrigins: { '': (db) => portfolioRepo.listUsableSiteTokenOrigins(db, now) },
+  updateStudioSiteToken: { '': (db) => portfolioRepo.updateStudioSiteToken(db, studio, 'token-1', { revoked_at: now }) },
+  addDailyCount: { '': (db) => portfolioRepo.addDailyCount(db, { studio_id: studio, portfolio_id: portfolioId, day: 19_675, kind: 'view', photo_id: 'photo-1', collection_id: '', referrer: '', count: 1 }) },
+  insertVisitor: { '': (db) => portfolioRepo.insertVisitor(db, { portfolio_id: portfolioId, day: 19_675, visitor_hash: 'hash' }) },
+  findSalt: { '': (db) => portfolioRepo.findSalt(db, 19_675) },
+  insertSalt: { '': (db) => portfolioRepo.insertSalt(db, 19_675, 'salt') },
+  deleteSaltsBefore: { '': (db) => portfolioRepo.deleteSaltsBefore(db, 19_675) },
+  listDailyCounts: { '': (db) => portfolioRepo.listDailyCounts(db, [portfolioId], 19_600), 'none': (db) => portfolioRepo.listDailyCounts(db, [], 19_600) },
+  listDailyUniques: { '': (db) => portfolioRepo.listDailyUniques(db, [portfolioId], 19_600), 'none': (db) => portfolioRepo.listDailyUniques(db, [], 19_600) },
+  rollUpVisitors: { '': (db) => portfolioRepo.rollUpVisitors(db, 19_674) },
+};
+
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events', 'audit_chain_head', 'audit_seals'],
@@ -660,12 +757,13 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sets', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts', 'delivery_code_guards'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
+  portfolio: ['portfolios', 'portfolio_collections', 'portfolio_photos', 'portfolio_site_tokens', 'portfolio_daily_counts', 'portfolio_visitors', 'portfolio_daily_uniques', 'portfolio_salts'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
-  studios: ['studios', 'studio_keys'],
+  studios: ['studios', 'studio_keys', 'studio_branding'],
   vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs', 'vault_resumable_uploads'],
 };
 
@@ -687,7 +785,11 @@ const repositories: Rendered[] = [
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
   { file: 'deliveries.proofing-repo.sql', owner: 'deliveries', module: proofingRepo, examples: proofingExamples },
+  { file: 'deliveries.gallery-repo.sql', owner: 'deliveries', module: galleryRepo, examples: galleryExamples },
+  { file: 'deliveries.guards-repo.sql', owner: 'deliveries', module: guardsRepo, examples: guardsExamples },
+  { file: 'deliveries.reminders-repo.sql', owner: 'deliveries', module: remindersRepo, examples: remindersExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
+  { file: 'portfolio.repo.sql', owner: 'portfolio', module: portfolioRepo, examples: portfolioExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
@@ -696,6 +798,7 @@ const repositories: Rendered[] = [
   { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'keys.version-usage-repo.sql', owner: 'keys', module: versionUsageRepo, examples: versionUsageExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
+  { file: 'studios.branding-repo.sql', owner: 'studios', module: brandingRepo, examples: brandingExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
   { file: 'vault.resumable-repo.sql', owner: 'vault', module: resumableRepo, examples: resumableExamples },
 ];

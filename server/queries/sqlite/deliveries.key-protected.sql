@@ -36,40 +36,42 @@ where
   "id" = ?
   and "details_sealed" = ?;
 
--- sealed delivery_proofing_lists.details_sealed: first page
+-- sealed deliveries.access_sealed: first page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
-  "delivery_proofing_lists"
+  "deliveries"
 where
-  "details_sealed" is not null
+  "access_sealed" is not null
 order by
   "id"
 limit
   ?;
 
--- sealed delivery_proofing_lists.details_sealed: next page
+-- sealed deliveries.access_sealed: next page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
-  "delivery_proofing_lists"
+  "deliveries"
 where
-  "details_sealed" is not null
+  "access_sealed" is not null
   and "id" > ?
 order by
   "id"
 limit
   ?;
 
--- sealed delivery_proofing_lists.details_sealed: re-seal one value
-update "delivery_proofing_lists"
+-- sealed deliveries.access_sealed: re-seal one value
+update "deliveries"
 set
-  "details_sealed" = ?
+  "access_sealed" = ?
 where
   "id" = ?
-  and "details_sealed" = ?;
+  and "access_sealed" = ?;
 
 -- code hashes deliveries.code_key_version: usable, per version
 select

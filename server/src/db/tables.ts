@@ -5,6 +5,19 @@ import type { Generated } from 'kysely';
  * ids are random text. Each capability's repository is the only code that queries its tables.
  */
 
+/** What a studio shows its clients (studios/branding.ts): sealed under the studio's data key. */
+export interface StudioBrandingTable {
+  studio_id: string;
+  /** Sealed JSON { name, accentColor, contactEmail, contactPhone, website, signature }. */
+  details_sealed: string;
+  /** The re-encoded PNG logo, sealed; null: none. */
+  logo_sealed: string | null;
+  logo_sha256: string | null;
+  logo_width: number | null;
+  logo_height: number | null;
+  updated_at: number;
+}
+
 export interface StudiosTable {
   id: string;
   name: string;
@@ -385,12 +398,48 @@ export interface DeliveriesTable {
   updated_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The photo the client's gallery opens on; null: the first. Shown only while the file is in the delivery. */
+  cover_file_id: Generated<string | null>;
+  /** JSON { text, position, opacity } (deliveries/gallery.ts), or null for no watermark. */
+  watermark_json: Generated<string | null>;
+  /**
+   * Sealed JSON { token, code } under the studio's data key (purpose `delivery-access`,
+   * associated data `deliveries/<id>/access`), so the photographer can show them again;
+   * the hashes above stay the check. Null for deliveries made before it was kept.
+   */
+  access_sealed: string | null;
+  /** When the expiry reminder was emailed (once per delivery); null: not yet. */
+  reminder_sent_at: number | null;
+}
+
+/** Wrong codes per delivery and network (deliveries/client-access.ts): one network's lockout is not everyone's. */
+export interface DeliveryCodeGuardsTable {
+  delivery_id: string;
+  /** SHA-256 hex of the delivery id and the caller's network. */
+  source_key: string;
+  failed_attempts: Generated<number>;
+  locked_until: number | null;
+  lockouts: Generated<number>;
+  updated_at: number;
 }
 
 export interface DeliveryFilesTable {
   delivery_id: string;
   file_id: string;
   position: number;
+  /** The set (section) of the delivery the file is in; null: none. */
+  set_id: Generated<string | null>;
+}
+
+/** A set (section) of a delivery's gallery: Ceremony, Reception… Its name sealed under the master key. */
+export interface DeliverySetsTable {
+  id: string;
+  delivery_id: string;
+  /** Sealed, purpose `delivery-set-name`, associated data `delivery_sets/<id>`. */
+  name_sealed: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A client's session after the right code: scoped to one delivery; the cookie's token only as SHA-256. */
@@ -415,7 +464,11 @@ export type DeliveryEventKind =
   | 'updated'
   | 'revoked'
   | 'code_regenerated'
-  | 'resent';
+  | 'resent'
+  | 'file_added'
+  | 'file_removed'
+  | 'reordered'
+  | 'sets_changed';
 
 export interface DeliveryEventsTable {
   id: string;
@@ -677,9 +730,107 @@ export interface DeliveryProofingFavouritesTable {
   created_at: number;
 }
 
+/** A photographer's public portfolio (docs/portfolio.md): one per account, at /p/{slug}. */
+export interface PortfoliosTable {
+  id: string;
+  studio_id: string;
+  user_id: string;
+  slug: string;
+  display_name: string;
+  bio: string;
+  avatar_file_id: string | null;
+  contact_url: string | null;
+  /** JSON array of { label, url }. */
+  social_links: string;
+  hide_from_search: number;
+  /** A host the admin mapped to this portfolio, or null. */
+  custom_domain: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PortfolioCollectionsTable {
+  id: string;
+  studio_id: string;
+  portfolio_id: string;
+  slug: string;
+  title: string;
+  description: string;
+  /** A photo of this collection (portfolio_photos.id); null: the first one. */
+  cover_photo_id: string | null;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A vault file published into a collection; `id` is its public id. The row's absence is "not published". */
+export interface PortfolioPhotosTable {
+  id: string;
+  studio_id: string;
+  portfolio_id: string;
+  collection_id: string;
+  file_id: string;
+  position: number;
+  alt: string;
+  width: number;
+  height: number;
+  published_at: number;
+}
+
+/** A website's read-only token (64 characters), stored only as its SHA-256. */
+export interface PortfolioSiteTokensTable {
+  id: string;
+  studio_id: string;
+  name: string;
+  token_hash: string;
+  /** JSON array of allowed CORS origins. */
+  origins: string;
+  created_at: number;
+  /** The end of a rotation's overlap; null: no end. */
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export type AnalyticsKind = 'impression' | 'view' | 'click' | 'download' | 'page_view';
+
+export interface PortfolioDailyCountsTable {
+  studio_id: string;
+  portfolio_id: string;
+  /** UTC day number (epoch ms / 86 400 000). */
+  day: number;
+  kind: AnalyticsKind;
+  /** '' when the event names no photo / collection / referrer. */
+  photo_id: string;
+  collection_id: string;
+  referrer: string;
+  count: number;
+}
+
+/** A day's visitor as a salted hash, kept 48 hours at most (then only the count stays). */
+export interface PortfolioVisitorsTable {
+  portfolio_id: string;
+  day: number;
+  visitor_hash: string;
+}
+
+export interface PortfolioDailyUniquesTable {
+  studio_id: string;
+  portfolio_id: string;
+  day: number;
+  visitors: number;
+}
+
+/** The day's random salt for visitor hashes, deleted after the day. */
+export interface PortfolioSaltsTable {
+  day: number;
+  salt: string;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
+  studio_branding: StudioBrandingTable;
   key_peppers: KeyPeppersTable;
   key_version_usage: KeyVersionUsageTable;
   users: UsersTable;
@@ -702,20 +853,22 @@ export interface Tables {
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
   vault_plain_blocks: VaultPlainBlocksTable;
-  vault_resumable_uploads: VaultResumableUploadsTable;
   vault_pending_blobs: VaultPendingBlobsTable;
+  vault_resumable_uploads: VaultResumableUploadsTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
   delivery_proofing: DeliveryProofingTable;
   delivery_proofing_lists: DeliveryProofingListsTable;
   delivery_proofing_favourites: DeliveryProofingFavouritesTable;
+  delivery_sets: DeliverySetsTable;
   image_projects: ImageProjectsTable;
   image_keys: ImageKeysTable;
   image_web_files: ImageWebFilesTable;
   image_usage: ImageUsageTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
+  delivery_code_guards: DeliveryCodeGuardsTable;
   delivery_mail_sends: DeliveryMailSendsTable;
   delivery_mail_alerts: DeliveryMailAlertsTable;
   labs: LabsTable;
@@ -727,4 +880,12 @@ export interface Tables {
   print_orders: PrintOrdersTable;
   print_order_lines: PrintOrderLinesTable;
   print_order_events: PrintOrderEventsTable;
+  portfolios: PortfoliosTable;
+  portfolio_collections: PortfolioCollectionsTable;
+  portfolio_photos: PortfolioPhotosTable;
+  portfolio_site_tokens: PortfolioSiteTokensTable;
+  portfolio_daily_counts: PortfolioDailyCountsTable;
+  portfolio_visitors: PortfolioVisitorsTable;
+  portfolio_daily_uniques: PortfolioDailyUniquesTable;
+  portfolio_salts: PortfolioSaltsTable;
 }

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Transporter } from 'nodemailer';
@@ -10,11 +12,20 @@ import type { Transporter } from 'nodemailer';
  * content: messages carry codes and links.
  */
 
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+  /** Set for an image the HTML part shows inline (`<img src="cid:…">`). */
+  cid?: string;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
   html?: string;
+  attachments?: MailAttachment[];
 }
 
 export interface Mailer {
@@ -29,6 +40,8 @@ interface MailLogger {
 
 export interface MailerOptions {
   smtpUrl: string | undefined;
+  /** PEM certificates to trust for the SMTP server's TLS (STARTTLS or smtps), besides the system's. */
+  smtpCaFile?: string;
   from: string;
   outboxDir: string;
 }
@@ -59,7 +72,8 @@ function lazyTransport(create: (nodemailer: Nodemailer) => Transporter): { get()
 export function createMailer(options: MailerOptions, logger: MailLogger): Mailer {
   if (options.smtpUrl) {
     const smtpUrl = options.smtpUrl;
-    const transport = lazyTransport((nodemailer) => nodemailer.createTransport(smtpUrl));
+    const ca = options.smtpCaFile ? readFileSync(options.smtpCaFile, 'utf8') : undefined;
+    const transport = lazyTransport((nodemailer) => nodemailer.createTransport(ca ? { url: smtpUrl, tls: { ca: [...tls.rootCertificates, ca] } } : smtpUrl));
     return {
       kind: 'smtp',
       async send(message) {

@@ -119,6 +119,11 @@ export async function setStudioSuspended(deps: Pick<StudioDeps, 'db'>, studioId:
   await setStudioSuspendedAt(deps.db, studioId, suspended ? now : null);
 }
 
+/** Whether the studio is suspended (its owner's account disabled). */
+export async function studioSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<boolean> {
+  return (await findStudioSuspendedAt(deps.db, studioId)) != null;
+}
+
 /** Throws `403 studio_suspended` for a suspended studio: for every public answer that serves its data. */
 export async function assertStudioNotSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<void> {
   if ((await findStudioSuspendedAt(deps.db, studioId)) != null) {

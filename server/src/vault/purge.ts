@@ -9,8 +9,9 @@ import { type FileRow, claimStaleUploads, deleteFileRow, listPurgeable, listStal
 
 /**
  * Removing files for good: the trash emptied by hand, trash older than 30 days, uploads
- * abandoned by a crash (no sign of life for VAULT_STALE_UPLOAD_SECONDS) and preview blobs a
- * crash left unnamed (vault_pending_blobs), and resumable uploads past their expiry (resumable.ts). Files are first marked `purging` (so a restore can't race the
+ * abandoned by a crash (no sign of life for VAULT_STALE_UPLOAD_SECONDS), preview blobs a
+ * crash left unnamed (vault_pending_blobs) and resumable uploads past their expiry
+ * (resumable.ts). Files are first marked `purging` (so a restore can't race the
  * deletion), then their blobs are deleted, then their rows: a failure leaves the row marked,
  * and the next purge finishes the job. Nothing ever leaves a blob without its row.
  */

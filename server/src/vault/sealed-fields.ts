@@ -34,6 +34,8 @@ export interface FileMetadata {
   width: number | null;
   height: number | null;
   photo: PhotoMetadata;
+  /** ThumbHash (base64) of the picture, added when its previews are made: the gallery's placeholder. */
+  thumbhash?: string;
 }
 
 export async function sealFileName(secrets: StudioSecretBox, fileId: string, name: string): Promise<string> {

@@ -50,6 +50,10 @@ export interface VaultFile {
   /** Its thumbnail and preview exist: those variants can be read. */
   readonly previewsReady: boolean;
   readonly uploadedAt: number;
+  /** The camera's wall-clock capture time, ISO 8601, with its offset when the camera recorded one. */
+  readonly capturedAt: string | null;
+  /** ThumbHash (base64) made with the previews; null before them. */
+  readonly thumbhash: string | null;
   /** The variant's bytes, verified as they leave: whole, or the one range the headers ask for (416 when unsatisfiable). */
   read(variant: Variant, range: RangeHeaders): Promise<ServedFile>;
   /** The variant as an archive entry (zip/zip-stream.ts), opened only when the archive reaches it. */
@@ -156,6 +160,8 @@ function vaultFile(deps: VaultDeps, row: FileRow, opened: OpenedFile): VaultFile
     height: opened.metadata.height,
     previewsReady: row.status === 'ready',
     uploadedAt: row.uploaded_at,
+    capturedAt: opened.metadata.photo.capturedAt,
+    thumbhash: opened.metadata.thumbhash ?? null,
     read: (variant, range) => serveFile(deps, row, opened, variant, range),
     zipEntry: (variant) => zipEntryOf(deps, row, opened, variant),
   };
