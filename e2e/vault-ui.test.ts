@@ -102,6 +102,30 @@ describe('vault UI', () => {
     });
   });
 
+  it('pauses an upload under way and resumes it from where the server has it (tus HEAD, then PATCH)', async () => {
+    await withVault(async (page, vault) => {
+      const release = vault.holdUploads();
+      await page.goto(`${env.origin}/library`);
+      await expectText(page.getByTestId('library-empty'), /^No photos yet/);
+      await page.getByTestId('upload-input').setInputFiles([{ name: 'pause-me.jpg', mimeType: 'image/jpeg', buffer: bytes(30_000, 9) }]);
+      await eventually(() => vault.uploadPatches().length).toBe(1);
+
+      const row = page.getByTestId('upload-row-pause-me.jpg');
+      await row.getByRole('button', { name: 'Pause pause-me.jpg' }).click();
+      await expectText(row, /Paused at \d+%/);
+      await expectText(page.locator('.upload-summary'), /^1 paused · /);
+      await row.getByRole('button', { name: 'Resume pause-me.jpg' }).click();
+      await eventually(() => vault.requests('HEAD /api/vault/uploads/u1').length).toBe(1);
+      await eventually(() => vault.uploadPatches().length).toBe(2);
+      release();
+
+      await expectText(row, /Uploaded$/);
+      await expectText(page.locator('.upload-summary'), '1 photo uploaded.');
+      await expect(page.getByTestId('file-grid').locator('li').count()).resolves.toBe(1);
+      expect(vault.uploadPatches().map((upload) => upload.request.headers['upload-offset'])).toEqual(['0', '0']);
+    });
+  });
+
   it('selects a range and moves it to an album, then opens a photo: checksum, camera details, arrow keys, download', async () => {
     await withVault(async (page, vault) => {
       vault.addAlbum({ id: 'a-wedding', name: 'Wedding' });
@@ -416,6 +440,10 @@ class FakeVault extends StubbedRoutes {
     let match: RegExpExecArray | null;
 
     if (method === 'GET' && path === '/api/me') return { json: { user: this.user } };
+    // The studio switcher's list (studio teams): one studio, the photographer's own.
+    if (method === 'GET' && path === '/api/me/studios') {
+      return { json: { studios: this.user.studioId ? [{ id: String(this.user.studioId), name: 'Studio', role: 'owner', active: true }] : [] } };
+    }
     if (method === 'GET' && path === '/api/vault/usage') return { json: { usedBytes: this.usedBytes, quotaBytes: QUOTA_BYTES } };
     if (method === 'GET' && path === '/api/vault/albums') return { json: { albums: this.albums.map((album) => this.counted(album)) } };
     if (method === 'POST' && path === '/api/vault/albums') {
@@ -441,6 +469,12 @@ class FakeVault extends StubbedRoutes {
     if ((match = /^\/api\/vault\/uploads\/(u\d+)$/.exec(path))) {
       const id = match[1] as string;
       if (method === 'PATCH') return this.appendResumable(id, request);
+      if (method === 'HEAD') {
+        const upload = this.resumable.get(id);
+        if (!upload) return { status: 404, headers: { 'tus-resumable': '1.0.0' } };
+        const offset = upload.fileId ? upload.length : 0;
+        return { status: 200, headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'upload-length': String(upload.length), 'cache-control': 'no-store' } };
+      }
       if (method === 'DELETE') {
         this.resumable.delete(id);
         this.terminated.push(id);
@@ -495,7 +529,7 @@ class FakeVault extends StubbedRoutes {
     return undefined;
   }
 
-  private readonly resumable = new Map<string, { name: string; albumId: string | null; length: number }>();
+  private readonly resumable = new Map<string, { name: string; albumId: string | null; length: number; fileId?: string }>();
   private readonly patches: Array<{ name: string; albumId: string | null; request: RecordedRequest }> = [];
   readonly terminated: string[] = [];
 
@@ -524,9 +558,12 @@ class FakeVault extends StubbedRoutes {
     if (!this.resumable.has(id)) return { status: 404, json: { error: { code: 'upload_not_found', message: 'There is no such upload.' } } };
     const refusal = this.refusals.get(upload.name);
     if (refusal) return { ...refusal, headers: { 'tus-resumable': '1.0.0' } };
-    this.usedBytes += upload.length;
-    const file = this.addFile({ name: upload.name, size: upload.length, albumId: upload.albumId, status: 'processing', capturedAt: null, width: null, height: null });
-    return { status: 204, headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(upload.length), 'upload-file-id': file.id } };
+    // A request the page paused (and so abandoned) may still be answered after its successor: store the file once.
+    if (!upload.fileId) {
+      this.usedBytes += upload.length;
+      upload.fileId = this.addFile({ name: upload.name, size: upload.length, albumId: upload.albumId, status: 'processing', capturedAt: null, width: null, height: null }).id;
+    }
+    return { status: 204, headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(upload.length), 'upload-file-id': upload.fileId } };
   }
 
   private async upload(params: URLSearchParams, request: RecordedRequest): Promise<StubAnswer> {

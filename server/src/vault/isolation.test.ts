@@ -3,6 +3,7 @@ import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
+import { TUS, UPLOAD_TYPE, created, offsetOf } from '../../test/tus.ts';
 import { type ErrorAnswer, type UploadedFile, downloadUrl, fetchSigned, sha256, uploaded } from '../../test/vault.ts';
 
 /**
@@ -20,6 +21,14 @@ const bodies: Record<string, unknown> = {
   retryFilePreviews: undefined,
   updateAlbum: { name: 'Taken over' },
   deleteAlbum: undefined,
+  appendResumableUpload: new Uint8Array(10),
+  terminateResumableUpload: undefined,
+};
+
+/** The tus routes speak their protocol: without its headers they would answer 412 before looking the upload up. */
+const headers: Record<string, Record<string, string>> = {
+  appendResumableUpload: { ...TUS, 'content-type': UPLOAD_TYPE, 'upload-offset': '0' },
+  terminateResumableUpload: TUS,
 };
 
 describe.each(databaseKinds())('studio isolation on %s', (database) => {
@@ -42,12 +51,14 @@ describe.each(databaseKinds())('studio isolation on %s', (database) => {
   it('answers 404 to another studio on every vault route that takes an id, and changes nothing', async () => {
     const routes = server.app.routeCatalog.filter((route) => route.url.startsWith('/api/vault/') && route.url.includes('/:id') && route.method !== 'HEAD');
     expect(routes.map((route) => route.operationId).sort()).toEqual(Object.keys(bodies).sort());
+    const uploadId = (await created(owner, 1000)).split('/').at(-1) as string;
     for (const route of routes) {
-      const id = route.url.startsWith('/api/vault/albums/') ? albumId : file.id;
-      const response = await intruder.request(route.method, route.url.replace(':id', id), bodies[route.operationId]);
+      const id = route.url.startsWith('/api/vault/albums/') ? albumId : route.url.startsWith('/api/vault/uploads/') ? uploadId : file.id;
+      const response = await intruder.request(route.method, route.url.replace(':id', id), bodies[route.operationId], headers[route.operationId]);
       expect(response.status, `${route.method} ${route.url}`).toBe(404);
       await response.arrayBuffer();
     }
+    expect(await offsetOf(owner, `/api/vault/uploads/${uploadId}`)).toEqual({ status: 200, offset: 0, length: 1000 });
     const still = await owner.json<{ file: UploadedFile }>('GET', `/api/vault/files/${file.id}`);
     expect(still.body.file).toMatchObject({ id: file.id, albumId, deletedAt: null, name: 'private.jpg' });
     const albums = await owner.json<{ albums: Array<{ id: string; name: string }> }>('GET', '/api/vault/albums');
