@@ -8,7 +8,7 @@ const path = require('node:path');
  * queries are only built in repositories is checked by eslint.config.js (a service could hold
  * a Db without importing Kysely).
  *
- *   capabilities   auth/ admin/ studios/ vault/ deliveries/ labs/ images/ system/
+ *   capabilities   auth/ admin/ studios/ vault/ deliveries/ labs/ images/ portfolio/ system/
  *   shared layers  http/ db/ crypto/ storage/ mail/ clamav/ jobs/ imaging/ audit/ keys/ zip/  backup/
  *                  and config.ts errors.ts logger.ts text.ts runtime.ts
  *   the contract   capability.ts (Capability, AppServices): a leaf every capability imports
@@ -17,7 +17,7 @@ const path = require('node:path');
  * Tests (*.test.ts) may reach into anything they prove; only the cycle rule applies to them.
  */
 
-const capabilities = ['auth', 'admin', 'studios', 'vault', 'deliveries', 'labs', 'images', 'system'];
+const capabilities = ['auth', 'admin', 'studios', 'vault', 'deliveries', 'labs', 'images', 'portfolio', 'system'];
 const shared = ['http', 'db', 'crypto', 'storage', 'mail', 'clamav', 'jobs', 'imaging', 'audit', 'keys', 'zip', 'backup'];
 const sharedFiles = ['config', 'errors', 'logger', 'text', 'runtime'];
 

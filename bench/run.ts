@@ -9,6 +9,7 @@ import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
 import { runRequestsBench } from './requests.ts';
 import { runScaleoutBench } from './scaleout.ts';
+import { runResumableBench } from './resumable.ts';
 import { printSummary } from './summary.ts';
 import { runSealedNamesBench } from './sealed-names.ts';
 import { runVaultBench } from './vault.ts';
@@ -18,6 +19,7 @@ const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
 const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   crypto: ({ dir }) => runCryptoBench({ sizeMiB, dir }),
   vault: runVaultBench,
+  resumable: runResumableBench,
   deliveries: runDeliveriesBench,
   imaging: runImagingBench,
   requests: runRequestsBench,

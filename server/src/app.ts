@@ -90,6 +90,16 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
       },
       servers: [{ url: config.publicUrl }],
     },
+    // A HEAD route of its own (config.swagger.exposeHeadRoute, e.g. tus's getResumableUploadOffset) keeps
+    // its operationId: the plugin's "-head" suffix is meant for the HEADs Fastify makes from GETs, which stay hidden.
+    transformObject: (document) => {
+      const openapiObject = (document as { openapiObject: { paths?: Record<string, unknown> } }).openapiObject;
+      for (const item of Object.values(openapiObject.paths ?? {})) {
+        const head = (item as { head?: { operationId?: string } } | undefined)?.head;
+        if (head?.operationId?.endsWith('-head')) head.operationId = head.operationId.slice(0, -'-head'.length);
+      }
+      return openapiObject as never;
+    },
   });
 
   for (const capability of capabilities) {

@@ -49,7 +49,7 @@ describe('the dependency rules (npm run lint)', () => {
     expect(await violations(fixtures)).toEqual(
       [
         'capabilities-import-no-wiring: server/src/vault/capability.ts → server/src/app.ts',
-        'every-module-in-a-layer: server/src/portfolio/routes.ts → server/src/vault/service.ts',
+        'every-module-in-a-layer: server/src/newsletter/routes.ts → server/src/vault/service.ts',
         'capability-contract-is-a-leaf: server/src/capability.ts → server/src/vault/service.ts',
         'fastify-only-in-routes-and-http: server/src/auth/sessions.ts → fastify',
         'kysely-only-in-repositories: server/src/auth/sign-in.ts → kysely',

@@ -59,6 +59,7 @@ const environmentSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(24 * 60 * 60).default(15 * 60),
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3_600).default(60),
+  VAULT_RESUMABLE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   CLAMD_SOCKET: z.string().min(1).optional(),
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
@@ -69,6 +70,9 @@ const environmentSchema = z.object({
   ALLOW_UNSCANNED_UPLOADS: booleanFromEnv.default(false),
 
   DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  DELIVERY_REMEMBER_DAYS: z.coerce.number().int().min(0).max(90).default(30),
+  DELIVERY_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  SMTP_CA_FILE: z.string().min(1).optional(),
 
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   AUDIT_SEAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
@@ -98,6 +102,12 @@ const environmentSchema = z.object({
 
   IMAGES_REMOTE_MAX_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   IMAGES_REMOTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+
+  // Host routing of public portfolios ({slug}.{PORTFOLIO_DOMAIN}): a bare host name, no scheme or port.
+  PORTFOLIO_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case host name such as portfolio.example.com')
+    .optional(),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -112,6 +122,8 @@ export type ClamdConfig =
 
 export interface VaultConfig {
   maxUploadBytes: number;
+  /** A resumable upload left this long without a byte is gone and purged with its blobs (vault/resumable.ts). */
+  resumableExpiryHours: number;
   maxPixels: number;
   maxDecodeBytes: number;
   downloadUrlSeconds: number;
@@ -147,6 +159,10 @@ export interface ImagesConfig {
 export interface DeliveriesConfig {
   /** How long a client's session lasts after the right code (it ends sooner if the delivery does). */
   sessionMinutes: number;
+  /** How long "remember this device" lasts after the right code (0: never offered). */
+  rememberDays: number;
+  /** Days before expiry the recipients are reminded, once (0: no reminders). */
+  reminderDays: number;
   mailLimits: MailLimitsConfig;
 }
 
@@ -194,7 +210,7 @@ export interface Config {
   database: DatabaseConfig;
   storage: StorageConfig;
   masterKeys: string | undefined;
-  mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
+  mail: { smtpUrl: string | undefined; smtpCaFile?: string; from: string; outboxDir: string };
   sessions: { idleMinutes: number; absoluteMinutes: number };
   redisUrl: string | undefined;
   /** How long a claimed job is held before another instance may take it over (its runner renews it while it runs). */
@@ -208,6 +224,8 @@ export interface Config {
   metrics: MetricsConfig;
   imaging: ImagingConfig;
   images: ImagesConfig;
+  /** Public portfolios (docs/portfolio.md): the domain whose subdomains are portfolio hosts, if any. */
+  portfolio: { domain: string | undefined };
   /** Where the built web app lives. */
   webDistDir: string;
   /** Production rules overridden on purpose (ALLOW_*): logged as warnings at every start. */
@@ -311,13 +329,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : { kind: 'local', root: path.join(dataDir, 'blobs') },
     masterKeys: env.SHUTTERLOCK_MASTER_KEYS,
-    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    mail: { smtpUrl: env.SMTP_URL, smtpCaFile: env.SMTP_CA_FILE, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     sessions: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteMinutes: env.SESSION_ABSOLUTE_MINUTES },
     redisUrl: env.REDIS_URL,
     jobs: { leaseSeconds: env.JOB_LEASE_SECONDS },
     shutdown: { drainSeconds: env.SHUTDOWN_DRAIN_SECONDS, timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS },
     vault: {
       maxUploadBytes: env.VAULT_MAX_UPLOAD_BYTES,
+      resumableExpiryHours: env.VAULT_RESUMABLE_EXPIRY_HOURS,
       maxPixels: env.VAULT_MAX_PIXELS,
       maxDecodeBytes: env.VAULT_MAX_DECODE_BYTES,
       downloadUrlSeconds: env.VAULT_DOWNLOAD_URL_SECONDS,
@@ -339,6 +358,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT, host: env.METRICS_HOST },
     deliveries: {
       sessionMinutes: env.DELIVERY_SESSION_MINUTES,
+      rememberDays: env.DELIVERY_REMEMBER_DAYS,
+      reminderDays: env.DELIVERY_REMINDER_DAYS,
       mailLimits: {
         emailsPerHour: env.MAIL_STUDIO_EMAILS_PER_HOUR,
         emailsPerDay: env.MAIL_STUDIO_EMAILS_PER_DAY,
@@ -361,6 +382,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       remoteMaxBytes: env.IMAGES_REMOTE_MAX_BYTES,
       remoteTimeoutMs: env.IMAGES_REMOTE_TIMEOUT_MS,
     },
+    portfolio: { domain: env.PORTFOLIO_DOMAIN },
     webDistDir: path.join(repositoryRoot, 'web', 'dist'),
     warnings: production ? productionRules(env).flatMap((rule) => (rule.broken && rule.overridden ? [rule.warning] : [])) : [],
   };
@@ -409,10 +431,12 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['master keys', config.masterKeys ? `(set, ${config.masterKeys.split(',').length} version(s))` : config.production ? '(not set)' : '(not set: development key file in the data directory)'],
     ['mail', config.mail.smtpUrl ? `smtp ${redactUrl(config.mail.smtpUrl)}` : `development outbox ${config.mail.outboxDir}`],
     ['mail from', config.mail.from],
+    ...(config.mail.smtpCaFile ? ([['smtp CA file', config.mail.smtpCaFile]] as Array<[string, string]>) : []),
     ['session idle / absolute', `${config.sessions.idleMinutes} min / ${config.sessions.absoluteMinutes} min`],
     ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
+    ['vault resumable upload expiry', `${config.vault.resumableExpiryHours} h`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['vault purge interval / stale upload', `${config.vault.purgeIntervalSeconds} s / ${config.vault.staleUploadSeconds} s`],
@@ -420,6 +444,8 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['shutdown drain / deadline', `${config.shutdown.drainSeconds} s / ${config.shutdown.timeoutSeconds} s`],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
+    ['delivery remembered device', config.deliveries.rememberDays === 0 ? 'off' : `${config.deliveries.rememberDays} days`],
+    ['delivery expiry reminder', config.deliveries.reminderDays === 0 ? 'off' : `${config.deliveries.reminderDays} days before`],
     ['audit retention / seal interval', `${config.audit.retentionDays === undefined ? 'kept forever' : `${config.audit.retentionDays} days`} / ${config.audit.sealMinutes} min`],
     [
       'alert thresholds',
@@ -436,6 +462,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
       `${config.imaging.size} (queue ${config.imaging.queueLimit}, ${config.imaging.taskSeconds} s a task, ${config.imaging.childMemoryMiB} MiB each, ${config.imaging.threads} thread(s), recycled after ${config.imaging.tasksPerChild} tasks)`,
     ],
     ['image remote sources', `${config.images.remoteMaxBytes} bytes, ${config.images.remoteTimeoutMs} ms`],
+    ['portfolio hosts', config.portfolio.domain ? `{slug}.${config.portfolio.domain}` : '(paths only: /p/{slug})'],
   );
   return rows;
 }

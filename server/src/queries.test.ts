@@ -20,21 +20,29 @@ import * as auditRepo from './audit/repo.ts';
 import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
+import * as teamsRepo from './auth/teams-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
+import * as galleryRepo from './deliveries/gallery-repo.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as proofingRepo from './deliveries/proofing-repo.ts';
+import * as guardsRepo from './deliveries/guards-repo.ts';
+import * as remindersRepo from './deliveries/reminders-repo.ts';
 import * as imagesRepo from './images/repo.ts';
+import * as portfolioRepo from './portfolio/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as jobsQueueRepo from './jobs/queue-repo.ts';
 import * as labsOrdersRepo from './labs/orders-repo.ts';
 import * as labsRepo from './labs/repo.ts';
 import * as peppersRepo from './keys/peppers-repo.ts';
 import * as versionUsageRepo from './keys/version-usage-repo.ts';
+import * as brandingRepo from './studios/branding-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
+import * as resumableRepo from './vault/resumable-repo.ts';
 
 /**
  * The SQL of every repository function, as both dialects compile it, committed under
@@ -125,8 +133,9 @@ const auditExamples: Examples<typeof auditRepo> = {
   },
   selectChainPage: { '': (db) => auditRepo.selectChainPage(db, 1_000, 1_000) },
   selectRecentEvents: { '': (db) => auditRepo.selectRecentEvents(db, ['sign_in.password_failed', 'sign_in.code_failed'], now - 60_000, 1_000) },
-  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'v1', mac: 'mac' }) },
+  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'audit-seal.1', mac: 'mac', chain_index: 3, prev_mac: 'mac-2', format: 2 }) },
   findLatestSeal: { '': (db) => auditRepo.findLatestSeal(db, 'checkpoint') },
+  findLastSeal: { '': (db) => auditRepo.findLastSeal(db) },
   selectSeals: { '': (db) => auditRepo.selectSeals(db) },
   findLastEventBefore: { '': (db) => auditRepo.findLastEventBefore(db, now) },
   deleteEventsUpTo: { '': (db) => auditRepo.deleteEventsUpTo(db, 7) },
@@ -233,6 +242,51 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
   revokeSessionRow: { '': (db) => sessionsRepo.revokeSessionRow(db, 'session-1', 'signed_out', now) },
   revokeUserSessionRow: { '': (db) => sessionsRepo.revokeUserSessionRow(db, user, 'session-1', 'ended_by_user', now) },
   listLiveSessions: { '': (db) => sessionsRepo.listLiveSessions(db, user, now, 60_000) },
+  setSessionActiveStudio: { '': (db) => sessionsRepo.setSessionActiveStudio(db, 'session-1', user, studio) },
+};
+
+const proofingExamples: Examples<typeof proofingRepo> = {
+  findProofing: { '': (db) => proofingRepo.findProofing(db, studio, 'delivery-1') },
+  upsertProofing: { '': (db) => proofingRepo.upsertProofing(db, { studioId: studio, deliveryId: 'delivery-1', favouriteLimit: 40, now }) },
+  deleteProofing: { '': (db) => proofingRepo.deleteProofing(db, studio, 'delivery-1') },
+  insertProofingList: {
+    '': (db) => proofingRepo.insertProofingList(db, { id: 'list-1', studioId: studio, deliveryId: 'delivery-1', nameKey: 'name-key', detailsSealed: 'sealed', tokenHash: 'token-hash', now }),
+  },
+  findProofingListByToken: { '': (db) => proofingRepo.findProofingListByToken(db, studio, 'delivery-1', 'token-hash') },
+  findProofingList: { '': (db) => proofingRepo.findProofingList(db, studio, 'delivery-1', 'list-1') },
+  listProofingLists: { '': (db) => proofingRepo.listProofingLists(db, studio, 'delivery-1') },
+  claimOpenList: { '': (db) => proofingRepo.claimOpenList(db, studio, 'list-1', now) },
+  updateListDetails: { '': (db) => proofingRepo.updateListDetails(db, studio, 'list-1', 'sealed', now) },
+  setListSubmitted: {
+    submit: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', now, now),
+    reopen: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', null, now),
+  },
+  countFavourites: { '': (db) => proofingRepo.countFavourites(db, studio, 'list-1') },
+  addFavourite: { '': (db) => proofingRepo.addFavourite(db, { studioId: studio, listId: 'list-1', fileId: 'file-1', now }) },
+  removeFavourite: { '': (db) => proofingRepo.removeFavourite(db, studio, 'list-1', 'file-1') },
+  listFavourites: {
+    none: (db) => proofingRepo.listFavourites(db, studio, []),
+    some: (db) => proofingRepo.listFavourites(db, studio, ['list-1', 'list-2']),
+  },
+};
+
+const teamsExamples: Examples<typeof teamsRepo> = {
+  listUserMemberships: { '': (db) => teamsRepo.listUserMemberships(db, user) },
+  findMembership: { '': (db) => teamsRepo.findMembership(db, studio, user) },
+  countOwners: { '': (db) => teamsRepo.countOwners(db, studio) },
+  insertMembership: { '': (db) => teamsRepo.insertMembership(db, { studioId: studio, userId: user, role: 'editor', now }) },
+  updateMembershipRole: { '': (db) => teamsRepo.updateMembershipRole(db, studio, user, 'viewer') },
+  deleteMembership: { '': (db) => teamsRepo.deleteMembership(db, studio, user) },
+  insertInvitation: {
+    '': (db) => teamsRepo.insertInvitation(db, { id: 'invitation-1', studioId: studio, email: 'someone@example.com', role: 'editor', tokenHash: 'token-hash', invitedBy: user, now, expiresAt: now + 1 }),
+  },
+  listPendingInvitations: { '': (db) => teamsRepo.listPendingInvitations(db, studio, now) },
+  findInvitationByTokenHash: { '': (db) => teamsRepo.findInvitationByTokenHash(db, 'token-hash') },
+  consumeInvitation: { '': (db) => teamsRepo.consumeInvitation(db, 'invitation-1', user, now) },
+  revokeInvitations: {
+    'by address': (db) => teamsRepo.revokeInvitations(db, studio, { email: 'someone@example.com' }, now),
+    'by id': (db) => teamsRepo.revokeInvitations(db, studio, { id: 'invitation-1' }, now),
+  },
 };
 
 const usersExamples: Examples<typeof usersRepo> = {
@@ -247,6 +301,7 @@ const usersExamples: Examples<typeof usersRepo> = {
   advanceTotpStep: { '': (db) => usersRepo.advanceTotpStep(db, user, 56_666_666) },
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
+  listUserEmails: { '': (db) => usersRepo.listUserEmails(db, ['user-1', 'user-2']) },
   listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
   deleteUserRow: { '': (db) => usersRepo.deleteUserRow(db, user) },
   listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },
@@ -274,6 +329,19 @@ const mailExamples: Examples<typeof mailRepo> = {
   countNewRecipients: { '': (db) => mailRepo.countNewRecipients(db, studio, now) },
   countDeliveryResends: { '': (db) => mailRepo.countDeliveryResends(db, studio, 'delivery-1', now) },
   claimMailAlert: { '': (db) => mailRepo.claimMailAlert(db, { studioId: studio, rule: 'emailsPerHour', windowStart: now, at: now }) },
+};
+
+const guardsExamples: Examples<typeof guardsRepo> = {
+  countNetworkCodeAttempt: { '': (db) => guardsRepo.countNetworkCodeAttempt(db, delivery, 'source-key', now) },
+  findCodeGuard: { '': (db) => guardsRepo.findCodeGuard(db, delivery, 'source-key') },
+  lockCodeGuard: { '': (db) => guardsRepo.lockCodeGuard(db, delivery, 'source-key', 1, now + 900_000) },
+  resetCodeGuard: { '': (db) => guardsRepo.resetCodeGuard(db, delivery, 'source-key', now) },
+  clearCodeGuards: { '': (db) => guardsRepo.clearCodeGuards(db, delivery) },
+};
+
+const remindersExamples: Examples<typeof remindersRepo> = {
+  listDueReminders: { '': (db) => remindersRepo.listDueReminders(db, { now, until: now + 3 * 86_400_000, madeBefore: now - 86_400_000 }, 100) },
+  claimReminder: { '': (db) => remindersRepo.claimReminder(db, studio, delivery, now) },
 };
 
 const deliveriesExamples: Examples<typeof deliveriesRepo> = {
@@ -304,6 +372,7 @@ const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   listDeliveryFileIds: { '': (db) => deliveriesRepo.listDeliveryFileIds(db, delivery) },
   listFileIdsOfDeliveries: { '': (db) => deliveriesRepo.listFileIdsOfDeliveries(db, [delivery, 'delivery-2']) },
   deliveryHasFile: { '': (db) => deliveriesRepo.deliveryHasFile(db, delivery, 'file-1') },
+  listLiveDeliveriesWithFiles: { '': (db) => deliveriesRepo.listLiveDeliveriesWithFiles(db, studio, ['file-1', 'file-2'], now) },
   updateStudioDelivery: { '': (db) => deliveriesRepo.updateStudioDelivery(db, studio, delivery, { revoked_at: now, updated_at: now }) },
   countCodeAttempt: { '': (db) => deliveriesRepo.countCodeAttempt(db, delivery, now) },
   lockDelivery: { '': (db) => deliveriesRepo.lockDelivery(db, delivery, 0, now + 1) },
@@ -318,6 +387,24 @@ const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   endDeliverySessions: { '': (db) => deliveriesRepo.endDeliverySessions(db, delivery, now) },
   insertDeliveryEvent: { '': (db) => deliveriesRepo.insertDeliveryEvent(db, { deliveryId: delivery, kind: 'opened', at: now, ip: '192.0.2.1', userAgent: 'agent' }) },
   listDeliveryEventRows: { '': (db) => deliveriesRepo.listDeliveryEventRows(db, delivery, 1000) },
+};
+
+const galleryExamples: Examples<typeof galleryRepo> = {
+  listPlacements: { '': (db) => galleryRepo.listPlacements(db, delivery) },
+  replacePlacements: {
+    '': (db) =>
+      galleryRepo.replacePlacements(db, delivery, [
+        { fileId: 'file-1', setId: 'set-1' },
+        { fileId: 'file-2', setId: null },
+      ]),
+  },
+  listDeliverySets: { '': (db) => galleryRepo.listDeliverySets(db, delivery) },
+  insertDeliverySet: { '': (db) => galleryRepo.insertDeliverySet(db, { id: 'set-1', deliveryId: delivery, nameSealed: 'sealed', position: 0, now }) },
+  updateDeliverySetRow: { '': (db) => galleryRepo.updateDeliverySetRow(db, delivery, 'set-1', { name_sealed: 'sealed', position: 1, updated_at: now }) },
+  deleteDeliverySetRow: { '': (db) => galleryRepo.deleteDeliverySetRow(db, delivery, 'set-1') },
+  insertDeliveryEvents: {
+    '': (db) => galleryRepo.insertDeliveryEvents(db, [{ deliveryId: delivery, kind: 'file_added', fileId: 'file-1', at: now, ip: '192.0.2.1', userAgent: 'agent' }]),
+  },
 };
 
 const jobsExamples: Examples<typeof jobsRepo> = {
@@ -366,7 +453,53 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   listStudioNames: { '': (db) => studiosRepo.listStudioNames(db) },
 };
 
+const brandingExamples: Examples<typeof brandingRepo> = {
+  findBranding: { '': (db) => brandingRepo.findBranding(db, studio) },
+  findBrandingLogo: { '': (db) => brandingRepo.findBrandingLogo(db, studio) },
+  upsertBrandingDetails: { '': (db) => brandingRepo.upsertBrandingDetails(db, studio, 'ss1.sealed', now) },
+  setBrandingLogo: {
+    set: (db) => brandingRepo.setBrandingLogo(db, studio, { sealed: 'ss1.logo', sha256: 'ab'.repeat(32), width: 400, height: 100 }, now),
+    remove: (db) => brandingRepo.setBrandingLogo(db, studio, null, now),
+  },
+};
+
 const everything = { studioId: studio, albumId: undefined, trash: false };
+const upload = 'upload-1';
+const resumableExamples: Examples<typeof resumableRepo> = {
+  insertResumableUpload: {
+    '': (db) =>
+      resumableRepo.insertResumableUpload(db, {
+        id: upload,
+        studio_id: studio,
+        user_id: user,
+        album_id: null,
+        name_sealed: 'sealed',
+        length: 1024,
+        upload_offset: 0,
+        header: 'header',
+        chunks: 0,
+        segments: '[]',
+        tail_sealed: null,
+        lock_token: null,
+        locked_until: null,
+        file_id: null,
+        created_at: now,
+        expires_at: now + 1,
+      }),
+  },
+  findResumableUpload: { '': (db) => resumableRepo.findResumableUpload(db, { studioId: studio, userId: user }, upload) },
+  lockResumableUpload: { '': (db) => resumableRepo.lockResumableUpload(db, studio, upload, { token: 'lock-1', until: now + 30_000, now }) },
+  renewResumableLock: { '': (db) => resumableRepo.renewResumableLock(db, studio, upload, 'lock-1', now + 30_000) },
+  advanceResumableUpload: {
+    'and release': (db) => resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 100, chunks: 0, segments: '[]', tailSealed: 'sealed', expiresAt: now + 1 }),
+    'completed, lock kept': (db) =>
+      resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 1024, chunks: 0, segments: '[]', tailSealed: null, expiresAt: now + 1, fileId: 'file-1', keepLock: true }),
+  },
+  unlockResumableUpload: { '': (db) => resumableRepo.unlockResumableUpload(db, studio, upload, 'lock-1') },
+  deleteResumableUpload: { '': (db) => resumableRepo.deleteResumableUpload(db, studio, upload) },
+  listExpiredResumableUploads: { '': (db) => resumableRepo.listExpiredResumableUploads(db, now, 100) },
+};
+
 const vaultExamples: Examples<typeof vaultRepo> = {
   insertUploadingFile: { '': (db) => vaultRepo.insertUploadingFile(db, { id: 'file-1', studioId: studio, albumId: null, encrypted: true, blobKey: `studios/${studio}/blob-1`, now }) },
   completeUpload: {
@@ -555,6 +688,57 @@ const imagesExamples: Examples<typeof imagesRepo> = {
   listProjectUsage: { '': (db) => imagesRepo.listProjectUsage(db, studio, project, now) },
 };
 
+const portfolioId = 'portfolio-1';
+const collectionId = 'collection-1';
+const portfolioRow = {
+  id: portfolioId, studio_id: studio, user_id: user, slug: 'ana', display_name: 'Ana', bio: '', avatar_file_id: null, contact_url: null,
+  social_links: '[]', hide_from_search: 0, custom_domain: null, created_at: now, updated_at: now,
+};
+const collectionRow = { id: collectionId, studio_id: studio, portfolio_id: portfolioId, slug: 'weddings', title: 'Weddings', description: '', cover_photo_id: null, position: 0, created_at: now, updated_at: now };
+const photoRow = { id: 'photo-1', studio_id: studio, portfolio_id: portfolioId, collection_id: collectionId, file_id: 'file-1', position: 0, alt: '', width: 640, height: 480, published_at: now };
+const siteTokenRow = { id: 'token-1', studio_id: studio, name: 'Site', token_hash: 'hash', origins: '[]', created_at: now, expires_at: null, revoked_at: null, last_used_at: null };
+const portfolioExamples: Examples<typeof portfolioRepo> = {
+  insertPortfolio: { '': (db) => portfolioRepo.insertPortfolio(db, portfolioRow) },
+  findUserPortfolio: { '': (db) => portfolioRepo.findUserPortfolio(db, studio, user) },
+  findPortfolioBySlug: { '': (db) => portfolioRepo.findPortfolioBySlug(db, 'ana') },
+  findStudioPortfolio: { '': (db) => portfolioRepo.findStudioPortfolio(db, studio, portfolioId) },
+  listStudioPortfolios: { '': (db) => portfolioRepo.listStudioPortfolios(db, studio) },
+  listAllPortfolios: { '': (db) => portfolioRepo.listAllPortfolios(db) },
+  updateStudioPortfolio: { '': (db) => portfolioRepo.updateStudioPortfolio(db, studio, portfolioId, { bio: 'x', updated_at: now }) },
+  insertCollection: { '': (db) => portfolioRepo.insertCollection(db, collectionRow) },
+  listPortfolioCollections: { '': (db) => portfolioRepo.listPortfolioCollections(db, studio, portfolioId) },
+  listStudioCollections: { '': (db) => portfolioRepo.listStudioCollections(db, studio, 50, 0) },
+  findPortfolioCollection: { '': (db) => portfolioRepo.findPortfolioCollection(db, studio, portfolioId, collectionId) },
+  findStudioCollection: { '': (db) => portfolioRepo.findStudioCollection(db, studio, collectionId) },
+  findCollectionBySlug: { '': (db) => portfolioRepo.findCollectionBySlug(db, studio, portfolioId, 'weddings') },
+  nextCollectionPosition: { '': (db) => portfolioRepo.nextCollectionPosition(db, studio, portfolioId) },
+  updatePortfolioCollection: { '': (db) => portfolioRepo.updatePortfolioCollection(db, studio, portfolioId, collectionId, { title: 'x', updated_at: now }) },
+  deletePortfolioCollection: { '': (db) => portfolioRepo.deletePortfolioCollection(db, studio, portfolioId, collectionId) },
+  insertPhotos: { '': (db) => portfolioRepo.insertPhotos(db, [photoRow]), 'none': (db) => portfolioRepo.insertPhotos(db, []) },
+  listCollectionPhotos: { '': (db) => portfolioRepo.listCollectionPhotos(db, studio, [collectionId]), 'none': (db) => portfolioRepo.listCollectionPhotos(db, studio, []) },
+  countCollectionPhotos: { '': (db) => portfolioRepo.countCollectionPhotos(db, studio, collectionId) },
+  listCollectionPhotoPage: { '': (db) => portfolioRepo.listCollectionPhotoPage(db, studio, collectionId, 50, 0) },
+  findPhoto: { '': (db) => portfolioRepo.findPhoto(db, 'photo-1') },
+  findPortfolioPhotos: { '': (db) => portfolioRepo.findPortfolioPhotos(db, studio, portfolioId, ['photo-1']), 'none': (db) => portfolioRepo.findPortfolioPhotos(db, studio, portfolioId, []) },
+  nextPhotoPosition: { '': (db) => portfolioRepo.nextPhotoPosition(db, studio, collectionId) },
+  deleteCollectionPhotos: { '': (db) => portfolioRepo.deleteCollectionPhotos(db, studio, collectionId, ['photo-1']), 'none': (db) => portfolioRepo.deleteCollectionPhotos(db, studio, collectionId, []) },
+  setPhotoPosition: { '': (db) => portfolioRepo.setPhotoPosition(db, studio, collectionId, 'photo-1', 2) },
+  insertSiteToken: { '': (db) => portfolioRepo.insertSiteToken(db, siteTokenRow) },
+  listStudioSiteTokens: { '': (db) => portfolioRepo.listStudioSiteTokens(db, studio) },
+  findStudioSiteToken: { '': (db) => portfolioRepo.findStudioSiteToken(db, studio, 'token-1') },
+  findSiteTokenByHash: { '': (db) => portfolioRepo.findSiteTokenByHash(db, 'hash') },
+  listUsableSiteTokenOrigins: { '': (db) => portfolioRepo.listUsableSiteTokenOrigins(db, now) },
+  updateStudioSiteToken: { '': (db) => portfolioRepo.updateStudioSiteToken(db, studio, 'token-1', { revoked_at: now }) },
+  addDailyCount: { '': (db) => portfolioRepo.addDailyCount(db, { studio_id: studio, portfolio_id: portfolioId, day: 19_675, kind: 'view', photo_id: 'photo-1', collection_id: '', referrer: '', count: 1 }) },
+  insertVisitor: { '': (db) => portfolioRepo.insertVisitor(db, { portfolio_id: portfolioId, day: 19_675, visitor_hash: 'hash' }) },
+  findSalt: { '': (db) => portfolioRepo.findSalt(db, 19_675) },
+  insertSalt: { '': (db) => portfolioRepo.insertSalt(db, 19_675, 'salt') },
+  deleteSaltsBefore: { '': (db) => portfolioRepo.deleteSaltsBefore(db, 19_675) },
+  listDailyCounts: { '': (db) => portfolioRepo.listDailyCounts(db, [portfolioId], 19_600), 'none': (db) => portfolioRepo.listDailyCounts(db, [], 19_600) },
+  listDailyUniques: { '': (db) => portfolioRepo.listDailyUniques(db, [portfolioId], 19_600), 'none': (db) => portfolioRepo.listDailyUniques(db, [], 19_600) },
+  rollUpVisitors: { '': (db) => portfolioRepo.rollUpVisitors(db, 19_674) },
+};
+
 /** What each repository may touch: the tables of the capability (or shared layer) it belongs to. */
 const owners: Record<string, readonly string[]> = {
   audit: ['audit_events', 'audit_chain_head', 'audit_seals'],
@@ -563,6 +747,7 @@ const owners: Record<string, readonly string[]> = {
     'users',
     'studio_members',
     'sessions',
+    'studio_invitations',
     'sign_in_codes',
     'sign_in_guards',
     'credential_change_tokens',
@@ -572,13 +757,14 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sets', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts', 'delivery_code_guards'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
+  portfolio: ['portfolios', 'portfolio_collections', 'portfolio_photos', 'portfolio_site_tokens', 'portfolio_daily_counts', 'portfolio_visitors', 'portfolio_daily_uniques', 'portfolio_salts'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
-  studios: ['studios', 'studio_keys'],
-  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs'],
+  studios: ['studios', 'studio_keys', 'studio_branding'],
+  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs', 'vault_resumable_uploads'],
 };
 
 interface Rendered {
@@ -594,10 +780,16 @@ const repositories: Rendered[] = [
   { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
+  { file: 'auth.teams-repo.sql', owner: 'auth', module: teamsRepo, examples: teamsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'deliveries.proofing-repo.sql', owner: 'deliveries', module: proofingRepo, examples: proofingExamples },
+  { file: 'deliveries.gallery-repo.sql', owner: 'deliveries', module: galleryRepo, examples: galleryExamples },
+  { file: 'deliveries.guards-repo.sql', owner: 'deliveries', module: guardsRepo, examples: guardsExamples },
+  { file: 'deliveries.reminders-repo.sql', owner: 'deliveries', module: remindersRepo, examples: remindersExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
+  { file: 'portfolio.repo.sql', owner: 'portfolio', module: portfolioRepo, examples: portfolioExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },
   { file: 'jobs.repo.sql', owner: 'jobs', module: jobsRepo, examples: jobsExamples },
@@ -606,7 +798,9 @@ const repositories: Rendered[] = [
   { file: 'keys.peppers-repo.sql', owner: 'keys', module: peppersRepo, examples: peppersExamples },
   { file: 'keys.version-usage-repo.sql', owner: 'keys', module: versionUsageRepo, examples: versionUsageExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
+  { file: 'studios.branding-repo.sql', owner: 'studios', module: brandingRepo, examples: brandingExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
+  { file: 'vault.resumable-repo.sql', owner: 'vault', module: resumableRepo, examples: resumableExamples },
 ];
 
 /** The generic queries over the columns each capability declares it keeps under the master keys (db/key-protected.ts). */

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { expect } from 'vitest';
+import { simpleParser } from 'mailparser';
 import { type Entry, fromBufferPromise } from 'yauzl';
 import type { ClientDeliveryView, ClientFileView } from '../src/deliveries/client-files.ts';
 import { type DeliveriesDeps, createDeliveriesDeps } from '../src/deliveries/deps.ts';
@@ -143,37 +144,19 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** The HTML part ('' when there is none). */
+  html: string;
 }
 
-function decodeWords(header: string): string {
-  // Adjacent encoded words are one text; each word becomes its bytes (as latin1), then all of it UTF-8.
-  const bytes = header.replace(/\?=\s+=\?/g, '?==?').replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g, (_, encoding: string, data: string) => {
-    if (encoding.toUpperCase() === 'B') return Buffer.from(data, 'base64').toString('latin1');
-    return data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (__, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  });
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-
-function decodeBody(body: string, encoding: string): string {
-  if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (/quoted-printable/i.test(encoding)) {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  return body;
-}
-
-/** A plain-text message from the development outbox, its subject and body decoded. */
-export function parseMail(raw: string): Mail {
-  const split = raw.search(/\r?\n\r?\n/);
-  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
-  const body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
-  const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
-  return { to: header('To'), subject: decodeWords(header('Subject')), text: decodeBody(body, header('Content-Transfer-Encoding')) };
+/** A message from the development outbox, read with mailparser: its subject, text part and HTML part. */
+export async function parseMail(raw: string): Promise<Mail> {
+  const parsed = await simpleParser(raw);
+  const to = Array.isArray(parsed.to) ? parsed.to[0] : parsed.to;
+  return { to: to?.value[0]?.address ?? '', subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '' };
 }
 
 export async function mailsTo(server: TestServer, to: string): Promise<Mail[]> {
-  return (await server.outbox()).map(parseMail).filter((mail) => mail.to === to);
+  return (await Promise.all((await server.outbox()).map(parseMail))).filter((mail) => mail.to === to);
 }
 
 /** Waits until `to` has received at least `count` messages whose subject or text matches. */

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { OriginGuard } from './app/OriginGuard';
 import './styles.css';
 
 const rootElement = document.getElementById('root');
@@ -8,6 +9,8 @@ if (!rootElement) throw new Error('index.html is missing <div id="root">.');
 
 createRoot(rootElement).render(
   <StrictMode>
-    <App />
+    <OriginGuard>
+      <App />
+    </OriginGuard>
   </StrictMode>,
 );

@@ -112,6 +112,15 @@ where
 limit
   $2;
 
+-- listUserEmails
+select
+  "id",
+  "email"
+from
+  "users"
+where
+  "id" in ($1, $2);
+
 -- listActiveAdminEmails
 select
   "email"

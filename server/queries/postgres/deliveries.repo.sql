@@ -100,6 +100,24 @@ where
   "delivery_id" = $1
   and "file_id" = $2;
 
+-- listLiveDeliveriesWithFiles
+select
+  "deliveries"."id" as "id",
+  "deliveries"."details_sealed" as "detailsSealed",
+  "delivery_files"."file_id" as "fileId"
+from
+  "delivery_files"
+  inner join "deliveries" on "deliveries"."id" = "delivery_files"."delivery_id"
+where
+  "deliveries"."studio_id" = $1
+  and "deliveries"."revoked_at" is null
+  and "deliveries"."expires_at" > $2
+  and "delivery_files"."file_id" in ($3, $4)
+order by
+  "deliveries"."created_at" desc,
+  "deliveries"."id",
+  "delivery_files"."position";
+
 -- updateStudioDelivery
 update "deliveries"
 set

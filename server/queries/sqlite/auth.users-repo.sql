@@ -112,6 +112,15 @@ where
 limit
   ?;
 
+-- listUserEmails
+select
+  "id",
+  "email"
+from
+  "users"
+where
+  "id" in (?, ?);
+
 -- listActiveAdminEmails
 select
   "email"

@@ -100,6 +100,24 @@ where
   "delivery_id" = ?
   and "file_id" = ?;
 
+-- listLiveDeliveriesWithFiles
+select
+  "deliveries"."id" as "id",
+  "deliveries"."details_sealed" as "detailsSealed",
+  "delivery_files"."file_id" as "fileId"
+from
+  "delivery_files"
+  inner join "deliveries" on "deliveries"."id" = "delivery_files"."delivery_id"
+where
+  "deliveries"."studio_id" = ?
+  and "deliveries"."revoked_at" is null
+  and "deliveries"."expires_at" > ?
+  and "delivery_files"."file_id" in (?, ?)
+order by
+  "deliveries"."created_at" desc,
+  "deliveries"."id",
+  "delivery_files"."position";
+
 -- updateStudioDelivery
 update "deliveries"
 set

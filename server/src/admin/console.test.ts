@@ -5,7 +5,7 @@ import { TestClient, waitForMail } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 
 type ErrorBody = { error: { code: string } };
-type AuditPage = { events: Array<{ seq: number; action: string; studioId: string | null; actorUserId: string | null; subjectUserId: string | null }>; nextBefore: number | null };
+type AuditPage = { events: Array<{ seq: number; action: string; studioId: string | null; actorUserId: string | null; subjectUserId: string | null; actorEmail?: string | null; subjectEmail?: string | null }>; nextBefore: number | null };
 type Alert = { id: string; rule: string; subject: string; status: string; emailed: boolean; eventCount: number };
 
 describe.each(databaseKinds())('the admin console on %s', (database) => {
@@ -29,6 +29,8 @@ describe.each(databaseKinds())('the admin console on %s', (database) => {
     expect(disabled.body.user.status).toBe('disabled');
     const trail = await admin.json<AuditPage>('GET', `/api/audit/events?action=user.disabled&actor=${adminUser.id}`);
     expect(trail.body.events).toEqual([expect.objectContaining({ action: 'user.disabled', subjectUserId: user.id })]);
+    // Named as a person reads them: by email, not by id.
+    expect(trail.body.events[0]).toMatchObject({ actorEmail: adminUser.email, subjectEmail: user.email });
 
     const first = await admin.json<AuditPage>('GET', '/api/audit/events?limit=2');
     expect(first.body.events).toHaveLength(2);

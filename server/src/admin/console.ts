@@ -1,3 +1,4 @@
+import { userEmails } from '../auth/users.ts';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { type AuditQuery, type StoredAuditEvent, listAuditEvents } from '../audit/audit-log.ts';
@@ -7,6 +8,7 @@ import { describeConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
+import { assertRoleAllows } from '../http/permissions.ts';
 import { queueDepth } from '../jobs/queue.ts';
 import { type RotationDeps, keyUsage, versionState } from '../keys/rotation.ts';
 import type { Runtime } from '../runtime.ts';
@@ -48,21 +50,31 @@ export function scopedAuditQuery(principal: Principal, input: AuditFilterInput):
   };
   if (principal.role === 'admin') return query;
   if (!principal.studioId) throw new AppError('studio_required', 'The audit trail you can see is your studio’s, and this account has none.', 403);
+  assertRoleAllows(principal.studioRole, 'audit');
   return { ...query, studioId: principal.studioId };
 }
 
 export interface AuditEventView extends Omit<StoredAuditEvent, 'at'> {
   at: string;
+  /** Who, as a person reads it: the accounts' email addresses (null when there is none, or the account was deleted). */
+  actorEmail: string | null;
+  subjectEmail: string | null;
 }
 
-function auditEventView(event: StoredAuditEvent): AuditEventView {
-  return { ...event, at: new Date(event.at).toISOString() };
+function auditEventView(event: StoredAuditEvent, emails: ReadonlyMap<string, string>): AuditEventView {
+  return {
+    ...event,
+    at: new Date(event.at).toISOString(),
+    actorEmail: event.actorUserId === null ? null : (emails.get(event.actorUserId) ?? null),
+    subjectEmail: event.subjectUserId === null ? null : (emails.get(event.subjectUserId) ?? null),
+  };
 }
 
 export async function auditPage(db: Db, query: AuditQuery): Promise<{ events: AuditEventView[]; nextBefore: number | null }> {
   const limit = query.limit ?? 100;
   const events = await listAuditEvents(db, { ...query, limit });
-  return { events: events.map(auditEventView), nextBefore: events.length === limit ? (events.at(-1)?.seq ?? null) : null };
+  const emails = await userEmails({ db }, events.flatMap((event) => [event.actorUserId, event.subjectUserId].filter((id) => id !== null)));
+  return { events: events.map((event) => auditEventView(event, emails)), nextBefore: events.length === limit ? (events.at(-1)?.seq ?? null) : null };
 }
 
 const exportPageSize = 1_000;
@@ -75,7 +87,8 @@ export function exportAuditEvents(db: Db, query: AuditQuery, format: 'jsonl' | '
     if (format === 'csv') yield stringify([csvColumns], { escape_formulas: true });
     for (let before = query.beforeSeq; ; ) {
       const page = await listAuditEvents(db, { ...query, beforeSeq: before, limit: exportPageSize });
-      for (const event of page.map(auditEventView)) {
+      // The export keeps the ids only: an archive that names accounts as the audit log does.
+      for (const event of page.map((stored) => ({ ...stored, at: new Date(stored.at).toISOString() }))) {
         yield format === 'jsonl'
           ? `${JSON.stringify(event)}\n`
           : stringify([csvColumns.map((column) => (column === 'details' ? JSON.stringify(event.details) : event[column]))], { escape_formulas: true });

@@ -49,7 +49,10 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
       config: { access: 'signed-in', allowBeforeTotpEnrollment: true },
       schema: { operationId: 'getCurrentUser', tags, summary: 'The signed-in user (401 when signed out).', response: { 200: Type.Object({ user: userSchema }, closed) } },
     },
-    async (request) => ({ user: await currentUserView(auth, requirePrincipal(request).userId) }),
+    async (request) => {
+      const principal = requirePrincipal(request);
+      return { user: await currentUserView(auth, principal.userId, { studioId: principal.studioId, studioRole: principal.studioRole }) };
+    },
   );
 
   app.post(
@@ -202,14 +205,24 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
       schema: {
         operationId: 'createFirstAdmin',
         tags: ['setup'],
-        summary: 'First run: create the first administrator with the one-time link printed on the console.',
-        body: Type.Object({ token: tokenField, email: emailField }, closed),
+        summary:
+          'First run: create the first administrator with the one-time link printed on the console; with `photographer` true the administrator also gets a studio of their own (named `studioName`), for a solo photographer.',
+        body: Type.Object(
+          {
+            token: tokenField,
+            email: emailField,
+            photographer: Type.Optional(Type.Boolean()),
+            studioName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          },
+          closed,
+        ),
         response: { 201: Type.Object({ user: userSchema }, closed) },
       },
     },
     async (request, reply) => {
       const origin = requestOrigin(request);
-      const { userId } = await createFirstAdmin(auth, request.body.token, request.body.email, origin);
+      const { token, email, photographer, studioName } = request.body;
+      const { userId } = await createFirstAdmin(auth, token, email, origin, { photographer, studioName });
       return reply.status(201).send(await startSignedInSession(auth, request, reply, userId, origin));
     },
   );

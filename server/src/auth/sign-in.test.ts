@@ -200,6 +200,48 @@ describe.each(databaseKinds())('sign-in on %s', (database) => {
     }
   });
 
+  it('makes the first admin a photographer with a studio of their own when asked, shown as active rather than invited', async () => {
+    const fresh = await startTestServer({ database });
+    try {
+      const token = await issueSetupTokenIfNoAdmin({ db: fresh.runtime.database.db, now: Date.now });
+      const client = new TestClient(fresh);
+      const blank = await client.json<ErrorBody>('POST', '/api/setup/first-admin', { token, email: 'solo@example.com', photographer: true, studioName: '   ' });
+      expect(blank).toMatchObject({ status: 400, body: { error: { code: 'studio_name_invalid' } } });
+      const bad = await client.json<ErrorBody>('POST', '/api/setup/first-admin', { token, email: 'solo@example.com', photographer: 'yes' });
+      expect(bad.body.error.code).toBe('validation_failed');
+      // Neither refusal spent the link.
+      const created = await client.json<{ user: { role: string; studioId: string | null } }>('POST', '/api/setup/first-admin', {
+        token,
+        email: 'solo@example.com',
+        photographer: true,
+        studioName: 'Studio Solo',
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.user.role).toBe('admin');
+      expect(created.body.user.studioId).toEqual(expect.any(String));
+      const db = fresh.runtime.database.db;
+      const studio = await db.selectFrom('studios').select('name').where('id', '=', created.body.user.studioId as string).executeTakeFirstOrThrow();
+      expect(studio.name).toBe('Studio Solo');
+      const row = await db.selectFrom('users').select('email_verified_at').where('email', '=', 'solo@example.com').executeTakeFirstOrThrow();
+      expect(row.email_verified_at).not.toBeNull();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('shows the first admin without a studio as active, not invited', async () => {
+    const fresh = await startTestServer({ database });
+    try {
+      const token = await issueSetupTokenIfNoAdmin({ db: fresh.runtime.database.db, now: Date.now });
+      const created = await new TestClient(fresh).json<{ user: { studioId: string | null } }>('POST', '/api/setup/first-admin', { token, email: 'boss@example.com' });
+      expect(created.body.user.studioId).toBeNull();
+      const row = await fresh.runtime.database.db.selectFrom('users').select('email_verified_at').where('email', '=', 'boss@example.com').executeTakeFirstOrThrow();
+      expect(row.email_verified_at).not.toBeNull();
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('writes sign-in events to the audit log without codes, tokens or passwords', async () => {
     const user = await createAccount(server, 'photographer');
     const client = new TestClient(server, { ip: freshIp() });

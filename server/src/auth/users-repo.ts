@@ -82,6 +82,12 @@ export async function ownedStudioId(db: Kysely<Tables>, userId: string): Promise
   return row?.studio_id ?? null;
 }
 
+/** The email addresses of these accounts (disabled ones included): for showing who did what. */
+export async function listUserEmails(db: Kysely<Tables>, ids: readonly string[]): Promise<Array<{ id: string; email: string }>> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
+}
+
 export async function adminExists(db: Kysely<Tables>): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
   return row !== undefined;

@@ -15,6 +15,11 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** SHA-256 of bytes, hex: a content version (a studio's logo's ETag). */
+export function sha256HexOfBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** HMAC-SHA-256 of UTF-8 text under `key`, hex: how the audit chain's head is sealed. */
 export function hmacSha256Hex(key: Buffer, text: string): string {
   return createHmac('sha256', key).update(text, 'utf8').digest('hex');

@@ -5,6 +5,19 @@ import type { Generated } from 'kysely';
  * ids are random text. Each capability's repository is the only code that queries its tables.
  */
 
+/** What a studio shows its clients (studios/branding.ts): sealed under the studio's data key. */
+export interface StudioBrandingTable {
+  studio_id: string;
+  /** Sealed JSON { name, accentColor, contactEmail, contactPhone, website, signature }. */
+  details_sealed: string;
+  /** The re-encoded PNG logo, sealed; null: none. */
+  logo_sealed: string | null;
+  logo_sha256: string | null;
+  logo_width: number | null;
+  logo_height: number | null;
+  updated_at: number;
+}
+
 export interface StudiosTable {
   id: string;
   name: string;
@@ -137,6 +150,23 @@ export interface SessionsTable {
   revoked_reason: string | null;
   /** When the owner last proved it is them (sign-in or re-authentication); kept when the session is renewed. */
   authenticated_at: number;
+  /** The studio this session acts in (the studio switcher); checked against studio_members on every request. Null: the default. */
+  active_studio_id: Generated<string | null>;
+}
+
+/** An invitation to join a studio: a one-time link whose token is stored only as its SHA-256 (auth/teams.ts). */
+export interface StudioInvitationsTable {
+  id: string;
+  studio_id: string;
+  email: string;
+  role: StudioRole;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
 }
 
 export interface SecondFactorChallengesTable {
@@ -205,6 +235,12 @@ export interface AuditSealsTable {
   sealed_at: number;
   key_version: string;
   mac: string;
+  /** The seal's place in the chain of seals (1, 2, 3, …); audit/chain.ts. */
+  chain_index: number;
+  /** The previous seal's MAC (format 2; null for format 1 and for the first seal). */
+  prev_mac: string | null;
+  /** 1: MAC over the position only, under a master-derived key; 2: chained, under the wrapped seal key. */
+  format: Generated<number>;
 }
 
 export type AlertStatus = 'open' | 'acknowledged';
@@ -287,6 +323,37 @@ export interface VaultPlainBlocksTable {
   hashes_sealed: string;
 }
 
+/** A resumable (tus) upload in progress; its bytes are sealed segments in the blob store (vault/resumable.ts). */
+export interface VaultResumableUploadsTable {
+  /** Random (122 bits): the upload URL's secret part, and only ever answered to the studio member who made it. */
+  id: string;
+  studio_id: string;
+  user_id: string;
+  album_id: string | null;
+  /** Sealed, purpose `vault-file-name`, associated data `vault_resumable_uploads/<id>/name`. */
+  name_sealed: string | null;
+  /** Upload-Length: the plaintext size the client announced. */
+  length: number;
+  /** Upload-Offset: plaintext bytes received and kept (sealed segments plus the sealed tail). */
+  upload_offset: number;
+  /** Base64 of the chunked format's header (salt and commitment) of the segments' message. */
+  header: string;
+  /** Full chunks sealed into segments so far. */
+  chunks: number;
+  /** JSON [[first chunk, chunk count], …] of the stored segments, in order. */
+  segments: string;
+  /** Base64 of the partial trailing chunk (under 16 KiB), chunk-encrypted on its own; null when empty. */
+  tail_sealed: string | null;
+  /** Held by the request appending to the upload, until locked_until. */
+  lock_token: string | null;
+  locked_until: number | null;
+  /** The vault file it became, once complete. */
+  file_id: string | null;
+  created_at: number;
+  /** Sliding: pushed back by each append; past it the upload is gone (410) and purged. */
+  expires_at: number;
+}
+
 export type JobStatus = 'pending' | 'running' | 'failed';
 
 export interface JobsTable {
@@ -331,12 +398,48 @@ export interface DeliveriesTable {
   updated_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The photo the client's gallery opens on; null: the first. Shown only while the file is in the delivery. */
+  cover_file_id: Generated<string | null>;
+  /** JSON { text, position, opacity } (deliveries/gallery.ts), or null for no watermark. */
+  watermark_json: Generated<string | null>;
+  /**
+   * Sealed JSON { token, code } under the studio's data key (purpose `delivery-access`,
+   * associated data `deliveries/<id>/access`), so the photographer can show them again;
+   * the hashes above stay the check. Null for deliveries made before it was kept.
+   */
+  access_sealed: string | null;
+  /** When the expiry reminder was emailed (once per delivery); null: not yet. */
+  reminder_sent_at: number | null;
+}
+
+/** Wrong codes per delivery and network (deliveries/client-access.ts): one network's lockout is not everyone's. */
+export interface DeliveryCodeGuardsTable {
+  delivery_id: string;
+  /** SHA-256 hex of the delivery id and the caller's network. */
+  source_key: string;
+  failed_attempts: Generated<number>;
+  locked_until: number | null;
+  lockouts: Generated<number>;
+  updated_at: number;
 }
 
 export interface DeliveryFilesTable {
   delivery_id: string;
   file_id: string;
   position: number;
+  /** The set (section) of the delivery the file is in; null: none. */
+  set_id: Generated<string | null>;
+}
+
+/** A set (section) of a delivery's gallery: Ceremony, Reception… Its name sealed under the master key. */
+export interface DeliverySetsTable {
+  id: string;
+  delivery_id: string;
+  /** Sealed, purpose `delivery-set-name`, associated data `delivery_sets/<id>`. */
+  name_sealed: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A client's session after the right code: scoped to one delivery; the cookie's token only as SHA-256. */
@@ -361,7 +464,11 @@ export type DeliveryEventKind =
   | 'updated'
   | 'revoked'
   | 'code_regenerated'
-  | 'resent';
+  | 'resent'
+  | 'file_added'
+  | 'file_removed'
+  | 'reordered'
+  | 'sets_changed';
 
 export interface DeliveryEventsTable {
   id: string;
@@ -419,6 +526,10 @@ export interface LabsTable {
   lockouts: Generated<number>;
   /** Set when the lockouts ran out: only a new PIN opens the lab again. */
   blocked_at: number | null;
+  /** The last wrong PIN: the count restarts after a quiet window (labs/lockout.ts). */
+  last_failed_at: number | null;
+  /** When the last lockout began: the history decays from there. */
+  last_locked_at: number | null;
   created_by: string | null;
   created_at: number;
   updated_at: number;
@@ -587,9 +698,139 @@ export interface ImageUsageTable {
   refused_rate_limit: Generated<number>;
 }
 
+/** A delivery that allows proofing, with the photographer's optional limit on favourites (deliveries/proofing.ts). */
+export interface DeliveryProofingTable {
+  delivery_id: string;
+  studio_id: string;
+  favourite_limit: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One client's named selection in a delivery: name sealed, written with its own token (stored as SHA-256). */
+export interface DeliveryProofingListsTable {
+  id: string;
+  delivery_id: string;
+  studio_id: string;
+  /** SHA-256 of the delivery id and the normalised name: one list per name and delivery. */
+  name_key: string;
+  /** Sealed (deliveries/proofing.ts): the list's name and the comments per file, bound to the list id. */
+  details_sealed: string;
+  token_hash: string;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+}
+
+/** A photo's heart in one list. */
+export interface DeliveryProofingFavouritesTable {
+  list_id: string;
+  file_id: string;
+  studio_id: string;
+  created_at: number;
+}
+
+/** A photographer's public portfolio (docs/portfolio.md): one per account, at /p/{slug}. */
+export interface PortfoliosTable {
+  id: string;
+  studio_id: string;
+  user_id: string;
+  slug: string;
+  display_name: string;
+  bio: string;
+  avatar_file_id: string | null;
+  contact_url: string | null;
+  /** JSON array of { label, url }. */
+  social_links: string;
+  hide_from_search: number;
+  /** A host the admin mapped to this portfolio, or null. */
+  custom_domain: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PortfolioCollectionsTable {
+  id: string;
+  studio_id: string;
+  portfolio_id: string;
+  slug: string;
+  title: string;
+  description: string;
+  /** A photo of this collection (portfolio_photos.id); null: the first one. */
+  cover_photo_id: string | null;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A vault file published into a collection; `id` is its public id. The row's absence is "not published". */
+export interface PortfolioPhotosTable {
+  id: string;
+  studio_id: string;
+  portfolio_id: string;
+  collection_id: string;
+  file_id: string;
+  position: number;
+  alt: string;
+  width: number;
+  height: number;
+  published_at: number;
+}
+
+/** A website's read-only token (64 characters), stored only as its SHA-256. */
+export interface PortfolioSiteTokensTable {
+  id: string;
+  studio_id: string;
+  name: string;
+  token_hash: string;
+  /** JSON array of allowed CORS origins. */
+  origins: string;
+  created_at: number;
+  /** The end of a rotation's overlap; null: no end. */
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export type AnalyticsKind = 'impression' | 'view' | 'click' | 'download' | 'page_view';
+
+export interface PortfolioDailyCountsTable {
+  studio_id: string;
+  portfolio_id: string;
+  /** UTC day number (epoch ms / 86 400 000). */
+  day: number;
+  kind: AnalyticsKind;
+  /** '' when the event names no photo / collection / referrer. */
+  photo_id: string;
+  collection_id: string;
+  referrer: string;
+  count: number;
+}
+
+/** A day's visitor as a salted hash, kept 48 hours at most (then only the count stays). */
+export interface PortfolioVisitorsTable {
+  portfolio_id: string;
+  day: number;
+  visitor_hash: string;
+}
+
+export interface PortfolioDailyUniquesTable {
+  studio_id: string;
+  portfolio_id: string;
+  day: number;
+  visitors: number;
+}
+
+/** The day's random salt for visitor hashes, deleted after the day. */
+export interface PortfolioSaltsTable {
+  day: number;
+  salt: string;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
+  studio_branding: StudioBrandingTable;
   key_peppers: KeyPeppersTable;
   key_version_usage: KeyVersionUsageTable;
   users: UsersTable;
@@ -599,6 +840,7 @@ export interface Tables {
   credential_change_tokens: CredentialChangeTokensTable;
   rate_limit_counters: RateLimitCountersTable;
   sessions: SessionsTable;
+  studio_invitations: StudioInvitationsTable;
   second_factor_challenges: SecondFactorChallengesTable;
   recovery_codes: RecoveryCodesTable;
   password_reset_tokens: PasswordResetTokensTable;
@@ -612,15 +854,21 @@ export interface Tables {
   vault_files: VaultFilesTable;
   vault_plain_blocks: VaultPlainBlocksTable;
   vault_pending_blobs: VaultPendingBlobsTable;
+  vault_resumable_uploads: VaultResumableUploadsTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
+  delivery_proofing: DeliveryProofingTable;
+  delivery_proofing_lists: DeliveryProofingListsTable;
+  delivery_proofing_favourites: DeliveryProofingFavouritesTable;
+  delivery_sets: DeliverySetsTable;
   image_projects: ImageProjectsTable;
   image_keys: ImageKeysTable;
   image_web_files: ImageWebFilesTable;
   image_usage: ImageUsageTable;
   delivery_sessions: DeliverySessionsTable;
   delivery_events: DeliveryEventsTable;
+  delivery_code_guards: DeliveryCodeGuardsTable;
   delivery_mail_sends: DeliveryMailSendsTable;
   delivery_mail_alerts: DeliveryMailAlertsTable;
   labs: LabsTable;
@@ -632,4 +880,12 @@ export interface Tables {
   print_orders: PrintOrdersTable;
   print_order_lines: PrintOrderLinesTable;
   print_order_events: PrintOrderEventsTable;
+  portfolios: PortfoliosTable;
+  portfolio_collections: PortfolioCollectionsTable;
+  portfolio_photos: PortfolioPhotosTable;
+  portfolio_site_tokens: PortfolioSiteTokensTable;
+  portfolio_daily_counts: PortfolioDailyCountsTable;
+  portfolio_visitors: PortfolioVisitorsTable;
+  portfolio_daily_uniques: PortfolioDailyUniquesTable;
+  portfolio_salts: PortfolioSaltsTable;
 }

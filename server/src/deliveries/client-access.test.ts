@@ -17,7 +17,6 @@ import {
   outcome,
   outcomeOf,
   setDeliveryRow,
-  tokenOf,
   waitForMails,
   withDeliveriesDeps,
 } from '../../test/deliveries.ts';
@@ -74,7 +73,12 @@ describe.each(databaseKinds())('delivery client access on %s', (database) => {
   const file = (index: number) => files[index] as UploadedFile;
   const retryAfter = (headers: Headers) => Number(headers.get('retry-after'));
 
-  it('locks after five wrong codes, for 15 minutes, refusing even the right code; the lockout grows, and a right code resets the count, not the history', async () => {
+  /** The per-network guard rows of a delivery. */
+  const guards = (deliveryId: string) => server.runtime.database.db.selectFrom('delivery_code_guards').selectAll().where('delivery_id', '=', deliveryId).execute();
+  const endNetworkLockouts = (deliveryId: string) =>
+    server.runtime.database.db.updateTable('delivery_code_guards').set({ locked_until: Date.now() - 1000 }).where('delivery_id', '=', deliveryId).execute();
+
+  it('locks a network out after five wrong codes, for 15 minutes, refusing even the right code from there; other devices get in; the lockout grows, and a right code resets the count, not the history', async () => {
     const { delivery, access, token } = await createDelivery(photographer, { title: 'Locked', fileIds: fileIds() });
     const guesser = clientFor(server);
     for (let attempt = 1; attempt <= 4; attempt++) {
@@ -88,111 +92,122 @@ describe.each(databaseKinds())('delivery client access on %s', (database) => {
     expect(retryAfter(locked.headers)).toBeGreaterThanOrEqual(895);
     expect(retryAfter(locked.headers)).toBeLessThanOrEqual(900);
 
-    // The right code, from anywhere, waits too.
-    const right = await openWithCode(clientFor(server), token, access.code);
+    // The right code from that network waits too; from another device it opens the delivery.
+    const right = await openWithCode(guesser, token, access.code);
     expect(outcomeOf(right)).toBe('423 delivery_locked');
     expect(retryAfter(right.headers)).toBeGreaterThan(880);
-    expect(retryAfter(right.headers)).toBeLessThanOrEqual(900);
+    expect(outcomeOf(await openWithCode(clientFor(server), token, access.code))).toBe('200');
     const view = (await getDelivery(photographer, delivery.id)).delivery;
-    expect(view.status).toBe('locked');
-    expect(Date.parse(view.lockedUntil as string) - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(view).toMatchObject({ status: 'active', lockedUntil: null });
     expect((await listEvents(photographer, delivery.id)).filter((event) => event.kind === 'locked')).toHaveLength(1);
+    // Only the locked network keeps a row: a right code with no lockout history leaves none.
+    expect(await guards(delivery.id)).toEqual([expect.objectContaining({ lockouts: 1, failed_attempts: 0 })]);
+    // The guard names a hash, never the address.
+    expect(JSON.stringify(await guards(delivery.id))).not.toContain(guesser.ip as string);
 
-    // The lockout ends (moved into the past); five more wrong codes lock it for twice as long.
-    await setDeliveryRow(server, delivery.id, { locked_until: Date.now() - 1000 });
-    expect((await getDelivery(photographer, delivery.id)).delivery).toMatchObject({ status: 'active', lockedUntil: null });
-    const second = clientFor(server);
-    for (let attempt = 1; attempt <= 4; attempt++) expect(outcomeOf(await openWithCode(second, token, wrong(access.code)))).toBe('401 delivery_code_incorrect');
-    const longer = await openWithCode(second, token, wrong(access.code));
+    // The lockout ends (moved into the past); five more wrong codes from there lock it for twice as long.
+    await endNetworkLockouts(delivery.id);
+    for (let attempt = 1; attempt <= 4; attempt++) expect(outcomeOf(await openWithCode(guesser, token, wrong(access.code)))).toBe('401 delivery_code_incorrect');
+    const longer = await openWithCode(guesser, token, wrong(access.code));
     expect(outcomeOf(longer)).toBe('423 delivery_locked');
     expect(retryAfter(longer.headers)).toBeGreaterThanOrEqual(1795);
     expect(retryAfter(longer.headers)).toBeLessThanOrEqual(1800);
-    expect((await deliveryRow(server, delivery.id)).lockouts).toBe(2);
+    expect((await guards(delivery.id))[0]?.lockouts).toBe(2);
 
-    // Once it ends, the right code (as grouped in an email) opens it and starts the count again,
-    // but the lockout history stays with the link: the next lockout lasts twice as long again.
-    await setDeliveryRow(server, delivery.id, { locked_until: Date.now() - 1000 });
-    const client = clientFor(server);
-    const opened = await openWithCode(client, token, `${access.code.slice(0, 4)} ${access.code.slice(4)}`);
+    // Once it ends, the right code (as grouped in an email) opens it there and starts the count
+    // again, but the network's lockout history stays: the next lockout lasts twice as long again.
+    await endNetworkLockouts(delivery.id);
+    const opened = await openWithCode(guesser, token, `${access.code.slice(0, 4)} ${access.code.slice(4)}`);
     expect(outcomeOf(opened)).toBe('200');
-    expect((await listFiles(client, token)).status).toBe(200);
-    expect(await deliveryRow(server, delivery.id)).toMatchObject({ lockouts: 2, failed_attempts: 0 });
-    const third = clientFor(server);
-    for (let attempt = 1; attempt <= 4; attempt++) {
-      const answer = await openWithCode(third, token, wrong(access.code));
-      expect(outcomeOf(answer)).toBe('401 delivery_code_incorrect');
-      expect(answer.body.error?.message).toContain(`${5 - attempt} attempt${attempt === 4 ? '' : 's'} left`);
-    }
-    const again = await openWithCode(third, token, wrong(access.code));
+    expect((await listFiles(guesser, token)).status).toBe(200);
+    expect((await guards(delivery.id))[0]).toMatchObject({ lockouts: 2, failed_attempts: 0 });
+    for (let attempt = 1; attempt <= 4; attempt++) expect(outcomeOf(await openWithCode(guesser, token, wrong(access.code)))).toBe('401 delivery_code_incorrect');
+    const again = await openWithCode(guesser, token, wrong(access.code));
     expect(outcomeOf(again)).toBe('423 delivery_locked');
     expect(retryAfter(again.headers)).toBeGreaterThanOrEqual(3595);
     expect(retryAfter(again.headers)).toBeLessThanOrEqual(3600);
-    expect((await deliveryRow(server, delivery.id)).lockouts).toBe(3);
     // A session started before the lockout is not ended by it.
-    expect((await listFiles(client, token)).status).toBe(200);
+    expect((await listFiles(guesser, token)).status).toBe(200);
+    // The delivery itself never locked.
+    expect(await deliveryRow(server, delivery.id)).toMatchObject({ lockouts: 0, locked_until: null });
   });
 
-  it('locks on the fifth wrong code however slowly they came, and tells the photographer', async () => {
+  it('locks a network on the fifth wrong code however slowly they came', async () => {
     const { delivery, access, token } = await createDelivery(photographer, { title: 'Slow guesses', fileIds: fileIds() });
-    const guesser = clientFor(server);
+    const ip = nextIp();
+    const guesser = clientFor(server, ip);
     for (let attempt = 1; attempt <= 4; attempt++) expect(outcomeOf(await openWithCode(guesser, token, wrong(access.code)))).toBe('401 delivery_code_incorrect');
-    expect((await deliveryRow(server, delivery.id)).failed_attempts).toBe(4);
+    expect((await guards(delivery.id))[0]?.failed_attempts).toBe(4);
     // More than a day later (past any window a count could have had, and the longest lockout),
-    // one more wrong code: the server's clock moved ahead, the row as the four left it.
+    // one more wrong code from the same network: the server's clock moved ahead.
     const later = Date.now() + 25 * HOUR_MS;
     const refused = await withDeliveriesDeps(server, { now: () => later }, (deps) =>
-      rejection(openDelivery(deps, { token, code: wrong(access.code) }, { ip: nextIp(), userAgent: 'A patient guesser' })),
+      rejection(openDelivery(deps, { token, code: wrong(access.code) }, { ip, userAgent: 'A patient guesser' })),
     );
     expect(refused).toMatchObject({ code: 'delivery_locked', statusCode: 423, headers: { 'retry-after': '900' } });
-    expect(await deliveryRow(server, delivery.id)).toMatchObject({ lockouts: 1, failed_attempts: 0, locked_until: later + 15 * 60_000 });
-    // Locked for everyone, the right code included.
-    expect(outcomeOf(await openWithCode(clientFor(server), token, access.code))).toBe('423 delivery_locked');
+    expect((await guards(delivery.id))[0]).toMatchObject({ lockouts: 1, failed_attempts: 0, locked_until: later + 15 * 60_000 });
     expect((await listEvents(photographer, delivery.id)).filter((event) => event.kind === 'locked')).toHaveLength(1);
-    const [mail] = await waitForMails(server, photographerEmail, /“Slow guesses” was locked/);
+  });
+
+  it('locks the delivery for everyone at the ceiling of wrong codes over all networks, and tells the photographer', async () => {
+    const { delivery, access, token } = await createDelivery(photographer, { title: 'Ceiling', fileIds: fileIds() });
+    // Twelve networks, four wrong codes each (none of them locked on its own), then two more.
+    for (let network = 0; network < 12; network++) {
+      const guesser = clientFor(server);
+      for (let attempt = 1; attempt <= 4; attempt++) expect(outcomeOf(await openWithCode(guesser, token, wrong(access.code)))).toBe('401 delivery_code_incorrect');
+    }
+    const last = clientFor(server);
+    expect(outcomeOf(await openWithCode(last, token, wrong(access.code)))).toBe('401 delivery_code_incorrect');
+    const ceiling = await openWithCode(last, token, wrong(access.code));
+    expect(outcomeOf(ceiling)).toBe('423 delivery_locked');
+    expect(retryAfter(ceiling.headers)).toBeGreaterThanOrEqual(895);
+    expect(await deliveryRow(server, delivery.id)).toMatchObject({ lockouts: 1, failed_attempts: 0 });
+    // Now the right code waits, from anywhere.
+    expect(outcomeOf(await openWithCode(clientFor(server), token, access.code))).toBe('423 delivery_locked');
+    expect((await getDelivery(photographer, delivery.id)).delivery.status).toBe('locked');
+    const [mail] = await waitForMails(server, photographerEmail, /“Ceiling” was locked/);
     expect(mail?.text).toContain(`/deliveries/${delivery.id}`);
     expect(mail?.text).not.toContain(access.code);
     expect(mail?.text).not.toContain(token);
   });
 
-  it('lifts a lockout with a new code', async () => {
+  it('lifts every lockout with a new code', async () => {
     const { delivery, access, token } = await createDelivery(photographer, { title: 'Unlock', fileIds: fileIds() });
     const guesser = clientFor(server);
     for (let attempt = 1; attempt <= 5; attempt++) await openWithCode(guesser, token, wrong(access.code));
-    expect(outcomeOf(await openWithCode(clientFor(server), token, access.code))).toBe('423 delivery_locked');
+    expect(outcomeOf(await openWithCode(guesser, token, access.code))).toBe('423 delivery_locked');
     const regenerated = await photographer.json<{ code: string; delivery: { status: string; lockedUntil: string | null } }>('POST', `/api/deliveries/${delivery.id}/code`, {});
     expect(regenerated.body.delivery).toMatchObject({ status: 'active', lockedUntil: null });
-    expect(outcomeOf(await openWithCode(clientFor(server), token, regenerated.body.code))).toBe('200');
+    expect(await guards(delivery.id)).toEqual([]);
+    expect(outcomeOf(await openWithCode(guesser, token, regenerated.body.code))).toBe('200');
   });
 
-  for (const renewal of ['code', 'resend'] as const) {
-    it(`keeps the lockout history through a right code, and clears it only with a new code (${renewal === 'code' ? 'new code' : 'resend'})`, async () => {
-      const { delivery, access, token } = await createDelivery(photographer, { title: `History ${renewal}`, fileIds: fileIds(), recipients: [uniqueEmail('history')] });
-      const lockOut = async (link: string, code: string): Promise<number> => {
-        const guesser = clientFor(server);
-        for (let attempt = 1; attempt <= 4; attempt++) expect(outcomeOf(await openWithCode(guesser, link, wrong(code)))).toBe('401 delivery_code_incorrect');
-        const locked = await openWithCode(guesser, link, wrong(code));
-        expect(outcomeOf(locked)).toBe('423 delivery_locked');
-        return retryAfter(locked.headers);
-      };
-      expect(await lockOut(token, access.code)).toBeLessThanOrEqual(900);
-      await setDeliveryRow(server, delivery.id, { locked_until: Date.now() - 1000 });
-      // The right code opens it, and the next lockout still lasts twice as long.
-      expect(outcomeOf(await openWithCode(clientFor(server), token, access.code))).toBe('200');
-      expect(await deliveryRow(server, delivery.id)).toMatchObject({ lockouts: 1, failed_attempts: 0 });
-      expect(await lockOut(token, access.code)).toBeGreaterThanOrEqual(1795);
-      expect((await deliveryRow(server, delivery.id)).lockouts).toBe(2);
-
-      // A new code (alone, or with a new link) lifts the lockout and forgets every one before it.
-      const renewed = await photographer.json<{ code?: string; access?: { url: string; code: string } }>('POST', `/api/deliveries/${delivery.id}/${renewal}`, {});
-      expect(renewed.status).toBe(200);
-      const fresh = renewal === 'code' ? { token, code: renewed.body.code as string } : { token: tokenOf(renewed.body.access?.url as string), code: renewed.body.access?.code as string };
-      expect(await deliveryRow(server, delivery.id)).toMatchObject({ lockouts: 0, failed_attempts: 0, locked_until: null });
-      const first = await lockOut(fresh.token, fresh.code);
-      expect(first).toBeGreaterThanOrEqual(895);
-      expect(first).toBeLessThanOrEqual(900);
-      expect((await deliveryRow(server, delivery.id)).lockouts).toBe(1);
-    });
-  }
+  it('keeps a network’s lockout history through a right code, and clears it only with a new code (a resend keeps it: same link, same code)', async () => {
+    const { delivery, access, token } = await createDelivery(photographer, { title: 'History', fileIds: fileIds(), recipients: [uniqueEmail('history')] });
+    const ip = nextIp();
+    const lockOut = async (code: string): Promise<number> => {
+      const guesser = clientFor(server, ip);
+      for (let attempt = 1; attempt <= 4; attempt++) expect(outcomeOf(await openWithCode(guesser, token, wrong(code)))).toBe('401 delivery_code_incorrect');
+      const locked = await openWithCode(guesser, token, wrong(code));
+      expect(outcomeOf(locked)).toBe('423 delivery_locked');
+      return retryAfter(locked.headers);
+    };
+    expect(await lockOut(access.code)).toBeLessThanOrEqual(900);
+    await endNetworkLockouts(delivery.id);
+    // The right code opens it, and the next lockout still lasts twice as long.
+    expect(outcomeOf(await openWithCode(clientFor(server, ip), token, access.code))).toBe('200');
+    expect(await lockOut(access.code)).toBeGreaterThanOrEqual(1795);
+    // A resend sends the same link and code: the lockout stays.
+    expect((await photographer.json('POST', `/api/deliveries/${delivery.id}/resend`, {})).status).toBe(200);
+    expect(outcomeOf(await openWithCode(clientFor(server, ip), token, access.code))).toBe('423 delivery_locked');
+    // A new code lifts it and forgets every one before it.
+    const renewed = await photographer.json<{ code: string }>('POST', `/api/deliveries/${delivery.id}/code`, {});
+    expect(renewed.status).toBe(200);
+    expect(await guards(delivery.id)).toEqual([]);
+    const first = await lockOut(renewed.body.code);
+    expect(first).toBeGreaterThanOrEqual(895);
+    expect(first).toBeLessThanOrEqual(900);
+  });
 
   it('answers 409 delivery_code_unavailable, counting nothing, while the code’s pepper does not exist; a new code fixes it', async () => {
     const { delivery, access, token } = await createDelivery(photographer, { title: 'Unknown key', fileIds: fileIds() });
@@ -214,8 +229,9 @@ describe.each(databaseKinds())('delivery client access on %s', (database) => {
     expect(outcomeOf(await openWithCode(visitor, token, regenerated.body.code))).toBe('200');
   });
 
-  for (const replacement of ['code', 'resend'] as const) {
-    it(`refuses the right code, keeping no session, when a new ${replacement === 'code' ? 'code' : 'link and code'} is made while it is checked`, async () => {
+  // (A resend keeps the link and the code: only a new code replaces them.)
+  for (const replacement of ['code'] as const) {
+    it(`refuses the right code, keeping no session, when a new ${replacement} is made while it is checked`, async () => {
       const { delivery, access, token } = await createDelivery(photographer, { title: `Replaced ${replacement}`, fileIds: fileIds(), recipients: [uniqueEmail('replaced')] });
       const refused = await withDeliveriesDeps(server, {}, async (deps) => {
         const pepper = {
@@ -244,13 +260,14 @@ describe.each(databaseKinds())('delivery client access on %s', (database) => {
     expect((await listFiles(client, token)).status).toBe(200);
   });
 
-  it('locks once for a burst of wrong codes in parallel', async () => {
+  it('locks a network once for a burst of wrong codes from it in parallel', async () => {
     const { delivery, access, token } = await createDelivery(photographer, { title: 'Burst', fileIds: fileIds() });
-    const answers = await Promise.all(Array.from({ length: 9 }, () => openWithCode(clientFor(server), token, wrong(access.code))));
+    const ip = nextIp();
+    const answers = await Promise.all(Array.from({ length: 9 }, () => openWithCode(clientFor(server, ip), token, wrong(access.code))));
     const outcomes = answers.map(outcomeOf).sort();
     expect(outcomes).toEqual([...Array(4).fill('401 delivery_code_incorrect'), ...Array(5).fill('423 delivery_locked')]);
     expect((await listEvents(photographer, delivery.id)).filter((event) => event.kind === 'locked')).toHaveLength(1);
-    expect((await deliveryRow(server, delivery.id)).lockouts).toBe(1);
+    expect((await guards(delivery.id))[0]?.lockouts).toBe(1);
   });
 
   it('limits code attempts per network across deliveries (429 with Retry-After), and no other network', async () => {
@@ -445,16 +462,18 @@ describe.each(databaseKinds())('delivery client access on %s', (database) => {
       expect(tail.status).toBe(206);
       expect(Buffer.from(await tail.arrayBuffer()).equals(jpeg.subarray(-100))).toBe(true);
     }
-    // Nothing else: no new link, no list, no ZIP, no thumbnail or preview.
+    // No more downloads: no new link, no ZIP. The gallery stays viewable ("view only").
     expect(outcomeOf(await visitor.json('POST', `/api/d/${token}/files/${file(0).id}/download-url`, {}))).toBe('410 delivery_exhausted');
-    expect(outcomeOf(await listFiles(visitor, token))).toBe('410 delivery_exhausted');
     expect(await outcome(await visitor.request('GET', `/api/d/${token}/zip`))).toBe('410 delivery_exhausted');
-    expect(await outcome(await fetchSigned(server, listed?.thumbnailUrl as string))).toBe('410 delivery_exhausted');
-    expect(await outcome(await fetchSigned(server, listed?.previewUrl as string))).toBe('410 delivery_exhausted');
+    const viewOnly = await listFiles(visitor, token);
+    expect(outcomeOf(viewOnly)).toBe('200');
+    expect(viewOnly.body.delivery).toMatchObject({ downloadsLeft: 0, viewOnly: true });
+    expect((await fetchSigned(server, listed?.thumbnailUrl as string)).status).toBe(200);
+    expect((await fetchSigned(server, listed?.previewUrl as string)).status).toBe(200);
     expect((await getDelivery(photographer, delivery.id)).delivery.downloadCount).toBe(2);
     expect((await listEvents(photographer, delivery.id)).filter((event) => event.kind === 'file_downloaded')).toHaveLength(2);
 
-    // Raising the limit gives downloads back, and the views with them.
+    // Raising the limit gives downloads back.
     await photographer.json('PATCH', `/api/deliveries/${delivery.id}`, { downloadLimit: 3 });
     expect((await fetchSigned(server, listed?.thumbnailUrl as string)).status).toBe(200);
     expect((await readFully(await fetchSigned(server, await clientDownloadUrl(visitor, token, file(0).id)))).bytes.equals(jpeg)).toBe(true);

@@ -6,6 +6,7 @@ import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
 import { type UrlSigner, createUrlSigner } from '../crypto/signed-urls.ts';
 import type { Db } from '../db/database.ts';
 import { type RateLimits, createRateLimits } from '../http/rate-limits.ts';
+import type { ImagingPool } from '../imaging/pool.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Runtime } from '../runtime.ts';
 import type { VaultFiles } from '../vault/service.ts';
@@ -25,6 +26,9 @@ export interface DeliveriesDeps {
   mailer: Mailer;
   limits: RateLimits<DeliveryRateLimit>;
   vault: VaultFiles;
+  /** Makes web-size and watermarked images (web-variants.ts). */
+  imaging: ImagingPool;
+  maxPixels: number;
   site: Pick<Config, 'publicUrl' | 'secureTransport' | 'deliveries'>;
   /** How long a signed link to a file lives (VAULT_DOWNLOAD_URL_SECONDS, like the vault's own). */
   linkSeconds: number;
@@ -39,6 +43,8 @@ export interface DeliveriesDeps {
  */
 export const deliveryRateLimitRules = {
   codePerIp: { points: 20, durationSeconds: 15 * 60 },
+  // A remembered device coming back: no guess (the cookie is signed), but no free token scan either.
+  resumePerIp: { points: 60, durationSeconds: 15 * 60 },
   // Each link is a counted download and an event: enough for a client fetching file after
   // file, not for flooding the photographer's activity log.
   downloadLinksPerDelivery: { points: 300, durationSeconds: 15 * 60 },
@@ -56,6 +62,8 @@ export function createDeliveriesDeps(runtime: Runtime, vault: VaultFiles): Deliv
     mailer: runtime.mailer,
     limits: createRateLimits(deliveryRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:deliveries', db: runtime.database.db }),
     vault,
+    imaging: runtime.imaging,
+    maxPixels: runtime.config.vault.maxPixels,
     site: runtime.config,
     linkSeconds: runtime.config.vault.downloadUrlSeconds,
     logger: runtime.logger,

@@ -164,7 +164,8 @@ describe.each(databaseKinds())('delivery downloads on %s', (database) => {
     const withRemoved = await createDelivery(photographer, { title: 'Removed', fileIds: [removed.id, named.id] });
     const removedVisitor = await openedVisitor(server, withRemoved.access);
     const removedUrl = await clientDownloadUrl(removedVisitor, withRemoved.token, removed.id);
-    expect((await photographer.request('DELETE', `/api/vault/files/${removed.id}`)).status).toBe(204);
+    expect((await photographer.request('DELETE', `/api/vault/files/${removed.id}`)).status).toBe(409);
+    expect((await photographer.request('DELETE', `/api/vault/files/${removed.id}?confirm=true`)).status).toBe(204);
     expect(await outcome(await fetchSigned(server, removedUrl))).toBe('404 file_not_found');
     expect((await getDelivery(photographer, home.delivery.id)).delivery.downloadCount).toBe(1);
   });

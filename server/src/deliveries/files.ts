@@ -1,6 +1,7 @@
-import type { VaultFile } from '../vault/service.ts';
+import type { FileUse, VaultFile } from '../vault/service.ts';
+import { openDeliveryDetails } from './details.ts';
 import type { DeliveriesDeps } from './deps.ts';
-import { type DeliveryRow, deliveryHasFile, listDeliveryFileIds, listFileIdsOfDeliveries } from './repo.ts';
+import { type DeliveryRow, deliveryHasFile, listDeliveryFileIds, listFileIdsOfDeliveries, listLiveDeliveriesWithFiles } from './repo.ts';
 
 /**
  * What a delivery holds. Its rows name files by id; the files themselves come from the vault's
@@ -42,4 +43,27 @@ export async function deliveryTotals(deps: DeliveriesDeps, studioId: string, row
 
 export async function totalsOf(deps: DeliveriesDeps, row: DeliveryRow): Promise<DeliveryTotals> {
   return (await deliveryTotals(deps, row.studio_id, [row])).get(row.id) ?? { fileCount: 0, totalBytes: 0 };
+}
+
+// Lists of ids are asked in slices: SQLite binds at most 32766 parameters to a statement.
+const ID_SLICE = 500;
+
+/**
+ * The studio's live deliveries (a client can still open them) that show any of `fileIds`: what
+ * the vault warns about before they go to the trash (registered with it in capability.ts).
+ */
+export async function liveDeliveryUses(deps: DeliveriesDeps, studioId: string, fileIds: readonly string[]): Promise<FileUse[]> {
+  const now = deps.now();
+  const uses = new Map<string, { sealed: string; fileIds: string[] }>();
+  const ids = [...new Set(fileIds)];
+  for (let start = 0; start < ids.length; start += ID_SLICE) {
+    for (const row of await listLiveDeliveriesWithFiles(deps.db, studioId, ids.slice(start, start + ID_SLICE), now)) {
+      const use = uses.get(row.id) ?? { sealed: row.detailsSealed, fileIds: [] };
+      use.fileIds.push(row.fileId);
+      uses.set(row.id, use);
+    }
+  }
+  return Promise.all(
+    [...uses].map(async ([id, use]) => ({ kind: 'delivery' as const, id, title: (await openDeliveryDetails(deps.secrets, id, use.sealed)).title, fileIds: use.fileIds })),
+  );
 }

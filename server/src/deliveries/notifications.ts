@@ -1,5 +1,7 @@
 import { activeUserEmail } from '../auth/users.ts';
 import { runInBackground } from '../jobs/background.ts';
+import { type ClientEmailContent, type EmailBrand, renderClientEmail } from '../mail/client-email.ts';
+import type { ClientBranding } from '../studios/branding.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails } from './details.ts';
 import type { DeliveryRow } from './repo.ts';
@@ -7,12 +9,16 @@ import type { DeliveryRow } from './repo.ts';
 /**
  * The deliveries' emails. To the client, the link and the code always travel in two separate
  * messages, so one intercepted or misdirected email opens nothing; neither subject carries a
- * secret. To the photographer: the first download, and a lockout by wrong codes. All are sent
+ * secret; every client email is rendered from one branded template (HTML and text). To the photographer: the first download, and a lockout by wrong codes. All are sent
  * in the background: a slow or failing mail server never fails the request (failures are logged).
  */
 
 export interface DeliveryMail {
+  /** The studio's branding name: never an email address. */
   studioName: string;
+  branding: ClientBranding;
+  /** The studio's logo, when it has one: it travels inside each message. */
+  logoPng?: Buffer;
   details: DeliveryDetails;
   expiresAt: number;
 }
@@ -21,33 +27,53 @@ function expiryText(expiresAt: number): string {
   return new Date(expiresAt).toUTCString();
 }
 
-function mailRecipients(deps: DeliveriesDeps, details: DeliveryDetails, label: string, subject: string, lines: readonly string[]): void {
-  const text = lines.join('\n');
-  for (const to of details.recipients) runInBackground(deps.logger, label, () => deps.mailer.send({ to, subject, text }));
+function brandOf(mail: DeliveryMail): EmailBrand {
+  return { ...mail.branding, name: mail.studioName, logoPng: mail.logoPng };
+}
+
+/** Every email to a delivery's recipients: rendered from the one client template (mail/client-email.ts), HTML and text. */
+function mailRecipients(deps: DeliveriesDeps, mail: DeliveryMail, label: string, content: ClientEmailContent): void {
+  const rendered = renderClientEmail(brandOf(mail), content);
+  for (const to of mail.details.recipients) runInBackground(deps.logger, label, () => deps.mailer.send({ to, ...rendered }));
 }
 
 export function sendLinkEmails(deps: DeliveriesDeps, mail: DeliveryMail, url: string): void {
   const { studioName, details } = mail;
-  mailRecipients(deps, details, 'delivery-link-email', `${studioName} has shared photos with you: ${details.title}`, [
-    `${studioName} has shared “${details.title}” with you.`,
-    ...(details.message ? ['', details.message] : []),
-    '',
-    `Open it here: ${url}`,
-    '',
-    'You will need the code sent to you in a separate email.',
-    `The delivery is available until ${expiryText(mail.expiresAt)}.`,
-  ]);
+  mailRecipients(deps, mail, 'delivery-link-email', {
+    subject: `${studioName} has shared photos with you: ${details.title}`,
+    heading: details.title,
+    paragraphs: [`${studioName} has shared “${details.title}” with you.`, ...(details.message ? [details.message] : [])],
+    action: { label: 'Open your photos', url },
+    notes: ['You will need the code sent to you in a separate email.', `The delivery is available until ${expiryText(mail.expiresAt)}.`],
+  });
 }
 
 export function sendCodeEmails(deps: DeliveriesDeps, mail: DeliveryMail, code: string): void {
   const { studioName, details } = mail;
-  mailRecipients(deps, details, 'delivery-code-email', `Your code for photos from ${studioName}`, [
-    `Your code for “${details.title}” from ${studioName} is:`,
-    '',
-    `    ${code}`,
-    '',
-    'Enter it on the page the link in the other email opens. Never share it with anyone you would not give the photos to.',
-  ]);
+  mailRecipients(deps, mail, 'delivery-code-email', {
+    subject: `Your code for photos from ${studioName}`,
+    heading: 'Your code',
+    paragraphs: [`Your code for “${details.title}” from ${studioName} is:`],
+    code,
+    notes: ['Enter it on the page the link in the other email opens. Never share it with anyone you would not give the photos to.'],
+  });
+}
+
+/**
+ * The expiry reminder (reminders.ts): with the link when it is kept (access.ts), never with
+ * the code — that stays in its own email.
+ */
+export function sendExpiryReminders(deps: DeliveriesDeps, mail: DeliveryMail, url: string | null): void {
+  const { studioName, details } = mail;
+  mailRecipients(deps, mail, 'delivery-reminder-email', {
+    subject: `Your photos from ${studioName} are available until ${new Date(mail.expiresAt).toUTCString().slice(0, 16)}`,
+    heading: `“${details.title}” is available until ${expiryText(mail.expiresAt)}`,
+    paragraphs: [
+      `${studioName} shared “${details.title}” with you. After ${expiryText(mail.expiresAt)} the link stops working, so download what you would like to keep before then.`,
+    ],
+    ...(url ? { action: { label: 'Open your photos', url } } : {}),
+    notes: [url ? 'Use the code from the earlier email, or the device you opened it on before.' : 'Open it with the link and the code from the earlier emails.'],
+  });
 }
 
 function notifyPhotographer(deps: DeliveriesDeps, delivery: DeliveryRow, label: string, message: (details: DeliveryDetails) => { subject: string; text: string }): void {

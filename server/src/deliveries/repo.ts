@@ -97,6 +97,31 @@ export async function listFileIdsOfDeliveries(db: Kysely<Tables>, deliveryIds: r
     .execute();
 }
 
+/**
+ * The studio's deliveries that a client can still open (not revoked, not expired) and that hold
+ * any of `fileIds`, with which of them: what trashing those files would take from a client.
+ */
+export async function listLiveDeliveriesWithFiles(
+  db: Kysely<Tables>,
+  studioId: string,
+  fileIds: readonly string[],
+  now: number,
+): Promise<Array<{ id: string; detailsSealed: string; fileId: string }>> {
+  if (fileIds.length === 0) return [];
+  return db
+    .selectFrom('delivery_files')
+    .innerJoin('deliveries', 'deliveries.id', 'delivery_files.delivery_id')
+    .select(['deliveries.id as id', 'deliveries.details_sealed as detailsSealed', 'delivery_files.file_id as fileId'])
+    .where('deliveries.studio_id', '=', studioId)
+    .where('deliveries.revoked_at', 'is', null)
+    .where('deliveries.expires_at', '>', now)
+    .where('delivery_files.file_id', 'in', fileIds)
+    .orderBy('deliveries.created_at', 'desc')
+    .orderBy('deliveries.id')
+    .orderBy('delivery_files.position')
+    .execute();
+}
+
 export async function deliveryHasFile(db: Kysely<Tables>, deliveryId: string, fileId: string): Promise<boolean> {
   const row = await db.selectFrom('delivery_files').select('file_id').where('delivery_id', '=', deliveryId).where('file_id', '=', fileId).executeTakeFirst();
   return row !== undefined;

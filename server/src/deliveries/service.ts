@@ -5,10 +5,12 @@ import { hashToken } from '../crypto/hashing.ts';
 import { generateId, generateNumericCode, generateToken } from '../crypto/tokens.ts';
 import type { DeliveryEventKind } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { studioName } from '../studios/service.ts';
+import { clientBranding, studioLogo } from '../studios/branding.ts';
 import { cleanText } from '../text.ts';
 import type { FileView } from '../vault/service.ts';
+import { keepAccess, linkOf, openAccess } from './access.ts';
 import { CODE_DIGITS, codePurpose } from './client-access.ts';
+import { clearCodeGuards } from './guards-repo.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails, sealDeliveryDetails } from './details.ts';
 import { type DeliveryTotals, deliveryTotals, totalsOf } from './files.ts';
@@ -16,6 +18,7 @@ import { reserveDeliveryMail } from './mail-limits.ts';
 import { type DeliveryMail, sendCodeEmails, sendLinkEmails } from './notifications.ts';
 import {
   type DeliveryRow,
+  deliveryHasFile,
   endDeliverySessions,
   findStudioDelivery,
   insertDelivery,
@@ -26,6 +29,8 @@ import {
   updateStudioDelivery,
 } from './repo.ts';
 import { type DeliveryStatus, deliveryNotFound, deliveryStatus } from './state.ts';
+import { byCaptureTime } from './capture-order.ts';
+import { type Watermark, parseWatermark, watermarkJson } from './watermark.ts';
 
 /** The photographer's side: create, look after and end deliveries of the studio's files. */
 
@@ -54,9 +59,12 @@ export interface DeliveryView {
   fileCount: number;
   totalBytes: number;
   lastActivityAt: string | null;
+  /** The photo the client's gallery opens on; null: the first. */
+  coverFileId: string | null;
+  watermark: Watermark | null;
 }
 
-/** Shown once, when made: neither is stored in a form that could show it again. */
+/** The link and the code: shown when made, and again on request (access.ts: kept sealed, the hashes stay the check). */
 export interface DeliveryAccess {
   url: string;
   code: string;
@@ -81,9 +89,14 @@ export interface DeliveryInput {
   downloadLimit?: number | null;
   allowOriginals?: boolean;
   allowZip?: boolean;
+  /** Default: real capture time for an album, the order given for files. */
+  order?: 'capturedAt' | 'given';
+  watermark?: Watermark | null;
 }
 
-export type DeliveryChanges = Partial<Pick<DeliveryInput, 'title' | 'message' | 'recipients' | 'expiresAt' | 'downloadLimit' | 'allowOriginals' | 'allowZip'>>;
+export type DeliveryChanges = Partial<Pick<DeliveryInput, 'title' | 'message' | 'recipients' | 'expiresAt' | 'downloadLimit' | 'allowOriginals' | 'allowZip' | 'watermark'>> & {
+  coverFileId?: string | null;
+};
 
 const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
 
@@ -104,10 +117,12 @@ function deliveryView(row: DeliveryRow, totals: DeliveryTotals, details: Deliver
     fileCount: totals.fileCount,
     totalBytes: totals.totalBytes,
     lastActivityAt: iso(row.last_activity_at),
+    coverFileId: row.cover_file_id,
+    watermark: parseWatermark(row.watermark_json),
   };
 }
 
-async function viewOf(deps: DeliveriesDeps, row: DeliveryRow, totals?: DeliveryTotals): Promise<DeliveryView> {
+export async function viewOf(deps: DeliveriesDeps, row: DeliveryRow, totals?: DeliveryTotals): Promise<DeliveryView> {
   return deliveryView(row, totals ?? (await totalsOf(deps, row)), await openDeliveryDetails(deps.secrets, row.id, row.details_sealed), deps.now());
 }
 
@@ -140,7 +155,7 @@ function expiryFrom(input: string | undefined, now: number): number {
   return at;
 }
 
-async function requireDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryRow> {
+export async function requireDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryRow> {
   const row = await findStudioDelivery(deps.db, actor.studioId, deliveryId);
   if (!row) throw deliveryNotFound();
   return row;
@@ -154,7 +169,7 @@ async function filesToDeliver(deps: DeliveriesDeps, actor: StudioActor, input: D
     const ids = await deps.vault.deliverableFileIds(actor.studioId, { albumId: input.albumId });
     if (ids.length === 0) throw new AppError('album_empty', 'This album has no files to deliver.', 400);
     if (ids.length > MAX_DELIVERY_FILES) throw new AppError('too_many_files', `A delivery holds at most ${MAX_DELIVERY_FILES} files.`, 400);
-    return ids;
+    return (input.order ?? 'capturedAt') === 'capturedAt' ? inCaptureOrder(deps, actor, ids) : ids;
   }
   const ids = [...new Set(input.fileIds)];
   const found = await deps.vault.deliverableFileIds(actor.studioId, { fileIds: ids });
@@ -162,15 +177,17 @@ async function filesToDeliver(deps: DeliveriesDeps, actor: StudioActor, input: D
   if (found.length !== ids.length) {
     throw new AppError('file_not_found', 'One of these files does not exist.', 404);
   }
-  return ids;
+  return input.order === 'capturedAt' ? inCaptureOrder(deps, actor, ids) : ids;
 }
 
-async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
-  return { studioName: (await studioName(deps, row.studio_id)) ?? 'Your photographer', details, expiresAt: row.expires_at };
+async function inCaptureOrder(deps: DeliveriesDeps, actor: StudioActor, ids: string[]): Promise<string[]> {
+  return (await deps.vault.find(actor.studioId, ids)).sort(byCaptureTime).map((file) => file.id);
 }
 
-function linkOf(deps: DeliveriesDeps, token: string): string {
-  return `${deps.site.publicUrl}/d/${token}`;
+export async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
+  const branding = await clientBranding(deps, row.studio_id);
+  const logo = branding.logoVersion ? await studioLogo(deps, row.studio_id) : undefined;
+  return { studioName: branding.name, branding, logoPng: logo?.png, details, expiresAt: row.expires_at };
 }
 
 async function newCode(deps: DeliveriesDeps, deliveryId: string): Promise<{ code: string; digest: string; keyVersion: string }> {
@@ -209,6 +226,8 @@ export async function createDelivery(deps: DeliveriesDeps, actor: StudioActor, i
     },
     fileIds,
   );
+  if (input.watermark) await updateStudioDelivery(deps.db, actor.studioId, id, { watermark_json: watermarkJson(input.watermark) });
+  await keepAccess(deps, actor.studioId, id, { token, code });
   await recordEvent(deps, actor, id, 'created');
   const row = await requireDelivery(deps, actor, id);
   const access = { url: linkOf(deps, token), code };
@@ -232,7 +251,7 @@ export async function getDelivery(deps: DeliveriesDeps, actor: StudioActor, deli
   return { delivery: await viewOf(deps, row), files };
 }
 
-function refuseIfRevoked(row: DeliveryRow): void {
+export function refuseIfRevoked(row: DeliveryRow): void {
   if (row.revoked_at !== null) throw new AppError('delivery_revoked', 'This delivery was revoked; create a new one instead.', 409);
 }
 
@@ -247,14 +266,23 @@ export async function updateDelivery(deps: DeliveriesDeps, actor: StudioActor, d
   };
   await updateStudioDelivery(deps.db, actor.studioId, row.id, {
     details_sealed: await sealDeliveryDetails(deps.secrets, row.id, details),
-    ...(changes.expiresAt !== undefined && { expires_at: expiryFrom(changes.expiresAt, deps.now()) }),
+    // A new expiry is reminded of anew (reminders.ts).
+    ...(changes.expiresAt !== undefined && { expires_at: expiryFrom(changes.expiresAt, deps.now()), reminder_sent_at: null }),
     ...(changes.downloadLimit !== undefined && { download_limit: changes.downloadLimit }),
     ...(changes.allowOriginals !== undefined && { allow_originals: changes.allowOriginals ? 1 : 0 }),
     ...(changes.allowZip !== undefined && { allow_zip: changes.allowZip ? 1 : 0 }),
+    ...(changes.watermark !== undefined && { watermark_json: watermarkJson(changes.watermark) }),
+    ...(changes.coverFileId !== undefined && { cover_file_id: await coverOf(deps, row, changes.coverFileId) }),
     updated_at: deps.now(),
   });
   await recordEvent(deps, actor, row.id, 'updated');
   return viewOf(deps, await requireDelivery(deps, actor, row.id));
+}
+
+/** A cover must be one of the delivery's files. */
+async function coverOf(deps: DeliveriesDeps, row: DeliveryRow, fileId: string | null): Promise<string | null> {
+  if (fileId !== null && !(await deliveryHasFile(deps.db, row.id, fileId))) throw new AppError('cover_not_in_delivery', 'The cover must be one of the delivery’s photos.', 400);
+  return fileId;
 }
 
 export async function revokeDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryView> {
@@ -269,11 +297,13 @@ export async function revokeDelivery(deps: DeliveriesDeps, actor: StudioActor, d
 }
 
 /**
- * Replaces the code (and, with `newLink`, the link token): the old ones, a lockout and every
- * open client session end with them. Returns the new secrets, which nothing keeps.
+ * Replaces the code (and, with `newLink`, the link token): the old ones, a lockout (the
+ * delivery's and every network's) and every open client session and remembered device end
+ * with them. The new ones are kept sealed (access.ts).
  */
 async function replaceSecrets(deps: DeliveriesDeps, actor: StudioActor, row: DeliveryRow, newLink: boolean): Promise<{ code: string; token: string | null }> {
   const now = deps.now();
+  const kept = await openAccess(deps, row);
   const token = newLink ? generateToken() : null;
   const { code, digest, keyVersion } = await newCode(deps, row.id);
   await updateStudioDelivery(deps.db, actor.studioId, row.id, {
@@ -286,6 +316,8 @@ async function replaceSecrets(deps: DeliveriesDeps, actor: StudioActor, row: Del
     updated_at: now,
   });
   await endDeliverySessions(deps.db, row.id, now);
+  await clearCodeGuards(deps.db, row.id);
+  await keepAccess(deps, actor.studioId, row.id, { token: token ?? kept?.token ?? null, code });
   return { code, token };
 }
 
@@ -307,8 +339,9 @@ export async function regenerateDeliveryCode(
 }
 
 /**
- * Sends the delivery to its recipients again. Neither the link nor the code is kept in a form
- * that could be sent twice, so both are made anew, and the old link stops working.
+ * Sends the delivery to its recipients again: the same link and the same code (kept sealed,
+ * access.ts), so the family's link keeps working and nobody is signed out. Only a delivery made
+ * before links were kept gets a new link and code (its old link stops working).
  */
 export async function resendDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
   const row = await requireDelivery(deps, actor, deliveryId);
@@ -316,7 +349,9 @@ export async function resendDelivery(deps: DeliveriesDeps, actor: StudioActor, d
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
   if (details.recipients.length === 0) throw new AppError('no_recipients', 'Add a recipient email first.', 400);
   await reserveDeliveryMail(deps, actor, { deliveryId: row.id, reason: 'resent', recipients: details.recipients, emailsPerRecipient: 2 });
-  const { code, token } = await replaceSecrets(deps, actor, row, true);
+  const kept = await openAccess(deps, row);
+  const same = kept?.token ? { token: kept.token, code: kept.code } : undefined;
+  const { code, token } = same ?? (await replaceSecrets(deps, actor, row, true));
   await recordEvent(deps, actor, row.id, 'resent');
   const access = { url: linkOf(deps, token as string), code };
   const mail = await deliveryMail(deps, row, details);

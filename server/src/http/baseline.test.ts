@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
@@ -194,6 +195,33 @@ describe.each(databaseKinds())('HTTP baseline on %s', (database) => {
     expect((await post('/api/test/echo', '{"name":"a"}', { ...withCookie, origin: new URL(server.url).origin })).status).toBe(200);
     // Without ambient credentials there is nothing to forge.
     expect((await post('/api/test/echo', '{"name":"a"}', { origin: 'https://evil.example' })).status).toBe(200);
+  });
+
+  it('says which variable to set when its own page is open at another address than PUBLIC_URL (plain http, no Fetch Metadata)', async () => {
+    const { port } = new URL(server.url);
+    const publicOrigin = new URL(server.url).origin;
+    const openedAt = `http://192.168.1.20:${port}`;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(
+        { host: '127.0.0.1', port: Number(port), path: '/api/test/echo', method: 'POST', headers: { host: `192.168.1.20:${port}`, origin: openedAt, cookie: 'session=abc', 'content-type': 'application/json' } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      request.on('error', reject);
+      request.end('{"name":"a"}');
+    });
+    expect(answer.status).toBe(403);
+    const { error } = JSON.parse(answer.body) as { error: { code: string; message: string } };
+    expect(error.code).toBe('origin_not_public_url');
+    expect(error.message).toContain(`set PUBLIC_URL=${openedAt}`);
+    expect(error.message).toContain(publicOrigin);
+    // Another site's page is still simply refused.
+    await expectError(await post('/api/test/echo', '{"name":"a"}', { cookie: 'session=abc', origin: 'http://192.168.1.20:1' }), 403, 'csrf_rejected');
+    const site = await fetch(`${server.url}/api/site`);
+    expect(await site.json()).toEqual({ publicUrl: publicOrigin });
   });
 
   it('issues its own request ids and ignores the client’s', async () => {

@@ -21,12 +21,38 @@ export function isSameOriginRequest(request: FastifyRequest, allowedOrigins: Rea
   return typeof origin === 'string' && allowedOrigins.has(origin);
 }
 
+/**
+ * The page asking is this server's own, opened at another address than PUBLIC_URL: its Origin
+ * names the host the request was sent to. Over plain http (not localhost) browsers send no Fetch
+ * Metadata, so only the Origin check applies, and it fails at every other address — the home
+ * network case: the answer then says which variable to set instead of only refusing.
+ */
+function openedAtAnotherAddress(request: FastifyRequest): string | null {
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string' || typeof request.headers.host !== 'string') return null;
+  try {
+    const url = new URL(origin);
+    return url.host === request.headers.host && (url.protocol === 'http:' || url.protocol === 'https:') ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 export function registerCsrfProtection(app: App, options: { publicUrl: string }): void {
-  const allowedOrigins = new Set([new URL(options.publicUrl).origin]);
+  const publicOrigin = new URL(options.publicUrl).origin;
+  const allowedOrigins = new Set([publicOrigin]);
   app.addHook('onRequest', async (request) => {
     if (safeMethods.has(request.method)) return;
     if (!request.headers.cookie) return;
     if (!isSameOriginRequest(request, allowedOrigins)) {
+      const openedAt = openedAtAnotherAddress(request);
+      if (openedAt !== null) {
+        throw new AppError(
+          'origin_not_public_url',
+          `Shutterlock is open at ${openedAt}, but the server's PUBLIC_URL is ${publicOrigin}, so the browser's changes are refused. Open ${publicOrigin} instead, or set PUBLIC_URL=${openedAt} in the server's environment and restart it.`,
+          403,
+        );
+      }
       throw new AppError('csrf_rejected', 'This request must come from the Shutterlock site itself.', 403);
     }
   });

@@ -248,14 +248,14 @@ function formatOfMediaType(mediaType: string): OutputFormat {
 }
 
 /** The canonical operations (format aside): what a cache entry's name is made of. */
-function canonicalOperations(operations: ImageOperations): string {
+export function canonicalOperations(operations: ImageOperations): string {
   const { format, ...rest } = operations;
   void format;
   const resizes = rest.width !== undefined || rest.height !== undefined;
   return serializeOperations(resizes ? { ...rest, fit: rest.fit ?? 'cover' } : { ...rest, fit: undefined });
 }
 
-function specOf(operations: ImageOperations, format: OutputFormat): TransformSpec {
+export function specOf(operations: ImageOperations, format: OutputFormat): TransformSpec {
   const { fit, format: requested, rotate, ...rest } = operations;
   void requested;
   return { ...rest, fit: fit ?? 'cover', format, enlarge: operations.enlarge === true, ...(rotate ? { rotate } : {}) };
@@ -279,9 +279,9 @@ interface Resolved {
   original?: () => Promise<Loaded & { etag: string }>;
 }
 
-const decodable = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif', 'image/tiff']);
+export const decodable = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif', 'image/tiff']);
 
-async function readVariant(file: Awaited<ReturnType<DataPlaneDeps['vault']['find']>>[number], variant: 'original' | 'preview', maxBytes: number): Promise<Buffer> {
+export async function readVariant(file: Awaited<ReturnType<DataPlaneDeps['vault']['find']>>[number], variant: 'original' | 'preview', maxBytes: number): Promise<Buffer> {
   const served = await file.read(variant, { range: undefined, ifRange: undefined });
   if (Buffer.isBuffer(served.body)) return served.body;
   const pieces: Buffer[] = [];

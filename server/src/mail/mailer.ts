@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 
 /**
@@ -11,11 +12,20 @@ import type { Transporter } from 'nodemailer';
  * content: messages carry codes and links.
  */
 
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+  /** Set for an image the HTML part shows inline (`<img src="cid:…">`). */
+  cid?: string;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
   html?: string;
+  attachments?: MailAttachment[];
 }
 
 export interface Mailer {
@@ -30,6 +40,8 @@ interface MailLogger {
 
 export interface MailerOptions {
   smtpUrl: string | undefined;
+  /** PEM certificates to trust for the SMTP server's TLS (STARTTLS or smtps), besides the system's. */
+  smtpCaFile?: string;
   from: string;
   outboxDir: string;
 }
@@ -43,22 +55,38 @@ async function writeOutboxFile(outboxDir: string, raw: Buffer): Promise<string> 
   return name;
 }
 
+type Nodemailer = (typeof import('nodemailer'))['default'];
+
+/**
+ * nodemailer (some 7 MiB of resident memory) is loaded with the first message, not at start:
+ * most processes — and most hours of a server — send none.
+ */
+function lazyTransport(create: (nodemailer: Nodemailer) => Transporter): { get(): Promise<Transporter>; close(): void } {
+  let transport: Promise<Transporter> | undefined;
+  return {
+    get: () => (transport ??= import('nodemailer').then((loaded) => create(loaded.default))),
+    close: () => void transport?.then((opened) => opened.close(), () => undefined),
+  };
+}
+
 export function createMailer(options: MailerOptions, logger: MailLogger): Mailer {
   if (options.smtpUrl) {
-    const transport: Transporter = nodemailer.createTransport(options.smtpUrl);
+    const smtpUrl = options.smtpUrl;
+    const ca = options.smtpCaFile ? readFileSync(options.smtpCaFile, 'utf8') : undefined;
+    const transport = lazyTransport((nodemailer) => nodemailer.createTransport(ca ? { url: smtpUrl, tls: { ca: [...tls.rootCertificates, ca] } } : smtpUrl));
     return {
       kind: 'smtp',
       async send(message) {
-        await transport.sendMail({ from: options.from, ...message });
+        await (await transport.get()).sendMail({ from: options.from, ...message });
       },
       close: () => transport.close(),
     };
   }
-  const renderer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const renderer = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     kind: 'outbox',
     async send(message) {
-      const rendered = (await renderer.sendMail({ from: options.from, ...message })) as { message: Buffer };
+      const rendered = (await (await renderer.get()).sendMail({ from: options.from, ...message })) as { message: Buffer };
       const file = await writeOutboxFile(options.outboxDir, rendered.message);
       logger.info(`mail written to the development outbox: ${file}`);
     },

@@ -1,6 +1,7 @@
 import { unwrapDataKey, wrapDataKey } from '../crypto/data-keys.ts';
 import { wrapFormats } from '../crypto/master-keys.ts';
-import { type KeyProtectedData, rotationFailure } from '../db/key-protected.ts';
+import { type KeyProtectedData, rotationFailure, sealedColumn } from '../db/key-protected.ts';
+import { brandingAssociatedData, brandingPurpose, logoAssociatedData, logoPurpose } from './branding.ts';
 import { countStudioKeysByVersion, listStudioKeysNotAtVersion, replaceWrappedKey } from './repo.ts';
 import { studioDataKey } from './service.ts';
 
@@ -9,6 +10,11 @@ import { studioDataKey } from './service.ts';
 const batchSize = 200;
 
 export const studiosKeyProtected: KeyProtectedData = {
+  // The branding is the studio's own: sealed under its data key, so erasing the studio erases it.
+  sealedColumns: [
+    sealedColumn({ table: 'studio_branding', idColumn: 'studio_id', column: 'details_sealed', studioColumn: 'studio_id', purpose: brandingPurpose, associatedData: brandingAssociatedData }),
+    sealedColumn({ table: 'studio_branding', idColumn: 'studio_id', column: 'logo_sealed', studioColumn: 'studio_id', purpose: logoPurpose, associatedData: logoAssociatedData }),
+  ],
   studioDataKeys: { unwrap: (deps, studioId) => studioDataKey(deps, studioId) },
   wrappedKeys: {
     countByVersion: (db) => countStudioKeysByVersion(db),

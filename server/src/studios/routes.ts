@@ -4,14 +4,17 @@ import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import { closed, nullable, uuidField } from '../http/schemas.ts';
+import { brandingRoutes } from './branding-routes.ts';
 import { updateStudioByAdmin } from './service.ts';
 
 /** An admin's per-studio settings: encryption of new uploads, and the storage quota. */
 
 const studioSchema = Type.Object({ id: Type.String(), encryptionEnabled: Type.Boolean(), quotaBytes: nullable(Type.Integer()), usedBytes: Type.Integer() }, closed);
 
-export async function studioRoutes(app: App, { runtime, vault }: AppServices): Promise<void> {
+export async function studioRoutes(app: App, services: AppServices): Promise<void> {
+  const { runtime, vault } = services;
   const deps = { db: runtime.database.db, storage: vault.files };
+  brandingRoutes(app, services);
 
   app.patch(
     '/api/admin/studios/:id',

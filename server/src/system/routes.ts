@@ -45,6 +45,21 @@ export async function systemRoutes(app: App, { runtime }: AppServices): Promise<
   );
 
   app.get(
+    '/api/site',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'getSite',
+        tags: ['system'],
+        summary:
+          'The address the server expects to be opened at (PUBLIC_URL\'s origin): the web app compares it with its own, over plain http, to explain which variable to set before every save fails.',
+        response: { 200: Type.Object({ publicUrl: Type.String() }, { additionalProperties: false }) },
+      },
+    },
+    async () => ({ publicUrl: new URL(runtime.config.publicUrl).origin }),
+  );
+
+  app.get(
     '/api/openapi.json',
     {
       config: { access: 'public' },

@@ -9,6 +9,7 @@ import type { Runtime } from '../runtime.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { type UrlSigner, createUrlSigner } from '../crypto/signed-urls.ts';
 import { type VirusScanner, createClamdScanner } from '../clamav/virus-scanner.ts';
+import { type FileUses, createFileUses } from './file-uses.ts';
 
 /** Everything the vault services need, built once per app (createVault in service.ts). */
 export interface VaultDeps {
@@ -22,6 +23,8 @@ export interface VaultDeps {
   imaging: ImagingPool;
   jobs: { queue: JobQueue; wake(): void };
   config: VaultConfig;
+  /** Where the studio's files are shown outside the vault (live deliveries), asked before trashing (file-uses.ts). */
+  fileUses: FileUses;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   now(): number;
 }
@@ -38,6 +41,7 @@ export function createVaultDeps(runtime: Runtime, wakeJobs: () => void): VaultDe
     imaging: runtime.imaging,
     jobs: { queue: jobQueue(), wake: wakeJobs },
     config: runtime.config.vault,
+    fileUses: createFileUses(),
     logger: runtime.logger,
     now: Date.now,
   };

@@ -129,7 +129,8 @@ export async function openDownload(deps: VaultDeps, request: DownloadRequest): P
   const { fileId, variant } = request;
   await deps.signer.verify({ scope: VAULT_SCOPE, fileId, variant }, request.signature, deps.now());
   const file = await findFileById(deps.db, fileId);
-  if (!file || file.deleted_at !== null) throw fileNotFound();
+  // Of a file in the trash only the thumbnail, which the trash shows (file-views.ts).
+  if (!file || (file.deleted_at !== null && variant !== 'thumbnail')) throw fileNotFound();
   await assertStudioNotSuspended(deps, file.studio_id);
   return serveFile(deps, file, await openFile(deps, file), variant, request);
 }

@@ -7,7 +7,7 @@ import { requireStudioActor } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { discardUnreadBody } from '../http/unread-body.ts';
 import type { VaultDeps } from './deps.ts';
-import { createDownloadUrl, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
+import { createDownloadUrl, fileUsesOf, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
 import { retryPreviews } from './previews.ts';
 import { emptyTrash } from './purge.ts';
 import { fileDetailsSchema, fileSchema, idParams, variantField } from './schemas.ts';
@@ -56,7 +56,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       onRequest: requireFileBody,
       // Any refusal — by type, size, quota, scan or failure — may leave part of the body unread.
       onError: discardUnreadBody(deps.config.maxUploadBytes),
@@ -80,7 +80,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.get(
     '/api/vault/files',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.view' },
       schema: {
         operationId: 'listFiles',
         tags,
@@ -117,7 +117,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.get(
     '/api/vault/files/:id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.view' },
       schema: { operationId: 'getFile', tags, summary: 'One file, with its EXIF summary (location included).', params: idParams, response: { 200: Type.Object({ file: fileDetailsSchema }, closed) } },
     },
     async (request) => ({ file: await getFile(deps, requireStudioActor(request), request.params.id) }),
@@ -126,7 +126,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/:id/download-url',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.view' },
       schema: {
         operationId: 'createFileDownloadUrl',
         tags,
@@ -142,7 +142,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/move',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       schema: {
         operationId: 'moveFiles',
         tags,
@@ -154,14 +154,46 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
     async (request) => ({ moved: await moveFiles(deps, requireStudioActor(request), request.body.fileIds, request.body.albumId) }),
   );
 
+  app.post(
+    '/api/vault/files/uses',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        operationId: 'listFileUses',
+        tags,
+        summary: 'Where these files are shown outside the library — the live deliveries whose clients see them — to warn before trashing them.',
+        body: Type.Object({ fileIds: Type.Array(uuidField, { minItems: 1, maxItems: 500 }) }, closed),
+        response: {
+          200: Type.Object(
+            {
+              uses: Type.Array(
+                Type.Object({ kind: Type.Literal('delivery'), id: Type.String(), title: Type.String(), fileIds: Type.Array(Type.String()) }, closed),
+              ),
+            },
+            closed,
+          ),
+        },
+      },
+    },
+    async (request) => ({ uses: await fileUsesOf(deps, requireStudioActor(request), request.body.fileIds) }),
+  );
+
   app.delete(
     '/api/vault/files/:id',
     {
-      config: { access: 'signed-in' },
-      schema: { operationId: 'deleteFile', tags, summary: 'Move a file to the trash (kept 30 days, restorable).', params: idParams, response: { 204: Type.Null() } },
+      config: { access: 'signed-in', permission: 'delete' },
+      schema: {
+        operationId: 'deleteFile',
+        tags,
+        summary:
+          'Move a file to the trash (kept 30 days, restorable). A file shown in a live delivery is refused with 409 `file_in_live_delivery` unless `confirm=true` (after the photographer saw listFileUses).',
+        params: idParams,
+        querystring: Type.Object({ confirm: Type.Optional(Type.Literal('true')) }, closed),
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
-      await trashFile(deps, requireStudioActor(request), request.params.id);
+      await trashFile(deps, requireStudioActor(request), request.params.id, { confirmed: request.query.confirm === 'true' });
       return reply.status(204).send(null);
     },
   );
@@ -169,7 +201,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/:id/restore',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       schema: { operationId: 'restoreFile', tags, summary: 'Bring a file back from the trash.', params: idParams, response: { 200: fileAnswer } },
     },
     async (request) => ({ file: await restoreFile(deps, requireStudioActor(request), request.params.id) }),
@@ -178,7 +210,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/:id/retry-previews',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       schema: { operationId: 'retryFilePreviews', tags, summary: 'Make the previews again (after a failure).', params: idParams, response: { 202: fileAnswer } },
     },
     async (request, reply) => reply.status(202).send({ file: await retryPreviews(deps, requireStudioActor(request), request.params.id) }),
@@ -187,7 +219,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/trash/empty',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'delete' },
       schema: { operationId: 'emptyTrash', tags, summary: 'Delete every file in the trash now, for good.', response: { 200: Type.Object({ purged: Type.Integer() }, closed) } },
     },
     async (request) => ({ purged: await emptyTrash(deps, requireStudioActor(request)) }),
@@ -196,7 +228,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.get(
     '/api/vault/usage',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.view' },
       schema: {
         operationId: 'getVaultUsage',
         tags,

@@ -52,6 +52,9 @@ function visibleStatus(row: FileRow): FileView['status'] {
 
 export async function fileView(deps: VaultDeps, row: FileRow, name: string, metadata: FileMetadata): Promise<FileView> {
   const ready = row.status === 'ready' && row.deleted_at === null;
+  // The trash shows thumbnails too, so two photos of one name can be told apart before one is
+  // deleted for good; the preview and the original stay out of reach until it is restored.
+  const thumbnail = row.status === 'ready';
   return {
     id: row.id,
     name,
@@ -66,7 +69,7 @@ export async function fileView(deps: VaultDeps, row: FileRow, name: string, meta
     deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at).toISOString(),
     width: metadata.width,
     height: metadata.height,
-    thumbnailUrl: ready ? (await signedFileUrl(deps, row.id, 'thumbnail')).url : null,
+    thumbnailUrl: thumbnail ? (await signedFileUrl(deps, row.id, 'thumbnail')).url : null,
     previewUrl: ready ? (await signedFileUrl(deps, row.id, 'preview')).url : null,
   };
 }

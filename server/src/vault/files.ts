@@ -1,9 +1,10 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
-import type { StudioActor } from '../http/access.ts';
+import { type StudioActor, requireStudioPermission } from '../http/access.ts';
 import { AppError } from '../errors.ts';
 import { studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
 import type { VaultDeps } from './deps.ts';
+import type { FileUse } from './file-uses.ts';
 import { cleanText } from '../text.ts';
 import { type FileDetails, type FileView, fileDetails, fileNotFound, fileViews, signedFileUrl } from './file-views.ts';
 import { type SortKeyValue, cursorInvalid, openCursor, sealCursor } from './list-cursor.ts';
@@ -149,8 +150,36 @@ export async function moveFiles(deps: VaultDeps, actor: StudioActor, fileIds: re
   return moveStudioFiles(deps.db, actor.studioId, ids, albumId);
 }
 
-/** To the trash, restorable for 30 days (purge.ts). Trashing a file already there changes nothing. */
-export async function trashFile(deps: VaultDeps, actor: StudioActor, fileId: string): Promise<void> {
+/**
+ * Where the studio's own files among `fileIds` are shown outside the vault (live deliveries,
+ * file-uses.ts): what the photographer is warned about before trashing them. Ids that are not
+ * the studio's (or are in the trash already) are left out before any source is asked.
+ */
+export async function fileUsesOf(deps: VaultDeps, actor: StudioActor, fileIds: readonly string[]): Promise<FileUse[]> {
+  const own = (await findStudioFiles(deps.db, actor.studioId, [...new Set(fileIds)])).filter((row) => row.deleted_at === null).map((row) => row.id);
+  return deps.fileUses.of(actor.studioId, own);
+}
+
+export function fileInLiveDelivery(uses: readonly FileUse[]): AppError {
+  const titles = uses.map((use) => `“${use.title}”`);
+  const list = titles.length <= 3 ? titles.join(', ') : `${titles.slice(0, 3).join(', ')} and ${titles.length - 3} more`;
+  return new AppError(
+    'file_in_live_delivery',
+    `This photo is in ${uses.length === 1 ? 'a live delivery' : `${uses.length} live deliveries`} (${list}): its client would stop seeing it. Confirm to move it to the trash anyway.`,
+    409,
+  );
+}
+
+/**
+ * To the trash, restorable for 30 days (purge.ts). Trashing a file already there changes nothing.
+ * A file a live delivery shows goes only with `confirmed` (the photographer saw the warning):
+ * otherwise 409 `file_in_live_delivery`, naming the deliveries.
+ */
+export async function trashFile(deps: VaultDeps, actor: StudioActor, fileId: string, options: { confirmed?: boolean } = {}): Promise<void> {
+  if (options.confirmed !== true) {
+    const uses = await fileUsesOf(deps, actor, [fileId]);
+    if (uses.length > 0) throw fileInLiveDelivery(uses);
+  }
   if (await setDeletedAt(deps.db, actor.studioId, fileId, deps.now())) {
     await recordAudit(deps.db, { action: 'vault.file_trashed', ...auditContext(actor), details: { fileId, studioId: actor.studioId } });
   } else if (!(await findStudioFile(deps.db, actor.studioId, fileId))) {
@@ -174,6 +203,8 @@ export async function vaultUsage(deps: VaultDeps, actor: StudioActor): Promise<{
 }
 
 export async function createDownloadUrl(deps: VaultDeps, actor: StudioActor, fileId: string, variant: Variant): Promise<{ url: string; expiresAt: string }> {
+  // A viewer sees previews; an original needs a role that may download originals.
+  if (variant === 'original') requireStudioPermission(actor, 'library.originals');
   const file = await findStudioFile(deps.db, actor.studioId, fileId);
   if (!file || file.deleted_at !== null) throw fileNotFound();
   if (variant !== 'original' && file.status !== 'ready') throw new AppError('preview_not_ready', 'This file has no previews yet.', 409);

@@ -71,6 +71,21 @@ describe.each(databaseKinds())('studio isolation on %s', (database) => {
     expect((await owner.json('GET', `/api/vault/files/${file.id}`)).status).toBe(200);
   });
 
+  it('tells another studio nothing about where a file is delivered, and answers it 404, not 409', async () => {
+    const shown = await uploaded(owner, jpeg, { name: 'delivered.jpg' });
+    const delivery = await owner.json<{ delivery: { id: string } }>('POST', '/api/deliveries', { title: 'Secret wedding', fileIds: [shown.id], recipients: [] });
+    expect(delivery.status).toBe(201);
+    const own = await owner.json<{ uses: Array<{ id: string }> }>('POST', '/api/vault/files/uses', { fileIds: [shown.id] });
+    expect(own.body.uses.map((use) => use.id)).toEqual([delivery.body.delivery.id]);
+    const asked = await intruder.json<{ uses: unknown[] }>('POST', '/api/vault/files/uses', { fileIds: [shown.id] });
+    expect([asked.status, asked.body.uses]).toEqual([200, []]);
+    expect((await intruder.json<ErrorAnswer>('DELETE', `/api/vault/files/${shown.id}`)).status).toBe(404);
+    expect((await intruder.json<ErrorAnswer>('DELETE', `/api/vault/files/${shown.id}?confirm=true`)).status).toBe(404);
+    for (const body of [{ fileIds: [] }, { fileIds: ['not-a-uuid'] }, { fileIds: [shown.id], extra: 1 }, {}]) {
+      expect((await owner.json<ErrorAnswer>('POST', '/api/vault/files/uses', body)).body.error.code, JSON.stringify(body)).toBe('validation_failed');
+    }
+  });
+
   it('binds a signed link to its file and variant: it can be neither forged nor reused for another', async () => {
     const own = await uploaded(intruder, jpeg, { name: 'mine.jpg' });
     const ownUrl = new URL(await downloadUrl(intruder, own.id), server.url);

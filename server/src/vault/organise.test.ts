@@ -95,12 +95,20 @@ describe.each(databaseKinds())('organising on %s', (database) => {
     const keep = await uploaded(client, jpeg, { name: 'keep.jpg' });
     const gone = await uploaded(client, jpeg, { name: 'gone.jpg' });
     await previewJobsDone(server);
+    const keepPreview = await downloadUrl(client, keep.id, 'preview');
     expect((await client.request('DELETE', `/api/vault/files/${keep.id}`)).status).toBe(204);
+    expect((await fetchSigned(server, keepPreview)).status).toBe(404);
     expect((await client.request('DELETE', `/api/vault/files/${gone.id}`)).status).toBe(204);
     expect((await list(client)).files).toEqual([]);
     const trash = await list(client, { trash: 'true' });
     expect(trash.files.map((file) => file.name).sort()).toEqual(['gone.jpg', 'keep.jpg']);
-    expect(trash.files.every((file) => file.deletedAt !== null && file.thumbnailUrl === null)).toBe(true);
+    // The trash shows thumbnails (two photos of one name can be told apart), not previews.
+    expect(trash.files.every((file) => file.deletedAt !== null && file.previewUrl === null)).toBe(true);
+    const thumbnails = trash.files.map((file) => file.thumbnailUrl);
+    expect(thumbnails.every((url) => typeof url === 'string')).toBe(true);
+    const shown = await fetchSigned(server, thumbnails[0] as string);
+    expect([shown.status, shown.headers.get('content-type')]).toEqual([200, 'image/webp']);
+    await shown.arrayBuffer();
 
     const restored = await client.json<{ file: UploadedFile }>('POST', `/api/vault/files/${keep.id}/restore`);
     expect(restored.body.file).toMatchObject({ id: keep.id, deletedAt: null });

@@ -11,6 +11,7 @@ import { ImagingFailure } from '../imaging/pool.ts';
 import { PreviewUnavailable } from '../imaging/refusals.ts';
 import { type FileRow, findFileById, findStudioFile, insertPendingBlobs, releasePendingBlobs, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
 import { inTransaction } from '../db/database.ts';
+import { type FileMetadata, sealFileMetadata, studioSecrets } from './sealed-fields.ts';
 import { newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
 
 /**
@@ -32,8 +33,10 @@ export async function enqueuePreviews(deps: VaultDeps, db: Db, fileId: string): 
 /** The purge claimed the new blobs before the job could take them (it stalled past the stale delay): made again on retry. */
 class PendingBlobsLost extends Error {}
 
-async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews): Promise<void> {
-  const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id) };
+async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews, metadata: FileMetadata): Promise<void> {
+  // The ThumbHash joins the file's sealed metadata: it is a (tiny, blurred) picture of the photo.
+  const metadataSealed = await sealFileMetadata(await studioSecrets(deps, file.studio_id), file.id, { ...metadata, thumbhash: rendered.thumbhash });
+  const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id), metadataSealed };
   const written = [keys.thumbnailKey, keys.previewKey];
   // Recorded before they are written, so a crash before they are taken leaves nothing unnamed (purge.ts).
   await insertPendingBlobs(deps.db, file.studio_id, written, deps.now());
@@ -63,7 +66,7 @@ async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> 
     } finally {
       original.destroy();
     }
-    await storePreviews(deps, file, dataKey, rendered);
+    await storePreviews(deps, file, dataKey, rendered, metadata);
   } catch (error) {
     if (error instanceof PreviewUnavailable) return setPreviewsFailed(deps.db, fileId, error.reason);
     // A decoder that crashed, hung or overran its memory on this file will again: final. A busy pool is retried.

@@ -4,12 +4,14 @@ import type { JobHandler } from '../jobs/runner.ts';
 import type { VaultDeps } from './deps.ts';
 import { DAY_MS } from './days.ts';
 import { AppError } from '../errors.ts';
+import { eraseStudioUploads, purgeExpiredUploads } from './resumable.ts';
 import { type FileRow, claimStaleUploads, deleteFileRow, listPurgeable, listStalePendingBlobs, markStudioPurging, markTrashPurging, releasePendingBlobs } from './repo.ts';
 
 /**
  * Removing files for good: the trash emptied by hand, trash older than 30 days, uploads
- * abandoned by a crash (no sign of life for VAULT_STALE_UPLOAD_SECONDS) and preview blobs a
- * crash left unnamed (vault_pending_blobs). Files are first marked `purging` (so a restore can't race the
+ * abandoned by a crash (no sign of life for VAULT_STALE_UPLOAD_SECONDS), preview blobs a
+ * crash left unnamed (vault_pending_blobs) and resumable uploads past their expiry
+ * (resumable.ts). Files are first marked `purging` (so a restore can't race the
  * deletion), then their blobs are deleted, then their rows: a failure leaves the row marked,
  * and the next purge finishes the job. Nothing ever leaves a blob without its row.
  */
@@ -82,6 +84,7 @@ export async function purgeExpiredTrash(deps: VaultDeps): Promise<void> {
  * Throws while any remain, so the job that runs it retries.
  */
 export async function eraseStudioFiles(deps: VaultDeps, studioId: string): Promise<number> {
+  await eraseStudioUploads(deps, studioId);
   await markStudioPurging(deps.db, studioId);
   const purged = (await purgeMarked(deps, { studioId })).get(studioId) ?? 0;
   if ((await listPurgeable(deps.db, { studioId }, 1)).length > 0) throw new AppError('erase_incomplete', 'Some of the studio’s files could not be deleted yet.', 500);
@@ -89,5 +92,11 @@ export async function eraseStudioFiles(deps: VaultDeps, studioId: string): Promi
 }
 
 export function purgeJobHandler(deps: VaultDeps): JobHandler {
-  return { kind: PURGE_JOB, run: () => purgeExpiredTrash(deps) };
+  return {
+    kind: PURGE_JOB,
+    run: async () => {
+      await purgeExpiredTrash(deps);
+      await purgeExpiredUploads(deps);
+    },
+  };
 }

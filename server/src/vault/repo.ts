@@ -282,10 +282,16 @@ export async function listPurgeable(db: Kysely<Tables>, filter: { studioId?: str
 
 // ——— Files: previews ———
 
-export async function setPreviewsReady(db: Kysely<Tables>, id: string, keys: { thumbnailKey: string; previewKey: string }): Promise<boolean> {
+export async function setPreviewsReady(db: Kysely<Tables>, id: string, keys: { thumbnailKey: string; previewKey: string; metadataSealed?: string }): Promise<boolean> {
   const result = await db
     .updateTable('vault_files')
-    .set({ status: 'ready', failure_reason: null, thumbnail_key: keys.thumbnailKey, preview_key: keys.previewKey })
+    .set({
+      status: 'ready',
+      failure_reason: null,
+      thumbnail_key: keys.thumbnailKey,
+      preview_key: keys.previewKey,
+      ...(keys.metadataSealed !== undefined && { metadata_sealed: keys.metadataSealed }),
+    })
     .where('id', '=', id)
     .where('status', '=', 'processing')
     .executeTakeFirst();

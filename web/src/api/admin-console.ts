@@ -8,6 +8,9 @@ export interface AuditEvent {
   at: string;
   action: string;
   actorUserId: string | null;
+  /** The account's email address; null when there is no account or it was deleted. */
+  actorEmail: string | null;
+  subjectEmail: string | null;
   subjectUserId: string | null;
   studioId: string | null;
   ip: string | null;

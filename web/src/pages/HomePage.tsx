@@ -3,6 +3,7 @@ import { Link } from '../app/router';
 import { usePageTitle } from '../app/usePageTitle';
 import { DELIVERIES_PATH } from './deliveries/paths';
 import { IMAGES_PATH } from './images/paths';
+import { PRINT_ORDERS_PATH } from './print-orders/paths';
 import { LIBRARY_PATH } from './vault/paths';
 
 export function HomePage({ user }: { user: User }) {
@@ -13,8 +14,10 @@ export function HomePage({ user }: { user: User }) {
       <h1 tabIndex={-1}>Welcome back</h1>
       <p className="page-lead">
         {hasLibrary
-          ? 'Your photos are in your library, and deliveries hand them to your clients. Galleries will join them here.'
-          : 'Galleries and deliveries will live here. For now, you can look after your account.'}
+          ? 'Your photos are in your library; deliveries hand them to your clients as a private gallery, labs print them, and the image service puts them on your websites.'
+          : user.role === 'admin'
+            ? 'This account runs the server and has no photo library of its own. To deliver photos, invite a photographer under Users — yourself too, with another email address: each photographer gets their own encrypted studio.'
+            : 'Your account isn’t part of a studio yet. You can look after your account here.'}
       </p>
       <ul className="link-cards">
         {hasLibrary && (
@@ -30,6 +33,14 @@ export function HomePage({ user }: { user: User }) {
             <Link to={DELIVERIES_PATH} className="link-card" data-testid="home-deliveries">
               <span className="link-card-title">Deliveries</span>
               <span className="link-card-text">Hand finished work to a client: a link and, separately, a code. See every view and download.</span>
+            </Link>
+          </li>
+        )}
+        {hasLibrary && (
+          <li>
+            <Link to={PRINT_ORDERS_PATH} className="link-card" data-testid="home-prints">
+              <span className="link-card-title">Prints</span>
+              <span className="link-card-text">Send photos to a print lab you work with, and follow each order until it ships.</span>
             </Link>
           </li>
         )}
@@ -51,7 +62,7 @@ export function HomePage({ user }: { user: User }) {
           <li>
             <Link to="/admin/users" className="link-card">
               <span className="link-card-title">Users</span>
-              <span className="link-card-text">Invite photographers and admins, change roles, disable accounts.</span>
+              <span className="link-card-text">Invite photographers (each gets a studio) and admins, change roles, disable accounts.</span>
             </Link>
           </li>
         )}

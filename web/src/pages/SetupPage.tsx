@@ -6,7 +6,7 @@ import { useFocusOnMount } from '../app/useFocusOnMount';
 import { useFragmentToken } from '../app/useFragmentToken';
 import { usePageTitle } from '../app/usePageTitle';
 import { useSubmission } from '../app/useSubmission';
-import { EmailField, FormError, SubmitButton } from '../components/form';
+import { CheckboxField, EmailField, FormError, SubmitButton, TextField } from '../components/form';
 import { LinkProblem } from '../components/LinkProblem';
 import { TWO_FACTOR_PATH } from './account/paths';
 
@@ -37,13 +37,15 @@ export function SetupPage() {
 function SetupForm({ token }: { token: string }) {
   const { signedIn } = useSession();
   const [email, setEmail] = useState('');
+  const [photographer, setPhotographer] = useState(false);
+  const [studioName, setStudioName] = useState('');
   const { busy, error, submit } = useSubmission();
   const inputRef = useFocusOnMount<HTMLInputElement>();
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void submit(async () => {
-      const { user } = await createFirstAdmin(token, email.trim());
+      const { user } = await createFirstAdmin(token, email.trim(), { photographer, studioName });
       signedIn(user);
       navigate(TWO_FACTOR_PATH, { replace: true });
     });
@@ -68,6 +70,26 @@ function SetupForm({ token }: { token: string }) {
         errorId={error === null ? undefined : ERROR_ID}
         data-testid="setup-email"
       />
+      <CheckboxField
+        id="setup-photographer"
+        label="I’m also a photographer: give me a photo library"
+        hint="For a solo photographer: this account gets its own studio (library, deliveries, prints) besides running the server. You can invite other photographers later either way."
+        checked={photographer}
+        onChange={(event) => setPhotographer(event.target.checked)}
+        data-testid="setup-photographer"
+      />
+      {photographer && (
+        <TextField
+          id="setup-studio-name"
+          label="Studio name (what your clients see)"
+          value={studioName}
+          maxLength={200}
+          placeholder="Photography studio"
+          autoComplete="organization"
+          onChange={(event) => setStudioName(event.target.value)}
+          data-testid="setup-studio-name"
+        />
+      )}
       {error !== null && <FormError id={ERROR_ID} message={error} testId="setup-error" />}
       <SubmitButton busy={busy} label="Create the first admin account" busyLabel="Creating…" testId="setup-submit" />
     </form>

@@ -98,8 +98,12 @@ function AuditTable({ events }: { events: AuditEvent[] }) {
               <td className="table-number">{event.seq}</td>
               <td>{formatDateTime(event.at)}</td>
               <th scope="row">{event.action}</th>
-              <td>{event.actorUserId ?? '—'}</td>
-              <td>{event.subjectUserId ?? '—'}</td>
+              <td>
+                <Who email={event.actorEmail} id={event.actorUserId} />
+              </td>
+              <td>
+                <Who email={event.subjectEmail} id={event.subjectUserId} />
+              </td>
               <td>{event.ip ?? '—'}</td>
               <td>
                 <code>{JSON.stringify(event.details)}</code>
@@ -110,4 +114,11 @@ function AuditTable({ events }: { events: AuditEvent[] }) {
       </table>
     </div>
   );
+}
+
+/** An account as a person reads it: its email; a deleted account by its id; nobody as a dash. */
+function Who({ email, id }: { email: string | null; id: string | null }) {
+  if (email !== null) return <span title={id ?? undefined}>{email}</span>;
+  if (id !== null) return <span className="muted">deleted account {id.slice(0, 8)}</span>;
+  return <>—</>;
 }

@@ -74,50 +74,52 @@ export function KeysSection({ projectId, onKeys }: { projectId: string; onKeys: 
               ))}
             </select>
           </div>
-          <table className="table" aria-label="API keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Public key</th>
-                <th scope="col">Status</th>
-                <th scope="col">Limits</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.map((key) => (
-                <tr key={key.id} data-testid={`image-key-${key.name}`}>
-                  <td>{key.name}</td>
-                  <td>
-                    <code>{key.publicKey}</code>
-                  </td>
-                  <td>
-                    <span className={`badge badge-${key.status}`}>{statusLabels[key.status]}</span>
-                    {key.previousSecretValidUntil && <span className="field-hint">Previous secret until {formatDateTime(key.previousSecretValidUntil)}</span>}
-                  </td>
-                  <td>
-                    {key.perMinute}/min · {key.perDay}/day
-                  </td>
-                  <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}</td>
-                  <td className="table-actions">
-                    {key.status !== 'revoked' && (
-                      <>
-                        <button type="button" className="button button-secondary button-small" onClick={() => void rotate(key)}>
-                          Rotate
-                        </button>
-                        <button type="button" className="button button-danger button-small" onClick={() => void revoke(key)}>
-                          Revoke
-                        </button>
-                      </>
-                    )}
-                  </td>
+          <div className="table-scroll">
+            <table className="table table-keys" aria-label="API keys">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Public key</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Limits</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {state.data.map((key) => (
+                  <tr key={key.id} data-testid={`image-key-${key.name}`}>
+                    <td>{key.name}</td>
+                    <td>
+                      <code>{key.publicKey}</code>
+                    </td>
+                    <td>
+                      <span className={`badge badge-${key.status}`}>{statusLabels[key.status]}</span>
+                      {key.previousSecretValidUntil && <span className="field-hint">Previous secret until {formatDateTime(key.previousSecretValidUntil)}</span>}
+                    </td>
+                    <td>
+                      {key.perMinute}/min · {key.perDay}/day
+                    </td>
+                    <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}</td>
+                    <td>
+                      {key.status !== 'revoked' && (
+                        <div className="table-actions">
+                          <button type="button" className="button button-secondary button-small" onClick={() => void rotate(key)}>
+                            Rotate<span className="visually-hidden"> {key.name}</span>
+                          </button>
+                          <button type="button" className="button button-danger button-small" onClick={() => void revoke(key)}>
+                            Revoke<span className="visually-hidden"> {key.name}</span>
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>

@@ -37,10 +37,13 @@ function configs(usage: ImageUsage): Array<[string, ChartConfiguration]> {
   const minutes = usage.perMinute.map((point) => time(point.at, false));
   const days = usage.perDay.map((point) => time(point.at, true));
   const animation = false as const;
+  // Counts start at zero: with no traffic yet, Chart.js would otherwise draw an axis from −1 to 1.
+  const counts = { min: 0, suggestedMax: 1, ticks: { precision: 0 } };
+  const amounts = { min: 0, suggestedMax: 1 };
   return [
-    ['Requests per minute (last hour)', { type: 'line', data: { labels: minutes, datasets: [{ label: 'Requests', data: usage.perMinute.map((point) => point.requests) }] }, options: { animation } }],
-    ['Requests per day (last 30 days)', { type: 'bar', data: { labels: days, datasets: [{ label: 'Requests', data: usage.perDay.map((point) => point.requests) }] }, options: { animation } }],
-    ['Megabytes served per day', { type: 'bar', data: { labels: days, datasets: [{ label: 'MB', data: usage.perDay.map((point) => point.bytes / 1_000_000) }] }, options: { animation } }],
+    ['Requests per minute (last hour)', { type: 'line', data: { labels: minutes, datasets: [{ label: 'Requests', data: usage.perMinute.map((point) => point.requests) }] }, options: { animation, scales: { y: counts } } }],
+    ['Requests per day (last 30 days)', { type: 'bar', data: { labels: days, datasets: [{ label: 'Requests', data: usage.perDay.map((point) => point.requests) }] }, options: { animation, scales: { y: counts } } }],
+    ['Megabytes served per day', { type: 'bar', data: { labels: days, datasets: [{ label: 'MB', data: usage.perDay.map((point) => point.bytes / 1_000_000) }] }, options: { animation, scales: { y: amounts } } }],
     [
       'Cache hit ratio per day (%)',
       { type: 'line', data: { labels: days, datasets: [{ label: 'Hits %', data: usage.perDay.map((point) => (point.requests === 0 ? 0 : (100 * point.cacheHits) / point.requests)) }] }, options: { animation, scales: { y: { min: 0, max: 100 } } } },
@@ -50,7 +53,7 @@ function configs(usage: ImageUsage): Array<[string, ChartConfiguration]> {
       {
         type: 'bar',
         data: { labels: days, datasets: refusalReasons.map(([reason, label]) => ({ label, data: usage.perDay.map((point) => point.refused[reason]) })) },
-        options: { animation, scales: { x: { stacked: true }, y: { stacked: true } } },
+        options: { animation, scales: { x: { stacked: true }, y: { stacked: true, ...counts } } },
       },
     ],
   ];

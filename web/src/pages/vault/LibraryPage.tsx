@@ -6,6 +6,7 @@ import {
   emptyTrash,
   getUsage,
   listAlbums,
+  listFileUses,
   moveFiles,
   renameAlbum,
   restoreFile,
@@ -13,6 +14,7 @@ import {
   trashFile,
   type Album,
   type FileSort,
+  type FileUse,
   type FileView,
   type SortOrder,
 } from '../../api/vault';
@@ -33,6 +35,7 @@ import { newDeliveryPath } from '../deliveries/paths';
 import { newPrintOrderPath } from '../print-orders/paths';
 import { LIBRARY_PATH, viewPath, type LibraryRoute, type LibraryView } from './paths';
 import { SelectionBar } from './SelectionBar';
+import { TrashDialog } from './TrashDialog';
 import { UploadPanel } from './UploadPanel';
 import { useFileDrop } from './useFileDrop';
 import { useFileList } from './useFileList';
@@ -83,7 +86,9 @@ function Library({ route }: { route: LibraryRoute }) {
   const selection = useSelection(files, `${viewPath(view)} ${sort} ${order} ${search}`);
   const [moving, setMoving] = useState(false);
   // An outcome belongs to the list it happened in.
-  const [status, setStatus] = useState<{ message: string; path: string } | null>(null);
+  const [status, setStatus] = useState<{ message: string; path: string; undo?: FileView[] } | null>(null);
+  // Asked before anything goes to the trash: what, and which live deliveries show it.
+  const [trashRequest, setTrashRequest] = useState<{ files: FileView[]; uses: FileUse[]; after: () => void } | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const gridRef = useRef<HTMLUListElement>(null);
   const focusAfterRender = useFocusAfterRender();
@@ -108,8 +113,8 @@ function Library({ route }: { route: LibraryRoute }) {
   const title = view.kind === 'all' ? 'All photos' : view.kind === 'trash' ? 'Trash' : (album?.name ?? (missingAlbum ? 'Album not found' : 'Album'));
   const selectedFiles = files.filter((file) => selection.has(file.id));
 
-  function say(message: string, path = viewPath(view)) {
-    setStatus({ message, path });
+  function say(message: string, path = viewPath(view), undo?: FileView[]) {
+    setStatus(undo === undefined ? { message, path } : { message, path, undo });
   }
 
   function upload(chosen: File[]) {
@@ -131,18 +136,35 @@ function Library({ route }: { route: LibraryRoute }) {
     say(target === undefined ? `Took ${photos} out of their album.` : `Moved ${photos} to “${target.name}”.`);
   }
 
-  /** Moves files to the trash; those that could not go stay, and the first failure is thrown. */
-  async function trash(chosen: FileView[]): Promise<void> {
-    const results = await Promise.allSettled(chosen.map((file) => trashFile(file.id)));
-    const trashed = new Set(chosen.filter((_, index) => results[index]?.status === 'fulfilled').map((file) => file.id));
-    if (trashed.size > 0) {
-      list.change((shown) => shown.filter((file) => !trashed.has(file.id)));
+  /** Opens the confirmation, having asked the server which live deliveries show the files. */
+  async function askToTrash(chosen: FileView[], after: () => void = () => undefined): Promise<void> {
+    const uses = await listFileUses(chosen.map((file) => file.id));
+    setTrashRequest({ files: chosen, uses, after });
+  }
+
+  /** Moves files to the trash; those that could not go stay, and the first failure is thrown. Offers to undo. */
+  async function trash(chosen: FileView[], confirmed: boolean): Promise<void> {
+    const results = await Promise.allSettled(chosen.map((file) => trashFile(file.id, { confirmed })));
+    const trashed = chosen.filter((_, index) => results[index]?.status === 'fulfilled');
+    const trashedIds = new Set(trashed.map((file) => file.id));
+    if (trashed.length > 0) {
+      list.change((shown) => shown.filter((file) => !trashedIds.has(file.id)));
       reloadAlbums();
-      const [only] = chosen;
-      say(chosen.length === 1 && only ? `Moved “${only.name}” to the trash.` : `Moved ${pluralize(trashed.size, 'photo', 'photos')} to the trash.`);
+      const [only] = trashed;
+      say(trashed.length === 1 && only ? `Moved “${only.name}” to the trash.` : `Moved ${pluralize(trashed.length, 'photo', 'photos')} to the trash.`, viewPath(view), trashed);
     }
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
+  }
+
+  /** Brings back what the last trash took, where it was. */
+  async function undoTrash(trashed: FileView[]): Promise<void> {
+    await Promise.all(trashed.map((file) => restoreFile(file.id)));
+    list.reload();
+    reloadAlbums();
+    const [only] = trashed;
+    say(trashed.length === 1 && only ? `Brought “${only.name}” back from the trash.` : `Brought ${pluralize(trashed.length, 'photo', 'photos')} back from the trash.`);
+    focusAfterRender(() => headingRef.current); // the Undo button is gone
   }
 
   async function restore(file: FileView): Promise<void> {
@@ -190,25 +212,38 @@ function Library({ route }: { route: LibraryRoute }) {
     void list.loadMore().then(() => focusAfterRender(() => gridRef.current?.querySelectorAll<HTMLElement>('[data-tile-focus]')[shown]));
   }
 
+  const trashDialog = trashRequest !== null && (
+    <TrashDialog
+      files={trashRequest.files}
+      uses={trashRequest.uses}
+      onConfirm={async () => {
+        await trash(trashRequest.files, trashRequest.uses.length > 0);
+        setTrashRequest(null);
+        trashRequest.after();
+      }}
+      onCancel={() => setTrashRequest(null)}
+    />
+  );
+
   if (route.kind === 'file') {
     const index = list.stale ? -1 : files.findIndex((file) => file.id === route.fileId);
     return (
-      <FileViewer
-        key={route.fileId}
-        fileId={route.fileId}
-        listFile={files[index] ?? null}
-        previous={index > 0 ? (files[index - 1] ?? null) : null}
-        next={index === -1 ? null : (files[index + 1] ?? null)}
-        backPath={viewPath(view)}
-        backLabel={title}
-        albums={albumList}
-        onMove={move}
-        onTrash={async (chosen) => {
-          await trash(chosen);
-          navigate(viewPath(view));
-        }}
-        onRetry={retry}
-      />
+      <>
+        <FileViewer
+          key={route.fileId}
+          fileId={route.fileId}
+          listFile={files[index] ?? null}
+          previous={index > 0 ? (files[index - 1] ?? null) : null}
+          next={index === -1 ? null : (files[index + 1] ?? null)}
+          backPath={viewPath(view)}
+          backLabel={title}
+          albums={albumList}
+          onMove={move}
+          onTrash={(chosen) => askToTrash(chosen, () => navigate(viewPath(view)))}
+          onRetry={retry}
+        />
+        {trashDialog}
+      </>
     );
   }
 
@@ -254,6 +289,22 @@ function Library({ route }: { route: LibraryRoute }) {
               />
               <UploadPanel queue={uploads} focusWhenEmpty={headingRef} />
               <StatusMessage message={status?.path === viewPath(view) ? status.message : null} testId="library-status" />
+              {status?.path === viewPath(view) && status.undo !== undefined && (
+                <p className="status-undo">
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    aria-disabled={action.busy}
+                    onClick={() => {
+                      const undo = status.undo ?? [];
+                      void action.submit(() => undoTrash(undo));
+                    }}
+                    data-testid="undo-trash"
+                  >
+                    Undo
+                  </button>
+                </p>
+              )}
               {action.error !== null && <FormError id="library-error" message={action.error} testId="library-error" />}
               {selectedFiles.length > 0 && (
                 <SelectionBar
@@ -262,10 +313,9 @@ function Library({ route }: { route: LibraryRoute }) {
                   busy={action.busy}
                   onMove={() => setMoving(true)}
                   onTrash={() =>
-                    void action.submit(async () => {
-                      await trash(selectedFiles);
-                      focusAfterRender(() => headingRef.current); // the bar is gone
-                    })
+                    void action.submit(() =>
+                      askToTrash(selectedFiles, () => focusAfterRender(() => headingRef.current)), // the bar is gone
+                    )
                   }
                   onDeliver={() => navigate(newDeliveryPath({ fileIds: selectedFiles.map((file) => file.id) }))}
                   onOrderPrints={() => navigate(newPrintOrderPath(selectedFiles.map((file) => file.id)))}
@@ -326,6 +376,7 @@ function Library({ route }: { route: LibraryRoute }) {
           onCancel={() => setMoving(false)}
         />
       )}
+      {trashDialog}
     </div>
   );
 }

@@ -1,0 +1,76 @@
+-- Rendered for SQLite by server/src/queries.test.ts from server/src/studios/key-protected.ts.
+-- Do not edit: `npm run sql:update` writes this file.
+
+-- sealed studio_branding.details_sealed: first page
+select
+  "studio_id" as "id",
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "studio_branding"
+where
+  "details_sealed" is not null
+order by
+  "studio_id"
+limit
+  ?;
+
+-- sealed studio_branding.details_sealed: next page
+select
+  "studio_id" as "id",
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "studio_branding"
+where
+  "details_sealed" is not null
+  and "studio_id" > ?
+order by
+  "studio_id"
+limit
+  ?;
+
+-- sealed studio_branding.details_sealed: re-seal one value
+update "studio_branding"
+set
+  "details_sealed" = ?
+where
+  "studio_id" = ?
+  and "details_sealed" = ?;
+
+-- sealed studio_branding.logo_sealed: first page
+select
+  "studio_id" as "id",
+  "logo_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "studio_branding"
+where
+  "logo_sealed" is not null
+order by
+  "studio_id"
+limit
+  ?;
+
+-- sealed studio_branding.logo_sealed: next page
+select
+  "studio_id" as "id",
+  "logo_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "studio_branding"
+where
+  "logo_sealed" is not null
+  and "studio_id" > ?
+order by
+  "studio_id"
+limit
+  ?;
+
+-- sealed studio_branding.logo_sealed: re-seal one value
+update "studio_branding"
+set
+  "logo_sealed" = ?
+where
+  "studio_id" = ?
+  and "logo_sealed" = ?;

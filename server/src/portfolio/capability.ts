@@ -1,0 +1,15 @@
+import type { AppServices } from '../capability.ts';
+import type { App } from '../http/app-type.ts';
+import { createPortfolioDeps } from './deps.ts';
+import { portfolioPublicRoutes } from './public-routes.ts';
+import { portfolioManagementRoutes } from './routes.ts';
+import { portfolioSiteRoutes } from './site-routes.ts';
+
+/** Public portfolios, the website data API and analytics (docs/portfolio.md). */
+export async function portfolioRoutes(app: App, { runtime, vault }: AppServices): Promise<void> {
+  const deps = createPortfolioDeps(runtime, vault.files);
+  app.addHook('preClose', async () => deps.limits.close());
+  portfolioManagementRoutes(app, deps);
+  portfolioPublicRoutes(app, deps);
+  portfolioSiteRoutes(app, deps);
+}

@@ -1,0 +1,128 @@
+import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import { isUniqueViolation } from '../db/database.ts';
+import { generateId } from '../crypto/tokens.ts';
+import { AppError, NotFoundError } from '../errors.ts';
+import type { StudioActor } from '../http/access.ts';
+import { cleanText } from '../text.ts';
+import type { PortfolioDeps } from './deps.ts';
+import { type PortfolioRow, findUserPortfolio, insertPortfolio, updateStudioPortfolio } from './repo.ts';
+
+/** A photographer's portfolio profile: one per account, made by the first save. */
+
+export interface SocialLink {
+  label: string;
+  url: string;
+}
+
+export interface ProfileView {
+  id: string;
+  slug: string;
+  displayName: string;
+  bio: string;
+  avatarFileId: string | null;
+  contactUrl: string | null;
+  socialLinks: SocialLink[];
+  hideFromSearch: boolean;
+  url: string;
+  hostUrl: string | null;
+  updatedAt: string;
+}
+
+export interface ProfileInput {
+  slug: string;
+  displayName: string;
+  bio?: string | undefined;
+  avatarFileId?: string | null | undefined;
+  contactUrl?: string | null | undefined;
+  socialLinks?: SocialLink[] | undefined;
+  hideFromSearch?: boolean | undefined;
+}
+
+export function portfolioRequired(): AppError {
+  return new AppError('portfolio_required', 'Save your portfolio profile first.', 409);
+}
+
+/** A link a visitor may follow: http(s), or mailto: for the contact link. Anything else (javascript:, data:) is refused. */
+export function checkedLink(text: string, allowMailto: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new AppError('invalid_url', 'Links must be full http(s) addresses.', 400);
+  }
+  const allowed = url.protocol === 'https:' || url.protocol === 'http:' || (allowMailto && url.protocol === 'mailto:');
+  if (!allowed || url.username !== '' || url.password !== '') throw new AppError('invalid_url', 'Links must be full http(s) addresses.', 400);
+  return url.href;
+}
+
+export function parseSocialLinks(text: string): SocialLink[] {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return Array.isArray(parsed) ? (parsed as SocialLink[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function portfolioUrls(deps: Pick<PortfolioDeps, 'publicUrl' | 'domain'>, slug: string): { url: string; hostUrl: string | null } {
+  const scheme = deps.publicUrl.startsWith('https:') ? 'https' : 'http';
+  return { url: `${deps.publicUrl}/p/${slug}`, hostUrl: deps.domain ? `${scheme}://${slug}.${deps.domain}` : null };
+}
+
+export function profileView(deps: Pick<PortfolioDeps, 'publicUrl' | 'domain'>, row: PortfolioRow): ProfileView {
+  return {
+    id: row.id,
+    slug: row.slug,
+    displayName: row.display_name,
+    bio: row.bio,
+    avatarFileId: row.avatar_file_id,
+    contactUrl: row.contact_url,
+    socialLinks: parseSocialLinks(row.social_links),
+    hideFromSearch: row.hide_from_search === 1,
+    ...portfolioUrls(deps, row.slug),
+    updatedAt: new Date(Number(row.updated_at)).toISOString(),
+  };
+}
+
+export async function getProfile(deps: PortfolioDeps, actor: StudioActor): Promise<ProfileView | null> {
+  const row = await findUserPortfolio(deps.db, actor.studioId, actor.userId);
+  return row ? profileView(deps, row) : null;
+}
+
+export async function requirePortfolio(deps: PortfolioDeps, actor: StudioActor): Promise<PortfolioRow> {
+  const row = await findUserPortfolio(deps.db, actor.studioId, actor.userId);
+  if (!row) throw portfolioRequired();
+  return row;
+}
+
+export async function updateProfile(deps: PortfolioDeps, actor: StudioActor, input: ProfileInput): Promise<ProfileView> {
+  const existing = await findUserPortfolio(deps.db, actor.studioId, actor.userId);
+  const displayName = cleanText(input.displayName);
+  if (displayName === '') throw new AppError('validation_failed', 'The display name must not be empty.', 400);
+  if (input.avatarFileId) {
+    const [file] = await deps.vault.find(actor.studioId, [input.avatarFileId]);
+    if (!file) throw new NotFoundError('file_not_found', 'This file does not exist.');
+  }
+  const socialLinks = (input.socialLinks ?? (existing ? parseSocialLinks(existing.social_links) : [])).map((link) => ({ label: cleanText(link.label), url: checkedLink(link.url, false) }));
+  const contactUrl = input.contactUrl === undefined ? (existing?.contact_url ?? null) : input.contactUrl === null ? null : checkedLink(input.contactUrl, true);
+  const now = deps.now();
+  const values = {
+    slug: input.slug,
+    display_name: displayName,
+    bio: input.bio === undefined ? (existing?.bio ?? '') : cleanText(input.bio),
+    avatar_file_id: input.avatarFileId === undefined ? (existing?.avatar_file_id ?? null) : input.avatarFileId,
+    contact_url: contactUrl,
+    social_links: JSON.stringify(socialLinks),
+    hide_from_search: input.hideFromSearch === undefined ? (existing?.hide_from_search ?? 0) : input.hideFromSearch ? 1 : 0,
+    updated_at: now,
+  };
+  try {
+    if (existing) await updateStudioPortfolio(deps.db, actor.studioId, existing.id, values);
+    else await insertPortfolio(deps.db, { id: generateId(), studio_id: actor.studioId, user_id: actor.userId, custom_domain: null, created_at: now, ...values });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('slug_taken', 'Another portfolio uses this address.', 409);
+    throw error;
+  }
+  await recordAudit(deps.db, { ...auditContext(actor), action: existing ? 'portfolio.profile_updated' : 'portfolio.created', details: { slug: input.slug } });
+  return profileView(deps, (await findUserPortfolio(deps.db, actor.studioId, actor.userId))!);
+}
