@@ -9,7 +9,9 @@ import { brandingSchema, updateBrandingBody } from './branding-schemas.ts';
 /** The photographer's branding: what the studio's clients see (docs/deliveries.md). Every route acts in the caller's studio. */
 
 const tags = ['studio'];
-const config = { access: 'signed-in' } as const;
+// Seeing the branding is browsing the studio; changing it shapes what clients see, so it goes with deliveries (http/permissions.ts).
+const readConfig = { access: 'signed-in', permission: 'library.view' } as const;
+const writeConfig = { access: 'signed-in', permission: 'deliveries' } as const;
 const brandingAnswer = Type.Object({ branding: brandingSchema }, closed);
 
 export function brandingRoutes(app: App, { runtime }: AppServices): void {
@@ -23,7 +25,7 @@ export function brandingRoutes(app: App, { runtime }: AppServices): void {
   app.get(
     '/api/studio/branding',
     {
-      config,
+      config: readConfig,
       schema: { operationId: 'getStudioBranding', tags, summary: 'The studio’s branding: name, logo, accent colour, contact details, signature.', response: { 200: brandingAnswer } },
     },
     async (request) => ({ branding: await getStudioBranding(deps, requireStudioActor(request).studioId) }),
@@ -32,7 +34,7 @@ export function brandingRoutes(app: App, { runtime }: AppServices): void {
   app.patch(
     '/api/studio/branding',
     {
-      config,
+      config: writeConfig,
       schema: {
         operationId: 'updateStudioBranding',
         tags,
@@ -47,7 +49,7 @@ export function brandingRoutes(app: App, { runtime }: AppServices): void {
   app.put(
     '/api/studio/branding/logo',
     {
-      config,
+      config: writeConfig,
       bodyLimit: LOGO_MAX_BYTES,
       schema: {
         operationId: 'uploadStudioLogo',
@@ -65,7 +67,7 @@ export function brandingRoutes(app: App, { runtime }: AppServices): void {
   app.delete(
     '/api/studio/branding/logo',
     {
-      config,
+      config: writeConfig,
       schema: { operationId: 'deleteStudioLogo', tags, summary: 'Remove the studio’s logo.', response: { 200: brandingAnswer } },
     },
     async (request) => ({ branding: await deleteStudioLogo(deps, requireStudioActor(request)) }),
@@ -74,7 +76,7 @@ export function brandingRoutes(app: App, { runtime }: AppServices): void {
   app.get(
     '/api/studio/branding/logo',
     {
-      config,
+      config: readConfig,
       schema: {
         operationId: 'getStudioLogo',
         tags,
