@@ -74,9 +74,11 @@ export function Gallery({
           </p>
         )}
         <ul className="gallery-facts">
-          <li data-testid="gallery-size">
-            {pluralize(delivery.fileCount, 'file', 'files')}, {formatBytes(delivery.totalBytes)}
-          </li>
+          {files.length > 0 && (
+            <li data-testid="gallery-size">
+              {pluralize(delivery.fileCount, 'file', 'files')}, {formatBytes(delivery.totalBytes)}
+            </li>
+          )}
           <li>
             Available until <time dateTime={delivery.expiresAt}>{formatDateTime(delivery.expiresAt)}</time>
           </li>
@@ -87,7 +89,7 @@ export function Gallery({
             Your photographer offers the large previews for download. The original files are not offered.
           </p>
         )}
-        {delivery.allowZip && (
+        {delivery.allowZip && files.length > 0 && (
           <div className="gallery-actions">
             <a className="button button-primary button-auto" href={deliveryZipUrl(token)} download onClick={refreshSoon} data-testid="download-zip">
               Download all (ZIP)
@@ -98,7 +100,10 @@ export function Gallery({
       <StatusMessage message={status} testId="gallery-status" />
       {error !== null && viewing === null && <FormError id="gallery-error" message={error} testId="gallery-error" />}
       {files.length === 0 ? (
-        <p className="library-empty">There are no files in this delivery any more.</p>
+        <div className="library-empty" data-testid="gallery-empty">
+          <p>There are no photos in this gallery at the moment: your photographer has taken them out, perhaps to replace them.</p>
+          <p>Keep this link — when photos are back, they appear here. If you expected photos, ask your photographer.</p>
+        </div>
       ) : (
         <ul ref={gridRef} className="file-grid gallery-grid" aria-label="Photos" data-testid="gallery-grid">
           {files.map((file, index) => (
