@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `server` (unit and integration against real SQLite, PostgreSQL and S3)
-// and `e2e` (Playwright driving Debian's Chromium against a real server).
+// Three projects: `server` (unit and integration against real SQLite, PostgreSQL and S3),
+// `cluster` (two instances behind nginx: cluster/) and `e2e` (Playwright driving Debian's Chromium against a real server).
 export default defineConfig({
   test: {
     projects: [
@@ -12,6 +12,16 @@ export default defineConfig({
           globalSetup: ['server/test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // The fleet (cluster/cluster.ts): separate processes, nginx, PostgreSQL, Redis, S3. Skips when they are absent.
+          name: 'cluster',
+          include: ['cluster/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
         },
       },
       {

@@ -8,6 +8,8 @@ import { runDeliveriesBench } from './deliveries.ts';
 import { positiveInteger } from './harness.ts';
 import { runImagingBench } from './imaging.ts';
 import { runRequestsBench } from './requests.ts';
+import { runScaleoutBench } from './scaleout.ts';
+import { runResumableBench } from './resumable.ts';
 import { printSummary } from './summary.ts';
 import { runSealedNamesBench } from './sealed-names.ts';
 import { runVaultBench } from './vault.ts';
@@ -17,10 +19,12 @@ const sizeMiB = positiveInteger('BENCH_SIZE_MIB', 1024);
 const benches: Record<string, (opts: { dir: string }) => Promise<void>> = {
   crypto: ({ dir }) => runCryptoBench({ sizeMiB, dir }),
   vault: runVaultBench,
+  resumable: runResumableBench,
   deliveries: runDeliveriesBench,
   imaging: runImagingBench,
   requests: runRequestsBench,
   'sealed-names': runSealedNamesBench,
+  scaleout: runScaleoutBench,
 };
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in benches));

@@ -72,9 +72,11 @@ describe('deliveries, end to end', () => {
       await clientPage.getByRole('button', { name: 'Open' }).click();
       const gallery = clientPage.getByTestId('gallery');
       await gallery.getByRole('heading', { level: 1, name: 'Anna & Tom — the wedding' }).waitFor({ state: 'visible' });
-      await waitForDecodedImages(clientPage, 'gallery', 2);
+      // The cover and the two photos.
+      await waitForDecodedImages(clientPage, 'gallery', 3);
 
-      const [single] = await Promise.all([clientPage.waitForEvent('download'), clientPage.getByRole('button', { name: 'Download first-dance.jpg' }).click()]);
+      await clientPage.getByRole('button', { name: 'Download first-dance.jpg' }).click();
+      const [single] = await Promise.all([clientPage.waitForEvent('download'), clientPage.getByTestId('download-dialog-submit').click()]);
       expect(single.suggestedFilename()).toBe('first-dance.jpg');
       expect(sha256(await downloaded(single))).toBe(sha256(shoot[0]!.buffer));
 

@@ -223,8 +223,13 @@ describe('deliveries UI: the client', () => {
       await page.getByRole('dialog').waitFor({ state: 'detached' });
       await expect(isFocused(page.getByRole('button', { name: 'View f1.jpg' }))).resolves.toBe(true);
 
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download f2.jpg' }).click()]);
+      // Originals are offered: the size is asked, the original chosen by default.
+      await page.getByRole('button', { name: 'Download f2.jpg' }).click();
+      const sizes = page.getByRole('dialog', { name: 'Download f2.jpg' });
+      await expect(sizes.getByRole('radio', { name: /^Original/ }).isChecked()).resolves.toBe(true);
+      const [download] = await Promise.all([page.waitForEvent('download'), sizes.getByRole('button', { name: 'Download', exact: true }).click()]);
       expect(download.suggestedFilename()).toBe('f2.jpg');
+      expect(fake.bodiesOf(`POST /api/d/${record.token}/files/f2/download-url`)).toEqual([{ size: 'original' }]);
       expect(fake.requests(`POST /api/d/${record.token}/files/f2/download-url`)).toHaveLength(1);
       await expectText(page.getByTestId('gallery-status'), 'Downloading “f2.jpg”…');
       await expectText(page.getByTestId('downloads-left'), '7 downloads left'); // asked again a moment later
@@ -258,14 +263,15 @@ describe('deliveries UI: the client', () => {
       const record = fake.addDelivery({ allowOriginals: false, allowZip: false });
       fake.openSession(record);
       await page.goto(`${env.origin}/d/${record.token}`);
-      await expectText(page.getByTestId('previews-only'), 'Your photographer offers the large previews for download. The original files are not offered.');
-      // "Download preview" to the eye; the file's name is there for screen readers.
-      await expectText(page.getByRole('button', { name: 'Download f1.jpg' }), 'Download f1.jpg preview');
-      await expect(page.getByRole('button', { name: 'Download f1.jpg' }).locator('.visually-hidden').textContent()).resolves.toBe(' f1.jpg');
+      await expectText(page.getByTestId('previews-only'), 'Your photographer offers the photos in web size (JPEG, up to 2048 px) for download. The original files are not offered.');
+      // An arrow to the eye; the file's name is there for screen readers.
+      await expect(page.getByRole('button', { name: 'Download f1.jpg' }).locator('.visually-hidden').textContent()).resolves.toBe('Download f1.jpg');
       await expect(page.getByRole('link', { name: 'Download all (ZIP)' }).count()).resolves.toBe(0);
       await expect(page.getByTestId('downloads-left').count()).resolves.toBe(0);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download f1.jpg' }).click()]);
-      expect(download.suggestedFilename()).toBe('f1-preview.webp');
+      // No choice to make: the web size at once.
+      expect(download.suggestedFilename()).toBe('f1-web.jpg');
+      expect(fake.bodiesOf(`POST /api/d/${record.token}/files/f1/download-url`)).toEqual([{ size: 'web' }]);
     });
   });
 
@@ -296,6 +302,7 @@ describe('deliveries UI: the client', () => {
 
       fake.forgetSessions(); // the photographer issued a new code
       await page.getByRole('button', { name: 'Download f1.jpg' }).click();
+      await page.getByTestId('download-dialog-submit').click();
       await expectText(page.getByRole('heading', { level: 1 }), 'Enter the code you received by email');
       await expectText(page.locator('#delivery-code-description'), /^Please enter the code again\./);
 
@@ -304,6 +311,7 @@ describe('deliveries UI: the client', () => {
       await page.getByTestId('gallery').waitFor();
       record.ended = 'delivery_revoked';
       await page.getByRole('button', { name: 'Download f2.jpg' }).click();
+      await page.getByTestId('download-dialog-submit').click();
       await expectText(page.getByRole('heading', { level: 1 }), 'This delivery is no longer available');
       await expectText(page.getByTestId('delivery-ended'), /The photographer has withdrawn it\. If you still need your photos, please contact your photographer at Studio Lumière/);
       await expect(page.getByTestId('gallery').count()).resolves.toBe(0);
@@ -357,6 +365,8 @@ class FakeDeliveries extends StubbedRoutes {
         fileCount: fileIds.length,
         totalBytes: fileIds.length * FILE_SIZE,
         lastActivityAt: '2026-03-02T10:00:00Z',
+        coverFileId: null,
+        watermark: null,
         ...overrides,
       },
       ...this.secrets(),
@@ -427,7 +437,7 @@ class FakeDeliveries extends StubbedRoutes {
       if (!record) return apiError(404, 'delivery_not_found', 'No such delivery.');
       switch (`${method} ${match[2] ?? ''}`) {
         case 'GET ':
-          return { json: { delivery: record.delivery, files: record.fileIds.map((id) => this.libraryFile(id)) } };
+          return { json: { delivery: record.delivery, files: record.fileIds.map((id) => this.libraryFile(id)), sets: [] } };
         case 'PATCH ':
           Object.assign(record.delivery, body);
           this.addEvent(record, { kind: 'updated' });
@@ -464,21 +474,21 @@ class FakeDeliveries extends StubbedRoutes {
       }
       if (!this.sessions.has(record.token)) return apiError(401, 'delivery_code_required', 'Enter the code first.');
       if (method === 'GET' && rest === '/files') {
-        return { json: { delivery: this.clientDelivery(record), files: record.fileIds.map((id) => this.clientFile(record, id)) } };
+        return { json: { delivery: this.clientDelivery(record), files: record.fileIds.map((id) => this.clientFile(record, id)), sets: [] } };
       }
       if (method === 'POST' && (match = /^\/files\/(f\d)\/download-url$/.exec(rest))) {
-        const variant = record.delivery.allowOriginals ? 'original' : 'preview';
+        const variant = body.size === 'web' ? 'web' : record.delivery.allowOriginals ? 'original' : 'preview';
         return { json: { url: this.signed(record, match[1] ?? '', variant, 'download'), expiresAt: new Date(Date.now() + 300_000).toISOString() } };
       }
       return undefined;
     }
-    if (method === 'GET' && (match = /^\/api\/delivery-files\/(d\d+)\/(f\d)\/(original|preview|thumbnail)$/.exec(path))) {
+    if (method === 'GET' && (match = /^\/api\/delivery-files\/(d\d+)\/(f\d)\/(original|preview|thumbnail|web)$/.exec(path))) {
       const record = this.delivery(match[1] ?? '');
       const fileId = match[2] ?? '';
       if (url.searchParams.get('sig') !== 'test') return undefined;
       if (url.searchParams.get('as') === 'inline') return png(fileId, match[3] === 'preview' ? 3 : 2);
       record.delivery.downloadCount += 1;
-      const name = match[3] === 'original' ? `${fileId}.jpg` : `${fileId}-preview.webp`;
+      const name = match[3] === 'original' ? `${fileId}.jpg` : match[3] === 'web' ? `${fileId}-web.jpg` : `${fileId}-preview.webp`;
       return { body: Buffer.from('photo bytes'), headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${name}"` } };
     }
     return undefined;
@@ -504,6 +514,10 @@ class FakeDeliveries extends StubbedRoutes {
       fileCount: delivery.fileCount,
       totalBytes: delivery.totalBytes,
       downloadsLeft: delivery.downloadLimit === null ? null : delivery.downloadLimit - delivery.downloadCount,
+      viewOnly: delivery.downloadLimit !== null && delivery.downloadCount >= delivery.downloadLimit,
+      createdAt: delivery.createdAt,
+      coverFileId: delivery.coverFileId,
+      watermarked: delivery.watermark !== null,
     };
   }
 
@@ -512,6 +526,9 @@ class FakeDeliveries extends StubbedRoutes {
       ...photo(id),
       thumbnailUrl: this.signed(record, id, 'thumbnail'),
       previewUrl: this.signed(record, id, 'preview'),
+      setId: null,
+      capturedAt: null,
+      thumbhash: null,
     };
   }
 

@@ -52,4 +52,53 @@ describe('vault, end to end', () => {
       await page.close();
     }
   });
+
+  it('uploads 50 photos through tus while the connection keeps dropping, and every one completes byte-exact', async () => {
+    const user = await createAccount(env.server, 'photographer', 'resumable');
+    const shoot = await Promise.all(
+      Array.from({ length: 50 }, async (_, index) => ({
+        name: `wedding-${String(index + 1).padStart(3, '0')}.jpg`,
+        mimeType: 'image/jpeg',
+        buffer: await photo('jpeg', { width: 120 + index, height: 80 }),
+      })),
+    );
+    const { page, problems } = await openPage(env.browser, `${env.server.url}/sign-in`);
+    try {
+      await signInWithEmailCode(page, env.server, user.email);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.goto(`${env.server.url}/library`);
+      await page.getByTestId('library').waitFor({ state: 'visible' });
+
+      // Midway through the batch the connection drops: ten appends in a row are cut, then it comes back.
+      let appends = 0;
+      const cut: string[] = [];
+      await page.route(`${env.server.url}/api/vault/uploads/**`, async (route) => {
+        if (route.request().method() === 'PATCH') {
+          appends += 1;
+          if (appends > 15 && appends <= 25) {
+            cut.push(route.request().url());
+            return route.abort('connectionreset');
+          }
+        }
+        return route.continue();
+      });
+      await page.getByTestId('upload-input').setInputFiles(shoot);
+      await page.getByTestId('upload-queue').waitFor({ state: 'visible' });
+      for (const file of shoot) {
+        await page.locator(`[data-testid="upload-row-${file.name}"][data-status="done"]`).waitFor({ timeout: 120_000 });
+      }
+      expect(cut).toHaveLength(10);
+      await expect(page.locator('.upload-summary').textContent()).resolves.toBe('50 photos uploaded.');
+
+      const listed = await page.evaluate(async () => {
+        const response = await fetch('/api/vault/files?limit=200&sort=name&order=asc');
+        return ((await response.json()) as { files: Array<{ name: string; sha256: string }> }).files;
+      });
+      expect(listed.map((file) => [file.name, file.sha256])).toEqual(shoot.map((file) => [file.name, sha256(file.buffer)]));
+      // The cut requests are the only failures the page saw.
+      expect(unexpectedProblems(env.server, problems).filter((problem) => !cut.includes(problem.url ?? ''))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
 });

@@ -34,8 +34,8 @@ describe('vault UI', () => {
 
       // All three are under way (page.route holds a request's body, so their bars stay at the start until answered).
       const queue = page.getByTestId('upload-queue');
-      await eventually(() => vault.requests('POST /api/vault/files').length).toBe(3);
-      await expectText(queue.getByTestId('upload-row-ceremony.jpg'), /^ceremony\.jpg 48 kB \d+% Cancel ceremony\.jpg$/);
+      await eventually(() => vault.uploadPatches().length).toBe(3);
+      await expectText(queue.getByTestId('upload-row-ceremony.jpg'), /^ceremony\.jpg 48 kB \d+%.* Pause ceremony\.jpg Cancel ceremony\.jpg$/);
       await expect(progressOf(queue.getByTestId('upload-row-ceremony.jpg').locator('progress'))).resolves.toEqual({ value: 0, max: 48_000 });
       await expect(progressOf(page.getByTestId('upload-progress-total'))).resolves.toEqual({ value: 0, max: 112_011 });
       await expectText(page.getByRole('status').filter({ hasText: 'Uploading' }), 'Uploading: 0 of 3 done.');
@@ -50,12 +50,13 @@ describe('vault UI', () => {
       await expect(progressOf(queue.getByTestId('upload-row-portrait.jpg').locator('progress'))).resolves.toEqual({ value: 64_000, max: 64_000 });
       await expect(progressOf(page.getByTestId('upload-progress-total'))).resolves.toEqual({ value: 112_011, max: 112_011 });
 
-      const uploads = vault.requests('POST /api/vault/files');
+      const uploads = vault.uploadPatches();
       // The name travels in a header, never in the URL (which proxies log).
-      expect(uploads.map((request) => request.headers['x-file-name']).toSorted()).toEqual(['ceremony.jpg', 'notes.txt', 'portrait.jpg']);
-      for (const request of uploads) expect(new URL(request.url).search).toBe('');
-      for (const request of uploads) expect(request.headers['content-type']).toBe('application/octet-stream');
-      expect(uploads.find((request) => request.headers['x-file-name'] === 'ceremony.jpg')?.bytes?.equals(ceremony)).toBe(true);
+      // Resumable (tus) uploads: the name travels in Upload-Metadata, never in the URL.
+      expect(uploads.map((upload) => upload.name).toSorted()).toEqual(['ceremony.jpg', 'notes.txt', 'portrait.jpg']);
+      for (const { request } of uploads) expect(new URL(request.url).search).toBe('');
+      for (const { request } of uploads) expect(request.headers['content-type']).toBe('application/offset+octet-stream');
+      expect(uploads.find((upload) => upload.name === 'ceremony.jpg')?.request.bytes?.equals(ceremony)).toBe(true);
 
       // The uploads are in the grid while their previews are made; the list is polled until they are ready.
       const tile = page.getByTestId('file-tile-f1');
@@ -82,19 +83,21 @@ describe('vault UI', () => {
 
       const names = ['one.jpg', 'two.jpg', 'three.jpg', 'four.jpg', 'five.jpg'];
       await page.getByTestId('upload-input').setInputFiles(names.map((name, index) => ({ name, mimeType: 'image/jpeg', buffer: bytes(10_000, index) })));
-      await eventually(() => vault.requests('POST /api/vault/files').length).toBe(3);
+      await eventually(() => vault.uploadPatches().length).toBe(3);
       await expectText(page.getByTestId('upload-row-four.jpg'), /Waiting/);
 
       await page.getByTestId('upload-row-two.jpg').getByRole('button', { name: 'Cancel two.jpg' }).click();
       await page.getByTestId('upload-row-five.jpg').getByRole('button', { name: 'Cancel five.jpg' }).click();
       await eventually(() => page.getByTestId('upload-row-two.jpg').count()).toBe(0);
-      await eventually(() => vault.requests('POST /api/vault/files').length).toBe(4);
+      await eventually(() => vault.uploadPatches().length).toBe(4);
       release();
 
       await expectText(page.locator('.upload-summary'), '3 photos uploaded.');
-      const uploaded = vault.requests('POST /api/vault/files');
-      expect(uploaded.map((request) => request.headers['x-file-name'])).toEqual(['one.jpg', 'two.jpg', 'three.jpg', 'four.jpg']);
-      for (const request of uploaded) expect(new URL(request.url).searchParams.get('albumId')).toBe('a-wedding');
+      const uploaded = vault.uploadPatches();
+      expect(uploaded.map((upload) => upload.name).toSorted()).toEqual(['four.jpg', 'one.jpg', 'three.jpg', 'two.jpg']);
+      for (const upload of uploaded) expect(upload.albumId).toBe('a-wedding');
+      // The one cancelled under way is deleted on the server too (tus termination).
+      await eventually(() => vault.terminated.length).toBe(1);
       await expect(page.getByTestId('file-grid').locator('li').count()).resolves.toBe(3);
     });
   });
@@ -437,6 +440,16 @@ class FakeVault extends StubbedRoutes {
       }
     }
     if (method === 'POST' && path === '/api/vault/files') return this.upload(params, request);
+    if (method === 'POST' && path === '/api/vault/uploads') return this.createResumable(request);
+    if ((match = /^\/api\/vault\/uploads\/(u\d+)$/.exec(path))) {
+      const id = match[1] as string;
+      if (method === 'PATCH') return this.appendResumable(id, request);
+      if (method === 'DELETE') {
+        this.resumable.delete(id);
+        this.terminated.push(id);
+        return { status: 204, headers: { 'tus-resumable': '1.0.0' } };
+      }
+    }
     if (method === 'GET' && path === '/api/vault/files') return { json: this.list(params) };
     if (method === 'POST' && path === '/api/vault/files/move') {
       const ids = body?.fileIds as string[];
@@ -483,6 +496,40 @@ class FakeVault extends StubbedRoutes {
       return { body: tinyPng(Number(file.id.slice(1)), match[2] === 'preview' ? 3 : 2), headers: { 'content-type': 'image/png' } };
     }
     return undefined;
+  }
+
+  private readonly resumable = new Map<string, { name: string; albumId: string | null; length: number }>();
+  private readonly patches: Array<{ name: string; albumId: string | null; request: RecordedRequest }> = [];
+  readonly terminated: string[] = [];
+
+  /** The tus PATCH requests that carried files, in the order they came. */
+  uploadPatches(): Array<{ name: string; albumId: string | null; request: RecordedRequest }> {
+    return [...this.patches];
+  }
+
+  private createResumable(request: RecordedRequest): StubAnswer {
+    const metadata = new Map(
+      (request.headers['upload-metadata'] ?? '').split(',').map((pair) => {
+        const [key = '', value = ''] = pair.trim().split(' ');
+        return [key, Buffer.from(value, 'base64').toString('utf8')] as const;
+      }),
+    );
+    const id = `u${this.resumable.size + this.terminated.length + this.patches.length + 1}`;
+    this.resumable.set(id, { name: metadata.get('filename') ?? '', albumId: metadata.get('albumId') ?? null, length: Number(request.headers['upload-length']) });
+    return { status: 201, headers: { 'tus-resumable': '1.0.0', location: `/api/vault/uploads/${id}`, 'upload-offset': '0' } };
+  }
+
+  private async appendResumable(id: string, request: RecordedRequest): Promise<StubAnswer | undefined> {
+    const upload = this.resumable.get(id);
+    if (!upload) return undefined;
+    this.patches.push({ name: upload.name, albumId: upload.albumId, request });
+    await this.uploadGate;
+    if (!this.resumable.has(id)) return { status: 404, json: { error: { code: 'upload_not_found', message: 'There is no such upload.' } } };
+    const refusal = this.refusals.get(upload.name);
+    if (refusal) return { ...refusal, headers: { 'tus-resumable': '1.0.0' } };
+    this.usedBytes += upload.length;
+    const file = this.addFile({ name: upload.name, size: upload.length, albumId: upload.albumId, status: 'processing', capturedAt: null, width: null, height: null });
+    return { status: 204, headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(upload.length), 'upload-file-id': file.id } };
   }
 
   private async upload(params: URLSearchParams, request: RecordedRequest): Promise<StubAnswer> {

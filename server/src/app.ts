@@ -46,7 +46,9 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
         ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy)
         : config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
-    return503OnClosing: true,
+    // Requests already on a connection when the listener closes are served (graceful shutdown,
+    // main.ts): the drain period has told the balancer to go elsewhere; refusing them would fail them.
+    return503OnClosing: false,
     ...frameworkErrorOptions({ secureTransport: config.secureTransport, logger: runtime.logger }),
     ajv: {
       // Reject unknown fields instead of silently dropping them, and never coerce bodies.
@@ -62,6 +64,8 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
+    // Draining: the client (or proxy) opens its next connection elsewhere.
+    if (runtime.lifecycle.draining) reply.header('connection', 'close');
     return payload;
   });
 
@@ -85,6 +89,16 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
         description: 'Encrypted photo vault, client deliveries, lab portal, portfolios and signed image URLs.',
       },
       servers: [{ url: config.publicUrl }],
+    },
+    // A HEAD route of its own (config.swagger.exposeHeadRoute, e.g. tus's getResumableUploadOffset) keeps
+    // its operationId: the plugin's "-head" suffix is meant for the HEADs Fastify makes from GETs, which stay hidden.
+    transformObject: (document) => {
+      const openapiObject = (document as { openapiObject: { paths?: Record<string, unknown> } }).openapiObject;
+      for (const item of Object.values(openapiObject.paths ?? {})) {
+        const head = (item as { head?: { operationId?: string } } | undefined)?.head;
+        if (head?.operationId?.endsWith('-head')) head.operationId = head.operationId.slice(0, -'-head'.length);
+      }
+      return openapiObject as never;
     },
   });
 

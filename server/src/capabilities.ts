@@ -2,6 +2,7 @@ import { adminCapabilityRoutes } from './admin/capability.ts';
 import { accountRoutes } from './auth/account-routes.ts';
 import { authKeyProtected } from './auth/key-protected.ts';
 import { authRoutes } from './auth/routes.ts';
+import { teamRoutes } from './auth/team-routes.ts';
 import type { Capability } from './capability.ts';
 import { deliveriesRoutes } from './deliveries/capability.ts';
 import { deliveriesKeyProtected } from './deliveries/key-protected.ts';
@@ -27,6 +28,7 @@ export const capabilities: readonly Capability[] = [
   { name: 'admin', routes: adminCapabilityRoutes },
   { name: 'vault', routes: vaultRoutes, keyProtected: vaultKeyProtected },
   { name: 'studios', routes: studioRoutes, keyProtected: studiosKeyProtected },
+  { name: 'teams', routes: teamRoutes },
   { name: 'deliveries', routes: deliveriesRoutes, keyProtected: deliveriesKeyProtected },
   { name: 'labs', routes: labsRoutes, keyProtected: labsKeyProtected },
   { name: 'images', routes: imagesRoutes, keyProtected: imagesKeyProtected },

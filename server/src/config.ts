@@ -54,6 +54,12 @@ const environmentSchema = z.object({
   VAULT_MAX_DECODE_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   VAULT_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(10).max(24 * 60 * 60).default(300),
   VAULT_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+  VAULT_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(24 * 60 * 60).default(60 * 60),
+  VAULT_STALE_UPLOAD_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(24 * 60 * 60).default(15 * 60),
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3_600).default(60),
+  VAULT_RESUMABLE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   CLAMD_SOCKET: z.string().min(1).optional(),
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
@@ -107,10 +113,16 @@ export type ClamdConfig =
 
 export interface VaultConfig {
   maxUploadBytes: number;
+  /** A resumable upload left this long without a byte is gone and purged with its blobs (vault/resumable.ts). */
+  resumableExpiryHours: number;
   maxPixels: number;
   maxDecodeBytes: number;
   downloadUrlSeconds: number;
   jobConcurrency: number;
+  /** How often the purge job runs (trash past its retention, abandoned uploads and preview blobs). */
+  purgeIntervalSeconds: number;
+  /** An upload (or a preview blob) not finished after this long was cut off by a crash: the purge removes its blob. */
+  staleUploadSeconds: number;
   /** null: uploads are not scanned. */
   clamd: ClamdConfig | null;
 }
@@ -188,6 +200,10 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
   sessions: { idleMinutes: number; absoluteMinutes: number };
   redisUrl: string | undefined;
+  /** How long a claimed job is held before another instance may take it over (its runner renews it while it runs). */
+  jobs: { leaseSeconds: number };
+  /** SIGTERM: readiness turns false for `drainSeconds` while serving on, then the listener closes and in-flight work gets until `timeoutSeconds`. */
+  shutdown: { drainSeconds: number; timeoutSeconds: number };
   vault: VaultConfig;
   deliveries: DeliveriesConfig;
   audit: AuditConfig;
@@ -301,12 +317,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     sessions: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteMinutes: env.SESSION_ABSOLUTE_MINUTES },
     redisUrl: env.REDIS_URL,
+    jobs: { leaseSeconds: env.JOB_LEASE_SECONDS },
+    shutdown: { drainSeconds: env.SHUTDOWN_DRAIN_SECONDS, timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS },
     vault: {
       maxUploadBytes: env.VAULT_MAX_UPLOAD_BYTES,
+      resumableExpiryHours: env.VAULT_RESUMABLE_EXPIRY_HOURS,
       maxPixels: env.VAULT_MAX_PIXELS,
       maxDecodeBytes: env.VAULT_MAX_DECODE_BYTES,
       downloadUrlSeconds: env.VAULT_DOWNLOAD_URL_SECONDS,
       jobConcurrency: env.VAULT_JOB_CONCURRENCY,
+      purgeIntervalSeconds: env.VAULT_PURGE_INTERVAL_SECONDS,
+      staleUploadSeconds: env.VAULT_STALE_UPLOAD_SECONDS,
       clamd: clamdConfig(env),
     },
     audit: { retentionDays: env.AUDIT_RETENTION_DAYS, sealMinutes: env.AUDIT_SEAL_MINUTES },
@@ -396,8 +417,12 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
+    ['vault resumable upload expiry', `${config.vault.resumableExpiryHours} h`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
     ['vault job concurrency', String(config.vault.jobConcurrency)],
+    ['vault purge interval / stale upload', `${config.vault.purgeIntervalSeconds} s / ${config.vault.staleUploadSeconds} s`],
+    ['job lease', `${config.jobs.leaseSeconds} s`],
+    ['shutdown drain / deadline', `${config.shutdown.drainSeconds} s / ${config.shutdown.timeoutSeconds} s`],
     ['ClamAV', describeClamd(config.vault.clamd)],
     ['delivery client session', `${config.deliveries.sessionMinutes} min`],
     ['audit retention / seal interval', `${config.audit.retentionDays === undefined ? 'kept forever' : `${config.audit.retentionDays} days`} / ${config.audit.sealMinutes} min`],

@@ -1,10 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from './app.ts';
 import { issueSetupTokenIfNoAdmin } from './auth/setup.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { settleBackgroundWork } from './jobs/background.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime } from './runtime.ts';
 
-/** Read the config, open the services, build the app, listen. Nothing else. */
+/** Read the config, open the services, build the app, listen — and leave gracefully. Nothing else. */
 async function main(): Promise<void> {
   let config;
   try {
@@ -21,12 +23,40 @@ async function main(): Promise<void> {
   const app = await buildApp(runtime);
   app.addHook('onClose', () => runtime.close());
 
+  /**
+   * SIGTERM (a rolling restart, systemd stop): readiness turns false first and the instance
+   * keeps serving for SHUTDOWN_DRAIN_SECONDS, so a balancer polling /readyz stops sending it
+   * work; then the listener closes (new connections are refused and go to another instance),
+   * requests and uploads in flight finish, job runners stop (an interrupted job's lease is
+   * handed back at once), background mail is sent, the pools close. Whatever is still running
+   * at SHUTDOWN_TIMEOUT_SECONDS is cut off (exit 1): its clients retry elsewhere.
+   */
+  let leaving = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (leaving) return;
+    leaving = true;
+    const { drainSeconds, timeoutSeconds } = config.shutdown;
+    logger.info({ signal, drainSeconds, timeoutSeconds }, 'shutting down: draining');
+    setTimeout(() => {
+      logger.error({ timeoutSeconds }, 'shutdown deadline passed; exiting with work cut off');
+      process.exit(1);
+    }, timeoutSeconds * 1000).unref();
+    runtime.lifecycle.beginDraining();
+    if (drainSeconds > 0) await sleep(drainSeconds * 1000);
+    logger.info('shutting down: closing the listener and finishing in-flight requests');
+    // Fastify 5 closes idle keep-alive connections at once and lets busy ones finish.
+    await app.close();
+    await settleBackgroundWork();
+    logger.info('shut down');
+  };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      app.close().then(
+      shutdown(signal).then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
       );
     });
   }

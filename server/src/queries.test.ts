@@ -20,12 +20,15 @@ import * as auditRepo from './audit/repo.ts';
 import * as rateLimitsRepo from './http/rate-limits-repo.ts';
 import * as codesRepo from './auth/codes-repo.ts';
 import * as sessionsRepo from './auth/sessions-repo.ts';
+import * as teamsRepo from './auth/teams-repo.ts';
 import * as usersRepo from './auth/users-repo.ts';
 import { capabilities } from './capabilities.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 import type { Tables } from './db/tables.ts';
+import * as galleryRepo from './deliveries/gallery-repo.ts';
 import * as mailRepo from './deliveries/mail-repo.ts';
 import * as deliveriesRepo from './deliveries/repo.ts';
+import * as proofingRepo from './deliveries/proofing-repo.ts';
 import * as imagesRepo from './images/repo.ts';
 import * as jobsRepo from './jobs/repo.ts';
 import * as jobsQueueRepo from './jobs/queue-repo.ts';
@@ -35,6 +38,7 @@ import * as peppersRepo from './keys/peppers-repo.ts';
 import * as versionUsageRepo from './keys/version-usage-repo.ts';
 import * as studiosRepo from './studios/repo.ts';
 import * as vaultRepo from './vault/repo.ts';
+import * as resumableRepo from './vault/resumable-repo.ts';
 
 /**
  * The SQL of every repository function, as both dialects compile it, committed under
@@ -125,8 +129,9 @@ const auditExamples: Examples<typeof auditRepo> = {
   },
   selectChainPage: { '': (db) => auditRepo.selectChainPage(db, 1_000, 1_000) },
   selectRecentEvents: { '': (db) => auditRepo.selectRecentEvents(db, ['sign_in.password_failed', 'sign_in.code_failed'], now - 60_000, 1_000) },
-  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'v1', mac: 'mac' }) },
+  insertSeal: { '': (db) => auditRepo.insertSeal(db, { id: 'seal-1', kind: 'seal', seq: 7, entry_hash: 'hash-7', sealed_at: now, key_version: 'audit-seal.1', mac: 'mac', chain_index: 3, prev_mac: 'mac-2', format: 2 }) },
   findLatestSeal: { '': (db) => auditRepo.findLatestSeal(db, 'checkpoint') },
+  findLastSeal: { '': (db) => auditRepo.findLastSeal(db) },
   selectSeals: { '': (db) => auditRepo.selectSeals(db) },
   findLastEventBefore: { '': (db) => auditRepo.findLastEventBefore(db, now) },
   deleteEventsUpTo: { '': (db) => auditRepo.deleteEventsUpTo(db, 7) },
@@ -233,6 +238,51 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
   revokeSessionRow: { '': (db) => sessionsRepo.revokeSessionRow(db, 'session-1', 'signed_out', now) },
   revokeUserSessionRow: { '': (db) => sessionsRepo.revokeUserSessionRow(db, user, 'session-1', 'ended_by_user', now) },
   listLiveSessions: { '': (db) => sessionsRepo.listLiveSessions(db, user, now, 60_000) },
+  setSessionActiveStudio: { '': (db) => sessionsRepo.setSessionActiveStudio(db, 'session-1', user, studio) },
+};
+
+const proofingExamples: Examples<typeof proofingRepo> = {
+  findProofing: { '': (db) => proofingRepo.findProofing(db, studio, 'delivery-1') },
+  upsertProofing: { '': (db) => proofingRepo.upsertProofing(db, { studioId: studio, deliveryId: 'delivery-1', favouriteLimit: 40, now }) },
+  deleteProofing: { '': (db) => proofingRepo.deleteProofing(db, studio, 'delivery-1') },
+  insertProofingList: {
+    '': (db) => proofingRepo.insertProofingList(db, { id: 'list-1', studioId: studio, deliveryId: 'delivery-1', nameKey: 'name-key', detailsSealed: 'sealed', tokenHash: 'token-hash', now }),
+  },
+  findProofingListByToken: { '': (db) => proofingRepo.findProofingListByToken(db, studio, 'delivery-1', 'token-hash') },
+  findProofingList: { '': (db) => proofingRepo.findProofingList(db, studio, 'delivery-1', 'list-1') },
+  listProofingLists: { '': (db) => proofingRepo.listProofingLists(db, studio, 'delivery-1') },
+  claimOpenList: { '': (db) => proofingRepo.claimOpenList(db, studio, 'list-1', now) },
+  updateListDetails: { '': (db) => proofingRepo.updateListDetails(db, studio, 'list-1', 'sealed', now) },
+  setListSubmitted: {
+    submit: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', now, now),
+    reopen: (db) => proofingRepo.setListSubmitted(db, studio, 'list-1', null, now),
+  },
+  countFavourites: { '': (db) => proofingRepo.countFavourites(db, studio, 'list-1') },
+  addFavourite: { '': (db) => proofingRepo.addFavourite(db, { studioId: studio, listId: 'list-1', fileId: 'file-1', now }) },
+  removeFavourite: { '': (db) => proofingRepo.removeFavourite(db, studio, 'list-1', 'file-1') },
+  listFavourites: {
+    none: (db) => proofingRepo.listFavourites(db, studio, []),
+    some: (db) => proofingRepo.listFavourites(db, studio, ['list-1', 'list-2']),
+  },
+};
+
+const teamsExamples: Examples<typeof teamsRepo> = {
+  listUserMemberships: { '': (db) => teamsRepo.listUserMemberships(db, user) },
+  findMembership: { '': (db) => teamsRepo.findMembership(db, studio, user) },
+  countOwners: { '': (db) => teamsRepo.countOwners(db, studio) },
+  insertMembership: { '': (db) => teamsRepo.insertMembership(db, { studioId: studio, userId: user, role: 'editor', now }) },
+  updateMembershipRole: { '': (db) => teamsRepo.updateMembershipRole(db, studio, user, 'viewer') },
+  deleteMembership: { '': (db) => teamsRepo.deleteMembership(db, studio, user) },
+  insertInvitation: {
+    '': (db) => teamsRepo.insertInvitation(db, { id: 'invitation-1', studioId: studio, email: 'someone@example.com', role: 'editor', tokenHash: 'token-hash', invitedBy: user, now, expiresAt: now + 1 }),
+  },
+  listPendingInvitations: { '': (db) => teamsRepo.listPendingInvitations(db, studio, now) },
+  findInvitationByTokenHash: { '': (db) => teamsRepo.findInvitationByTokenHash(db, 'token-hash') },
+  consumeInvitation: { '': (db) => teamsRepo.consumeInvitation(db, 'invitation-1', user, now) },
+  revokeInvitations: {
+    'by address': (db) => teamsRepo.revokeInvitations(db, studio, { email: 'someone@example.com' }, now),
+    'by id': (db) => teamsRepo.revokeInvitations(db, studio, { id: 'invitation-1' }, now),
+  },
 };
 
 const usersExamples: Examples<typeof usersRepo> = {
@@ -322,6 +372,24 @@ const deliveriesExamples: Examples<typeof deliveriesRepo> = {
   listDeliveryEventRows: { '': (db) => deliveriesRepo.listDeliveryEventRows(db, delivery, 1000) },
 };
 
+const galleryExamples: Examples<typeof galleryRepo> = {
+  listPlacements: { '': (db) => galleryRepo.listPlacements(db, delivery) },
+  replacePlacements: {
+    '': (db) =>
+      galleryRepo.replacePlacements(db, delivery, [
+        { fileId: 'file-1', setId: 'set-1' },
+        { fileId: 'file-2', setId: null },
+      ]),
+  },
+  listDeliverySets: { '': (db) => galleryRepo.listDeliverySets(db, delivery) },
+  insertDeliverySet: { '': (db) => galleryRepo.insertDeliverySet(db, { id: 'set-1', deliveryId: delivery, nameSealed: 'sealed', position: 0, now }) },
+  updateDeliverySetRow: { '': (db) => galleryRepo.updateDeliverySetRow(db, delivery, 'set-1', { name_sealed: 'sealed', position: 1, updated_at: now }) },
+  deleteDeliverySetRow: { '': (db) => galleryRepo.deleteDeliverySetRow(db, delivery, 'set-1') },
+  insertDeliveryEvents: {
+    '': (db) => galleryRepo.insertDeliveryEvents(db, [{ deliveryId: delivery, kind: 'file_added', fileId: 'file-1', at: now, ip: '192.0.2.1', userAgent: 'agent' }]),
+  },
+};
+
 const jobsExamples: Examples<typeof jobsRepo> = {
   upsertJob: { '': (db) => jobsRepo.upsertJob(db, { id: job.id, kind: job.kind, payload: job.payload, runAfter: now, createdAt: now }) },
   insertJobOnce: { '': (db) => jobsRepo.insertJobOnce(db, { id: 'vault.purge:schedule', kind: 'vault.purge', payload: null, runAfter: now, createdAt: now }) },
@@ -329,6 +397,7 @@ const jobsExamples: Examples<typeof jobsRepo> = {
   renewJobLease: { '': (db) => jobsRepo.renewJobLease(db, job, now + 60_000) },
   deleteFinishedJob: { '': (db) => jobsRepo.deleteFinishedJob(db, job) },
   rescheduleJob: { '': (db) => jobsRepo.rescheduleJob(db, job, now + 1, 'Error: retry') },
+  releaseJob: { '': (db) => jobsRepo.releaseJob(db, job, now) },
   scheduleNextRun: { '': (db) => jobsRepo.scheduleNextRun(db, job, now + 1, null) },
   markJobFailed: { '': (db) => jobsRepo.markJobFailed(db, job, 'Error: gave up') },
 };
@@ -368,12 +437,53 @@ const studiosExamples: Examples<typeof studiosRepo> = {
 };
 
 const everything = { studioId: studio, albumId: undefined, trash: false };
+const upload = 'upload-1';
+const resumableExamples: Examples<typeof resumableRepo> = {
+  insertResumableUpload: {
+    '': (db) =>
+      resumableRepo.insertResumableUpload(db, {
+        id: upload,
+        studio_id: studio,
+        user_id: user,
+        album_id: null,
+        name_sealed: 'sealed',
+        length: 1024,
+        upload_offset: 0,
+        header: 'header',
+        chunks: 0,
+        segments: '[]',
+        tail_sealed: null,
+        lock_token: null,
+        locked_until: null,
+        file_id: null,
+        created_at: now,
+        expires_at: now + 1,
+      }),
+  },
+  findResumableUpload: { '': (db) => resumableRepo.findResumableUpload(db, { studioId: studio, userId: user }, upload) },
+  lockResumableUpload: { '': (db) => resumableRepo.lockResumableUpload(db, studio, upload, { token: 'lock-1', until: now + 30_000, now }) },
+  renewResumableLock: { '': (db) => resumableRepo.renewResumableLock(db, studio, upload, 'lock-1', now + 30_000) },
+  advanceResumableUpload: {
+    'and release': (db) => resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 100, chunks: 0, segments: '[]', tailSealed: 'sealed', expiresAt: now + 1 }),
+    'completed, lock kept': (db) =>
+      resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 1024, chunks: 0, segments: '[]', tailSealed: null, expiresAt: now + 1, fileId: 'file-1', keepLock: true }),
+  },
+  unlockResumableUpload: { '': (db) => resumableRepo.unlockResumableUpload(db, studio, upload, 'lock-1') },
+  deleteResumableUpload: { '': (db) => resumableRepo.deleteResumableUpload(db, studio, upload) },
+  listExpiredResumableUploads: { '': (db) => resumableRepo.listExpiredResumableUploads(db, now, 100) },
+};
+
 const vaultExamples: Examples<typeof vaultRepo> = {
   insertUploadingFile: { '': (db) => vaultRepo.insertUploadingFile(db, { id: 'file-1', studioId: studio, albumId: null, encrypted: true, blobKey: `studios/${studio}/blob-1`, now }) },
   completeUpload: {
     '': (db) => vaultRepo.completeUpload(db, 'file-1', { mediaType: 'image/jpeg', size: 1024, nameSealed: 'sealed', metadataSealed: 'sealed', capturedDay: now, uploadedAt: now }),
   },
   insertPlainBlocks: { '': (db) => vaultRepo.insertPlainBlocks(db, 'file-1', 'sealed') },
+  touchUpload: { '': (db) => vaultRepo.touchUpload(db, 'file-1', now) },
+  claimStaleUploads: { '': (db) => vaultRepo.claimStaleUploads(db, now) },
+  insertPendingBlobs: { '': (db) => vaultRepo.insertPendingBlobs(db, studio, [`studios/${studio}/blob-2`, `studios/${studio}/blob-3`], now) },
+  releasePendingBlobs: { '': (db) => vaultRepo.releasePendingBlobs(db, [`studios/${studio}/blob-2`, `studios/${studio}/blob-3`]) },
+  listStalePendingBlobs: { '': (db) => vaultRepo.listStalePendingBlobs(db, now, 100) },
   findPlainBlocks: { '': (db) => vaultRepo.findPlainBlocks(db, 'file-1') },
   deleteFileRow: { '': (db) => vaultRepo.deleteFileRow(db, 'file-1') },
   usedBytes: { '': (db) => vaultRepo.usedBytes(db, studio) },
@@ -405,7 +515,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   },
   listPurgeable: {
     "a studio's": (db) => vaultRepo.listPurgeable(db, { studioId: studio }, 100),
-    'with abandoned uploads': (db) => vaultRepo.listPurgeable(db, { staleBefore: now }, 100),
+    'with abandoned uploads': (db) => vaultRepo.listPurgeable(db, { abandoned: true }, 100),
   },
   setPreviewsReady: { '': (db) => vaultRepo.setPreviewsReady(db, 'file-1', { thumbnailKey: `studios/${studio}/blob-2`, previewKey: `studios/${studio}/blob-3` }) },
   setPreviewsFailed: { '': (db) => vaultRepo.setPreviewsFailed(db, 'file-1', 'undecodable') },
@@ -559,6 +669,7 @@ const owners: Record<string, readonly string[]> = {
     'users',
     'studio_members',
     'sessions',
+    'studio_invitations',
     'sign_in_codes',
     'sign_in_guards',
     'credential_change_tokens',
@@ -568,13 +679,13 @@ const owners: Record<string, readonly string[]> = {
     'setup_tokens',
   ],
   http: ['rate_limit_counters'],
-  deliveries: ['deliveries', 'delivery_files', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
+  deliveries: ['deliveries', 'delivery_files', 'delivery_sets', 'delivery_proofing', 'delivery_proofing_lists', 'delivery_proofing_favourites', 'delivery_sessions', 'delivery_events', 'delivery_mail_sends', 'delivery_mail_alerts'],
   images: ['image_projects', 'image_keys', 'image_web_files', 'image_usage'],
   jobs: ['jobs'],
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys'],
-  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks'],
+  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs', 'vault_resumable_uploads'],
 };
 
 interface Rendered {
@@ -590,9 +701,12 @@ const repositories: Rendered[] = [
   { file: 'audit.repo.sql', owner: 'audit', module: auditRepo, examples: auditExamples },
   { file: 'auth.codes-repo.sql', owner: 'auth', module: codesRepo, examples: codesExamples },
   { file: 'auth.sessions-repo.sql', owner: 'auth', module: sessionsRepo, examples: sessionsExamples },
+  { file: 'auth.teams-repo.sql', owner: 'auth', module: teamsRepo, examples: teamsExamples },
   { file: 'auth.users-repo.sql', owner: 'auth', module: usersRepo, examples: usersExamples },
   { file: 'deliveries.mail-repo.sql', owner: 'deliveries', module: mailRepo, examples: mailExamples },
   { file: 'deliveries.repo.sql', owner: 'deliveries', module: deliveriesRepo, examples: deliveriesExamples },
+  { file: 'deliveries.proofing-repo.sql', owner: 'deliveries', module: proofingRepo, examples: proofingExamples },
+  { file: 'deliveries.gallery-repo.sql', owner: 'deliveries', module: galleryRepo, examples: galleryExamples },
   { file: 'images.repo.sql', owner: 'images', module: imagesRepo, examples: imagesExamples },
   { file: 'http.rate-limits-repo.sql', owner: 'http', module: rateLimitsRepo, examples: rateLimitsExamples },
   { file: 'jobs.queue-repo.sql', owner: 'jobs', module: jobsQueueRepo, examples: jobsQueueExamples },
@@ -603,6 +717,7 @@ const repositories: Rendered[] = [
   { file: 'keys.version-usage-repo.sql', owner: 'keys', module: versionUsageRepo, examples: versionUsageExamples },
   { file: 'studios.repo.sql', owner: 'studios', module: studiosRepo, examples: studiosExamples },
   { file: 'vault.repo.sql', owner: 'vault', module: vaultRepo, examples: vaultExamples },
+  { file: 'vault.resumable-repo.sql', owner: 'vault', module: resumableRepo, examples: resumableExamples },
 ];
 
 /** The generic queries over the columns each capability declares it keeps under the master keys (db/key-protected.ts). */

@@ -26,7 +26,31 @@ export interface Runtime {
   readonly mailer: Mailer;
   /** The decoder children: every parse of untrusted image bytes runs there, away from the keys. */
   readonly imaging: ImagingPool;
+  /** Whether this process is shutting down: readiness answers 503 and answers close their connections. */
+  readonly lifecycle: Lifecycle;
   close(): Promise<void>;
+}
+
+/**
+ * The one piece of per-process state the fleet must see: that this instance is leaving. Set
+ * first on SIGTERM (main.ts), so a load balancer's readiness check drains the instance while
+ * it still serves, before its listener closes.
+ */
+export interface Lifecycle {
+  readonly draining: boolean;
+  beginDraining(): void;
+}
+
+export function createLifecycle(): Lifecycle {
+  let draining = false;
+  return {
+    get draining() {
+      return draining;
+    },
+    beginDraining() {
+      draining = true;
+    },
+  };
 }
 
 export async function openRuntime(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Runtime> {
@@ -60,6 +84,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { mig
     peppers: createPepperKeys(database.db, keys),
     mailer,
     imaging,
+    lifecycle: createLifecycle(),
     async close() {
       await imaging.close();
       mailer.close();

@@ -46,6 +46,8 @@ export interface TestServer {
   readonly dataDir: string;
   /** Raw `.eml` texts of every message in the development outbox, oldest first. */
   outbox(): Promise<string[]>;
+  /** Stops the server and starts it again on the same port, data directory and database (app and runtime are new). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,15 +74,28 @@ export async function startTestServer(
     ...options.env,
   });
   const logLevel = options.logDestination ? 'info' : (process.env.TEST_LOG_LEVEL ?? 'silent');
-  const runtime = await openRuntime(config, createLogger(logLevel, options.logDestination));
-  const app = await buildApp(runtime, [...defaultCapabilities, ...(options.extraCapabilities ?? [])]);
-  await app.listen({ host: '127.0.0.1', port });
+  const start = async (): Promise<{ runtime: Runtime; app: App }> => {
+    const runtime = await openRuntime(config, createLogger(logLevel, options.logDestination));
+    const app = await buildApp(runtime, [...defaultCapabilities, ...(options.extraCapabilities ?? [])]);
+    await app.listen({ host: '127.0.0.1', port });
+    return { runtime, app };
+  };
+  let { runtime, app } = await start();
   const outboxDir = config.mail.outboxDir;
   return {
     url: config.publicUrl,
-    app,
-    runtime,
+    get app() {
+      return app;
+    },
+    get runtime() {
+      return runtime;
+    },
     dataDir,
+    async restart() {
+      await app.close();
+      await runtime.close();
+      ({ runtime, app } = await start());
+    },
     async outbox() {
       const names = await fs.readdir(outboxDir).catch(() => [] as string[]);
       const messages = names.filter((name) => name.endsWith('.eml')).sort();

@@ -112,9 +112,20 @@ order by
 
 -- insertSeal
 insert into
-  "audit_seals" ("id", "kind", "seq", "entry_hash", "sealed_at", "key_version", "mac")
+  "audit_seals" (
+    "id",
+    "kind",
+    "seq",
+    "entry_hash",
+    "sealed_at",
+    "key_version",
+    "mac",
+    "chain_index",
+    "prev_mac",
+    "format"
+  )
 values
-  ($1, $2, $3, $4, $5, $6, $7);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
 -- findLatestSeal
 select
@@ -128,14 +139,23 @@ order by
 limit
   $2;
 
+-- findLastSeal
+select
+  *
+from
+  "audit_seals"
+order by
+  "chain_index" desc
+limit
+  $1;
+
 -- selectSeals
 select
   *
 from
   "audit_seals"
 order by
-  "seq",
-  "sealed_at";
+  "chain_index";
 
 -- findLastEventBefore
 select

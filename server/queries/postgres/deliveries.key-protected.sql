@@ -36,6 +36,76 @@ where
   "id" = $2
   and "details_sealed" = $3;
 
+-- sealed delivery_proofing_lists.details_sealed: first page
+select
+  "id" as "id",
+  "details_sealed" as "sealed"
+from
+  "delivery_proofing_lists"
+where
+  "details_sealed" is not null
+order by
+  "id"
+limit
+  $1;
+
+-- sealed delivery_proofing_lists.details_sealed: next page
+select
+  "id" as "id",
+  "details_sealed" as "sealed"
+from
+  "delivery_proofing_lists"
+where
+  "details_sealed" is not null
+  and "id" > $1
+order by
+  "id"
+limit
+  $2;
+
+-- sealed delivery_proofing_lists.details_sealed: re-seal one value
+update "delivery_proofing_lists"
+set
+  "details_sealed" = $1
+where
+  "id" = $2
+  and "details_sealed" = $3;
+
+-- sealed delivery_sets.name_sealed: first page
+select
+  "id" as "id",
+  "name_sealed" as "sealed"
+from
+  "delivery_sets"
+where
+  "name_sealed" is not null
+order by
+  "id"
+limit
+  $1;
+
+-- sealed delivery_sets.name_sealed: next page
+select
+  "id" as "id",
+  "name_sealed" as "sealed"
+from
+  "delivery_sets"
+where
+  "name_sealed" is not null
+  and "id" > $1
+order by
+  "id"
+limit
+  $2;
+
+-- sealed delivery_sets.name_sealed: re-seal one value
+update "delivery_sets"
+set
+  "name_sealed" = $1
+where
+  "id" = $2
+  and "name_sealed" = $3;
+
 -- code hashes deliveries.code_key_version: usable, per version
 select
   "code_key_version" as "version",

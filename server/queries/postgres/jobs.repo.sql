@@ -69,6 +69,17 @@ where
   and "status" = $5
   and "attempts" = $6;
 
+-- releaseJob
+update "jobs"
+set
+  "status" = $1,
+  "run_after" = $2,
+  "attempts" = $3
+where
+  "id" = $4
+  and "status" = $5
+  and "attempts" = $6;
+
 -- scheduleNextRun
 update "jobs"
 set

@@ -146,3 +146,40 @@ set
 where
   "id" = $2
   and "name_sealed" = $3;
+
+-- sealed vault_resumable_uploads.name_sealed: first page
+select
+  "id" as "id",
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "vault_resumable_uploads"
+where
+  "name_sealed" is not null
+order by
+  "id"
+limit
+  $1;
+
+-- sealed vault_resumable_uploads.name_sealed: next page
+select
+  "id" as "id",
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "vault_resumable_uploads"
+where
+  "name_sealed" is not null
+  and "id" > $1
+order by
+  "id"
+limit
+  $2;
+
+-- sealed vault_resumable_uploads.name_sealed: re-seal one value
+update "vault_resumable_uploads"
+set
+  "name_sealed" = $1
+where
+  "id" = $2
+  and "name_sealed" = $3;

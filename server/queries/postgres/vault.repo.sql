@@ -36,13 +36,56 @@ set
   "uploaded_at" = $7
 where
   "id" = $8
-  and "status" = $9;
+  and "status" = $9
+  and "uploaded_at" >= $10;
 
 -- insertPlainBlocks
 insert into
   "vault_plain_blocks" ("file_id", "hashes_sealed")
 values
   ($1, $2);
+
+-- touchUpload
+update "vault_files"
+set
+  "uploaded_at" = $1
+where
+  "id" = $2
+  and "status" = $3
+  and "uploaded_at" >= $4;
+
+-- claimStaleUploads
+update "vault_files"
+set
+  "uploaded_at" = $1
+where
+  "status" = $2
+  and "uploaded_at" >= $3
+  and "uploaded_at" < $4;
+
+-- insertPendingBlobs
+insert into
+  "vault_pending_blobs" ("blob_key", "studio_id", "created_at")
+values
+  ($1, $2, $3),
+  ($4, $5, $6);
+
+-- releasePendingBlobs
+delete from "vault_pending_blobs"
+where
+  "blob_key" in ($1, $2);
+
+-- listStalePendingBlobs
+select
+  "blob_key"
+from
+  "vault_pending_blobs"
+where
+  "created_at" < $1
+order by
+  "created_at"
+limit
+  $2;
 
 -- findPlainBlocks
 select
@@ -274,7 +317,7 @@ where
     "status" = $1
     or (
       "status" = $2
-      and "uploaded_at" < $3
+      and "uploaded_at" = $3
     )
   )
 order by

@@ -38,12 +38,33 @@ select
       "studio_members"
     where
       "studio_members"."user_id" = "users"."id"
-      and "studio_members"."role" = ?
     order by
+      case
+        when studio_members.studio_id = sessions.active_studio_id then 0
+        when studio_members.role = 'owner' then 1
+        else 2
+      end,
       "studio_members"."created_at"
     limit
       ?
-  ) as "studioId"
+  ) as "studioId",
+  (
+    select
+      "studio_members"."role"
+    from
+      "studio_members"
+    where
+      "studio_members"."user_id" = "users"."id"
+    order by
+      case
+        when studio_members.studio_id = sessions.active_studio_id then 0
+        when studio_members.role = 'owner' then 1
+        else 2
+      end,
+      "studio_members"."created_at"
+    limit
+      ?
+  ) as "studioRole"
 from
   "sessions"
   inner join "users" on "users"."id" = "sessions"."user_id"
@@ -123,3 +144,11 @@ where
   and "last_seen_at" > ?
 order by
   "last_seen_at" desc;
+
+-- setSessionActiveStudio
+update "sessions"
+set
+  "active_studio_id" = ?
+where
+  "id" = ?
+  and "user_id" = ?;

@@ -69,6 +69,17 @@ where
   and "status" = ?
   and "attempts" = ?;
 
+-- releaseJob
+update "jobs"
+set
+  "status" = ?,
+  "run_after" = ?,
+  "attempts" = ?
+where
+  "id" = ?
+  and "status" = ?
+  and "attempts" = ?;
+
 -- scheduleNextRun
 update "jobs"
 set

@@ -146,3 +146,40 @@ set
 where
   "id" = ?
   and "name_sealed" = ?;
+
+-- sealed vault_resumable_uploads.name_sealed: first page
+select
+  "id" as "id",
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "vault_resumable_uploads"
+where
+  "name_sealed" is not null
+order by
+  "id"
+limit
+  ?;
+
+-- sealed vault_resumable_uploads.name_sealed: next page
+select
+  "id" as "id",
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "vault_resumable_uploads"
+where
+  "name_sealed" is not null
+  and "id" > ?
+order by
+  "id"
+limit
+  ?;
+
+-- sealed vault_resumable_uploads.name_sealed: re-seal one value
+update "vault_resumable_uploads"
+set
+  "name_sealed" = ?
+where
+  "id" = ?
+  and "name_sealed" = ?;

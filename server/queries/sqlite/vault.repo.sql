@@ -36,13 +36,56 @@ set
   "uploaded_at" = ?
 where
   "id" = ?
-  and "status" = ?;
+  and "status" = ?
+  and "uploaded_at" >= ?;
 
 -- insertPlainBlocks
 insert into
   "vault_plain_blocks" ("file_id", "hashes_sealed")
 values
   (?, ?);
+
+-- touchUpload
+update "vault_files"
+set
+  "uploaded_at" = ?
+where
+  "id" = ?
+  and "status" = ?
+  and "uploaded_at" >= ?;
+
+-- claimStaleUploads
+update "vault_files"
+set
+  "uploaded_at" = ?
+where
+  "status" = ?
+  and "uploaded_at" >= ?
+  and "uploaded_at" < ?;
+
+-- insertPendingBlobs
+insert into
+  "vault_pending_blobs" ("blob_key", "studio_id", "created_at")
+values
+  (?, ?, ?),
+  (?, ?, ?);
+
+-- releasePendingBlobs
+delete from "vault_pending_blobs"
+where
+  "blob_key" in (?, ?);
+
+-- listStalePendingBlobs
+select
+  "blob_key"
+from
+  "vault_pending_blobs"
+where
+  "created_at" < ?
+order by
+  "created_at"
+limit
+  ?;
 
 -- findPlainBlocks
 select
@@ -274,7 +317,7 @@ where
     "status" = ?
     or (
       "status" = ?
-      and "uploaded_at" < ?
+      and "uploaded_at" = ?
     )
   )
 order by

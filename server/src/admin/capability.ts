@@ -37,6 +37,7 @@ export async function adminCapabilityRoutes(app: App, services: AppServices): Pr
     db,
     logger,
     concurrency: 1,
+    leaseMs: config.jobs.leaseSeconds * 1000,
     handlers: [
       {
         kind: 'audit.seal',

@@ -8,6 +8,7 @@ import { describeConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
+import { assertRoleAllows } from '../http/permissions.ts';
 import { queueDepth } from '../jobs/queue.ts';
 import { type RotationDeps, keyUsage, versionState } from '../keys/rotation.ts';
 import type { Runtime } from '../runtime.ts';
@@ -49,6 +50,7 @@ export function scopedAuditQuery(principal: Principal, input: AuditFilterInput):
   };
   if (principal.role === 'admin') return query;
   if (!principal.studioId) throw new AppError('studio_required', 'The audit trail you can see is your studio’s, and this account has none.', 403);
+  assertRoleAllows(principal.studioRole, 'audit');
   return { ...query, studioId: principal.studioId };
 }
 

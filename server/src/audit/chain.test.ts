@@ -7,9 +7,12 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { databaseKinds, makeTempDir } from '../../test/harness.ts';
 import { createPostgresTestDatabase } from '../../test/postgres.ts';
 import { recordAudit } from './audit-log.ts';
-import { pruneChain, sealChainHead, verifyChain } from './chain.ts';
+import { hmacSha256Hex } from '../crypto/hashing.ts';
+import { wrappedPeppers } from '../keys/peppers.ts';
+import { SEAL_KEY_PURPOSE, pruneChain, sealChainHead, verifyChain } from './chain.ts';
 
-const keys = createLocalKeyProvider([{ id: 'v1', key: crypto.randomBytes(32) }]);
+const keysMaterial = [{ id: 'v1', key: crypto.randomBytes(32) }];
+const keys = createLocalKeyProvider(keysMaterial);
 
 async function openDatabase(kind: 'sqlite' | 'postgres'): Promise<{ database: Database; drop(): Promise<void> }> {
   if (kind === 'postgres') {
@@ -41,11 +44,86 @@ describe.each(databaseKinds())('the audit chain on %s', (kind) => {
   const verify = () => verifyChain(db(), keys);
   const idAt = async (seq: number) => (await db().selectFrom('audit_events').select('id').where('seq', '=', seq).executeTakeFirstOrThrow()).id;
 
-  it('verifies an untouched chain, sealed or not', async () => {
-    expect(await verify()).toMatchObject({ ok: true, entries: 6, headSeq: 6, problem: null });
+  it('verifies an untouched chain once sealed, and refuses entries no seal covers', async () => {
+    expect((await verify()).problem).toMatchObject({ seq: 1, reason: expect.stringContaining('no seal covers entries 1–6') });
     expect(await sealChainHead(db(), keys)).toBe(6);
     expect(await sealChainHead(db(), keys)).toBeNull();
-    expect(await verify()).toMatchObject({ ok: true, entries: 6, seals: 1 });
+    expect(await verify()).toMatchObject({ ok: true, entries: 6, seals: 1, unsealed: 0 });
+    await recordAudit(db(), { action: 'test.event' }, 8_000);
+    expect(await verify()).toMatchObject({ ok: true, entries: 7, unsealed: 1 });
+  });
+
+  it('notices every seal removed, with or without the entries they covered', async () => {
+    await sealChainHead(db(), keys);
+    await db().deleteFrom('audit_seals').execute();
+    expect((await verify()).problem?.reason).toMatch(/every seal was removed/);
+    // The whole log wiped and rewound to an empty chain: the seal key still tells.
+    await db().deleteFrom('audit_events').execute();
+    await db().updateTable('audit_chain_head').set({ seq: 0, entry_hash: '0'.repeat(64) }).execute();
+    expect((await verify()).problem?.reason).toMatch(/every seal was removed/);
+  });
+
+  it('chains the seals: a seal removed from the middle, or replaced, shows', async () => {
+    const sealAt = async (at: number) => {
+      await recordAudit(db(), { action: 'test.event' }, at);
+      await sealChainHead(db(), keys, at);
+    };
+    for (const at of [10_000, 20_000, 30_000]) await sealAt(at);
+    const seals = await db().selectFrom('audit_seals').selectAll().orderBy('chain_index').execute();
+    expect(seals.map((seal) => seal.chain_index)).toEqual([1, 2, 3]);
+    expect(seals[1]!.prev_mac).toBe(seals[0]!.mac);
+    expect(await verify()).toMatchObject({ ok: true, seals: 3 });
+    await db().deleteFrom('audit_seals').where('chain_index', '=', 2).execute();
+    expect((await verify()).problem?.reason).toMatch(/seal 2 is missing/);
+    // Renumbering to close the gap breaks the MAC (the index is sealed); a re-linked copy has no valid MAC either.
+    await db().updateTable('audit_seals').set({ chain_index: 2 }).where('chain_index', '=', 3).execute();
+    expect((await verify()).problem?.reason).toMatch(/not authentic/);
+  });
+
+  it('notices the newest seals and entries removed and the head rewound, by the age of the newest seal', async () => {
+    const hour = 60 * 60_000;
+    await sealChainHead(db(), keys, 10 * hour);
+    await recordAudit(db(), { action: 'test.event' }, 11 * hour);
+    await sealChainHead(db(), keys, 11 * hour);
+    // The heartbeat: an unchanged chain is sealed again once the newest seal is an hour old.
+    expect(await sealChainHead(db(), keys, 11.5 * hour)).toBeNull();
+    expect(await sealChainHead(db(), keys, 12 * hour + 1)).toBe(7);
+    expect(await verifyChain(db(), keys, { maxSealAgeMs: 2.5 * hour, now: 13 * hour })).toMatchObject({ ok: true });
+    await db().deleteFrom('audit_seals').where('chain_index', '>', 1).execute();
+    await db().deleteFrom('audit_events').where('seq', '=', 7).execute();
+    const sixth = await db().selectFrom('audit_events').select('entry_hash').where('seq', '=', 6).executeTakeFirstOrThrow();
+    await db().updateTable('audit_chain_head').set({ seq: 6, entry_hash: sixth.entry_hash }).execute();
+    expect(await verify()).toMatchObject({ ok: true });
+    expect((await verifyChain(db(), keys, { maxSealAgeMs: 2.5 * hour, now: 13 * hour })).problem?.reason).toMatch(/newest seal is 180 minutes old/);
+  });
+
+  it('refuses to seal over entries that no longer follow the newest seal', async () => {
+    await sealChainHead(db(), keys, 1_000);
+    await recordAudit(db(), { action: 'test.event' }, 7_000);
+    await db().updateTable('audit_events').set({ details: '{"index":99}' }).where('seq', '=', 7).execute();
+    await expect(sealChainHead(db(), keys, 8_000)).rejects.toMatchObject({ code: 'audit_chain_broken' });
+    expect(await db().selectFrom('audit_seals').select('id').execute()).toHaveLength(1);
+  });
+
+  it('keeps verifying seals made under a retired master key version, after keys rotate', async () => {
+    // A format-1 seal, as releases before chained seals made it.
+    const legacyKey = (await keys.deriveKey(SEAL_KEY_PURPOSE, 'v1')).key;
+    const head = await db().selectFrom('audit_events').select(['seq', 'entry_hash']).where('seq', '=', 3).executeTakeFirstOrThrow();
+    const message = `shutterlock audit seal v1\nseal\n3\n${head.entry_hash}\n3500`;
+    await db()
+      .insertInto('audit_seals')
+      .values({ id: 'legacy', kind: 'seal', seq: 3, entry_hash: head.entry_hash, sealed_at: 3_500, key_version: 'v1', mac: hmacSha256Hex(legacyKey, message), chain_index: 1, prev_mac: null, format: 1 })
+      .execute();
+    await sealChainHead(db(), keys, 7_000);
+    expect(await verify()).toMatchObject({ ok: true, seals: 2 });
+    // Rotate to v2: the seal key is rewrapped with the peppers; v1 stays configured for the format-1 seal.
+    const v2 = { id: 'v2', key: crypto.randomBytes(32) };
+    const rotated = createLocalKeyProvider([v2, ...keysMaterial]);
+    expect(await wrappedPeppers.rewrapAll({ db: db(), keys: rotated }, Date.now, [])).toBeGreaterThan(0);
+    expect(await verifyChain(db(), rotated)).toMatchObject({ ok: true, seals: 2 });
+    // Without v1 the format-1 seal can no longer be checked (docs: keep v1 until it is pruned); the chained seal still can.
+    const onlyV2 = createLocalKeyProvider([v2]);
+    expect((await verifyChain(db(), onlyV2)).problem?.reason).toMatch(/position 3 is not authentic/);
   });
 
   it('names an edited entry', async () => {
@@ -126,6 +204,7 @@ describe.skipIf(!databaseKinds().includes('postgres'))('concurrent appends on Po
       await Promise.all(
         writers.flatMap((writer, instance) => Array.from({ length: 25 }, (_, index) => recordAudit(writer.db, { action: 'test.concurrent', details: { instance, index } }))),
       );
+      await sealChainHead(writers[0]!.db, keys);
       const verification = await verifyChain(writers[0]!.db, keys);
       expect(verification).toMatchObject({ ok: true, entries: 100, headSeq: 100 });
       const hashes = await writers[0]!.db.selectFrom('audit_events').select('prev_hash').execute();

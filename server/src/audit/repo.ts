@@ -84,8 +84,14 @@ export async function findLatestSeal(db: Kysely<Tables>, kind: AuditSealRow['kin
   return db.selectFrom('audit_seals').selectAll().where('kind', '=', kind).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
+/** Every seal, in the order of the chain of seals. */
 export async function selectSeals(db: Kysely<Tables>): Promise<AuditSealRow[]> {
-  return db.selectFrom('audit_seals').selectAll().orderBy('seq').orderBy('sealed_at').execute();
+  return db.selectFrom('audit_seals').selectAll().orderBy('chain_index').execute();
+}
+
+/** The newest seal of either kind: the one the next seal chains to. */
+export async function findLastSeal(db: Kysely<Tables>): Promise<AuditSealRow | undefined> {
+  return db.selectFrom('audit_seals').selectAll().orderBy('chain_index', 'desc').limit(1).executeTakeFirst();
 }
 
 /** The newest entry written before `before`: where pruning cuts. */

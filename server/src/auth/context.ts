@@ -3,13 +3,15 @@ import type { Config } from '../config.ts';
 import type { CodePepper } from '../crypto/hashing.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import type { SecretBox } from '../crypto/secret-fields.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, DatabaseKind } from '../db/database.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
 /** Everything the auth services need, built once per runtime (auth/deps.ts). */
 export interface AuthDeps {
   db: Db;
+  /** For the studio lock around membership changes (the last owner); absent in tools that never change members. */
+  databaseKind?: DatabaseKind;
   keys: MasterKeyProvider;
   pepper: CodePepper;
   secrets: SecretBox;
@@ -35,6 +37,7 @@ export const authRateLimitRules = {
   resetRequestPerAccount: { points: 3, durationSeconds: 60 * 60 },
   resetCompletePerIp: { points: 20, durationSeconds: 60 * 60 },
   setupPerIp: { points: 10, durationSeconds: 15 * 60 },
+  invitationAcceptPerIp: { points: 20, durationSeconds: 15 * 60 },
 } as const;
 
 export type AuthRateLimit = keyof typeof authRateLimitRules;

@@ -14,6 +14,7 @@ let dummyPasswordHash: Promise<string> | undefined;
 export function createAuthDeps(runtime: Runtime): AuthDeps {
   return {
     db: runtime.database.db,
+    databaseKind: runtime.database.kind,
     keys: runtime.keys,
     pepper: createCodePepper(runtime.peppers),
     secrets: createSecretBox(runtime.keys),

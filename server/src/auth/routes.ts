@@ -49,7 +49,10 @@ export async function authRoutes(app: App, { auth }: AppServices): Promise<void>
       config: { access: 'signed-in', allowBeforeTotpEnrollment: true },
       schema: { operationId: 'getCurrentUser', tags, summary: 'The signed-in user (401 when signed out).', response: { 200: Type.Object({ user: userSchema }, closed) } },
     },
-    async (request) => ({ user: await currentUserView(auth, requirePrincipal(request).userId) }),
+    async (request) => {
+      const principal = requirePrincipal(request);
+      return { user: await currentUserView(auth, principal.userId, { studioId: principal.studioId, studioRole: principal.studioRole }) };
+    },
   );
 
   app.post(

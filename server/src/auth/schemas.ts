@@ -17,6 +17,7 @@ export const userSchema = Type.Object(
     email: Type.String(),
     role: roleField,
     studioId: Type.Union([Type.String(), Type.Null()]),
+    studioRole: Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('viewer'), Type.Null()]),
     emailVerified: Type.Boolean(),
     hasPassword: Type.Boolean(),
     totpEnabled: Type.Boolean(),

@@ -1,5 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { SessionsTable, Tables, UserRole } from '../db/tables.ts';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { SessionsTable, StudioRole, Tables, UserRole } from '../db/tables.ts';
 
 /** Queries on `sessions`: the only code that reads or writes them. Tokens arrive here as their SHA-256 only. */
 
@@ -38,9 +38,17 @@ export interface SessionWithUser {
   role: UserRole;
   disabledAt: number | null;
   totpEnabledAt: number | null;
-  /** The studio the user owns, the oldest if several. */
+  /**
+   * The studio the session acts in: the one chosen in the studio switcher while the user is
+   * still a member of it, else the oldest studio they own, else the oldest they joined.
+   */
   studioId: string | null;
+  /** The user's role in that studio. */
+  studioRole: StudioRole | null;
 }
+
+/** The order memberships are chosen in for a session: the chosen studio, then owned ones, then the oldest. */
+const membershipPreference = sql`case when studio_members.studio_id = sessions.active_studio_id then 0 when studio_members.role = 'owner' then 1 else 2 end`;
 
 /** The session with this token hash and its user, whatever their state: the caller decides what is still valid. */
 export async function findSessionWithUser(db: Kysely<Tables>, tokenHash: string): Promise<SessionWithUser | undefined> {
@@ -63,14 +71,28 @@ export async function findSessionWithUser(db: Kysely<Tables>, tokenHash: string)
           .selectFrom('studio_members')
           .select('studio_members.studio_id')
           .whereRef('studio_members.user_id', '=', 'users.id')
-          .where('studio_members.role', '=', 'owner')
+          .orderBy(membershipPreference)
           .orderBy('studio_members.created_at')
           .limit(1)
           .as('studioId'),
+      (eb) =>
+        eb
+          .selectFrom('studio_members')
+          .select('studio_members.role')
+          .whereRef('studio_members.user_id', '=', 'users.id')
+          .orderBy(membershipPreference)
+          .orderBy('studio_members.created_at')
+          .limit(1)
+          .as('studioRole'),
     ])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst();
-  return row && { ...row, studioId: row.studioId ?? null };
+  return row && { ...row, studioId: row.studioId ?? null, studioRole: row.studioRole ?? null };
+}
+
+/** The studio switcher: the studio a session acts in from now on (null: back to the default). */
+export async function setSessionActiveStudio(db: Kysely<Tables>, sessionId: string, userId: string, studioId: string | null): Promise<void> {
+  await db.updateTable('sessions').set({ active_studio_id: studioId }).where('id', '=', sessionId).where('user_id', '=', userId).execute();
 }
 
 export async function touchSession(db: Kysely<Tables>, id: string, now: number): Promise<void> {

@@ -88,6 +88,7 @@ export async function resolveSession(deps: AuthDeps, token: string | undefined):
     email: row.email,
     role: row.role,
     studioId: row.studioId,
+    studioRole: row.studioId ? row.studioRole : null,
     totpEnabled: row.totpEnabledAt !== null,
   };
 }

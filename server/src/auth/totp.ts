@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import * as OTPAuth from 'otpauth';
-import QRCode from 'qrcode';
 
 /**
  * RFC 6238 TOTP through the `otpauth` library: SHA-1, 6 digits, 30-second steps — what every
@@ -33,6 +32,8 @@ export function currentTotp(secretBase32: string, nowMs: number): string {
 
 export async function totpEnrollmentDetails(secretBase32: string, email: string): Promise<{ otpauthUrl: string; qrCodeDataUrl: string }> {
   const otpauthUrl = totpFor(secretBase32, email).toString();
+  // Loaded on the first enrolment: most requests never draw a QR code.
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(otpauthUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { otpauthUrl, qrCodeDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
 }

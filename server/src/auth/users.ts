@@ -27,6 +27,7 @@ import {
   updateUser,
   listUserEmails,
 } from './users-repo.ts';
+import { listUserMemberships } from './teams-repo.ts';
 
 /** Accounts: creation (with the photographer's own studio), the views the API returns, admin changes. */
 
@@ -34,7 +35,10 @@ export interface UserView {
   id: string;
   email: string;
   role: UserRole;
+  /** The studio the session acts in (by default the oldest owned, else the oldest joined). */
   studioId: string | null;
+  /** The person's role in that studio. */
+  studioRole: StudioRole | null;
   emailVerified: boolean;
   hasPassword: boolean;
   totpEnabled: boolean;
@@ -43,13 +47,22 @@ export interface UserView {
   reauthenticationMethods: ReauthenticationMethod[];
 }
 
-async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow): Promise<UserView> {
+/** The studio a new session acts in: the oldest one owned, else the oldest one joined (as sessions-repo.ts chooses). */
+async function defaultStudio(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<{ studioId: string; studioRole: StudioRole } | null> {
+  const memberships = await listUserMemberships(deps.db, userId);
+  const chosen = memberships.find((membership) => membership.role === 'owner') ?? memberships[0];
+  return chosen ? { studioId: chosen.studio_id, studioRole: chosen.role } : null;
+}
+
+async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow, active?: { studioId: string | null; studioRole: StudioRole | null }): Promise<UserView> {
   const totpEnabled = user.totp_enabled_at !== null;
+  const studio = active ?? (await defaultStudio(deps, user.id)) ?? { studioId: null, studioRole: null };
   return {
     id: user.id,
     email: user.email,
     role: user.role,
-    studioId: await ownedStudioId(deps.db, user.id),
+    studioId: studio.studioId,
+    studioRole: studio.studioRole,
     emailVerified: user.email_verified_at !== null,
     hasPassword: user.password_hash !== null,
     totpEnabled,
@@ -77,10 +90,11 @@ export async function activeAdminEmails(deps: Pick<AuthDeps, 'db'>): Promise<str
   return listActiveAdminEmails(deps.db);
 }
 
-export async function currentUserView(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<UserView> {
+/** The signed-in person; `active` is the studio their session acts in (from the principal), else the default. */
+export async function currentUserView(deps: Pick<AuthDeps, 'db'>, userId: string, active?: { studioId: string | null; studioRole: StudioRole | null }): Promise<UserView> {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new AppError('not_signed_in', 'Sign in to continue.', 401);
-  return userView(deps, user);
+  return userView(deps, user, active);
 }
 
 export interface AdminUserView {
@@ -139,7 +153,7 @@ export async function createUser(
   /** A photographer always gets a studio; an admin only with `withStudio` (the first admin who photographs too, setup.ts). */
   input: { email: string; role: UserRole; studioName?: string; withStudio?: boolean },
   audit: { actorUserId: string | null } & Partial<RequestOrigin>,
-  options: { sendInvitation?: boolean } = {},
+  options: { sendInvitation?: boolean; ownStudio?: boolean } = {},
 ): Promise<AdminUserView> {
   const email = normalizeEmail(input.email);
   const skeleton = emailSkeleton(email);
@@ -149,7 +163,10 @@ export async function createUser(
   const id = generateId();
   try {
     await inTransaction(deps.db, async (trx) => {
-      const studio = input.role === 'photographer' || input.withStudio === true ? await createStudio({ db: trx, keys: deps.keys }, input.studioName ?? defaultStudioName, now) : undefined;
+      // A person joining through a studio invitation (auth/teams.ts) starts without a studio of their own;
+      // an admin gets one only with `withStudio` (the first admin who photographs too, setup.ts).
+      const ownsStudio = (input.role === 'photographer' && (options.ownStudio ?? true)) || input.withStudio === true;
+      const studio = ownsStudio ? await createStudio({ db: trx, keys: deps.keys }, input.studioName ?? defaultStudioName, now) : undefined;
       await insertUser(trx, { id, email, emailSkeleton: skeleton, role: input.role, now }, studio && { studioId: studio.id });
     });
   } catch (error) {

@@ -66,6 +66,7 @@ describe('shutterlock backup', () => {
     expect((await node(['backup', 'restore', '--from', backupDir], fresh)).stdout).toContain('Restored the database');
     expect((await node(['audit', 'verify'], fresh)).code).toBe(0);
     expect((await node(['backup', 'restore', '--from', backupDir], fresh)).stderr).toContain('restore into a fresh data directory');
-    expect((await node(['backup', 'create', '--to', 's3://bucket/x'], dataDir)).stderr).toContain('sync that directory');
+    expect((await node(['backup', 'create', '--to', 'ftp://bucket/x'], dataDir)).stderr).toContain('a directory or s3://bucket/prefix');
+    expect((await node(['backup', 'verify', to], dataDir)).stderr).toContain('Name a backup as');
   });
 });

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { backupRepairSource } from '../backup/backup.ts';
+import { backupOptions, locationOf } from './backup.ts';
 import { loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
@@ -13,12 +13,12 @@ export function addScrubCommand(program: Command): void {
   program
     .command('scrub')
     .description('read every blob: key commitment, every chunk tag, the SHA-256 recorded at upload; report missing, corrupt and orphaned blobs (exit 1 if any is missing or corrupt)')
-    .option('--repair-from <backup>', 'put missing or corrupt blobs back from this backup directory')
+    .option('--repair-from <backup>', 'put missing or corrupt blobs back from this backup (a directory or s3:// location)')
     .action(async (options: { repairFrom?: string }) => {
       const runtime = await openRuntime(loadConfig(), createLogger('warn'));
       try {
         const deps = createVaultDeps(runtime, () => undefined);
-        const repair = options.repairFrom ? await backupRepairSource(path.resolve(options.repairFrom), runtime.keys, runtime.blobs) : undefined;
+        const repair = options.repairFrom ? await backupRepairSource(locationOf(options.repairFrom), runtime.keys, runtime.blobs, backupOptions(runtime.config)) : undefined;
         const report = await scrubAndRecord(deps, repair);
         for (const finding of [...report.missing, ...report.corrupt]) process.stdout.write(`${finding.key} (file ${finding.fileId}, ${finding.variant}): ${finding.reason}\n`);
         for (const key of report.orphaned) process.stdout.write(`${key}: orphaned (no file references it)\n`);

@@ -400,3 +400,42 @@ async function* rangePlaintext(source: CiphertextSource, message: OpenedMessage,
   }
   if (lastIndex === message.finalIndex) yield slice(message.finalPlaintext, lastIndex);
 }
+
+// ——— Sealing one message over several sittings (resumable uploads) ———
+
+/**
+ * Seals the chunks of one message by index, across requests and restarts: the header (salt and
+ * commitment) is kept with the upload and given back to resume. The caller must never seal two
+ * different plaintexts under one index (the nonce is the index): a resumable upload seals each
+ * chunk once, stores it under a key named by its index, and reseals it only by overwriting.
+ */
+export class IndexedSealer {
+  readonly header: Buffer;
+  readonly #keys: MessageKeys;
+
+  /** A new message (random salt), or, given its header, one begun earlier (its commitment checked). */
+  constructor(key: Buffer, context: Buffer, header?: Buffer) {
+    requireKey(key);
+    if (header === undefined) {
+      const salt = randomBytes(SALT_SIZE);
+      this.#keys = deriveMessageKeys(key, salt, context);
+      this.header = Buffer.concat([salt, this.#keys.commitment]);
+    } else {
+      if (header.length !== HEADER_SIZE) throw new IntegrityError(INVALID_LENGTH);
+      this.#keys = openHeader(key, context, header);
+      this.header = Buffer.from(header);
+    }
+  }
+
+  /** A full chunk (exactly CHUNK_SIZE bytes) at `index`: never the final one. */
+  sealFull(index: number, plaintext: Buffer): Buffer[] {
+    if (plaintext.length !== CHUNK_SIZE) throw new RangeError('A full chunk holds exactly CHUNK_SIZE bytes.');
+    return sealChunk(this.#keys, index, plaintext);
+  }
+
+  /** The final chunk (shorter than CHUNK_SIZE, possibly empty) at `index`: the message ends with it. */
+  sealFinal(index: number, plaintext: Buffer): Buffer[] {
+    if (plaintext.length >= CHUNK_SIZE) throw new RangeError('The final chunk is shorter than CHUNK_SIZE.');
+    return sealChunk(this.#keys, index, plaintext);
+  }
+}

@@ -35,6 +35,21 @@ describe.each(databaseKinds())('database on %s', (kind) => {
     expect(typeof row.created_at).toBe('number');
   });
 
+  it('answers the same query again and again, and after the schema changed', async () => {
+    const fresh = await openFresh(kind);
+    cleanup = fresh.cleanup;
+    await migrateToLatest(fresh.database);
+    const { db } = fresh.database;
+    for (const id of ['s1', 's2', 's3']) await db.insertInto('studios').values({ id, name: `Studio ${id}`, created_at: Date.now() }).execute();
+    const names = () => db.selectFrom('studios').select('name').orderBy('id').execute();
+    for (let round = 0; round < 3; round++) expect((await names()).length).toBe(3);
+    await db.deleteFrom('studios').where('id', '=', 's2').execute();
+    expect((await names()).length).toBe(2);
+    // A kept statement is prepared again by SQLite when the schema under it changes.
+    await sql`alter table studios add column note text`.execute(db);
+    expect(await names()).toEqual([{ name: 'Studio s1' }, { name: 'Studio s3' }]);
+  });
+
   it('enforces foreign keys', async () => {
     const fresh = await openFresh(kind);
     cleanup = fresh.cleanup;

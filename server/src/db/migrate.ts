@@ -11,6 +11,11 @@ import * as auditChainAndAlerts from './migrations/0008_audit_chain_and_alerts.t
 import * as labs from './migrations/0009_labs.ts';
 import * as images from './migrations/0011_images.ts';
 import * as plainBlockHashes from './migrations/0012_plain_block_hashes.ts';
+import * as deliveryGallery from './migrations/0014_delivery_gallery.ts';
+import * as resumableUploads from './migrations/0017_resumable_uploads.ts';
+import * as teamsAndProofing from './migrations/0018_teams_and_proofing.ts';
+import * as pendingBlobs from './migrations/0019_pending_blobs.ts';
+import * as hardening from './migrations/0020_hardening.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -28,6 +33,11 @@ const migrations: Record<string, Migration> = {
   '0009_labs': labs,
   '0011_images': images,
   '0012_plain_block_hashes': plainBlockHashes,
+  '0014_delivery_gallery': deliveryGallery,
+  '0017_resumable_uploads': resumableUploads,
+  '0018_teams_and_proofing': teamsAndProofing,
+  '0019_pending_blobs': pendingBlobs,
+  '0020_hardening': hardening,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

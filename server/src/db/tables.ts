@@ -137,6 +137,23 @@ export interface SessionsTable {
   revoked_reason: string | null;
   /** When the owner last proved it is them (sign-in or re-authentication); kept when the session is renewed. */
   authenticated_at: number;
+  /** The studio this session acts in (the studio switcher); checked against studio_members on every request. Null: the default. */
+  active_studio_id: Generated<string | null>;
+}
+
+/** An invitation to join a studio: a one-time link whose token is stored only as its SHA-256 (auth/teams.ts). */
+export interface StudioInvitationsTable {
+  id: string;
+  studio_id: string;
+  email: string;
+  role: StudioRole;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
 }
 
 export interface SecondFactorChallengesTable {
@@ -205,6 +222,12 @@ export interface AuditSealsTable {
   sealed_at: number;
   key_version: string;
   mac: string;
+  /** The seal's place in the chain of seals (1, 2, 3, …); audit/chain.ts. */
+  chain_index: number;
+  /** The previous seal's MAC (format 2; null for format 1 and for the first seal). */
+  prev_mac: string | null;
+  /** 1: MAC over the position only, under a master-derived key; 2: chained, under the wrapped seal key. */
+  format: Generated<number>;
 }
 
 export type AlertStatus = 'open' | 'acknowledged';
@@ -273,11 +296,49 @@ export interface VaultFilesTable {
   deleted_at: number | null;
 }
 
+/** A blob written before a row names it (a file's new previews); the purge deletes it once stale (vault/purge.ts). */
+export interface VaultPendingBlobsTable {
+  blob_key: string;
+  studio_id: string;
+  created_at: number;
+}
+
 /** Per-block hashes of an unencrypted original (vault/block-hashes.ts); none for encrypted files. */
 export interface VaultPlainBlocksTable {
   file_id: string;
   /** Sealed base64 of the blocks' SHA-256 digests end to end, purpose `vault-file-blocks`, associated data `vault_files/<id>/blocks`. */
   hashes_sealed: string;
+}
+
+/** A resumable (tus) upload in progress; its bytes are sealed segments in the blob store (vault/resumable.ts). */
+export interface VaultResumableUploadsTable {
+  /** Random (122 bits): the upload URL's secret part, and only ever answered to the studio member who made it. */
+  id: string;
+  studio_id: string;
+  user_id: string;
+  album_id: string | null;
+  /** Sealed, purpose `vault-file-name`, associated data `vault_resumable_uploads/<id>/name`. */
+  name_sealed: string | null;
+  /** Upload-Length: the plaintext size the client announced. */
+  length: number;
+  /** Upload-Offset: plaintext bytes received and kept (sealed segments plus the sealed tail). */
+  upload_offset: number;
+  /** Base64 of the chunked format's header (salt and commitment) of the segments' message. */
+  header: string;
+  /** Full chunks sealed into segments so far. */
+  chunks: number;
+  /** JSON [[first chunk, chunk count], …] of the stored segments, in order. */
+  segments: string;
+  /** Base64 of the partial trailing chunk (under 16 KiB), chunk-encrypted on its own; null when empty. */
+  tail_sealed: string | null;
+  /** Held by the request appending to the upload, until locked_until. */
+  lock_token: string | null;
+  locked_until: number | null;
+  /** The vault file it became, once complete. */
+  file_id: string | null;
+  created_at: number;
+  /** Sliding: pushed back by each append; past it the upload is gone (410) and purged. */
+  expires_at: number;
 }
 
 export type JobStatus = 'pending' | 'running' | 'failed';
@@ -324,12 +385,29 @@ export interface DeliveriesTable {
   updated_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The photo the client's gallery opens on; null: the first. Shown only while the file is in the delivery. */
+  cover_file_id: Generated<string | null>;
+  /** JSON { text, position, opacity } (deliveries/gallery.ts), or null for no watermark. */
+  watermark_json: Generated<string | null>;
 }
 
 export interface DeliveryFilesTable {
   delivery_id: string;
   file_id: string;
   position: number;
+  /** The set (section) of the delivery the file is in; null: none. */
+  set_id: Generated<string | null>;
+}
+
+/** A set (section) of a delivery's gallery: Ceremony, Reception… Its name sealed under the master key. */
+export interface DeliverySetsTable {
+  id: string;
+  delivery_id: string;
+  /** Sealed, purpose `delivery-set-name`, associated data `delivery_sets/<id>`. */
+  name_sealed: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A client's session after the right code: scoped to one delivery; the cookie's token only as SHA-256. */
@@ -354,7 +432,11 @@ export type DeliveryEventKind =
   | 'updated'
   | 'revoked'
   | 'code_regenerated'
-  | 'resent';
+  | 'resent'
+  | 'file_added'
+  | 'file_removed'
+  | 'reordered'
+  | 'sets_changed';
 
 export interface DeliveryEventsTable {
   id: string;
@@ -412,6 +494,10 @@ export interface LabsTable {
   lockouts: Generated<number>;
   /** Set when the lockouts ran out: only a new PIN opens the lab again. */
   blocked_at: number | null;
+  /** The last wrong PIN: the count restarts after a quiet window (labs/lockout.ts). */
+  last_failed_at: number | null;
+  /** When the last lockout began: the history decays from there. */
+  last_locked_at: number | null;
   created_by: string | null;
   created_at: number;
   updated_at: number;
@@ -580,6 +666,38 @@ export interface ImageUsageTable {
   refused_rate_limit: Generated<number>;
 }
 
+/** A delivery that allows proofing, with the photographer's optional limit on favourites (deliveries/proofing.ts). */
+export interface DeliveryProofingTable {
+  delivery_id: string;
+  studio_id: string;
+  favourite_limit: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One client's named selection in a delivery: name sealed, written with its own token (stored as SHA-256). */
+export interface DeliveryProofingListsTable {
+  id: string;
+  delivery_id: string;
+  studio_id: string;
+  /** SHA-256 of the delivery id and the normalised name: one list per name and delivery. */
+  name_key: string;
+  /** Sealed (deliveries/proofing.ts): the list's name and the comments per file, bound to the list id. */
+  details_sealed: string;
+  token_hash: string;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+}
+
+/** A photo's heart in one list. */
+export interface DeliveryProofingFavouritesTable {
+  list_id: string;
+  file_id: string;
+  studio_id: string;
+  created_at: number;
+}
+
 export interface Tables {
   studios: StudiosTable;
   studio_keys: StudioKeysTable;
@@ -592,6 +710,7 @@ export interface Tables {
   credential_change_tokens: CredentialChangeTokensTable;
   rate_limit_counters: RateLimitCountersTable;
   sessions: SessionsTable;
+  studio_invitations: StudioInvitationsTable;
   second_factor_challenges: SecondFactorChallengesTable;
   recovery_codes: RecoveryCodesTable;
   password_reset_tokens: PasswordResetTokensTable;
@@ -604,9 +723,15 @@ export interface Tables {
   vault_albums: VaultAlbumsTable;
   vault_files: VaultFilesTable;
   vault_plain_blocks: VaultPlainBlocksTable;
+  vault_pending_blobs: VaultPendingBlobsTable;
+  vault_resumable_uploads: VaultResumableUploadsTable;
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_files: DeliveryFilesTable;
+  delivery_proofing: DeliveryProofingTable;
+  delivery_proofing_lists: DeliveryProofingListsTable;
+  delivery_proofing_favourites: DeliveryProofingFavouritesTable;
+  delivery_sets: DeliverySetsTable;
   image_projects: ImageProjectsTable;
   image_keys: ImageKeysTable;
   image_web_files: ImageWebFilesTable;

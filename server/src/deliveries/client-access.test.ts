@@ -445,16 +445,18 @@ describe.each(databaseKinds())('delivery client access on %s', (database) => {
       expect(tail.status).toBe(206);
       expect(Buffer.from(await tail.arrayBuffer()).equals(jpeg.subarray(-100))).toBe(true);
     }
-    // Nothing else: no new link, no list, no ZIP, no thumbnail or preview.
+    // No more downloads: no new link, no ZIP. The gallery stays viewable ("view only").
     expect(outcomeOf(await visitor.json('POST', `/api/d/${token}/files/${file(0).id}/download-url`, {}))).toBe('410 delivery_exhausted');
-    expect(outcomeOf(await listFiles(visitor, token))).toBe('410 delivery_exhausted');
     expect(await outcome(await visitor.request('GET', `/api/d/${token}/zip`))).toBe('410 delivery_exhausted');
-    expect(await outcome(await fetchSigned(server, listed?.thumbnailUrl as string))).toBe('410 delivery_exhausted');
-    expect(await outcome(await fetchSigned(server, listed?.previewUrl as string))).toBe('410 delivery_exhausted');
+    const viewOnly = await listFiles(visitor, token);
+    expect(outcomeOf(viewOnly)).toBe('200');
+    expect(viewOnly.body.delivery).toMatchObject({ downloadsLeft: 0, viewOnly: true });
+    expect((await fetchSigned(server, listed?.thumbnailUrl as string)).status).toBe(200);
+    expect((await fetchSigned(server, listed?.previewUrl as string)).status).toBe(200);
     expect((await getDelivery(photographer, delivery.id)).delivery.downloadCount).toBe(2);
     expect((await listEvents(photographer, delivery.id)).filter((event) => event.kind === 'file_downloaded')).toHaveLength(2);
 
-    // Raising the limit gives downloads back, and the views with them.
+    // Raising the limit gives downloads back.
     await photographer.json('PATCH', `/api/deliveries/${delivery.id}`, { downloadLimit: 3 });
     expect((await fetchSigned(server, listed?.thumbnailUrl as string)).status).toBe(200);
     expect((await readFully(await fetchSigned(server, await clientDownloadUrl(visitor, token, file(0).id)))).bytes.equals(jpeg)).toBe(true);

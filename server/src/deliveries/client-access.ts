@@ -19,7 +19,7 @@ import {
   recordSuccessfulOpen,
 } from './repo.ts';
 import { assertStudioNotSuspended } from '../studios/service.ts';
-import { assertDeliveryLive, deliveryNotFound } from './state.ts';
+import { assertDeliveryViewable, deliveryNotFound } from './state.ts';
 
 /**
  * The client's way in: the link token names the delivery, the code opens it. Guessing is
@@ -52,7 +52,7 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 async function findLiveDelivery(deps: DeliveriesDeps, token: string): Promise<DeliveryRow> {
   const row = TOKEN_PATTERN.test(token) ? await findDeliveryByTokenHash(deps.db, hashToken(token)) : undefined;
   if (!row) throw deliveryNotFound();
-  assertDeliveryLive(row, deps.now());
+  assertDeliveryViewable(row, deps.now());
   await assertStudioNotSuspended(deps, row.studio_id);
   return row;
 }

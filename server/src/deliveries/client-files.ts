@@ -14,6 +14,10 @@ import { deliveredFile, deliveredFiles, totalsOf } from './files.ts';
 import { notifyFirstDownload } from './notifications.ts';
 import { type DeliveryRow, countDownload, findDeliveryById, insertDeliveryEvent, markFirstDownload } from './repo.ts';
 import { deliveryEnded, deliveryNotFound, endReason } from './state.ts';
+import { listDeliverySets, listPlacements } from './gallery-repo.ts';
+import { openSetName } from './set-names.ts';
+import { parseWatermark } from './watermark.ts';
+import { makeVariant } from './web-variants.ts';
 
 /**
  * What a client with an open delivery sees and downloads. Thumbnails and previews come through
@@ -35,7 +39,22 @@ export interface ClientDeliveryView {
   fileCount: number;
   totalBytes: number;
   downloadsLeft: number | null;
+  viewOnly: boolean;
+  createdAt: string;
+  coverFileId: string | null;
+  watermarked: boolean;
 }
+
+export interface ClientSetView {
+  id: string;
+  name: string;
+}
+
+/** Original, or the web-size JPEG (web-variants.ts); without a size, as before: the original, or the preview when originals are not offered. */
+export type DownloadSize = 'original' | 'web';
+
+/** What a link to a delivery's file names: a stored variant, or the web size made from the preview. */
+export type ClientVariant = Variant | 'web';
 
 export interface ClientFileView {
   id: string;
@@ -47,13 +66,16 @@ export interface ClientFileView {
   height: number | null;
   thumbnailUrl: string | null;
   previewUrl: string | null;
+  setId: string | null;
+  capturedAt: string | null;
+  thumbhash: string | null;
 }
 
 function scopeOf(deliveryId: string, use: LinkUse): string {
   return `delivery/${deliveryId}/${use}`;
 }
 
-async function signedDeliveryUrl(deps: DeliveriesDeps, deliveryId: string, fileId: string, variant: Variant, use: LinkUse): Promise<{ url: string; expiresAt: string }> {
+async function signedDeliveryUrl(deps: DeliveriesDeps, deliveryId: string, fileId: string, variant: ClientVariant, use: LinkUse): Promise<{ url: string; expiresAt: string }> {
   const params = await deps.signer.sign({ scope: scopeOf(deliveryId, use), fileId, variant }, deps.now() + deps.linkSeconds * 1000);
   const query = `as=${use}&${signedQuery(params)}`;
   return { url: `/api/delivery-files/${deliveryId}/${fileId}/${variant}?${query}`, expiresAt: new Date(Number(params.exp) * 1000).toISOString() };
@@ -62,6 +84,7 @@ async function signedDeliveryUrl(deps: DeliveriesDeps, deliveryId: string, fileI
 export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryRow): Promise<ClientDeliveryView> {
   const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
   const { fileCount, totalBytes } = await totalsOf(deps, row);
+  const downloadsLeft = row.download_limit === null ? null : Math.max(0, row.download_limit - row.download_count);
   return {
     title: details.title,
     message: details.message,
@@ -71,12 +94,18 @@ export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryRow)
     allowZip: row.allow_zip === 1,
     fileCount,
     totalBytes,
-    downloadsLeft: row.download_limit === null ? null : Math.max(0, row.download_limit - row.download_count),
+    downloadsLeft,
+    viewOnly: downloadsLeft === 0,
+    createdAt: new Date(row.created_at).toISOString(),
+    // Only while it is still one of the delivery's files.
+    coverFileId: row.cover_file_id !== null && (await deliveredFile(deps, row, row.cover_file_id)) ? row.cover_file_id : null,
+    watermarked: parseWatermark(row.watermark_json) !== null,
   };
 }
 
 export async function listClientFiles(deps: DeliveriesDeps, row: DeliveryRow): Promise<ClientFileView[]> {
   const files = await deliveredFiles(deps, row);
+  const sets = new Map((await listPlacements(deps.db, row.id)).map((placement) => [placement.fileId, placement.setId]));
   return Promise.all(
     files.map(async (file) => ({
       id: file.id,
@@ -88,8 +117,18 @@ export async function listClientFiles(deps: DeliveriesDeps, row: DeliveryRow): P
       height: file.height,
       thumbnailUrl: file.previewsReady ? (await signedDeliveryUrl(deps, row.id, file.id, 'thumbnail', 'view')).url : null,
       previewUrl: file.previewsReady ? (await signedDeliveryUrl(deps, row.id, file.id, 'preview', 'view')).url : null,
+      setId: sets.get(file.id) ?? null,
+      capturedAt: file.capturedAt,
+      thumbhash: file.thumbhash,
     })),
   );
+}
+
+/** The delivery's sets, in order, that hold at least one of `files`. */
+export async function listClientSets(deps: DeliveriesDeps, row: DeliveryRow, files: readonly ClientFileView[]): Promise<ClientSetView[]> {
+  const used = new Set(files.map((file) => file.setId));
+  const sets = (await listDeliverySets(deps.db, row.id)).filter((set) => used.has(set.id));
+  return Promise.all(sets.map(async (set) => ({ id: set.id, name: await openSetName(deps.secrets, set.id, set.name_sealed) })));
 }
 
 function fileNotFound(): NotFoundError {
@@ -106,10 +145,17 @@ function downloadVariant(row: DeliveryRow): Variant {
  * whatever ranges are then asked of it while it lives — a resumed transfer, a download
  * manager's probes — cost nothing more, and no Range trick avoids the count.
  */
-export async function createClientDownloadUrl(deps: DeliveriesDeps, row: DeliveryRow, fileId: string, origin: RequestOrigin): Promise<{ url: string; expiresAt: string }> {
+export async function createClientDownloadUrl(
+  deps: DeliveriesDeps,
+  row: DeliveryRow,
+  fileId: string,
+  origin: RequestOrigin,
+  size?: DownloadSize,
+): Promise<{ url: string; expiresAt: string }> {
   const file = await deliveredFile(deps, row, fileId);
   if (!file) throw fileNotFound();
-  const variant = downloadVariant(row);
+  if (size === 'original' && row.allow_originals !== 1) throw new AppError('originals_not_offered', 'This delivery offers previews only.', 403);
+  const variant: ClientVariant = size === 'web' ? 'web' : downloadVariant(row);
   if (variant !== 'original' && !file.previewsReady) throw new AppError('preview_not_ready', 'This file’s preview is not ready yet.', 409);
   await deps.limits.consume('downloadLinksPerDelivery', row.id);
   await countClientDownload(deps, row, { kind: 'file_downloaded', fileId: file.id }, origin);
@@ -129,7 +175,7 @@ async function countClientDownload(deps: DeliveriesDeps, row: DeliveryRow, event
 export interface ClientDownloadRequest extends RangeHeaders {
   deliveryId: string;
   fileId: string;
-  variant: Variant;
+  variant: ClientVariant;
   use: LinkUse;
   signature: Partial<SignatureParams>;
 }
@@ -140,15 +186,22 @@ export async function openClientDownload(deps: DeliveriesDeps, request: ClientDo
   const row = await findDeliveryById(deps.db, deliveryId);
   if (!row) throw deliveryNotFound();
   const ended = endReason(row, deps.now());
-  // A download link was counted when it was made: the limit it may have spent does not stop it.
-  if (ended && !(ended === 'exhausted' && use === 'download')) throw deliveryEnded(ended);
+  // A download link was counted when it was made: the limit it may have spent does not stop it;
+  // and a delivery whose limit is spent stays viewable.
+  if (ended && ended !== 'exhausted') throw deliveryEnded(ended);
   await assertStudioNotSuspended(deps, row.studio_id);
   // Checked live: the photographer may have withdrawn originals after the link was made.
   if (variant === 'original' && row.allow_originals !== 1) throw new AppError('originals_not_offered', 'This delivery offers previews only.', 403);
   const file = await deliveredFile(deps, row, fileId);
   if (!file) throw fileNotFound();
+  const disposition = use === 'download' ? 'attachment' : 'inline';
+  const watermark = parseWatermark(row.watermark_json);
+  if (variant === 'web' || (variant === 'preview' && watermark)) {
+    if (!file.previewsReady) throw new AppError('preview_not_ready', 'This file’s preview is not ready yet.', 409);
+    return { ...(await makeVariant(deps, file, variant === 'web' ? 'web' : 'marked-preview', watermark)), disposition };
+  }
   const download = await file.read(variant, request);
-  return { ...download, disposition: use === 'download' ? 'attachment' : 'inline' };
+  return { ...download, disposition };
 }
 
 /** "Download all": the delivery's originals (or previews) and their SHA-256 manifest, as one streamed ZIP. */

@@ -7,11 +7,10 @@ import { requestOrigin } from '../http/request-origin.ts';
 import { rangeHeaders, sendFile, sendHeadersOnly } from '../http/send-file.ts';
 import { setCookie } from '../http/cookies.ts';
 import { contentDisposition } from '../http/content-disposition.ts';
-import { variantField } from '../vault/schemas.ts';
-import { clientDeliveryView, createClientDownloadUrl, listClientFiles, openClientDownload, openClientZip } from './client-files.ts';
+import { clientDeliveryView, createClientDownloadUrl, listClientFiles, listClientSets, openClientDownload, openClientZip } from './client-files.ts';
 import { deliveryCookieName, openDelivery, requireDeliverySession } from './client-access.ts';
 import type { DeliveriesDeps } from './deps.ts';
-import { clientDeliverySchema, clientFileSchema, tokenParams } from './schemas.ts';
+import { clientDeliverySchema, clientFileSchema, clientSetSchema, tokenParams } from './schemas.ts';
 
 /**
  * The client's side of a delivery. These routes are public to the door (http/access.ts): the
@@ -60,15 +59,16 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
       schema: {
         operationId: 'listDeliveryFiles',
         tags,
-        summary: 'The delivery and its files, for a client who entered the code.',
+        summary: 'The delivery, its files in order and its sets, for a client who entered the code (also once its download limit is used up: view only).',
         params: tokenParams,
-        response: { 200: Type.Object({ delivery: clientDeliverySchema, files: Type.Array(clientFileSchema) }, closed) },
+        response: { 200: Type.Object({ delivery: clientDeliverySchema, files: Type.Array(clientFileSchema), sets: Type.Array(clientSetSchema) }, closed) },
       },
     },
     async (request, reply) => {
       const row = await requireDeliverySession(deps, request.params.token, sessionTokenOf(request));
       reply.header('cache-control', 'private, no-store');
-      return { delivery: await clientDeliveryView(deps, row), files: await listClientFiles(deps, row) };
+      const files = await listClientFiles(deps, row);
+      return { delivery: await clientDeliveryView(deps, row), files, sets: await listClientSets(deps, row, files) };
     },
   );
 
@@ -80,15 +80,16 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
       schema: {
         operationId: 'createDeliveryDownloadUrl',
         tags,
-        summary: 'A short-lived signed link to download one file of the delivery (its original, or its preview when originals are not offered).',
+        summary:
+          'A short-lived signed link to download one file of the delivery: `size` original, or web (JPEG, at most 2048 px, watermarked when the delivery is); without a size, the original, or the preview when originals are not offered. Counted against the download limit.',
         params: Type.Object({ token: tokenParams.properties.token, fileId: uuidField }, closed),
-        body: Type.Object({}, closed),
+        body: Type.Object({ size: Type.Optional(Type.Union([Type.Literal('original'), Type.Literal('web')])) }, closed),
         response: { 200: signedUrlSchema },
       },
     },
     async (request) => {
       const row = await requireDeliverySession(deps, request.params.token, sessionTokenOf(request));
-      return createClientDownloadUrl(deps, row, request.params.fileId, requestOrigin(request));
+      return createClientDownloadUrl(deps, row, request.params.fileId, requestOrigin(request), request.body.size);
     },
   );
 
@@ -129,7 +130,10 @@ export function deliveryClientRoutes(app: App, deps: DeliveriesDeps): void {
         operationId: 'downloadDeliveryFile',
         tags,
         summary: 'A file of a delivery through a signed link (from listDeliveryFiles or createDeliveryDownloadUrl); the delivery’s state is checked on every request. Range supported.',
-        params: Type.Object({ deliveryId: uuidField, fileId: uuidField, variant: variantField }, closed),
+        params: Type.Object(
+          { deliveryId: uuidField, fileId: uuidField, variant: Type.Union([Type.Literal('original'), Type.Literal('preview'), Type.Literal('thumbnail'), Type.Literal('web')]) },
+          closed,
+        ),
         querystring: Type.Object(
           {
             as: Type.Optional(Type.Union([Type.Literal('view'), Type.Literal('download')])),

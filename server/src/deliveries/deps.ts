@@ -6,6 +6,7 @@ import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
 import { type UrlSigner, createUrlSigner } from '../crypto/signed-urls.ts';
 import type { Db } from '../db/database.ts';
 import { type RateLimits, createRateLimits } from '../http/rate-limits.ts';
+import type { ImagingPool } from '../imaging/pool.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Runtime } from '../runtime.ts';
 import type { VaultFiles } from '../vault/service.ts';
@@ -25,6 +26,9 @@ export interface DeliveriesDeps {
   mailer: Mailer;
   limits: RateLimits<DeliveryRateLimit>;
   vault: VaultFiles;
+  /** Makes web-size and watermarked images (web-variants.ts). */
+  imaging: ImagingPool;
+  maxPixels: number;
   site: Pick<Config, 'publicUrl' | 'secureTransport' | 'deliveries'>;
   /** How long a signed link to a file lives (VAULT_DOWNLOAD_URL_SECONDS, like the vault's own). */
   linkSeconds: number;
@@ -56,6 +60,8 @@ export function createDeliveriesDeps(runtime: Runtime, vault: VaultFiles): Deliv
     mailer: runtime.mailer,
     limits: createRateLimits(deliveryRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:deliveries', db: runtime.database.db }),
     vault,
+    imaging: runtime.imaging,
+    maxPixels: runtime.config.vault.maxPixels,
     site: runtime.config,
     linkSeconds: runtime.config.vault.downloadUrlSeconds,
     logger: runtime.logger,

@@ -34,6 +34,12 @@ const operations = [
   'regenerateDeliveryCode',
   'resendDelivery',
   'listDeliveryEvents',
+  'addDeliveryFiles',
+  'removeDeliveryFiles',
+  'reorderDeliveryFiles',
+  'createDeliverySet',
+  'updateDeliverySet',
+  'deleteDeliverySet',
   'openDelivery',
   'listDeliveryFiles',
   'createDeliveryDownloadUrl',
@@ -43,7 +49,7 @@ const operations = [
 
 type Operation = (typeof operations)[number];
 
-const photographerOperations: readonly Operation[] = operations.slice(0, 8);
+const photographerOperations: readonly Operation[] = operations.slice(0, operations.indexOf('openDelivery'));
 
 interface Target {
   id: string;
@@ -51,6 +57,7 @@ interface Target {
   token: string;
   fileId: string;
   variant: string;
+  setId: string;
 }
 
 function pathOf(route: CatalogedRoute, target: Target): string {
@@ -72,19 +79,26 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
   let theirs: Awaited<ReturnType<typeof createDelivery>>;
   let target: Target;
   let bodies: Record<Operation, unknown>;
+  let otherFile: UploadedFile;
   beforeAll(async () => {
     server = await startTestServer({ database, env: { TRUST_PROXY: 'true' } });
+    // The proofing routes have their own walk (proofing.test.ts).
     routes = server.app.routeCatalog.filter(
-      (route) => route.method !== 'HEAD' && (route.url.startsWith('/api/deliveries') || route.url.startsWith('/api/d/') || route.url.startsWith('/api/delivery-files/')),
+      (route) =>
+        route.method !== 'HEAD' &&
+        !route.url.includes('/proofing') &&
+        (route.url.startsWith('/api/deliveries') || route.url.startsWith('/api/d/') || route.url.startsWith('/api/delivery-files/')),
     );
     owner = (await signedInClient(server, 'photographer', 'owner')).client;
     intruder = (await signedInClient(server, 'photographer', 'intruder')).client;
     const jpeg = await photo('jpeg', { width: 200, height: 150 });
     ownFile = await uploaded(owner, jpeg, { name: 'ours.jpg' });
     theirFile = await uploaded(intruder, jpeg, { name: 'theirs.jpg' });
+    otherFile = await uploaded(owner, await photo('jpeg', { width: 210, height: 150 }), { name: 'late.jpg' });
     ours = await createDelivery(owner, { title: 'Ours', message: 'Private', fileIds: [ownFile.id], recipients: ['client@example.com'] });
+    const set = await owner.json<{ sets: Array<{ id: string }> }>('POST', `/api/deliveries/${ours.delivery.id}/sets`, { name: 'Ceremony', fileIds: [ownFile.id] });
     theirs = await createDelivery(intruder, { title: 'Theirs', fileIds: [theirFile.id] });
-    target = { id: ours.delivery.id, deliveryId: ours.delivery.id, token: ours.token, fileId: ownFile.id, variant: 'original' };
+    target = { id: ours.delivery.id, deliveryId: ours.delivery.id, token: ours.token, fileId: ownFile.id, variant: 'original', setId: set.body.sets[0]?.id as string };
     // A valid body per operation, so each call reaches the check under test rather than validation.
     bodies = {
       createDelivery: { title: 'Taken', fileIds: [ownFile.id] },
@@ -95,6 +109,12 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
       regenerateDeliveryCode: { sendToRecipients: true },
       resendDelivery: {},
       listDeliveryEvents: undefined,
+      addDeliveryFiles: { fileIds: [otherFile.id] },
+      removeDeliveryFiles: { fileIds: [ownFile.id] },
+      reorderDeliveryFiles: { sortBy: 'name' },
+      createDeliverySet: { name: 'Taken' },
+      updateDeliverySet: { name: 'Taken over' },
+      deleteDeliverySet: undefined,
       openDelivery: { code: ours.access.code === '00000000' ? '11111111' : '00000000' },
       listDeliveryFiles: undefined,
       createDeliveryDownloadUrl: {},
@@ -151,11 +171,15 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
     const before = await unsigned();
     // A photographer's session is no delivery session.
     await walk(intruder, outcomes('404 delivery_not_found', { createDelivery: '404 file_not_found', listDeliveries: '200' }));
+    // Not even with the intruder's own delivery and another studio's set or file.
+    expect(await outcome(await intruder.request('PATCH', `/api/deliveries/${theirs.delivery.id}/sets/${target.setId}`, { name: 'x' }))).toBe('404 set_not_found');
+    expect(await outcome(await intruder.request('DELETE', `/api/deliveries/${theirs.delivery.id}/sets/${target.setId}`))).toBe('404 set_not_found');
+    expect(await outcome(await intruder.request('POST', `/api/deliveries/${theirs.delivery.id}/files`, { fileIds: [otherFile.id] }))).toBe('404 file_not_found');
     const listed = await intruder.json<{ deliveries: DeliveryView[] }>('GET', '/api/deliveries');
     expect(listed.body.deliveries.map((delivery) => delivery.id)).toEqual([theirs.delivery.id]);
     expect(await unsigned()).toEqual(before);
     const kinds = (await listEvents(owner, ours.delivery.id)).map((event) => event.kind);
-    for (const kind of ['updated', 'revoked', 'code_regenerated', 'resent']) expect(kinds).not.toContain(kind);
+    for (const kind of ['updated', 'revoked', 'code_regenerated', 'resent', 'file_added', 'file_removed', 'reordered']) expect(kinds).not.toContain(kind);
     // The code was neither changed nor sent anywhere: it still opens the delivery.
     expect((await openedVisitor(server, ours.access)).cookies.size).toBe(1);
   });
@@ -205,14 +229,14 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
     for (const route of routes) {
       const operation = route.operationId as Operation;
       const caller = callerOf(operation);
-      for (const name of ['id', 'deliveryId', 'fileId']) {
+      for (const name of ['id', 'deliveryId', 'fileId', 'setId']) {
         if (!route.url.includes(`:${name}`)) continue;
         for (const value of ['not-a-uuid', '1', `${ownFile.id}x`]) {
           bad.push([`:${name}=${value}`, caller, route.method, pathOf(route, { ...target, token: theirs.token, [name]: value }), bodies[operation], '400 validation_failed']);
         }
       }
       if (route.url.includes(':variant')) bad.push(['bad variant', caller, route.method, pathOf(route, { ...target, variant: 'raw' }), undefined, '400 validation_failed']);
-      if (route.method === 'POST' || route.method === 'PATCH') {
+      if (route.method === 'POST' || route.method === 'PATCH' || route.method === 'PUT') {
         const path = pathOf(route, { ...target, token: theirs.token });
         const body = bodies[operation] as Record<string, unknown>;
         bad.push(['unknown field', caller, route.method, path, { ...body, isAdmin: true }, '400 validation_failed']);
@@ -226,6 +250,20 @@ describe.each(databaseKinds())('delivery isolation on %s', (database) => {
     bad.push(['huge code', visitor, 'POST', `/api/d/${theirs.token}/open`, { code: '1'.repeat(33) }, '400 validation_failed']);
     bad.push(['numeric code', visitor, 'POST', `/api/d/${theirs.token}/open`, { code: 12345678 }, '400 validation_failed']);
     bad.push(['recipients not a list', owner, 'PATCH', `/api/deliveries/${ours.delivery.id}`, { recipients: 'a@example.com' }, '400 validation_failed']);
+    const id = ours.delivery.id;
+    bad.push(['no file ids', owner, 'POST', `/api/deliveries/${id}/files`, { fileIds: [] }, '400 validation_failed']);
+    bad.push(['file id not a uuid', owner, 'POST', `/api/deliveries/${id}/files/remove`, { fileIds: ['x'] }, '400 validation_failed']);
+    bad.push(['unknown sort', owner, 'PUT', `/api/deliveries/${id}/order`, { sortBy: 'random' }, '400 validation_failed']);
+    bad.push(['order and sort', owner, 'PUT', `/api/deliveries/${id}/order`, { sortBy: 'name', fileIds: [ownFile.id] }, '400 validation_failed']);
+    bad.push(['empty set name', owner, 'POST', `/api/deliveries/${id}/sets`, { name: '' }, '400 validation_failed']);
+    bad.push(['invisible set name', owner, 'POST', `/api/deliveries/${id}/sets`, { name: ' \u202e\u2066 ' }, '400 set_name_invalid']);
+    bad.push(['no set change', owner, 'PATCH', `/api/deliveries/${id}/sets/${target.setId}`, {}, '400 validation_failed']);
+    bad.push(['negative position', owner, 'PATCH', `/api/deliveries/${id}/sets/${target.setId}`, { position: -1 }, '400 validation_failed']);
+    bad.push(['file twice', owner, 'PUT', `/api/deliveries/${id}/order`, { fileIds: [ownFile.id, ownFile.id] }, '400 duplicate_files']);
+    bad.push(['cover elsewhere', owner, 'PATCH', `/api/deliveries/${id}`, { coverFileId: otherFile.id }, '400 cover_not_in_delivery']);
+    bad.push(['watermark opacity', owner, 'PATCH', `/api/deliveries/${id}`, { watermark: { text: 'x', position: 'center', opacity: 2 } }, '400 validation_failed']);
+    bad.push(['watermark position', owner, 'PATCH', `/api/deliveries/${id}`, { watermark: { text: 'x', position: 'middle', opacity: 0.5 } }, '400 validation_failed']);
+    bad.push(['unknown size', visitor, 'POST', `/api/d/${theirs.token}/files/${theirFile.id}/download-url`, { size: 'huge' }, '400 validation_failed']);
     bad.push(['too many recipients', owner, 'PATCH', `/api/deliveries/${ours.delivery.id}`, { recipients: Array.from({ length: 21 }, (_, i) => `r${i}@example.com`) }, '400 validation_failed']);
 
     const seen: string[] = [];

@@ -3,7 +3,8 @@ import { closed } from '../http/schemas.ts';
 import { requireStudioActor } from '../http/access.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
 import type { App } from '../http/app-type.ts';
-import { fileSchema } from '../vault/schemas.ts';
+import { getDeliveryGallery } from './gallery.ts';
+import { deliveryGallerySchema } from './gallery-schemas.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import {
   createDeliveryBody,
@@ -15,7 +16,6 @@ import {
 } from './schemas.ts';
 import {
   createDelivery,
-  getDelivery,
   listDeliveries,
   listDeliveryEvents,
   regenerateDeliveryCode,
@@ -27,7 +27,7 @@ import {
 /** The photographer's deliveries: every route acts in the caller's studio, and another studio's ids are 404. */
 
 const tags = ['deliveries'];
-const config = { access: 'signed-in' } as const;
+const config = { access: 'signed-in', permission: 'deliveries' } as const;
 const deliveryAnswer = Type.Object({ delivery: deliverySchema }, closed);
 const withAccess = Type.Object({ delivery: deliverySchema, access: deliveryAccessSchema }, closed);
 
@@ -69,12 +69,12 @@ export function deliveryRoutes(app: App, deps: DeliveriesDeps): void {
       schema: {
         operationId: 'getDelivery',
         tags,
-        summary: 'One delivery and its files.',
+        summary: 'One delivery, its files in order and its sets.',
         params: deliveryIdParams,
-        response: { 200: Type.Object({ delivery: deliverySchema, files: Type.Array(fileSchema) }, closed) },
+        response: { 200: deliveryGallerySchema },
       },
     },
-    async (request) => getDelivery(deps, requireStudioActor(request), request.params.id),
+    async (request) => getDeliveryGallery(deps, requireStudioActor(request), request.params.id),
   );
 
   app.patch(

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { closed, nullable, uuidField } from '../http/schemas.ts';
 import { MAX_DELIVERY_FILES } from './service.ts';
+import { MAX_WATERMARK_TEXT } from './watermark.ts';
 
 /** JSON schemas of the deliveries API (docs/deliveries.md): one definition feeds validation, typed handlers and OpenAPI. */
 
@@ -17,6 +18,25 @@ const downloadLimitField = nullable(
   }),
 );
 
+export const watermarkSchema = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: MAX_WATERMARK_TEXT }),
+    position: Type.Union([
+      Type.Literal('center'),
+      Type.Literal('top-left'),
+      Type.Literal('top'),
+      Type.Literal('top-right'),
+      Type.Literal('left'),
+      Type.Literal('right'),
+      Type.Literal('bottom-left'),
+      Type.Literal('bottom'),
+      Type.Literal('bottom-right'),
+    ]),
+    opacity: Type.Number({ minimum: 0.05, maximum: 1 }),
+  },
+  { ...closed, description: 'Drawn on the client’s previews and web-size downloads, never on originals' },
+);
+
 export const deliveryIdParams = Type.Object({ id: uuidField }, closed);
 
 export const createDeliveryBody = Type.Object(
@@ -30,6 +50,8 @@ export const createDeliveryBody = Type.Object(
     downloadLimit: Type.Optional(downloadLimitField),
     allowOriginals: Type.Optional(Type.Boolean({ description: 'false: previews only (default true)' })),
     allowZip: Type.Optional(Type.Boolean({ description: 'Offer "download all" as one ZIP (default true)' })),
+    order: Type.Optional(Type.Union([Type.Literal('capturedAt'), Type.Literal('given')], { description: 'capturedAt: by real capture time (default for an album); given: as listed (default for fileIds)' })),
+    watermark: Type.Optional(nullable(watermarkSchema)),
   },
   { ...closed, description: 'Exactly one of fileIds or albumId' },
 );
@@ -43,6 +65,8 @@ export const updateDeliveryBody = Type.Object(
     downloadLimit: Type.Optional(downloadLimitField),
     allowOriginals: Type.Optional(Type.Boolean()),
     allowZip: Type.Optional(Type.Boolean()),
+    coverFileId: Type.Optional(nullable(uuidField)),
+    watermark: Type.Optional(nullable(watermarkSchema)),
   },
   { ...closed, minProperties: 1 },
 );
@@ -68,6 +92,8 @@ export const deliverySchema = Type.Object(
     fileCount: Type.Integer(),
     totalBytes: Type.Integer(),
     lastActivityAt: nullable(Type.String()),
+    coverFileId: nullable(Type.String()),
+    watermark: nullable(watermarkSchema),
   },
   closed,
 );
@@ -88,6 +114,10 @@ const eventKindField = Type.Union([
   Type.Literal('revoked'),
   Type.Literal('code_regenerated'),
   Type.Literal('resent'),
+  Type.Literal('file_added'),
+  Type.Literal('file_removed'),
+  Type.Literal('reordered'),
+  Type.Literal('sets_changed'),
 ]);
 
 export const deliveryEventSchema = Type.Object(
@@ -118,6 +148,10 @@ export const clientDeliverySchema = Type.Object(
     fileCount: Type.Integer(),
     totalBytes: Type.Integer(),
     downloadsLeft: nullable(Type.Integer()),
+    viewOnly: Type.Boolean({ description: 'The download limit is used up: the gallery can still be viewed' }),
+    createdAt: Type.String(),
+    coverFileId: nullable(Type.String({ description: 'The photo the gallery opens on' })),
+    watermarked: Type.Boolean(),
   },
   closed,
 );
@@ -133,6 +167,11 @@ export const clientFileSchema = Type.Object(
     height: nullable(Type.Integer()),
     thumbnailUrl: nullable(Type.String({ description: 'Signed, short-lived' })),
     previewUrl: nullable(Type.String({ description: 'Signed, short-lived' })),
+    setId: nullable(Type.String()),
+    capturedAt: nullable(Type.String({ description: 'The camera’s wall-clock time, with its offset when recorded' })),
+    thumbhash: nullable(Type.String({ description: 'ThumbHash (base64): a placeholder to paint before the thumbnail' })),
   },
   closed,
 );
+
+export const clientSetSchema = Type.Object({ id: Type.String(), name: Type.String() }, closed);

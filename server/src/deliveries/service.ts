@@ -16,6 +16,7 @@ import { reserveDeliveryMail } from './mail-limits.ts';
 import { type DeliveryMail, sendCodeEmails, sendLinkEmails } from './notifications.ts';
 import {
   type DeliveryRow,
+  deliveryHasFile,
   endDeliverySessions,
   findStudioDelivery,
   insertDelivery,
@@ -26,6 +27,8 @@ import {
   updateStudioDelivery,
 } from './repo.ts';
 import { type DeliveryStatus, deliveryNotFound, deliveryStatus } from './state.ts';
+import { byCaptureTime } from './capture-order.ts';
+import { type Watermark, parseWatermark, watermarkJson } from './watermark.ts';
 
 /** The photographer's side: create, look after and end deliveries of the studio's files. */
 
@@ -54,6 +57,9 @@ export interface DeliveryView {
   fileCount: number;
   totalBytes: number;
   lastActivityAt: string | null;
+  /** The photo the client's gallery opens on; null: the first. */
+  coverFileId: string | null;
+  watermark: Watermark | null;
 }
 
 /** Shown once, when made: neither is stored in a form that could show it again. */
@@ -81,9 +87,14 @@ export interface DeliveryInput {
   downloadLimit?: number | null;
   allowOriginals?: boolean;
   allowZip?: boolean;
+  /** Default: real capture time for an album, the order given for files. */
+  order?: 'capturedAt' | 'given';
+  watermark?: Watermark | null;
 }
 
-export type DeliveryChanges = Partial<Pick<DeliveryInput, 'title' | 'message' | 'recipients' | 'expiresAt' | 'downloadLimit' | 'allowOriginals' | 'allowZip'>>;
+export type DeliveryChanges = Partial<Pick<DeliveryInput, 'title' | 'message' | 'recipients' | 'expiresAt' | 'downloadLimit' | 'allowOriginals' | 'allowZip' | 'watermark'>> & {
+  coverFileId?: string | null;
+};
 
 const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
 
@@ -104,10 +115,12 @@ function deliveryView(row: DeliveryRow, totals: DeliveryTotals, details: Deliver
     fileCount: totals.fileCount,
     totalBytes: totals.totalBytes,
     lastActivityAt: iso(row.last_activity_at),
+    coverFileId: row.cover_file_id,
+    watermark: parseWatermark(row.watermark_json),
   };
 }
 
-async function viewOf(deps: DeliveriesDeps, row: DeliveryRow, totals?: DeliveryTotals): Promise<DeliveryView> {
+export async function viewOf(deps: DeliveriesDeps, row: DeliveryRow, totals?: DeliveryTotals): Promise<DeliveryView> {
   return deliveryView(row, totals ?? (await totalsOf(deps, row)), await openDeliveryDetails(deps.secrets, row.id, row.details_sealed), deps.now());
 }
 
@@ -140,7 +153,7 @@ function expiryFrom(input: string | undefined, now: number): number {
   return at;
 }
 
-async function requireDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryRow> {
+export async function requireDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryRow> {
   const row = await findStudioDelivery(deps.db, actor.studioId, deliveryId);
   if (!row) throw deliveryNotFound();
   return row;
@@ -154,7 +167,7 @@ async function filesToDeliver(deps: DeliveriesDeps, actor: StudioActor, input: D
     const ids = await deps.vault.deliverableFileIds(actor.studioId, { albumId: input.albumId });
     if (ids.length === 0) throw new AppError('album_empty', 'This album has no files to deliver.', 400);
     if (ids.length > MAX_DELIVERY_FILES) throw new AppError('too_many_files', `A delivery holds at most ${MAX_DELIVERY_FILES} files.`, 400);
-    return ids;
+    return (input.order ?? 'capturedAt') === 'capturedAt' ? inCaptureOrder(deps, actor, ids) : ids;
   }
   const ids = [...new Set(input.fileIds)];
   const found = await deps.vault.deliverableFileIds(actor.studioId, { fileIds: ids });
@@ -162,7 +175,11 @@ async function filesToDeliver(deps: DeliveriesDeps, actor: StudioActor, input: D
   if (found.length !== ids.length) {
     throw new AppError('file_not_found', 'One of these files does not exist.', 404);
   }
-  return ids;
+  return input.order === 'capturedAt' ? inCaptureOrder(deps, actor, ids) : ids;
+}
+
+async function inCaptureOrder(deps: DeliveriesDeps, actor: StudioActor, ids: string[]): Promise<string[]> {
+  return (await deps.vault.find(actor.studioId, ids)).sort(byCaptureTime).map((file) => file.id);
 }
 
 async function deliveryMail(deps: DeliveriesDeps, row: DeliveryRow, details: DeliveryDetails): Promise<DeliveryMail> {
@@ -209,6 +226,7 @@ export async function createDelivery(deps: DeliveriesDeps, actor: StudioActor, i
     },
     fileIds,
   );
+  if (input.watermark) await updateStudioDelivery(deps.db, actor.studioId, id, { watermark_json: watermarkJson(input.watermark) });
   await recordEvent(deps, actor, id, 'created');
   const row = await requireDelivery(deps, actor, id);
   const access = { url: linkOf(deps, token), code };
@@ -232,7 +250,7 @@ export async function getDelivery(deps: DeliveriesDeps, actor: StudioActor, deli
   return { delivery: await viewOf(deps, row), files };
 }
 
-function refuseIfRevoked(row: DeliveryRow): void {
+export function refuseIfRevoked(row: DeliveryRow): void {
   if (row.revoked_at !== null) throw new AppError('delivery_revoked', 'This delivery was revoked; create a new one instead.', 409);
 }
 
@@ -251,10 +269,18 @@ export async function updateDelivery(deps: DeliveriesDeps, actor: StudioActor, d
     ...(changes.downloadLimit !== undefined && { download_limit: changes.downloadLimit }),
     ...(changes.allowOriginals !== undefined && { allow_originals: changes.allowOriginals ? 1 : 0 }),
     ...(changes.allowZip !== undefined && { allow_zip: changes.allowZip ? 1 : 0 }),
+    ...(changes.watermark !== undefined && { watermark_json: watermarkJson(changes.watermark) }),
+    ...(changes.coverFileId !== undefined && { cover_file_id: await coverOf(deps, row, changes.coverFileId) }),
     updated_at: deps.now(),
   });
   await recordEvent(deps, actor, row.id, 'updated');
   return viewOf(deps, await requireDelivery(deps, actor, row.id));
+}
+
+/** A cover must be one of the delivery's files. */
+async function coverOf(deps: DeliveriesDeps, row: DeliveryRow, fileId: string | null): Promise<string | null> {
+  if (fileId !== null && !(await deliveryHasFile(deps.db, row.id, fileId))) throw new AppError('cover_not_in_delivery', 'The cover must be one of the delivery’s photos.', 400);
+  return fileId;
 }
 
 export async function revokeDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<DeliveryView> {

@@ -34,6 +34,15 @@ export function assertDeliveryLive(row: DeliveryRow, now: number): void {
   if (reason) throw deliveryEnded(reason);
 }
 
+/**
+ * Throws the 410 for a delivery that can no longer be viewed: revoked or expired. One whose
+ * download limit is used up stays viewable ("view only"); its downloads are refused.
+ */
+export function assertDeliveryViewable(row: DeliveryRow, now: number): void {
+  const reason = endReason(row, now);
+  if (reason && reason !== 'exhausted') throw deliveryEnded(reason);
+}
+
 export function deliveryNotFound(): NotFoundError {
   return new NotFoundError('delivery_not_found', 'This delivery does not exist.');
 }

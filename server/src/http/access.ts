@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import type { UserRole } from '../db/tables.ts';
+import type { StudioRole, UserRole } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import type { App } from './app-type.ts';
+import { type StudioPermission, assertRoleAllows, studioPermissions } from './permissions.ts';
 import { type RequestOrigin, requestOrigin } from './request-origin.ts';
 
 /**
@@ -12,8 +13,11 @@ import { type RequestOrigin, requestOrigin } from './request-origin.ts';
  * session, 403 for the wrong role, and 403 `totp_enrollment_required` for an admin who has not
  * enrolled TOTP yet, except on the few routes that let them do so. The two kinds of session
  * never stand in for each other: a `lab` route resolves only a lab session (a print lab's,
- * docs/labs.md), every `signed-in` or `admin` route only a user's. Per-object checks (this
- * file, that studio, that lab's order) stay in each capability's service.
+ * docs/labs.md), every `signed-in` or `admin` route only a user's. A studio-scoped route also
+ * declares `config.permission` (permissions.ts): the caller's role in the studio they act in
+ * must grant it, checked here too, and `requireStudioActor` fails closed on a route that
+ * declared none. Per-object checks (this file, that studio, that lab's order) stay in each
+ * capability's service.
  */
 
 export type AccessLevel = 'public' | 'signed-in' | 'admin' | 'lab';
@@ -25,7 +29,10 @@ export interface Principal {
   authenticatedAt: number;
   email: string;
   role: UserRole;
+  /** The studio this session acts in (the studio switcher; by default the oldest studio the person owns, else the oldest they joined). */
   studioId: string | null;
+  /** The person's role in that studio. */
+  studioRole: StudioRole | null;
   totpEnabled: boolean;
 }
 
@@ -39,20 +46,34 @@ export interface LabPrincipal {
 export interface StudioActor {
   studioId: string;
   userId: string;
+  /** The caller's role in the studio: what `requireStudioPermission` checks. */
+  role: StudioRole;
   ip: string;
   userAgent: string;
 }
 
+function requireStudio(principal: Principal): { studioId: string; role: StudioRole } {
+  if (!principal.studioId || !principal.studioRole) throw new AppError('studio_required', 'The vault belongs to a studio, and this account has none.', 403);
+  return { studioId: principal.studioId, role: principal.studioRole };
+}
+
 /** The vault, deliveries and what is built on them belong to studios: an admin account has none. */
 export function studioActor(principal: Principal, origin: RequestOrigin): StudioActor {
-  if (!principal.studioId) throw new AppError('studio_required', 'The vault belongs to a studio, and this account has none.', 403);
-  return { studioId: principal.studioId, userId: principal.userId, ...origin };
+  const { studioId, role } = requireStudio(principal);
+  return { studioId, role, userId: principal.userId, ...origin };
+}
+
+/** For a service that needs more than its route's permission for one input: 403 `studio_role_forbidden` unless the actor's role grants it. */
+export function requireStudioPermission(actor: Pick<StudioActor, 'role'>, permission: StudioPermission): void {
+  assertRoleAllows(actor.role, permission);
 }
 
 export interface RouteAccess {
   access: AccessLevel;
   /** Reachable by an admin who still has to enroll TOTP (me, sign-out, TOTP enrollment). */
   allowBeforeTotpEnrollment?: boolean;
+  /** On a studio-scoped `signed-in` route: what the caller's studio role must grant. */
+  permission?: StudioPermission;
 }
 
 export interface SessionResolvers {
@@ -68,6 +89,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: AccessLevel;
     allowBeforeTotpEnrollment?: boolean;
+    permission?: StudioPermission;
   }
 }
 
@@ -89,9 +111,18 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** The studio actor of a `signed-in` route's caller. */
+/**
+ * The studio actor of a `signed-in` route's caller. Fails closed when the route declared no
+ * `config.permission`: a studio-scoped route must say what it needs (the hook has checked it).
+ */
 export function requireStudioActor(request: FastifyRequest): StudioActor {
-  return studioActor(requirePrincipal(request), requestOrigin(request));
+  const permission = request.routeOptions.config.permission;
+  if (!permission || !(studioPermissions as readonly string[]).includes(permission)) {
+    throw new Error(`Route ${request.routeOptions.url ?? '?'} takes a studio actor but declares no config.permission.`);
+  }
+  const actor = studioActor(requirePrincipal(request), requestOrigin(request));
+  requireStudioPermission(actor, permission);
+  return actor;
 }
 
 /** The signed-in lab, for handlers behind `lab` routes. */
@@ -124,5 +155,6 @@ export function registerAccessControl(app: App, resolvers: SessionResolvers): vo
     if (mustEnrollTotp(principal) && !config.allowBeforeTotpEnrollment) {
       throw new AppError('totp_enrollment_required', 'Administrators must set up two-factor authentication first.', 403);
     }
+    if (config.permission !== undefined) assertRoleAllows(requireStudio(principal).role, config.permission);
   });
 }

@@ -3,6 +3,9 @@ import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
 import { type TestServer, startTestServer } from '../../test/harness.ts';
 import { createLab, signedInLab } from '../../test/labs.ts';
+import { signedInMember } from '../../test/teams.ts';
+import type { StudioRole } from '../db/tables.ts';
+import { roleAllows, studioPermissions, type StudioPermission } from './permissions.ts';
 import type { CatalogedRoute } from './route-rules.ts';
 
 /**
@@ -13,7 +16,33 @@ import type { CatalogedRoute } from './route-rules.ts';
  * is not public or a lab route (the vault, deliveries, the admin…), and photographers and
  * admins get 401 on every lab route. A new route is covered the moment it is registered; a
  * route without a declared access level cannot be registered.
+ *
+ * Studio roles (http/permissions.ts): every studio-scoped route declares the permission it
+ * needs, and for each role — owner, editor, viewer, the last two as invited members of someone
+ * else's studio — the walk proves the door answers 403 `studio_role_forbidden` on exactly the
+ * routes whose permission the role lacks, and lets it through on every other one.
  */
+
+/** The signed-in routes that act for the person, not in a studio: they declare no studio permission. */
+const personalRoutes = [
+  'getCurrentUser',
+  'signOut',
+  'listSessions',
+  'revokeSession',
+  'revokeOtherSessions',
+  'setPassword',
+  'startTotpEnrollment',
+  'confirmTotpEnrollment',
+  'disableTotp',
+  'regenerateRecoveryCodes',
+  'requestReauthenticationCode',
+  'reauthenticate',
+  'listMyStudios',
+  'switchStudio',
+  // An admin sees every event; a member their studio's, when their role grants `audit` (admin/console.ts).
+  'listAuditEvents',
+  'exportAuditEvents',
+];
 
 function concretePath(route: CatalogedRoute): string {
   return route.url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
@@ -88,6 +117,50 @@ describe('authorization on every route', () => {
   it('lets an enrolled admin through', async () => {
     const { client } = await signedInAdmin(server);
     expect((await client.request('GET', '/api/admin/users')).status).toBe(200);
+  });
+
+  it('has every studio-scoped route declare a studio permission', () => {
+    const signedIn = routes.filter((route) => route.access === 'signed-in');
+    const undeclared = signedIn.filter((route) => route.permission === undefined).map((route) => route.operationId);
+    expect(undeclared.sort()).toEqual([...personalRoutes].sort());
+    for (const route of signedIn.filter((candidate) => candidate.permission !== undefined)) {
+      expect(studioPermissions, `${route.method} ${route.url}`).toContain(route.permission);
+    }
+    for (const route of routes.filter((candidate) => /^\/api\/(vault|deliveries|images|print-orders|print-labs|studio)\b/.test(candidate.url) && candidate.access === 'signed-in')) {
+      expect(route.permission, `${route.method} ${route.url}`).toBeDefined();
+    }
+  });
+
+  it.each<StudioRole>(['owner', 'editor', 'viewer'])('lets a studio %s through exactly the routes its role allows', async (role) => {
+    const { client: owner } = await signedInClient(server, 'photographer', 'matrix-owner');
+    const client = role === 'owner' ? owner : (await signedInMember(server, owner, role)).client;
+    const studioRoutes = routes.filter((route) => route.permission !== undefined);
+    expect(studioRoutes.length).toBeGreaterThan(40);
+    for (const route of studioRoutes) {
+      // Leaving would end the walk's membership (teams.test.ts proves it for every role).
+      if (route.operationId === 'leaveStudio') continue;
+      const response = await client.request(route.method, concretePath(route), route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+      const text = await response.text();
+      const code = response.status === 403 ? (JSON.parse(text) as { error: { code: string } }).error.code : undefined;
+      const allowed = roleAllows(role, route.permission as StudioPermission);
+      if (allowed) expect(code, `${role}: ${route.method} ${route.url}`).not.toBe('studio_role_forbidden');
+      else expect([response.status, code], `${role}: ${route.method} ${route.url}`).toEqual([403, 'studio_role_forbidden']);
+      expect(response.status, `${role}: ${route.method} ${route.url}`).toBeLessThan(500);
+    }
+  });
+
+  it('refuses a viewer an original, but not a preview, and an editor nothing of the two', async () => {
+    const { client: owner } = await signedInClient(server, 'photographer', 'originals-owner');
+    const { client: viewer } = await signedInMember(server, owner, 'viewer');
+    const { client: editor } = await signedInMember(server, owner, 'editor');
+    const id = '00000000-0000-4000-8000-000000000000';
+    const original = await viewer.json<{ error: { code: string } }>('POST', `/api/vault/files/${id}/download-url`, { variant: 'original' });
+    expect([original.status, original.body.error.code]).toEqual([403, 'studio_role_forbidden']);
+    expect((await viewer.json('POST', `/api/vault/files/${id}/download-url`, { variant: 'preview' })).status).toBe(404);
+    expect((await editor.json('POST', `/api/vault/files/${id}/download-url`, { variant: 'original' })).status).toBe(404);
+    const audit = await viewer.json<{ error: { code: string } }>('GET', '/api/audit/events');
+    expect([audit.status, audit.body.error.code]).toEqual([403, 'studio_role_forbidden']);
+    expect((await editor.json('GET', '/api/audit/events')).status).toBe(200);
   });
 
   it('refuses to register a route without a declared access level', async () => {

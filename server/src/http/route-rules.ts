@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { accessLevels, isStaticWebFile } from './access.ts';
+import { studioPermissions } from './permissions.ts';
 import type { App } from './app-type.ts';
 
 /**
@@ -49,6 +50,11 @@ export function routeRuleViolation(route: RouteOptions): string | undefined {
   if (!schema) return 'has no schema';
   const access = (route.config as { access?: string } | undefined)?.access;
   if (!access || !(accessLevels as readonly string[]).includes(access)) return "declares no config.access ('public', 'signed-in', 'admin' or 'lab')";
+  const permission = (route.config as { permission?: string } | undefined)?.permission;
+  if (permission !== undefined) {
+    if (!(studioPermissions as readonly string[]).includes(permission)) return `declares an unknown config.permission '${permission}'`;
+    if (access !== 'signed-in') return "declares config.permission on a route that is not 'signed-in'";
+  }
   if (typeof schema.operationId !== 'string' || schema.operationId.length === 0) return 'has no operationId';
   for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
     if (part === 'headers') continue; // headers always carry extra fields (user agent, cookies, …)
@@ -63,6 +69,8 @@ export interface CatalogedRoute {
   url: string;
   access: string;
   operationId: string;
+  /** The studio permission a `signed-in` route needs (http/permissions.ts), when it is studio-scoped. */
+  permission?: string;
 }
 
 declare module 'fastify' {
@@ -84,8 +92,9 @@ export function enforceRouteRules(app: App): void {
       if (operationIds.has(operationId)) throw new Error(`operationId ${operationId} is used twice.`);
       operationIds.add(operationId);
       const access = (route.config as { access?: string } | undefined)?.access ?? '';
+      const permission = (route.config as { permission?: string } | undefined)?.permission;
       for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-        catalog.push({ method, url: route.url, access, operationId });
+        catalog.push({ method, url: route.url, access, operationId, ...(permission ? { permission } : {}) });
       }
     }
   });

@@ -6,6 +6,8 @@ import { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { type KeyView, type ProjectView, createKey, createProject, publish } from '../../test/image-service.ts';
 import { photo } from '../../test/images.ts';
+import { createSecretBox } from '../crypto/secret-fields.ts';
+import { sealImgproxyCredentials } from './secrets.ts';
 import { uploaded } from '../../test/vault.ts';
 
 /**
@@ -222,8 +224,21 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     expect((await get(good)).status).toBe(200);
   });
 
+  it('refuses short imgproxy keys and salts for new credentials', async () => {
+    for (const imgproxy of [{ key: '736563726574' }, { key: 'ab'.repeat(32), salt: '68656C6C6F' }, { key: 'ab'.repeat(31) }]) {
+      const answer = await owner.json<{ error: { code: string } }>('POST', '/api/images/projects', { name: 'Short', slug: `short-${Math.random().toString(36).slice(2, 8)}`, imgproxy });
+      expect([answer.status, answer.body.error.code], JSON.stringify(imgproxy)).toEqual([400, 'validation_failed']);
+    }
+    const long = await createProject(owner, { imgproxy: { key: 'ab'.repeat(32), salt: 'cd'.repeat(16) } });
+    expect(long.imgproxyCredentials).toEqual({ key: 'ab'.repeat(32), salt: 'cd'.repeat(16) });
+  });
+
   it('verifies imgproxy’s documented signature vector with the project’s key and salt', async () => {
-    const vector = await createProject(owner, { imgproxy: { key: '736563726574', salt: '68656C6C6F' } });
+    // The vector's key ("secret") and salt ("hello") are shorter than new credentials may be:
+    // they are sealed into the project directly, as credentials set before the minimum would be.
+    const vector = await createProject(owner, { imgproxy: {} });
+    const sealed = await sealImgproxyCredentials(createSecretBox(server.runtime.keys), vector.project.id, { key: '736563726574', salt: '68656c6c6f' });
+    await server.runtime.database.db.updateTable('image_projects').set({ imgproxy_key_sealed: sealed.key, imgproxy_salt_sealed: sealed.salt }).where('id', '=', vector.project.id).execute();
     const path = `/imgproxy/${vector.project.slug}/oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8/rs:fill:300:400:0/g:sm/aHR0cDovL2V4YW1w/bGUuY29tL2ltYWdl/cy9jdXJpb3NpdHku/anBn.png`;
     // The signature holds; the source (example.com) is simply not on this project's allowlist.
     expect((await get(path)).code).toBe('source_not_allowed');
@@ -293,6 +308,22 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     expect(last.requests).toBeGreaterThan(3);
     expect(last.cacheHits).toBeGreaterThan(0);
     expect(last.signature).toBeGreaterThanOrEqual(2);
+  });
+
+  it('stops serving, cached results included, the moment a studio key is destroyed (by any instance)', async () => {
+    const { client: leaving, user } = await signedInClient(server, 'photographer', 'leaving');
+    const { project: own } = await createProject(leaving);
+    const { key: ownKey, secretKey: ownSecret } = await createKey(leaving, own.id);
+    const { source: ownSource } = await publish(leaving, (await uploaded(leaving, await photo('jpeg', { width: 120, height: 90 }))).id);
+    const path = await url('w_50', { slug: own.slug, publicKey: ownKey.publicKey, secret: ownSecret, source: ownSource });
+    expect((await get(path)).status).toBe(200);
+    expect((await get(path)).status).toBe(200); // now from the encrypted result cache, its key unwrapped in this process
+    // Destroyed directly in the database, as another instance's crypto-erase would: nothing in this process is told.
+    await server.runtime.database.db.deleteFrom('studio_keys').where('studio_id', '=', user.studioId!).execute();
+    const refused = await get(path);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    expect(refused.body.length).toBeLessThan(1_000);
   });
 
   it('pauses a disabled photographer’s image URLs with the rest of their studio, and resumes them on re-enable', async () => {

@@ -6,7 +6,7 @@ import { type Quotas, createQuotas } from '../http/rate-limits.ts';
 import type { TransformResult, TransformSpec } from '../imaging/transform-spec.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import { studioDataKey } from '../studios/service.ts';
+import { createStudioDataKeys } from '../studios/service.ts';
 import type { VaultFiles } from '../vault/service.ts';
 import type { AddressLookup } from './remote-source.ts';
 import { type ResultCache, createResultCache } from './result-cache.ts';
@@ -50,13 +50,10 @@ export const imageQuotaWindows = {
 
 export type ImageQuota = keyof typeof imageQuotaWindows;
 
-const DATA_KEY_SECONDS = 60;
-
 export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, options: { remoteLookup?: AddressLookup } = {}): Promise<ImagesDeps> {
   const db = runtime.database.db;
   const { config, logger } = runtime;
   const namingKey = (await runtime.keys.deriveKey('images/result-cache-names')).key;
-  const dataKeys = new Map<string, { key: Promise<Buffer>; until: number }>();
   return {
     db,
     keys: runtime.keys,
@@ -68,15 +65,8 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
     cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
     // Decoded in the imaging pool's children, never in this process (docs/security/decoding.md).
     transform: (bytes, spec) => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels }),
-    dataKey(studioId) {
-      const now = Date.now();
-      const held = dataKeys.get(studioId);
-      if (held && held.until > now) return held.key;
-      const key = studioDataKey({ db, keys: runtime.keys }, studioId);
-      dataKeys.set(studioId, { key, until: now + DATA_KEY_SECONDS * 1000 });
-      key.catch(() => dataKeys.delete(studioId));
-      return key;
-    },
+    // Read from the database on every request (only the unwrapping is remembered): a destroyed key stops service at once, on every instance.
+    dataKey: createStudioDataKeys({ db, keys: runtime.keys }),
     limits: { maxPixels: config.vault.maxPixels, maxDecodeBytes: config.vault.maxDecodeBytes, remoteMaxBytes: config.images.remoteMaxBytes, remoteTimeoutMs: config.images.remoteTimeoutMs },
     ...(options.remoteLookup ? { remoteLookup: options.remoteLookup } : {}),
     lastUsedWrites: new Map(),

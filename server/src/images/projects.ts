@@ -14,6 +14,13 @@ export const MAX_PROJECTS = 100;
 export const MAX_LIFETIME_SECONDS = 365 * 24 * 3600;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const HEX = /^(?:[0-9a-fA-F]{2}){1,64}$/;
+/**
+ * The shortest imgproxy key and salt a project may be given: a key is an HMAC-SHA256 key, so
+ * 32 random bytes (what generated ones are); a salt, 16. Credentials set before this rule keep
+ * working (they are only checked when set).
+ */
+export const MIN_IMGPROXY_KEY_BYTES = 32;
+export const MIN_IMGPROXY_SALT_BYTES = 16;
 
 export interface ProjectView {
   id: string;
@@ -106,8 +113,10 @@ async function imgproxyColumns(
   input: ImgproxyInput | null,
 ): Promise<{ patch: Pick<ProjectRow, 'imgproxy_key_sealed' | 'imgproxy_salt_sealed' | 'imgproxy_signature_size'>; credentials?: ImgproxyCredentials }> {
   if (input === null) return { patch: { imgproxy_key_sealed: null, imgproxy_salt_sealed: null, imgproxy_signature_size: 32 } };
-  for (const [name, value] of [['key', input.key], ['salt', input.salt]] as const) {
-    if (value !== undefined && !HEX.test(value)) throw new AppError('imgproxy_credentials_invalid', `The imgproxy ${name} must be 1 to 64 bytes in hex.`, 400);
+  for (const [name, value, minimum] of [['key', input.key, MIN_IMGPROXY_KEY_BYTES], ['salt', input.salt, MIN_IMGPROXY_SALT_BYTES]] as const) {
+    if (value !== undefined && (!HEX.test(value) || value.length < minimum * 2)) {
+      throw new AppError('imgproxy_credentials_invalid', `The imgproxy ${name} must be ${minimum} to 64 bytes in hex (e.g. \`openssl rand -hex 32\`).`, 400);
+    }
   }
   const credentials = { key: (input.key ?? generateHexSecret(32)).toLowerCase(), salt: (input.salt ?? generateHexSecret(32)).toLowerCase() };
   const sealed = await sealImgproxyCredentials(deps.secrets, projectId, credentials);

@@ -76,8 +76,11 @@ describe('remote sources', () => {
   };
 
   it('knows public addresses from every other range', () => {
-    for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111']) expect(isPublicAddress(address), address).toBe(true);
-    const refused = ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '255.255.255.255', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::1', 'fd00:ec2::254', '::ffff:127.0.0.1', '::ffff:8.8.8.8', '64:ff9b::a00:1', '2002:7f00:1::1', 'not-an-address'];
+    // An IPv6 address that embeds an IPv4 one is judged by the IPv4 address it reaches.
+    for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1']) expect(isPublicAddress(address), address).toBe(true);
+    const refused = ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '255.255.255.255', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::1', 'fd00:ec2::254', '::ffff:127.0.0.1', '64:ff9b::a00:1', '2002:7f00:1::1', 'not-an-address',
+      // IPv4-compatible ::/96 (ipaddr.js calls it unicast), IPv4-translated, NAT64 and 6to4 forms of loopback, private and metadata addresses.
+      '::7f00:1', '::a00:1', '::a9fe:a9fe', '::c0a8:101', '::ffff:0:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '64:ff9b:1::808:808', '2002:a00:1::', '2002:a9fe:a9fe::1', '2002:7f00:1::'];
     for (const address of refused) expect(isPublicAddress(address), address).toBe(false);
   });
 

@@ -51,12 +51,39 @@ function sourceUnavailable(message: string): AppError {
 const defaultLookup: AddressLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /**
+ * The IPv4 address an IPv6 address carries, for the forms that reach it: IPv4-compatible
+ * `::/96` (which ipaddr.js calls plain unicast), IPv4-mapped `::ffff:0:0/96`, IPv4-translated
+ * `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96` and 6to4 `2002::/16` (the 32 bits after the prefix).
+ * `null` for a translation prefix whose embedding is not fixed (local-use NAT64
+ * `64:ff9b:1::/48`): refused. `undefined` when the address embeds none.
+ */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | null | undefined {
+  const parts = address.parts;
+  const fromWords = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  const zeros = (from: number, to: number) => parts.slice(from, to).every((part) => part === 0);
+  if (zeros(0, 6)) return fromWords(parts[6]!, parts[7]!); // ::/96, including :: and ::1 (0.0.0.0, 0.0.0.1: refused)
+  if (zeros(0, 5) && parts[5] === 0xffff) return fromWords(parts[6]!, parts[7]!); // ::ffff:0:0/96
+  if (zeros(0, 4) && parts[4] === 0xffff && parts[5] === 0) return fromWords(parts[6]!, parts[7]!); // ::ffff:0:0:0/96
+  if (parts[0] === 0x64 && parts[1] === 0xff9b && zeros(2, 6)) return fromWords(parts[6]!, parts[7]!); // 64:ff9b::/96
+  if (parts[0] === 0x64 && parts[1] === 0xff9b) return null; // 64:ff9b:1::/48 and the rest of 64:ff9b::/32
+  if (parts[0] === 0x2002) return fromWords(parts[1]!, parts[2]!); // 2002::/16
+  return undefined;
+}
+
+/**
  * Whether an address is one a remote source may live at: public unicast only. ipaddr.js names
- * every other range (IPv4-mapped IPv6 is its own range, `ipv4Mapped`, so it is refused too,
- * whatever IPv4 address it maps).
+ * every other range; an IPv6 address that embeds an IPv4 address (embeddedIPv4) is judged by
+ * the IPv4 address it reaches, so `::7f00:1` or `64:ff9b::a00:1` never reach loopback or a
+ * private network.
  */
 export function isPublicAddress(address: string): boolean {
-  return ipaddr.isValid(address) && ipaddr.parse(address).range() === 'unicast';
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6') {
+    const embedded = embeddedIPv4(parsed as ipaddr.IPv6);
+    if (embedded !== undefined) return embedded !== null && embedded.range() === 'unicast';
+  }
+  return parsed.range() === 'unicast';
 }
 
 /** The one address to connect to for this URL's host, checked; throws `source_not_allowed`. */

@@ -30,7 +30,7 @@ import { setFileWebUsage } from './web-files.ts';
 /** The image service's control plane: every route acts in the caller's studio, and another studio's ids are 404. */
 
 const tags = ['images'];
-const config = { access: 'signed-in' } as const;
+const config = { access: 'signed-in', permission: 'images' } as const;
 const keyAnswer = Type.Object({ key: keySchema }, closed);
 
 export function imageControlRoutes(app: App, deps: ImagesDeps): void {
@@ -66,7 +66,7 @@ export function imageControlRoutes(app: App, deps: ImagesDeps): void {
 
   app.delete(
     '/api/images/projects/:projectId',
-    { config, schema: { operationId: 'deleteImageProject', tags, summary: 'Delete a project with its keys: its URLs stop working at once.', params: projectParams, response: { 204: Type.Null() } } },
+    { config: { ...config, permission: 'delete' as const }, schema: { operationId: 'deleteImageProject', tags, summary: 'Delete a project with its keys: its URLs stop working at once.', params: projectParams, response: { 204: Type.Null() } } },
     async (request, reply) => {
       await deleteProject(deps, requireStudioActor(request), request.params.projectId);
       return reply.status(204).send(null);

@@ -16,12 +16,11 @@ const allowlistField = Type.Array(Type.String({ minLength: 1, maxLength: 260 }),
 });
 const nameField = Type.String({ minLength: 1, maxLength: 200 });
 const slugField = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' });
-const hexField = Type.String({ minLength: 2, maxLength: 128, pattern: '^(?:[0-9a-fA-F]{2})+$' });
 const imgproxyField = nullable(
   Type.Object(
     {
-      key: Type.Optional(hexField),
-      salt: Type.Optional(hexField),
+      key: Type.Optional(Type.String({ minLength: 64, maxLength: 128, pattern: '^(?:[0-9a-fA-F]{2})+$', description: 'At least 32 bytes, in hex' })),
+      salt: Type.Optional(Type.String({ minLength: 32, maxLength: 128, pattern: '^(?:[0-9a-fA-F]{2})+$', description: 'At least 16 bytes, in hex' })),
       signatureSize: Type.Optional(Type.Integer({ minimum: 8, maximum: 32, description: 'Bytes of the HMAC kept, like IMGPROXY_SIGNATURE_SIZE (default 32)' })),
     },
     { ...closed, description: 'imgproxy-format signing; key and salt (hex) generated when omitted, shown once; null turns the format off' },

@@ -57,10 +57,19 @@ export async function checkImage(bytes: Buffer, maxPixels: number, options: { de
 export interface RenderedPreviews {
   thumbnail: Buffer;
   preview: Buffer;
+  /** ThumbHash (base64) of the picture: the placeholder galleries paint before the thumbnail arrives. */
+  thumbhash: string;
 }
 
 const THUMBNAIL_SIZE = 400;
 const PREVIEW_SIZE = 2048;
+
+/** ThumbHash wants at most 100 × 100 RGBA pixels. */
+async function thumbHashOf(image: Sharp): Promise<string> {
+  const { rgbaToThumbHash } = await import('thumbhash');
+  const { data, info } = await image.resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return Buffer.from(rgbaToThumbHash(info.width, info.height, data)).toString('base64');
+}
 
 /** sharp's operations for EXIF orientations 2–8, for sources whose own orientation tag is missing (a RAW's embedded JPEG). */
 function orient(image: Sharp, orientation: number): Sharp {
@@ -87,11 +96,12 @@ export async function renderPreviews(source: Buffer, maxPixels: number, orientat
       .raw()
       .toBuffer({ resolveWithObject: true });
     const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
-    const [preview, thumbnail] = await Promise.all([
+    const [preview, thumbnail, thumbhash] = await Promise.all([
       sharp(data, raw).webp({ quality: 82 }).toBuffer(),
       sharp(data, raw).resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer(),
+      thumbHashOf(sharp(data, raw)),
     ]);
-    return { thumbnail, preview };
+    return { thumbnail, preview, thumbhash };
   } catch (error) {
     if (isPixelLimitError(error)) throw imageTooLarge(maxPixels);
     throw error;

@@ -6,6 +6,8 @@ import type { TaskTable } from './protocol.ts';
 import type { Dimensions } from './refusals.ts';
 import type { TransformSpec } from './transform-spec.ts';
 import { transformImage } from './transform.ts';
+import type { WebImageParams } from './watermark-spec.ts';
+import { renderWebImage } from './web-image.ts';
 
 /**
  * The tasks the imaging pool's children run (pool.ts): every parse of untrusted image bytes
@@ -42,6 +44,9 @@ export const tasks = {
 
   /** The image service's transform (transform.ts): a source's bytes and validated operations in, the encoded result out. */
   transform: (input: Buffer, params: { spec: TransformSpec; maxPixels: number }) => transformImage(input, params.spec, { maxPixels: params.maxPixels }),
+
+  /** A delivery's web-size JPEG or watermarked preview (web-image.ts), from the stored preview's bytes. */
+  webImage: (input: Buffer, params: WebImageParams) => renderWebImage(input, params),
 } satisfies TaskTable;
 
 export type ImagingTasks = typeof tasks;

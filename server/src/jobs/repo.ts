@@ -108,6 +108,21 @@ export async function rescheduleJob(db: Kysely<Tables>, job: ClaimedJob, runAfte
     .execute();
 }
 
+/**
+ * Hands a job back when its runner stops (graceful shutdown) before it finished: pending at
+ * once, its lease given up and the interrupted attempt not counted, so another instance takes
+ * it up without waiting for the lease to run out.
+ */
+export async function releaseJob(db: Kysely<Tables>, job: ClaimedJob, runAfter: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ status: 'pending', run_after: runAfter, attempts: job.attempts - 1 })
+    .where('id', '=', job.id)
+    .where('status', '=', 'running')
+    .where('attempts', '=', job.attempts)
+    .execute();
+}
+
 /** A recurring job is never deleted: it waits, fresh, for its next run. */
 export async function scheduleNextRun(db: Kysely<Tables>, job: ClaimedJob, runAfter: number, lastError: string | null): Promise<void> {
   await db

@@ -54,6 +54,37 @@ describe.each(databaseKinds())('job runner on %s', (kind) => {
     expect(seen).toEqual([{ fileId: 'a' }]);
   });
 
+  it('hands an interrupted job back on stop: pending at once, the attempt not counted, so another instance takes it up', async () => {
+    let started = false;
+    const jobs = runner([
+      {
+        kind: 'interruptible',
+        run: async (_payload, { signal }) => {
+          started = true;
+          await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+          signal.throwIfAborted();
+        },
+      },
+    ]);
+    jobs.start();
+    await queue.enqueue(db(), { kind: 'interruptible', key: 'k', payload: null });
+    jobs.wake();
+    await until(() => started);
+    const stoppedAt = Date.now();
+    await jobs.stop();
+    const [row] = await jobsOf('interruptible');
+    expect(row).toEqual(expect.objectContaining({ status: 'pending', attempts: 0 }));
+    expect(Number(row?.run_after)).toBeLessThanOrEqual(Date.now());
+    expect(Number(row?.run_after)).toBeGreaterThanOrEqual(stoppedAt - 1);
+
+    const seen: number[] = [];
+    const other = runner([{ kind: 'interruptible', run: async (_payload, { attempt }) => void seen.push(attempt) }]);
+    other.start();
+    await until(() => seen.length === 1);
+    await other.stop();
+    expect(seen).toEqual([1]);
+  });
+
   it('retries with backoff, then gives up, keeps the failure and tells the handler', async () => {
     let attempts = 0;
     const gaveUp: unknown[] = [];

@@ -1,7 +1,7 @@
 import { generateId } from '../crypto/tokens.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { type ClaimedJob, claimDueJob, deleteFinishedJob, insertJobOnce, markJobFailed, renewJobLease, rescheduleJob, scheduleNextRun, upsertJob } from './repo.ts';
+import { type ClaimedJob, claimDueJob, deleteFinishedJob, insertJobOnce, markJobFailed, releaseJob, renewJobLease, rescheduleJob, scheduleNextRun, upsertJob } from './repo.ts';
 
 /**
  * Durable background jobs (previews, purges) kept in the `jobs` table, so work survives a
@@ -9,7 +9,8 @@ import { type ClaimedJob, claimDueJob, deleteFinishedJob, insertJobOnce, markJob
  * claims one atomically (jobs/repo.ts), runs at most `concurrency` at a time, retries
  * failures with exponential backoff and gives up after `maxAttempts`. Finished jobs are
  * deleted; failed ones stay with their last error. `stop()` waits for the running jobs, so
- * an app can close without work cut off mid-write. While a job runs, its runner renews the
+ * an app can close without work cut off mid-write; a job its handler gave up on because of the
+ * stop is handed back (releaseJob) rather than left leased. While a job runs, its runner renews the
  * lease every third of it, so a job that takes longer than one lease is not claimed again by
  * another runner; a lease lost all the same (the runner stalled past it) aborts the run.
  */
@@ -131,11 +132,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       await (period === undefined ? deleteFinishedJob(db, job) : scheduleNextRun(db, job, now() + period, null));
     } catch (error) {
       const lastError = describeError(error);
-      if (job.attempts < maxAttempts && !stopping.signal.aborted) {
+      if (stopping.signal.aborted && !lost.signal.aborted) {
+        // Interrupted by shutdown, not failed: handed back at once, for this or another instance.
+        await releaseJob(db, job, now());
+      } else if (job.attempts < maxAttempts && !stopping.signal.aborted) {
         logger.warn({ err: error, job: job.kind, jobId: job.id, attempt: job.attempts }, 'job failed; will retry');
         await rescheduleJob(db, job, now() + retryBaseMs * 4 ** (job.attempts - 1), lastError);
       } else if (stopping.signal.aborted) {
-        // Interrupted by shutdown, not failed: the next start takes it up again at once.
         await rescheduleJob(db, job, now(), lastError);
       } else if (period !== undefined) {
         logger.error({ err: error, job: job.kind, jobId: job.id, attempt: job.attempts }, 'recurring job failed; trying again next period');

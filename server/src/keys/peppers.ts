@@ -19,6 +19,13 @@ import { type StoredPepper, countPeppersByVersion, findPepper, insertPepperIfAbs
  */
 
 export const ACTIVE_PEPPER_ID = 'pepper.1';
+/**
+ * The audit chain's seal key (audit/chain.ts): a random key kept in the same table, wrapped the
+ * same way and so rewrapped by `keys rotate` with the peppers. Its id keeps it apart from every
+ * pepper (it is bound into the wrap's associated data), and no code hash can name it usefully.
+ */
+export const AUDIT_SEAL_KEY_ID = 'audit-seal.1';
+const CREATED_ON_FIRST_USE = new Set([ACTIVE_PEPPER_ID, AUDIT_SEAL_KEY_ID]);
 const PEPPER_BYTES = 32;
 const LEGACY_PEPPER_PURPOSE = 'code-pepper';
 
@@ -41,11 +48,39 @@ async function insertWrapped(db: Db, keys: MasterKeyProvider, id: string, origin
  * instances race, the first insert wins and both read it back.
  */
 export function createPepperKeys(db: Db, keys: MasterKeyProvider, now: () => number = Date.now): PepperKeys {
+  const byId = wrappedSecrets(db, keys, now);
+  return {
+    byId,
+    async active() {
+      return { id: ACTIVE_PEPPER_ID, key: await byId(ACTIVE_PEPPER_ID) };
+    },
+  };
+}
+
+/**
+ * The audit seal key, unwrapped (made on first use, like the active pepper). Not cached across
+ * calls: sealing and verifying are rare, and a fresh read sees a key rewrapped by rotation.
+ */
+export async function auditSealKey(db: Db, keys: MasterKeyProvider, options: { create: boolean }, now: () => number = Date.now): Promise<Buffer | undefined> {
+  try {
+    return await wrappedSecrets(db, keys, now, options.create ? CREATED_ON_FIRST_USE : new Set())(AUDIT_SEAL_KEY_ID);
+  } catch (error) {
+    if (error instanceof UnknownKeyVersionError && !options.create) return undefined;
+    throw error;
+  }
+}
+
+/** Whether the audit seal key was ever made: if so, seals were made, and none left means they were removed. */
+export async function auditSealKeyExists(db: Db): Promise<boolean> {
+  return (await findPepper(db, AUDIT_SEAL_KEY_ID)) !== undefined;
+}
+
+function wrappedSecrets(db: Db, keys: MasterKeyProvider, now: () => number, creatable: ReadonlySet<string> = CREATED_ON_FIRST_USE): (id: string) => Promise<Buffer> {
   const unwrapped = new Map<string, Promise<Buffer>>();
 
   async function load(id: string): Promise<Buffer> {
     let stored = await findPepper(db, id);
-    if (!stored && id === ACTIVE_PEPPER_ID) {
+    if (!stored && creatable.has(id)) {
       const fresh = randomBytes(PEPPER_BYTES);
       try {
         await insertWrapped(db, keys, id, 'random', fresh, now());
@@ -69,12 +104,7 @@ export function createPepperKeys(db: Db, keys: MasterKeyProvider, now: () => num
     return pending;
   }
 
-  return {
-    byId,
-    async active() {
-      return { id: ACTIVE_PEPPER_ID, key: await byId(ACTIVE_PEPPER_ID) };
-    },
-  };
+  return byId;
 }
 
 /**

@@ -50,7 +50,7 @@ export function createLabsDeps(runtime: Runtime, vault: VaultFiles): LabsDeps {
     signer: createUrlSigner(runtime.keys),
     pepper: createCodePepper(runtime.peppers),
     mailer: runtime.mailer,
-    limits: createRateLimits(labRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:labs' }),
+    limits: createRateLimits(labRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:labs', db: runtime.database.db }),
     vault,
     site: runtime.config,
     linkSeconds: runtime.config.vault.downloadUrlSeconds,

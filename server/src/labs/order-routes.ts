@@ -10,7 +10,7 @@ import { availableLabSchema, createOrderBody, idParams, printOrderSchema, printO
 /** The photographer's print orders: every route acts in the caller's studio; another studio's ids and labs not enabled for it are 404. */
 
 const tags = ['print-orders'];
-const config = { access: 'signed-in' } as const;
+const config = { access: 'signed-in', permission: 'lab-orders' } as const;
 const orderAnswer = Type.Object({ order: printOrderSchema }, closed);
 const emptyBody = Type.Object({}, closed);
 

@@ -115,6 +115,15 @@ describe.each(databaseKinds())('print orders on %s', (database) => {
     expect(order.lines.map((entry) => [entry.fileId, entry.sku])).toEqual([[inAlbum.id, 'CANVAS-16x20']]);
   });
 
+  it('takes an address without a second line, region, postal code or phone, and answers them empty', async () => {
+    const { line2: _line2, region: _region, postalCode: _postalCode, phone: _phone, ...required } = shipping;
+    const drafted = await photographer.json<{ order: { id: string; shipping: Record<string, string> } }>('POST', '/api/print-orders', { labId: lab.id, lines: [line(files[0] as UploadedFile)], shipping: required });
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
+    expect(drafted.body.order.shipping).toEqual({ ...required, line2: '', region: '', postalCode: '', phone: '' });
+    const changed = await photographer.json<{ order: { shipping: Record<string, string> } }>('PATCH', `/api/print-orders/${drafted.body.order.id}`, { shipping: { ...required, region: 'Tyrol' } });
+    expect([changed.status, changed.body.order.shipping.region]).toEqual([200, 'Tyrol']);
+  });
+
   it('refuses bad orders with stable codes', async () => {
     const first = files[0] as UploadedFile;
     const post = (body: Record<string, unknown>) => photographer.json('POST', '/api/print-orders', { labId: lab.id, lines: [line(first)], shipping, ...body });

@@ -52,7 +52,7 @@ export interface OrderInput {
   /** Every file of the album, each as `albumLine`. */
   albumId?: string;
   albumLine?: LineTemplate;
-  shipping: ShippingAddress;
+  shipping: ShippingInput;
   dueDate?: string | null;
   notes?: string;
 }
@@ -132,8 +132,12 @@ export async function listAvailableLabs(deps: LabsDeps, actor: StudioActor): Pro
   return (await listEnabledLabsOfStudio(deps.db, actor.studioId)).map((lab) => ({ id: lab.id, labId: lab.code, name: lab.name, catalogue: parseCatalogue(lab) }));
 }
 
-function cleanShipping(shipping: ShippingAddress): ShippingAddress {
-  const cleaned = Object.fromEntries(Object.entries(shipping).map(([key, value]) => [key, cleanText(value)])) as unknown as ShippingAddress;
+/** What a shipping address may be given as: the optional lines may be left out, and are stored empty. */
+export type ShippingInput = Omit<ShippingAddress, 'line2' | 'postalCode' | 'region' | 'phone'> & Partial<Pick<ShippingAddress, 'line2' | 'postalCode' | 'region' | 'phone'>>;
+
+function cleanShipping(shipping: ShippingInput): ShippingAddress {
+  const complete: ShippingAddress = { line2: '', postalCode: '', region: '', phone: '', ...shipping };
+  const cleaned = Object.fromEntries(Object.entries(complete).map(([key, value]) => [key, cleanText(value)])) as unknown as ShippingAddress;
   if (!cleaned.recipientName || !cleaned.line1 || !cleaned.city || !cleaned.country) {
     throw new AppError('shipping_incomplete', 'The shipping address needs a recipient, a street line, a city and a country.', 400);
   }

@@ -93,8 +93,7 @@ export const labSignInAnswer = Type.Object(
   closed,
 );
 
-const shippingSchema = Type.Object(
-  {
+const shippingFields = {
     recipientName: Type.String({ minLength: 1, maxLength: 200 }),
     line1: Type.String({ minLength: 1, maxLength: 200 }),
     line2: Type.String({ maxLength: 200 }),
@@ -103,6 +102,17 @@ const shippingSchema = Type.Object(
     region: Type.String({ maxLength: 100 }),
     country: Type.String({ minLength: 1, maxLength: 100 }),
     phone: Type.String({ maxLength: 40 }),
+};
+/** A shipping address as answered: every field, empty when not given. */
+const shippingSchema = Type.Object(shippingFields, closed);
+/** A shipping address as given: the second line, postal code, region and phone may be left out (not every country has them). */
+const shippingInput = Type.Object(
+  {
+    ...shippingFields,
+    line2: Type.Optional(shippingFields.line2),
+    postalCode: Type.Optional(shippingFields.postalCode),
+    region: Type.Optional(shippingFields.region),
+    phone: Type.Optional(shippingFields.phone),
   },
   closed,
 );
@@ -126,7 +136,7 @@ export const createOrderBody = Type.Object(
     lines: Type.Optional(linesField),
     albumId: Type.Optional(uuidField),
     albumLine: Type.Optional(lineTemplate),
-    shipping: shippingSchema,
+    shipping: shippingInput,
     dueDate: Type.Optional(dueDateField),
     notes: Type.Optional(notesField),
   },
@@ -138,7 +148,7 @@ export const updateOrderBody = Type.Object(
     lines: Type.Optional(linesField),
     albumId: Type.Optional(uuidField),
     albumLine: Type.Optional(lineTemplate),
-    shipping: Type.Optional(shippingSchema),
+    shipping: Type.Optional(shippingInput),
     dueDate: Type.Optional(dueDateField),
     notes: Type.Optional(notesField),
   },

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 
 /**
@@ -43,22 +42,37 @@ async function writeOutboxFile(outboxDir: string, raw: Buffer): Promise<string> 
   return name;
 }
 
+type Nodemailer = (typeof import('nodemailer'))['default'];
+
+/**
+ * nodemailer (some 7 MiB of resident memory) is loaded with the first message, not at start:
+ * most processes — and most hours of a server — send none.
+ */
+function lazyTransport(create: (nodemailer: Nodemailer) => Transporter): { get(): Promise<Transporter>; close(): void } {
+  let transport: Promise<Transporter> | undefined;
+  return {
+    get: () => (transport ??= import('nodemailer').then((loaded) => create(loaded.default))),
+    close: () => void transport?.then((opened) => opened.close(), () => undefined),
+  };
+}
+
 export function createMailer(options: MailerOptions, logger: MailLogger): Mailer {
   if (options.smtpUrl) {
-    const transport: Transporter = nodemailer.createTransport(options.smtpUrl);
+    const smtpUrl = options.smtpUrl;
+    const transport = lazyTransport((nodemailer) => nodemailer.createTransport(smtpUrl));
     return {
       kind: 'smtp',
       async send(message) {
-        await transport.sendMail({ from: options.from, ...message });
+        await (await transport.get()).sendMail({ from: options.from, ...message });
       },
       close: () => transport.close(),
     };
   }
-  const renderer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const renderer = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     kind: 'outbox',
     async send(message) {
-      const rendered = (await renderer.sendMail({ from: options.from, ...message })) as { message: Buffer };
+      const rendered = (await (await renderer.get()).sendMail({ from: options.from, ...message })) as { message: Buffer };
       const file = await writeOutboxFile(options.outboxDir, rendered.message);
       logger.info(`mail written to the development outbox: ${file}`);
     },

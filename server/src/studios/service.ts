@@ -54,6 +54,29 @@ export async function studioDataKey(deps: StudioDeps, studioId: string): Promise
   return unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, format: stored.wrapFormat, ciphertext: stored.wrappedKey });
 }
 
+/**
+ * A studio's data key for a hot path (the image service): the wrapped key is read from the
+ * database on every call, and only its unwrapping is remembered, for as long as the stored
+ * wrap is byte-for-byte the same. Destroying the key (crypto-erase) or rewrapping it shows at
+ * the next call on every instance: nothing outlives the row.
+ */
+export function createStudioDataKeys(deps: StudioDeps): (studioId: string) => Promise<Buffer> {
+  const unwrapped = new Map<string, { wrapped: Buffer; key: Promise<Buffer> }>();
+  return async (studioId) => {
+    const stored = await findStudioKey(deps.db, studioId);
+    if (!stored) {
+      unwrapped.delete(studioId);
+      throw new NotFoundError('studio_not_found', 'This studio does not exist.');
+    }
+    const held = unwrapped.get(studioId);
+    if (held && held.wrapped.equals(stored.wrappedKey)) return held.key;
+    const key = unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, format: stored.wrapFormat, ciphertext: stored.wrappedKey });
+    unwrapped.set(studioId, { wrapped: stored.wrappedKey, key });
+    key.catch(() => unwrapped.delete(studioId));
+    return key;
+  };
+}
+
 /** Crypto-erase: the wrapped data key goes with the studio, so its files can never be decrypted again. */
 export async function deleteStudio(deps: StudioDeps, studioId: string): Promise<void> {
   if (!(await deleteStudioAndKey(deps.db, studioId))) throw new NotFoundError('studio_not_found', 'This studio does not exist.');

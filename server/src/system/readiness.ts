@@ -30,6 +30,8 @@ async function probe(name: string, check: () => Promise<void>, log: ReadinessLog
 }
 
 export async function checkReadiness(runtime: Runtime, log: ReadinessLog): Promise<Readiness> {
+  // Shutting down: not ready, whatever the dependencies say, so the balancer stops sending work.
+  if (runtime.lifecycle.draining) return { status: 'unavailable', checks: { database: 'draining', storage: 'draining' } };
   const [database, storage] = await Promise.all([
     probe('database', () => runtime.database.ping(), log),
     probe('storage', () => runtime.blobs.ping(), log),

@@ -3,6 +3,7 @@ import type { App } from '../http/app-type.ts';
 import { albumRoutes } from './album-routes.ts';
 import { downloadRoutes } from './download-routes.ts';
 import { fileRoutes } from './file-routes.ts';
+import { resumableRoutes } from './resumable-routes.ts';
 
 /**
  * The encrypted vault's routes, over the vault built once per app (service.ts). Its job runner
@@ -15,6 +16,7 @@ export async function vaultRoutes(app: App, { vault }: AppServices): Promise<voi
   app.addHook('preClose', async () => vault.jobs.stop());
 
   fileRoutes(app, vault.deps);
+  resumableRoutes(app, vault.deps);
   albumRoutes(app, vault.deps);
   downloadRoutes(app, vault.deps);
 }

@@ -56,7 +56,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       onRequest: requireFileBody,
       // Any refusal — by type, size, quota, scan or failure — may leave part of the body unread.
       onError: discardUnreadBody(deps.config.maxUploadBytes),
@@ -80,7 +80,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.get(
     '/api/vault/files',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.view' },
       schema: {
         operationId: 'listFiles',
         tags,
@@ -117,7 +117,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.get(
     '/api/vault/files/:id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.view' },
       schema: { operationId: 'getFile', tags, summary: 'One file, with its EXIF summary (location included).', params: idParams, response: { 200: Type.Object({ file: fileDetailsSchema }, closed) } },
     },
     async (request) => ({ file: await getFile(deps, requireStudioActor(request), request.params.id) }),
@@ -126,7 +126,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/:id/download-url',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.view' },
       schema: {
         operationId: 'createFileDownloadUrl',
         tags,
@@ -142,7 +142,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/move',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       schema: {
         operationId: 'moveFiles',
         tags,
@@ -181,7 +181,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.delete(
     '/api/vault/files/:id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'delete' },
       schema: {
         operationId: 'deleteFile',
         tags,
@@ -201,7 +201,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/:id/restore',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       schema: { operationId: 'restoreFile', tags, summary: 'Bring a file back from the trash.', params: idParams, response: { 200: fileAnswer } },
     },
     async (request) => ({ file: await restoreFile(deps, requireStudioActor(request), request.params.id) }),
@@ -210,7 +210,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/files/:id/retry-previews',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.edit' },
       schema: { operationId: 'retryFilePreviews', tags, summary: 'Make the previews again (after a failure).', params: idParams, response: { 202: fileAnswer } },
     },
     async (request, reply) => reply.status(202).send({ file: await retryPreviews(deps, requireStudioActor(request), request.params.id) }),
@@ -219,7 +219,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.post(
     '/api/vault/trash/empty',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'delete' },
       schema: { operationId: 'emptyTrash', tags, summary: 'Delete every file in the trash now, for good.', response: { 200: Type.Object({ purged: Type.Integer() }, closed) } },
     },
     async (request) => ({ purged: await emptyTrash(deps, requireStudioActor(request)) }),
@@ -228,7 +228,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
   app.get(
     '/api/vault/usage',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', permission: 'library.view' },
       schema: {
         operationId: 'getVaultUsage',
         tags,

@@ -1,5 +1,5 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
-import type { StudioActor } from '../http/access.ts';
+import { type StudioActor, requireStudioPermission } from '../http/access.ts';
 import { AppError } from '../errors.ts';
 import { studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
@@ -203,6 +203,8 @@ export async function vaultUsage(deps: VaultDeps, actor: StudioActor): Promise<{
 }
 
 export async function createDownloadUrl(deps: VaultDeps, actor: StudioActor, fileId: string, variant: Variant): Promise<{ url: string; expiresAt: string }> {
+  // A viewer sees previews; an original needs a role that may download originals.
+  if (variant === 'original') requireStudioPermission(actor, 'library.originals');
   const file = await findStudioFile(deps.db, actor.studioId, fileId);
   if (!file || file.deleted_at !== null) throw fileNotFound();
   if (variant !== 'original' && file.status !== 'ready') throw new AppError('preview_not_ready', 'This file has no previews yet.', 409);

@@ -8,5 +8,6 @@ export const vaultKeyProtected: KeyProtectedData = {
     sealedColumn({ table: 'vault_files', idColumn: 'id', column: 'metadata_sealed', studioColumn: 'studio_id', purpose: sealedPurposes.fileMetadata, associatedData: sealedAssociatedData.fileMetadata }),
     sealedColumn({ table: 'vault_plain_blocks', idColumn: 'file_id', column: 'hashes_sealed', purpose: sealedPurposes.fileBlocks, associatedData: sealedAssociatedData.fileBlocks }),
     sealedColumn({ table: 'vault_albums', idColumn: 'id', column: 'name_sealed', studioColumn: 'studio_id', purpose: sealedPurposes.albumName, associatedData: sealedAssociatedData.albumName }),
+    sealedColumn({ table: 'vault_resumable_uploads', idColumn: 'id', column: 'name_sealed', studioColumn: 'studio_id', purpose: sealedPurposes.uploadName, associatedData: sealedAssociatedData.uploadName }),
   ],
 };

@@ -9,7 +9,9 @@ import { type FileView, fileNotFound, fileViews, openFile } from './file-views.t
 import type { RenderedPreviews } from '../imaging/images.ts';
 import { ImagingFailure } from '../imaging/pool.ts';
 import { PreviewUnavailable } from '../imaging/refusals.ts';
-import { type FileRow, findFileById, findStudioFile, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
+import { type FileRow, findFileById, findStudioFile, insertPendingBlobs, releasePendingBlobs, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
+import { inTransaction } from '../db/database.ts';
+import { type FileMetadata, sealFileMetadata, studioSecrets } from './sealed-fields.ts';
 import { newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
 
 /**
@@ -28,14 +30,26 @@ export async function enqueuePreviews(deps: VaultDeps, db: Db, fileId: string): 
   await deps.jobs.queue.enqueue(db, { kind: PREVIEWS_JOB, key: fileId, payload: { fileId } });
 }
 
-async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews): Promise<void> {
-  const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id) };
+/** The purge claimed the new blobs before the job could take them (it stalled past the stale delay): made again on retry. */
+class PendingBlobsLost extends Error {}
+
+async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews, metadata: FileMetadata): Promise<void> {
+  // The ThumbHash joins the file's sealed metadata: it is a (tiny, blurred) picture of the photo.
+  const metadataSealed = await sealFileMetadata(await studioSecrets(deps, file.studio_id), file.id, { ...metadata, thumbhash: rendered.thumbhash });
+  const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id), metadataSealed };
+  const written = [keys.thumbnailKey, keys.previewKey];
+  // Recorded before they are written, so a crash before they are taken leaves nothing unnamed (purge.ts).
+  await insertPendingBlobs(deps.db, file.studio_id, written, deps.now());
   await writeBlob(deps.blobs, storedBlob(keys.thumbnailKey, file.id, 'thumbnail', dataKey), Readable.from([rendered.thumbnail]));
   await writeBlob(deps.blobs, storedBlob(keys.previewKey, file.id, 'preview', dataKey), Readable.from([rendered.preview]));
   // Only a file still waiting for previews takes them: one trashed and purged meanwhile does not.
-  const taken = await setPreviewsReady(deps.db, file.id, keys);
-  const unused = taken ? [file.thumbnail_key, file.preview_key] : [keys.thumbnailKey, keys.previewKey];
+  const outcome = await inTransaction(deps.db, async (trx) => {
+    if ((await releasePendingBlobs(trx, written)) !== written.length) return 'lost' as const;
+    return (await setPreviewsReady(trx, file.id, keys)) ? ('taken' as const) : ('unwanted' as const);
+  });
+  const unused = outcome === 'taken' ? [file.thumbnail_key, file.preview_key] : written;
   for (const key of unused) if (key) await deps.blobs.delete(key);
+  if (outcome === 'lost') throw new PendingBlobsLost('The new previews were purged before they were taken.');
 }
 
 async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> {
@@ -52,7 +66,7 @@ async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> 
     } finally {
       original.destroy();
     }
-    await storePreviews(deps, file, dataKey, rendered);
+    await storePreviews(deps, file, dataKey, rendered, metadata);
   } catch (error) {
     if (error instanceof PreviewUnavailable) return setPreviewsFailed(deps.db, fileId, error.reason);
     // A decoder that crashed, hung or overran its memory on this file will again: final. A busy pool is retried.

@@ -4,19 +4,20 @@ import type { JobHandler } from '../jobs/runner.ts';
 import type { VaultDeps } from './deps.ts';
 import { DAY_MS } from './days.ts';
 import { AppError } from '../errors.ts';
-import { type FileRow, deleteFileRow, listPurgeable, markStudioPurging, markTrashPurging } from './repo.ts';
+import { eraseStudioUploads, purgeExpiredUploads } from './resumable.ts';
+import { type FileRow, claimStaleUploads, deleteFileRow, listPurgeable, listStalePendingBlobs, markStudioPurging, markTrashPurging, releasePendingBlobs } from './repo.ts';
 
 /**
- * Removing files for good: the trash emptied by hand, trash older than 30 days, and uploads
- * abandoned by a crash. Files are first marked `purging` (so a restore can't race the
+ * Removing files for good: the trash emptied by hand, trash older than 30 days, uploads
+ * abandoned by a crash (no sign of life for VAULT_STALE_UPLOAD_SECONDS), preview blobs a
+ * crash left unnamed (vault_pending_blobs) and resumable uploads past their expiry
+ * (resumable.ts). Files are first marked `purging` (so a restore can't race the
  * deletion), then their blobs are deleted, then their rows: a failure leaves the row marked,
  * and the next purge finishes the job. Nothing ever leaves a blob without its row.
  */
 
 export const PURGE_JOB = 'vault.purge';
 const TRASH_RETENTION_MS = 30 * DAY_MS;
-/** An upload still `uploading` after this long was cut off by a crash. */
-const STALE_UPLOAD_MS = DAY_MS;
 const BATCH = 100;
 
 async function purgeFile(deps: VaultDeps, file: FileRow): Promise<void> {
@@ -25,7 +26,7 @@ async function purgeFile(deps: VaultDeps, file: FileRow): Promise<void> {
 }
 
 /** Purges the marked files (and, given `staleBefore`, abandoned uploads); returns how many trashed files each studio lost. */
-async function purgeMarked(deps: VaultDeps, filter: { studioId?: string; staleBefore?: number }): Promise<Map<string, number>> {
+async function purgeMarked(deps: VaultDeps, filter: { studioId?: string; abandoned?: boolean }): Promise<Map<string, number>> {
   const purged = new Map<string, number>();
   for (;;) {
     const batch = await listPurgeable(deps.db, filter, BATCH);
@@ -51,12 +52,31 @@ export async function emptyTrash(deps: VaultDeps, actor: StudioActor): Promise<n
   return purged;
 }
 
+/**
+ * Blobs written but never named by a row (a process killed between writing a file's new
+ * previews and taking them): each stale pending row is claimed (deleted) first, then its blob
+ * deleted, so a writer that takes its blobs at the last moment and the purge never both win.
+ */
+async function purgePendingBlobs(deps: VaultDeps, before: number): Promise<void> {
+  for (;;) {
+    const keys = await listStalePendingBlobs(deps.db, before, BATCH);
+    for (const key of keys) {
+      if ((await releasePendingBlobs(deps.db, [key])) === 1) await deps.blobs.delete(key);
+    }
+    if (keys.length < BATCH) return;
+  }
+}
+
 export async function purgeExpiredTrash(deps: VaultDeps): Promise<void> {
   const now = deps.now();
+  const staleBefore = now - deps.config.staleUploadSeconds * 1000;
   await markTrashPurging(deps.db, { deletedBefore: now - TRASH_RETENTION_MS });
-  for (const [studioId, files] of await purgeMarked(deps, { staleBefore: now - STALE_UPLOAD_MS })) {
+  // Uploads with no sign of life for the stale delay: their process died mid-upload.
+  await claimStaleUploads(deps.db, staleBefore);
+  for (const [studioId, files] of await purgeMarked(deps, { abandoned: true })) {
     await recordAudit(deps.db, { action: 'vault.trash_purged', details: { studioId, files } });
   }
+  await purgePendingBlobs(deps, staleBefore);
 }
 
 /**
@@ -64,6 +84,7 @@ export async function purgeExpiredTrash(deps: VaultDeps): Promise<void> {
  * Throws while any remain, so the job that runs it retries.
  */
 export async function eraseStudioFiles(deps: VaultDeps, studioId: string): Promise<number> {
+  await eraseStudioUploads(deps, studioId);
   await markStudioPurging(deps.db, studioId);
   const purged = (await purgeMarked(deps, { studioId })).get(studioId) ?? 0;
   if ((await listPurgeable(deps.db, { studioId }, 1)).length > 0) throw new AppError('erase_incomplete', 'Some of the studio’s files could not be deleted yet.', 500);
@@ -71,5 +92,11 @@ export async function eraseStudioFiles(deps: VaultDeps, studioId: string): Promi
 }
 
 export function purgeJobHandler(deps: VaultDeps): JobHandler {
-  return { kind: PURGE_JOB, run: () => purgeExpiredTrash(deps) };
+  return {
+    kind: PURGE_JOB,
+    run: async () => {
+      await purgeExpiredTrash(deps);
+      await purgeExpiredUploads(deps);
+    },
+  };
 }

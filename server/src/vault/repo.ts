@@ -57,8 +57,48 @@ export async function completeUpload(
     })
     .where('id', '=', id)
     .where('status', '=', 'uploading')
+    .where('uploaded_at', '>=', 0)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * An upload's `uploaded_at` is its last sign of life until it completes: renewed while the
+ * body streams (touchUpload), so only an upload whose process died goes stale. A stale one is
+ * claimed for the purge by setting it to ABANDONED_UPLOAD (claimStaleUploads), after which it
+ * can neither be renewed nor completed: a slow upload and the purge never both win.
+ */
+export const ABANDONED_UPLOAD = -1;
+
+/** False once the purge claimed the upload: the upload must stop. */
+export async function touchUpload(db: Kysely<Tables>, id: string, now: number): Promise<boolean> {
+  const result = await db.updateTable('vault_files').set({ uploaded_at: now }).where('id', '=', id).where('status', '=', 'uploading').where('uploaded_at', '>=', 0).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function claimStaleUploads(db: Kysely<Tables>, staleBefore: number): Promise<void> {
+  await db.updateTable('vault_files').set({ uploaded_at: ABANDONED_UPLOAD }).where('status', '=', 'uploading').where('uploaded_at', '>=', 0).where('uploaded_at', '<', staleBefore).execute();
+}
+
+// ——— Blobs written before a row names them ———
+
+export async function insertPendingBlobs(db: Kysely<Tables>, studioId: string, keys: readonly string[], now: number): Promise<void> {
+  await db
+    .insertInto('vault_pending_blobs')
+    .values(keys.map((key) => ({ blob_key: key, studio_id: studioId, created_at: now })))
+    .execute();
+}
+
+/** How many of `keys` were still pending (and are no longer): fewer than asked means the purge claimed some. */
+export async function releasePendingBlobs(db: Kysely<Tables>, keys: readonly string[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  const result = await db.deleteFrom('vault_pending_blobs').where('blob_key', 'in', keys).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function listStalePendingBlobs(db: Kysely<Tables>, before: number, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('vault_pending_blobs').select('blob_key').where('created_at', '<', before).orderBy('created_at').limit(limit).execute();
+  return rows.map((row) => row.blob_key);
 }
 
 /** The sealed per-block hashes of an unencrypted original, stored with its upload. */
@@ -229,23 +269,29 @@ export async function markTrashPurging(db: Kysely<Tables>, filter: { studioId?: 
   await query.execute();
 }
 
-/** Files whose blobs are to be deleted: being purged, or uploads abandoned before `staleBefore` (a crash mid-upload). */
-export async function listPurgeable(db: Kysely<Tables>, filter: { studioId?: string; staleBefore?: number }, limit: number): Promise<FileRow[]> {
+/** Files whose blobs are to be deleted: being purged, or (`abandoned`) uploads the purge claimed as stale (a crash mid-upload). */
+export async function listPurgeable(db: Kysely<Tables>, filter: { studioId?: string; abandoned?: boolean }, limit: number): Promise<FileRow[]> {
   let query = db.selectFrom('vault_files').selectAll();
   if (filter.studioId !== undefined) query = query.where('studio_id', '=', filter.studioId);
-  const stale = filter.staleBefore;
+  const stale = filter.abandoned ? true : undefined;
   query = query.where((eb) =>
-    eb.or([eb('status', '=', 'purging'), ...(stale === undefined ? [] : [eb.and([eb('status', '=', 'uploading'), eb('uploaded_at', '<', stale)])])]),
+    eb.or([eb('status', '=', 'purging'), ...(stale === undefined ? [] : [eb.and([eb('status', '=', 'uploading'), eb('uploaded_at', '=', ABANDONED_UPLOAD)])])]),
   );
   return query.orderBy('id').limit(limit).execute();
 }
 
 // ——— Files: previews ———
 
-export async function setPreviewsReady(db: Kysely<Tables>, id: string, keys: { thumbnailKey: string; previewKey: string }): Promise<boolean> {
+export async function setPreviewsReady(db: Kysely<Tables>, id: string, keys: { thumbnailKey: string; previewKey: string; metadataSealed?: string }): Promise<boolean> {
   const result = await db
     .updateTable('vault_files')
-    .set({ status: 'ready', failure_reason: null, thumbnail_key: keys.thumbnailKey, preview_key: keys.previewKey })
+    .set({
+      status: 'ready',
+      failure_reason: null,
+      thumbnail_key: keys.thumbnailKey,
+      preview_key: keys.previewKey,
+      ...(keys.metadataSealed !== undefined && { metadata_sealed: keys.metadataSealed }),
+    })
     .where('id', '=', id)
     .where('status', '=', 'processing')
     .executeTakeFirst();

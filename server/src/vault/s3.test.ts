@@ -5,6 +5,7 @@ import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { noisyPng, photo } from '../../test/images.ts';
 import { readS3TestSettings } from '../../test/s3-service.ts';
+import { containsAny, created, finish, offsetOf, patch, plaintextProbes } from '../../test/tus.ts';
 import { downloadUrl, fetchSigned, readBlob, readFully, settled, sha256, upload, uploaded } from '../../test/vault.ts';
 
 /** The main path again with blobs in S3: upload, previews, whole and ranged downloads, tampering, trash. */
@@ -74,4 +75,29 @@ describe.skipIf(!s3).each(databaseKinds())('the vault on S3 with %s', (database)
     expect((await upload(client, jpeg.subarray(0, jpeg.length >> 1), { name: 'cut.jpg' })).status).toBe(422);
     expect(await countObjects()).toBe(before);
   });
+
+  it('keeps a paused resumable upload sealed in the bucket, and resumes it byte-exact after a restart', async () => {
+    const bytes = await noisyPng(500, 400);
+    const location = await created(client, bytes.length, { name: 'resumable-on-s3.png' });
+    const pausedAt = 16_384 * 6 + 777;
+    for (const [start, end] of [[0, 50_001], [50_001, pausedAt]]) {
+      expect((await patch(client, location, start as number, bytes.subarray(start, end))).status).toBe(204);
+    }
+    const probes = plaintextProbes(bytes, pausedAt);
+    let objects = 0;
+    let segments = 0;
+    for await (const key of server.runtime.blobs.list('')) {
+      objects += 1;
+      if (key.startsWith('uploads/')) segments += 1;
+      expect(containsAny(await readBlob(server, key), probes), key).toBe(false);
+    }
+    expect(objects).toBeGreaterThan(0);
+    expect(segments).toBe(2);
+    await server.restart();
+    expect((await offsetOf(client, location)).offset).toBe(pausedAt);
+    const fileId = await finish(client, location, bytes);
+    const whole = await readFully(await fetchSigned(server, await downloadUrl(client, fileId)));
+    expect(whole.complete && sha256(whole.bytes) === sha256(bytes)).toBe(true);
+    for await (const key of server.runtime.blobs.list('uploads/')) expect(key, 'segments left after completion').toBe('');
+  }, 60_000);
 });

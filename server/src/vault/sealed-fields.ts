@@ -17,6 +17,7 @@ export const sealedPurposes = {
   fileMetadata: 'vault-file-metadata',
   fileBlocks: 'vault-file-blocks',
   albumName: 'vault-album-name',
+  uploadName: 'vault-upload-name',
 } as const;
 
 export const sealedAssociatedData = {
@@ -24,6 +25,7 @@ export const sealedAssociatedData = {
   fileMetadata: (fileId: string) => `vault_files/${fileId}`,
   fileBlocks: (fileId: string) => `vault_files/${fileId}/blocks`,
   albumName: (albumId: string) => `vault_albums/${albumId}`,
+  uploadName: (uploadId: string) => `vault_resumable_uploads/${uploadId}/name`,
 };
 
 export interface FileMetadata {
@@ -32,6 +34,8 @@ export interface FileMetadata {
   width: number | null;
   height: number | null;
   photo: PhotoMetadata;
+  /** ThumbHash (base64) of the picture, added when its previews are made: the gallery's placeholder. */
+  thumbhash?: string;
 }
 
 export async function sealFileName(secrets: StudioSecretBox, fileId: string, name: string): Promise<string> {
@@ -65,6 +69,15 @@ export async function sealAlbumName(secrets: StudioSecretBox, albumId: string, n
 
 export async function openAlbumName(secrets: StudioSecretBox, albumId: string, sealed: string): Promise<string> {
   return (await secrets.open(sealed, sealedPurposes.albumName, sealedAssociatedData.albumName(albumId))).toString('utf8');
+}
+
+/** The name a resumable upload was announced with, until it becomes a file (resumable.ts). */
+export async function sealUploadName(secrets: StudioSecretBox, uploadId: string, name: string): Promise<string> {
+  return secrets.seal(name, sealedPurposes.uploadName, sealedAssociatedData.uploadName(uploadId));
+}
+
+export async function openUploadName(secrets: StudioSecretBox, uploadId: string, sealed: string): Promise<string> {
+  return (await secrets.open(sealed, sealedPurposes.uploadName, sealedAssociatedData.uploadName(uploadId))).toString('utf8');
 }
 
 /** The box that seals and opens one studio's values: its data key unwrapped once, each field key derived once. */

@@ -1,16 +1,17 @@
 import type { Readable } from 'node:stream';
-import type { StudioActor } from '../http/access.ts';
+import { type StudioActor, requireStudioPermission } from '../http/access.ts';
 import type { RangeHeaders } from '../http/byte-ranges.ts';
 import type { ServedFile } from '../http/send-file.ts';
 import { type JobRunner, createJobRunner } from '../jobs/runner.ts';
 import type { Runtime } from '../runtime.ts';
 import { studioDataKey } from '../studios/service.ts';
 import type { ZipEntrySource } from '../zip/zip-stream.ts';
-import { requireAlbum } from './albums.ts';
+import { createAlbum, requireAlbum } from './albums.ts';
 import { type VaultDeps, createVaultDeps } from './deps.ts';
 import { blobKeyOf, previewName, serveFile } from './downloads.ts';
 import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
 import type { FileUseSource } from './file-uses.ts';
+import { moveFiles } from './files.ts';
 import { previewsJobHandler } from './previews.ts';
 import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
 import { SCRUB_JOB, scrubJobHandler } from './scrub.ts';
@@ -49,6 +50,10 @@ export interface VaultFile {
   /** Its thumbnail and preview exist: those variants can be read. */
   readonly previewsReady: boolean;
   readonly uploadedAt: number;
+  /** The camera's wall-clock capture time, ISO 8601, with its offset when the camera recorded one. */
+  readonly capturedAt: string | null;
+  /** ThumbHash (base64) made with the previews; null before them. */
+  readonly thumbhash: string | null;
   /** The variant's bytes, verified as they leave: whole, or the one range the headers ask for (416 when unsatisfiable). */
   read(variant: Variant, range: RangeHeaders): Promise<ServedFile>;
   /** The variant as an archive entry (zip/zip-stream.ts), opened only when the archive reaches it. */
@@ -80,6 +85,12 @@ export interface VaultFiles {
    * streamed, checked (size, quota, type, pixels), scanned, encrypted, previews queued.
    */
   upload(actor: StudioActor, input: UploadInput): Promise<FileView>;
+  /**
+   * Makes an album in the actor's studio and moves the files among `fileIds` that are the
+   * studio's, visible and not in the trash into it (an album is a folder: a file is in one
+   * album at most). Needs `library.edit`. For deliveries' proofing selections.
+   */
+  createAlbumWith(actor: StudioActor, name: string, fileIds: readonly string[]): Promise<{ id: string; name: string; fileCount: number }>;
 }
 
 /**
@@ -149,6 +160,8 @@ function vaultFile(deps: VaultDeps, row: FileRow, opened: OpenedFile): VaultFile
     height: opened.metadata.height,
     previewsReady: row.status === 'ready',
     uploadedAt: row.uploaded_at,
+    capturedAt: opened.metadata.photo.capturedAt,
+    thumbhash: opened.metadata.thumbhash ?? null,
     read: (variant, range) => serveFile(deps, row, opened, variant, range),
     zipEntry: (variant) => zipEntryOf(deps, row, opened, variant),
   };
@@ -181,6 +194,13 @@ export function createVaultFiles(deps: VaultDeps): VaultFiles {
     },
     usedBytes: (studioId) => usedBytes(deps.db, studioId),
     upload: (actor, input) => uploadFile(deps, actor, input),
+    async createAlbumWith(actor, name, fileIds) {
+      requireStudioPermission(actor, 'library.edit');
+      const ids = (await visibleRows(deps, actor.studioId, fileIds)).map((row) => row.id);
+      const album = await createAlbum(deps, actor, name);
+      const moved = ids.length > 0 ? await moveFiles(deps, actor, ids, album.id) : 0;
+      return { id: album.id, name: album.name, fileCount: moved };
+    },
   };
 }
 
@@ -195,10 +215,11 @@ export function createVault(runtime: Runtime): Vault {
     logger: runtime.logger,
     handlers: [previewsJobHandler(deps), purgeJobHandler(deps), scrubJobHandler(deps)],
     schedules: [
-      { kind: PURGE_JOB, everyMs: 60 * 60_000 },
+      { kind: PURGE_JOB, everyMs: deps.config.purgeIntervalSeconds * 1000 },
       { kind: SCRUB_JOB, everyMs: 24 * 60 * 60_000 },
     ],
     concurrency: deps.config.jobConcurrency,
+    leaseMs: runtime.config.jobs.leaseSeconds * 1000,
   });
   return {
     files: createVaultFiles(deps),

@@ -15,7 +15,7 @@ import { captureDay } from '../imaging/photo-metadata.ts';
 import { ImagingFailure } from '../imaging/pool.ts';
 import { enqueuePreviews } from './previews.ts';
 import { dayOf } from './days.ts';
-import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, usedBytes } from './repo.ts';
+import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, touchUpload, usedBytes } from './repo.ts';
 import { type FileMetadata, sealFileBlocks, sealFileMetadata, sealFileName, studioSecrets } from './sealed-fields.ts';
 import { BlockHasher } from './block-hashes.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
@@ -125,6 +125,40 @@ async function* scanned(source: AsyncIterable<Uint8Array>, scan: ScanSession): A
   }
 }
 
+function uploadInterrupted(): AppError {
+  return new AppError('upload_interrupted', 'The upload was interrupted; please try again.', 409);
+}
+
+/**
+ * While the body streams, the row's sign of life is renewed (a quarter of the stale delay at
+ * most), so the purge takes only uploads whose process died. Should the purge have claimed it
+ * all the same (a stall longer than the delay), the stream stops with `upload_interrupted`.
+ */
+function keepUploadAlive(deps: VaultDeps, fileId: string): { guard(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array>; stop(): void } {
+  let lost = false;
+  const timer = setInterval(
+    () => {
+      touchUpload(deps.db, fileId, deps.now()).then(
+        (held) => {
+          if (!held) lost = true;
+        },
+        (error: unknown) => deps.logger.warn({ err: error, fileId }, 'could not renew an upload; will retry'),
+      );
+    },
+    Math.max(1_000, Math.floor((deps.config.staleUploadSeconds * 1000) / 4)),
+  );
+  timer.unref();
+  return {
+    async *guard(source) {
+      for await (const chunk of source) {
+        if (lost) throw uploadInterrupted();
+        yield chunk;
+      }
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** Best effort, and logged: a leftover is also found later by the purge job (stale uploads). */
 async function discardUpload(deps: VaultDeps, fileId: string, blobKey: string): Promise<void> {
   try {
@@ -177,8 +211,13 @@ async function storeUpload(
   const original = storedBlob(target.blobKey, fileId, 'original', target.dataKey);
   const received = new ReceivedBytes({ maxBytes: deps.config.maxUploadBytes, quotaLeft: target.quotaLeft }, input.name, target.dataKey === null);
   await insertUploadingFile(deps.db, { id: fileId, studioId, albumId: target.albumId, encrypted: target.dataKey !== null, blobKey: target.blobKey, now: deps.now() });
-  const checked = received.inspect(input.body);
-  await writeBlob(deps.blobs, original, scan ? scanned(checked, scan) : checked);
+  const alive = keepUploadAlive(deps, fileId);
+  try {
+    const checked = alive.guard(received.inspect(input.body));
+    await writeBlob(deps.blobs, original, scan ? scanned(checked, scan) : checked);
+  } finally {
+    alive.stop();
+  }
   const verdict = await scan?.finish();
   if (verdict?.infected) {
     deps.logger.warn({ fileId, studioId, signature: verdict.signature }, 'upload refused: malware found');
@@ -211,7 +250,7 @@ async function storeUpload(
       capturedDay: captureDay(inspection.photo.capturedAt) ?? dayOf(uploadedAt),
       uploadedAt,
     });
-    if (!completed) throw new AppError('upload_interrupted', 'The upload was interrupted; please try again.', 409);
+    if (!completed) throw uploadInterrupted();
     if (blocksSealed) await insertPlainBlocks(trx, fileId, blocksSealed);
     await enqueuePreviews(deps, trx, fileId);
   });

@@ -2,13 +2,17 @@ import type { ReauthenticationMethod } from './account';
 import { ApiError, apiGet, apiPost } from './client';
 
 export type Role = 'admin' | 'photographer';
+export type StudioRole = 'owner' | 'editor' | 'viewer';
 
 /** The signed-in account (`GET /api/me`). */
 export interface User {
   id: string;
   email: string;
   role: Role;
+  /** The studio this session acts in (the studio switcher). */
   studioId: string | null;
+  /** The person's role in that studio. */
+  studioRole: StudioRole | null;
   emailVerified: boolean;
   hasPassword: boolean;
   totpEnabled: boolean;

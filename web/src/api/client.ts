@@ -73,8 +73,13 @@ export function apiDelete<T>(path: string, body?: JsonBody): Promise<T> {
   return request<T>('DELETE', path, body);
 }
 
-async function request<T>(method: Method, path: string, body: JsonBody | undefined): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+/** A JSON request with extra headers (a proofing list's token, which never goes in a URL). */
+export function apiRequestWithHeaders<T>(method: Method, path: string, body: JsonBody | undefined, extraHeaders: Record<string, string>): Promise<T> {
+  return request<T>(method, path, body, extraHeaders);
+}
+
+async function request<T>(method: Method, path: string, body: JsonBody | undefined, extraHeaders: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
 
   let response: Response;

@@ -3,7 +3,7 @@
  * their studio, and the client's side, where the link's token names the delivery and,
  * after the code, a cookie scoped to that delivery is the authorization.
  */
-import { apiGet, apiPatch, apiPost } from './client';
+import { apiDelete, apiGet, apiPatch, apiPost, apiPut } from './client';
 import type { FileView } from './vault';
 
 export type DeliveryStatus = 'active' | 'expired' | 'revoked' | 'locked' | 'exhausted';
@@ -31,6 +31,33 @@ export interface Delivery {
   fileCount: number;
   totalBytes: number;
   lastActivityAt: string | null;
+  /** The photo the client's gallery opens on; `null`: the first. */
+  coverFileId: string | null;
+  watermark: Watermark | null;
+}
+
+export type WatermarkPosition = 'center' | 'top-left' | 'top' | 'top-right' | 'left' | 'right' | 'bottom-left' | 'bottom' | 'bottom-right';
+
+/** Drawn on the client's previews and web-size downloads, never on originals. */
+export type Watermark = {
+  text: string;
+  position: WatermarkPosition;
+  /** 0.05 – 1. */
+  opacity: number;
+};
+
+/** A section of a delivery's gallery (Ceremony, Reception…), with its files in the delivery's order. */
+export interface DeliverySet {
+  id: string;
+  name: string;
+  fileIds: string[];
+}
+
+/** A delivery with its files in order and its sets: what getDelivery and every gallery edit answer. */
+export interface DeliveryGallery {
+  delivery: Delivery;
+  files: FileView[];
+  sets: DeliverySet[];
 }
 
 /** The link and the code of a delivery: shown once, when they are made, and never again. */
@@ -49,7 +76,11 @@ export type DeliveryEventKind =
   | 'updated'
   | 'revoked'
   | 'code_regenerated'
-  | 'resent';
+  | 'resent'
+  | 'file_added'
+  | 'file_removed'
+  | 'reordered'
+  | 'sets_changed';
 
 /** Something that happened to a delivery, and from roughly where when a client did it. */
 export interface DeliveryEvent {
@@ -74,7 +105,21 @@ export interface ClientFile {
   height: number | null;
   thumbnailUrl: string | null;
   previewUrl: string | null;
+  setId: string | null;
+  /** The camera's wall-clock time, with its offset when it recorded one. */
+  capturedAt: string | null;
+  /** ThumbHash (base64): a placeholder painted before the thumbnail arrives. */
+  thumbhash: string | null;
 }
+
+/** A section of the client's gallery. */
+export interface ClientSet {
+  id: string;
+  name: string;
+}
+
+/** What the client may download: the original, or a JPEG of at most 2048 px (watermarked when the delivery is). */
+export type DownloadSize = 'original' | 'web';
 
 /** A delivery as the client sees it. */
 export interface ClientDelivery {
@@ -88,6 +133,11 @@ export interface ClientDelivery {
   totalBytes: number;
   /** `null`: no limit. */
   downloadsLeft: number | null;
+  /** The download limit is used up: the photos can still be viewed. */
+  viewOnly: boolean;
+  createdAt: string;
+  coverFileId: string | null;
+  watermarked: boolean;
 }
 
 /** What the photographer chooses for a delivery, besides what it delivers. */
@@ -106,7 +156,7 @@ export interface DeliverySettings {
 export type DeliveryContents = { fileIds: string[] } | { albumId: string };
 
 /** What can be changed afterwards; what is left out stays as it is. */
-export type DeliveryChanges = Partial<DeliverySettings>;
+export type DeliveryChanges = Partial<DeliverySettings> & { coverFileId?: string | null; watermark?: Watermark | null };
 
 /** These actions take an (empty) JSON object: the server's schema asks for an object, not for no body. */
 const NO_OPTIONS = {};
@@ -130,9 +180,41 @@ export async function listDeliveries(): Promise<Delivery[]> {
   return deliveries;
 }
 
-/** The delivery and its files, as the library shows them. */
-export function getDelivery(id: string): Promise<{ delivery: Delivery; files: FileView[] }> {
-  return apiGet<{ delivery: Delivery; files: FileView[] }>(deliveryPath(id));
+/** The delivery, its files in order (as the library shows them) and its sets. */
+export function getDelivery(id: string): Promise<DeliveryGallery> {
+  return apiGet<DeliveryGallery>(deliveryPath(id));
+}
+
+/** Adds files to a live delivery, at the end (or of a set): the client sees them on the next load. */
+export function addDeliveryFiles(id: string, fileIds: string[], setId?: string): Promise<DeliveryGallery> {
+  return apiPost<DeliveryGallery>(`${deliveryPath(id)}/files`, { fileIds, ...(setId === undefined ? {} : { setId }) });
+}
+
+/** Takes files out of a delivery (they stay in the library). */
+export function removeDeliveryFiles(id: string, fileIds: string[]): Promise<DeliveryGallery> {
+  return apiPost<DeliveryGallery>(`${deliveryPath(id)}/files/remove`, { fileIds });
+}
+
+/** A new order: these files first, in this order; or sorted by real capture time or by name. */
+export function reorderDeliveryFiles(id: string, order: { fileIds: string[] } | { sortBy: 'capturedAt' | 'name' }): Promise<DeliveryGallery> {
+  return apiPut<DeliveryGallery>(`${deliveryPath(id)}/order`, order);
+}
+
+export function createDeliverySet(id: string, name: string, fileIds?: string[]): Promise<DeliveryGallery> {
+  return apiPost<DeliveryGallery>(`${deliveryPath(id)}/sets`, { name, ...(fileIds === undefined ? {} : { fileIds }) });
+}
+
+export function updateDeliverySet(
+  id: string,
+  setId: string,
+  changes: { name?: string; position?: number; fileIds?: string[]; removeFileIds?: string[] },
+): Promise<DeliveryGallery> {
+  return apiPatch<DeliveryGallery>(`${deliveryPath(id)}/sets/${encodeURIComponent(setId)}`, { ...changes });
+}
+
+/** Deletes a set; its files stay in the delivery. */
+export function deleteDeliverySet(id: string, setId: string): Promise<DeliveryGallery> {
+  return apiDelete<DeliveryGallery>(`${deliveryPath(id)}/sets/${encodeURIComponent(setId)}`);
 }
 
 /** Edits a delivery; a later `expiresAt` extends it. `downloadLimit: null` lifts the limit. */
@@ -171,14 +253,17 @@ export async function openDelivery(token: string, code: string): Promise<ClientD
   return delivery;
 }
 
-/** The delivery and its files; 401 `delivery_code_required` until the code was entered. */
-export function listDeliveryFiles(token: string): Promise<{ delivery: ClientDelivery; files: ClientFile[] }> {
-  return apiGet<{ delivery: ClientDelivery; files: ClientFile[] }>(`${clientPath(token)}/files`);
+/** The delivery, its files in order and its sets; 401 `delivery_code_required` until the code was entered. */
+export function listDeliveryFiles(token: string): Promise<{ delivery: ClientDelivery; files: ClientFile[]; sets: ClientSet[] }> {
+  return apiGet<{ delivery: ClientDelivery; files: ClientFile[]; sets: ClientSet[] }>(`${clientPath(token)}/files`);
 }
 
-/** A short-lived signed link to the file (the original, or the preview when originals are not offered). */
-export function createDeliveryDownloadUrl(token: string, fileId: string): Promise<{ url: string; expiresAt: string }> {
-  return apiPost<{ url: string; expiresAt: string }>(`${clientPath(token)}/files/${encodeURIComponent(fileId)}/download-url`, NO_OPTIONS);
+/** A short-lived signed link to the file: the original, or the web size (without a size: the original, or the preview when originals are not offered). */
+export function createDeliveryDownloadUrl(token: string, fileId: string, size?: DownloadSize): Promise<{ url: string; expiresAt: string }> {
+  return apiPost<{ url: string; expiresAt: string }>(
+    `${clientPath(token)}/files/${encodeURIComponent(fileId)}/download-url`,
+    size === undefined ? NO_OPTIONS : { size },
+  );
 }
 
 /** Where every file and their checksums download as one streamed ZIP (`downloadDeliveryZip`). */

@@ -1,4 +1,6 @@
-import { apiDelete, apiGet, apiPatch, apiPost, apiUpload } from './client';
+import type { DetailedError } from 'tus-js-client';
+import { PAUSED } from '../lib/uploadQueue';
+import { ApiError, apiDelete, apiGet, apiPatch, apiPost, apiUpload } from './client';
 
 /** Whether a file's previews (thumbnail and large preview) are made yet. */
 export type FileStatus = 'processing' | 'ready' | 'failed';
@@ -186,4 +188,88 @@ function filePath(id: string): string {
 
 function albumPath(id: string): string {
   return `/api/vault/albums/${encodeURIComponent(id)}`;
+}
+
+/** How long to wait before each new try of a resumable upload that failed on the way (network, server busy). */
+const RESUMABLE_RETRY_DELAYS = [0, 1_000, 3_000, 5_000, 10_000, 20_000, 30_000, 60_000, 60_000, 120_000];
+/** One PATCH request at most this big: proxies limit request bodies, and a smaller request is redone faster. */
+const RESUMABLE_CHUNK_BYTES = 32 * 1024 * 1024;
+
+/** The server's `{"error":{code,message}}` of a failed tus request, as an ApiError the upload list can explain. */
+function resumableError(error: Error | DetailedError): ApiError {
+  const response = 'originalResponse' in error ? error.originalResponse : null;
+  const status = response?.getStatus() ?? 0;
+  if (response) {
+    try {
+      const body = JSON.parse(response.getBody()) as { error?: { code?: string; message?: string } };
+      if (body.error?.code && body.error.message) return new ApiError(status, body.error.code, body.error.message, true, { cause: error });
+    } catch {
+      // Not our JSON: a proxy's page, say.
+    }
+  }
+  return status === 0
+    ? new ApiError(0, 'network_error', 'The upload didn’t reach the server.', false, { cause: error })
+    : new ApiError(status, 'unexpected_response', 'The server answered the upload unexpectedly.', false, { cause: error });
+}
+
+/**
+ * Uploads one photo with the tus protocol (tus-js-client): sent in pieces, retried with
+ * backoff when the connection drops, carried on from where it stopped — also after the tab
+ * was closed, when the same file is added again (its upload address is kept in this
+ * browser's local storage until it completes). Aborting `signal` with PAUSED stops it and
+ * keeps what was sent; any other abort cancels it and deletes it on the server.
+ */
+export function uploadFileResumable(
+  file: File,
+  albumId: string | null,
+  options: { onProgress: (sentBytes: number) => void; signal: AbortSignal },
+): Promise<FileView> {
+  // Loaded on first use: the first bundle stays small for pages that never upload.
+  return import('tus-js-client').then(
+    ({ Upload }) =>
+      new Promise<FileView>((resolve, reject) => {
+        if (options.signal.aborted) return reject(new DOMException('Cancelled', 'AbortError'));
+        const upload = new Upload(file, {
+          endpoint: new URL('/api/vault/uploads', window.location.origin).href,
+          metadata: { filename: file.name, ...(albumId === null ? {} : { albumId }) },
+          // A file resumes only into the album it was meant for.
+          fingerprint: async (input) => ['shutterlock', albumId ?? 'none', input.name, input.type, input.size, input.lastModified].join('/'),
+          chunkSize: RESUMABLE_CHUNK_BYTES,
+          retryDelays: RESUMABLE_RETRY_DELAYS,
+          removeFingerprintOnSuccess: true,
+          onProgress: (sent) => options.onProgress(sent),
+          onSuccess: ({ lastResponse }) => {
+            const fileId = lastResponse.getHeader('upload-file-id');
+            if (!fileId) return reject(new ApiError(lastResponse.getStatus(), 'unexpected_response', 'The server did not name the stored file.', false));
+            getFile(fileId).then(resolve, reject);
+          },
+          onError: (error) => reject(resumableError(error)),
+        });
+        options.signal.addEventListener(
+          'abort',
+          () => {
+            const paused = options.signal.reason === PAUSED;
+            upload.abort(!paused).catch(() => undefined);
+            reject(new DOMException(paused ? 'Paused' : 'Cancelled', 'AbortError'));
+          },
+          { once: true },
+        );
+        upload
+          .findPreviousUploads()
+          .then((previous) => {
+            if (options.signal.aborted) return;
+            const latest = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
+            if (latest) upload.resumeFromPreviousUpload(latest);
+            upload.start();
+          })
+          .catch(() => upload.start());
+      }),
+  );
+}
+
+/** Uploads this browser began and did not finish (say, before the tab was closed): adding the same files again resumes them. */
+export async function unfinishedResumableUploads(): Promise<number> {
+  const { canStoreURLs, defaultOptions } = await import('tus-js-client');
+  if (!canStoreURLs) return 0;
+  return (await defaultOptions.urlStorage.findAllUploads()).filter((upload) => upload.urlStorageKey.startsWith('tus::shutterlock/')).length;
 }

@@ -7,6 +7,7 @@ import { LIBRARY_PATH } from '../pages/vault/paths';
 import { Link, navigate, usePathname } from './router';
 import { useSession } from './session';
 import { useSubmission } from './useSubmission';
+import { StudioSwitcher } from './StudioSwitcher';
 
 /**
  * The signed-in part of the header: who is signed in, where to manage things, and signing
@@ -32,9 +33,15 @@ export function AccountMenu({ user }: { user: User }) {
           ? []
           : [
               { to: LIBRARY_PATH, label: 'Library', current: pathname.startsWith(LIBRARY_PATH) },
-              { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
-              { to: PRINT_ORDERS_PATH, label: 'Prints', current: pathname.startsWith(PRINT_ORDERS_PATH) },
-              { to: IMAGES_PATH, label: 'Images', current: pathname.startsWith(IMAGES_PATH) },
+              // A viewer browses the library only (http/permissions.ts on the server).
+              ...(user.studioRole === 'viewer'
+                ? []
+                : [
+                    { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
+                    { to: PRINT_ORDERS_PATH, label: 'Prints', current: pathname.startsWith(PRINT_ORDERS_PATH) },
+                    { to: IMAGES_PATH, label: 'Images', current: pathname.startsWith(IMAGES_PATH) },
+                  ]),
+              ...(user.studioRole === 'owner' ? [{ to: '/studio/members', label: 'Team', current: pathname === '/studio/members' }] : []),
             ]),
         { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
         ...(user.role === 'admin'
@@ -46,7 +53,7 @@ export function AccountMenu({ user }: { user: User }) {
               { to: '/admin/alerts', label: 'Alerts', current: pathname === '/admin/alerts' },
               { to: '/admin/system', label: 'System', current: pathname === '/admin/system' },
             ]
-          : user.studioId === null
+          : user.studioId === null || user.studioRole === 'viewer'
             ? []
             : [{ to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' }]),
       ];
@@ -56,6 +63,7 @@ export function AccountMenu({ user }: { user: User }) {
       <span className="account-menu-email" data-testid="header-email">
         {user.email}
       </span>
+      {!user.mustEnrollTotp && user.role !== 'admin' && <StudioSwitcher key={user.studioId ?? 'none'} />}
       {links.length > 0 && (
         <nav aria-label="Main">
           <ul className="header-nav">

@@ -15,6 +15,8 @@ import { NotMePage } from '../pages/NotMePage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage } from '../pages/SignInPage';
+import { ACCEPT_INVITATION_PATH, AcceptInvitationPage } from '../pages/teams/AcceptInvitationPage';
+import { MEMBERS_PATH, MembersPage } from '../pages/teams/MembersPage';
 import { LibraryPage } from '../pages/vault/LibraryPage';
 import { parseLibraryPath } from '../pages/vault/paths';
 import { AppShell } from './AppShell';
@@ -80,6 +82,8 @@ function CurrentPage() {
       return <ResetPasswordPage />;
     case '/not-me':
       return <NotMePage />;
+    case ACCEPT_INVITATION_PATH:
+      return <AcceptInvitationPage />;
   }
   const libraryRoute = parseLibraryPath(pathname);
   const deliveriesRoute = parseDeliveriesPath(pathname);
@@ -88,6 +92,7 @@ function CurrentPage() {
   if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && printOrdersRoute === null && imagesRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
+  if (pathname === MEMBERS_PATH) return <MembersPage user={user} />;
   if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
   if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
   if (printOrdersRoute !== null) return <PrintOrdersPage user={user} route={printOrdersRoute} />;
@@ -115,4 +120,4 @@ function CurrentPage() {
 const ADMIN_PATHS = ['/admin/users', '/admin/audit', '/admin/alerts', '/admin/system', '/admin/studios', LABS_ADMIN_PATH];
 
 /** Addresses that need someone signed in, besides the library's, the deliveries', the print orders' and the image projects': a signed-out visitor is sent to sign in instead. */
-const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);
+const SIGNED_IN_PATHS: ReadonlySet<string> = new Set(['/', MEMBERS_PATH, '/account', ...ACCOUNT_SECTIONS.map((section) => section.path), ...ADMIN_PATHS]);

@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, messageForPeople, waitingTime } from '../../api/client';
-import { listDeliveryFiles, openDelivery, type ClientDelivery, type ClientFile } from '../../api/deliveries';
+import { listDeliveryFiles, openDelivery } from '../../api/deliveries';
 import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
 import { CodeField, FormError, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 import { ClientLayout } from './ClientLayout';
-import { Gallery } from './Gallery';
+import { Gallery, type GalleryContent } from './Gallery';
+import { ProofingPanel } from './ProofingPanel';
 
 const CODE_LENGTH = 8;
 const CODE_ERROR_ID = 'delivery-code-error';
@@ -16,7 +17,7 @@ const CODE_ERROR_ID = 'delivery-code-error';
 type ClientView =
   | { kind: 'loading' }
   | { kind: 'code'; notice: string | null }
-  | { kind: 'gallery'; delivery: ClientDelivery; files: ClientFile[] }
+  | { kind: 'gallery'; content: GalleryContent }
   | { kind: 'ended'; reason: string }
   | { kind: 'not-found' }
   | { kind: 'failed'; message: string };
@@ -35,14 +36,14 @@ export function ClientDeliveryPage({ token }: { token: string }) {
   /** Shows `next`; the studio's name, once a delivery told it, stays in the header (an ended page names the studio too). */
   const show = useCallback((next: ClientView) => {
     setView(next);
-    if (next.kind === 'gallery') setStudioName(next.delivery.studioName);
+    if (next.kind === 'gallery') setStudioName(next.content.delivery.studioName);
   }, []);
 
   useEffect(() => {
     let cancelled = false;
     listDeliveryFiles(token).then(
-      ({ delivery, files }) => {
-        if (!cancelled) show({ kind: 'gallery', delivery, files });
+      (content) => {
+        if (!cancelled) show({ kind: 'gallery', content });
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -78,12 +79,12 @@ export function ClientDeliveryPage({ token }: { token: string }) {
       {view.kind === 'gallery' && (
         <Gallery
           token={token}
-          delivery={view.delivery}
-          files={view.files}
-          onDeliveryChanged={(changed) => setView((current) => (current.kind === 'gallery' ? { ...current, delivery: changed } : current))}
+          content={view.content}
+          onContentChanged={(content) => setView((current) => (current.kind === 'gallery' ? { ...current, content } : current))}
           onEnded={leaveGallery}
         />
       )}
+      {view.kind === 'gallery' && <ProofingPanel token={token} files={view.content.files} />}
       {view.kind === 'ended' && <Ended reason={view.reason} studioName={studioName} />}
       {view.kind === 'not-found' && <NotFound />}
       {view.kind === 'failed' && (
@@ -129,8 +130,7 @@ function CodeForm({ token, notice, onOpened }: { token: string; notice: string |
     void submit(async () => {
       try {
         await openDelivery(token, code);
-        const { delivery, files } = await listDeliveryFiles(token);
-        onOpened({ kind: 'gallery', delivery, files });
+        onOpened({ kind: 'gallery', content: await listDeliveryFiles(token) });
       } catch (failure) {
         const next = viewForFailure(failure, null);
         if (next !== null && next.kind !== 'code') {

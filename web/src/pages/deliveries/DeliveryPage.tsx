@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState, type Ref } from 'react';
+import { ProofingSection } from './ProofingSection';
 import { ApiError } from '../../api/client';
 import {
   getDelivery,
@@ -9,6 +10,8 @@ import {
   type Delivery,
   type DeliveryAccess,
   type DeliveryEvent,
+  type DeliveryGallery,
+  type DeliverySet,
 } from '../../api/deliveries';
 import type { FileView } from '../../api/vault';
 import { Link } from '../../app/router';
@@ -24,6 +27,7 @@ import { LoadFailed } from '../../components/LoadFailed';
 import { TimeAgo } from '../../components/TimeAgo';
 import { formatBytes, formatDateTime, listOfPeople, pluralize } from '../../lib/format';
 import { EditForm, ExtendForm } from './DeliveryForms';
+import { GalleryEditor } from './GalleryEditor';
 import { describeEvent, downloadsText, STATUS_NAMES, statusBadgeClass } from './labels';
 import { DELIVERIES_PATH } from './paths';
 import { ShownOnce } from './ShownOnce';
@@ -70,7 +74,9 @@ export function DeliveryPage({ deliveryId }: { deliveryId: string }) {
         <DeliveryDetails
           delivery={data.delivery}
           files={data.files}
+          sets={data.sets}
           onChanged={(delivery) => update((current) => (current === null ? current : { ...current, delivery }))}
+          onGalleryChanged={(gallery) => update(() => gallery)}
           onReload={reload}
         />
       )}
@@ -88,12 +94,16 @@ function notFoundAsNull(error: unknown): null {
 function DeliveryDetails({
   delivery,
   files,
+  sets,
   onChanged,
+  onGalleryChanged,
   onReload,
 }: {
   delivery: Delivery;
   files: FileView[];
+  sets: DeliverySet[];
   onChanged: (delivery: Delivery) => void;
+  onGalleryChanged: (gallery: DeliveryGallery) => void;
   onReload: () => void;
 }) {
   const loadEvents = useCallback(() => listDeliveryEvents(delivery.id), [delivery.id]);
@@ -206,8 +216,17 @@ function DeliveryDetails({
           {pluralize(delivery.fileCount, 'file', 'files')}
           <span className="muted heading-aside"> · {formatBytes(delivery.totalBytes)}</span>
         </h2>
-        <DeliveredFiles files={files} />
+        <GalleryEditor
+          delivery={delivery}
+          files={files}
+          sets={sets}
+          onChanged={(gallery) => {
+            onGalleryChanged(gallery);
+            events.reload();
+          }}
+        />
       </section>
+      <ProofingSection deliveryId={delivery.id} />
       <section className="panel" aria-labelledby="activity-heading" aria-busy={refresh.busy}>
         <div className="panel-heading-row">
           <h2 id="activity-heading">Activity</h2>
@@ -403,22 +422,6 @@ function DeliveryFacts({ delivery }: { delivery: Delivery }) {
         <TimeAgo at={delivery.lastActivityAt} none="None yet" />
       </Fact>
     </dl>
-  );
-}
-
-function DeliveredFiles({ files }: { files: FileView[] }) {
-  if (files.length === 0) return <p className="muted">No files: they may have been deleted from the library.</p>;
-  return (
-    <ul className="file-grid file-grid-small" aria-label="Delivered files" data-testid="delivery-files">
-      {files.map((file) => (
-        <li key={file.id} className="file-tile">
-          <span className="file-tile-name">{file.name}</span>
-          <span className="file-tile-frame">
-            {file.thumbnailUrl !== null && <img className="file-tile-image" src={file.thumbnailUrl} alt="" loading="lazy" decoding="async" />}
-          </span>
-        </li>
-      ))}
-    </ul>
   );
 }
 

@@ -41,6 +41,14 @@ export function describeEvent(event: Pick<DeliveryEvent, 'kind' | 'fileName'>): 
       return 'New code issued';
     case 'resent':
       return 'New link and code sent';
+    case 'file_added':
+      return event.fileName === null ? 'Added a photo' : `Added ${event.fileName}`;
+    case 'file_removed':
+      return event.fileName === null ? 'Took a photo out' : `Took ${event.fileName} out`;
+    case 'reordered':
+      return 'Order changed';
+    case 'sets_changed':
+      return 'Sets changed';
     default:
       // A kind this page does not know yet (a newer server): say something rather than nothing.
       return String((event as { kind: unknown }).kind).replace(/_/g, ' ');

@@ -1,12 +1,13 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
+import { unfinishedResumableUploads } from '../../api/vault';
 import { useFocusAfterRender } from '../../app/useFocusAfterRender';
 import { formatBytes, pluralize } from '../../lib/format';
 import type { UploadItem, UploadSnapshot } from '../../lib/uploadQueue';
 import type { VaultUploadQueue } from './useUploads';
 
 /**
- * The upload queue: a row per file with its progress or why it failed, the whole batch's
- * progress, and ways to cancel. Only this panel follows the queue's progress, so the photo
+ * The upload queue: a row per file with its progress, speed and time left or why it was
+ * refused, the whole batch's progress, and ways to pause, resume and cancel. Only this panel follows the queue's progress, so the photo
  * grid does not re-render with every chunk sent.
  */
 export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue; focusWhenEmpty: RefObject<HTMLElement | null> }) {
@@ -14,6 +15,7 @@ export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue
   const { items, counts, totalBytes, sentBytes } = snapshot;
   const active = counts.queued + counts.uploading;
   useWarnBeforeLeaving(active > 0);
+  const unfinished = useUnfinishedUploads(items.length === 0);
   const rowsRef = useRef<HTMLDivElement>(null);
   const focusAfterRender = useFocusAfterRender();
   // Every button here takes itself away: focus goes to the list of rows, or past the panel once it is gone.
@@ -25,6 +27,9 @@ export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue
     },
     [queue, keepFocusNear],
   );
+  const pause = useCallback((id: number) => queue.pause(id), [queue]);
+  const resume = useCallback((id: number) => queue.resume(id), [queue]);
+  const refused = items.filter((item) => item.status === 'failed');
   // Failures first: they are what needs reading, and a long queue scrolls.
   const rows = useMemo(() => [...items.filter((item) => item.status === 'failed'), ...items.filter((item) => item.status !== 'failed')], [items]);
 
@@ -34,12 +39,27 @@ export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue
       <p className="visually-hidden" role="status">
         {announcement(snapshot)}
       </p>
+      {items.length === 0 && unfinished > 0 && (
+        <p className="upload-hint" data-testid="upload-unfinished">
+          {pluralize(unfinished, 'upload', 'uploads')} from earlier did not finish. Add the same files again to carry on where they stopped.
+        </p>
+      )}
       {items.length > 0 && (
         <section className="upload-panel" aria-labelledby="upload-heading" data-testid="upload-queue">
           <div className="upload-panel-header">
             <h2 id="upload-heading">Uploads</h2>
             <p className="upload-summary">{summary(snapshot)}</p>
-            {active > 0 ? (
+            {active > 0 && (
+              <button type="button" className="button button-secondary button-small" onClick={() => queue.pauseAll()}>
+                Pause all
+              </button>
+            )}
+            {counts.paused > 0 && (
+              <button type="button" className="button button-secondary button-small" onClick={() => queue.resumeAll()}>
+                Resume all
+              </button>
+            )}
+            {active + counts.paused > 0 ? (
               <button
                 type="button"
                 className="button button-secondary button-small"
@@ -70,11 +90,25 @@ export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue
             aria-label="All uploads"
             data-testid="upload-progress-total"
           />
-          {active > 0 && <p className="upload-hint">Keep this page open until the uploads finish.</p>}
+          {active > 0 && (
+            <p className="upload-hint">Uploads pick up where they stopped if the connection drops, or if you add the same files again after closing this page.</p>
+          )}
+          {refused.length > 0 && (
+            <details className="upload-refused" data-testid="upload-refused">
+              <summary>{pluralize(refused.length, 'file was', 'files were')} refused</summary>
+              <ul>
+                {refused.map((item) => (
+                  <li key={item.id}>
+                    <span className="upload-row-name">{item.file.name}</span>: {item.error}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
           <div className="upload-rows" role="region" aria-labelledby="upload-heading" tabIndex={0} ref={rowsRef}>
             <ul>
               {rows.map((item) => (
-                <UploadRow key={item.id} item={item} onCancel={cancel} />
+                <UploadRow key={item.id} item={item} onCancel={cancel} onPause={pause} onResume={resume} />
               ))}
             </ul>
           </div>
@@ -85,9 +119,19 @@ export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue
 }
 
 /** Light on purpose: a batch can have hundreds, and a row re-renders only when its item changes. */
-const UploadRow = memo(function UploadRow({ item, onCancel }: { item: UploadItem; onCancel: (id: number) => void }) {
+const UploadRow = memo(function UploadRow({
+  item,
+  onCancel,
+  onPause,
+  onResume,
+}: {
+  item: UploadItem;
+  onCancel: (id: number) => void;
+  onPause: (id: number) => void;
+  onResume: (id: number) => void;
+}) {
   const { file, status } = item;
-  const waiting = status === 'queued' || status === 'uploading';
+  const waiting = status === 'queued' || status === 'uploading' || status === 'paused';
   return (
     <li className="upload-row" data-status={status} data-testid={`upload-row-${file.name}`}>
       <span className="upload-row-name">{file.name}</span>
@@ -108,26 +152,50 @@ const UploadRow = memo(function UploadRow({ item, onCancel }: { item: UploadItem
         </>
       )}
       {waiting && (
-        <button type="button" className="button button-secondary button-small upload-row-cancel" onClick={() => onCancel(item.id)}>
-          Cancel<span className="visually-hidden"> {file.name}</span>
-        </button>
+        <span className="upload-row-actions">
+          {status === 'paused' ? (
+            <button type="button" className="button button-secondary button-small" onClick={() => onResume(item.id)}>
+              Resume<span className="visually-hidden"> {file.name}</span>
+            </button>
+          ) : (
+            <button type="button" className="button button-secondary button-small" onClick={() => onPause(item.id)}>
+              Pause<span className="visually-hidden"> {file.name}</span>
+            </button>
+          )}
+          <button type="button" className="button button-secondary button-small upload-row-cancel" onClick={() => onCancel(item.id)}>
+            Cancel<span className="visually-hidden"> {file.name}</span>
+          </button>
+        </span>
       )}
     </li>
   );
 });
 
-function rowState({ file, status, sentBytes }: UploadItem): string {
+function rowState({ file, status, sentBytes, bytesPerSecond }: UploadItem): string {
   if (status === 'queued') return 'Waiting';
+  if (status === 'paused') return `Paused at ${Math.floor((sentBytes / Math.max(file.size, 1)) * 100)}%`;
   if (status === 'done') return 'Uploaded';
   // Every byte is sent: the server is checking and encrypting the file.
   if (sentBytes >= file.size) return 'Checking…';
-  return `${Math.floor((sentBytes / file.size) * 100)}%`;
+  const percent = `${Math.floor((sentBytes / file.size) * 100)}%`;
+  return bytesPerSecond > 0 ? `${percent} · ${formatBytes(bytesPerSecond)}/s · ${formatDuration((file.size - sentBytes) / bytesPerSecond)}` : percent;
 }
 
-function summary({ items, counts, totalBytes, sentBytes }: UploadSnapshot): string {
+/** "2 h 5 min", "4 min", "12 s" left. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 60) return `${s} s left`;
+  const minutes = Math.ceil(s / 60);
+  if (minutes < 60) return `${minutes} min left`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
+
+function summary({ items, counts, totalBytes, sentBytes, bytesPerSecond, secondsLeft }: UploadSnapshot): string {
   if (counts.queued + counts.uploading > 0) {
-    return `${counts.done + counts.failed} of ${items.length} done · ${formatBytes(sentBytes)} of ${formatBytes(totalBytes)}`;
+    const pace = bytesPerSecond > 0 && secondsLeft !== null ? ` · ${formatBytes(bytesPerSecond)}/s · ${formatDuration(secondsLeft)}` : '';
+    return `${counts.done + counts.failed} of ${items.length} done · ${formatBytes(sentBytes)} of ${formatBytes(totalBytes)}${pace}`;
   }
+  if (counts.paused > 0) return `${counts.paused} paused · ${formatBytes(sentBytes)} of ${formatBytes(totalBytes)} sent`;
   if (counts.failed === 0) return `${pluralize(counts.done, 'photo', 'photos')} uploaded.`;
   return `${counts.done} of ${pluralize(items.length, 'file', 'files')} uploaded, ${counts.failed} failed.`;
 }
@@ -137,6 +205,23 @@ function announcement({ items, counts }: UploadSnapshot): string {
   if (items.length === 0) return '';
   if (counts.queued + counts.uploading > 0) return `Uploading: ${counts.done} of ${items.length} done.`;
   return counts.failed === 0 ? `All ${items.length} uploaded.` : `${counts.done} uploaded, ${counts.failed} failed.`;
+}
+
+/** How many uploads this browser left unfinished earlier, looked up once while the queue is empty. */
+function useUnfinishedUploads(look: boolean): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    if (!look) return;
+    let live = true;
+    unfinishedResumableUploads().then(
+      (found) => live && setCount(found),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [look]);
+  return count;
 }
 
 /** Asks before the tab is closed or reloaded while uploads are still going. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, messageForPeople } from '../../api/client';
-import { uploadFile, type FileView } from '../../api/vault';
+import { uploadFileResumable, type FileView } from '../../api/vault';
 import { UploadQueue, type UploadEvents } from '../../lib/uploadQueue';
 
 /** Uploads into an album (its id), or into none (`null`). */
@@ -9,15 +9,17 @@ export type VaultUploadQueue = UploadQueue<string | null, FileView>;
 const CONCURRENT_UPLOADS = 3;
 
 /**
- * The library's upload queue, for as long as the library is shown: leaving it cancels what
- * is still going, since nothing would be left to show how it went.
+ * The library's upload queue, for as long as the library is shown: resumable (tus) uploads,
+ * a few at a time, retried with backoff. Leaving the library pauses what is still going —
+ * the uploads stay on the server and resume when the same files are added again, in this
+ * tab or a later one.
  */
 export function useUploads({ onUploaded, onIdle }: UploadEvents<FileView>): VaultUploadQueue {
   const [queue] = useState<VaultUploadQueue>(
-    () => new UploadQueue({ concurrency: CONCURRENT_UPLOADS, upload: uploadFile, describeFailure: uploadErrorMessage }),
+    () => new UploadQueue({ concurrency: CONCURRENT_UPLOADS, upload: uploadFileResumable, describeFailure: uploadErrorMessage }),
   );
   useEffect(() => queue.listen({ onUploaded, onIdle }), [queue, onUploaded, onIdle]);
-  useEffect(() => () => queue.cancelAll(), [queue]);
+  useEffect(() => () => queue.pauseAll(), [queue]);
   return queue;
 }
 
@@ -27,6 +29,9 @@ const UPLOAD_ERRORS: ReadonlyMap<string, string> = new Map([
   ['image_too_large', 'The image has more pixels than this server can process.'],
   ['file_infected', 'Refused: the virus scanner flagged this file.'],
   ['quota_exceeded', 'Not enough storage left: your studio’s quota is full.'],
+  ['file_too_large', 'The file is larger than this server accepts.'],
+  ['file_empty', 'The file is empty.'],
+  ['upload_expired', 'The unfinished upload expired; add the file again to start over.'],
   ['scanner_unavailable', 'The virus scanner isn’t available right now. Try again in a few minutes.'],
 ]);
 

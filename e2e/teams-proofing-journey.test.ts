@@ -1,0 +1,115 @@
+/**
+ * Proofing and studio teams as people use them, nothing stubbed. A client on a phone-sized
+ * screen opens a delivery, hearts five photos and sends the selection; the photographer copies
+ * the Lightroom / Capture One filter string from the delivery's page. An owner invites an
+ * editor from the team page; the editor accepts the emailed link, signs in and uploads.
+ */
+import { describe, expect, it } from 'vitest';
+import { signedInClient, uniqueEmail } from '../server/test/accounts.ts';
+import { waitForMail } from '../server/test/client.ts';
+import { createDelivery } from '../server/test/deliveries.ts';
+import { photo } from '../server/test/images.ts';
+import { uploaded } from '../server/test/vault.ts';
+import { openPage } from './browser.ts';
+import { signInWithEmailCode, useServerAndBrowser } from './journeys.ts';
+
+const env = useServerAndBrowser();
+
+describe('proofing and teams, end to end', () => {
+  it('lets a client on a phone heart five photos and send them, and the photographer copy the filter string', async () => {
+    const { client: api, user } = await signedInClient(env.server, 'photographer', 'proofing-journey');
+    const jpeg = await photo('jpeg', { width: 320, height: 240 });
+    const files = [];
+    for (let index = 1; index <= 6; index += 1) files.push(await uploaded(api, jpeg, { name: `DSC_00${10 + index}.jpg` }));
+    const { delivery, access } = await createDelivery(api, { title: 'Garden party', fileIds: files.map((file) => file.id) });
+    expect((await api.json('PUT', `/api/deliveries/${delivery.id}/proofing`, { enabled: true, favouriteLimit: 5 })).status).toBe(200);
+
+    const client = await openPage(env.browser, access.url);
+    const clientPage = client.page;
+    try {
+      await clientPage.setViewportSize({ width: 390, height: 844 });
+      await clientPage.getByLabel('Code', { exact: true }).fill(access.code);
+      await clientPage.getByRole('button', { name: 'Open' }).click();
+      const panel = clientPage.getByTestId('proofing-panel');
+      await panel.waitFor({ state: 'visible' });
+      await panel.getByLabel('Your name').fill('Anna');
+      await panel.getByTestId('proofing-start').click();
+      await panel.getByTestId('proofing-count').waitFor({ state: 'visible' });
+      for (const file of files.slice(0, 5)) {
+        const heart = panel.getByRole('button', { name: `Add ${file.name} to favourites` });
+        const box = await heart.boundingBox();
+        expect(box?.width).toBeGreaterThanOrEqual(44);
+        expect(box?.height).toBeGreaterThanOrEqual(44);
+        await heart.click();
+        await panel.getByRole('button', { name: `Remove ${file.name} from favourites` }).waitFor({ state: 'visible' });
+      }
+      await expect.poll(() => panel.getByTestId('proofing-count').textContent()).toContain('5 chosen of up to 5');
+      await panel.getByTestId('proofing-submit').click();
+      await expect.poll(() => panel.getByTestId('proofing-news').textContent()).toContain('Sent to the photographer');
+      // The first look at the files, before the code, is a 401 by design.
+      const expected401 = (problem: { message: string; url: string | undefined }) => /\b401\b/.test(problem.message) && /\/files$/.test(problem.url ?? '');
+      expect(client.problems.filter((problem) => !expected401(problem)).map((problem) => `${problem.message} ${problem.url ?? ''}`)).toEqual([]);
+    } finally {
+      await clientPage.close();
+    }
+    await waitForMail(env.server, user.email, /Anna submitted a selection of 5 photos/);
+
+    const photographer = await openPage(env.browser, `${env.origin}/sign-in`);
+    const { page } = photographer;
+    try {
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.origin });
+      await signInWithEmailCode(page, env.server, user.email);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.goto(`${env.origin}/deliveries/${delivery.id}`);
+      const selection = page.getByTestId('proofing-selection');
+      await selection.waitFor({ state: 'visible' });
+      const expected = 'DSC_0011 OR DSC_0012 OR DSC_0013 OR DSC_0014 OR DSC_0015';
+      await expect.poll(() => selection.getByTestId('proofing-filter').textContent()).toBe(expected);
+      await selection.getByTestId('proofing-copy-filter').click();
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('lets an owner invite an editor, who accepts the emailed link, signs in and uploads', async () => {
+    const { user: owner } = await signedInClient(env.server, 'photographer', 'team-journey-owner');
+    const editorEmail = uniqueEmail('team-journey-editor');
+    const ownerPage = (await openPage(env.browser, `${env.origin}/sign-in`)).page;
+    let link: string;
+    try {
+      await signInWithEmailCode(ownerPage, env.server, owner.email);
+      await ownerPage.getByTestId('header-email').waitFor({ state: 'visible' });
+      await ownerPage.getByRole('link', { name: 'Team' }).click();
+      await ownerPage.getByTestId('invite-email').fill(editorEmail);
+      await ownerPage.getByTestId('invite-role').selectOption('editor');
+      const before = (await env.server.outbox()).length;
+      await ownerPage.getByTestId('invite-submit').click();
+      await expect.poll(() => ownerPage.getByTestId('invite-news').textContent()).toContain(editorEmail);
+      const [, found] = await waitForMail(env.server, editorEmail, /(http\S+\/invitations\/accept#token=[A-Za-z0-9_-]+)/, { after: before });
+      link = found as string;
+    } finally {
+      await ownerPage.close();
+    }
+
+    const editor = await openPage(env.browser, link);
+    const page = editor.page;
+    try {
+      await page.getByTestId('invitation-accept').click();
+      await page.getByTestId('invitation-accepted').waitFor({ state: 'visible' });
+      await signInWithEmailCode(page, env.server, editorEmail);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      // An editor has no Team page in the menu.
+      expect(await page.getByRole('link', { name: 'Team' }).count()).toBe(0);
+      await page.goto(`${env.origin}/library`);
+      const shot = { name: 'editor-upload.jpg', mimeType: 'image/jpeg', buffer: await photo('jpeg', { width: 300, height: 200 }) };
+      await page.getByTestId('upload-input').setInputFiles([shot]);
+      await page.locator('[data-testid="upload-row-editor-upload.jpg"][data-status="done"]').waitFor({ timeout: 30_000 });
+    } finally {
+      await page.close();
+    }
+    // The upload is in the owner's studio.
+    const studioFiles = await env.server.runtime.database.db.selectFrom('vault_files').select('id').where('studio_id', '=', owner.studioId ?? '').execute();
+    expect(studioFiles).toHaveLength(1);
+  });
+});

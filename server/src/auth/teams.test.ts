@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount, signInWithCode, signedInClient, uniqueEmail } from '../../test/accounts.ts';
+import { TestClient, waitForMail } from '../../test/client.ts';
+import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
+import { inviteAndAccept, signedInMember } from '../../test/teams.ts';
+import { hashToken } from '../crypto/hashing.ts';
+
+/**
+ * Studio teams (auth/teams.ts): invitations are one-time and expire, the token is stored only
+ * hashed, roles change and members go at once, the last owner stays, a person switches between
+ * the studios they belong to, and every new route answers bad input with a stable 4xx. What each
+ * role may do on every route is walked in http/authorization.test.ts.
+ */
+
+type Members = { members: Array<{ userId: string; email: string; role: string; you: boolean }>; invitations: Array<{ id: string; email: string }> };
+type ErrorAnswer = { error: { code: string } };
+
+describe.each(databaseKinds())('studio teams on %s', (database) => {
+  let server: TestServer;
+  let owner: TestClient;
+  let ownerId: string;
+  let ownerStudio: string;
+  beforeAll(async () => {
+    server = await startTestServer({ database, env: { TRUST_PROXY: 'true' } });
+    const signed = await signedInClient(server, 'photographer', 'team-owner');
+    owner = signed.client;
+    ownerId = signed.user.id;
+    ownerStudio = signed.user.studioId ?? '';
+  });
+  afterAll(async () => server?.close());
+
+  it('makes an invited address a member with its role, through a one-time link stored only hashed', async () => {
+    const email = uniqueEmail('invitee');
+    const before = (await server.outbox()).length;
+    const invited = await owner.json<{ invitation: { id: string; email: string; role: string } }>('POST', '/api/studio/invitations', { email, role: 'editor' });
+    expect(invited.status).toBe(201);
+    expect(invited.body.invitation).toMatchObject({ email, role: 'editor' });
+    const token = (await waitForMail(server, email, /\/invitations\/accept#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
+    const stored = await server.runtime.database.db.selectFrom('studio_invitations').selectAll().where('id', '=', invited.body.invitation.id).executeTakeFirstOrThrow();
+    expect(stored.token_hash).toBe(hashToken(token));
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect((await owner.json<Members>('GET', '/api/studio/members')).body.invitations.map((row) => row.email)).toContain(email);
+
+    const anonymous = new TestClient(server, { ip: '10.77.0.1' });
+    const accepted = await anonymous.json('POST', '/api/invitations/accept', { token });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ role: 'editor', email, accountCreated: true, studio: { id: ownerStudio } });
+    const again = await anonymous.json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
+    expect([again.status, again.body.error.code]).toEqual([400, 'invitation_invalid']);
+
+    const member = new TestClient(server, { ip: '10.77.0.2' });
+    expect((await signInWithCode(member, email)).status).toBe(200);
+    const me = await member.json<{ user: { studioId: string; studioRole: string } }>('GET', '/api/me');
+    expect(me.body.user).toMatchObject({ studioId: ownerStudio, studioRole: 'editor' });
+    const list = await owner.json<Members>('GET', '/api/studio/members');
+    expect(list.body.members.map((row) => [row.email, row.role])).toEqual(expect.arrayContaining([[email, 'editor']]));
+    expect(list.body.invitations.map((row) => row.email)).not.toContain(email);
+  });
+
+  it('refuses an expired or withdrawn invitation', async () => {
+    const email = uniqueEmail('late');
+    const before = (await server.outbox()).length;
+    const invited = await owner.json<{ invitation: { id: string } }>('POST', '/api/studio/invitations', { email, role: 'viewer' });
+    const token = (await waitForMail(server, email, /#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
+    await server.runtime.database.db.updateTable('studio_invitations').set({ expires_at: Date.now() - 1 }).where('id', '=', invited.body.invitation.id).execute();
+    const expired = await new TestClient(server, { ip: '10.77.1.1' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
+    expect([expired.status, expired.body.error.code]).toEqual([400, 'invitation_invalid']);
+
+    const second = uniqueEmail('withdrawn');
+    const mark = (await server.outbox()).length;
+    const pending = await owner.json<{ invitation: { id: string } }>('POST', '/api/studio/invitations', { email: second, role: 'viewer' });
+    const secondToken = (await waitForMail(server, second, /#token=([A-Za-z0-9_-]+)/, { after: mark }))[1] ?? '';
+    expect((await owner.request('DELETE', `/api/studio/invitations/${pending.body.invitation.id}`)).status).toBe(204);
+    const withdrawn = await new TestClient(server, { ip: '10.77.1.2' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token: secondToken });
+    expect([withdrawn.status, withdrawn.body.error.code]).toEqual([400, 'invitation_invalid']);
+    expect((await owner.request('DELETE', `/api/studio/invitations/${pending.body.invitation.id}`)).status).toBe(404);
+  });
+
+  it('applies a role change and a removal to the member’s very next request', async () => {
+    const { client: member, user } = await signedInMember(server, owner, 'editor');
+    expect((await member.json('GET', '/api/deliveries')).status).toBe(200);
+    const changed = await owner.json<{ member: { role: string } }>('PATCH', `/api/studio/members/${user.id}`, { role: 'viewer' });
+    expect(changed.body.member.role).toBe('viewer');
+    const refused = await member.json<ErrorAnswer>('GET', '/api/deliveries');
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'studio_role_forbidden']);
+    expect((await member.json('GET', '/api/vault/files')).status).toBe(200);
+    expect((await owner.request('DELETE', `/api/studio/members/${user.id}`)).status).toBe(204);
+    const gone = await member.json<ErrorAnswer>('GET', '/api/vault/files');
+    expect([gone.status, gone.body.error.code]).toEqual([403, 'studio_required']);
+    expect((await owner.request('DELETE', `/api/studio/members/${user.id}`)).status).toBe(404);
+  });
+
+  it('never leaves a studio without an owner', async () => {
+    const demote = await owner.json<ErrorAnswer>('PATCH', `/api/studio/members/${ownerId}`, { role: 'editor' });
+    expect([demote.status, demote.body.error.code]).toEqual([409, 'last_owner']);
+    const remove = await owner.json<ErrorAnswer>('DELETE', `/api/studio/members/${ownerId}`);
+    expect([remove.status, remove.body.error.code]).toEqual([409, 'last_owner']);
+    const leave = await owner.json<ErrorAnswer>('POST', '/api/studio/leave', {});
+    expect([leave.status, leave.body.error.code]).toEqual([409, 'last_owner']);
+
+    const { client: second, user } = await signedInMember(server, owner, 'owner');
+    expect((await owner.json('PATCH', `/api/studio/members/${ownerId}`, { role: 'editor' })).status).toBe(200);
+    const last = await second.json<ErrorAnswer>('POST', '/api/studio/leave', {});
+    expect([last.status, last.body.error.code]).toEqual([409, 'last_owner']);
+    expect((await second.json('PATCH', `/api/studio/members/${ownerId}`, { role: 'owner' })).status).toBe(200);
+    expect((await second.request('POST', '/api/studio/leave', {})).status).toBe(204);
+    expect((await owner.json<Members>('GET', '/api/studio/members')).body.members.map((row) => row.userId)).not.toContain(user.id);
+  });
+
+  it('lets a person in several studios switch between them, and only between them', async () => {
+    const { client: member } = await signedInMember(server, owner, 'viewer', { withOwnStudio: true });
+    const studios = await member.json<{ studios: Array<{ id: string; role: string; active: boolean }> }>('GET', '/api/me/studios');
+    expect(studios.body.studios).toHaveLength(2);
+    const own = studios.body.studios.find((studio) => studio.role === 'owner');
+    expect(own?.active).toBe(true);
+    // Their own studio first: full rights there.
+    expect((await member.json('GET', '/api/deliveries')).status).toBe(200);
+    const switched = await member.json<{ studios: Array<{ id: string; active: boolean }> }>('PUT', '/api/me/studio', { studioId: ownerStudio });
+    expect(switched.body.studios.find((studio) => studio.id === ownerStudio)?.active).toBe(true);
+    expect((await member.json<{ user: { studioId: string; studioRole: string } }>('GET', '/api/me')).body.user).toMatchObject({ studioId: ownerStudio, studioRole: 'viewer' });
+    expect((await member.json('GET', '/api/deliveries')).status).toBe(403);
+
+    const stranger = await createAccount(server, 'photographer', 'stranger');
+    const refused = await member.json<ErrorAnswer>('PUT', '/api/me/studio', { studioId: stranger.studioId });
+    expect([refused.status, refused.body.error.code]).toEqual([404, 'studio_not_found']);
+    expect((await member.json<{ user: { studioId: string } }>('GET', '/api/me')).body.user.studioId).toBe(ownerStudio);
+  });
+
+  it('keeps another studio’s owner away from this studio’s members', async () => {
+    const { client: member, user } = await signedInMember(server, owner, 'editor');
+    const { client: other } = await signedInClient(server, 'photographer', 'other-owner');
+    expect((await other.json('PATCH', `/api/studio/members/${user.id}`, { role: 'owner' })).status).toBe(404);
+    expect((await other.request('DELETE', `/api/studio/members/${user.id}`)).status).toBe(404);
+    expect((await other.json<Members>('GET', '/api/studio/members')).body.members.map((row) => row.userId)).not.toContain(user.id);
+    expect((await member.json('GET', '/api/vault/files')).status).toBe(200);
+  });
+
+  it('refuses an invitation to a current member', async () => {
+    const { user } = await signedInMember(server, owner, 'viewer');
+    const again = await owner.json<ErrorAnswer>('POST', '/api/studio/invitations', { email: user.email, role: 'editor' });
+    expect([again.status, again.body.error.code]).toEqual([409, 'already_member']);
+  });
+
+  it('answers bad input on every teams route with a stable 4xx', async () => {
+    const cases: Array<[string, string, unknown, string]> = [
+      ['POST', '/api/studio/invitations', { email: 'x', role: 'editor' }, 'validation_failed'],
+      ['POST', '/api/studio/invitations', { email: uniqueEmail('x'), role: 'admin' }, 'validation_failed'],
+      ['POST', '/api/studio/invitations', { email: uniqueEmail('x'), role: 'editor', extra: 1 }, 'validation_failed'],
+      ['POST', '/api/invitations/accept', { token: 'short' }, 'validation_failed'],
+      ['POST', '/api/invitations/accept', { token: 'A'.repeat(43) }, 'invitation_invalid'],
+      ['POST', '/api/invitations/accept', { token: '../../etc/passwd/../../../../' }, 'validation_failed'],
+      ['PATCH', '/api/studio/members/not-a-uuid', { role: 'editor' }, 'validation_failed'],
+      ['PATCH', `/api/studio/members/${ownerId}`, { role: 'boss' }, 'validation_failed'],
+      ['DELETE', '/api/studio/members/not-a-uuid', undefined, 'validation_failed'],
+      ['DELETE', '/api/studio/invitations/not-a-uuid', undefined, 'validation_failed'],
+      ['PUT', '/api/me/studio', { studioId: 'nope' }, 'validation_failed'],
+      ['PUT', '/api/me/studio', {}, 'validation_failed'],
+      ['POST', '/api/studio/leave', { now: true }, 'validation_failed'],
+    ];
+    for (const [method, url, body, code] of cases) {
+      const response = await owner.json<ErrorAnswer>(method, url, body);
+      expect(response.status, `${method} ${url}`).toBeGreaterThanOrEqual(400);
+      expect(response.status, `${method} ${url}`).toBeLessThan(500);
+      expect(response.body.error.code, `${method} ${url} ${JSON.stringify(body)}`).toBe(code);
+    }
+  });
+
+  it('does not let an invitation make an admin a studio member', async () => {
+    const admin = await createAccount(server, 'admin', 'team-admin');
+    const before = (await server.outbox()).length;
+    await owner.json('POST', '/api/studio/invitations', { email: admin.email, role: 'editor' });
+    const token = (await waitForMail(server, admin.email, /#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
+    const refused = await new TestClient(server, { ip: '10.77.2.1' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'invitation_invalid']);
+    await expect(inviteAndAccept(server, owner, uniqueEmail('fine'), 'viewer')).resolves.toBeDefined();
+  });
+});

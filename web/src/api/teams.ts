@@ -1,0 +1,68 @@
+import type { StudioRole } from './auth';
+import { apiDelete, apiGet, apiPatch, apiPost, apiPut } from './client';
+
+/** Studio teams: members and invitations of the studio the session acts in, and the studio switcher. */
+
+export interface StudioMember {
+  userId: string;
+  email: string;
+  role: StudioRole;
+  status: 'active' | 'disabled';
+  lastSignInAt: string | null;
+  you: boolean;
+}
+
+export interface StudioInvitation {
+  id: string;
+  email: string;
+  role: StudioRole;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface MyStudio {
+  id: string;
+  name: string;
+  role: StudioRole;
+  active: boolean;
+}
+
+export const ROLE_LABELS: Record<StudioRole, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' };
+
+export const ROLE_DESCRIPTIONS: Record<StudioRole, string> = {
+  owner: 'Everything, members and deletion included.',
+  editor: 'Everything except members and deletion.',
+  viewer: 'Browse the library and download previews; no originals, no deliveries.',
+};
+
+export function listStudioMembers(): Promise<{ members: StudioMember[]; invitations: StudioInvitation[] }> {
+  return apiGet('/api/studio/members');
+}
+
+export function inviteStudioMember(email: string, role: StudioRole): Promise<{ invitation: StudioInvitation }> {
+  return apiPost('/api/studio/invitations', { email, role });
+}
+
+export async function revokeStudioInvitation(id: string): Promise<void> {
+  await apiDelete(`/api/studio/invitations/${encodeURIComponent(id)}`);
+}
+
+export function acceptStudioInvitation(token: string): Promise<{ studio: { id: string; name: string }; role: StudioRole; email: string; accountCreated: boolean }> {
+  return apiPost('/api/invitations/accept', { token });
+}
+
+export function updateStudioMember(userId: string, role: StudioRole): Promise<{ member: StudioMember }> {
+  return apiPatch(`/api/studio/members/${encodeURIComponent(userId)}`, { role });
+}
+
+export async function removeStudioMember(userId: string): Promise<void> {
+  await apiDelete(`/api/studio/members/${encodeURIComponent(userId)}`);
+}
+
+export function listMyStudios(): Promise<{ studios: MyStudio[] }> {
+  return apiGet('/api/me/studios');
+}
+
+export function switchStudio(studioId: string): Promise<{ studios: MyStudio[] }> {
+  return apiPut('/api/me/studio', { studioId });
+}

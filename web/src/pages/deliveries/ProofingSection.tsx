@@ -1,0 +1,177 @@
+import { useCallback, useState, type FormEvent } from 'react';
+import {
+  createAlbumFromSelection,
+  listProofingSelections,
+  reopenProofingSelection,
+  setDeliveryProofing,
+  type ProofingSelection,
+} from '../../api/proofing';
+import { useLoader } from '../../app/useLoader';
+import { useSubmission } from '../../app/useSubmission';
+import { CopyButton } from '../../components/CopyButton';
+import { CheckboxField, FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
+import { LoadFailed } from '../../components/LoadFailed';
+
+/**
+ * The photographer's side of proofing on a delivery page: offer it (with an optional "choose
+ * up to N"), then every client's named selection with its hearts and comments, the file names
+ * to paste into Lightroom Classic or Capture One (or as CSV), reopening and an album.
+ */
+export function ProofingSection({ deliveryId }: { deliveryId: string }) {
+  const load = useCallback(() => listProofingSelections(deliveryId), [deliveryId]);
+  const loaded = useLoader(load);
+  return (
+    <section className="panel" aria-labelledby="proofing-heading" data-testid="proofing-section">
+      <h2 id="proofing-heading">Proofing</h2>
+      {loaded.state.status === 'loading' && <p className="muted">Loading selections…</p>}
+      {loaded.state.status === 'failed' && <LoadFailed message={loaded.state.message} onRetry={loaded.reload} />}
+      {loaded.state.status === 'ready' && (
+        <>
+          <ProofingSettingsForm
+            deliveryId={deliveryId}
+            enabled={loaded.state.data.proofing.enabled}
+            limit={loaded.state.data.proofing.favouriteLimit}
+            onSaved={(proofing) => loaded.update((data) => ({ ...data, proofing }))}
+          />
+          <div className="panel-heading-row">
+            <h3>Selections</h3>
+            <button type="button" className="button button-secondary button-small" onClick={loaded.reload} data-testid="proofing-refresh">
+              Refresh
+            </button>
+          </div>
+          {loaded.state.data.lists.length === 0 ? (
+            <p className="muted">No client has started a selection yet.</p>
+          ) : (
+            <ul className="proofing-selections">
+              {loaded.state.data.lists.map((list) => (
+                <SelectionCard
+                  key={list.id}
+                  deliveryId={deliveryId}
+                  list={list}
+                  onChanged={(changed) => loaded.update((data) => ({ ...data, lists: data.lists.map((item) => (item.id === changed.id ? changed : item)) }))}
+                />
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function ProofingSettingsForm({
+  deliveryId,
+  enabled,
+  limit,
+  onSaved,
+}: {
+  deliveryId: string;
+  enabled: boolean;
+  limit: number | null;
+  onSaved: (proofing: { enabled: boolean; favouriteLimit: number | null }) => void;
+}) {
+  const [on, setOn] = useState(enabled);
+  const [limitText, setLimitText] = useState(limit === null ? '' : String(limit));
+  const [saved, setSaved] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmission();
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSaved(null);
+    void submit(async () => {
+      const parsed = limitText.trim() === '' ? null : Number(limitText);
+      const { proofing } = await setDeliveryProofing(deliveryId, on, parsed);
+      onSaved(proofing);
+      setSaved(proofing.enabled ? 'Proofing is on.' : 'Proofing is off.');
+    });
+  }
+
+  return (
+    <form onSubmit={handleSubmit} aria-busy={busy}>
+      <CheckboxField
+        id="proofing-enabled"
+        label="Let the client choose favourites"
+        hint="Hearts and a short comment per photo; each person keeps their own named list and submits it."
+        checked={on}
+        onChange={(event) => setOn(event.target.checked)}
+        data-testid="proofing-enabled"
+      />
+      <TextField
+        id="proofing-limit"
+        label="Choose up to (optional)"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={10000}
+        step={1}
+        value={limitText}
+        onChange={(event) => setLimitText(event.target.value)}
+        data-testid="proofing-limit"
+      />
+      {error !== null && <FormError id="proofing-settings-error" message={error} testId="proofing-settings-error" />}
+      <SubmitButton busy={busy} label="Save proofing" busyLabel="Saving…" testId="proofing-save" />
+      <StatusMessage message={saved} testId="proofing-saved" />
+    </form>
+  );
+}
+
+function SelectionCard({ deliveryId, list, onChanged }: { deliveryId: string; list: ProofingSelection; onChanged: (list: ProofingSelection) => void }) {
+  const action = useSubmission();
+  const [news, setNews] = useState<string | null>(null);
+
+  function reopen() {
+    void action.submit(async () => {
+      onChanged((await reopenProofingSelection(deliveryId, list.id)).list);
+      setNews('Reopened: the client can change it again.');
+    });
+  }
+
+  function makeAlbum() {
+    void action.submit(async () => {
+      const { album } = await createAlbumFromSelection(deliveryId, list.id);
+      setNews(`Album “${album.name}” made with ${album.fileCount} photo${album.fileCount === 1 ? '' : 's'}.`);
+    });
+  }
+
+  return (
+    <li className="proofing-selection" data-testid="proofing-selection">
+      <h4>
+        {list.name} <span className="muted">· {list.favouriteCount} chosen · {list.status === 'submitted' ? 'submitted' : 'in progress'}</span>
+      </h4>
+      {list.items.length > 0 && (
+        <ul className="proofing-items">
+          {list.items.map((item) => (
+            <li key={item.fileId}>
+              {item.favourite ? '♥ ' : ''}
+              {item.name}
+              {item.comment !== null && <span className="muted"> — {item.comment}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {list.filter !== '' && (
+        <p>
+          <code className="proofing-filter" data-testid="proofing-filter">
+            {list.filter}
+          </code>
+        </p>
+      )}
+      <div className="button-row">
+        {list.filter !== '' && <CopyButton text={list.filter} label="Copy Lightroom / Capture One filter" testId="proofing-copy-filter" />}
+        {list.items.length > 0 && <CopyButton text={list.csv} label="Copy as CSV" testId="proofing-copy-csv" />}
+        {list.status === 'submitted' && (
+          <button type="button" className="button button-secondary" aria-disabled={action.busy} onClick={reopen} data-testid="proofing-reopen">
+            Reopen
+          </button>
+        )}
+        {list.favouriteCount > 0 && (
+          <button type="button" className="button button-secondary" aria-disabled={action.busy} onClick={makeAlbum} data-testid="proofing-album">
+            Make an album
+          </button>
+        )}
+      </div>
+      {action.error !== null && <FormError id={`proofing-error-${list.id}`} message={action.error} testId="proofing-error" />}
+      <StatusMessage message={news} />
+    </li>
+  );
+}

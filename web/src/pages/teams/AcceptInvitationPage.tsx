@@ -1,0 +1,68 @@
+import { useState } from 'react';
+import type { StudioRole } from '../../api/auth';
+import { acceptStudioInvitation, ROLE_LABELS } from '../../api/teams';
+import { Link } from '../../app/router';
+import { useFragmentToken } from '../../app/useFragmentToken';
+import { usePageTitle } from '../../app/usePageTitle';
+import { useSubmission } from '../../app/useSubmission';
+import { FormError } from '../../components/form';
+import { LinkProblem } from '../../components/LinkProblem';
+
+export const ACCEPT_INVITATION_PATH = '/invitations/accept';
+
+/** Where a studio invitation leads: `/invitations/accept#token=…`. Accepting is one click; then sign in with the invited address. */
+export function AcceptInvitationPage() {
+  usePageTitle('Join a studio');
+  const token = useFragmentToken();
+  const [joined, setJoined] = useState<{ studio: string; role: StudioRole; email: string } | null>(null);
+  const { busy, error, submit } = useSubmission();
+
+  if (token === null) {
+    return (
+      <section className="card" aria-labelledby="invitation-heading">
+        <LinkProblem headingId="invitation-heading" title="This invitation link is incomplete">
+          Open the link from the email again, or ask the studio for a new invitation.
+        </LinkProblem>
+      </section>
+    );
+  }
+  if (joined !== null) {
+    return (
+      <section className="card" aria-labelledby="invitation-heading" data-testid="invitation-accepted">
+        <h1 id="invitation-heading" tabIndex={-1}>
+          You joined {joined.studio}
+        </h1>
+        <p className="card-lead">
+          Your role: {ROLE_LABELS[joined.role]}. Sign in with {joined.email}: we will email you a one-time code. If you belong to several studios, switch between them from the
+          header.
+        </p>
+        <Link to="/sign-in" className="button button-primary" data-testid="invitation-sign-in">
+          Sign in
+        </Link>
+      </section>
+    );
+  }
+  return (
+    <section className="card" aria-labelledby="invitation-heading">
+      <h1 id="invitation-heading" tabIndex={-1}>
+        Join a studio
+      </h1>
+      <p className="card-lead">You were invited to join a studio on Shutterlock. The link works once.</p>
+      {error !== null && <FormError id="invitation-error" message={error} testId="invitation-error" />}
+      <button
+        type="button"
+        className="button button-primary"
+        aria-disabled={busy}
+        onClick={() =>
+          void submit(async () => {
+            const answer = await acceptStudioInvitation(token);
+            setJoined({ studio: answer.studio.name, role: answer.role, email: answer.email });
+          })
+        }
+        data-testid="invitation-accept"
+      >
+        {busy ? 'Joining…' : 'Accept the invitation'}
+      </button>
+    </section>
+  );
+}
