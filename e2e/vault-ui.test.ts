@@ -129,7 +129,9 @@ describe('vault UI', () => {
   it('selects a range and moves it to an album, then opens a photo: checksum, camera details, arrow keys, download', async () => {
     await withVault(async (page, vault) => {
       vault.addAlbum({ id: 'a-wedding', name: 'Wedding' });
-      for (const name of ['ceremony.jpg', 'rings.jpg', 'dance.jpg']) vault.addFile({ name });
+      // Taken in Lisbon in summer: shown at the camera's 15:30, whatever the browser's time zone.
+      vault.addFile({ name: 'ceremony.jpg', capturedAt: '2026-06-14T15:30:00+01:00' });
+      for (const name of ['rings.jpg', 'dance.jpg']) vault.addFile({ name });
       vault.addFile({ name: 'toast.jpg', status: 'failed' });
       await page.goto(`${env.origin}/`);
       await page.getByTestId('home-library').click();
@@ -160,6 +162,7 @@ describe('vault UI', () => {
       const image = page.getByTestId('viewer-image');
       await eventually(() => isDecoded(image)).toBe(true);
       await expect(image.getAttribute('alt')).resolves.toBe('ceremony.jpg');
+      await expectText(page.locator('.facts-row', { hasText: 'Captured' }).locator('dd'), /^Jun 14, 2026, 3:30\sPM \(UTC\+01:00\)$/);
       await expectText(page.getByTestId('viewer-checksum'), vault.file('f1').sha256);
       await expectText(page.getByTestId('viewer-exif'), /Camera FUJIFILM X-T5 Lens XF56mmF1\.2 R WR Exposure 1\/250 s Aperture f\/2 ISO 400 Focal length 56 mm/);
       await expectText(page.getByTestId('viewer-exif'), /Location 48\.85837° N, 2\.29448° E Only you can see this — it is never shared with clients\.$/);

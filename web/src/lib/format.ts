@@ -19,6 +19,24 @@ export function formatDateTime(iso: string): string {
   return dateTimeFormat.format(new Date(iso));
 }
 
+const wallClockFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/**
+ * A capture time as the camera recorded it — "2026-06-14T15:30:00+02:00", or with no offset when
+ * the camera wrote none — shown at the camera's wall clock, not converted to the reader's time
+ * zone: a wedding in Lisbon was at 15:30 however far away it is looked at. The offset, when
+ * known, follows ("Jun 14, 2026, 15:30 (UTC+02:00)").
+ */
+export function formatCaptureTime(wallClock: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.exec(wallClock);
+  if (!match) return formatDateTime(wallClock);
+  const [, year, month, day, hour, minute, second, zone] = match;
+  const at = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second ?? 0)));
+  const shown = wallClockFormat.format(at);
+  if (zone === undefined) return shown;
+  return `${shown} (UTC${zone === 'Z' ? '' : zone})`;
+}
+
 /** "Mar 3, 2026" in the reader's own locale and time zone. */
 export function formatDate(iso: string): string {
   return dateFormat.format(new Date(iso));

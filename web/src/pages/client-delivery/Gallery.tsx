@@ -160,9 +160,11 @@ export function Gallery({
           </p>
         )}
         <ul className="gallery-facts">
-          <li data-testid="gallery-size">
-            {pluralize(delivery.fileCount, 'file', 'files')}, {formatBytes(delivery.totalBytes)}
-          </li>
+          {files.length > 0 && (
+            <li data-testid="gallery-size">
+              {pluralize(delivery.fileCount, 'file', 'files')}, {formatBytes(delivery.totalBytes)}
+            </li>
+          )}
           <li>
             Available until <time dateTime={delivery.expiresAt}>{formatDateTime(delivery.expiresAt)}</time>
           </li>
@@ -179,7 +181,7 @@ export function Gallery({
             Your photographer offers the photos in web size (JPEG, up to 2048 px) for download. The original files are not offered.
           </p>
         )}
-        {delivery.allowZip && canDownload && (
+        {delivery.allowZip && canDownload && files.length > 0 && (
           <div className="gallery-actions">
             <a className="button button-primary button-auto" href={deliveryZipUrl(token)} download onClick={refresh.soon} data-testid="download-zip">
               Download all (ZIP)
@@ -203,7 +205,12 @@ export function Gallery({
         </nav>
       )}
       <div ref={photosRef} className="gallery-photos" data-testid="gallery-grid" aria-label="Photos" role="region">
-        {files.length === 0 && <p className="library-empty">There are no photos in this delivery any more.</p>}
+        {files.length === 0 && (
+          <div className="library-empty" data-testid="gallery-empty">
+            <p>There are no photos in this gallery at the moment: your photographer has taken them out, perhaps to replace them.</p>
+            <p>Keep this link — when photos are back, they appear here. If you expected photos, ask your photographer.</p>
+          </div>
+        )}
         {sections.map((section) => {
           const visible = section.files.slice(0, Math.max(0, remaining));
           remaining -= section.files.length;

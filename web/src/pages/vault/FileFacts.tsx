@@ -1,7 +1,7 @@
 import type { Exif, FileView } from '../../api/vault';
 import { CopyButton } from '../../components/CopyButton';
 import { Fact } from '../../components/Fact';
-import { formatBytes, formatDateTime } from '../../lib/format';
+import { formatBytes, formatCaptureTime, formatDateTime } from '../../lib/format';
 
 /**
  * What the viewer says about a photo: the file, its checksum and what the camera recorded
@@ -14,7 +14,7 @@ export function FileFacts({ file, albumName, exif }: { file: FileView; albumName
         <Fact label="Size">{formatBytes(file.size)}</Fact>
         <Fact label="Dimensions">{file.width !== null && file.height !== null ? `${file.width} × ${file.height} pixels` : 'Not known yet'}</Fact>
         <Fact label="Captured">
-          {file.capturedAt === null ? 'Not recorded' : <time dateTime={file.capturedAt}>{formatDateTime(file.capturedAt)}</time>}
+          {file.capturedAt === null ? 'Not recorded' : <time dateTime={file.capturedAt}>{formatCaptureTime(file.capturedAt)}</time>}
         </Fact>
         <Fact label="Uploaded">
           <time dateTime={file.uploadedAt}>{formatDateTime(file.uploadedAt)}</time>
