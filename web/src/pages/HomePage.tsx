@@ -8,6 +8,8 @@ import { LIBRARY_PATH } from './vault/paths';
 export function HomePage({ user }: { user: User }) {
   usePageTitle('Home');
   const hasLibrary = user.studioId !== null;
+  // A viewer browses the library only (docs/security/teams.md).
+  const canDeliver = hasLibrary && user.studioRole !== 'viewer';
   return (
     <section className="page">
       <h1 tabIndex={-1}>Welcome back</h1>
@@ -25,7 +27,7 @@ export function HomePage({ user }: { user: User }) {
             </Link>
           </li>
         )}
-        {hasLibrary && (
+        {canDeliver && (
           <li>
             <Link to={DELIVERIES_PATH} className="link-card" data-testid="home-deliveries">
               <span className="link-card-title">Deliveries</span>
@@ -33,11 +35,19 @@ export function HomePage({ user }: { user: User }) {
             </Link>
           </li>
         )}
-        {hasLibrary && (
+        {canDeliver && (
           <li>
             <Link to={IMAGES_PATH} className="link-card" data-testid="home-images">
               <span className="link-card-title">Images for your websites</span>
               <span className="link-card-text">Signed, resized image URLs of your published work for your sites, with keys, allowlists and usage.</span>
+            </Link>
+          </li>
+        )}
+        {user.studioRole === 'owner' && (
+          <li>
+            <Link to="/studio/members" className="link-card" data-testid="home-team">
+              <span className="link-card-title">Team</span>
+              <span className="link-card-text">Invite assistants as editors or viewers, change their roles, remove them.</span>
             </Link>
           </li>
         )}
