@@ -413,6 +413,10 @@ class FakeDeliveries extends StubbedRoutes {
     }
     if (method === 'GET' && (match = /^\/api\/files\/(f\d)\/thumbnail$/.exec(path))) return png(match[1] ?? '');
 
+    // Proofing, not offered on these deliveries (e2e/teams-proofing-journey.test.ts uses it for real).
+    if (method === 'GET' && /^\/api\/deliveries\/d\d+\/proofing\/selections$/.test(path)) return { json: { proofing: { enabled: false, favouriteLimit: null }, lists: [] } };
+    if (method === 'GET' && /^\/api\/d\/[^/]+\/proofing$/.test(path)) return { json: { proofing: { enabled: false, favouriteLimit: null }, list: null } };
+
     // The photographer's side.
     if (method === 'GET' && path === '/api/deliveries') return { json: { deliveries: this.records.toReversed().map((record) => record.delivery) } };
     if (method === 'POST' && path === '/api/deliveries') {

@@ -80,7 +80,7 @@ describe('proofing and teams, end to end', () => {
     try {
       await signInWithEmailCode(ownerPage, env.server, owner.email);
       await ownerPage.getByTestId('header-email').waitFor({ state: 'visible' });
-      await ownerPage.getByRole('link', { name: 'Team' }).click();
+      await ownerPage.getByRole('link', { name: 'Team', exact: true }).click();
       await ownerPage.getByTestId('invite-email').fill(editorEmail);
       await ownerPage.getByTestId('invite-role').selectOption('editor');
       const before = (await env.server.outbox()).length;
@@ -100,7 +100,7 @@ describe('proofing and teams, end to end', () => {
       await signInWithEmailCode(page, env.server, editorEmail);
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
       // An editor has no Team page in the menu.
-      expect(await page.getByRole('link', { name: 'Team' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'Team', exact: true }).count()).toBe(0);
       await page.goto(`${env.origin}/library`);
       const shot = { name: 'editor-upload.jpg', mimeType: 'image/jpeg', buffer: await photo('jpeg', { width: 300, height: 200 }) };
       await page.getByTestId('upload-input').setInputFiles([shot]);

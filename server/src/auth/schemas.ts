@@ -18,6 +18,7 @@ export const userSchema = Type.Object(
     role: roleField,
     studioId: Type.Union([Type.String(), Type.Null()]),
     studioRole: Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('viewer'), Type.Null()]),
+    studioCount: Type.Integer(),
     emailVerified: Type.Boolean(),
     hasPassword: Type.Boolean(),
     totpEnabled: Type.Boolean(),

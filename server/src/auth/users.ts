@@ -39,6 +39,8 @@ export interface UserView {
   studioId: string | null;
   /** The person's role in that studio. */
   studioRole: StudioRole | null;
+  /** How many studios the person belongs to: the web app offers the studio switcher when more than one. */
+  studioCount: number;
   emailVerified: boolean;
   hasPassword: boolean;
   totpEnabled: boolean;
@@ -48,21 +50,22 @@ export interface UserView {
 }
 
 /** The studio a new session acts in: the oldest one owned, else the oldest one joined (as sessions-repo.ts chooses). */
-async function defaultStudio(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<{ studioId: string; studioRole: StudioRole } | null> {
-  const memberships = await listUserMemberships(deps.db, userId);
+function defaultStudio(memberships: ReadonlyArray<{ studio_id: string; role: StudioRole }>): { studioId: string; studioRole: StudioRole } | null {
   const chosen = memberships.find((membership) => membership.role === 'owner') ?? memberships[0];
   return chosen ? { studioId: chosen.studio_id, studioRole: chosen.role } : null;
 }
 
 async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow, active?: { studioId: string | null; studioRole: StudioRole | null }): Promise<UserView> {
   const totpEnabled = user.totp_enabled_at !== null;
-  const studio = active ?? (await defaultStudio(deps, user.id)) ?? { studioId: null, studioRole: null };
+  const memberships = await listUserMemberships(deps.db, user.id);
+  const studio = active ?? defaultStudio(memberships) ?? { studioId: null, studioRole: null };
   return {
     id: user.id,
     email: user.email,
     role: user.role,
     studioId: studio.studioId,
     studioRole: studio.studioRole,
+    studioCount: memberships.length,
     emailVerified: user.email_verified_at !== null,
     hasPassword: user.password_hash !== null,
     totpEnabled,

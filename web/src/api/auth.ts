@@ -13,6 +13,8 @@ export interface User {
   studioId: string | null;
   /** The person's role in that studio. */
   studioRole: StudioRole | null;
+  /** How many studios the person belongs to (the switcher shows for more than one). */
+  studioCount?: number;
   emailVerified: boolean;
   hasPassword: boolean;
   totpEnabled: boolean;

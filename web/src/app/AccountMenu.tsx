@@ -64,7 +64,7 @@ export function AccountMenu({ user }: { user: User }) {
       <span className="account-menu-email" data-testid="header-email">
         {user.email}
       </span>
-      {!user.mustEnrollTotp && user.role !== 'admin' && <StudioSwitcher key={user.studioId ?? 'none'} />}
+      {!user.mustEnrollTotp && (user.studioCount ?? 0) > 1 && <StudioSwitcher key={user.studioId ?? 'none'} />}
       {links.length > 0 && (
         <nav aria-label="Main">
           <ul className="header-nav">

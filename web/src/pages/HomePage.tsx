@@ -10,6 +10,8 @@ import { LIBRARY_PATH } from './vault/paths';
 export function HomePage({ user }: { user: User }) {
   usePageTitle('Home');
   const hasLibrary = user.studioId !== null;
+  // A viewer browses the library only (docs/security/teams.md).
+  const canDeliver = hasLibrary && user.studioRole !== 'viewer';
   return (
     <section className="page">
       <h1 tabIndex={-1}>Welcome back</h1>
@@ -29,7 +31,7 @@ export function HomePage({ user }: { user: User }) {
             </Link>
           </li>
         )}
-        {hasLibrary && (
+        {canDeliver && (
           <li>
             <Link to={DELIVERIES_PATH} className="link-card" data-testid="home-deliveries">
               <span className="link-card-title">Deliveries</span>
@@ -37,7 +39,7 @@ export function HomePage({ user }: { user: User }) {
             </Link>
           </li>
         )}
-        {hasLibrary && (
+        {canDeliver && (
           <li>
             <Link to={PRINT_ORDERS_PATH} className="link-card" data-testid="home-prints">
               <span className="link-card-title">Prints</span>
@@ -66,6 +68,14 @@ export function HomePage({ user }: { user: User }) {
             <Link to={PORTFOLIO_ANALYTICS_PATH} className="link-card" data-testid="home-portfolio-analytics">
               <span className="link-card-title">Portfolio analytics</span>
               <span className="link-card-text">Every photographer’s portfolio: views, visitors, top photos and referrers.</span>
+            </Link>
+          </li>
+        )}
+        {user.studioRole === 'owner' && (
+          <li>
+            <Link to="/studio/members" className="link-card" data-testid="home-team">
+              <span className="link-card-title">Team</span>
+              <span className="link-card-text">Invite assistants as editors or viewers, change their roles, remove them.</span>
             </Link>
           </li>
         )}

@@ -36,7 +36,7 @@ export function ProofingSection({ deliveryId }: { deliveryId: string }) {
           <div className="panel-heading-row">
             <h3>Selections</h3>
             <button type="button" className="button button-secondary button-small" onClick={loaded.reload} data-testid="proofing-refresh">
-              Refresh
+              Reload selections
             </button>
           </div>
           {loaded.state.data.lists.length === 0 ? (
