@@ -37,7 +37,7 @@ describe('the admin console, end to end', () => {
       await page.getByTestId('audit-filter-submit').click();
       const disabledEvent = page.getByTestId('audit-row-user.disabled');
       await disabledEvent.waitFor({ state: 'visible' });
-      expect(await disabledEvent.textContent()).toContain(photographer.id);
+      expect(await disabledEvent.textContent()).toContain(photographer.email);
       expect(await page.getByTestId('audit-table').locator('tbody tr').count()).toBe(1);
 
       await page.goto(`${env.server.url}/admin/alerts`);

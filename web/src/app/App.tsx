@@ -2,7 +2,6 @@ import { Suspense, lazy } from 'react';
 import { LABS_ADMIN_PATH } from '../pages/labs/paths';
 import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
-import { UsersPage } from '../pages/admin/UsersPage';
 import { parsePrintOrdersPath } from '../pages/print-orders/paths';
 import { ClientDeliveryPage } from '../pages/client-delivery/ClientDeliveryPage';
 import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
@@ -27,6 +26,7 @@ import { SessionProvider, useSession } from './session';
 // Pages most visits never open (the admin console, labs, print orders, the image service) load on demand,
 // so the first page stays small.
 const AlertsPage = lazy(() => import('../pages/admin/AlertsPage').then((module) => ({ default: module.AlertsPage })));
+const UsersPage = lazy(() => import('../pages/admin/UsersPage').then((module) => ({ default: module.UsersPage })));
 const AuditPage = lazy(() => import('../pages/admin/AuditPage').then((module) => ({ default: module.AuditPage })));
 const StudiosPage = lazy(() => import('../pages/admin/StudiosPage').then((module) => ({ default: module.StudiosPage })));
 const SystemPage = lazy(() => import('../pages/admin/SystemPage').then((module) => ({ default: module.SystemPage })));
