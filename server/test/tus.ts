@@ -78,6 +78,23 @@ export async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
 }
 
+/**
+ * Every file under `dir` with its bytes. A blob store's temporary file can be renamed into
+ * place between the listing and the read (a preview job still running): it is skipped, and
+ * its bytes are read under the name it was renamed to, if that was listed.
+ */
+export async function storedFiles(dir: string): Promise<Array<{ file: string; bytes: Buffer }>> {
+  const found: Array<{ file: string; bytes: Buffer }> = [];
+  for (const file of await filesUnder(dir)) {
+    try {
+      found.push({ file, bytes: await fs.readFile(file) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return found;
+}
+
 /** Windows of `bytes` that would show if any stretch of it were stored in clear (every 4 KiB, and the last bytes). */
 export function plaintextProbes(bytes: Buffer, upTo = bytes.length): Buffer[] {
   const probes: Buffer[] = [];
