@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../server/test/accounts.ts';
 import { openPage, type OpenedPage } from './browser.ts';
-import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
+import { signInWithEmailCode, unexpectedClientProblems, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
 
 const env = useServerAndBrowser();
 
@@ -42,14 +42,12 @@ async function openGallery(link: string, code: string, device: keyof typeof view
   return client;
 }
 
-/** Two 401s belong to the page's way in: the first look at the files (no session yet). */
 function clientProblems(client: OpenedPage) {
-  return client.problems.filter((problem) => !(/\b401\b/.test(problem.message) && /\/files$/.test(problem.url ?? '')));
+  return unexpectedClientProblems(client.problems);
 }
 
 describe('the client gallery, end to end', () => {
-  // QUARANTINED 2026-12-02: failing after the evening's merges, root cause not yet found (closing note, issue 16).
-  it.skip('sorts, drags and sets on the photographer’s side; cover, sets, lightbox and web size on a phone and a desktop; a late photo appears', async () => {
+  it('sorts, drags and sets on the photographer’s side; cover, sets, lightbox and web size on a phone and a desktop; a late photo appears', async () => {
     const user = await createAccount(env.server, 'photographer', 'gallery-journey');
     // Uploaded out of order. 04:00-05:00 is 09:00Z, 15:00+02:00 is 13:00Z, 20:00+02:00 is 18:00Z.
     const shoot = [

@@ -12,6 +12,14 @@ export function unexpectedProblems(server: TestServer, problems: PageProblem[]):
   return problems.filter((problem) => !(problem.url?.startsWith(`${server.url}/api/me`) ?? false));
 }
 
+/**
+ * A client page's 401s by design, not faults: the first look at the files (no session yet),
+ * asking to resume on a device that was not remembered (/resume), and a wrong code (/open).
+ */
+export function unexpectedClientProblems(problems: PageProblem[]): PageProblem[] {
+  return problems.filter((problem) => !(/\b401\b/.test(problem.message) && /\/(files|resume|open)$/.test(problem.url ?? '')));
+}
+
 /** Signs in through the sign-in page with the code read from the development outbox. */
 export async function signInWithEmailCode(page: Page, server: TestServer, email: string): Promise<void> {
   const mailsBefore = (await server.outbox()).length;

@@ -11,13 +11,12 @@ import { createDelivery } from '../server/test/deliveries.ts';
 import { photo } from '../server/test/images.ts';
 import { uploaded } from '../server/test/vault.ts';
 import { openPage } from './browser.ts';
-import { signInWithEmailCode, useServerAndBrowser } from './journeys.ts';
+import { signInWithEmailCode, unexpectedClientProblems, useServerAndBrowser } from './journeys.ts';
 
 const env = useServerAndBrowser();
 
 describe('proofing and teams, end to end', () => {
-  // QUARANTINED 2026-12-02: failing after the evening's merges, root cause not yet found (closing note, issue 17).
-  it.skip('lets a client on a phone heart five photos and send them, and the photographer copy the filter string', async () => {
+  it('lets a client on a phone heart five photos and send them, and the photographer copy the filter string', async () => {
     const { client: api, user } = await signedInClient(env.server, 'photographer', 'proofing-journey');
     const jpeg = await photo('jpeg', { width: 320, height: 240 });
     const files = [];
@@ -47,9 +46,7 @@ describe('proofing and teams, end to end', () => {
       await expect.poll(() => panel.getByTestId('proofing-count').textContent()).toContain('5 chosen of up to 5');
       await panel.getByTestId('proofing-submit').click();
       await expect.poll(() => panel.getByTestId('proofing-news').textContent()).toContain('Sent to the photographer');
-      // The first look at the files, before the code, is a 401 by design.
-      const expected401 = (problem: { message: string; url: string | undefined }) => /\b401\b/.test(problem.message) && /\/files$/.test(problem.url ?? '');
-      expect(client.problems.filter((problem) => !expected401(problem)).map((problem) => `${problem.message} ${problem.url ?? ''}`)).toEqual([]);
+      expect(unexpectedClientProblems(client.problems).map((problem) => `${problem.message} ${problem.url ?? ''}`)).toEqual([]);
     } finally {
       await clientPage.close();
     }
