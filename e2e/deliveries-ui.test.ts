@@ -176,8 +176,7 @@ describe('deliveries UI: the photographer', () => {
 });
 
 describe('deliveries UI: the client', () => {
-  // QUARANTINED 2026-12-02: the stubbed client API predates the new gallery and branding answers (closing note, issue 16).
-  it.skip('asks for the code, explains a wrong one, then shows the gallery with previews and downloads', async () => {
+  it('asks for the code, explains a wrong one, then shows the gallery with previews and downloads', async () => {
     await withDeliveries(async (page, fake) => {
       const record = fake.addDelivery({ title: 'Mia & Leo', message: 'Enjoy!', downloadLimit: 10, downloadCount: 2 });
       fake.wrongCodeAnswers.push(apiError(401, 'delivery_code_incorrect', 'That code isn’t right. 4 attempts left.'));
@@ -207,7 +206,7 @@ describe('deliveries UI: the client', () => {
       await expectText(page.getByTestId('gallery-message'), 'Enjoy!');
       await expectText(page.getByTestId('gallery-size'), '2 files, 48 MB');
       await expectText(page.getByTestId('downloads-left'), '8 downloads left');
-      expect(fake.bodiesOf(`POST /api/d/${record.token}/open`)).toEqual([{ code: '11112222' }, { code: record.code }]);
+      expect(fake.bodiesOf(`POST /api/d/${record.token}/open`)).toEqual([{ code: '11112222', remember: true }, { code: record.code, remember: true }]);
       const thumbnail = page.getByTestId('gallery-tile-f1').locator('img');
       await eventually(() => isDecoded(thumbnail)).toBe(true);
 
@@ -259,8 +258,7 @@ describe('deliveries UI: the client', () => {
     });
   });
 
-  // QUARANTINED 2026-12-02: the stubbed client API predates the new gallery and branding answers (closing note, issue 16).
-  it.skip('offers previews only when originals are not allowed, and no ZIP when it is not offered', async () => {
+  it('offers previews only when originals are not allowed, and no ZIP when it is not offered', async () => {
     await withDeliveries(async (page, fake) => {
       const record = fake.addDelivery({ allowOriginals: false, allowZip: false });
       fake.openSession(record);
@@ -295,8 +293,7 @@ describe('deliveries UI: the client', () => {
     });
   });
 
-  // QUARANTINED 2026-12-02: the stubbed client API predates the new gallery and branding answers (closing note, issue 16).
-  it.skip('goes back to the code when the session ends, and to the ended page when the delivery is revoked meanwhile', async () => {
+  it('goes back to the code when the session ends, and to the ended page when the delivery is revoked meanwhile', async () => {
     await withDeliveries(async (page, fake) => {
       const record = fake.addDelivery({});
       fake.openSession(record);
@@ -479,6 +476,8 @@ class FakeDeliveries extends StubbedRoutes {
         this.sessions.add(record.token);
         return { json: { delivery: this.clientDelivery(record) } };
       }
+      // The studio's look, shown before the code.
+      if (method === 'GET' && rest === '/branding') return { json: { branding: this.clientDelivery(record).branding } };
       if (!this.sessions.has(record.token)) return apiError(401, 'delivery_code_required', 'Enter the code first.');
       if (method === 'GET' && rest === '/files') {
         return { json: { delivery: this.clientDelivery(record), files: record.fileIds.map((id) => this.clientFile(record, id)), sets: [] } };
