@@ -350,8 +350,7 @@ describe.skipIf(missing !== null)('a fleet of two instances behind nginx, on Pos
     expect(report.requests).toBeGreaterThan(50);
   });
 
-  // QUARANTINED 2026-12-02: failing after the evening's merges, root cause not yet found (closing note, issue 19).
-  it.skip('rotates the master key while both instances serve, with no failed request', async () => {
+  it('rotates the master key while both instances serve, with no failed request', async () => {
     const report = await underLoad(async () => {
       await rollingRestart({ SHUTTERLOCK_MASTER_KEYS: `${secondKey},${firstKey}` });
       const rotated = await cluster.cli(['keys', 'rotate'], `${secondKey},${firstKey}`);
