@@ -1,7 +1,7 @@
 /**
  * The admin console, end to end with nothing stubbed: an admin disables a photographer,
  * reads that in the audit trail, and sees (and acknowledges) the alert a burst of failed
- * sign-ins raised.
+ * sign-ins raised; then opens a studio's storage per variant.
  */
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../server/test/accounts.ts';
@@ -46,6 +46,11 @@ describe('the admin console, end to end', () => {
       expect(await alert.textContent()).toContain(`failed sign-ins for account ${photographer.id}`);
       await alert.getByRole('button', { name: 'Acknowledge' }).click();
       await alert.getByText('Acknowledged').waitFor({ state: 'visible' });
+
+      await page.goto(`${env.server.url}/admin/studios`);
+      await page.getByRole('button', { name: /^Storage of / }).first().click();
+      await page.getByTestId('studio-details').waitFor({ state: 'visible' });
+      expect(await page.getByTestId('storage-originals').textContent()).toMatch(/\d/);
       expect(unexpectedProblems(env.server, problems)).toEqual([]);
     } finally {
       await page.close();

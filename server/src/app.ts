@@ -14,7 +14,7 @@ import { registerWebApp } from './http/web-app.ts';
 import type { Runtime } from './runtime.ts';
 import { createAuthDeps } from './auth/deps.ts';
 import { resolveSession, sessionCookieName } from './auth/sessions.ts';
-import { type AppServices, type Capability, keyProtectedData } from './capability.ts';
+import { type AppServices, type Capability, createStorageUsage, keyProtectedData } from './capability.ts';
 import { capabilities as defaultCapabilities } from './capabilities.ts';
 import { registerAccessControl } from './http/access.ts';
 import { assertKeyVersionsConfigured } from './keys/rotation.ts';
@@ -73,7 +73,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
   registerCsrfProtection(app, { publicUrl: config.publicUrl });
   await app.register(cookie);
   // Built once and handed to every capability: what one capability offers the others.
-  const services: AppServices = { runtime, keyProtected, auth: createAuthDeps(runtime), vault: createVault(runtime) };
+  const services: AppServices = { runtime, keyProtected, storageUsage: createStorageUsage(), auth: createAuthDeps(runtime), vault: createVault(runtime) };
   app.addHook('onClose', () => services.auth.limits.close());
   const labSessions = { db: runtime.database.db, now: Date.now };
   registerAccessControl(app, {

@@ -20,6 +20,40 @@ export interface AppServices {
   runtime: Runtime;
   /** What every capability keeps under the master keys (for the admin console's key status). */
   keyProtected: ReturnType<typeof keyProtectedData>;
+  /** What each studio stores, by variant, over every capability that stores blobs (for the admin console). */
+  storageUsage: StorageUsage;
+}
+
+/** What a studio's stored bytes are, as the admin console shows them. */
+export type StorageVariant = 'originals' | 'previews' | 'cache' | 'other';
+export type StorageByVariant = Record<StorageVariant, number>;
+/** One capability's share of a studio's stored bytes: blob sizes as stored (encrypted, with their overhead). */
+export type StorageUsageSource = (studioId: string) => Promise<Partial<StorageByVariant>>;
+
+/**
+ * Each capability that keeps blobs registers its share when its routes are registered; the
+ * admin console adds them up per studio when asked. A registry, so that the console depends on
+ * no capability's storage layout (the image cache is the image service's, previews the vault's).
+ */
+export interface StorageUsage {
+  register(source: StorageUsageSource): void;
+  of(studioId: string): Promise<StorageByVariant>;
+}
+
+export function createStorageUsage(): StorageUsage {
+  const sources: StorageUsageSource[] = [];
+  return {
+    register(source) {
+      sources.push(source);
+    },
+    async of(studioId) {
+      const total: StorageByVariant = { originals: 0, previews: 0, cache: 0, other: 0 };
+      for (const share of await Promise.all(sources.map((source) => source(studioId)))) {
+        for (const [variant, bytes] of Object.entries(share) as Array<[StorageVariant, number]>) total[variant] += bytes;
+      }
+      return total;
+    },
+  };
 }
 
 export interface Capability {

@@ -558,6 +558,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   listAlbumFileIds: { '': (db) => vaultRepo.listAlbumFileIds(db, studio, 'album-1') },
   markStudioPurging: { '': (db) => vaultRepo.markStudioPurging(db, studio) },
   listStoredFilesPage: { '': (db) => vaultRepo.listStoredFilesPage(db, 'file-200', 200) },
+  listStudioBlobKeys: { '': (db) => vaultRepo.listStudioBlobKeys(db, studio) },
 };
 
 const lab = 'lab-1';

@@ -455,3 +455,14 @@ order by
   "id"
 limit
   $4;
+
+-- listStudioBlobKeys
+select
+  "blob_key",
+  "thumbnail_key",
+  "preview_key"
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "status" not in ($2, $3);

@@ -455,3 +455,14 @@ order by
   "id"
 limit
   ?;
+
+-- listStudioBlobKeys
+select
+  "blob_key",
+  "thumbnail_key",
+  "preview_key"
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "status" not in (?, ?);

@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../audit/audit-log.ts';
 import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { TestClient, waitForMail } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
+import { photo } from '../../test/images.ts';
+import { previewJobsDone, upload } from '../../test/vault.ts';
 
 type ErrorBody = { error: { code: string } };
 type AuditPage = { events: Array<{ seq: number; action: string; studioId: string | null; actorUserId: string | null; subjectUserId: string | null; actorEmail?: string | null; subjectEmail?: string | null }>; nextBefore: number | null };
@@ -116,6 +119,28 @@ describe.each(databaseKinds())('the admin console on %s', (database) => {
     expect(one.body.studio.memberList).toEqual([expect.objectContaining({ email: user.email, role: 'owner' })]);
     const missing = await admin.json<ErrorBody>('GET', '/api/admin/studios/00000000-0000-4000-8000-000000000000');
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'studio_not_found' } } });
+  });
+
+  it('shows a studio’s storage per variant: originals, previews, image cache and the rest', async () => {
+    const { client, user } = await signedInClient(server, 'photographer', 'studio-owner');
+    const uploaded = await upload(client, await photo('jpeg', { width: 640, height: 480 }), { name: 'storage.jpg' });
+    expect(uploaded.status).toBe(201);
+    await previewJobsDone(server);
+    const { blobs, database } = server.runtime;
+    const row = await database.db.selectFrom('vault_files').select(['blob_key', 'thumbnail_key', 'preview_key']).where('id', '=', uploaded.file.id).executeTakeFirstOrThrow();
+    const sizeOf = async (key: string | null) => (await blobs.head(key!))!.size;
+    // A cached transform and a blob no file names (as a crash between a put and its row leaves one).
+    await blobs.put(`image-cache/${user.studioId}/cached-result`, Readable.from([Buffer.alloc(1000)]));
+    await blobs.put(`studios/${user.studioId}/k2-unreferenced`, Readable.from([Buffer.alloc(300)]));
+    const one = await admin.json<{ studio: { storage: Record<string, number> } }>('GET', `/api/admin/studios/${user.studioId}`);
+    expect(one.body.studio.storage).toEqual({
+      originals: await sizeOf(row.blob_key),
+      previews: (await sizeOf(row.thumbnail_key)) + (await sizeOf(row.preview_key)),
+      cache: 1000,
+      other: 300,
+    });
+    // Sealed with the chunked format's overhead, so at least the plaintext.
+    expect(one.body.studio.storage.originals).toBeGreaterThanOrEqual(uploaded.file.size);
   });
 
   it('lists jobs and retries a failed one', async () => {

@@ -5,6 +5,7 @@ import { type AuditQuery, type StoredAuditEvent, listAuditEvents } from '../audi
 import { findChainHead, findLatestSeal } from '../audit/repo.ts';
 import { studioMembers } from '../auth/users.ts';
 import { describeConfig } from '../config.ts';
+import type { StorageUsage } from '../capability.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
@@ -142,9 +143,9 @@ export async function studiosForAdmin(db: Db, usage: StudioUsageSource) {
   return Promise.all(studios.map(async (studio) => ({ ...studio, usedBytes: await usage.usedBytes(studio.id), members: members.get(studio.id)?.length ?? 0 })));
 }
 
-export async function studioForAdmin(db: Db, usage: StudioUsageSource, studioId: string) {
+export async function studioForAdmin(db: Db, usage: StudioUsageSource, studioId: string, storage: StorageUsage) {
   const [studio] = await listStudioSummaries({ db }, studioId);
   if (!studio) throw new NotFoundError('studio_not_found', 'This studio does not exist.');
   const memberList = (await studioMembers({ db }, [studio.id])).get(studio.id) ?? [];
-  return { ...studio, usedBytes: await usage.usedBytes(studio.id), members: memberList.length, memberList };
+  return { ...studio, usedBytes: await usage.usedBytes(studio.id), members: memberList.length, memberList, storage: await storage.of(studio.id) };
 }

@@ -137,7 +137,17 @@ const studioSummaryFields = {
 };
 
 export const studioSummarySchema = Type.Object(studioSummaryFields, closed);
-export const studioDetailSchema = Type.Object({ ...studioSummaryFields, memberList: Type.Array(memberSchema) }, closed);
+/** Bytes as the blob store holds them (sealed, with the format's overhead), by what they are. */
+const storageSchema = Type.Object(
+  {
+    originals: Type.Integer({ description: 'The originals, trash included.' }),
+    previews: Type.Integer({ description: 'Thumbnails and previews.' }),
+    cache: Type.Integer({ description: "The image service's cached transforms." }),
+    other: Type.Integer({ description: 'Uploads in progress, and blobs no file names any more, waiting for the purge.' }),
+  },
+  closed,
+);
+export const studioDetailSchema = Type.Object({ ...studioSummaryFields, memberList: Type.Array(memberSchema), storage: storageSchema }, closed);
 
 /** What an irreversible deletion asks for: the name (or address) typed again, and a current TOTP code. */
 export const deletionBodySchema = Type.Object({ confirm: Type.String({ minLength: 1, maxLength: 254 }), totpCode: Type.String({ pattern: '^[0-9]{6}$' }) }, closed);

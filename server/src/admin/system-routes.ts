@@ -14,7 +14,7 @@ import { deletionBodySchema, jobIdParams, jobQuerySchema, jobSchema, studioDetai
 const tags = ['admin'];
 const serverVersion = '0.1.0';
 
-export function systemRoutes(app: App, { runtime, vault, keyProtected }: AppServices, deletion: DeletionDeps): void {
+export function systemRoutes(app: App, { runtime, vault, keyProtected, storageUsage }: AppServices, deletion: DeletionDeps): void {
   const db = runtime.database.db;
 
   app.get(
@@ -44,9 +44,9 @@ export function systemRoutes(app: App, { runtime, vault, keyProtected }: AppServ
     '/api/admin/studios/:id',
     {
       config: { access: 'admin' },
-      schema: { operationId: 'getStudio', tags, summary: 'One studio: usage against quota, settings, key version, members.', params: Type.Object({ id: uuidField }, closed), response: { 200: Type.Object({ studio: studioDetailSchema }, closed) } },
+      schema: { operationId: 'getStudio', tags, summary: 'One studio: usage against quota, storage per variant (originals, previews, image cache), settings, key version, members.', params: Type.Object({ id: uuidField }, closed), response: { 200: Type.Object({ studio: studioDetailSchema }, closed) } },
     },
-    async (request) => ({ studio: await studioForAdmin(db, vault.files, request.params.id) }),
+    async (request) => ({ studio: await studioForAdmin(db, vault.files, request.params.id, storageUsage) }),
   );
 
   app.delete(

@@ -322,6 +322,9 @@ function readOnlyPrefixed(store: BlobStore, prefix: string): BlobStore {
     async *list(listPrefix) {
       for await (const key of store.list(`${prefix}${listPrefix}`)) yield key.slice(prefix.length);
     },
+    async *listSizes(listPrefix) {
+      for await (const entry of store.listSizes(`${prefix}${listPrefix}`)) yield { key: entry.key.slice(prefix.length), size: entry.size };
+    },
     ping: () => store.ping(),
   };
 }

@@ -32,8 +32,19 @@ export interface ResultCache {
   coalesce<T>(key: string, work: () => Promise<T>): Promise<T>;
 }
 
+function studioPrefix(studioId: string): string {
+  return `image-cache/${studioId}/`;
+}
+
 function blobKey(studioId: string, key: string): string {
-  return `image-cache/${studioId}/${key}`;
+  return `${studioPrefix(studioId)}${key}`;
+}
+
+/** Bytes the studio's cached results take in the blob store (the admin console's storage figures). */
+export async function cachedBytes(blobs: BlobStore, studioId: string): Promise<number> {
+  let bytes = 0;
+  for await (const { size } of blobs.listSizes(studioPrefix(studioId))) bytes += size;
+  return bytes;
 }
 
 function associatedData(studioId: string, key: string): Buffer {

@@ -133,6 +133,17 @@ function describeBlobStoreContract(name: string, backend: ContractBackend): void
       }
     });
 
+    it('lists keys with their stored sizes, by prefix', async () => {
+      await store.put('sizes/one', chunks('x'.repeat(10)));
+      await store.put('sizes/two', chunks('y'.repeat(2000)));
+      await store.put('other/three', chunks('z'));
+      expect(await collect(store.listSizes('sizes/'))).toEqual([
+        { key: 'sizes/one', size: 10 },
+        { key: 'sizes/two', size: 2000 },
+      ]);
+      await expectAppError(collect(store.listSizes('../')), 'invalid_blob_key', 400);
+    });
+
     it('rejects keys that try to escape, and writes nothing anywhere', async () => {
       // Absolute keys are written only below a fresh temp path, never at a real system file.
       const absoluteTarget = join(tmpdir(), `shutterlock-escape-${randomUUID()}`);

@@ -17,6 +17,7 @@ import {
   toStorageError,
   validateBlobKey,
   validateBlobPrefix,
+  type BlobEntry,
   type BlobInfo,
   type BlobStore,
   type ByteRange,
@@ -100,6 +101,14 @@ export class LocalBlobStore implements BlobStore {
     // Walk only the deepest directory the prefix names; its last partial segment filters entries.
     const directoryKey = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     yield* this.#walk(directoryKey, prefix.slice(directoryKey.length));
+  }
+
+  async *listSizes(prefix: string): AsyncGenerator<BlobEntry> {
+    for await (const key of this.list(prefix)) {
+      // Gone between the directory read and the stat (deleted meanwhile): not stored any more.
+      const info = await this.head(key);
+      if (info) yield { key, size: info.size };
+    }
   }
 
   async ping(): Promise<void> {

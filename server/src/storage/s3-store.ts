@@ -25,6 +25,7 @@ import {
   toStorageError,
   validateBlobKey,
   validateBlobPrefix,
+  type BlobEntry,
   type BlobInfo,
   type BlobStore,
   type BlobStoreConfig,
@@ -128,6 +129,10 @@ export class S3BlobStore implements BlobStore {
   }
 
   async *list(prefix: string): AsyncGenerator<string> {
+    for await (const entry of this.listSizes(prefix)) yield entry.key;
+  }
+
+  async *listSizes(prefix: string): AsyncGenerator<BlobEntry> {
     validateBlobPrefix(prefix);
     const pages = paginateListObjectsV2(
       { client: this.#client },
@@ -138,7 +143,7 @@ export class S3BlobStore implements BlobStore {
         for (const object of page.Contents ?? []) {
           const key = object.Key?.slice(this.#keyPrefix.length);
           // Folder markers ("a/") and objects written by other tools are not blobs of this store.
-          if (key !== undefined && isValidBlobKey(key)) yield key;
+          if (key !== undefined && isValidBlobKey(key)) yield { key, size: object.Size ?? 0 };
         }
       }
     } catch (error) {

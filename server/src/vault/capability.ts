@@ -4,6 +4,7 @@ import { albumRoutes } from './album-routes.ts';
 import { downloadRoutes } from './download-routes.ts';
 import { fileRoutes } from './file-routes.ts';
 import { resumableRoutes } from './resumable-routes.ts';
+import { vaultStorageUsage } from './storage-usage.ts';
 
 /**
  * The encrypted vault's routes, over the vault built once per app (service.ts). Its job runner
@@ -11,7 +12,8 @@ import { resumableRoutes } from './resumable-routes.ts';
  * jobs, as the app begins to close: `preClose`, because the root's `onClose` hooks (main.ts
  * closes the database there) run before an encapsulated plugin's.
  */
-export async function vaultRoutes(app: App, { vault }: AppServices): Promise<void> {
+export async function vaultRoutes(app: App, { vault, storageUsage }: AppServices): Promise<void> {
+  storageUsage.register(vaultStorageUsage(vault.deps));
   app.addHook('onReady', async () => vault.jobs.start());
   app.addHook('preClose', async () => vault.jobs.stop());
 

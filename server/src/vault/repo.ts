@@ -382,6 +382,16 @@ export async function markStudioPurging(db: Kysely<Tables>, studioId: string): P
   await db.updateTable('vault_files').set({ status: 'purging' }).where('studio_id', '=', studioId).execute();
 }
 
+/** The blob keys of the studio's stored files (not mid-upload, not being purged): what its storage figures sort blobs by. */
+export async function listStudioBlobKeys(db: Kysely<Tables>, studioId: string): Promise<Array<Pick<FileRow, 'blob_key' | 'thumbnail_key' | 'preview_key'>>> {
+  return db
+    .selectFrom('vault_files')
+    .select(['blob_key', 'thumbnail_key', 'preview_key'])
+    .where('studio_id', '=', studioId)
+    .where('status', 'not in', ['uploading', 'purging'])
+    .execute();
+}
+
 /** Every stored file of every studio (not mid-upload, not being purged), by id after `afterId`: what scrub walks. */
 export async function listStoredFilesPage(db: Kysely<Tables>, afterId: string, limit: number): Promise<FileRow[]> {
   return db.selectFrom('vault_files').selectAll().where('status', 'not in', ['uploading', 'purging']).where('id', '>', afterId).orderBy('id').limit(limit).execute();

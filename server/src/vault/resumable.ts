@@ -121,8 +121,13 @@ function isFinalRefusal(error: unknown): boolean {
 
 // ——— Where things are ———
 
+/** Where the studio's resumable uploads keep their sealed segments. */
+export function studioUploadsPrefix(studioId: string): string {
+  return `uploads/${studioId}/`;
+}
+
 function segmentPrefix(studioId: string, uploadId: string): string {
-  return `uploads/${studioId}/${uploadId}/`;
+  return `${studioUploadsPrefix(studioId)}${uploadId}/`;
 }
 
 function segmentKey(studioId: string, uploadId: string, firstChunk: number): string {

@@ -27,9 +27,14 @@ export interface StoredBlob {
  */
 const KEY_BOUND_PREFIX = 'k2-';
 
+/** Where every original and preview of the studio is kept. */
+export function studioBlobPrefix(studioId: string): string {
+  return `studios/${studioId}/`;
+}
+
 /** Random, so a key says nothing about the file; under the studio, so a studio's blobs can be listed. */
 export function newBlobKey(studioId: string): string {
-  return `studios/${studioId}/${KEY_BOUND_PREFIX}${generateId()}`;
+  return `${studioBlobPrefix(studioId)}${KEY_BOUND_PREFIX}${generateId()}`;
 }
 
 function isKeyBound(key: string): boolean {

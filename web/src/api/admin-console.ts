@@ -120,6 +120,31 @@ export async function listStudios(): Promise<StudioSummary[]> {
   return (await apiGet<{ studios: StudioSummary[] }>('/api/admin/studios')).studios;
 }
 
+export interface StudioMember {
+  userId: string;
+  email: string;
+  role: string;
+  disabled: boolean;
+  lastSignInAt: string | null;
+}
+
+/** Bytes as stored (sealed, with the format's overhead), by what they are. */
+export interface StudioStorage {
+  originals: number;
+  previews: number;
+  cache: number;
+  other: number;
+}
+
+export interface StudioDetail extends StudioSummary {
+  memberList: StudioMember[];
+  storage: StudioStorage;
+}
+
+export async function getStudio(id: string): Promise<StudioDetail> {
+  return (await apiGet<{ studio: StudioDetail }>(`/api/admin/studios/${encodeURIComponent(id)}`)).studio;
+}
+
 /** Crypto-erases a studio: its name typed again and a current authentication code. */
 export function deleteStudio(id: string, confirm: string, totpCode: string): Promise<void> {
   return apiDelete(`/api/admin/studios/${encodeURIComponent(id)}`, { confirm, totpCode });

@@ -1,16 +1,18 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { deleteStudio, listStudios, type StudioSummary } from '../../api/admin-console';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useLoader } from '../../app/useLoader';
 import { LoadFailed } from '../../components/LoadFailed';
 import { formatBytes } from '../../lib/format';
+import { StudioDetails } from './StudioDetails';
 import { TypedDeletionDialog } from './TypedDeletionDialog';
 
-/** Every studio: usage against quota (a meter, as the strict CSP allows no inline styles), encryption, key version, members, deletion. */
+/** Every studio: usage against quota (a meter, as the strict CSP allows no inline styles), encryption, key version, members, storage per variant on demand, deletion. */
 export function StudiosPage() {
   usePageTitle('Studios');
   const { state, reload, update } = useLoader(listStudios);
   const [deleting, setDeleting] = useState<StudioSummary | null>(null);
+  const [opened, setOpened] = useState<string | null>(null);
 
   return (
     <div className="page page-wide">
@@ -35,7 +37,8 @@ export function StudiosPage() {
             </thead>
             <tbody>
               {state.data.map((studio) => (
-                <tr key={studio.id}>
+                <Fragment key={studio.id}>
+                <tr>
                   <th scope="row">{studio.name}</th>
                   <td>
                     {studio.quotaBytes === null ? (
@@ -50,12 +53,23 @@ export function StudiosPage() {
                   <td>{studio.encryptionEnabled ? 'Encrypted' : 'Not encrypted'}</td>
                   <td>{studio.keyVersion ?? 'destroyed'}</td>
                   <td className="table-number">{studio.members}</td>
-                  <td>
+                  <td className="table-actions">
+                    <button type="button" className="button button-small" aria-expanded={opened === studio.id} aria-controls={`studio-details-${studio.id}`} onClick={() => setOpened(opened === studio.id ? null : studio.id)}>
+                      Storage<span className="visually-hidden"> of {studio.name}</span>
+                    </button>
                     <button type="button" className="button button-danger button-small" onClick={() => setDeleting(studio)}>
                       Delete<span className="visually-hidden"> {studio.name}</span>
                     </button>
                   </td>
                 </tr>
+                {opened === studio.id && (
+                  <tr id={`studio-details-${studio.id}`}>
+                    <td colSpan={6}>
+                      <StudioDetails studioId={studio.id} />
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
               ))}
             </tbody>
           </table>
