@@ -1,5 +1,5 @@
 /**
- * The admin console, end to end with nothing stubbed: an admin disables a photographer,
+ * The admin console, end to end with nothing stubbed: an admin disables a photographer, filters the users list,
  * reads that in the audit trail, and sees (and acknowledges) the alert a burst of failed
  * sign-ins raised; then opens a studio's storage per variant.
  */
@@ -26,6 +26,15 @@ describe('the admin console, end to end', () => {
       await row.getByTestId('user-action-access').click();
       await page.getByTestId('confirm-dialog-confirm').click();
       await row.getByText('Disabled').waitFor({ state: 'visible' });
+      // Narrowed to disabled accounts, the admin's own row goes and the photographer's stays.
+      await page.getByTestId('user-filter-status').selectOption('disabled');
+      await page.getByTestId(`user-row-${admin.email}`).waitFor({ state: 'detached' });
+      await row.waitFor({ state: 'visible' });
+      await page.getByTestId('user-filter-status').selectOption('');
+      await page.getByTestId('user-filter-email').fill(admin.email.toUpperCase());
+      await page.getByTestId('user-filter-submit').click();
+      await row.waitFor({ state: 'detached' });
+      await page.getByTestId(`user-row-${admin.email}`).waitFor({ state: 'visible' });
 
       const attacker = new TestClient(env.server, { ip: '10.77.0.1' });
       for (let attempt = 0; attempt < 4; attempt += 1) {

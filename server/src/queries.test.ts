@@ -307,7 +307,9 @@ const usersExamples: Examples<typeof usersRepo> = {
   listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },
   listUsersWithSessionCounts: {
     'every user': (db) => usersRepo.listUsersWithSessionCounts(db, now),
-    'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, user),
+    'one user': (db) => usersRepo.listUsersWithSessionCounts(db, now, { userId: user }),
+    'filtered': (db) =>
+      usersRepo.listUsersWithSessionCounts(db, now, { role: 'photographer', status: 'active', emailContains: '50%_off', lastSignInAfter: now - 86_400_000, lastSignInBefore: now }),
   },
 };
 

@@ -191,3 +191,31 @@ where
   "users"."id" = $2
 order by
   "users"."email";
+
+-- listUsersWithSessionCounts: filtered
+select
+  "users".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "sessions"
+    where
+      "sessions"."user_id" = "users"."id"
+      and "sessions"."revoked_at" is null
+      and "sessions"."expires_at" > $1
+  ) as "active_sessions"
+from
+  "users"
+where
+  "users"."role" = $2
+  and "users"."disabled_at" is null
+  and "users"."email_verified_at" is not null
+  and "users"."email" like $3 escape '\'
+  and "users"."last_sign_in_at" >= $4
+  and (
+    "users"."last_sign_in_at" is null
+    or "users"."last_sign_in_at" < $5
+  )
+order by
+  "users"."email";

@@ -191,3 +191,31 @@ where
   "users"."id" = ?
 order by
   "users"."email";
+
+-- listUsersWithSessionCounts: filtered
+select
+  "users".*,
+  (
+    select
+      count(*) as "count"
+    from
+      "sessions"
+    where
+      "sessions"."user_id" = "users"."id"
+      and "sessions"."revoked_at" is null
+      and "sessions"."expires_at" > ?
+  ) as "active_sessions"
+from
+  "users"
+where
+  "users"."role" = ?
+  and "users"."disabled_at" is null
+  and "users"."email_verified_at" is not null
+  and "users"."email" like ? escape '\'
+  and "users"."last_sign_in_at" >= ?
+  and (
+    "users"."last_sign_in_at" is null
+    or "users"."last_sign_in_at" < ?
+  )
+order by
+  "users"."email";

@@ -35,6 +35,36 @@ describe.each(databaseKinds())('user administration on %s', (database) => {
     expect((await admin.json<ErrorBody>('POST', '/api/admin/users', { email, role: 'photographer' })).body.error.code).toBe('email_taken');
   });
 
+  it('filters the users list by role, status, part of the address and last sign-in', async () => {
+    const tag = `filter${Date.now().toString(36)}`;
+    const invited = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email: `${tag}-invited@example.com`, role: 'photographer' });
+    const active = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email: `${tag}-active@example.com`, role: 'photographer' });
+    const disabled = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email: `${tag}-disabled_1@example.com`, role: 'admin' });
+    await signInWithCode(new TestClient(server, { ip: '10.9.9.10' }), active.body.user.email);
+    await admin.json('POST', `/api/admin/users/${disabled.body.user.id}/disable`);
+    const emails = async (query: string) => (await admin.json<{ users: AdminUser[] }>('GET', `/api/admin/users?email=${tag}&${query}`)).body.users.map((user) => user.email);
+
+    expect(await emails('')).toEqual([disabled.body.user.email, active.body.user.email, invited.body.user.email].sort());
+    expect(await emails('role=admin')).toEqual([disabled.body.user.email]);
+    expect(await emails('status=invited')).toEqual([invited.body.user.email]);
+    expect(await emails('status=active&role=photographer')).toEqual([active.body.user.email]);
+    expect(await emails('status=disabled')).toEqual([disabled.body.user.email]);
+    const hourAgo = encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString());
+    expect(await emails(`lastSignInAfter=${hourAgo}`)).toEqual([active.body.user.email]);
+    // Not signed in since an hour ago: never, here.
+    expect(await emails(`lastSignInBefore=${hourAgo}`)).toEqual([disabled.body.user.email, invited.body.user.email].sort());
+    // Any case; LIKE's wildcards match only themselves.
+    expect((await admin.json<{ users: AdminUser[] }>('GET', `/api/admin/users?email=${tag.toUpperCase()}-DISABLED_`)).body.users.map((user) => user.email)).toEqual([disabled.body.user.email]);
+    expect((await admin.json<{ users: AdminUser[] }>('GET', `/api/admin/users?email=${tag}%25`)).body.users).toEqual([]);
+    expect((await admin.json<{ users: AdminUser[] }>('GET', `/api/admin/users?email=${tag}-a_tive`)).body.users).toEqual([]);
+
+    for (const bad of ['role=owner', 'status=gone', 'lastSignInAfter=yesterday', 'email=', 'unknown=1']) {
+      const refused = await admin.json<ErrorBody>('GET', `/api/admin/users?${bad}`);
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body.error.code, bad).toBe('validation_failed');
+    }
+  });
+
   it('names the studio as the admin says, never after the sign-in email, and shows clients that name', async () => {
     const named = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email: uniqueEmail('named'), role: 'photographer', studioName: 'Studio Lumière' });
     const unnamed = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email: uniqueEmail('unnamed'), role: 'photographer' });

@@ -1,4 +1,4 @@
-import { userEmails } from '../auth/users.ts';
+import { type UserListFilter, userEmails } from '../auth/users.ts';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { type AuditQuery, type StoredAuditEvent, listAuditEvents } from '../audit/audit-log.ts';
@@ -7,6 +7,7 @@ import { studioMembers } from '../auth/users.ts';
 import { describeConfig } from '../config.ts';
 import type { StorageUsage } from '../capability.ts';
 import type { Db } from '../db/database.ts';
+import type { UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
 import { assertRoleAllows } from '../http/permissions.ts';
@@ -36,6 +37,17 @@ export interface AuditFilterInput {
   to?: string;
   before?: string;
   limit?: string;
+}
+
+/** The users list's query (validated by userQuerySchema) as auth's filter: times as epoch ms, the address part in lower case as addresses are stored. */
+export function userListFilter(input: { role?: UserRole; status?: UserListFilter['status']; email?: string; lastSignInAfter?: string; lastSignInBefore?: string }): UserListFilter {
+  return {
+    role: input.role,
+    status: input.status,
+    emailContains: input.email?.normalize('NFKC').trim().toLowerCase() || undefined,
+    lastSignInAfter: input.lastSignInAfter === undefined ? undefined : Date.parse(input.lastSignInAfter),
+    lastSignInBefore: input.lastSignInBefore === undefined ? undefined : Date.parse(input.lastSignInBefore),
+  };
 }
 
 /** An admin sees every event; anyone else only their own studio's, whatever they ask for. */

@@ -8,7 +8,8 @@ import { requirePrincipal } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import { type DeletionDeps, deleteAccountByAdmin } from './deletion.ts';
-import { deletionBodySchema } from './schemas.ts';
+import { userListFilter } from './console.ts';
+import { deletionBodySchema, userQuerySchema } from './schemas.ts';
 
 /** User administration: list, create (with invitation), change role, disable, end sessions, reset a second factor. */
 
@@ -21,9 +22,15 @@ export async function adminRoutes(app: App, { auth }: AppServices, deletion: Del
     '/api/admin/users',
     {
       config: { access: 'admin' },
-      schema: { operationId: 'listUsers', tags, summary: 'Every account.', response: { 200: Type.Object({ users: Type.Array(adminUserSchema) }, closed) } },
+      schema: {
+        operationId: 'listUsers',
+        tags,
+        summary: 'Every account, by email; narrowed by role, status, part of the address and last sign-in.',
+        querystring: userQuerySchema,
+        response: { 200: Type.Object({ users: Type.Array(adminUserSchema) }, closed) },
+      },
     },
-    async () => ({ users: await listUsersForAdmin(auth) }),
+    async (request) => ({ users: await listUsersForAdmin(auth, userListFilter(request.query)) }),
   );
 
   app.post(

@@ -86,6 +86,21 @@ export const jobSchema = Type.Object(
   closed,
 );
 
+/** The users list's filters: all optional, all must hold. */
+export const userQuerySchema = Type.Object(
+  {
+    role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('photographer')])),
+    status: Type.Optional(Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('disabled')])),
+    /** Part of the address (any case). */
+    email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+    /** Signed in at or after this time. */
+    lastSignInAfter: Type.Optional(isoTime),
+    /** Not signed in since this time: last sign-in before it, or never. */
+    lastSignInBefore: Type.Optional(isoTime),
+  },
+  closed,
+);
+
 export const jobQuerySchema = Type.Object({ status: Type.Optional(jobStatusField), limit: Type.Optional(integerText) }, closed);
 
 /** Job ids are `<kind>:<key>`, not UUIDs. */

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { withinTransaction } from '../db/database.ts';
 import type { StudioMembersTable, Tables, UserRole, UsersTable } from '../db/tables.ts';
 
@@ -103,7 +103,25 @@ export interface UserListRow extends UserRow {
   active_sessions: number;
 }
 
-export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number, onlyUserId?: string): Promise<UserListRow[]> {
+/** What the admin's users list narrows to; every field optional, all of them must hold. */
+export interface UserListFilter {
+  userId?: string;
+  role?: UserRole;
+  status?: 'invited' | 'active' | 'disabled';
+  /** Part of the address, lower case (addresses are stored normalised). */
+  emailContains?: string;
+  /** Signed in at or after (epoch ms). */
+  lastSignInAfter?: number;
+  /** Not signed in since (epoch ms): signed in last before it, or never. */
+  lastSignInBefore?: number;
+}
+
+/** `%`, `_` and the escape character itself match only themselves in a LIKE pattern. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number, filter: UserListFilter = {}): Promise<UserListRow[]> {
   let query = db
     .selectFrom('users')
     .selectAll('users')
@@ -117,7 +135,15 @@ export async function listUsersWithSessionCounts(db: Kysely<Tables>, now: number
         .as('active_sessions'),
     )
     .orderBy('users.email');
-  if (onlyUserId !== undefined) query = query.where('users.id', '=', onlyUserId);
+  if (filter.userId !== undefined) query = query.where('users.id', '=', filter.userId);
+  if (filter.role !== undefined) query = query.where('users.role', '=', filter.role);
+  if (filter.status === 'disabled') query = query.where('users.disabled_at', 'is not', null);
+  if (filter.status === 'invited') query = query.where('users.disabled_at', 'is', null).where('users.email_verified_at', 'is', null);
+  if (filter.status === 'active') query = query.where('users.disabled_at', 'is', null).where('users.email_verified_at', 'is not', null);
+  if (filter.emailContains !== undefined) query = query.where(sql<boolean>`${sql.ref('users.email')} like ${containsPattern(filter.emailContains)} escape '\\'`);
+  if (filter.lastSignInAfter !== undefined) query = query.where('users.last_sign_in_at', '>=', filter.lastSignInAfter);
+  const before = filter.lastSignInBefore;
+  if (before !== undefined) query = query.where((eb) => eb.or([eb('users.last_sign_in_at', 'is', null), eb('users.last_sign_in_at', '<', before)]));
   const rows = await query.execute();
   return rows.map((row) => ({ ...row, active_sessions: Number(row.active_sessions ?? 0) }));
 }

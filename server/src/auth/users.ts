@@ -24,10 +24,13 @@ import {
   listStudioMembers,
   listUsersWithSessionCounts,
   ownedStudioId,
+  type UserListFilter,
   updateUser,
   listUserEmails,
 } from './users-repo.ts';
 import { listUserMemberships } from './teams-repo.ts';
+
+export type { UserListFilter } from './users-repo.ts';
 
 /** Accounts: creation (with the photographer's own studio), the views the API returns, admin changes. */
 
@@ -129,13 +132,13 @@ function adminUserView(user: UserListRow): AdminUserView {
   };
 }
 
-export async function listUsersForAdmin(deps: AuthDeps): Promise<AdminUserView[]> {
-  const rows = await listUsersWithSessionCounts(deps.db, deps.now());
+export async function listUsersForAdmin(deps: AuthDeps, filter: UserListFilter = {}): Promise<AdminUserView[]> {
+  const rows = await listUsersWithSessionCounts(deps.db, deps.now(), filter);
   return rows.map(adminUserView);
 }
 
 async function adminUserViewById(deps: AuthDeps, userId: string): Promise<AdminUserView> {
-  const [row] = await listUsersWithSessionCounts(deps.db, deps.now(), userId);
+  const [row] = await listUsersWithSessionCounts(deps.db, deps.now(), { userId });
   if (!row) throw new NotFoundError('user_not_found', 'No such user.');
   return adminUserView(row);
 }

@@ -18,8 +18,18 @@ export interface ManagedUser {
   deliveriesSuspended: boolean;
 }
 
-export async function listUsers(): Promise<ManagedUser[]> {
-  const { users } = await apiGet<{ users: ManagedUser[] }>('/api/admin/users');
+/** What the users list narrows to (`listUsers`); empty fields are left out. */
+export interface UserFilters {
+  role?: 'admin' | 'photographer';
+  status?: 'invited' | 'active' | 'disabled';
+  email?: string;
+  lastSignInAfter?: string;
+  lastSignInBefore?: string;
+}
+
+export async function listUsers(filters: UserFilters = {}): Promise<ManagedUser[]> {
+  const query = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+  const { users } = await apiGet<{ users: ManagedUser[] }>(`/api/admin/users${query.size > 0 ? `?${query}` : ''}`);
   return users;
 }
 
