@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { INSPECTION_HEAD_BYTES, type VaultConfig } from '../config.ts';
 import { IntegrityError } from '../errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -6,7 +7,7 @@ import { type PhotoType, photoTypes } from '../imaging/file-types.ts';
 import { type Dimensions, assertPixelLimit, fileCorrupt } from '../imaging/refusals.ts';
 import type { ImagingPool } from '../imaging/pool.ts';
 import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
-import { type StoredBlob, collect, readPlaintext, readPlaintextRange, storedPlaintextLength } from './stored-blobs.ts';
+import { type StoredBlob, collect, openStoredBlob, readPlaintext } from './stored-blobs.ts';
 import { readTiffDimensions } from '../imaging/tiff-dimensions.ts';
 
 /**
@@ -44,6 +45,15 @@ function measured(source: AsyncIterable<Uint8Array>): { bytes: AsyncGenerator<Ui
   return { bytes: bytes(), matches: (size, sha256) => length === size && hash.digest('hex') === sha256 };
 }
 
+/** Streams bytes to a task rather than collecting them first (the head of a large file is 16 MiB); a task the pool refused never read them. */
+async function streamedTo<T>(stream: Readable, task: (bytes: Readable) => Promise<T>): Promise<T> {
+  try {
+    return await task(stream);
+  } finally {
+    stream.destroy();
+  }
+}
+
 const inspection = (photo: PhotoMetadata, dimensions: Dimensions | null | undefined): Inspection => ({ width: dimensions?.width ?? null, height: dimensions?.height ?? null, photo });
 
 export async function inspectStoredPhoto(
@@ -55,29 +65,29 @@ export async function inspectStoredPhoto(
 ): Promise<Inspection> {
   const { type, size } = upload;
   if (size <= limits.maxDecodeBytes) {
-    const stream = await readPlaintext(blobs, blob);
-    try {
+    return streamedTo(await readPlaintext(blobs, blob), async (stream) => {
       const plaintext = measured(stream);
       const { photo, dimensions } = await imaging.run('inspect', plaintext.bytes, { check: type.check, maxPixels: limits.maxPixels });
       if (!plaintext.matches(size, upload.sha256)) throw storedMismatch();
       return inspection(photo, dimensions);
-    } finally {
-      // A task the pool refused never read it.
-      stream.destroy();
-    }
+    });
   }
 
-  if ((await storedPlaintextLength(blobs, blob)) !== size) throw storedMismatch();
-  const head = await collect(await readPlaintextRange(blobs, blob, 0, Math.min(size, INSPECTION_HEAD_BYTES) - 1));
+  // Opened once: the proven length, then the head and any TIFF directory read as ranges of it.
+  const opened = await openStoredBlob(blobs, blob);
+  if (opened.size !== size) throw storedMismatch();
+  const headEnd = Math.min(size, INSPECTION_HEAD_BYTES) - 1;
   if (type === photoTypes.tiff) {
-    const photo = await imaging.run('metadata', head);
-    const readAt = async (offset: number, length: number) => collect(await readPlaintextRange(blobs, blob, offset, Math.min(offset + length, size) - 1));
+    const photo = await streamedTo(await opened.range(0, headEnd), (head) => imaging.run('metadata', head));
+    const readAt = async (offset: number, length: number) => collect(await opened.range(offset, Math.min(offset + length, size) - 1));
     const dimensions = await readTiffDimensions(readAt, size);
     if (!dimensions) throw fileCorrupt();
     assertPixelLimit(dimensions, limits.maxPixels);
     return inspection(photo, dimensions);
   }
   // Only the header of what would be decoded: the pixels run past the head.
-  const { photo, dimensions } = await imaging.run('inspect', head, { check: type.check === 'decode' ? 'header' : type.check, maxPixels: limits.maxPixels });
+  const { photo, dimensions } = await streamedTo(await opened.range(0, headEnd), (head) =>
+    imaging.run('inspect', head, { check: type.check === 'decode' ? 'header' : type.check, maxPixels: limits.maxPixels }),
+  );
   return inspection(photo, dimensions);
 }

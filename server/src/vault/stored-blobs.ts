@@ -113,11 +113,6 @@ export async function readPlaintext(blobs: BlobStore, blob: StoredBlob): Promise
   return pipeline(stored, createDecryptStream(blob.sealing.dataKey, blob.sealing.context), () => undefined);
 }
 
-/** One range of a blob opened for it alone; see OpenedBlob.range. */
-export async function readPlaintextRange(blobs: BlobStore, blob: StoredBlob, start: number, endInclusive: number): Promise<Readable> {
-  return (await openStoredBlob(blobs, blob)).range(start, endInclusive);
-}
-
 export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const pieces: Buffer[] = [];
   for await (const piece of stream) pieces.push(Buffer.isBuffer(piece) ? piece : Buffer.from(piece));
