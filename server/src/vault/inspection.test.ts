@@ -23,9 +23,11 @@ const TIFF_HEIGHT = 2732;
 /**
  * Holding each upload whole would keep at least the plaintext in flight (4 × 32 MiB) alive;
  * the buffers still held after a full collection stay far under that (before the pool, when
- * inspection held each upload, RSS grew 253 MiB).
+ * inspection held each upload, RSS grew 253 MiB). Measured 12–27 MiB on a quiet machine (the
+ * sockets', streams' and decoder pipes' buffers of four uploads); the bound is half of holding
+ * them whole, so a loaded machine's timing does not fail it.
  */
-const MAX_HELD_MIB = 32;
+const MAX_HELD_MIB = 64;
 /** Resident memory, which also counts this test's own client, V8's heap and malloc's pages. */
 const MAX_RSS_GROWTH_MIB = 110;
 /** Dead buffers past this are collected at once, so the resident set shows what is held, not how late the collector runs. */
