@@ -1,6 +1,7 @@
 /**
- * The figures of issue 12's table, gathered from every bench of one `npm run bench` run and
- * printed together at the end, each beside its baseline (measured in the same run) and the aim.
+ * The figures of issue 12's table and of the issues after it, gathered from every bench of one
+ * `npm run bench` run and printed together at the end, each beside its baseline (measured in
+ * the same run) and the aim.
  */
 
 export interface SummaryRow {
@@ -25,7 +26,7 @@ export function printSummary(): void {
   const columns: Array<keyof SummaryRow> = ['measure', 'value', 'baseline', 'ratio', 'aim'];
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join(' | ')} |`;
-  console.log('\nsummary (issue 12)');
+  console.log('\nsummary (each row beside its baseline from this run)');
   console.log(line(columns));
   console.log(line(widths.map((width) => '-'.repeat(width))));
   for (const row of rows) console.log(line(columns.map((column) => row[column])));

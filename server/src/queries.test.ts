@@ -274,6 +274,7 @@ const teamsExamples: Examples<typeof teamsRepo> = {
   listUserMemberships: { '': (db) => teamsRepo.listUserMemberships(db, user) },
   findMembership: { '': (db) => teamsRepo.findMembership(db, studio, user) },
   countOwners: { '': (db) => teamsRepo.countOwners(db, studio) },
+  listOwnedStudioHeadcounts: { '': (db) => teamsRepo.listOwnedStudioHeadcounts(db, user) },
   insertMembership: { '': (db) => teamsRepo.insertMembership(db, { studioId: studio, userId: user, role: 'editor', now }) },
   updateMembershipRole: { '': (db) => teamsRepo.updateMembershipRole(db, studio, user, 'viewer') },
   deleteMembership: { '': (db) => teamsRepo.deleteMembership(db, studio, user) },

@@ -33,6 +33,34 @@ where
   "studio_id" = $1
   and "role" = $2;
 
+-- listOwnedStudioHeadcounts
+select
+  "mine"."studio_id",
+  (
+    select
+      count(*) as "count"
+    from
+      "studio_members" as "owner"
+    where
+      "owner"."studio_id" = "mine"."studio_id"
+      and "owner"."role" = $1
+  ) as "owners",
+  (
+    select
+      count(*) as "count"
+    from
+      "studio_members" as "member"
+    where
+      "member"."studio_id" = "mine"."studio_id"
+  ) as "members"
+from
+  "studio_members" as "mine"
+where
+  "mine"."user_id" = $2
+  and "mine"."role" = $3
+order by
+  "mine"."studio_id";
+
 -- insertMembership
 insert into
   "studio_members" ("studio_id", "user_id", "role", "created_at")

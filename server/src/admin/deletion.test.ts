@@ -6,6 +6,7 @@ import { enrollTotp, signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
+import { signedInMember } from '../../test/teams.ts';
 import { readBlob, uploaded } from '../../test/vault.ts';
 
 type ErrorBody = { error: { code: string } };
@@ -55,7 +56,10 @@ describe.each(databaseKinds())('deleting studios and accounts (crypto-erase) on 
 
     expect(await db().selectFrom('studio_keys').selectAll().where('studio_id', '=', studioId).execute()).toEqual([]);
     await expect(studioDataKey(deps(), studioId)).rejects.toMatchObject({ code: 'studio_not_found' });
-    await eventually(async () => (await db().selectFrom('studios').select('id').where('id', '=', studioId).execute()).length === 0);
+    // The job's last step is the audit event, written after the studio row is gone.
+    const erasedEvents = () => db().selectFrom('audit_events').select('id').where('studio_id', '=', studioId).where('action', '=', 'studio.erased').execute();
+    await eventually(async () => (await erasedEvents()).length === 1);
+    expect(await db().selectFrom('studios').select('id').where('id', '=', studioId).execute()).toEqual([]);
     expect(await db().selectFrom('vault_files').select('id').where('studio_id', '=', studioId).execute()).toEqual([]);
     expect(await server.runtime.blobs.head(row.blob_key)).toBeNull();
     const actions = (await db().selectFrom('audit_events').select('action').where('studio_id', '=', studioId).execute()).map((event) => event.action);
@@ -81,6 +85,36 @@ describe.each(databaseKinds())('deleting studios and accounts (crypto-erase) on 
     expect(await db().selectFrom('users').select('id').where('id', '=', user.id).execute()).toEqual([]);
     expect(await db().selectFrom('studio_keys').select('studio_id').where('studio_id', '=', user.studioId!).execute()).toEqual([]);
     expect((await admin.json<ErrorBody>('DELETE', `/api/admin/users/${user.id}`, { confirm: user.email, totpCode: await nextCode() })).body.error.code).toBe('user_not_found');
+  });
+
+  it('refuses to delete the last owner of a studio that has other members (409 last_owner), and deletes once another member owns it', async () => {
+    const owner = await signedInClient(server, 'photographer', 'last-owner');
+    const studioId = owner.user.studioId!;
+    const { user: editor } = await signedInMember(server, owner.client, 'editor');
+    const refused = await admin.json<ErrorBody & { error: { message: string } }>('DELETE', `/api/admin/users/${owner.user.id}`, { confirm: owner.user.email, totpCode: await nextCode() });
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'last_owner']);
+    const { name } = await db().selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirstOrThrow();
+    expect(refused.body.error.message).toContain(name);
+    expect(await db().selectFrom('users').select('id').where('id', '=', owner.user.id).execute()).toHaveLength(1);
+    expect(await db().selectFrom('studio_keys').select('studio_id').where('studio_id', '=', studioId).execute()).toHaveLength(1);
+
+    expect((await owner.client.json('PATCH', `/api/studio/members/${editor.id}`, { role: 'owner' })).status).toBe(200);
+    const deleted = await admin.json<{ erasedStudioId: string | null }>('DELETE', `/api/admin/users/${owner.user.id}`, { confirm: owner.user.email, totpCode: await nextCode() });
+    expect(deleted).toMatchObject({ status: 200, body: { erasedStudioId: null } });
+    const members = await db().selectFrom('studio_members').select(['user_id', 'role']).where('studio_id', '=', studioId).execute();
+    expect(members).toEqual([{ user_id: editor.id, role: 'owner' }]);
+    expect(await db().selectFrom('studio_keys').select('studio_id').where('studio_id', '=', studioId).execute()).toHaveLength(1);
+  });
+
+  it('deletes the last owner once the admin has deleted the studio', async () => {
+    const owner = await signedInClient(server, 'photographer', 'studio-first');
+    const studioId = owner.user.studioId!;
+    await signedInMember(server, owner.client, 'viewer');
+    const { name } = await db().selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirstOrThrow();
+    expect((await admin.request('DELETE', `/api/admin/studios/${studioId}`, { confirm: name, totpCode: await nextCode() })).status).toBe(202);
+    await eventually(async () => (await db().selectFrom('studios').select('id').where('id', '=', studioId).execute()).length === 0);
+    const deleted = await admin.json<{ erasedStudioId: string | null }>('DELETE', `/api/admin/users/${owner.user.id}`, { confirm: owner.user.email, totpCode: await nextCode() });
+    expect(deleted).toMatchObject({ status: 200, body: { erasedStudioId: null } });
   });
 
   it('refuses bad input', async () => {

@@ -25,6 +25,22 @@ export async function countOwners(db: Kysely<Tables>, studioId: string): Promise
   return Number(row?.count ?? 0);
 }
 
+/** Each studio the user owns, with how many owners and members it has: what deleting the account would leave behind. */
+export async function listOwnedStudioHeadcounts(db: Kysely<Tables>, userId: string): Promise<Array<{ studio_id: string; owners: number; members: number }>> {
+  const rows = await db
+    .selectFrom('studio_members as mine')
+    .where('mine.user_id', '=', userId)
+    .where('mine.role', '=', 'owner')
+    .select((eb) => [
+      'mine.studio_id',
+      eb.selectFrom('studio_members as owner').whereRef('owner.studio_id', '=', 'mine.studio_id').where('owner.role', '=', 'owner').select(eb.fn.countAll<number>().as('count')).as('owners'),
+      eb.selectFrom('studio_members as member').whereRef('member.studio_id', '=', 'mine.studio_id').select(eb.fn.countAll<number>().as('count')).as('members'),
+    ])
+    .orderBy('mine.studio_id')
+    .execute();
+  return rows.map((row) => ({ studio_id: row.studio_id, owners: Number(row.owners ?? 0), members: Number(row.members ?? 0) }));
+}
+
 export async function insertMembership(db: Kysely<Tables>, membership: { studioId: string; userId: string; role: StudioRole; now: number }): Promise<void> {
   await db
     .insertInto('studio_members')

@@ -3,7 +3,7 @@ import { generateId } from '../crypto/tokens.ts';
 import type { StudioRole, UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { mustEnrollTotp } from '../http/access.ts';
-import { createStudio, defaultStudioName, setStudioSuspended } from '../studios/service.ts';
+import { createStudio, defaultStudioName, lockStudio, setStudioSuspended, studioName } from '../studios/service.ts';
 import { inTransaction, isUniqueViolation } from '../db/database.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { AuthDeps } from './context.ts';
@@ -28,7 +28,7 @@ import {
   updateUser,
   listUserEmails,
 } from './users-repo.ts';
-import { listUserMemberships } from './teams-repo.ts';
+import { listOwnedStudioHeadcounts, listUserMemberships } from './teams-repo.ts';
 
 export type { UserListFilter } from './users-repo.ts';
 
@@ -292,7 +292,11 @@ export async function studioMembers(deps: Pick<AuthDeps, 'db'>, studioIds: reado
 
 /**
  * Deletes an account for good (its sessions, codes and memberships go with it); `confirmEmail`
- * must repeat its address. Returns the studio it owned alone, which the caller erases.
+ * must repeat its address. Returns the studio it owned alone, which the caller erases. A studio
+ * always keeps an owner (docs/security/teams.md): when the account is the last owner of a studio
+ * that has other members, or of more than one studio it is alone in, the deletion is refused
+ * with 409 `last_owner` until an owner is named there or the studio is deleted. The check runs
+ * under those studios' locks, so a concurrent demotion cannot slip between check and deletion.
  */
 export async function deleteUserByAdmin(
   deps: AuthDeps,
@@ -304,10 +308,23 @@ export async function deleteUserByAdmin(
   const user = await findUserById(deps.db, userId);
   if (!user) throw new NotFoundError('user_not_found', 'No such user.');
   if (confirmEmail.normalize('NFC').trim().toLowerCase() !== user.email) throw new AppError('confirmation_mismatch', 'Type the account’s email address to confirm.', 400);
-  const studioId = await ownedStudioId(deps.db, userId);
-  const members = studioId ? ((await studioMembers(deps, [studioId])).get(studioId) ?? []) : [];
-  const soleStudioId = studioId && members.every((member) => member.userId === userId) ? studioId : null;
-  await deleteUserRow(deps.db, userId);
-  await recordAudit(deps.db, { action: 'user.deleted', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { role: user.role, soleStudioId } });
-  return { soleStudioId };
+  return inTransaction(deps.db, async (trx) => {
+    if (deps.databaseKind) {
+      for (const owned of await listOwnedStudioHeadcounts(trx, userId)) await lockStudio(trx, deps.databaseKind, owned.studio_id);
+    }
+    const lastOwned = (await listOwnedStudioHeadcounts(trx, userId)).filter((owned) => owned.owners <= 1);
+    const alone = lastOwned.filter((owned) => owned.members <= 1);
+    if (alone.length < lastOwned.length || alone.length > 1) {
+      const names = await Promise.all(lastOwned.map(async (owned) => `“${(await studioName({ db: trx }, owned.studio_id)) ?? 'Studio'}”`));
+      throw new AppError(
+        'last_owner',
+        `This account is the last owner of ${names.join(', ')}: a studio keeps an owner. Signed in as this account, make another member an owner on the Team page, or delete the studio first.`,
+        409,
+      );
+    }
+    const soleStudioId = alone[0]?.studio_id ?? null;
+    await deleteUserRow(trx, userId);
+    await recordAudit(trx, { action: 'user.deleted', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, userAgent: actor.userAgent, details: { role: user.role, soleStudioId } });
+    return { soleStudioId };
+  });
 }

@@ -95,7 +95,7 @@ export function deliveryGalleryRoutes(app: App, deps: DeliveriesDeps): void {
   app.delete(
     '/api/deliveries/:id/sets/:setId',
     {
-      config,
+      config: { ...config, permission: 'delete' },
       schema: {
         operationId: 'deleteDeliverySet',
         tags,

@@ -3,9 +3,11 @@ import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
 import { type TestServer, startTestServer } from '../../test/harness.ts';
 import { createLab, signedInLab } from '../../test/labs.ts';
+import { photo } from '../../test/images.ts';
 import { signedInMember } from '../../test/teams.ts';
+import { uploaded } from '../../test/vault.ts';
 import type { StudioRole } from '../db/tables.ts';
-import { roleAllows, studioPermissions, type StudioPermission } from './permissions.ts';
+import { roleAllows, rolePermissions, studioPermissions, type StudioPermission } from './permissions.ts';
 import type { CatalogedRoute } from './route-rules.ts';
 
 /**
@@ -150,6 +152,54 @@ describe('authorization on every route', () => {
       else expect([response.status, code], `${role}: ${route.method} ${route.url}`).toEqual([403, 'studio_role_forbidden']);
       expect(response.status, `${role}: ${route.method} ${route.url}`).toBeLessThan(500);
     }
+  });
+
+  it('holds the role table of issue 17: an editor everything except members and deletion, a viewer the library only', () => {
+    expect(rolePermissions.owner).toEqual(studioPermissions);
+    expect([...rolePermissions.editor].sort()).toEqual(studioPermissions.filter((permission) => permission !== 'members' && permission !== 'delete').sort());
+    expect(rolePermissions.viewer).toEqual(['library.view']);
+    const refused = (role: StudioRole) =>
+      routes
+        .filter((route) => route.permission !== undefined && !roleAllows(role, route.permission as StudioPermission))
+        .map((route) => route.operationId)
+        .sort();
+    // Pinned by name, so a route changing its permission shows here as a diff to review.
+    expect(refused('editor')).toEqual(
+      [
+        'listStudioMembers',
+        'inviteStudioMember',
+        'updateStudioMember',
+        'removeStudioMember',
+        'revokeStudioInvitation',
+        'deleteFile',
+        'listFileUses',
+        'emptyTrash',
+        'deleteAlbum',
+        'deleteDeliverySet',
+        'deleteCollection',
+        'deleteImageProject',
+      ].sort(),
+    );
+    const viewable = routes.filter((route) => route.permission !== undefined && roleAllows('viewer', route.permission as StudioPermission)).map((route) => route.operationId);
+    expect(viewable.sort()).toEqual(
+      ['listFiles', 'getFile', 'createFileDownloadUrl', 'listAlbums', 'getVaultUsage', 'getStudioBranding', 'getStudioLogo', 'leaveStudio'].sort(),
+    );
+  });
+
+  it('lets an editor upload and restore a file but not trash it or empty the trash; the owner trashes it, a viewer cannot restore it', async () => {
+    const { client: owner } = await signedInClient(server, 'photographer', 'trash-owner');
+    const { client: editor } = await signedInMember(server, owner, 'editor');
+    const { client: viewer } = await signedInMember(server, owner, 'viewer');
+    const file = await uploaded(editor, await photo('jpeg'));
+    const trash = await editor.json<{ error: { code: string } }>('DELETE', `/api/vault/files/${file.id}`);
+    expect([trash.status, trash.body.error.code]).toEqual([403, 'studio_role_forbidden']);
+    const empty = await editor.json<{ error: { code: string } }>('POST', '/api/vault/trash/empty', {});
+    expect([empty.status, empty.body.error.code]).toEqual([403, 'studio_role_forbidden']);
+    expect((await editor.json<{ file: { id: string } }>('GET', `/api/vault/files/${file.id}`)).status).toBe(200);
+    expect((await owner.request('DELETE', `/api/vault/files/${file.id}`)).status).toBe(204);
+    const viewerRestore = await viewer.json<{ error: { code: string } }>('POST', `/api/vault/files/${file.id}/restore`, {});
+    expect([viewerRestore.status, viewerRestore.body.error.code]).toEqual([403, 'studio_role_forbidden']);
+    expect((await editor.json('POST', `/api/vault/files/${file.id}/restore`, {})).status).toBe(200);
   });
 
   it('refuses a viewer an original, but not a preview, and an editor nothing of the two', async () => {

@@ -21,7 +21,12 @@ export const studioPermissions = [
   'library.originals',
   /** Upload, organise, rename, restore from the trash, retry previews, make albums. */
   'library.edit',
-  /** Move to the trash, empty it, delete albums and image projects. */
+  /**
+   * Deletion, the editor's one exception beside members (issue 17: "everything except members
+   * and deletion"): move to the trash, empty it, delete albums, delivery sets, portfolio
+   * collections and image projects. Taking files out of an album, a delivery or a collection
+   * is not deletion (the files stay): that is editing.
+   */
   'delete',
   /** Client deliveries and their proofing. */
   'deliveries',

@@ -78,7 +78,7 @@ export function portfolioManagementRoutes(app: App, deps: PortfolioDeps): void {
 
   app.delete(
     '/api/portfolio/collections/:collectionId',
-    { config, schema: { operationId: 'deleteCollection', tags, summary: 'Delete a collection: its photos are unpublished at once (the vault keeps the files).', params: collectionParams, response: { 204: Type.Null() } } },
+    { config: { ...config, permission: 'delete' as const }, schema: { operationId: 'deleteCollection', tags, summary: 'Delete a collection: its photos are unpublished at once (the vault keeps the files).', params: collectionParams, response: { 204: Type.Null() } } },
     async (request, reply) => {
       await deleteCollection(deps, requireStudioActor(request), request.params.collectionId);
       return reply.status(204).send(null);

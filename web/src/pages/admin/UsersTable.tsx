@@ -78,7 +78,7 @@ export function UsersTable({
           title={`Delete ${deleting.email}?`}
           what="email address"
           expected={deleting.email}
-          body="The account is deleted for good. If it owns a studio alone, that studio is crypto-erased: its photos become unreadable, also in old backups."
+          body="The account is deleted for good. If it owns a studio alone, that studio is crypto-erased: its photos become unreadable, also in old backups. The last owner of a studio with other members cannot be deleted: another member is made owner first, or the studio is deleted."
           onDelete={async (confirm, code) => {
             await deleteUser(deleting.id, confirm, code);
             onDeleted(deleting);
