@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openPage, type OpenedPage } from './browser.ts';
 import { signInWithEmailCode, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
-import { type DeliveredShoot, type Device, deliveredShoot, logoPng, succeeded, viewports } from './sample-shoot.ts';
+import { type DeliveredShoot, type Device, brandAsLumiere, deliveredShoot, succeeded, viewports } from './sample-shoot.ts';
 
 const env = useServerAndBrowser();
 
@@ -30,9 +30,7 @@ let shoot: DeliveredShoot;
 beforeAll(async () => {
   shoot = await deliveredShoot(env.server, 'a11y', { title: 'Anna & Tom', count: 3 });
   const { photographer } = shoot;
-  await succeeded(photographer, 'PATCH', '/api/studio/branding', { name: 'Studio Lumière', accentColor: '#8a3b5c', contactEmail: 'hello@lumiere.example', signature: 'With love, Léa' });
-  const logo = await photographer.request('PUT', '/api/studio/branding/logo', new Uint8Array(await logoPng('SL', '#8a3b5c')), { 'content-type': 'image/png' });
-  expect(logo.status).toBe(200);
+  await brandAsLumiere(photographer);
   await succeeded(photographer, 'POST', `/api/deliveries/${shoot.delivery.id}/sets`, { name: 'Ceremony', fileIds: shoot.files.slice(0, 2).map((file) => file.id) });
 });
 

@@ -18,7 +18,7 @@ import { DELIVERY_COOKIE } from '../server/test/deliveries.ts';
 import type { UploadedFile } from '../server/test/vault.ts';
 import { openPage, type OpenedPage } from './browser.ts';
 import { signInWithEmailCode, unexpectedClientProblems, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
-import { type Device, deliveredShoot, logoPng, viewports } from './sample-shoot.ts';
+import { type Device, LOGO_WIDTH, deliveredShoot, logoPng, viewports } from './sample-shoot.ts';
 
 const env = useServerAndBrowser();
 
@@ -265,7 +265,7 @@ describe('the client gallery, end to end', () => {
       await page.getByLabel('Signature (under every email)').fill('With love, Léa');
       await page.getByTestId('branding-save').click();
       await expect.poll(() => page.getByTestId('branding-status').textContent()).toBe('Saved. Your clients see it from now on.');
-      await page.getByTestId('branding-logo-file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: await logoPng('SL', accent.hex) });
+      await page.getByTestId('branding-logo-file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: await logoPng('Studio Lumière', accent.hex) });
       await expect.poll(() => page.getByTestId('branding-status').textContent()).toBe('Logo uploaded.');
       await page.getByTestId('branding-logo').waitFor();
       expect(unexpectedProblems(env.server, photographer.problems)).toEqual([]);
@@ -277,8 +277,10 @@ describe('the client gallery, end to end', () => {
     try {
       const shows = async (where: string) => {
         const logo = client.page.getByTestId('client-logo');
-        await expect.poll(() => logo.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), { message: where }).toBe(360);
+        await expect.poll(() => logo.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), { message: where }).toBe(LOGO_WIDTH);
         await expect(logo.getAttribute('alt'), where).resolves.toBe('Studio Lumière');
+        // Scaled into the header (at most 70 % of the phone's width), never cut off by it.
+        expect((await logo.boundingBox())?.width, where).toBeLessThanOrEqual(viewports.phone.viewport.width * 0.7);
         const shell = client.page.getByTestId('client-shell');
         await expect(shell.evaluate((element) => getComputedStyle(element).getPropertyValue('--color-accent')), where).resolves.toBe(accent.hex);
         await expect(client.page.getByTestId('client-contact').innerText(), where).resolves.toBe('With love, Léa\n\nhello@lumiere.example');

@@ -8,7 +8,7 @@ import { type UploadedFile, settled, uploaded } from '../server/test/vault.ts';
 
 /**
  * A small wedding shoot made up on the spot and delivered through the API: what the browser
- * tests, the accessibility check and the screenshots (scripts/screenshots.test.ts) start from
+ * tests, the accessibility check and the screenshots (scripts/screenshots.ts) start from
  * when the photographer's side is not what they look at.
  */
 
@@ -33,14 +33,35 @@ interface Scene {
   sun: string;
 }
 
-/** Landscapes drawn as SVG: pleasant enough for a screenshot, different enough to tell apart, every shape a real photo has. */
+type Palette = Pick<Scene, 'sky' | 'hills' | 'sun'>;
+
+const dawn: Palette = { sky: ['#f6d5c3', '#f9efe6'], hills: ['#c9a99a', '#8f6f6a'], sun: '#fff4e0' };
+const noon: Palette = { sky: ['#8ec5e8', '#e4f1f7'], hills: ['#7fa37a', '#46674a'], sun: '#fffbe8' };
+const afternoon: Palette = { sky: ['#a7c7e7', '#f3efe4'], hills: ['#9fb28b', '#5d7a57'], sun: '#fff8dc' };
+const sand: Palette = { sky: ['#e9d8c4', '#faf4ec'], hills: ['#c7b08a', '#8c7450'], sun: '#fffaf0' };
+const sunset: Palette = { sky: ['#f4a261', '#f9dcc4'], hills: ['#b5838d', '#6d597a'], sun: '#ffe8a8' };
+const night: Palette = { sky: ['#2b2d42', '#8d5b8c'], hills: ['#4a4e69', '#22223b'], sun: '#f2e9e4' };
+
+const portrait = { width: 1067, height: 1600 };
+const landscape = { width: 1600, height: 1067 };
+
+/**
+ * Landscapes drawn as SVG, in capture order: pleasant enough for a screenshot, different
+ * enough to tell apart, and in every shape a real shoot has (portrait, landscape, square, panorama).
+ */
 export const scenes: readonly Scene[] = [
-  { name: 'getting-ready.jpg', takenAt: '2024:06:01 11:05:00', offset: '+02:00', width: 1067, height: 1600, sky: ['#f6d5c3', '#f9efe6'], hills: ['#c9a99a', '#8f6f6a'], sun: '#fff4e0' },
-  { name: 'first-look.jpg', takenAt: '2024:06:01 13:20:00', offset: '+02:00', width: 1600, height: 1067, sky: ['#8ec5e8', '#e4f1f7'], hills: ['#7fa37a', '#46674a'], sun: '#fffbe8' },
-  { name: 'ceremony.jpg', takenAt: '2024:06:01 15:00:00', offset: '+02:00', width: 2400, height: 1000, sky: ['#a7c7e7', '#f3efe4'], hills: ['#9fb28b', '#5d7a57'], sun: '#fff8dc' },
-  { name: 'rings.jpg', takenAt: '2024:06:01 15:40:00', offset: '+02:00', width: 1200, height: 1200, sky: ['#e9d8c4', '#faf4ec'], hills: ['#c7b08a', '#8c7450'], sun: '#fffaf0' },
-  { name: 'portraits.jpg', takenAt: '2024:06:01 18:30:00', offset: '+02:00', width: 1067, height: 1600, sky: ['#f4a261', '#f9dcc4'], hills: ['#b5838d', '#6d597a'], sun: '#ffe8a8' },
-  { name: 'first-dance.jpg', takenAt: '2024:06:01 21:45:00', offset: '+02:00', width: 1600, height: 1067, sky: ['#2b2d42', '#8d5b8c'], hills: ['#4a4e69', '#22223b'], sun: '#f2e9e4' },
+  { name: 'getting-ready.jpg', takenAt: '2024:06:01 11:05:00', offset: '+02:00', ...portrait, ...dawn },
+  { name: 'the-dress.jpg', takenAt: '2024:06:01 11:40:00', offset: '+02:00', ...landscape, ...sand },
+  { name: 'bouquet.jpg', takenAt: '2024:06:01 12:10:00', offset: '+02:00', ...portrait, ...noon },
+  { name: 'first-look.jpg', takenAt: '2024:06:01 13:20:00', offset: '+02:00', ...landscape, ...noon },
+  { name: 'ceremony.jpg', takenAt: '2024:06:01 15:00:00', offset: '+02:00', width: 2400, height: 1000, ...afternoon },
+  { name: 'vows.jpg', takenAt: '2024:06:01 15:20:00', offset: '+02:00', ...portrait, ...afternoon },
+  { name: 'rings.jpg', takenAt: '2024:06:01 15:40:00', offset: '+02:00', width: 1200, height: 1200, ...sand },
+  { name: 'confetti.jpg', takenAt: '2024:06:01 16:05:00', offset: '+02:00', ...landscape, ...dawn },
+  { name: 'portraits.jpg', takenAt: '2024:06:01 18:30:00', offset: '+02:00', ...portrait, ...sunset },
+  { name: 'toasts.jpg', takenAt: '2024:06:01 20:30:00', offset: '+02:00', ...landscape, ...sunset },
+  { name: 'first-dance.jpg', takenAt: '2024:06:01 21:45:00', offset: '+02:00', ...landscape, ...night },
+  { name: 'sparklers.jpg', takenAt: '2024:06:01 23:10:00', offset: '+02:00', ...portrait, ...night },
 ];
 
 /** One scene as a JPEG with its capture time in EXIF. */
@@ -59,11 +80,13 @@ export async function photoOf(scene: Scene): Promise<Buffer> {
     .toBuffer();
 }
 
-/** A logo: the studio's initials on its accent colour. */
-export async function logoPng(initials: string, accent: string): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="360" height="120" viewBox="0 0 360 120">
-    <rect width="360" height="120" rx="16" fill="${accent}"/>
-    <text x="180" y="80" font-family="serif" font-size="64" fill="#ffffff" text-anchor="middle">${initials}</text>
+export const LOGO_WIDTH = 600;
+
+/** A logo: the studio's name as a wordmark in its accent colour, on a transparent ground. */
+export async function logoPng(name: string, accent: string): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${LOGO_WIDTH}" height="120" viewBox="0 0 ${LOGO_WIDTH} 120">
+    <text x="${LOGO_WIDTH / 2}" y="78" font-family="serif" font-size="60" letter-spacing="4" fill="${accent}" text-anchor="middle">${name}</text>
+    <rect x="${LOGO_WIDTH / 2 - 60}" y="96" width="120" height="3" fill="${accent}"/>
   </svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
@@ -77,8 +100,8 @@ export interface DeliveredShoot {
 }
 
 /**
- * A photographer (signed in over the API) whose studio delivered `count` of the scenes,
- * sorted by capture time, each with its previews made. `title` names the delivery.
+ * A photographer (signed in over the API) whose studio delivered the first `count` scenes
+ * (all by default), sorted by capture time, each with its previews made. `title` names the delivery.
  */
 export async function deliveredShoot(server: TestServer, label: string, options: { title: string; count?: number }): Promise<DeliveredShoot> {
   const { client: photographer, user } = await signedInClient(server, 'photographer', label);
@@ -94,4 +117,14 @@ export async function succeeded<T>(photographer: TestClient, method: string, pat
   const answer = await photographer.json<T>(method, path, body);
   expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
   return answer.body;
+}
+
+/** The branding the accessibility check and the screenshots show: name, accent colour, logo, contact, signature. */
+export const lumiere = { name: 'Studio Lumière', accentColor: '#8a3b5c', contactEmail: 'hello@lumiere.example', signature: 'With love, Léa' } as const;
+
+/** Gives the photographer's studio `lumiere`'s branding and logo, through the API. */
+export async function brandAsLumiere(photographer: TestClient): Promise<void> {
+  await succeeded(photographer, 'PATCH', '/api/studio/branding', lumiere);
+  const logo = await photographer.request('PUT', '/api/studio/branding/logo', new Uint8Array(await logoPng(lumiere.name, lumiere.accentColor)), { 'content-type': 'image/png' });
+  expect(logo.status).toBe(200);
 }
