@@ -3,16 +3,22 @@
  * delivers three photos from the library, sorts them by real capture time (the cameras ran on
  * different zones' clocks, with their offsets recorded), drags one, groups them in two sets;
  * the client — on a phone and on a desktop — meets the cover, jumps to a set, swipes (or
- * arrows) through the lightbox, and downloads the web size; then the photographer adds a
- * late photo to the live delivery and the client sees it.
+ * arrows) through the lightbox, downloads the web size, and comes back after closing the
+ * browser without being asked the code again (the remembered device); then the photographer
+ * adds a late photo to the live delivery and the client sees it. Then: trashing a delivered
+ * photo warns first and Undo gives it back to the client; the studio's branding, set on the
+ * Branding page, is what the client's page shows.
  */
 import fs from 'node:fs/promises';
 import sharp from 'sharp';
-import type { Page } from 'playwright-core';
+import type { Cookie, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../server/test/accounts.ts';
+import { DELIVERY_COOKIE } from '../server/test/deliveries.ts';
+import type { UploadedFile } from '../server/test/vault.ts';
 import { openPage, type OpenedPage } from './browser.ts';
 import { signInWithEmailCode, unexpectedClientProblems, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
+import { type Device, LOGO_WIDTH, deliveredShoot, logoPng, viewports } from './sample-shoot.ts';
 
 const env = useServerAndBrowser();
 
@@ -24,16 +30,11 @@ async function takenAt(at: string, offset: string, shade: number, width = 1600, 
     .toBuffer();
 }
 
-const viewports = {
-  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-  desktop: { viewport: { width: 1280, height: 800 } },
-} as const;
-
 async function tileOrder(page: Page): Promise<string[]> {
   return page.locator('[data-testid="gallery-grid"] [data-view-file] .visually-hidden').evaluateAll((nodes) => nodes.map((node) => (node.textContent ?? '').replace(/^View /, '')));
 }
 
-async function openGallery(link: string, code: string, device: keyof typeof viewports): Promise<OpenedPage> {
+async function openGallery(link: string, code: string, device: Device): Promise<OpenedPage> {
   const client = await openPage(env.browser, link, viewports[device]);
   const { page } = client;
   await page.getByLabel('Code', { exact: true }).fill(code);
@@ -106,6 +107,7 @@ describe('the client gallery, end to end', () => {
     }
 
     for (const device of ['phone', 'desktop'] as const) {
+      let remembered: Cookie[];
       const client = await openGallery(link, code, device);
       const clientPage = client.page;
       try {
@@ -158,8 +160,24 @@ describe('the client gallery, end to end', () => {
         const bytes = await fs.readFile((await download.path()) as string);
         expect(await sharp(bytes).metadata()).toMatchObject({ format: 'jpeg', width: 1600, height: 1067 });
         expect(clientProblems(client)).toEqual([]);
+
+        // "Remember this device" was ticked: the browser closes, and later (the hour's session
+        // gone, only the device cookie kept) the link opens the gallery without the code.
+        remembered = (await clientPage.context().storageState()).cookies.filter((cookie) => cookie.name !== DELIVERY_COOKIE);
+        expect(remembered.map((cookie) => cookie.name)).toEqual(['sl_delivery_device']);
       } finally {
         await clientPage.close();
+      }
+      const again = await openPage(env.browser, 'about:blank', { ...viewports[device], storageState: { cookies: remembered, origins: [] } });
+      try {
+        const [resumed] = await Promise.all([again.page.waitForResponse((response) => response.url().endsWith('/resume')), again.page.goto(link)]);
+        expect(resumed.status()).toBe(200);
+        await again.page.getByTestId('gallery-cover').waitFor({ state: 'visible' });
+        await expect(again.page.getByLabel('Code', { exact: true }).count()).resolves.toBe(0);
+        await waitForDecodedImages(again.page, 'gallery', 4);
+        expect(clientProblems(again)).toEqual([]);
+      } finally {
+        await again.page.close();
       }
     }
 
@@ -189,6 +207,96 @@ describe('the client gallery, end to end', () => {
     } finally {
       await client.page.close();
       await page.close();
+    }
+  });
+
+  it('asks before trashing a photo a live delivery shows, naming the delivery; the client loses it, and Undo gives it back', async () => {
+    const shoot = await deliveredShoot(env.server, 'gallery-trash', { title: 'Mia & Leo', count: 2 });
+    const [kept, delivered] = shoot.files as [UploadedFile, UploadedFile];
+    const client = await openGallery(shoot.access.url, shoot.access.code, 'phone');
+    const photographer = await openPage(env.browser, `${env.origin}/sign-in`);
+    const { page } = photographer;
+    const clientSees = async () => {
+      await client.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      return tileOrder(client.page);
+    };
+    try {
+      expect(await tileOrder(client.page)).toEqual([kept.name, delivered.name]);
+      await signInWithEmailCode(page, env.server, shoot.email);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.goto(`${env.origin}/library`);
+      await page.getByTestId(`file-select-${delivered.id}`).check();
+      await page.getByTestId('bulk-delete').click();
+      // The warning (listFileUses) before anything goes: which live delivery's client would stop seeing it.
+      const dialog = page.getByRole('dialog', { name: `Take “${delivered.name}” from a client?` });
+      await expect.poll(() => dialog.getByTestId('trash-live-deliveries').textContent()).toMatch(/^This photo is in a live delivery\..*“Mia & Leo”$/);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect(page.getByTestId(`file-select-${delivered.id}`).count()).resolves.toBe(1);
+      await page.getByTestId('bulk-delete').click();
+      await dialog.getByRole('button', { name: 'Move to trash anyway' }).click();
+      await expect.poll(() => page.getByTestId('library-status').textContent()).toMatch(`Moved “${delivered.name}” to the trash.`);
+      await expect.poll(clientSees, { timeout: 15_000 }).toEqual([kept.name]);
+
+      await page.getByTestId('undo-trash').click();
+      await expect.poll(() => page.getByTestId('library-status').textContent()).toMatch(`Brought “${delivered.name}” back from the trash.`);
+      await page.getByTestId(`file-select-${delivered.id}`).waitFor();
+      await expect.poll(clientSees, { timeout: 15_000 }).toEqual([kept.name, delivered.name]);
+      expect(clientProblems(client)).toEqual([]);
+      expect(unexpectedProblems(env.server, photographer.problems)).toEqual([]);
+    } finally {
+      await client.page.close();
+      await page.close();
+    }
+  });
+
+  it('puts the studio’s name, accent colour, logo and signature, set on the Branding page, on the client’s page before and after the code', async () => {
+    const shoot = await deliveredShoot(env.server, 'gallery-branding', { title: 'Engagement', count: 1 });
+    const accent = { hex: '#8a3b5c', rgb: 'rgb(138, 59, 92)' };
+    const photographer = await openPage(env.browser, `${env.origin}/sign-in`);
+    const { page } = photographer;
+    try {
+      await signInWithEmailCode(page, env.server, shoot.email);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.goto(`${env.origin}/branding`);
+      await page.getByTestId('branding-name').fill('Studio Lumière');
+      await page.getByTestId('branding-accent').fill(accent.hex);
+      await page.getByLabel('Contact email').fill('hello@lumiere.example');
+      await page.getByLabel('Signature (under every email)').fill('With love, Léa');
+      await page.getByTestId('branding-save').click();
+      await expect.poll(() => page.getByTestId('branding-status').textContent()).toBe('Saved. Your clients see it from now on.');
+      await page.getByTestId('branding-logo-file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: await logoPng('Studio Lumière', accent.hex) });
+      await expect.poll(() => page.getByTestId('branding-status').textContent()).toBe('Logo uploaded.');
+      await page.getByTestId('branding-logo').waitFor();
+      expect(unexpectedProblems(env.server, photographer.problems)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+
+    const client = await openPage(env.browser, shoot.access.url, viewports.phone);
+    try {
+      const shows = async (where: string) => {
+        const logo = client.page.getByTestId('client-logo');
+        await expect.poll(() => logo.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), { message: where }).toBe(LOGO_WIDTH);
+        await expect(logo.getAttribute('alt'), where).resolves.toBe('Studio Lumière');
+        // Scaled into the header (at most 70 % of the phone's width), never cut off by it.
+        expect((await logo.boundingBox())?.width, where).toBeLessThanOrEqual(viewports.phone.viewport.width * 0.7);
+        const shell = client.page.getByTestId('client-shell');
+        await expect(shell.evaluate((element) => getComputedStyle(element).getPropertyValue('--color-accent')), where).resolves.toBe(accent.hex);
+        await expect(client.page.getByTestId('client-contact').innerText(), where).resolves.toBe('With love, Léa\n\nhello@lumiere.example');
+      };
+      // Before the code: the page already looks like the studio's, its button in the studio's colour.
+      await client.page.getByLabel('Code', { exact: true }).waitFor();
+      await shows('before the code');
+      await expect(client.page.getByRole('button', { name: 'Open' }).evaluate((button) => getComputedStyle(button).backgroundColor)).resolves.toBe(accent.rgb);
+      await client.page.getByLabel('Code', { exact: true }).fill(shoot.access.code);
+      await client.page.getByRole('button', { name: 'Open' }).click();
+      await client.page.getByTestId('gallery-cover').waitFor({ state: 'visible' });
+      await shows('in the gallery');
+      await expect(client.page.getByTestId('gallery-cover').locator('.gallery-cover-studio').textContent()).resolves.toBe('Studio Lumière');
+      expect(clientProblems(client)).toEqual([]);
+    } finally {
+      await client.page.close();
     }
   });
 });

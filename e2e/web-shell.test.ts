@@ -3,7 +3,7 @@
  * server under its production CSP. Any console error, failed request or CSP violation fails
  * a test unless it is an API call the test expects to fail.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { glob, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,23 @@ describe('web shell', () => {
     expect(html).not.toMatch(/\son[a-z]+=/);
     expect(html).toMatch(/<link rel="stylesheet"[^>]*href="\/assets\/[^"]+\.css"/);
     await expect(stat(join(DIST_DIR, 'favicon.svg'))).resolves.toBeTruthy();
+  });
+
+  it('has stylesheets that close every rule they open', async () => {
+    // A brace lost in a merge is no syntax error: CSS nesting swallows every later rule into the
+    // unclosed one, and the build flattens them into selectors that match nothing.
+    for await (const file of glob('web/src/**/*.css', { cwd: REPO_DIR })) {
+      const css = (await readFile(join(REPO_DIR, file), 'utf8')).replace(/\/\*[\s\S]*?\*\//g, '').replace(/"[^"]*"|'[^']*'/g, '');
+      let depth = 0;
+      let closedTooMany = false;
+      for (const char of css) {
+        if (char === '{') depth += 1;
+        if (char === '}') depth -= 1;
+        if (depth < 0) closedTooMany = true;
+      }
+      expect(closedTooMany, `${file} closes a rule it never opened`).toBe(false);
+      expect(depth, `${file} leaves ${depth} rule(s) open`).toBe(0);
+    }
   });
 
   it('serves the app shell with the strict CSP, and JSON errors for unknown API paths', async () => {

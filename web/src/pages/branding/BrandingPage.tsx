@@ -167,7 +167,7 @@ function Preview({ branding, name, accent, signature, contact }: { branding: Stu
     element.style.setProperty('--color-on-accent', textOnAccent(accent));
   }, [accent]);
   return (
-    <div className="branding-preview" ref={ref} data-testid="branding-preview" aria-label="Preview of your client’s page">
+    <div className="branding-preview" ref={ref} data-testid="branding-preview" role="group" aria-label="Preview of your client’s page">
       <div className="branding-preview-header">
         {branding.logo !== null ? <img className="client-logo" src={studioLogoUrl(branding.logo.version)} alt={name} /> : <p className="client-studio">{name}</p>}
       </div>

@@ -1,0 +1,94 @@
+/**
+ * axe-core (through @axe-core/playwright) on the pages people meet first, served by the real
+ * server with real data: sign-in, the library, a delivery, the branding page, and the client's
+ * page (the code form, the gallery, the lightbox, the download dialog) on a phone and a
+ * desktop. Every rule axe has runs (WCAG 2.2 A/AA and its best practices); no serious or
+ * critical violation may remain. Moderate and minor ones are not failures here.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openPage, type OpenedPage } from './browser.ts';
+import { signInWithEmailCode, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
+import { type DeliveredShoot, type Device, brandAsLumiere, deliveredShoot, succeeded, viewports } from './sample-shoot.ts';
+
+const env = useServerAndBrowser();
+
+/** What axe finds serious or critical on the page as it is now: rule, impact, and the elements. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Legacy mode runs axe in the page itself: the default opens a second page in the page's
+  // context to merge frames' results, which a context made by browser.newPage (openPage) refuses.
+  // These pages have no frames to merge.
+  const results = await new AxeBuilder({ page }).setLegacyMode().analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+let shoot: DeliveredShoot;
+
+beforeAll(async () => {
+  shoot = await deliveredShoot(env.server, 'a11y', { title: 'Anna & Tom', count: 3 });
+  const { photographer } = shoot;
+  await brandAsLumiere(photographer);
+  await succeeded(photographer, 'POST', `/api/deliveries/${shoot.delivery.id}/sets`, { name: 'Ceremony', fileIds: shoot.files.slice(0, 2).map((file) => file.id) });
+});
+
+describe('accessibility (axe-core): no serious or critical violations', () => {
+  it('on the sign-in page, the library, a delivery and the branding page', async () => {
+    const { page } = await openPage(env.browser, `${env.origin}/sign-in`, viewports.desktop);
+    try {
+      await page.getByTestId('sign-in-email').waitFor();
+      expect(await seriousViolations(page), 'sign-in').toEqual([]);
+
+      await signInWithEmailCode(page, env.server, shoot.email);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.goto(`${env.origin}/library`);
+      await waitForDecodedImages(page, 'file-grid', shoot.files.length);
+      expect(await seriousViolations(page), 'library').toEqual([]);
+      // With a selection, the bar of what can be done with it shows.
+      await page.getByTestId(`file-select-${shoot.files[0]?.id}`).check();
+      await page.getByTestId('selection-bar').waitFor();
+      expect(await seriousViolations(page), 'library with a selection').toEqual([]);
+
+      await page.goto(`${env.origin}/deliveries/${shoot.delivery.id}`);
+      await page.getByTestId('gallery-editor').waitFor({ state: 'visible' });
+      await waitForDecodedImages(page, 'delivery-files', shoot.files.length);
+      expect(await seriousViolations(page), 'delivery').toEqual([]);
+
+      await page.goto(`${env.origin}/branding`);
+      await page.getByTestId('branding-logo').waitFor();
+      expect(await seriousViolations(page), 'branding').toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const device of ['phone', 'desktop'] as const satisfies Device[]) {
+    it(`on the client's page on a ${device}: the code form, the gallery, the lightbox and the download dialog`, async () => {
+      const client: OpenedPage = await openPage(env.browser, shoot.access.url, viewports[device]);
+      const { page } = client;
+      try {
+        await page.getByLabel('Code', { exact: true }).waitFor();
+        await page.getByTestId('client-logo').waitFor();
+        expect(await seriousViolations(page), 'code form').toEqual([]);
+
+        await page.getByLabel('Code', { exact: true }).fill(shoot.access.code);
+        await page.getByRole('button', { name: 'Open' }).click();
+        await page.getByTestId('gallery-cover').waitFor({ state: 'visible' });
+        await waitForDecodedImages(page, 'gallery', shoot.files.length + 1);
+        expect(await seriousViolations(page), 'gallery').toEqual([]);
+
+        await page.getByRole('button', { name: `View ${shoot.files[1]?.name}` }).click();
+        await page.getByTestId('lightbox').waitFor();
+        expect(await seriousViolations(page), 'lightbox').toEqual([]);
+
+        await page.getByTestId('lightbox-download').click();
+        await page.getByRole('dialog', { name: `Download ${shoot.files[1]?.name}` }).waitFor();
+        expect(await seriousViolations(page), 'download dialog').toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
