@@ -176,6 +176,15 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     ({ source } = await publish(owner, fileId));
   });
 
+  it('stops serving a published file the moment it is trashed, cached copies included', async () => {
+    const file = await uploaded(owner, await photo('jpeg', { width: 80, height: 60 }));
+    const path = await url('w_30', { source: (await publish(owner, file.id)).source });
+    expect((await get(path)).status).toBe(200);
+    expect((await get(path)).status).toBe(200); // from the cache
+    expect((await owner.request('DELETE', `/api/vault/files/${file.id}`)).status).toBe(204);
+    expect((await get(path)).code).toBe('image_not_found');
+  });
+
   it('checks the referer allowlist, with Vary: Referer', async () => {
     const listed = await createProject(owner, { referers: ['example.com', '*.example.org'] });
     const listedKey = await createKey(owner, listed.project.id);

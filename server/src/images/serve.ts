@@ -301,21 +301,33 @@ async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: Outpu
   if (grant.source.startsWith(OWN_SOURCE_PREFIX)) {
     const published = await publishedFile(deps, grant.studioId, grant.source);
     if (!published) throw imageNotFound();
-    const [file] = await deps.vault.find(grant.studioId, [published.file_id]);
-    if (!file) throw imageNotFound();
-    const useOriginal = decodable.has(file.mediaType) && file.size <= deps.limits.maxDecodeBytes;
-    if (!useOriginal && !file.previewsReady) throw new AppError('source_not_ready', 'This image is still being prepared. Try again shortly.', 422);
+    // The row alone decides; the file is opened (name, metadata) only when its bytes are read.
+    const [summary] = await deps.vault.summaries(grant.studioId, [published.file_id]);
+    if (!summary) throw imageNotFound();
+    const useOriginal = decodable.has(summary.mediaType) && summary.size <= deps.limits.maxDecodeBytes;
+    if (!useOriginal && !summary.previewsReady) throw new AppError('source_not_ready', 'This image is still being prepared. Try again shortly.', 422);
     const variant = useOriginal ? 'original' : 'preview';
-    const load = async (): Promise<Loaded> => ({ bytes: await readVariant(file, variant, deps.limits.maxDecodeBytes), mediaType: useOriginal ? file.mediaType : 'image/webp' });
+    const opened = async () => {
+      const [file] = await deps.vault.find(grant.studioId, [summary.id]);
+      if (!file) throw imageNotFound();
+      return file;
+    };
+    const load = async (): Promise<Loaded> => ({ bytes: await readVariant(await opened(), variant, deps.limits.maxDecodeBytes), mediaType: useOriginal ? summary.mediaType : 'image/webp' });
     const untouched = Object.keys(grant.operations).length === 0 && grant.project.allow_original === 1;
     return {
-      version: `file:${file.id}:${file.sha256}:${variant}`,
-      format: requested ?? formatOfMediaType(useOriginal ? file.mediaType : 'image/webp'),
+      // A visible file's bytes never change under its id (an upload makes a new file), so the id names the version.
+      version: `file:${summary.id}:${variant}`,
+      format: requested ?? formatOfMediaType(useOriginal ? summary.mediaType : 'image/webp'),
       maxAge: OWN_MAX_AGE,
       staleAt: null,
       load,
       ...(untouched
-        ? { original: async () => ({ bytes: await readVariant(file, 'original', Number.MAX_SAFE_INTEGER), mediaType: file.mediaType, etag: `"o-${file.sha256.slice(0, 40)}"` }) }
+        ? {
+            original: async () => {
+              const file = await opened();
+              return { bytes: await readVariant(file, 'original', Number.MAX_SAFE_INTEGER), mediaType: file.mediaType, etag: `"o-${file.sha256.slice(0, 40)}"` };
+            },
+          }
         : {}),
     };
   }
