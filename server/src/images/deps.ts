@@ -66,7 +66,13 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
     vault,
     blobs: runtime.blobs,
     usage: createUsageRecorder(db, Date.now, (error) => logger.error({ err: error }, 'image usage could not be recorded')),
-    quotas: createQuotas(imageQuotaWindows, { redisUrl: config.redisUrl, keyPrefix: 'sl:images', db }),
+    quotas: createQuotas(imageQuotaWindows, {
+      redisUrl: config.redisUrl,
+      keyPrefix: 'sl:images',
+      db,
+      // SQLite is one instance's alone: counted in memory, written behind (http/rate-limits.ts).
+      ...(runtime.database.kind === 'sqlite' ? { singleInstance: { onError: (error: unknown) => logger.error({ err: error }, 'image quota counts not written') } } : {}),
+    }),
     cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
     // Decoded in the imaging pool's children, never in this process (docs/security/decoding.md).
     transform: (bytes, spec) => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels }),
