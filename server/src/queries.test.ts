@@ -186,6 +186,8 @@ const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
   deleteRateLimitCounter: { '': (db) => rateLimitsRepo.deleteRateLimitCounter(db, 'sl:auth:codeRequestPerIp:192.0.2.0') },
   deleteExpiredRateLimitCounters: { '': (db) => rateLimitsRepo.deleteExpiredRateLimitCounters(db, now) },
   currentRateLimitPoints: { '': (db) => rateLimitsRepo.currentRateLimitPoints(db, 'sl:images:perMinute:key-1', now) },
+  findRateLimitCounter: { '': (db) => rateLimitsRepo.findRateLimitCounter(db, 'sl:images:perMinute:key-1', now) },
+  saveRateLimitCounter: { '': (db) => rateLimitsRepo.saveRateLimitCounter(db, 'sl:images:perMinute:key-1', 3, now + 60_000) },
 };
 
 const codesExamples: Examples<typeof codesRepo> = {

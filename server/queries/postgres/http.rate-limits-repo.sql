@@ -38,3 +38,23 @@ from
 where
   "key" = $1
   and "expires_at" > $2;
+
+-- findRateLimitCounter
+select
+  "points",
+  "expires_at"
+from
+  "rate_limit_counters"
+where
+  "key" = $1
+  and "expires_at" > $2;
+
+-- saveRateLimitCounter
+insert into
+  "rate_limit_counters" ("key", "points", "expires_at")
+values
+  ($1, $2, $3)
+on conflict ("key") do update
+set
+  "points" = $4,
+  "expires_at" = $5;

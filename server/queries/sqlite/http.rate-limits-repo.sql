@@ -38,3 +38,23 @@ from
 where
   "key" = ?
   and "expires_at" > ?;
+
+-- findRateLimitCounter
+select
+  "points",
+  "expires_at"
+from
+  "rate_limit_counters"
+where
+  "key" = ?
+  and "expires_at" > ?;
+
+-- saveRateLimitCounter
+insert into
+  "rate_limit_counters" ("key", "points", "expires_at")
+values
+  (?, ?, ?)
+on conflict ("key") do update
+set
+  "points" = ?,
+  "expires_at" = ?;

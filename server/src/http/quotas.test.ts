@@ -7,7 +7,7 @@ import { makeTempDir, databaseKinds } from '../../test/harness.ts';
 import { createPostgresTestDatabase } from '../../test/postgres.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { createQuotas } from './rate-limits.ts';
+import { WRITE_BEHIND_MS, createQuotas } from './rate-limits.ts';
 
 /** Quotas with the caller's limit: in memory, in SQLite and PostgreSQL, through Redis, and failing closed when Redis is gone. */
 
@@ -68,6 +68,38 @@ describe.each(stores)('quotas in %s', (_name, store) => {
     } finally {
       await quotas.close();
       await backing.close();
+    }
+  });
+});
+
+describe('quotas of a single-instance database (SQLite), counted in memory and written behind', () => {
+  it('enforce each limit in memory, keep the budget across a restart, and let a window end', async () => {
+    const dir = await makeTempDir('quotas');
+    const database = createDatabase({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') });
+    await migrateToLatest(database);
+    let now = 1_700_000_000_000;
+    const options = { keyPrefix: 'sl:test', db: database.db, now: () => now, singleInstance: { onError: (error: unknown) => { throw error; } } };
+    try {
+      const first = createQuotas(windows, options);
+      await Promise.all([first.take('perMinute', 'key-a', 3), first.take('perMinute', 'key-a', 3)]);
+      expect(await first.spent('perMinute', 'key-a', 2)).toBe(true);
+      await first.close(); // writes the counts, as a shutdown does
+      const restarted = createQuotas(windows, options);
+      expect((await restarted.take('perMinute', 'key-a', 3)).headers['ratelimit-remaining']).toBe('0');
+      await expect(restarted.take('perMinute', 'key-a', 3)).rejects.toMatchObject({ code: 'rate_limited', statusCode: 429 });
+      now += 61_000;
+      expect((await restarted.take('perMinute', 'key-a', 3)).headers['ratelimit-remaining']).toBe('2');
+      await restarted.close();
+      // Written within WRITE_BEHIND_MS without a close, too: a crash forgets at most that long.
+      const live = createQuotas(windows, { ...options, now: Date.now });
+      await live.take('perMinute', 'key-b', 5);
+      await new Promise((resolve) => setTimeout(resolve, WRITE_BEHIND_MS + 200));
+      const other = createQuotas(windows, { ...options, now: Date.now });
+      expect((await other.take('perMinute', 'key-b', 5)).headers['ratelimit-remaining']).toBe('3');
+      await Promise.all([live.close(), other.close()]);
+    } finally {
+      await database.close();
+      await fs.rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -36,3 +36,18 @@ export async function currentRateLimitPoints(db: Kysely<Tables>, key: string, no
   const row = await db.selectFrom('rate_limit_counters').select('points').where('key', '=', key).where('expires_at', '>', now).executeTakeFirst();
   return row === undefined ? 0 : Number(row.points);
 }
+
+/** The count and end of `key`'s current window, or undefined when there is none or it ended. */
+export async function findRateLimitCounter(db: Kysely<Tables>, key: string, now: number): Promise<{ points: number; expiresAt: number } | undefined> {
+  const row = await db.selectFrom('rate_limit_counters').select(['points', 'expires_at']).where('key', '=', key).where('expires_at', '>', now).executeTakeFirst();
+  return row === undefined ? undefined : { points: Number(row.points), expiresAt: Number(row.expires_at) };
+}
+
+/** Writes a count kept in memory (the write-behind quotas of a single-instance database). */
+export async function saveRateLimitCounter(db: Kysely<Tables>, key: string, points: number, expiresAt: number): Promise<void> {
+  await db
+    .insertInto('rate_limit_counters')
+    .values({ key, points, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ points, expires_at: expiresAt }))
+    .execute();
+}

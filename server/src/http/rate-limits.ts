@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { countRateLimitPoint, currentRateLimitPoints, deleteExpiredRateLimitCounters, deleteRateLimitCounter } from './rate-limits-repo.ts';
+import { countRateLimitPoint, currentRateLimitPoints, deleteExpiredRateLimitCounters, deleteRateLimitCounter, findRateLimitCounter, saveRateLimitCounter } from './rate-limits-repo.ts';
 
 /**
  * Named rate limits. In Redis when REDIS_URL is set, over rate-limiter-flexible, so every
@@ -104,6 +104,13 @@ export function createRateLimits<Name extends string>(
  * the limits above they fail closed: when Redis is configured and does not answer, nothing is
  * counted in memory instead (another instance could not see it) and the request is refused with
  * 503 `rate_limit_unavailable`.
+ *
+ * When the database is the instance's alone (`singleInstance`: SQLite, which only one server
+ * uses), a statement per request is not needed to share counts: they are kept in memory,
+ * authoritative, read from the database the first time a key is seen and written back every
+ * WRITE_BEHIND_MS (and on close), so a restart keeps the budget and a crash forgets at most the
+ * last second's requests. This was the largest share of a cached image answer's CPU time
+ * (docs/performance.md).
  */
 
 export interface QuotaWindow {
@@ -164,6 +171,99 @@ function createDatabaseQuotas<Name extends string>(windows: Record<Name, QuotaWi
   };
 }
 
+export const WRITE_BEHIND_MS = 1_000;
+/** Beyond this many counters in memory, those already written are dropped at the next write-back (read again when next used). */
+const MAX_HELD_COUNTERS = 100_000;
+
+interface HeldCounter {
+  points: number;
+  expiresAt: number;
+  /** Counted since the last write-back. */
+  dirty: boolean;
+}
+
+function createWriteBehindQuotas<Name extends string>(windows: Record<Name, QuotaWindow>, db: Db, keyPrefix: string, now: () => number, onError: (error: unknown) => void): Quotas<Name> {
+  const held = new Map<string, HeldCounter>();
+  const loading = new Map<string, Promise<HeldCounter>>();
+  const window = (name: Name): QuotaWindow => {
+    const found = windows[name];
+    if (!found) throw new Error(`No quota named ${name}`);
+    return found;
+  };
+  const storedKey = (name: Name, key: string) => `${keyPrefix}:${name}:${key}`;
+  const counter = async (key: string, at: number): Promise<HeldCounter> => {
+    const found = held.get(key);
+    if (found) return found;
+    let pending = loading.get(key);
+    if (!pending) {
+      pending = findRateLimitCounter(db, key, at)
+        .then((row) => {
+          const loaded = { points: row?.points ?? 0, expiresAt: row?.expiresAt ?? 0, dirty: false };
+          held.set(key, loaded);
+          return loaded;
+        })
+        .finally(() => loading.delete(key));
+      loading.set(key, pending);
+    }
+    return pending;
+  };
+  let writes = 0;
+  let writing: Promise<void> | undefined;
+  const writeBack = async (): Promise<void> => {
+    const at = now();
+    const batch: Array<{ key: string; counter: HeldCounter; points: number; expiresAt: number }> = [];
+    // Synchronous up to the first write, so no request holds a counter dropped here.
+    for (const [key, counter] of held) {
+      if (counter.dirty) {
+        counter.dirty = false;
+        batch.push({ key, counter, points: counter.points, expiresAt: counter.expiresAt });
+      } else if (counter.expiresAt <= at || held.size > MAX_HELD_COUNTERS) {
+        held.delete(key);
+      }
+    }
+    for (const entry of batch) {
+      await saveRateLimitCounter(db, entry.key, entry.points, entry.expiresAt).catch((error: unknown) => {
+        entry.counter.dirty = true;
+        onError(error);
+      });
+    }
+    writes += 1;
+    if (writes % 60 === 0) await deleteExpiredRateLimitCounters(db, at).catch(onError);
+  };
+  const flush = async (): Promise<void> => {
+    await writing;
+    writing = writeBack().finally(() => (writing = undefined));
+    await writing;
+  };
+  const timer = setInterval(() => void flush(), WRITE_BEHIND_MS);
+  timer.unref();
+  return {
+    async take(name, key, limit) {
+      const { durationSeconds } = window(name);
+      const counted = await counter(storedKey(name, key), now());
+      const at = now();
+      if (counted.expiresAt <= at) {
+        counted.points = 0;
+        counted.expiresAt = at + durationSeconds * 1000;
+      }
+      counted.points += 1;
+      counted.dirty = true;
+      const headers = quotaHeaders(limit, counted.points, counted.expiresAt - at, durationSeconds);
+      if (counted.points > limit) throw quotaRefusal(headers, counted.expiresAt - at);
+      return { headers };
+    },
+    async spent(name, key, limit) {
+      window(name);
+      const counted = await counter(storedKey(name, key), now());
+      return counted.expiresAt > now() && counted.points >= limit;
+    },
+    async close() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}
+
 function quotaRefusal(headers: Record<string, string>, msBeforeNext: number): AppError {
   const retryAfter = String(Math.max(1, Math.ceil(msBeforeNext / 1000)));
   return new AppError('rate_limited', 'Too many requests for this key. Try again later.', 429, { headers: { ...headers, 'ratelimit-remaining': '0', 'retry-after': retryAfter } });
@@ -171,8 +271,11 @@ function quotaRefusal(headers: Record<string, string>, msBeforeNext: number): Ap
 
 export function createQuotas<Name extends string>(
   windows: Record<Name, QuotaWindow>,
-  options: { redisUrl?: string; keyPrefix?: string; db?: Db; now?: () => number },
+  options: { redisUrl?: string; keyPrefix?: string; db?: Db; now?: () => number; singleInstance?: { onError(error: unknown): void } },
 ): Quotas<Name> {
+  if (!options.redisUrl && options.db && options.singleInstance) {
+    return createWriteBehindQuotas(windows, options.db, options.keyPrefix ?? 'sl', options.now ?? Date.now, options.singleInstance.onError);
+  }
   if (!options.redisUrl && options.db) return createDatabaseQuotas(windows, options.db, options.keyPrefix ?? 'sl', options.now ?? Date.now);
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
   redis?.on('error', () => {});

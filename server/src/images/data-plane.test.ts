@@ -7,6 +7,7 @@ import { type TestServer, databaseKinds, startTestServer } from '../../test/harn
 import { type KeyView, type ProjectView, createKey, createProject, publish } from '../../test/image-service.ts';
 import { photo } from '../../test/images.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
+import { KEY_GRANT_TTL_MS } from './key-grants.ts';
 import { sealImgproxyCredentials } from './secrets.ts';
 import { uploaded } from '../../test/vault.ts';
 
@@ -151,12 +152,37 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     expect([revoked.status, revoked.code]).toEqual([401, 'key_revoked']);
   });
 
+  it('applies a key or project change made on this instance to the next request, and one made elsewhere within KEY_GRANT_TTL_MS', async () => {
+    const { project: own } = await createProject(owner);
+    const made = await createKey(owner, own.id, { name: 'Remembered' });
+    const path = await url('w_72', { slug: own.slug, publicKey: made.key.publicKey, secret: made.secretKey });
+    expect((await get(path)).status).toBe(200); // the key is now remembered
+    expect((await owner.json('PATCH', `/api/images/projects/${own.id}`, { requireExpiry: true })).status).toBe(200);
+    expect((await get(path)).code).toBe('expiry_required');
+    expect((await owner.json('PATCH', `/api/images/projects/${own.id}`, { requireExpiry: false })).status).toBe(200);
+    expect((await get(path)).status).toBe(200);
+    // Revoked directly in the database, as another instance would: this one learns it within the bound.
+    await server.runtime.database.db.updateTable('image_keys').set({ revoked_at: Date.now() }).where('id', '=', made.key.id).execute();
+    await new Promise((resolve) => setTimeout(resolve, KEY_GRANT_TTL_MS + 50));
+    const refused = await get(path);
+    expect([refused.status, refused.code]).toEqual([401, 'key_revoked']);
+  });
+
   it('stops serving a file the moment it is unpublished, cached copies included', async () => {
     const path = await url('w_90');
     expect((await get(path)).status).toBe(200);
     await owner.json('PUT', `/api/images/web-files/${fileId}`, { published: false });
     expect((await get(path)).code).toBe('image_not_found');
     ({ source } = await publish(owner, fileId));
+  });
+
+  it('stops serving a published file the moment it is trashed, cached copies included', async () => {
+    const file = await uploaded(owner, await photo('jpeg', { width: 80, height: 60 }));
+    const path = await url('w_30', { source: (await publish(owner, file.id)).source });
+    expect((await get(path)).status).toBe(200);
+    expect((await get(path)).status).toBe(200); // from the cache
+    expect((await owner.request('DELETE', `/api/vault/files/${file.id}`)).status).toBe(204);
+    expect((await get(path)).code).toBe('image_not_found');
   });
 
   it('checks the referer allowlist, with Vary: Referer', async () => {

@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { createStudioDataKeys } from '../studios/service.ts';
 import type { VaultFiles } from '../vault/service.ts';
+import { type KeyGrants, createKeyGrants } from './key-grants.ts';
 import type { AddressLookup } from './remote-source.ts';
 import { type ResultCache, createResultCache } from './result-cache.ts';
 import { type UsageRecorder, createUsageRecorder } from './usage-recorder.ts';
@@ -18,6 +19,8 @@ export interface ImagesDeps {
   keys: MasterKeyProvider;
   /** Seals API key secrets and imgproxy keys (secrets.ts). */
   secrets: SecretBox;
+  /** API keys with their projects and opened secrets, remembered briefly (key-grants.ts); every key or project change calls `forget`. */
+  keyGrants: KeyGrants;
   /** The studio's files, only through the vault's interface. */
   vault: VaultFiles;
   blobs: BlobStore;
@@ -54,14 +57,22 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
   const db = runtime.database.db;
   const { config, logger } = runtime;
   const namingKey = (await runtime.keys.deriveKey('images/result-cache-names')).key;
+  const secrets = createSecretBox(runtime.keys);
   return {
     db,
     keys: runtime.keys,
-    secrets: createSecretBox(runtime.keys),
+    secrets,
+    keyGrants: createKeyGrants(db, secrets, Date.now),
     vault,
     blobs: runtime.blobs,
     usage: createUsageRecorder(db, Date.now, (error) => logger.error({ err: error }, 'image usage could not be recorded')),
-    quotas: createQuotas(imageQuotaWindows, { redisUrl: config.redisUrl, keyPrefix: 'sl:images', db }),
+    quotas: createQuotas(imageQuotaWindows, {
+      redisUrl: config.redisUrl,
+      keyPrefix: 'sl:images',
+      db,
+      // SQLite is one instance's alone: counted in memory, written behind (http/rate-limits.ts).
+      ...(runtime.database.kind === 'sqlite' ? { singleInstance: { onError: (error: unknown) => logger.error({ err: error }, 'image quota counts not written') } } : {}),
+    }),
     cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
     // Decoded in the imaging pool's children, never in this process (docs/security/decoding.md).
     transform: (bytes, spec) => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels }),

@@ -173,6 +173,7 @@ async function requireKey(deps: ImagesDeps, actor: StudioActor, projectId: strin
 
 async function applyPatch(deps: ImagesDeps, actor: StudioActor, current: KeyRow, patch: KeyPatch): Promise<KeyRow> {
   if (!(await updateStudioKey(deps.db, actor.studioId, current.project_id, current.id, patch))) throw keyNotFound();
+  deps.keyGrants.forget();
   return { ...current, ...patch } as KeyRow;
 }
 
@@ -212,7 +213,7 @@ export async function rotateKey(deps: ImagesDeps, actor: StudioActor, projectId:
   return { key: keyView(updated, now), secretKey };
 }
 
-/** Revoking stops the key at once, its previous secret included: every request reads the key's row. */
+/** Revoking stops the key at once, its previous secret included: the data plane forgets what it remembered of keys (key-grants.ts). */
 export async function revokeKey(deps: ImagesDeps, actor: StudioActor, projectId: string, keyId: string): Promise<KeyView> {
   const current = await requireKey(deps, actor, projectId, keyId);
   const now = deps.now();

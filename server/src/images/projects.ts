@@ -190,6 +190,7 @@ export async function updateProject(deps: ImagesDeps, actor: StudioActor, projec
     credentials = imgproxy.credentials;
   }
   if (!(await updateStudioProject(deps.db, actor.studioId, projectId, patch))) throw projectNotFound();
+  deps.keyGrants.forget();
   await recordAudit(deps.db, { ...auditContext(actor), action: 'images.project_updated', details: { projectId, fields: Object.keys(input).sort().join(',') } });
   return { project: projectView({ ...current, ...patch } as ProjectRow), ...(credentials ? { imgproxyCredentials: credentials } : {}) };
 }
@@ -197,5 +198,6 @@ export async function updateProject(deps: ImagesDeps, actor: StudioActor, projec
 /** Deleting a project deletes its keys and usage with it: its URLs stop working at once. */
 export async function deleteProject(deps: ImagesDeps, actor: StudioActor, projectId: string): Promise<void> {
   if (!(await deleteStudioProject(deps.db, actor.studioId, projectId))) throw projectNotFound();
+  deps.keyGrants.forget();
   await recordAudit(deps.db, { ...auditContext(actor), action: 'images.project_deleted', details: { projectId } });
 }

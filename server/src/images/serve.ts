@@ -15,9 +15,10 @@ import { type FitMode, type OutputFormat, type TransformSpec, mediaTypes } from 
 import { refererAllowed, remoteSourceAllowed } from './allowlists.ts';
 import type { ImagesDeps as DataPlaneDeps } from './deps.ts';
 import { parseList } from './projects.ts';
-import { type KeyRow, type ProjectRow, findImgproxyProjectsBySlug, findKeyByPublicId, findStudioProject, touchKeyLastUsed } from './repo.ts';
+import { signingSecrets } from './key-grants.ts';
+import { type KeyRow, type ProjectRow, findImgproxyProjectsBySlug, touchKeyLastUsed } from './repo.ts';
 import { fetchRemoteImage, sourceNotAllowed } from './remote-source.ts';
-import { signingSecrets, verifyImgproxy, verifyOptStuff } from './signatures.ts';
+import { verifyImgproxy, verifyOptStuff } from './signatures.ts';
 import type { Refusal } from './usage-recorder.ts';
 import { OWN_SOURCE_PREFIX, publishedFile } from './web-files.ts';
 
@@ -30,8 +31,9 @@ import { OWN_SOURCE_PREFIX, publishedFile } from './web-files.ts';
  * the key's rate limits (minute before day), the source (an own published file of the key's
  * studio, or an allowlisted remote host); then the canonical form names the result, which is
  * answered 304, from the encrypted cache, or transformed once for every identical request in
- * flight, within the bounded transform slots. The key and the published file are read on every
- * request, before any cached copy, so revoking or unpublishing stops service at once.
+ * flight, within the bounded transform slots. The published file is read on every request, and
+ * the key at most a second after it changed (key-grants.ts: at once on the instance that changed
+ * it), before any cached copy, so revoking or unpublishing stops service.
  */
 
 export interface ImageRequest {
@@ -132,21 +134,19 @@ export async function serveOptStuffImage(deps: DataPlaneDeps, request: ImageRequ
     await countFailure(deps, request.ip);
     throw keyRefused('key_invalid', 'The URL needs key=pk_… and sig=….');
   }
-  const key = await findKeyByPublicId(deps.db, publicKey);
-  if (!key) {
+  const grant = await deps.keyGrants.find(publicKey);
+  if (!grant) {
     await countFailure(deps, request.ip);
     throw keyRefused('key_invalid', 'No API key has this public id.');
   }
-  const project = await findStudioProject(deps.db, key.studio_id, key.project_id);
-  if (!project) throw keyRefused('key_invalid', 'No API key has this public id.');
+  const { key, project } = grant;
   return answerFor(deps, request, project, key.id, async () => {
     if (project.slug !== path.projectSlug) throw keyRefused('key_project_mismatch', 'This key belongs to another project.');
     const now = deps.now();
     if (key.revoked_at !== null) throw keyRefused('key_revoked', 'This API key was revoked.');
     if (key.expires_at !== null && key.expires_at <= now) throw keyRefused('key_expired', 'This API key has expired.');
     const sources = path.optStuffSource === undefined ? [path.source] : [path.source, path.optStuffSource];
-    const secrets = await signingSecrets(deps.secrets, key, now);
-    const verified = await verifyOptStuff({ secrets, operations: path.operations, sources, ...(expiresAt === undefined ? {} : { expiresAt }), sig });
+    const verified = await verifyOptStuff({ secrets: signingSecrets(grant, now), operations: path.operations, sources, ...(expiresAt === undefined ? {} : { expiresAt }), sig });
     if (verified === undefined) {
       await countFailure(deps, request.ip);
       throw signatureInvalid();
@@ -301,21 +301,33 @@ async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: Outpu
   if (grant.source.startsWith(OWN_SOURCE_PREFIX)) {
     const published = await publishedFile(deps, grant.studioId, grant.source);
     if (!published) throw imageNotFound();
-    const [file] = await deps.vault.find(grant.studioId, [published.file_id]);
-    if (!file) throw imageNotFound();
-    const useOriginal = decodable.has(file.mediaType) && file.size <= deps.limits.maxDecodeBytes;
-    if (!useOriginal && !file.previewsReady) throw new AppError('source_not_ready', 'This image is still being prepared. Try again shortly.', 422);
+    // The row alone decides; the file is opened (name, metadata) only when its bytes are read.
+    const [summary] = await deps.vault.summaries(grant.studioId, [published.file_id]);
+    if (!summary) throw imageNotFound();
+    const useOriginal = decodable.has(summary.mediaType) && summary.size <= deps.limits.maxDecodeBytes;
+    if (!useOriginal && !summary.previewsReady) throw new AppError('source_not_ready', 'This image is still being prepared. Try again shortly.', 422);
     const variant = useOriginal ? 'original' : 'preview';
-    const load = async (): Promise<Loaded> => ({ bytes: await readVariant(file, variant, deps.limits.maxDecodeBytes), mediaType: useOriginal ? file.mediaType : 'image/webp' });
+    const opened = async () => {
+      const [file] = await deps.vault.find(grant.studioId, [summary.id]);
+      if (!file) throw imageNotFound();
+      return file;
+    };
+    const load = async (): Promise<Loaded> => ({ bytes: await readVariant(await opened(), variant, deps.limits.maxDecodeBytes), mediaType: useOriginal ? summary.mediaType : 'image/webp' });
     const untouched = Object.keys(grant.operations).length === 0 && grant.project.allow_original === 1;
     return {
-      version: `file:${file.id}:${file.sha256}:${variant}`,
-      format: requested ?? formatOfMediaType(useOriginal ? file.mediaType : 'image/webp'),
+      // A visible file's bytes never change under its id (an upload makes a new file), so the id names the version.
+      version: `file:${summary.id}:${variant}`,
+      format: requested ?? formatOfMediaType(useOriginal ? summary.mediaType : 'image/webp'),
       maxAge: OWN_MAX_AGE,
       staleAt: null,
       load,
       ...(untouched
-        ? { original: async () => ({ bytes: await readVariant(file, 'original', Number.MAX_SAFE_INTEGER), mediaType: file.mediaType, etag: `"o-${file.sha256.slice(0, 40)}"` }) }
+        ? {
+            original: async () => {
+              const file = await opened();
+              return { bytes: await readVariant(file, 'original', Number.MAX_SAFE_INTEGER), mediaType: file.mediaType, etag: `"o-${file.sha256.slice(0, 40)}"` };
+            },
+          }
         : {}),
     };
   }

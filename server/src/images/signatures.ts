@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { OPTSTUFF_SIGNATURE_LENGTH, optStuffSignaturePayload, signImgproxyPath } from '@shutterlock/url-signer';
 import { constantTimeEqual } from '../crypto/hashing.ts';
 import type { SecretBox } from '../crypto/secret-fields.ts';
-import type { KeyRow, ProjectRow } from './repo.ts';
-import { openImgproxyCredentials, openKeySecret } from './secrets.ts';
+import type { ProjectRow } from './repo.ts';
+import { openImgproxyCredentials } from './secrets.ts';
 
 /**
  * Checking signatures over @shutterlock/url-signer's own definitions (the same code studio
@@ -22,13 +22,6 @@ export function optStuffSignature(secretKey: string, operations: string, source:
 }
 
 const SIGNATURE_TEXT = /^[A-Za-z0-9_-]+$/;
-
-/** The secrets that sign for a key now: its current one, and the previous one through a rotation's grace period. */
-export async function signingSecrets(secrets: SecretBox, key: KeyRow, now: number): Promise<string[]> {
-  const current = await openKeySecret(secrets, key.id, key.secret_sealed, 'current');
-  const inGrace = key.previous_secret_sealed !== null && key.previous_valid_until !== null && key.previous_valid_until > now;
-  return inGrace ? [current, await openKeySecret(secrets, key.id, key.previous_secret_sealed!, 'previous')] : [current];
-}
 
 /** The reading of the source that `sig` signs, or undefined when none does. Every candidate is computed and compared. */
 export async function verifyOptStuff(input: { secrets: readonly string[]; operations: string; sources: readonly string[]; expiresAt?: number; sig: string }): Promise<string | undefined> {

@@ -60,6 +60,11 @@ describe.each(databaseKinds())('the vault interface on %s', (database) => {
     expect(await vault.find(otherStudio, [kept.id])).toEqual([]);
   });
 
+  it('summarises the same files as find finds, from their rows alone', async () => {
+    expect(await vault.summaries(ownerStudio, [theirs.id, trashed.id, kept.id])).toEqual([{ id: kept.id, studioId: ownerStudio, mediaType: 'image/jpeg', size: jpeg.length, previewsReady: true }]);
+    expect(await vault.summaries(otherStudio, [kept.id])).toEqual([]);
+  });
+
   it('hands on its own untrashed files, or an album of its own only', async () => {
     expect(await vault.deliverableFileIds(ownerStudio, { fileIds: [kept.id, trashed.id, theirs.id] })).toEqual([kept.id]);
     expect(await vault.deliverableFileIds(ownerStudio, { albumId })).toEqual([kept.id]);

@@ -60,6 +60,9 @@ export interface VaultFile {
   zipEntry(variant: Variant): Promise<ZipEntrySource>;
 }
 
+/** What a hot path checks of a file before it reads any bytes: from the file's row alone, nothing opened, no key read. */
+export type VaultFileSummary = Pick<VaultFile, 'id' | 'studioId' | 'mediaType' | 'size' | 'previewsReady'>;
+
 /** Files a studio hands on: some of its files, or one of its albums. */
 export type FileSelection = { fileIds: readonly string[] } | { albumId: string };
 
@@ -72,6 +75,8 @@ export interface VaultFiles {
   deliverableFileIds(studioId: string, selection: FileSelection): Promise<string[]>;
   /** The studio's visible files, not in the trash, among `ids`, in the order of `ids`. */
   find(studioId: string, ids: readonly string[]): Promise<VaultFile[]>;
+  /** The same files as `find` finds, opening nothing (the image service's cached answers, which read bytes through `find` only on a miss). */
+  summaries(studioId: string, ids: readonly string[]): Promise<VaultFileSummary[]>;
   /** The sizes of the same files as `find` finds, opening nothing: for totals. */
   sizes(studioId: string, ids: readonly string[]): Promise<Map<string, number>>;
   /** The names of the studio's files among `ids`, those in the trash included: for activity logs. */
@@ -179,6 +184,9 @@ export function createVaultFiles(deps: VaultDeps): VaultFiles {
     async find(studioId, ids) {
       const secrets = await studioSecrets(deps, studioId);
       return Promise.all((await visibleRows(deps, studioId, ids)).map(async (row) => vaultFile(deps, row, await openFile(deps, row, secrets))));
+    },
+    async summaries(studioId, ids) {
+      return (await visibleRows(deps, studioId, ids)).map((row) => ({ id: row.id, studioId: row.studio_id, mediaType: row.media_type, size: row.size, previewsReady: row.status === 'ready' }));
     },
     async sizes(studioId, ids) {
       const rows = await inSlices([...new Set(ids)], (slice) => findStudioFileSizes(deps.db, studioId, slice));
