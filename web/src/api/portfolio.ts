@@ -3,6 +3,7 @@
  * website tokens for /api/site/v1 and the analytics dashboard.
  */
 import { apiDelete, apiGet, apiPatch, apiPost, apiPut } from './client';
+import type { Watermark } from './deliveries';
 
 export type SocialLink = {
   label: string;
@@ -51,10 +52,14 @@ export interface PortfolioCollection {
   description: string;
   coverPhotoId: string | null;
   position: number;
+  watermark: CollectionWatermark | null;
   url: string;
   photos: PortfolioPhoto[];
   updatedAt: string;
 }
+
+/** Drawn on every public rendition of the collection's photos; `logo`: the studio's logo instead of the text while it has one. */
+export type CollectionWatermark = Watermark & { logo?: boolean };
 
 export type SiteTokenStatus = 'active' | 'expiring' | 'expired' | 'revoked';
 
@@ -95,7 +100,7 @@ export const saveProfile = (input: ProfileInput) => apiPut<{ profile: PortfolioP
 export const listCollections = () => apiGet<{ collections: PortfolioCollection[] }>('/api/portfolio/collections').then((answer) => answer.collections);
 export const createCollection = (title: string, description: string) =>
   apiPost<{ collection: PortfolioCollection }>('/api/portfolio/collections', { title, description }).then((answer) => answer.collection);
-export const updateCollection = (id: string, input: { title?: string; description?: string; coverPhotoId?: string | null; position?: number }) =>
+export const updateCollection = (id: string, input: { title?: string; description?: string; coverPhotoId?: string | null; position?: number; watermark?: CollectionWatermark | null }) =>
   apiPatch<{ collection: PortfolioCollection }>(`/api/portfolio/collections/${id}`, { ...input }).then((answer) => answer.collection);
 export const deleteCollection = (id: string) => apiDelete<null>(`/api/portfolio/collections/${id}`);
 export const publishPhotos = (id: string, fileIds: string[]) =>
