@@ -207,3 +207,22 @@ export const publicPortfolioParams = Type.Object({ slug: slugField }, closed);
 export const publicCollectionParams = Type.Object({ slug: slugField, collectionSlug: slugField }, closed);
 export const publicImageParams = Type.Object({ slug: slugField, photoId: photoIdField, rendition: Type.String({ pattern: renditionPattern, maxLength: 12 }) }, closed);
 export const publicAvatarParams = Type.Object({ slug: slugField, rendition: Type.String({ pattern: renditionPattern, maxLength: 12 }) }, closed);
+
+// --- custom domains (the admin's)
+
+const hostField = Type.String({ minLength: 1, maxLength: 300, description: 'a host name such as photos.example.com (any case; international names allowed, stored as punycode); no scheme, port, path or wildcard' });
+
+export const domainSchema = Type.Object(
+  { host: Type.String(), portfolioId: Type.String(), slug: Type.String(), displayName: Type.String(), studioId: Type.String(), url: Type.String() },
+  closed,
+);
+export const domainAnswer = Type.Object({ domain: domainSchema }, closed);
+export const domainsAnswer = Type.Object(
+  {
+    domains: Type.Array(domainSchema),
+    portfolios: Type.Array(Type.Object({ id: Type.String(), slug: Type.String(), displayName: Type.String(), studioId: Type.String(), host: nullable(Type.String()) }, closed)),
+  },
+  closed,
+);
+export const mapDomainBody = Type.Object({ host: hostField, portfolioId: uuidField }, closed);
+export const domainParams = Type.Object({ host: hostField }, closed);
