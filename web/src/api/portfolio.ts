@@ -114,3 +114,26 @@ export const rotateSiteToken = (id: string, overlapHours: number) => apiPost<{ t
 export const revokeSiteToken = (id: string) => apiPost<{ token: SiteToken }>(`/api/portfolio/site-tokens/${id}/revoke`);
 export const analyticsQuery = (days: number, portfolioId?: string) => new URLSearchParams({ days: String(days), ...(portfolioId ? { portfolioId } : {}) }).toString();
 export const getAnalytics = (days: number, portfolioId?: string) => apiGet<Analytics>(`/api/portfolio/analytics?${analyticsQuery(days, portfolioId)}`);
+
+/** A host name the admin mapped to a portfolio (served at its root, like {slug}.{PORTFOLIO_DOMAIN}). */
+export interface PortfolioDomain {
+  host: string;
+  portfolioId: string;
+  slug: string;
+  displayName: string;
+  studioId: string;
+  url: string;
+}
+
+export interface DomainTarget {
+  id: string;
+  slug: string;
+  displayName: string;
+  studioId: string;
+  host: string | null;
+}
+
+export const listPortfolioDomains = () => apiGet<{ domains: PortfolioDomain[]; portfolios: DomainTarget[] }>('/api/admin/portfolio-domains');
+export const mapPortfolioDomain = (host: string, portfolioId: string) =>
+  apiPost<{ domain: PortfolioDomain }>('/api/admin/portfolio-domains', { host, portfolioId }).then((answer) => answer.domain);
+export const unmapPortfolioDomain = (host: string) => apiDelete<null>(`/api/admin/portfolio-domains/${encodeURIComponent(host)}`);

@@ -4,9 +4,10 @@ import { usePageTitle } from '../../app/usePageTitle';
 import { useLoader } from '../../app/useLoader';
 import { LoadFailed } from '../../components/LoadFailed';
 import { formatBytes } from '../../lib/format';
+import { PortfolioDomainsSection } from './PortfolioDomainsSection';
 import { TypedDeletionDialog } from './TypedDeletionDialog';
 
-/** Every studio: usage against quota (a meter, as the strict CSP allows no inline styles), encryption, key version, members, deletion. */
+/** Every studio: usage against quota (a meter, as the strict CSP allows no inline styles), encryption, key version, members, deletion; the portfolios' custom domains. */
 export function StudiosPage() {
   usePageTitle('Studios');
   const { state, reload, update } = useLoader(listStudios);
@@ -61,6 +62,7 @@ export function StudiosPage() {
           </table>
         )}
       </section>
+      <PortfolioDomainsSection />
       {deleting && (
         <TypedDeletionDialog
           title={`Delete the studio “${deleting.name}”?`}
