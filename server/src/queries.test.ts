@@ -700,13 +700,16 @@ const portfolioRow = {
   id: portfolioId, studio_id: studio, user_id: user, slug: 'ana', display_name: 'Ana', bio: '', avatar_file_id: null, contact_url: null,
   social_links: '[]', hide_from_search: 0, custom_domain: null, created_at: now, updated_at: now,
 };
-const collectionRow = { id: collectionId, studio_id: studio, portfolio_id: portfolioId, slug: 'weddings', title: 'Weddings', description: '', cover_photo_id: null, position: 0, created_at: now, updated_at: now };
+const collectionRow = { id: collectionId, studio_id: studio, portfolio_id: portfolioId, slug: 'weddings', title: 'Weddings', description: '', cover_photo_id: null, watermark_json: null, position: 0, created_at: now, updated_at: now };
 const photoRow = { id: 'photo-1', studio_id: studio, portfolio_id: portfolioId, collection_id: collectionId, file_id: 'file-1', position: 0, alt: '', width: 640, height: 480, published_at: now };
 const siteTokenRow = { id: 'token-1', studio_id: studio, name: 'Site', token_hash: 'hash', origins: '[]', created_at: now, expires_at: null, revoked_at: null, last_used_at: null };
 const portfolioExamples: Examples<typeof portfolioRepo> = {
   insertPortfolio: { '': (db) => portfolioRepo.insertPortfolio(db, portfolioRow) },
   findUserPortfolio: { '': (db) => portfolioRepo.findUserPortfolio(db, studio, user) },
   findPortfolioBySlug: { '': (db) => portfolioRepo.findPortfolioBySlug(db, 'ana') },
+  findPortfolioById: { '': (db) => portfolioRepo.findPortfolioById(db, portfolioId) },
+  findPortfolioByDomain: { '': (db) => portfolioRepo.findPortfolioByDomain(db, 'photos.example.com') },
+  setPortfolioDomain: { '': (db) => portfolioRepo.setPortfolioDomain(db, studio, portfolioId, 'photos.example.com', now) },
   findStudioPortfolio: { '': (db) => portfolioRepo.findStudioPortfolio(db, studio, portfolioId) },
   listStudioPortfolios: { '': (db) => portfolioRepo.listStudioPortfolios(db, studio) },
   listAllPortfolios: { '': (db) => portfolioRepo.listAllPortfolios(db) },

@@ -38,6 +38,31 @@ from
 where
   "slug" = $1;
 
+-- findPortfolioById
+select
+  *
+from
+  "portfolios"
+where
+  "id" = $1;
+
+-- findPortfolioByDomain
+select
+  *
+from
+  "portfolios"
+where
+  "custom_domain" = $1;
+
+-- setPortfolioDomain
+update "portfolios"
+set
+  "custom_domain" = $1,
+  "updated_at" = $2
+where
+  "studio_id" = $3
+  and "id" = $4;
+
 -- findStudioPortfolio
 select
   *
@@ -85,12 +110,13 @@ insert into
     "title",
     "description",
     "cover_photo_id",
+    "watermark_json",
     "position",
     "created_at",
     "updated_at"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 
 -- listPortfolioCollections
 select

@@ -38,6 +38,31 @@ from
 where
   "slug" = ?;
 
+-- findPortfolioById
+select
+  *
+from
+  "portfolios"
+where
+  "id" = ?;
+
+-- findPortfolioByDomain
+select
+  *
+from
+  "portfolios"
+where
+  "custom_domain" = ?;
+
+-- setPortfolioDomain
+update "portfolios"
+set
+  "custom_domain" = ?,
+  "updated_at" = ?
+where
+  "studio_id" = ?
+  and "id" = ?;
+
 -- findStudioPortfolio
 select
   *
@@ -85,12 +110,13 @@ insert into
     "title",
     "description",
     "cover_photo_id",
+    "watermark_json",
     "position",
     "created_at",
     "updated_at"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- listPortfolioCollections
 select

@@ -759,6 +759,8 @@ export interface PortfolioCollectionsTable {
   /** A photo of this collection (portfolio_photos.id); null: the first one. */
   cover_photo_id: string | null;
   position: number;
+  /** The visible watermark on its public renditions (JSON: text, position, opacity, logo?); null: none. */
+  watermark_json: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -17,7 +17,7 @@ import { type DeliveryRow, countDownload, findDeliveryById, insertDeliveryEvent,
 import { deliveryEnded, deliveryNotFound, endReason } from './state.ts';
 import { listDeliverySets, listPlacements } from './gallery-repo.ts';
 import { openSetName } from './set-names.ts';
-import { parseWatermark } from './watermark.ts';
+import { parseWatermark } from '../imaging/watermark-spec.ts';
 import { makeVariant } from './web-variants.ts';
 
 /**

@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
-import { closed, nullable, uuidField } from '../http/schemas.ts';
+import { closed, nullable, uuidField, watermarkFields } from '../http/schemas.ts';
 import { clientBrandingSchema } from '../studios/branding-schemas.ts';
 import { MAX_DELIVERY_FILES } from './service.ts';
-import { MAX_WATERMARK_TEXT } from './watermark.ts';
 
 /** JSON schemas of the deliveries API (docs/deliveries.md): one definition feeds validation, typed handlers and OpenAPI. */
 
@@ -19,24 +18,7 @@ const downloadLimitField = nullable(
   }),
 );
 
-export const watermarkSchema = Type.Object(
-  {
-    text: Type.String({ minLength: 1, maxLength: MAX_WATERMARK_TEXT }),
-    position: Type.Union([
-      Type.Literal('center'),
-      Type.Literal('top-left'),
-      Type.Literal('top'),
-      Type.Literal('top-right'),
-      Type.Literal('left'),
-      Type.Literal('right'),
-      Type.Literal('bottom-left'),
-      Type.Literal('bottom'),
-      Type.Literal('bottom-right'),
-    ]),
-    opacity: Type.Number({ minimum: 0.05, maximum: 1 }),
-  },
-  { ...closed, description: 'Drawn on the client’s previews and web-size downloads, never on originals' },
-);
+export const watermarkSchema = Type.Object(watermarkFields, { ...closed, description: 'Drawn on the client’s previews and web-size downloads, never on originals' });
 
 export const deliveryIdParams = Type.Object({ id: uuidField }, closed);
 

@@ -30,7 +30,7 @@ import {
 } from './repo.ts';
 import { type DeliveryStatus, deliveryNotFound, deliveryStatus } from './state.ts';
 import { byCaptureTime } from './capture-order.ts';
-import { type Watermark, parseWatermark, watermarkJson } from './watermark.ts';
+import { type Watermark, parseWatermark, watermarkJson } from '../imaging/watermark-spec.ts';
 
 /** The photographer's side: create, look after and end deliveries of the studio's files. */
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ServedFile } from '../http/send-file.ts';
-import { WEB_SIZE, type WatermarkSpec } from '../imaging/watermark-spec.ts';
+import { WEB_SIZE, type Watermark, type WatermarkSpec } from '../imaging/watermark-spec.ts';
 import type { VaultFile } from '../vault/service.ts';
 import type { DeliveriesDeps } from './deps.ts';
-import type { Watermark } from './watermark.ts';
 
 /**
  * The images a delivery makes from a photo's large preview in the imaging pool (never in the

@@ -73,7 +73,7 @@ describe('authorization on every route', () => {
     const labRoutes = routes.filter((route) => route.access === 'lab').map((route) => route.operationId);
     expect(labRoutes).toEqual(expect.arrayContaining(['labSignOut', 'listLabOrders', 'getLabOrder', 'createLabOrderDownloadUrl', 'downloadLabOrderZip', 'updateLabOrderStatus']));
     const adminRoutes = routes.filter((route) => route.access === 'admin').map((route) => route.operationId);
-    expect(adminRoutes).toEqual(expect.arrayContaining(['listUsers', 'createUser', 'updateUser', 'revokeUserSessions', 'resetUserSecondFactor']));
+    expect(adminRoutes).toEqual(expect.arrayContaining(['listUsers', 'createUser', 'updateUser', 'revokeUserSessions', 'resetUserSecondFactor', 'listPortfolioDomains', 'mapPortfolioDomain', 'unmapPortfolioDomain']));
   });
 
   it('answers 401 to anonymous callers on every non-public route', async () => {

@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { OutputFormat } from '../imaging/transform-spec.ts';
+import type { WatermarkSpec } from '../imaging/watermark-spec.ts';
 import { assertStudioNotSuspended, studioDataKey } from '../studios/service.ts';
 import type { VaultFiles } from '../vault/service.ts';
 import { type ResultCache, createResultCache } from './result-cache.ts';
@@ -10,7 +11,7 @@ import { canonicalOperations, decodable, readVariant, specOf } from './serve.ts'
  * The image service's interface for other capabilities (portfolios, docs/portfolio.md): a
  * derivative of a studio's vault file, resized and re-encoded in the imaging pool's key-less
  * children with every piece of metadata dropped (no EXIF, GPS, XMP or ICC), never the original
- * bytes. The caller has already decided that the file may be shown (a published portfolio
+ * bytes, with the caller's visible watermark when it gives one. The caller has already decided that the file may be shown (a published portfolio
  * photo, checked on every request before this is called); this shares the image service's
  * encrypted result cache, so a rendition is transformed once, whichever route asked for it.
  */
@@ -21,6 +22,15 @@ export interface Rendition {
   /** The output's width in pixels (never enlarged beyond the source). */
   width: number;
   format: RenditionFormat;
+  /** A visible watermark drawn on the output (a portfolio collection's); none when absent. */
+  watermark?: RenditionWatermark | undefined;
+}
+
+export interface RenditionWatermark {
+  /** Names the drawing exactly (text, position, opacity, the logo's version): part of the cache key and the ETag, so a change shows at once. */
+  version: string;
+  /** The watermark itself, asked for only when the rendition must be made. */
+  spec(): Promise<WatermarkSpec>;
 }
 
 export interface RenderedImage {
@@ -74,7 +84,8 @@ export function createImageService(runtime: Runtime, vault: VaultFiles): ImageSe
       if (!useOriginal && !file.previewsReady) throw new AppError('source_not_ready', 'This image is still being prepared. Try again shortly.', 422);
       const variant = useOriginal ? 'original' : 'preview';
       const operations = { width: rendition.width, fit: 'inside' as const };
-      const canonical = `v1|file:${file.id}:${file.sha256}:${variant}|${canonicalOperations(operations)}|${rendition.format}`;
+      const watermark = rendition.watermark ? `|watermark:${rendition.watermark.version}` : '';
+      const canonical = `v1|file:${file.id}:${file.sha256}:${variant}|${canonicalOperations(operations)}|${rendition.format}${watermark}`;
       const results = await resultCache();
       const cacheKey = results.keyOf(canonical);
       const etag = `"${cacheKey.slice(0, 32)}"`;
@@ -84,7 +95,8 @@ export function createImageService(runtime: Runtime, vault: VaultFiles): ImageSe
       if (cached) return { status: 200, etag, mediaType: cached.mediaType, body: cached.data };
       const image = await results.coalesce(`${studioId}|${cacheKey}`, async () => {
         const bytes = await readVariant(file, variant, config.vault.maxDecodeBytes);
-        const output = await runtime.imaging.run('transform', bytes, { spec: specOf(operations, rendition.format), maxPixels: config.vault.maxPixels });
+        const spec = { ...specOf(operations, rendition.format), ...(rendition.watermark && { watermark: await rendition.watermark.spec() }) };
+        const output = await runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels });
         const result = { data: output.data, mediaType: output.mediaType, staleAt: null };
         await results.put(studioId, cacheKey, key, result).catch((error: unknown) => logger.warn({ err: error }, 'image result not cached'));
         return result;

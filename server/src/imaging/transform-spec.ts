@@ -1,4 +1,5 @@
 import type { Crop, Gravity } from '@shutterlock/url-signer';
+import type { WatermarkSpec } from './watermark-spec.ts';
 
 /**
  * What the image service asks of a transform and gets back (transform.ts, which runs in the
@@ -25,6 +26,8 @@ export interface TransformSpec {
   background?: string;
   /** Allow output larger than the source. */
   enlarge: boolean;
+  /** Drawn last, on the output's pixels (a portfolio collection's watermark). */
+  watermark?: WatermarkSpec;
 }
 
 export interface TransformResult {

@@ -60,4 +60,31 @@ describe('transformImage', () => {
     expect(await failure(transformImage(Buffer.from('<svg onload=alert(1)>'), spec({ width: 10 }), limits))).toBe('source_undecodable');
     expect(await failure(transformImage(source.subarray(0, 200), spec({ width: 10 }), limits))).toBe('source_undecodable');
   });
+
+  it('draws a watermark last, where it is placed, within the output whatever its size, and keeps alpha', async () => {
+    const source = await photo('jpeg', { width: 640, height: 480 });
+    const raw = async (bytes: Buffer) => (await sharp(bytes).raw().toBuffer({ resolveWithObject: true }));
+    const plain = await raw((await transformImage(source, spec({ width: 320, format: 'png' }), limits)).data);
+    const watermark = { text: 'Hensler Photography', position: 'bottom-right' as const, opacity: 1 };
+    const marked = await transformImage(source, spec({ width: 320, format: 'png', watermark }), limits);
+    expect([marked.width, marked.height]).toEqual([320, 240]);
+    const pixels = await raw(marked.data);
+    expect(pixels.info.channels).toBe(plain.info.channels);
+    const changed = (x0: number, y0: number, x1: number, y1: number) => {
+      let count = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (pixels.data[(y * 320 + x) * 3] !== plain.data[(y * 320 + x) * 3]) count++;
+      return count;
+    };
+    expect(changed(160, 200, 320, 240)).toBeGreaterThan(100);
+    expect(changed(0, 0, 160, 120)).toBe(0);
+    // 80 characters on the smallest rendition: shrunk to fit, never an error; a logo too.
+    const long = { ...watermark, text: 'W'.repeat(80), position: 'top-left' as const };
+    expect((await transformImage(source, spec({ width: 320, format: 'webp', watermark: long }), limits)).width).toBe(320);
+    const logo = await sharp({ create: { width: 400, height: 100, channels: 4, background: { r: 200, g: 0, b: 0, alpha: 1 } } }).png().toBuffer();
+    const withLogo = await transformImage(source, spec({ width: 320, format: 'jpeg', watermark: { ...watermark, logo } }), limits);
+    expect(withLogo.width).toBe(320);
+    const transparent = await sharp({ create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const stillTransparent = await transformImage(transparent, spec({ width: 64, format: 'png', watermark: { ...watermark, position: 'center' } }), limits);
+    expect((await sharp(stillTransparent.data).metadata()).channels).toBe(4);
+  });
 });

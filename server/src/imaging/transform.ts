@@ -2,6 +2,7 @@ import type { Gravity } from '@shutterlock/url-signer';
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.ts';
 import { type TransformResult, type TransformSpec, mediaTypes } from './transform-spec.ts';
+import { drawWatermark } from './watermark.ts';
 
 /**
  * The image service's transform (docs/imaging.md): plaintext bytes and validated operations in,
@@ -9,7 +10,7 @@ import { type TransformResult, type TransformSpec, mediaTypes } from './transfor
  * the header before allocating), turned upright from its EXIF orientation, converted to sRGB
  * and written with no metadata at all — no EXIF, no GPS, no XMP, no profile — whatever it held.
  * Order: orientation, rotation, crop, resize (with gravity or a focal point), blur, sharpen,
- * background, encode.
+ * background, watermark (a portfolio collection's, watermark.ts: drawn on the output's own pixels), encode.
  */
 
 export const DEFAULT_QUALITY = 80;
@@ -128,7 +129,12 @@ export async function transformImage(input: Buffer, spec: TransformSpec, limits:
     if (spec.blur !== undefined) image = image.blur(spec.blur);
     if (spec.sharpen !== undefined) image = image.sharpen({ sigma: spec.sharpen });
     if (background !== undefined || spec.format === 'jpeg') image = image.flatten({ background: background ?? '#ffffff' });
-    const { data, info } = await encode(image.toColourspace('srgb'), spec).toBuffer({ resolveWithObject: true });
+    image = image.toColourspace('srgb');
+    if (spec.watermark) {
+      const pixels = await image.raw().toBuffer({ resolveWithObject: true });
+      image = await drawWatermark({ data: pixels.data, info: { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels === 4 ? 4 : 3 } }, spec.watermark);
+    }
+    const { data, info } = await encode(image, spec).toBuffer({ resolveWithObject: true });
     return { data, mediaType: mediaTypes[spec.format], width: info.width, height: info.height };
   } catch (error) {
     if (error instanceof AppError) throw error;

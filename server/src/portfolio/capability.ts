@@ -2,6 +2,7 @@ import type { AppServices } from '../capability.ts';
 import type { App } from '../http/app-type.ts';
 import { stopPageViews } from './analytics.ts';
 import { createPortfolioDeps } from './deps.ts';
+import { portfolioDomainRoutes } from './domain-routes.ts';
 import { portfolioPublicRoutes } from './public-routes.ts';
 import { portfolioManagementRoutes } from './routes.ts';
 import { portfolioSiteRoutes } from './site-routes.ts';
@@ -16,4 +17,5 @@ export async function portfolioRoutes(app: App, { runtime, vault }: AppServices)
   portfolioManagementRoutes(app, deps);
   portfolioPublicRoutes(app, deps);
   portfolioSiteRoutes(app, deps);
+  portfolioDomainRoutes(app, deps);
 }

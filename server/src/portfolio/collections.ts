@@ -3,6 +3,7 @@ import { inTransaction, isUniqueViolation } from '../db/database.ts';
 import { generateBase64UrlSecret, generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
+import { type Watermark, parseWatermark, watermarkJson } from '../imaging/watermark-spec.ts';
 import { cleanText } from '../text.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { portfolioUrls, requirePortfolio } from './profiles.ts';
@@ -50,6 +51,8 @@ export interface CollectionView {
   description: string;
   coverPhotoId: string | null;
   position: number;
+  /** Drawn on every public rendition of the collection's photos (pages, site API); null: none. */
+  watermark: Watermark | null;
   url: string;
   photos: PhotoView[];
   updatedAt: string;
@@ -101,6 +104,7 @@ function collectionView(deps: PortfolioDeps, portfolio: PortfolioRow, row: Colle
     description: row.description,
     coverPhotoId: row.cover_photo_id,
     position: row.position,
+    watermark: parseWatermark(row.watermark_json),
     url: `${portfolioUrls(deps, portfolio.slug).url}/${row.slug}`,
     photos: photos.map((photo) => photoView(portfolio, photo)),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
@@ -138,7 +142,11 @@ export async function listCollections(deps: PortfolioDeps, actor: StudioActor): 
   );
 }
 
-export async function createCollection(deps: PortfolioDeps, actor: StudioActor, input: { title: string; slug?: string | undefined; description?: string | undefined }): Promise<CollectionView> {
+export async function createCollection(
+  deps: PortfolioDeps,
+  actor: StudioActor,
+  input: { title: string; slug?: string | undefined; description?: string | undefined; watermark?: Watermark | null | undefined },
+): Promise<CollectionView> {
   const portfolio = await requirePortfolio(deps, actor);
   const title = cleanText(input.title);
   if (title === '') throw new AppError('validation_failed', 'The title must not be empty.', 400);
@@ -158,6 +166,7 @@ export async function createCollection(deps: PortfolioDeps, actor: StudioActor, 
       title,
       description: cleanText(input.description ?? ''),
       cover_photo_id: null,
+      watermark_json: watermarkJson(input.watermark ?? null),
       position: await nextCollectionPosition(deps.db, actor.studioId, portfolio.id),
       created_at: now,
       updated_at: now,
@@ -174,7 +183,14 @@ export async function updateCollection(
   deps: PortfolioDeps,
   actor: StudioActor,
   collectionId: string,
-  input: { title?: string | undefined; slug?: string | undefined; description?: string | undefined; coverPhotoId?: string | null | undefined; position?: number | undefined },
+  input: {
+    title?: string | undefined;
+    slug?: string | undefined;
+    description?: string | undefined;
+    coverPhotoId?: string | null | undefined;
+    position?: number | undefined;
+    watermark?: Watermark | null | undefined;
+  },
 ): Promise<CollectionView> {
   const { portfolio, collection } = await ownCollection(deps, actor, collectionId);
   const patch: CollectionPatch = { updated_at: deps.now() };
@@ -185,6 +201,7 @@ export async function updateCollection(
   if (input.slug !== undefined) patch.slug = input.slug;
   if (input.description !== undefined) patch.description = cleanText(input.description);
   if (input.position !== undefined) patch.position = input.position;
+  if (input.watermark !== undefined) patch.watermark_json = watermarkJson(input.watermark);
   if (input.coverPhotoId !== undefined) {
     if (input.coverPhotoId !== null) {
       const photos = await listCollectionPhotos(deps.db, actor.studioId, [collection.id]);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import { type UrlSigner, createUrlSigner } from '../crypto/signed-urls.ts';
 import type { Db } from '../db/database.ts';
 import { type RateLimits, createRateLimits } from '../http/rate-limits.ts';
@@ -9,6 +10,8 @@ import type { VaultFiles } from '../vault/service.ts';
 /** Everything portfolios need, built once per app (portfolio/capability.ts). */
 export interface PortfolioDeps {
   db: Db;
+  /** Opens the studio's branding (its logo, for a collection watermarked with it). */
+  keys: MasterKeyProvider;
   /** The studio's files, only through the vault's interface (dimensions, existence). */
   vault: VaultFiles;
   /** Derivatives of published photos, metadata stripped, through the image service's interface. */
@@ -37,6 +40,7 @@ export function createPortfolioDeps(runtime: Runtime, vault: VaultFiles, options
   const db = runtime.database.db;
   return {
     db,
+    keys: runtime.keys,
     vault,
     images: createImageService(runtime, vault),
     signer: createUrlSigner(runtime.keys),

@@ -5,6 +5,7 @@ import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
 import { cleanText } from '../text.ts';
 import type { PortfolioDeps } from './deps.ts';
+import { domainUrl } from './domains.ts';
 import { type PortfolioRow, findUserPortfolio, insertPortfolio, updateStudioPortfolio } from './repo.ts';
 
 /** A photographer's portfolio profile: one per account, made by the first save. */
@@ -80,6 +81,8 @@ export function profileView(deps: Pick<PortfolioDeps, 'publicUrl' | 'domain'>, r
     socialLinks: parseSocialLinks(row.social_links),
     hideFromSearch: row.hide_from_search === 1,
     ...portfolioUrls(deps, row.slug),
+    // A custom domain the admin mapped is the portfolio's own host.
+    ...(row.custom_domain !== null && { hostUrl: domainUrl(deps, row.custom_domain) }),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
   };
 }

@@ -1,3 +1,6 @@
+import assert from 'node:assert';
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../errors.ts';
@@ -8,12 +11,13 @@ import type { RenderedImage } from '../images/service.ts';
 import { type Visit, recordEvents } from './analytics.ts';
 import { assetVersion, portfolioCss, portfolioJs } from './assets.ts';
 import type { PortfolioDeps } from './deps.ts';
+import { portfolioSlugForDomain, requestHost } from './domains.ts';
 import { notFoundPage } from './pages.ts';
 import { type RenderedPage, type Site, publicAvatar, publicImage, renderCollection, renderHome, robotsTxt, sitemapXml } from './public.ts';
 import { photoIdField, publicAvatarParams, publicCollectionParams, publicImageParams, publicPortfolioParams, recordEventsBody, renditionPattern, slugField } from './schemas.ts';
 
 /**
- * The public routes: pages at /p/{slug} (and at / on {slug}.{PORTFOLIO_DOMAIN}), their images,
+ * The public routes: pages at /p/{slug} (and at / on {slug}.{PORTFOLIO_DOMAIN} or a custom domain), their images,
  * assets, sitemap.xml, robots.txt and the analytics beacon. Pages and images are `no-cache`
  * (revalidated every time, so an unpublished photo disappears at once); the fingerprinted assets
  * are immutable. The global CSP applies unchanged: no inline script or style.
@@ -143,15 +147,51 @@ export function portfolioPublicRoutes(app: App, deps: PortfolioDeps): void {
     },
   );
 
-  if (!deps.domain) return;
-  // {slug}.{PORTFOLIO_DOMAIN}: the same pages at the root of the portfolio's own host.
-  const hostPattern = new RegExp(`^([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\\.${escapeRegExp(deps.domain)}(?::\\d{1,5})?$`);
-  const constraints = { host: hostPattern };
-  const hostSite = (request: FastifyRequest): { site: Site; slug: string } => {
-    const host = (request.headers.host ?? '').toLowerCase();
-    const slug = hostPattern.exec(host)?.[1] ?? '';
-    return { site: { origin: `${scheme}://${host}`, ownHost: true }, slug };
+  // A portfolio on its own host: {slug}.{PORTFOLIO_DOMAIN}, or a custom domain the admin mapped
+  // (domains.ts). One constraint decides both, before routing: the host's portfolio slug, or
+  // nothing (the app's own host, an address, an unknown host), so those requests never reach
+  // these routes and get the app as before. A custom domain is looked up on every request, so
+  // a mapping or unmapping shows at once on every instance.
+  const wildcard = deps.domain ? new RegExp(`^([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\\.${escapeRegExp(deps.domain)}$`) : undefined;
+  const appHost = requestHost(new URL(deps.publicUrl).host);
+  const slugOfHost = new WeakMap<IncomingMessage, string>();
+  const portfolioHost = {
+    name: 'portfolioHost',
+    mustMatchWhenDerived: false,
+    validate: (value: unknown) => assert.equal(value, true, 'portfolioHost constraint: true'),
+    storage: () => {
+      // Every request with a slug matches the routes constrained by `true`.
+      let constrained: unknown;
+      return {
+        get: (slug: unknown) => (typeof slug === 'string' ? constrained : undefined),
+        set: (_value: unknown, store: unknown) => {
+          constrained = store;
+        },
+      };
+    },
+    deriveConstraint: (request: IncomingMessage, _context: unknown, done: (error: Error | null, slug?: string) => void) => {
+      const host = requestHost(request.headers.host);
+      const bySlug = wildcard?.exec(host)?.[1];
+      const found = (slug: string | undefined) => {
+        if (slug !== undefined) slugOfHost.set(request, slug);
+        done(null, slug);
+      };
+      if (bySlug !== undefined || host === appHost || !host.includes('.') || isIP(host.replace(/^\[|\]$/g, '')) !== 0) return found(bySlug);
+      portfolioSlugForDomain(deps, host).then(found, (error: unknown) => {
+        deps.logger.error({ err: error }, 'a custom domain could not be looked up');
+        done(error instanceof Error ? error : new Error('custom domain lookup failed'));
+      });
+    },
   };
+  // find-my-way's types know only the synchronous form; a deriveConstraint of three parameters
+  // is its asynchronous one (Fastify's "asynchronous custom constraints"), and a storage holds
+  // the router's handler masks, whatever their type.
+  app.addConstraintStrategy(portfolioHost as unknown as Parameters<App['addConstraintStrategy']>[0]);
+  const constraints = { portfolioHost: true };
+  const hostSite = (request: FastifyRequest): { site: Site; slug: string } => ({
+    site: { origin: `${scheme}://${requestHost(request.headers.host)}`, ownHost: true },
+    slug: slugOfHost.get(request.raw) ?? '',
+  });
   const hostTags = ['portfolio-host'];
   app.get(
     '/',

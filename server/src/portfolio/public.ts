@@ -15,6 +15,7 @@ import {
   listCollectionPhotos,
   listPortfolioCollections,
 } from './repo.ts';
+import { renderPublishedPhoto } from './watermarks.ts';
 
 /**
  * The public side: pages, images, sitemap and robots.txt. Nothing here is reachable for a photo
@@ -120,7 +121,7 @@ export async function publicImage(deps: PortfolioDeps, slug: string, photoId: st
   const portfolio = await findPortfolioBySlug(deps.db, slug);
   const photo = await findPhoto(deps.db, photoId);
   if (!portfolio || !photo || photo.portfolio_id !== portfolio.id || photo.studio_id !== portfolio.studio_id) throw imageNotFound();
-  return deps.images.renderFile(portfolio.studio_id, photo.file_id, { width: Math.min(width, Math.max(photo.width, 320)), format }, ifNoneMatch);
+  return renderPublishedPhoto(deps, photo, { width: Math.min(width, Math.max(photo.width, 320)), format }, ifNoneMatch);
 }
 
 export async function publicAvatar(deps: PortfolioDeps, slug: string, rendition: string, ifNoneMatch: string | undefined): Promise<RenderedImage> {

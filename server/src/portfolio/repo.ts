@@ -35,6 +35,21 @@ export async function findPortfolioBySlug(db: Kysely<Tables>, slug: string): Pro
   return db.selectFrom('portfolios').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+/** Any studio's portfolio by id: the admin's domain mapping. */
+export async function findPortfolioById(db: Kysely<Tables>, portfolioId: string): Promise<PortfolioRow | undefined> {
+  return db.selectFrom('portfolios').selectAll().where('id', '=', portfolioId).executeTakeFirst();
+}
+
+/** The portfolio a custom domain (lower-case ASCII host) serves: where a request on that host starts. */
+export async function findPortfolioByDomain(db: Kysely<Tables>, host: string): Promise<PortfolioRow | undefined> {
+  return db.selectFrom('portfolios').selectAll().where('custom_domain', '=', host).executeTakeFirst();
+}
+
+/** Sets (or with null clears) the portfolio's custom domain. */
+export async function setPortfolioDomain(db: Kysely<Tables>, studioId: string, portfolioId: string, host: string | null, now: number): Promise<void> {
+  await db.updateTable('portfolios').set({ custom_domain: host, updated_at: now }).where('studio_id', '=', studioId).where('id', '=', portfolioId).execute();
+}
+
 export async function findStudioPortfolio(db: Kysely<Tables>, studioId: string, portfolioId: string): Promise<PortfolioRow | undefined> {
   return db.selectFrom('portfolios').selectAll().where('studio_id', '=', studioId).where('id', '=', portfolioId).executeTakeFirst();
 }

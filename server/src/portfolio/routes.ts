@@ -71,7 +71,7 @@ export function portfolioManagementRoutes(app: App, deps: PortfolioDeps): void {
     '/api/portfolio/collections/:collectionId',
     {
       config,
-      schema: { operationId: 'updateCollection', tags, summary: 'Edit a collection: title, address, description, cover, position.', params: collectionParams, body: updateCollectionBody, response: { 200: collectionAnswer } },
+      schema: { operationId: 'updateCollection', tags, summary: 'Edit a collection: title, address, description, cover, position, watermark.', params: collectionParams, body: updateCollectionBody, response: { 200: collectionAnswer } },
     },
     async (request) => ({ collection: await updateCollection(deps, requireStudioActor(request), request.params.collectionId, request.body) }),
   );

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { closed, nullable, uuidField } from '../http/schemas.ts';
+import { closed, nullable, uuidField, watermarkFields } from '../http/schemas.ts';
 
 /** JSON shapes of the portfolio API (docs/portfolio.md). */
 
@@ -58,6 +58,11 @@ export const photoSchema = Type.Object(
   closed,
 );
 
+export const collectionWatermarkSchema = Type.Object(
+  { ...watermarkFields, logo: Type.Optional(Type.Boolean({ description: 'Draw the studio’s logo (its branding) instead of the text; the text while it has none' })) },
+  { ...closed, description: 'Drawn on every public rendition of the collection’s photos (pages and the site API); changing or removing it shows at once' },
+);
+
 export const collectionSchema = Type.Object(
   {
     id: Type.String(),
@@ -66,6 +71,7 @@ export const collectionSchema = Type.Object(
     description: Type.String(),
     coverPhotoId: nullable(Type.String()),
     position: Type.Integer(),
+    watermark: nullable(collectionWatermarkSchema),
     url: Type.String(),
     photos: Type.Array(photoSchema),
     updatedAt: time,
@@ -82,6 +88,7 @@ export const createCollectionBody = Type.Object(
     title: Type.String({ minLength: 1, maxLength: 120 }),
     slug: Type.Optional(slugField),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
+    watermark: Type.Optional(nullable(collectionWatermarkSchema)),
   },
   closed,
 );
@@ -93,6 +100,7 @@ export const updateCollectionBody = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     coverPhotoId: Type.Optional(nullable(photoIdField)),
     position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    watermark: Type.Optional(nullable(collectionWatermarkSchema)),
   },
   closed,
 );
@@ -199,3 +207,22 @@ export const publicPortfolioParams = Type.Object({ slug: slugField }, closed);
 export const publicCollectionParams = Type.Object({ slug: slugField, collectionSlug: slugField }, closed);
 export const publicImageParams = Type.Object({ slug: slugField, photoId: photoIdField, rendition: Type.String({ pattern: renditionPattern, maxLength: 12 }) }, closed);
 export const publicAvatarParams = Type.Object({ slug: slugField, rendition: Type.String({ pattern: renditionPattern, maxLength: 12 }) }, closed);
+
+// --- custom domains (the admin's)
+
+const hostField = Type.String({ minLength: 1, maxLength: 300, description: 'a host name such as photos.example.com (any case; international names allowed, stored as punycode); no scheme, port, path or wildcard' });
+
+export const domainSchema = Type.Object(
+  { host: Type.String(), portfolioId: Type.String(), slug: Type.String(), displayName: Type.String(), studioId: Type.String(), url: Type.String() },
+  closed,
+);
+export const domainAnswer = Type.Object({ domain: domainSchema }, closed);
+export const domainsAnswer = Type.Object(
+  {
+    domains: Type.Array(domainSchema),
+    portfolios: Type.Array(Type.Object({ id: Type.String(), slug: Type.String(), displayName: Type.String(), studioId: Type.String(), host: nullable(Type.String()) }, closed)),
+  },
+  closed,
+);
+export const mapDomainBody = Type.Object({ host: hostField, portfolioId: uuidField }, closed);
+export const domainParams = Type.Object({ host: hostField }, closed);

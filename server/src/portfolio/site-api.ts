@@ -18,6 +18,7 @@ import {
   listStudioCollections,
   listStudioPortfolios,
 } from './repo.ts';
+import { renderPublishedPhoto } from './watermarks.ts';
 
 /**
  * The website data API (/api/site/v1): a studio's photographer profiles, published collections
@@ -161,5 +162,5 @@ export async function siteImage(deps: PortfolioDeps, photoId: string, rendition:
   const photo = await findPhoto(deps.db, photoId);
   if (!match || !photo) throw new NotFoundError('image_not_found', 'No published image has this id.');
   const width = Math.min(Number(match[1]), photo.width, 4096);
-  return deps.images.renderFile(photo.studio_id, photo.file_id, { width, format: match[2] as RenditionFormat }, ifNoneMatch);
+  return renderPublishedPhoto(deps, photo, { width, format: match[2] as RenditionFormat }, ifNoneMatch);
 }

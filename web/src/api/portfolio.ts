@@ -3,6 +3,7 @@
  * website tokens for /api/site/v1 and the analytics dashboard.
  */
 import { apiDelete, apiGet, apiPatch, apiPost, apiPut } from './client';
+import type { Watermark } from './deliveries';
 
 export type SocialLink = {
   label: string;
@@ -51,10 +52,14 @@ export interface PortfolioCollection {
   description: string;
   coverPhotoId: string | null;
   position: number;
+  watermark: CollectionWatermark | null;
   url: string;
   photos: PortfolioPhoto[];
   updatedAt: string;
 }
+
+/** Drawn on every public rendition of the collection's photos; `logo`: the studio's logo instead of the text while it has one. */
+export type CollectionWatermark = Watermark & { logo?: boolean };
 
 export type SiteTokenStatus = 'active' | 'expiring' | 'expired' | 'revoked';
 
@@ -95,7 +100,7 @@ export const saveProfile = (input: ProfileInput) => apiPut<{ profile: PortfolioP
 export const listCollections = () => apiGet<{ collections: PortfolioCollection[] }>('/api/portfolio/collections').then((answer) => answer.collections);
 export const createCollection = (title: string, description: string) =>
   apiPost<{ collection: PortfolioCollection }>('/api/portfolio/collections', { title, description }).then((answer) => answer.collection);
-export const updateCollection = (id: string, input: { title?: string; description?: string; coverPhotoId?: string | null; position?: number }) =>
+export const updateCollection = (id: string, input: { title?: string; description?: string; coverPhotoId?: string | null; position?: number; watermark?: CollectionWatermark | null }) =>
   apiPatch<{ collection: PortfolioCollection }>(`/api/portfolio/collections/${id}`, { ...input }).then((answer) => answer.collection);
 export const deleteCollection = (id: string) => apiDelete<null>(`/api/portfolio/collections/${id}`);
 export const publishPhotos = (id: string, fileIds: string[]) =>
@@ -109,3 +114,26 @@ export const rotateSiteToken = (id: string, overlapHours: number) => apiPost<{ t
 export const revokeSiteToken = (id: string) => apiPost<{ token: SiteToken }>(`/api/portfolio/site-tokens/${id}/revoke`);
 export const analyticsQuery = (days: number, portfolioId?: string) => new URLSearchParams({ days: String(days), ...(portfolioId ? { portfolioId } : {}) }).toString();
 export const getAnalytics = (days: number, portfolioId?: string) => apiGet<Analytics>(`/api/portfolio/analytics?${analyticsQuery(days, portfolioId)}`);
+
+/** A host name the admin mapped to a portfolio (served at its root, like {slug}.{PORTFOLIO_DOMAIN}). */
+export interface PortfolioDomain {
+  host: string;
+  portfolioId: string;
+  slug: string;
+  displayName: string;
+  studioId: string;
+  url: string;
+}
+
+export interface DomainTarget {
+  id: string;
+  slug: string;
+  displayName: string;
+  studioId: string;
+  host: string | null;
+}
+
+export const listPortfolioDomains = () => apiGet<{ domains: PortfolioDomain[]; portfolios: DomainTarget[] }>('/api/admin/portfolio-domains');
+export const mapPortfolioDomain = (host: string, portfolioId: string) =>
+  apiPost<{ domain: PortfolioDomain }>('/api/admin/portfolio-domains', { host, portfolioId }).then((answer) => answer.domain);
+export const unmapPortfolioDomain = (host: string) => apiDelete<null>(`/api/admin/portfolio-domains/${encodeURIComponent(host)}`);

@@ -4,10 +4,11 @@ import { usePageTitle } from '../../app/usePageTitle';
 import { useLoader } from '../../app/useLoader';
 import { LoadFailed } from '../../components/LoadFailed';
 import { formatBytes } from '../../lib/format';
+import { PortfolioDomainsSection } from './PortfolioDomainsSection';
 import { StudioDetails } from './StudioDetails';
 import { TypedDeletionDialog } from './TypedDeletionDialog';
 
-/** Every studio: usage against quota (a meter, as the strict CSP allows no inline styles), encryption, key version, members, storage per variant on demand, deletion. */
+/** Every studio: usage against quota (a meter, as the strict CSP allows no inline styles), encryption, key version, members, storage per variant on demand, deletion; the portfolios' custom domains. */
 export function StudiosPage() {
   usePageTitle('Studios');
   const { state, reload, update } = useLoader(listStudios);
@@ -75,6 +76,7 @@ export function StudiosPage() {
           </table>
         )}
       </section>
+      <PortfolioDomainsSection />
       {deleting && (
         <TypedDeletionDialog
           title={`Delete the studio “${deleting.name}”?`}

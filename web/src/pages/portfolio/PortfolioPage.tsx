@@ -1,6 +1,8 @@
 import { Suspense, lazy, useCallback, useState } from 'react';
 import type { User } from '../../api/auth';
+import type { WatermarkPosition } from '../../api/deliveries';
 import {
+  type CollectionWatermark,
   type PortfolioCollection,
   type PortfolioProfile,
   type SiteToken,
@@ -24,7 +26,7 @@ import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
 import { CopyButton } from '../../components/CopyButton';
-import { CheckboxField, FormError, StatusMessage, TextAreaField, TextField } from '../../components/form';
+import { CheckboxField, FormError, SelectField, StatusMessage, TextAreaField, TextField } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 import { PORTFOLIO_ANALYTICS_PATH, type PortfolioRoute } from './paths';
 import './portfolio.css';
@@ -266,6 +268,7 @@ function CollectionPanel({ profile, collection, onChange, onDeleted }: { profile
         </button>
       </div>
       {error && <FormError id={`collection-error-${collection.id}`} message={error} testId="collection-panel-error" />}
+      <WatermarkForm collection={collection} onChange={onChange} />
       {adding && (
         <FilePicker
           profile={profile}
@@ -277,6 +280,84 @@ function CollectionPanel({ profile, collection, onChange, onDeleted }: { profile
         />
       )}
     </section>
+  );
+}
+
+const watermarkPositions: Array<[WatermarkPosition, string]> = [
+  ['bottom-right', 'Bottom right'],
+  ['bottom', 'Bottom'],
+  ['bottom-left', 'Bottom left'],
+  ['center', 'Centre'],
+  ['top-right', 'Top right'],
+  ['top', 'Top'],
+  ['top-left', 'Top left'],
+  ['right', 'Right'],
+  ['left', 'Left'],
+];
+
+/** The collection's visible watermark: drawn on every photo visitors see (and the website API serves), shown at once when saved or removed. */
+function WatermarkForm({ collection, onChange }: { collection: PortfolioCollection; onChange: (collection: PortfolioCollection) => void }) {
+  const current = collection.watermark;
+  const [draft, setDraft] = useState<CollectionWatermark>(current ?? { text: '', position: 'bottom-right', opacity: 0.6 });
+  const [status, setStatus] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmission();
+  const id = `watermark-${collection.id}`;
+  const save = (watermark: CollectionWatermark | null) =>
+    submit(async () => {
+      const saved = await updateCollection(collection.id, { watermark });
+      onChange(saved);
+      setStatus(watermark ? 'Watermark saved: visitors see it from now on.' : 'Watermark removed.');
+    });
+  return (
+    <form
+      className="portfolio-watermark"
+      aria-labelledby={`${id}-heading`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const { logo, ...drawn } = draft;
+        void save({ ...drawn, text: drawn.text.trim(), ...(logo === true && { logo }) });
+      }}
+      data-testid="collection-watermark"
+    >
+      <h4 id={`${id}-heading`}>Watermark {current ? '(on)' : '(off)'}</h4>
+      <TextField id={`${id}-text`} label="Text" value={draft.text} required maxLength={80} onChange={(event) => setDraft({ ...draft, text: event.target.value })} />
+      <SelectField id={`${id}-position`} label="Position" value={draft.position} onChange={(event) => setDraft({ ...draft, position: event.target.value as WatermarkPosition })}>
+        {watermarkPositions.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        id={`${id}-opacity`}
+        label="Opacity (%)"
+        type="number"
+        min={5}
+        max={100}
+        step={5}
+        value={String(Math.round(draft.opacity * 100))}
+        onChange={(event) => setDraft({ ...draft, opacity: Math.min(1, Math.max(0.05, Number(event.target.value) / 100 || 0.05)) })}
+      />
+      <CheckboxField
+        id={`${id}-logo`}
+        label="Use the studio’s logo"
+        hint="From your branding; the text is drawn while the studio has no logo."
+        checked={draft.logo === true}
+        onChange={(event) => setDraft({ ...draft, logo: event.target.checked })}
+      />
+      {error && <FormError id={`${id}-error`} message={error} testId="watermark-error" />}
+      <StatusMessage message={status} testId="watermark-status" />
+      <div className="panel-actions">
+        <button type="submit" className="button button-secondary" aria-disabled={busy} data-testid="save-watermark">
+          Save watermark
+        </button>
+        {current && (
+          <button type="button" className="button button-secondary" disabled={busy} onClick={() => void save(null)} data-testid="remove-watermark">
+            Remove watermark
+          </button>
+        )}
+      </div>
+    </form>
   );
 }
 
