@@ -18,6 +18,7 @@ import * as resumableUploads from './migrations/0017_resumable_uploads.ts';
 import * as teamsAndProofing from './migrations/0018_teams_and_proofing.ts';
 import * as pendingBlobs from './migrations/0019_pending_blobs.ts';
 import * as hardening from './migrations/0020_hardening.ts';
+import * as albumCollections from './migrations/0023_album_collections.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0018_teams_and_proofing': teamsAndProofing,
   '0019_pending_blobs': pendingBlobs,
   '0020_hardening': hardening,
+  '0023_album_collections': albumCollections,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {
