@@ -547,7 +547,7 @@ class FakeDeliveries extends StubbedRoutes {
   private libraryFile(id: string): FileView {
     return {
       ...photo(id),
-      albumId: id === 'f3' ? null : ALBUM.id,
+      albumIds: id === 'f3' ? [] : [ALBUM.id],
       status: 'ready',
       failureReason: null,
       uploadedAt: '2026-02-14T15:30:00Z',

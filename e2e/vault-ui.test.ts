@@ -185,6 +185,53 @@ describe('vault UI', () => {
     });
   });
 
+  it('adds a photo to several albums from the library and the viewer, and takes it out of one', async () => {
+    await withVault(async (page, vault) => {
+      vault.addAlbum({ id: 'a-ceremony', name: 'Ceremony' });
+      vault.addAlbum({ id: 'a-selects', name: 'Selects' });
+      vault.addFile({ name: 'kiss.jpg', albumIds: ['a-ceremony'] });
+      vault.addFile({ name: 'rings.jpg', albumIds: ['a-ceremony'] });
+      await page.goto(`${env.origin}/library`);
+
+      await page.getByTestId('file-select-f1').check();
+      await page.getByTestId('file-select-f2').check();
+      await page.getByTestId('bulk-add-album').click();
+      const dialog = page.getByRole('dialog', { name: 'Add 2 photos to an album' });
+      // Both are in Ceremony already: only Selects is offered.
+      await expect(dialog.getByTestId('add-album').locator('option').allTextContents()).resolves.toEqual(['Selects']);
+      await dialog.getByTestId('confirm-dialog-confirm').click();
+      await dialog.waitFor({ state: 'detached' });
+      await expectText(page.getByTestId('library-status'), 'Added 2 photos to “Selects”.');
+      expect(vault.bodiesOf('POST /api/vault/albums/a-selects/files')).toEqual([{ fileIds: ['f1', 'f2'] }]);
+      await expectText(page.getByTestId('album-a-ceremony'), 'Ceremony 2 photos');
+      await expectText(page.getByTestId('album-a-selects'), 'Selects 2 photos');
+      expect(vault.requests('POST /api/vault/files/move')).toHaveLength(0);
+
+      // In an album, a photo can be taken out of it alone.
+      await page.getByTestId('album-a-ceremony').click();
+      await page.waitForURL(`${env.origin}/library/albums/a-ceremony`);
+      await page.getByTestId('file-select-f2').check();
+      await page.getByTestId('bulk-remove-album').click();
+      await expectText(page.getByTestId('library-status'), 'Took 1 photo out of “Ceremony”. They are still in All photos.');
+      expect(vault.bodiesOf('POST /api/vault/albums/a-ceremony/files/remove')).toEqual([{ fileIds: ['f2'] }]);
+      await eventually(() => page.getByTestId('file-tile-f2').count()).toBe(0);
+      await expectText(page.getByTestId('album-a-ceremony'), 'Ceremony 1 photo');
+      expect(vault.file('f2').albumIds).toEqual(['a-selects']);
+
+      // The viewer says which albums a photo is in, and adds it to one more.
+      vault.addAlbum({ id: 'a-print', name: 'Print' });
+      await page.goto(`${env.origin}/library/files/f1`);
+      await expectText(page.locator('.facts-row', { hasText: 'Albums' }).locator('dd'), 'Ceremony, Selects');
+      await page.getByTestId('viewer-add-album').click();
+      const add = page.getByRole('dialog', { name: 'Add 1 photo to an album' });
+      await expect(add.getByTestId('add-album').inputValue()).resolves.toBe('a-print');
+      await add.getByTestId('confirm-dialog-confirm').click();
+      await expectText(page.getByTestId('viewer-status'), 'Added to “Print”.');
+      await expectText(page.locator('.facts-row', { hasText: 'Albums' }).locator('dd'), 'Ceremony, Selects, Print');
+      expect(vault.file('f1').albumIds).toEqual(['a-ceremony', 'a-selects', 'a-print']);
+    });
+  });
+
   it('moves photos to the trash, restores one and empties the trash after confirming', async () => {
     await withVault(async (page, vault) => {
       for (const name of ['keep.jpg', 'blurry.jpg']) vault.addFile({ name });
@@ -392,7 +439,7 @@ class FakeVault extends StubbedRoutes {
       type: 'image/jpeg',
       size: 24_000_000,
       sha256: createHashLike(id),
-      albumId: null,
+      albumIds: [],
       status: 'ready',
       failureReason: null,
       uploadedAt: this.tick(),
@@ -463,9 +510,17 @@ class FakeVault extends StubbedRoutes {
       }
       if (method === 'DELETE') {
         this.albums.splice(this.albums.indexOf(album), 1);
-        for (const file of this.files) if (file.albumId === album.id) file.albumId = null;
+        for (const file of this.files) file.albumIds = file.albumIds.filter((id) => id !== album.id);
         return { status: 204 };
       }
+    }
+    if (method === 'POST' && (match = /^\/api\/vault\/albums\/([^/]+)\/files(\/remove)?$/.exec(path))) {
+      const album = this.albums.find((candidate) => candidate.id === match?.[1]);
+      if (!album) return undefined;
+      const files = (body?.fileIds as string[]).map((id) => this.file(id));
+      const changing = files.filter((file) => file.albumIds.includes(album.id) === (match?.[2] !== undefined));
+      for (const file of changing) file.albumIds = match[2] ? file.albumIds.filter((id) => id !== album.id) : [...file.albumIds, album.id];
+      return { json: { album: this.counted(album), [match[2] ? 'removed' : 'added']: changing.length } };
     }
     if (method === 'POST' && path === '/api/vault/files') return this.upload(params, request);
     if (method === 'POST' && path === '/api/vault/uploads') return this.createResumable(request);
@@ -487,7 +542,7 @@ class FakeVault extends StubbedRoutes {
     if (method === 'GET' && path === '/api/vault/files') return { json: this.list(params) };
     if (method === 'POST' && path === '/api/vault/files/move') {
       const ids = body?.fileIds as string[];
-      for (const id of ids) this.file(id).albumId = body?.albumId as string | null;
+      for (const id of ids) this.file(id).albumIds = typeof body?.albumId === 'string' ? [body.albumId] : [];
       return { json: { moved: ids.length } };
     }
     if (method === 'POST' && path === '/api/vault/files/uses') {
@@ -564,7 +619,7 @@ class FakeVault extends StubbedRoutes {
     // A request the page paused (and so abandoned) may still be answered after its successor: store the file once.
     if (!upload.fileId) {
       this.usedBytes += upload.length;
-      upload.fileId = this.addFile({ name: upload.name, size: upload.length, albumId: upload.albumId, status: 'processing', capturedAt: null, width: null, height: null }).id;
+      upload.fileId = this.addFile({ name: upload.name, size: upload.length, albumIds: upload.albumId === null ? [] : [upload.albumId], status: 'processing', capturedAt: null, width: null, height: null }).id;
     }
     return { status: 204, headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(upload.length), 'upload-file-id': upload.fileId } };
   }
@@ -576,7 +631,8 @@ class FakeVault extends StubbedRoutes {
     if (refusal) return refusal;
     const size = request.bytes?.length ?? 0;
     this.usedBytes += size;
-    const file = this.addFile({ name, size, albumId: params.get('albumId'), status: 'processing', capturedAt: null, width: null, height: null });
+    const albumId = params.get('albumId');
+    const file = this.addFile({ name, size, albumIds: albumId === null ? [] : [albumId], status: 'processing', capturedAt: null, width: null, height: null });
     return { status: 201, json: { file: this.view(file) } };
   }
 
@@ -587,7 +643,7 @@ class FakeVault extends StubbedRoutes {
     const q = params.get('q')?.toLowerCase() ?? '';
     const sortKey = (file: FileView) => (params.get('sort') === 'name' ? file.name : file.uploadedAt);
     const matching = this.files
-      .filter((file) => (file.deletedAt !== null) === trash && (albumId === null || file.albumId === albumId) && file.name.toLowerCase().includes(q))
+      .filter((file) => (file.deletedAt !== null) === trash && (albumId === null || file.albumIds.includes(albumId)) && file.name.toLowerCase().includes(q))
       .toSorted((a, b) => sortKey(a).localeCompare(sortKey(b)));
     if (params.get('order') === 'desc') matching.reverse();
     const start = Number(params.get('cursor') ?? 0);
@@ -605,7 +661,7 @@ class FakeVault extends StubbedRoutes {
   }
 
   private counted(album: AlbumView): AlbumView {
-    return { ...album, fileCount: this.files.filter((file) => file.albumId === album.id && file.deletedAt === null).length };
+    return { ...album, fileCount: this.files.filter((file) => file.albumIds.includes(album.id) && file.deletedAt === null).length };
   }
 
   /** Each fixture a minute older than the one before, so "newest first" lists them in the order they were added. */

@@ -536,7 +536,14 @@ const vaultExamples: Examples<typeof vaultRepo> = {
     'the trash, files in no album': (db) => vaultRepo.listFilesPage(db, { studioId: studio, albumId: null, trash: true }, { columns: ['uploaded_at', 'id'], direction: 'desc' }, 51),
   },
   listSealedNames: { '': (db) => vaultRepo.listSealedNames(db, everything, 20_001) },
-  moveStudioFiles: { '': (db) => vaultRepo.moveStudioFiles(db, studio, files, 'album-1') },
+  moveStudioFiles: {
+    'into one album': (db) => vaultRepo.moveStudioFiles(db, studio, files, 'album-1', now),
+    'out of every album': (db) => vaultRepo.moveStudioFiles(db, studio, files, null, now),
+  },
+  insertAlbumFiles: { '': (db) => vaultRepo.insertAlbumFiles(db, studio, 'album-1', files, now) },
+  deleteAlbumFiles: { '': (db) => vaultRepo.deleteAlbumFiles(db, studio, 'album-1', files) },
+  listFileAlbumIds: { '': (db) => vaultRepo.listFileAlbumIds(db, files) },
+  findSameSizeFiles: { '': (db) => vaultRepo.findSameSizeFiles(db, studio, 1024, 'file-1', 100) },
   setDeletedAt: {
     'to the trash': (db) => vaultRepo.setDeletedAt(db, studio, 'file-1', now),
     'back from it': (db) => vaultRepo.setDeletedAt(db, studio, 'file-1', null),
@@ -773,7 +780,7 @@ const owners: Record<string, readonly string[]> = {
   labs: ['labs', 'lab_portal_studios', 'studio_labs', 'lab_sessions', 'lab_devices', 'lab_device_codes', 'print_orders', 'print_order_lines', 'print_order_events'],
   keys: ['key_peppers', 'key_version_usage'],
   studios: ['studios', 'studio_keys', 'studio_branding'],
-  vault: ['vault_files', 'vault_albums', 'vault_plain_blocks', 'vault_pending_blobs', 'vault_resumable_uploads'],
+  vault: ['vault_files', 'vault_albums', 'vault_album_files', 'vault_plain_blocks', 'vault_pending_blobs', 'vault_resumable_uploads'],
 };
 
 interface Rendered {

@@ -6,7 +6,6 @@ insert into
   "vault_files" (
     "id",
     "studio_id",
-    "album_id",
     "status",
     "failure_reason",
     "encrypted",
@@ -22,7 +21,7 @@ insert into
     "deleted_at"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
 
 -- completeUpload
 update "vault_files"
@@ -187,7 +186,15 @@ where
     "studio_id" = $1
     and "status" in ($2, $3, $4)
     and "deleted_at" is null
-    and "album_id" = $5
+    and exists (
+      select
+        "vault_album_files"."album_id"
+      from
+        "vault_album_files"
+      where
+        "vault_album_files"."file_id" = "vault_files"."id"
+        and "album_id" = $5
+    )
   )
   and (
     "captured_day" > $6
@@ -219,7 +226,14 @@ where
     "studio_id" = $1
     and "status" in ($2, $3, $4)
     and "deleted_at" is not null
-    and "album_id" is null
+    and not exists (
+      select
+        "vault_album_files"."album_id"
+      from
+        "vault_album_files"
+      where
+        "vault_album_files"."file_id" = "vault_files"."id"
+    )
   )
 order by
   "uploaded_at" desc,
@@ -247,14 +261,79 @@ order by
 limit
   $5;
 
--- moveStudioFiles
-update "vault_files"
-set
-  "album_id" = $1
+-- moveStudioFiles: into one album
+select
+  "id"
+from
+  "vault_files"
 where
-  "studio_id" = $2
-  and "id" in ($3, $4)
-  and "status" in ($5, $6, $7);
+  "studio_id" = $1
+  and "id" in ($2, $3)
+  and "status" in ($4, $5, $6);
+
+-- moveStudioFiles: out of every album
+select
+  "id"
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "id" in ($2, $3)
+  and "status" in ($4, $5, $6);
+
+-- insertAlbumFiles
+select
+  "id"
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "id" in ($2, $3)
+  and "status" in ($4, $5, $6);
+
+-- deleteAlbumFiles
+delete from "vault_album_files"
+where
+  "album_id" = $1
+  and "file_id" in (
+    select
+      "id"
+    from
+      "vault_files"
+    where
+      "studio_id" = $2
+      and "id" in ($3, $4)
+      and "status" in ($5, $6, $7)
+  );
+
+-- listFileAlbumIds
+select
+  "file_id",
+  "album_id"
+from
+  "vault_album_files"
+where
+  "file_id" in ($1, $2)
+order by
+  "added_at",
+  "album_id";
+
+-- findSameSizeFiles
+select
+  *
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "size" = $2
+  and "id" != $3
+  and "status" in ($4, $5, $6)
+  and "deleted_at" is null
+order by
+  "uploaded_at",
+  "id"
+limit
+  $7;
 
 -- setDeletedAt: to the trash
 update "vault_files"
@@ -377,9 +456,10 @@ select
     select
       count(*) as "count"
     from
-      "vault_files"
+      "vault_album_files"
+      inner join "vault_files" on "vault_files"."id" = "vault_album_files"."file_id"
     where
-      "vault_files"."album_id" = "vault_albums"."id"
+      "vault_album_files"."album_id" = "vault_albums"."id"
       and "vault_files"."status" in ($1, $2, $3)
       and "vault_files"."deleted_at" is null
   ) as "file_count"
@@ -395,9 +475,10 @@ select
     select
       count(*) as "count"
     from
-      "vault_files"
+      "vault_album_files"
+      inner join "vault_files" on "vault_files"."id" = "vault_album_files"."file_id"
     where
-      "vault_files"."album_id" = "vault_albums"."id"
+      "vault_album_files"."album_id" = "vault_albums"."id"
       and "vault_files"."status" in ($1, $2, $3)
       and "vault_files"."deleted_at" is null
   ) as "file_count"
@@ -424,12 +505,13 @@ where
 
 -- listAlbumFileIds
 select
-  "id"
+  "vault_files"."id"
 from
   "vault_files"
+  inner join "vault_album_files" on "vault_album_files"."file_id" = "vault_files"."id"
 where
-  "studio_id" = $1
-  and "album_id" = $2
+  "vault_files"."studio_id" = $1
+  and "vault_album_files"."album_id" = $2
   and "deleted_at" is null
   and "status" in ($3, $4, $5)
 order by

@@ -6,7 +6,6 @@ insert into
   "vault_files" (
     "id",
     "studio_id",
-    "album_id",
     "status",
     "failure_reason",
     "encrypted",
@@ -22,7 +21,7 @@ insert into
     "deleted_at"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- completeUpload
 update "vault_files"
@@ -187,7 +186,15 @@ where
     "studio_id" = ?
     and "status" in (?, ?, ?)
     and "deleted_at" is null
-    and "album_id" = ?
+    and exists (
+      select
+        "vault_album_files"."album_id"
+      from
+        "vault_album_files"
+      where
+        "vault_album_files"."file_id" = "vault_files"."id"
+        and "album_id" = ?
+    )
   )
   and (
     "captured_day" > ?
@@ -219,7 +226,14 @@ where
     "studio_id" = ?
     and "status" in (?, ?, ?)
     and "deleted_at" is not null
-    and "album_id" is null
+    and not exists (
+      select
+        "vault_album_files"."album_id"
+      from
+        "vault_album_files"
+      where
+        "vault_album_files"."file_id" = "vault_files"."id"
+    )
   )
 order by
   "uploaded_at" desc,
@@ -247,14 +261,79 @@ order by
 limit
   ?;
 
--- moveStudioFiles
-update "vault_files"
-set
-  "album_id" = ?
+-- moveStudioFiles: into one album
+select
+  "id"
+from
+  "vault_files"
 where
   "studio_id" = ?
   and "id" in (?, ?)
   and "status" in (?, ?, ?);
+
+-- moveStudioFiles: out of every album
+select
+  "id"
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "id" in (?, ?)
+  and "status" in (?, ?, ?);
+
+-- insertAlbumFiles
+select
+  "id"
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "id" in (?, ?)
+  and "status" in (?, ?, ?);
+
+-- deleteAlbumFiles
+delete from "vault_album_files"
+where
+  "album_id" = ?
+  and "file_id" in (
+    select
+      "id"
+    from
+      "vault_files"
+    where
+      "studio_id" = ?
+      and "id" in (?, ?)
+      and "status" in (?, ?, ?)
+  );
+
+-- listFileAlbumIds
+select
+  "file_id",
+  "album_id"
+from
+  "vault_album_files"
+where
+  "file_id" in (?, ?)
+order by
+  "added_at",
+  "album_id";
+
+-- findSameSizeFiles
+select
+  *
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "size" = ?
+  and "id" != ?
+  and "status" in (?, ?, ?)
+  and "deleted_at" is null
+order by
+  "uploaded_at",
+  "id"
+limit
+  ?;
 
 -- setDeletedAt: to the trash
 update "vault_files"
@@ -377,9 +456,10 @@ select
     select
       count(*) as "count"
     from
-      "vault_files"
+      "vault_album_files"
+      inner join "vault_files" on "vault_files"."id" = "vault_album_files"."file_id"
     where
-      "vault_files"."album_id" = "vault_albums"."id"
+      "vault_album_files"."album_id" = "vault_albums"."id"
       and "vault_files"."status" in (?, ?, ?)
       and "vault_files"."deleted_at" is null
   ) as "file_count"
@@ -395,9 +475,10 @@ select
     select
       count(*) as "count"
     from
-      "vault_files"
+      "vault_album_files"
+      inner join "vault_files" on "vault_files"."id" = "vault_album_files"."file_id"
     where
-      "vault_files"."album_id" = "vault_albums"."id"
+      "vault_album_files"."album_id" = "vault_albums"."id"
       and "vault_files"."status" in (?, ?, ?)
       and "vault_files"."deleted_at" is null
   ) as "file_count"
@@ -424,12 +505,13 @@ where
 
 -- listAlbumFileIds
 select
-  "id"
+  "vault_files"."id"
 from
   "vault_files"
+  inner join "vault_album_files" on "vault_album_files"."file_id" = "vault_files"."id"
 where
-  "studio_id" = ?
-  and "album_id" = ?
+  "vault_files"."studio_id" = ?
+  and "vault_album_files"."album_id" = ?
   and "deleted_at" is null
   and "status" in (?, ?, ?)
 order by

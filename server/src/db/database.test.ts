@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseKinds, makeTempDir } from '../../test/harness.ts';
 import { createPostgresTestDatabase } from '../../test/postgres.ts';
 import { type Database, createDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
+import { down as albumsAsFolders, up as albumsAsCollections } from './migrations/0023_album_collections.ts';
 
 async function openFresh(kind: 'sqlite' | 'postgres'): Promise<{ database: Database; cleanup(): Promise<void> }> {
   if (kind === 'sqlite') {
@@ -16,6 +17,12 @@ async function openFresh(kind: 'sqlite' | 'postgres'): Promise<{ database: Datab
   const postgres = await createPostgresTestDatabase();
   const database = createDatabase({ kind: 'postgres', url: postgres.url });
   return { database, cleanup: async () => { await database.close(); await postgres.drop(); } };
+}
+
+/** A file row as the schema before 0023 has it: with its one album. */
+async function insertFile(db: Kysely<unknown>, id: string, albumId: string | null, uploadedAt: number): Promise<void> {
+  await sql`INSERT INTO vault_files (id, studio_id, album_id, status, encrypted, blob_key, media_type, size, captured_day, uploaded_at)
+    VALUES (${id}, 's1', ${albumId}, 'ready', 1, ${`blob-${id}`}, 'image/jpeg', 10, 0, ${uploadedAt})`.execute(db);
 }
 
 describe.each(databaseKinds())('database on %s', (kind) => {
@@ -69,5 +76,30 @@ describe.each(databaseKinds())('database on %s', (kind) => {
     expect(mode.rows[0]?.journal_mode).toBe('wal');
     const timeout = await sql<{ timeout: number }>`pragma busy_timeout`.execute(fresh.database.db);
     expect(timeout.rows[0]?.timeout).toBe(5000);
+  });
+
+  it('carries each file’s album over to album memberships (migration 0023), and back to the first one', async () => {
+    const fresh = await openFresh(kind);
+    cleanup = fresh.cleanup;
+    await migrateToLatest(fresh.database);
+    const db = fresh.database.db as unknown as Kysely<unknown>;
+    await albumsAsFolders(db);
+    await sql`INSERT INTO studios (id, name, created_at) VALUES ('s1', 'North Light', 1)`.execute(db);
+    for (const album of ['a1', 'a2']) await sql`INSERT INTO vault_albums (id, studio_id, name_sealed, created_at, updated_at) VALUES (${album}, 's1', 'sealed', 1, 1)`.execute(db);
+    await insertFile(db, 'f1', 'a1', 100);
+    await insertFile(db, 'f2', 'a2', 200);
+    await insertFile(db, 'f3', null, 300);
+
+    await albumsAsCollections(db);
+    const memberships = await sql<{ album_id: string; file_id: string; added_at: number }>`SELECT album_id, file_id, added_at FROM vault_album_files ORDER BY file_id`.execute(db);
+    expect(memberships.rows.map((row) => [row.album_id, row.file_id, Number(row.added_at)])).toEqual([['a1', 'f1', 100], ['a2', 'f2', 200]]);
+    await expect(sql`SELECT album_id FROM vault_files`.execute(db)).rejects.toThrow();
+
+    // Back: a file in two albums keeps the one it joined first.
+    await sql`INSERT INTO vault_album_files (album_id, file_id, added_at) VALUES ('a2', 'f1', 150)`.execute(db);
+    await albumsAsFolders(db);
+    const files = await sql<{ id: string; album_id: string | null }>`SELECT id, album_id FROM vault_files ORDER BY id`.execute(db);
+    expect(files.rows).toEqual([{ id: 'f1', album_id: 'a1' }, { id: 'f2', album_id: 'a2' }, { id: 'f3', album_id: null }]);
+    await albumsAsCollections(db);
   });
 });

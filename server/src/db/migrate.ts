@@ -19,6 +19,7 @@ import * as teamsAndProofing from './migrations/0018_teams_and_proofing.ts';
 import * as pendingBlobs from './migrations/0019_pending_blobs.ts';
 import * as hardening from './migrations/0020_hardening.ts';
 import * as portfolioWatermarks from './migrations/0022_portfolio_watermarks.ts';
+import * as albumCollections from './migrations/0023_album_collections.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0019_pending_blobs': pendingBlobs,
   '0020_hardening': hardening,
   '0022_portfolio_watermarks': portfolioWatermarks,
+  '0023_album_collections': albumCollections,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

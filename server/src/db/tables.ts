@@ -281,11 +281,17 @@ export interface VaultAlbumsTable {
   updated_at: number;
 }
 
+/** A file's place in an album: albums are collections, a file may be in several (or none). */
+export interface VaultAlbumFilesTable {
+  album_id: string;
+  file_id: string;
+  added_at: number;
+}
+
 /** One stored original and its previews. What stays in clear, and why: docs/vault.md. */
 export interface VaultFilesTable {
   id: string;
   studio_id: string;
-  album_id: string | null;
   status: VaultFileStatus;
   /** A fixed reason code when previews failed; never file content. */
   failure_reason: string | null;
@@ -853,6 +859,7 @@ export interface Tables {
   alerts: AlertsTable;
   alert_scan_cursor: AlertScanCursorTable;
   vault_albums: VaultAlbumsTable;
+  vault_album_files: VaultAlbumFilesTable;
   vault_files: VaultFilesTable;
   vault_plain_blocks: VaultPlainBlocksTable;
   vault_pending_blobs: VaultPendingBlobsTable;

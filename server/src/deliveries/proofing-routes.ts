@@ -136,7 +136,7 @@ export function deliveryProofingRoutes(app: App, deps: DeliveriesDeps): void {
       schema: {
         operationId: 'createAlbumFromSelection',
         tags,
-        summary: 'Make a vault album of the selection’s favourites (they move into it; an album is a folder).',
+        summary: 'Make a vault album of the selection’s favourites (added to it; they stay in their other albums).',
         params: listParams,
         body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, closed),
         response: { 201: Type.Object({ album: Type.Object({ id: Type.String(), name: Type.String(), fileCount: Type.Integer() }, closed) }, closed) },

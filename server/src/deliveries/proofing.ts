@@ -207,7 +207,7 @@ export async function reopenProofingSelection(deps: DeliveriesDeps, actor: Studi
   return view as ProofingSelectionView;
 }
 
-/** Makes an album of the list's favourites (the vault moves them into it). */
+/** Makes an album of the list's favourites (the vault adds them to it; they stay in their other albums). */
 export async function createAlbumFromSelection(
   deps: DeliveriesDeps,
   actor: StudioActor,

@@ -9,9 +9,9 @@ import { openAlbumName, sealAlbumName, studioSecrets } from './sealed-fields.ts'
 import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 
 /**
- * Albums group a studio's files; a file is in at most one. Album names are sealed like file
- * names, so lists are sorted after opening them. Deleting an album never deletes its files:
- * they move to "no album".
+ * Albums are collections of a studio's files: a file may be in several, or in none. Album
+ * names are sealed like file names, so lists are sorted after opening them. Deleting an album
+ * never deletes its files: they stay in their other albums, or in none.
  */
 
 export interface AlbumView {
@@ -59,7 +59,7 @@ export async function listAlbums(deps: VaultDeps, actor: StudioActor): Promise<A
   return albums.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }) || a.id.localeCompare(b.id));
 }
 
-async function albumViewById(deps: VaultDeps, actor: StudioActor, albumId: string): Promise<AlbumView> {
+export async function albumViewById(deps: VaultDeps, actor: StudioActor, albumId: string): Promise<AlbumView> {
   const [row] = await listStudioAlbums(deps.db, actor.studioId, albumId);
   if (!row) throw albumNotFound();
   return albumView(await studioSecrets(deps, actor.studioId), row, row.file_count);

@@ -10,7 +10,7 @@ import type { VaultDeps } from './deps.ts';
 import { createDownloadUrl, fileUsesOf, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
 import { retryPreviews } from './previews.ts';
 import { emptyTrash } from './purge.ts';
-import { fileDetailsSchema, fileSchema, idParams, variantField } from './schemas.ts';
+import { fileDetailsSchema, fileIdsField, fileSchema, idParams, variantField } from './schemas.ts';
 import { uploadFile } from './upload.ts';
 
 /** The vault's files: upload, list, look at, move, trash and restore, download links, usage. */
@@ -146,8 +146,8 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
       schema: {
         operationId: 'moveFiles',
         tags,
-        summary: 'Move files into an album, or out of any (albumId null). All or nothing.',
-        body: Type.Object({ fileIds: Type.Array(uuidField, { minItems: 1, maxItems: 500 }), albumId: nullable(uuidField) }, closed),
+        summary: 'Move files into one album and out of every other, or out of all (albumId null). All or nothing. addAlbumFiles adds without taking them out.',
+        body: Type.Object({ fileIds: fileIdsField, albumId: nullable(uuidField) }, closed),
         response: { 200: Type.Object({ moved: Type.Integer() }, closed) },
       },
     },
@@ -162,7 +162,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
         operationId: 'listFileUses',
         tags,
         summary: 'Where these files are shown outside the library — the live deliveries whose clients see them — to warn before trashing them.',
-        body: Type.Object({ fileIds: Type.Array(uuidField, { minItems: 1, maxItems: 500 }) }, closed),
+        body: Type.Object({ fileIds: fileIdsField }, closed),
         response: {
           200: Type.Object(
             {

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
 import type { ExifSummary } from '../imaging/photo-metadata.ts';
-import type { FileRow } from './repo.ts';
+import { type FileRow, listFileAlbumIds } from './repo.ts';
 import { type FileMetadata, openFileMetadata, openFileName, studioSecrets, studioSecretsFor } from './sealed-fields.ts';
 import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 import { signedQuery } from '../crypto/signed-urls.ts';
@@ -15,7 +15,8 @@ export interface FileView {
   type: string;
   size: number;
   sha256: string;
-  albumId: string | null;
+  /** The albums it is in, the one it joined first first. */
+  albumIds: string[];
   status: 'processing' | 'ready' | 'failed';
   failureReason: string | null;
   uploadedAt: string;
@@ -50,7 +51,7 @@ function visibleStatus(row: FileRow): FileView['status'] {
   return 'processing';
 }
 
-export async function fileView(deps: VaultDeps, row: FileRow, name: string, metadata: FileMetadata): Promise<FileView> {
+export async function fileView(deps: VaultDeps, row: FileRow, name: string, metadata: FileMetadata, albumIds: string[]): Promise<FileView> {
   const ready = row.status === 'ready' && row.deleted_at === null;
   // The trash shows thumbnails too, so two photos of one name can be told apart before one is
   // deleted for good; the preview and the original stay out of reach until it is restored.
@@ -61,7 +62,7 @@ export async function fileView(deps: VaultDeps, row: FileRow, name: string, meta
     type: row.media_type,
     size: row.size,
     sha256: metadata.sha256,
-    albumId: row.album_id,
+    albumIds,
     status: visibleStatus(row),
     failureReason: row.failure_reason,
     uploadedAt: new Date(row.uploaded_at).toISOString(),
@@ -90,15 +91,16 @@ export async function openFile(deps: VaultDeps, row: FileRow, secrets?: StudioSe
 
 export async function fileViews(deps: VaultDeps, rows: readonly FileRow[]): Promise<FileView[]> {
   const secretsOf = studioSecretsFor(deps);
+  const albums = await listFileAlbumIds(deps.db, rows.map((row) => row.id));
   return Promise.all(
     rows.map(async (row) => {
       const { name, metadata } = await openFile(deps, row, await secretsOf(row.studio_id));
-      return fileView(deps, row, name, metadata);
+      return fileView(deps, row, name, metadata, albums.get(row.id) ?? []);
     }),
   );
 }
 
 export async function fileDetails(deps: VaultDeps, row: FileRow): Promise<FileDetails> {
-  const { name, metadata } = await openFile(deps, row);
-  return { ...(await fileView(deps, row, name, metadata)), exif: metadata.photo.exif };
+  const [{ name, metadata }, albums] = await Promise.all([openFile(deps, row), listFileAlbumIds(deps.db, [row.id])]);
+  return { ...(await fileView(deps, row, name, metadata, albums.get(row.id) ?? [])), exif: metadata.photo.exif };
 }

@@ -2,7 +2,7 @@ import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { type StudioActor, requireStudioPermission } from '../http/access.ts';
 import { AppError } from '../errors.ts';
 import { studioSettings } from '../studios/service.ts';
-import { requireAlbum } from './albums.ts';
+import { type AlbumView, albumViewById, requireAlbum } from './albums.ts';
 import type { VaultDeps } from './deps.ts';
 import type { FileUse } from './file-uses.ts';
 import { cleanText } from '../text.ts';
@@ -15,6 +15,8 @@ import {
   findStudioFile,
   findStudioFiles,
   listFilesPage,
+  deleteAlbumFiles,
+  insertAlbumFiles,
   listSealedNames,
   moveStudioFiles,
   setDeletedAt,
@@ -141,13 +143,37 @@ export async function getFile(deps: VaultDeps, actor: StudioActor, fileId: strin
   return fileDetails(deps, file);
 }
 
-/** All or nothing: one id that is not the studio's (or is in the trash) refuses the whole move. */
-export async function moveFiles(deps: VaultDeps, actor: StudioActor, fileIds: readonly string[], albumId: string | null): Promise<number> {
+/** The distinct ids, once each is known to be one of the studio's files outside the trash: else 404 `file_not_found` for them all. */
+async function requireLiveFiles(deps: VaultDeps, actor: StudioActor, fileIds: readonly string[]): Promise<string[]> {
   const ids = [...new Set(fileIds)];
-  if (albumId !== null) await requireAlbum(deps, actor.studioId, albumId);
   const files = await findStudioFiles(deps.db, actor.studioId, ids);
   if (files.length !== ids.length || files.some((file) => file.deleted_at !== null)) throw fileNotFound();
-  return moveStudioFiles(deps.db, actor.studioId, ids, albumId);
+  return ids;
+}
+
+/**
+ * Into one album and out of every other (`null`: out of all), as when an album was a folder;
+ * addAlbumFiles adds without taking files out. All or nothing: one id that is not the
+ * studio's (or is in the trash) refuses the whole move.
+ */
+export async function moveFiles(deps: VaultDeps, actor: StudioActor, fileIds: readonly string[], albumId: string | null): Promise<number> {
+  if (albumId !== null) await requireAlbum(deps, actor.studioId, albumId);
+  const ids = await requireLiveFiles(deps, actor, fileIds);
+  return moveStudioFiles(deps.db, actor.studioId, ids, albumId, deps.now());
+}
+
+/** Into one more album, keeping the albums they are in; files already in it count as not added. All or nothing, as moveFiles. */
+export async function addAlbumFiles(deps: VaultDeps, actor: StudioActor, albumId: string, fileIds: readonly string[]): Promise<{ album: AlbumView; added: number }> {
+  await requireAlbum(deps, actor.studioId, albumId);
+  const added = await insertAlbumFiles(deps.db, actor.studioId, albumId, await requireLiveFiles(deps, actor, fileIds), deps.now());
+  return { album: await albumViewById(deps, actor, albumId), added };
+}
+
+/** Out of one album; the files stay in the library and in their other albums. Files not in it count as not removed. */
+export async function removeAlbumFiles(deps: VaultDeps, actor: StudioActor, albumId: string, fileIds: readonly string[]): Promise<{ album: AlbumView; removed: number }> {
+  await requireAlbum(deps, actor.studioId, albumId);
+  const removed = await deleteAlbumFiles(deps.db, actor.studioId, albumId, await requireLiveFiles(deps, actor, fileIds));
+  return { album: await albumViewById(deps, actor, albumId), removed };
 }
 
 /**

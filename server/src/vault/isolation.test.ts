@@ -12,6 +12,9 @@ import { type ErrorAnswer, type UploadedFile, downloadUrl, fetchSigned, sha256, 
  * a new route is covered (and must be given a valid body below) the moment it exists.
  */
 
+/** The intruder's own file, for bodies that name files: the walk is about the id in the path. */
+const ownFile = Symbol('the intruder’s own file');
+
 /** A valid body per operation, so the walk reaches the ownership check rather than validation. */
 const bodies: Record<string, unknown> = {
   getFile: undefined,
@@ -20,6 +23,8 @@ const bodies: Record<string, unknown> = {
   restoreFile: undefined,
   retryFilePreviews: undefined,
   updateAlbum: { name: 'Taken over' },
+  addAlbumFiles: { fileIds: ownFile },
+  removeAlbumFiles: { fileIds: ownFile },
   deleteAlbum: undefined,
   appendResumableUpload: new Uint8Array(10),
   terminateResumableUpload: undefined,
@@ -52,29 +57,40 @@ describe.each(databaseKinds())('studio isolation on %s', (database) => {
     const routes = server.app.routeCatalog.filter((route) => route.url.startsWith('/api/vault/') && route.url.includes('/:id') && route.method !== 'HEAD');
     expect(routes.map((route) => route.operationId).sort()).toEqual(Object.keys(bodies).sort());
     const uploadId = (await created(owner, 1000)).split('/').at(-1) as string;
+    const own = await uploaded(intruder, jpeg, { name: 'bait.jpg' });
+    const bodyOf = (operationId: string): unknown => {
+      const body = bodies[operationId];
+      return body !== null && typeof body === 'object' && 'fileIds' in body && body.fileIds === ownFile ? { fileIds: [own.id] } : body;
+    };
     for (const route of routes) {
       const id = route.url.startsWith('/api/vault/albums/') ? albumId : route.url.startsWith('/api/vault/uploads/') ? uploadId : file.id;
-      const response = await intruder.request(route.method, route.url.replace(':id', id), bodies[route.operationId], headers[route.operationId]);
+      const response = await intruder.request(route.method, route.url.replace(':id', id), bodyOf(route.operationId), headers[route.operationId]);
       expect(response.status, `${route.method} ${route.url}`).toBe(404);
       await response.arrayBuffer();
     }
     expect(await offsetOf(owner, `/api/vault/uploads/${uploadId}`)).toEqual({ status: 200, offset: 0, length: 1000 });
     const still = await owner.json<{ file: UploadedFile }>('GET', `/api/vault/files/${file.id}`);
-    expect(still.body.file).toMatchObject({ id: file.id, albumId, deletedAt: null, name: 'private.jpg' });
+    expect(still.body.file).toMatchObject({ id: file.id, albumIds: [albumId], deletedAt: null, name: 'private.jpg' });
+    expect((await owner.json<{ albums: Array<{ fileCount: number }> }>('GET', '/api/vault/albums')).body.albums.map((album) => album.fileCount)).toEqual([1]);
     const albums = await owner.json<{ albums: Array<{ id: string; name: string }> }>('GET', '/api/vault/albums');
     expect(albums.body.albums).toEqual([expect.objectContaining({ id: albumId, name: 'Private' })]);
   });
 
   it('keeps another studio out of lists, moves and albums', async () => {
-    expect((await intruder.json<{ files: unknown[] }>('GET', '/api/vault/files')).body.files).toEqual([]);
+    expect((await intruder.json<{ files: Array<{ name: string }> }>('GET', '/api/vault/files')).body.files.map((own) => own.name)).toEqual(['bait.jpg']);
     expect((await intruder.json<{ files: unknown[] }>('GET', '/api/vault/files?trash=true')).body.files).toEqual([]);
     expect((await intruder.json<{ albums: unknown[] }>('GET', '/api/vault/albums')).body.albums).toEqual([]);
     expect((await intruder.json<ErrorAnswer>('GET', `/api/vault/files?albumId=${albumId}`)).body.error.code).toBe('album_not_found');
-    expect((await intruder.json('GET', '/api/vault/usage')).body).toEqual({ usedBytes: 0, quotaBytes: null });
+    // Its own bait photo from the walk above, and nothing of the owner's.
+    expect((await intruder.json('GET', '/api/vault/usage')).body).toEqual({ usedBytes: jpeg.length, quotaBytes: null });
 
     const own = await uploaded(intruder, jpeg, { name: 'own.jpg' });
     expect((await intruder.json<ErrorAnswer>('POST', '/api/vault/files/move', { fileIds: [file.id], albumId: null })).status).toBe(404);
     expect((await intruder.json<ErrorAnswer>('POST', '/api/vault/files/move', { fileIds: [own.id], albumId })).body.error.code).toBe('album_not_found');
+    const ownAlbum = (await intruder.json<{ album: { id: string } }>('POST', '/api/vault/albums', { name: 'Mine' })).body.album.id;
+    for (const action of ['files', 'files/remove']) {
+      expect((await intruder.json<ErrorAnswer>('POST', `/api/vault/albums/${ownAlbum}/${action}`, { fileIds: [file.id] })).body.error.code).toBe('file_not_found');
+    }
     const upload = await intruder.request('POST', `/api/vault/files?albumId=${albumId}`, jpeg, { 'content-type': 'application/octet-stream' });
     expect(upload.status).toBe(404);
     await upload.arrayBuffer();

@@ -4,6 +4,7 @@ import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
 import { type ErrorAnswer, type UploadedFile, downloadUrl, fetchSigned, previewJobsDone, readBlob, sha256, upload, uploaded } from '../../test/vault.ts';
+import { createDelivery, getDelivery } from '../../test/deliveries.ts';
 import { listAuditEvents } from '../audit/audit-log.ts';
 import { createVaultDeps } from './deps.ts';
 import { purgeExpiredTrash } from './purge.ts';
@@ -55,7 +56,7 @@ describe.each(databaseKinds())('organising on %s', (database) => {
     const album = created.body.album;
     await client.json('POST', '/api/vault/albums', { name: 'Amsterdam 2024' });
     const file = await uploaded(client, jpeg, { name: 'kiss.jpg', albumId: album.id });
-    expect(file.albumId).toBe(album.id);
+    expect(file.albumIds).toEqual([album.id]);
 
     const listed = await client.json<{ albums: Album[] }>('GET', '/api/vault/albums');
     expect(listed.body.albums.map((entry) => [entry.name, entry.fileCount])).toEqual([['Amsterdam 2024', 0], ['Smith wedding', 1]]);
@@ -67,7 +68,7 @@ describe.each(databaseKinds())('organising on %s', (database) => {
     expect(JSON.stringify(row)).not.toContain('Jones');
 
     expect((await client.request('DELETE', `/api/vault/albums/${album.id}`)).status).toBe(204);
-    expect((await client.json('GET', `/api/vault/files/${file.id}`)).body).toMatchObject({ file: { id: file.id, albumId: null } });
+    expect((await client.json('GET', `/api/vault/files/${file.id}`)).body).toMatchObject({ file: { id: file.id, albumIds: [] } });
     expect((await client.request('DELETE', `/api/vault/albums/${album.id}`)).status).toBe(404);
     expect((await upload(client, jpeg, { albumId: album.id })).error?.code).toBe('album_not_found');
   });
@@ -88,6 +89,78 @@ describe.each(databaseKinds())('organising on %s', (database) => {
     expect((await list(client, { albumId: 'none' })).files.map((file) => file.id)).toEqual([c.id]);
     expect((await client.json('POST', '/api/vault/files/move', { fileIds: [b.id], albumId: null })).body).toEqual({ moved: 1 });
     expect((await list(client, { albumId: album.id })).files.map((file) => file.id)).toEqual([a.id]);
+  });
+
+  it('keeps a file in several albums: adds and removes without moving, and moving still takes it out of every other', async () => {
+    const { client } = await photographer();
+    const album = async (name: string): Promise<Album> => (await client.json<{ album: Album }>('POST', '/api/vault/albums', { name })).body.album;
+    const [ceremony, selects, print] = [await album('Ceremony'), await album('Selects'), await album('Print')];
+    const kiss = await uploaded(client, jpeg, { name: 'kiss.jpg', albumId: ceremony.id });
+    const rings = await uploaded(client, jpeg, { name: 'rings.jpg', albumId: ceremony.id });
+    const alone = await uploaded(client, jpeg, { name: 'alone.jpg' });
+
+    const added = await client.json<{ album: Album; added: number }>('POST', `/api/vault/albums/${selects.id}/files`, { fileIds: [kiss.id, alone.id, kiss.id] });
+    expect([added.status, added.body.added, added.body.album]).toEqual([200, 2, expect.objectContaining({ id: selects.id, fileCount: 2 })]);
+    // Adding again changes nothing, and says so.
+    expect((await client.json<{ added: number }>('POST', `/api/vault/albums/${selects.id}/files`, { fileIds: [kiss.id] })).body.added).toBe(0);
+    expect((await client.json<{ file: UploadedFile }>('GET', `/api/vault/files/${kiss.id}`)).body.file.albumIds).toEqual([ceremony.id, selects.id]);
+    expect((await list(client, { albumId: ceremony.id, sort: 'name', order: 'asc' })).files.map((file) => file.name)).toEqual(['kiss.jpg', 'rings.jpg']);
+    expect((await list(client, { albumId: selects.id, sort: 'name', order: 'asc' })).files.map((file) => file.name)).toEqual(['alone.jpg', 'kiss.jpg']);
+    expect((await list(client, { albumId: 'none' })).files).toEqual([]);
+    const counts = async (): Promise<Array<[string, number]>> =>
+      (await client.json<{ albums: Album[] }>('GET', '/api/vault/albums')).body.albums.map((entry) => [entry.name, entry.fileCount]);
+    expect(await counts()).toEqual([['Ceremony', 2], ['Print', 0], ['Selects', 2]]);
+
+    // An album's delivery delivers every file in it, those in other albums too.
+    const { delivery } = await createDelivery(client, { title: 'Selects', albumId: selects.id });
+    expect((await getDelivery(client, delivery.id)).files.map((file) => file.id).sort()).toEqual([kiss.id, alone.id].sort());
+
+    const removed = await client.json<{ album: Album; removed: number }>('POST', `/api/vault/albums/${ceremony.id}/files/remove`, { fileIds: [kiss.id, alone.id] });
+    expect([removed.status, removed.body.removed, removed.body.album.fileCount]).toEqual([200, 1, 1]);
+    expect((await client.json<{ file: UploadedFile }>('GET', `/api/vault/files/${kiss.id}`)).body.file.albumIds).toEqual([selects.id]);
+
+    // moveFiles is as it was: into one album, out of every other.
+    expect((await client.json('POST', '/api/vault/files/move', { fileIds: [kiss.id], albumId: print.id })).body).toEqual({ moved: 1 });
+    expect((await client.json<{ file: UploadedFile }>('GET', `/api/vault/files/${kiss.id}`)).body.file.albumIds).toEqual([print.id]);
+    expect(await counts()).toEqual([['Ceremony', 1], ['Print', 1], ['Selects', 1]]);
+
+    // Deleting an album takes its files out of it only.
+    await client.json('POST', `/api/vault/albums/${print.id}/files`, { fileIds: [rings.id] });
+    expect((await client.request('DELETE', `/api/vault/albums/${print.id}`)).status).toBe(204);
+    expect((await client.json<{ file: UploadedFile }>('GET', `/api/vault/files/${rings.id}`)).body.file.albumIds).toEqual([ceremony.id]);
+    expect((await list(client, { albumId: 'none' })).files.map((file) => file.id)).toEqual([kiss.id]);
+
+    // A trashed file leaves its albums' counts and lists, and comes back to them when restored.
+    expect((await client.request('DELETE', `/api/vault/files/${alone.id}?confirm=true`)).status).toBe(204);
+    expect(await counts()).toEqual([['Ceremony', 1], ['Selects', 0]]);
+    expect((await client.json<{ file: UploadedFile }>('POST', `/api/vault/files/${alone.id}/restore`)).body.file.albumIds).toEqual([selects.id]);
+  });
+
+  it('refuses bad album additions and removals with stable codes, all or nothing', async () => {
+    const { client } = await photographer();
+    const other = await photographer();
+    const album = (await client.json<{ album: Album }>('POST', '/api/vault/albums', { name: 'Selects' })).body.album;
+    const theirAlbum = (await other.client.json<{ album: Album }>('POST', '/api/vault/albums', { name: 'Theirs' })).body.album;
+    const mine = await uploaded(client, jpeg, { name: 'mine.jpg' });
+    const binned = await uploaded(client, jpeg, { name: 'binned.jpg' });
+    expect((await client.request('DELETE', `/api/vault/files/${binned.id}`)).status).toBe(204);
+    const theirs = await uploaded(other.client, jpeg, { name: 'theirs.jpg' });
+    const outcome = async (path: string, body: unknown): Promise<string> => {
+      const answer = await client.json<ErrorAnswer>('POST', path, body);
+      return `${answer.status} ${answer.body.error?.code ?? ''}`.trim();
+    };
+    for (const action of ['files', 'files/remove']) {
+      const path = `/api/vault/albums/${album.id}/${action}`;
+      for (const body of [{}, { fileIds: [] }, { fileIds: ['not-a-uuid'] }, { fileIds: [mine.id], extra: true }, { fileIds: mine.id }, { fileIds: Array.from({ length: 501 }, () => mine.id) }]) {
+        expect(await outcome(path, body), `${action} ${JSON.stringify(body).slice(0, 80)}`).toBe('400 validation_failed');
+      }
+      expect(await outcome(`/api/vault/albums/not-a-uuid/${action}`, { fileIds: [mine.id] })).toBe('400 validation_failed');
+      expect(await outcome(`/api/vault/albums/${theirAlbum.id}/${action}`, { fileIds: [mine.id] })).toBe('404 album_not_found');
+      expect(await outcome(path, { fileIds: [mine.id, theirs.id] })).toBe('404 file_not_found');
+      expect(await outcome(path, { fileIds: [mine.id, binned.id] })).toBe('404 file_not_found');
+    }
+    expect((await client.json<{ file: UploadedFile }>('GET', `/api/vault/files/${mine.id}`)).body.file.albumIds).toEqual([]);
+    expect((await other.client.json<{ albums: Album[] }>('GET', '/api/vault/albums')).body.albums).toEqual([expect.objectContaining({ id: theirAlbum.id, fileCount: 0 })]);
   });
 
   it('trashes, restores and empties the trash, deleting the blobs, with audit events', async () => {

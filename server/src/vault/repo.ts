@@ -2,7 +2,7 @@ import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 
 import type { Tables, VaultAlbumsTable, VaultFilesTable } from '../db/tables.ts';
 import { dayOf } from './days.ts';
 
-/** Queries on `vault_files` and `vault_albums`; nothing else touches these tables. Every read a client causes is scoped to a studio. */
+/** Queries on `vault_files`, `vault_albums` and `vault_album_files`; nothing else touches these tables. Every read a client causes is scoped to a studio. */
 
 export type FileRow = Selectable<VaultFilesTable>;
 export type AlbumRow = Selectable<VaultAlbumsTable>;
@@ -21,7 +21,6 @@ export async function insertUploadingFile(
     .values({
       id: file.id,
       studio_id: file.studioId,
-      album_id: file.albumId,
       status: 'uploading',
       failure_reason: null,
       encrypted: file.encrypted ? 1 : 0,
@@ -37,6 +36,7 @@ export async function insertUploadingFile(
       deleted_at: null,
     })
     .execute();
+  if (file.albumId !== null) await db.insertInto('vault_album_files').values({ album_id: file.albumId, file_id: file.id, added_at: file.now }).execute();
 }
 
 export async function completeUpload(
@@ -170,6 +170,22 @@ export async function findNamedStudioFiles(db: Kysely<Tables>, studioId: string,
   return rows.flatMap((row) => (row.name_sealed === null ? [] : [{ id: row.id, name_sealed: row.name_sealed }]));
 }
 
+/** The studio's other files of exactly `size` bytes, not in the trash, oldest first: the only ones that can share a new file's SHA-256. */
+export async function findSameSizeFiles(db: Kysely<Tables>, studioId: string, size: number, exceptId: string, limit: number): Promise<FileRow[]> {
+  return db
+    .selectFrom('vault_files')
+    .selectAll()
+    .where('studio_id', '=', studioId)
+    .where('size', '=', size)
+    .where('id', '!=', exceptId)
+    .where('status', 'in', visibleStatuses)
+    .where('deleted_at', 'is', null)
+    .orderBy('uploaded_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 /** By id alone: for signed downloads (the signature named the file) and for jobs. */
 export async function findFileById(db: Kysely<Tables>, id: string): Promise<FileRow | undefined> {
   return db.selectFrom('vault_files').selectAll().where('id', '=', id).executeTakeFirst();
@@ -182,13 +198,18 @@ export interface FileScope {
   trash: boolean;
 }
 
+/** The album memberships of the file the outer query is on. */
+function memberships(eb: ExpressionBuilder<Tables, 'vault_files'>) {
+  return eb.selectFrom('vault_album_files').select('vault_album_files.album_id').whereRef('vault_album_files.file_id', '=', 'vault_files.id');
+}
+
 function inScope(scope: FileScope) {
   return (eb: ExpressionBuilder<Tables, 'vault_files'>) =>
     eb.and([
       eb('studio_id', '=', scope.studioId),
       eb('status', 'in', visibleStatuses),
       eb('deleted_at', scope.trash ? 'is not' : 'is', null),
-      ...(scope.albumId === undefined ? [] : [scope.albumId === null ? eb('album_id', 'is', null) : eb('album_id', '=', scope.albumId)]),
+      ...(scope.albumId === undefined ? [] : [scope.albumId === null ? eb.not(eb.exists(memberships(eb))) : eb.exists(memberships(eb).where('album_id', '=', scope.albumId))]),
     ]);
 }
 
@@ -238,15 +259,47 @@ export async function listSealedNames(
 
 // ——— Files: organising and trash ———
 
-export async function moveStudioFiles(db: Kysely<Tables>, studioId: string, ids: readonly string[], albumId: string | null): Promise<number> {
+/** The studio's visible files among `ids`, as a subquery: memberships are only ever written for these. */
+function ownVisibleIds(db: Kysely<Tables>, studioId: string, ids: readonly string[]) {
+  return db.selectFrom('vault_files').select('id').where('studio_id', '=', studioId).where('id', 'in', ids).where('status', 'in', visibleStatuses);
+}
+
+/** Out of every album, then (unless `albumId` is null) into that one alone, at once. Returns how many files moved. */
+export async function moveStudioFiles(db: Kysely<Tables>, studioId: string, ids: readonly string[], albumId: string | null, now: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const own = (await ownVisibleIds(trx, studioId, ids).execute()).map((row) => row.id);
+    if (own.length === 0) return 0;
+    await trx.deleteFrom('vault_album_files').where('file_id', 'in', own).execute();
+    if (albumId !== null) await trx.insertInto('vault_album_files').values(own.map((id) => ({ album_id: albumId, file_id: id, added_at: now }))).execute();
+    return own.length;
+  });
+}
+
+/** Into one more album; files already in it stay as they are. Returns how many were added. */
+export async function insertAlbumFiles(db: Kysely<Tables>, studioId: string, albumId: string, ids: readonly string[], now: number): Promise<number> {
+  const own = (await ownVisibleIds(db, studioId, ids).execute()).map((row) => row.id);
+  if (own.length === 0) return 0;
   const result = await db
-    .updateTable('vault_files')
-    .set({ album_id: albumId })
-    .where('studio_id', '=', studioId)
-    .where('id', 'in', ids)
-    .where('status', 'in', visibleStatuses)
+    .insertInto('vault_album_files')
+    .values(own.map((id) => ({ album_id: albumId, file_id: id, added_at: now })))
+    .onConflict((conflict) => conflict.columns(['album_id', 'file_id']).doNothing())
     .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Out of one album; the files themselves, and their other albums, stay. Returns how many were taken out. */
+export async function deleteAlbumFiles(db: Kysely<Tables>, studioId: string, albumId: string, ids: readonly string[]): Promise<number> {
+  const result = await db.deleteFrom('vault_album_files').where('album_id', '=', albumId).where('file_id', 'in', ownVisibleIds(db, studioId, ids)).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The albums each of `fileIds` is in, oldest membership first. */
+export async function listFileAlbumIds(db: Kysely<Tables>, fileIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byFile = new Map<string, string[]>();
+  if (fileIds.length === 0) return byFile;
+  const rows = await db.selectFrom('vault_album_files').select(['file_id', 'album_id']).where('file_id', 'in', fileIds).orderBy('added_at').orderBy('album_id').execute();
+  for (const row of rows) byFile.set(row.file_id, [...(byFile.get(row.file_id) ?? []), row.album_id]);
+  return byFile;
 }
 
 export async function setDeletedAt(db: Kysely<Tables>, studioId: string, id: string, deletedAt: number | null): Promise<boolean> {
@@ -333,9 +386,10 @@ export async function listStudioAlbums(db: Kysely<Tables>, studioId: string, alb
     .selectAll('vault_albums')
     .select((eb) =>
       eb
-        .selectFrom('vault_files')
+        .selectFrom('vault_album_files')
+        .innerJoin('vault_files', 'vault_files.id', 'vault_album_files.file_id')
         .select((inner) => inner.fn.countAll<number>().as('count'))
-        .whereRef('vault_files.album_id', '=', 'vault_albums.id')
+        .whereRef('vault_album_files.album_id', '=', 'vault_albums.id')
         .where('vault_files.status', 'in', visibleStatuses)
         .where('vault_files.deleted_at', 'is', null)
         .as('file_count'),
@@ -356,7 +410,7 @@ export async function renameAlbum(db: Kysely<Tables>, studioId: string, id: stri
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Its files keep existing, in no album (the foreign key sets album_id to null). */
+/** Its files keep existing, in their other albums or in none (the foreign key deletes the memberships). */
 export async function deleteAlbumRow(db: Kysely<Tables>, studioId: string, id: string): Promise<boolean> {
   const result = await db.deleteFrom('vault_albums').where('studio_id', '=', studioId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
@@ -366,9 +420,10 @@ export async function deleteAlbumRow(db: Kysely<Tables>, studioId: string, id: s
 export async function listAlbumFileIds(db: Kysely<Tables>, studioId: string, albumId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('vault_files')
-    .select('id')
-    .where('studio_id', '=', studioId)
-    .where('album_id', '=', albumId)
+    .innerJoin('vault_album_files', 'vault_album_files.file_id', 'vault_files.id')
+    .select('vault_files.id')
+    .where('vault_files.studio_id', '=', studioId)
+    .where('vault_album_files.album_id', '=', albumId)
     .where('deleted_at', 'is', null)
     .where('status', 'in', visibleStatuses)
     .orderBy('uploaded_at')

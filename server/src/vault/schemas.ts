@@ -26,7 +26,7 @@ const fileProperties = {
   type: Type.String({ description: 'The MIME type sniffed from the content' }),
   size: Type.Integer({ description: 'Bytes' }),
   sha256: Type.String({ description: 'Hex SHA-256 of the original' }),
-  albumId: nullable(Type.String()),
+  albumIds: Type.Array(Type.String(), { description: 'The albums it is in (a file may be in several), the one it joined first first' }),
   status: Type.Union([Type.Literal('processing'), Type.Literal('ready'), Type.Literal('failed')], { description: 'Whether the previews are ready' }),
   failureReason: nullable(Type.String({ description: 'Why previews could not be made, when status is failed' })),
   uploadedAt: Type.String(),
@@ -45,5 +45,8 @@ export const albumSchema = Type.Object(
   { id: Type.String(), name: Type.String(), fileCount: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() },
   closed,
 );
+
+/** The files one request organises (moves, adds to or removes from an album). */
+export const fileIdsField = Type.Array(uuidField, { minItems: 1, maxItems: 500 });
 
 export const albumNameField = Type.String({ minLength: 1, maxLength: 1000 });

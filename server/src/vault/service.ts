@@ -11,7 +11,7 @@ import { type VaultDeps, createVaultDeps } from './deps.ts';
 import { blobKeyOf, previewName, serveFile } from './downloads.ts';
 import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
 import type { FileUseSource } from './file-uses.ts';
-import { moveFiles } from './files.ts';
+import { addAlbumFiles } from './files.ts';
 import { previewsJobHandler } from './previews.ts';
 import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
 import { SCRUB_JOB, scrubJobHandler } from './scrub.ts';
@@ -91,9 +91,9 @@ export interface VaultFiles {
    */
   upload(actor: StudioActor, input: UploadInput): Promise<FileView>;
   /**
-   * Makes an album in the actor's studio and moves the files among `fileIds` that are the
-   * studio's, visible and not in the trash into it (an album is a folder: a file is in one
-   * album at most). Needs `library.edit`. For deliveries' proofing selections.
+   * Makes an album in the actor's studio and adds the files among `fileIds` that are the
+   * studio's, visible and not in the trash to it (albums are collections: the files stay in
+   * their other albums). Needs `library.edit`. For deliveries' proofing selections.
    */
   createAlbumWith(actor: StudioActor, name: string, fileIds: readonly string[]): Promise<{ id: string; name: string; fileCount: number }>;
 }
@@ -206,8 +206,8 @@ export function createVaultFiles(deps: VaultDeps): VaultFiles {
       requireStudioPermission(actor, 'library.edit');
       const ids = (await visibleRows(deps, actor.studioId, fileIds)).map((row) => row.id);
       const album = await createAlbum(deps, actor, name);
-      const moved = ids.length > 0 ? await moveFiles(deps, actor, ids, album.id) : 0;
-      return { id: album.id, name: album.name, fileCount: moved };
+      const added = ids.length > 0 ? (await addAlbumFiles(deps, actor, album.id, ids)).added : 0;
+      return { id: album.id, name: album.name, fileCount: added };
     },
   };
 }

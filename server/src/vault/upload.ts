@@ -15,7 +15,7 @@ import { captureDay } from '../imaging/photo-metadata.ts';
 import { ImagingFailure } from '../imaging/pool.ts';
 import { enqueuePreviews } from './previews.ts';
 import { dayOf } from './days.ts';
-import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, touchUpload, usedBytes } from './repo.ts';
+import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, listFileAlbumIds, touchUpload, usedBytes } from './repo.ts';
 import { type FileMetadata, sealFileBlocks, sealFileMetadata, sealFileName, studioSecrets } from './sealed-fields.ts';
 import { BlockHasher } from './block-hashes.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
@@ -196,7 +196,7 @@ export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: Upl
   await recordAudit(deps.db, { action: 'vault.file_uploaded', ...auditContext(actor), details: { fileId, studioId } });
   const row = await findStudioFile(deps.db, studioId, fileId);
   if (!row) throw fileNotFound();
-  return fileView(deps, row, stored.name, stored.metadata);
+  return fileView(deps, row, stored.name, stored.metadata, (await listFileAlbumIds(deps.db, [fileId])).get(fileId) ?? []);
 }
 
 /** Everything up to the committed row; the caller discards what it left behind if it throws. */

@@ -14,7 +14,8 @@ export interface FileView {
   size: number;
   /** Hex SHA-256 of the original. */
   sha256: string;
-  albumId: string | null;
+  /** The albums it is in (a photo may be in several), the one it joined first first. */
+  albumIds: string[];
   status: FileStatus;
   uploadedAt: string;
   capturedAt: string | null;
@@ -152,7 +153,17 @@ export async function emptyTrash(): Promise<number> {
   return purged;
 }
 
-/** Moves files into an album, or out of any (`null`); resolves to how many moved. */
+/** Adds files to an album; they stay in their other albums. Resolves to the album, counted again, and how many were not in it yet. */
+export function addAlbumFiles(albumId: string, fileIds: string[]): Promise<{ album: Album; added: number }> {
+  return apiPost<{ album: Album; added: number }>(`${albumPath(albumId)}/files`, { fileIds });
+}
+
+/** Takes files out of an album; they stay in the library and in their other albums. */
+export function removeAlbumFiles(albumId: string, fileIds: string[]): Promise<{ album: Album; removed: number }> {
+  return apiPost<{ album: Album; removed: number }>(`${albumPath(albumId)}/files/remove`, { fileIds });
+}
+
+/** Moves files into one album and out of every other, or out of all (`null`); resolves to how many moved. */
 export async function moveFiles(fileIds: string[], albumId: string | null): Promise<number> {
   const { moved } = await apiPost<{ moved: number }>('/api/vault/files/move', { fileIds, albumId });
   return moved;

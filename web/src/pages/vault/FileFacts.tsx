@@ -7,7 +7,7 @@ import { formatBytes, formatCaptureTime, formatDateTime } from '../../lib/format
  * What the viewer says about a photo: the file, its checksum and what the camera recorded
  * (`null` until the file's details have arrived).
  */
-export function FileFacts({ file, albumName, exif }: { file: FileView; albumName: string; exif: Exif | null }) {
+export function FileFacts({ file, albumNames, exif }: { file: FileView; albumNames: readonly string[]; exif: Exif | null }) {
   return (
     <>
       <dl className="facts">
@@ -19,7 +19,7 @@ export function FileFacts({ file, albumName, exif }: { file: FileView; albumName
         <Fact label="Uploaded">
           <time dateTime={file.uploadedAt}>{formatDateTime(file.uploadedAt)}</time>
         </Fact>
-        <Fact label="Album">{albumName}</Fact>
+        <Fact label={albumNames.length > 1 ? 'Albums' : 'Album'}>{albumNames.length === 0 ? 'No album' : albumNames.join(', ')}</Fact>
       </dl>
       <section className="facts-section" aria-labelledby="checksum-heading">
         <h2 id="checksum-heading">SHA-256 checksum</h2>

@@ -27,6 +27,7 @@ export function FileViewer({
   backLabel,
   albums,
   onMove,
+  onAddToAlbum,
   onTrash,
   onRetry,
 }: {
@@ -39,6 +40,7 @@ export function FileViewer({
   backLabel: string;
   albums: readonly Album[] | null;
   onMove: (fileIds: string[], albumId: string | null) => Promise<void>;
+  onAddToAlbum: (fileIds: string[], albumId: string) => Promise<void>;
   onTrash: (files: FileView[]) => Promise<void>;
   onRetry: (file: FileView) => Promise<void>;
 }) {
@@ -47,7 +49,7 @@ export function FileViewer({
   const details = state.status === 'ready' ? state.data : null;
   const file = details ?? listFile;
   const { busy, error, submit } = useSubmission();
-  const [moving, setMoving] = useState(false);
+  const [albumDialog, setAlbumDialog] = useState<'move' | 'add' | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   usePageTitle(file?.name ?? 'Photo');
   useArrowKeys(previous, next);
@@ -59,7 +61,7 @@ export function FileViewer({
     return () => clearTimeout(timer);
   }, [details, reload]);
 
-  const albumName = albums?.find((album) => album.id === file?.albumId)?.name ?? 'No album';
+  const albumNames = (file?.albumIds ?? []).flatMap((id) => albums?.find((album) => album.id === id)?.name ?? []);
 
   async function retry(failed: FileView): Promise<void> {
     await onRetry(failed);
@@ -105,8 +107,11 @@ export function FileViewer({
               >
                 Download original
               </button>
-              <button type="button" className="button button-secondary" onClick={() => setMoving(true)} disabled={albums === null} data-testid="viewer-move">
+              <button type="button" className="button button-secondary" onClick={() => setAlbumDialog('move')} disabled={albums === null} data-testid="viewer-move">
                 Move to album…
+              </button>
+              <button type="button" className="button button-secondary" onClick={() => setAlbumDialog('add')} disabled={albums === null} data-testid="viewer-add-album">
+                Add to album…
               </button>
               <button type="button" className="button button-secondary" aria-disabled={busy} onClick={() => void submit(() => onTrash([file]))} data-testid="viewer-delete">
                 Move to trash
@@ -115,24 +120,31 @@ export function FileViewer({
             <StatusMessage message={status} testId="viewer-status" />
             {error !== null && <FormError id="viewer-error" message={error} testId="viewer-error" />}
             {state.status === 'failed' && <LoadFailed message={state.message} onRetry={reload} />}
-            <FileFacts file={file} albumName={albumName} exif={details?.exif ?? null} />
+            <FileFacts file={file} albumNames={albumNames} exif={details?.exif ?? null} />
             <WebUsagePanel key={file.id} fileId={file.id} />
           </div>
         </div>
       )}
-      {moving && file !== null && albums !== null && (
+      {albumDialog !== null && file !== null && albums !== null && (
         <MoveDialog
+          mode={albumDialog}
           count={1}
           albums={albums}
-          currentAlbumId={file.albumId}
-          onMove={async (albumId) => {
-            await onMove([file.id], albumId);
-            update((loaded) => ({ ...loaded, albumId }));
-            setMoving(false);
+          currentAlbumIds={file.albumIds}
+          onConfirm={async (albumId) => {
             const albumName = albums.find((album) => album.id === albumId)?.name;
-            setStatus(albumName === undefined ? 'Taken out of its album.' : `Moved to “${albumName}”.`);
+            if (albumDialog === 'add' && albumId !== null) {
+              await onAddToAlbum([file.id], albumId);
+              update((loaded) => ({ ...loaded, albumIds: [...loaded.albumIds, albumId] }));
+              setStatus(`Added to “${albumName}”.`);
+            } else {
+              await onMove([file.id], albumId);
+              update((loaded) => ({ ...loaded, albumIds: albumId === null ? [] : [albumId] }));
+              setStatus(albumName === undefined ? 'Taken out of its albums.' : `Moved to “${albumName}”.`);
+            }
+            setAlbumDialog(null);
           }}
-          onCancel={() => setMoving(false)}
+          onCancel={() => setAlbumDialog(null)}
         />
       )}
     </div>

@@ -8,6 +8,8 @@ import {
   listAlbums,
   listFileUses,
   moveFiles,
+  addAlbumFiles,
+  removeAlbumFiles,
   renameAlbum,
   restoreFile,
   retryPreviews,
@@ -84,7 +86,8 @@ function Library({ route }: { route: LibraryRoute }) {
   const list = useFileList(view, sort, order, search);
   const files = list.files ?? [];
   const selection = useSelection(files, `${viewPath(view)} ${sort} ${order} ${search}`);
-  const [moving, setMoving] = useState(false);
+  // Which album dialog is open for the selected photos: move them, or add them to one more album.
+  const [albumDialog, setAlbumDialog] = useState<'move' | 'add' | null>(null);
   // An outcome belongs to the list it happened in.
   const [status, setStatus] = useState<{ message: string; path: string; undo?: FileView[] } | null>(null);
   // Asked before anything goes to the trash: what, and which live deliveries show it.
@@ -128,12 +131,30 @@ function Library({ route }: { route: LibraryRoute }) {
     list.change((shown, query) =>
       query.albumId !== undefined && query.albumId !== albumId
         ? shown.filter((file) => !ids.has(file.id))
-        : shown.map((file) => (ids.has(file.id) ? { ...file, albumId } : file)),
+        : shown.map((file) => (ids.has(file.id) ? { ...file, albumIds: albumId === null ? [] : [albumId] } : file)),
     );
     reloadAlbums();
     const photos = pluralize(moved, 'photo', 'photos');
     const target = albumList?.find((candidate) => candidate.id === albumId);
-    say(target === undefined ? `Took ${photos} out of their album.` : `Moved ${photos} to “${target.name}”.`);
+    say(target === undefined ? `Took ${photos} out of their albums.` : `Moved ${photos} to “${target.name}”.`);
+  }
+
+  /** Into one more album: the photos stay in the others, and in this list. */
+  async function addToAlbum(fileIds: string[], albumId: string): Promise<void> {
+    const { album: counted, added } = await addAlbumFiles(albumId, fileIds);
+    const ids = new Set(fileIds);
+    list.change((shown) => shown.map((file) => (ids.has(file.id) && !file.albumIds.includes(albumId) ? { ...file, albumIds: [...file.albumIds, albumId] } : file)));
+    updateAlbums((current) => current.map((candidate) => (candidate.id === counted.id ? counted : candidate)));
+    say(added === 0 ? `They were in “${counted.name}” already.` : `Added ${pluralize(added, 'photo', 'photos')} to “${counted.name}”.`);
+  }
+
+  /** Out of the album shown: the photos stay in the library and their other albums. */
+  async function removeFromAlbum(fileIds: string[], from: Album): Promise<void> {
+    const { album: counted, removed } = await removeAlbumFiles(from.id, fileIds);
+    const ids = new Set(fileIds);
+    list.change((shown, query) => (query.albumId === from.id ? shown.filter((file) => !ids.has(file.id)) : shown));
+    updateAlbums((current) => current.map((candidate) => (candidate.id === counted.id ? counted : candidate)));
+    say(`Took ${pluralize(removed, 'photo', 'photos')} out of “${counted.name}”. They are still in All photos.`);
   }
 
   /** Opens the confirmation, having asked the server which live deliveries show the files. */
@@ -239,6 +260,7 @@ function Library({ route }: { route: LibraryRoute }) {
           backLabel={title}
           albums={albumList}
           onMove={move}
+          onAddToAlbum={addToAlbum}
           onTrash={(chosen) => askToTrash(chosen, () => navigate(viewPath(view)))}
           onRetry={retry}
         />
@@ -311,7 +333,22 @@ function Library({ route }: { route: LibraryRoute }) {
                   count={selectedFiles.length}
                   total={files.length}
                   busy={action.busy}
-                  onMove={() => setMoving(true)}
+                  onMove={() => setAlbumDialog('move')}
+                  onAddToAlbum={() => setAlbumDialog('add')}
+                  onRemoveFromAlbum={
+                    album === null
+                      ? null
+                      : () =>
+                          void action.submit(async () => {
+                            await removeFromAlbum(
+                              selectedFiles.map((file) => file.id),
+                              album,
+                            );
+                            selection.clear();
+                            focusAfterRender(() => headingRef.current); // the bar is gone
+                          })
+                  }
+                  albumName={album?.name ?? null}
                   onTrash={() =>
                     void action.submit(() =>
                       askToTrash(selectedFiles, () => focusAfterRender(() => headingRef.current)), // the bar is gone
@@ -359,21 +396,21 @@ function Library({ route }: { route: LibraryRoute }) {
           )}
         </section>
       </div>
-      {moving && albumList !== null && (
+      {albumDialog !== null && albumList !== null && (
         <MoveDialog
+          mode={albumDialog}
           count={selectedFiles.length}
           albums={albumList}
-          currentAlbumId={view.kind === 'album' ? view.albumId : null}
-          onMove={async (albumId) => {
-            await move(
-              selectedFiles.map((file) => file.id),
-              albumId,
-            );
-            setMoving(false);
+          currentAlbumIds={albumList.filter((candidate) => selectedFiles.every((file) => file.albumIds.includes(candidate.id))).map((candidate) => candidate.id)}
+          onConfirm={async (albumId) => {
+            const fileIds = selectedFiles.map((file) => file.id);
+            if (albumDialog === 'add' && albumId !== null) await addToAlbum(fileIds, albumId);
+            else await move(fileIds, albumId);
+            setAlbumDialog(null);
             selection.clear();
             focusAfterRender(() => headingRef.current); // the bar is gone
           }}
-          onCancel={() => setMoving(false)}
+          onCancel={() => setAlbumDialog(null)}
         />
       )}
       {trashDialog}

@@ -7,39 +7,59 @@ import { pluralize } from '../../lib/format';
 /** The option for "in no album", which the server spells `null`. */
 const NO_ALBUM = '';
 
-/** Asks which album to move photos to (or out of every album), then moves them. */
+/**
+ * Asks which album photos go to, then sends them. `move` takes them out of every other album
+ * (or, to "No album", out of all); `add` keeps them where they are too: albums are
+ * collections, and a photo may be in several.
+ */
 export function MoveDialog({
+  mode,
   count,
   albums,
-  currentAlbumId,
-  onMove,
+  currentAlbumIds,
+  onConfirm,
   onCancel,
 }: {
+  mode: 'move' | 'add';
   count: number;
   albums: readonly Album[];
-  /** Where the photos are now, when they share an album: not the first choice. */
-  currentAlbumId: string | null;
-  onMove: (albumId: string | null) => Promise<void>;
+  /** The albums every one of the photos is in already: not the first choice, and not offered to add to. */
+  currentAlbumIds: readonly string[];
+  onConfirm: (albumId: string | null) => Promise<void>;
   onCancel: () => void;
 }) {
-  const [target, setTarget] = useState(() => albums.find((album) => album.id !== currentAlbumId)?.id ?? NO_ALBUM);
+  const choices = mode === 'add' ? albums.filter((album) => !currentAlbumIds.includes(album.id)) : albums;
+  const [target, setTarget] = useState(() => choices.find((album) => !currentAlbumIds.includes(album.id))?.id ?? (choices[0]?.id ?? NO_ALBUM));
+  const photos = pluralize(count, 'photo', 'photos');
+  const nothingToAdd = mode === 'add' && choices.length === 0;
   return (
     <ConfirmDialog
-      title={`Move ${pluralize(count, 'photo', 'photos')}`}
-      confirmLabel="Move"
-      busyLabel="Moving…"
+      title={mode === 'add' ? `Add ${photos} to an album` : `Move ${photos}`}
+      confirmLabel={nothingToAdd ? 'Close' : mode === 'add' ? 'Add' : 'Move'}
+      busyLabel={mode === 'add' ? 'Adding…' : 'Moving…'}
       tone="primary"
-      onConfirm={() => onMove(target === NO_ALBUM ? null : target)}
+      onConfirm={async () => (nothingToAdd ? onCancel() : onConfirm(target === NO_ALBUM ? null : target))}
       onCancel={onCancel}
     >
-      <SelectField id="move-album" label="To album" value={target} onChange={(event) => setTarget(event.target.value)} data-testid="move-album">
-        {albums.map((album) => (
-          <option key={album.id} value={album.id}>
-            {album.name}
-          </option>
-        ))}
-        <option value={NO_ALBUM}>No album (only in All photos)</option>
-      </SelectField>
+      {nothingToAdd ? (
+        <p data-testid="add-album-none">{count === 1 ? 'This photo is' : 'These photos are'} in every album already. Create an album first.</p>
+      ) : (
+        <SelectField
+          id={`${mode}-album`}
+          label="To album"
+          value={target}
+          onChange={(event) => setTarget(event.target.value)}
+          data-testid={`${mode}-album`}
+        >
+          {choices.map((album) => (
+            <option key={album.id} value={album.id}>
+              {album.name}
+            </option>
+          ))}
+          {mode === 'move' && <option value={NO_ALBUM}>No album (only in All photos)</option>}
+        </SelectField>
+      )}
+      {mode === 'add' && choices.length > 0 && <p className="muted">They stay in the albums they are in now.</p>}
     </ConfirmDialog>
   );
 }

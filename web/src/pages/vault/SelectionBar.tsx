@@ -6,6 +6,9 @@ export function SelectionBar({
   total,
   busy,
   onMove,
+  onAddToAlbum,
+  onRemoveFromAlbum,
+  albumName,
   onTrash,
   onDeliver,
   onOrderPrints,
@@ -17,6 +20,11 @@ export function SelectionBar({
   total: number;
   busy: boolean;
   onMove: () => void;
+  onAddToAlbum: () => void;
+  /** Takes the photos out of the album shown; `null` outside an album. */
+  onRemoveFromAlbum: (() => void) | null;
+  /** The album shown, if any. */
+  albumName: string | null;
   onTrash: () => void;
   /** Starts a delivery of the selected photos to a client. */
   onDeliver: () => void;
@@ -38,6 +46,14 @@ export function SelectionBar({
         <button type="button" className="button button-secondary button-small" onClick={onMove} data-testid="bulk-move">
           Move to album…
         </button>
+        <button type="button" className="button button-secondary button-small" onClick={onAddToAlbum} data-testid="bulk-add-album">
+          Add to album…
+        </button>
+        {onRemoveFromAlbum !== null && (
+          <button type="button" className="button button-secondary button-small" aria-disabled={busy} onClick={onRemoveFromAlbum} data-testid="bulk-remove-album">
+            Remove from “{albumName}”
+          </button>
+        )}
         <button type="button" className="button button-secondary button-small" aria-disabled={busy} onClick={onTrash} data-testid="bulk-delete">
           {busy ? 'Moving to trash…' : 'Move to trash'}
         </button>

@@ -78,7 +78,7 @@ export function useFileList(view: LibraryView, sort: FileSort, order: SortOrder,
 }
 
 function belongsIn(query: FileQuery, file: FileView): boolean {
-  if (query.trash || (query.albumId !== undefined && query.albumId !== file.albumId)) return false;
+  if (query.trash || (query.albumId !== undefined && !file.albumIds.includes(query.albumId))) return false;
   return !query.q || file.name.toLowerCase().includes(query.q.toLowerCase());
 }
 
