@@ -85,6 +85,26 @@ describe.each(databaseKinds())('downloads on %s', (database) => {
     }
   });
 
+  it('reads a small file and its previews once from the store, whole, for a download or a range', async () => {
+    const reads = vi.spyOn(server.runtime.blobs, 'get');
+    const heads = vi.spyOn(server.runtime.blobs, 'head');
+    try {
+      for (const [variant, range] of [['original', undefined], ['original', 'bytes=-100'], ['preview', undefined], ['thumbnail', undefined]] as const) {
+        reads.mockClear();
+        heads.mockClear();
+        const response = await fetchSigned(server, await downloadUrl(client, small.file.id, variant), range ? { range } : {});
+        expect(response.status, variant).toBe(range ? 206 : 200);
+        const body = Buffer.from(await response.arrayBuffer());
+        if (variant === 'original') expect(body.equals(range ? small.bytes.subarray(-100) : small.bytes)).toBe(true);
+        expect(reads.mock.calls.map(([, byteRange]) => byteRange ?? 'all'), variant).toEqual(['all']);
+        expect(heads).toHaveBeenCalledTimes(1);
+      }
+    } finally {
+      reads.mockRestore();
+      heads.mockRestore();
+    }
+  });
+
   it('answers 416 beyond the end, and the whole file for ranges it does not serve or a stale If-Range', async () => {
     const { bytes, file } = large;
     const url = await downloadUrl(client, file.id);

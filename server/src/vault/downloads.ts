@@ -104,8 +104,10 @@ async function body(
 ): Promise<Readable | Buffer> {
   if (blob.sealing) {
     if (!plan.whole) return watched(deps, file, variant, await opened.range(plan.start, plan.end));
-    const stream = await readPlaintext(deps.blobs, blob);
-    return plan.end < VERIFY_FIRST_BYTES ? collect(stream) : watched(deps, file, variant, stream);
+    // A small file is served from the bytes opening it already read (stored-blobs.ts); a large
+    // one is read again from its first byte, in one request.
+    if (plan.end < VERIFY_FIRST_BYTES) return collect(await opened.range(plan.start, plan.end));
+    return watched(deps, file, variant, await readPlaintext(deps.blobs, blob));
   }
   // Previews of plain studios have no recorded hash: they are derived, and can be made again.
   if (plan.sha256 === null) return opened.range(plan.start, plan.end);
