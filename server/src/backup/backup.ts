@@ -179,7 +179,11 @@ async function readManifestAt(store: BlobStore, id: string, keys: MasterKeyProvi
   const wrapped = JSON.parse(text.toString('utf8')) as { manifest: string; mac: string };
   const manifest = JSON.parse(wrapped.manifest) as Manifest;
   const { key } = await backupKey(keys, manifest.database.keyVersion);
-  if (!constantTimeEqual(manifestMac(key, wrapped.manifest), wrapped.mac)) throw new AppError('backup_manifest_invalid', 'The backup manifest is not authentic (edited, or made under other master keys).', 400);
+  if (!constantTimeEqual(manifestMac(key, wrapped.manifest), wrapped.mac)) throw new AppError(
+      'backup_manifest_invalid',
+      `The backup manifest is not authentic: it was edited, or made under other master keys than the ones given here (key version "${manifest.database.keyVersion}"). Set SHUTTERLOCK_MASTER_KEYS to the keys of the server that made it; a development server keeps its key in <data directory>/secrets/dev-master-key.`,
+      400,
+    );
   return manifest;
 }
 

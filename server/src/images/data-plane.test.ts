@@ -67,6 +67,8 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     expect(first.status, first.code).toBe(200);
     expect(first.headers.get('content-type')).toBe('image/webp');
     expect(first.headers.get('cache-control')).toMatch(/^public, max-age=\d+, immutable$/);
+    // Embeddable by the studio's websites: a browser drops a same-origin resource in their <img>.
+    expect(first.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect(first.headers.get('ratelimit-limit')).toBe('60');
     const meta = await sharp(first.body).metadata();
     expect([meta.format, meta.width, meta.height, meta.exif, meta.icc, meta.xmp]).toEqual(['webp', 100, 75, undefined, undefined, undefined]);

@@ -388,6 +388,9 @@ async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant)
     ...(vary.length > 0 ? { vary: vary.join(', ') } : {}),
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
+    // These URLs exist to be embedded by the studio's websites; the app's same-origin default
+    // would make browsers drop every one of them (the signature, not the origin, is the check).
+    'cross-origin-resource-policy': 'cross-origin',
   });
 
   if (resolved.original) {
