@@ -26,7 +26,7 @@ async function filesIn(page: Page): Promise<Array<{ name: string; sha256: string
 }
 
 describe('vault, end to end', () => {
-  it('uploads photos with progress, shows their thumbnails and downloads an original byte-identical', async () => {
+  it('uploads photos with progress, shows their thumbnails, downloads an original byte-identical, and asks before storing it twice', async () => {
     const user = await createAccount(env.server, 'photographer', 'vault');
     const shoot = [
       { name: 'ceremony-001.jpg', mimeType: 'image/jpeg', buffer: await photo('jpeg', { width: 1600, height: 1067, exif: true }) },
