@@ -40,7 +40,7 @@ function duplicateFile(existingId: string): AppError {
  * the upload instead. Asked before the decode (so a skipped copy costs no decode) and again
  * under the studio lock as the upload commits, where concurrent uploads of one photo queue.
  */
-export async function duplicateOf(db: Db, upload: { studioId: string; fileId: string; contentDigest: string; onDuplicate: OnDuplicate }): Promise<string | null> {
+export async function findDuplicate(db: Db, upload: { studioId: string; fileId: string; contentDigest: string; onDuplicate: OnDuplicate }): Promise<string | null> {
   const existing = await findFileWithContent(db, upload.studioId, upload.contentDigest, upload.fileId);
   if (existing && upload.onDuplicate === 'skip') throw duplicateFile(existing);
   return existing ?? null;

@@ -18,7 +18,7 @@ import { dayOf } from './days.ts';
 import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, listFileAlbumIds, touchUpload, usedBytes } from './repo.ts';
 import { type FileMetadata, sealFileBlocks, sealFileMetadata, sealFileName, studioSecrets } from './sealed-fields.ts';
 import { BlockHasher } from './block-hashes.ts';
-import { type OnDuplicate, contentDigest, duplicateOf } from './duplicates.ts';
+import { type OnDuplicate, contentDigest, findDuplicate } from './duplicates.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
 import type { ScanSession } from '../clamav/virus-scanner.ts';
 
@@ -246,7 +246,7 @@ async function storeUpload(
   const upload = { type, size: received.size, sha256: received.sha256 };
   const secrets = await studioSecrets(deps, studioId);
   const duplicate = { studioId, fileId, contentDigest: contentDigest(secrets, upload.sha256), onDuplicate: input.onDuplicate ?? 'keep' };
-  if (duplicate.onDuplicate === 'skip') await duplicateOf(deps.db, duplicate);
+  if (duplicate.onDuplicate === 'skip') await findDuplicate(deps.db, duplicate);
   const inspection = await inspectStoredPhoto(deps.blobs, deps.imaging, original, upload, deps.config);
   const name = safeFileName(input.name, type);
   const metadata: FileMetadata = { sha256: upload.sha256, width: inspection.width, height: inspection.height, photo: inspection.photo };
@@ -262,7 +262,7 @@ async function storeUpload(
     await lockStudio(trx, deps.databaseKind, studioId);
     const { quotaBytes } = await studioSettings({ db: trx }, studioId);
     if (quotaBytes !== null && (await usedBytes(trx, studioId)) + upload.size > quotaBytes) throw quotaExceeded();
-    const existing = await duplicateOf(trx, duplicate);
+    const existing = await findDuplicate(trx, duplicate);
     const completed = await completeUpload(trx, fileId, {
       mediaType: type.mediaType,
       size: upload.size,
