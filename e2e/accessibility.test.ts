@@ -1,6 +1,6 @@
 /**
  * axe-core (through @axe-core/playwright) on the pages people meet first, served by the real
- * server with real data: sign-in, the library, a delivery, the branding page, and the client's
+ * server with real data: sign-in, the library (also asking about a duplicate upload), a delivery, the branding page, and the client's
  * page (the code form, the gallery, the lightbox, the download dialog) on a phone and a
  * desktop. Every rule axe has runs (WCAG 2.2 A/AA and its best practices); no serious or
  * critical violation may remain. Moderate and minor ones are not failures here.
@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openPage, type OpenedPage } from './browser.ts';
 import { signInWithEmailCode, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
-import { type DeliveredShoot, type Device, brandAsLumiere, deliveredShoot, succeeded, viewports } from './sample-shoot.ts';
+import { type DeliveredShoot, type Device, brandAsLumiere, deliveredShoot, photoOf, scenes, succeeded, viewports } from './sample-shoot.ts';
 
 const env = useServerAndBrowser();
 
@@ -46,6 +46,11 @@ describe('accessibility (axe-core): no serious or critical violations', () => {
       await page.goto(`${env.origin}/library`);
       await waitForDecodedImages(page, 'file-grid', shoot.files.length);
       expect(await seriousViolations(page), 'library').toEqual([]);
+      // A photo the library already holds, added again: the row asks Keep both or Skip.
+      const again = scenes[0]!;
+      await page.getByTestId('upload-input').setInputFiles([{ name: again.name, mimeType: 'image/jpeg', buffer: await photoOf(again) }]);
+      await page.locator(`[data-testid="upload-row-${again.name}"][data-status="duplicate"]`).waitFor({ timeout: 30_000 });
+      expect(await seriousViolations(page), 'library asking about a duplicate').toEqual([]);
       // With a selection, the bar of what can be done with it shows.
       await page.getByTestId(`file-select-${shoot.files[0]?.id}`).check();
       await page.getByTestId('selection-bar').waitFor();

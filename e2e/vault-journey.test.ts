@@ -1,22 +1,32 @@
 /**
  * The vault as a photographer really uses it, nothing stubbed: sign in with an emailed code,
  * upload a folder's worth of photos with progress, watch the thumbnails arrive from the
- * preview jobs, open one, and download the original byte-identical.
+ * preview jobs, open one, download the original byte-identical, and upload it again: refused
+ * as a duplicate until the photographer chooses to keep both.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../server/test/accounts.ts';
 import { photo } from '../server/test/images.ts';
-import { openPage } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { type PageProblem, openPage } from './browser.ts';
 import { signInWithEmailCode, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
 
 const env = useServerAndBrowser();
 
 const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
 
+/** The library's files, as the signed-in page's own session lists them. */
+async function filesIn(page: Page): Promise<Array<{ name: string; sha256: string }>> {
+  return page.evaluate(async () => {
+    const response = await fetch('/api/vault/files?limit=200&sort=name&order=asc');
+    return ((await response.json()) as { files: Array<{ name: string; sha256: string }> }).files;
+  });
+}
+
 describe('vault, end to end', () => {
-  it('uploads photos with progress, shows their thumbnails and downloads an original byte-identical', async () => {
+  it('uploads photos with progress, shows their thumbnails, downloads an original byte-identical, and asks before storing it twice', async () => {
     const user = await createAccount(env.server, 'photographer', 'vault');
     const shoot = [
       { name: 'ceremony-001.jpg', mimeType: 'image/jpeg', buffer: await photo('jpeg', { width: 1600, height: 1067, exif: true }) },
@@ -47,7 +57,28 @@ describe('vault, end to end', () => {
       expect(download.suggestedFilename()).toBe('ceremony-001.jpg');
       const downloaded = await fs.readFile((await download.path()) as string);
       expect(sha256(downloaded)).toBe(sha256(shoot[0]!.buffer));
-      expect(unexpectedProblems(env.server, problems)).toEqual([]);
+      await page.goto(`${env.server.url}/library`);
+      await page.getByTestId('library').waitFor({ state: 'visible' });
+
+      // The same photo again, under another name: not stored a second time unless asked.
+      const again = { ...shoot[0]!, name: 'ceremony-001 (1).jpg' };
+      await page.getByTestId('upload-input').setInputFiles([again]);
+      const row = page.locator(`[data-testid="upload-row-${again.name}"][data-status="duplicate"]`);
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.getByTestId(`upload-duplicate-${again.name}`).textContent()).toBe('already in your library as ceremony-001.jpg');
+      expect(await filesIn(page)).toHaveLength(3);
+      await row.getByRole('button', { name: `Skip ${again.name}` }).click();
+      await page.locator(`[data-testid="upload-row-${again.name}"][data-status="skipped"]`).waitFor();
+      expect(await filesIn(page)).toHaveLength(3);
+      // Added once more, and this time kept beside the first.
+      await page.getByTestId('upload-input').setInputFiles([again]);
+      await page.getByRole('button', { name: `Keep both ${again.name}` }).click();
+      await page.locator(`[data-testid="upload-row-${again.name}"][data-status="done"]`).waitFor({ timeout: 30_000 });
+      const files = await filesIn(page);
+      expect(files.filter((file) => file.sha256 === sha256(again.buffer)).map((file) => file.name).toSorted()).toEqual(['ceremony-001 (1).jpg', 'ceremony-001.jpg']);
+      // The refusals of the duplicate (409 duplicate_file) are the only failures the page saw.
+      const refusedDuplicate = (problem: PageProblem) => (problem.url?.startsWith(`${env.server.url}/api/vault/uploads/`) ?? false) && /409/.test(problem.message);
+      expect(unexpectedProblems(env.server, problems).filter((problem) => !refusedDuplicate(problem))).toEqual([]);
     } finally {
       await page.close();
     }

@@ -488,6 +488,8 @@ const resumableExamples: Examples<typeof resumableRepo> = {
         lock_token: null,
         locked_until: null,
         file_id: null,
+        on_duplicate: 'skip',
+        duplicate_of: null,
         created_at: now,
         expires_at: now + 1,
       }),
@@ -498,7 +500,7 @@ const resumableExamples: Examples<typeof resumableRepo> = {
   advanceResumableUpload: {
     'and release': (db) => resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 100, chunks: 0, segments: '[]', tailSealed: 'sealed', expiresAt: now + 1 }),
     'completed, lock kept': (db) =>
-      resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 1024, chunks: 0, segments: '[]', tailSealed: null, expiresAt: now + 1, fileId: 'file-1', keepLock: true }),
+      resumableRepo.advanceResumableUpload(db, studio, upload, 'lock-1', { offset: 1024, chunks: 0, segments: '[]', tailSealed: null, expiresAt: now + 1, fileId: 'file-1', duplicateOf: 'file-0', keepLock: true }),
   },
   unlockResumableUpload: { '': (db) => resumableRepo.unlockResumableUpload(db, studio, upload, 'lock-1') },
   deleteResumableUpload: { '': (db) => resumableRepo.deleteResumableUpload(db, studio, upload) },
@@ -508,7 +510,7 @@ const resumableExamples: Examples<typeof resumableRepo> = {
 const vaultExamples: Examples<typeof vaultRepo> = {
   insertUploadingFile: { '': (db) => vaultRepo.insertUploadingFile(db, { id: 'file-1', studioId: studio, albumId: null, encrypted: true, blobKey: `studios/${studio}/blob-1`, now }) },
   completeUpload: {
-    '': (db) => vaultRepo.completeUpload(db, 'file-1', { mediaType: 'image/jpeg', size: 1024, nameSealed: 'sealed', metadataSealed: 'sealed', capturedDay: now, uploadedAt: now }),
+    '': (db) => vaultRepo.completeUpload(db, 'file-1', { mediaType: 'image/jpeg', size: 1024, nameSealed: 'sealed', metadataSealed: 'sealed', contentDigest: 'digest', capturedDay: now, uploadedAt: now }),
   },
   insertPlainBlocks: { '': (db) => vaultRepo.insertPlainBlocks(db, 'file-1', 'sealed') },
   touchUpload: { '': (db) => vaultRepo.touchUpload(db, 'file-1', now) },
@@ -543,7 +545,9 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   insertAlbumFiles: { '': (db) => vaultRepo.insertAlbumFiles(db, studio, 'album-1', files, now) },
   deleteAlbumFiles: { '': (db) => vaultRepo.deleteAlbumFiles(db, studio, 'album-1', files) },
   listFileAlbumIds: { '': (db) => vaultRepo.listFileAlbumIds(db, files) },
-  findSameSizeFiles: { '': (db) => vaultRepo.findSameSizeFiles(db, studio, 1024, 'file-1', 100) },
+  findFileWithContent: { '': (db) => vaultRepo.findFileWithContent(db, studio, 'digest', 'file-1') },
+  listFilesWithoutContentDigest: { '': (db) => vaultRepo.listFilesWithoutContentDigest(db, 'file-0', 100) },
+  setContentDigest: { '': (db) => vaultRepo.setContentDigest(db, studio, 'file-1', 'digest') },
   setDeletedAt: {
     'to the trash': (db) => vaultRepo.setDeletedAt(db, studio, 'file-1', now),
     'back from it': (db) => vaultRepo.setDeletedAt(db, studio, 'file-1', null),

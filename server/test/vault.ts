@@ -38,17 +38,18 @@ export async function readBlob(server: TestServer, key: string): Promise<Buffer>
 export async function upload(
   client: TestClient,
   bytes: Uint8Array | ReadableStream<Uint8Array>,
-  options: { name?: string; albumId?: string; contentType?: string } = {},
-): Promise<{ status: number; file: UploadedFile; error: ErrorAnswer['error'] | undefined }> {
+  options: { name?: string; albumId?: string; contentType?: string; onDuplicate?: 'keep' | 'skip' } = {},
+): Promise<{ status: number; file: UploadedFile; duplicateOf: string | null | undefined; error: ErrorAnswer['error'] | undefined; headers: Headers }> {
   const query = new URLSearchParams();
   if (options.albumId !== undefined) query.set('albumId', options.albumId);
+  if (options.onDuplicate !== undefined) query.set('onDuplicate', options.onDuplicate);
   const response = await client.request('POST', `/api/vault/files?${query}`, bytes, {
     'content-type': options.contentType ?? 'application/octet-stream',
     ...(options.name !== undefined && { 'x-file-name': encodeURIComponent(options.name) }),
   });
   const text = await response.text();
-  const body = (text ? JSON.parse(text) : {}) as { file: UploadedFile } & Partial<ErrorAnswer>;
-  return { status: response.status, file: body.file, error: body.error };
+  const body = (text ? JSON.parse(text) : {}) as { file: UploadedFile; duplicateOf?: string | null } & Partial<ErrorAnswer>;
+  return { status: response.status, file: body.file, duplicateOf: body.duplicateOf, error: body.error, headers: response.headers };
 }
 
 /** Uploads and expects success. */

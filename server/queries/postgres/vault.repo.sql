@@ -18,10 +18,11 @@ insert into
     "metadata_sealed",
     "captured_day",
     "uploaded_at",
-    "deleted_at"
+    "deleted_at",
+    "content_digest"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
 
 -- completeUpload
 update "vault_files"
@@ -31,12 +32,13 @@ set
   "size" = $3,
   "name_sealed" = $4,
   "metadata_sealed" = $5,
-  "captured_day" = $6,
-  "uploaded_at" = $7
+  "content_digest" = $6,
+  "captured_day" = $7,
+  "uploaded_at" = $8
 where
-  "id" = $8
-  and "status" = $9
-  and "uploaded_at" >= $10;
+  "id" = $9
+  and "status" = $10
+  and "uploaded_at" >= $11;
 
 -- insertPlainBlocks
 insert into
@@ -318,14 +320,14 @@ order by
   "added_at",
   "album_id";
 
--- findSameSizeFiles
+-- findFileWithContent
 select
-  *
+  "id"
 from
   "vault_files"
 where
   "studio_id" = $1
-  and "size" = $2
+  and "content_digest" = $2
   and "id" != $3
   and "status" in ($4, $5, $6)
   and "deleted_at" is null
@@ -334,6 +336,31 @@ order by
   "id"
 limit
   $7;
+
+-- listFilesWithoutContentDigest
+select
+  "id",
+  "studio_id",
+  "metadata_sealed"
+from
+  "vault_files"
+where
+  "content_digest" is null
+  and "status" in ($1, $2, $3)
+  and "id" > $4
+order by
+  "id"
+limit
+  $5;
+
+-- setContentDigest
+update "vault_files"
+set
+  "content_digest" = $1
+where
+  "id" = $2
+  and "studio_id" = $3
+  and "content_digest" is null;
 
 -- setDeletedAt: to the trash
 update "vault_files"

@@ -18,11 +18,13 @@ insert into
     "lock_token",
     "locked_until",
     "file_id",
+    "on_duplicate",
+    "duplicate_of",
     "created_at",
     "expires_at"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18);
 
 -- findResumableUpload
 select
@@ -80,11 +82,12 @@ set
   "segments" = $3,
   "tail_sealed" = $4,
   "expires_at" = $5,
-  "file_id" = $6
+  "file_id" = $6,
+  "duplicate_of" = $7
 where
-  "id" = $7
-  and "studio_id" = $8
-  and "lock_token" = $9;
+  "id" = $8
+  and "studio_id" = $9
+  and "lock_token" = $10;
 
 -- unlockResumableUpload
 update "vault_resumable_uploads"

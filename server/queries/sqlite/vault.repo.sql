@@ -18,10 +18,11 @@ insert into
     "metadata_sealed",
     "captured_day",
     "uploaded_at",
-    "deleted_at"
+    "deleted_at",
+    "content_digest"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- completeUpload
 update "vault_files"
@@ -31,6 +32,7 @@ set
   "size" = ?,
   "name_sealed" = ?,
   "metadata_sealed" = ?,
+  "content_digest" = ?,
   "captured_day" = ?,
   "uploaded_at" = ?
 where
@@ -318,14 +320,14 @@ order by
   "added_at",
   "album_id";
 
--- findSameSizeFiles
+-- findFileWithContent
 select
-  *
+  "id"
 from
   "vault_files"
 where
   "studio_id" = ?
-  and "size" = ?
+  and "content_digest" = ?
   and "id" != ?
   and "status" in (?, ?, ?)
   and "deleted_at" is null
@@ -334,6 +336,31 @@ order by
   "id"
 limit
   ?;
+
+-- listFilesWithoutContentDigest
+select
+  "id",
+  "studio_id",
+  "metadata_sealed"
+from
+  "vault_files"
+where
+  "content_digest" is null
+  and "status" in (?, ?, ?)
+  and "id" > ?
+order by
+  "id"
+limit
+  ?;
+
+-- setContentDigest
+update "vault_files"
+set
+  "content_digest" = ?
+where
+  "id" = ?
+  and "studio_id" = ?
+  and "content_digest" is null;
 
 -- setDeletedAt: to the trash
 update "vault_files"

@@ -18,11 +18,13 @@ insert into
     "lock_token",
     "locked_until",
     "file_id",
+    "on_duplicate",
+    "duplicate_of",
     "created_at",
     "expires_at"
   )
 values
-  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+  (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- findResumableUpload
 select
@@ -80,7 +82,8 @@ set
   "segments" = ?,
   "tail_sealed" = ?,
   "expires_at" = ?,
-  "file_id" = ?
+  "file_id" = ?,
+  "duplicate_of" = ?
 where
   "id" = ?
   and "studio_id" = ?

@@ -1,8 +1,8 @@
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IntegrityError, UnknownKeyVersionError } from '../errors.ts';
 import { createLocalKeyProvider, encryptAes256Gcm } from './master-keys.ts';
-import { createSecretBox } from './secret-fields.ts';
+import { createSecretBox, createStudioSecretBox } from './secret-fields.ts';
 
 const v1 = { id: 'v1', key: randomBytes(32) };
 const v2 = { id: 'v2', key: randomBytes(32) };
@@ -76,5 +76,31 @@ describe('createSecretBox', () => {
     for (const malformed of ['', 'sl2', 'sl2.v1', `sl3.v1.${payload}`, `sl0.v1.${payload}`, `sl2..${payload}`, `sl2.v1.${payload}.x`, `sl2.v1.${payload}=`, 'sl2.v1.']) {
       await expect(boxV1.open(malformed, 'totp', record)).rejects.toBeInstanceOf(IntegrityError);
     }
+  });
+});
+
+describe('createStudioSecretBox blindIndex', () => {
+  const sha256 = createHash('sha256').update('the same photo').digest('hex');
+
+  it('is HMAC-SHA-256 under a key derived from the studio data key for the purpose, the same for the same input', () => {
+    const dataKey = randomBytes(32);
+    const box = createStudioSecretBox(dataKey, boxV1);
+    const indexKey = Buffer.from(hkdfSync('sha512', dataKey, Buffer.alloc(0), 'shutterlock/v2/studio-index/vault-file-content', 32));
+    const index = box.blindIndex(sha256, 'vault-file-content');
+    expect(index).toBe(createHmac('sha256', indexKey).update(sha256, 'utf8').digest('hex'));
+    expect(createStudioSecretBox(dataKey, boxV1).blindIndex(sha256, 'vault-file-content')).toBe(index);
+    expect(index).not.toBe(sha256);
+  });
+
+  it('differs between studios and between purposes, and never uses the sealing key', async () => {
+    const dataKey = randomBytes(32);
+    const box = createStudioSecretBox(dataKey, boxV1);
+    const index = box.blindIndex(sha256, 'vault-file-content');
+    expect(createStudioSecretBox(randomBytes(32), boxV1).blindIndex(sha256, 'vault-file-content')).not.toBe(index);
+    expect(box.blindIndex(sha256, 'another-purpose')).not.toBe(index);
+    const fieldKey = Buffer.from(hkdfSync('sha512', dataKey, Buffer.alloc(0), 'shutterlock/v2/studio-field/vault-file-content', 32));
+    expect(createHmac('sha256', fieldKey).update(sha256, 'utf8').digest('hex')).not.toBe(index);
+    // Sealing still works beside it, with its own key.
+    expect((await box.open(await box.seal('name', 'vault-file-name', 'vault_files/x/name'), 'vault-file-name', 'vault_files/x/name')).toString()).toBe('name');
   });
 });

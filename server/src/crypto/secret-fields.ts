@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { IntegrityError } from '../errors.ts';
 import { type MasterKeyProvider, decryptAes256Gcm, encryptAes256Gcm } from './master-keys.ts';
 
@@ -84,29 +84,38 @@ export function createSecretBox(provider: MasterKeyProvider): SecretBox {
  * the same data key with HKDF-Expand alone and its own info prefix, so the keys never meet.)
  * Values sealed by earlier releases under the master key (`sl1`, `sl2`) still open through
  * `legacy`; `keys rotate` re-seals them here.
+ *
+ * `blindIndex` is the one thing of a sealed value that may sit in a queryable column: a keyed
+ * digest (HMAC-SHA-256, hex) under HKDF-SHA-512(data key, info "shutterlock/v2/studio-index/" +
+ * purpose). Equal inputs give equal indexes within a studio, so the column can be searched for
+ * a value the server already holds (a new upload's SHA-256); from the database alone nobody
+ * can compute one for a guessed input, and two studios' indexes of the same input differ.
  */
 export interface StudioSecretBox {
   seal(plaintext: Buffer | string, purpose: string, associatedData: string): Promise<string>;
   open(sealed: string, purpose: string, associatedData: string): Promise<Buffer>;
+  blindIndex(value: string, purpose: string): string;
 }
 
 const STUDIO_FORMAT_PREFIX = 'ss1.';
 const STUDIO_FIELD_INFO_PREFIX = 'shutterlock/v2/studio-field/';
+const STUDIO_INDEX_INFO_PREFIX = 'shutterlock/v2/studio-index/';
 
 export function isStudioSealed(sealed: string): boolean {
   return sealed.startsWith(STUDIO_FORMAT_PREFIX);
 }
 
 export function createStudioSecretBox(dataKey: Buffer, legacy: SecretBox): StudioSecretBox {
-  const fieldKeys = new Map<string, Buffer>();
-  const fieldKey = (purpose: string): Buffer => {
-    let key = fieldKeys.get(purpose);
+  const derivedKeys = new Map<string, Buffer>();
+  const derivedKey = (info: string): Buffer => {
+    let key = derivedKeys.get(info);
     if (!key) {
-      key = Buffer.from(hkdfSync('sha512', dataKey, Buffer.alloc(0), STUDIO_FIELD_INFO_PREFIX + purpose, 32));
-      fieldKeys.set(purpose, key);
+      key = Buffer.from(hkdfSync('sha512', dataKey, Buffer.alloc(0), info, 32));
+      derivedKeys.set(info, key);
     }
     return key;
   };
+  const fieldKey = (purpose: string): Buffer => derivedKey(STUDIO_FIELD_INFO_PREFIX + purpose);
   return {
     async seal(plaintext, purpose, associatedData) {
       const payload = encryptAes256Gcm(fieldKey(purpose), Buffer.from(plaintext), Buffer.from(associatedData));
@@ -117,6 +126,9 @@ export function createStudioSecretBox(dataKey: Buffer, legacy: SecretBox): Studi
       const payload = sealed.slice(STUDIO_FORMAT_PREFIX.length);
       if (!BASE64URL_PATTERN.test(payload)) throw new IntegrityError('A sealed studio field is malformed.');
       return decryptAes256Gcm(fieldKey(purpose), Buffer.from(payload, 'base64url'), Buffer.from(associatedData));
+    },
+    blindIndex(value, purpose) {
+      return createHmac('sha256', derivedKey(STUDIO_INDEX_INFO_PREFIX + purpose)).update(value, 'utf8').digest('hex');
     },
   };
 }

@@ -7,6 +7,7 @@ import { createPostgresTestDatabase } from '../../test/postgres.ts';
 import { type Database, createDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 import { down as albumsAsFolders, up as albumsAsCollections } from './migrations/0023_album_collections.ts';
+import { down as withoutDuplicateDetection, up as withDuplicateDetection } from './migrations/0025_duplicate_detection.ts';
 
 async function openFresh(kind: 'sqlite' | 'postgres'): Promise<{ database: Database; cleanup(): Promise<void> }> {
   if (kind === 'sqlite') {
@@ -83,6 +84,8 @@ describe.each(databaseKinds())('database on %s', (kind) => {
     cleanup = fresh.cleanup;
     await migrateToLatest(fresh.database);
     const db = fresh.database.db as unknown as Kysely<unknown>;
+    // Back to the schema 0023 started from: the later migration that replaced its index first.
+    await withoutDuplicateDetection(db);
     await albumsAsFolders(db);
     await sql`INSERT INTO studios (id, name, created_at) VALUES ('s1', 'North Light', 1)`.execute(db);
     for (const album of ['a1', 'a2']) await sql`INSERT INTO vault_albums (id, studio_id, name_sealed, created_at, updated_at) VALUES (${album}, 's1', 'sealed', 1, 1)`.execute(db);
@@ -101,5 +104,32 @@ describe.each(databaseKinds())('database on %s', (kind) => {
     const files = await sql<{ id: string; album_id: string | null }>`SELECT id, album_id FROM vault_files ORDER BY id`.execute(db);
     expect(files.rows).toEqual([{ id: 'f1', album_id: 'a1' }, { id: 'f2', album_id: 'a2' }, { id: 'f3', album_id: null }]);
     await albumsAsCollections(db);
+    await withDuplicateDetection(db);
+  });
+
+  it('adds the blind index of files’ content and a resumable upload’s duplicate choice (migration 0025), and takes them away', async () => {
+    const fresh = await openFresh(kind);
+    cleanup = fresh.cleanup;
+    await migrateToLatest(fresh.database);
+    const db = fresh.database.db as unknown as Kysely<unknown>;
+    await sql`INSERT INTO studios (id, name, created_at) VALUES ('s1', 'North Light', 1)`.execute(db);
+    await sql`INSERT INTO users (id, email, role, created_at, updated_at) VALUES ('u1', 'ada@example.com', 'photographer', 1, 1)`.execute(db);
+    const upload = (id: string, onDuplicate?: string) =>
+      sql`INSERT INTO vault_resumable_uploads (id, studio_id, user_id, length, upload_offset, header, chunks, segments, created_at, expires_at${onDuplicate === undefined ? sql`` : sql`, on_duplicate`})
+        VALUES (${id}, 's1', 'u1', 10, 0, 'h', 0, '[]', 1, 2${onDuplicate === undefined ? sql`` : sql`, ${onDuplicate}`})`.execute(db);
+    await upload('r1');
+    await upload('r2', 'skip');
+    await expect(upload('r3', 'maybe')).rejects.toThrow();
+    const choices = await sql<{ id: string; on_duplicate: string; duplicate_of: string | null }>`SELECT id, on_duplicate, duplicate_of FROM vault_resumable_uploads ORDER BY id`.execute(db);
+    expect(choices.rows).toEqual([{ id: 'r1', on_duplicate: 'keep', duplicate_of: null }, { id: 'r2', on_duplicate: 'skip', duplicate_of: null }]);
+    await sql`INSERT INTO vault_files (id, studio_id, status, encrypted, blob_key, media_type, size, captured_day, uploaded_at, content_digest)
+      VALUES ('f1', 's1', 'ready', 1, 'blob-f1', 'image/jpeg', 10, 0, 1, 'digest')`.execute(db);
+
+    await withoutDuplicateDetection(db);
+    await expect(sql`SELECT content_digest FROM vault_files`.execute(db)).rejects.toThrow();
+    await expect(sql`SELECT on_duplicate FROM vault_resumable_uploads`.execute(db)).rejects.toThrow();
+    await withDuplicateDetection(db);
+    const files = await sql<{ id: string; content_digest: string | null }>`SELECT id, content_digest FROM vault_files`.execute(db);
+    expect(files.rows).toEqual([{ id: 'f1', content_digest: null }]);
   });
 });

@@ -20,6 +20,7 @@ import * as pendingBlobs from './migrations/0019_pending_blobs.ts';
 import * as hardening from './migrations/0020_hardening.ts';
 import * as portfolioWatermarks from './migrations/0022_portfolio_watermarks.ts';
 import * as albumCollections from './migrations/0023_album_collections.ts';
+import * as duplicateDetection from './migrations/0025_duplicate_detection.ts';
 
 /**
  * Every migration, in order. Listed explicitly (not read from a folder) so the set that runs
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0020_hardening': hardening,
   '0022_portfolio_watermarks': portfolioWatermarks,
   '0023_album_collections': albumCollections,
+  '0025_duplicate_detection': duplicateDetection,
 };
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

@@ -313,6 +313,12 @@ export interface VaultFilesTable {
   uploaded_at: number;
   /** Set while the file is in the trash. */
   deleted_at: number | null;
+  /**
+   * Blind index of the original's SHA-256 (HMAC under a key derived from the studio's data key,
+   * purpose `vault-file-content`): finds the studio's duplicates without the SHA-256 in clear.
+   * Null while uploading, and for a file of an older release until the backfill job reaches it.
+   */
+  content_digest: string | null;
 }
 
 /** A blob written before a row names it (a file's new previews); the purge deletes it once stale (vault/purge.ts). */
@@ -355,6 +361,10 @@ export interface VaultResumableUploadsTable {
   locked_until: number | null;
   /** The vault file it became, once complete. */
   file_id: string | null;
+  /** What to do when the content is already in the studio (Upload-Metadata `onDuplicate`): store it anyway, or refuse it. */
+  on_duplicate: 'keep' | 'skip';
+  /** Once complete: the older file of the studio with the same content, if any. */
+  duplicate_of: string | null;
   created_at: number;
   /** Sliding: pushed back by each append; past it the upload is gone (410) and purged. */
   expires_at: number;

@@ -10,13 +10,17 @@ import type { VaultDeps } from './deps.ts';
 import { createDownloadUrl, fileUsesOf, getFile, listFiles, moveFiles, restoreFile, trashFile, vaultUsage } from './files.ts';
 import { retryPreviews } from './previews.ts';
 import { emptyTrash } from './purge.ts';
-import { fileDetailsSchema, fileIdsField, fileSchema, idParams, variantField } from './schemas.ts';
+import { fileDetailsSchema, fileIdsField, fileSchema, idParams, onDuplicateField, variantField } from './schemas.ts';
 import { uploadFile } from './upload.ts';
 
 /** The vault's files: upload, list, look at, move, trash and restore, download links, usage. */
 
 const tags = ['vault'];
 const fileAnswer = Type.Object({ file: fileSchema }, closed);
+const uploadAnswer = Type.Object(
+  { file: fileSchema, duplicateOf: nullable(Type.String({ description: 'The id of the studio’s older file with the same content (not in the trash); null when there is none' })) },
+  closed,
+);
 
 
 /** Checked before the body is read: an upload is the file's bytes, not a form or JSON. */
@@ -64,16 +68,16 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
         operationId: 'uploadFile',
         tags,
         summary:
-          'Upload a photo: the file is the request body (application/octet-stream), its name in the X-File-Name header, percent-encoded (never in the URL, which proxies log). Stored encrypted; previews follow.',
-        querystring: Type.Object({ albumId: Type.Optional(uuidField) }, closed),
+          'Upload a photo: the file is the request body (application/octet-stream), its name in the X-File-Name header, percent-encoded (never in the URL, which proxies log). Stored encrypted; previews follow. When the studio already has the same content (outside the trash), the answer names that file in `duplicateOf`; with `onDuplicate=skip` the upload is refused instead with 409 `duplicate_file` (the file already there in the Upload-Duplicate-Of header) and nothing is stored.',
+        querystring: Type.Object({ albumId: Type.Optional(uuidField), onDuplicate: Type.Optional(onDuplicateField) }, closed),
         headers: Type.Object({ [FILE_NAME_HEADER]: Type.Optional(Type.String({ maxLength: 12_288, description: 'The file name, percent-encoded UTF-8 (longer names are shortened to 255 characters)' })) }),
-        response: { 201: fileAnswer },
+        response: { 201: uploadAnswer },
       },
     },
     async (request, reply) => {
       const body = (request.body as Readable).iterator({ destroyOnReturn: false });
-      const file = await uploadFile(deps, requireStudioActor(request), { ...request.query, name: fileNameFrom(request), declaredLength: declaredLength(request), body });
-      return reply.status(201).send({ file });
+      const uploaded = await uploadFile(deps, requireStudioActor(request), { ...request.query, name: fileNameFrom(request), declaredLength: declaredLength(request), body });
+      return reply.status(201).send(uploaded);
     },
   );
 

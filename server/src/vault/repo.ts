@@ -34,6 +34,7 @@ export async function insertUploadingFile(
       captured_day: dayOf(file.now),
       uploaded_at: file.now,
       deleted_at: null,
+      content_digest: null,
     })
     .execute();
   if (file.albumId !== null) await db.insertInto('vault_album_files').values({ album_id: file.albumId, file_id: file.id, added_at: file.now }).execute();
@@ -42,7 +43,7 @@ export async function insertUploadingFile(
 export async function completeUpload(
   db: Kysely<Tables>,
   id: string,
-  file: { mediaType: string; size: number; nameSealed: string; metadataSealed: string; capturedDay: number; uploadedAt: number },
+  file: { mediaType: string; size: number; nameSealed: string; metadataSealed: string; contentDigest: string; capturedDay: number; uploadedAt: number },
 ): Promise<boolean> {
   const result = await db
     .updateTable('vault_files')
@@ -52,6 +53,7 @@ export async function completeUpload(
       size: file.size,
       name_sealed: file.nameSealed,
       metadata_sealed: file.metadataSealed,
+      content_digest: file.contentDigest,
       captured_day: file.capturedDay,
       uploaded_at: file.uploadedAt,
     })
@@ -170,20 +172,38 @@ export async function findNamedStudioFiles(db: Kysely<Tables>, studioId: string,
   return rows.flatMap((row) => (row.name_sealed === null ? [] : [{ id: row.id, name_sealed: row.name_sealed }]));
 }
 
-/** The studio's other files of exactly `size` bytes, not in the trash, oldest first: the only ones that can share a new file's SHA-256. */
-export async function findSameSizeFiles(db: Kysely<Tables>, studioId: string, size: number, exceptId: string, limit: number): Promise<FileRow[]> {
-  return db
+/** The oldest of the studio's other visible files, not in the trash, whose content has this blind index (duplicates.ts). */
+export async function findFileWithContent(db: Kysely<Tables>, studioId: string, contentDigest: string, exceptId: string): Promise<string | undefined> {
+  const row = await db
     .selectFrom('vault_files')
-    .selectAll()
+    .select('id')
     .where('studio_id', '=', studioId)
-    .where('size', '=', size)
+    .where('content_digest', '=', contentDigest)
     .where('id', '!=', exceptId)
     .where('status', 'in', visibleStatuses)
     .where('deleted_at', 'is', null)
     .orderBy('uploaded_at')
     .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Stored files of every studio (trash included) still without a blind index of their content, by id after `afterId`: the backfill's work. */
+export async function listFilesWithoutContentDigest(db: Kysely<Tables>, afterId: string, limit: number): Promise<Array<Pick<FileRow, 'id' | 'studio_id' | 'metadata_sealed'>>> {
+  return db
+    .selectFrom('vault_files')
+    .select(['id', 'studio_id', 'metadata_sealed'])
+    .where('content_digest', 'is', null)
+    .where('status', 'in', visibleStatuses)
+    .where('id', '>', afterId)
+    .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+export async function setContentDigest(db: Kysely<Tables>, studioId: string, id: string, contentDigest: string): Promise<void> {
+  await db.updateTable('vault_files').set({ content_digest: contentDigest }).where('id', '=', id).where('studio_id', '=', studioId).where('content_digest', 'is', null).execute();
 }
 
 /** By id alone: for signed downloads (the signature named the file) and for jobs. */

@@ -55,7 +55,7 @@ export async function advanceResumableUpload(
   studioId: string,
   id: string,
   token: string,
-  progress: { offset: number; chunks: number; segments: string; tailSealed: string | null; expiresAt: number; fileId?: string; keepLock?: boolean },
+  progress: { offset: number; chunks: number; segments: string; tailSealed: string | null; expiresAt: number; fileId?: string; duplicateOf?: string | null; keepLock?: boolean },
 ): Promise<boolean> {
   const result = await db
     .updateTable('vault_resumable_uploads')
@@ -66,7 +66,7 @@ export async function advanceResumableUpload(
       tail_sealed: progress.tailSealed,
       expires_at: progress.expiresAt,
       ...(progress.keepLock ? {} : { lock_token: null, locked_until: null }),
-      ...(progress.fileId ? { file_id: progress.fileId } : {}),
+      ...(progress.fileId ? { file_id: progress.fileId, duplicate_of: progress.duplicateOf ?? null } : {}),
     })
     .where('id', '=', id)
     .where('studio_id', '=', studioId)

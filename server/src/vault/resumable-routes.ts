@@ -7,9 +7,11 @@ import type { App } from '../http/app-type.ts';
 import { closed, uuidField } from '../http/schemas.ts';
 import { discardUnreadBody } from '../http/unread-body.ts';
 import type { VaultDeps } from './deps.ts';
+import { ON_DUPLICATE_CHOICES, type OnDuplicate } from './duplicates.ts';
 import {
   type AppendInput,
   type ChecksumAlgorithm,
+  type CreateResumableInput,
   RESUMABLE_CHECKSUM_ALGORITHMS,
   type ResumableUploadState,
   appendToResumableUpload,
@@ -38,7 +40,17 @@ const tusHeaders = {
   'tus-resumable': Type.Optional(Type.String({ maxLength: 16, description: 'Must be 1.0.0' })),
 };
 const uploadParams = Type.Object({ id: uuidField }, closed);
-const noBody = Type.Null({ description: 'No body; the answer is in the headers (Upload-Offset, Upload-Length, Upload-Expires, Tus-Resumable).' });
+const noBody = Type.Null({ description: 'No body; the answer is in the headers.' });
+/** What the creation, HEAD and PATCH answers say of the upload, in their headers. */
+const uploadState = Type.Null({
+  description: 'No body; the upload’s state is in the headers.',
+  headers: {
+    'upload-offset': Type.String({ description: 'Bytes received and kept' }),
+    'upload-expires': Type.String({ description: 'When an unfinished upload is purged (HTTP date)' }),
+    'upload-file-id': Type.String({ description: 'Once complete: the file the upload became' }),
+    'upload-duplicate-of': Type.String({ description: 'Once complete: the studio’s older file with the same content (not in the trash), when there is one' }),
+  },
+});
 
 /** Every answer says which protocol version it speaks, errors included. */
 async function tusResumable(_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
@@ -63,7 +75,7 @@ function nonNegativeInteger(value: string | string[] | undefined, header: string
   return Number(value);
 }
 
-/** Upload-Metadata: comma-separated `key base64value` pairs; `filename` (or `name`) and `albumId` are read, others ignored. */
+/** Upload-Metadata: comma-separated `key base64value` pairs; `filename` (or `name`), `albumId` and `onDuplicate` are read, others ignored. */
 function parseMetadata(header: string | string[] | undefined): Map<string, string> {
   const metadata = new Map<string, string>();
   if (header === undefined) return metadata;
@@ -85,7 +97,7 @@ function invalidMetadata(): AppError {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function creationInput(request: FastifyRequest): { length: number; name?: string; albumId?: string } {
+function creationInput(request: FastifyRequest): CreateResumableInput {
   if (request.headers['upload-defer-length'] !== undefined) {
     throw new AppError('defer_length_unsupported', 'Announce the size with Upload-Length: deferring it is not supported.', 400);
   }
@@ -95,7 +107,9 @@ function creationInput(request: FastifyRequest): { length: number; name?: string
   const albumId = metadata.get('albumId') || undefined;
   if (albumId !== undefined && !UUID.test(albumId)) throw invalidMetadata();
   if (name !== undefined && name.length > 4096) throw invalidMetadata();
-  return { length, ...(name ? { name } : {}), ...(albumId ? { albumId } : {}) };
+  const onDuplicate = metadata.get('onDuplicate');
+  if (onDuplicate !== undefined && !(ON_DUPLICATE_CHOICES as readonly string[]).includes(onDuplicate)) throw invalidMetadata();
+  return { length, ...(name ? { name } : {}), ...(albumId ? { albumId } : {}), ...(onDuplicate ? { onDuplicate: onDuplicate as OnDuplicate } : {}) };
 }
 
 function checksumOf(request: FastifyRequest): AppendInput['checksum'] {
@@ -118,6 +132,7 @@ function stateHeaders(reply: FastifyReply, state: ResumableUploadState): void {
   reply.header('upload-expires', new Date(state.expiresAt).toUTCString());
   reply.header('cache-control', 'no-store');
   if (state.fileId) reply.header('upload-file-id', state.fileId);
+  if (state.duplicateOf) reply.header('upload-duplicate-of', state.duplicateOf);
 }
 
 function bodyOf(request: FastifyRequest): AsyncIterable<Uint8Array> {
@@ -161,14 +176,14 @@ export function resumableRoutes(app: App, deps: VaultDeps): void {
         operationId: 'createResumableUpload',
         tags,
         summary:
-          'tus creation: announce a photo with Upload-Length and Upload-Metadata (filename, albumId; base64 values). With a body (Content-Type: application/offset+octet-stream) its first bytes are appended at once (creation-with-upload). Answers 201 with Location, Upload-Offset and Upload-Expires.',
+          'tus creation: announce a photo with Upload-Length and Upload-Metadata (filename, albumId, onDuplicate; base64 values — onDuplicate `skip` refuses the completed upload with 409 `duplicate_file` when the studio already has the same content outside the trash, `keep`, the default, stores it and names the older file in Upload-Duplicate-Of). With a body (Content-Type: application/offset+octet-stream) its first bytes are appended at once (creation-with-upload). Answers 201 with Location, Upload-Offset and Upload-Expires.',
         headers: Type.Object({
           ...tusHeaders,
           'upload-length': Type.Optional(Type.String({ maxLength: 16, description: 'The file size in bytes' })),
-          'upload-metadata': Type.Optional(Type.String({ maxLength: 16_384, description: 'Comma-separated "key base64value": filename, albumId' })),
+          'upload-metadata': Type.Optional(Type.String({ maxLength: 16_384, description: 'Comma-separated "key base64value": filename, albumId, onDuplicate (keep or skip)' })),
           'upload-checksum': Type.Optional(Type.String({ maxLength: 128, description: 'Of the body sent with creation: "sha1|sha256 <base64>"' })),
         }),
-        response: { 201: noBody },
+        response: { 201: uploadState },
       },
     },
     async (request, reply) => {
@@ -194,10 +209,10 @@ export function resumableRoutes(app: App, deps: VaultDeps): void {
       schema: {
         operationId: 'getResumableUploadOffset',
         tags,
-        summary: 'tus: how far an upload got (Upload-Offset, Upload-Length, Upload-Expires); 404 for an unknown upload or another person’s, 410 once expired.',
+        summary: 'tus: how far an upload got (Upload-Offset, Upload-Length, Upload-Expires; once complete, Upload-File-Id and Upload-Duplicate-Of as the last append answered); 404 for an unknown upload or another person’s, 410 once expired.',
         params: uploadParams,
         headers: Type.Object(tusHeaders),
-        response: { 200: noBody },
+        response: { 200: uploadState },
       },
     },
     async (request, reply) => {
@@ -219,14 +234,14 @@ export function resumableRoutes(app: App, deps: VaultDeps): void {
         operationId: 'appendResumableUpload',
         tags,
         summary:
-          'tus: append bytes at Upload-Offset (Content-Type: application/offset+octet-stream, optional Upload-Checksum). 204 with the new Upload-Offset; 409 when the offset is not the upload’s, 460 on a checksum mismatch, 413 past the size or quota, 415 when the first bytes are not a photo (the upload is then terminated). The last append stores the photo and names it in Upload-File-Id.',
+          'tus: append bytes at Upload-Offset (Content-Type: application/offset+octet-stream, optional Upload-Checksum). 204 with the new Upload-Offset; 409 when the offset is not the upload’s, 460 on a checksum mismatch, 413 past the size or quota, 415 when the first bytes are not a photo (the upload is then terminated). The last append stores the photo and names it in Upload-File-Id, and in Upload-Duplicate-Of the studio’s older file with the same content, if any (409 `duplicate_file`, the upload terminated, when it was created with onDuplicate skip).',
         params: uploadParams,
         headers: Type.Object({
           ...tusHeaders,
           'upload-offset': Type.Optional(Type.String({ maxLength: 16 })),
           'upload-checksum': Type.Optional(Type.String({ maxLength: 128, description: '"sha1|sha256 <base64>" of this request’s body' })),
         }),
-        response: { 204: noBody },
+        response: { 204: uploadState },
       },
     },
     async (request, reply) => {

@@ -23,7 +23,8 @@ import {
   unlockResumableUpload,
 } from './resumable-repo.ts';
 import { openUploadName, sealUploadName, studioSecrets } from './sealed-fields.ts';
-import { uploadFile } from './upload.ts';
+import { type UploadedFile, uploadFile } from './upload.ts';
+import type { OnDuplicate } from './duplicates.ts';
 
 /**
  * Resumable uploads (the tus 1.0 protocol; resumable-routes.ts speaks it). An upload is one
@@ -39,8 +40,10 @@ import { uploadFile } from './upload.ts';
  * quota again on every append. Once the last byte is in, the segments are read back, opened
  * (authenticated) and streamed through the same pipeline as a single-request upload
  * (upload.ts: sniffing, quota under the studio lock, ClamAV, encryption under the file's own
- * context, decode and pixel checks, previews). A refusal terminates the upload: its segments
- * and row are deleted. Abandoned uploads expire and are purged with their segments.
+ * context, decode and pixel checks, previews, duplicate detection: the older file of the same
+ * content is kept in the row, or, for an upload created to skip duplicates, the completion is
+ * refused). A refusal terminates the upload: its segments and row are deleted. Abandoned
+ * uploads expire and are purged with their segments.
  *
  * Nonce discipline: a chunk's nonce is its index, so one index must never seal two
  * plaintexts that both survive. A segment's key is named by its first chunk, and an append
@@ -62,12 +65,15 @@ export interface ResumableUploadState {
   expiresAt: number;
   /** Set once the upload became a file. */
   fileId: string | null;
+  /** Once complete: the studio's older file with the same content, if any. */
+  duplicateOf: string | null;
 }
 
 export interface CreateResumableInput {
   length: number;
   name?: string;
   albumId?: string;
+  onDuplicate?: OnDuplicate;
 }
 
 export interface AppendInput {
@@ -114,9 +120,10 @@ function checksumMismatch(): AppError {
   return new AppError('checksum_mismatch', 'The bytes received do not match Upload-Checksum; nothing of this request was kept.', 460);
 }
 
-/** A refusal of the file itself (not a passing failure): the upload is terminated. */
+/** A refusal of the file itself (not a passing failure): the upload is terminated. A skipped duplicate is one too. */
 function isFinalRefusal(error: unknown): boolean {
-  return error instanceof AppError && [400, 413, 415, 422].includes(error.statusCode) && error.code !== 'upload_length_exceeded';
+  if (!(error instanceof AppError)) return false;
+  return ([400, 413, 415, 422].includes(error.statusCode) && error.code !== 'upload_length_exceeded') || error.code === 'duplicate_file';
 }
 
 // ——— Where things are ———
@@ -147,7 +154,7 @@ function tailContext(studioId: string, uploadId: string, chunkIndex: number): Bu
 type Segments = Array<[firstChunk: number, count: number]>;
 
 function stateOf(row: ResumableUploadRow): ResumableUploadState {
-  return { id: row.id, offset: row.upload_offset, length: row.length, expiresAt: row.expires_at, fileId: row.file_id };
+  return { id: row.id, offset: row.upload_offset, length: row.length, expiresAt: row.expires_at, fileId: row.file_id, duplicateOf: row.duplicate_of };
 }
 
 function expiryFrom(deps: VaultDeps): number {
@@ -207,6 +214,8 @@ export async function createResumableUpload(deps: VaultDeps, actor: StudioActor,
     lock_token: null,
     locked_until: null,
     file_id: null,
+    on_duplicate: input.onDuplicate ?? 'keep',
+    duplicate_of: null,
     created_at: now,
     expires_at: expiryFrom(deps),
   };
@@ -404,12 +413,12 @@ async function appendLocked(deps: VaultDeps, actor: StudioActor, row: ResumableU
   // passing failure of the completion costs the client a small resend, not the whole file.
   const kept = { offset: appender.offset - appender.pending.length, chunks: appender.chunkIndex, segments: JSON.stringify(segments), tailSealed: null, expiresAt: expiryFrom(deps), keepLock: true };
   if (!(await advanceResumableUpload(deps.db, studioId, row.id, token, kept))) throw uploadLocked();
-  const file = await complete(deps, actor, row, { sealer, segments, lastChunkIndex: appender.chunkIndex, last: appender.pending, key, name });
-  const done = { offset: row.length, chunks: appender.chunkIndex, segments: '[]', tailSealed: null, expiresAt: expiryFrom(deps), fileId: file.id };
+  const { file, duplicateOf } = await complete(deps, actor, row, { sealer, segments, lastChunkIndex: appender.chunkIndex, last: appender.pending, key, name });
+  const done = { offset: row.length, chunks: appender.chunkIndex, segments: '[]', tailSealed: null, expiresAt: expiryFrom(deps), fileId: file.id, duplicateOf };
   await advanceResumableUpload(deps.db, studioId, row.id, token, done);
   await deleteSegments(deps, studioId, row.id).catch((error: unknown) => deps.logger.warn({ err: error, uploadId: row.id }, 'could not delete the segments of a completed upload'));
   await recordAudit(deps.db, { action: 'vault.resumable_upload_completed', ...auditContext(actor), details: { studioId, uploadId: row.id, fileId: file.id } });
-  return { ...stateOf(row), offset: row.length, fileId: file.id, expiresAt: done.expiresAt, file };
+  return { ...stateOf(row), offset: row.length, fileId: file.id, duplicateOf, expiresAt: done.expiresAt, file };
 }
 
 /** The stored message, read back in order and opened: each chunk authenticated before its plaintext moves on. */
@@ -429,7 +438,7 @@ async function complete(
   actor: StudioActor,
   row: ResumableUploadRow,
   message: { sealer: IndexedSealer; segments: Segments; lastChunkIndex: number; last: Buffer; key: Buffer; name: string | undefined },
-): Promise<FileView> {
+): Promise<UploadedFile> {
   const { sealer, last } = message;
   // The last bytes are sealed here, in memory: a full chunk then the empty final one, or the short final one.
   const finalChunks =
@@ -438,7 +447,7 @@ async function complete(
       : sealer.sealFinal(message.lastChunkIndex, last);
   const stored = Readable.from(storedMessage(deps, actor.studioId, row.id, sealer.header, message.segments, finalChunks), { objectMode: false });
   const plaintext = pipeline(stored, createDecryptStream(message.key, messageContext(actor.studioId, row.id)), () => undefined);
-  return uploadFile(deps, actor, { albumId: row.album_id ?? undefined, name: message.name, declaredLength: row.length, body: plaintext });
+  return uploadFile(deps, actor, { albumId: row.album_id ?? undefined, name: message.name, onDuplicate: row.on_duplicate, declaredLength: row.length, body: plaintext });
 }
 
 // ——— Expiry ———

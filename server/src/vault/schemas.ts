@@ -7,6 +7,9 @@ export const idParams = Type.Object({ id: uuidField }, closed);
 
 export const variantField = Type.Union([Type.Literal('original'), Type.Literal('preview'), Type.Literal('thumbnail')]);
 
+/** What an upload does when the studio already has its content: `keep` (the default) stores it anyway, `skip` refuses it (409 `duplicate_file`). */
+export const onDuplicateField = Type.Union([Type.Literal('keep'), Type.Literal('skip')], { description: 'When the studio already has this content: keep (default) stores it anyway and names the older file in duplicateOf; skip refuses with 409 duplicate_file' });
+
 const exifSchema = Type.Object(
   {
     camera: nullable(Type.String()),

@@ -102,8 +102,12 @@ describe.each(databaseKinds())('the vault interface on %s', (database) => {
 
   it('stores an upload handed to it, in the actor’s studio', async () => {
     const bytes = await photo('png', { width: 20, height: 10 });
-    const view = await vault.upload({ studioId: ownerStudio, userId: ownerId, role: 'owner', ip: '192.0.2.1', userAgent: 'another capability' }, { name: 'handed.png', body: Readable.from([bytes]) });
+    const actor = { studioId: ownerStudio, userId: ownerId, role: 'owner', ip: '192.0.2.1', userAgent: 'another capability' } as const;
+    const { file: view, duplicateOf } = await vault.upload(actor, { name: 'handed.png', body: Readable.from([bytes]) });
     expect(view).toMatchObject({ name: 'handed.png', size: bytes.length, sha256: sha256(bytes) });
+    expect(duplicateOf).toBeNull();
+    expect((await vault.upload(actor, { name: 'again.png', body: Readable.from([bytes]) })).duplicateOf).toBe(view.id);
+    await expect(vault.upload(actor, { name: 'skipped.png', onDuplicate: 'skip', body: Readable.from([bytes]) })).rejects.toMatchObject({ code: 'duplicate_file', statusCode: 409 });
     expect((await vault.find(ownerStudio, [view.id])).map((file) => file.name)).toEqual(['handed.png']);
     expect(await vault.find(otherStudio, [view.id])).toEqual([]);
   });

@@ -11,6 +11,7 @@ import { type VaultDeps, createVaultDeps } from './deps.ts';
 import { blobKeyOf, previewName, serveFile } from './downloads.ts';
 import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
 import type { FileUseSource } from './file-uses.ts';
+import { CONTENT_DIGESTS_JOB, contentDigestsJobHandler } from './duplicates.ts';
 import { addAlbumFiles } from './files.ts';
 import { previewsJobHandler } from './previews.ts';
 import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
@@ -18,7 +19,7 @@ import { SCRUB_JOB, scrubJobHandler } from './scrub.ts';
 import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, listAlbumFileIds, usedBytes } from './repo.ts';
 import { openFileName, studioSecrets } from './sealed-fields.ts';
 import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
-import { type UploadInput, uploadFile } from './upload.ts';
+import { type UploadInput, type UploadedFile, uploadFile } from './upload.ts';
 
 /**
  * The vault's interface for the other capabilities (deliveries now; labs, the image service,
@@ -33,7 +34,7 @@ import { type UploadInput, uploadFile } from './upload.ts';
 export type { FileView } from './file-views.ts';
 export type { FileUse, FileUseSource } from './file-uses.ts';
 export type { Variant } from './stored-blobs.ts';
-export type { UploadInput } from './upload.ts';
+export type { UploadInput, UploadedFile } from './upload.ts';
 
 /** A file of a studio as another capability sees it: visible, not in the trash. */
 export interface VaultFile {
@@ -87,9 +88,10 @@ export interface VaultFiles {
   usedBytes(studioId: string): Promise<number>;
   /**
    * Stores a new original in the actor's studio exactly as the vault's upload route does:
-   * streamed, checked (size, quota, type, pixels), scanned, encrypted, previews queued.
+   * streamed, checked (size, quota, type, pixels), scanned, encrypted, previews queued; with
+   * the older file of the same content it duplicates, if any (`onDuplicate: 'skip'` refuses it instead).
    */
-  upload(actor: StudioActor, input: UploadInput): Promise<FileView>;
+  upload(actor: StudioActor, input: UploadInput): Promise<UploadedFile>;
   /**
    * Makes an album in the actor's studio and adds the files among `fileIds` that are the
    * studio's, visible and not in the trash to it (albums are collections: the files stay in
@@ -221,10 +223,11 @@ export function createVault(runtime: Runtime): Vault {
   const jobs = createJobRunner({
     db: deps.db,
     logger: runtime.logger,
-    handlers: [previewsJobHandler(deps), purgeJobHandler(deps), scrubJobHandler(deps)],
+    handlers: [previewsJobHandler(deps), purgeJobHandler(deps), scrubJobHandler(deps), contentDigestsJobHandler(deps)],
     schedules: [
       { kind: PURGE_JOB, everyMs: deps.config.purgeIntervalSeconds * 1000 },
       { kind: SCRUB_JOB, everyMs: 24 * 60 * 60_000 },
+      { kind: CONTENT_DIGESTS_JOB, everyMs: 24 * 60 * 60_000 },
     ],
     concurrency: deps.config.jobConcurrency,
     leaseMs: runtime.config.jobs.leaseSeconds * 1000,

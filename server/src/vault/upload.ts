@@ -18,6 +18,7 @@ import { dayOf } from './days.ts';
 import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, listFileAlbumIds, touchUpload, usedBytes } from './repo.ts';
 import { type FileMetadata, sealFileBlocks, sealFileMetadata, sealFileName, studioSecrets } from './sealed-fields.ts';
 import { BlockHasher } from './block-hashes.ts';
+import { type OnDuplicate, contentDigest, findDuplicate } from './duplicates.ts';
 import { newBlobKey, storedBlob, writeBlob } from './stored-blobs.ts';
 import type { ScanSession } from '../clamav/virus-scanner.ts';
 
@@ -27,12 +28,16 @@ import type { ScanSession } from '../clamav/virus-scanner.ts';
  * → the blob store, under a random key. Plaintext never touches the disk and memory stays
  * flat whatever the size. Once stored, the file is inspected (inspection.ts), its name and
  * metadata are sealed into its row, and its previews are queued. Any failure deletes the
- * blob and the row: nothing is left behind.
+ * blob and the row: nothing is left behind. The studio's other files with the same content are
+ * found by the blind index of its SHA-256 (duplicates.ts): named in the answer, or, when the
+ * client asked to skip duplicates, the reason the upload is refused.
  */
 
 export interface UploadInput {
   albumId?: string;
   name?: string;
+  /** What to do when the studio already has this content outside the trash; `keep` when absent. */
+  onDuplicate?: OnDuplicate;
   /** Content-Length, when the client sent one: lets an oversized upload be refused before it is read. */
   declaredLength?: number;
   body: AsyncIterable<Uint8Array>;
@@ -169,7 +174,13 @@ async function discardUpload(deps: VaultDeps, fileId: string, blobKey: string): 
   }
 }
 
-export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: UploadInput): Promise<FileView> {
+export interface UploadedFile {
+  file: FileView;
+  /** The studio's older file with the same content (not in the trash), or null. */
+  duplicateOf: string | null;
+}
+
+export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: UploadInput): Promise<UploadedFile> {
   const { studioId } = actor;
   const settings = await studioSettings(deps, studioId);
   const albumId = input.albumId ?? null;
@@ -184,7 +195,7 @@ export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: Upl
 
   const fileId = generateId();
   const blobKey = newBlobKey(studioId);
-  let stored: { name: string; metadata: FileMetadata };
+  let stored: StoredUpload;
   try {
     stored = await storeUpload(deps, actor, { fileId, blobKey, albumId, dataKey, scan, quotaLeft }, input);
   } catch (error) {
@@ -193,10 +204,17 @@ export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: Upl
     throw error;
   }
   deps.jobs.wake();
-  await recordAudit(deps.db, { action: 'vault.file_uploaded', ...auditContext(actor), details: { fileId, studioId } });
+  const { duplicateOf } = stored;
+  await recordAudit(deps.db, { action: 'vault.file_uploaded', ...auditContext(actor), details: { fileId, studioId, ...(duplicateOf ? { duplicateOf } : {}) } });
   const row = await findStudioFile(deps.db, studioId, fileId);
   if (!row) throw fileNotFound();
-  return fileView(deps, row, stored.name, stored.metadata, (await listFileAlbumIds(deps.db, [fileId])).get(fileId) ?? []);
+  return { file: await fileView(deps, row, stored.name, stored.metadata, (await listFileAlbumIds(deps.db, [fileId])).get(fileId) ?? []), duplicateOf };
+}
+
+interface StoredUpload {
+  name: string;
+  metadata: FileMetadata;
+  duplicateOf: string | null;
 }
 
 /** Everything up to the committed row; the caller discards what it left behind if it throws. */
@@ -205,7 +223,7 @@ async function storeUpload(
   actor: StudioActor,
   target: { fileId: string; blobKey: string; albumId: string | null; dataKey: Buffer | null; scan: ScanSession | null; quotaLeft: number },
   input: UploadInput,
-): Promise<{ name: string; metadata: FileMetadata }> {
+): Promise<StoredUpload> {
   const { studioId } = actor;
   const { fileId, scan } = target;
   const original = storedBlob(target.blobKey, fileId, 'original', target.dataKey);
@@ -226,33 +244,38 @@ async function storeUpload(
   }
   const type = received.type as PhotoType;
   const upload = { type, size: received.size, sha256: received.sha256 };
+  const secrets = await studioSecrets(deps, studioId);
+  const duplicate = { studioId, fileId, contentDigest: contentDigest(secrets, upload.sha256), onDuplicate: input.onDuplicate ?? 'keep' };
+  if (duplicate.onDuplicate === 'skip') await findDuplicate(deps.db, duplicate);
   const inspection = await inspectStoredPhoto(deps.blobs, deps.imaging, original, upload, deps.config);
   const name = safeFileName(input.name, type);
   const metadata: FileMetadata = { sha256: upload.sha256, width: inspection.width, height: inspection.height, photo: inspection.photo };
   const uploadedAt = deps.now();
-  const secrets = await studioSecrets(deps, studioId);
   const [nameSealed, metadataSealed, blocksSealed] = await Promise.all([
     sealFileName(secrets, fileId, name),
     sealFileMetadata(secrets, fileId, metadata),
     received.blocks && sealFileBlocks(deps.secrets, fileId, received.blocks.digests()),
   ]);
 
-  await inTransaction(deps.db, async (trx) => {
-    // Checked again under the studio lock: concurrent uploads each passed the check at the start.
+  const found = await inTransaction(deps.db, async (trx) => {
+    // Checked again under the studio lock: concurrent uploads each passed the checks at the start.
     await lockStudio(trx, deps.databaseKind, studioId);
     const { quotaBytes } = await studioSettings({ db: trx }, studioId);
     if (quotaBytes !== null && (await usedBytes(trx, studioId)) + upload.size > quotaBytes) throw quotaExceeded();
+    const existing = await findDuplicate(trx, duplicate);
     const completed = await completeUpload(trx, fileId, {
       mediaType: type.mediaType,
       size: upload.size,
       nameSealed,
       metadataSealed,
+      contentDigest: duplicate.contentDigest,
       capturedDay: captureDay(inspection.photo.capturedAt) ?? dayOf(uploadedAt),
       uploadedAt,
     });
     if (!completed) throw uploadInterrupted();
     if (blocksSealed) await insertPlainBlocks(trx, fileId, blocksSealed);
     await enqueuePreviews(deps, trx, fileId);
+    return existing;
   });
-  return { name, metadata };
+  return { name, metadata, duplicateOf: found };
 }

@@ -1,4 +1,4 @@
-import type { DetailedError } from 'tus-js-client';
+import type { DetailedError, Upload as TusUpload } from 'tus-js-client';
 import { PAUSED } from '../lib/uploadQueue';
 import { ApiError, apiDelete, apiGet, apiPatch, apiPost, apiUpload } from './client';
 
@@ -206,6 +206,30 @@ const RESUMABLE_RETRY_DELAYS = [0, 1_000, 3_000, 5_000, 10_000, 20_000, 30_000, 
 /** One PATCH request at most this big: proxies limit request bodies, and a smaller request is redone faster. */
 const RESUMABLE_CHUNK_BYTES = 32 * 1024 * 1024;
 
+/**
+ * A resumable upload refused because the library already holds the same photo (409
+ * `duplicate_file`): nothing was stored. `existingName` is the name of the photo there, when
+ * it could be looked up.
+ */
+export class DuplicateUploadError extends ApiError {
+  readonly existingName: string | null;
+
+  constructor(refusal: ApiError, existingName: string | null) {
+    super(refusal.status, refusal.code, refusal.message, refusal.hasServerMessage, { cause: refusal });
+    this.name = 'DuplicateUploadError';
+    this.existingName = existingName;
+  }
+}
+
+const DUPLICATE_FILE = 'duplicate_file';
+
+/** The refusal, with the name of the photo the server says is already there (Upload-Duplicate-Of). */
+async function duplicateRefusal(refusal: ApiError, error: Error | DetailedError): Promise<DuplicateUploadError> {
+  const existingId = 'originalResponse' in error ? error.originalResponse?.getHeader('upload-duplicate-of') : undefined;
+  const existingName = existingId ? await getFile(existingId).then((existing) => existing.name, () => null) : null;
+  return new DuplicateUploadError(refusal, existingName);
+}
+
 /** The server's `{"error":{code,message}}` of a failed tus request, as an ApiError the upload list can explain. */
 function resumableError(error: Error | DetailedError): ApiError {
   const response = 'originalResponse' in error ? error.originalResponse : null;
@@ -228,21 +252,23 @@ function resumableError(error: Error | DetailedError): ApiError {
  * backoff when the connection drops, carried on from where it stopped — also after the tab
  * was closed, when the same file is added again (its upload address is kept in this
  * browser's local storage until it completes). Aborting `signal` with PAUSED stops it and
- * keeps what was sent; any other abort cancels it and deletes it on the server.
+ * keeps what was sent; any other abort cancels it and deletes it on the server. Unless
+ * `keepDuplicate`, a photo the library already holds (outside the trash) is refused with a
+ * DuplicateUploadError once its bytes are in, and nothing is stored: the person then chooses.
  */
 export function uploadFileResumable(
   file: File,
   albumId: string | null,
-  options: { onProgress: (sentBytes: number) => void; signal: AbortSignal },
+  options: { onProgress: (sentBytes: number) => void; signal: AbortSignal; keepDuplicate: boolean },
 ): Promise<FileView> {
   // Loaded on first use: the first bundle stays small for pages that never upload.
   return import('tus-js-client').then(
-    ({ Upload }) =>
+    ({ Upload, defaultOptions }) =>
       new Promise<FileView>((resolve, reject) => {
         if (options.signal.aborted) return reject(new DOMException('Cancelled', 'AbortError'));
         const upload = new Upload(file, {
           endpoint: new URL('/api/vault/uploads', window.location.origin).href,
-          metadata: { filename: file.name, ...(albumId === null ? {} : { albumId }) },
+          metadata: { filename: file.name, onDuplicate: options.keepDuplicate ? 'keep' : 'skip', ...(albumId === null ? {} : { albumId }) },
           // A file resumes only into the album it was meant for.
           fingerprint: async (input) => ['shutterlock', albumId ?? 'none', input.name, input.type, input.size, input.lastModified].join('/'),
           chunkSize: RESUMABLE_CHUNK_BYTES,
@@ -254,7 +280,15 @@ export function uploadFileResumable(
             if (!fileId) return reject(new ApiError(lastResponse.getStatus(), 'unexpected_response', 'The server did not name the stored file.', false));
             getFile(fileId).then(resolve, reject);
           },
-          onError: (error) => reject(resumableError(error)),
+          // tus-js-client retries a 409 (an offset mismatch heals that way); a duplicate never does.
+          onShouldRetry: (error, attempt, retryOptions) => resumableError(error).code !== DUPLICATE_FILE && (defaultOptions.onShouldRetry?.(error, attempt, retryOptions) ?? false),
+          onError: (error) => {
+            const refusal = resumableError(error);
+            if (refusal.code !== DUPLICATE_FILE) return reject(refusal);
+            // The server deleted the upload: forget its address, so it is not offered for resuming.
+            void forgetUpload(upload);
+            duplicateRefusal(refusal, error).then(reject);
+          },
         });
         options.signal.addEventListener(
           'abort',
@@ -276,6 +310,12 @@ export function uploadFileResumable(
           .catch(() => upload.start());
       }),
   );
+}
+
+async function forgetUpload(upload: TusUpload): Promise<void> {
+  const storage = upload.options.urlStorage;
+  if (!storage) return;
+  for (const previous of await upload.findPreviousUploads().catch(() => [])) await storage.removeUpload(previous.urlStorageKey).catch(() => undefined);
 }
 
 /** Uploads this browser began and did not finish (say, before the tab was closed): adding the same files again resumes them. */

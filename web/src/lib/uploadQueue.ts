@@ -5,7 +5,19 @@
  * re-render just the row that moved. It knows nothing of HTTP: `upload` does the sending.
  */
 
-export type UploadStatus = 'queued' | 'uploading' | 'paused' | 'done' | 'failed';
+/**
+ * `duplicate`: refused because the library already holds the same photo, waiting for the
+ * person to keep both (the file is sent again, to be stored beside it) or skip it; `skipped`:
+ * they chose to skip it, so nothing was stored.
+ */
+export type UploadStatus = 'queued' | 'uploading' | 'paused' | 'done' | 'failed' | 'duplicate' | 'skipped';
+
+/** The statuses an upload ends in: nothing more happens to it unless someone asks. */
+const FINISHED: ReadonlySet<UploadStatus> = new Set(['done', 'failed', 'duplicate', 'skipped']);
+
+export function isFinished(status: UploadStatus): boolean {
+  return FINISHED.has(status);
+}
 
 export interface UploadItem {
   readonly id: number;
@@ -15,6 +27,8 @@ export interface UploadItem {
   readonly sentBytes: number;
   /** Why it failed, for people; `null` unless `status` is `failed`. */
   readonly error: string | null;
+  /** The name of the photo already in the library that this one duplicates; `null` unless `status` is `duplicate` or `skipped`. */
+  readonly duplicateOf: string | null;
   /** Bytes per second lately (smoothed), while uploading; 0 otherwise. */
   readonly bytesPerSecond: number;
 }
@@ -23,7 +37,7 @@ export interface UploadSnapshot {
   readonly items: readonly UploadItem[];
   readonly counts: Readonly<Record<UploadStatus, number>>;
   readonly totalBytes: number;
-  /** Bytes sent, counting a finished upload (done or failed) as wholly sent. */
+  /** Bytes sent, counting a finished upload (done, failed, duplicate or skipped) as wholly sent. */
   readonly sentBytes: number;
   /** The uploads under way together, bytes per second. */
   readonly bytesPerSecond: number;
@@ -34,9 +48,12 @@ export interface UploadSnapshot {
 export interface UploadQueueOptions<Target, Result> {
   /** How many uploads run at once. */
   concurrency: number;
-  upload: (file: File, target: Target, options: { onProgress: (sentBytes: number) => void; signal: AbortSignal }) => Promise<Result>;
+  /** With `keepDuplicate` false, `upload` refuses a photo the library already holds (and `duplicateOf` names it). */
+  upload: (file: File, target: Target, options: { onProgress: (sentBytes: number) => void; signal: AbortSignal; keepDuplicate: boolean }) => Promise<Result>;
   /** A sentence for people about why an upload failed. */
   describeFailure: (error: unknown) => string;
+  /** For a failure that says the library already holds the photo: the name of the one there; `null` for any other failure. */
+  duplicateOf: (error: unknown) => string | null;
 }
 
 export interface UploadEvents<Result> {
@@ -49,6 +66,8 @@ export interface UploadEvents<Result> {
 interface Job<Target> {
   readonly target: Target;
   controller: AbortController;
+  /** The person chose to keep this photo beside the copy already in the library. */
+  keepDuplicate: boolean;
   /** For the speed: when and at how many bytes the last progress came. */
   lastAt: number;
   lastBytes: number;
@@ -95,8 +114,8 @@ export class UploadQueue<Target, Result> {
     if (files.length === 0) return;
     const added = files.map((file): UploadItem => {
       const id = this.#nextId++;
-      this.#jobs.set(id, { target, controller: new AbortController(), lastAt: 0, lastBytes: 0 });
-      return { id, file, status: 'queued', sentBytes: 0, error: null, bytesPerSecond: 0 };
+      this.#jobs.set(id, { target, controller: new AbortController(), keepDuplicate: false, lastAt: 0, lastBytes: 0 });
+      return { id, file, status: 'queued', sentBytes: 0, error: null, duplicateOf: null, bytesPerSecond: 0 };
     });
     this.#setItems([...this.#snapshot.items, ...added]);
     this.#startWaiting();
@@ -109,15 +128,45 @@ export class UploadQueue<Target, Result> {
     this.#setItems(this.#snapshot.items.filter((item) => item.id !== id));
   }
 
+  /** Stops every upload waiting or under way; the finished ones stay listed (a duplicate still waits for its answer). */
   cancelAll(): void {
-    for (const job of this.#jobs.values()) job.controller.abort();
-    this.#jobs.clear();
-    this.#setItems(this.#snapshot.items.filter((item) => item.status === 'done' || item.status === 'failed'));
+    const finished = this.#snapshot.items.filter((item) => isFinished(item.status));
+    for (const [id, job] of this.#jobs) {
+      if (finished.some((item) => item.id === id)) continue;
+      job.controller.abort();
+      this.#jobs.delete(id);
+    }
+    this.#setItems(finished);
   }
 
-  /** Takes the finished uploads, done or failed, off the list. */
+  /** Takes the finished uploads off the list; a duplicate not answered yet counts as skipped (nothing of it was stored). */
   clearFinished(): void {
-    this.#setItems(this.#snapshot.items.filter((item) => item.status !== 'done' && item.status !== 'failed'));
+    for (const item of this.#snapshot.items) if (isFinished(item.status)) this.#jobs.delete(item.id);
+    this.#setItems(this.#snapshot.items.filter((item) => !isFinished(item.status)));
+  }
+
+  /** Sends a duplicate again, to be stored beside the photo already in the library. */
+  keepDuplicate(id: number): void {
+    const job = this.#jobs.get(id);
+    if (!job || this.#snapshot.items.find((item) => item.id === id)?.status !== 'duplicate') return;
+    job.keepDuplicate = true;
+    this.#update(id, { status: 'queued', sentBytes: 0 });
+    this.#startWaiting();
+  }
+
+  /** Leaves a duplicate out: the library keeps only the photo it had. */
+  skipDuplicate(id: number): void {
+    if (this.#snapshot.items.find((item) => item.id === id)?.status !== 'duplicate') return;
+    this.#jobs.delete(id);
+    this.#update(id, { status: 'skipped' });
+  }
+
+  keepAllDuplicates(): void {
+    for (const item of this.#snapshot.items) if (item.status === 'duplicate') this.keepDuplicate(item.id);
+  }
+
+  skipAllDuplicates(): void {
+    for (const item of this.#snapshot.items) if (item.status === 'duplicate') this.skipDuplicate(item.id);
   }
 
   /**
@@ -159,7 +208,7 @@ export class UploadQueue<Target, Result> {
   }
 
   #run({ id, file }: UploadItem, job: Job<Target>): void {
-    const { target, controller } = job;
+    const { target, controller, keepDuplicate } = job;
     this.#running += 1;
     this.#update(id, { status: 'uploading' });
     job.lastAt = Date.now();
@@ -179,7 +228,7 @@ export class UploadQueue<Target, Result> {
       this.#update(id, { sentBytes, bytesPerSecond: Math.max(0, bytesPerSecond) });
     };
     this.#options
-      .upload(file, target, { onProgress, signal: controller.signal })
+      .upload(file, target, { onProgress, signal: controller.signal, keepDuplicate })
       .then(
         (result) => {
           if (controller.signal.aborted) return;
@@ -187,19 +236,27 @@ export class UploadQueue<Target, Result> {
           for (const events of this.#eventListeners) events.onUploaded(result);
         },
         (error: unknown) => {
-          if (!controller.signal.aborted) this.#update(id, { status: 'failed', error: this.#options.describeFailure(error), bytesPerSecond: 0 });
+          if (controller.signal.aborted) return;
+          const duplicateOf = this.#options.duplicateOf(error);
+          if (duplicateOf === null) {
+            this.#update(id, { status: 'failed', error: this.#options.describeFailure(error), bytesPerSecond: 0 });
+            return;
+          }
+          // Kept, with a fresh controller, for when the person chooses to keep both.
+          job.controller = new AbortController();
+          this.#update(id, { status: 'duplicate', duplicateOf, bytesPerSecond: 0 });
         },
       )
       .finally(() => {
         this.#running -= 1;
-        // A paused upload keeps its job (with a fresh controller) for when it is resumed.
+        // A paused upload, or a duplicate, keeps its job (with a fresh controller) for when it is resumed or kept.
         if (this.#jobs.get(id)?.controller === controller) this.#jobs.delete(id);
         this.#startWaiting();
         if (this.#running === 0) for (const events of this.#eventListeners) events.onIdle();
       });
   }
 
-  #update(id: number, changes: Partial<Pick<UploadItem, 'status' | 'sentBytes' | 'error' | 'bytesPerSecond'>>): void {
+  #update(id: number, changes: Partial<Pick<UploadItem, 'status' | 'sentBytes' | 'error' | 'duplicateOf' | 'bytesPerSecond'>>): void {
     const { items } = this.#snapshot;
     const index = items.findIndex((item) => item.id === id);
     const item = items[index];
@@ -214,14 +271,14 @@ export class UploadQueue<Target, Result> {
 }
 
 function summarise(items: readonly UploadItem[]): UploadSnapshot {
-  const counts: Record<UploadStatus, number> = { queued: 0, uploading: 0, paused: 0, done: 0, failed: 0 };
+  const counts: Record<UploadStatus, number> = { queued: 0, uploading: 0, paused: 0, done: 0, failed: 0, duplicate: 0, skipped: 0 };
   let totalBytes = 0;
   let sentBytes = 0;
   let bytesPerSecond = 0;
   for (const item of items) {
     counts[item.status] += 1;
     totalBytes += item.file.size;
-    sentBytes += item.status === 'done' || item.status === 'failed' ? item.file.size : item.sentBytes;
+    sentBytes += isFinished(item.status) ? item.file.size : item.sentBytes;
     if (item.status === 'uploading') bytesPerSecond += item.bytesPerSecond;
   }
   const secondsLeft = bytesPerSecond > 0 ? Math.ceil((totalBytes - sentBytes) / bytesPerSecond) : null;

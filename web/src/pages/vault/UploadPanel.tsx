@@ -2,12 +2,14 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExterna
 import { unfinishedResumableUploads } from '../../api/vault';
 import { useFocusAfterRender } from '../../app/useFocusAfterRender';
 import { formatBytes, pluralize } from '../../lib/format';
-import type { UploadItem, UploadSnapshot } from '../../lib/uploadQueue';
+import { isFinished, type UploadItem, type UploadSnapshot } from '../../lib/uploadQueue';
 import type { VaultUploadQueue } from './useUploads';
 
 /**
  * The upload queue: a row per file with its progress, speed and time left or why it was
- * refused, the whole batch's progress, and ways to pause, resume and cancel. Only this panel follows the queue's progress, so the photo
+ * refused, the whole batch's progress, and ways to pause, resume and cancel. A photo the
+ * library already holds is not stored again: its row says so and asks "Keep both" (it is sent
+ * again and stored beside the other) or "Skip". Only this panel follows the queue's progress, so the photo
  * grid does not re-render with every chunk sent.
  */
 export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue; focusWhenEmpty: RefObject<HTMLElement | null> }) {
@@ -29,9 +31,30 @@ export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue
   );
   const pause = useCallback((id: number) => queue.pause(id), [queue]);
   const resume = useCallback((id: number) => queue.resume(id), [queue]);
+  const keepDuplicate = useCallback(
+    (id: number) => {
+      queue.keepDuplicate(id);
+      keepFocusNear();
+    },
+    [queue, keepFocusNear],
+  );
+  const skipDuplicate = useCallback(
+    (id: number) => {
+      queue.skipDuplicate(id);
+      keepFocusNear();
+    },
+    [queue, keepFocusNear],
+  );
   const refused = items.filter((item) => item.status === 'failed');
-  // Failures first: they are what needs reading, and a long queue scrolls.
-  const rows = useMemo(() => [...items.filter((item) => item.status === 'failed'), ...items.filter((item) => item.status !== 'failed')], [items]);
+  // Questions and failures first: they are what needs reading, and a long queue scrolls.
+  const rows = useMemo(
+    () => [
+      ...items.filter((item) => item.status === 'duplicate'),
+      ...items.filter((item) => item.status === 'failed'),
+      ...items.filter((item) => item.status !== 'duplicate' && item.status !== 'failed'),
+    ],
+    [items],
+  );
 
   return (
     <>
@@ -93,6 +116,38 @@ export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue
           {active > 0 && (
             <p className="upload-hint">Uploads pick up where they stopped if the connection drops, or if you add the same files again after closing this page.</p>
           )}
+          {counts.duplicate > 0 && (
+            <div className="upload-duplicates" role="group" aria-labelledby="upload-duplicates-text" data-testid="upload-duplicates">
+              <p id="upload-duplicates-text">
+                {counts.duplicate === 1 ? '1 photo is' : `${counts.duplicate} photos are`} already in your library, so {counts.duplicate === 1 ? 'it was' : 'they were'} not stored again.
+                Keep both sends {counts.duplicate === 1 ? 'it' : 'them'} again and stores a second copy.
+              </p>
+              {counts.duplicate > 1 && (
+                <span className="upload-duplicates-actions">
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    onClick={() => {
+                      queue.keepAllDuplicates();
+                      keepFocusNear();
+                    }}
+                  >
+                    Keep both for all
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    onClick={() => {
+                      queue.skipAllDuplicates();
+                      keepFocusNear();
+                    }}
+                  >
+                    Skip all
+                  </button>
+                </span>
+              )}
+            </div>
+          )}
           {refused.length > 0 && (
             <details className="upload-refused" data-testid="upload-refused">
               <summary>{pluralize(refused.length, 'file was', 'files were')} refused</summary>
@@ -108,7 +163,7 @@ export function UploadPanel({ queue, focusWhenEmpty }: { queue: VaultUploadQueue
           <div className="upload-rows" role="region" aria-labelledby="upload-heading" tabIndex={0} ref={rowsRef}>
             <ul>
               {rows.map((item) => (
-                <UploadRow key={item.id} item={item} onCancel={cancel} onPause={pause} onResume={resume} />
+                <UploadRow key={item.id} item={item} onCancel={cancel} onPause={pause} onResume={resume} onKeep={keepDuplicate} onSkip={skipDuplicate} />
               ))}
             </ul>
           </div>
@@ -124,14 +179,18 @@ const UploadRow = memo(function UploadRow({
   onCancel,
   onPause,
   onResume,
+  onKeep,
+  onSkip,
 }: {
   item: UploadItem;
   onCancel: (id: number) => void;
   onPause: (id: number) => void;
   onResume: (id: number) => void;
+  onKeep: (id: number) => void;
+  onSkip: (id: number) => void;
 }) {
   const { file, status } = item;
-  const waiting = status === 'queued' || status === 'uploading' || status === 'paused';
+  const waiting = !isFinished(status);
   return (
     <li className="upload-row" data-status={status} data-testid={`upload-row-${file.name}`}>
       <span className="upload-row-name">{file.name}</span>
@@ -139,6 +198,11 @@ const UploadRow = memo(function UploadRow({
       {status === 'failed' ? (
         <span className="upload-row-error" data-testid={`upload-error-${file.name}`}>
           {item.error}
+        </span>
+      ) : status === 'duplicate' || status === 'skipped' ? (
+        <span className="upload-row-duplicate" data-testid={`upload-duplicate-${file.name}`}>
+          {status === 'skipped' ? 'Skipped: ' : ''}
+          {item.duplicateOf ? `already in your library as ${item.duplicateOf}` : 'already in your library'}
         </span>
       ) : (
         <>
@@ -150,6 +214,16 @@ const UploadRow = memo(function UploadRow({
           />
           <span className="upload-row-state">{rowState(item)}</span>
         </>
+      )}
+      {status === 'duplicate' && (
+        <span className="upload-row-actions">
+          <button type="button" className="button button-secondary button-small" onClick={() => onKeep(item.id)}>
+            Keep both<span className="visually-hidden"> {file.name}</span>
+          </button>
+          <button type="button" className="button button-secondary button-small" onClick={() => onSkip(item.id)}>
+            Skip<span className="visually-hidden"> {file.name}</span>
+          </button>
+        </span>
       )}
       {waiting && (
         <span className="upload-row-actions">
@@ -193,18 +267,37 @@ export function formatDuration(seconds: number): string {
 function summary({ items, counts, totalBytes, sentBytes, bytesPerSecond, secondsLeft }: UploadSnapshot): string {
   if (counts.queued + counts.uploading > 0) {
     const pace = bytesPerSecond > 0 && secondsLeft !== null ? ` · ${formatBytes(bytesPerSecond)}/s · ${formatDuration(secondsLeft)}` : '';
-    return `${counts.done + counts.failed} of ${items.length} done · ${formatBytes(sentBytes)} of ${formatBytes(totalBytes)}${pace}`;
+    return `${finishedCount(counts)} of ${items.length} done · ${formatBytes(sentBytes)} of ${formatBytes(totalBytes)}${pace}`;
   }
   if (counts.paused > 0) return `${counts.paused} paused · ${formatBytes(sentBytes)} of ${formatBytes(totalBytes)} sent`;
-  if (counts.failed === 0) return `${pluralize(counts.done, 'photo', 'photos')} uploaded.`;
-  return `${counts.done} of ${pluralize(items.length, 'file', 'files')} uploaded, ${counts.failed} failed.`;
+  if (counts.done === items.length) return `${pluralize(counts.done, 'photo', 'photos')} uploaded.`;
+  return `${counts.done} of ${pluralize(items.length, 'file', 'files')} uploaded${notUploaded(counts)}.`;
 }
 
 /** What the live region says: news when a file finishes, not every percent. */
 function announcement({ items, counts }: UploadSnapshot): string {
   if (items.length === 0) return '';
-  if (counts.queued + counts.uploading > 0) return `Uploading: ${counts.done} of ${items.length} done.`;
-  return counts.failed === 0 ? `All ${items.length} uploaded.` : `${counts.done} uploaded, ${counts.failed} failed.`;
+  if (counts.queued + counts.uploading > 0) return `Uploading: ${finishedCount(counts)} of ${items.length} done.`;
+  if (counts.done === items.length) return `All ${items.length} uploaded.`;
+  const question = counts.duplicate > 0 ? ' Choose Keep both or Skip for each.' : '';
+  return `${counts.done} uploaded${notUploaded(counts)}.${question}`;
+}
+
+function finishedCount(counts: UploadSnapshot['counts']): number {
+  return counts.done + counts.failed + counts.duplicate + counts.skipped;
+}
+
+/** ", 1 failed, 2 already in your library, 1 skipped": what became of the files that were not stored. */
+function notUploaded(counts: UploadSnapshot['counts']): string {
+  const parts = [
+    counts.failed > 0 ? `${counts.failed} failed` : '',
+    counts.duplicate > 0 ? `${counts.duplicate} already in your library` : '',
+    counts.skipped > 0 ? `${counts.skipped} skipped` : '',
+  ];
+  return parts
+    .filter(Boolean)
+    .map((part) => `, ${part}`)
+    .join('');
 }
 
 /** How many uploads this browser left unfinished earlier, looked up once while the queue is empty. */

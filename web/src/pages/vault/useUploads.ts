@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, messageForPeople } from '../../api/client';
-import { uploadFileResumable, type FileView } from '../../api/vault';
+import { DuplicateUploadError, uploadFileResumable, type FileView } from '../../api/vault';
 import { UploadQueue, type UploadEvents } from '../../lib/uploadQueue';
 
 /** Uploads into an album (its id), or into none (`null`). */
@@ -10,13 +10,14 @@ const CONCURRENT_UPLOADS = 3;
 
 /**
  * The library's upload queue, for as long as the library is shown: resumable (tus) uploads,
- * a few at a time, retried with backoff. Leaving the library pauses what is still going —
+ * a few at a time, retried with backoff. A photo the library already holds is not stored
+ * again unless the person chooses "Keep both" (UploadPanel). Leaving the library pauses what is still going —
  * the uploads stay on the server and resume when the same files are added again, in this
  * tab or a later one.
  */
 export function useUploads({ onUploaded, onIdle }: UploadEvents<FileView>): VaultUploadQueue {
   const [queue] = useState<VaultUploadQueue>(
-    () => new UploadQueue({ concurrency: CONCURRENT_UPLOADS, upload: uploadFileResumable, describeFailure: uploadErrorMessage }),
+    () => new UploadQueue({ concurrency: CONCURRENT_UPLOADS, upload: uploadFileResumable, describeFailure: uploadErrorMessage, duplicateOf: duplicateName }),
   );
   useEffect(() => queue.listen({ onUploaded, onIdle }), [queue, onUploaded, onIdle]);
   useEffect(() => () => queue.pauseAll(), [queue]);
@@ -43,4 +44,9 @@ function uploadErrorMessage(error: unknown): string {
   if (error.status === 0) return 'Network error: the upload didn’t reach the server. Check your connection and try again.';
   if (error.status === 413) return 'The file is larger than this server accepts.';
   return messageForPeople(error);
+}
+
+/** For a photo refused as a duplicate: the name of the one already in the library ('' when it could not be looked up). */
+function duplicateName(error: unknown): string | null {
+  return error instanceof DuplicateUploadError ? (error.existingName ?? '') : null;
 }
