@@ -108,7 +108,7 @@ export function FileViewer({
                 type="button"
                 className="button button-primary button-auto"
                 aria-disabled={busy}
-                onClick={() => void submit(async () => window.location.assign(await createDownloadUrl(file.id, download)))}
+                onClick={() => void submit(async () => saveDownload(download, await createDownloadUrl(file.id, download)))}
                 data-testid="viewer-download"
               >
                 {download === 'original' ? 'Download original' : 'Download preview'}
@@ -162,6 +162,22 @@ export function FileViewer({
       )}
     </div>
   );
+}
+
+/**
+ * The server sends an original as an attachment; a preview is served for showing (the viewer's
+ * image), so a link with `download` saves it instead of opening it, under the name the server
+ * gives it (`…-preview.webp`).
+ */
+function saveDownload(variant: FileVariant, url: string): void {
+  if (variant === 'original') {
+    window.location.assign(url);
+    return;
+  }
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  link.click();
 }
 
 function Preview({ file, onRetry }: { file: FileView; onRetry: (() => void) | null }) {
