@@ -8,6 +8,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { expect } from 'vitest';
+import { rolePermissions } from '../server/src/http/permissions.ts';
 import { openPage, type PageProblem } from './browser.ts';
 
 export interface StubAnswer {
@@ -119,13 +120,15 @@ export async function withStubbedPage<T extends StubbedRoutes>(
 // ---------------------------------------------------------------------------------------
 // Fixtures
 
-/** The signed-in user as `/api/me` gives it: a photographer with a studio, unless `overrides` say otherwise. */
+/** The signed-in user as `/api/me` gives it: a photographer who owns a studio, unless `overrides` say otherwise. */
 export function makeUser(overrides: Record<string, unknown> = {}) {
   return {
     id: 'u-ada',
     email: 'ada@example.com',
     role: 'photographer',
     studioId: 'studio-1',
+    studioRole: 'owner',
+    studioPermissions: [...rolePermissions.owner],
     emailVerified: true,
     hasPassword: false,
     totpEnabled: false,

@@ -99,7 +99,7 @@ describe('web shell', () => {
         const answers: Record<string, unknown> = {
           '/api/auth/sign-in/code': {},
           '/api/auth/sign-in/verify': { secondFactorRequired: true },
-          '/api/auth/sign-in/second-factor': { user: { id: 'u1', email: 'ada@example.com' } },
+          '/api/auth/sign-in/second-factor': { user: { id: 'u1', email: 'ada@example.com', studioId: null, studioRole: null, studioPermissions: [] } },
         };
         await route.fulfill({ json: answers[path] });
       });

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { studioPermissions } from '../http/permissions.ts';
 import { closed } from '../http/schemas.ts';
 
 /** JSON schemas of the auth API: one definition feeds validation, typed handlers and OpenAPI. */
@@ -18,6 +19,9 @@ export const userSchema = Type.Object(
     role: roleField,
     studioId: Type.Union([Type.String(), Type.Null()]),
     studioRole: Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('viewer'), Type.Null()]),
+    studioPermissions: Type.Array(Type.Enum(studioPermissions), {
+      description: 'What the member may do in that studio (the server’s role table, http/permissions.ts); empty without a studio. The web app hides what is not here; the server still checks every request.',
+    }),
     studioCount: Type.Integer(),
     emailVerified: Type.Boolean(),
     hasPassword: Type.Boolean(),

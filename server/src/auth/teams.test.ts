@@ -4,6 +4,7 @@ import { TestClient, waitForMail } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { inviteAndAccept, signedInMember } from '../../test/teams.ts';
 import { hashToken } from '../crypto/hashing.ts';
+import { rolePermissions } from '../http/permissions.ts';
 
 /**
  * Studio teams (auth/teams.ts): invitations are one-time and expire, the token is stored only
@@ -124,6 +125,38 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     const refused = await member.json<ErrorAnswer>('PUT', '/api/me/studio', { studioId: stranger.studioId });
     expect([refused.status, refused.body.error.code]).toEqual([404, 'studio_not_found']);
     expect((await member.json<{ user: { studioId: string } }>('GET', '/api/me')).body.user.studioId).toBe(ownerStudio);
+  });
+
+  it('tells the person what their role allows in the studio the session acts in, as the server enforces it', async () => {
+    type Me = { user: { studioId: string | null; studioRole: string | null; studioPermissions: string[] } };
+    const allowed = async (client: TestClient) => (await client.json<Me>('GET', '/api/me')).body.user;
+    expect((await allowed(owner)).studioPermissions).toEqual([...rolePermissions.owner]);
+
+    const { client: member, user } = await signedInMember(server, owner, 'viewer', { withOwnStudio: true });
+    // Their own studio first: every permission there, members included.
+    expect((await allowed(member)).studioPermissions).toEqual([...rolePermissions.owner]);
+    await member.json('PUT', '/api/me/studio', { studioId: ownerStudio });
+    const asViewer = await allowed(member);
+    expect(asViewer).toMatchObject({ studioId: ownerStudio, studioRole: 'viewer', studioPermissions: ['library.view'] });
+    // What the answer leaves out is what the server refuses, and what it lists is allowed.
+    expect((await member.json('GET', '/api/vault/files')).status).toBe(200);
+    expect((await member.json<ErrorAnswer>('GET', '/api/deliveries')).body.error.code).toBe('studio_role_forbidden');
+
+    // A role change shows in the next answer: the permissions are read per request, like the role.
+    await owner.json('PATCH', `/api/studio/members/${user.id}`, { role: 'editor' });
+    const asEditor = await allowed(member);
+    expect(asEditor.studioPermissions).toEqual([...rolePermissions.editor]);
+    expect(asEditor.studioPermissions).not.toContain('members');
+    expect(asEditor.studioPermissions).not.toContain('delete');
+    expect((await member.json('GET', '/api/deliveries')).status).toBe(200);
+    expect((await member.json<ErrorAnswer>('GET', '/api/studio/members')).body.error.code).toBe('studio_role_forbidden');
+
+    // Signing in answers the same view; an admin has no studio and so no permission.
+    const again = new TestClient(server, { ip: '10.77.3.1' });
+    const signIn = await signInWithCode(again, user.email);
+    expect((signIn.body as Me).user.studioPermissions).toEqual([...rolePermissions.owner]);
+    const admin = await signedInClient(server, 'admin', 'team-permissions-admin');
+    expect(await allowed(admin.client)).toMatchObject({ studioId: null, studioRole: null, studioPermissions: [] });
   });
 
   it('keeps another studio’s owner away from this studio’s members', async () => {

@@ -3,6 +3,7 @@ import { generateId } from '../crypto/tokens.ts';
 import type { StudioRole, UserRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { mustEnrollTotp } from '../http/access.ts';
+import { type StudioPermission, rolePermissions } from '../http/permissions.ts';
 import { createStudio, defaultStudioName, lockStudio, setStudioSuspended, studioName } from '../studios/service.ts';
 import { inTransaction, isUniqueViolation } from '../db/database.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
@@ -42,6 +43,8 @@ export interface UserView {
   studioId: string | null;
   /** The person's role in that studio. */
   studioRole: StudioRole | null;
+  /** What that role may do there: the same table the access hook enforces, so the web app shows only what will be allowed. */
+  studioPermissions: StudioPermission[];
   /** How many studios the person belongs to: the web app offers the studio switcher when more than one. */
   studioCount: number;
   emailVerified: boolean;
@@ -68,6 +71,7 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow, active?: { st
     role: user.role,
     studioId: studio.studioId,
     studioRole: studio.studioRole,
+    studioPermissions: studio.studioRole === null ? [] : [...rolePermissions[studio.studioRole]],
     studioCount: memberships.length,
     emailVerified: user.email_verified_at !== null,
     hasPassword: user.password_hash !== null,

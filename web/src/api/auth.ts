@@ -3,6 +3,8 @@ import { ApiError, apiGet, apiPost } from './client';
 
 export type Role = 'admin' | 'photographer';
 export type StudioRole = 'owner' | 'editor' | 'viewer';
+/** The names of the server's studio permissions (server/src/http/permissions.ts); which role has which is the server's to say. */
+export type StudioPermission = 'library.view' | 'library.originals' | 'library.edit' | 'delete' | 'deliveries' | 'lab-orders' | 'images' | 'audit' | 'members';
 
 /** The signed-in account (`GET /api/me`). */
 export interface User {
@@ -13,6 +15,8 @@ export interface User {
   studioId: string | null;
   /** The person's role in that studio. */
   studioRole: StudioRole | null;
+  /** What that role may do there, as the server enforces it; empty without a studio (app/permissions.ts). */
+  studioPermissions: StudioPermission[];
   /** How many studios the person belongs to (the switcher shows for more than one). */
   studioCount?: number;
   emailVerified: boolean;

@@ -4,6 +4,7 @@ import { IMAGES_PATH } from '../pages/images/paths';
 import { LABS_ADMIN_PATH } from '../pages/labs/paths';
 import { PRINT_ORDERS_PATH } from '../pages/print-orders/paths';
 import { LIBRARY_PATH } from '../pages/vault/paths';
+import { useCan } from './permissions';
 import { Link, navigate, usePathname } from './router';
 import { useSession } from './session';
 import { useSubmission } from './useSubmission';
@@ -26,6 +27,12 @@ export function AccountMenu({ user }: { user: User }) {
     });
   }
 
+  // What the role may do, as the server answered (app/permissions.ts): no link to a page it would refuse.
+  const canDeliver = useCan('deliveries');
+  const canOrderPrints = useCan('lab-orders');
+  const canUseImages = useCan('images');
+  const canSeeAudit = useCan('audit');
+  const canManageMembers = useCan('members');
   const links = user.mustEnrollTotp
     ? []
     : [
@@ -33,16 +40,11 @@ export function AccountMenu({ user }: { user: User }) {
           ? []
           : [
               { to: LIBRARY_PATH, label: 'Library', current: pathname.startsWith(LIBRARY_PATH) },
-              // A viewer browses the library only (http/permissions.ts on the server).
-              ...(user.studioRole === 'viewer'
-                ? []
-                : [
-                    { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
-                    { to: PRINT_ORDERS_PATH, label: 'Prints', current: pathname.startsWith(PRINT_ORDERS_PATH) },
-                    { to: IMAGES_PATH, label: 'Images', current: pathname.startsWith(IMAGES_PATH) },
-                    { to: '/branding', label: 'Branding', current: pathname === '/branding' },
-                  ]),
-              ...(user.studioRole === 'owner' ? [{ to: '/studio/members', label: 'Team', current: pathname === '/studio/members' }] : []),
+              ...(canDeliver ? [{ to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) }] : []),
+              ...(canOrderPrints ? [{ to: PRINT_ORDERS_PATH, label: 'Prints', current: pathname.startsWith(PRINT_ORDERS_PATH) }] : []),
+              ...(canUseImages ? [{ to: IMAGES_PATH, label: 'Images', current: pathname.startsWith(IMAGES_PATH) }] : []),
+              ...(canDeliver ? [{ to: '/branding', label: 'Branding', current: pathname === '/branding' }] : []),
+              ...(canManageMembers ? [{ to: '/studio/members', label: 'Team', current: pathname === '/studio/members' }] : []),
             ]),
         { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
         ...(user.role === 'admin'
@@ -54,9 +56,9 @@ export function AccountMenu({ user }: { user: User }) {
               { to: '/admin/alerts', label: 'Alerts', current: pathname === '/admin/alerts' },
               { to: '/admin/system', label: 'System', current: pathname === '/admin/system' },
             ]
-          : user.studioId === null || user.studioRole === 'viewer'
-            ? []
-            : [{ to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' }]),
+          : canSeeAudit
+            ? [{ to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' }]
+            : []),
       ];
 
   return (

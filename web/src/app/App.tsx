@@ -20,6 +20,7 @@ import { MEMBERS_PATH, MembersPage } from '../pages/teams/MembersPage';
 import { LibraryPage } from '../pages/vault/LibraryPage';
 import { parseLibraryPath } from '../pages/vault/paths';
 import { AppShell } from './AppShell';
+import { RoleGate } from './RoleGate';
 import { Redirect, usePathname } from './router';
 import { SessionProvider, useSession } from './session';
 
@@ -96,17 +97,64 @@ function CurrentPage() {
   if (!SIGNED_IN_PATHS.has(pathname) && libraryRoute === null && deliveriesRoute === null && printOrdersRoute === null && imagesRoute === null && portfolioRoute === null) return <NotFoundPage />;
   if (!user) return <Redirect to="/sign-in" />;
   if (pathname === '/') return <HomePage user={user} />;
-  if (pathname === MEMBERS_PATH) return <MembersPage user={user} />;
+  // The studio's pages open only to a role the server would let through (RoleGate).
+  if (pathname === MEMBERS_PATH) {
+    return (
+      <RoleGate permission="members" title="Team">
+        <MembersPage user={user} />
+      </RoleGate>
+    );
+  }
   if (libraryRoute !== null) return <LibraryPage user={user} route={libraryRoute} />;
-  if (deliveriesRoute !== null) return <DeliveriesPage user={user} route={deliveriesRoute} />;
-  if (printOrdersRoute !== null) return <PrintOrdersPage user={user} route={printOrdersRoute} />;
-  if (imagesRoute !== null) return <ImagesPage user={user} route={imagesRoute} />;
+  if (deliveriesRoute !== null) {
+    return (
+      <RoleGate permission="deliveries" title="Deliveries">
+        <DeliveriesPage user={user} route={deliveriesRoute} />
+      </RoleGate>
+    );
+  }
+  if (printOrdersRoute !== null) {
+    return (
+      <RoleGate permission="lab-orders" title="Prints">
+        <PrintOrdersPage user={user} route={printOrdersRoute} />
+      </RoleGate>
+    );
+  }
+  if (imagesRoute !== null) {
+    return (
+      <RoleGate permission="images" title="Images" cannot="use the image service: its projects, API keys and published photos">
+        <ImagesPage user={user} route={imagesRoute} />
+      </RoleGate>
+    );
+  }
+  if (portfolioRoute?.kind === 'manage') {
+    return (
+      <RoleGate permission="images" title="Portfolio" cannot="publish or manage the studio’s portfolio">
+        <PortfolioPage user={user} route={portfolioRoute} />
+      </RoleGate>
+    );
+  }
   if (portfolioRoute !== null) return <PortfolioPage user={user} route={portfolioRoute} />;
-  if (pathname === '/branding') return <BrandingPage user={user} />;
+  // Changing the branding shapes what clients see, so the server files it under deliveries.
+  if (pathname === '/branding') {
+    return (
+      <RoleGate permission="deliveries" title="Branding" cannot="change the studio’s branding">
+        <BrandingPage user={user} />
+      </RoleGate>
+    );
+  }
   if (pathname === '/account') return <Redirect to={ACCOUNT_SECTIONS[0].path} />;
   if (isAccountSectionPath(pathname)) return <AccountPage user={user} path={pathname} />;
-  // Photographers see their own studio's audit trail (the server scopes it).
-  if (pathname === '/admin/audit') return <AuditPage />;
+  // Photographers see their own studio's audit trail (the server scopes it); admins the server's.
+  if (pathname === '/admin/audit') {
+    return user.role === 'admin' ? (
+      <AuditPage />
+    ) : (
+      <RoleGate permission="audit" title="Audit trail">
+        <AuditPage />
+      </RoleGate>
+    );
+  }
   // Photographers get the same page as for any unknown address: there is nothing here for them.
   if (user.role !== 'admin') return <NotFoundPage />;
   switch (pathname) {

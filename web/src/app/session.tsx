@@ -40,11 +40,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   // An admin without two-factor authentication gets 403 `totp_enrollment_required` from any
   // call; marking the session sends them to the two-factor page (see App's guard).
+  // A refusal by role, or for want of a studio, means what this page knows of the role is out of
+  // date (an owner changed it, or another tab switched studio: the session holds the choice), so
+  // it asks again and the pages show what the role now allows (app/permissions.ts).
   useEffect(
     () =>
       subscribeToApiErrors((error) => {
         if (error.code === 'totp_enrollment_required') {
           setSession((current) => mergeUser(current, { mustEnrollTotp: true }));
+        }
+        if (error.code === 'studio_role_forbidden' || error.code === 'studio_required') {
+          fetchCurrentUser().then(
+            (user) => setSession((current) => (current.status === 'signed-in' && user ? { status: 'signed-in', user } : current)),
+            () => undefined, // the failure shown where it happened is the news
+          );
         }
       }),
     [],

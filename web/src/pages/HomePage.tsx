@@ -1,4 +1,5 @@
 import type { User } from '../api/auth';
+import { useCan } from '../app/permissions';
 import { Link } from '../app/router';
 import { usePageTitle } from '../app/usePageTitle';
 import { DELIVERIES_PATH } from './deliveries/paths';
@@ -10,8 +11,12 @@ import { LIBRARY_PATH } from './vault/paths';
 export function HomePage({ user }: { user: User }) {
   usePageTitle('Home');
   const hasLibrary = user.studioId !== null;
-  // A viewer browses the library only (docs/security/teams.md).
-  const canDeliver = hasLibrary && user.studioRole !== 'viewer';
+  // A card for what the role may do only (app/permissions.ts).
+  const canEditLibrary = useCan('library.edit');
+  const canDeliver = useCan('deliveries');
+  const canOrderPrints = useCan('lab-orders');
+  const canUseImages = useCan('images');
+  const canManageMembers = useCan('members');
   return (
     <section className="page">
       <h1 tabIndex={-1}>Welcome back</h1>
@@ -27,7 +32,11 @@ export function HomePage({ user }: { user: User }) {
           <li className="link-cards-wide">
             <Link to={LIBRARY_PATH} className="link-card link-card-primary" data-testid="home-library">
               <span className="link-card-title">Library</span>
-              <span className="link-card-text">Upload a shoot, organise it into albums, and preview and download your photos. Stored encrypted.</span>
+              <span className="link-card-text">
+                {canEditLibrary
+                  ? 'Upload a shoot, organise it into albums, and preview and download your photos. Stored encrypted.'
+                  : 'Browse the studio’s photos and albums, and download previews. Stored encrypted.'}
+              </span>
             </Link>
           </li>
         )}
@@ -39,7 +48,7 @@ export function HomePage({ user }: { user: User }) {
             </Link>
           </li>
         )}
-        {canDeliver && (
+        {canOrderPrints && (
           <li>
             <Link to={PRINT_ORDERS_PATH} className="link-card" data-testid="home-prints">
               <span className="link-card-title">Prints</span>
@@ -47,7 +56,7 @@ export function HomePage({ user }: { user: User }) {
             </Link>
           </li>
         )}
-        {hasLibrary && (
+        {canUseImages && (
           <li>
             <Link to={IMAGES_PATH} className="link-card" data-testid="home-images">
               <span className="link-card-title">Images for your websites</span>
@@ -55,7 +64,7 @@ export function HomePage({ user }: { user: User }) {
             </Link>
           </li>
         )}
-        {hasLibrary && (
+        {canUseImages && (
           <li>
             <Link to={PORTFOLIO_PATH} className="link-card" data-testid="home-portfolio">
               <span className="link-card-title">Portfolio</span>
@@ -71,7 +80,7 @@ export function HomePage({ user }: { user: User }) {
             </Link>
           </li>
         )}
-        {user.studioRole === 'owner' && (
+        {canManageMembers && (
           <li>
             <Link to="/studio/members" className="link-card" data-testid="home-team">
               <span className="link-card-title">Team</span>

@@ -1,4 +1,6 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
+import { useCan } from '../../app/permissions';
+import { RoleNote } from '../../app/RoleGate';
 import {
   addDeliveryFiles,
   createDeliverySet,
@@ -42,6 +44,8 @@ export function GalleryEditor({
   const [toAdd, setToAdd] = useState<ReadonlySet<string>>(new Set());
   const [status, setStatus] = useState<string | null>(null);
   const editable = delivery.status !== 'revoked';
+  // Deleting a set is deletion, which an editor's role does not have (the photos would stay either way).
+  const canDeleteSets = useCan('delete');
   const setOf = new Map(sets.flatMap((set) => set.fileIds.map((id) => [id, set] as const)));
   const chosen = files.filter((file) => selected.has(file.id)).map((file) => file.id);
 
@@ -264,15 +268,18 @@ export function GalleryEditor({
                         Take selected out<span className="visually-hidden"> of {set.name}</span>
                       </button>
                     )}
-                    <button type="button" className="button button-danger button-small" aria-disabled={busy} onClick={() => run(() => deleteDeliverySet(delivery.id, set.id), `Deleted the set “${set.name}”; its photos stay in the delivery.`)}>
-                      Delete<span className="visually-hidden"> set {set.name}</span>
-                    </button>
+                    {canDeleteSets && (
+                      <button type="button" className="button button-danger button-small" aria-disabled={busy} onClick={() => run(() => deleteDeliverySet(delivery.id, set.id), `Deleted the set “${set.name}”; its photos stay in the delivery.`)}>
+                        Delete<span className="visually-hidden"> set {set.name}</span>
+                      </button>
+                    )}
                   </span>
                 )}
               </li>
             ))}
           </ul>
         )}
+        {editable && sets.length > 0 && <RoleNote permissions={['delete']} cannot="delete sets" testId="sets-role-note" />}
         {editable && (
           <form className="gallery-editor-new-set" onSubmit={createSet}>
             <label htmlFor="new-set-name">New set</label>

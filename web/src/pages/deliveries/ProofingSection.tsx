@@ -6,6 +6,7 @@ import {
   setDeliveryProofing,
   type ProofingSelection,
 } from '../../api/proofing';
+import { useCan } from '../../app/permissions';
 import { useLoader } from '../../app/useLoader';
 import { useSubmission } from '../../app/useSubmission';
 import { CopyButton } from '../../components/CopyButton';
@@ -118,6 +119,8 @@ function ProofingSettingsForm({
 function SelectionCard({ deliveryId, list, onChanged }: { deliveryId: string; list: ProofingSelection; onChanged: (list: ProofingSelection) => void }) {
   const action = useSubmission();
   const [news, setNews] = useState<string | null>(null);
+  // An album is the library's: making one takes the role's library editing too (the server checks it).
+  const canMakeAlbums = useCan('library.edit');
 
   function reopen() {
     void action.submit(async () => {
@@ -164,7 +167,7 @@ function SelectionCard({ deliveryId, list, onChanged }: { deliveryId: string; li
             Reopen
           </button>
         )}
-        {list.favouriteCount > 0 && (
+        {list.favouriteCount > 0 && canMakeAlbums && (
           <button type="button" className="button button-secondary" aria-disabled={action.busy} onClick={makeAlbum} data-testid="proofing-album">
             Make an album
           </button>

@@ -22,6 +22,8 @@ import {
 } from '../../api/portfolio';
 import { type FileView, listFiles } from '../../api/vault';
 import { Link } from '../../app/router';
+import { useCan } from '../../app/permissions';
+import { RoleNote } from '../../app/RoleGate';
 import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
@@ -181,6 +183,8 @@ function CollectionPanel({ profile, collection, onChange, onDeleted }: { profile
   const [dragging, setDragging] = useState<number | null>(null);
   const [adding, setAdding] = useState(false);
   const { busy, error, submit } = useSubmission();
+  // Deleting a collection is deletion, which an editor's role does not have.
+  const canDelete = useCan('delete');
   const photos = collection.photos;
   const reorder = (from: number, to: number) => {
     if (to < 0 || to >= photos.length || from === to) return;
@@ -263,10 +267,13 @@ function CollectionPanel({ profile, collection, onChange, onDeleted }: { profile
         <button type="button" className="button button-secondary" onClick={() => setAdding((open) => !open)} aria-expanded={adding} data-testid="add-photos">
           Add photos
         </button>
-        <button type="button" className="button button-danger" onClick={() => void remove()}>
-          Delete collection
-        </button>
+        {canDelete && (
+          <button type="button" className="button button-danger" onClick={() => void remove()}>
+            Delete collection
+          </button>
+        )}
       </div>
+      <RoleNote permissions={['delete']} cannot="delete collections" testId="collection-role-note" />
       {error && <FormError id={`collection-error-${collection.id}`} message={error} testId="collection-panel-error" />}
       <WatermarkForm collection={collection} onChange={onChange} />
       {adding && (

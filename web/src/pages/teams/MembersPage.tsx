@@ -20,16 +20,16 @@ export const MEMBERS_PATH = '/studio/members';
 
 const ROLES: StudioRole[] = ['owner', 'editor', 'viewer'];
 
-/** The studio's team (owners): members and their roles, pending invitations, inviting someone. */
+/** The studio's team: members and their roles, pending invitations, inviting someone. Only owners open it (App's RoleGate). */
 export function MembersPage({ user }: { user: User }) {
   usePageTitle('Team');
-  if (user.studioRole !== 'owner') {
+  if (user.studioId === null) {
     return (
       <section className="card" aria-labelledby="members-heading">
         <h1 id="members-heading" tabIndex={-1}>
           Team
         </h1>
-        <p className="card-lead">Only the studio’s owners manage its members. Your role here: {user.studioRole === null ? 'none' : ROLE_LABELS[user.studioRole]}.</p>
+        <p className="card-lead">Your account isn’t part of a studio, so there is no team to manage.</p>
       </section>
     );
   }

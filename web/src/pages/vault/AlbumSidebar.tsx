@@ -21,7 +21,8 @@ export function AlbumSidebar({
   albums: Album[] | null;
   albumsError: string | null;
   onRetryAlbums: () => void;
-  onCreateAlbum: (name: string) => Promise<void>;
+  /** `null` for a role that may not make albums. */
+  onCreateAlbum: ((name: string) => Promise<void>) | null;
   usage: VaultUsage | null;
 }) {
   return (
@@ -60,7 +61,7 @@ export function AlbumSidebar({
         {albums === null && albumsError === null && <p className="muted sidebar-note">Loading albums…</p>}
         {albumsError !== null && <LoadFailed message={albumsError} onRetry={onRetryAlbums} />}
       </nav>
-      <NewAlbum onCreate={onCreateAlbum} />
+      {onCreateAlbum !== null && <NewAlbum onCreate={onCreateAlbum} />}
       <UsageMeter usage={usage} />
     </aside>
   );

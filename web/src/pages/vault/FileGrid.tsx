@@ -24,9 +24,11 @@ export function FileGrid({
   /** The files answer an earlier query, and the new answer is on its way. */
   stale: boolean;
   isSelected: (id: string) => boolean;
-  onToggle: (id: string, extendRange: boolean) => void;
-  onRetry: (file: FileView) => void;
-  onRestore: (file: FileView) => void;
+  /** `null` where the member's role can do nothing with a selection: no checkboxes. */
+  onToggle: ((id: string, extendRange: boolean) => void) | null;
+  /** `null` where the role may not retry previews or restore: no buttons. */
+  onRetry: ((file: FileView) => void) | null;
+  onRestore: ((file: FileView) => void) | null;
 }) {
   return (
     <ul ref={ref} className="file-grid" aria-label="Photos" aria-busy={stale} onKeyDown={moveBetweenTiles} data-testid="file-grid">
@@ -38,15 +40,17 @@ export function FileGrid({
                 <span className="file-tile-name">{file.name}</span>
                 <Thumbnail file={file} />
               </div>
-              <button
-                type="button"
-                className="button button-secondary button-small file-tile-action"
-                onClick={() => onRestore(file)}
-                data-tile-focus
-                data-testid={`restore-${file.id}`}
-              >
-                Restore<span className="visually-hidden"> {file.name}</span>
-              </button>
+              {onRestore !== null && (
+                <button
+                  type="button"
+                  className="button button-secondary button-small file-tile-action"
+                  onClick={() => onRestore(file)}
+                  data-tile-focus
+                  data-testid={`restore-${file.id}`}
+                >
+                  Restore<span className="visually-hidden"> {file.name}</span>
+                </button>
+              )}
             </>
           ) : (
             <>
@@ -54,15 +58,17 @@ export function FileGrid({
                 <span className="file-tile-name">{file.name}</span>
                 <Thumbnail file={file} />
               </Link>
-              <input
-                type="checkbox"
-                className="file-tile-check"
-                checked={isSelected(file.id)}
-                onChange={(event) => onToggle(file.id, event.nativeEvent instanceof MouseEvent && event.nativeEvent.shiftKey)}
-                aria-label={`Select ${file.name}`}
-                data-testid={`file-select-${file.id}`}
-              />
-              {file.status === 'failed' && (
+              {onToggle !== null && (
+                <input
+                  type="checkbox"
+                  className="file-tile-check"
+                  checked={isSelected(file.id)}
+                  onChange={(event) => onToggle(file.id, event.nativeEvent instanceof MouseEvent && event.nativeEvent.shiftKey)}
+                  aria-label={`Select ${file.name}`}
+                  data-testid={`file-select-${file.id}`}
+                />
+              )}
+              {file.status === 'failed' && onRetry !== null && (
                 <button type="button" className="button button-secondary button-small file-tile-action" onClick={() => onRetry(file)}>
                   Retry<span className="visually-hidden"> the preview of {file.name}</span>
                 </button>

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { createDownloadUrl, getFile, type Album, type FileView } from '../../api/vault';
+import { createDownloadUrl, getFile, type Album, type FileVariant, type FileView } from '../../api/vault';
+import { useCan } from '../../app/permissions';
+import { RoleNote } from '../../app/RoleGate';
 import { Link, navigate } from '../../app/router';
 import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
@@ -39,11 +41,15 @@ export function FileViewer({
   backPath: string;
   backLabel: string;
   albums: readonly Album[] | null;
-  onMove: (fileIds: string[], albumId: string | null) => Promise<void>;
-  onAddToAlbum: (fileIds: string[], albumId: string) => Promise<void>;
-  onTrash: (files: FileView[]) => Promise<void>;
-  onRetry: (file: FileView) => Promise<void>;
+  // Each action is `null` where the member's role may not do it (the button is not shown).
+  onMove: ((fileIds: string[], albumId: string | null) => Promise<void>) | null;
+  onAddToAlbum: ((fileIds: string[], albumId: string) => Promise<void>) | null;
+  onTrash: ((files: FileView[]) => Promise<void>) | null;
+  onRetry: ((file: FileView) => Promise<void>) | null;
 }) {
+  // A viewer downloads the preview: the server keeps originals from that role.
+  const download: FileVariant = useCan('library.originals') ? 'original' : 'preview';
+  const canPublishForWeb = useCan('images');
   const load = useCallback(() => getFile(fileId), [fileId]);
   const { state, reload, update } = useLoader(load);
   const details = state.status === 'ready' ? state.data : null;
@@ -63,8 +69,8 @@ export function FileViewer({
 
   const albumNames = (file?.albumIds ?? []).flatMap((id) => albums?.find((album) => album.id === id)?.name ?? []);
 
-  async function retry(failed: FileView): Promise<void> {
-    await onRetry(failed);
+  async function retry(failed: FileView, retryPreviews: (file: FileView) => Promise<void>): Promise<void> {
+    await retryPreviews(failed);
     update((loaded) => ({ ...loaded, status: 'processing' }));
   }
 
@@ -91,7 +97,7 @@ export function FileViewer({
       ) : (
         <div className="viewer">
           <div className="viewer-stage">
-            <Preview file={file} onRetry={() => void submit(() => retry(file))} />
+            <Preview file={file} onRetry={onRetry === null ? null : () => void submit(() => retry(file, onRetry))} />
           </div>
           <div>
             <h1 className="viewer-name" tabIndex={-1}>
@@ -102,30 +108,37 @@ export function FileViewer({
                 type="button"
                 className="button button-primary button-auto"
                 aria-disabled={busy}
-                onClick={() => void submit(async () => window.location.assign(await createDownloadUrl(file.id, 'original')))}
+                onClick={() => void submit(async () => saveDownload(download, await createDownloadUrl(file.id, download)))}
                 data-testid="viewer-download"
               >
-                Download original
+                {download === 'original' ? 'Download original' : 'Download preview'}
               </button>
-              <button type="button" className="button button-secondary" onClick={() => setAlbumDialog('move')} disabled={albums === null} data-testid="viewer-move">
-                Move to album…
-              </button>
-              <button type="button" className="button button-secondary" onClick={() => setAlbumDialog('add')} disabled={albums === null} data-testid="viewer-add-album">
-                Add to album…
-              </button>
-              <button type="button" className="button button-secondary" aria-disabled={busy} onClick={() => void submit(() => onTrash([file]))} data-testid="viewer-delete">
-                Move to trash
-              </button>
+              {onMove !== null && (
+                <button type="button" className="button button-secondary" onClick={() => setAlbumDialog('move')} disabled={albums === null} data-testid="viewer-move">
+                  Move to album…
+                </button>
+              )}
+              {onAddToAlbum !== null && (
+                <button type="button" className="button button-secondary" onClick={() => setAlbumDialog('add')} disabled={albums === null} data-testid="viewer-add-album">
+                  Add to album…
+                </button>
+              )}
+              {onTrash !== null && (
+                <button type="button" className="button button-secondary" aria-disabled={busy} onClick={() => void submit(() => onTrash([file]))} data-testid="viewer-delete">
+                  Move to trash
+                </button>
+              )}
             </div>
+            <RoleNote permissions={['library.originals', 'delete']} testId="viewer-role-note" />
             <StatusMessage message={status} testId="viewer-status" />
             {error !== null && <FormError id="viewer-error" message={error} testId="viewer-error" />}
             {state.status === 'failed' && <LoadFailed message={state.message} onRetry={reload} />}
             <FileFacts file={file} albumNames={albumNames} exif={details?.exif ?? null} />
-            <WebUsagePanel key={file.id} fileId={file.id} />
+            {canPublishForWeb && <WebUsagePanel key={file.id} fileId={file.id} />}
           </div>
         </div>
       )}
-      {albumDialog !== null && file !== null && albums !== null && (
+      {albumDialog !== null && file !== null && albums !== null && onMove !== null && onAddToAlbum !== null && (
         <MoveDialog
           mode={albumDialog}
           count={1}
@@ -151,7 +164,23 @@ export function FileViewer({
   );
 }
 
-function Preview({ file, onRetry }: { file: FileView; onRetry: () => void }) {
+/**
+ * The server sends an original as an attachment; a preview is served for showing (the viewer's
+ * image), so a link with `download` saves it instead of opening it, under the name the server
+ * gives it (`…-preview.webp`).
+ */
+function saveDownload(variant: FileVariant, url: string): void {
+  if (variant === 'original') {
+    window.location.assign(url);
+    return;
+  }
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  link.click();
+}
+
+function Preview({ file, onRetry }: { file: FileView; onRetry: (() => void) | null }) {
   if (file.previewUrl !== null) {
     return (
       <img
@@ -169,9 +198,11 @@ function Preview({ file, onRetry }: { file: FileView; onRetry: () => void }) {
       {file.status === 'failed' ? (
         <>
           <p>The preview couldn’t be made. The original is safe.</p>
-          <button type="button" className="button button-secondary button-small" onClick={onRetry}>
-            Try again
-          </button>
+          {onRetry !== null && (
+            <button type="button" className="button button-secondary button-small" onClick={onRetry}>
+              Try again
+            </button>
+          )}
         </>
       ) : (
         <p>Making the preview…</p>

@@ -20,6 +20,8 @@ import {
   type FileView,
   type SortOrder,
 } from '../../api/vault';
+import { useCan } from '../../app/permissions';
+import { RoleNote } from '../../app/RoleGate';
 import { Link, navigate } from '../../app/router';
 import { useFocusAfterRender } from '../../app/useFocusAfterRender';
 import { useLoader } from '../../app/useLoader';
@@ -71,6 +73,13 @@ function NoVault() {
  * under way) stay while a photo is open, and the viewer can step through the list.
  */
 function Library({ route }: { route: LibraryRoute }) {
+  // What the role may do here (app/permissions.ts); what it may not is not offered.
+  const canEdit = useCan('library.edit');
+  const canDelete = useCan('delete');
+  const canDeliver = useCan('deliveries');
+  const canOrderPrints = useCan('lab-orders');
+  // A viewer has nothing to do with a selection: no checkboxes then.
+  const canSelect = canEdit || canDelete || canDeliver || canOrderPrints;
   const albums = useLoader(listAlbums);
   const usage = useLoader(getUsage);
   const action = useSubmission();
@@ -105,7 +114,7 @@ function Library({ route }: { route: LibraryRoute }) {
   const uploads = useUploads({ onUploaded: list.insert, onIdle: afterUploads });
   const inTrash = view.kind === 'trash';
   const drop = useFileDrop({
-    enabled: route.kind === 'list' && !inTrash,
+    enabled: route.kind === 'list' && !inTrash && canEdit,
     onFiles: upload,
     onUnreadable: () => action.fail('Some of the dropped files couldn’t be read. Try Upload photos or Upload a folder instead.'),
   });
@@ -259,10 +268,10 @@ function Library({ route }: { route: LibraryRoute }) {
           backPath={viewPath(view)}
           backLabel={title}
           albums={albumList}
-          onMove={move}
-          onAddToAlbum={addToAlbum}
-          onTrash={(chosen) => askToTrash(chosen, () => navigate(viewPath(view)))}
-          onRetry={retry}
+          onMove={canEdit ? move : null}
+          onAddToAlbum={canEdit ? addToAlbum : null}
+          onTrash={canDelete ? (chosen) => askToTrash(chosen, () => navigate(viewPath(view))) : null}
+          onRetry={canEdit ? retry : null}
         />
         {trashDialog}
       </>
@@ -277,7 +286,7 @@ function Library({ route }: { route: LibraryRoute }) {
           albums={albumList}
           albumsError={albums.state.status === 'failed' ? albums.state.message : null}
           onRetryAlbums={reloadAlbums}
-          onCreateAlbum={addAlbum}
+          onCreateAlbum={canEdit ? addAlbum : null}
           usage={usage.state.status === 'ready' ? usage.state.data : null}
         />
         <section className="library-main" aria-labelledby="library-heading" data-dragging={drop.dragging || undefined} {...drop.handlers}>
@@ -287,9 +296,10 @@ function Library({ route }: { route: LibraryRoute }) {
             title={title}
             album={album}
             headingRef={headingRef}
-            canEmptyTrash={inTrash && files.length > 0}
-            onRenameAlbum={rename}
-            onDeleteAlbum={removeAlbum}
+            canEmptyTrash={inTrash && files.length > 0 && canDelete}
+            canDeliver={canDeliver}
+            onRenameAlbum={canEdit ? rename : null}
+            onDeleteAlbum={canDelete ? removeAlbum : null}
             onEmptyTrash={emptyTheTrash}
           />
           {missingAlbum ? (
@@ -307,8 +317,9 @@ function Library({ route }: { route: LibraryRoute }) {
                 }}
                 onOrderChange={setOrder}
                 onSearch={setSearch}
-                onUpload={inTrash ? null : upload}
+                onUpload={inTrash || !canEdit ? null : upload}
               />
+              <RoleNote permissions={['library.edit']} testId="library-role-note" />
               <UploadPanel queue={uploads} focusWhenEmpty={headingRef} />
               <StatusMessage message={status?.path === viewPath(view) ? status.message : null} testId="library-status" />
               {status?.path === viewPath(view) && status.undo !== undefined && (
@@ -333,10 +344,10 @@ function Library({ route }: { route: LibraryRoute }) {
                   count={selectedFiles.length}
                   total={files.length}
                   busy={action.busy}
-                  onMove={() => setAlbumDialog('move')}
-                  onAddToAlbum={() => setAlbumDialog('add')}
+                  onMove={canEdit ? () => setAlbumDialog('move') : null}
+                  onAddToAlbum={canEdit ? () => setAlbumDialog('add') : null}
                   onRemoveFromAlbum={
-                    album === null
+                    album === null || !canEdit
                       ? null
                       : () =>
                           void action.submit(async () => {
@@ -349,13 +360,16 @@ function Library({ route }: { route: LibraryRoute }) {
                           })
                   }
                   albumName={album?.name ?? null}
-                  onTrash={() =>
-                    void action.submit(() =>
-                      askToTrash(selectedFiles, () => focusAfterRender(() => headingRef.current)), // the bar is gone
-                    )
+                  onTrash={
+                    canDelete
+                      ? () =>
+                          void action.submit(() =>
+                            askToTrash(selectedFiles, () => focusAfterRender(() => headingRef.current)), // the bar is gone
+                          )
+                      : null
                   }
-                  onDeliver={() => navigate(newDeliveryPath({ fileIds: selectedFiles.map((file) => file.id) }))}
-                  onOrderPrints={() => navigate(newPrintOrderPath(selectedFiles.map((file) => file.id)))}
+                  onDeliver={canDeliver ? () => navigate(newDeliveryPath({ fileIds: selectedFiles.map((file) => file.id) })) : null}
+                  onOrderPrints={canOrderPrints ? () => navigate(newPrintOrderPath(selectedFiles.map((file) => file.id))) : null}
                   onSelectAll={selection.selectAll}
                   onClear={selection.clear}
                 />
@@ -365,7 +379,7 @@ function Library({ route }: { route: LibraryRoute }) {
               {list.files !== null &&
                 (files.length === 0 ? (
                   <p className="library-empty" data-testid="library-empty">
-                    {emptyMessage(view, search)}
+                    {emptyMessage(view, search, canEdit)}
                   </p>
                 ) : (
                   <FileGrid
@@ -374,9 +388,9 @@ function Library({ route }: { route: LibraryRoute }) {
                     inTrash={inTrash}
                     stale={list.stale}
                     isSelected={selection.has}
-                    onToggle={selection.toggle}
-                    onRetry={(file) => void action.submit(() => retry(file))}
-                    onRestore={(file) => void action.submit(() => restore(file))}
+                    onToggle={canSelect ? selection.toggle : null}
+                    onRetry={canEdit ? (file) => void action.submit(() => retry(file)) : null}
+                    onRestore={canEdit ? (file) => void action.submit(() => restore(file)) : null}
                   />
                 ))}
               {list.hasMore && (
@@ -418,11 +432,11 @@ function Library({ route }: { route: LibraryRoute }) {
   );
 }
 
-function emptyMessage(view: LibraryView, search: string): string {
+function emptyMessage(view: LibraryView, search: string, canUpload: boolean): string {
   if (search.trim() !== '') return `No photos have “${search.trim()}” in their name.`;
   if (view.kind === 'trash') return 'The trash is empty.';
-  if (view.kind === 'album') return 'This album is empty. Drop photos here to upload them into it, or move photos here from All photos.';
-  return 'No photos yet. Drop photos or whole folders here, or use Upload photos.';
+  if (view.kind === 'album') return canUpload ? 'This album is empty. Drop photos here to upload them into it, or move photos here from All photos.' : 'This album is empty.';
+  return canUpload ? 'No photos yet. Drop photos or whole folders here, or use Upload photos.' : 'No photos yet.';
 }
 
 function byName(a: Album, b: Album): number {

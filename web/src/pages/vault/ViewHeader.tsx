@@ -4,6 +4,7 @@ import { useFocusAfterRender } from '../../app/useFocusAfterRender';
 import { Link } from '../../app/router';
 import { usePageTitle } from '../../app/usePageTitle';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { RoleNote } from '../../app/RoleGate';
 import { AlbumNameForm } from './AlbumNameForm';
 import { newDeliveryPath } from '../deliveries/paths';
 import type { LibraryView } from './paths';
@@ -15,6 +16,7 @@ export function ViewHeader({
   album,
   headingRef,
   canEmptyTrash,
+  canDeliver,
   onRenameAlbum,
   onDeleteAlbum,
   onEmptyTrash,
@@ -25,8 +27,11 @@ export function ViewHeader({
   album: Album | null;
   headingRef: RefObject<HTMLHeadingElement | null>;
   canEmptyTrash: boolean;
-  onRenameAlbum: (album: Album, name: string) => Promise<void>;
-  onDeleteAlbum: (album: Album) => Promise<void>;
+  /** The member's role may start a delivery. */
+  canDeliver: boolean;
+  /** `null` where the member's role may not rename or delete an album. */
+  onRenameAlbum: ((album: Album, name: string) => Promise<void>) | null;
+  onDeleteAlbum: ((album: Album) => Promise<void>) | null;
   onEmptyTrash: () => Promise<void>;
 }) {
   const [renaming, setRenaming] = useState(false);
@@ -48,18 +53,25 @@ export function ViewHeader({
           {title}
         </h1>
         {view.kind === 'trash' && <p className="view-lead">Photos stay in the trash for 30 days, then are deleted for good.</p>}
+        {view.kind === 'trash' && <RoleNote permissions={['delete']} cannot="empty the trash" testId="trash-role-note" />}
       </div>
-      {album !== null && !renaming && (
+      {album !== null && !renaming && (canDeliver || onRenameAlbum !== null || onDeleteAlbum !== null) && (
         <div className="view-actions">
-          <Link to={newDeliveryPath({ albumId: album.id })} className="button button-secondary button-small" data-testid="album-deliver">
-            Deliver album
-          </Link>
-          <button type="button" className="button button-secondary button-small" onClick={() => setRenaming(true)} ref={renameRef} data-testid="album-rename">
-            Rename
-          </button>
-          <button type="button" className="button button-secondary button-small" onClick={() => setConfirming('delete-album')} data-testid="album-delete">
-            Delete album
-          </button>
+          {canDeliver && (
+            <Link to={newDeliveryPath({ albumId: album.id })} className="button button-secondary button-small" data-testid="album-deliver">
+              Deliver album
+            </Link>
+          )}
+          {onRenameAlbum !== null && (
+            <button type="button" className="button button-secondary button-small" onClick={() => setRenaming(true)} ref={renameRef} data-testid="album-rename">
+              Rename
+            </button>
+          )}
+          {onDeleteAlbum !== null && (
+            <button type="button" className="button button-secondary button-small" onClick={() => setConfirming('delete-album')} data-testid="album-delete">
+              Delete album
+            </button>
+          )}
         </div>
       )}
       {view.kind === 'trash' && canEmptyTrash && (
@@ -69,7 +81,7 @@ export function ViewHeader({
           </button>
         </div>
       )}
-      {album !== null && renaming && (
+      {album !== null && renaming && onRenameAlbum !== null && (
         <AlbumNameForm
           idPrefix="rename-album"
           label="Album name"
@@ -84,7 +96,7 @@ export function ViewHeader({
           onCancel={stopRenaming}
         />
       )}
-      {album !== null && confirming === 'delete-album' && (
+      {album !== null && confirming === 'delete-album' && onDeleteAlbum !== null && (
         <ConfirmDialog
           title={`Delete the album “${album.name}”?`}
           confirmLabel="Delete album"
