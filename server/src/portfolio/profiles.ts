@@ -5,7 +5,7 @@ import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
 import { cleanText } from '../text.ts';
 import type { PortfolioDeps } from './deps.ts';
-import { domainUrl } from './domains.ts';
+import { domainUrl, slugReserved } from './domains.ts';
 import { type PortfolioRow, findUserPortfolio, insertPortfolio, updateStudioPortfolio } from './repo.ts';
 
 /** A photographer's portfolio profile: one per account, made by the first save. */
@@ -100,6 +100,7 @@ export async function requirePortfolio(deps: PortfolioDeps, actor: StudioActor):
 
 export async function updateProfile(deps: PortfolioDeps, actor: StudioActor, input: ProfileInput): Promise<ProfileView> {
   const existing = await findUserPortfolio(deps.db, actor.studioId, actor.userId);
+  if (slugReserved(deps, input.slug)) throw new AppError('slug_reserved', 'This address is the app’s own; choose another.', 409);
   const displayName = cleanText(input.displayName);
   if (displayName === '') throw new AppError('validation_failed', 'The display name must not be empty.', 400);
   if (input.avatarFileId) {
