@@ -1,8 +1,10 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import { accountActive } from '../auth/users.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
+import { studioSuspended } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { domainUrl, slugReserved } from './domains.ts';
@@ -63,6 +65,15 @@ export function parseSocialLinks(text: string): SocialLink[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Whether the portfolio is shown at all (its pages, images, sitemap entry, the website data
+ * API): not while its studio is suspended (the owner's account disabled) nor while its own
+ * photographer's account is disabled. Nothing is deleted: it all comes back on re-enable.
+ */
+export async function portfolioShown(deps: Pick<PortfolioDeps, 'db'>, portfolio: Pick<PortfolioRow, 'studio_id' | 'user_id'>): Promise<boolean> {
+  return !(await studioSuspended(deps, portfolio.studio_id)) && (await accountActive(deps, portfolio.user_id));
 }
 
 export function portfolioUrls(deps: Pick<PortfolioDeps, 'publicUrl' | 'domain'>, slug: string): { url: string; hostUrl: string | null } {
