@@ -517,7 +517,8 @@ class FakeDeliveries extends StubbedRoutes {
       branding: { name: 'Studio Lumière', accentColor: null, contactEmail: null, contactPhone: null, website: null, signature: null, logoVersion: null },
       expiresAt: delivery.expiresAt,
       allowOriginals: delivery.allowOriginals,
-      allowZip: delivery.allowZip,
+      // As the server: a watermarked delivery without originals has no ZIP.
+      allowZip: delivery.allowZip && (delivery.watermark === null || delivery.allowOriginals),
       fileCount: delivery.fileCount,
       totalBytes: delivery.totalBytes,
       downloadsLeft: delivery.downloadLimit === null ? null : delivery.downloadLimit - delivery.downloadCount,

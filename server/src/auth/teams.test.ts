@@ -168,6 +168,25 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect((await member.json('GET', '/api/vault/files')).status).toBe(200);
   });
 
+  it('bounds the invitation emails a studio sends, however often it withdraws and invites again', async () => {
+    const { client: spammer } = await signedInClient(server, 'photographer', 'invitation-spammer');
+    const target = uniqueEmail('target');
+    const mailed = async () => (await server.outbox()).filter((message) => message.includes(target)).length;
+    // Each new invitation to the same address replaces the pending one and is one more email.
+    for (let sent = 1; sent <= 20; sent += 1) {
+      const before = (await server.outbox()).length;
+      expect((await spammer.json('POST', '/api/studio/invitations', { email: target, role: 'viewer' })).status).toBe(201);
+      await waitForMail(server, target, /#token=/, { after: before });
+    }
+    const refused = await spammer.request('POST', '/api/studio/invitations', { email: uniqueEmail('another'), role: 'viewer' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as ErrorAnswer).error.code).toBe('invitation_limit_reached');
+    expect(await mailed()).toBe(20);
+    // Another studio's budget is its own.
+    expect((await owner.json('POST', '/api/studio/invitations', { email: uniqueEmail('unaffected'), role: 'viewer' })).status).toBe(201);
+  });
+
   it('refuses an invitation to a current member', async () => {
     const { user } = await signedInMember(server, owner, 'viewer');
     const again = await owner.json<ErrorAnswer>('POST', '/api/studio/invitations', { email: user.email, role: 'editor' });

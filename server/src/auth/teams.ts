@@ -8,7 +8,7 @@ import type { Principal, StudioActor } from '../http/access.ts';
 import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts';
 import { runInBackground } from '../jobs/background.ts';
 import { lockStudio, studioName } from '../studios/service.ts';
-import type { AuthDeps } from './context.ts';
+import { type AuthDeps, authRateLimitRules } from './context.ts';
 import { normalizeEmail } from './email-address.ts';
 import { setSessionActiveStudio } from './sessions-repo.ts';
 import {
@@ -110,6 +110,27 @@ export async function listStudioMembers(deps: AuthDeps, actor: StudioActor): Pro
 }
 
 /**
+ * Counts one invitation email against the studio's hourly and daily ceilings (checked before
+ * anything is written or sent), so withdrawing and inviting again cannot make the studio a mail
+ * relay: 429 `invitation_limit_reached` with Retry-After once one is spent.
+ */
+const invitationCeilings = [
+  ['invitationsPerStudioPerHour', 'an hour'],
+  ['invitationsPerStudioPerDay', 'a day'],
+] as const;
+
+async function consumeInvitationMail(deps: AuthDeps, studioId: string): Promise<void> {
+  for (const [rule, window] of invitationCeilings) {
+    try {
+      await deps.limits.consume(rule, studioId);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
+      throw new AppError('invitation_limit_reached', `Your studio may send at most ${authRateLimitRules[rule].points} invitations ${window}. Try again later.`, 429, { headers: error.headers });
+    }
+  }
+}
+
+/**
  * Invites an address to the studio with a role: a one-time link (token in the URL fragment,
  * stored as its SHA-256) emailed to it, valid for seven days. A new invitation to the same
  * address replaces a pending one. Whether the address has an account is not revealed.
@@ -125,6 +146,7 @@ export async function inviteStudioMember(deps: AuthDeps, actor: StudioActor, inp
   if (pending.filter((row) => row.email !== email).length >= maxPendingInvitations) {
     throw new AppError('too_many_invitations', `A studio can have ${maxPendingInvitations} pending invitations; withdraw some first.`, 409);
   }
+  await consumeInvitationMail(deps, actor.studioId);
   const token = generateToken();
   const id = generateId();
   const expiresAt = now + invitationLifetimeMs;

@@ -87,6 +87,11 @@ export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string
   return user && user.disabled_at === null ? user.email : undefined;
 }
 
+/** Whether the account exists and is not disabled: what public pages of a photographer depend on. */
+export async function accountActive(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<boolean> {
+  return (await activeUserEmail(deps, userId)) !== undefined;
+}
+
 /** The email addresses of these accounts, by id (disabled included; a deleted account is absent): who did what, in the audit trail. */
 export async function userEmails(deps: Pick<AuthDeps, 'db'>, ids: readonly string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];

@@ -17,8 +17,8 @@ import { type DeliveryRow, countDownload, findDeliveryById, insertDeliveryEvent,
 import { deliveryEnded, deliveryNotFound, endReason } from './state.ts';
 import { listDeliverySets, listPlacements } from './gallery-repo.ts';
 import { openSetName } from './set-names.ts';
-import { parseWatermark } from '../imaging/watermark-spec.ts';
-import { makeVariant } from './web-variants.ts';
+import { type Watermark, parseWatermark } from '../imaging/watermark-spec.ts';
+import { type MadeVariant, makeVariant } from './web-variants.ts';
 
 /**
  * What a client with an open delivery sees and downloads. Thumbnails and previews come through
@@ -96,7 +96,7 @@ export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryRow)
     branding,
     expiresAt: new Date(row.expires_at).toISOString(),
     allowOriginals: row.allow_originals === 1,
-    allowZip: row.allow_zip === 1,
+    allowZip: zipRefusal(row) === undefined,
     fileCount,
     totalBytes,
     downloadsLeft,
@@ -143,6 +143,34 @@ function fileNotFound(): NotFoundError {
 /** What a download gives: the original, or the large preview when the photographer offers no originals. */
 function downloadVariant(row: DeliveryRow): Variant {
   return row.allow_originals === 1 ? 'original' : 'preview';
+}
+
+/**
+ * What the client is actually sent for a link to `variant`: a stored file, or an image made
+ * from the preview (the web size; the large preview of a watermarked delivery, watermarked).
+ * The one rule of single files and the ZIP alike, so "download all" can never hand out the
+ * unwatermarked preview that the gallery and the single downloads hide.
+ */
+type Rendition = { stored: Variant } | { made: MadeVariant; watermark: Watermark | null };
+
+function renditionOf(row: DeliveryRow, variant: ClientVariant): Rendition {
+  const watermark = parseWatermark(row.watermark_json);
+  if (variant === 'web') return { made: 'web', watermark };
+  if (variant === 'preview' && watermark) return { made: 'marked-preview', watermark };
+  return { stored: variant };
+}
+
+/**
+ * Why this delivery has no "download all", or undefined when it has one. A ZIP holds only stored
+ * files (its layout is planned from their lengths before the first byte), so a delivery whose
+ * downloads are watermarked previews offers none: each one is downloaded, watermarked, on its own.
+ */
+function zipRefusal(row: DeliveryRow): AppError | undefined {
+  if (row.allow_zip !== 1) return new AppError('zip_not_offered', 'This delivery does not offer a download of everything at once.', 403);
+  if ('made' in renditionOf(row, downloadVariant(row))) {
+    return new AppError('zip_not_offered_watermarked', 'This delivery’s photos are watermarked previews: download them one by one.', 403);
+  }
+  return undefined;
 }
 
 /**
@@ -200,23 +228,24 @@ export async function openClientDownload(deps: DeliveriesDeps, request: ClientDo
   const file = await deliveredFile(deps, row, fileId);
   if (!file) throw fileNotFound();
   const disposition = use === 'download' ? 'attachment' : 'inline';
-  const watermark = parseWatermark(row.watermark_json);
-  if (variant === 'web' || (variant === 'preview' && watermark)) {
+  const rendition = renditionOf(row, variant);
+  if ('made' in rendition) {
     if (!file.previewsReady) throw new AppError('preview_not_ready', 'This file’s preview is not ready yet.', 409);
-    return { ...(await makeVariant(deps, file, variant === 'web' ? 'web' : 'marked-preview', watermark)), disposition };
+    return { ...(await makeVariant(deps, file, rendition.made, rendition.watermark)), disposition };
   }
-  const download = await file.read(variant, request);
+  const download = await file.read(rendition.stored, request);
   return { ...download, disposition };
 }
 
-/** "Download all": the delivery's originals (or previews) and their SHA-256 manifest, as one streamed ZIP. */
+/** "Download all": the delivery's originals (or unwatermarked previews) and their SHA-256 manifest, as one streamed ZIP. */
 export async function openClientZip(
   deps: DeliveriesDeps,
   row: DeliveryRow,
   origin: RequestOrigin,
   options: { count: boolean } = { count: true },
 ): Promise<{ title: string; length: number; body: Readable }> {
-  if (row.allow_zip !== 1) throw new AppError('zip_not_offered', 'This delivery does not offer a download of everything at once.', 403);
+  const refusal = zipRefusal(row);
+  if (refusal) throw refusal;
   const variant = downloadVariant(row);
   const files = (await deliveredFiles(deps, row)).filter((file) => variant === 'original' || file.previewsReady);
   if (files.length === 0) throw new AppError('nothing_to_download', 'This delivery has no files ready to download.', 409);

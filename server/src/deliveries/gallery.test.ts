@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
-import { type DeliveryView, createDelivery, listEvents, openedVisitor, outcome, outcomeOf, setDeliveryRow } from '../../test/deliveries.ts';
+import { type DeliveryView, createDelivery, listEvents, openedVisitor, outcome, outcomeOf, readZip, setDeliveryRow } from '../../test/deliveries.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
 import { createLab, signedInLab } from '../../test/labs.ts';
@@ -258,6 +258,35 @@ describe.each(databaseKinds())('the delivery gallery on %s', (database) => {
     await photographer.json('PATCH', `/api/deliveries/${delivery.id}`, { allowOriginals: false, watermark: null });
     expect(outcomeOf(await link('original'))).toBe('403 originals_not_offered');
     expect((await link('web')).status).toBe(200);
+  });
+
+  it('never zips the unwatermarked previews of a watermarked delivery: its "download all" is refused, like every path that would bypass the mark', async () => {
+    const { delivery, access, token } = await createDelivery(photographer, { title: 'Proofs', fileIds: [getting.id, ceremony.id], allowOriginals: false });
+    const visitor = await openedVisitor(server, access);
+    // Before the watermark: the ZIP holds the stored previews.
+    const plainZip = await readFully(await visitor.request('GET', `/api/d/${token}/zip`));
+    expect(plainZip.complete).toBe(true);
+    const plainPreviews = (await readZip(plainZip.bytes)).filter((entry) => entry.name.endsWith('.webp'));
+    expect(plainPreviews).toHaveLength(2);
+
+    await photographer.json('PATCH', `/api/deliveries/${delivery.id}`, { watermark: { text: 'PROOF', position: 'center', opacity: 1 } });
+    const downloadsBefore = (await edit('GET', `/api/deliveries/${delivery.id}`)).body.delivery.downloadCount;
+    // The single download is the watermarked preview, not the stored one...
+    const link = await visitor.json<{ url: string }>('POST', `/api/d/${token}/files/${getting.id}/download-url`, {});
+    const single = (await readFully(await fetchSigned(server, link.body.url))).bytes;
+    expect(plainPreviews.some((entry) => entry.bytes.equals(single))).toBe(false);
+    // ...so there is no ZIP of the stored ones: refused (HEAD too), not counted, and not offered in the gallery.
+    expect((await clientGallery(visitor, token)).delivery).toMatchObject({ watermarked: true, allowZip: false });
+    expect(await outcome(await visitor.request('GET', `/api/d/${token}/zip`))).toBe('403 zip_not_offered_watermarked');
+    expect((await visitor.request('HEAD', `/api/d/${token}/zip`)).status).toBe(403);
+    expect((await edit('GET', `/api/deliveries/${delivery.id}`)).body.delivery.downloadCount).toBe(downloadsBefore + 1);
+
+    // With originals offered the downloads are the originals (never watermarked), one by one and zipped alike.
+    await photographer.json('PATCH', `/api/deliveries/${delivery.id}`, { allowOriginals: true });
+    expect((await clientGallery(visitor, token)).delivery.allowZip).toBe(true);
+    const originals = await readFully(await visitor.request('GET', `/api/d/${token}/zip`));
+    expect(originals.complete).toBe(true);
+    expect((await readZip(originals.bytes)).map((entry) => entry.name)).toEqual(['getting-ready.jpg', 'ceremony.jpg', 'SHA256SUMS.txt']);
   });
 
   it('stays viewable once the download limit is used up: view only, no more downloads', async () => {

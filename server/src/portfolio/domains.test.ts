@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
@@ -16,9 +17,9 @@ import { normaliseHost } from './domains.ts';
  */
 
 function hostGet(server: TestServer, host: string, path: string): Promise<{ status: number; body: string; type: string }> {
-  const { port } = new URL(server.url);
+  const { port } = server.app.server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port: Number(port), path, headers: { host, accept: 'text/html', 'user-agent': 'Mozilla/5.0 Test' } }, (response) => {
+    const request = http.request({ host: '127.0.0.1', port, path, headers: { host, accept: 'text/html', 'user-agent': 'Mozilla/5.0 Test' } }, (response) => {
       const pieces: Buffer[] = [];
       response.on('data', (piece: Buffer) => pieces.push(piece));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(pieces).toString('utf8'), type: String(response.headers['content-type'] ?? '') }));
@@ -173,5 +174,37 @@ describe('custom domains for portfolios', () => {
     const badDelete = await admin.json<{ error: { code: string } }>('DELETE', '/api/admin/portfolio-domains/192.0.2.1');
     expect([badDelete.status, badDelete.body.error.code]).toEqual([400, 'invalid_host']);
     expect((await admin.json<{ domains: unknown[] }>('GET', '/api/admin/portfolio-domains')).body.domains).toEqual([]);
+  });
+});
+
+describe('the app’s own host under PORTFOLIO_DOMAIN', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The app at app.portfolio.test: the wildcard would read its host as the portfolio `app`.
+    const started = await startTestServer({ database: 'sqlite', env: { TRUST_PROXY: 'true', PORTFOLIO_DOMAIN: 'portfolio.test', PUBLIC_URL: 'http://app.portfolio.test' } });
+    // Clients reach it by address (nothing resolves app.portfolio.test); the Host header is what routing reads.
+    server = Object.assign(Object.create(started) as TestServer, { url: `http://127.0.0.1:${(started.app.server.address() as AddressInfo).port}` });
+  }, 120_000);
+  afterAll(async () => server?.close());
+
+  it('reserves the slug that is the app’s host label, and serves the app there whatever portfolio holds that slug', async () => {
+    const { client: owner, user } = await signedInClient(server, 'photographer', 'shadow');
+    const taken = await owner.json<{ error: { code: string } }>('PUT', '/api/portfolio/profile', { slug: 'app', displayName: 'Shadow' });
+    expect([taken.status, taken.body.error.code]).toEqual([409, 'slug_reserved']);
+    const portfolio = await createPortfolio(owner);
+    await publishNew(owner, (await createCollection(owner, 'Weddings')).id, 1);
+    expect((await hostGet(server, `${portfolio.slug}.portfolio.test`, '/')).body).toContain(`data-portfolio="${portfolio.slug}"`);
+
+    // A portfolio that held the slug before it was reserved still cannot take the app's host.
+    await server.runtime.database.db.updateTable('portfolios').set({ slug: 'app' }).where('user_id', '=', user.id).execute();
+    for (const path of ['/', '/weddings', '/sign-in', '/robots.txt', '/sitemap.xml']) {
+      const onAppHost = await hostGet(server, 'app.portfolio.test', path);
+      const byAddress = await hostGet(server, '127.0.0.1', path);
+      expect(onAppHost.body, path).not.toContain('data-portfolio');
+      expect([onAppHost.status, onAppHost.body], path).toEqual([byAddress.status, byAddress.body.replaceAll('127.0.0.1', 'app.portfolio.test')]);
+    }
+    expect((await hostGet(server, 'APP.portfolio.test:8443', '/')).body).not.toContain('data-portfolio');
+    // It is still served at /p/app on the app's host.
+    expect((await hostGet(server, 'app.portfolio.test', '/p/app')).body).toContain('data-portfolio="app"');
   });
 });

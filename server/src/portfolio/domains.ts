@@ -75,9 +75,22 @@ export function domainUrl(deps: Pick<PortfolioDeps, 'publicUrl'>, host: string):
   return `${scheme(deps)}://${host}`;
 }
 
+/** The host the app itself is served at (PUBLIC_URL's): it wins over every portfolio host. */
+export function appHostOf(deps: Pick<PortfolioDeps, 'publicUrl'>): string {
+  return requestHost(new URL(deps.publicUrl).host);
+}
+
+/**
+ * A portfolio slug that cannot be taken: the one whose {slug}.{PORTFOLIO_DOMAIN} is the app's
+ * own host (PUBLIC_URL app.example.com under PORTFOLIO_DOMAIN example.com reserves `app`).
+ */
+export function slugReserved(deps: Pick<PortfolioDeps, 'publicUrl' | 'domain'>, slug: string): boolean {
+  return deps.domain !== undefined && `${slug}.${deps.domain}` === appHostOf(deps);
+}
+
 /** Hosts the app answers on itself, which a mapping must not take over: the app's own, and those under PORTFOLIO_DOMAIN. */
 function reserved(deps: Pick<PortfolioDeps, 'publicUrl' | 'domain'>, host: string): boolean {
-  if (host === requestHost(new URL(deps.publicUrl).host)) return true;
+  if (host === appHostOf(deps)) return true;
   return deps.domain !== undefined && (host === deps.domain || host.endsWith(`.${deps.domain}`));
 }
 

@@ -1,11 +1,13 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import { accountActive } from '../auth/users.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
+import { studioSuspended } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { PortfolioDeps } from './deps.ts';
-import { domainUrl } from './domains.ts';
+import { domainUrl, slugReserved } from './domains.ts';
 import { type PortfolioRow, findUserPortfolio, insertPortfolio, updateStudioPortfolio } from './repo.ts';
 
 /** A photographer's portfolio profile: one per account, made by the first save. */
@@ -65,6 +67,15 @@ export function parseSocialLinks(text: string): SocialLink[] {
   }
 }
 
+/**
+ * Whether the portfolio is shown at all (its pages, images, sitemap entry, the website data
+ * API): not while its studio is suspended (the owner's account disabled) nor while its own
+ * photographer's account is disabled. Nothing is deleted: it all comes back on re-enable.
+ */
+export async function portfolioShown(deps: Pick<PortfolioDeps, 'db'>, portfolio: Pick<PortfolioRow, 'studio_id' | 'user_id'>): Promise<boolean> {
+  return !(await studioSuspended(deps, portfolio.studio_id)) && (await accountActive(deps, portfolio.user_id));
+}
+
 export function portfolioUrls(deps: Pick<PortfolioDeps, 'publicUrl' | 'domain'>, slug: string): { url: string; hostUrl: string | null } {
   const scheme = deps.publicUrl.startsWith('https:') ? 'https' : 'http';
   return { url: `${deps.publicUrl}/p/${slug}`, hostUrl: deps.domain ? `${scheme}://${slug}.${deps.domain}` : null };
@@ -100,6 +111,7 @@ export async function requirePortfolio(deps: PortfolioDeps, actor: StudioActor):
 
 export async function updateProfile(deps: PortfolioDeps, actor: StudioActor, input: ProfileInput): Promise<ProfileView> {
   const existing = await findUserPortfolio(deps.db, actor.studioId, actor.userId);
+  if (slugReserved(deps, input.slug)) throw new AppError('slug_reserved', 'This address is the app’s own; choose another.', 409);
   const displayName = cleanText(input.displayName);
   if (displayName === '') throw new AppError('validation_failed', 'The display name must not be empty.', 400);
   if (input.avatarFileId) {

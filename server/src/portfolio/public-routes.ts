@@ -11,7 +11,7 @@ import type { RenderedImage } from '../images/service.ts';
 import { type Visit, recordEvents } from './analytics.ts';
 import { assetVersion, portfolioCss, portfolioJs } from './assets.ts';
 import type { PortfolioDeps } from './deps.ts';
-import { portfolioSlugForDomain, requestHost } from './domains.ts';
+import { appHostOf, portfolioSlugForDomain, requestHost } from './domains.ts';
 import { notFoundPage } from './pages.ts';
 import { type RenderedPage, type Site, publicAvatar, publicImage, renderCollection, renderHome, robotsTxt, sitemapXml } from './public.ts';
 import { photoIdField, publicAvatarParams, publicCollectionParams, publicImageParams, publicPortfolioParams, recordEventsBody, renditionPattern, slugField } from './schemas.ts';
@@ -150,10 +150,12 @@ export function portfolioPublicRoutes(app: App, deps: PortfolioDeps): void {
   // A portfolio on its own host: {slug}.{PORTFOLIO_DOMAIN}, or a custom domain the admin mapped
   // (domains.ts). One constraint decides both, before routing: the host's portfolio slug, or
   // nothing (the app's own host, an address, an unknown host), so those requests never reach
-  // these routes and get the app as before. A custom domain is looked up on every request, so
+  // these routes and get the app as before. The app's own host is decided first: under
+  // PORTFOLIO_DOMAIN it would also read as a slug, and no portfolio may shadow the app (its
+  // slug is reserved too, domains.ts). A custom domain is looked up on every request, so
   // a mapping or unmapping shows at once on every instance.
   const wildcard = deps.domain ? new RegExp(`^([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\\.${escapeRegExp(deps.domain)}$`) : undefined;
-  const appHost = requestHost(new URL(deps.publicUrl).host);
+  const appHost = appHostOf(deps);
   const slugOfHost = new WeakMap<IncomingMessage, string>();
   const portfolioHost = {
     name: 'portfolioHost',
@@ -171,12 +173,13 @@ export function portfolioPublicRoutes(app: App, deps: PortfolioDeps): void {
     },
     deriveConstraint: (request: IncomingMessage, _context: unknown, done: (error: Error | null, slug?: string) => void) => {
       const host = requestHost(request.headers.host);
-      const bySlug = wildcard?.exec(host)?.[1];
       const found = (slug: string | undefined) => {
         if (slug !== undefined) slugOfHost.set(request, slug);
         done(null, slug);
       };
-      if (bySlug !== undefined || host === appHost || !host.includes('.') || isIP(host.replace(/^\[|\]$/g, '')) !== 0) return found(bySlug);
+      if (host === appHost) return found(undefined);
+      const bySlug = wildcard?.exec(host)?.[1];
+      if (bySlug !== undefined || !host.includes('.') || isIP(host.replace(/^\[|\]$/g, '')) !== 0) return found(bySlug);
       portfolioSlugForDomain(deps, host).then(found, (error: unknown) => {
         deps.logger.error({ err: error }, 'a custom domain could not be looked up');
         done(error instanceof Error ? error : new Error('custom domain lookup failed'));

@@ -3,7 +3,7 @@ import type { RenderedImage, RenditionFormat } from '../images/service.ts';
 import { type Visit, recordPageView } from './analytics.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { type PageContext, type PagePhoto, collectionPage, homePage, sitemap } from './pages.ts';
-import { parseSocialLinks, portfolioUrls } from './profiles.ts';
+import { parseSocialLinks, portfolioShown, portfolioUrls } from './profiles.ts';
 import {
   type CollectionRow,
   type PhotoRow,
@@ -18,7 +18,9 @@ import {
 import { renderPublishedPhoto } from './watermarks.ts';
 
 /**
- * The public side: pages, images, sitemap and robots.txt. Nothing here is reachable for a photo
+ * The public side: pages, images, sitemap and robots.txt. A portfolio that is not shown (its
+ * studio suspended, its photographer's account disabled: profiles.ts) is answered exactly as
+ * one that does not exist — 404, out of the sitemap — so nothing tells it apart. Nothing here is reachable for a photo
  * that is not published: every image request finds the photo row by its public id, checks it
  * belongs to the portfolio in the path, and only then asks the image service for a derivative
  * (never the original: the image service re-encodes with every piece of metadata dropped).
@@ -43,7 +45,7 @@ function imageNotFound(): NotFoundError {
 
 async function portfolioOf(deps: PortfolioDeps, slug: string): Promise<PortfolioRow> {
   const portfolio = await findPortfolioBySlug(deps.db, slug);
-  if (!portfolio) throw notFound();
+  if (!portfolio || !(await portfolioShown(deps, portfolio))) throw notFound();
   return portfolio;
 }
 
@@ -120,14 +122,14 @@ export async function publicImage(deps: PortfolioDeps, slug: string, photoId: st
   const { width, format } = parseRendition(rendition);
   const portfolio = await findPortfolioBySlug(deps.db, slug);
   const photo = await findPhoto(deps.db, photoId);
-  if (!portfolio || !photo || photo.portfolio_id !== portfolio.id || photo.studio_id !== portfolio.studio_id) throw imageNotFound();
+  if (!portfolio || !photo || photo.portfolio_id !== portfolio.id || photo.studio_id !== portfolio.studio_id || !(await portfolioShown(deps, portfolio))) throw imageNotFound();
   return renderPublishedPhoto(deps, photo, { width: Math.min(width, Math.max(photo.width, 320)), format }, ifNoneMatch);
 }
 
 export async function publicAvatar(deps: PortfolioDeps, slug: string, rendition: string, ifNoneMatch: string | undefined): Promise<RenderedImage> {
   const { width, format } = parseRendition(rendition);
   const portfolio = await findPortfolioBySlug(deps.db, slug);
-  if (!portfolio?.avatar_file_id) throw imageNotFound();
+  if (!portfolio?.avatar_file_id || !(await portfolioShown(deps, portfolio))) throw imageNotFound();
   return deps.images.renderFile(portfolio.studio_id, portfolio.avatar_file_id, { width: Math.min(width, 640), format }, ifNoneMatch);
 }
 
@@ -154,7 +156,7 @@ export async function sitemapXml(deps: PortfolioDeps, site: Site, hostSlug?: str
   }
   const urls: Array<{ loc: string; lastmod: number }> = [];
   for (const portfolio of await listAllPortfolios(deps.db)) {
-    if (portfolio.hide_from_search === 1) continue;
+    if (portfolio.hide_from_search === 1 || !(await portfolioShown(deps, portfolio))) continue;
     urls.push(...(await portfolioUrlsFor(deps, portfolio, portfolioUrls(deps, portfolio.slug).url)));
   }
   return sitemap(urls);
@@ -167,7 +169,7 @@ export async function sitemapXml(deps: PortfolioDeps, site: Site, hostSlug?: str
 export async function robotsTxt(deps: PortfolioDeps, site: Site, hostSlug?: string): Promise<string> {
   if (hostSlug !== undefined) {
     const portfolio = await findPortfolioBySlug(deps.db, hostSlug);
-    if (!portfolio || portfolio.hide_from_search === 1) return 'User-agent: *\nDisallow: /\n';
+    if (!portfolio || portfolio.hide_from_search === 1 || !(await portfolioShown(deps, portfolio))) return 'User-agent: *\nDisallow: /\n';
     return `User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: ${site.origin}/sitemap.xml\n`;
   }
   const hidden = (await listAllPortfolios(deps.db)).filter((portfolio) => portfolio.hide_from_search === 1);

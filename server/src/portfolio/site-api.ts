@@ -2,7 +2,8 @@ import { NotFoundError } from '../errors.ts';
 import type { RenderedImage, RenditionFormat } from '../images/service.ts';
 import { DAY_MS } from './analytics.ts';
 import type { PortfolioDeps } from './deps.ts';
-import { parseSocialLinks, portfolioUrls } from './profiles.ts';
+import { assertStudioNotSuspended } from '../studios/service.ts';
+import { parseSocialLinks, portfolioShown, portfolioUrls } from './profiles.ts';
 import {
   type CollectionRow,
   type PhotoRow,
@@ -25,8 +26,18 @@ import { renderPublishedPhoto } from './watermarks.ts';
  * and photos, read with its token. Image URLs are signed (crypto/signed-urls.ts, scope
  * `portfolio-site`) for the sizes and format the caller asks, valid until the end of the next
  * UTC day (so a page's URLs stay the same, and cacheable, for a day); each request for one
- * still finds the photo published first, so unpublishing stops it at once.
+ * still finds the photo published first, so unpublishing stops it at once. A suspended studio's
+ * token is refused (site-tokens.ts) and its signed images too (403 `studio_suspended`, as every
+ * signed link of its files); a portfolio whose photographer's account is disabled is left out,
+ * as if it did not exist (profiles.ts, `portfolioShown`).
  */
+
+/** The studio's portfolios that are shown, in their order. */
+async function shownPortfolios(deps: PortfolioDeps, studioId: string): Promise<PortfolioRow[]> {
+  const shown: PortfolioRow[] = [];
+  for (const row of await listStudioPortfolios(deps.db, studioId)) if (await portfolioShown(deps, row)) shown.push(row);
+  return shown;
+}
 
 export interface ImageOptions {
   sizes: number[];
@@ -90,12 +101,12 @@ async function collectionSummary(deps: PortfolioDeps, portfolios: Map<string, Po
 }
 
 export async function siteListPortfolios(deps: PortfolioDeps, studioId: string): Promise<unknown> {
-  return { portfolios: (await listStudioPortfolios(deps.db, studioId)).map((row) => profileOf(deps, row)) };
+  return { portfolios: (await shownPortfolios(deps, studioId)).map((row) => profileOf(deps, row)) };
 }
 
 export async function siteGetPortfolio(deps: PortfolioDeps, studioId: string, slug: string, options: ImageOptions): Promise<unknown> {
   const portfolio = await findPortfolioBySlug(deps.db, slug);
-  if (!portfolio || portfolio.studio_id !== studioId) throw notFound('portfolio');
+  if (!portfolio || portfolio.studio_id !== studioId || !(await portfolioShown(deps, portfolio))) throw notFound('portfolio');
   const collections = await listPortfolioCollections(deps.db, studioId, portfolio.id);
   const photos = await listCollectionPhotos(
     deps.db,
@@ -113,8 +124,9 @@ export async function siteGetPortfolio(deps: PortfolioDeps, studioId: string, sl
 
 export async function siteListCollections(deps: PortfolioDeps, studioId: string, paging: Paging, options: ImageOptions): Promise<unknown> {
   const rows = await listStudioCollections(deps.db, studioId, paging.perPage + 1, (paging.page - 1) * paging.perPage);
-  const page = rows.slice(0, paging.perPage);
-  const portfolios = new Map((await listStudioPortfolios(deps.db, studioId)).map((row) => [row.id, row]));
+  const portfolios = new Map((await shownPortfolios(deps, studioId)).map((row) => [row.id, row]));
+  // Paged before a hidden portfolio's collections are left out: such a page may hold fewer.
+  const page = rows.slice(0, paging.perPage).filter((row) => portfolios.has(row.portfolio_id));
   const photos = await listCollectionPhotos(
     deps.db,
     studioId,
@@ -139,12 +151,13 @@ export async function siteGetCollection(deps: PortfolioDeps, studioId: string, c
   const collection = await findStudioCollection(deps.db, studioId, collectionId);
   if (!collection) throw notFound('collection');
   const portfolio = await findStudioPortfolio(deps.db, studioId, collection.portfolio_id);
+  if (!portfolio || !(await portfolioShown(deps, portfolio))) throw notFound('collection');
   const total = await countCollectionPhotos(deps.db, studioId, collection.id);
   const rows = await listCollectionPhotoPage(deps.db, studioId, collection.id, paging.perPage, (paging.page - 1) * paging.perPage);
   const photos = [];
   for (const row of rows) photos.push(await photoOf(deps, row, options));
   return {
-    collection: { id: collection.id, portfolio: portfolio?.slug ?? null, slug: collection.slug, title: collection.title, description: collection.description, coverPhotoId: collection.cover_photo_id, photoCount: total },
+    collection: { id: collection.id, portfolio: portfolio.slug, slug: collection.slug, title: collection.title, description: collection.description, coverPhotoId: collection.cover_photo_id, photoCount: total },
     photos,
     page: paging.page,
     perPage: paging.perPage,
@@ -155,12 +168,19 @@ export async function siteGetCollection(deps: PortfolioDeps, studioId: string, c
 
 const RENDITION = /^w([1-9]\d{1,3})\.(avif|webp|jpeg)$/;
 
+function imageNotFound(): NotFoundError {
+  return new NotFoundError('image_not_found', 'No published image has this id.');
+}
+
 /** A signed site image: the signature first (403), then the photo must still be published (404). */
 export async function siteImage(deps: PortfolioDeps, photoId: string, rendition: string, query: { exp?: string | undefined; kv?: string | undefined; sig?: string | undefined }, ifNoneMatch: string | undefined): Promise<RenderedImage> {
   await deps.signer.verify({ scope: SCOPE, fileId: photoId, variant: rendition }, query, deps.now());
   const match = RENDITION.exec(rendition);
   const photo = await findPhoto(deps.db, photoId);
-  if (!match || !photo) throw new NotFoundError('image_not_found', 'No published image has this id.');
+  if (!match || !photo) throw imageNotFound();
+  await assertStudioNotSuspended(deps, photo.studio_id);
+  const portfolio = await findStudioPortfolio(deps.db, photo.studio_id, photo.portfolio_id);
+  if (!portfolio || !(await portfolioShown(deps, portfolio))) throw imageNotFound();
   const width = Math.min(Number(match[1]), photo.width, 4096);
   return renderPublishedPhoto(deps, photo, { width, format: match[2] as RenditionFormat }, ifNoneMatch);
 }

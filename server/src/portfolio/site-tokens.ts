@@ -5,6 +5,7 @@ import { inTransaction } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
 import { cleanText } from '../text.ts';
+import { assertStudioNotSuspended } from '../studios/service.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { type SiteTokenRow, findSiteTokenByHash, findStudioSiteToken, insertSiteToken, listStudioSiteTokens, listUsableSiteTokenOrigins, updateStudioSiteToken } from './repo.ts';
 
@@ -158,6 +159,8 @@ export async function authenticateSiteToken(deps: PortfolioDeps, authorization: 
   const now = deps.now();
   if (!row || !usable(row, now)) throw tokenInvalid();
   await deps.limits.consume('siteToken', row.id);
+  // The studio's website sees what its signed links see while it is suspended.
+  await assertStudioNotSuspended(deps, row.studio_id);
   const last = lastUsedWrites.get(row.id) ?? Number(row.last_used_at ?? 0);
   if (now - last >= LAST_USED_EVERY_MS) {
     lastUsedWrites.set(row.id, now);

@@ -419,12 +419,18 @@ function DeliveryFacts({ delivery }: { delivery: Delivery }) {
       </Fact>
       <Fact label="Views">{delivery.viewCount}</Fact>
       <Fact label="Client gets">{delivery.allowOriginals ? 'The originals' : 'The large previews only'}</Fact>
-      <Fact label="Download all">{delivery.allowZip ? 'Offered, as a ZIP' : 'Not offered'}</Fact>
+      <Fact label="Download all">{zipText(delivery)}</Fact>
       <Fact label="Last activity">
         <TimeAgo at={delivery.lastActivityAt} none="None yet" />
       </Fact>
     </dl>
   );
+}
+
+/** The server gives a watermarked delivery without originals no ZIP: its stored previews carry no watermark. */
+function zipText(delivery: Delivery): string {
+  if (!delivery.allowZip) return 'Not offered';
+  return delivery.watermark !== null && !delivery.allowOriginals ? 'Not offered while the previews are watermarked' : 'Offered, as a ZIP';
 }
 
 function EventTable({ events }: { events: DeliveryEvent[] }) {
