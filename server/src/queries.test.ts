@@ -721,6 +721,7 @@ const portfolioExamples: Examples<typeof portfolioRepo> = {
   listStudioPortfolios: { '': (db) => portfolioRepo.listStudioPortfolios(db, studio) },
   listAllPortfolios: { '': (db) => portfolioRepo.listAllPortfolios(db) },
   updateStudioPortfolio: { '': (db) => portfolioRepo.updateStudioPortfolio(db, studio, portfolioId, { bio: 'x', updated_at: now }) },
+  deleteStudioPortfolio: { '': (db) => portfolioRepo.deleteStudioPortfolio(db, studio, portfolioId) },
   insertCollection: { '': (db) => portfolioRepo.insertCollection(db, collectionRow) },
   listPortfolioCollections: { '': (db) => portfolioRepo.listPortfolioCollections(db, studio, portfolioId) },
   listStudioCollections: { '': (db) => portfolioRepo.listStudioCollections(db, studio, 50, 0) },
