@@ -503,6 +503,7 @@ const resumableExamples: Examples<typeof resumableRepo> = {
   unlockResumableUpload: { '': (db) => resumableRepo.unlockResumableUpload(db, studio, upload, 'lock-1') },
   deleteResumableUpload: { '': (db) => resumableRepo.deleteResumableUpload(db, studio, upload) },
   listExpiredResumableUploads: { '': (db) => resumableRepo.listExpiredResumableUploads(db, now, 100) },
+  reservedUploadBytes: { '': (db) => resumableRepo.reservedUploadBytes(db, studio, now, 'upload-1') },
 };
 
 const vaultExamples: Examples<typeof vaultRepo> = {
