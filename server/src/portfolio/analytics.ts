@@ -150,12 +150,14 @@ export async function flushPageViews(deps: PortfolioDeps): Promise<void> {
   const visitors = [...held.visitors.values()];
   held.counts = new Map();
   held.visitors = new Map();
+  // Each write on its own: a portfolio unpublished since its view was counted (its row gone)
+  // loses only its own counts, not the rest of the second's.
+  const written = async (write: () => Promise<void>) =>
+    write().catch((error: unknown) => deps.logger.warn({ err: error }, 'portfolio page views were not counted'));
   held.flushing = (async () => {
     try {
-      for (const entry of counts) await add(deps, entry.portfolio, entry.day, 'page_view', { collectionId: entry.collectionId, referrer: entry.referrer }, entry.count);
-      for (const visitor of visitors) await insertVisitor(deps.db, visitor);
-    } catch (error) {
-      deps.logger.warn({ err: error }, 'portfolio page views were not counted');
+      for (const entry of counts) await written(() => add(deps, entry.portfolio, entry.day, 'page_view', { collectionId: entry.collectionId, referrer: entry.referrer }, entry.count));
+      for (const visitor of visitors) await written(() => insertVisitor(deps.db, visitor));
     } finally {
       held.flushing = undefined;
     }
