@@ -505,6 +505,7 @@ const resumableExamples: Examples<typeof resumableRepo> = {
   unlockResumableUpload: { '': (db) => resumableRepo.unlockResumableUpload(db, studio, upload, 'lock-1') },
   deleteResumableUpload: { '': (db) => resumableRepo.deleteResumableUpload(db, studio, upload) },
   listExpiredResumableUploads: { '': (db) => resumableRepo.listExpiredResumableUploads(db, now, 100) },
+  reservedUploadBytes: { '': (db) => resumableRepo.reservedUploadBytes(db, studio, now, 'upload-1') },
 };
 
 const vaultExamples: Examples<typeof vaultRepo> = {
@@ -725,6 +726,7 @@ const portfolioExamples: Examples<typeof portfolioRepo> = {
   listStudioPortfolios: { '': (db) => portfolioRepo.listStudioPortfolios(db, studio) },
   listAllPortfolios: { '': (db) => portfolioRepo.listAllPortfolios(db) },
   updateStudioPortfolio: { '': (db) => portfolioRepo.updateStudioPortfolio(db, studio, portfolioId, { bio: 'x', updated_at: now }) },
+  deleteStudioPortfolio: { '': (db) => portfolioRepo.deleteStudioPortfolio(db, studio, portfolioId) },
   insertCollection: { '': (db) => portfolioRepo.insertCollection(db, collectionRow) },
   listPortfolioCollections: { '': (db) => portfolioRepo.listPortfolioCollections(db, studio, portfolioId) },
   listStudioCollections: { '': (db) => portfolioRepo.listStudioCollections(db, studio, 50, 0) },

@@ -100,6 +100,12 @@ where
   "studio_id" = $3
   and "id" = $4;
 
+-- deleteStudioPortfolio
+delete from "portfolios"
+where
+  "studio_id" = $1
+  and "id" = $2;
+
 -- insertCollection
 insert into
   "portfolio_collections" (

@@ -116,3 +116,14 @@ order by
   "expires_at"
 limit
   $2;
+
+-- reservedUploadBytes
+select
+  coalesce(sum("length"), 0) as "reserved"
+from
+  "vault_resumable_uploads"
+where
+  "studio_id" = $1
+  and "file_id" is null
+  and "expires_at" >= $2
+  and "id" != $3;

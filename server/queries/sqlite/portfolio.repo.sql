@@ -100,6 +100,12 @@ where
   "studio_id" = ?
   and "id" = ?;
 
+-- deleteStudioPortfolio
+delete from "portfolios"
+where
+  "studio_id" = ?
+  and "id" = ?;
+
 -- insertCollection
 insert into
   "portfolio_collections" (

@@ -116,3 +116,14 @@ order by
   "expires_at"
 limit
   ?;
+
+-- reservedUploadBytes
+select
+  coalesce(sum("length"), 0) as "reserved"
+from
+  "vault_resumable_uploads"
+where
+  "studio_id" = ?
+  and "file_id" is null
+  and "expires_at" >= ?
+  and "id" != ?;

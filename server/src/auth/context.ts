@@ -4,6 +4,8 @@ import type { CodePepper } from '../crypto/hashing.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import type { SecretBox } from '../crypto/secret-fields.ts';
 import type { Db, DatabaseKind } from '../db/database.ts';
+import type { StudioRole } from '../db/tables.ts';
+import type { StudioActor } from '../http/access.ts';
 import type { RateLimits } from '../http/rate-limits.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
@@ -21,7 +23,40 @@ export interface AuthDeps {
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** An Argon2 hash of a random secret, computed at start-up: what a sign-in without an account verifies against. */
   dummyPasswordHash: Promise<string>;
+  /** What other capabilities do when a member leaves a studio or changes role (teams.ts). */
+  membershipChanges: MembershipChanges;
   now(): number;
+}
+
+/** A member of `studioId` was given `role`, or left the studio (`role: null`), by `actor`. */
+export interface MembershipChange {
+  actor: StudioActor;
+  studioId: string;
+  userId: string;
+  role: StudioRole | null;
+}
+
+/**
+ * The consequences other capabilities attach to a membership change (a removed member's public
+ * portfolio goes offline, …). A registry, so that auth depends on none of them: each registers
+ * when its routes are registered, and every consequence runs inside the transaction that changes
+ * the membership, so the change and its consequences commit together or not at all.
+ */
+export interface MembershipChanges {
+  register(consequence: (trx: Db, change: MembershipChange) => Promise<void>): void;
+  apply(trx: Db, change: MembershipChange): Promise<void>;
+}
+
+export function createMembershipChanges(): MembershipChanges {
+  const consequences: Array<(trx: Db, change: MembershipChange) => Promise<void>> = [];
+  return {
+    register(consequence) {
+      consequences.push(consequence);
+    },
+    async apply(trx, change) {
+      for (const consequence of consequences) await consequence(trx, change);
+    },
+  };
 }
 
 export const authRateLimitRules = {

@@ -4,7 +4,7 @@ import { generateToken } from '../crypto/tokens.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
 import { createRateLimits } from '../http/rate-limits.ts';
 import type { Runtime } from '../runtime.ts';
-import { type AuthDeps, authRateLimitRules } from './context.ts';
+import { type AuthDeps, authRateLimitRules, createMembershipChanges } from './context.ts';
 
 // One per process, started when the first auth services are built (at start-up), so the first
 // sign-in for an unknown account does not pay for computing it.
@@ -23,6 +23,7 @@ export function createAuthDeps(runtime: Runtime): AuthDeps {
     limits: createRateLimits(authRateLimitRules, { redisUrl: runtime.config.redisUrl, keyPrefix: 'sl:auth', db: runtime.database.db }),
     logger: runtime.logger,
     dummyPasswordHash: (dummyPasswordHash ??= hashPassword(generateToken())),
+    membershipChanges: createMembershipChanges(),
     now: Date.now,
   };
 }

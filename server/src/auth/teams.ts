@@ -5,6 +5,7 @@ import { inTransaction } from '../db/database.ts';
 import type { StudioRole } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { Principal, StudioActor } from '../http/access.ts';
+import { type StudioPermission, roleAllows } from '../http/permissions.ts';
 import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts';
 import { runInBackground } from '../jobs/background.ts';
 import { lockStudio, studioName } from '../studios/service.ts';
@@ -32,7 +33,8 @@ import { findUserByEmail, findUserById, listStudioMembers as listMemberRows, upd
  * invitations by email, role changes and removal by an owner — never leaving a studio without
  * an owner — and the studio switcher of a person who belongs to several. What each role may do
  * is http/permissions.ts; every request reads the person's membership afresh, so a removal or a
- * role change applies to their very next request.
+ * role change applies to their very next request. The other capabilities' consequences of a
+ * change (context.ts, MembershipChanges) commit with it.
  */
 
 /** How long an invitation link works. */
@@ -226,6 +228,19 @@ export async function acceptStudioInvitation(
   };
 }
 
+/**
+ * Where the studio's email about something `userId` started (their delivery, their print order)
+ * goes, read when it is sent: to them while they are an active member whose role has
+ * `permission`; otherwise — they left, were demoted, or their account is disabled — to the
+ * studio's active owners, so the studio still hears of it but a former member never does.
+ */
+export async function studioNotificationEmails(deps: Pick<AuthDeps, 'db'>, studioId: string, userId: string | null, permission: StudioPermission): Promise<string[]> {
+  const active = (await listMemberRows(deps.db, [studioId])).filter((row) => row.studio_id === studioId && row.disabled_at === null);
+  const starter = active.find((row) => row.user_id === userId && roleAllows(row.role, permission));
+  if (starter) return [starter.email];
+  return active.filter((row) => row.role === 'owner').map((row) => row.email);
+}
+
 /** Runs a change of the studio's owners under the studio's lock, so two owners demoting each other at once still leave one. */
 async function underStudioLock<T>(deps: AuthDeps, studioId: string, work: (trx: AuthDeps['db']) => Promise<T>): Promise<T> {
   return inTransaction(deps.db, async (trx) => {
@@ -242,6 +257,7 @@ export async function updateStudioMember(deps: AuthDeps, actor: StudioActor, use
     if (membership.role === 'owner' && (await countOwners(trx, actor.studioId)) <= 1) throw lastOwner();
     await updateMembershipRole(trx, actor.studioId, userId, role);
     await recordAudit(trx, { ...auditContext(actor), action: 'studio.member_role_changed', subjectUserId: userId, details: { from: membership.role, to: role, studioId: actor.studioId } });
+    await deps.membershipChanges.apply(trx, { actor, studioId: actor.studioId, userId, role });
   });
   const view = (await listStudioMembers(deps, actor)).members.find((member) => member.userId === userId);
   if (!view) throw memberNotFound();
@@ -256,6 +272,7 @@ export async function removeStudioMember(deps: AuthDeps, actor: StudioActor, use
     if (membership.role === 'owner' && (await countOwners(trx, actor.studioId)) <= 1) throw lastOwner();
     await deleteMembership(trx, actor.studioId, userId);
     await recordAudit(trx, { ...auditContext(actor), action: 'studio.member_removed', subjectUserId: userId, details: { role: membership.role, studioId: actor.studioId } });
+    await deps.membershipChanges.apply(trx, { actor, studioId: actor.studioId, userId, role: null });
   });
 }
 

@@ -1,4 +1,4 @@
-import { activeUserEmail } from '../auth/users.ts';
+import { studioNotificationEmails } from '../auth/teams.ts';
 import { runInBackground } from '../jobs/background.ts';
 import { type ClientEmailContent, type EmailBrand, renderClientEmail } from '../mail/client-email.ts';
 import type { ClientBranding } from '../studios/branding.ts';
@@ -9,7 +9,8 @@ import type { DeliveryRow } from './repo.ts';
 /**
  * The deliveries' emails. To the client, the link and the code always travel in two separate
  * messages, so one intercepted or misdirected email opens nothing; neither subject carries a
- * secret; every client email is rendered from one branded template (HTML and text). To the photographer: the first download, and a lockout by wrong codes. All are sent
+ * secret; every client email is rendered from one branded template (HTML and text). To the photographer: the first download, and a lockout by wrong codes
+ * (to whoever the studio's members are when it is sent: auth/teams.ts studioNotificationEmails). All are sent
  * in the background: a slow or failing mail server never fails the request (failures are logged).
  */
 
@@ -78,12 +79,12 @@ export function sendExpiryReminders(deps: DeliveriesDeps, mail: DeliveryMail, ur
 
 function notifyPhotographer(deps: DeliveriesDeps, delivery: DeliveryRow, label: string, message: (details: DeliveryDetails) => { subject: string; text: string }): void {
   runInBackground(deps.logger, label, async () => {
-    const email = delivery.created_by ? await activeUserEmail(deps, delivery.created_by) : undefined;
-    if (!email) return;
+    const emails = await studioNotificationEmails(deps, delivery.studio_id, delivery.created_by, 'deliveries');
+    if (emails.length === 0) return;
     const details = await openDeliveryDetails(deps.secrets, delivery.id, delivery.details_sealed);
     const link = `${deps.site.publicUrl}/deliveries/${delivery.id}`;
     const { subject, text } = message(details);
-    await deps.mailer.send({ to: email, subject, text: `${text}\n\nSee its activity: ${link}` });
+    for (const to of emails) await deps.mailer.send({ to, subject, text: `${text}\n\nSee its activity: ${link}` });
   });
 }
 

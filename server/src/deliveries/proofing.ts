@@ -1,5 +1,5 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
-import { activeUserEmail } from '../auth/users.ts';
+import { studioNotificationEmails } from '../auth/teams.ts';
 import { hashToken, sha256Hex } from '../crypto/hashing.ts';
 import { generateId, generateToken } from '../crypto/tokens.ts';
 import { inTransaction, isUniqueViolation } from '../db/database.ts';
@@ -348,18 +348,17 @@ export async function submitProofingSelection(deps: DeliveriesDeps, delivery: De
 
 function notifySubmission(deps: DeliveriesDeps, delivery: DeliveryRow, list: ClientProofingList): void {
   runInBackground(deps.logger, 'proofing-submitted-email', async () => {
-    const email = delivery.created_by ? await activeUserEmail(deps, delivery.created_by) : undefined;
-    if (!email) return;
+    // Read now, not when the delivery was made: its maker may have left the studio since.
+    const emails = await studioNotificationEmails(deps, delivery.studio_id, delivery.created_by, 'deliveries');
+    if (emails.length === 0) return;
     const details = await openDeliveryDetails(deps.secrets, delivery.id, delivery.details_sealed);
     const count = list.favourites.length;
-    await deps.mailer.send({
-      to: email,
-      subject: `A selection was submitted: ${details.title}`,
-      text: [
-        `${list.name} submitted a selection of ${count} photo${count === 1 ? '' : 's'} in “${details.title}”.`,
-        '',
-        `See it, copy the file names or make an album: ${deps.site.publicUrl}/deliveries/${delivery.id}`,
-      ].join('\n'),
-    });
+    const subject = `A selection was submitted: ${details.title}`;
+    const text = [
+      `${list.name} submitted a selection of ${count} photo${count === 1 ? '' : 's'} in “${details.title}”.`,
+      '',
+      `See it, copy the file names or make an album: ${deps.site.publicUrl}/deliveries/${delivery.id}`,
+    ].join('\n');
+    for (const to of emails) await deps.mailer.send({ to, subject, text });
   });
 }

@@ -177,6 +177,7 @@ describe('authorization on every route', () => {
         'deleteAlbum',
         'deleteDeliverySet',
         'deleteCollection',
+        'unpublishPortfolio',
         'deleteImageProject',
       ].sort(),
     );

@@ -1,3 +1,4 @@
+import { studioNotificationEmails } from '../auth/teams.ts';
 import { activeUserEmail } from '../auth/users.ts';
 import { runInBackground } from '../jobs/background.ts';
 import type { LabsDeps } from './deps.ts';
@@ -8,7 +9,8 @@ import { parseContacts } from './admin.ts';
 /**
  * The portal's emails, all sent in the background: a slow or failing mail server never fails
  * the request (failures are logged). To the lab's contacts: a new order, a lockout, a device
- * code. To the admin who created the lab: a lockout. To the photographer: each status change.
+ * code. To the admin who created the lab: a lockout. To the photographer: each status change
+ * (to the studio's members as they are when it is sent: auth/teams.ts studioNotificationEmails).
  * No subject carries a secret; only the device code email carries a code.
  */
 
@@ -62,12 +64,10 @@ const statusWords: Record<string, string> = {
 
 export function notifyStatusChanged(deps: LabsDeps, lab: LabRow, order: PrintOrderRow, status: string, note: string | null): void {
   runInBackground(deps.logger, 'print-order-status-email', async () => {
-    const email = order.created_by ? await activeUserEmail(deps, order.created_by) : undefined;
-    if (!email) return;
-    await deps.mailer.send({
-      to: email,
-      subject: `Your print order was ${statusWords[status] ?? status} by ${lab.name}`,
-      text: [`${lab.name} has ${statusWords[status] ?? status} your print order.`, ...(note ? ['', note] : []), '', `See its timeline: ${deps.site.publicUrl}/print-orders/${order.id}`].join('\n'),
-    });
+    // Read now: whoever placed the order may have left the studio or lost print orders since.
+    const emails = await studioNotificationEmails(deps, order.studio_id, order.created_by, 'lab-orders');
+    const subject = `Your print order was ${statusWords[status] ?? status} by ${lab.name}`;
+    const text = [`${lab.name} has ${statusWords[status] ?? status} your print order.`, ...(note ? ['', note] : []), '', `See its timeline: ${deps.site.publicUrl}/print-orders/${order.id}`].join('\n');
+    for (const to of emails) await deps.mailer.send({ to, subject, text });
   });
 }

@@ -4,8 +4,9 @@ import { TestClient } from '../../test/client.ts';
 import { type TestServer, startTestServer } from '../../test/harness.ts';
 import { createCollection, createPortfolio, publishNew } from '../../test/portfolio.ts';
 import { createVault } from '../vault/service.ts';
-import { dayOf, rollUp } from './analytics.ts';
+import { REPEAT_VIEW_WINDOW_MS, dayOf, flushPageViews, recordPageView, rollUp, stopPageViews } from './analytics.ts';
 import { createPortfolioDeps } from './deps.ts';
+import { findPortfolioBySlug } from './repo.ts';
 
 /**
  * Analytics: page views counted on the server, beacon events checked against what is
@@ -177,6 +178,42 @@ describe('portfolio analytics', () => {
     expect(lines[0]).toBe('date,portfolio,kind,photo_id,collection_id,referrer_or_target,count');
     expect(lines.some((line) => line.includes(`,${slug},view,`))).toBe(true);
     expect(lines.some((line) => line.includes(`,${slug},visitors,`))).toBe(true);
+  });
+
+  it('counts a page once per visitor and half hour, however often it is reloaded', async () => {
+    const pageViews = async () => (await analytics(owner)).body.totals.pageViews;
+    const start = await pageViews();
+    const reloader = new TestClient(server, { ip: '198.51.100.60' });
+    for (let reload = 0; reload < 5; reload += 1) {
+      expect((await reloader.request('GET', `/p/${slug}/portraits`, undefined, { accept: 'text/html', 'user-agent': browser })).status).toBe(200);
+    }
+    // Another page of the same visitor counts, and so does another visitor.
+    await reloader.request('GET', `/p/${slug}`, undefined, { accept: 'text/html', 'user-agent': browser });
+    await new TestClient(server, { ip: '198.51.100.61' }).request('GET', `/p/${slug}/portraits`, undefined, { accept: 'text/html', 'user-agent': browser });
+    expect(await waitFor(pageViews, (count) => count >= start + 3)).toBe(start + 3);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(await pageViews()).toBe(start + 3);
+
+    // Past the window, the same visitor's page counts again.
+    let now = Date.now();
+    const deps = createPortfolioDeps(server.runtime, createVault(server.runtime).files, { now: () => now });
+    try {
+      const portfolio = (await findPortfolioBySlug(server.runtime.database.db, slug))!;
+      const visit = { ip: '198.51.100.62', userAgent: browser, optedOut: false };
+      await recordPageView(deps, portfolio, null, visit);
+      now += REPEAT_VIEW_WINDOW_MS - 60_000;
+      await recordPageView(deps, portfolio, null, visit);
+      now += 120_000;
+      await recordPageView(deps, portfolio, null, visit);
+      await flushPageViews(deps);
+      expect(await pageViews()).toBe(start + 5);
+    } finally {
+      await stopPageViews(deps);
+      await deps.limits.close();
+    }
+    // What it remembers is the salted visitor hash, never the address.
+    const stored = JSON.stringify(await server.runtime.database.db.selectFrom('portfolio_visitors').selectAll().execute());
+    expect(stored).not.toContain('198.51.100.6');
   });
 
   it('keeps only daily counts beyond 48 hours: hashes and salts are gone, the numbers stay', async () => {

@@ -22,7 +22,8 @@ import {
  * Analytics without cookies, stored addresses or user agents (docs/portfolio.md). A visitor is
  * counted once a day by HMAC-SHA-256(the day's random salt, address + user agent + portfolio):
  * the salt is deleted once the day is over, and the hashes after 48 hours, when only the day's
- * count of them stays. Events are added to daily counters at once; nothing else is kept. Bots
+ * count of them stays. Events are added to daily counters at once; nothing else is kept. A page
+ * view counts once per visitor, page and half hour (reloads add nothing). Bots
  * (by user agent, isbot) and browsers sending `DNT: 1` or `Sec-GPC: 1` are not counted.
  */
 
@@ -149,12 +150,14 @@ export async function flushPageViews(deps: PortfolioDeps): Promise<void> {
   const visitors = [...held.visitors.values()];
   held.counts = new Map();
   held.visitors = new Map();
+  // Each write on its own: a portfolio unpublished since its view was counted (its row gone)
+  // loses only its own counts, not the rest of the second's.
+  const written = async (write: () => Promise<void>) =>
+    write().catch((error: unknown) => deps.logger.warn({ err: error }, 'portfolio page views were not counted'));
   held.flushing = (async () => {
     try {
-      for (const entry of counts) await add(deps, entry.portfolio, entry.day, 'page_view', { collectionId: entry.collectionId, referrer: entry.referrer }, entry.count);
-      for (const visitor of visitors) await insertVisitor(deps.db, visitor);
-    } catch (error) {
-      deps.logger.warn({ err: error }, 'portfolio page views were not counted');
+      for (const entry of counts) await written(() => add(deps, entry.portfolio, entry.day, 'page_view', { collectionId: entry.collectionId, referrer: entry.referrer }, entry.count));
+      for (const visitor of visitors) await written(() => insertVisitor(deps.db, visitor));
     } finally {
       held.flushing = undefined;
     }
@@ -171,19 +174,51 @@ export async function stopPageViews(deps: PortfolioDeps): Promise<void> {
   await flushPageViews(deps);
 }
 
+/** A visitor's page counts once in this window: reloading it, however often, adds nothing. */
+export const REPEAT_VIEW_WINDOW_MS = 30 * 60_000;
+/** (visitor hash, page) pairs remembered per app; past this the oldest are forgotten first. */
+const MAX_RECENT_VIEWS = 100_000;
+const recentViews = new WeakMap<PortfolioDeps, Map<string, number>>();
+
+/**
+ * Whether this visitor saw this page within the window, remembering it now if not. Kept in
+ * memory by the salted visitor hash (never an address), per instance: behind several instances
+ * a reloading visitor counts at most once per instance and window.
+ */
+function seenRecently(deps: PortfolioDeps, visitorHash: string, collectionId: string | null, now: number): boolean {
+  let recent = recentViews.get(deps);
+  if (!recent) {
+    recent = new Map();
+    recentViews.set(deps, recent);
+  }
+  const key = `${visitorHash}|${collectionId ?? ''}`;
+  const until = recent.get(key);
+  if (until !== undefined && until > now) return true;
+  recent.delete(key);
+  recent.set(key, now + REPEAT_VIEW_WINDOW_MS);
+  // One window for all, so insertion order is expiry order: the oldest are the expired ones.
+  for (const [oldest, expires] of recent) {
+    if (expires > now && recent.size <= MAX_RECENT_VIEWS) break;
+    recent.delete(oldest);
+  }
+  return false;
+}
+
 /** A server-rendered page was shown (home: collectionId null). Never throws: a page is never refused for its count. */
 export async function recordPageView(deps: PortfolioDeps, portfolio: PortfolioRow, collectionId: string | null, visit: Visit): Promise<void> {
   if (!countable(visit)) return;
   try {
-    const day = dayOf(deps.now());
+    const now = deps.now();
+    const day = dayOf(now);
+    const salt = await saltOf(deps, day);
+    const visitorHash = hmacSha256Hex(Buffer.from(salt, 'utf8'), JSON.stringify([visit.ip, visit.userAgent, portfolio.id]));
+    if (seenRecently(deps, visitorHash, collectionId, now)) return;
     const referrer = referrerHost(deps, visit.referer);
     const held = pendingOf(deps);
     const key = JSON.stringify([portfolio.id, day, collectionId ?? '', referrer]);
     const entry = held.counts.get(key);
     if (entry) entry.count += 1;
     else held.counts.set(key, { portfolio, day, collectionId: collectionId ?? undefined, referrer, count: 1 });
-    const salt = await saltOf(deps, day);
-    const visitorHash = hmacSha256Hex(Buffer.from(salt, 'utf8'), JSON.stringify([visit.ip, visit.userAgent, portfolio.id]));
     held.visitors.set(`${portfolio.id}|${day}|${visitorHash}`, { portfolio_id: portfolio.id, day, visitor_hash: visitorHash });
   } catch (error) {
     deps.logger.warn({ err: error }, 'a portfolio page view was not counted');

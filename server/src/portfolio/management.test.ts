@@ -11,6 +11,7 @@ import type { CatalogedRoute } from '../http/route-rules.ts';
  * The photographer's portfolio API: profile, collections, publishing. Every management route is
  * walked as a stranger (401), as another studio's photographer (404 or their own empty
  * portfolio), as an admin without a studio (403), and with bad input (400 with a stable code).
+ * The studio's portfolios of other members (unpublishPortfolio) are auth/membership-consequences.test.ts.
  */
 
 const managementOperations = [
@@ -23,6 +24,8 @@ const managementOperations = [
   'publishPhotos',
   'unpublishPhotos',
   'reorderCollection',
+  'listStudioPortfolios',
+  'unpublishPortfolio',
 ];
 
 const zeroUuid = '00000000-0000-4000-8000-000000000000';
@@ -157,6 +160,7 @@ describe.each(databaseKinds())('portfolio management on %s', (database) => {
       ['POST', `/api/portfolio/collections/${collection.id}/photos`, { fileIds: [zeroUuid, zeroUuid] }],
       ['POST', `/api/portfolio/collections/${collection.id}/photos/unpublish`, { photoIds: ['x'] }],
       ['PUT', `/api/portfolio/collections/${collection.id}/order`, { photoIds: 'x' }],
+      ['DELETE', '/api/portfolio/studio-portfolios/not-a-uuid', undefined],
     ];
     for (const [method, path, body] of bad) {
       const answer = await owner.json<{ error: { code: string } }>(method, path, body);

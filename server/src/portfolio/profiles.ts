@@ -1,16 +1,33 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import type { MembershipChange } from '../auth/context.ts';
 import { accountActive } from '../auth/users.ts';
-import { isUniqueViolation } from '../db/database.ts';
+import { type Db, inTransaction, isUniqueViolation } from '../db/database.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
+import { roleAllows } from '../http/permissions.ts';
 import { studioSuspended } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { domainUrl, slugReserved } from './domains.ts';
-import { type PortfolioRow, findUserPortfolio, insertPortfolio, updateStudioPortfolio } from './repo.ts';
+import {
+  type PortfolioRow,
+  deleteStudioPortfolio,
+  findStudioPortfolio,
+  findUserPortfolio,
+  insertPortfolio,
+  listStudioPortfolios,
+  updateStudioPortfolio,
+} from './repo.ts';
 
-/** A photographer's portfolio profile: one per account, made by the first save. */
+/**
+ * A photographer's portfolio profile: one per account, made by the first save. A portfolio is
+ * public while it exists; unpublishing it deletes it with its collections, published photos and
+ * analytics (the vault keeps the files, as when a photo is unpublished). An owner may unpublish
+ * any portfolio of the studio, and a member's own portfolio is unpublished when they leave the
+ * studio or lose the right to publish (a role without `images`): it shows the studio's photos,
+ * and nobody left in the studio would be its author.
+ */
 
 export interface SocialLink {
   label: string;
@@ -140,4 +157,54 @@ export async function updateProfile(deps: PortfolioDeps, actor: StudioActor, inp
   }
   await recordAudit(deps.db, { ...auditContext(actor), action: existing ? 'portfolio.profile_updated' : 'portfolio.created', details: { slug: input.slug } });
   return profileView(deps, (await findUserPortfolio(deps.db, actor.studioId, actor.userId))!);
+}
+
+export interface StudioPortfolioView {
+  id: string;
+  slug: string;
+  displayName: string;
+  /** The member whose portfolio it is. */
+  userId: string;
+  yours: boolean;
+  url: string;
+}
+
+/** Every portfolio of the studio, by name: what an owner may unpublish. */
+export async function listPortfoliosOfStudio(deps: PortfolioDeps, actor: StudioActor): Promise<StudioPortfolioView[]> {
+  return (await listStudioPortfolios(deps.db, actor.studioId)).map((row) => ({
+    id: row.id,
+    slug: row.slug,
+    displayName: row.display_name,
+    userId: row.user_id,
+    yours: row.user_id === actor.userId,
+    url: profileView(deps, row).url,
+  }));
+}
+
+type UnpublishReason = 'owner' | 'member_removed' | 'role_changed';
+
+async function unpublishPortfolioRow(trx: Db, actor: StudioActor, portfolio: PortfolioRow, reason: UnpublishReason): Promise<void> {
+  await deleteStudioPortfolio(trx, portfolio.studio_id, portfolio.id);
+  await recordAudit(trx, {
+    ...auditContext(actor),
+    action: 'portfolio.unpublished',
+    subjectUserId: portfolio.user_id,
+    details: { portfolioId: portfolio.id, slug: portfolio.slug, reason, studioId: portfolio.studio_id },
+  });
+}
+
+/** An owner takes a portfolio of the studio (anyone's) offline: its pages and images are 404 from the next request on. */
+export async function unpublishPortfolio(deps: PortfolioDeps, actor: StudioActor, portfolioId: string): Promise<void> {
+  await inTransaction(deps.db, async (trx) => {
+    const portfolio = await findStudioPortfolio(trx, actor.studioId, portfolioId);
+    if (!portfolio) throw new NotFoundError('portfolio_not_found', 'There is no such portfolio in this studio.');
+    await unpublishPortfolioRow(trx, actor, portfolio, 'owner');
+  });
+}
+
+/** The membership consequence (auth's MembershipChanges, in its transaction): a member who left or may no longer publish has no public portfolio here. */
+export async function unpublishAfterMembershipChange(trx: Db, change: MembershipChange): Promise<void> {
+  if (change.role !== null && roleAllows(change.role, 'images')) return;
+  const portfolio = await findUserPortfolio(trx, change.studioId, change.userId);
+  if (portfolio) await unpublishPortfolioRow(trx, change.actor, portfolio, change.role === null ? 'member_removed' : 'role_changed');
 }

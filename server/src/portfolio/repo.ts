@@ -67,6 +67,12 @@ export async function updateStudioPortfolio(db: Kysely<Tables>, studioId: string
   await db.updateTable('portfolios').set(patch).where('studio_id', '=', studioId).where('id', '=', portfolioId).execute();
 }
 
+/** Deletes a portfolio; its collections, published photos and analytics go with it (foreign keys cascade). */
+export async function deleteStudioPortfolio(db: Kysely<Tables>, studioId: string, portfolioId: string): Promise<boolean> {
+  const result = await db.deleteFrom('portfolios').where('studio_id', '=', studioId).where('id', '=', portfolioId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
 // --- collections
 
 export async function insertCollection(db: Kysely<Tables>, row: CollectionRow): Promise<void> {

@@ -5,14 +5,16 @@ import { exportAnalytics, getAnalytics } from './reports.ts';
 import type { App } from '../http/app-type.ts';
 import { createCollection, deleteCollection, listCollections, publishPhotos, reorderCollection, unpublishPhotos, updateCollection } from './collections.ts';
 import type { PortfolioDeps } from './deps.ts';
-import { getProfile, updateProfile } from './profiles.ts';
+import { getProfile, listPortfoliosOfStudio, unpublishPortfolio, updateProfile } from './profiles.ts';
 import { createSiteToken, listSiteTokens, revokeSiteToken, rotateSiteToken } from './site-tokens.ts';
 import {
   collectionAnswer,
   collectionParams,
   collectionsAnswer,
   createCollectionBody,
+  portfolioParams,
   profileAnswer,
+  studioPortfoliosAnswer,
   publishBody,
   reorderBody,
   unpublishAnswer,
@@ -31,7 +33,7 @@ import {
 import { closed } from '../http/schemas.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';
 
-/** The photographer's side of portfolios: every route acts on the caller's own portfolio; another's collection is 404. */
+/** The photographer's side of portfolios: every route acts on the caller's own portfolio (another's collection is 404), except an owner's list and unpublishing of the studio's portfolios. */
 
 const tags = ['portfolio'];
 // Publishing to the public side is the image service's permission (owners and editors; not viewers).
@@ -53,6 +55,31 @@ export function portfolioManagementRoutes(app: App, deps: PortfolioDeps): void {
       schema: { operationId: 'updatePortfolioProfile', tags, summary: 'Create or edit the portfolio profile: address, name, bio, avatar, links, search engines.', body: updateProfileBody, response: { 200: profileAnswer } },
     },
     async (request) => ({ profile: await updateProfile(deps, requireStudioActor(request), request.body) }),
+  );
+
+  app.get(
+    '/api/portfolio/studio-portfolios',
+    { config, schema: { operationId: 'listStudioPortfolios', tags, summary: 'Every portfolio of the studio (each member’s), by name.', response: { 200: studioPortfoliosAnswer } } },
+    async (request) => ({ portfolios: await listPortfoliosOfStudio(deps, requireStudioActor(request)) }),
+  );
+
+  app.delete(
+    '/api/portfolio/studio-portfolios/:portfolioId',
+    {
+      // Owners only: it deletes the portfolio's collections, as deleteCollection does.
+      config: { ...config, permission: 'delete' as const },
+      schema: {
+        operationId: 'unpublishPortfolio',
+        tags,
+        summary: 'Take any portfolio of the studio offline: its profile, collections and analytics are deleted, the vault keeps the files.',
+        params: portfolioParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await unpublishPortfolio(deps, requireStudioActor(request), request.params.portfolioId);
+      return reply.status(204).send(null);
+    },
   );
 
   app.post(

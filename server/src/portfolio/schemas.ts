@@ -31,6 +31,17 @@ export const profileSchema = Type.Object(
 
 export const profileAnswer = Type.Object({ profile: nullable(profileSchema) }, closed);
 
+export const studioPortfoliosAnswer = Type.Object(
+  {
+    portfolios: Type.Array(
+      Type.Object({ id: Type.String(), slug: Type.String(), displayName: Type.String(), userId: Type.String(), yours: Type.Boolean(), url: Type.String() }, closed),
+    ),
+  },
+  closed,
+);
+
+export const portfolioParams = Type.Object({ portfolioId: uuidField }, closed);
+
 export const updateProfileBody = Type.Object(
   {
     slug: slugField,

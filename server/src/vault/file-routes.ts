@@ -122,7 +122,7 @@ export function fileRoutes(app: App, deps: VaultDeps): void {
     '/api/vault/files/:id',
     {
       config: { access: 'signed-in', permission: 'library.view' },
-      schema: { operationId: 'getFile', tags, summary: 'One file, with its EXIF summary (location included).', params: idParams, response: { 200: Type.Object({ file: fileDetailsSchema }, closed) } },
+      schema: { operationId: 'getFile', tags, summary: 'One file, with its EXIF summary (the location only for roles that may download originals).', params: idParams, response: { 200: Type.Object({ file: fileDetailsSchema }, closed) } },
     },
     async (request) => ({ file: await getFile(deps, requireStudioActor(request), request.params.id) }),
   );

@@ -1,5 +1,6 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { type StudioActor, requireStudioPermission } from '../http/access.ts';
+import { roleAllows } from '../http/permissions.ts';
 import { AppError } from '../errors.ts';
 import { studioSettings } from '../studios/service.ts';
 import { type AlbumView, albumViewById, requireAlbum } from './albums.ts';
@@ -137,10 +138,16 @@ async function pageByNames(deps: VaultDeps, scope: FileScope, query: FileListQue
   return { rows: inOrder(await findStudioFiles(deps.db, scope.studioId, ids), ids), lastKey: more ? slice.at(-1)?.key : undefined, truncated };
 }
 
+/**
+ * One file with its EXIF summary. Where it was taken is shown only to a role that may download
+ * the original (owner, editor), which carries it anyway; a viewer sees previews, which carry
+ * none, and so no location either.
+ */
 export async function getFile(deps: VaultDeps, actor: StudioActor, fileId: string): Promise<FileDetails> {
   const file = await findStudioFile(deps.db, actor.studioId, fileId);
   if (!file) throw fileNotFound();
-  return fileDetails(deps, file);
+  const details = await fileDetails(deps, file);
+  return roleAllows(actor.role, 'library.originals') ? details : { ...details, exif: { ...details.exif, gps: null } };
 }
 
 /** The distinct ids, once each is known to be one of the studio's files outside the trash: else 404 `file_not_found` for them all. */

@@ -4,9 +4,13 @@ import { signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { dngVersionTag, heic, photo, tiffRaw } from '../../test/images.ts';
-import { downloadUrl, fetchSigned, settled, uploaded } from '../../test/vault.ts';
+import { signedInMember } from '../../test/teams.ts';
+import { downloadUrl, fetchSigned, getFile, settled, uploaded } from '../../test/vault.ts';
 
-/** Previews made by the job runner: WebP, sRGB, upright, bounded, and carrying no metadata at all. */
+/**
+ * Previews made by the job runner: WebP, sRGB, upright, bounded, and carrying no metadata at
+ * all; and where a photo was taken is told only to the roles that may download its original.
+ */
 
 describe.each(databaseKinds())('previews on %s', (database) => {
   let server: TestServer;
@@ -45,6 +49,26 @@ describe.each(databaseKinds())('previews on %s', (database) => {
       expect(metadata.icc).toBeUndefined();
       expect(metadata.xmp).toBeUndefined();
       for (const marker of ['Canon', 'EOS R5', 'GPS', 'Exif']) expect(bytes.includes(Buffer.from(marker)), marker).toBe(false);
+    }
+  });
+
+  it('tells the owner and an editor where a photo was taken, not a viewer, whose previews carry no location either', async () => {
+    const editor = (await signedInMember(server, client, 'editor')).client;
+    const viewer = (await signedInMember(server, client, 'viewer')).client;
+    const file = await uploaded(client, await photo('jpeg', { width: 800, height: 600, exif: true }), { name: 'located.jpg' });
+    await settled(client, file.id);
+    const located = { latitude: expect.closeTo(48.8567, 3), longitude: 2.35 };
+    expect((await getFile(client, file.id)).exif).toMatchObject({ camera: 'Canon EOS R5', gps: located });
+    expect((await getFile(editor, file.id)).exif).toMatchObject({ gps: located });
+    const seen = await getFile(viewer, file.id);
+    expect(seen.exif).toMatchObject({ camera: 'Canon EOS R5', gps: null });
+    expect(JSON.stringify(seen)).not.toContain('48.85');
+    for (const name of ['thumbnail', 'preview'] as const) {
+      const response = await fetchSigned(server, await downloadUrl(viewer, file.id, name));
+      expect(response.status).toBe(200);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect((await sharp(bytes).metadata()).exif).toBeUndefined();
+      for (const marker of ['GPS', 'Exif']) expect(bytes.includes(Buffer.from(marker)), marker).toBe(false);
     }
   });
 

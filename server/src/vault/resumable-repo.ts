@@ -89,6 +89,24 @@ export async function deleteResumableUpload(db: Kysely<Tables>, studioId: string
   await db.deleteFrom('vault_resumable_uploads').where('id', '=', id).where('studio_id', '=', studioId).execute();
 }
 
+/**
+ * The announced lengths of the studio's open uploads — not complete, not expired — but
+ * `exceptId` (the one being completed or appended to; null: none): space they hold against the
+ * studio's quota until they complete, are terminated or expire.
+ */
+export async function reservedUploadBytes(db: Kysely<Tables>, studioId: string, now: number, exceptId: string | null): Promise<number> {
+  const row = await db
+    .selectFrom('vault_resumable_uploads')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('length'), eb.lit(0)).as('reserved'))
+    .where('studio_id', '=', studioId)
+    .where('file_id', 'is', null)
+    .where('expires_at', '>=', now)
+    // Ids are UUIDs, so '' excludes nothing: one statement for both cases.
+    .where('id', '!=', exceptId ?? '')
+    .executeTakeFirstOrThrow();
+  return Number(row.reserved);
+}
+
 /** Uploads whose time ran out (complete or not), oldest first: the purge job's work. */
 export async function listExpiredResumableUploads(db: Kysely<Tables>, now: number, limit: number): Promise<ResumableUploadRow[]> {
   const rows = await db.selectFrom('vault_resumable_uploads').selectAll().where('expires_at', '<', now).orderBy('expires_at').limit(limit).execute();

@@ -7,7 +7,7 @@ import { type TestServer, databaseKinds, startTestServer } from '../../test/harn
 import { noisyPng, photo } from '../../test/images.ts';
 import { createLab, signedInLab } from '../../test/labs.ts';
 import { TUS, UPLOAD_TYPE, containsAny, createUpload, created, finish, metadata, offsetOf, patch, plaintextProbes, storedFiles } from '../../test/tus.ts';
-import { downloadUrl, fetchSigned, readFully, sha256, streamOf } from '../../test/vault.ts';
+import { downloadUrl, fetchSigned, readFully, sha256, streamOf, upload } from '../../test/vault.ts';
 import { changeStudioSettings } from '../studios/service.ts';
 import { createVaultDeps } from './deps.ts';
 import { purgeExpiredUploads } from './resumable.ts';
@@ -233,6 +233,41 @@ describe.each(databaseKinds())('resumable uploads on %s', (database) => {
       expect(await errorCode(shrunk)).toBe('quota_exceeded');
       expect((await offsetOf(client, within)).status).toBe(404);
       expect(await segmentCount()).toBe(0);
+    } finally {
+      await changeStudioSettings(deps, studioId, { quotaBytes: null });
+    }
+  });
+
+  it('holds an open upload’s announced length against the quota until it completes, is terminated or expires', async () => {
+    const used = (await client.json<{ usedBytes: number }>('GET', '/api/vault/usage')).body.usedBytes;
+    const deps = { db: server.runtime.database.db };
+    const length = big.length;
+    const third = Math.floor(length / 3);
+    await changeStudioSettings(deps, studioId, { quotaBytes: used + length + Math.floor(length / 2) });
+    try {
+      // Two uploads, each within the quota, together over it: the second is refused as tus refuses (413).
+      const first = await created(client, length);
+      const second = await createUpload(client, length);
+      expect(second.status).toBe(413);
+      expect(await errorCode(second)).toBe('quota_exceeded');
+      // Nor does a single-request upload take the space the open upload holds.
+      const single = await upload(client, big, { name: 'single.png' });
+      expect([single.status, single.error?.code]).toEqual([413, 'quota_exceeded']);
+      // Created at the same moment, one of two wins.
+      expect((await client.request('DELETE', first, undefined, TUS)).status).toBe(204);
+      const racing = await Promise.all([createUpload(client, length), createUpload(client, length)]);
+      expect(racing.map((response) => response.status).sort()).toEqual([201, 413]);
+      const winner = racing.find((response) => response.status === 201)!.headers.get('location') as string;
+      // Its own reservation does not stand in its way: it completes, and then counts as a file.
+      await finish(client, winner, big);
+      const next = await created(client, third);
+      expect((await createUpload(client, third)).status).toBe(413);
+      // Terminated, it frees its space; expired, it holds none even before the purge deletes it.
+      expect((await client.request('DELETE', next, undefined, TUS)).status).toBe(204);
+      const stale = await created(client, third);
+      await server.runtime.database.db.updateTable('vault_resumable_uploads').set({ expires_at: Date.now() - 1 }).where('id', '=', stale.split('/').pop()!).execute();
+      const fresh = await created(client, third);
+      expect((await client.request('DELETE', fresh, undefined, TUS)).status).toBe(204);
     } finally {
       await changeStudioSettings(deps, studioId, { quotaBytes: null });
     }

@@ -6,11 +6,11 @@ import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
 import { SNIFF_BYTES, detectPhotoType } from '../imaging/file-types.ts';
-import { studioDataKey, studioSettings } from '../studios/service.ts';
+import { inTransaction } from '../db/database.ts';
+import { lockStudio, studioDataKey, studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
 import type { VaultDeps } from './deps.ts';
 import type { FileView } from './file-views.ts';
-import { usedBytes } from './repo.ts';
 import {
   type ResumableUploadRow,
   advanceResumableUpload,
@@ -23,7 +23,7 @@ import {
   unlockResumableUpload,
 } from './resumable-repo.ts';
 import { openUploadName, sealUploadName, studioSecrets } from './sealed-fields.ts';
-import { type UploadedFile, uploadFile } from './upload.ts';
+import { type UploadedFile, quotaCommittedBytes, uploadFile } from './upload.ts';
 import type { OnDuplicate } from './duplicates.ts';
 
 /**
@@ -37,7 +37,9 @@ import type { OnDuplicate } from './duplicates.ts';
  *
  * Checks as the bytes arrive: the type is sniffed on the first bytes (before anything is
  * stored), the announced length against the size limit and the quota at creation, and the
- * quota again on every append. Once the last byte is in, the segments are read back, opened
+ * quota again on every append. An open upload holds its announced length against the quota
+ * (upload.ts, quotaCommittedBytes) until it completes, is terminated or expires, so parallel
+ * uploads, each within the quota, cannot together pass it: the one that would is refused. Once the last byte is in, the segments are read back, opened
  * (authenticated) and streamed through the same pipeline as a single-request upload
  * (upload.ts: sniffing, quota under the studio lock, ClamAV, encryption under the file's own
  * context, decode and pixel checks, previews, duplicate detection: the older file of the same
@@ -161,9 +163,10 @@ function expiryFrom(deps: VaultDeps): number {
   return deps.now() + deps.config.resumableExpiryHours * 60 * 60_000;
 }
 
-async function quotaLeft(deps: VaultDeps, studioId: string): Promise<number> {
-  const { quotaBytes } = await studioSettings(deps, studioId);
-  return quotaBytes === null ? Number.POSITIVE_INFINITY : quotaBytes - (await usedBytes(deps.db, studioId));
+/** The quota left to the upload `uploadId` (null: one not made yet): the studio's files and every other open upload's announced length count. */
+async function quotaLeft(deps: VaultDeps, db: VaultDeps['db'], studioId: string, uploadId: string | null): Promise<number> {
+  const { quotaBytes } = await studioSettings({ db }, studioId);
+  return quotaBytes === null ? Number.POSITIVE_INFINITY : quotaBytes - (await quotaCommittedBytes(db, studioId, deps.now(), uploadId));
 }
 
 async function requireUpload(deps: VaultDeps, actor: StudioActor, id: string): Promise<ResumableUploadRow> {
@@ -193,7 +196,7 @@ export async function createResumableUpload(deps: VaultDeps, actor: StudioActor,
   const { studioId } = actor;
   if (input.length === 0) throw new AppError('file_empty', 'The upload is empty.', 400);
   if (input.length > deps.config.maxUploadBytes) throw fileTooLarge(deps.config.maxUploadBytes);
-  if (input.length > (await quotaLeft(deps, studioId))) throw quotaExceeded();
+  if (input.length > (await quotaLeft(deps, deps.db, studioId, null))) throw quotaExceeded();
   if (input.albumId) await requireAlbum(deps, studioId, input.albumId);
   const id = generateId();
   const key = await studioDataKey(deps, studioId);
@@ -219,7 +222,13 @@ export async function createResumableUpload(deps: VaultDeps, actor: StudioActor,
     created_at: now,
     expires_at: expiryFrom(deps),
   };
-  await insertResumableUpload(deps.db, row);
+  await inTransaction(deps.db, async (trx) => {
+    // Checked again under the studio lock, with the reservation made in the same transaction:
+    // two uploads created at once cannot both take the last of the quota.
+    await lockStudio(trx, deps.databaseKind, studioId);
+    if (input.length > (await quotaLeft(deps, trx, studioId, null))) throw quotaExceeded();
+    await insertResumableUpload(trx, row);
+  });
   return stateOf(row);
 }
 
@@ -380,7 +389,7 @@ async function appendLocked(deps: VaultDeps, actor: StudioActor, row: ResumableU
     chunks: row.chunks,
     start: row.upload_offset,
     length: row.length,
-    quotaLeft: await quotaLeft(deps, studioId),
+    quotaLeft: await quotaLeft(deps, deps.db, studioId, row.id),
     claimedName: name,
     checksum: input.checksum?.algorithm ?? null,
   });
@@ -447,7 +456,7 @@ async function complete(
       : sealer.sealFinal(message.lastChunkIndex, last);
   const stored = Readable.from(storedMessage(deps, actor.studioId, row.id, sealer.header, message.segments, finalChunks), { objectMode: false });
   const plaintext = pipeline(stored, createDecryptStream(message.key, messageContext(actor.studioId, row.id)), () => undefined);
-  return uploadFile(deps, actor, { albumId: row.album_id ?? undefined, name: message.name, onDuplicate: row.on_duplicate, declaredLength: row.length, body: plaintext });
+  return uploadFile(deps, actor, { albumId: row.album_id ?? undefined, name: message.name, onDuplicate: row.on_duplicate, declaredLength: row.length, body: plaintext }, row.id);
 }
 
 // ——— Expiry ———

@@ -2,7 +2,7 @@ import { type Hash, createHash } from 'node:crypto';
 import type { StudioActor } from '../http/access.ts';
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
-import { inTransaction } from '../db/database.ts';
+import { type Db, inTransaction } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { lockStudio, studioDataKey, studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
@@ -16,6 +16,7 @@ import { ImagingFailure } from '../imaging/pool.ts';
 import { enqueuePreviews } from './previews.ts';
 import { dayOf } from './days.ts';
 import { completeUpload, deleteFileRow, findStudioFile, insertPlainBlocks, insertUploadingFile, listFileAlbumIds, touchUpload, usedBytes } from './repo.ts';
+import { reservedUploadBytes } from './resumable-repo.ts';
 import { type FileMetadata, sealFileBlocks, sealFileMetadata, sealFileName, studioSecrets } from './sealed-fields.ts';
 import { BlockHasher } from './block-hashes.ts';
 import { type OnDuplicate, contentDigest, findDuplicate } from './duplicates.ts';
@@ -180,12 +181,22 @@ export interface UploadedFile {
   duplicateOf: string | null;
 }
 
-export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: UploadInput): Promise<UploadedFile> {
+/**
+ * What counts against the studio's quota: its files, and the announced lengths of its open
+ * resumable uploads (held from their creation until they complete, are terminated or expire, so
+ * parallel uploads cannot together pass the quota), but the one `completing` now.
+ */
+export async function quotaCommittedBytes(db: Db, studioId: string, now: number, completing: string | null): Promise<number> {
+  return (await usedBytes(db, studioId)) + (await reservedUploadBytes(db, studioId, now, completing));
+}
+
+/** `completing`: the resumable upload whose bytes these are (resumable.ts), whose own reservation is no competitor. */
+export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: UploadInput, completing: string | null = null): Promise<UploadedFile> {
   const { studioId } = actor;
   const settings = await studioSettings(deps, studioId);
   const albumId = input.albumId ?? null;
   if (albumId) await requireAlbum(deps, studioId, albumId);
-  const quotaLeft = settings.quotaBytes === null ? Number.POSITIVE_INFINITY : settings.quotaBytes - (await usedBytes(deps.db, studioId));
+  const quotaLeft = settings.quotaBytes === null ? Number.POSITIVE_INFINITY : settings.quotaBytes - (await quotaCommittedBytes(deps.db, studioId, deps.now(), completing));
   if (input.declaredLength !== undefined) checkLength(input.declaredLength, deps.config.maxUploadBytes, quotaLeft);
   // Every decoder busy and the queue full: refuse before reading the body rather than after storing it.
   if (deps.imaging.saturated()) throw new ImagingFailure('busy');
@@ -197,7 +208,7 @@ export async function uploadFile(deps: VaultDeps, actor: StudioActor, input: Upl
   const blobKey = newBlobKey(studioId);
   let stored: StoredUpload;
   try {
-    stored = await storeUpload(deps, actor, { fileId, blobKey, albumId, dataKey, scan, quotaLeft }, input);
+    stored = await storeUpload(deps, actor, { fileId, blobKey, albumId, dataKey, scan, quotaLeft, completing }, input);
   } catch (error) {
     scan?.abort();
     await discardUpload(deps, fileId, blobKey);
@@ -221,7 +232,7 @@ interface StoredUpload {
 async function storeUpload(
   deps: VaultDeps,
   actor: StudioActor,
-  target: { fileId: string; blobKey: string; albumId: string | null; dataKey: Buffer | null; scan: ScanSession | null; quotaLeft: number },
+  target: { fileId: string; blobKey: string; albumId: string | null; dataKey: Buffer | null; scan: ScanSession | null; quotaLeft: number; completing: string | null },
   input: UploadInput,
 ): Promise<StoredUpload> {
   const { studioId } = actor;
@@ -261,7 +272,7 @@ async function storeUpload(
     // Checked again under the studio lock: concurrent uploads each passed the checks at the start.
     await lockStudio(trx, deps.databaseKind, studioId);
     const { quotaBytes } = await studioSettings({ db: trx }, studioId);
-    if (quotaBytes !== null && (await usedBytes(trx, studioId)) + upload.size > quotaBytes) throw quotaExceeded();
+    if (quotaBytes !== null && (await quotaCommittedBytes(trx, studioId, deps.now(), target.completing)) + upload.size > quotaBytes) throw quotaExceeded();
     const existing = await findDuplicate(trx, duplicate);
     const completed = await completeUpload(trx, fileId, {
       mediaType: type.mediaType,

@@ -88,7 +88,7 @@ export function listFiles(query: FileQuery): Promise<FilePage> {
   return apiGet<FilePage>(`/api/vault/files?${params}`);
 }
 
-/** One file, with what the camera recorded (its location included). */
+/** One file, with what the camera recorded (its location only for roles that may download originals). */
 export async function getFile(id: string): Promise<FileDetails> {
   const { file } = await apiGet<{ file: FileDetails }>(filePath(id));
   return file;
