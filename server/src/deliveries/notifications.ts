@@ -2,6 +2,7 @@ import { activeUserEmail } from '../auth/users.ts';
 import { runInBackground } from '../jobs/background.ts';
 import { type ClientEmailContent, type EmailBrand, renderClientEmail } from '../mail/client-email.ts';
 import type { ClientBranding } from '../studios/branding.ts';
+import { studioSecrets } from '../studios/service.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails } from './details.ts';
 import type { DeliveryRow } from './repo.ts';
@@ -80,7 +81,7 @@ function notifyPhotographer(deps: DeliveriesDeps, delivery: DeliveryRow, label: 
   runInBackground(deps.logger, label, async () => {
     const email = delivery.created_by ? await activeUserEmail(deps, delivery.created_by) : undefined;
     if (!email) return;
-    const details = await openDeliveryDetails(deps.secrets, delivery.id, delivery.details_sealed);
+    const details = await openDeliveryDetails(await studioSecrets(deps, delivery.studio_id), delivery.id, delivery.details_sealed);
     const link = `${deps.site.publicUrl}/deliveries/${delivery.id}`;
     const { subject, text } = message(details);
     await deps.mailer.send({ to: email, subject, text: `${text}\n\nSee its activity: ${link}` });
