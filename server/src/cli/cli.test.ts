@@ -161,12 +161,13 @@ describe('shutterlock keys', () => {
     expect(status.stdout).toContain('code peppers');
     expect(status.stdout).toMatch(/dev1\s+active\s+1\s+1\s+1\n/);
 
-    // Rotation moves the studio key, the pepper and the sealed details …
+    // Rotation moves the studio key, the pepper and the sealed details (these under the studio key) …
     const rotated = await runNode([cliEntry, 'keys', 'rotate'], env);
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toContain('1 studio keys and 1 code peppers rewrapped, 1 secret fields re-sealed');
     expect(rotated.stdout).toMatch(/dev1\s+retirable\s+0\s+0\s+0\n/);
-    expect(rotated.stdout).toMatch(/dev2\s+active\s+1\s+1\s+1\n/);
+    // The details moved under the studio's key: no master version protects them any more.
+    expect(rotated.stdout).toMatch(/dev2\s+active\s+1\s+1\s+0\n/);
     // … so dev1 retires while the delivery is live …
     const retired = await runNode([cliEntry, 'keys', 'retire', 'dev1'], env);
     expect(retired.code).toBe(0);
