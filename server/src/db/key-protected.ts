@@ -89,7 +89,7 @@ type AnyDb = Kysely<Record<string, Record<string, string>>>;
  */
 export type StudioOf<T extends keyof Tables> =
   | ColumnOf<T>
-  | { [P in keyof Tables]: { parent: P; via: ColumnOf<T>; column: ColumnOf<P> & string } }[keyof Tables];
+  | { [P in keyof Tables]: { parent: P; via: ColumnOf<T>; column: ColumnOf<P> } }[keyof Tables];
 
 /** `studioColumn` makes it a studio's own values, sealed under the studio's data key. */
 export function sealedColumn<T extends keyof Tables>(spec: {

@@ -169,7 +169,7 @@ function studioBoxes(deps: RotationDeps, legacy: SecretBox): (studioId: string |
 export async function resealSecretFields(
   deps: RotationDeps,
   failures: RotationFailure[],
-  options: { studioValuesOnly?: boolean; signal?: AbortSignal } = {},
+  options: { studioValuesOnly?: boolean; signal?: AbortSignal | undefined } = {},
 ): Promise<number> {
   const box = createSecretBox(deps.keys);
   const studioBox = studioBoxes(deps, box);

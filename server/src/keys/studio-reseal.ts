@@ -24,7 +24,7 @@ export interface StudioResealResult {
 
 export async function resealStudioValues(deps: RotationDeps, signal?: AbortSignal): Promise<StudioResealResult> {
   const failures: RotationFailure[] = [];
-  const resealed = await resealSecretFields(deps, failures, { studioValuesOnly: true, ...(signal && { signal }) });
+  const resealed = await resealSecretFields(deps, failures, { studioValuesOnly: true, signal });
   return { resealed, failures };
 }
 
