@@ -835,6 +835,7 @@ const keyProtected: Rendered[] = capabilities.flatMap((capability) => {
       'first page': (db) => column.page(db, undefined, 200),
       'next page': (db) => column.page(db, 'id-200', 200),
       're-seal one value': (db) => column.replace(db, 'id-1', 'sl1.v1.old', 'sl2.v2.new'),
+      ...(column.studioSealed && { 'still under the master key (studio-reseal.ts)': (db: Db) => column.page(db, 'id-200', 200, { underMasterKey: true }) }),
     };
   }
   for (const column of data.codeHashColumns ?? []) examples[`code hashes ${column.name}`] = { 'usable, per version': (db) => column.countUsable(db, now) };

@@ -4,7 +4,8 @@
 -- sealed deliveries.details_sealed: first page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "deliveries"
 where
@@ -17,7 +18,8 @@ limit
 -- sealed deliveries.details_sealed: next page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "deliveries"
 where
@@ -36,10 +38,27 @@ where
   "id" = $2
   and "details_sealed" = $3;
 
+-- sealed deliveries.details_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "deliveries"
+where
+  "details_sealed" is not null
+  and "id" > $1
+  and "details_sealed" not like $2
+order by
+  "id"
+limit
+  $3;
+
 -- sealed delivery_proofing_lists.details_sealed: first page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "delivery_proofing_lists"
 where
@@ -52,7 +71,8 @@ limit
 -- sealed delivery_proofing_lists.details_sealed: next page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "delivery_proofing_lists"
 where
@@ -71,10 +91,34 @@ where
   "id" = $2
   and "details_sealed" = $3;
 
+-- sealed delivery_proofing_lists.details_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "delivery_proofing_lists"
+where
+  "details_sealed" is not null
+  and "id" > $1
+  and "details_sealed" not like $2
+order by
+  "id"
+limit
+  $3;
+
 -- sealed delivery_sets.name_sealed: first page
 select
   "id" as "id",
-  "name_sealed" as "sealed"
+  "name_sealed" as "sealed",
+  (
+    select
+      "deliveries"."studio_id" as "studio_id"
+    from
+      "deliveries"
+    where
+      "deliveries"."id" = "delivery_sets"."delivery_id"
+  ) as "studioId"
 from
   "delivery_sets"
 where
@@ -87,7 +131,15 @@ limit
 -- sealed delivery_sets.name_sealed: next page
 select
   "id" as "id",
-  "name_sealed" as "sealed"
+  "name_sealed" as "sealed",
+  (
+    select
+      "deliveries"."studio_id" as "studio_id"
+    from
+      "deliveries"
+    where
+      "deliveries"."id" = "delivery_sets"."delivery_id"
+  ) as "studioId"
 from
   "delivery_sets"
 where
@@ -105,6 +157,29 @@ set
 where
   "id" = $2
   and "name_sealed" = $3;
+
+-- sealed delivery_sets.name_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "name_sealed" as "sealed",
+  (
+    select
+      "deliveries"."studio_id" as "studio_id"
+    from
+      "deliveries"
+    where
+      "deliveries"."id" = "delivery_sets"."delivery_id"
+  ) as "studioId"
+from
+  "delivery_sets"
+where
+  "name_sealed" is not null
+  and "id" > $1
+  and "name_sealed" not like $2
+order by
+  "id"
+limit
+  $3;
 
 -- sealed deliveries.access_sealed: first page
 select
@@ -142,6 +217,22 @@ set
 where
   "id" = $2
   and "access_sealed" = $3;
+
+-- sealed deliveries.access_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "access_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "deliveries"
+where
+  "access_sealed" is not null
+  and "id" > $1
+  and "access_sealed" not like $2
+order by
+  "id"
+limit
+  $3;
 
 -- code hashes deliveries.code_key_version: usable, per version
 select

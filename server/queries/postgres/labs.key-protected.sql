@@ -4,7 +4,8 @@
 -- sealed print_orders.details_sealed: first page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "print_orders"
 where
@@ -17,7 +18,8 @@ limit
 -- sealed print_orders.details_sealed: next page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "print_orders"
 where
@@ -35,6 +37,22 @@ set
 where
   "id" = $2
   and "details_sealed" = $3;
+
+-- sealed print_orders.details_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "print_orders"
+where
+  "details_sealed" is not null
+  and "id" > $1
+  and "details_sealed" not like $2
+order by
+  "id"
+limit
+  $3;
 
 -- code hashes labs.pin_key_version: usable, per version
 select

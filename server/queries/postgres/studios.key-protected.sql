@@ -38,6 +38,22 @@ where
   "studio_id" = $2
   and "details_sealed" = $3;
 
+-- sealed studio_branding.details_sealed: still under the master key (studio-reseal.ts)
+select
+  "studio_id" as "id",
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "studio_branding"
+where
+  "details_sealed" is not null
+  and "studio_id" > $1
+  and "details_sealed" not like $2
+order by
+  "studio_id"
+limit
+  $3;
+
 -- sealed studio_branding.logo_sealed: first page
 select
   "studio_id" as "id",
@@ -74,3 +90,19 @@ set
 where
   "studio_id" = $2
   and "logo_sealed" = $3;
+
+-- sealed studio_branding.logo_sealed: still under the master key (studio-reseal.ts)
+select
+  "studio_id" as "id",
+  "logo_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "studio_branding"
+where
+  "logo_sealed" is not null
+  and "studio_id" > $1
+  and "logo_sealed" not like $2
+order by
+  "studio_id"
+limit
+  $3;

@@ -4,7 +4,8 @@
 -- sealed print_orders.details_sealed: first page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "print_orders"
 where
@@ -17,7 +18,8 @@ limit
 -- sealed print_orders.details_sealed: next page
 select
   "id" as "id",
-  "details_sealed" as "sealed"
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
 from
   "print_orders"
 where
@@ -35,6 +37,22 @@ set
 where
   "id" = ?
   and "details_sealed" = ?;
+
+-- sealed print_orders.details_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "print_orders"
+where
+  "details_sealed" is not null
+  and "id" > ?
+  and "details_sealed" not like ?
+order by
+  "id"
+limit
+  ?;
 
 -- code hashes labs.pin_key_version: usable, per version
 select

@@ -38,6 +38,22 @@ where
   "studio_id" = ?
   and "details_sealed" = ?;
 
+-- sealed studio_branding.details_sealed: still under the master key (studio-reseal.ts)
+select
+  "studio_id" as "id",
+  "details_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "studio_branding"
+where
+  "details_sealed" is not null
+  and "studio_id" > ?
+  and "details_sealed" not like ?
+order by
+  "studio_id"
+limit
+  ?;
+
 -- sealed studio_branding.logo_sealed: first page
 select
   "studio_id" as "id",
@@ -74,3 +90,19 @@ set
 where
   "studio_id" = ?
   and "logo_sealed" = ?;
+
+-- sealed studio_branding.logo_sealed: still under the master key (studio-reseal.ts)
+select
+  "studio_id" as "id",
+  "logo_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "studio_branding"
+where
+  "logo_sealed" is not null
+  and "studio_id" > ?
+  and "logo_sealed" not like ?
+order by
+  "studio_id"
+limit
+  ?;

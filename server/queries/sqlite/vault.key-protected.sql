@@ -38,6 +38,22 @@ where
   "id" = ?
   and "name_sealed" = ?;
 
+-- sealed vault_files.name_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "vault_files"
+where
+  "name_sealed" is not null
+  and "id" > ?
+  and "name_sealed" not like ?
+order by
+  "id"
+limit
+  ?;
+
 -- sealed vault_files.metadata_sealed: first page
 select
   "id" as "id",
@@ -74,6 +90,22 @@ set
 where
   "id" = ?
   and "metadata_sealed" = ?;
+
+-- sealed vault_files.metadata_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "metadata_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "vault_files"
+where
+  "metadata_sealed" is not null
+  and "id" > ?
+  and "metadata_sealed" not like ?
+order by
+  "id"
+limit
+  ?;
 
 -- sealed vault_plain_blocks.hashes_sealed: first page
 select
@@ -147,6 +179,22 @@ where
   "id" = ?
   and "name_sealed" = ?;
 
+-- sealed vault_albums.name_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "vault_albums"
+where
+  "name_sealed" is not null
+  and "id" > ?
+  and "name_sealed" not like ?
+order by
+  "id"
+limit
+  ?;
+
 -- sealed vault_resumable_uploads.name_sealed: first page
 select
   "id" as "id",
@@ -183,3 +231,19 @@ set
 where
   "id" = ?
   and "name_sealed" = ?;
+
+-- sealed vault_resumable_uploads.name_sealed: still under the master key (studio-reseal.ts)
+select
+  "id" as "id",
+  "name_sealed" as "sealed",
+  "studio_id" as "studioId"
+from
+  "vault_resumable_uploads"
+where
+  "name_sealed" is not null
+  and "id" > ?
+  and "name_sealed" not like ?
+order by
+  "id"
+limit
+  ?;

@@ -2,6 +2,7 @@ import { pruneChain, sealChainHead } from '../audit/chain.ts';
 import type { AppServices } from '../capability.ts';
 import type { App } from '../http/app-type.ts';
 import { createJobRunner } from '../jobs/runner.ts';
+import { studioResealJobHandler, studioResealSchedule } from '../keys/studio-reseal.ts';
 import { alertRoutes } from './alert-routes.ts';
 import type { AlertsDeps } from './alerts.ts';
 import { scanForAlerts } from './alerts.ts';
@@ -12,8 +13,9 @@ import { systemRoutes } from './system-routes.ts';
 
 /**
  * The admin console: user administration, the audit trail, alerts, system status, studios and
- * jobs. Its job runner keeps the audit chain sealed and pruned and scans it for alerts, on
- * schedules shared by every instance (jobs/runner.ts).
+ * jobs. Its job runner keeps the audit chain sealed and pruned, scans it for alerts, erases
+ * deleted studios and moves studio values older releases sealed under the master key under their
+ * studio keys (keys/studio-reseal.ts), on schedules shared by every instance (jobs/runner.ts).
  */
 
 const dayMs = 24 * 60 * 60_000;
@@ -48,11 +50,13 @@ export async function adminCapabilityRoutes(app: App, services: AppServices): Pr
       },
       { kind: 'alerts.scan', run: async () => void (await scanForAlerts(alerts)) },
       eraseStudioJobHandler(deletion),
+      studioResealJobHandler({ db, keys: runtime.keys, ...services.keyProtected }, logger),
       ...(retentionDays === undefined ? [] : [{ kind: 'audit.prune', run: async () => void (await pruneChain(db, runtime.keys, Date.now() - retentionDays * dayMs)) }]),
     ],
     schedules: [
       { kind: 'audit.seal', everyMs: config.audit.sealMinutes * 60_000 },
       { kind: 'alerts.scan', everyMs: config.alerts.scanSeconds * 1_000 },
+      studioResealSchedule,
       ...(retentionDays === undefined ? [] : [{ kind: 'audit.prune', everyMs: dayMs }]),
     ],
   });

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { currentTotp } from '../auth/totp.ts';
-import { studioDataKey } from '../studios/service.ts';
+import { createSecretBox, isStudioSealed } from '../crypto/secret-fields.ts';
+import { IntegrityError } from '../errors.ts';
+import { studioDataKey, studioSecrets } from '../studios/service.ts';
 import { enrollTotp, signedInClient } from '../../test/accounts.ts';
 import type { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
+import { declaredColumn, makeStudioValues, storedValue } from '../../test/studio-values.ts';
 import { signedInMember } from '../../test/teams.ts';
 import { readBlob, uploaded } from '../../test/vault.ts';
 
@@ -46,8 +49,17 @@ describe.each(databaseKinds())('deleting studios and accounts (crypto-erase) on 
     const file = await uploaded(owner.client, await photo('jpeg'));
     const row = await db().selectFrom('vault_files').select('blob_key').where('id', '=', file.id).executeTakeFirstOrThrow();
     const ciphertext = await readBlob(server, row.blob_key);
-    // What a backup taken now holds: the wrapped key row.
+    // Delivery details (title, message, recipients), a set's name, a proofing list, a shipping address.
+    const { values } = await makeStudioValues(server, admin, owner.client, studioId);
+    // What a backup taken now holds: the wrapped key row, and those values as sealed.
     const backedUpKey = await db().selectFrom('studio_keys').selectAll().where('studio_id', '=', studioId).executeTakeFirstOrThrow();
+    const backedUpValues = await Promise.all(values.map(async (value) => ({ ...value, sealed: await storedValue(server, value) })));
+    const liveSecrets = await studioSecrets(deps(), studioId);
+    for (const value of backedUpValues) {
+      const column = declaredColumn(value.column);
+      expect(isStudioSealed(value.sealed), value.column).toBe(true);
+      expect((await liveSecrets.open(value.sealed, column.purpose, column.associatedData(value.id))).toString('utf8'), value.column).toContain(value.says);
+    }
     const { name } = await db().selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirstOrThrow();
 
     expect((await admin.json<ErrorBody>('DELETE', `/api/admin/studios/${studioId}`, { confirm: 'not the name', totpCode: await nextCode() })).body.error.code).toBe('confirmation_mismatch');
@@ -75,6 +87,13 @@ describe.each(databaseKinds())('deleting studios and accounts (crypto-erase) on 
     const restarted = await buildApp(server.runtime);
     await restarted.close();
     await expect(studioDataKey(deps(), studioId)).rejects.toMatchObject({ code: 'studio_not_found' });
+    // The backed-up details, set names, proofing lists and addresses open with nothing left:
+    // not with the studio key (gone again), not with the master key (never theirs).
+    await expect(studioSecrets(deps(), studioId)).rejects.toMatchObject({ code: 'studio_not_found' });
+    for (const value of backedUpValues) {
+      const column = declaredColumn(value.column);
+      await expect(createSecretBox(server.runtime.keys).open(value.sealed, column.purpose, column.associatedData(value.id)), value.column).rejects.toBeInstanceOf(IntegrityError);
+    }
   });
 
   it('deletes an account and crypto-erases the studio it owned alone', async () => {

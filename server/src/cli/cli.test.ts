@@ -10,7 +10,7 @@ import { keyProtectedData } from '../capability.ts';
 import { loadConfig } from '../config.ts';
 import { createCodePepper } from '../crypto/hashing.ts';
 import { type MasterKeyProvider, createLocalKeyProvider, loadMasterKeyProvider, parseMasterKeys } from '../crypto/master-keys.ts';
-import { createSecretBox } from '../crypto/secret-fields.ts';
+import { asEarlierReleases } from '../../test/studio-values.ts';
 import { createDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { sealDeliveryDetails } from '../deliveries/details.ts';
@@ -143,7 +143,7 @@ describe('shutterlock keys', () => {
           id: deliveryId,
           studioId: studio.id,
           createdBy: photographerId,
-          detailsSealed: await sealDeliveryDetails(createSecretBox(deps.keys), deliveryId, { title: 'Proofs', message: '', recipients: [] }),
+          detailsSealed: await sealDeliveryDetails(asEarlierReleases(deps.keys), deliveryId, { title: 'Proofs', message: '', recipients: [] }),
           tokenHash: crypto.randomBytes(32).toString('hex'),
           code: { digest, keyVersion: 'dev1' },
           allowOriginals: true,
@@ -161,12 +161,13 @@ describe('shutterlock keys', () => {
     expect(status.stdout).toContain('code peppers');
     expect(status.stdout).toMatch(/dev1\s+active\s+1\s+1\s+1\n/);
 
-    // Rotation moves the studio key, the pepper and the sealed details …
+    // Rotation moves the studio key, the pepper and the sealed details (these under the studio key) …
     const rotated = await runNode([cliEntry, 'keys', 'rotate'], env);
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toContain('1 studio keys and 1 code peppers rewrapped, 1 secret fields re-sealed');
     expect(rotated.stdout).toMatch(/dev1\s+retirable\s+0\s+0\s+0\n/);
-    expect(rotated.stdout).toMatch(/dev2\s+active\s+1\s+1\s+1\n/);
+    // The details moved under the studio's key: no master version protects them any more.
+    expect(rotated.stdout).toMatch(/dev2\s+active\s+1\s+1\s+0\n/);
     // … so dev1 retires while the delivery is live …
     const retired = await runNode([cliEntry, 'keys', 'retire', 'dev1'], env);
     expect(retired.code).toBe(0);

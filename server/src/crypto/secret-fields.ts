@@ -97,12 +97,13 @@ export interface StudioSecretBox {
   blindIndex(value: string, purpose: string): string;
 }
 
-const STUDIO_FORMAT_PREFIX = 'ss1.';
+/** What every value sealed under a studio key starts with (and no value sealed under the master key does). */
+export const studioSealedPrefix = 'ss1.';
 const STUDIO_FIELD_INFO_PREFIX = 'shutterlock/v2/studio-field/';
 const STUDIO_INDEX_INFO_PREFIX = 'shutterlock/v2/studio-index/';
 
 export function isStudioSealed(sealed: string): boolean {
-  return sealed.startsWith(STUDIO_FORMAT_PREFIX);
+  return sealed.startsWith(studioSealedPrefix);
 }
 
 export function createStudioSecretBox(dataKey: Buffer, legacy: SecretBox): StudioSecretBox {
@@ -119,11 +120,11 @@ export function createStudioSecretBox(dataKey: Buffer, legacy: SecretBox): Studi
   return {
     async seal(plaintext, purpose, associatedData) {
       const payload = encryptAes256Gcm(fieldKey(purpose), Buffer.from(plaintext), Buffer.from(associatedData));
-      return `${STUDIO_FORMAT_PREFIX}${payload.toString('base64url')}`;
+      return `${studioSealedPrefix}${payload.toString('base64url')}`;
     },
     async open(sealed, purpose, associatedData) {
       if (!isStudioSealed(sealed)) return legacy.open(sealed, purpose, associatedData);
-      const payload = sealed.slice(STUDIO_FORMAT_PREFIX.length);
+      const payload = sealed.slice(studioSealedPrefix.length);
       if (!BASE64URL_PATTERN.test(payload)) throw new IntegrityError('A sealed studio field is malformed.');
       return decryptAes256Gcm(fieldKey(purpose), Buffer.from(payload, 'base64url'), Buffer.from(associatedData));
     },

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
+import { studioSealedPrefix } from '../crypto/secret-fields.ts';
 import { AppError } from '../errors.ts';
 import type { Db } from './database.ts';
 import type { Tables } from './tables.ts';
@@ -47,8 +48,11 @@ export interface SealedColumn {
    */
   readonly studioSealed: boolean;
   associatedData(id: string): string;
-  /** Up to `limit` values that are set, in id order, after `afterId`, with the studio of each when `studioSealed`. */
-  page(db: Db, afterId: string | undefined, limit: number): Promise<Array<{ id: string; sealed: string; studioId?: string }>>;
+  /**
+   * Up to `limit` values that are set, in id order, after `afterId`, with the studio of each when
+   * `studioSealed`; with `underMasterKey`, only a studio's values still sealed under the master key.
+   */
+  page(db: Db, afterId: string | undefined, limit: number, options?: { underMasterKey?: boolean }): Promise<Array<{ id: string; sealed: string; studioId?: string }>>;
   /** Compare-and-set: writes `next` only while the stored value is still `previous`. */
   replace(db: Db, id: string, previous: string, next: string): Promise<boolean>;
 }
@@ -78,32 +82,56 @@ type ColumnOf<T extends keyof Tables> = keyof Tables[T] & string;
 // names the declarations give (checked against Tables); Kysely quotes them as identifiers.
 type AnyDb = Kysely<Record<string, Record<string, string>>>;
 
-/** `studioColumn` (the row's studio id) makes it a studio's own values, sealed under the studio's data key. */
+/**
+ * Where a row's studio is, for a studio's own values: a column of the row itself, or of the row
+ * it belongs to (`parent`: that table's `id` is the row's `via` column), for a child table that
+ * keeps no studio id of its own.
+ */
+export type StudioOf<T extends keyof Tables> =
+  | ColumnOf<T>
+  | { [P in keyof Tables]: { parent: P; via: ColumnOf<T>; column: ColumnOf<P> } }[keyof Tables];
+
+/** `studioColumn` makes it a studio's own values, sealed under the studio's data key. */
 export function sealedColumn<T extends keyof Tables>(spec: {
   table: T;
   idColumn: ColumnOf<T>;
   column: ColumnOf<T>;
-  studioColumn?: ColumnOf<T>;
+  studioColumn?: StudioOf<T>;
   purpose: string;
   associatedData(id: string): string;
 }): SealedColumn {
   const { idColumn, column, studioColumn } = spec;
   const table: string = spec.table;
+  const studioSealed = studioColumn !== undefined;
   return {
     name: `${table}.${column}`,
     purpose: spec.purpose,
-    studioSealed: studioColumn !== undefined,
+    studioSealed,
     associatedData: spec.associatedData,
-    async page(db, afterId, limit) {
-      let query = (db as unknown as AnyDb)
+    async page(db, afterId, limit, options = {}) {
+      const anyDb = db as unknown as AnyDb;
+      let query = anyDb
         .selectFrom(table)
         .select([sql.ref<string>(idColumn).as('id'), sql.ref<string>(column).as('sealed')])
-        .$if(studioColumn !== undefined, (selecting) => selecting.select(sql.ref<string>(studioColumn as string).as('studioId')))
         .where(sql.ref(column), 'is not', null)
         .orderBy(sql.ref(idColumn))
         .limit(limit);
+      if (typeof studioColumn === 'string') {
+        query = query.select(sql.ref<string>(studioColumn).as('studioId'));
+      } else if (studioColumn !== undefined) {
+        const parent: string = studioColumn.parent;
+        query = query.select(
+          anyDb
+            .selectFrom(parent)
+            .select(sql.ref<string>(`${parent}.${studioColumn.column}`).as('studio_id'))
+            .where(sql.ref(`${parent}.id`), '=', sql.ref(`${table}.${studioColumn.via}`))
+            .as('studioId'),
+        );
+      }
       if (afterId !== undefined) query = query.where(sql.ref(idColumn), '>', afterId);
-      return (await query.execute()) as Array<{ id: string; sealed: string }>;
+      // What re-sealing under the studio key still has to do: a prefix test, done by the database.
+      if (options.underMasterKey && studioSealed) query = query.where(sql.ref(column), 'not like', `${studioSealedPrefix}%`);
+      return (await query.execute()) as Array<{ id: string; sealed: string; studioId?: string }>;
     },
     async replace(db, id, previous, next) {
       const result = await (db as unknown as AnyDb)

@@ -390,7 +390,7 @@ export interface DeliveriesTable {
   id: string;
   studio_id: string;
   created_by: string | null;
-  /** Sealed JSON { title, message, recipients }, purpose `delivery-details`, associated data `deliveries/<id>`. */
+  /** Sealed JSON { title, message, recipients } under the studio's data key, purpose `delivery-details`, associated data `deliveries/<id>`. */
   details_sealed: string;
   /** SHA-256 hex of the link token. */
   token_hash: string;
@@ -447,7 +447,7 @@ export interface DeliveryFilesTable {
   set_id: Generated<string | null>;
 }
 
-/** A set (section) of a delivery's gallery: Ceremony, Reception… Its name sealed under the master key. */
+/** A set (section) of a delivery's gallery: Ceremony, Reception… Its name sealed under the studio's data key. */
 export interface DeliverySetsTable {
   id: string;
   delivery_id: string;
@@ -601,7 +601,7 @@ export interface PrintOrdersTable {
   lab_id: string;
   created_by: string | null;
   status: PrintOrderStatus;
-  /** Sealed JSON { shipping, notes }, purpose `print-order-details`, associated data `print_orders/<id>`. */
+  /** Sealed JSON { shipping, notes } under the studio's data key, purpose `print-order-details`, associated data `print_orders/<id>`. */
   details_sealed: string;
   /** YYYY-MM-DD. */
   due_date: string | null;
@@ -730,7 +730,7 @@ export interface DeliveryProofingListsTable {
   studio_id: string;
   /** SHA-256 of the delivery id and the normalised name: one list per name and delivery. */
   name_key: string;
-  /** Sealed (deliveries/proofing.ts): the list's name and the comments per file, bound to the list id. */
+  /** Sealed under the studio's data key (deliveries/proofing.ts): the list's name and the comments per file, bound to the list id. */
   details_sealed: string;
   token_hash: string;
   created_at: number;

@@ -1,8 +1,7 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
-import { createStudioSecretBox } from '../crypto/secret-fields.ts';
 import { AppError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
-import { studioDataKey } from '../studios/service.ts';
+import { studioSecrets } from '../studios/service.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryRow, findStudioDelivery, updateStudioDelivery } from './repo.ts';
 import { deliveryNotFound } from './state.ts';
@@ -24,17 +23,13 @@ export interface KeptAccess {
   code: string;
 }
 
-async function boxFor(deps: DeliveriesDeps, studioId: string) {
-  return createStudioSecretBox(await studioDataKey(deps, studioId), deps.secrets);
-}
-
 export async function sealAccess(deps: DeliveriesDeps, studioId: string, deliveryId: string, access: KeptAccess): Promise<string> {
-  return (await boxFor(deps, studioId)).seal(JSON.stringify(access), deliveryAccessPurpose, deliveryAccessAssociatedData(deliveryId));
+  return (await studioSecrets(deps, studioId)).seal(JSON.stringify(access), deliveryAccessPurpose, deliveryAccessAssociatedData(deliveryId));
 }
 
 export async function openAccess(deps: DeliveriesDeps, row: Pick<DeliveryRow, 'id' | 'studio_id' | 'access_sealed'>): Promise<KeptAccess | undefined> {
   if (row.access_sealed === null) return undefined;
-  const opened = await (await boxFor(deps, row.studio_id)).open(row.access_sealed, deliveryAccessPurpose, deliveryAccessAssociatedData(row.id));
+  const opened = await (await studioSecrets(deps, row.studio_id)).open(row.access_sealed, deliveryAccessPurpose, deliveryAccessAssociatedData(row.id));
   return JSON.parse(opened.toString('utf8')) as KeptAccess;
 }
 

@@ -6,7 +6,7 @@ import type { RangeHeaders } from '../http/byte-ranges.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { ServedFile } from '../http/send-file.ts';
 import { type ClientBranding, clientBranding } from '../studios/branding.ts';
-import { assertStudioNotSuspended } from '../studios/service.ts';
+import { assertStudioNotSuspended, studioSecrets } from '../studios/service.ts';
 import type { Variant } from '../vault/service.ts';
 import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
 import type { DeliveriesDeps } from './deps.ts';
@@ -85,7 +85,7 @@ async function signedDeliveryUrl(deps: DeliveriesDeps, deliveryId: string, fileI
 }
 
 export async function clientDeliveryView(deps: DeliveriesDeps, row: DeliveryRow): Promise<ClientDeliveryView> {
-  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  const details = await openDeliveryDetails(await studioSecrets(deps, row.studio_id), row.id, row.details_sealed);
   const { fileCount, totalBytes } = await totalsOf(deps, row);
   const downloadsLeft = row.download_limit === null ? null : Math.max(0, row.download_limit - row.download_count);
   const branding = await clientBranding(deps, row.studio_id);
@@ -133,7 +133,9 @@ export async function listClientFiles(deps: DeliveriesDeps, row: DeliveryRow): P
 export async function listClientSets(deps: DeliveriesDeps, row: DeliveryRow, files: readonly ClientFileView[]): Promise<ClientSetView[]> {
   const used = new Set(files.map((file) => file.setId));
   const sets = (await listDeliverySets(deps.db, row.id)).filter((set) => used.has(set.id));
-  return Promise.all(sets.map(async (set) => ({ id: set.id, name: await openSetName(deps.secrets, set.id, set.name_sealed) })));
+  if (sets.length === 0) return [];
+  const secrets = await studioSecrets(deps, row.studio_id);
+  return Promise.all(sets.map(async (set) => ({ id: set.id, name: await openSetName(secrets, set.id, set.name_sealed) })));
 }
 
 function fileNotFound(): NotFoundError {
@@ -260,6 +262,6 @@ export async function openClientZip(
     body.destroy();
     throw error;
   }
-  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  const details = await openDeliveryDetails(await studioSecrets(deps, row.studio_id), row.id, row.details_sealed);
   return { title: details.title, length: zipByteLength(entries), body };
 }

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type CodePepper, createCodePepper } from '../crypto/hashing.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
-import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
 import { type UrlSigner, createUrlSigner } from '../crypto/signed-urls.ts';
 import type { Db } from '../db/database.ts';
 import { type RateLimits, createRateLimits } from '../http/rate-limits.ts';
@@ -17,9 +16,8 @@ import type { VaultFiles } from '../vault/service.ts';
  */
 export interface DeliveriesDeps {
   db: Db;
+  /** Unwraps the studio's key, under which what the photographer wrote is sealed (studioSecrets). */
   keys: MasterKeyProvider;
-  /** Seals what the photographer wrote (details.ts). */
-  secrets: SecretBox;
   /** Signs the links to a delivery's files. */
   signer: UrlSigner;
   pepper: CodePepper;
@@ -56,7 +54,6 @@ export function createDeliveriesDeps(runtime: Runtime, vault: VaultFiles): Deliv
   return {
     db: runtime.database.db,
     keys: runtime.keys,
-    secrets: createSecretBox(runtime.keys),
     signer: createUrlSigner(runtime.keys),
     pepper: createCodePepper(runtime.peppers),
     mailer: runtime.mailer,

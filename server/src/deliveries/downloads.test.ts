@@ -15,7 +15,7 @@ import {
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { noisyPng, photo } from '../../test/images.ts';
 import { type UploadedFile, downloadUrl, fetchSigned, readFully, settled, sha256, uploaded } from '../../test/vault.ts';
-import { createSecretBox } from '../crypto/secret-fields.ts';
+import { asEarlierReleases } from '../../test/studio-values.ts';
 import { createUrlSigner, signedQuery } from '../crypto/signed-urls.ts';
 import { sealDeliveryDetails } from './details.ts';
 
@@ -246,7 +246,7 @@ describe.each(databaseKinds())('delivery downloads on %s', (database) => {
 
   it('names the ZIP of a title sealed with a lone surrogate before titles were cleaned', async () => {
     const { delivery, access, token } = await createDelivery(photographer, { title: 'Legacy', fileIds: [named.id] });
-    const sealed = await sealDeliveryDetails(createSecretBox(server.runtime.keys), delivery.id, { title: 'Old \ud800 title', message: '', recipients: [] });
+    const sealed = await sealDeliveryDetails(asEarlierReleases(server.runtime.keys), delivery.id, { title: 'Old \ud800 title', message: '', recipients: [] });
     await setDeliveryRow(server, delivery.id, { details_sealed: sealed });
     const visitor = await openedVisitor(server, access);
     const response = await visitor.request('GET', `/api/d/${token}/zip`);

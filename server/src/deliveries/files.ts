@@ -1,3 +1,4 @@
+import { studioSecrets } from '../studios/service.ts';
 import type { FileUse, VaultFile } from '../vault/service.ts';
 import { openDeliveryDetails } from './details.ts';
 import type { DeliveriesDeps } from './deps.ts';
@@ -63,7 +64,7 @@ export async function liveDeliveryUses(deps: DeliveriesDeps, studioId: string, f
       uses.set(row.id, use);
     }
   }
-  return Promise.all(
-    [...uses].map(async ([id, use]) => ({ kind: 'delivery' as const, id, title: (await openDeliveryDetails(deps.secrets, id, use.sealed)).title, fileIds: use.fileIds })),
-  );
+  if (uses.size === 0) return [];
+  const secrets = await studioSecrets(deps, studioId);
+  return Promise.all([...uses].map(async ([id, use]) => ({ kind: 'delivery' as const, id, title: (await openDeliveryDetails(secrets, id, use.sealed)).title, fileIds: use.fileIds })));
 }

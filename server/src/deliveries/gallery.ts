@@ -1,8 +1,10 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
+import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 import { generateId } from '../crypto/tokens.ts';
 import type { DeliveryEventKind } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
+import { studioSecrets } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { FileView } from '../vault/service.ts';
 import { byCaptureTime, byName } from './capture-order.ts';
@@ -60,11 +62,11 @@ function setName(input: string): string {
 }
 
 /** The delivery's sets, named, with their files (among `placements`) in order. */
-export async function setViews(deps: DeliveriesDeps, sets: readonly DeliverySetRow[], placements: readonly Placement[]): Promise<DeliverySetView[]> {
+export async function setViews(secrets: StudioSecretBox, sets: readonly DeliverySetRow[], placements: readonly Placement[]): Promise<DeliverySetView[]> {
   return Promise.all(
     sets.map(async (set) => ({
       id: set.id,
-      name: await openSetName(deps.secrets, set.id, set.name_sealed),
+      name: await openSetName(secrets, set.id, set.name_sealed),
       fileIds: placements.filter((placement) => placement.setId === set.id).map((placement) => placement.fileId),
     })),
   );
@@ -74,7 +76,7 @@ async function galleryOf(deps: DeliveriesDeps, actor: StudioActor, row: Delivery
   const placements = await listPlacements(deps.db, row.id);
   const files = await deps.vault.views(actor.studioId, placements.map((placement) => placement.fileId));
   const visible = new Set(files.map((file) => file.id));
-  const sets = await setViews(deps, await listDeliverySets(deps.db, row.id), placements.filter((placement) => visible.has(placement.fileId)));
+  const sets = await setViews(await studioSecrets(deps, actor.studioId), await listDeliverySets(deps.db, row.id), placements.filter((placement) => visible.has(placement.fileId)));
   return { delivery: await viewOf(deps, await requireDelivery(deps, actor, row.id)), files, sets };
 }
 
@@ -186,7 +188,7 @@ export async function createDeliverySet(deps: DeliveriesDeps, actor: StudioActor
   const placements = await listPlacements(deps.db, row.id);
   const id = generateId();
   const next = input.fileIds ? assign(placements, input.fileIds, id) : null;
-  await insertDeliverySet(deps.db, { id, deliveryId: row.id, nameSealed: await sealSetName(deps.secrets, id, name), position: sets.length, now: deps.now() });
+  await insertDeliverySet(deps.db, { id, deliveryId: row.id, nameSealed: await sealSetName(await studioSecrets(deps, actor.studioId), id, name), position: sets.length, now: deps.now() });
   if (next) await replacePlacements(deps.db, row.id, next);
   await recordEdit(deps, actor, row, 'sets_changed', [null], { setId: id, change: 'created' });
   return galleryOf(deps, actor, row);
@@ -203,7 +205,7 @@ export async function updateDeliverySet(
   const row = await editable(deps, actor, deliveryId);
   const set = await requireSet(deps, row, setId);
   const now = deps.now();
-  if (input.name !== undefined) await updateDeliverySetRow(deps.db, row.id, set.id, { name_sealed: await sealSetName(deps.secrets, set.id, setName(input.name)), updated_at: now });
+  if (input.name !== undefined) await updateDeliverySetRow(deps.db, row.id, set.id, { name_sealed: await sealSetName(await studioSecrets(deps, actor.studioId), set.id, setName(input.name)), updated_at: now });
   if (input.position !== undefined) {
     const others = (await listDeliverySets(deps.db, row.id)).filter((candidate) => candidate.id !== set.id);
     const at = Math.min(input.position, others.length);

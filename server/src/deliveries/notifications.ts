@@ -2,6 +2,7 @@ import { studioNotificationEmails } from '../auth/teams.ts';
 import { runInBackground } from '../jobs/background.ts';
 import { type ClientEmailContent, type EmailBrand, renderClientEmail } from '../mail/client-email.ts';
 import type { ClientBranding } from '../studios/branding.ts';
+import { studioSecrets } from '../studios/service.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails } from './details.ts';
 import type { DeliveryRow } from './repo.ts';
@@ -81,7 +82,7 @@ function notifyPhotographer(deps: DeliveriesDeps, delivery: DeliveryRow, label: 
   runInBackground(deps.logger, label, async () => {
     const emails = await studioNotificationEmails(deps, delivery.studio_id, delivery.created_by, 'deliveries');
     if (emails.length === 0) return;
-    const details = await openDeliveryDetails(deps.secrets, delivery.id, delivery.details_sealed);
+    const details = await openDeliveryDetails(await studioSecrets(deps, delivery.studio_id), delivery.id, delivery.details_sealed);
     const link = `${deps.site.publicUrl}/deliveries/${delivery.id}`;
     const { subject, text } = message(details);
     for (const to of emails) await deps.mailer.send({ to, subject, text: `${text}\n\nSee its activity: ${link}` });

@@ -1,11 +1,13 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { studioNotificationEmails } from '../auth/teams.ts';
 import { hashToken, sha256Hex } from '../crypto/hashing.ts';
+import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 import { generateId, generateToken } from '../crypto/tokens.ts';
 import { inTransaction, isUniqueViolation } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
 import { runInBackground } from '../jobs/background.ts';
+import { studioSecrets } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { openDeliveryDetails } from './details.ts';
@@ -35,7 +37,7 @@ import { deliveryNotFound } from './state.ts';
  * photo, within the photographer's limit when there is one, then submitted. A list is written
  * only with its own token (256 bits, kept by that person's browser, stored as SHA-256): several
  * people with the same link and code keep separate lists and cannot change each other's. The
- * list's name and comments are sealed together on its row, bound to its id. The photographer
+ * list's name and comments are sealed together on its row under the studio's data key, bound to its id. The photographer
  * sees every list, is emailed on submission, reopens a list, makes an album of it (through the
  * vault's interface) and copies its file names as a Lightroom Classic / Capture One filter or CSV.
  */
@@ -106,12 +108,13 @@ function listName(input: string): string {
   return name;
 }
 
-async function sealDetails(deps: DeliveriesDeps, listId: string, details: ListDetails): Promise<string> {
-  return deps.secrets.seal(JSON.stringify(details), proofingDetailsPurpose, proofingDetailsAssociatedData(listId));
+/** Under the studio's data key (studioSecrets): a person's name and comments go when the studio is crypto-erased. */
+async function sealDetails(secrets: StudioSecretBox, listId: string, details: ListDetails): Promise<string> {
+  return secrets.seal(JSON.stringify(details), proofingDetailsPurpose, proofingDetailsAssociatedData(listId));
 }
 
-async function openDetails(deps: DeliveriesDeps, row: ProofingListRow): Promise<ListDetails> {
-  return JSON.parse((await deps.secrets.open(row.details_sealed, proofingDetailsPurpose, proofingDetailsAssociatedData(row.id))).toString('utf8')) as ListDetails;
+async function openDetails(secrets: StudioSecretBox, row: ProofingListRow): Promise<ListDetails> {
+  return JSON.parse((await secrets.open(row.details_sealed, proofingDetailsPurpose, proofingDetailsAssociatedData(row.id))).toString('utf8')) as ListDetails;
 }
 
 function settingsOf(row: { favourite_limit: number | null } | undefined): ProofingSettings {
@@ -159,7 +162,8 @@ export async function setDeliveryProofing(deps: DeliveriesDeps, actor: StudioAct
 
 async function selectionViews(deps: DeliveriesDeps, studioId: string, rows: readonly ProofingListRow[]): Promise<ProofingSelectionView[]> {
   const favourites = await listFavourites(deps.db, studioId, rows.map((row) => row.id));
-  const details = await Promise.all(rows.map((row) => openDetails(deps, row)));
+  const secrets = await studioSecrets(deps, studioId);
+  const details = await Promise.all(rows.map((row) => openDetails(secrets, row)));
   const fileIds = new Set([...favourites.map((row) => row.file_id), ...details.flatMap((detail) => Object.keys(detail.comments))]);
   const names = await deps.vault.names(studioId, [...fileIds]);
   return rows.map((row, index) => {
@@ -220,7 +224,7 @@ export async function createAlbumFromSelection(
   const fileIds = (view?.items ?? []).filter((item) => item.favourite).map((item) => item.fileId);
   if (fileIds.length === 0) throw new AppError('proofing_selection_empty', 'This selection has no favourites yet.', 409);
   const delivery = await requireStudioDelivery(deps, actor, deliveryId);
-  const title = (await openDeliveryDetails(deps.secrets, delivery.id, delivery.details_sealed)).title;
+  const title = (await openDeliveryDetails(await studioSecrets(deps, delivery.studio_id), delivery.id, delivery.details_sealed)).title;
   const name = albumName ? cleanText(albumName) : `${title} — ${view?.name ?? 'selection'}`.slice(0, 200);
   const album = await deps.vault.createAlbumWith(actor, name || 'Selection', fileIds);
   await recordAudit(deps.db, { action: 'delivery.proofing_album_created', ...auditContext(actor), details: { deliveryId, listId, albumId: album.id, studioId: actor.studioId } });
@@ -236,7 +240,7 @@ async function requireProofing(deps: DeliveriesDeps, delivery: DeliveryRow): Pro
 }
 
 async function clientList(deps: DeliveriesDeps, row: ProofingListRow): Promise<ClientProofingList> {
-  const details = await openDetails(deps, row);
+  const details = await openDetails(await studioSecrets(deps, row.studio_id), row);
   const favourites = (await listFavourites(deps.db, row.studio_id, [row.id])).map((favourite) => favourite.file_id);
   return {
     id: row.id,
@@ -279,7 +283,7 @@ export async function createProofingList(deps: DeliveriesDeps, delivery: Deliver
       studioId: delivery.studio_id,
       deliveryId: delivery.id,
       nameKey: nameKey(delivery.id, name),
-      detailsSealed: await sealDetails(deps, id, { name, comments: {} }),
+      detailsSealed: await sealDetails(await studioSecrets(deps, delivery.studio_id), id, { name, comments: {} }),
       tokenHash: hashToken(token),
       now,
     });
@@ -311,6 +315,8 @@ export async function setFavourite(
   const comment = input.comment === undefined ? undefined : input.comment === null ? '' : cleanText(input.comment);
   if (comment !== undefined && Array.from(comment).length > MAX_COMMENT_LENGTH) throw new AppError('comment_too_long', `A comment has at most ${MAX_COMMENT_LENGTH} characters.`, 400);
   const now = deps.now();
+  // Unwrapped before the transaction, which holds SQLite's only connection.
+  const secrets = await studioSecrets(deps, delivery.studio_id);
   await inTransaction(deps.db, async (trx) => {
     if (!(await claimOpenList(trx, delivery.studio_id, list.id, now))) throw new AppError('proofing_list_submitted', 'This selection was submitted; ask the photographer to reopen it.', 409);
     if (input.favourite) {
@@ -325,10 +331,10 @@ export async function setFavourite(
     }
     if (comment !== undefined) {
       const fresh = await findProofingList(trx, delivery.studio_id, delivery.id, list.id);
-      const details = await openDetails(deps, fresh as ProofingListRow);
+      const details = await openDetails(secrets, fresh as ProofingListRow);
       if (comment) details.comments[fileId] = comment;
       else delete details.comments[fileId];
-      await updateListDetails(trx, delivery.studio_id, list.id, await sealDetails(deps, list.id, details), now);
+      await updateListDetails(trx, delivery.studio_id, list.id, await sealDetails(secrets, list.id, details), now);
     }
   });
   return clientList(deps, (await findProofingList(deps.db, delivery.studio_id, delivery.id, list.id)) as ProofingListRow);
@@ -351,7 +357,7 @@ function notifySubmission(deps: DeliveriesDeps, delivery: DeliveryRow, list: Cli
     // Read now, not when the delivery was made: its maker may have left the studio since.
     const emails = await studioNotificationEmails(deps, delivery.studio_id, delivery.created_by, 'deliveries');
     if (emails.length === 0) return;
-    const details = await openDeliveryDetails(deps.secrets, delivery.id, delivery.details_sealed);
+    const details = await openDeliveryDetails(await studioSecrets(deps, delivery.studio_id), delivery.id, delivery.details_sealed);
     const count = list.favourites.length;
     const subject = `A selection was submitted: ${details.title}`;
     const text = [

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit-log.ts';
-import { studioSuspended } from '../studios/service.ts';
+import { studioSecretsFor, studioSuspended } from '../studios/service.ts';
 import { linkOf, openAccess } from './access.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { openDeliveryDetails } from './details.ts';
@@ -28,12 +28,13 @@ export async function sendDueReminders(deps: DeliveriesDeps): Promise<number> {
   if (days <= 0) return 0;
   const now = deps.now();
   const due = await listDueReminders(deps.db, { now, until: now + days * DAY_MS, madeBefore: now - DAY_MS }, BATCH);
+  const secretsOf = studioSecretsFor(deps);
   let sent = 0;
   for (const row of due) {
     if (!(await claimReminder(deps.db, row.studio_id, row.id, now))) continue;
     const spent = row.download_limit !== null && row.download_count >= row.download_limit;
     if (spent || (await studioSuspended(deps, row.studio_id))) continue;
-    const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+    const details = await openDeliveryDetails(await secretsOf(row.studio_id), row.id, row.details_sealed);
     if (details.recipients.length === 0) continue;
     const kept = await openAccess(deps, row);
     sendExpiryReminders(deps, await deliveryMail(deps, row, details), kept?.token ? linkOf(deps, kept.token) : null);

@@ -2,10 +2,12 @@ import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import type { StudioActor } from '../http/access.ts';
 import { describeDevice, describePlace } from '../http/request-origin.ts';
 import { hashToken } from '../crypto/hashing.ts';
+import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 import { generateId, generateNumericCode, generateToken } from '../crypto/tokens.ts';
 import type { DeliveryEventKind } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { clientBranding, studioLogo } from '../studios/branding.ts';
+import { studioSecrets } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { FileView } from '../vault/service.ts';
 import { keepAccess, linkOf, openAccess } from './access.ts';
@@ -122,8 +124,10 @@ function deliveryView(row: DeliveryRow, totals: DeliveryTotals, details: Deliver
   };
 }
 
-export async function viewOf(deps: DeliveriesDeps, row: DeliveryRow, totals?: DeliveryTotals): Promise<DeliveryView> {
-  return deliveryView(row, totals ?? (await totalsOf(deps, row)), await openDeliveryDetails(deps.secrets, row.id, row.details_sealed), deps.now());
+/** `secrets`: the studio's box, when the caller holds it already (a list). */
+export async function viewOf(deps: DeliveriesDeps, row: DeliveryRow, totals?: DeliveryTotals, secrets?: StudioSecretBox): Promise<DeliveryView> {
+  const details = await openDeliveryDetails(secrets ?? (await studioSecrets(deps, row.studio_id)), row.id, row.details_sealed);
+  return deliveryView(row, totals ?? (await totalsOf(deps, row)), details, deps.now());
 }
 
 /** Newlines are kept in a message; every other control or bidi character goes. */
@@ -215,7 +219,7 @@ export async function createDelivery(deps: DeliveriesDeps, actor: StudioActor, i
       id,
       studioId: actor.studioId,
       createdBy: actor.userId,
-      detailsSealed: await sealDeliveryDetails(deps.secrets, id, details),
+      detailsSealed: await sealDeliveryDetails(await studioSecrets(deps, actor.studioId), id, details),
       tokenHash: hashToken(token),
       code: codeHash,
       allowOriginals: input.allowOriginals ?? true,
@@ -242,7 +246,8 @@ export async function createDelivery(deps: DeliveriesDeps, actor: StudioActor, i
 export async function listDeliveries(deps: DeliveriesDeps, actor: StudioActor): Promise<DeliveryView[]> {
   const rows = await listStudioDeliveries(deps.db, actor.studioId, LIST_LIMIT);
   const totals = await deliveryTotals(deps, actor.studioId, rows);
-  return Promise.all(rows.map((row) => viewOf(deps, row, totals.get(row.id))));
+  const secrets = await studioSecrets(deps, actor.studioId);
+  return Promise.all(rows.map((row) => viewOf(deps, row, totals.get(row.id), secrets)));
 }
 
 export async function getDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<{ delivery: DeliveryView; files: FileView[] }> {
@@ -258,14 +263,15 @@ export function refuseIfRevoked(row: DeliveryRow): void {
 export async function updateDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string, changes: DeliveryChanges): Promise<DeliveryView> {
   const row = await requireDelivery(deps, actor, deliveryId);
   refuseIfRevoked(row);
-  const current = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  const secrets = await studioSecrets(deps, actor.studioId);
+  const current = await openDeliveryDetails(secrets, row.id, row.details_sealed);
   const details: DeliveryDetails = {
     title: changes.title === undefined ? current.title : cleanTitle(changes.title),
     message: changes.message === undefined ? current.message : cleanMessage(changes.message),
     recipients: changes.recipients === undefined ? current.recipients : cleanRecipients(changes.recipients),
   };
   await updateStudioDelivery(deps.db, actor.studioId, row.id, {
-    details_sealed: await sealDeliveryDetails(deps.secrets, row.id, details),
+    details_sealed: await sealDeliveryDetails(secrets, row.id, details),
     // A new expiry is reminded of anew (reminders.ts).
     ...(changes.expiresAt !== undefined && { expires_at: expiryFrom(changes.expiresAt, deps.now()), reminder_sent_at: null }),
     ...(changes.downloadLimit !== undefined && { download_limit: changes.downloadLimit }),
@@ -329,7 +335,7 @@ export async function regenerateDeliveryCode(
 ): Promise<{ delivery: DeliveryView; code: string }> {
   const row = await requireDelivery(deps, actor, deliveryId);
   refuseIfRevoked(row);
-  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  const details = await openDeliveryDetails(await studioSecrets(deps, row.studio_id), row.id, row.details_sealed);
   const send = options.sendToRecipients && details.recipients.length > 0;
   if (send) await reserveDeliveryMail(deps, actor, { deliveryId: row.id, reason: 'code_sent', recipients: details.recipients, emailsPerRecipient: 1 });
   const { code } = await replaceSecrets(deps, actor, row, false);
@@ -346,7 +352,7 @@ export async function regenerateDeliveryCode(
 export async function resendDelivery(deps: DeliveriesDeps, actor: StudioActor, deliveryId: string): Promise<{ delivery: DeliveryView; access: DeliveryAccess }> {
   const row = await requireDelivery(deps, actor, deliveryId);
   refuseIfRevoked(row);
-  const details = await openDeliveryDetails(deps.secrets, row.id, row.details_sealed);
+  const details = await openDeliveryDetails(await studioSecrets(deps, row.studio_id), row.id, row.details_sealed);
   if (details.recipients.length === 0) throw new AppError('no_recipients', 'Add a recipient email first.', 400);
   await reserveDeliveryMail(deps, actor, { deliveryId: row.id, reason: 'resent', recipients: details.recipients, emailsPerRecipient: 2 });
   const kept = await openAccess(deps, row);

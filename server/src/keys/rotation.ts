@@ -51,10 +51,10 @@ export function versionState(entry: VersionUsage): 'missing' | 'active' | 'in us
 
 const batchSize = 200;
 
-async function* sealedValues(db: Db, column: SealedColumn): AsyncGenerator<{ id: string; sealed: string; studioId?: string }> {
+async function* sealedValues(db: Db, column: SealedColumn, options: { underMasterKey?: boolean } = {}): AsyncGenerator<{ id: string; sealed: string; studioId?: string }> {
   let after: string | undefined;
   for (;;) {
-    const rows = await column.page(db, after, batchSize);
+    const rows = await column.page(db, after, batchSize, options);
     for (const row of rows) yield row;
     if (rows.length < batchSize) return;
     after = rows[rows.length - 1]?.id;
@@ -164,13 +164,21 @@ function studioBoxes(deps: RotationDeps, legacy: SecretBox): (studioId: string |
 /**
  * Every value sealed under the master key is re-sealed in the current format under the active
  * version, and a studio's own values move under its data key (they then never need rotating).
+ * With `studioValuesOnly`, only the latter: a studio's values still under the master key.
  */
-async function resealSecretFields(deps: RotationDeps, failures: RotationFailure[]): Promise<number> {
+export async function resealSecretFields(
+  deps: RotationDeps,
+  failures: RotationFailure[],
+  options: { studioValuesOnly?: boolean; signal?: AbortSignal | undefined } = {},
+): Promise<number> {
   const box = createSecretBox(deps.keys);
   const studioBox = studioBoxes(deps, box);
+  const { studioValuesOnly = false, signal } = options;
   let resealed = 0;
   for (const column of deps.sealedColumns) {
-    for await (const { id, sealed, studioId } of sealedValues(deps.db, column)) {
+    if (studioValuesOnly && !column.studioSealed) continue;
+    for await (const { id, sealed, studioId } of sealedValues(deps.db, column, { underMasterKey: studioValuesOnly })) {
+      signal?.throwIfAborted();
       let plaintext: Buffer | undefined;
       try {
         if (column.studioSealed ? isStudioSealed(sealed) : box.isCurrent(sealed)) continue;

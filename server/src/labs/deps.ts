@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type CodePepper, createCodePepper } from '../crypto/hashing.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
-import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
 import { type UrlSigner, createUrlSigner } from '../crypto/signed-urls.ts';
 import type { Db } from '../db/database.ts';
 import { type RateLimits, createRateLimits } from '../http/rate-limits.ts';
@@ -12,13 +11,13 @@ import type { VaultFiles } from '../vault/service.ts';
 
 /**
  * Everything the lab portal needs, built once per app (labs/capability.ts): the vault's
- * interface for the files, the pepper for PINs and device codes, the secret box for shipping
- * details, the URL signer for downloads, mail and limits.
+ * interface for the files, the pepper for PINs and device codes, the master keys (for the
+ * studio's key that seals shipping details: studioSecrets), the URL signer for downloads, mail
+ * and limits.
  */
 export interface LabsDeps {
   db: Db;
   keys: MasterKeyProvider;
-  secrets: SecretBox;
   signer: UrlSigner;
   pepper: CodePepper;
   mailer: Mailer;
@@ -46,7 +45,6 @@ export function createLabsDeps(runtime: Runtime, vault: VaultFiles): LabsDeps {
   return {
     db: runtime.database.db,
     keys: runtime.keys,
-    secrets: createSecretBox(runtime.keys),
     signer: createUrlSigner(runtime.keys),
     pepper: createCodePepper(runtime.peppers),
     mailer: runtime.mailer,

@@ -1,8 +1,9 @@
-import type { SecretBox } from '../crypto/secret-fields.ts';
+import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 
 /**
  * Where an order goes and what the photographer wrote: personal data, sealed together in
- * `print_orders.details_sealed` (declared for rotation in key-protected.ts), bound to the order.
+ * `print_orders.details_sealed` under the ordering studio's data key (studioSecrets, so
+ * crypto-erasing the studio erases them; declared in key-protected.ts), bound to the order.
  */
 export interface ShippingAddress {
   recipientName: string;
@@ -23,10 +24,10 @@ export interface PrintOrderDetails {
 export const printOrderDetailsPurpose = 'print-order-details';
 export const printOrderDetailsAssociatedData = (orderId: string) => `print_orders/${orderId}`;
 
-export async function sealOrderDetails(secrets: SecretBox, orderId: string, details: PrintOrderDetails): Promise<string> {
+export async function sealOrderDetails(secrets: StudioSecretBox, orderId: string, details: PrintOrderDetails): Promise<string> {
   return secrets.seal(JSON.stringify(details), printOrderDetailsPurpose, printOrderDetailsAssociatedData(orderId));
 }
 
-export async function openOrderDetails(secrets: SecretBox, orderId: string, sealed: string): Promise<PrintOrderDetails> {
+export async function openOrderDetails(secrets: StudioSecretBox, orderId: string, sealed: string): Promise<PrintOrderDetails> {
   return JSON.parse((await secrets.open(sealed, printOrderDetailsPurpose, printOrderDetailsAssociatedData(orderId))).toString('utf8')) as PrintOrderDetails;
 }

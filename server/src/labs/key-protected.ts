@@ -1,10 +1,13 @@
 import { type KeyProtectedData, codeHashColumn, sealedColumn } from '../db/key-protected.ts';
 import { printOrderDetailsAssociatedData, printOrderDetailsPurpose } from './details.ts';
 
-/** The labs' data under the master keys: orders' sealed shipping details, the peppered PINs and device codes. */
+/**
+ * The labs' protected data: orders' sealed shipping details (the ordering studio's own, under its
+ * data key, so crypto-erasing the studio erases them), the peppered PINs and device codes.
+ */
 export const labsKeyProtected: KeyProtectedData = {
   sealedColumns: [
-    sealedColumn({ table: 'print_orders', idColumn: 'id', column: 'details_sealed', purpose: printOrderDetailsPurpose, associatedData: printOrderDetailsAssociatedData }),
+    sealedColumn({ table: 'print_orders', idColumn: 'id', column: 'details_sealed', studioColumn: 'studio_id', purpose: printOrderDetailsPurpose, associatedData: printOrderDetailsAssociatedData }),
   ],
   // A PIN stays usable until it is replaced; a device code until it is used or expires.
   codeHashColumns: [

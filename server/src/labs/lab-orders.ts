@@ -6,7 +6,7 @@ import type { LabPrincipal } from '../http/access.ts';
 import type { RangeHeaders } from '../http/byte-ranges.ts';
 import type { RequestOrigin } from '../http/request-origin.ts';
 import type { ServedFile } from '../http/send-file.ts';
-import { assertStudioNotSuspended, studioName } from '../studios/service.ts';
+import { assertStudioNotSuspended, studioName, studioSecrets } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { VaultFile } from '../vault/service.ts';
 import { type ZipEntrySource, createZipStream, zipByteLength } from '../zip/zip-stream.ts';
@@ -100,7 +100,7 @@ export async function getLabOrder(deps: LabsDeps, lab: LabPrincipal, orderId: st
   const order = await requireLabOrder(deps, lab, orderId);
   const now = deps.now();
   const available = filesAvailable(order, now);
-  const details = await openOrderDetails(deps.secrets, order.id, order.details_sealed);
+  const details = await openOrderDetails(await studioSecrets(deps, order.studio_id), order.id, order.details_sealed);
   const files = available ? await orderFiles(deps, order) : [];
   // Every opening is audited; the photographer's timeline shows one per sitting, not every reload.
   if (!(await hasOrderEventSince(deps.db, order.id, 'opened', now - LAB_IDLE_MS))) {

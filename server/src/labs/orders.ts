@@ -2,7 +2,7 @@ import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
-import { studioName } from '../studios/service.ts';
+import { studioName, studioSecrets } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import { parseCatalogue } from './admin.ts';
 import { type Product, requireProduct } from './catalogue.ts';
@@ -186,7 +186,7 @@ export async function createPrintOrder(deps: LabsDeps, actor: StudioActor, input
   const details: PrintOrderDetails = { shipping: cleanShipping(input.shipping), notes: cleanText(input.notes ?? '') };
   await insertPrintOrder(
     deps.db,
-    { id, studioId: actor.studioId, labId: lab.id, createdBy: actor.userId, detailsSealed: await sealOrderDetails(deps.secrets, id, details), dueDate: dueDate(input.dueDate), now },
+    { id, studioId: actor.studioId, labId: lab.id, createdBy: actor.userId, detailsSealed: await sealOrderDetails(await studioSecrets(deps, actor.studioId), id, details), dueDate: dueDate(input.dueDate), now },
     lines,
   );
   await insertOrderEvent(deps.db, { orderId: id, kind: 'created', byLab: false, at: now, ip: actor.ip });
@@ -207,8 +207,9 @@ export async function updatePrintOrder(deps: LabsDeps, actor: StudioActor, id: s
   const sealed =
     changes.shipping !== undefined || changes.notes !== undefined
       ? await (async () => {
-          const current = await openOrderDetails(deps.secrets, id, order.details_sealed);
-          return sealOrderDetails(deps.secrets, id, {
+          const secrets = await studioSecrets(deps, actor.studioId);
+          const current = await openOrderDetails(secrets, id, order.details_sealed);
+          return sealOrderDetails(secrets, id, {
             shipping: changes.shipping ? cleanShipping(changes.shipping) : current.shipping,
             notes: changes.notes !== undefined ? cleanText(changes.notes) : current.notes,
           });
@@ -306,7 +307,7 @@ export async function lineViews(deps: LabsDeps, order: PrintOrderRow, lab: LabRo
 export async function orderView(deps: LabsDeps, order: PrintOrderRow): Promise<PrintOrderView> {
   const labRow = await findLabById(deps.db, order.lab_id);
   const lines = await listOrderLines(deps.db, order.id);
-  const details = await openOrderDetails(deps.secrets, order.id, order.details_sealed);
+  const details = await openOrderDetails(await studioSecrets(deps, order.studio_id), order.id, order.details_sealed);
   const events = await listOrderEvents(deps.db, order.id, 1000);
   const eventFileNames = await deps.vault.names(order.studio_id, events.flatMap((event) => (event.file_id ? [event.file_id] : [])));
   return {

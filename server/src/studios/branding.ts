@@ -1,7 +1,6 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { sha256HexOfBytes } from '../crypto/hashing.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
-import { type StudioSecretBox, createSecretBox, createStudioSecretBox } from '../crypto/secret-fields.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
@@ -9,7 +8,7 @@ import { SNIFF_BYTES, detectPhotoType, photoTypes } from '../imaging/file-types.
 import type { ImagingPool } from '../imaging/pool.ts';
 import { cleanText } from '../text.ts';
 import { type BrandingSummaryRow, findBranding, findBrandingLogo, setBrandingLogo, upsertBrandingDetails } from './branding-repo.ts';
-import { defaultStudioName, studioDataKey, studioName } from './service.ts';
+import { defaultStudioName, studioName, studioSecrets } from './service.ts';
 
 /**
  * What a studio shows its clients: its name, logo, accent colour, contact details and a short
@@ -69,12 +68,8 @@ export interface BrandingDeps extends BrandingReadDeps {
 
 const emptyDetails: BrandingDetails = { name: null, accentColor: null, contactEmail: null, contactPhone: null, website: null, signature: null };
 
-async function studioBox(deps: BrandingReadDeps, studioId: string): Promise<StudioSecretBox> {
-  return createStudioSecretBox(await studioDataKey(deps, studioId), createSecretBox(deps.keys));
-}
-
 async function openDetails(deps: BrandingReadDeps, row: BrandingSummaryRow): Promise<BrandingDetails> {
-  const box = await studioBox(deps, row.studio_id);
+  const box = await studioSecrets(deps, row.studio_id);
   const opened = JSON.parse((await box.open(row.details_sealed, brandingPurpose, brandingAssociatedData(row.studio_id))).toString('utf8')) as Partial<BrandingDetails>;
   return { ...emptyDetails, ...opened };
 }
@@ -180,7 +175,7 @@ function applyChanges(current: BrandingDetails, changes: BrandingChanges): Brand
 export async function updateStudioBranding(deps: BrandingDeps, actor: StudioActor, changes: BrandingChanges): Promise<StudioBranding> {
   const row = await findBranding(deps.db, actor.studioId);
   const details = applyChanges(row ? await openDetails(deps, row) : emptyDetails, changes);
-  const box = await studioBox(deps, actor.studioId);
+  const box = await studioSecrets(deps, actor.studioId);
   const now = deps.now();
   await upsertBrandingDetails(deps.db, actor.studioId, await box.seal(JSON.stringify(details), brandingPurpose, brandingAssociatedData(actor.studioId)), now);
   await recordAudit(deps.db, { action: 'studio.branding_updated', ...auditContext(actor), details: { studioId: actor.studioId, fields: Object.keys(changes).sort().join(',') } }, now);
@@ -199,7 +194,7 @@ export async function uploadStudioLogo(deps: BrandingDeps, actor: StudioActor, b
   const png = Buffer.from(rendered.png);
   if (png.length > LOGO_OUTPUT_MAX_BYTES) throw new AppError('logo_too_large', 'This logo is too detailed to keep; upload a simpler or smaller image.', 413);
   const now = deps.now();
-  const box = await studioBox(deps, actor.studioId);
+  const box = await studioSecrets(deps, actor.studioId);
   if (!(await findBranding(deps.db, actor.studioId))) {
     await upsertBrandingDetails(deps.db, actor.studioId, await box.seal(JSON.stringify(emptyDetails), brandingPurpose, brandingAssociatedData(actor.studioId)), now);
   }
@@ -244,7 +239,7 @@ export interface StudioLogo {
 export async function studioLogo(deps: BrandingReadDeps, studioId: string): Promise<StudioLogo | undefined> {
   const stored = await findBrandingLogo(deps.db, studioId);
   if (!stored) return undefined;
-  const box = await studioBox(deps, studioId);
+  const box = await studioSecrets(deps, studioId);
   return { png: await box.open(stored.logo_sealed, logoPurpose, logoAssociatedData(studioId)), sha256: stored.logo_sha256 };
 }
 

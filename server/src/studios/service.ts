@@ -1,6 +1,7 @@
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import { generateDataKey, unwrapDataKey, wrapDataKey } from '../crypto/data-keys.ts';
 import type { MasterKeyProvider } from '../crypto/master-keys.ts';
+import { type StudioSecretBox, createSecretBox, createStudioSecretBox } from '../crypto/secret-fields.ts';
 import { generateId } from '../crypto/tokens.ts';
 import type { Db, DatabaseKind } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
@@ -52,6 +53,29 @@ export async function studioDataKey(deps: StudioDeps, studioId: string): Promise
   const stored = await findStudioKey(deps.db, studioId);
   if (!stored) throw new NotFoundError('studio_not_found', 'This studio does not exist.');
   return unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, format: stored.wrapFormat, ciphertext: stored.wrappedKey });
+}
+
+/**
+ * The box that seals and opens one studio's own values (names, details, addresses: whatever
+ * crypto-erasing the studio must erase), its data key unwrapped once and each field key derived
+ * once. Values an older release sealed under the master key still open through it, until they are
+ * re-sealed (keys/studio-reseal.ts).
+ */
+export async function studioSecrets(deps: StudioDeps, studioId: string): Promise<StudioSecretBox> {
+  return createStudioSecretBox(await studioDataKey(deps, studioId), createSecretBox(deps.keys));
+}
+
+/** For a call over many rows: one box per studio they belong to, made on first use. */
+export function studioSecretsFor(deps: StudioDeps): (studioId: string) => Promise<StudioSecretBox> {
+  const boxes = new Map<string, Promise<StudioSecretBox>>();
+  return (studioId) => {
+    let box = boxes.get(studioId);
+    if (!box) {
+      box = studioSecrets(deps, studioId);
+      boxes.set(studioId, box);
+    }
+    return box;
+  };
 }
 
 /**

@@ -5,8 +5,9 @@ import { AppError, NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
 import { cleanText } from '../text.ts';
 import { type AlbumRow, deleteAlbumRow, findStudioAlbum, insertAlbum, listStudioAlbums, renameAlbum } from './repo.ts';
-import { openAlbumName, sealAlbumName, studioSecrets } from './sealed-fields.ts';
+import { openAlbumName, sealAlbumName } from './sealed-fields.ts';
 import type { StudioSecretBox } from '../crypto/secret-fields.ts';
+import { studioSecrets } from '../studios/service.ts';
 
 /**
  * Albums are collections of a studio's files: a file may be in several, or in none. Album

@@ -4,7 +4,8 @@ import { AppError } from '../errors.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import type { VaultDeps } from './deps.ts';
 import { findFileWithContent, listFilesWithoutContentDigest, setContentDigest } from './repo.ts';
-import { openFileMetadata, studioSecretsFor } from './sealed-fields.ts';
+import { studioSecretsFor } from '../studios/service.ts';
+import { openFileMetadata } from './sealed-fields.ts';
 
 /**
  * Duplicate detection on upload (docs/vault.md, "Duplicates"). A file's SHA-256 stays sealed

@@ -2,9 +2,10 @@ import { NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
 import type { ExifSummary } from '../imaging/photo-metadata.ts';
 import { type FileRow, listFileAlbumIds } from './repo.ts';
-import { type FileMetadata, openFileMetadata, openFileName, studioSecrets, studioSecretsFor } from './sealed-fields.ts';
+import { type FileMetadata, openFileMetadata, openFileName } from './sealed-fields.ts';
 import type { StudioSecretBox } from '../crypto/secret-fields.ts';
 import { signedQuery } from '../crypto/signed-urls.ts';
+import { studioSecrets, studioSecretsFor } from '../studios/service.ts';
 import type { Variant } from './stored-blobs.ts';
 
 /** What the API shows of a file: opened from its sealed columns, with short-lived signed links to its previews. */

@@ -2,7 +2,7 @@ import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import { type StudioActor, requireStudioPermission } from '../http/access.ts';
 import { roleAllows } from '../http/permissions.ts';
 import { AppError } from '../errors.ts';
-import { studioSettings } from '../studios/service.ts';
+import { studioSecrets, studioSettings } from '../studios/service.ts';
 import { type AlbumView, albumViewById, requireAlbum } from './albums.ts';
 import type { VaultDeps } from './deps.ts';
 import type { FileUse } from './file-uses.ts';
@@ -23,7 +23,7 @@ import {
   setDeletedAt,
   usedBytes,
 } from './repo.ts';
-import { openFileName, studioSecrets } from './sealed-fields.ts';
+import { openFileName } from './sealed-fields.ts';
 import type { Variant } from './stored-blobs.ts';
 
 /** Listing, looking at, moving, trashing and restoring a studio's files, and handing out download links. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { StudioActor } from '../http/access.ts';
 import type { Db } from '../db/database.ts';
 import type { JobHandler } from '../jobs/runner.ts';
-import { studioDataKey } from '../studios/service.ts';
+import { studioDataKey, studioSecrets } from '../studios/service.ts';
 import type { VaultDeps } from './deps.ts';
 import { auditIntegrityFailure, isIntegrityFailure } from './downloads.ts';
 import { type FileView, fileNotFound, fileViews, openFile } from './file-views.ts';
@@ -11,7 +11,7 @@ import { ImagingFailure } from '../imaging/pool.ts';
 import { PreviewUnavailable } from '../imaging/refusals.ts';
 import { type FileRow, findFileById, findStudioFile, insertPendingBlobs, releasePendingBlobs, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
 import { inTransaction } from '../db/database.ts';
-import { type FileMetadata, sealFileMetadata, studioSecrets } from './sealed-fields.ts';
+import { type FileMetadata, sealFileMetadata } from './sealed-fields.ts';
 import { newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
 
 /**

@@ -7,7 +7,7 @@ import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
 import { SNIFF_BYTES, detectPhotoType } from '../imaging/file-types.ts';
 import { inTransaction } from '../db/database.ts';
-import { lockStudio, studioDataKey, studioSettings } from '../studios/service.ts';
+import { lockStudio, studioDataKey, studioSecrets, studioSettings } from '../studios/service.ts';
 import { requireAlbum } from './albums.ts';
 import type { VaultDeps } from './deps.ts';
 import type { FileView } from './file-views.ts';
@@ -22,7 +22,7 @@ import {
   renewResumableLock,
   unlockResumableUpload,
 } from './resumable-repo.ts';
-import { openUploadName, sealUploadName, studioSecrets } from './sealed-fields.ts';
+import { openUploadName, sealUploadName } from './sealed-fields.ts';
 import { type UploadedFile, quotaCommittedBytes, uploadFile } from './upload.ts';
 import type { OnDuplicate } from './duplicates.ts';
 

@@ -8,8 +8,8 @@ import { keyProtectedData } from '../capability.ts';
 import { createSecretBox, isStudioSealed } from '../crypto/secret-fields.ts';
 import { IntegrityError } from '../errors.ts';
 import { keyUsage, rotateToActiveVersion } from '../keys/rotation.ts';
-import { deleteStudio } from '../studios/service.ts';
-import { openFileName, sealedAssociatedData, sealedPurposes, studioSecrets } from './sealed-fields.ts';
+import { deleteStudio, studioSecrets } from '../studios/service.ts';
+import { openFileName, sealedAssociatedData, sealedPurposes } from './sealed-fields.ts';
 
 describe('vault sealed columns', () => {
   it('are registered for rotation with the purposes and associated data they are sealed with', () => {
@@ -52,7 +52,7 @@ describe.each(databaseKinds())('vault sealed values on %s', (database) => {
       [fileRow.metadata_sealed as string, sealedPurposes.fileMetadata, sealedAssociatedData.fileMetadata(file.id)],
       [albumRow.name_sealed, sealedPurposes.albumName, sealedAssociatedData.albumName(album.body.album.id)],
     ] as const;
-    const secrets = await studioSecrets({ db: db(), keys: server.runtime.keys, secrets: masterBox() }, studioId);
+    const secrets = await studioSecrets({ db: db(), keys: server.runtime.keys }, studioId);
     expect((await openFileName(secrets, file.id, copied[0][0]))).toBe('wedding-kiss.jpg');
     for (const [sealed, purpose, associatedData] of copied) {
       expect(isStudioSealed(sealed)).toBe(true);
@@ -61,7 +61,7 @@ describe.each(databaseKinds())('vault sealed values on %s', (database) => {
     }
 
     await deleteStudio({ db: db(), keys: server.runtime.keys }, studioId);
-    await expect(studioSecrets({ db: db(), keys: server.runtime.keys, secrets: masterBox() }, studioId)).rejects.toMatchObject({ code: 'studio_not_found' });
+    await expect(studioSecrets({ db: db(), keys: server.runtime.keys }, studioId)).rejects.toMatchObject({ code: 'studio_not_found' });
   });
 
   it('re-seals values an older release sealed under the master key under the studio key when keys rotate, and still opens them meanwhile', async () => {
@@ -81,7 +81,7 @@ describe.each(databaseKinds())('vault sealed values on %s', (database) => {
     expect(result.secretFieldsResealed).toBeGreaterThanOrEqual(1);
     const row = await db().selectFrom('vault_files').select('name_sealed').where('id', '=', file.id).executeTakeFirstOrThrow();
     expect(isStudioSealed(row.name_sealed as string)).toBe(true);
-    expect(await openFileName(await studioSecrets({ db: db(), keys: server.runtime.keys, secrets: masterBox() }, studioId), file.id, row.name_sealed as string)).toBe(
+    expect(await openFileName(await studioSecrets({ db: db(), keys: server.runtime.keys }, studioId), file.id, row.name_sealed as string)).toBe(
       'before-upgrade.png',
     );
     // No longer anything the master key version protects.

@@ -1,7 +1,5 @@
-import { type SecretBox, type StudioSecretBox, createStudioSecretBox } from '../crypto/secret-fields.ts';
+import type { SecretBox, StudioSecretBox } from '../crypto/secret-fields.ts';
 import type { PhotoMetadata } from '../imaging/photo-metadata.ts';
-import { studioDataKey } from '../studios/service.ts';
-import type { VaultDeps } from './deps.ts';
 
 /**
  * The vault's sealed columns (crypto/secret-fields.ts): file names, file metadata and album
@@ -78,22 +76,4 @@ export async function sealUploadName(secrets: StudioSecretBox, uploadId: string,
 
 export async function openUploadName(secrets: StudioSecretBox, uploadId: string, sealed: string): Promise<string> {
   return (await secrets.open(sealed, sealedPurposes.uploadName, sealedAssociatedData.uploadName(uploadId))).toString('utf8');
-}
-
-/** The box that seals and opens one studio's values: its data key unwrapped once, each field key derived once. */
-export async function studioSecrets(deps: Pick<VaultDeps, 'db' | 'keys' | 'secrets'>, studioId: string): Promise<StudioSecretBox> {
-  return createStudioSecretBox(await studioDataKey(deps, studioId), deps.secrets);
-}
-
-/** For a call over many rows: one box per studio they belong to, made on first use. */
-export function studioSecretsFor(deps: Pick<VaultDeps, 'db' | 'keys' | 'secrets'>): (studioId: string) => Promise<StudioSecretBox> {
-  const boxes = new Map<string, Promise<StudioSecretBox>>();
-  return (studioId) => {
-    let box = boxes.get(studioId);
-    if (!box) {
-      box = studioSecrets(deps, studioId);
-      boxes.set(studioId, box);
-    }
-    return box;
-  };
 }

@@ -4,7 +4,7 @@ import type { RangeHeaders } from '../http/byte-ranges.ts';
 import type { ServedFile } from '../http/send-file.ts';
 import { type JobRunner, createJobRunner } from '../jobs/runner.ts';
 import type { Runtime } from '../runtime.ts';
-import { studioDataKey } from '../studios/service.ts';
+import { studioDataKey, studioSecrets } from '../studios/service.ts';
 import type { ZipEntrySource } from '../zip/zip-stream.ts';
 import { createAlbum, requireAlbum } from './albums.ts';
 import { type VaultDeps, createVaultDeps } from './deps.ts';
@@ -17,7 +17,7 @@ import { previewsJobHandler } from './previews.ts';
 import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
 import { SCRUB_JOB, scrubJobHandler } from './scrub.ts';
 import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, listAlbumFileIds, usedBytes } from './repo.ts';
-import { openFileName, studioSecrets } from './sealed-fields.ts';
+import { openFileName } from './sealed-fields.ts';
 import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
 import { type UploadInput, type UploadedFile, uploadFile } from './upload.ts';
 
