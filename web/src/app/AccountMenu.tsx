@@ -2,9 +2,11 @@ import { signOut, type User } from '../api/auth';
 import { DELIVERIES_PATH } from '../pages/deliveries/paths';
 import { IMAGES_PATH } from '../pages/images/paths';
 import { LABS_ADMIN_PATH } from '../pages/labs/paths';
+import { PORTFOLIO_ANALYTICS_PATH, PORTFOLIO_PATH } from '../pages/portfolio/paths';
 import { PRINT_ORDERS_PATH } from '../pages/print-orders/paths';
 import { LIBRARY_PATH } from '../pages/vault/paths';
-import { Link, navigate, usePathname } from './router';
+import { HeaderNav, type NavLink } from './HeaderNav';
+import { navigate, usePathname } from './router';
 import { useSession } from './session';
 import { useSubmission } from './useSubmission';
 import { StudioSwitcher } from './StudioSwitcher';
@@ -26,7 +28,7 @@ export function AccountMenu({ user }: { user: User }) {
     });
   }
 
-  const links = user.mustEnrollTotp
+  const links: NavLink[] = user.mustEnrollTotp
     ? []
     : [
         ...(user.studioId === null
@@ -40,24 +42,29 @@ export function AccountMenu({ user }: { user: User }) {
                     { to: DELIVERIES_PATH, label: 'Deliveries', current: pathname.startsWith(DELIVERIES_PATH) },
                     { to: PRINT_ORDERS_PATH, label: 'Prints', current: pathname.startsWith(PRINT_ORDERS_PATH) },
                     { to: IMAGES_PATH, label: 'Images', current: pathname.startsWith(IMAGES_PATH) },
+                    { to: PORTFOLIO_PATH, label: 'Portfolio', current: pathname === PORTFOLIO_PATH },
                     { to: '/branding', label: 'Branding', current: pathname === '/branding' },
                   ]),
               ...(user.studioRole === 'owner' ? [{ to: '/studio/members', label: 'Team', current: pathname === '/studio/members' }] : []),
             ]),
         { to: '/account/sessions', label: 'Account', current: pathname.startsWith('/account') },
-        ...(user.role === 'admin'
-          ? [
-              { to: '/admin/users', label: 'Users', current: pathname === '/admin/users' },
-              { to: '/admin/studios', label: 'Studios', current: pathname === '/admin/studios' },
-              { to: LABS_ADMIN_PATH, label: 'Labs', current: pathname === LABS_ADMIN_PATH },
-              { to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' },
-              { to: '/admin/alerts', label: 'Alerts', current: pathname === '/admin/alerts' },
-              { to: '/admin/system', label: 'System', current: pathname === '/admin/system' },
-            ]
-          : user.studioId === null || user.studioRole === 'viewer'
-            ? []
-            : [{ to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' }]),
+        // Photographers see their own studio's audit trail; an admin finds it in the Admin menu.
+        ...(user.role !== 'admin' && user.studioId !== null && user.studioRole !== 'viewer'
+          ? [{ to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' }]
+          : []),
       ];
+  const adminLinks: NavLink[] =
+    user.mustEnrollTotp || user.role !== 'admin'
+      ? []
+      : [
+          { to: '/admin/users', label: 'Users', current: pathname === '/admin/users' },
+          { to: '/admin/studios', label: 'Studios', current: pathname === '/admin/studios' },
+          { to: LABS_ADMIN_PATH, label: 'Labs', current: pathname === LABS_ADMIN_PATH },
+          { to: PORTFOLIO_ANALYTICS_PATH, label: 'Portfolio analytics', current: pathname === PORTFOLIO_ANALYTICS_PATH },
+          { to: '/admin/audit', label: 'Audit', current: pathname === '/admin/audit' },
+          { to: '/admin/alerts', label: 'Alerts', current: pathname === '/admin/alerts' },
+          { to: '/admin/system', label: 'System', current: pathname === '/admin/system' },
+        ];
 
   return (
     <div className="account-menu">
@@ -65,19 +72,7 @@ export function AccountMenu({ user }: { user: User }) {
         {user.email}
       </span>
       {!user.mustEnrollTotp && (user.studioCount ?? 0) > 1 && <StudioSwitcher key={user.studioId ?? 'none'} />}
-      {links.length > 0 && (
-        <nav aria-label="Main">
-          <ul className="header-nav">
-            {links.map((link) => (
-              <li key={link.to}>
-                <Link to={link.to} aria-current={link.current ? 'page' : undefined}>
-                  {link.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      )}
+      {links.length + adminLinks.length > 0 && <HeaderNav links={links} adminLinks={adminLinks} />}
       <button type="button" className="button button-secondary button-small" aria-disabled={busy} onClick={handleSignOut} data-testid="sign-out">
         {busy ? 'Signing out…' : 'Sign out'}
       </button>
