@@ -68,7 +68,7 @@ export function AccountMenu({ user }: { user: User }) {
 
   return (
     <div className="account-menu">
-      <span className="account-menu-email" data-testid="header-email">
+      <span className="account-menu-email" title={user.email} data-testid="header-email">
         {user.email}
       </span>
       {!user.mustEnrollTotp && (user.studioCount ?? 0) > 1 && <StudioSwitcher key={user.studioId ?? 'none'} />}
