@@ -454,6 +454,11 @@ describe('accounts UI', () => {
       await expect(admin.getAttribute('aria-expanded')).resolves.toBe('false');
       await expect(isFocused(admin)).resolves.toBe(true);
       await expect(adminList.isVisible()).resolves.toBe(false);
+      // Tabbing on past its last link closes it as well.
+      await page.keyboard.press('Enter');
+      await adminList.getByRole('link', { name: 'System' }).focus();
+      await page.keyboard.press('Tab');
+      await expect(admin.getAttribute('aria-expanded')).resolves.toBe('false');
 
       // A click elsewhere closes it too; following a link closes it, and the menu shows where you are.
       await admin.click();

@@ -82,7 +82,15 @@ function AdminMenu({ links }: { links: NavLink[] }) {
   }
 
   return (
-    <div ref={container} className="admin-menu-disclosure" onKeyDown={handleKeyDown}>
+    <div
+      ref={container}
+      className="admin-menu-disclosure"
+      onKeyDown={handleKeyDown}
+      // Tabbing on past its last link closes it too, so it never covers the page behind focus.
+      onBlur={(event) => {
+        if (open && !(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget))) setOpenOn(null);
+      }}
+    >
       <button
         ref={button}
         type="button"
