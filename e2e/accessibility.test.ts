@@ -1,6 +1,7 @@
 /**
  * axe-core (through @axe-core/playwright) on the pages people meet first, served by the real
- * server with real data: sign-in, the library (also asking about a duplicate upload), a delivery, the branding page, and the client's
+ * server with real data: sign-in, the library (also asking about a duplicate upload), a delivery, a new delivery with its photo
+ * picker, the branding page, the header's menu on a phone, and the client's
  * page (the code form, the gallery, the lightbox, the download dialog) on a phone and a
  * desktop. Every rule axe has runs (WCAG 2.2 A/AA and its best practices); no serious or
  * critical violation may remain. Moderate and minor ones are not failures here.
@@ -35,7 +36,7 @@ beforeAll(async () => {
 });
 
 describe('accessibility (axe-core): no serious or critical violations', () => {
-  it('on the sign-in page, the library, a delivery and the branding page', async () => {
+  it('on the sign-in page, the library, a delivery, a new delivery, the branding page and the header on a phone', async () => {
     const { page } = await openPage(env.browser, `${env.origin}/sign-in`, viewports.desktop);
     try {
       await page.getByTestId('sign-in-email').waitFor();
@@ -61,9 +62,21 @@ describe('accessibility (axe-core): no serious or critical violations', () => {
       await waitForDecodedImages(page, 'delivery-files', shoot.files.length);
       expect(await seriousViolations(page), 'delivery').toEqual([]);
 
+      // A new delivery from the Deliveries page, the photos picked there.
+      await page.goto(`${env.origin}/deliveries/new`);
+      await waitForDecodedImages(page, 'photo-picker', shoot.files.length);
+      await page.getByTestId('photo-picker-select-all').click();
+      expect(await seriousViolations(page), 'new delivery with the photo picker').toEqual([]);
+
       await page.goto(`${env.origin}/branding`);
       await page.getByTestId('branding-logo').waitFor();
       expect(await seriousViolations(page), 'branding').toEqual([]);
+
+      // The header on a phone, its menu open.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByTestId('header-menu').click();
+      await page.getByRole('link', { name: 'Portfolio', exact: true }).waitFor();
+      expect(await seriousViolations(page), 'header menu on a phone').toEqual([]);
     } finally {
       await page.close();
     }

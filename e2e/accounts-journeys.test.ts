@@ -23,8 +23,13 @@ describe('accounts, end to end', () => {
       await page.waitForURL(`${env.server.url}/account/two-factor`);
       await page.getByTestId('totp-required').waitFor({ state: 'visible' });
       await enrollTotpInPage(page);
+      // Once the recovery codes are saved: the start page, saying what was done, and a first welcome.
+      await page.waitForURL(`${env.server.url}/`);
+      await expect.poll(() => page.getByTestId('navigation-notice').textContent()).toMatch(/^Two-factor authentication is on/);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Welcome');
 
-      await page.goto(`${env.server.url}/admin/users`);
+      await page.getByRole('button', { name: 'Admin' }).click();
+      await page.getByRole('link', { name: 'Users', exact: true }).click();
       await page.getByTestId('admin-users-table').waitFor({ state: 'visible' });
       await page.getByTestId('admin-create-email').fill('ada@studio.example');
       await page.getByTestId('admin-create-role').selectOption('photographer');
@@ -43,6 +48,7 @@ describe('accounts, end to end', () => {
       await signInWithEmailCode(page, env.server, 'ada@studio.example');
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
       expect(await page.getByTestId('header-email').textContent()).toContain('ada@studio.example');
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Welcome');
 
       await page.goto(`${env.server.url}/account/two-factor`);
       const secret = await enrollTotpInPage(page);
@@ -56,6 +62,7 @@ describe('accounts, end to end', () => {
       await secondFactor.fill(currentTotp(secret, Date.now() + 30_000));
       await page.getByTestId('sign-in-submit').click();
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Welcome back');
       expect(unexpectedProblems(env.server, problems)).toEqual([]);
     } finally {
       await page.close();

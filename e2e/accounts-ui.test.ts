@@ -285,6 +285,7 @@ describe('accounts UI', () => {
         apiError(400, 'invalid_totp_code', 'That code didn’t match. Check the time on your phone.'),
         { json: { recoveryCodes } },
       ]);
+      api.stub('GET /api/account/sessions', { json: { sessions: [] } });
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.origin });
       await page.goto(`${env.origin}/account/two-factor`);
 
@@ -294,6 +295,9 @@ describe('accounts UI', () => {
       await expect(qr.getAttribute('src')).resolves.toBe(ENROLLMENT.qrCodeDataUrl);
       await expect(qr.evaluate((image: HTMLImageElement) => image.decode().then(() => image.naturalWidth))).resolves.toBeGreaterThan(0);
       await expectText(page.getByTestId('totp-secret'), 'JBSW Y3DP EHPK 3PXP JBSW Y3DP');
+      // Worded for whatever device this is: a desktop as much as a phone.
+      await expectText(page.getByText(/^Can’t scan it\?/), /^Can’t scan it\? In your authenticator app, choose to enter a setup key instead/);
+      await expect(page.getByText('On this phone').count()).resolves.toBe(0);
       await page.getByTestId('totp-secret-copy').click();
       await expectText(page.getByText('Copied.'), 'Copied.');
       await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(ENROLLMENT.secret);
@@ -316,9 +320,16 @@ describe('accounts UI', () => {
       const file = await readFile(await download.path(), 'utf8');
       for (const recoveryCode of recoveryCodes) expect(file).toContain(`\n${recoveryCode}\n`);
 
+      // Saved, there is nothing left to do on the account page: on to the start page, saying so.
       await page.getByTestId('recovery-codes-done').click();
-      await page.getByRole('heading', { name: 'Two-factor authentication is on' }).waitFor();
+      await page.waitForURL(`${env.origin}/`);
+      await expectText(page.getByTestId('navigation-notice'), 'Two-factor authentication is on: signing in now asks for a code from your authenticator app.');
+      await expect(isFocused(page.getByRole('heading', { level: 1 }))).resolves.toBe(true);
       await expect(codes.count()).resolves.toBe(0);
+      // The next page carries no notice.
+      await page.getByRole('link', { name: 'Account', exact: true }).click();
+      await page.waitForURL(`${env.origin}/account/sessions`);
+      await expect(page.getByTestId('navigation-notice').textContent()).resolves.toBe('');
       expect(api.bodiesOf('POST /api/account/totp/enrollment/confirm')).toEqual([{ code: '000000' }, { code: '123456' }]);
     });
   });
@@ -338,6 +349,7 @@ describe('accounts UI', () => {
       ]);
       api.stub('PATCH /api/admin/users/u-ben', { json: { user: { ...ben, status: 'disabled', activeSessions: 0 } } });
       await page.goto(`${env.origin}/`);
+      await page.getByRole('button', { name: 'Admin' }).click();
       await page.getByRole('link', { name: 'Users', exact: true }).click();
       await page.waitForURL(`${env.origin}/admin/users`);
 
@@ -409,7 +421,102 @@ describe('accounts UI', () => {
       await page.getByTestId('totp-confirm').click();
       await page.getByTestId('recovery-codes-done').click();
       await page.waitForURL(`${env.origin}/`);
-      await expect(page.getByRole('link', { name: 'Users', exact: true }).isVisible()).resolves.toBe(true);
+      await expectText(page.getByTestId('navigation-notice'), /^Two-factor authentication is on/);
+      await expect(page.getByRole('button', { name: 'Admin' }).isVisible()).resolves.toBe(true);
+    });
+  });
+
+  it('keeps the header on one line at 1366 × 768: the admin pages behind one Admin menu, operable by keyboard', async () => {
+    await withPage(async (page, api) => {
+      api.stub('GET /api/me', {
+        json: { user: makeUser({ role: 'admin', studioRole: 'owner', totpEnabled: true, email: 'ada.lovelace-studio@example.com' }) },
+      });
+      api.stub('GET /api/admin/alerts', { json: { alerts: [] } });
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(`${env.origin}/`);
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await nav.getByRole('link', { name: 'Portfolio', exact: true }).waitFor();
+      await expect(nav.getByRole('link').allInnerTexts()).resolves.toEqual(['Library', 'Deliveries', 'Prints', 'Images', 'Portfolio', 'Branding', 'Team', 'Account']);
+      await expect(page.getByTestId('header-menu').isVisible()).resolves.toBe(false);
+      await expectOneLine(page, ['.wordmark', '[data-testid="header-email"]', '.header-nav > li', '[data-testid="sign-out"]']);
+
+      const admin = page.getByRole('button', { name: 'Admin' });
+      await expect(admin.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(page.getByRole('link', { name: 'Users', exact: true }).isVisible()).resolves.toBe(false);
+      await admin.focus();
+      await page.keyboard.press('Enter');
+      await expect(admin.getAttribute('aria-expanded')).resolves.toBe('true');
+      const adminList = page.locator('#admin-menu-list');
+      await expect(adminList.getByRole('link').allInnerTexts()).resolves.toEqual(['Users', 'Studios', 'Labs', 'Portfolio analytics', 'Audit', 'Alerts', 'System']);
+      await page.keyboard.press('Tab');
+      await expect(isFocused(adminList.getByRole('link', { name: 'Users' }))).resolves.toBe(true);
+      await page.keyboard.press('Escape');
+      await expect(admin.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(isFocused(admin)).resolves.toBe(true);
+      await expect(adminList.isVisible()).resolves.toBe(false);
+      // Tabbing on past its last link closes it as well.
+      await page.keyboard.press('Enter');
+      await adminList.getByRole('link', { name: 'System' }).focus();
+      await page.keyboard.press('Tab');
+      await expect(admin.getAttribute('aria-expanded')).resolves.toBe('false');
+
+      // A click elsewhere closes it too; following a link closes it, and the menu shows where you are.
+      await admin.click();
+      await page.getByRole('heading', { level: 1 }).click();
+      await expect(admin.getAttribute('aria-expanded')).resolves.toBe('false');
+      await admin.click();
+      await adminList.getByRole('link', { name: 'Alerts' }).click();
+      await page.waitForURL(`${env.origin}/admin/alerts`);
+      await expect(admin.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(admin.getAttribute('data-current')).resolves.toBe('true');
+      await expect(adminList.getByRole('link', { name: 'Alerts', includeHidden: true }).getAttribute('aria-current')).resolves.toBe('page');
+    });
+  });
+
+  it('folds the header links behind a Menu button on a phone, with nothing wider than the screen', async () => {
+    await withPage(async (page, api) => {
+      api.stub('GET /api/me', { json: { user: makeUser({ role: 'admin', studioRole: 'owner', totpEnabled: true }) } });
+      api.stub('GET /api/admin/studios', { json: { studios: [] } });
+      api.stub('GET /api/admin/portfolio-domains', { json: { domains: [], portfolios: [] } });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${env.origin}/`);
+      const menu = page.getByTestId('header-menu');
+      await menu.waitFor();
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(page.getByRole('link', { name: 'Library', exact: true }).isVisible()).resolves.toBe(false);
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+
+      await menu.click();
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
+      await expect(page.getByRole('link', { name: 'Portfolio', exact: true }).isVisible()).resolves.toBe(true);
+      await page.getByRole('button', { name: 'Admin' }).click();
+      await expect(page.getByRole('link', { name: 'Studios', exact: true }).isVisible()).resolves.toBe(true);
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+      const linkBox = await page.getByRole('link', { name: 'Studios', exact: true }).boundingBox();
+      expect(linkBox?.height).toBeGreaterThanOrEqual(44);
+      // Escape closes the Admin list first, then the menu.
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('link', { name: 'Studios', exact: true }).isVisible()).resolves.toBe(false);
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
+      await page.keyboard.press('Escape');
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(isFocused(menu)).resolves.toBe(true);
+
+      await menu.click();
+      await page.getByRole('button', { name: 'Admin' }).click();
+      await page.getByRole('link', { name: 'Studios', exact: true }).click();
+      await page.waitForURL(`${env.origin}/admin/studios`);
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    });
+  });
+
+  it('says Welcome on the first sign-in, and Welcome back after', async () => {
+    await withPage(async (page, api) => {
+      api.stub('GET /api/me', [{ json: { user: makeUser({ previousSignInAt: null }) } }, { json: { user: makeUser() } }]);
+      await page.goto(`${env.origin}/`);
+      await expectText(page.getByRole('heading', { level: 1 }), 'Welcome');
+      await page.reload();
+      await expectText(page.getByRole('heading', { level: 1 }), 'Welcome back');
     });
   });
 
@@ -426,6 +533,23 @@ describe('accounts UI', () => {
     });
   });
 });
+
+/** Every element these selectors match sits on one line: their vertical middles agree. */
+async function expectOneLine(page: Page, selectors: string[]): Promise<void> {
+  const middles = await page.evaluate(
+    (selectors) =>
+      selectors.flatMap((selector) =>
+        [...document.querySelectorAll(selector)].map((element) => {
+          const box = element.getBoundingClientRect();
+          return { selector, middle: box.top + box.height / 2 };
+        }),
+      ),
+    selectors,
+  );
+  expect(middles.length).toBeGreaterThan(selectors.length);
+  const first = middles[0]?.middle ?? 0;
+  for (const { selector, middle } of middles) expect(Math.abs(middle - first), selector).toBeLessThan(6);
+}
 
 // ---------------------------------------------------------------------------------------
 // Stubbed API

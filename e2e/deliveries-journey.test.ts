@@ -8,9 +8,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createAccount } from '../server/test/accounts.ts';
+import { createAccount, signedInClient } from '../server/test/accounts.ts';
 import { readZip } from '../server/test/deliveries.ts';
 import { photo } from '../server/test/images.ts';
+import { settled, uploaded } from '../server/test/vault.ts';
 import { openPage } from './browser.ts';
 import { signInWithEmailCode, unexpectedClientProblems, unexpectedProblems, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
 
@@ -108,6 +109,63 @@ describe('deliveries, end to end', () => {
       expect(rows[2]).toMatch(/Chrom/);
       expect(rows[2]).toMatch(/This machine|Local network|Network/);
       expect(unexpectedProblems(env.server, photographer.problems)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('creates a delivery from the Deliveries page, picking the photos there: by album, by name, all shown at once', async () => {
+    const { client, user } = await signedInClient(env.server, 'photographer', 'picking');
+    const ceremony = (await client.json<{ album: { id: string } }>('POST', '/api/vault/albums', { name: 'Ceremony' })).body.album.id;
+    const files = [
+      await uploaded(client, await photo('jpeg', { width: 600, height: 900 }), { name: 'vows-portrait.jpg', albumId: ceremony }),
+      await uploaded(client, await photo('jpeg', { width: 1200, height: 800 }), { name: 'rings.jpg', albumId: ceremony }),
+      await uploaded(client, await photo('png', { width: 900, height: 600 }), { name: 'toast.png' }),
+    ];
+    for (const file of files) await settled(client, file.id);
+    const [portrait, rings, toast] = files.map((file) => file.id) as [string, string, string];
+
+    const { page, problems } = await openPage(env.browser, `${env.origin}/sign-in`);
+    try {
+      await signInWithEmailCode(page, env.server, user.email);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.getByRole('link', { name: 'Deliveries', exact: true }).click();
+      await page.getByTestId('new-delivery').click();
+      await page.waitForURL(`${env.origin}/deliveries/new`);
+      const picker = page.getByTestId('photo-picker');
+      await waitForDecodedImages(page, 'photo-picker', 3);
+      // A portrait thumbnail shows whole, not cropped to the square tile.
+      const portraitImage = picker.locator('li', { has: page.getByTestId(`new-delivery-pick-${portrait}`) }).locator('img');
+      await expect(portraitImage.evaluate((image: HTMLImageElement) => [getComputedStyle(image).objectFit, image.naturalHeight > image.naturalWidth])).resolves.toEqual([
+        'contain',
+        true,
+      ]);
+
+      // Nothing chosen yet: the form says so instead of creating an empty delivery.
+      await page.getByLabel('Title').fill('Anna & Tom — picked');
+      await page.getByRole('button', { name: 'Create delivery' }).click();
+      await expect.poll(() => page.getByTestId('new-delivery-error').textContent()).toMatch(/Choose the photos to deliver first/);
+
+      await page.getByTestId('photo-picker-search').fill('toast');
+      await expect.poll(() => picker.getByRole('checkbox').count()).toBe(1);
+      await page.getByTestId('photo-picker-select-all').click();
+      await page.getByTestId('photo-picker-search').fill('');
+      await page.getByTestId('photo-picker-album').selectOption({ label: 'Ceremony (2 photos)' });
+      await expect.poll(() => picker.getByRole('checkbox').count()).toBe(2);
+      await expect.poll(() => page.getByTestId('photo-picker-select-all').textContent()).toBe('Select all 2 photos shown');
+      await page.getByTestId('photo-picker-select-all').click();
+      await expect.poll(() => page.getByTestId('photo-picker-count').textContent()).toBe('3 photos chosen');
+      await page.getByTestId(`new-delivery-pick-${rings}`).uncheck();
+      await expect.poll(() => page.getByTestId('photo-picker-count').textContent()).toBe('2 photos chosen');
+
+      await page.getByRole('button', { name: 'Create delivery' }).click();
+      await page.getByTestId('delivery-created').waitFor({ state: 'visible' });
+      await expect.poll(() => page.getByTestId('delivery-created').locator('.page-lead').textContent()).toMatch(/“Anna & Tom — picked”: 2 files/);
+      await page.getByRole('link', { name: 'Go to the delivery' }).click();
+      await waitForDecodedImages(page, 'delivery-files', 2);
+      const delivered = await page.getByTestId('delivery-files').locator('> li').evaluateAll((items) => items.map((item) => item.getAttribute('data-testid')));
+      expect(delivered.sort()).toEqual([`delivery-file-${portrait}`, `delivery-file-${toast}`].sort());
+      expect(unexpectedProblems(env.server, problems)).toEqual([]);
     } finally {
       await page.close();
     }

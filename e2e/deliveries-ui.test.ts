@@ -26,6 +26,11 @@ describe('deliveries UI: the photographer', () => {
       await page.waitForURL(`${env.origin}/deliveries/new?files=f1,f2`);
       await expectText(page.getByTestId('delivery-contents'), 'The 2 photos you selected in the library. Choose others');
       await expect(isFocused(page.getByLabel('Title'))).resolves.toBe(true);
+      // Choosing others happens here, the photos chosen in the library still ticked.
+      await page.getByRole('button', { name: 'Choose others' }).click();
+      await expectText(page.getByTestId('photo-picker-count'), '2 photos chosen');
+      await expect(page.getByTestId('new-delivery-pick-f1').isChecked()).resolves.toBe(true);
+      await expect(page.getByTestId('new-delivery-pick-f2').isChecked()).resolves.toBe(true);
       await expect(page.getByRole('link', { name: 'Deliveries', exact: true }).getAttribute('aria-current')).resolves.toBe('page');
 
       // The expiry is 30 days ahead by default; originals and the ZIP are offered.

@@ -134,6 +134,7 @@ export function makeUser(overrides: Record<string, unknown> = {}) {
     totpEnabled: false,
     mustEnrollTotp: false,
     reauthenticationMethods: ['email_code'],
+    previousSignInAt: '2026-01-05T09:00:00.000Z',
     ...overrides,
   };
 }

@@ -310,6 +310,9 @@ describe('vault UI', () => {
       await page.goto(`${env.origin}/library`);
       const tiles = page.getByTestId('file-grid').locator('li');
       await eventually(() => tiles.count()).toBe(60);
+      // Newest capture first, and the controls say so.
+      await expect(page.getByLabel('Sort by').inputValue()).resolves.toBe('captured');
+      await expect(page.getByLabel('Order').locator('option:checked').textContent()).resolves.toBe('Newest first');
 
       await page.getByTestId('load-more').click();
       await eventually(() => tiles.count()).toBe(70);
@@ -317,8 +320,8 @@ describe('vault UI', () => {
       await eventually(() => isFocused(page.getByTestId('file-tile-f61').getByRole('link'))).toBe(true);
       const lists = vault.requests('GET /api/vault/files').map((request) => Object.fromEntries(new URL(request.url).searchParams));
       expect(lists).toEqual([
-        { sort: 'uploaded', order: 'desc', limit: '60' },
-        { sort: 'uploaded', order: 'desc', cursor: '60', limit: '60' },
+        { sort: 'captured', order: 'desc', limit: '60' },
+        { sort: 'captured', order: 'desc', cursor: '60', limit: '60' },
       ]);
 
       // The arrow keys move between tiles as the grid lays them out.

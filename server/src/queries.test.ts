@@ -245,6 +245,7 @@ const sessionsExamples: Examples<typeof sessionsRepo> = {
   revokeUserSessionRow: { '': (db) => sessionsRepo.revokeUserSessionRow(db, user, 'session-1', 'ended_by_user', now) },
   listLiveSessions: { '': (db) => sessionsRepo.listLiveSessions(db, user, now, 60_000) },
   setSessionActiveStudio: { '': (db) => sessionsRepo.setSessionActiveStudio(db, 'session-1', user, studio) },
+  findPreviousSessionStart: { '': (db) => sessionsRepo.findPreviousSessionStart(db, user) },
 };
 
 const proofingExamples: Examples<typeof proofingRepo> = {

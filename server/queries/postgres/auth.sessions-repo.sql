@@ -152,3 +152,18 @@ set
 where
   "id" = $2
   and "user_id" = $3;
+
+-- findPreviousSessionStart
+select
+  "created_at"
+from
+  "sessions"
+where
+  "user_id" = $1
+order by
+  "created_at" desc,
+  "id" desc
+limit
+  $2
+offset
+  $3;

@@ -152,3 +152,18 @@ set
 where
   "id" = ?
   and "user_id" = ?;
+
+-- findPreviousSessionStart
+select
+  "created_at"
+from
+  "sessions"
+where
+  "user_id" = ?
+order by
+  "created_at" desc,
+  "id" desc
+limit
+  ?
+offset
+  ?;

@@ -28,6 +28,9 @@ export const userSchema = Type.Object(
     totpEnabled: Type.Boolean(),
     mustEnrollTotp: Type.Boolean(),
     reauthenticationMethods: Type.Array(reauthenticationMethodField),
+    previousSignInAt: Type.Union([Type.String(), Type.Null()], {
+      description: 'When the sign-in before the newest one began; null on the account’s first sign-in (the web app says “Welcome” rather than “Welcome back”).',
+    }),
   },
   closed,
 );

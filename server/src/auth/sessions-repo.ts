@@ -145,3 +145,17 @@ export async function listLiveSessions(db: Kysely<Tables>, userId: string, now: 
     .orderBy('last_seen_at', 'desc')
     .execute();
 }
+
+/** When the user's second-newest session began (epoch ms): the sign-in before the newest one, or null if there was none. */
+export async function findPreviousSessionStart(db: Kysely<Tables>, userId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('created_at')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .offset(1)
+    .executeTakeFirst();
+  return row?.created_at ?? null;
+}

@@ -32,6 +32,18 @@ describe.each(databaseKinds())('sessions on %s', (database) => {
     expect(listed.body.sessions.map((session) => session.place)).toContain('Network 203.0.113.x');
   });
 
+  it('says when the account signed in before, null on its first sign-in (and no other account’s counts)', async () => {
+    type Me = { user: { previousSignInAt: string | null } };
+    const { client, user } = await signedInClient(server, 'photographer');
+    await signedInClient(server, 'photographer');
+    expect((await client.json<Me>('GET', '/api/me')).body.user.previousSignInAt).toBeNull();
+    const firstStart = (await db().selectFrom('sessions').select('created_at').where('user_id', '=', user.id).executeTakeFirstOrThrow()).created_at;
+
+    const device = await secondDevice(user.email);
+    const again = await device.json<Me>('GET', '/api/me');
+    expect(again.body.user.previousSignInAt).toBe(new Date(firstStart).toISOString());
+  });
+
   it('ends one session, or all others, effective on the very next request', async () => {
     const { client, user } = await signedInClient(server, 'photographer');
     const other = await secondDevice(user.email);

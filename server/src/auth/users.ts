@@ -12,6 +12,7 @@ import { deleteSignInGuard } from './codes-repo.ts';
 import { clearSecondFactor, notifyCredentialChange } from './credential-changes.ts';
 import { type ReauthenticationMethod, reauthenticationMethods } from './reauthentication.ts';
 import { revokeUserSessions } from './sessions.ts';
+import { findPreviousSessionStart } from './sessions-repo.ts';
 import { emailSkeleton, normalizeEmail } from './email-address.ts';
 import {
   type UserListRow,
@@ -53,6 +54,8 @@ export interface UserView {
   mustEnrollTotp: boolean;
   /** How this account confirms a sensitive change (re-authentication). */
   reauthenticationMethods: ReauthenticationMethod[];
+  /** When the sign-in before the newest one began (ISO 8601); `null` until the account has signed in twice. */
+  previousSignInAt: string | null;
 }
 
 /** The studio a new session acts in: the oldest one owned, else the oldest one joined (as sessions-repo.ts chooses). */
@@ -78,7 +81,12 @@ async function userView(deps: Pick<AuthDeps, 'db'>, user: UserRow, active?: { st
     totpEnabled,
     mustEnrollTotp: mustEnrollTotp({ role: user.role, totpEnabled }),
     reauthenticationMethods: reauthenticationMethods(user),
+    previousSignInAt: toIsoOrNull(await findPreviousSessionStart(deps.db, user.id)),
   };
+}
+
+function toIsoOrNull(epochMs: number | null): string | null {
+  return epochMs === null ? null : new Date(epochMs).toISOString();
 }
 
 /** Where to tell a user of something: the address of an account that exists and is not disabled. */

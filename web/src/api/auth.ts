@@ -26,6 +26,8 @@ export interface User {
   mustEnrollTotp: boolean;
   /** How this account confirms it is its owner before changing its password or second factor. */
   reauthenticationMethods: ReauthenticationMethod[];
+  /** When the account signed in before this sign-in; `null` on its first (the start page says "Welcome", not "Welcome back"). */
+  previousSignInAt: string | null;
 }
 
 /** A first sign-in step either signs in, or asks for the account's second factor. */

@@ -1,12 +1,14 @@
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { ApertureMark } from '../components/ApertureMark';
 import { AccountMenu } from './AccountMenu';
-import { Link, usePathname } from './router';
+import { StatusMessage } from '../components/form';
+import { Link, useNavigationNotice, usePathname } from './router';
 import { useSession } from './session';
 
 export function AppShell({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const mainRef = useRef<HTMLElement>(null);
+  const notice = useNavigationNotice();
   useFocusHeadingOnNavigation(mainRef);
 
   return (
@@ -22,6 +24,10 @@ export function AppShell({ children }: { children: ReactNode }) {
         {session.status === 'signed-in' && <AccountMenu user={session.user} />}
       </header>
       <main id="main" className="app-main" tabIndex={-1} ref={mainRef}>
+        {/* In the page before any news arrives, so screen readers announce it (a live region). */}
+        <div className="app-notice">
+          <StatusMessage message={notice} testId="navigation-notice" />
+        </div>
         {children}
       </main>
       <footer className="app-footer">

@@ -23,11 +23,27 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribeToPath, currentPath);
 }
 
-export function navigate(path: string, { replace = false }: { replace?: boolean } = {}): void {
-  if (path === currentPath()) return;
-  if (replace) window.history.replaceState(null, '', path);
-  else window.history.pushState(null, '', path);
+/** `notice` is a confirmation of what was just done, shown on the page navigated to (`useNavigationNotice`). */
+export function navigate(path: string, { replace = false, notice }: { replace?: boolean; notice?: string } = {}): void {
+  if (path === currentPath() && notice === undefined) return;
+  const state: NavigationState | null = notice === undefined ? null : { notice };
+  if (replace) window.history.replaceState(state, '', path);
+  else window.history.pushState(state, '', path);
   for (const onChange of pathListeners) onChange();
+}
+
+interface NavigationState {
+  notice: string;
+}
+
+function currentNotice(): string | null {
+  const state: unknown = window.history.state;
+  return typeof state === 'object' && state !== null && 'notice' in state && typeof state.notice === 'string' ? state.notice : null;
+}
+
+/** The confirmation the navigation to this page carried, if any; the next navigation leaves it behind. */
+export function useNavigationNotice(): string | null {
+  return useSyncExternalStore(subscribeToPath, currentNotice);
 }
 
 type LinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string };

@@ -19,7 +19,7 @@ export function HomePage({ user }: { user: User }) {
   const canManageMembers = useCan('members');
   return (
     <section className="page">
-      <h1 tabIndex={-1}>Welcome back</h1>
+      <h1 tabIndex={-1}>{user.previousSignInAt === null ? 'Welcome' : 'Welcome back'}</h1>
       <p className="page-lead">
         {hasLibrary
           ? 'Your photos are in your library; deliveries hand them to your clients as a private gallery, labs print them, and the image service puts them on your websites.'

@@ -17,8 +17,7 @@ export function RecoveryCodes({ codes, email, onDone, replaced = false }: { code
         {replaced
           ? 'These replace your old recovery codes, which no longer work.'
           : 'Two-factor authentication is on, and your other sessions were signed out.'}{' '}
-        If you lose your phone, each of these
-        codes lets you sign in once. Keep them somewhere safe, like your password manager:{' '}
+        If you lose the device your authenticator app is on, each of these codes lets you sign in once. Keep them somewhere safe, like your password manager:{' '}
         <strong>this is the only time we show them</strong>.
       </p>
       <ol className="recovery-codes" data-testid="recovery-codes">

@@ -54,8 +54,8 @@ export function TotpEnrollmentStep({
             data-testid="totp-qr"
           />
           <p className="muted">
-            Can’t scan it? Choose to enter a key instead, and type this one. On this phone, you can{' '}
-            <a href={enrollment.otpauthUrl}>open it in your authenticator app</a>.
+            Can’t scan it? In your authenticator app, choose to enter a setup key instead, and type this one. If the app is on this
+            device, you can <a href={enrollment.otpauthUrl}>open the key in it directly</a>.
           </p>
           <div className="secret">
             <code className="secret-key" data-testid="totp-secret">

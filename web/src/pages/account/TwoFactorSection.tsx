@@ -3,7 +3,6 @@ import { disableTotp, regenerateRecoveryCodes, startTotpEnrollment, type TotpEnr
 import type { User } from '../../api/auth';
 import { navigate } from '../../app/router';
 import { useSession } from '../../app/session';
-import { useFocusOnMount } from '../../app/useFocusOnMount';
 import { useSubmission } from '../../app/useSubmission';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormError } from '../../components/form';
@@ -15,22 +14,21 @@ type Phase =
   | { name: 'start' }
   | { name: 'enrolling'; enrollment: TotpEnrollment }
   | { name: 'recovery-codes'; codes: string[] }
-  | { name: 'new-recovery-codes'; codes: string[] }
-  | { name: 'done' };
+  | { name: 'new-recovery-codes'; codes: string[] };
 
 /**
  * Two-factor authentication with an authenticator app: start → scan and confirm a code →
- * save the recovery codes (shown this once) → on. The session only learns that it is on
+ * save the recovery codes (shown this once) → on, and back to the start page. The session only learns that it is on
  * once the codes are saved, so nothing re-renders them away before then.
  */
 export function TwoFactorSection({ user }: { user: User }) {
   const { updateUser } = useSession();
   const [phase, setPhase] = useState<Phase>({ name: 'start' });
 
+  // Once the codes are saved there is nothing left to do here: on to the start page, saying what changed.
   function finish() {
     updateUser({ totpEnabled: true, mustEnrollTotp: false });
-    setPhase({ name: 'done' });
-    if (user.mustEnrollTotp) navigate('/');
+    navigate('/', { notice: 'Two-factor authentication is on: signing in now asks for a code from your authenticator app.' });
   }
 
   return (
@@ -38,11 +36,15 @@ export function TwoFactorSection({ user }: { user: User }) {
       {phase.name === 'recovery-codes' ? (
         <RecoveryCodes codes={phase.codes} email={user.email} onDone={finish} />
       ) : phase.name === 'new-recovery-codes' ? (
-        <RecoveryCodes codes={phase.codes} email={user.email} onDone={() => setPhase({ name: 'start' })} replaced />
+        <RecoveryCodes
+          codes={phase.codes}
+          email={user.email}
+          onDone={() => navigate('/', { notice: 'Your new recovery codes are saved, and the old ones no longer work.' })}
+          replaced
+        />
       ) : user.totpEnabled ? (
         <TwoFactorOn
           user={user}
-          justTurnedOn={phase.name === 'done'}
           onNewRecoveryCodes={(codes) => setPhase({ name: 'new-recovery-codes', codes })}
           onTurnedOff={() => {
             updateUser({ totpEnabled: false, reauthenticationMethods: user.hasPassword ? ['email_code', 'password'] : ['email_code'] });
@@ -76,8 +78,8 @@ function Start({ user, onStarted }: { user: User; onStarted: (enrollment: TotpEn
         </p>
       )}
       <p className="panel-lead">
-        Add a second step to signing in: a 6-digit code from an authenticator app on your phone, such as 1Password, Google
-        Authenticator or Aegis.
+        Add a second step to signing in: a 6-digit code from an authenticator app on your phone or computer, such as
+        1Password, Google Authenticator or Aegis.
       </p>
       {error !== null && <FormError id="two-factor-error" message={error} testId="two-factor-error" />}
       {reauthentication.asking ? (
@@ -95,29 +97,25 @@ function Start({ user, onStarted }: { user: User; onStarted: (enrollment: TotpEn
 
 function TwoFactorOn({
   user,
-  justTurnedOn,
   onNewRecoveryCodes,
   onTurnedOff,
 }: {
   user: User;
-  justTurnedOn: boolean;
   onNewRecoveryCodes: (codes: string[]) => void;
   onTurnedOff: () => void;
 }) {
-  // Arriving here from the recovery codes, the button that had focus is gone.
-  const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const { busy, error, submit } = useSubmission();
   const reauthentication = useReauthentication(user, submit);
   const [confirmingOff, setConfirmingOff] = useState(false);
   const run = reauthentication.attempt;
   return (
     <>
-      <h2 id="two-factor-heading" tabIndex={-1} ref={justTurnedOn ? headingRef : undefined}>
+      <h2 id="two-factor-heading" tabIndex={-1}>
         Two-factor authentication is on
       </h2>
       <p className="panel-lead">
-        When you sign in, we ask for a code from your authenticator app. If you lose your phone, use one of your recovery
-        codes instead.
+        When you sign in, we ask for a code from your authenticator app. If you lose the device it is on, use one of your
+        recovery codes instead.
       </p>
       {error !== null && <FormError id="two-factor-error" message={error} testId="two-factor-error" />}
       {reauthentication.asking ? (

@@ -1,3 +1,4 @@
+import { lazy } from 'react';
 import type { User } from '../../api/auth';
 import { listDeliveries, type Delivery } from '../../api/deliveries';
 import { Link } from '../../app/router';
@@ -9,8 +10,10 @@ import { formatBytes, formatDate, formatDateTime, pluralize } from '../../lib/fo
 import { LIBRARY_PATH } from '../vault/paths';
 import { DeliveryPage } from './DeliveryPage';
 import { downloadsText, STATUS_NAMES, statusBadgeClass } from './labels';
-import { NewDeliveryPage } from './NewDeliveryPage';
 import { deliveryPath, NEW_DELIVERY_PATH, type DeliveriesRoute } from './paths';
+
+// Opened once per delivery made, the form loads on demand (App's Suspense shows "Loading…"), so the first page stays small.
+const NewDeliveryPage = lazy(() => import('./NewDeliveryPage').then((module) => ({ default: module.NewDeliveryPage })));
 
 /** The photographer's deliveries: `/deliveries`, `/deliveries/new` and `/deliveries/:id`. */
 export function DeliveriesPage({ user, route }: { user: User; route: DeliveriesRoute }) {

@@ -13,11 +13,12 @@ import {
   type DeliveryGallery,
   type DeliverySet,
 } from '../../api/deliveries';
-import { listFiles, type FileView } from '../../api/vault';
+import type { FileView } from '../../api/vault';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError, StatusMessage } from '../../components/form';
 import { pluralize } from '../../lib/format';
 import './gallery-editor.css';
+import { PhotoPicker } from './PhotoPicker';
 
 /**
  * The photographer's side of a delivery's gallery, live: drag photos (or use Earlier / Later)
@@ -40,7 +41,7 @@ export function GalleryEditor({
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [dragging, setDragging] = useState<string | null>(null);
   const [newSet, setNewSet] = useState('');
-  const [adding, setAdding] = useState<FileView[] | null>(null);
+  const [adding, setAdding] = useState(false);
   const [toAdd, setToAdd] = useState<ReadonlySet<string>>(new Set());
   const [status, setStatus] = useState<string | null>(null);
   const editable = delivery.status !== 'revoked';
@@ -91,12 +92,8 @@ export function GalleryEditor({
   }
 
   function openAdding() {
-    void submit(async () => {
-      const page = await listFiles({ sort: 'captured', order: 'asc', limit: 200 });
-      const present = new Set(files.map((file) => file.id));
-      setAdding(page.files.filter((file) => !present.has(file.id)));
-      setToAdd(new Set());
-    });
+    setToAdd(new Set());
+    setAdding(true);
   }
 
   return (
@@ -134,36 +131,10 @@ export function GalleryEditor({
       )}
       <StatusMessage message={status} testId="gallery-editor-status" />
       {error !== null && <FormError id="gallery-editor-error" message={error} testId="gallery-editor-error" />}
-      {adding !== null && (
+      {adding && (
         <section className="gallery-editor-add" aria-labelledby="add-files-heading" data-testid="add-files-panel">
           <h3 id="add-files-heading">Add photos from the library</h3>
-          {adding.length === 0 ? (
-            <p className="muted">Every photo of the library is already in this delivery.</p>
-          ) : (
-            <ul className="file-grid file-grid-small" aria-label="Photos to add">
-              {adding.map((file) => (
-                <li key={file.id} className="file-tile">
-                  <label className="gallery-editor-pick">
-                    <input
-                      type="checkbox"
-                      checked={toAdd.has(file.id)}
-                      onChange={() =>
-                        setToAdd((current) => {
-                          const next = new Set(current);
-                          if (next.has(file.id)) next.delete(file.id);
-                          else next.add(file.id);
-                          return next;
-                        })
-                      }
-                      data-testid={`add-pick-${file.id}`}
-                    />
-                    <span className="file-tile-name">{file.name}</span>
-                  </label>
-                  <span className="file-tile-frame">{file.thumbnailUrl !== null && <img className="file-tile-image" src={file.thumbnailUrl} alt="" loading="lazy" />}</span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <PhotoPicker picked={toAdd} onChange={setToAdd} exclude={new Set(files.map((file) => file.id))} testIdPrefix="add-pick-" />
           <div className="gallery-actions">
             <button
               type="button"
@@ -172,14 +143,14 @@ export function GalleryEditor({
               onClick={() => {
                 if (toAdd.size === 0) return;
                 const ids = [...toAdd];
-                setAdding(null);
+                setAdding(false);
                 run(() => addDeliveryFiles(delivery.id, ids), `Added ${pluralize(ids.length, 'photo', 'photos')}: the client sees them now.`);
               }}
               data-testid="add-files-submit"
             >
               Add to the delivery
             </button>
-            <button type="button" className="button button-secondary button-auto" onClick={() => setAdding(null)}>
+            <button type="button" className="button button-secondary button-auto" onClick={() => setAdding(false)}>
               Cancel
             </button>
           </div>
@@ -208,7 +179,7 @@ export function GalleryEditor({
               data-testid={`delivery-file-${file.id}`}
             >
               {editable ? (
-                <label className="gallery-editor-pick">
+                <label className="tile-pick">
                   <input type="checkbox" checked={selected.has(file.id)} onChange={() => toggle(file.id)} data-testid={`delivery-select-${file.id}`} />
                   <span className="file-tile-name">{file.name}</span>
                 </label>

@@ -22,6 +22,7 @@ import {
   type SettingsDraft,
   type SettingsField,
 } from './settings';
+import { PhotoPicker } from './PhotoPicker';
 import { ExpiryDateField, SettingsFields } from './SettingsFields';
 import { ShownOnce } from './ShownOnce';
 
@@ -37,8 +38,8 @@ const FIELD_IDS: Array<[SettingsField, string]> = [
 
 /**
  * A new delivery of the photos chosen in the library (`?files=id,id`) or of an album
- * (`?album=id`); with neither, an album is chosen here. Once created, the link and the code
- * are shown, this once.
+ * (`?album=id`); with neither (or on "Choose others"), the photos or the album are chosen
+ * here. Once created, the link and the code are shown, this once.
  */
 export function NewDeliveryPage() {
   const [created, setCreated] = useState<{ delivery: Delivery; access: DeliveryAccess } | null>(null);
@@ -54,7 +55,11 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
   const [chosen] = useState(() => parseNewDeliveryQuery(window.location.search));
   const albums = useLoader(listAlbums);
   const albumList = albums.state.status === 'ready' ? albums.state.data : null;
-  const [pickedAlbumId, setPickedAlbumId] = useState('');
+  // Chosen in the library already, the contents are summed up; "Choose others" (or arriving with nothing chosen) opens the picker here.
+  const [choosing, setChoosing] = useState(chosen === null);
+  const [kind, setKind] = useState<ContentsKind>(chosen !== null && 'albumId' in chosen ? 'album' : 'photos');
+  const [pickedFiles, setPickedFiles] = useState<ReadonlySet<string>>(() => new Set(chosen !== null && 'fileIds' in chosen ? chosen.fileIds : []));
+  const [pickedAlbumId, setPickedAlbumId] = useState(chosen !== null && 'albumId' in chosen ? chosen.albumId : '');
   const [draft, setDraft] = useState<SettingsDraft>(EMPTY_DRAFT);
   const [expiresOn, setExpiresOn] = useState(() => daysFromToday(DEFAULT_EXPIRY_DAYS));
   const [problems, setProblems] = useState<Problems>({});
@@ -62,7 +67,8 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
   const titleRef = useFocusOnMount<HTMLInputElement>();
 
   const pickedAlbumIdOrFirst = pickedAlbumId || (albumList?.[0]?.id ?? '');
-  const contents: DeliveryContents | null = chosen ?? (pickedAlbumIdOrFirst === '' ? null : { albumId: pickedAlbumIdOrFirst });
+  const contents: DeliveryContents | null =
+    kind === 'album' ? (pickedAlbumIdOrFirst === '' ? null : { albumId: pickedAlbumIdOrFirst }) : pickedFiles.size === 0 ? null : { fileIds: [...pickedFiles] };
 
   function change(update: Partial<SettingsDraft>) {
     setDraft((current) => ({ ...current, ...update }));
@@ -80,7 +86,7 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
       return;
     }
     if (contents === null) {
-      fail('Choose what to deliver first.');
+      fail(kind === 'album' ? 'Choose the album to deliver first.' : 'Choose the photos to deliver first: tick them above.');
       return;
     }
     const expiresAt = endOfDay(expiresOn) ?? '';
@@ -96,14 +102,27 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
       </p>
       <section className="panel" aria-labelledby="delivery-contents-heading">
         <h2 id="delivery-contents-heading">What you’re delivering</h2>
-        <Contents
-          chosen={chosen}
-          albums={albumList}
-          albumsError={albums.state.status === 'failed' ? albums.state.message : null}
-          onRetryAlbums={albums.reload}
-          pickedAlbumId={pickedAlbumIdOrFirst}
-          onPickAlbum={setPickedAlbumId}
-        />
+        {choosing ? (
+          <ContentsPicker
+            kind={kind}
+            onKindChange={setKind}
+            pickedFiles={pickedFiles}
+            onPickFiles={setPickedFiles}
+            albums={albumList}
+            albumsError={albums.state.status === 'failed' ? albums.state.message : null}
+            onRetryAlbums={albums.reload}
+            pickedAlbumId={pickedAlbumIdOrFirst}
+            onPickAlbum={setPickedAlbumId}
+          />
+        ) : (
+          <ChosenContents
+            chosen={chosen}
+            albums={albumList}
+            albumsError={albums.state.status === 'failed' ? albums.state.message : null}
+            onRetryAlbums={albums.reload}
+            onChooseOthers={() => setChoosing(true)}
+          />
+        )}
       </section>
       <form className="form panel" onSubmit={handleSubmit} aria-busy={busy} aria-labelledby="delivery-settings-heading" noValidate>
         <h2 id="delivery-settings-heading">For your client</h2>
@@ -118,72 +137,111 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
           />
         </SettingsFields>
         {error !== null && <FormError id={ERROR_ID} message={error} testId={ERROR_ID} />}
-        <SubmitButton busy={busy} label="Create delivery" busyLabel="Creating…" testId="new-delivery-submit" disabled={contents === null} />
+        <SubmitButton busy={busy} label="Create delivery" busyLabel="Creating…" testId="new-delivery-submit" />
       </form>
     </>
   );
 }
 
-/** Says what the delivery will hold; with nothing chosen in the library, offers the albums. */
-function Contents({
+type ContentsKind = 'photos' | 'album';
+
+/** What was chosen in the library (photos, or an album), with the way to choose others here. */
+function ChosenContents({
   chosen,
+  albums,
+  albumsError,
+  onRetryAlbums,
+  onChooseOthers,
+}: {
+  chosen: DeliveryContents | null;
+  albums: Album[] | null;
+  albumsError: string | null;
+  onRetryAlbums: () => void;
+  onChooseOthers: () => void;
+}) {
+  const chooseOthers = (
+    <button type="button" className="button-link" onClick={onChooseOthers} data-testid="choose-others">
+      Choose others
+    </button>
+  );
+  if (chosen !== null && 'fileIds' in chosen) {
+    return (
+      <p data-testid="delivery-contents">
+        The {pluralize(chosen.fileIds.length, 'photo', 'photos')} you selected in the library. {chooseOthers}
+      </p>
+    );
+  }
+  if (albumsError !== null) return <LoadFailed message={albumsError} onRetry={onRetryAlbums} />;
+  if (albums === null) return <p className="muted">Loading albums…</p>;
+  const album = chosen === null ? undefined : albums.find((candidate) => candidate.id === chosen.albumId);
+  return (
+    <p data-testid="delivery-contents">
+      {album === undefined ? (
+        <>This album doesn’t exist any more. </>
+      ) : (
+        <>
+          Every photo in the album “{album.name}” ({pluralize(album.fileCount, 'photo', 'photos')}).{' '}
+        </>
+      )}
+      {chooseOthers}
+    </p>
+  );
+}
+
+/** Photos picked from the library (every photo or an album's, searched, all at once), or one whole album. */
+function ContentsPicker({
+  kind,
+  onKindChange,
+  pickedFiles,
+  onPickFiles,
   albums,
   albumsError,
   onRetryAlbums,
   pickedAlbumId,
   onPickAlbum,
 }: {
-  chosen: DeliveryContents | null;
+  kind: ContentsKind;
+  onKindChange: (kind: ContentsKind) => void;
+  pickedFiles: ReadonlySet<string>;
+  onPickFiles: (picked: ReadonlySet<string>) => void;
   albums: Album[] | null;
   albumsError: string | null;
   onRetryAlbums: () => void;
   pickedAlbumId: string;
   onPickAlbum: (albumId: string) => void;
 }) {
-  if (chosen !== null && 'fileIds' in chosen) {
-    return (
-      <p data-testid="delivery-contents">
-        The {pluralize(chosen.fileIds.length, 'photo', 'photos')} you selected in the library.{' '}
-        <Link to={LIBRARY_PATH}>Choose others</Link>
-      </p>
-    );
-  }
-  if (albumsError !== null) return <LoadFailed message={albumsError} onRetry={onRetryAlbums} />;
-  if (albums === null) return <p className="muted">Loading albums…</p>;
-  if (chosen !== null) {
-    const album = albums.find((candidate) => candidate.id === chosen.albumId);
-    return (
-      <p data-testid="delivery-contents">
-        {album === undefined ? (
-          <>This album doesn’t exist any more. </>
-        ) : (
-          <>
-            Every photo in the album “{album.name}” ({pluralize(album.fileCount, 'photo', 'photos')}).{' '}
-          </>
-        )}
-        <Link to={LIBRARY_PATH}>Choose others</Link>
-      </p>
-    );
-  }
-  if (albums.length === 0) {
-    return (
-      <p data-testid="delivery-contents">
-        Select photos in the <Link to={LIBRARY_PATH}>library</Link> and choose Deliver…, or put them in an album first.
-      </p>
-    );
-  }
   return (
     <>
-      <SelectField id="new-delivery-album" label="Album" value={pickedAlbumId} onChange={(event) => onPickAlbum(event.target.value)} data-testid="new-delivery-album">
-        {albums.map((album) => (
-          <option key={album.id} value={album.id}>
-            {album.name} ({pluralize(album.fileCount, 'photo', 'photos')})
-          </option>
-        ))}
-      </SelectField>
-      <p className="muted">
-        To deliver only some photos, select them in the <Link to={LIBRARY_PATH}>library</Link> and choose Deliver…
-      </p>
+      <fieldset className="contents-kinds">
+        <legend className="visually-hidden">Deliver</legend>
+        <label className="contents-kind">
+          <input type="radio" name="contents-kind" checked={kind === 'photos'} onChange={() => onKindChange('photos')} data-testid="contents-photos" />
+          Photos I choose
+        </label>
+        <label className="contents-kind">
+          <input type="radio" name="contents-kind" checked={kind === 'album'} onChange={() => onKindChange('album')} data-testid="contents-album" />
+          A whole album
+        </label>
+      </fieldset>
+      {kind === 'photos' ? (
+        <PhotoPicker picked={pickedFiles} onChange={onPickFiles} testIdPrefix="new-delivery-pick-" />
+      ) : albumsError !== null ? (
+        <LoadFailed message={albumsError} onRetry={onRetryAlbums} />
+      ) : albums === null ? (
+        <p className="muted">Loading albums…</p>
+      ) : albums.length === 0 ? (
+        <p data-testid="delivery-contents">
+          No albums yet: choose the photos instead, or make an album in the <Link to={LIBRARY_PATH}>library</Link>.
+        </p>
+      ) : (
+        <SelectField id="new-delivery-album" label="Album" value={pickedAlbumId} onChange={(event) => onPickAlbum(event.target.value)} data-testid="new-delivery-album">
+          {albums.map((album) => (
+            <option key={album.id} value={album.id}>
+              {album.name} ({pluralize(album.fileCount, 'photo', 'photos')})
+            </option>
+          ))}
+        </SelectField>
+      )}
     </>
   );
 }

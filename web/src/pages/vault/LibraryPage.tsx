@@ -89,7 +89,7 @@ function Library({ route }: { route: LibraryRoute }) {
     setView(route.view);
     action.fail(null); // a failure in another list is no news here
   }
-  const [sort, setSort] = useState<FileSort>('uploaded');
+  const [sort, setSort] = useState<FileSort>('captured');
   const [order, setOrder] = useState<SortOrder>('desc');
   const [search, setSearch] = useState('');
   const list = useFileList(view, sort, order, search);

@@ -38,14 +38,14 @@ export function LibraryToolbar({
         <option value={byName ? 'asc' : 'desc'}>{byName ? 'A to Z' : 'Newest first'}</option>
         <option value={byName ? 'desc' : 'asc'}>{byName ? 'Z to A' : 'Oldest first'}</option>
       </SelectField>
-      <SearchField onSearch={onSearch} />
+      <SearchField id="library-search" onSearch={onSearch} testId="search-input" />
       {onUpload !== null && <UploadButtons onUpload={onUpload} />}
     </div>
   );
 }
 
-/** Searches as the person types, once they pause. */
-function SearchField({ onSearch }: { onSearch: (search: string) => void }) {
+/** Searches file names as the person types, once they pause. */
+export function SearchField({ id, onSearch, testId }: { id: string; onSearch: (search: string) => void; testId: string }) {
   const [text, setText] = useState('');
   useEffect(() => {
     const timer = setTimeout(() => onSearch(text), SEARCH_DELAY_MS);
@@ -54,14 +54,14 @@ function SearchField({ onSearch }: { onSearch: (search: string) => void }) {
   return (
     <div className="library-search">
       <TextField
-        id="library-search"
+        id={id}
         label="Search by name"
         type="search"
         autoComplete="off"
         spellCheck={false}
         value={text}
         onChange={(event) => setText(event.target.value)}
-        data-testid="search-input"
+        data-testid={testId}
       />
     </div>
   );
