@@ -112,6 +112,7 @@ describe('portfolio, end to end', () => {
       expect(Number(await page.getByTestId('total-page-views').textContent())).toBeGreaterThanOrEqual(1);
       expect(Number(await page.getByTestId('total-visitors').textContent())).toBe(1);
       expect(await page.locator('.usage-chart canvas').count()).toBe(2);
+      expect(await page.getByTestId('analytics-not-counted').textContent()).toMatch(/bots.*DNT.*Sec-GPC/s);
       expect(unexpectedProblems(env.server, opened.problems)).toEqual([]);
     } finally {
       await page.close();
