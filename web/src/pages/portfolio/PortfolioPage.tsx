@@ -28,6 +28,7 @@ import { useSubmission } from '../../app/useSubmission';
 import { CopyButton } from '../../components/CopyButton';
 import { CheckboxField, FormError, SelectField, StatusMessage, TextAreaField, TextField } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
+import { formatDateTime } from '../../lib/format';
 import { PORTFOLIO_ANALYTICS_PATH, type PortfolioRoute } from './paths';
 import './portfolio.css';
 
@@ -453,7 +454,7 @@ function SiteTokensSection() {
                 <td>{token.origins.join(', ') || 'servers only'}</td>
                 <td>
                   {token.status}
-                  {token.expiresAt && ` until ${new Date(token.expiresAt).toLocaleString()}`}
+                  {token.expiresAt && ` until ${formatDateTime(token.expiresAt)}`}
                 </td>
                 <td>
                   {(token.status === 'active' || token.status === 'expiring') && (
