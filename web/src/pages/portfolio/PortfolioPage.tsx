@@ -258,9 +258,11 @@ function CollectionPanel({ profile, collection, onChange, onDeleted }: { profile
         </ul>
       )}
       <div className="panel-actions">
-        <button type="button" className="button button-secondary" disabled={selected.size === 0 || busy} onClick={() => void unpublish()} data-testid="unpublish-selected">
-          Unpublish {selected.size > 0 ? selected.size : ''} selected
-        </button>
+        {photos.length > 0 && (
+          <button type="button" className="button button-secondary" disabled={selected.size === 0 || busy} onClick={() => void unpublish()} data-testid="unpublish-selected">
+            Unpublish {selected.size > 0 ? selected.size : ''} selected
+          </button>
+        )}
         <button type="button" className="button button-secondary" onClick={() => setAdding((open) => !open)} aria-expanded={adding} data-testid="add-photos">
           Add photos
         </button>
@@ -303,6 +305,7 @@ function WatermarkForm({ collection, onChange }: { collection: PortfolioCollecti
   const [status, setStatus] = useState<string | null>(null);
   const { busy, error, submit } = useSubmission();
   const id = `watermark-${collection.id}`;
+  const chosen = draft.text.trim() !== '' || draft.logo === true;
   const save = (watermark: CollectionWatermark | null) =>
     submit(async () => {
       const saved = await updateCollection(collection.id, { watermark });
@@ -322,23 +325,6 @@ function WatermarkForm({ collection, onChange }: { collection: PortfolioCollecti
     >
       <h4 id={`${id}-heading`}>Watermark {current ? '(on)' : '(off)'}</h4>
       <TextField id={`${id}-text`} label="Text" value={draft.text} required maxLength={80} onChange={(event) => setDraft({ ...draft, text: event.target.value })} />
-      <SelectField id={`${id}-position`} label="Position" value={draft.position} onChange={(event) => setDraft({ ...draft, position: event.target.value as WatermarkPosition })}>
-        {watermarkPositions.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </SelectField>
-      <TextField
-        id={`${id}-opacity`}
-        label="Opacity (%)"
-        type="number"
-        min={5}
-        max={100}
-        step={5}
-        value={String(Math.round(draft.opacity * 100))}
-        onChange={(event) => setDraft({ ...draft, opacity: Math.min(1, Math.max(0.05, Number(event.target.value) / 100 || 0.05)) })}
-      />
       <CheckboxField
         id={`${id}-logo`}
         label="Use the studio’s logo"
@@ -346,6 +332,28 @@ function WatermarkForm({ collection, onChange }: { collection: PortfolioCollecti
         checked={draft.logo === true}
         onChange={(event) => setDraft({ ...draft, logo: event.target.checked })}
       />
+      {/* Where and how strongly only mean something once there is a watermark to draw. */}
+      {chosen && (
+        <>
+          <SelectField id={`${id}-position`} label="Position" value={draft.position} onChange={(event) => setDraft({ ...draft, position: event.target.value as WatermarkPosition })}>
+            {watermarkPositions.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
+          <TextField
+            id={`${id}-opacity`}
+            label="Opacity (%)"
+            type="number"
+            min={5}
+            max={100}
+            step={5}
+            value={String(Math.round(draft.opacity * 100))}
+            onChange={(event) => setDraft({ ...draft, opacity: Math.min(1, Math.max(0.05, Number(event.target.value) / 100 || 0.05)) })}
+          />
+        </>
+      )}
       {error && <FormError id={`${id}-error`} message={error} testId="watermark-error" />}
       <StatusMessage message={status} testId="watermark-status" />
       <div className="panel-actions">
