@@ -33,5 +33,18 @@ export default tseslint.config(
         },
       ],
     },
+  },  {
+    // Dates read the same on every page: "Dec 3, 2026, 4:59 PM", from web/src/lib/format.ts.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/lib/format.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^toLocale(Date|Time)?String$/]',
+          message: 'Show dates with formatDateTime / formatDate from web/src/lib/format.ts, like every other page.',
+        },
+      ],
+    },
   },
 );

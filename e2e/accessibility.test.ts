@@ -33,6 +33,8 @@ beforeAll(async () => {
   const { photographer } = shoot;
   await brandAsLumiere(photographer);
   await succeeded(photographer, 'POST', `/api/deliveries/${shoot.delivery.id}/sets`, { name: 'Ceremony', fileIds: shoot.files.slice(0, 2).map((file) => file.id) });
+  // With proofing, the gallery's tiles and the lightbox carry hearts, and the selection panel shows.
+  await succeeded(photographer, 'PUT', `/api/deliveries/${shoot.delivery.id}/proofing`, { enabled: true, favouriteLimit: 2 });
 });
 
 describe('accessibility (axe-core): no serious or critical violations', () => {
@@ -95,10 +97,11 @@ describe('accessibility (axe-core): no serious or critical violations', () => {
         await page.getByRole('button', { name: 'Open' }).click();
         await page.getByTestId('gallery-cover').waitFor({ state: 'visible' });
         await waitForDecodedImages(page, 'gallery', shoot.files.length + 1);
+        await page.getByTestId('proofing-panel').waitFor({ state: 'visible' });
         expect(await seriousViolations(page), 'gallery').toEqual([]);
 
         await page.getByRole('button', { name: `View ${shoot.files[1]?.name}` }).click();
-        await page.getByTestId('lightbox').waitFor();
+        await page.getByTestId('lightbox').getByRole('button', { name: `Favourite ${shoot.files[1]?.name}`, pressed: false }).waitFor();
         expect(await seriousViolations(page), 'lightbox').toEqual([]);
 
         await page.getByTestId('lightbox-download').click();

@@ -4,7 +4,7 @@
  * sign-ins raised; then opens a studio's storage per variant.
  */
 import { describe, expect, it } from 'vitest';
-import { createAccount } from '../server/test/accounts.ts';
+import { createAccount, signedInClient } from '../server/test/accounts.ts';
 import { TestClient } from '../server/test/client.ts';
 import { openPage } from './browser.ts';
 import { enrollTotpInPage, signInWithEmailCode, unexpectedProblems, useServerAndBrowser } from './journeys.ts';
@@ -56,10 +56,19 @@ describe('the admin console, end to end', () => {
       await alert.getByRole('button', { name: 'Acknowledge' }).click();
       await alert.getByText('Acknowledged').waitFor({ state: 'visible' });
 
+      const { user: member } = await signedInClient(env.server, 'photographer', 'console-member');
       await page.goto(`${env.server.url}/admin/studios`);
       await page.getByRole('button', { name: /^Storage of / }).first().click();
       await page.getByTestId('studio-details').waitFor({ state: 'visible' });
       expect(await page.getByTestId('storage-originals').textContent()).toMatch(/\d/);
+      // Last sign-ins read like every other date in the app (lib/format.ts), not toLocaleString's "12/3/2026, 4:52:45 PM".
+      await page.locator(`button[aria-controls="studio-details-${member.studioId}"]`).click();
+      const signInTimes = page.getByTestId('member-last-sign-in');
+      await signInTimes.first().waitFor({ state: 'visible' });
+      const signIns = await signInTimes.evaluateAll((times) =>
+        times.map((time) => ({ shown: time.textContent, expected: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(time.getAttribute('datetime') ?? '')) })),
+      );
+      for (const { shown, expected } of signIns) expect(shown).toBe(expected);
       expect(unexpectedProblems(env.server, problems)).toEqual([]);
     } finally {
       await page.close();

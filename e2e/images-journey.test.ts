@@ -36,7 +36,13 @@ describe('image service, end to end', () => {
 
       await page.goto(`${env.origin}/`);
       await page.getByTestId('home-images').click();
+      // The slug follows the name as it is typed, until it is edited.
+      const slugField = page.getByLabel('Slug (in every URL)');
+      await page.getByLabel('Name').pressSequentially('Crème Site');
+      expect(await slugField.inputValue()).toBe('creme-site');
+      await slugField.fill('portfolio-site');
       await page.getByLabel('Name').fill('Portfolio site');
+      expect(await slugField.inputValue()).toBe('portfolio-site');
       await page.getByTestId('create-image-project').click();
       await page.getByRole('heading', { level: 1, name: 'Portfolio site' }).waitFor({ state: 'visible' });
 

@@ -46,7 +46,16 @@ describe('portfolio, end to end', () => {
 
       await page.getByLabel('Title').fill('Seaside Weddings');
       await page.getByTestId('create-collection').click();
-      await page.getByTestId('portfolio-collection').waitFor({ state: 'visible' });
+      const collection = page.getByTestId('portfolio-collection');
+      await collection.waitFor({ state: 'visible' });
+      // An empty collection has nothing to unpublish; without a watermark there is no position or opacity to set.
+      expect(await collection.getByTestId('unpublish-selected').count()).toBe(0);
+      const watermark = collection.getByTestId('collection-watermark');
+      expect(await watermark.getByLabel('Opacity (%)').count()).toBe(0);
+      await watermark.getByLabel('Text').fill('© Ana');
+      await watermark.getByLabel('Opacity (%)').waitFor({ state: 'visible' });
+      await watermark.getByLabel('Text').fill('');
+      await watermark.getByLabel('Opacity (%)').waitFor({ state: 'detached' });
       await page.getByTestId('add-photos').click();
       const choices = page.getByTestId('choose-file');
       await expect.poll(() => choices.count(), { timeout: 30_000 }).toBe(3);
@@ -54,6 +63,7 @@ describe('portfolio, end to end', () => {
       await page.getByRole('region', { name: /Preview/ }).waitFor({ state: 'visible' });
       await page.getByTestId('publish-chosen').click();
       await expect.poll(() => page.getByTestId('portfolio-photo').count()).toBe(3);
+      await collection.getByTestId('unpublish-selected').waitFor({ state: 'visible' });
       // Reorder by keyboard-reachable buttons: the second photo moves first.
       await page.getByRole('button', { name: 'Move photo 2 earlier' }).click();
       await expect.poll(() => page.getByTestId('portfolio-photo').count()).toBe(3);
@@ -112,6 +122,7 @@ describe('portfolio, end to end', () => {
       expect(Number(await page.getByTestId('total-page-views').textContent())).toBeGreaterThanOrEqual(1);
       expect(Number(await page.getByTestId('total-visitors').textContent())).toBe(1);
       expect(await page.locator('.usage-chart canvas').count()).toBe(2);
+      expect(await page.getByTestId('analytics-not-counted').textContent()).toMatch(/bots.*DNT.*Sec-GPC/s);
       expect(unexpectedProblems(env.server, opened.problems)).toEqual([]);
     } finally {
       await page.close();

@@ -32,17 +32,41 @@ describe('proofing and teams, end to end', () => {
       await clientPage.getByRole('button', { name: 'Open' }).click();
       const panel = clientPage.getByTestId('proofing-panel');
       await panel.waitFor({ state: 'visible' });
+      const gallery = clientPage.getByTestId('gallery');
+      const heartOn = (file: { name: string }, pressed: boolean) => gallery.getByRole('button', { name: `Favourite ${file.name}`, exact: true, pressed });
+
+      // A heart tapped before the list exists asks for the name, and counts once the list starts.
+      const [first, ...others] = files.slice(0, 5);
+      await heartOn(first!, false).click();
+      await expect.poll(() => clientPage.evaluate(() => document.activeElement?.id)).toBe('proofing-name');
       await panel.getByLabel('Your name').fill('Anna');
       await panel.getByTestId('proofing-start').click();
-      await panel.getByTestId('proofing-count').waitFor({ state: 'visible' });
-      for (const file of files.slice(0, 5)) {
-        const heart = panel.getByRole('button', { name: `Add ${file.name} to favourites` });
+      await heartOn(first!, true).waitFor({ state: 'visible' });
+
+      // Three more from the gallery's tiles: on a touch-sized screen, each heart shows without hover and is big enough.
+      for (const file of others.slice(0, 3)) {
+        const heart = heartOn(file, false);
         const box = await heart.boundingBox();
         expect(box?.width).toBeGreaterThanOrEqual(44);
         expect(box?.height).toBeGreaterThanOrEqual(44);
+        expect(await heart.evaluate((element) => Number(getComputedStyle(element).opacity))).toBeGreaterThan(0.5);
         await heart.click();
-        await panel.getByRole('button', { name: `Remove ${file.name} from favourites` }).waitFor({ state: 'visible' });
+        await heartOn(file, true).waitFor({ state: 'visible' });
       }
+
+      // The fifth from the lightbox.
+      const last = others[3]!;
+      await gallery.getByRole('button', { name: `View ${last.name}`, exact: true }).click();
+      const lightbox = clientPage.getByTestId('lightbox');
+      await lightbox.waitFor({ state: 'visible' });
+      await lightbox.getByRole('button', { name: `Favourite ${last.name}`, exact: true, pressed: false }).click();
+      await lightbox.getByRole('button', { name: `Favourite ${last.name}`, exact: true, pressed: true }).waitFor({ state: 'visible' });
+      await lightbox.getByRole('button', { name: 'Close' }).click();
+      await lightbox.waitFor({ state: 'hidden' });
+
+      // The panel lists only the chosen photos, each named in full, once.
+      await expect.poll(() => panel.getByTestId('proofing-item').count()).toBe(5);
+      expect(await panel.getByText(files[5]!.name, { exact: true }).count()).toBe(0);
       await expect.poll(() => panel.getByTestId('proofing-count').textContent()).toContain('5 chosen of up to 5');
       await panel.getByTestId('proofing-submit').click();
       await expect.poll(() => panel.getByTestId('proofing-news').textContent()).toContain('Sent to the photographer');

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import { getStudio } from '../../api/admin-console';
 import { useLoader } from '../../app/useLoader';
 import { LoadFailed } from '../../components/LoadFailed';
-import { formatBytes } from '../../lib/format';
+import { formatBytes, formatDateTime } from '../../lib/format';
 
 const storageRows = [
   ['originals', 'Originals (trash included)'],
@@ -50,7 +50,15 @@ export function StudioDetails({ studioId }: { studioId: string }) {
                 {member.disabled && ' (disabled)'}
               </th>
               <td>{member.role}</td>
-              <td>{member.lastSignInAt ? new Date(member.lastSignInAt).toLocaleString() : 'never'}</td>
+              <td>
+                {member.lastSignInAt ? (
+                  <time dateTime={member.lastSignInAt} data-testid="member-last-sign-in">
+                    {formatDateTime(member.lastSignInAt)}
+                  </time>
+                ) : (
+                  'never'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -10,6 +10,7 @@ import { LoadFailed } from '../../components/LoadFailed';
 import { ClientLayout } from './ClientLayout';
 import { Gallery, type GalleryContent } from './Gallery';
 import { ProofingPanel } from './ProofingPanel';
+import { useProofing } from './useProofing';
 
 const CODE_LENGTH = 8;
 const CODE_ERROR_ID = 'delivery-code-error';
@@ -92,15 +93,7 @@ export function ClientDeliveryPage({ token }: { token: string }) {
         </p>
       )}
       {view.kind === 'code' && <CodeForm token={token} notice={view.notice} onOpened={show} />}
-      {view.kind === 'gallery' && (
-        <Gallery
-          token={token}
-          content={view.content}
-          onContentChanged={(content) => setView((current) => (current.kind === 'gallery' ? { ...current, content } : current))}
-          onEnded={leaveGallery}
-        />
-      )}
-      {view.kind === 'gallery' && <ProofingPanel token={token} files={view.content.files} />}
+      {view.kind === 'gallery' && <ClientGallery token={token} content={view.content} onContentChanged={(content) => setView((current) => (current.kind === 'gallery' ? { ...current, content } : current))} onEnded={leaveGallery} />}
       {view.kind === 'ended' && <Ended reason={view.reason} studioName={studioName} />}
       {view.kind === 'not-found' && <NotFound />}
       {view.kind === 'failed' && (
@@ -113,6 +106,17 @@ export function ClientDeliveryPage({ token }: { token: string }) {
         />
       )}
     </ClientLayout>
+  );
+}
+
+/** The photos and, when the delivery offers proofing, the hearts on them and the selection under them. */
+function ClientGallery(props: { token: string; content: GalleryContent; onContentChanged: (content: GalleryContent) => void; onEnded: (error: unknown) => boolean }) {
+  const proofing = useProofing(props.token);
+  return (
+    <>
+      <Gallery {...props} hearts={proofing?.hearts ?? null} />
+      {proofing !== null && <ProofingPanel proofing={proofing} files={props.content.files} />}
+    </>
   );
 }
 

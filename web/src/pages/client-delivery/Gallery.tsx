@@ -16,8 +16,10 @@ import { FormError, StatusMessage } from '../../components/form';
 import { formatBytes, formatDateTime, pluralize } from '../../lib/format';
 import { Cover } from './Cover';
 import { DownloadDialog } from './DownloadDialog';
+import { HeartButton } from './HeartButton';
 import { Lightbox } from './Lightbox';
 import { aspectRatio, placeholderUrl, setCustomProperties } from './placeholder';
+import { PROOFING_NAME_ID, type Hearts } from './useProofing';
 import './gallery.css';
 
 /** After a download starts, how long until the downloads left are asked for again. */
@@ -56,16 +58,18 @@ function sectionsOf(files: readonly ClientFile[], sets: readonly ClientSet[]): S
  * hover or focus, always on touch screens) and offer the original or the web size where both
  * are allowed. Once the download limit is used up the gallery stays, view only. `onEnded`
  * takes a failure that ends the gallery (the delivery ended, or the session did) and says
- * whether it did.
+ * whether it did. With proofing (`hearts`), each photo and the lightbox carry a heart.
  */
 export function Gallery({
   token,
   content,
+  hearts,
   onContentChanged,
   onEnded,
 }: {
   token: string;
   content: GalleryContent;
+  hearts: Hearts | null;
   onContentChanged: (content: GalleryContent) => void;
   onEnded: (error: unknown) => boolean;
 }) {
@@ -114,6 +118,21 @@ export function Gallery({
     setViewing(null);
     if (current !== undefined) focusAfterRender(() => photosRef.current?.querySelector<HTMLElement>(`[data-view-file="${CSS.escape(current.id)}"]`));
   }
+
+  // Before the client's list exists, a heart in the (modal) lightbox closes it, so the name field can take focus.
+  const lightboxHearts: Hearts | null =
+    hearts === null || hearts.ready
+      ? hearts
+      : {
+          ...hearts,
+          toggle: (file) => {
+            setViewing(null);
+            focusAfterRender(() => {
+              hearts.toggle(file);
+              return document.getElementById(PROOFING_NAME_ID);
+            });
+          },
+        };
 
   function openPhoto(file: ClientFile) {
     setViewing(ordered.findIndex((candidate) => candidate.id === file.id));
@@ -224,7 +243,7 @@ export function Gallery({
               )}
               <ul className="gallery-justified" aria-label={section.name ?? 'Photos'}>
                 {visible.map((file) => (
-                  <Tile key={file.id} file={file} canDownload={canDownload} busy={busy} onView={openPhoto} onDownload={startDownload} />
+                  <Tile key={file.id} file={file} canDownload={canDownload} busy={busy} hearts={hearts} onView={openPhoto} onDownload={startDownload} />
                 ))}
               </ul>
             </section>
@@ -244,6 +263,7 @@ export function Gallery({
           downloadLabel="Download"
           busy={busy}
           error={error}
+          hearts={lightboxHearts}
           onIndexChange={setViewing}
           onDownload={startDownload}
           onClose={closePreview}
@@ -259,12 +279,14 @@ function Tile({
   file,
   canDownload,
   busy,
+  hearts,
   onView,
   onDownload,
 }: {
   file: ClientFile;
   canDownload: boolean;
   busy: boolean;
+  hearts: Hearts | null;
   onView: (file: ClientFile) => void;
   onDownload: (file: ClientFile) => void;
 }) {
@@ -289,6 +311,7 @@ function Tile({
           )}
         </span>
       </button>
+      {hearts !== null && <HeartButton file={file} hearts={hearts} className="gallery-photo-heart" />}
       {canDownload && (
         <button type="button" className="gallery-photo-download" aria-disabled={busy} onClick={() => onDownload(file)} data-testid={`download-${file.id}`}>
           <span aria-hidden="true" className="gallery-photo-download-icon">

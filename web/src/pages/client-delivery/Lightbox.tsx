@@ -2,7 +2,9 @@ import { useEffect, useRef, type KeyboardEvent, type PointerEvent, type WheelEve
 import type { ClientFile } from '../../api/deliveries';
 import { useModalDialog } from '../../app/useModalDialog';
 import { FormError } from '../../components/form';
+import { HeartButton } from './HeartButton';
 import { setCustomProperties } from './placeholder';
+import type { Hearts } from './useProofing';
 
 const MAX_ZOOM = 4;
 /** How far a finger travels across the photo before it counts as a swipe. */
@@ -41,6 +43,7 @@ export function Lightbox({
   downloadLabel,
   busy,
   error,
+  hearts,
   onIndexChange,
   onDownload,
   onClose,
@@ -51,6 +54,7 @@ export function Lightbox({
   downloadLabel: string;
   busy: boolean;
   error: string | null;
+  hearts: Hearts | null;
   onIndexChange: (index: number) => void;
   onDownload: (file: ClientFile) => void;
   onClose: () => void;
@@ -193,6 +197,7 @@ export function Lightbox({
               </button>
             </>
           )}
+          {hearts !== null && <HeartButton file={file} hearts={hearts} className="lightbox-heart" />}
           {canDownload && (
             <button type="button" className="button button-primary button-small button-auto" aria-disabled={busy} onClick={() => onDownload(file)} data-testid="lightbox-download">
               <span>

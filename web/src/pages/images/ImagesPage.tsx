@@ -22,24 +22,28 @@ export function ImagesPage({ user, route }: { user: User; route: ImagesRoute }) 
   return route.kind === 'list' ? <ProjectsList /> : <ProjectPage key={route.projectId} projectId={route.projectId} />;
 }
 
+/** A slug from a project's name: "Crème Brûlée Site" → "creme-brulee-site" (accents dropped, not turned into hyphens). */
 function slugFrom(name: string): string {
   return name
-    .toLowerCase()
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
+    .slice(0, 64)
+    .replace(/^-+|-+$/g, '');
 }
 
 function ProjectsList() {
   usePageTitle('Image projects');
   const { state, reload } = useLoader(listProjects);
   const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
+  // The slug follows the name as it is typed, until the user writes one of their own (emptying it hands it back to the name).
+  const [ownSlug, setOwnSlug] = useState('');
+  const slug = ownSlug || slugFrom(name);
   const { busy, error, submit } = useSubmission();
   const create = () =>
     submit(async () => {
-      const { project } = await createProject({ name: name.trim(), slug: slug || slugFrom(name) });
+      const { project } = await createProject({ name: name.trim(), slug });
       navigate(projectPath(project.id));
     });
   return (
@@ -71,7 +75,7 @@ function ProjectsList() {
       >
         <h2 id="new-project-heading">New project</h2>
         <TextField id="project-name" label="Name" value={name} required maxLength={200} onChange={(event) => setName(event.target.value)} />
-        <TextField id="project-slug" label="Slug (in every URL)" value={slug} placeholder={slugFrom(name)} pattern="[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?" maxLength={64} onChange={(event) => setSlug(event.target.value)} />
+        <TextField id="project-slug" label="Slug (in every URL)" value={slug} pattern="[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?" maxLength={64} onChange={(event) => setOwnSlug(event.target.value)} />
         {error && <FormError id="project-error" message={error} testId="project-error" />}
         <button type="submit" className="button button-primary" aria-disabled={busy} data-testid="create-image-project">
           Create project

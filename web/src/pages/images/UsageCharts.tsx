@@ -1,12 +1,10 @@
-import { BarController, BarElement, CategoryScale, Chart, type ChartConfiguration, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import type { ChartConfiguration } from 'chart.js';
+import { useCallback, useMemo } from 'react';
 import { type ImageUsage, getUsage } from '../../api/images';
 import { useLoader } from '../../app/useLoader';
+import { ChartCanvas, seriesStyle } from '../../components/ChartCanvas';
 import { LoadFailed } from '../../components/LoadFailed';
 import { formatBytes } from '../../lib/format';
-
-// Chart.js draws on a canvas and injects no stylesheet, so it runs under the strict CSP.
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
 const refusalReasons = [
   ['signature', 'Signature'],
@@ -15,21 +13,6 @@ const refusalReasons = [
   ['source', 'Source'],
   ['rateLimit', 'Rate limit'],
 ] as const;
-
-function ChartCanvas({ label, config }: { label: string; config: ChartConfiguration }) {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (!canvasRef.current) return;
-    const chart = new Chart(canvasRef.current, config);
-    return () => chart.destroy();
-  }, [config]);
-  return (
-    <figure className="usage-chart">
-      <figcaption>{label}</figcaption>
-      <canvas ref={canvasRef} role="img" aria-label={label} />
-    </figure>
-  );
-}
 
 const time = (iso: string, withDay: boolean) => (withDay ? iso.slice(5, 10) : iso.slice(11, 16));
 
@@ -41,18 +24,18 @@ function configs(usage: ImageUsage): Array<[string, ChartConfiguration]> {
   const counts = { min: 0, suggestedMax: 1, ticks: { precision: 0 } };
   const amounts = { min: 0, suggestedMax: 1 };
   return [
-    ['Requests per minute (last hour)', { type: 'line', data: { labels: minutes, datasets: [{ label: 'Requests', data: usage.perMinute.map((point) => point.requests) }] }, options: { animation, scales: { y: counts } } }],
-    ['Requests per day (last 30 days)', { type: 'bar', data: { labels: days, datasets: [{ label: 'Requests', data: usage.perDay.map((point) => point.requests) }] }, options: { animation, scales: { y: counts } } }],
-    ['Megabytes served per day', { type: 'bar', data: { labels: days, datasets: [{ label: 'MB', data: usage.perDay.map((point) => point.bytes / 1_000_000) }] }, options: { animation, scales: { y: amounts } } }],
+    ['Requests per minute (last hour)', { type: 'line', data: { labels: minutes, datasets: [{ label: 'Requests', ...seriesStyle(0, 'line'), data: usage.perMinute.map((point) => point.requests) }] }, options: { animation, scales: { y: counts } } }],
+    ['Requests per day (last 30 days)', { type: 'bar', data: { labels: days, datasets: [{ label: 'Requests', ...seriesStyle(0, 'bar'), data: usage.perDay.map((point) => point.requests) }] }, options: { animation, scales: { y: counts } } }],
+    ['Megabytes served per day', { type: 'bar', data: { labels: days, datasets: [{ label: 'MB', ...seriesStyle(0, 'bar'), data: usage.perDay.map((point) => point.bytes / 1_000_000) }] }, options: { animation, scales: { y: amounts } } }],
     [
       'Cache hit ratio per day (%)',
-      { type: 'line', data: { labels: days, datasets: [{ label: 'Hits %', data: usage.perDay.map((point) => (point.requests === 0 ? 0 : (100 * point.cacheHits) / point.requests)) }] }, options: { animation, scales: { y: { min: 0, max: 100 } } } },
+      { type: 'line', data: { labels: days, datasets: [{ label: 'Hits %', ...seriesStyle(0, 'line'), data: usage.perDay.map((point) => (point.requests === 0 ? 0 : (100 * point.cacheHits) / point.requests)) }] }, options: { animation, scales: { y: { min: 0, max: 100 } } } },
     ],
     [
       'Refusals per day, by reason',
       {
         type: 'bar',
-        data: { labels: days, datasets: refusalReasons.map(([reason, label]) => ({ label, data: usage.perDay.map((point) => point.refused[reason]) })) },
+        data: { labels: days, datasets: refusalReasons.map(([reason, label], index) => ({ label, ...seriesStyle(index, 'bar'), data: usage.perDay.map((point) => point.refused[reason]) })) },
         options: { animation, scales: { x: { stacked: true }, y: { stacked: true, ...counts } } },
       },
     ],

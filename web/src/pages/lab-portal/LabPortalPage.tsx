@@ -7,7 +7,7 @@ import { useSubmission } from '../../app/useSubmission';
 import { ApertureMark } from '../../components/ApertureMark';
 import { FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
-import { formatBytes } from '../../lib/format';
+import { formatBytes, formatDateTime } from '../../lib/format';
 import { lineText, STATUS_NAMES } from '../print-orders/labels';
 import { ShippingAddressView } from '../print-orders/ShippingAddressView';
 
@@ -71,7 +71,7 @@ export function LabPortalPage() {
                         </th>
                         <td>{STATUS_NAMES[order.status]}</td>
                         <td>{order.dueDate ?? '—'}</td>
-                        <td className="nowrap">{order.submittedAt === null ? '' : new Date(order.submittedAt).toLocaleString()}</td>
+                        <td className="nowrap">{order.submittedAt === null ? '' : formatDateTime(order.submittedAt)}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { deleteLab, resetLabPin, updateLab, type Lab, type Product } from '../../api/labs';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError } from '../../components/form';
+import { formatDateTime } from '../../lib/format';
 import { CatalogueEditor, cleanCatalogue } from './CatalogueEditor';
 
 function labState(lab: Lab): string {
   if (lab.disabled) return 'Disabled';
   if (lab.blocked) return 'Blocked (new PIN needed)';
-  if (lab.lockedUntil !== null) return `Locked until ${new Date(lab.lockedUntil).toLocaleString()}`;
+  if (lab.lockedUntil !== null) return `Locked until ${formatDateTime(lab.lockedUntil)}`;
   return 'Active';
 }
 

@@ -1,31 +1,14 @@
-import { BarController, BarElement, CategoryScale, Chart, type ChartConfiguration, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ChartConfiguration } from 'chart.js';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { type Analytics, analyticsQuery, getAnalytics } from '../../api/portfolio';
 import { Link } from '../../app/router';
 import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { SelectField } from '../../components/form';
+import { ChartCanvas, seriesStyle } from '../../components/ChartCanvas';
 import { LoadFailed } from '../../components/LoadFailed';
 import { PORTFOLIO_PATH } from './paths';
 import './portfolio.css';
-
-// Chart.js draws on a canvas and injects no stylesheet, so it runs under the strict CSP.
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
-
-function ChartCanvas({ label, config }: { label: string; config: ChartConfiguration }) {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (!canvasRef.current) return;
-    const chart = new Chart(canvasRef.current, config);
-    return () => chart.destroy();
-  }, [config]);
-  return (
-    <figure className="usage-chart">
-      <figcaption>{label}</figcaption>
-      <canvas ref={canvasRef} role="img" aria-label={label} />
-    </figure>
-  );
-}
 
 function charts(analytics: Analytics): Array<[string, ChartConfiguration]> {
   const labels = analytics.series.map((point) => point.date.slice(5));
@@ -38,8 +21,8 @@ function charts(analytics: Analytics): Array<[string, ChartConfiguration]> {
         data: {
           labels,
           datasets: [
-            { label: 'Impressions', data: analytics.series.map((point) => point.impressions) },
-            { label: 'Views', data: analytics.series.map((point) => point.views) },
+            { label: 'Impressions', ...seriesStyle(0, 'line'), data: analytics.series.map((point) => point.impressions) },
+            { label: 'Views', ...seriesStyle(1, 'line'), data: analytics.series.map((point) => point.views) },
           ],
         },
         options: { animation },
@@ -52,8 +35,8 @@ function charts(analytics: Analytics): Array<[string, ChartConfiguration]> {
         data: {
           labels,
           datasets: [
-            { label: 'Page views', data: analytics.series.map((point) => point.pageViews) },
-            { label: 'Visitors', data: analytics.series.map((point) => point.visitors) },
+            { label: 'Page views', ...seriesStyle(0, 'bar'), data: analytics.series.map((point) => point.pageViews) },
+            { label: 'Visitors', ...seriesStyle(1, 'bar'), data: analytics.series.map((point) => point.visitors) },
           ],
         },
         options: { animation },
@@ -82,7 +65,10 @@ export function AnalyticsDashboard({ isAdmin }: { isAdmin: boolean }) {
         </p>
       )}
       <h1 tabIndex={-1}>Portfolio analytics</h1>
-      <p className="page-lead">Counted without cookies and without keeping addresses: visitors who ask not to be tracked, and bots, are not counted.</p>
+      <p className="page-lead" data-testid="analytics-not-counted">
+        Counted without cookies and without keeping addresses. Not counted: visits from bots, and from browsers that ask not to be tracked (Do Not Track or Global
+        Privacy Control, <code>DNT</code> / <code>Sec-GPC</code>).
+      </p>
       <div className="panel-actions">
         <SelectField id="analytics-days" label="Period" value={String(days)} onChange={(event) => setDays(Number(event.target.value))}>
           <option value="7">Last 7 days</option>

@@ -30,6 +30,7 @@ import { useSubmission } from '../../app/useSubmission';
 import { CopyButton } from '../../components/CopyButton';
 import { CheckboxField, FormError, SelectField, StatusMessage, TextAreaField, TextField } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
+import { formatDateTime } from '../../lib/format';
 import { PORTFOLIO_ANALYTICS_PATH, type PortfolioRoute } from './paths';
 import './portfolio.css';
 
@@ -261,9 +262,11 @@ function CollectionPanel({ profile, collection, onChange, onDeleted }: { profile
         </ul>
       )}
       <div className="panel-actions">
-        <button type="button" className="button button-secondary" disabled={selected.size === 0 || busy} onClick={() => void unpublish()} data-testid="unpublish-selected">
-          Unpublish {selected.size > 0 ? selected.size : ''} selected
-        </button>
+        {photos.length > 0 && (
+          <button type="button" className="button button-secondary" disabled={selected.size === 0 || busy} onClick={() => void unpublish()} data-testid="unpublish-selected">
+            Unpublish {selected.size > 0 ? selected.size : ''} selected
+          </button>
+        )}
         <button type="button" className="button button-secondary" onClick={() => setAdding((open) => !open)} aria-expanded={adding} data-testid="add-photos">
           Add photos
         </button>
@@ -309,6 +312,7 @@ function WatermarkForm({ collection, onChange }: { collection: PortfolioCollecti
   const [status, setStatus] = useState<string | null>(null);
   const { busy, error, submit } = useSubmission();
   const id = `watermark-${collection.id}`;
+  const chosen = draft.text.trim() !== '' || draft.logo === true;
   const save = (watermark: CollectionWatermark | null) =>
     submit(async () => {
       const saved = await updateCollection(collection.id, { watermark });
@@ -328,23 +332,6 @@ function WatermarkForm({ collection, onChange }: { collection: PortfolioCollecti
     >
       <h4 id={`${id}-heading`}>Watermark {current ? '(on)' : '(off)'}</h4>
       <TextField id={`${id}-text`} label="Text" value={draft.text} required maxLength={80} onChange={(event) => setDraft({ ...draft, text: event.target.value })} />
-      <SelectField id={`${id}-position`} label="Position" value={draft.position} onChange={(event) => setDraft({ ...draft, position: event.target.value as WatermarkPosition })}>
-        {watermarkPositions.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </SelectField>
-      <TextField
-        id={`${id}-opacity`}
-        label="Opacity (%)"
-        type="number"
-        min={5}
-        max={100}
-        step={5}
-        value={String(Math.round(draft.opacity * 100))}
-        onChange={(event) => setDraft({ ...draft, opacity: Math.min(1, Math.max(0.05, Number(event.target.value) / 100 || 0.05)) })}
-      />
       <CheckboxField
         id={`${id}-logo`}
         label="Use the studio’s logo"
@@ -352,6 +339,28 @@ function WatermarkForm({ collection, onChange }: { collection: PortfolioCollecti
         checked={draft.logo === true}
         onChange={(event) => setDraft({ ...draft, logo: event.target.checked })}
       />
+      {/* Where and how strongly only mean something once there is a watermark to draw. */}
+      {chosen && (
+        <>
+          <SelectField id={`${id}-position`} label="Position" value={draft.position} onChange={(event) => setDraft({ ...draft, position: event.target.value as WatermarkPosition })}>
+            {watermarkPositions.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
+          <TextField
+            id={`${id}-opacity`}
+            label="Opacity (%)"
+            type="number"
+            min={5}
+            max={100}
+            step={5}
+            value={String(Math.round(draft.opacity * 100))}
+            onChange={(event) => setDraft({ ...draft, opacity: Math.min(1, Math.max(0.05, Number(event.target.value) / 100 || 0.05)) })}
+          />
+        </>
+      )}
       {error && <FormError id={`${id}-error`} message={error} testId="watermark-error" />}
       <StatusMessage message={status} testId="watermark-status" />
       <div className="panel-actions">
@@ -460,7 +469,7 @@ function SiteTokensSection() {
                 <td>{token.origins.join(', ') || 'servers only'}</td>
                 <td>
                   {token.status}
-                  {token.expiresAt && ` until ${new Date(token.expiresAt).toLocaleString()}`}
+                  {token.expiresAt && ` until ${formatDateTime(token.expiresAt)}`}
                 </td>
                 <td>
                   {(token.status === 'active' || token.status === 'expiring') && (

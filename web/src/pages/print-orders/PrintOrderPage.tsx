@@ -6,6 +6,7 @@ import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
+import { formatDateTime } from '../../lib/format';
 import { eventText, lineText, STATUS_NAMES } from './labels';
 import { ShippingAddressView } from './ShippingAddressView';
 import { PRINT_ORDERS_PATH } from './paths';
@@ -77,7 +78,7 @@ export function PrintOrderPage({ orderId }: { orderId: string }) {
         <ol className="timeline" aria-label="Timeline" data-testid="print-order-timeline">
           {order.events.map((event, index) => (
             <li key={index} data-kind={event.kind}>
-              <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time> — {eventText(event)}
+              <time dateTime={event.at}>{formatDateTime(event.at)}</time> — {eventText(event)}
             </li>
           ))}
         </ol>

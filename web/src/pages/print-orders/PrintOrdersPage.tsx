@@ -4,6 +4,7 @@ import { Link } from '../../app/router';
 import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { LoadFailed } from '../../components/LoadFailed';
+import { formatDateTime } from '../../lib/format';
 import { STATUS_NAMES } from './labels';
 import { NewPrintOrderPage } from './NewPrintOrderPage';
 import { type PrintOrdersRoute, printOrderPath } from './paths';
@@ -55,7 +56,7 @@ function PrintOrderList() {
                   <td>{STATUS_NAMES[order.status]}</td>
                   <td className="table-number">{order.lineCount}</td>
                   <td>{order.dueDate ?? '—'}</td>
-                  <td className="nowrap">{new Date(order.createdAt).toLocaleString()}</td>
+                  <td className="nowrap">{formatDateTime(order.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

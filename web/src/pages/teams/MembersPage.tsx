@@ -15,6 +15,7 @@ import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
 import { EmailField, FormError, SelectField, StatusMessage, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
+import { formatDate } from '../../lib/format';
 
 export const MEMBERS_PATH = '/studio/members';
 
@@ -62,7 +63,7 @@ function OwnerView() {
                 <ul className="proofing-items" data-testid="invitations-list">
                   {loaded.state.data.invitations.map((invitation) => (
                     <li key={invitation.id}>
-                      {invitation.email} · {ROLE_LABELS[invitation.role]} · until {new Date(invitation.expiresAt).toLocaleDateString()}{' '}
+                      {invitation.email} · {ROLE_LABELS[invitation.role]} · until {formatDate(invitation.expiresAt)}{' '}
                       <button
                         type="button"
                         className="button button-secondary button-small"
