@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App } from './http/app-type.ts';
 import { registerCsrfProtection } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { createLazySchemaCompilers } from './http/lazy-schemas.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { frameworkErrorOptions } from './http/framework-errors.ts';
 import { enforceRouteRules } from './http/route-rules.ts';
@@ -26,9 +27,10 @@ import { createVault } from './vault/service.ts';
  * Builds the HTTP application: shared plugins first (rules, errors, headers, CSRF, cookies,
  * OpenAPI), then each capability's routes, then the web app. Listening is the caller's job,
  * so tests and `main.ts` build exactly the same app. Refuses when stored data needs a master
- * key version this server lacks (keys/rotation.ts).
+ * key version this server lacks (keys/rotation.ts). `schemaCompilers`: given by a test that compiles every
+ * route's schemas (http/lazy-schemas.ts).
  */
-export async function buildApp(runtime: Runtime, capabilities: readonly Capability[] = defaultCapabilities): Promise<App> {
+export async function buildApp(runtime: Runtime, capabilities: readonly Capability[] = defaultCapabilities, schemaCompilers = createLazySchemaCompilers()): Promise<App> {
   const { config } = runtime;
   const keyProtected = keyProtectedData(capabilities);
   // A database restored from before a studio was deleted must not bring its data key back.
@@ -54,6 +56,8 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
       // Reject unknown fields instead of silently dropping them, and never coerce bodies.
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },
     },
+    // Each route's validators and serializers are compiled on its first request (http/lazy-schemas.ts).
+    schemaController: { compilersFactory: schemaCompilers.compilersFactory },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   enforceRouteRules(app);

@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import type { App } from '../src/http/app-type.ts';
 import type { DestinationStream } from 'pino';
 import { buildApp } from '../src/app.ts';
+import type { LazySchemaCompilers } from '../src/http/lazy-schemas.ts';
 import type { Capability } from '../src/capability.ts';
 import { capabilities as defaultCapabilities } from '../src/capabilities.ts';
 import { loadConfig } from '../src/config.ts';
@@ -60,6 +61,8 @@ export async function startTestServer(
     extraCapabilities?: Capability[];
     /** Where logs go; silent unless TEST_LOG_LEVEL is set. */
     logDestination?: DestinationStream;
+    /** The app's schema compilers, for a test that compiles them all (http/lazy-schemas.ts). */
+    schemaCompilers?: LazySchemaCompilers;
   } = {},
 ): Promise<TestServer> {
   const dataDir = await makeTempDir('server');
@@ -76,7 +79,7 @@ export async function startTestServer(
   const logLevel = options.logDestination ? 'info' : (process.env.TEST_LOG_LEVEL ?? 'silent');
   const start = async (): Promise<{ runtime: Runtime; app: App }> => {
     const runtime = await openRuntime(config, createLogger(logLevel, options.logDestination));
-    const app = await buildApp(runtime, [...defaultCapabilities, ...(options.extraCapabilities ?? [])]);
+    const app = await buildApp(runtime, [...defaultCapabilities, ...(options.extraCapabilities ?? [])], options.schemaCompilers);
     await app.listen({ host: '127.0.0.1', port });
     return { runtime, app };
   };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import type { Tables } from './tables.ts';
 
@@ -37,10 +37,6 @@ export interface Database {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-// PostgreSQL returns BIGINT as a string to avoid precision loss; our BIGINTs are epoch
-// milliseconds and counters, far below 2^53, so numbers are exact and SQLite agrees.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
 function openSqlite(file: string): BetterSqlite3.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -84,7 +80,12 @@ function withStatementCache(connection: BetterSqlite3.Database): SqliteDatabase 
   };
 }
 
-function createPool(url: string): pg.Pool {
+/** The PostgreSQL driver is loaded by the first query (Kysely calls this then), so a server on SQLite never holds it. */
+async function createPool(url: string): Promise<Pool> {
+  const { default: pg } = await import('pg');
+  // PostgreSQL returns BIGINT as a string to avoid precision loss; our BIGINTs are epoch
+  // milliseconds and counters, far below 2^53, so numbers are exact and SQLite agrees.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection that the server closes (restart, failover) must not crash the process;
   // the pool replaces it and the next query reconnects.
@@ -96,7 +97,7 @@ export function createDatabase(config: DatabaseConfig): Database {
   const db =
     config.kind === 'sqlite'
       ? new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(config.file)) }) })
-      : new Kysely<Tables>({ dialect: new PostgresDialect({ pool: createPool(config.url) }) });
+      : new Kysely<Tables>({ dialect: new PostgresDialect({ pool: () => createPool(config.url) }) });
   return {
     kind: config.kind,
     db,

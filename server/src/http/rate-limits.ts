@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import { type QuotaWindow, type Quotas, type RateLimitRule, type RateLimits, quotaHeaders, quotaRefusal, rateLimited } from './rate-limit-answers.ts';
 import { countRateLimitPoint, currentRateLimitPoints, deleteExpiredRateLimitCounters, deleteRateLimitCounter, findRateLimitCounter, saveRateLimitCounter } from './rate-limits-repo.ts';
 
 /**
@@ -14,22 +12,15 @@ import { countRateLimitPoint, currentRateLimitPoints, deleteExpiredRateLimitCoun
  * Keys are whatever the caller passes — callers pass hashes of emails, never raw addresses.
  */
 
-export interface RateLimitRule {
-  points: number;
-  durationSeconds: number;
-}
+export type { QuotaState, QuotaWindow, Quotas, RateLimitRule, RateLimits } from './rate-limit-answers.ts';
 
-export interface RateLimits<Name extends string> {
-  /** Counts one attempt; throws 429 `rate_limited` with Retry-After when the limit is spent. */
-  consume(name: Name, key: string): Promise<void>;
-  /** Forgets the count, e.g. after a successful sign-in for that account. */
-  reset(name: Name, key: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-function rateLimited(msBeforeNext: number): AppError {
-  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError('rate_limited', 'Too many attempts. Try again later.', 429, { headers: { 'retry-after': String(retryAfter) } });
+/**
+ * The Redis and in-memory stores (redis-rate-limits.ts) are imported on first need, started at
+ * once; their import failing rejects the calls, never the process.
+ */
+function whenLoaded<T>(store: Promise<T>): Promise<T> {
+  store.catch(() => undefined);
+  return store;
 }
 
 // Ended windows are deleted now and then, not on every attempt.
@@ -60,88 +51,13 @@ export function createRateLimits<Name extends string>(
   options: { redisUrl?: string; keyPrefix?: string; db?: Db; now?: () => number },
 ): RateLimits<Name> {
   if (!options.redisUrl && options.db) return createDatabaseRateLimits(rules, options.db, options.keyPrefix ?? 'sl', options.now ?? Date.now);
-  // Commands wait for the connection (offline queue) but give up after one reconnect attempt,
-  // so a Redis outage costs a short delay before the insurance limiter answers.
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
-  // Connection errors are handled by the insurance limiter; keep them out of the process' error path.
-  redis?.on('error', () => {});
-  const limiters = new Map<Name, RateLimiterAbstract>();
-  for (const [name, rule] of Object.entries(rules) as Array<[Name, RateLimitRule]>) {
-    const base = { keyPrefix: `${options.keyPrefix ?? 'sl'}:${name}`, points: rule.points, duration: rule.durationSeconds };
-    limiters.set(
-      name,
-      redis ? new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) }) : new RateLimiterMemory(base),
-    );
-  }
-  const limiter = (name: Name): RateLimiterAbstract => {
-    const found = limiters.get(name);
-    if (!found) throw new Error(`No rate limit named ${name}`);
-    return found;
-  };
+  // Started at once, so that a Redis connection opens with the server, as the limits are made.
+  const limits = whenLoaded(import('./redis-rate-limits.ts').then((stores) => stores.createRedisRateLimits(rules, options)));
   return {
-    async consume(name, key) {
-      try {
-        await limiter(name).consume(key);
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        throw rateLimited(rejection.msBeforeNext);
-      }
-    },
-    async reset(name, key) {
-      await limiter(name).delete(key);
-    },
-    async close() {
-      redis?.disconnect();
-    },
+    consume: async (name, key) => (await limits).consume(name, key),
+    reset: async (name, key) => (await limits).reset(name, key),
+    close: async () => limits.then((loaded) => loaded.close(), () => undefined),
   };
-}
-
-/**
- * Quotas: counters whose limit is the caller's (an API key's own per-minute and per-day
- * limits), answered with the `RateLimit-*` headers (IETF draft: limit, remaining, seconds to
- * reset) on every pass and `Retry-After` on a refusal. Counted where the limits above are:
- * Redis when REDIS_URL is set, otherwise the database (memory only when given neither). Unlike
- * the limits above they fail closed: when Redis is configured and does not answer, nothing is
- * counted in memory instead (another instance could not see it) and the request is refused with
- * 503 `rate_limit_unavailable`.
- *
- * When the database is the instance's alone (`singleInstance`: SQLite, which only one server
- * uses), a statement per request is not needed to share counts: they are kept in memory,
- * authoritative, read from the database the first time a key is seen and written back every
- * WRITE_BEHIND_MS (and on close), so a restart keeps the budget and a crash forgets at most the
- * last second's requests. This was the largest share of a cached image answer's CPU time
- * (docs/performance.md).
- */
-
-export interface QuotaWindow {
-  durationSeconds: number;
-  /** The highest limit any caller may have in this window. */
-  maxPoints: number;
-}
-
-export interface QuotaState {
-  headers: Record<string, string>;
-}
-
-export interface Quotas<Name extends string> {
-  /** Counts one request against `limit`; throws 429 `rate_limited` once it is spent, 503 when the shared store is unreachable. */
-  take(name: Name, key: string, limit: number): Promise<QuotaState>;
-  /** Whether `limit` is already spent, counting nothing (a pre-check before work that counts only failures). */
-  spent(name: Name, key: string, limit: number): Promise<boolean>;
-  close(): Promise<void>;
-}
-
-function quotaHeaders(limit: number, consumed: number, msBeforeNext: number, durationSeconds: number): Record<string, string> {
-  return {
-    'ratelimit-limit': String(limit),
-    'ratelimit-remaining': String(Math.max(0, limit - consumed)),
-    'ratelimit-reset': String(Math.max(0, Math.ceil(msBeforeNext / 1000))),
-    'ratelimit-policy': `${limit};w=${durationSeconds}`,
-  };
-}
-
-function storeUnavailable(cause: unknown): AppError {
-  return new AppError('rate_limit_unavailable', 'Rate limits cannot be checked right now. Try again shortly.', 503, { cause, headers: { 'retry-after': '5' } });
 }
 
 function createDatabaseQuotas<Name extends string>(windows: Record<Name, QuotaWindow>, db: Db, keyPrefix: string, now: () => number): Quotas<Name> {
@@ -264,11 +180,22 @@ function createWriteBehindQuotas<Name extends string>(windows: Record<Name, Quot
   };
 }
 
-function quotaRefusal(headers: Record<string, string>, msBeforeNext: number): AppError {
-  const retryAfter = String(Math.max(1, Math.ceil(msBeforeNext / 1000)));
-  return new AppError('rate_limited', 'Too many requests for this key. Try again later.', 429, { headers: { ...headers, 'ratelimit-remaining': '0', 'retry-after': retryAfter } });
-}
-
+/**
+ * Quotas: counters whose limit is the caller's (an API key's own per-minute and per-day
+ * limits), answered with the `RateLimit-*` headers (IETF draft: limit, remaining, seconds to
+ * reset) on every pass and `Retry-After` on a refusal. Counted where the limits above are:
+ * Redis when REDIS_URL is set, otherwise the database (memory only when given neither). Unlike
+ * the limits above they fail closed: when Redis is configured and does not answer, nothing is
+ * counted in memory instead (another instance could not see it) and the request is refused with
+ * 503 `rate_limit_unavailable`.
+ *
+ * When the database is the instance's alone (`singleInstance`: SQLite, which only one server
+ * uses), a statement per request is not needed to share counts: they are kept in memory,
+ * authoritative, read from the database the first time a key is seen and written back every
+ * WRITE_BEHIND_MS (and on close), so a restart keeps the budget and a crash forgets at most the
+ * last second's requests. This was the largest share of a cached image answer's CPU time
+ * (docs/performance.md).
+ */
 export function createQuotas<Name extends string>(
   windows: Record<Name, QuotaWindow>,
   options: { redisUrl?: string; keyPrefix?: string; db?: Db; now?: () => number; singleInstance?: { onError(error: unknown): void } },
@@ -277,43 +204,10 @@ export function createQuotas<Name extends string>(
     return createWriteBehindQuotas(windows, options.db, options.keyPrefix ?? 'sl', options.now ?? Date.now, options.singleInstance.onError);
   }
   if (!options.redisUrl && options.db) return createDatabaseQuotas(windows, options.db, options.keyPrefix ?? 'sl', options.now ?? Date.now);
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
-  redis?.on('error', () => {});
-  const limiters = new Map<Name, { limiter: RateLimiterAbstract; window: QuotaWindow }>();
-  for (const [name, window] of Object.entries(windows) as Array<[Name, QuotaWindow]>) {
-    const base = { keyPrefix: `${options.keyPrefix ?? 'sl'}:${name}`, points: window.maxPoints, duration: window.durationSeconds };
-    limiters.set(name, { limiter: redis ? new RateLimiterRedis({ ...base, storeClient: redis }) : new RateLimiterMemory(base), window });
-  }
-  const entry = (name: Name) => {
-    const found = limiters.get(name);
-    if (!found) throw new Error(`No quota named ${name}`);
-    return found;
-  };
-  const refusal = (limit: number, result: RateLimiterRes, window: QuotaWindow): AppError =>
-    quotaRefusal(quotaHeaders(limit, limit, result.msBeforeNext, window.durationSeconds), result.msBeforeNext);
+  const quotas = whenLoaded(import('./redis-rate-limits.ts').then((stores) => stores.createRedisQuotas(windows, options)));
   return {
-    async take(name, key, limit) {
-      const { limiter, window } = entry(name);
-      let result: RateLimiterRes;
-      try {
-        result = await limiter.consume(key);
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) throw refusal(limit, rejection, window);
-        throw storeUnavailable(rejection);
-      }
-      if (result.consumedPoints > limit) throw refusal(limit, result, window);
-      return { headers: quotaHeaders(limit, result.consumedPoints, result.msBeforeNext, window.durationSeconds) };
-    },
-    async spent(name, key, limit) {
-      try {
-        const result = await entry(name).limiter.get(key);
-        return result !== null && result.consumedPoints >= limit;
-      } catch (error) {
-        throw storeUnavailable(error);
-      }
-    },
-    async close() {
-      redis?.disconnect();
-    },
+    take: async (name, key, limit) => (await quotas).take(name, key, limit),
+    spent: async (name, key, limit) => (await quotas).spent(name, key, limit),
+    close: async () => quotas.then((loaded) => loaded.close(), () => undefined),
   };
 }

@@ -3,6 +3,7 @@ import type { MasterKeyProvider } from '../crypto/master-keys.ts';
 import { type SecretBox, createSecretBox } from '../crypto/secret-fields.ts';
 import type { Db } from '../db/database.ts';
 import { type Quotas, createQuotas } from '../http/rate-limits.ts';
+import type { ImagingInput } from '../imaging/pool.ts';
 import type { TransformResult, TransformSpec } from '../imaging/transform-spec.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -33,7 +34,7 @@ export interface ImagesDeps {
    * under its memory ceiling and time budget, at most IMAGING_POOL_SIZE at once with
    * IMAGING_QUEUE_LIMIT waiting; beyond, 503 `imaging_busy` with Retry-After.
    */
-  transform(bytes: Buffer, spec: TransformSpec): Promise<TransformResult>;
+  transform(input: ImagingInput, spec: TransformSpec): Promise<TransformResult>;
   /** The studio's data key, which cached results are encrypted under. */
   dataKey(studioId: string): Promise<Buffer>;
   limits: { maxPixels: number; maxDecodeBytes: number; remoteMaxBytes: number; remoteTimeoutMs: number };
@@ -75,7 +76,7 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
     }),
     cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
     // Decoded in the imaging pool's children, never in this process (docs/security/decoding.md).
-    transform: (bytes, spec) => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels }),
+    transform: (input, spec) => runtime.imaging.run('transform', input, { spec, maxPixels: config.vault.maxPixels }),
     // Read from the database on every request (only the unwrapping is remembered): a destroyed key stops service at once, on every instance.
     dataKey: createStudioDataKeys({ db, keys: runtime.keys }),
     limits: { maxPixels: config.vault.maxPixels, maxDecodeBytes: config.vault.maxDecodeBytes, remoteMaxBytes: config.images.remoteMaxBytes, remoteTimeoutMs: config.images.remoteTimeoutMs },

@@ -11,6 +11,7 @@ import {
   serializeOperations,
 } from '@shutterlock/url-signer';
 import { AppError, NotFoundError } from '../errors.ts';
+import type { ImagingInput } from '../imaging/pool.ts';
 import { type FitMode, type OutputFormat, type TransformSpec, mediaTypes } from '../imaging/transform-spec.ts';
 import { refererAllowed, remoteSourceAllowed } from './allowlists.ts';
 import type { ImagesDeps as DataPlaneDeps } from './deps.ts';
@@ -266,6 +267,12 @@ interface Loaded {
   mediaType: string;
 }
 
+/** A source's bytes as the imaging pool takes them: streamed for a vault file, whole for a fetched remote image. */
+interface SourceInput {
+  input: ImagingInput;
+  mediaType: string;
+}
+
 interface Resolved {
   /** The source's version in the canonical form. */
   version: string;
@@ -274,27 +281,57 @@ interface Resolved {
   maxAge: number;
   /** Epoch ms after which a cached result is not used. */
   staleAt: number | null;
-  load(): Promise<Loaded>;
+  /** Runs `work` over the source's bytes; a vault file's stream is closed however `work` ends. */
+  withSource<T>(work: (source: SourceInput) => Promise<T>): Promise<T>;
   /** Set when the answer is the original bytes, untouched (the project allows it). */
   original?: () => Promise<Loaded & { etag: string }>;
 }
 
 export const decodable = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif', 'image/tiff']);
 
-export async function readVariant(file: Awaited<ReturnType<DataPlaneDeps['vault']['find']>>[number], variant: 'original' | 'preview', maxBytes: number): Promise<Buffer> {
+type VaultFile = Awaited<ReturnType<DataPlaneDeps['vault']['find']>>[number];
+
+function sourceTooLarge(): AppError {
+  return new AppError('image_too_large', 'The source is too large to transform.', 422);
+}
+
+async function* withinLimit(body: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let length = 0;
+  for await (const piece of body) {
+    length += piece.byteLength;
+    if (length > maxBytes) throw sourceTooLarge();
+    yield piece;
+  }
+}
+
+/**
+ * Runs `work` over a variant's bytes as they are read, to stream them to the imaging pool: the
+ * server never holds a whole original (its memory stays flat in the file's size). Each piece is
+ * verified before it is passed on (the vault's `read`), a failure ends the stream with its error
+ * (the pool then fails the task: the decoder never runs on a partial source), and the stream is
+ * closed however `work` ends, also when the pool refused the task before reading a byte.
+ */
+export async function withVariantBytes<T>(file: VaultFile, variant: 'original' | 'preview', maxBytes: number, work: (bytes: ImagingInput) => Promise<T>): Promise<T> {
   const served = await file.read(variant, { range: undefined, ifRange: undefined });
+  if (Buffer.isBuffer(served.body)) {
+    if (served.body.length > maxBytes) throw sourceTooLarge();
+    return work(served.body);
+  }
+  const body = served.body;
+  try {
+    return await work(withinLimit(body, maxBytes));
+  } finally {
+    body.destroy();
+  }
+}
+
+/** The whole original, for a project that serves it untouched. */
+async function readOriginal(file: VaultFile): Promise<Buffer> {
+  const served = await file.read('original', { range: undefined, ifRange: undefined });
   if (Buffer.isBuffer(served.body)) return served.body;
   const pieces: Buffer[] = [];
-  let length = 0;
-  for await (const piece of served.body) {
-    length += (piece as Buffer).length;
-    if (length > maxBytes) {
-      served.body.destroy();
-      throw new AppError('image_too_large', 'The source is too large to transform.', 422);
-    }
-    pieces.push(piece as Buffer);
-  }
-  return Buffer.concat(pieces, length);
+  for await (const piece of served.body) pieces.push(piece as Buffer);
+  return Buffer.concat(pieces);
 }
 
 async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: OutputFormat | undefined): Promise<Resolved> {
@@ -312,7 +349,7 @@ async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: Outpu
       if (!file) throw imageNotFound();
       return file;
     };
-    const load = async (): Promise<Loaded> => ({ bytes: await readVariant(await opened(), variant, deps.limits.maxDecodeBytes), mediaType: useOriginal ? summary.mediaType : 'image/webp' });
+    const mediaType = useOriginal ? summary.mediaType : 'image/webp';
     const untouched = Object.keys(grant.operations).length === 0 && grant.project.allow_original === 1;
     return {
       // A visible file's bytes never change under its id (an upload makes a new file), so the id names the version.
@@ -320,12 +357,12 @@ async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: Outpu
       format: requested ?? formatOfMediaType(useOriginal ? summary.mediaType : 'image/webp'),
       maxAge: OWN_MAX_AGE,
       staleAt: null,
-      load,
+      withSource: async (work) => withVariantBytes(await opened(), variant, deps.limits.maxDecodeBytes, (input) => work({ input, mediaType })),
       ...(untouched
         ? {
             original: async () => {
               const file = await opened();
-              return { bytes: await readVariant(file, 'original', Number.MAX_SAFE_INTEGER), mediaType: file.mediaType, etag: `"o-${file.sha256.slice(0, 40)}"` };
+              return { bytes: await readOriginal(file), mediaType: file.mediaType, etag: `"o-${file.sha256.slice(0, 40)}"` };
             },
           }
         : {}),
@@ -347,14 +384,14 @@ async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: Outpu
     format: requested ?? null,
     maxAge: REMOTE_MAX_AGE,
     staleAt: (day + 1) * DAY_MS,
-    load: async () => {
+    withSource: async (work) => {
       const image = await fetchRemoteImage(url, {
         maxBytes: deps.limits.remoteMaxBytes,
         timeoutMs: deps.limits.remoteTimeoutMs,
         allowed: (next) => remoteSourceAllowed(next, projectSources, keySources),
         ...(deps.remoteLookup ? { lookup: deps.remoteLookup } : {}),
       });
-      return { bytes: image.bytes, mediaType: image.mediaType };
+      return work({ input: image.bytes, mediaType: image.mediaType });
     },
   };
 }
@@ -409,9 +446,7 @@ async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant)
 
   // Coalesced per studio: each studio's request passes its own checks and redirect allowlist.
   const result = await deps.cache.coalesce(`${grant.studioId}|${cacheKey}`, async () => {
-    const source = await resolved.load();
-    const format = resolved.format ?? formatOfMediaType(source.mediaType);
-    const output = await deps.transform(source.bytes, specOf(grant.operations, format));
+    const output = await resolved.withSource((source) => deps.transform(source.input, specOf(grant.operations, resolved.format ?? formatOfMediaType(source.mediaType))));
     const image = { data: output.data, mediaType: output.mediaType, staleAt: resolved.staleAt };
     await deps.cache.put(grant.studioId, cacheKey, dataKey, image).catch((error: unknown) => deps.logger.warn({ err: error }, 'image result not cached'));
     return image;

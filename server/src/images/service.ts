@@ -5,7 +5,7 @@ import type { WatermarkSpec } from '../imaging/watermark-spec.ts';
 import { assertStudioNotSuspended, studioDataKey } from '../studios/service.ts';
 import type { VaultFiles } from '../vault/service.ts';
 import { type ResultCache, createResultCache } from './result-cache.ts';
-import { canonicalOperations, decodable, readVariant, specOf } from './serve.ts';
+import { canonicalOperations, decodable, specOf, withVariantBytes } from './serve.ts';
 
 /**
  * The image service's interface for other capabilities (portfolios, docs/portfolio.md): a
@@ -94,9 +94,8 @@ export function createImageService(runtime: Runtime, vault: VaultFiles): ImageSe
       const cached = await results.get(studioId, cacheKey, key, Date.now());
       if (cached) return { status: 200, etag, mediaType: cached.mediaType, body: cached.data };
       const image = await results.coalesce(`${studioId}|${cacheKey}`, async () => {
-        const bytes = await readVariant(file, variant, config.vault.maxDecodeBytes);
         const spec = { ...specOf(operations, rendition.format), ...(rendition.watermark && { watermark: await rendition.watermark.spec() }) };
-        const output = await runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels });
+        const output = await withVariantBytes(file, variant, config.vault.maxDecodeBytes, (bytes) => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels }));
         const result = { data: output.data, mediaType: output.mediaType, staleAt: null };
         await results.put(studioId, cacheKey, key, result).catch((error: unknown) => logger.warn({ err: error }, 'image result not cached'));
         return result;
