@@ -96,7 +96,7 @@ describe.each(databaseKinds())('downloads on %s', (database) => {
         expect(response.status, variant).toBe(range ? 206 : 200);
         const body = Buffer.from(await response.arrayBuffer());
         if (variant === 'original') expect(body.equals(range ? small.bytes.subarray(-100) : small.bytes)).toBe(true);
-        expect(reads.mock.calls.map(([, byteRange]) => byteRange ?? 'all'), variant).toEqual(['all']);
+        expect(reads.mock.calls.map(([, byteRange]) => byteRange?.start), variant).toEqual([0]);
         expect(heads).toHaveBeenCalledTimes(1);
       }
     } finally {

@@ -90,8 +90,9 @@ async function ciphertextSource(blobs: BlobStore, key: string): Promise<Cipherte
   const info = await blobs.head(key);
   if (!info) throw blobNotFound();
   if (info.size > READ_WHOLE_UP_TO_BYTES) return { size: info.size, read: (start, end) => blobs.get(key, { start, end }) };
-  // The bytes read are what is opened: a blob replaced since head() fails on its own header or tags.
-  const whole = await collect(await blobs.get(key));
+  // The bytes read are what is opened: a blob replaced since head() fails on its own header or
+  // tags, and reading only the length head() gave keeps a larger replacement out of memory.
+  const whole = info.size === 0 ? Buffer.alloc(0) : await collect(await blobs.get(key, { start: 0, end: info.size - 1 }));
   return { size: whole.length, read: async (start, end) => Readable.from([whole.subarray(start, end + 1)]) };
 }
 
