@@ -22,7 +22,9 @@ export function HomePage({ user }: { user: User }) {
       <h1 tabIndex={-1}>{user.previousSignInAt === null ? 'Welcome' : 'Welcome back'}</h1>
       <p className="page-lead">
         {hasLibrary
-          ? 'Your photos are in your library; deliveries hand them to your clients as a private gallery, labs print them, and the image service puts them on your websites.'
+          ? canDeliver
+            ? 'Your photos are in your library; deliveries hand them to your clients as a private gallery, labs print them, and the image service puts them on your websites.'
+            : 'The studio’s photos are in its library: browse its albums and download previews.'
           : user.role === 'admin'
             ? 'This account runs the server and has no photo library of its own. To deliver photos, invite a photographer under Users — yourself too, with another email address: each photographer gets their own encrypted studio.'
             : 'Your account isn’t part of a studio yet. You can look after your account here.'}

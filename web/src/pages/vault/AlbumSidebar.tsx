@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { Album, VaultUsage } from '../../api/vault';
 import { Link } from '../../app/router';
+import { useCan } from '../../app/permissions';
 import { useFocusAfterRender } from '../../app/useFocusAfterRender';
 import { LoadFailed } from '../../components/LoadFailed';
 import { AlbumNameForm } from './AlbumNameForm';
@@ -25,6 +26,7 @@ export function AlbumSidebar({
   onCreateAlbum: ((name: string) => Promise<void>) | null;
   usage: VaultUsage | null;
 }) {
+  const canRestore = useCan('library.edit');
   return (
     <aside className="library-sidebar">
       <nav aria-labelledby="albums-heading">
@@ -52,11 +54,14 @@ export function AlbumSidebar({
               </Link>
             </li>
           ))}
-          <li className="album-list-trash">
-            <Link to={TRASH_PATH} aria-current={view.kind === 'trash' ? 'page' : undefined} data-testid="trash-link">
-              Trash
-            </Link>
-          </li>
+          {/* Nothing in the trash is a viewer's to restore or delete (app/permissions.ts). */}
+          {canRestore && (
+            <li className="album-list-trash">
+              <Link to={TRASH_PATH} aria-current={view.kind === 'trash' ? 'page' : undefined} data-testid="trash-link">
+                Trash
+              </Link>
+            </li>
+          )}
         </ul>
         {albums === null && albumsError === null && <p className="muted sidebar-note">Loading albums…</p>}
         {albumsError !== null && <LoadFailed message={albumsError} onRetry={onRetryAlbums} />}

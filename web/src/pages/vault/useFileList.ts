@@ -8,6 +8,8 @@ const PAGE_SIZE = 60;
 /** The most files one request may ask for. */
 const MAX_PAGE_SIZE = 200;
 const POLL_INTERVAL_MS = 3000;
+/** How long after the last finished upload the list is put in its order again. */
+const REORDER_AFTER_UPLOADS_MS = 1500;
 
 interface FileList {
   /** The query these files answer: a newer one may be on its way. */
@@ -47,13 +49,21 @@ export function useFileList(view: LibraryView, sort: FileSort, order: SortOrder,
     });
   }
 
-  /** A newly uploaded file goes first, if it belongs in this view. */
+  // A new file goes first at once; only the newest-upload order keeps it there. In any other
+  // order its place is the server's to say (capture times are sealed, not in the view), so the
+  // list is asked for again once the uploads pause.
+  const reorder = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(reorder.current), []);
   const insert = useCallback(
-    (file: FileView) =>
+    (file: FileView) => {
       update((list) =>
         belongsIn(list.query, file) && !list.files.some((known) => known.id === file.id) ? { ...list, files: [file, ...list.files] } : list,
-      ),
-    [update],
+      );
+      if (sort === 'uploaded' && order === 'desc') return;
+      clearTimeout(reorder.current);
+      reorder.current = setTimeout(reload, REORDER_AFTER_UPLOADS_MS);
+    },
+    [update, reload, sort, order],
   );
 
   return {
