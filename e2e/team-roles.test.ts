@@ -59,7 +59,7 @@ describe('studio roles in the web app', () => {
     try {
       await signInWithEmailCode(ownerPage, env.server, owner.email);
       await ownerPage.getByTestId('header-email').waitFor({ state: 'visible' });
-      expect(await menu(ownerPage)).toEqual(['Library', 'Deliveries', 'Prints', 'Images', 'Branding', 'Team', 'Account', 'Audit']);
+      expect(await menu(ownerPage)).toEqual(['Library', 'Deliveries', 'Prints', 'Images', 'Portfolio', 'Branding', 'Team', 'Account', 'Audit']);
       await ownerPage.getByRole('link', { name: 'Team', exact: true }).click();
       viewerLink = await inviteFromTeamPage(ownerPage, viewer.email, 'viewer');
       editorLink = await inviteFromTeamPage(ownerPage, editorEmail, 'editor');
@@ -113,7 +113,7 @@ describe('studio roles in the web app', () => {
     try {
       const page = asEditor.page;
       await acceptAndSignIn(page, editorLink, editorEmail);
-      expect(await menu(page)).toEqual(['Library', 'Deliveries', 'Prints', 'Images', 'Branding', 'Account', 'Audit']);
+      expect(await menu(page)).toEqual(['Library', 'Deliveries', 'Prints', 'Images', 'Portfolio', 'Branding', 'Account', 'Audit']);
       expect(await page.getByTestId('home-team').count()).toBe(0);
       await page.getByRole('link', { name: 'Library', exact: true }).click();
       const upload = { name: 'roles-editor.jpg', mimeType: 'image/jpeg', buffer: await photo('jpeg', { width: 300, height: 200 }) };

@@ -4,7 +4,6 @@ import { AccountPage } from '../pages/account/AccountPage';
 import { ACCOUNT_SECTIONS, isAccountSectionPath, TWO_FACTOR_PATH } from '../pages/account/paths';
 import { parsePrintOrdersPath } from '../pages/print-orders/paths';
 import { ClientDeliveryPage } from '../pages/client-delivery/ClientDeliveryPage';
-import { DeliveriesPage } from '../pages/deliveries/DeliveriesPage';
 import { parseClientDeliveryPath, parseDeliveriesPath } from '../pages/deliveries/paths';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { HomePage } from '../pages/HomePage';
@@ -24,8 +23,8 @@ import { RoleGate } from './RoleGate';
 import { Redirect, usePathname } from './router';
 import { SessionProvider, useSession } from './session';
 
-// Pages most visits never open (the admin console, labs, print orders, the image service) load on demand,
-// so the first page stays small.
+// Pages most visits never open (the admin console, labs, print orders, the image service) and
+// the photographer's deliveries load on demand, so the first page stays small.
 const AlertsPage = lazy(() => import('../pages/admin/AlertsPage').then((module) => ({ default: module.AlertsPage })));
 const UsersPage = lazy(() => import('../pages/admin/UsersPage').then((module) => ({ default: module.UsersPage })));
 const AuditPage = lazy(() => import('../pages/admin/AuditPage').then((module) => ({ default: module.AuditPage })));
@@ -33,6 +32,7 @@ const StudiosPage = lazy(() => import('../pages/admin/StudiosPage').then((module
 const SystemPage = lazy(() => import('../pages/admin/SystemPage').then((module) => ({ default: module.SystemPage })));
 const LabPortalPage = lazy(() => import('../pages/lab-portal/LabPortalPage').then((module) => ({ default: module.LabPortalPage })));
 const LabsAdminPage = lazy(() => import('../pages/labs/LabsAdminPage').then((module) => ({ default: module.LabsAdminPage })));
+const DeliveriesPage = lazy(() => import('../pages/deliveries/DeliveriesPage').then((module) => ({ default: module.DeliveriesPage })));
 const PrintOrdersPage = lazy(() => import('../pages/print-orders/PrintOrdersPage').then((module) => ({ default: module.PrintOrdersPage })));
 const BrandingPage = lazy(() => import('../pages/branding/BrandingPage').then((module) => ({ default: module.BrandingPage })));
 const ImagesPage = lazy(() => import('../pages/images/ImagesPage').then((module) => ({ default: module.ImagesPage })));
