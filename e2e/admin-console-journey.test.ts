@@ -62,7 +62,9 @@ describe('the admin console, end to end', () => {
       await page.getByTestId('studio-details').waitFor({ state: 'visible' });
       expect(await page.getByTestId('storage-originals').textContent()).toMatch(/\d/);
       // Last sign-ins read like every other date in the app (lib/format.ts), not toLocaleString's "12/3/2026, 4:52:45 PM".
-      await page.locator(`button[aria-controls="studio-details-${member.studioId}"]`).click();
+      // The member's studio may be the first one, whose details are open already: a click would close them.
+      const memberStudio = page.locator(`button[aria-controls="studio-details-${member.studioId}"]`);
+      if ((await memberStudio.getAttribute('aria-expanded')) !== 'true') await memberStudio.click();
       const signInTimes = page.getByTestId('member-last-sign-in');
       await signInTimes.first().waitFor({ state: 'visible' });
       const signIns = await signInTimes.evaluateAll((times) =>

@@ -75,6 +75,8 @@ describe.each(databaseKinds())('clean-up after crashes on %s', (database) => {
     await purgeExpiredTrash(createVaultDeps(server.runtime, () => undefined));
     expect(await server.runtime.blobs.head(stale)).toBeNull();
     expect(await server.runtime.blobs.head(fresh)).not.toBeNull();
-    expect((await db.selectFrom('vault_pending_blobs').select('blob_key').where('studio_id', '=', studioId).execute()).map((row) => row.blob_key)).toEqual([fresh]);
+    // The earlier uploads' preview jobs may still hold rows of their own here: judge these two only.
+    const pending = (await db.selectFrom('vault_pending_blobs').select('blob_key').where('blob_key', 'in', [stale, fresh]).execute()).map((row) => row.blob_key);
+    expect(pending).toEqual([fresh]);
   });
 });
