@@ -184,6 +184,7 @@ const jobsQueueExamples: Examples<typeof jobsQueueRepo> = {
 const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
   countRateLimitPoint: { '': (db) => rateLimitsRepo.countRateLimitPoint(db, 'sl:auth:codeRequestPerIp:192.0.2.0', now, 60_000) },
   deleteRateLimitCounter: { '': (db) => rateLimitsRepo.deleteRateLimitCounter(db, 'sl:auth:codeRequestPerIp:192.0.2.0') },
+  refundRateLimitPoint: { '': (db) => rateLimitsRepo.refundRateLimitPoint(db, 'sl:auth:invitationsPerStudioPerHour:studio-1', now) },
   deleteExpiredRateLimitCounters: { '': (db) => rateLimitsRepo.deleteExpiredRateLimitCounters(db, now) },
   currentRateLimitPoints: { '': (db) => rateLimitsRepo.currentRateLimitPoints(db, 'sl:images:perMinute:key-1', now) },
   findRateLimitCounter: { '': (db) => rateLimitsRepo.findRateLimitCounter(db, 'sl:images:perMinute:key-1', now) },

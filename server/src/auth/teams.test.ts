@@ -14,7 +14,7 @@ import { rolePermissions } from '../http/permissions.ts';
  */
 
 type Members = { members: Array<{ userId: string; email: string; role: string; you: boolean }>; invitations: Array<{ id: string; email: string }> };
-type ErrorAnswer = { error: { code: string } };
+type ErrorAnswer = { error: { code: string; message?: string } };
 
 describe.each(databaseKinds())('studio teams on %s', (database) => {
   let server: TestServer;
@@ -185,6 +185,20 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect(await mailed()).toBe(20);
     // Another studio's budget is its own.
     expect((await owner.json('POST', '/api/studio/invitations', { email: uniqueEmail('unaffected'), role: 'viewer' })).status).toBe(201);
+  });
+
+  it('refused by the daily ceiling, an invitation costs nothing of the hour’s allowance', async () => {
+    const { client: busy, user } = await signedInClient(server, 'photographer', 'invitation-day-spent');
+    const db = server.runtime.database.db;
+    const counter = (rule: string) => `sl:auth:${rule}:${user.studioId as string}`;
+    // The day's 50 spent (in the database: the test server has no Redis).
+    await db.insertInto('rate_limit_counters').values({ key: counter('invitationsPerStudioPerDay'), points: 50, expires_at: Date.now() + 60 * 60_000 }).execute();
+    const hourBefore = await db.selectFrom('rate_limit_counters').select('points').where('key', '=', counter('invitationsPerStudioPerHour')).executeTakeFirst();
+    const refused = await busy.json<ErrorAnswer>('POST', '/api/studio/invitations', { email: uniqueEmail('day-spent'), role: 'viewer' });
+    expect([refused.status, refused.body.error.code]).toEqual([429, 'invitation_limit_reached']);
+    expect(refused.body.error.message).toMatch(/a day/);
+    const hourAfter = await db.selectFrom('rate_limit_counters').select('points').where('key', '=', counter('invitationsPerStudioPerHour')).executeTakeFirst();
+    expect(Number(hourAfter?.points ?? 0)).toBe(Number(hourBefore?.points ?? 0));
   });
 
   it('refuses an invitation to a current member', async () => {

@@ -114,7 +114,9 @@ export async function listStudioMembers(deps: AuthDeps, actor: StudioActor): Pro
 /**
  * Counts one invitation email against the studio's hourly and daily ceilings (checked before
  * anything is written or sent), so withdrawing and inviting again cannot make the studio a mail
- * relay: 429 `invitation_limit_reached` with Retry-After once one is spent.
+ * relay: 429 `invitation_limit_reached` with Retry-After once one is spent. Counted against
+ * both only when both allow it: a refusal by one gives back what the others counted, so a day
+ * spent does not eat into the hour's allowance.
  */
 const invitationCeilings = [
   ['invitationsPerStudioPerHour', 'an hour'],
@@ -122,10 +124,13 @@ const invitationCeilings = [
 ] as const;
 
 async function consumeInvitationMail(deps: AuthDeps, studioId: string): Promise<void> {
+  const counted: Array<(typeof invitationCeilings)[number][0]> = [];
   for (const [rule, window] of invitationCeilings) {
     try {
       await deps.limits.consume(rule, studioId);
+      counted.push(rule);
     } catch (error) {
+      for (const earlier of counted) await deps.limits.refund(earlier, studioId);
       if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
       throw new AppError('invitation_limit_reached', `Your studio may send at most ${authRateLimitRules[rule].points} invitations ${window}. Try again later.`, 429, { headers: error.headers });
     }
