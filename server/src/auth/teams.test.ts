@@ -43,11 +43,18 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect((await owner.json<Members>('GET', '/api/studio/members')).body.invitations.map((row) => row.email)).toContain(email);
 
     const anonymous = new TestClient(server, { ip: '10.77.0.1' });
-    const accepted = await anonymous.json('POST', '/api/invitations/accept', { token });
+    // Before the click, the page learns the studio, the role and the expiry — nothing else.
+    const offer = await anonymous.json<Record<string, unknown>>('POST', '/api/invitations/lookup', { token });
+    expect(offer.status).toBe(200);
+    expect(offer.body).toEqual({ studio: { name: expect.any(String) }, role: 'editor', expiresAt: new Date(Number(stored.expires_at)).toISOString() });
+    const accepted = await anonymous.json<{ studio: { name: string } }>('POST', '/api/invitations/accept', { token });
     expect(accepted.status).toBe(200);
+    expect(offer.body.studio).toEqual({ name: accepted.body.studio.name });
     expect(accepted.body).toMatchObject({ role: 'editor', email, accountCreated: true, studio: { id: ownerStudio } });
     const again = await anonymous.json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
     expect([again.status, again.body.error.code]).toEqual([400, 'invitation_invalid']);
+    const used = await anonymous.json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
+    expect([used.status, used.body.error.code]).toEqual([400, 'invitation_invalid']);
 
     const member = new TestClient(server, { ip: '10.77.0.2' });
     expect((await signInWithCode(member, email)).status).toBe(200);
@@ -66,6 +73,8 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     await server.runtime.database.db.updateTable('studio_invitations').set({ expires_at: Date.now() - 1 }).where('id', '=', invited.body.invitation.id).execute();
     const expired = await new TestClient(server, { ip: '10.77.1.1' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
     expect([expired.status, expired.body.error.code]).toEqual([400, 'invitation_invalid']);
+    const expiredOffer = await new TestClient(server, { ip: '10.77.1.1' }).json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
+    expect([expiredOffer.status, expiredOffer.body.error.code]).toEqual([400, 'invitation_invalid']);
 
     const second = uniqueEmail('withdrawn');
     const mark = (await server.outbox()).length;
@@ -74,6 +83,8 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect((await owner.request('DELETE', `/api/studio/invitations/${pending.body.invitation.id}`)).status).toBe(204);
     const withdrawn = await new TestClient(server, { ip: '10.77.1.2' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token: secondToken });
     expect([withdrawn.status, withdrawn.body.error.code]).toEqual([400, 'invitation_invalid']);
+    const withdrawnOffer = await new TestClient(server, { ip: '10.77.1.2' }).json<ErrorAnswer>('POST', '/api/invitations/lookup', { token: secondToken });
+    expect([withdrawnOffer.status, withdrawnOffer.body.error.code]).toEqual([400, 'invitation_invalid']);
     expect((await owner.request('DELETE', `/api/studio/invitations/${pending.body.invitation.id}`)).status).toBe(404);
   });
 
@@ -215,6 +226,10 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
       ['POST', '/api/invitations/accept', { token: 'short' }, 'validation_failed'],
       ['POST', '/api/invitations/accept', { token: 'A'.repeat(43) }, 'invitation_invalid'],
       ['POST', '/api/invitations/accept', { token: '../../etc/passwd/../../../../' }, 'validation_failed'],
+      ['POST', '/api/invitations/lookup', { token: 'short' }, 'validation_failed'],
+      ['POST', '/api/invitations/lookup', {}, 'validation_failed'],
+      ['POST', '/api/invitations/lookup', { token: 'A'.repeat(43), studioId: ownerStudio }, 'validation_failed'],
+      ['POST', '/api/invitations/lookup', { token: 'A'.repeat(43) }, 'invitation_invalid'],
       ['PATCH', '/api/studio/members/not-a-uuid', { role: 'editor' }, 'validation_failed'],
       ['PATCH', `/api/studio/members/${ownerId}`, { role: 'boss' }, 'validation_failed'],
       ['DELETE', '/api/studio/members/not-a-uuid', undefined, 'validation_failed'],
@@ -238,6 +253,9 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     const token = (await waitForMail(server, admin.email, /#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
     const refused = await new TestClient(server, { ip: '10.77.2.1' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
     expect([refused.status, refused.body.error.code]).toEqual([400, 'invitation_invalid']);
+    // Looked up, it answers as accepting does: nothing tells it apart from a used link.
+    const offer = await new TestClient(server, { ip: '10.77.2.1' }).json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
+    expect([offer.status, offer.body.error.code]).toEqual([400, 'invitation_invalid']);
     await expect(inviteAndAccept(server, owner, uniqueEmail('fine'), 'viewer')).resolves.toBeDefined();
   });
 });

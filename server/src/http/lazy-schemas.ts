@@ -51,7 +51,9 @@ export function createLazySchemaCompilers(): LazySchemaCompilers {
     buildValidator(externalSchemas, options) {
       const compileValidator = validatorBuilder(externalSchemas, options);
       return (route) => {
-        if (route.httpPart === 'headers') assertLowerCaseHeaders(route.schema, `${route.method} ${route.url}`);
+        // Fastify hands the route's part with it (the types name only the schema).
+        const part = route as unknown as { httpPart?: string; schema: unknown; method: string; url: string };
+        if (part.httpPart === 'headers') assertLowerCaseHeaders(part.schema, `${part.method} ${part.url}`);
         const compiled = deferred(() => compileValidator(route) as Validator);
         const validate: Validator = (data, context) => {
           const validator = compiled();
