@@ -307,6 +307,9 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     const read = await readFully(whole);
     expect(read.complete && read.bytes.equals(original)).toBe(true);
     const etag = whole.headers.get('etag')!;
+    // A HEAD answers the GET's headers without reading the file through.
+    const head = await owner.request('HEAD', path);
+    expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([200, String(original.length), 0]);
     const { blob_key: blobKey } = await server.runtime.database.db.selectFrom('vault_files').select('blob_key').where('id', '=', file.id).executeTakeFirstOrThrow();
     const stored = await readBlob(server, blobKey);
     // A flipped bit inside chunk 100 (56-byte header, then chunks of 16 KiB and a 16-byte tag).
