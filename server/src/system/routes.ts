@@ -69,6 +69,6 @@ export async function systemRoutes(app: App, { runtime }: AppServices): Promise<
         summary: 'This API, described as OpenAPI 3.',
       },
     },
-    async () => app.swagger(),
+    async () => app.openApiDocument(),
   );
 }
