@@ -4,7 +4,7 @@ import type { TEnum, TEnumValue, TObjectOptions, TRecordAction, TSchema, TSchema
  * The JSON Schema builders every route and schema module uses: the same schemas, key for key,
  * as TypeBox's builders of the same names (json-schema.test.ts compares them), typed as TypeBox
  * types so Fastify's TypeBox provider still gives handlers their static types. TypeBox itself is
- * imported for its types only: at run time its 683 modules cost the idle server ~18 MiB, for
+ * imported for its types only: at run time its 683 modules cost the idle server ~5 MiB, for
  * builders whose output is plain JSON Schema (docs/performance.md, 4 December 2026).
  */
 type Builders = Pick<typeof TypeBox, 'Array' | 'Boolean' | 'Integer' | 'Literal' | 'Null' | 'Number' | 'Object' | 'Optional' | 'String' | 'Union' | 'Unknown'> & {

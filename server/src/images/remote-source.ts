@@ -7,7 +7,7 @@ import { detectPhotoType, SNIFF_BYTES } from '../imaging/file-types.ts';
 
 // `node:http` through getBuiltinModule, not an ES import: importing it builds its module namespace,
 // which reads its WebSocket exports and so loads Node's whole fetch implementation (undici,
-// ~8 MiB at rest; docs/performance.md, 4 December 2026).
+// +15 MiB in a bare process; docs/performance.md, 4 December 2026).
 const http = process.getBuiltinModule('node:http');
 
 /**

@@ -223,7 +223,7 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  * up front (AppError `zip_layout_unsupported`) for the layouts archiver cannot write.
  */
 /**
- * archiver (with its dependencies, ~5 MiB at rest) is loaded by the first archive that is read,
+ * archiver (with its dependencies, 1–3 MiB at rest) is loaded by the first archive that is read,
  * not with the server: few processes ever build one (docs/performance.md, 4 December 2026).
  */
 let archiver: Promise<typeof import('archiver')> | undefined;
