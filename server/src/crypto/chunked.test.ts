@@ -11,7 +11,6 @@ import {
   HEADER_SIZE,
   SALT_SIZE,
   SEALED_CHUNK_SIZE,
-  STREAM_BATCH_CHUNKS,
   TAG_SIZE,
   authenticatedPlaintextLength,
   ciphertextLength,
@@ -437,10 +436,8 @@ describe('tampering', () => {
 });
 
 describe('decrypt stream release discipline', () => {
-  // Streams seal and open in batches of STREAM_BATCH_CHUNKS chunks: two full batches and a bit.
-  const plaintext = pseudoRandomBytes((2 * STREAM_BATCH_CHUNKS + 1) * CHUNK_SIZE + 100, 13);
+  const plaintext = pseudoRandomBytes(3 * CHUNK_SIZE + 100, 13);
   const ciphertext = encryptBuffer(key, context, plaintext);
-  const batchEnd = chunkOffset(STREAM_BATCH_CHUNKS);
 
   it('checks the commitment as soon as the header is complete', async () => {
     const stream = createDecryptStream(key, Buffer.from('another context'));
@@ -450,28 +447,25 @@ describe('decrypt stream release discipline', () => {
     expect(error).toBeInstanceOf(IntegrityError);
   });
 
-  it('holds back a full batch until it knows the ciphertext goes on', async () => {
+  it('holds back a full chunk until it knows the ciphertext goes on', async () => {
     const stream = createDecryptStream(key, context);
     const emitted: Buffer[] = [];
     stream.on('data', (piece: Buffer) => emitted.push(piece));
     const failure = once(stream, 'error');
-    stream.write(ciphertext.subarray(0, batchEnd));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    stream.write(ciphertext.subarray(0, chunkOffset(1)));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(emitted).toEqual([]);
-    const released = once(stream, 'data');
-    stream.write(ciphertext.subarray(batchEnd, batchEnd + 1));
-    await released;
-    expect(Buffer.concat(emitted).equals(plaintext.subarray(0, STREAM_BATCH_CHUNKS * CHUNK_SIZE))).toBe(true);
+    stream.write(ciphertext.subarray(chunkOffset(1), chunkOffset(1) + 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(Buffer.concat(emitted).equals(plaintext.subarray(0, CHUNK_SIZE))).toBe(true);
     stream.end();
     expect((await failure)[0]).toBeInstanceOf(IntegrityError);
   });
 
-  it('releases nothing from a message truncated at a chunk or batch boundary', async () => {
-    for (const end of [chunkOffset(1), batchEnd]) {
-      const { output, error } = await streamThrough(createDecryptStream(key, context), ciphertext.subarray(0, end), [5000]);
-      expect(error).toBeInstanceOf(IntegrityError);
-      expect(output.length).toBe(0);
-    }
+  it('releases nothing from a message truncated at a chunk boundary', async () => {
+    const { output, error } = await streamThrough(createDecryptStream(key, context), ciphertext.subarray(0, chunkOffset(1)));
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect(output.length).toBe(0);
   });
 
   it('keeps failing after a failure and never emits plaintext again', async () => {
@@ -482,13 +476,13 @@ describe('decrypt stream release discipline', () => {
     const errors: unknown[] = [];
     stream.on('data', (piece: Buffer) => emitted.push(piece));
     stream.on('error', (error) => errors.push(error));
-    stream.write(tampered.subarray(0, batchEnd + 1));
+    stream.write(tampered.subarray(0, chunkOffset(2) + 1));
     await new Promise((resolve) => stream.once('close', resolve));
     expect(errors).toEqual([expect.any(IntegrityError)]);
     // Chunk 0 was genuine but shared a batch with the forgery: nothing of the batch was released.
     expect(emitted).toEqual([]);
 
-    const laterWrite = await new Promise<unknown>((resolve) => stream.write(ciphertext.subarray(batchEnd + 1), resolve));
+    const laterWrite = await new Promise<unknown>((resolve) => stream.write(ciphertext.subarray(chunkOffset(2) + 1), resolve));
     expect(laterWrite).toBeInstanceOf(Error);
     stream.end();
     await new Promise((resolve) => setImmediate(resolve));

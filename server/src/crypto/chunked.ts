@@ -11,38 +11,29 @@
  * and so marks the end: truncation and extension both fail. The commitment is checked before any
  * chunk is opened. Byte offsets and the test vectors that prove this: docs/security/crypto-format.md.
  */
-import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { AppError, IntegrityError } from '../errors.ts';
-import {
-  CHUNK_SIZE,
-  type ChunkBatch,
-  type ChunkKeys,
-  INVALID_LENGTH,
-  MAX_CHUNK_COUNT,
-  SEALED_CHUNK_SIZE,
-  TAG_SIZE,
-  batchChunkCount,
-  messageTooLarge,
-  openChunk,
-  processBatch,
-  sealChunk,
-} from './chunk-aead.ts';
-import { offloadBatch } from './chunk-offload.ts';
-
-export { CHUNK_SIZE, SEALED_CHUNK_SIZE, TAG_SIZE } from './chunk-aead.ts';
 
 export const KEY_SIZE = 32;
 export const SALT_SIZE = 24;
 export const COMMITMENT_SIZE = 32;
 export const HEADER_SIZE = SALT_SIZE + COMMITMENT_SIZE;
 export const NONCE_SIZE = 12;
+export const TAG_SIZE = 16;
+export const CHUNK_SIZE = 16 * 1024;
+export const SEALED_CHUNK_SIZE = CHUNK_SIZE + TAG_SIZE;
+/** The spec's cap (4 PiB): the chunk counter must stay within the nonce's last 38 bits. */
+const MAX_CHUNK_COUNT = 2 ** 38;
 
+const CIPHER = 'aes-256-gcm';
 const INFO_PREFIX = Buffer.from('c2sp.org/chunked-encryption@v1+AEAD_AES_256_GCM\0', 'ascii');
 const SHA512_SIZE = 64;
 
 // Client-safe messages: they name the failure class, never key material or offsets.
+const INVALID_LENGTH = 'Encrypted data is truncated or has an invalid length.';
 const COMMITMENT_MISMATCH = 'Encrypted data does not match this key and context (key commitment check failed).';
+const CHUNK_FORGED = 'An encrypted chunk failed authentication.';
 const WRONG_READ_LENGTH = 'The storage returned a different number of bytes than requested.';
 
 /** Where an encrypted blob can be read from by inclusive byte range, like `BlobStore.get(key, { start, end })`. */
@@ -70,10 +61,7 @@ export function plaintextLength(ciphertextLength: number): number {
 }
 
 export function createEncryptStream(key: Buffer, context: Buffer): Transform {
-  requireKey(key);
-  const salt = randomBytes(SALT_SIZE);
-  const keys = deriveMessageKeys(key, salt, context);
-  return new ChunkStream('seal', keys, Buffer.concat([salt, keys.commitment]));
+  return toTransform(new MessageSealer(key, context));
 }
 
 /**
@@ -83,23 +71,17 @@ export function createEncryptStream(key: Buffer, context: Buffer): Transform {
  * `authenticatedPlaintextLength`.
  */
 export function createDecryptStream(key: Buffer, context: Buffer): Transform {
-  requireKey(key);
-  return new ChunkStream('open', (header) => openHeader(key, context, header));
+  return toTransform(new MessageOpener(key, context));
 }
 
 export function encryptBuffer(key: Buffer, context: Buffer, plaintext: Buffer): Buffer {
-  requireKey(key);
-  const salt = randomBytes(SALT_SIZE);
-  const keys = deriveMessageKeys(key, salt, context);
-  return Buffer.concat([salt, keys.commitment, processBatch({ direction: 'seal', keys, firstIndex: 0, data: plaintext, final: true })]);
+  const sealer = new MessageSealer(key, context);
+  return Buffer.concat([...sealer.update(plaintext), ...sealer.final()]);
 }
 
 export function decryptBuffer(key: Buffer, context: Buffer, ciphertext: Buffer): Buffer {
-  requireKey(key);
-  if (ciphertext.length < HEADER_SIZE) throw new IntegrityError(INVALID_LENGTH);
-  const keys = openHeader(key, context, ciphertext.subarray(0, HEADER_SIZE));
-  const data = ciphertext.subarray(HEADER_SIZE);
-  return processBatch({ direction: 'open', keys, firstIndex: 0, data, final: true });
+  const opener = new MessageOpener(key, context);
+  return Buffer.concat([...opener.update(ciphertext), ...opener.final()]);
 }
 
 /** Verifies the header, the commitment and the final chunk; returns the plaintext length they prove. */
@@ -149,7 +131,10 @@ export async function decryptRange(
 
 // ——— Key derivation and the per-chunk AEAD, shared by every path ———
 
-interface MessageKeys extends ChunkKeys {
+interface MessageKeys {
+  /** A KeyObject because createCipheriv with raw key bytes re-imports them on every chunk, ten times the cost. */
+  aeadKey: KeyObject;
+  baseNonce: Buffer;
   commitment: Buffer;
 }
 
@@ -161,8 +146,7 @@ function deriveMessageKeys(inputKey: Buffer, salt: Buffer, context: Buffer): Mes
   const okm = hkdfExpandSha512(inputKey, Buffer.concat([INFO_PREFIX, salt, context]), KEY_SIZE + NONCE_SIZE + COMMITMENT_SIZE);
   return {
     aeadKey: createSecretKey(okm.subarray(0, KEY_SIZE)),
-    // Its own 12-byte buffer (not a view of okm's): the nonce alone goes to the chunk worker.
-    baseNonce: new Uint8Array(okm.subarray(KEY_SIZE, KEY_SIZE + NONCE_SIZE)),
+    baseNonce: okm.subarray(KEY_SIZE, KEY_SIZE + NONCE_SIZE),
     commitment: okm.subarray(KEY_SIZE + NONCE_SIZE),
   };
 }
@@ -184,148 +168,36 @@ function openHeader(key: Buffer, context: Buffer, header: Buffer): MessageKeys {
   return keys;
 }
 
-// ——— Streaming: batches of chunks, sealed or opened on the chunk worker ———
-
-function chunkKeys(keys: MessageKeys): ChunkKeys {
-  return { aeadKey: keys.aeadKey, baseNonce: keys.baseNonce };
+function chunkNonce(baseNonce: Buffer, index: number): Buffer {
+  if (index >= MAX_CHUNK_COUNT) throw new AppError('message_too_large', 'The data exceeds the 4 PiB limit of the encrypted format.', 413);
+  const nonce = Buffer.from(baseNonce);
+  // BigInt because the counter outgrows the 32 bits that `^` on numbers keeps.
+  nonce.writeBigUInt64BE(nonce.readBigUInt64BE(4) ^ BigInt(index), 4);
+  return nonce;
 }
 
-/** Chunks per batch of a stream: 1 MiB of plaintext, so the worker's round trip is paid once per MiB. */
-export const STREAM_BATCH_CHUNKS = 64;
-/** Batches of one stream on the worker at once: one sealed while the next fills. */
-const MAX_BATCHES_IN_FLIGHT = 2;
-
-/**
- * Gathers the message's chunks into batches, in one buffer each (the only copy made here),
- * and has the chunk worker seal or open them (chunk-offload.ts), in order; a message that
- * ends within its first batch never leaves this thread. Output is one buffer per batch. A
- * new piece is taken only while fewer than MAX_BATCHES_IN_FLIGHT batches are out (and, as
- * for any Transform, the readable side is below its mark), so memory stays flat whatever the
- * message's size.
- */
-class ChunkStream extends Transform {
-  readonly #direction: ChunkBatch['direction'];
-  readonly #capacity: number;
-  /** Sealing: the header still to send. Opening: reads the header once its bytes are in. */
-  #header: Buffer | undefined;
-  readonly #openHeader: ((header: Buffer) => MessageKeys) | undefined;
-  #headerLength = 0;
-  /** The key and nonce only: what the worker is sent with each batch. */
-  #keys: ChunkKeys | undefined;
-  #batch: Buffer;
-  #batched = 0;
-  #nextIndex = 0;
-  #offloaded = false;
-  #inFlight = 0;
-  /** Every batch's output pushed, in order; rejects with the first failure. */
-  #results: Promise<void> = Promise.resolve();
-  #waiting: TransformCallback | undefined;
-
-  constructor(direction: 'seal', keys: MessageKeys, header: Buffer);
-  constructor(direction: 'open', openHeader: (header: Buffer) => MessageKeys);
-  constructor(direction: ChunkBatch['direction'], keysOrOpen: MessageKeys | ((header: Buffer) => MessageKeys), header?: Buffer) {
-    super();
-    this.#direction = direction;
-    this.#capacity = STREAM_BATCH_CHUNKS * (direction === 'seal' ? CHUNK_SIZE : SEALED_CHUNK_SIZE);
-    this.#batch = Buffer.allocUnsafeSlow(this.#capacity);
-    if (typeof keysOrOpen === 'function') {
-      this.#openHeader = keysOrOpen;
-      this.#header = Buffer.alloc(HEADER_SIZE);
-    } else {
-      this.#keys = chunkKeys(keysOrOpen);
-      this.#header = header;
-    }
-  }
-
-  override _transform(piece: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      let rest = this.#takeHeader(piece);
-      while (rest.length > 0) {
-        // A full batch goes once more bytes follow: when opening, a message that ended on a
-        // full chunk lacks its final chunk, and nothing of that tail should be released.
-        if (this.#batched === this.#capacity) this.#dispatch(false);
-        const copied = rest.copy(this.#batch, this.#batched);
-        this.#batched += copied;
-        rest = rest.subarray(copied);
-      }
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    this.#waiting = callback;
-    this.#release();
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.#takeHeader(Buffer.alloc(0));
-      if (this.#keys === undefined) throw new IntegrityError(INVALID_LENGTH);
-      this.#dispatch(true);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    this.#results.then(() => callback(), callback);
-  }
-
-  /** Sealing: sends the header first. Opening: collects the header and checks it; returns the bytes after it. */
-  #takeHeader(piece: Buffer): Buffer {
-    const header = this.#header;
-    if (header === undefined) return piece;
-    if (this.#openHeader === undefined) {
-      this.#header = undefined;
-      this.push(header);
-      return piece;
-    }
-    const copied = piece.copy(header, this.#headerLength);
-    this.#headerLength += copied;
-    if (this.#headerLength < HEADER_SIZE) return piece.subarray(copied);
-    this.#header = undefined;
-    this.#keys = chunkKeys(this.#openHeader(header));
-    return piece.subarray(copied);
-  }
-
-  #dispatch(final: boolean): void {
-    const keys = this.#keys as ChunkKeys;
-    const batch: ChunkBatch = { direction: this.#direction, keys, firstIndex: this.#nextIndex, data: this.#batch.subarray(0, this.#batched), final };
-    const count = batchChunkCount(batch);
-    if (this.#nextIndex + count > MAX_CHUNK_COUNT) throw messageTooLarge();
-    this.#nextIndex += count;
-    let output: Promise<Buffer>;
-    if (final && !this.#offloaded) {
-      output = Promise.resolve(processBatch(batch));
-    } else {
-      this.#offloaded = true;
-      output = offloadBatch(batch);
-      if (!final) this.#batch = Buffer.allocUnsafeSlow(this.#capacity);
-    }
-    this.#batched = 0;
-    this.#inFlight++;
-    this.#results = Promise.all([this.#results, output]).then(([, sealedOrOpened]) => {
-      this.#inFlight--;
-      if (!this.destroyed) this.push(sealedOrOpened);
-      this.#release();
-    });
-    this.#results.catch((error: unknown) => this.#fail(error as Error));
-  }
-
-  /** Asks for the next piece once a batch slot is free; Transform itself holds it back while the readable side is full. */
-  #release(): void {
-    const waiting = this.#waiting;
-    if (waiting === undefined || this.#inFlight >= MAX_BATCHES_IN_FLIGHT) return;
-    this.#waiting = undefined;
-    waiting();
-  }
-
-  #fail(error: Error): void {
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting) waiting(error);
-    else if (!this.writableFinished) this.destroy(error);
-  }
+function sealChunk(keys: MessageKeys, index: number, plaintext: Buffer): [body: Buffer, tag: Buffer] {
+  const cipher = createCipheriv(CIPHER, keys.aeadKey, chunkNonce(keys.baseNonce, index), { authTagLength: TAG_SIZE });
+  const body = cipher.update(plaintext);
+  cipher.final();
+  return [body, cipher.getAuthTag()];
 }
 
-// ——— Random access ———
+/** The caller decides whether `sealed` is a full or the final chunk; its index is what binds its position. */
+function openChunk(keys: MessageKeys, index: number, sealed: Buffer): Buffer {
+  const bodyLength = sealed.length - TAG_SIZE;
+  const decipher = createDecipheriv(CIPHER, keys.aeadKey, chunkNonce(keys.baseNonce, index), { authTagLength: TAG_SIZE });
+  decipher.setAuthTag(sealed.subarray(bodyLength));
+  const plaintext = decipher.update(sealed.subarray(0, bodyLength));
+  try {
+    decipher.final();
+  } catch {
+    throw new IntegrityError(CHUNK_FORGED);
+  }
+  return plaintext;
+}
+
+// ——— Streaming: synchronous cores, wrapped as Transforms and used directly by the buffer helpers ———
 
 /**
  * Cuts a byte stream into fixed-size frames. Frames inside one incoming piece are views of it;
@@ -346,22 +218,133 @@ class Framer {
     return this.#carried;
   }
 
-  *frames(piece: Buffer): Generator<Buffer> {
+  /** The bytes after the last frame handed out. */
+  rest(): Buffer {
+    return this.#carry.subarray(0, this.#carried);
+  }
+
+  /** With `holdBackLastFrame`, a frame that ends exactly where the input so far ends stays buffered. */
+  *frames(piece: Buffer, holdBackLastFrame: boolean): Generator<Buffer> {
     const size = this.#size;
+    const fillsFrame = (available: number): boolean => available > size || (!holdBackLastFrame && available === size);
     let offset = 0;
-    if (this.#carried > 0 && this.#carried + piece.length >= size) {
+    if (this.#carried > 0 && fillsFrame(this.#carried + piece.length)) {
       offset = size - this.#carried;
       piece.copy(this.#carry, this.#carried, 0, offset);
       this.#carried = 0;
       yield this.#carry;
     }
-    while (piece.length - offset >= size) {
+    while (fillsFrame(piece.length - offset)) {
       yield piece.subarray(offset, offset + size);
       offset += size;
     }
     this.#carried += piece.copy(this.#carry, this.#carried, offset);
   }
 }
+
+/** Outputs come back as the buffers node:crypto produced: joining them would double the allocation (and garbage) per byte. */
+interface StreamCore {
+  update(input: Buffer): Buffer[];
+  final(): Buffer[];
+}
+
+function toTransform(core: StreamCore): Transform {
+  function step(stream: Transform, produce: () => Buffer[], callback: TransformCallback): void {
+    let output: Buffer[];
+    try {
+      output = produce();
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    for (const piece of output) stream.push(piece);
+    callback();
+  }
+  return new Transform({
+    transform(piece: Buffer, _encoding, callback) {
+      step(this, () => core.update(piece), callback);
+    },
+    flush(callback) {
+      step(this, () => core.final(), callback);
+    },
+  });
+}
+
+class MessageSealer implements StreamCore {
+  readonly #keys: MessageKeys;
+  readonly #framer = new Framer(CHUNK_SIZE);
+  #unsentHeader: Buffer | undefined;
+  #nextIndex = 0;
+
+  constructor(key: Buffer, context: Buffer) {
+    requireKey(key);
+    const salt = randomBytes(SALT_SIZE);
+    this.#keys = deriveMessageKeys(key, salt, context);
+    this.#unsentHeader = Buffer.concat([salt, this.#keys.commitment]);
+  }
+
+  /** A full chunk is sealed as soon as it is complete: a full chunk is never the final one. */
+  update(plaintext: Buffer): Buffer[] {
+    const output = this.#takeHeader();
+    for (const chunk of this.#framer.frames(plaintext, false)) output.push(...sealChunk(this.#keys, this.#nextIndex++, chunk));
+    return output;
+  }
+
+  final(): Buffer[] {
+    return [...this.#takeHeader(), ...sealChunk(this.#keys, this.#nextIndex++, this.#framer.rest())];
+  }
+
+  #takeHeader(): Buffer[] {
+    const header = this.#unsentHeader;
+    this.#unsentHeader = undefined;
+    return header === undefined ? [] : [header];
+  }
+}
+
+class MessageOpener implements StreamCore {
+  readonly #key: Buffer;
+  readonly #context: Buffer;
+  readonly #header = Buffer.alloc(HEADER_SIZE);
+  #headerLength = 0;
+  #keys: MessageKeys | undefined;
+  readonly #framer = new Framer(SEALED_CHUNK_SIZE);
+  #nextIndex = 0;
+
+  constructor(key: Buffer, context: Buffer) {
+    requireKey(key);
+    this.#key = key;
+    this.#context = context;
+  }
+
+  /** A throw ends the message: the Transform is destroyed and decryptBuffer returns nothing. */
+  update(ciphertext: Buffer): Buffer[] {
+    let rest = ciphertext;
+    if (this.#keys === undefined) {
+      const copied = rest.copy(this.#header, this.#headerLength);
+      this.#headerLength += copied;
+      rest = rest.subarray(copied);
+      if (this.#headerLength < HEADER_SIZE) return [];
+      this.#keys = openHeader(this.#key, this.#context, this.#header);
+    }
+    const keys = this.#keys;
+    // A full-size chunk waits for one more byte: if the ciphertext ends with it, the final
+    // chunk is missing and nothing of that truncated tail should have been released.
+    // A forgery anywhere in a batch withholds the whole batch.
+    const plaintexts: Buffer[] = [];
+    for (const sealed of this.#framer.frames(rest, true)) plaintexts.push(openChunk(keys, this.#nextIndex++, sealed));
+    return plaintexts;
+  }
+
+  final(): Buffer[] {
+    const finalChunk = this.#framer.rest();
+    if (this.#keys === undefined || finalChunk.length < TAG_SIZE || finalChunk.length === SEALED_CHUNK_SIZE) {
+      throw new IntegrityError(INVALID_LENGTH);
+    }
+    return [openChunk(this.#keys, this.#nextIndex++, finalChunk)];
+  }
+}
+
+// ——— Random access ———
 
 interface OpenedMessage {
   keys: MessageKeys;
@@ -407,7 +390,7 @@ async function* rangePlaintext(source: CiphertextSource, message: OpenedMessage,
     const framer = new Framer(SEALED_CHUNK_SIZE);
     let index = firstIndex;
     for await (const piece of await source.read(chunkOffset(firstIndex), chunkOffset(lastFullIndex + 1) - 1)) {
-      for (const sealed of framer.frames(asBuffer(piece))) {
+      for (const sealed of framer.frames(asBuffer(piece), false)) {
         if (index > lastFullIndex) throw new IntegrityError(WRONG_READ_LENGTH);
         yield slice(openChunk(message.keys, index, sealed), index);
         index++;
