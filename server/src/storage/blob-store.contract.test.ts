@@ -268,6 +268,24 @@ describe('LocalBlobStore', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  it('fails with the source’s error and leaves no file when the body fails after background syncs began', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shutterlock-blobs-'));
+    try {
+      const store = await createBlobStore({ kind: 'local', root });
+      const failure = new Error('the client went away');
+      async function* failingLate(): AsyncGenerator<Buffer> {
+        // Past 32 MiB, where the first background fdatasync starts (local-store.ts).
+        for (let index = 0; index < (40 * MiB) / PATTERN_CHUNK; index++) yield patternChunk(index);
+        throw failure;
+      }
+      await expect(store.put('late/failure', failingLate())).rejects.toBe(failure);
+      expect(await store.head('late/failure')).toBeNull();
+      expect(await readdir(join(root, '.tmp'))).toEqual([]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
 
 const s3Settings = readS3TestSettings();

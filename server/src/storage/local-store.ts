@@ -3,11 +3,10 @@
  * <root>/.tmp first and are renamed into place, so readers never see a partial file.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   assertRangeWithin,
   blobNotFound,
@@ -44,8 +43,7 @@ export class LocalBlobStore implements BlobStore {
     const tempPath = join(this.#tempDirectory, randomUUID());
     try {
       await mkdir(this.#tempDirectory, { recursive: true, mode: DIRECTORY_MODE });
-      // `flush` fsyncs before closing, and pipeline() settles only once the file is closed.
-      await pipeline(source.chunks, createWriteStream(tempPath, { flags: 'wx', mode: FILE_MODE, flush: true }));
+      await writeDurably(tempPath, source.chunks);
       const firstCreated = await mkdir(dirname(target), { recursive: true, mode: DIRECTORY_MODE });
       await rename(tempPath, target);
       await syncDirectories(dirname(target), firstCreated);
@@ -152,6 +150,48 @@ export class LocalBlobStore implements BlobStore {
     const path = resolve(this.#root, relativePath);
     if (path !== this.#root && !path.startsWith(this.#root + sep)) throw invalidBlobKey();
     return path;
+  }
+}
+
+/** Bytes written between background syncs of a blob being written (writeDurably). */
+const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Writes a new file and fsyncs it before closing. While a large blob arrives, every
+ * SYNC_EVERY_BYTES an fdatasync starts in the background (one at a time), so the disk writes
+ * it back as it comes instead of all at the closing fsync, which the upload waits for (about
+ * 0.25 s per 512 MiB here). A failed background sync fails the write: Linux reports a
+ * writeback error to only one sync of a descriptor, so the closing one might not see it.
+ */
+async function writeDurably(path: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  const file = await open(path, 'wx', FILE_MODE);
+  let syncing: Promise<void> | undefined;
+  let syncFailure: { error: unknown } | undefined;
+  let unsynced = 0;
+  try {
+    for await (const chunk of chunks) {
+      for (let written = 0; written < chunk.byteLength; ) written += (await file.write(chunk, written)).bytesWritten;
+      if (syncFailure) throw syncFailure.error;
+      unsynced += chunk.byteLength;
+      if (unsynced >= SYNC_EVERY_BYTES && syncing === undefined) {
+        unsynced = 0;
+        syncing = file
+          .datasync()
+          .catch((error: unknown) => {
+            syncFailure = { error };
+          })
+          .finally(() => {
+            syncing = undefined;
+          });
+      }
+    }
+    await syncing;
+    if (syncFailure) throw syncFailure.error;
+    await file.sync();
+  } finally {
+    // Never close the descriptor under a sync still running on it.
+    await syncing;
+    await file.close();
   }
 }
 
