@@ -44,6 +44,23 @@ export async function findStudioKey(db: Kysely<Tables>, studioId: string): Promi
   return row && storedStudioKey(row);
 }
 
+/**
+ * A studio as a hot path checks it on every request, in one read: when it was suspended (null:
+ * it is not) and its wrapped key (null once destroyed); undefined when there is no such studio.
+ */
+export async function findStudioStanding(db: Kysely<Tables>, studioId: string): Promise<{ suspendedAt: number | null; key: StoredStudioKey | null } | undefined> {
+  const row = await db
+    .selectFrom('studios')
+    .leftJoin('studio_keys', 'studio_keys.studio_id', 'studios.id')
+    .select(['studios.suspended_at', 'studio_keys.studio_id', 'studio_keys.key_version', 'studio_keys.wrap_format', 'studio_keys.wrapped_key'])
+    .where('studios.id', '=', studioId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { suspended_at, studio_id, key_version, wrap_format, wrapped_key } = row;
+  const key = studio_id === null || key_version === null || wrap_format === null || wrapped_key === null ? null : storedStudioKey({ studio_id, key_version, wrap_format, wrapped_key });
+  return { suspendedAt: suspended_at, key };
+}
+
 /** Deletes the wrapped key first, in the same transaction as the studio, so no path leaves the key behind. */
 export async function deleteStudioAndKey(db: Kysely<Tables>, studioId: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
