@@ -48,7 +48,7 @@ export interface ZipEntrySource {
   /** Exact plaintext byte length expected. */
   size: number;
   modifiedAt: Date;
-  /** Hex SHA-256 recorded at upload; null for derived files (previews) that have none: hashed as they stream, and listed as sent. */
+  /** Hex SHA-256 recorded at upload (a preview's when it was made); null for previews of older releases, which have none: hashed as they stream, and listed as sent. */
   sha256: string | null;
   /** Opens the bytes only when this entry's turn comes (one file open at a time). */
   open(): Promise<Readable>;
