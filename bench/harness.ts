@@ -144,6 +144,28 @@ export async function startShutterlock(dataDir: string, maxUploadMiB: number): P
   }
 }
 
+/**
+ * CPU seconds (user and system) a process and its direct children (nginx's workers, the imaging
+ * pool) have used so far, from /proc/<pid>/stat in clock ticks of 1/100 s: a measure the
+ * machine's other load bends far less than a rate (docs/performance.md). NaN without /proc.
+ */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const fields = async (of: string) => {
+    const stat = await readFile(`/proc/${of}/stat`, 'utf8').catch(() => '');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  };
+  const ticks = async (of: string) => {
+    const stat = await fields(of);
+    return Number(stat[11]) + Number(stat[12]);
+  };
+  const children: string[] = [];
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (/^\d+$/.test(name) && Number((await fields(name))[1]) === pid) children.push(name);
+  }
+  const total = (await Promise.all([String(pid), ...children].map(ticks))).reduce((sum, value) => sum + value, 0);
+  return total / 100;
+}
+
 /** The resident memory of a Node process doing nothing: the floor for the server's. */
 export async function bareNodeRssMiB(): Promise<number> {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)'], { stdio: 'ignore' });
@@ -214,7 +236,7 @@ export async function previewsReady(server: Shutterlock, ids: string[]): Promise
 // ——— nginx with WebDAV PUT, in a temporary prefix ———
 
 /** nginx serving `root` (by default `<prefix>/www`), which it may also PUT into. null, with a note, when nginx is not installed. */
-export async function startNginx(prefix: string, root = join(prefix, 'www')): Promise<{ url: string; stop(): Promise<void> } | null> {
+export async function startNginx(prefix: string, root = join(prefix, 'www')): Promise<{ url: string; pid: number; stop(): Promise<void> } | null> {
   if (!existsSync(NGINX)) {
     console.log(`nginx: not installed (${NGINX}); skipping the baseline. Install it with: apt-get install -y nginx-light`);
     return null;
@@ -253,6 +275,7 @@ http {
   await waitForHttp(`${url}/`, child);
   return {
     url,
+    pid: child.pid as number,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -18,7 +18,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { buildOptStuffUrl } from '@shutterlock/url-signer';
 import sharp from 'sharp';
-import { median, positiveInteger, type Shutterlock, startNginx, startShutterlock } from './harness.ts';
+import { cpuSeconds, median, positiveInteger, type Shutterlock, startNginx, startShutterlock } from './harness.ts';
 
 const COLD_RUNS = positiveInteger('BENCH_IMAGING_COLD_RUNS', 7);
 const CONCURRENCY = positiveInteger('BENCH_IMAGING_CONCURRENCY', 8);
@@ -61,8 +61,8 @@ async function timed(url: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** Requests per second of `clients` clients taking URLs from `next` until it answers undefined or `seconds` pass. */
-async function throughput(clients: number, seconds: number, next: () => string | undefined): Promise<number> {
+/** Requests per second of `clients` clients taking URLs from `next` until it answers undefined or `seconds` pass, and how many were answered. */
+async function throughput(clients: number, seconds: number, next: () => string | undefined): Promise<{ perSecond: number; requests: number }> {
   const deadline = performance.now() + seconds * 1000;
   let done = 0;
   const started = performance.now();
@@ -75,7 +75,14 @@ async function throughput(clients: number, seconds: number, next: () => string |
       }
     }),
   );
-  return done / ((performance.now() - started) / 1000);
+  return { perSecond: done / ((performance.now() - started) / 1000), requests: done };
+}
+
+/** The rate of `work`'s requests, and the CPU time `pid` (with its children) spent per request, in µs. */
+async function measured(pid: number, work: () => Promise<{ perSecond: number; requests: number }>): Promise<{ perSecond: number; cpuMicros: number }> {
+  const before = await cpuSeconds(pid);
+  const { perSecond, requests } = await work();
+  return { perSecond, cpuMicros: ((await cpuSeconds(pid)) - before) * 1e6 / requests };
 }
 
 /** Uploads a photo, waits until the vault has made its previews (background work that would compete with the measures), and publishes it. */
@@ -133,23 +140,23 @@ export async function runImagingBench(opts: { dir: string }): Promise<void> {
 
     const cachedUrl = coldUrls[0]!;
     const cachedBytes = Buffer.from(await (await fetch(cachedUrl)).arrayBuffer());
-    const cached = await server.peakDuring(() => throughput(CONCURRENCY, CACHED_SECONDS, () => cachedUrl));
-    let nginxRate = Number.NaN;
+    const cached = await server.peakDuring(() => measured(server.pid, () => throughput(CONCURRENCY, CACHED_SECONDS, () => cachedUrl)));
+    let nginxCached = { perSecond: Number.NaN, cpuMicros: Number.NaN };
     if (nginx) {
       await writeFile(join(dir, 'nginx', 'www', 'cached.webp'), cachedBytes);
-      nginxRate = await throughput(CONCURRENCY, CACHED_SECONDS, () => `${nginx.url}/cached.webp`);
+      nginxCached = await measured(nginx.pid, () => throughput(CONCURRENCY, CACHED_SECONDS, () => `${nginx.url}/cached.webp`));
     }
 
     const copies: string[] = [];
     for (let copy = 0; copy < IMGPROXY_COPIES; copy += 1) copies.push(await sign('w_512,h_512,fit_inside,q_80,f_jpg', await publishedSource(server, medium, `copy-${copy}.jpg`)));
     let taken = 0;
-    const imgproxyOperation = await server.peakDuring(() => throughput(2, 600, () => copies[taken++]));
+    const imgproxyOperation = await server.peakDuring(async () => (await throughput(2, 600, () => copies[taken++])).perSecond);
 
     const bareP50 = median(bare);
     const coldP50 = median(cold.result);
     console.log(`  cold 24 MP → 512 px WebP: server p50 ${fixed(coldP50)} ms, bare sharp p50 ${fixed(bareP50)} ms: ${fixed(coldP50 / bareP50, 2)}× (aim ≤ 1.15×); peak RSS ${fixed(cold.peakMiB, 0)} MiB (from ${fixed(cold.startMiB, 0)})`);
     console.log(
-      `  cached, ${CONCURRENCY} clients: server ${fixed(cached.result, 0)} req/s, nginx ${fixed(nginxRate, 0)} req/s: ${fixed(cached.result / nginxRate, 2)}× (aim ≥ 0.5×); ${cachedBytes.length} bytes; peak RSS ${fixed(cached.peakMiB, 0)} MiB`,
+      `  cached, ${CONCURRENCY} clients: server ${fixed(cached.result.perSecond, 0)} req/s, nginx ${fixed(nginxCached.perSecond, 0)} req/s: ${fixed(cached.result.perSecond / nginxCached.perSecond, 2)}× (aim ≥ 0.5×); CPU per answer: server ${fixed(cached.result.cpuMicros, 0)} µs, nginx ${fixed(nginxCached.cpuMicros, 0)} µs; ${cachedBytes.length} bytes; peak RSS ${fixed(cached.peakMiB, 0)} MiB`,
     );
     console.log(`  imgproxy's operation (fit 512×512, JPEG q80), 2 clients, every request a transform: ${fixed(imgproxyOperation.result)} req/s (imgproxy publishes 79.6 req/s on 2 vCPUs); peak RSS ${fixed(imgproxyOperation.peakMiB, 0)} MiB`);
   } finally {

@@ -73,7 +73,7 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
     return payload;
   });
 
-  await registerSecurityHeaders(app, { secureTransport: config.secureTransport });
+  registerSecurityHeaders(app, { secureTransport: config.secureTransport });
   registerCsrfProtection(app, { publicUrl: config.publicUrl });
   await app.register(cookie);
   // Built once and handed to every capability: what one capability offers the others.

@@ -452,6 +452,7 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
   setStudioSuspendedAt: { suspend: (db) => studiosRepo.setStudioSuspendedAt(db, studio, now), resume: (db) => studiosRepo.setStudioSuspendedAt(db, studio, null) },
   findStudioSuspendedAt: { '': (db) => studiosRepo.findStudioSuspendedAt(db, studio) },
+  findStudioStanding: { '': (db) => studiosRepo.findStudioStanding(db, studio) },
   listSuspendedStudioIds: { '': (db) => studiosRepo.listSuspendedStudioIds(db, [studio, 'studio-2']), 'none': (db) => studiosRepo.listSuspendedStudioIds(db, []) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
   deleteStudioKeys: { '': (db) => studiosRepo.deleteStudioKeys(db, [studio, 'studio-2']) },

@@ -11,7 +11,7 @@ import type { LazySchemaCompilers } from '../src/http/lazy-schemas.ts';
 import type { Capability } from '../src/capability.ts';
 import { capabilities as defaultCapabilities } from '../src/capabilities.ts';
 import { loadConfig } from '../src/config.ts';
-import type { DatabaseKind } from '../src/db/database.ts';
+import { type Database, type DatabaseKind, createDatabase } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Runtime, openRuntime } from '../src/runtime.ts';
 import { createPostgresTestDatabase } from './postgres.ts';
@@ -38,6 +38,18 @@ async function freePort(): Promise<number> {
 
 export async function makeTempDir(label: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), `shutterlock-${label}-`));
+}
+
+/** An empty database of `kind` (not migrated), and how to close and remove it. */
+export async function openFreshDatabase(kind: DatabaseKind): Promise<{ database: Database; cleanup(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = await makeTempDir('db');
+    const database = createDatabase({ kind: 'sqlite', file: path.join(dir, 'test.sqlite') });
+    return { database, cleanup: async () => { await database.close(); await fs.rm(dir, { recursive: true, force: true }); } };
+  }
+  const postgres = await createPostgresTestDatabase();
+  const database = createDatabase({ kind: 'postgres', url: postgres.url });
+  return { database, cleanup: async () => { await database.close(); await postgres.drop(); } };
 }
 
 export interface TestServer {

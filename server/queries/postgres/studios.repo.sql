@@ -115,6 +115,19 @@ from
 where
   "id" = $1;
 
+-- findStudioStanding
+select
+  "studios"."suspended_at",
+  "studio_keys"."studio_id",
+  "studio_keys"."key_version",
+  "studio_keys"."wrap_format",
+  "studio_keys"."wrapped_key"
+from
+  "studios"
+  left join "studio_keys" on "studio_keys"."studio_id" = "studios"."id"
+where
+  "studios"."id" = $1;
+
 -- listSuspendedStudioIds
 select
   "id"

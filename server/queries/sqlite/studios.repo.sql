@@ -109,6 +109,19 @@ from
 where
   "id" = ?;
 
+-- findStudioStanding
+select
+  "studios"."suspended_at",
+  "studio_keys"."studio_id",
+  "studio_keys"."key_version",
+  "studio_keys"."wrap_format",
+  "studio_keys"."wrapped_key"
+from
+  "studios"
+  left join "studio_keys" on "studio_keys"."studio_id" = "studios"."id"
+where
+  "studios"."id" = ?;
+
 -- listSuspendedStudioIds
 select
   "id"

@@ -1,24 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { databaseKinds, makeTempDir } from '../../test/harness.ts';
-import { createPostgresTestDatabase } from '../../test/postgres.ts';
-import { type Database, createDatabase } from './database.ts';
+import { databaseKinds, openFreshDatabase } from '../../test/harness.ts';
 import { migrateToLatest } from './migrate.ts';
 import { down as albumsAsFolders, up as albumsAsCollections } from './migrations/0023_album_collections.ts';
 import { down as withoutDuplicateDetection, up as withDuplicateDetection } from './migrations/0025_duplicate_detection.ts';
-
-async function openFresh(kind: 'sqlite' | 'postgres'): Promise<{ database: Database; cleanup(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = await makeTempDir('db');
-    const database = createDatabase({ kind: 'sqlite', file: path.join(dir, 'test.sqlite') });
-    return { database, cleanup: async () => { await database.close(); await fs.rm(dir, { recursive: true, force: true }); } };
-  }
-  const postgres = await createPostgresTestDatabase();
-  const database = createDatabase({ kind: 'postgres', url: postgres.url });
-  return { database, cleanup: async () => { await database.close(); await postgres.drop(); } };
-}
 
 /** A file row as the schema before 0023 has it: with its one album. */
 async function insertFile(db: Kysely<unknown>, id: string, albumId: string | null, uploadedAt: number): Promise<void> {
@@ -31,7 +16,7 @@ describe.each(databaseKinds())('database on %s', (kind) => {
   afterEach(async () => cleanup?.());
 
   it('migrates to the latest schema, idempotently', async () => {
-    const fresh = await openFresh(kind);
+    const fresh = await openFreshDatabase(kind);
     cleanup = fresh.cleanup;
     await migrateToLatest(fresh.database);
     expect(await migrateToLatest(fresh.database)).toEqual([]);
@@ -44,7 +29,7 @@ describe.each(databaseKinds())('database on %s', (kind) => {
   });
 
   it('answers the same query again and again, and after the schema changed', async () => {
-    const fresh = await openFresh(kind);
+    const fresh = await openFreshDatabase(kind);
     cleanup = fresh.cleanup;
     await migrateToLatest(fresh.database);
     const { db } = fresh.database;
@@ -59,7 +44,7 @@ describe.each(databaseKinds())('database on %s', (kind) => {
   });
 
   it('enforces foreign keys', async () => {
-    const fresh = await openFresh(kind);
+    const fresh = await openFreshDatabase(kind);
     cleanup = fresh.cleanup;
     await migrateToLatest(fresh.database);
     await expect(
@@ -71,7 +56,7 @@ describe.each(databaseKinds())('database on %s', (kind) => {
   });
 
   it.runIf(kind === 'sqlite')('runs SQLite in WAL mode with a busy timeout', async () => {
-    const fresh = await openFresh(kind);
+    const fresh = await openFreshDatabase(kind);
     cleanup = fresh.cleanup;
     const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(fresh.database.db);
     expect(mode.rows[0]?.journal_mode).toBe('wal');
@@ -80,7 +65,7 @@ describe.each(databaseKinds())('database on %s', (kind) => {
   });
 
   it('carries each file’s album over to album memberships (migration 0023), and back to the first one', async () => {
-    const fresh = await openFresh(kind);
+    const fresh = await openFreshDatabase(kind);
     cleanup = fresh.cleanup;
     await migrateToLatest(fresh.database);
     const db = fresh.database.db as unknown as Kysely<unknown>;
@@ -108,7 +93,7 @@ describe.each(databaseKinds())('database on %s', (kind) => {
   });
 
   it('adds the blind index of files’ content and a resumable upload’s duplicate choice (migration 0025), and takes them away', async () => {
-    const fresh = await openFresh(kind);
+    const fresh = await openFreshDatabase(kind);
     cleanup = fresh.cleanup;
     await migrateToLatest(fresh.database);
     const db = fresh.database.db as unknown as Kysely<unknown>;

@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import fastifyHelmet from '@fastify/helmet';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { App } from './app-type.ts';
 
@@ -42,8 +41,9 @@ function helmetOptions(secureTransport: boolean): HelmetOptions {
 }
 
 /**
- * The same headers as a fixed list, for answers Fastify makes outside its hooks (a malformed
- * URL, headers too large: http/framework-errors.ts). Helmet writes them onto a stand-in response.
+ * The headers as a fixed list: what every answer carries, and what answers Fastify makes outside
+ * its hooks send (a malformed URL, headers too large: http/framework-errors.ts). Helmet writes
+ * them onto a stand-in response, once.
  */
 export function securityHeaderList(options: { secureTransport: boolean }): Array<[string, string]> {
   const headers: Array<[string, string]> = [];
@@ -58,10 +58,19 @@ export function securityHeaderList(options: { secureTransport: boolean }): Array
   return headers;
 }
 
-export async function registerSecurityHeaders(app: App, options: { secureTransport: boolean }): Promise<void> {
-  await app.register(fastifyHelmet, { global: true, ...helmetOptions(options.secureTransport) } as Parameters<typeof fastifyHelmet>[1]);
+/**
+ * Helmet's headers, computed once at start, are set on every response before routing (where a
+ * route may replace one, as the image service does with its own CSP and CORP). @fastify/helmet
+ * built helmet's middleware again for every request (its directives parsed, its closures made),
+ * some 4 % of a cached image answer's time (docs/performance.md).
+ */
+export function registerSecurityHeaders(app: App, options: { secureTransport: boolean }): void {
+  const headers = securityHeaderList(options);
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('permissions-policy', permissionsPolicy);
     // Signed-in answers hold secrets (a TOTP seed, a delivery's code, EXIF with GPS): no cache
     // keeps any answer unless its route says it is public and cacheable.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

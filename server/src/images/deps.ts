@@ -7,7 +7,7 @@ import type { ImagingInput } from '../imaging/pool.ts';
 import type { TransformResult, TransformSpec } from '../imaging/transform-spec.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import { createStudioDataKeys } from '../studios/service.ts';
+import { type StudioStanding, createStudioStandings } from '../studios/service.ts';
 import type { VaultFiles } from '../vault/service.ts';
 import { type KeyGrants, createKeyGrants } from './key-grants.ts';
 import type { AddressLookup } from './remote-source.ts';
@@ -35,8 +35,8 @@ export interface ImagesDeps {
    * IMAGING_QUEUE_LIMIT waiting; beyond, 503 `imaging_busy` with Retry-After.
    */
   transform(input: ImagingInput, spec: TransformSpec): Promise<TransformResult>;
-  /** The studio's data key, which cached results are encrypted under. */
-  dataKey(studioId: string): Promise<Buffer>;
+  /** The studio checked (403 `studio_suspended`), with its data key, which cached results are encrypted under. */
+  studio(studioId: string): Promise<StudioStanding>;
   limits: { maxPixels: number; maxDecodeBytes: number; remoteMaxBytes: number; remoteTimeoutMs: number };
   /** DNS for remote sources; the system resolver unless a test injects one. */
   remoteLookup?: AddressLookup;
@@ -77,8 +77,8 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
     cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
     // Decoded in the imaging pool's children, never in this process (docs/security/decoding.md).
     transform: (input, spec) => runtime.imaging.run('transform', input, { spec, maxPixels: config.vault.maxPixels }),
-    // Read from the database on every request (only the unwrapping is remembered): a destroyed key stops service at once, on every instance.
-    dataKey: createStudioDataKeys({ db, keys: runtime.keys }),
+    // Read from the database on every request (only the unwrapping is remembered): a suspension or a destroyed key stops service at once, on every instance.
+    studio: createStudioStandings({ db, keys: runtime.keys }),
     limits: { maxPixels: config.vault.maxPixels, maxDecodeBytes: config.vault.maxDecodeBytes, remoteMaxBytes: config.images.remoteMaxBytes, remoteTimeoutMs: config.images.remoteTimeoutMs },
     ...(options.remoteLookup ? { remoteLookup: options.remoteLookup } : {}),
     lastUsedWrites: new Map(),

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import { preparedQuery } from '../db/prepared.ts';
 import type { ImageKeysTable, ImageProjectsTable, ImageUsageTable, ImageWebFilesTable, Tables } from '../db/tables.ts';
 
 /**
@@ -101,9 +102,12 @@ export async function findStudioWebFile(db: Kysely<Tables>, studioId: string, fi
   return db.selectFrom('image_web_files').selectAll().where('studio_id', '=', studioId).where('file_id', '=', fileId).executeTakeFirst();
 }
 
-/** A published file as an image URL names it; the caller checks its studio is the key's. */
+const webFileByPublicId = preparedQuery((db, publicId: string) => db.selectFrom('image_web_files').selectAll().where('public_id', '=', publicId));
+
+/** A published file as an image URL names it; the caller checks its studio is the key's. Compiled once (db/prepared.ts): every request for an own image asks it. */
 export async function findWebFileByPublicId(db: Kysely<Tables>, publicId: string): Promise<WebFileRow | undefined> {
-  return db.selectFrom('image_web_files').selectAll().where('public_id', '=', publicId).executeTakeFirst();
+  const [row] = await webFileByPublicId(db, publicId);
+  return row;
 }
 
 export async function insertWebFile(db: Kysely<Tables>, row: WebFileRow): Promise<void> {

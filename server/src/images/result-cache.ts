@@ -15,6 +15,11 @@ import type { BlobStore } from '../storage/blob-store.ts';
  */
 
 const MEMORY_BYTES = 64 * 1024 * 1024;
+/**
+ * Entry keys remembered by canonical form (a pure function of it and the naming key): a hot URL
+ * costs no HMAC. Forgotten all at once when full; some 150 bytes each.
+ */
+const NAMES_KEPT = 4096;
 
 export interface CachedImage {
   data: Buffer;
@@ -107,8 +112,17 @@ function createMemoryCache(budget: number) {
 export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: (error: unknown) => void): ResultCache {
   const inFlight = new Map<string, Promise<unknown>>();
   const memory = createMemoryCache(MEMORY_BYTES);
+  const names = new Map<string, string>();
   return {
-    keyOf: (canonical) => createHmac('sha256', namingKey).update(canonical).digest('base64url'),
+    keyOf(canonical) {
+      let key = names.get(canonical);
+      if (key === undefined) {
+        key = createHmac('sha256', namingKey).update(canonical).digest('base64url');
+        if (names.size >= NAMES_KEPT) names.clear();
+        names.set(canonical, key);
+      }
+      return key;
+    },
     async get(studioId, key, dataKey, now) {
       const remembered = memory.get(blobKey(studioId, key), now);
       if (remembered) return remembered;

@@ -1,4 +1,3 @@
-import { assertStudioNotSuspended } from '../studios/service.ts';
 import {
   type ImageOperations,
   type ImgproxyOptions,
@@ -405,7 +404,7 @@ function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
 async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant): Promise<{ response: ImageResponse; cacheHit: boolean }> {
   checkExpiry(deps, grant);
   // A disabled photographer's images pause with the rest of their studio (docs/security/auth.md).
-  await assertStudioNotSuspended(deps, grant.studioId);
+  const studio = await deps.studio(grant.studioId);
   const refererLists = { project: parseList(grant.project.referers) ?? [], key: grant.key === null ? null : parseList(grant.key.referers) };
   if (!refererAllowed(request.referer, refererLists.project, refererLists.key)) {
     throw new AppError('referer_not_allowed', 'Images of this project are only served to its listed websites.', 403);
@@ -439,7 +438,7 @@ async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant)
   const cacheKey = deps.cache.keyOf(canonical);
   const etag = `"${cacheKey.slice(0, 32)}"`;
   if (etagMatches(request.ifNoneMatch, etag)) return { response: { status: 304, headers: headers(etag), body: null }, cacheHit: true };
-  const dataKey = await deps.dataKey(grant.studioId);
+  const dataKey = await studio.dataKey();
   const cached = await deps.cache.get(grant.studioId, cacheKey, dataKey, deps.now());
   if (cached) return { response: { status: 200, headers: { ...headers(etag), 'content-type': cached.mediaType }, body: cached.data }, cacheHit: true };
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { withinTransaction } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import type { Tables } from '../db/tables.ts';
 
 /** Queries on `studios` and `studio_keys`; nothing else touches these tables. */
@@ -42,6 +43,27 @@ export async function insertStudioWithKey(
 export async function findStudioKey(db: Kysely<Tables>, studioId: string): Promise<StoredStudioKey | undefined> {
   const row = await db.selectFrom('studio_keys').selectAll().where('studio_id', '=', studioId).executeTakeFirst();
   return row && storedStudioKey(row);
+}
+
+const studioStanding = preparedQuery((db, studioId: string) =>
+  db
+    .selectFrom('studios')
+    .leftJoin('studio_keys', 'studio_keys.studio_id', 'studios.id')
+    .select(['studios.suspended_at', 'studio_keys.studio_id', 'studio_keys.key_version', 'studio_keys.wrap_format', 'studio_keys.wrapped_key'])
+    .where('studios.id', '=', studioId),
+);
+
+/**
+ * A studio as a hot path checks it on every request, in one read: when it was suspended (null:
+ * it is not) and its wrapped key (null once destroyed); undefined when there is no such studio.
+ * Compiled once (db/prepared.ts): the image service asks it on every request.
+ */
+export async function findStudioStanding(db: Kysely<Tables>, studioId: string): Promise<{ suspendedAt: number | null; key: StoredStudioKey | null } | undefined> {
+  const [row] = await studioStanding(db, studioId);
+  if (!row) return undefined;
+  const { suspended_at, studio_id, key_version, wrap_format, wrapped_key } = row;
+  const key = studio_id === null || key_version === null || wrap_format === null || wrapped_key === null ? null : storedStudioKey({ studio_id, key_version, wrap_format, wrapped_key });
+  return { suspendedAt: suspended_at, key };
 }
 
 /** Deletes the wrapped key first, in the same transaction as the studio, so no path leaves the key behind. */

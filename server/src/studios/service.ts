@@ -11,6 +11,7 @@ import {
   findStudioKey,
   findStudioName,
   findStudioSettings,
+  findStudioStanding,
   findStudioSuspendedAt,
   listSuspendedStudioIds,
   insertStudioWithKey,
@@ -79,26 +80,40 @@ export function studioSecretsFor(deps: StudioDeps): (studioId: string) => Promis
   };
 }
 
+/** A studio's standing on a hot path (the image service): checked, and its data key at hand. */
+export interface StudioStanding {
+  /** The data key, unwrapped; 404 `studio_not_found` when the studio or its key is gone. */
+  dataKey(): Promise<Buffer>;
+}
+
 /**
- * A studio's data key for a hot path (the image service): the wrapped key is read from the
- * database on every call, and only its unwrapping is remembered, for as long as the stored
- * wrap is byte-for-byte the same. Destroying the key (crypto-erase) or rewrapping it shows at
- * the next call on every instance: nothing outlives the row.
+ * A studio's standing for a hot path (the image service), read from the database on every call
+ * in one query: 403 `studio_suspended` while it is suspended, else its data key, of which only
+ * the unwrapping is remembered, for as long as the stored wrap is byte-for-byte the same.
+ * Suspending the studio, destroying its key (crypto-erase) or rewrapping it shows at the next
+ * call on every instance: nothing outlives the row.
  */
-export function createStudioDataKeys(deps: StudioDeps): (studioId: string) => Promise<Buffer> {
+export function createStudioStandings(deps: StudioDeps): (studioId: string) => Promise<StudioStanding> {
   const unwrapped = new Map<string, { wrapped: Buffer; key: Promise<Buffer> }>();
+  const gone = (studioId: string): Promise<Buffer> => {
+    unwrapped.delete(studioId);
+    return Promise.reject(new NotFoundError('studio_not_found', 'This studio does not exist.'));
+  };
   return async (studioId) => {
-    const stored = await findStudioKey(deps.db, studioId);
-    if (!stored) {
-      unwrapped.delete(studioId);
-      throw new NotFoundError('studio_not_found', 'This studio does not exist.');
-    }
-    const held = unwrapped.get(studioId);
-    if (held && held.wrapped.equals(stored.wrappedKey)) return held.key;
-    const key = unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, format: stored.wrapFormat, ciphertext: stored.wrappedKey });
-    unwrapped.set(studioId, { wrapped: stored.wrappedKey, key });
-    key.catch(() => unwrapped.delete(studioId));
-    return key;
+    const standing = await findStudioStanding(deps.db, studioId);
+    if (standing?.suspendedAt != null) throw studioSuspendedError();
+    const stored = standing?.key;
+    if (!stored) return { dataKey: () => gone(studioId) };
+    return {
+      dataKey: () => {
+        const held = unwrapped.get(studioId);
+        if (held && held.wrapped.equals(stored.wrappedKey)) return held.key;
+        const key = unwrapDataKey(deps.keys, studioId, { keyVersion: stored.keyVersion, format: stored.wrapFormat, ciphertext: stored.wrappedKey });
+        unwrapped.set(studioId, { wrapped: stored.wrappedKey, key });
+        key.catch(() => unwrapped.delete(studioId));
+        return key;
+      },
+    };
   };
 }
 
@@ -158,10 +173,12 @@ export async function suspendedStudios(deps: Pick<StudioDeps, 'db'>, studioIds: 
 }
 
 /** Throws `403 studio_suspended` for a suspended studio: for every public answer that serves its data. */
+function studioSuspendedError(): AppError {
+  return new AppError('studio_suspended', 'This photographer’s account is suspended, so their deliveries and links are paused. Ask them when it will be back.', 403);
+}
+
 export async function assertStudioNotSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<void> {
-  if ((await findStudioSuspendedAt(deps.db, studioId)) != null) {
-    throw new AppError('studio_suspended', 'This photographer’s account is suspended, so their deliveries and links are paused. Ask them when it will be back.', 403);
-  }
+  if ((await findStudioSuspendedAt(deps.db, studioId)) != null) throw studioSuspendedError();
 }
 
 /** The name clients see on what a studio sends them. */
