@@ -144,6 +144,50 @@ export async function startShutterlock(dataDir: string, maxUploadMiB: number): P
   }
 }
 
+const CLOCK_TICKS_PER_SECOND = 100;
+const CPU_SAMPLE_MS = 20;
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, every thread) in clock ticks; undefined once the process is gone. */
+async function cpuTicks(pid: number | string): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields ? Number(fields[11]) + Number(fields[12]) : undefined;
+}
+
+/**
+ * The CPU milliseconds (user and system) a process and its children used over `work`: a measure
+ * the machine's other load bends far less than wall-clock time. Each process is sampled every
+ * 20 ms and counted from its first to its last sample, so a child that exits meanwhile adds
+ * what it used during `work` (less at most a sample), never its whole life. Linux only; 10 ms ticks.
+ */
+export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  let starting = true;
+  const sample = async () => {
+    const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+    for (const id of [String(pid), ...children.trim().split(/\s+/).filter(Boolean)]) {
+      const ticks = await cpuTicks(id);
+      if (ticks === undefined) continue;
+      // A child first seen after the start began meanwhile: all its CPU counts.
+      if (!first.has(id)) first.set(id, starting ? ticks : 0);
+      last.set(id, ticks);
+    }
+  };
+  await sample();
+  starting = false;
+  const sampler = setInterval(() => void sample(), CPU_SAMPLE_MS);
+  try {
+    const result = await work();
+    await sample();
+    let ticks = 0;
+    for (const [id, ticksAtEnd] of last) ticks += ticksAtEnd - (first.get(id) ?? 0);
+    return { result, cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 /** The resident memory of a Node process doing nothing: the floor for the server's. */
 export async function bareNodeRssMiB(): Promise<number> {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)'], { stdio: 'ignore' });
