@@ -1,6 +1,6 @@
 /**
  * The web app shows each studio member what their role allows, nothing stubbed. An owner invites
- * a viewer and an editor from the team page. The viewer (who owns a studio of their own too)
+ * a viewer and an editor from the team page; each invitation's page names the studio and the role before it is accepted. The viewer (who owns a studio of their own too)
  * switches into the owner's studio and finds no upload, trash, deliveries or team there, gets a
  * preview rather than an original, and a direct visit to a forbidden page says why instead of
  * failing. The editor uploads, but sees no team management and no trash; when the owner makes
@@ -32,8 +32,10 @@ async function inviteFromTeamPage(page: Page, email: string, role: 'viewer' | 'e
   return link as string;
 }
 
-async function acceptAndSignIn(page: Page, link: string, email: string): Promise<void> {
+async function acceptAndSignIn(page: Page, link: string, email: string, role: 'viewer' | 'editor'): Promise<void> {
   await page.goto(link);
+  // Before the click, the page names the studio and the role offered.
+  await expect.poll(() => page.getByTestId('invitation-offer').textContent()).toMatch(new RegExp(`^You’re invited to join .+ as an? ${role}$`));
   await page.getByTestId('invitation-accept').click();
   await page.getByTestId('invitation-accepted').waitFor({ state: 'visible' });
   await signInWithEmailCode(page, env.server, email);
@@ -70,7 +72,7 @@ describe('studio roles in the web app', () => {
     const asViewer = await openPage(env.browser, `${env.origin}/sign-in`);
     try {
       const page = asViewer.page;
-      await acceptAndSignIn(page, viewerLink, viewer.email);
+      await acceptAndSignIn(page, viewerLink, viewer.email, 'viewer');
       // Their own studio first, where they are the owner.
       expect(await menu(page)).toContain('Team');
       await page.getByTestId('studio-switcher').selectOption(owner.studioId ?? '');
@@ -112,7 +114,7 @@ describe('studio roles in the web app', () => {
     const asEditor = await openPage(env.browser, `${env.origin}/sign-in`);
     try {
       const page = asEditor.page;
-      await acceptAndSignIn(page, editorLink, editorEmail);
+      await acceptAndSignIn(page, editorLink, editorEmail, 'editor');
       expect(await menu(page)).toEqual(['Library', 'Deliveries', 'Prints', 'Images', 'Portfolio', 'Branding', 'Account', 'Audit']);
       expect(await page.getByTestId('home-team').count()).toBe(0);
       await page.getByRole('link', { name: 'Library', exact: true }).click();

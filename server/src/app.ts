@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import cookie from '@fastify/cookie';
-import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App } from './http/app-type.ts';
@@ -8,6 +7,7 @@ import { registerCsrfProtection } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { createLazySchemaCompilers } from './http/lazy-schemas.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { registerOpenApiDocument } from './http/openapi.ts';
 import { frameworkErrorOptions } from './http/framework-errors.ts';
 import { enforceRouteRules } from './http/route-rules.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
@@ -84,7 +84,8 @@ export async function buildApp(runtime: Runtime, capabilities: readonly Capabili
     user: (request) => resolveSession(services.auth, request.cookies[sessionCookieName(services.auth)]),
     lab: (request) => resolveLabSession(labSessions, request.cookies[labCookieName(config)]),
   });
-  await app.register(swagger, {
+  // Built on its first request (http/openapi.ts), from the routes registered from here on.
+  registerOpenApiDocument(app, {
     openapi: {
       openapi: '3.1.0',
       info: {

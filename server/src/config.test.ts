@@ -72,6 +72,7 @@ describe('config', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ STORAGE_BACKEND: 's3' })).toThrow(/S3_BUCKET/);
+    expect(() => loadConfig({ VAULT_RESUMABLE_EXPIRY_HOURS: '48', VAULT_RESUMABLE_MAX_AGE_HOURS: '24' })).toThrow(/VAULT_RESUMABLE_MAX_AGE_HOURS must be at least/);
   });
 
   it('never prints secret values in the description', () => {

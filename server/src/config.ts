@@ -60,6 +60,7 @@ const environmentSchema = z.object({
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3_600).default(60),
   VAULT_RESUMABLE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  VAULT_RESUMABLE_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   CLAMD_SOCKET: z.string().min(1).optional(),
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
@@ -124,6 +125,8 @@ export interface VaultConfig {
   maxUploadBytes: number;
   /** A resumable upload left this long without a byte is gone and purged with its blobs (vault/resumable.ts). */
   resumableExpiryHours: number;
+  /** However often it is appended to, a resumable upload expires this long after its creation, releasing its quota reservation. */
+  resumableMaxAgeHours: number;
   maxPixels: number;
   maxDecodeBytes: number;
   downloadUrlSeconds: number;
@@ -297,6 +300,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const production = env.NODE_ENV === 'production';
   const problems = production ? productionProblems(env) : [];
   if (env.STORAGE_BACKEND === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET is required when STORAGE_BACKEND=s3.');
+  if (env.VAULT_RESUMABLE_MAX_AGE_HOURS < env.VAULT_RESUMABLE_EXPIRY_HOURS) problems.push('VAULT_RESUMABLE_MAX_AGE_HOURS must be at least VAULT_RESUMABLE_EXPIRY_HOURS.');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.SHUTTERLOCK_DATA_DIR);
@@ -337,6 +341,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     vault: {
       maxUploadBytes: env.VAULT_MAX_UPLOAD_BYTES,
       resumableExpiryHours: env.VAULT_RESUMABLE_EXPIRY_HOURS,
+      resumableMaxAgeHours: env.VAULT_RESUMABLE_MAX_AGE_HOURS,
       maxPixels: env.VAULT_MAX_PIXELS,
       maxDecodeBytes: env.VAULT_MAX_DECODE_BYTES,
       downloadUrlSeconds: env.VAULT_DOWNLOAD_URL_SECONDS,
@@ -436,7 +441,7 @@ export function describeConfig(config: Config): Array<[string, string]> {
     ['redis', config.redisUrl ? redactUrl(config.redisUrl) : '(not set: limits in the database)'],
     ['vault upload / decode limit', `${config.vault.maxUploadBytes} bytes / ${config.vault.maxDecodeBytes} bytes`],
     ['vault pixel limit', `${config.vault.maxPixels} pixels`],
-    ['vault resumable upload expiry', `${config.vault.resumableExpiryHours} h`],
+    ['vault resumable upload expiry / max age', `${config.vault.resumableExpiryHours} h / ${config.vault.resumableMaxAgeHours} h`],
     ['vault download URL lifetime', `${config.vault.downloadUrlSeconds} s`],
     ['vault job concurrency', String(config.vault.jobConcurrency)],
     ['vault purge interval / stale upload', `${config.vault.purgeIntervalSeconds} s / ${config.vault.staleUploadSeconds} s`],

@@ -184,6 +184,7 @@ const jobsQueueExamples: Examples<typeof jobsQueueRepo> = {
 const rateLimitsExamples: Examples<typeof rateLimitsRepo> = {
   countRateLimitPoint: { '': (db) => rateLimitsRepo.countRateLimitPoint(db, 'sl:auth:codeRequestPerIp:192.0.2.0', now, 60_000) },
   deleteRateLimitCounter: { '': (db) => rateLimitsRepo.deleteRateLimitCounter(db, 'sl:auth:codeRequestPerIp:192.0.2.0') },
+  refundRateLimitPoint: { '': (db) => rateLimitsRepo.refundRateLimitPoint(db, 'sl:auth:invitationsPerStudioPerHour:studio-1', now) },
   deleteExpiredRateLimitCounters: { '': (db) => rateLimitsRepo.deleteExpiredRateLimitCounters(db, now) },
   currentRateLimitPoints: { '': (db) => rateLimitsRepo.currentRateLimitPoints(db, 'sl:images:perMinute:key-1', now) },
   findRateLimitCounter: { '': (db) => rateLimitsRepo.findRateLimitCounter(db, 'sl:images:perMinute:key-1', now) },
@@ -306,6 +307,7 @@ const usersExamples: Examples<typeof usersRepo> = {
   ownedStudioId: { '': (db) => usersRepo.ownedStudioId(db, user) },
   adminExists: { '': (db) => usersRepo.adminExists(db) },
   listUserEmails: { '': (db) => usersRepo.listUserEmails(db, ['user-1', 'user-2']) },
+  listActiveUserIds: { '': (db) => usersRepo.listActiveUserIds(db, ['user-1', 'user-2']), 'none': (db) => usersRepo.listActiveUserIds(db, []) },
   listActiveAdminEmails: { '': (db) => usersRepo.listActiveAdminEmails(db) },
   deleteUserRow: { '': (db) => usersRepo.deleteUserRow(db, user) },
   listStudioMembers: { '': (db) => usersRepo.listStudioMembers(db, [studio, 'studio-2']) },
@@ -450,6 +452,7 @@ const studiosExamples: Examples<typeof studiosRepo> = {
   lockStudioRow: { '': (db, kind) => studiosRepo.lockStudioRow(db, kind, studio) },
   setStudioSuspendedAt: { suspend: (db) => studiosRepo.setStudioSuspendedAt(db, studio, now), resume: (db) => studiosRepo.setStudioSuspendedAt(db, studio, null) },
   findStudioSuspendedAt: { '': (db) => studiosRepo.findStudioSuspendedAt(db, studio) },
+  listSuspendedStudioIds: { '': (db) => studiosRepo.listSuspendedStudioIds(db, [studio, 'studio-2']), 'none': (db) => studiosRepo.listSuspendedStudioIds(db, []) },
   findStudioName: { '': (db) => studiosRepo.findStudioName(db, studio) },
   deleteStudioKeys: { '': (db) => studiosRepo.deleteStudioKeys(db, [studio, 'studio-2']) },
   selectStudios: {
@@ -726,6 +729,7 @@ const portfolioExamples: Examples<typeof portfolioRepo> = {
   findStudioPortfolio: { '': (db) => portfolioRepo.findStudioPortfolio(db, studio, portfolioId) },
   listStudioPortfolios: { '': (db) => portfolioRepo.listStudioPortfolios(db, studio) },
   listAllPortfolios: { '': (db) => portfolioRepo.listAllPortfolios(db) },
+  listCollectionsWithPhotos: { '': (db) => portfolioRepo.listCollectionsWithPhotos(db) },
   updateStudioPortfolio: { '': (db) => portfolioRepo.updateStudioPortfolio(db, studio, portfolioId, { bio: 'x', updated_at: now }) },
   deleteStudioPortfolio: { '': (db) => portfolioRepo.deleteStudioPortfolio(db, studio, portfolioId) },
   insertCollection: { '': (db) => portfolioRepo.insertCollection(db, collectionRow) },

@@ -12,3 +12,15 @@ const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cs}\u061c\u200e\u200f\u202a-\u202e\u2066
 export function cleanText(input: string): string {
   return input.normalize('NFC').replace(INVISIBLE_OR_CONTROL, '').trim();
 }
+
+let nameCollator: Intl.Collator | undefined;
+
+/**
+ * Two names in the order people expect: numbers by value ("IMG_2" before "IMG_10"), case and
+ * accents aside. The collator is made on the first comparison, not at start: its ICU data
+ * costs ~3 MiB of resident memory (docs/performance.md, 4 December 2026).
+ */
+export function compareNames(a: string, b: string): number {
+  nameCollator ??= new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  return nameCollator.compare(a, b);
+}

@@ -48,7 +48,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const swiftScript = resolve(repoRoot, '..', 'shared', 'services', 's3-swift.sh');
 /** The first run installs Swift from Debian packages. */
 const SWIFT_START_TIMEOUT_MS = 10 * 60_000;
-const SERVICE_READY_TIMEOUT_MS = 30_000;
+/** Generous: on a loaded machine Swift's servers have been seen to answer 503 for more than 30 s after start. */
+const SERVICE_READY_TIMEOUT_MS = 120_000;
 const execFileAsync = promisify(execFile);
 
 /**

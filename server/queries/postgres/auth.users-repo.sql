@@ -121,6 +121,18 @@ from
 where
   "id" in ($1, $2);
 
+-- listActiveUserIds
+select
+  "id"
+from
+  "users"
+where
+  "id" in ($1, $2)
+  and "disabled_at" is null;
+
+-- listActiveUserIds: none
+-- (no query on this database)
+
 -- listActiveAdminEmails
 select
   "email"

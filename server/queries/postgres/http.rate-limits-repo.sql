@@ -25,6 +25,15 @@ delete from "rate_limit_counters"
 where
   "key" = $1;
 
+-- refundRateLimitPoint
+update "rate_limit_counters"
+set
+  "points" = "points" - $1
+where
+  "key" = $2
+  and "expires_at" > $3
+  and "points" > $4;
+
 -- deleteExpiredRateLimitCounters
 delete from "rate_limit_counters"
 where

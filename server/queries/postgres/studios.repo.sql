@@ -115,6 +115,18 @@ from
 where
   "id" = $1;
 
+-- listSuspendedStudioIds
+select
+  "id"
+from
+  "studios"
+where
+  "id" in ($1, $2)
+  and "suspended_at" is not null;
+
+-- listSuspendedStudioIds: none
+-- (no query on this database)
+
 -- findStudioName
 select
   "name"

@@ -121,6 +121,18 @@ from
 where
   "id" in (?, ?);
 
+-- listActiveUserIds
+select
+  "id"
+from
+  "users"
+where
+  "id" in (?, ?)
+  and "disabled_at" is null;
+
+-- listActiveUserIds: none
+-- (no query on this database)
+
 -- listActiveAdminEmails
 select
   "email"

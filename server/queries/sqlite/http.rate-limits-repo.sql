@@ -25,6 +25,15 @@ delete from "rate_limit_counters"
 where
   "key" = ?;
 
+-- refundRateLimitPoint
+update "rate_limit_counters"
+set
+  "points" = "points" - ?
+where
+  "key" = ?
+  and "expires_at" > ?
+  and "points" > ?;
+
 -- deleteExpiredRateLimitCounters
 delete from "rate_limit_counters"
 where

@@ -91,6 +91,29 @@ from
 order by
   "slug";
 
+-- listCollectionsWithPhotos
+select
+  "portfolio_collections"."portfolio_id",
+  "portfolio_collections"."slug",
+  "portfolio_collections"."updated_at"
+from
+  "portfolio_collections"
+where
+  exists (
+    select
+      "portfolio_photos"."id"
+    from
+      "portfolio_photos"
+    where
+      "portfolio_photos"."collection_id" = "portfolio_collections"."id"
+      and "portfolio_photos"."studio_id" = "portfolio_collections"."studio_id"
+  )
+order by
+  "portfolio_collections"."portfolio_id",
+  "portfolio_collections"."position",
+  "portfolio_collections"."created_at",
+  "portfolio_collections"."id";
+
 -- updateStudioPortfolio
 update "portfolios"
 set

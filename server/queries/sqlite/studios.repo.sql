@@ -109,6 +109,18 @@ from
 where
   "id" = ?;
 
+-- listSuspendedStudioIds
+select
+  "id"
+from
+  "studios"
+where
+  "id" in (?, ?)
+  and "suspended_at" is not null;
+
+-- listSuspendedStudioIds: none
+-- (no query on this database)
+
 -- findStudioName
 select
   "name"

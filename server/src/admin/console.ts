@@ -1,6 +1,5 @@
 import { type UserListFilter, userEmails } from '../auth/users.ts';
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import { type AuditQuery, type StoredAuditEvent, listAuditEvents } from '../audit/audit-log.ts';
 import { findChainHead, findLatestSeal } from '../audit/repo.ts';
 import { studioMembers } from '../auth/users.ts';
@@ -96,6 +95,8 @@ const csvColumns = ['seq', 'id', 'at', 'action', 'actorUserId', 'subjectUserId',
 /** Every event the query selects, newest first, as JSON Lines or CSV, read page by page while the response streams. */
 export function exportAuditEvents(db: Db, query: AuditQuery, format: 'jsonl' | 'csv'): Readable {
   async function* lines(): AsyncGenerator<string> {
+    // Loaded by the first export, not at start.
+    const { stringify } = await import('csv-stringify/sync');
     // Spreadsheet formula injection: a cell starting with = + - @ is opened as a formula; csv-stringify's `escape_formulas` defuses it.
     if (format === 'csv') yield stringify([csvColumns], { escape_formulas: true });
     for (let before = query.beforeSeq; ; ) {

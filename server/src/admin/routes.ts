@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyRequest } from 'fastify';
 import { createUser, listUsersForAdmin, resetSecondFactorByAdmin, revokeSessionsByAdmin, updateUserByAdmin } from '../auth/users.ts';
 import { adminUserSchema, emailField, idParams, roleField } from '../auth/schemas.ts';

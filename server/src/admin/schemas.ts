@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed, nullable, uuidField } from '../http/schemas.ts';
 
 /** JSON shapes of the admin console's API: audit events, alerts, system status, studios, jobs. */

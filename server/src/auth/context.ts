@@ -73,6 +73,8 @@ export const authRateLimitRules = {
   resetCompletePerIp: { points: 20, durationSeconds: 60 * 60 },
   setupPerIp: { points: 10, durationSeconds: 15 * 60 },
   invitationAcceptPerIp: { points: 20, durationSeconds: 15 * 60 },
+  // The acceptance page looks its invitation up once per visit, before the click.
+  invitationLookupPerIp: { points: 60, durationSeconds: 15 * 60 },
   // Each invitation is an email in the studio's name to an address of its choosing: bounded
   // like a delivery's mail (deliveries/mail-limits.ts), whatever is withdrawn and sent again.
   invitationsPerStudioPerHour: { points: 20, durationSeconds: 60 * 60 },

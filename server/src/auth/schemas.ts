@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { studioPermissions } from '../http/permissions.ts';
 import { closed } from '../http/schemas.ts';
 

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { AppServices } from '../capability.ts';
 import { requirePrincipal, requireStudioActor } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
@@ -8,6 +8,7 @@ import { emailField } from './schemas.ts';
 import {
   acceptStudioInvitation,
   inviteStudioMember,
+  lookUpStudioInvitation,
   leaveStudio,
   listMyStudios,
   listStudioMembers,
@@ -37,6 +38,8 @@ const memberSchema = Type.Object(
   },
   closed,
 );
+/** An invitation link's token (`#token=…`), sent in a body so it never appears in a URL a server logs. */
+const invitationTokenBody = Type.Object({ token: Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) }, closed);
 const invitationSchema = Type.Object({ id: Type.String(), email: Type.String(), role: roleField, createdAt: Type.String(), expiresAt: Type.String() }, closed);
 const myStudioSchema = Type.Object({ id: Type.String(), name: Type.String(), role: roleField, active: Type.Boolean() }, closed);
 const myStudiosAnswer = Type.Object({ studios: Type.Array(myStudioSchema) }, closed);
@@ -85,6 +88,22 @@ export async function teamRoutes(app: App, { auth }: AppServices): Promise<void>
   );
 
   app.post(
+    '/api/invitations/lookup',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'lookUpStudioInvitation',
+        tags,
+        summary:
+          'What an invitation link offers, before it is accepted: the studio’s name, the role and when the link expires (the token in the body, never the URL). 400 invitation_invalid for a link that cannot be accepted, whatever the reason.',
+        body: invitationTokenBody,
+        response: { 200: Type.Object({ studio: Type.Object({ name: Type.String() }, closed), role: roleField, expiresAt: Type.String() }, closed) },
+      },
+    },
+    async (request) => lookUpStudioInvitation(auth, request.body.token, requestOrigin(request)),
+  );
+
+  app.post(
     '/api/invitations/accept',
     {
       config: { access: 'public' },
@@ -92,7 +111,7 @@ export async function teamRoutes(app: App, { auth }: AppServices): Promise<void>
         operationId: 'acceptStudioInvitation',
         tags,
         summary: 'Accept an invitation with the token of its link (once): the invited address joins the studio (its account is made when it has none); then sign in with it.',
-        body: Type.Object({ token: Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) }, closed),
+        body: invitationTokenBody,
         response: {
           200: Type.Object(
             { studio: Type.Object({ id: Type.String(), name: Type.String() }, closed), role: roleField, email: Type.String(), accountCreated: Type.Boolean() },

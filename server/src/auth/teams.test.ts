@@ -14,7 +14,7 @@ import { rolePermissions } from '../http/permissions.ts';
  */
 
 type Members = { members: Array<{ userId: string; email: string; role: string; you: boolean }>; invitations: Array<{ id: string; email: string }> };
-type ErrorAnswer = { error: { code: string } };
+type ErrorAnswer = { error: { code: string; message?: string } };
 
 describe.each(databaseKinds())('studio teams on %s', (database) => {
   let server: TestServer;
@@ -43,11 +43,18 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect((await owner.json<Members>('GET', '/api/studio/members')).body.invitations.map((row) => row.email)).toContain(email);
 
     const anonymous = new TestClient(server, { ip: '10.77.0.1' });
-    const accepted = await anonymous.json('POST', '/api/invitations/accept', { token });
+    // Before the click, the page learns the studio, the role and the expiry — nothing else.
+    const offer = await anonymous.json<Record<string, unknown>>('POST', '/api/invitations/lookup', { token });
+    expect(offer.status).toBe(200);
+    expect(offer.body).toEqual({ studio: { name: expect.any(String) }, role: 'editor', expiresAt: new Date(Number(stored.expires_at)).toISOString() });
+    const accepted = await anonymous.json<{ studio: { name: string } }>('POST', '/api/invitations/accept', { token });
     expect(accepted.status).toBe(200);
+    expect(offer.body.studio).toEqual({ name: accepted.body.studio.name });
     expect(accepted.body).toMatchObject({ role: 'editor', email, accountCreated: true, studio: { id: ownerStudio } });
     const again = await anonymous.json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
     expect([again.status, again.body.error.code]).toEqual([400, 'invitation_invalid']);
+    const used = await anonymous.json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
+    expect([used.status, used.body.error.code]).toEqual([400, 'invitation_invalid']);
 
     const member = new TestClient(server, { ip: '10.77.0.2' });
     expect((await signInWithCode(member, email)).status).toBe(200);
@@ -66,6 +73,8 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     await server.runtime.database.db.updateTable('studio_invitations').set({ expires_at: Date.now() - 1 }).where('id', '=', invited.body.invitation.id).execute();
     const expired = await new TestClient(server, { ip: '10.77.1.1' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
     expect([expired.status, expired.body.error.code]).toEqual([400, 'invitation_invalid']);
+    const expiredOffer = await new TestClient(server, { ip: '10.77.1.1' }).json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
+    expect([expiredOffer.status, expiredOffer.body.error.code]).toEqual([400, 'invitation_invalid']);
 
     const second = uniqueEmail('withdrawn');
     const mark = (await server.outbox()).length;
@@ -74,6 +83,8 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect((await owner.request('DELETE', `/api/studio/invitations/${pending.body.invitation.id}`)).status).toBe(204);
     const withdrawn = await new TestClient(server, { ip: '10.77.1.2' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token: secondToken });
     expect([withdrawn.status, withdrawn.body.error.code]).toEqual([400, 'invitation_invalid']);
+    const withdrawnOffer = await new TestClient(server, { ip: '10.77.1.2' }).json<ErrorAnswer>('POST', '/api/invitations/lookup', { token: secondToken });
+    expect([withdrawnOffer.status, withdrawnOffer.body.error.code]).toEqual([400, 'invitation_invalid']);
     expect((await owner.request('DELETE', `/api/studio/invitations/${pending.body.invitation.id}`)).status).toBe(404);
   });
 
@@ -187,6 +198,20 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect((await owner.json('POST', '/api/studio/invitations', { email: uniqueEmail('unaffected'), role: 'viewer' })).status).toBe(201);
   });
 
+  it('refused by the daily ceiling, an invitation costs nothing of the hour’s allowance', async () => {
+    const { client: busy, user } = await signedInClient(server, 'photographer', 'invitation-day-spent');
+    const db = server.runtime.database.db;
+    const counter = (rule: string) => `sl:auth:${rule}:${user.studioId as string}`;
+    // The day's 50 spent (in the database: the test server has no Redis).
+    await db.insertInto('rate_limit_counters').values({ key: counter('invitationsPerStudioPerDay'), points: 50, expires_at: Date.now() + 60 * 60_000 }).execute();
+    const hourBefore = await db.selectFrom('rate_limit_counters').select('points').where('key', '=', counter('invitationsPerStudioPerHour')).executeTakeFirst();
+    const refused = await busy.json<ErrorAnswer>('POST', '/api/studio/invitations', { email: uniqueEmail('day-spent'), role: 'viewer' });
+    expect([refused.status, refused.body.error.code]).toEqual([429, 'invitation_limit_reached']);
+    expect(refused.body.error.message).toMatch(/a day/);
+    const hourAfter = await db.selectFrom('rate_limit_counters').select('points').where('key', '=', counter('invitationsPerStudioPerHour')).executeTakeFirst();
+    expect(Number(hourAfter?.points ?? 0)).toBe(Number(hourBefore?.points ?? 0));
+  });
+
   it('refuses an invitation to a current member', async () => {
     const { user } = await signedInMember(server, owner, 'viewer');
     const again = await owner.json<ErrorAnswer>('POST', '/api/studio/invitations', { email: user.email, role: 'editor' });
@@ -201,6 +226,10 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
       ['POST', '/api/invitations/accept', { token: 'short' }, 'validation_failed'],
       ['POST', '/api/invitations/accept', { token: 'A'.repeat(43) }, 'invitation_invalid'],
       ['POST', '/api/invitations/accept', { token: '../../etc/passwd/../../../../' }, 'validation_failed'],
+      ['POST', '/api/invitations/lookup', { token: 'short' }, 'validation_failed'],
+      ['POST', '/api/invitations/lookup', {}, 'validation_failed'],
+      ['POST', '/api/invitations/lookup', { token: 'A'.repeat(43), studioId: ownerStudio }, 'validation_failed'],
+      ['POST', '/api/invitations/lookup', { token: 'A'.repeat(43) }, 'invitation_invalid'],
       ['PATCH', '/api/studio/members/not-a-uuid', { role: 'editor' }, 'validation_failed'],
       ['PATCH', `/api/studio/members/${ownerId}`, { role: 'boss' }, 'validation_failed'],
       ['DELETE', '/api/studio/members/not-a-uuid', undefined, 'validation_failed'],
@@ -224,6 +253,9 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     const token = (await waitForMail(server, admin.email, /#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
     const refused = await new TestClient(server, { ip: '10.77.2.1' }).json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
     expect([refused.status, refused.body.error.code]).toEqual([400, 'invitation_invalid']);
+    // Looked up, it answers as accepting does: nothing tells it apart from a used link.
+    const offer = await new TestClient(server, { ip: '10.77.2.1' }).json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
+    expect([offer.status, offer.body.error.code]).toEqual([400, 'invitation_invalid']);
     await expect(inviteAndAccept(server, owner, uniqueEmail('fine'), 'viewer')).resolves.toBeDefined();
   });
 });

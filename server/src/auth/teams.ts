@@ -13,6 +13,7 @@ import { type AuthDeps, authRateLimitRules } from './context.ts';
 import { normalizeEmail } from './email-address.ts';
 import { setSessionActiveStudio } from './sessions-repo.ts';
 import {
+  type InvitationRow,
   countOwners,
   consumeInvitation,
   deleteMembership,
@@ -114,7 +115,9 @@ export async function listStudioMembers(deps: AuthDeps, actor: StudioActor): Pro
 /**
  * Counts one invitation email against the studio's hourly and daily ceilings (checked before
  * anything is written or sent), so withdrawing and inviting again cannot make the studio a mail
- * relay: 429 `invitation_limit_reached` with Retry-After once one is spent.
+ * relay: 429 `invitation_limit_reached` with Retry-After once one is spent. Counted against
+ * both only when both allow it: a refusal by one gives back what the others counted, so a day
+ * spent does not eat into the hour's allowance.
  */
 const invitationCeilings = [
   ['invitationsPerStudioPerHour', 'an hour'],
@@ -122,10 +125,13 @@ const invitationCeilings = [
 ] as const;
 
 async function consumeInvitationMail(deps: AuthDeps, studioId: string): Promise<void> {
+  const counted: Array<(typeof invitationCeilings)[number][0]> = [];
   for (const [rule, window] of invitationCeilings) {
     try {
       await deps.limits.consume(rule, studioId);
+      counted.push(rule);
     } catch (error) {
+      for (const earlier of counted) await deps.limits.refund(earlier, studioId);
       if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
       throw new AppError('invitation_limit_reached', `Your studio may send at most ${authRateLimitRules[rule].points} invitations ${window}. Try again later.`, 429, { headers: error.headers });
     }
@@ -192,15 +198,40 @@ export async function revokeStudioInvitation(deps: AuthDeps, actor: StudioActor,
  * signed in in this browser. Works once; an expired, withdrawn or used link answers
  * `invitation_invalid`. The person then signs in with that address as usual.
  */
+/** The invitation of a link's token while it can be accepted: 400 `invitation_invalid` for every other (unknown, used, withdrawn, expired). */
+async function usableInvitation(deps: AuthDeps, token: string, now: number): Promise<InvitationRow> {
+  const invitation = await findInvitationByTokenHash(deps.db, hashToken(token));
+  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invitationInvalid();
+  return invitation;
+}
+
+/** Accepting is refused to an existing account that is disabled or an admin's, with the same answer as an unusable link. */
+function acceptableAccount(user: { disabled_at: number | null; role: string } | undefined): boolean {
+  return user !== undefined && user.disabled_at === null && user.role === 'photographer';
+}
+
+/**
+ * What the acceptance page shows before the click: the studio's name, the role and when the
+ * link expires — nothing else (not the address, nor who sent it: accounts carry no name, only
+ * an email address). A link that could not be accepted answers as accepting it would:
+ * 400 `invitation_invalid`, whatever the reason. Rate-limited per network.
+ */
+export async function lookUpStudioInvitation(deps: AuthDeps, token: string, origin: RequestOrigin): Promise<{ studio: { name: string }; role: StudioRole; expiresAt: string }> {
+  await deps.limits.consume('invitationLookupPerIp', rateLimitNetwork(origin.ip));
+  const invitation = await usableInvitation(deps, token, deps.now());
+  const user = await findUserByEmail(deps.db, invitation.email);
+  if (user && !acceptableAccount(user)) throw invitationInvalid();
+  return { studio: { name: (await studioName(deps, invitation.studio_id)) ?? 'Studio' }, role: invitation.role, expiresAt: iso(invitation.expires_at) };
+}
+
 export async function acceptStudioInvitation(
   deps: AuthDeps,
   token: string,
   origin: RequestOrigin,
 ): Promise<{ studio: { id: string; name: string }; role: StudioRole; email: string; accountCreated: boolean }> {
   await deps.limits.consume('invitationAcceptPerIp', rateLimitNetwork(origin.ip));
-  const invitation = await findInvitationByTokenHash(deps.db, hashToken(token));
   const now = deps.now();
-  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invitationInvalid();
+  const invitation = await usableInvitation(deps, token, now);
   let user = await findUserByEmail(deps.db, invitation.email);
   let accountCreated = false;
   if (!user) {
@@ -208,7 +239,7 @@ export async function acceptStudioInvitation(
     user = await findUserById(deps.db, created.id);
     accountCreated = true;
   }
-  if (!user || user.disabled_at !== null || user.role !== 'photographer') throw invitationInvalid();
+  if (!user || !acceptableAccount(user)) throw invitationInvalid();
   const userId = user.id;
   await inTransaction(deps.db, async (trx) => {
     if (!(await consumeInvitation(trx, invitation.id, userId, now))) throw invitationInvalid();

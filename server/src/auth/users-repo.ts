@@ -88,6 +88,13 @@ export async function listUserEmails(db: Kysely<Tables>, ids: readonly string[])
   return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
 }
 
+/** Which of these accounts exist and are not disabled. */
+export async function listActiveUserIds(db: Kysely<Tables>, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', ids).where('disabled_at', 'is', null).execute();
+  return rows.map((row) => row.id);
+}
+
 export async function adminExists(db: Kysely<Tables>): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
   return row !== undefined;

@@ -28,6 +28,7 @@ import {
   ownedStudioId,
   type UserListFilter,
   updateUser,
+  listActiveUserIds,
   listUserEmails,
 } from './users-repo.ts';
 import { listOwnedStudioHeadcounts, listUserMemberships } from './teams-repo.ts';
@@ -98,6 +99,14 @@ export async function activeUserEmail(deps: Pick<AuthDeps, 'db'>, userId: string
 /** Whether the account exists and is not disabled: what public pages of a photographer depend on. */
 export async function accountActive(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<boolean> {
   return (await activeUserEmail(deps, userId)) !== undefined;
+}
+
+/** Which of these accounts are active: accountActive for many at once (a bounded number of queries). */
+export async function activeAccounts(deps: Pick<AuthDeps, 'db'>, ids: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(ids)];
+  const found: string[] = [];
+  for (let start = 0; start < unique.length; start += 500) found.push(...(await listActiveUserIds(deps.db, unique.slice(start, start + 500))));
+  return new Set(found);
 }
 
 /** The email addresses of these accounts, by id (disabled included; a deleted account is absent): who did what, in the audit trail. */

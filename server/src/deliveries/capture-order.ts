@@ -1,3 +1,5 @@
+import { compareNames } from '../text.ts';
+
 /**
  * The order of a gallery by real capture time: the camera's wall-clock time with the offset it
  * recorded (so photos from a camera in another zone, or across a change of zone, fall in
@@ -27,14 +29,12 @@ export function captureInstant(capturedAt: string | null): number | null {
   return wall - offset;
 }
 
-const names = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
 export function byCaptureTime(a: Orderable, b: Orderable): number {
   const at = captureInstant(a.capturedAt) ?? a.uploadedAt;
   const bt = captureInstant(b.capturedAt) ?? b.uploadedAt;
-  return at - bt || names.compare(a.name, b.name) || a.id.localeCompare(b.id);
+  return at - bt || compareNames(a.name, b.name) || a.id.localeCompare(b.id);
 }
 
 export function byName(a: Orderable, b: Orderable): number {
-  return names.compare(a.name, b.name) || a.id.localeCompare(b.id);
+  return compareNames(a.name, b.name) || a.id.localeCompare(b.id);
 }

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyRequest } from 'fastify';
 import { closed, signedUrlSchema, uuidField } from '../http/schemas.ts';
 import type { App } from '../http/app-type.ts';

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed, uuidField } from '../http/schemas.ts';
 import { fileSchema } from '../vault/schemas.ts';
 import { MAX_FILES_PER_CHANGE } from './gallery.ts';

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyRequest } from 'fastify';
 import { requireStudioActor } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';

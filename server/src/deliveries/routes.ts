@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed } from '../http/schemas.ts';
 import { requireStudioActor } from '../http/access.ts';
 import { missingBodyAsEmpty } from '../http/optional-body.ts';

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed, nullable, uuidField, watermarkFields } from '../http/schemas.ts';
 import { clientBrandingSchema } from '../studios/branding-schemas.ts';
 import { MAX_DELIVERY_FILES } from './service.ts';

@@ -72,6 +72,9 @@ describe('authorization on every route', () => {
     for (const route of routes) expect(['public', 'signed-in', 'admin', 'lab'], `${route.method} ${route.url}`).toContain(route.access);
     const labRoutes = routes.filter((route) => route.access === 'lab').map((route) => route.operationId);
     expect(labRoutes).toEqual(expect.arrayContaining(['labSignOut', 'listLabOrders', 'getLabOrder', 'createLabOrderDownloadUrl', 'downloadLabOrderZip', 'updateLabOrderStatus']));
+    // An invitation's link works without a session: its token is the authorization.
+    const publicRoutes = routes.filter((route) => route.access === 'public').map((route) => route.operationId);
+    expect(publicRoutes).toEqual(expect.arrayContaining(['acceptStudioInvitation', 'lookUpStudioInvitation']));
     const adminRoutes = routes.filter((route) => route.access === 'admin').map((route) => route.operationId);
     expect(adminRoutes).toEqual(expect.arrayContaining(['listUsers', 'createUser', 'updateUser', 'revokeUserSessions', 'resetUserSecondFactor', 'listPortfolioDomains', 'mapPortfolioDomain', 'unmapPortfolioDomain']));
   });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { Writable } from 'node:stream';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from './json-schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Capability } from '../capability.ts';
 import { AppError } from '../errors.ts';

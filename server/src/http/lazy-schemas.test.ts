@@ -1,8 +1,8 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from './json-schema.ts';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../../test/harness.ts';
-import { createLazySchemaCompilers } from './lazy-schemas.ts';
+import { assertLowerCaseHeaders, createLazySchemaCompilers } from './lazy-schemas.ts';
 
 /**
  * Schemas compiled on first use (lazy-schemas.ts) validate and serialize exactly as compiled at
@@ -40,6 +40,16 @@ describe('schemas compiled on first use', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('refuses a header schema with a key that is not lower case, when the route is registered', async () => {
+    const compilers = createLazySchemaCompilers();
+    const app = Fastify({ schemaController: { compilersFactory: compilers.compilersFactory } });
+    app.get('/mixed', { schema: { headers: Type.Object({ 'Upload-Offset': Type.String() }) } }, async () => ({}));
+    await expect(app.ready()).rejects.toThrow(/GET \/mixed: the header schema names "Upload-Offset".*"upload-offset"/);
+    await app.close();
+    expect(() => assertLowerCaseHeaders(Type.Object({ 'tus-resumable': Type.String() }, { required: ['tus-resumable'] }), 'GET /ok')).not.toThrow();
+    expect(() => assertLowerCaseHeaders({ type: 'object', required: ['If-Match'] }, 'GET /required')).toThrow(/"If-Match"/);
   });
 
   describe('on the real app', () => {

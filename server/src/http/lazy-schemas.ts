@@ -19,8 +19,18 @@ export interface LazySchemaCompilers {
  * skipped: a request is validated by the compiled schema, which is compiled before it is used;
  * a schema that fails to compile fails its requests with a 500. One difference from Fastify's
  * built-in compiler: header schemas are not lower-cased for it, so their keys are written in
- * lower case (as every route's are).
+ * lower case (as every route's are) — and a key that is not fails the route's registration
+ * (assertLowerCaseHeaders): Node hands Fastify lower-cased header names, so a mixed-case key
+ * would silently never match, its `required` never met and its constraints never applied.
  */
+/** Throws when a header schema names a header in anything but lower case (its properties or `required`). */
+export function assertLowerCaseHeaders(schema: unknown, route: string): void {
+  const { properties, required } = (schema ?? {}) as { properties?: Record<string, unknown>; required?: unknown };
+  const names = [...Object.keys(properties ?? {}), ...(Array.isArray(required) ? (required as unknown[]).map(String) : [])];
+  const mixed = names.find((name) => name !== name.toLowerCase());
+  if (mixed !== undefined) throw new Error(`${route}: the header schema names "${mixed}"; header names arrive lower-cased, so write it "${mixed.toLowerCase()}".`);
+}
+
 export function createLazySchemaCompilers(): LazySchemaCompilers {
   const pending = new Set<() => unknown>();
   function deferred<T>(compile: () => T): () => T {
@@ -41,6 +51,9 @@ export function createLazySchemaCompilers(): LazySchemaCompilers {
     buildValidator(externalSchemas, options) {
       const compileValidator = validatorBuilder(externalSchemas, options);
       return (route) => {
+        // Fastify hands the route's part with it (the types name only the schema).
+        const part = route as unknown as { httpPart?: string; schema: unknown; method: string; url: string };
+        if (part.httpPart === 'headers') assertLowerCaseHeaders(part.schema, `${part.method} ${part.url}`);
         const compiled = deferred(() => compileValidator(route) as Validator);
         const validate: Validator = (data, context) => {
           const validator = compiled();

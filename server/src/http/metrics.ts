@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { Registry } from 'prom-client';
 import type { MetricsConfig } from '../config.ts';
 import { constantTimeEqual } from '../crypto/hashing.ts';
@@ -6,6 +5,9 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { queueDepth } from '../jobs/queue.ts';
 import type { App } from './app-type.ts';
+
+// Not an ES import, which would load Node's fetch implementation (images/remote-source.ts says why).
+const http = process.getBuiltinModule('node:http');
 
 /**
  * Prometheus metrics (prom-client), off by default. With METRICS_TOKEN, `GET /metrics` on the

@@ -12,6 +12,8 @@ export interface RateLimits<Name extends string> {
   consume(name: Name, key: string): Promise<void>;
   /** Forgets the count, e.g. after a successful sign-in for that account. */
   reset(name: Name, key: string): Promise<void>;
+  /** Gives back one point counted in the current window: an attempt another limit refused after this one counted it. */
+  refund(name: Name, key: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -22,6 +22,17 @@ export async function countRateLimitPoint(db: Kysely<Tables>, key: string, now: 
   return { points: Number(row.points), expiresAt: Number(row.expires_at) };
 }
 
+/** Takes back one point of `key`'s current window, if it has one (never below zero). */
+export async function refundRateLimitPoint(db: Kysely<Tables>, key: string, now: number): Promise<void> {
+  await db
+    .updateTable('rate_limit_counters')
+    .set((eb) => ({ points: eb('points', '-', 1) }))
+    .where('key', '=', key)
+    .where('expires_at', '>', now)
+    .where('points', '>', 0)
+    .execute();
+}
+
 export async function deleteRateLimitCounter(db: Kysely<Tables>, key: string): Promise<void> {
   await db.deleteFrom('rate_limit_counters').where('key', '=', key).execute();
 }

@@ -39,6 +39,14 @@ async function expectRateLimited(attempt: Promise<void>): Promise<void> {
   expect(Number((error as AppError).headers?.['retry-after'])).toBeGreaterThan(0);
 }
 
+/** A refunded point is available again, once: an attempt a second limit refused costs the first nothing. */
+async function expectRefund(limits: RateLimits<'signIn'>, key: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt += 1) await limits.consume('signIn', key);
+  await limits.refund('signIn', key);
+  await limits.consume('signIn', key);
+  await expectRateLimited(limits.consume('signIn', key));
+}
+
 const stores: Array<RateLimits<'signIn'>> = [];
 afterAll(async () => Promise.all(stores.map((store) => store.close())));
 
@@ -74,6 +82,10 @@ describe.each(databaseKinds())('rate limits in the database on %s (no Redis)', (
       now += 61_000;
       for (let attempt = 0; attempt < 3; attempt += 1) await first.consume('signIn', 'ip-2');
       await expectRateLimited(first.consume('signIn', 'ip-2'));
+      await expectRefund(first, 'ip-3');
+      // A refund without a window counts nothing and makes none.
+      await first.refund('signIn', 'ip-4');
+      expect(await database.db.selectFrom('rate_limit_counters').select('key').where('key', '=', 'test:signIn:ip-4').executeTakeFirst()).toBeUndefined();
     } finally {
       await cleanup();
     }
@@ -89,6 +101,7 @@ describe('rate limits in memory', () => {
     await limits.consume('signIn', 'ip-2');
     await limits.reset('signIn', 'ip-1');
     await limits.consume('signIn', 'ip-1');
+    await expectRefund(limits, 'ip-3');
   });
 });
 
@@ -104,5 +117,6 @@ describe.runIf(redisAvailable)('rate limits in Redis', () => {
     await expectRateLimited(second.consume('signIn', 'account-a'));
     await second.reset('signIn', 'account-a');
     await first.consume('signIn', 'account-a');
+    await expectRefund(first, 'account-b');
   });
 });

@@ -1,6 +1,14 @@
 import type { Db } from '../db/database.ts';
 import { type QuotaWindow, type Quotas, type RateLimitRule, type RateLimits, quotaHeaders, quotaRefusal, rateLimited } from './rate-limit-answers.ts';
-import { countRateLimitPoint, currentRateLimitPoints, deleteExpiredRateLimitCounters, deleteRateLimitCounter, findRateLimitCounter, saveRateLimitCounter } from './rate-limits-repo.ts';
+import {
+  countRateLimitPoint,
+  currentRateLimitPoints,
+  deleteExpiredRateLimitCounters,
+  deleteRateLimitCounter,
+  findRateLimitCounter,
+  refundRateLimitPoint,
+  saveRateLimitCounter,
+} from './rate-limits-repo.ts';
 
 /**
  * Named rate limits. In Redis when REDIS_URL is set, over rate-limiter-flexible, so every
@@ -42,6 +50,9 @@ function createDatabaseRateLimits<Name extends string>(rules: Record<Name, RateL
     async reset(name, key) {
       await deleteRateLimitCounter(db, storedKey(name, key));
     },
+    async refund(name, key) {
+      await refundRateLimitPoint(db, storedKey(name, key), now());
+    },
     async close() {},
   };
 }
@@ -56,6 +67,7 @@ export function createRateLimits<Name extends string>(
   return {
     consume: async (name, key) => (await limits).consume(name, key),
     reset: async (name, key) => (await limits).reset(name, key),
+    refund: async (name, key) => (await limits).refund(name, key),
     close: async () => limits.then((loaded) => loaded.close(), () => undefined),
   };
 }

@@ -41,6 +41,9 @@ export function createRedisRateLimits<Name extends string>(rules: Record<Name, R
     async reset(name, key) {
       await limiter(name).delete(key);
     },
+    async refund(name, key) {
+      await limiter(name).reward(key, 1);
+    },
     async close() {
       redis?.disconnect();
     },

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from './json-schema.ts';
 import type { RouteOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { routeRuleViolation } from './route-rules.ts';

@@ -1,4 +1,5 @@
-import { type TSchema, Type } from 'typebox';
+import type { TSchema } from 'typebox';
+import { Type } from './json-schema.ts';
 import { MAX_WATERMARK_TEXT } from '../imaging/watermark-spec.ts';
 
 /**

@@ -5,11 +5,12 @@ import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { TestClient } from '../../test/client.ts';
 import { type TestServer, databaseKinds, startTestServer } from '../../test/harness.ts';
 import { type KeyView, type ProjectView, createKey, createProject, publish } from '../../test/image-service.ts';
-import { photo } from '../../test/images.ts';
+import { noisyPng, photo } from '../../test/images.ts';
 import { createSecretBox } from '../crypto/secret-fields.ts';
 import { KEY_GRANT_TTL_MS } from './key-grants.ts';
 import { sealImgproxyCredentials } from './secrets.ts';
-import { uploaded } from '../../test/vault.ts';
+import { Readable } from 'node:stream';
+import { previewJobsDone, readBlob, readFully, uploaded } from '../../test/vault.ts';
 
 /**
  * The data plane end to end: signed URLs in both formats against a real server, every refusal
@@ -290,6 +291,37 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     const path = (await buildOptStuffUrl({ baseUrl: server.url, projectSlug: allowing.project.slug, publicKey: allowingKey.key.publicKey, secretKey: allowingKey.secretKey, operations: '_', source: published.source })).slice(server.url.length);
     const untouched = await get(path);
     expect([untouched.status, untouched.headers.get('content-type'), untouched.body.equals(original)]).toEqual([200, 'image/jpeg', true]);
+  });
+
+  it('streams a large untouched original as it verifies: a damaged chunk cuts the answer off, a 304 reads nothing', async () => {
+    // Over 4 MiB, so the vault's reader streams it instead of verifying it whole first.
+    const original = await noisyPng(1600, 1200);
+    const file = await uploaded(owner, original, { name: 'large.png' });
+    await previewJobsDone(server);
+    const published = await publish(owner, file.id);
+    const allowing = await createProject(owner, { allowOriginal: true });
+    const allowingKey = await createKey(owner, allowing.project.id);
+    const path = (await buildOptStuffUrl({ baseUrl: server.url, projectSlug: allowing.project.slug, publicKey: allowingKey.key.publicKey, secretKey: allowingKey.secretKey, operations: '_', source: published.source })).slice(server.url.length);
+    const whole = await owner.request('GET', path);
+    expect([whole.status, whole.headers.get('content-type'), whole.headers.get('content-length')]).toEqual([200, 'image/png', String(original.length)]);
+    const read = await readFully(whole);
+    expect(read.complete && read.bytes.equals(original)).toBe(true);
+    const etag = whole.headers.get('etag')!;
+    // A HEAD answers the GET's headers without reading the file through.
+    const head = await owner.request('HEAD', path);
+    expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([200, String(original.length), 0]);
+    const { blob_key: blobKey } = await server.runtime.database.db.selectFrom('vault_files').select('blob_key').where('id', '=', file.id).executeTakeFirstOrThrow();
+    const stored = await readBlob(server, blobKey);
+    // A flipped bit inside chunk 100 (56-byte header, then chunks of 16 KiB and a 16-byte tag).
+    stored[56 + 100 * (16_384 + 16) + 50]! ^= 0x01;
+    await server.runtime.blobs.put(blobKey, Readable.from([stored]));
+    expect((await get(path, { 'if-none-match': etag })).status).toBe(304);
+    const damaged = await owner.request('GET', path);
+    // The header and final chunk authenticate, so the answer starts; it must not finish.
+    expect(damaged.status).toBe(200);
+    const cut = await readFully(damaged);
+    expect(cut.complete).toBe(false);
+    expect(cut.bytes.length).toBeLessThan(original.length);
   });
 
   it('honours imgproxy’s exp: option and plain sources', async () => {

@@ -1,8 +1,9 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../http/app-type.ts';
 import { rateLimitNetwork } from '../http/request-origin.ts';
 import { closed } from '../http/schemas.ts';
+import { sendHeadersOnly } from '../http/send-file.ts';
 import type { ImagesDeps } from './deps.ts';
 import { type ImageRequest, type ImageResponse, serveImgproxyImage, serveOptStuffImage } from './serve.ts';
 
@@ -46,7 +47,10 @@ function imageRequest(request: FastifyRequest, prefix: string, query: ImageReque
 
 function send(reply: FastifyReply, answer: ImageResponse): FastifyReply {
   reply.status(answer.status).headers(answer.headers);
-  return answer.body === null ? reply.send() : reply.send(answer.body);
+  if (answer.body === null) return reply.send();
+  // A HEAD of a streamed original releases the vault's reader unread instead of draining it.
+  if (reply.request.method === 'HEAD' && !Buffer.isBuffer(answer.body)) return sendHeadersOnly(reply, answer.body);
+  return reply.send(answer.body);
 }
 
 export function imageDataRoutes(app: App, deps: ImagesDeps): void {

@@ -1,10 +1,14 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../errors.ts';
 import { detectPhotoType, SNIFF_BYTES } from '../imaging/file-types.ts';
+
+// `node:http` through getBuiltinModule, not an ES import: importing it builds its module namespace,
+// which reads its WebSocket exports and so loads Node's whole fetch implementation (undici,
+// +15 MiB in a bare process; docs/performance.md, 4 December 2026).
+const http = process.getBuiltinModule('node:http');
 
 /**
  * Fetching a remote source without letting a URL reach anything but the public internet

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed, nullable, uuidField } from '../http/schemas.ts';
 import { MAX_ALLOWLIST_ENTRIES } from './allowlists.ts';
 import { MAX_GRACE_DAYS, MAX_PER_DAY, MAX_PER_MINUTE } from './keys.ts';

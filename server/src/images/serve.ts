@@ -10,7 +10,9 @@ import {
   resolveOptStuffSource,
   serializeOperations,
 } from '@shutterlock/url-signer';
+import type { Readable } from 'node:stream';
 import { AppError, NotFoundError } from '../errors.ts';
+import type { ServedFile } from '../http/send-file.ts';
 import type { ImagingInput } from '../imaging/pool.ts';
 import { type FitMode, type OutputFormat, type TransformSpec, mediaTypes } from '../imaging/transform-spec.ts';
 import { refererAllowed, remoteSourceAllowed } from './allowlists.ts';
@@ -50,7 +52,14 @@ export interface ImageRequest {
 export interface ImageResponse {
   status: 200 | 304;
   headers: Record<string, string>;
-  body: Buffer | null;
+  /** A stream only for an untouched original: the vault's reader, each piece verified before it is released. */
+  body: Buffer | Readable | null;
+}
+
+/** The bytes an answer sends, for the project's usage. */
+function bodyBytes(response: ImageResponse): number {
+  if (response.body === null) return 0;
+  return Buffer.isBuffer(response.body) ? response.body.length : Number(response.headers['content-length']);
 }
 
 const FAILURES_PER_IP = 50;
@@ -209,7 +218,7 @@ async function answerFor(deps: DataPlaneDeps, request: ImageRequest, project: Pr
   try {
     const grant = await authorize();
     const { response, cacheHit } = await deliver(deps, request, grant);
-    deps.usage.record({ ...usage, outcome: { served: { bytes: response.body?.length ?? 0, cacheHit } } });
+    deps.usage.record({ ...usage, outcome: { served: { bytes: bodyBytes(response), cacheHit } } });
     return response;
   } catch (error) {
     const refusal = error instanceof AppError ? refusalOf[error.code] : undefined;
@@ -262,11 +271,6 @@ export function specOf(operations: ImageOperations, format: OutputFormat): Trans
   return { ...rest, fit: fit ?? 'cover', format, enlarge: operations.enlarge === true, ...(rotate ? { rotate } : {}) };
 }
 
-interface Loaded {
-  bytes: Buffer;
-  mediaType: string;
-}
-
 /** A source's bytes as the imaging pool takes them: streamed for a vault file, whole for a fetched remote image. */
 interface SourceInput {
   input: ImagingInput;
@@ -283,8 +287,8 @@ interface Resolved {
   staleAt: number | null;
   /** Runs `work` over the source's bytes; a vault file's stream is closed however `work` ends. */
   withSource<T>(work: (source: SourceInput) => Promise<T>): Promise<T>;
-  /** Set when the answer is the original bytes, untouched (the project allows it). */
-  original?: () => Promise<Loaded & { etag: string }>;
+  /** Set when the answer is the original bytes, untouched (the project allows it): its ETag, known before any byte is read, and its reader. */
+  original?: () => Promise<{ etag: string; read: () => Promise<ServedFile> }>;
 }
 
 export const decodable = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif', 'image/tiff']);
@@ -325,15 +329,6 @@ export async function withVariantBytes<T>(file: VaultFile, variant: 'original' |
   }
 }
 
-/** The whole original, for a project that serves it untouched. */
-async function readOriginal(file: VaultFile): Promise<Buffer> {
-  const served = await file.read('original', { range: undefined, ifRange: undefined });
-  if (Buffer.isBuffer(served.body)) return served.body;
-  const pieces: Buffer[] = [];
-  for await (const piece of served.body) pieces.push(piece as Buffer);
-  return Buffer.concat(pieces);
-}
-
 async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: OutputFormat | undefined): Promise<Resolved> {
   if (grant.source.startsWith(OWN_SOURCE_PREFIX)) {
     const published = await publishedFile(deps, grant.studioId, grant.source);
@@ -362,7 +357,10 @@ async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: Outpu
         ? {
             original: async () => {
               const file = await opened();
-              return { bytes: await readOriginal(file), mediaType: file.mediaType, etag: `"o-${file.sha256.slice(0, 40)}"` };
+              // Streamed as the vault's reader releases it (memory flat in the file's size): each
+              // chunk authenticated, or each block of a plain blob matched against its recorded
+              // hash, before it is passed on; a failure aborts the answer (vault/downloads.ts).
+              return { etag: `"o-${file.sha256.slice(0, 40)}"`, read: () => file.read('original', { range: undefined, ifRange: undefined }) };
             },
           }
         : {}),
@@ -433,7 +431,8 @@ async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant)
   if (resolved.original) {
     const original = await resolved.original();
     if (etagMatches(request.ifNoneMatch, original.etag)) return { response: { status: 304, headers: headers(original.etag), body: null }, cacheHit: true };
-    return { response: { status: 200, headers: { ...headers(original.etag), 'content-type': original.mediaType }, body: original.bytes }, cacheHit: false };
+    const served = await original.read();
+    return { response: { status: 200, headers: { ...headers(original.etag), 'content-type': served.mediaType, 'content-length': String(served.length) }, body: served.body }, cacheHit: false };
   }
 
   const canonical = `v1|${resolved.version}|${canonicalOperations(grant.operations)}|${resolved.format ?? 'source'}`;

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
 
 /**
  * The photo types the vault accepts, decided by content only (magic bytes, via file-type);
@@ -97,6 +96,8 @@ function tiffContainer(head: Uint8Array): { ext: string; mime: string } | undefi
 
 /** The accepted type of these leading bytes, or undefined when they are not a photo we take. */
 export async function detectPhotoType(head: Uint8Array, claimedName?: string): Promise<PhotoType | undefined> {
+  // file-type (and its tokenizers) is loaded by the first upload, not at start.
+  const { fileTypeFromBuffer } = await import('file-type');
   const detected = (await fileTypeFromBuffer(head)) ?? tiffContainer(head);
   if (!detected) return undefined;
   if (detected.ext === 'heic') return heifStills.has(detected.mime) ? photoTypes.heic : undefined;

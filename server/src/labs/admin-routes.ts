@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyRequest } from 'fastify';
 import type { AuditContext } from '../audit/audit-log.ts';
 import { requirePrincipal } from '../http/access.ts';

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed, nullable, uuidField } from '../http/schemas.ts';
 import { MAX_ORDER_LINES } from './orders.ts';
 

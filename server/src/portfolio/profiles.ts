@@ -1,12 +1,12 @@
 import { auditContext, recordAudit } from '../audit/audit-log.ts';
 import type { MembershipChange } from '../auth/context.ts';
-import { accountActive } from '../auth/users.ts';
+import { accountActive, activeAccounts } from '../auth/users.ts';
 import { type Db, inTransaction, isUniqueViolation } from '../db/database.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
 import { roleAllows } from '../http/permissions.ts';
-import { studioSuspended } from '../studios/service.ts';
+import { studioSuspended, suspendedStudios } from '../studios/service.ts';
 import { cleanText } from '../text.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { domainUrl, slugReserved } from './domains.ts';
@@ -91,6 +91,13 @@ export function parseSocialLinks(text: string): SocialLink[] {
  */
 export async function portfolioShown(deps: Pick<PortfolioDeps, 'db'>, portfolio: Pick<PortfolioRow, 'studio_id' | 'user_id'>): Promise<boolean> {
   return !(await studioSuspended(deps, portfolio.studio_id)) && (await accountActive(deps, portfolio.user_id));
+}
+
+/** The portfolios among `portfolios` that are shown (portfolioShown), in their order, in a bounded number of queries. */
+export async function portfoliosShown<Row extends Pick<PortfolioRow, 'studio_id' | 'user_id'>>(deps: Pick<PortfolioDeps, 'db'>, portfolios: readonly Row[]): Promise<Row[]> {
+  const suspended = await suspendedStudios(deps, portfolios.map((portfolio) => portfolio.studio_id));
+  const active = await activeAccounts(deps, portfolios.map((portfolio) => portfolio.user_id));
+  return portfolios.filter((portfolio) => !suspended.has(portfolio.studio_id) && active.has(portfolio.user_id));
 }
 
 export function portfolioUrls(deps: Pick<PortfolioDeps, 'publicUrl' | 'domain'>, slug: string): { url: string; hostUrl: string | null } {

@@ -1,7 +1,7 @@
 import assert from 'node:assert';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../errors.ts';
 import type { App } from '../http/app-type.ts';

@@ -7,6 +7,9 @@ import { type TestServer, startTestServer } from '../../test/harness.ts';
 import { createCollection, createPortfolio, publishNew } from '../../test/portfolio.ts';
 import { photo } from '../../test/images.ts';
 import { sha256, uploaded } from '../../test/vault.ts';
+import type { KyselyPlugin } from 'kysely';
+import type { PortfolioDeps } from './deps.ts';
+import { sitemapXml } from './public.ts';
 
 /**
  * The public side: server-rendered pages with strict CSP, Open Graph tags, dimensions and
@@ -184,6 +187,34 @@ describe('public portfolio pages and images', () => {
     expect(page.headers.get('x-robots-tag')).toBe('noindex, nofollow');
     expect(await page.text()).toContain('<meta name="robots" content="noindex, nofollow">');
     await owner.json('PUT', '/api/portfolio/profile', { slug, displayName: 'Ana Hensler', hideFromSearch: false });
+  });
+
+  it('builds the sitemap in as many queries for three portfolios as for two (no queries per portfolio)', async () => {
+    let queries = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        queries += 1;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const deps = { db: server.runtime.database.db.withPlugin(counting), publicUrl: server.url, domain: 'portfolio.test' } as unknown as PortfolioDeps;
+    const countFor = async () => {
+      queries = 0;
+      const xml = await sitemapXml(deps, { origin: server.url, ownHost: false });
+      return { queries, xml };
+    };
+    const before = await countFor();
+    expect(before.xml).toContain(`<loc>${server.url}/p/${slug}/weddings</loc>`);
+    const third = (await signedInClient(server, 'photographer', 'third')).client;
+    const thirdSlug = (await createPortfolio(third)).slug;
+    await publishNew(third, (await createCollection(third, 'Portraits')).id, 1);
+    await createCollection(third, 'Empty');
+    const after = await countFor();
+    expect(after.xml).toContain(`<loc>${server.url}/p/${thirdSlug}/portraits</loc>`);
+    expect(after.xml).not.toContain(`/p/${thirdSlug}/empty<`);
+    expect(after.queries).toBe(before.queries);
+    expect(after.queries).toBeLessThanOrEqual(4);
   });
 
   it('serves the same portfolio at {slug}.{PORTFOLIO_DOMAIN}', async () => {

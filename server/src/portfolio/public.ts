@@ -3,7 +3,7 @@ import type { RenderedImage, RenditionFormat } from '../images/service.ts';
 import { type Visit, recordPageView } from './analytics.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { type PageContext, type PagePhoto, collectionPage, homePage, sitemap } from './pages.ts';
-import { parseSocialLinks, portfolioShown, portfolioUrls } from './profiles.ts';
+import { parseSocialLinks, portfolioShown, portfolioUrls, portfoliosShown } from './profiles.ts';
 import {
   type CollectionRow,
   type PhotoRow,
@@ -13,6 +13,7 @@ import {
   findPortfolioBySlug,
   listAllPortfolios,
   listCollectionPhotos,
+  listCollectionsWithPhotos,
   listPortfolioCollections,
 } from './repo.ts';
 import { renderPublishedPhoto } from './watermarks.ts';
@@ -154,12 +155,20 @@ export async function sitemapXml(deps: PortfolioDeps, site: Site, hostSlug?: str
     if (portfolio.hide_from_search === 1) return sitemap([]);
     return sitemap(await portfolioUrlsFor(deps, portfolio, site.origin));
   }
-  const urls: Array<{ loc: string; lastmod: number }> = [];
-  for (const portfolio of await listAllPortfolios(deps.db)) {
-    if (portfolio.hide_from_search === 1 || !(await portfolioShown(deps, portfolio))) continue;
-    urls.push(...(await portfolioUrlsFor(deps, portfolio, portfolioUrls(deps, portfolio.slug).url)));
-  }
-  return sitemap(urls);
+  // A bounded number of queries whatever the number of portfolios: the portfolios, which of
+  // them are shown, and every collection that has a photo — not a few queries per portfolio.
+  const listed = (await listAllPortfolios(deps.db)).filter((portfolio) => portfolio.hide_from_search === 0);
+  const shown = await portfoliosShown(deps, listed);
+  const collections = Map.groupBy(await listCollectionsWithPhotos(deps.db), (collection) => collection.portfolio_id);
+  return sitemap(
+    shown.flatMap((portfolio) => {
+      const base = portfolioUrls(deps, portfolio.slug).url;
+      return [
+        { loc: base, lastmod: Number(portfolio.updated_at) },
+        ...(collections.get(portfolio.id) ?? []).map((collection) => ({ loc: `${base}/${collection.slug}`, lastmod: Number(collection.updated_at) })),
+      ];
+    }),
+  );
 }
 
 /**

@@ -91,6 +91,31 @@ export async function listPortfolioCollections(db: Kysely<Tables>, studioId: str
     .execute();
 }
 
+/**
+ * Every collection with at least one published photo, of every portfolio, in each portfolio's
+ * order: the sitemap's pages in one query (it is public and spans studios, as listAllPortfolios;
+ * the photo must be of the collection's own studio).
+ */
+export async function listCollectionsWithPhotos(db: Kysely<Tables>): Promise<Array<Pick<CollectionRow, 'portfolio_id' | 'slug' | 'updated_at'>>> {
+  return db
+    .selectFrom('portfolio_collections')
+    .select(['portfolio_collections.portfolio_id', 'portfolio_collections.slug', 'portfolio_collections.updated_at'])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('portfolio_photos')
+          .select('portfolio_photos.id')
+          .whereRef('portfolio_photos.collection_id', '=', 'portfolio_collections.id')
+          .whereRef('portfolio_photos.studio_id', '=', 'portfolio_collections.studio_id'),
+      ),
+    )
+    .orderBy('portfolio_collections.portfolio_id')
+    .orderBy('portfolio_collections.position')
+    .orderBy('portfolio_collections.created_at')
+    .orderBy('portfolio_collections.id')
+    .execute();
+}
+
 export async function listStudioCollections(db: Kysely<Tables>, studioId: string, limit: number, offset: number): Promise<CollectionRow[]> {
   return db
     .selectFrom('portfolio_collections')

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import type { AnalyticsKind } from '../db/tables.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
@@ -144,6 +143,7 @@ export async function exportAnalytics(deps: PortfolioDeps, principal: Principal,
     ...counts.map((row) => [dateOf(row.day), slugs.get(row.portfolio_id)!, row.kind, row.photo_id, row.collection_id, row.referrer, row.count]),
     ...uniques.map((row) => [dateOf(row.day), slugs.get(row.portfolio_id)!, 'visitors', '', '', '', row.visitors]),
   ].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])) || String(a[2]).localeCompare(String(b[2])));
-  // Spreadsheet formula injection: cells starting with = + - @ are defused.
+  // Loaded by the first export, not at start. Spreadsheet formula injection: cells starting with = + - @ are defused.
+  const { stringify } = await import('csv-stringify/sync');
   return stringify([csvColumns, ...rows], { escape_formulas: true });
 }

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import { requirePrincipal, requireStudioActor } from '../http/access.ts';
 import { contentDisposition } from '../http/content-disposition.ts';
 import { exportAnalytics, getAnalytics } from './reports.ts';

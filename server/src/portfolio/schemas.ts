@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed, nullable, uuidField, watermarkFields } from '../http/schemas.ts';
 
 /** JSON shapes of the portfolio API (docs/portfolio.md). */

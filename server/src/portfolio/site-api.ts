@@ -3,7 +3,7 @@ import type { RenderedImage, RenditionFormat } from '../images/service.ts';
 import { DAY_MS } from './analytics.ts';
 import type { PortfolioDeps } from './deps.ts';
 import { assertStudioNotSuspended } from '../studios/service.ts';
-import { parseSocialLinks, portfolioShown, portfolioUrls } from './profiles.ts';
+import { parseSocialLinks, portfolioShown, portfolioUrls, portfoliosShown } from './profiles.ts';
 import {
   type CollectionRow,
   type PhotoRow,
@@ -34,9 +34,7 @@ import { renderPublishedPhoto } from './watermarks.ts';
 
 /** The studio's portfolios that are shown, in their order. */
 async function shownPortfolios(deps: PortfolioDeps, studioId: string): Promise<PortfolioRow[]> {
-  const shown: PortfolioRow[] = [];
-  for (const row of await listStudioPortfolios(deps.db, studioId)) if (await portfolioShown(deps, row)) shown.push(row);
-  return shown;
+  return portfoliosShown(deps, await listStudioPortfolios(deps.db, studioId));
 }
 
 export interface ImageOptions {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { App } from '../http/app-type.ts';

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed, nullable } from '../http/schemas.ts';
 
 /** JSON schemas of a studio's branding (studios/branding.ts), for the photographer's routes and the client's answers. */

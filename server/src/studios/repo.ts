@@ -148,6 +148,13 @@ export async function findStudioSuspendedAt(db: Kysely<Tables>, studioId: string
   return row?.suspended_at;
 }
 
+/** Which of these studios are suspended. */
+export async function listSuspendedStudioIds(db: Kysely<Tables>, studioIds: readonly string[]): Promise<string[]> {
+  if (studioIds.length === 0) return [];
+  const rows = await db.selectFrom('studios').select('id').where('id', 'in', studioIds).where('suspended_at', 'is not', null).execute();
+  return rows.map((row) => row.id);
+}
+
 export async function findStudioName(db: Kysely<Tables>, studioId: string): Promise<string | undefined> {
   const row = await db.selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirst();
   return row?.name;

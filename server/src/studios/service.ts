@@ -12,6 +12,7 @@ import {
   findStudioName,
   findStudioSettings,
   findStudioSuspendedAt,
+  listSuspendedStudioIds,
   insertStudioWithKey,
   listStudioNames,
   lockStudioRow,
@@ -146,6 +147,14 @@ export async function setStudioSuspended(deps: Pick<StudioDeps, 'db'>, studioId:
 /** Whether the studio is suspended (its owner's account disabled). */
 export async function studioSuspended(deps: Pick<StudioDeps, 'db'>, studioId: string): Promise<boolean> {
   return (await findStudioSuspendedAt(deps.db, studioId)) != null;
+}
+
+/** Which of these studios are suspended: studioSuspended for many at once (a bounded number of queries). */
+export async function suspendedStudios(deps: Pick<StudioDeps, 'db'>, studioIds: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(studioIds)];
+  const found: string[] = [];
+  for (let start = 0; start < unique.length; start += 500) found.push(...(await listSuspendedStudioIds(deps.db, unique.slice(start, start + 500))));
+  return new Set(found);
 }
 
 /** Throws `403 studio_suspended` for a suspended studio: for every public answer that serves its data. */

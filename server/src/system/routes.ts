@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { AppServices } from '../capability.ts';
 import { checkReadiness } from './readiness.ts';
 import type { App } from '../http/app-type.ts';
@@ -69,6 +69,6 @@ export async function systemRoutes(app: App, { runtime }: AppServices): Promise<
         summary: 'This API, described as OpenAPI 3.',
       },
     },
-    async () => app.swagger(),
+    async () => app.openApiDocument(),
   );
 }

@@ -3,7 +3,7 @@ import type { StudioActor } from '../http/access.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { VaultDeps } from './deps.ts';
-import { cleanText } from '../text.ts';
+import { cleanText, compareNames } from '../text.ts';
 import { type AlbumRow, deleteAlbumRow, findStudioAlbum, insertAlbum, listStudioAlbums, renameAlbum } from './repo.ts';
 import { openAlbumName, sealAlbumName } from './sealed-fields.ts';
 import type { StudioSecretBox } from '../crypto/secret-fields.ts';
@@ -57,7 +57,7 @@ export async function listAlbums(deps: VaultDeps, actor: StudioActor): Promise<A
   const rows = await listStudioAlbums(deps.db, actor.studioId);
   const secrets = await studioSecrets(deps, actor.studioId);
   const albums = await Promise.all(rows.map((row) => albumView(secrets, row, row.file_count)));
-  return albums.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }) || a.id.localeCompare(b.id));
+  return albums.sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
 }
 
 export async function albumViewById(deps: VaultDeps, actor: StudioActor, albumId: string): Promise<AlbumView> {

@@ -9,7 +9,7 @@ import type { VaultDeps } from './deps.ts';
 import { type OpenedFile, VAULT_SCOPE, fileNotFound, openFile } from './file-views.ts';
 import { type FileRow, findFileById, findPlainBlocks } from './repo.ts';
 import { coveringBlocks, verifyingBlocks } from './block-hashes.ts';
-import { openFileBlocks } from './sealed-fields.ts';
+import { type FileMetadata, openFileBlocks } from './sealed-fields.ts';
 import type { SignatureParams } from '../crypto/signed-urls.ts';
 import { type OpenedBlob, type StoredBlob, type Variant, collect, openStoredBlob, readPlaintext, storedBlob } from './stored-blobs.ts';
 
@@ -23,8 +23,10 @@ import { type OpenedBlob, type StoredBlob, type Variant, collect, openStoredBlob
  * original (a studio with encryption off) is checked block by block against the hashes taken
  * at upload (block-hashes.ts): a range reads only the blocks covering it, and each block is
  * released once it matched. One stored before block hashes existed is checked against its
- * SHA-256, read from its first byte, its last bytes held back until the hash matched. Every
- * integrity failure is logged and audited.
+ * SHA-256, read from its first byte, its last bytes held back until the hash matched; a small
+ * one (up to 4 MiB) is read whole and sent only once it matched. A plain studio's previews are
+ * checked the same way against the SHA-256 recorded when they were made (previews of older
+ * releases have none, and are sent as stored). Every integrity failure is logged and audited.
  */
 
 export interface DownloadRequest extends RangeHeaders {
@@ -33,7 +35,7 @@ export interface DownloadRequest extends RangeHeaders {
   signature: Partial<SignatureParams>;
 }
 
-/** Whole files up to this size are decrypted and verified in full before the first byte is sent. */
+/** Whole files up to this size are decrypted (or, plain, hashed) and verified in full before the first byte is sent. */
 const VERIFY_FIRST_BYTES = 4 * 1024 * 1024;
 
 /** A stored blob that failed to authenticate, to match its recorded hash or length, or is gone. */
@@ -109,15 +111,25 @@ async function body(
     if (plan.end < VERIFY_FIRST_BYTES) return collect(await opened.range(plan.start, plan.end));
     return watched(deps, file, variant, await readPlaintext(deps.blobs, blob));
   }
-  // Previews of plain studios have no recorded hash: they are derived, and can be made again.
+  // Only previews made by older releases have no recorded hash.
   if (plan.sha256 === null) return opened.range(plan.start, plan.end);
   if (plan.blocks) {
     const covered = coveringBlocks(opened.size, plan.start, plan.end);
     const verified = pipeline(await opened.range(covered.start, covered.end), verifyingBlocks(plan.blocks, opened.size, plan.start, plan.end), () => undefined);
     return watched(deps, file, variant, verified);
   }
+  if (opened.size <= VERIFY_FIRST_BYTES) {
+    const whole = opened.size === 0 ? Buffer.alloc(0) : await collect(await opened.range(0, opened.size - 1));
+    if (createHash('sha256').update(whole).digest('hex') !== plan.sha256) throw new IntegrityError('The stored file does not match its recorded SHA-256.');
+    return whole.subarray(plan.start, plan.end + 1);
+  }
   const verified = pipeline(await readPlaintext(deps.blobs, blob), verifyingSlice(plan.sha256, plan.start, plan.end), () => undefined);
   return watched(deps, file, variant, verified);
+}
+
+/** The SHA-256 recorded for a variant: the original's at upload, a preview's when it was made (null: made by an older release). */
+export function recordedSha256(metadata: FileMetadata, variant: Variant): string | null {
+  return variant === 'original' ? metadata.sha256 : (metadata.previewSha256?.[variant] ?? null);
 }
 
 /** The block hashes of a plain original; null for encrypted blobs, previews, and originals stored before block hashes existed. */
@@ -167,7 +179,7 @@ export async function serveFile(deps: VaultDeps, file: FileRow, opened: OpenedFi
       name: variant === 'original' ? name : previewName(name, variant),
       disposition: variant === 'original' ? 'attachment' : 'inline',
       etag,
-      body: await body(deps, file, blob, stored, variant, { ...plan, sha256: variant === 'original' ? metadata.sha256 : null, blocks: await plainBlocks(deps, file, blob, variant) }),
+      body: await body(deps, file, blob, stored, variant, { ...plan, sha256: recordedSha256(metadata, variant), blocks: await plainBlocks(deps, file, blob, variant) }),
     };
   } catch (error) {
     if (isIntegrityFailure(error)) {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyRequest } from 'fastify';
 import { closed, nullable, signedUrlSchema, uuidField } from '../http/schemas.ts';
 import { AppError } from '../errors.ts';

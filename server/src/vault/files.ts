@@ -6,7 +6,7 @@ import { studioSecrets, studioSettings } from '../studios/service.ts';
 import { type AlbumView, albumViewById, requireAlbum } from './albums.ts';
 import type { VaultDeps } from './deps.ts';
 import type { FileUse } from './file-uses.ts';
-import { cleanText } from '../text.ts';
+import { cleanText, compareNames } from '../text.ts';
 import { type FileDetails, type FileView, fileDetails, fileNotFound, fileViews, signedFileUrl } from './file-views.ts';
 import { type SortKeyValue, cursorInvalid, openCursor, sealCursor } from './list-cursor.ts';
 import {
@@ -59,16 +59,14 @@ const sqlOrders: Record<Exclude<FileSort, 'name'>, SortColumn[]> = {
   captured: ['captured_day', 'uploaded_at', 'id'],
 };
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
 function compareKeys(a: readonly SortKeyValue[], b: readonly SortKeyValue[]): number {
   for (let index = 0; index < Math.max(a.length, b.length); index++) {
     const left = a[index];
     const right = b[index];
     if (left === right) continue;
     if (typeof left === 'number' && typeof right === 'number') return left - right;
-    const byText = collator.compare(String(left), String(right));
-    // Names equal to the collator but not byte-equal still need one fixed order.
+    const byText = compareNames(String(left), String(right));
+    // Names equal to compareNames() but not byte-equal still need one fixed order.
     if (byText !== 0) return byText;
     return String(left) < String(right) ? -1 : 1;
   }

@@ -49,8 +49,8 @@ describe.each(databaseKinds())('integrity on %s', (database) => {
   }
 
   /** What a client gets: the status, and whether the body arrived complete and matching. */
-  async function attempt(fileId: string, original: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; intact: boolean }> {
-    const response = await fetchSigned(server, await downloadUrl(client, fileId), headers);
+  async function attempt(fileId: string, original: Buffer, headers: Record<string, string> = {}, variant: 'original' | 'thumbnail' = 'original'): Promise<{ status: number; intact: boolean }> {
+    const response = await fetchSigned(server, await downloadUrl(client, fileId, variant), headers);
     const { bytes, complete } = await readFully(response);
     return { status: response.status, intact: complete && sha256(bytes) === sha256(original) };
   }
@@ -210,6 +210,30 @@ describe.each(databaseKinds())('integrity on %s', (database) => {
       expect(received.bytes.length).toBeLessThanOrEqual(BLOCK_SIZE);
       expect(received.bytes.equals(bytes.subarray(0, received.bytes.length))).toBe(true);
       await expect.poll(() => integrityFailures(file.id)).toBe(2);
+    } finally {
+      await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: true });
+    }
+  });
+
+  it('checks an unencrypted studio’s previews against the SHA-256 recorded when they were made, before a byte is sent', async () => {
+    const { client: admin } = await signedInAdmin(server);
+    expect((await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: false })).status).toBe(200);
+    try {
+      const file = await fresh(await photo('jpeg', { width: 640, height: 480 }));
+      const thumbnailKey = await blobKey(file.id, 'thumbnail_key');
+      const thumbnail = await readBlob(thumbnailKey);
+      // Stored plain, so nothing but the recorded hash stands between the store and the client.
+      expect(thumbnail.subarray(0, 4).toString('latin1')).toBe('RIFF');
+      expect(await attempt(file.id, thumbnail, {}, 'thumbnail')).toEqual({ status: 200, intact: true });
+      expect(await attempt(file.id, thumbnail.subarray(10, 20), { range: 'bytes=10-19' }, 'thumbnail')).toEqual({ status: 206, intact: true });
+      await flipBit(thumbnailKey, (size) => Math.floor(size / 2));
+      const response = await fetchSigned(server, await downloadUrl(client, file.id, 'thumbnail'));
+      expect(response.status).toBe(500);
+      // As every server fault: the client gets the request id; the log and the audit trail name the check.
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('internal_error');
+      expect(await integrityFailures(file.id)).toBe(1);
+      // A range far from the damage is refused too: the whole preview is checked first.
+      expect((await attempt(file.id, thumbnail.subarray(0, 10), { range: 'bytes=0-9' }, 'thumbnail')).status).toBe(500);
     } finally {
       await admin.json('PATCH', `/api/admin/studios/${studioId}`, { encryptionEnabled: true });
     }

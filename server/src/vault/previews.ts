@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { StudioActor } from '../http/access.ts';
 import type { Db } from '../db/database.ts';
@@ -35,7 +36,10 @@ class PendingBlobsLost extends Error {}
 
 async function storePreviews(deps: VaultDeps, file: FileRow, dataKey: Buffer | null, rendered: RenderedPreviews, metadata: FileMetadata): Promise<void> {
   // The ThumbHash joins the file's sealed metadata: it is a (tiny, blurred) picture of the photo.
-  const metadataSealed = await sealFileMetadata(await studioSecrets(deps, file.studio_id), file.id, { ...metadata, thumbhash: rendered.thumbhash });
+  // So do the previews' SHA-256, which a plain blob is checked against when it is read.
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  const previewSha256 = { thumbnail: sha256(rendered.thumbnail), preview: sha256(rendered.preview) };
+  const metadataSealed = await sealFileMetadata(await studioSecrets(deps, file.studio_id), file.id, { ...metadata, thumbhash: rendered.thumbhash, previewSha256 });
   const keys = { thumbnailKey: newBlobKey(file.studio_id), previewKey: newBlobKey(file.studio_id), metadataSealed };
   const written = [keys.thumbnailKey, keys.previewKey];
   // Recorded before they are written, so a crash before they are taken leaves nothing unnamed (purge.ts).

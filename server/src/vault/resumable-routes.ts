@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../http/json-schema.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { requireStudioActor } from '../http/access.ts';

@@ -273,6 +273,34 @@ describe.each(databaseKinds())('resumable uploads on %s', (database) => {
     }
   });
 
+  it('expires at its maximum age from creation however often it is appended to, and its reservation goes with it', async () => {
+    const used = (await client.json<{ usedBytes: number }>('GET', '/api/vault/usage')).body.usedBytes;
+    const deps = { db: server.runtime.database.db };
+    const length = big.length;
+    await changeStudioSettings(deps, studioId, { quotaBytes: used + length + Math.floor(length / 2) });
+    try {
+      const location = await created(client, length);
+      const id = location.split('/').at(-1) as string;
+      // Created almost VAULT_RESUMABLE_MAX_AGE_HOURS (default 7 days) ago: an append no longer pushes the expiry a day on.
+      const createdAt = Date.now() - 7 * 24 * 60 * 60_000 + 1500;
+      await deps.db.updateTable('vault_resumable_uploads').set({ created_at: createdAt }).where('id', '=', id).execute();
+      const appended = await patch(client, location, 0, big.subarray(0, 100));
+      expect(appended.status).toBe(204);
+      const maxAgeEnd = createdAt + 7 * 24 * 60 * 60_000;
+      expect(new Date(appended.headers.get('upload-expires') as string).getTime()).toBe(Math.floor(maxAgeEnd / 1000) * 1000);
+      const row = await deps.db.selectFrom('vault_resumable_uploads').select('expires_at').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(Number(row.expires_at)).toBe(maxAgeEnd);
+      // Once that moment passed, the upload is gone for its client and holds no quota.
+      expect((await createUpload(client, length)).status).toBe(413);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, maxAgeEnd - Date.now()) + 50));
+      expect((await patch(client, location, 100, big.subarray(100, 200))).status).toBe(410);
+      const next = await created(client, length);
+      expect((await client.request('DELETE', next, undefined, TUS)).status).toBe(204);
+    } finally {
+      await changeStudioSettings(deps, studioId, { quotaBytes: null });
+    }
+  });
+
   it('terminates on DELETE, and purges expired uploads with their segments', async () => {
     const location = await created(client, big.length);
     expect((await patch(client, location, 0, big.subarray(0, 100_000))).status).toBe(204);

@@ -159,8 +159,14 @@ function stateOf(row: ResumableUploadRow): ResumableUploadState {
   return { id: row.id, offset: row.upload_offset, length: row.length, expiresAt: row.expires_at, fileId: row.file_id, duplicateOf: row.duplicate_of };
 }
 
-function expiryFrom(deps: VaultDeps): number {
-  return deps.now() + deps.config.resumableExpiryHours * 60 * 60_000;
+/**
+ * Each append pushes the expiry back by the idle allowance, but never past the upload's
+ * maximum age counted from its creation: an upload kept alive by a trickle of appends still
+ * expires, and its quota reservation with it.
+ */
+function expiryFrom(deps: VaultDeps, createdAt: number): number {
+  const hour = 60 * 60_000;
+  return Math.min(deps.now() + deps.config.resumableExpiryHours * hour, createdAt + deps.config.resumableMaxAgeHours * hour);
 }
 
 /** The quota left to the upload `uploadId` (null: one not made yet): the studio's files and every other open upload's announced length count. */
@@ -220,7 +226,7 @@ export async function createResumableUpload(deps: VaultDeps, actor: StudioActor,
     on_duplicate: input.onDuplicate ?? 'keep',
     duplicate_of: null,
     created_at: now,
-    expires_at: expiryFrom(deps),
+    expires_at: expiryFrom(deps, now),
   };
   await inTransaction(deps.db, async (trx) => {
     // Checked again under the studio lock, with the reservation made in the same transaction:
@@ -413,17 +419,17 @@ async function appendLocked(deps: VaultDeps, actor: StudioActor, row: ResumableU
 
   if (!appender.complete) {
     const tailSealed = appender.pending.length > 0 ? encryptBuffer(key, tailContext(studioId, row.id, appender.chunkIndex), appender.pending).toString('base64') : null;
-    const progress = { offset: appender.offset, chunks: appender.chunkIndex, segments: JSON.stringify(segments), tailSealed, expiresAt: expiryFrom(deps) };
+    const progress = { offset: appender.offset, chunks: appender.chunkIndex, segments: JSON.stringify(segments), tailSealed, expiresAt: expiryFrom(deps, row.created_at) };
     if (!(await advanceResumableUpload(deps.db, studioId, row.id, token, progress))) throw uploadLocked();
     return { ...stateOf(row), offset: appender.offset, expiresAt: progress.expiresAt };
   }
 
   // Everything is in. Keep what is stored (all but the pending last chunk, under 16 KiB) so a
   // passing failure of the completion costs the client a small resend, not the whole file.
-  const kept = { offset: appender.offset - appender.pending.length, chunks: appender.chunkIndex, segments: JSON.stringify(segments), tailSealed: null, expiresAt: expiryFrom(deps), keepLock: true };
+  const kept = { offset: appender.offset - appender.pending.length, chunks: appender.chunkIndex, segments: JSON.stringify(segments), tailSealed: null, expiresAt: expiryFrom(deps, row.created_at), keepLock: true };
   if (!(await advanceResumableUpload(deps.db, studioId, row.id, token, kept))) throw uploadLocked();
   const { file, duplicateOf } = await complete(deps, actor, row, { sealer, segments, lastChunkIndex: appender.chunkIndex, last: appender.pending, key, name });
-  const done = { offset: row.length, chunks: appender.chunkIndex, segments: '[]', tailSealed: null, expiresAt: expiryFrom(deps), fileId: file.id, duplicateOf };
+  const done = { offset: row.length, chunks: appender.chunkIndex, segments: '[]', tailSealed: null, expiresAt: expiryFrom(deps, row.created_at), fileId: file.id, duplicateOf };
   await advanceResumableUpload(deps.db, studioId, row.id, token, done);
   await deleteSegments(deps, studioId, row.id).catch((error: unknown) => deps.logger.warn({ err: error, uploadId: row.id }, 'could not delete the segments of a completed upload'));
   await recordAudit(deps.db, { action: 'vault.resumable_upload_completed', ...auditContext(actor), details: { studioId, uploadId: row.id, fileId: file.id } });

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../http/json-schema.ts';
 import { closed, nullable, uuidField } from '../http/schemas.ts';
 
 /** JSON schemas of the vault API: one definition feeds validation, typed handlers and OpenAPI. */

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupRepairSource, createBackup } from '../backup/backup.ts';
-import { signedInClient } from '../../test/accounts.ts';
+import { signedInAdmin, signedInClient } from '../../test/accounts.ts';
 import { type TestServer, makeTempDir, startTestServer } from '../../test/harness.ts';
 import { photo } from '../../test/images.ts';
 import { readBlob, settled, uploaded } from '../../test/vault.ts';
@@ -51,5 +51,23 @@ describe('scrub', () => {
     const audited = await server.runtime.database.db.selectFrom('audit_events').select('details').where('action', '=', 'vault.scrub_finished').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(JSON.parse(audited.details)).toMatchObject({ checked: 9, missing: 0, corrupt: 0, orphaned: 1, repaired: 3 });
     await fs.rm(backup.dir, { recursive: true });
+  });
+
+  it('finds a damaged preview of an unencrypted studio by the SHA-256 recorded when it was made', async () => {
+    const { client, user } = await signedInClient(server, 'photographer', 'plain-scrub');
+    const { client: admin } = await signedInAdmin(server);
+    expect((await admin.json('PATCH', `/api/admin/studios/${user.studioId}`, { encryptionEnabled: false })).status).toBe(200);
+    const file = await uploaded(client, await photo('jpeg', { width: 300 }));
+    await settled(client, file.id);
+    const { thumbnail_key: key } = await server.runtime.database.db.selectFrom('vault_files').select('thumbnail_key').where('id', '=', file.id).executeTakeFirstOrThrow();
+    const deps = createVaultDeps(server.runtime, () => undefined);
+    expect((await scrubVault(deps)).corrupt.map((finding) => finding.fileId)).not.toContain(file.id);
+    const bytes = await readBlob(server, key!);
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x01;
+    await server.runtime.blobs.put(key!, Readable.from([bytes]));
+    const report = await scrubVault(deps);
+    expect(report.corrupt.filter((finding) => finding.fileId === file.id)).toEqual([
+      { key, fileId: file.id, variant: 'thumbnail', reason: 'its content differs from the SHA-256 recorded when it was made' },
+    ]);
   });
 });

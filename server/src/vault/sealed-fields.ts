@@ -34,6 +34,11 @@ export interface FileMetadata {
   photo: PhotoMetadata;
   /** ThumbHash (base64) of the picture, added when its previews are made: the gallery's placeholder. */
   thumbhash?: string;
+  /**
+   * Hex SHA-256 of the thumbnail and the preview, added when they are made: the integrity check
+   * of a plain (unencrypted) studio's previews. Absent for previews made by older releases.
+   */
+  previewSha256?: { thumbnail: string; preview: string };
 }
 
 export async function sealFileName(secrets: StudioSecretBox, fileId: string, name: string): Promise<string> {

@@ -8,7 +8,7 @@ import { studioDataKey, studioSecrets } from '../studios/service.ts';
 import type { ZipEntrySource } from '../zip/zip-stream.ts';
 import { createAlbum, requireAlbum } from './albums.ts';
 import { type VaultDeps, createVaultDeps } from './deps.ts';
-import { blobKeyOf, previewName, serveFile } from './downloads.ts';
+import { blobKeyOf, previewName, recordedSha256, serveFile } from './downloads.ts';
 import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
 import type { FileUseSource } from './file-uses.ts';
 import { CONTENT_DIGESTS_JOB, contentDigestsJobHandler } from './duplicates.ts';
@@ -147,9 +147,11 @@ async function zipEntryOf(deps: VaultDeps, row: FileRow, opened: OpenedFile, var
   const blob = storedBlob(key, row.id, variant, row.encrypted ? await studioDataKey(deps, row.studio_id) : null);
   return {
     name: variant === 'original' ? opened.name : previewName(opened.name, variant),
-    // Previews are derived and have no recorded hash: the archive hashes them as they stream. Their
-    // length comes from the stored form (for a sealed blob, authenticated from its header and end).
-    ...(variant === 'original' ? { size: row.size, sha256: opened.metadata.sha256 } : { size: await storedPlaintextLength(deps.blobs, blob), sha256: null }),
+    // A preview's length comes from the stored form (for a sealed blob, authenticated from its
+    // header and end); its SHA-256 was recorded when it was made (previews of older releases
+    // have none: the archive hashes them as they stream).
+    ...(variant === 'original' ? { size: row.size } : { size: await storedPlaintextLength(deps.blobs, blob) }),
+    sha256: recordedSha256(opened.metadata, variant),
     modifiedAt: new Date(row.uploaded_at),
     open: (): Promise<Readable> => readPlaintext(deps.blobs, blob),
   };

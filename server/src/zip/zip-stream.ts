@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback, finished } from 'node:stream';
-import { ZipArchive } from 'archiver';
+import type { ZipArchive } from 'archiver';
 import { AppError, IntegrityError } from '../errors.ts';
 import { cleanText } from '../text.ts';
 
@@ -48,7 +48,7 @@ export interface ZipEntrySource {
   /** Exact plaintext byte length expected. */
   size: number;
   modifiedAt: Date;
-  /** Hex SHA-256 recorded at upload; null for derived files (previews) that have none: hashed as they stream, and listed as sent. */
+  /** Hex SHA-256 recorded at upload (a preview's when it was made); null for previews of older releases, which have none: hashed as they stream, and listed as sent. */
   sha256: string | null;
   /** Opens the bytes only when this entry's turn comes (one file open at a time). */
   open(): Promise<Readable>;
@@ -222,11 +222,17 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  * errors — and never ends — if a source fails or does not match its size and SHA-256; throws
  * up front (AppError `zip_layout_unsupported`) for the layouts archiver cannot write.
  */
+/**
+ * archiver (with its dependencies, 1–3 MiB at rest) is loaded by the first archive that is read,
+ * not with the server: few processes ever build one (docs/performance.md, 4 December 2026).
+ */
+let archiver: Promise<typeof import('archiver')> | undefined;
+
 export function createZipStream(entries: readonly ZipEntrySource[], options: ZipStreamOptions = {}): Readable {
   const { names, forceZip64, byteLength } = planZip(entries);
   let emitted = 0;
   const digests = entries.map((entry) => entry.sha256?.toLowerCase() ?? '');
-  const archive = new ZipArchive({ store: true, forceZip64, highWaterMark: ARCHIVE_BUFFER_BYTES });
+  let archive: ZipArchive | undefined;
   let started = false;
   let stopped = false;
   let index = 0;
@@ -237,9 +243,11 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
     read() {
       if (!started) {
         started = true;
-        next();
+        (archiver ??= import('archiver')).then(({ ZipArchive: Archive }) => {
+          if (!stopped) start(new Archive({ store: true, forceZip64, highWaterMark: ARCHIVE_BUFFER_BYTES }));
+        }, fail);
       }
-      archive.resume();
+      archive?.resume();
     },
     destroy(error, callback) {
       // Whoever destroyed the output (a failure below, or a consumer that went away), the
@@ -247,8 +255,8 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
       stopped = true;
       source?.destroy();
       verified?.destroy();
-      archive.abort();
-      archive.destroy();
+      archive?.abort();
+      archive?.destroy();
       callback(error);
     },
   });
@@ -256,41 +264,44 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
     if (!output.destroyed) output.destroy(asError(error));
   };
 
-  archive.pause();
-  const layoutChanged = (what: string) => new Error(`The ZIP writer ${what} than the ${byteLength} bytes planned: its layout changed (see zip-stream.ts).`);
-  archive.on('data', (chunk: Buffer) => {
-    emitted += chunk.length;
-    if (emitted > byteLength) return fail(layoutChanged('wrote more'));
-    if (!output.destroyed && !output.push(chunk)) archive.pause();
-  });
-  archive.on('end', () => {
-    if (emitted !== byteLength) return fail(layoutChanged('wrote less'));
-    if (!output.destroyed) output.push(null);
-  });
-  // archiver reports a failed entry here but would go on to the next one: stop instead.
-  archive.on('error', fail);
-  archive.on('warning', fail);
-  archive.on('entry', () => {
-    if (stopped || index >= entries.length) return;
-    source = undefined;
-    verified = undefined;
-    try {
-      options.onEntryDone?.(index);
-    } catch (error) {
-      fail(error);
-      return;
-    }
-    index += 1;
-    next();
-  });
+  function start(zip: ZipArchive): void {
+    archive = zip;
+    const layoutChanged = (what: string) => new Error(`The ZIP writer ${what} than the ${byteLength} bytes planned: its layout changed (see zip-stream.ts).`);
+    zip.on('data', (chunk: Buffer) => {
+      emitted += chunk.length;
+      if (emitted > byteLength) return fail(layoutChanged('wrote more'));
+      if (!output.destroyed && !output.push(chunk)) zip.pause();
+    });
+    zip.on('end', () => {
+      if (emitted !== byteLength) return fail(layoutChanged('wrote less'));
+      if (!output.destroyed) output.push(null);
+    });
+    // archiver reports a failed entry here but would go on to the next one: stop instead.
+    zip.on('error', fail);
+    zip.on('warning', fail);
+    zip.on('entry', () => {
+      if (stopped || index >= entries.length) return;
+      source = undefined;
+      verified = undefined;
+      try {
+        options.onEntryDone?.(index);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      index += 1;
+      next(zip);
+    });
+    next(zip);
+  }
 
-  function next(): void {
+  function next(zip: ZipArchive): void {
     if (stopped) return;
     const entry = entries[index];
     if (entry === undefined) {
-      archive.append(manifestOf(digests, names), { name: MANIFEST_NAME, date: new Date(), store: true });
+      zip.append(manifestOf(digests, names), { name: MANIFEST_NAME, date: new Date(), store: true });
       // The central directory is written now, after every entry was verified.
-      archive.finalize().catch(fail);
+      zip.finalize().catch(fail);
       return;
     }
     const at = index;
@@ -314,7 +325,7 @@ export function createZipStream(entries: readonly ZipEntrySource[], options: Zip
           if (error) fail(error);
         });
         opened.pipe(verified);
-        archive.append(verified, { name, date: entryDate(entry.modifiedAt), store: true });
+        zip.append(verified, { name, date: entryDate(entry.modifiedAt), store: true });
       })
       .catch(fail);
   }

@@ -47,6 +47,11 @@ export async function revokeStudioInvitation(id: string): Promise<void> {
   await apiDelete(`/api/studio/invitations/${encodeURIComponent(id)}`);
 }
 
+/** What an invitation link offers, before it is accepted; 400 `invitation_invalid` when it cannot be. */
+export function lookUpStudioInvitation(token: string): Promise<{ studio: { name: string }; role: StudioRole; expiresAt: string }> {
+  return apiPost('/api/invitations/lookup', { token });
+}
+
 export function acceptStudioInvitation(token: string): Promise<{ studio: { id: string; name: string }; role: StudioRole; email: string; accountCreated: boolean }> {
   return apiPost('/api/invitations/accept', { token });
 }

@@ -1,22 +1,31 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { StudioRole } from '../../api/auth';
-import { acceptStudioInvitation, ROLE_LABELS } from '../../api/teams';
+import { acceptStudioInvitation, lookUpStudioInvitation, ROLE_DESCRIPTIONS, ROLE_LABELS } from '../../api/teams';
 import { Link } from '../../app/router';
 import { useFragmentToken } from '../../app/useFragmentToken';
+import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
 import { FormError } from '../../components/form';
 import { LinkProblem } from '../../components/LinkProblem';
+import { formatDate } from '../../lib/format';
 
 export const ACCEPT_INVITATION_PATH = '/invitations/accept';
 
-/** Where a studio invitation leads: `/invitations/accept#token=…`. Accepting is one click; then sign in with the invited address. */
+/** "a viewer", "an editor", "an owner". */
+function roleWithArticle(role: StudioRole): string {
+  const label = ROLE_LABELS[role].toLowerCase();
+  return `${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}`;
+}
+
+/**
+ * Where a studio invitation leads: `/invitations/accept#token=…`. The page first names the studio
+ * and the role offered (the server's lookup); accepting is one click; then sign in with the
+ * invited address.
+ */
 export function AcceptInvitationPage() {
   usePageTitle('Join a studio');
   const token = useFragmentToken();
-  const [joined, setJoined] = useState<{ studio: string; role: StudioRole; email: string } | null>(null);
-  const { busy, error, submit } = useSubmission();
-
   if (token === null) {
     return (
       <section className="card" aria-labelledby="invitation-heading">
@@ -26,6 +35,35 @@ export function AcceptInvitationPage() {
       </section>
     );
   }
+  return <InvitationOffer token={token} />;
+}
+
+function InvitationOffer({ token }: { token: string }) {
+  const load = useCallback(() => lookUpStudioInvitation(token), [token]);
+  const { state } = useLoader(load);
+  const [joined, setJoined] = useState<{ studio: string; role: StudioRole; email: string } | null>(null);
+  const { busy, error, submit } = useSubmission();
+
+  if (state.status === 'loading') {
+    return (
+      <section className="card" aria-labelledby="invitation-heading" aria-busy="true">
+        <h1 id="invitation-heading" tabIndex={-1}>
+          Join a studio
+        </h1>
+        <p className="card-lead">Opening the invitation…</p>
+      </section>
+    );
+  }
+  if (state.status === 'failed') {
+    return (
+      <section className="card" aria-labelledby="invitation-heading" data-testid="invitation-unusable">
+        <LinkProblem headingId="invitation-heading" title="This invitation cannot be used">
+          {state.message}
+        </LinkProblem>
+      </section>
+    );
+  }
+  const offer = state.data;
   if (joined !== null) {
     return (
       <section className="card" aria-labelledby="invitation-heading" data-testid="invitation-accepted">
@@ -44,10 +82,12 @@ export function AcceptInvitationPage() {
   }
   return (
     <section className="card" aria-labelledby="invitation-heading">
-      <h1 id="invitation-heading" tabIndex={-1}>
-        Join a studio
+      <h1 id="invitation-heading" tabIndex={-1} data-testid="invitation-offer">
+        You’re invited to join {offer.studio.name} as {roleWithArticle(offer.role)}
       </h1>
-      <p className="card-lead">You were invited to join a studio on Shutterlock. The link works once.</p>
+      <p className="card-lead">
+        {ROLE_LABELS[offer.role]}: {ROLE_DESCRIPTIONS[offer.role]} The link works once, until {formatDate(offer.expiresAt)}.
+      </p>
       {error !== null && <FormError id="invitation-error" message={error} testId="invitation-error" />}
       <button
         type="button"
