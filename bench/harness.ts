@@ -144,26 +144,62 @@ export async function startShutterlock(dataDir: string, maxUploadMiB: number): P
   }
 }
 
+const CLOCK_TICKS_PER_SECOND = 100;
+const CPU_SAMPLE_MS = 20;
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, every thread) in clock ticks; undefined once the process is gone. */
+async function cpuTicks(pid: number | string): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields ? Number(fields[11]) + Number(fields[12]) : undefined;
+}
+
+/** The ids of a process and its direct children (nginx's workers, the imaging pool). */
+async function withChildren(pid: number): Promise<string[]> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  return [String(pid), ...children.trim().split(/\s+/).filter(Boolean)];
+}
+
 /**
- * CPU seconds (user and system) a process and its direct children (nginx's workers, the imaging
- * pool) have used so far, from /proc/<pid>/stat in clock ticks of 1/100 s: a measure the
- * machine's other load bends far less than a rate (docs/performance.md). NaN without /proc.
+ * CPU seconds (user and system) a process and its direct children have used so far: a measure
+ * the machine's other load bends far less than a rate (docs/performance.md). NaN without /proc.
  */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const fields = async (of: string) => {
-    const stat = await readFile(`/proc/${of}/stat`, 'utf8').catch(() => '');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = await Promise.all((await withChildren(pid)).map(async (id) => (await cpuTicks(id)) ?? Number.NaN));
+  return ticks.reduce((sum, value) => sum + value, 0) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * The CPU milliseconds (user and system) a process and its children used over `work`: a measure
+ * the machine's other load bends far less than wall-clock time. Each process is sampled every
+ * 20 ms and counted from its first to its last sample, so a child that exits meanwhile adds
+ * what it used during `work` (less at most a sample), never its whole life. Linux only; 10 ms ticks.
+ */
+export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  let starting = true;
+  const sample = async () => {
+    for (const id of await withChildren(pid)) {
+      const ticks = await cpuTicks(id);
+      if (ticks === undefined) continue;
+      // A child first seen after the start began meanwhile: all its CPU counts.
+      if (!first.has(id)) first.set(id, starting ? ticks : 0);
+      last.set(id, ticks);
+    }
   };
-  const ticks = async (of: string) => {
-    const stat = await fields(of);
-    return Number(stat[11]) + Number(stat[12]);
-  };
-  const children: string[] = [];
-  for (const name of await readdir('/proc').catch(() => [] as string[])) {
-    if (/^\d+$/.test(name) && Number((await fields(name))[1]) === pid) children.push(name);
+  await sample();
+  starting = false;
+  const sampler = setInterval(() => void sample(), CPU_SAMPLE_MS);
+  try {
+    const result = await work();
+    await sample();
+    let ticks = 0;
+    for (const [id, ticksAtEnd] of last) ticks += ticksAtEnd - (first.get(id) ?? 0);
+    return { result, cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND };
+  } finally {
+    clearInterval(sampler);
   }
-  const total = (await Promise.all([String(pid), ...children].map(ticks))).reduce((sum, value) => sum + value, 0);
-  return total / 100;
 }
 
 /** The resident memory of a Node process doing nothing: the floor for the server's. */

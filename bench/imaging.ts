@@ -11,14 +11,16 @@
  *     as many distinct published copies of a 1920×1280 JPEG, so every request transforms:
  *     requests/s, to put beside imgproxy's published 79.6 req/s on 2 vCPUs (its own source
  *     image and machine, so indicative only);
- *   - the server's peak RSS during each.
+ *   - the server's peak RSS during each;
+ *   - CPU time per request of the server and its decoder children, beside bare sharp's per
+ *     operation: wall-clock ratios move with the machine's other load, CPU time far less.
  */
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
 import { buildOptStuffUrl } from '@shutterlock/url-signer';
 import sharp from 'sharp';
-import { cpuSeconds, median, positiveInteger, type Shutterlock, startNginx, startShutterlock } from './harness.ts';
+import { cpuDuring, cpuSeconds, median, positiveInteger, type Shutterlock, startNginx, startShutterlock } from './harness.ts';
 
 const COLD_RUNS = positiveInteger('BENCH_IMAGING_COLD_RUNS', 7);
 const CONCURRENCY = positiveInteger('BENCH_IMAGING_CONCURRENCY', 8);
@@ -115,11 +117,14 @@ export async function runImagingBench(opts: { dir: string }): Promise<void> {
   // Bare sharp, the same operation, in this process.
   sharp.cache(false);
   const bare: number[] = [];
+  const bareCpu = process.cpuUsage();
   for (let run = 0; run < COLD_RUNS; run += 1) {
     const started = performance.now();
     await sharp(big).autoOrient().resize(512).webp({ quality: 70 + run }).toBuffer();
     bare.push(performance.now() - started);
   }
+  const { user, system } = process.cpuUsage(bareCpu);
+  const bareCpuMs = (user + system) / 1000 / COLD_RUNS;
 
   const server = await startShutterlock(join(dir, 'server'), 64);
   const nginx = await startNginx(join(dir, 'nginx'));
@@ -132,11 +137,14 @@ export async function runImagingBench(opts: { dir: string }): Promise<void> {
     const bigSource = await publishedSource(server, big, 'big.jpg');
     const coldUrls = await Promise.all(Array.from({ length: COLD_RUNS + 1 }, (_, run) => sign(`w_512,q_${70 + run},f_webp`, bigSource)));
     await timed(coldUrls.at(-1)!); // warms the server's code paths, not the measured entries
-    const cold = await server.peakDuring(async () => {
-      const times: number[] = [];
-      for (const url of coldUrls.slice(0, COLD_RUNS)) times.push(await timed(url));
-      return times;
-    });
+    const { result: cold, cpuMs: coldCpu } = await cpuDuring(server.pid, () =>
+      server.peakDuring(async () => {
+        const times: number[] = [];
+        for (const url of coldUrls.slice(0, COLD_RUNS)) times.push(await timed(url));
+        return times;
+      }),
+    );
+    const coldCpuMs = coldCpu / COLD_RUNS;
 
     const cachedUrl = coldUrls[0]!;
     const cachedBytes = Buffer.from(await (await fetch(cachedUrl)).arrayBuffer());
@@ -150,15 +158,17 @@ export async function runImagingBench(opts: { dir: string }): Promise<void> {
     const copies: string[] = [];
     for (let copy = 0; copy < IMGPROXY_COPIES; copy += 1) copies.push(await sign('w_512,h_512,fit_inside,q_80,f_jpg', await publishedSource(server, medium, `copy-${copy}.jpg`)));
     let taken = 0;
-    const imgproxyOperation = await server.peakDuring(async () => (await throughput(2, 600, () => copies[taken++])).perSecond);
+    const { result: imgproxyOperation, cpuMs: imgproxyCpu } = await cpuDuring(server.pid, () => server.peakDuring(() => throughput(2, 600, () => copies[taken++])));
+    const imgproxyCpuMs = imgproxyCpu / imgproxyOperation.result.requests;
 
     const bareP50 = median(bare);
     const coldP50 = median(cold.result);
     console.log(`  cold 24 MP → 512 px WebP: server p50 ${fixed(coldP50)} ms, bare sharp p50 ${fixed(bareP50)} ms: ${fixed(coldP50 / bareP50, 2)}× (aim ≤ 1.15×); peak RSS ${fixed(cold.peakMiB, 0)} MiB (from ${fixed(cold.startMiB, 0)})`);
+    console.log(`  cold, CPU per request: server and decoders ${fixed(coldCpuMs)} ms, bare sharp ${fixed(bareCpuMs)} ms: ${fixed(coldCpuMs / bareCpuMs, 2)}×`);
     console.log(
       `  cached, ${CONCURRENCY} clients: server ${fixed(cached.result.perSecond, 0)} req/s, nginx ${fixed(nginxCached.perSecond, 0)} req/s: ${fixed(cached.result.perSecond / nginxCached.perSecond, 2)}× (aim ≥ 0.5×); CPU per answer: server ${fixed(cached.result.cpuMicros, 0)} µs, nginx ${fixed(nginxCached.cpuMicros, 0)} µs; ${cachedBytes.length} bytes; peak RSS ${fixed(cached.peakMiB, 0)} MiB`,
     );
-    console.log(`  imgproxy's operation (fit 512×512, JPEG q80), 2 clients, every request a transform: ${fixed(imgproxyOperation.result)} req/s (imgproxy publishes 79.6 req/s on 2 vCPUs); peak RSS ${fixed(imgproxyOperation.peakMiB, 0)} MiB`);
+    console.log(`  imgproxy's operation (fit 512×512, JPEG q80), 2 clients, every request a transform: ${fixed(imgproxyOperation.result.perSecond)} req/s (imgproxy publishes 79.6 req/s on 2 vCPUs), CPU ${fixed(imgproxyCpuMs)} ms per request (server and decoders); peak RSS ${fixed(imgproxyOperation.peakMiB, 0)} MiB`);
   } finally {
     agent.destroy();
     await nginx?.stop();

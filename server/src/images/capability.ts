@@ -12,6 +12,7 @@ export async function imagesRoutes(app: App, { runtime, vault, storageUsage }: A
   app.addHook('preClose', async () => {
     await deps.usage.close();
     await deps.quotas.close();
+    await deps.cache.settled();
   });
   imageControlRoutes(app, deps);
   await app.register(async (scope) => imageDataRoutes(scope, deps));

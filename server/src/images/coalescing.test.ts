@@ -43,6 +43,7 @@ describe('coalescing and cache names', () => {
     const writer = createResultCache(blobs, Buffer.alloc(32, 1), () => {});
     const image = { data: Buffer.from('a webp image'), mediaType: 'image/webp', staleAt: 2_000 };
     await writer.put('studio-1', 'entry', dataKey, image);
+    await writer.settled();
     expect([...stored.values()][0]!.includes(image.data)).toBe(false);
     expect((await writer.get('studio-1', 'entry', dataKey, 1_000))?.data.toString()).toBe('a webp image');
     // Another process (no memory of it) opens the stored entry with the studio's key only.
@@ -51,6 +52,33 @@ describe('coalescing and cache names', () => {
     const foreign = createResultCache(blobs, Buffer.alloc(32, 1), () => {});
     expect(await foreign.get('studio-1', 'entry', Buffer.alloc(32, 8), 1_000)).toBeUndefined();
     expect(await writer.get('studio-1', 'entry', dataKey, 2_000)).toBeUndefined();
+  });
+
+  it('answers before the store write ends, from memory meanwhile, and reports a failed write without failing the request', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const written: string[] = [];
+    const blobs = {
+      async put(key: string) {
+        await gate;
+        if (key.endsWith('/broken')) throw new Error('disk full');
+        written.push(key);
+        return { size: 0 };
+      },
+    } as unknown as BlobStore;
+    const failures: Array<[string, string]> = [];
+    const cache = createResultCache(blobs, Buffer.alloc(32, 1), (error, failure) => failures.push([(error as Error).message, failure]));
+    const dataKey = Buffer.alloc(32, 7);
+    const image = { data: Buffer.from('a webp image'), mediaType: 'image/webp', staleAt: null };
+    await cache.put('studio-1', 'entry', dataKey, image);
+    await cache.put('studio-1', 'broken', dataKey, image);
+    expect(written).toEqual([]);
+    expect((await cache.get('studio-1', 'entry', dataKey, 0))?.data.toString()).toBe('a webp image');
+    const settled = cache.settled();
+    release();
+    await settled;
+    expect(written).toEqual(['image-cache/studio-1/entry']);
+    expect(failures).toEqual([['disk full', 'write']]);
   });
 
   it('names entries by HMAC of their canonical form', () => {

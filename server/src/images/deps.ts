@@ -11,7 +11,7 @@ import { type StudioStanding, createStudioStandings } from '../studios/service.t
 import type { VaultFiles } from '../vault/service.ts';
 import { type KeyGrants, createKeyGrants } from './key-grants.ts';
 import type { AddressLookup } from './remote-source.ts';
-import { type ResultCache, createResultCache } from './result-cache.ts';
+import { type ResultCache, createResultCache, reportCacheFailure } from './result-cache.ts';
 import { type UsageRecorder, createUsageRecorder } from './usage-recorder.ts';
 
 /** Everything the image service needs, built once per app (images/capability.ts). */
@@ -74,7 +74,7 @@ export async function createImagesDeps(runtime: Runtime, vault: VaultFiles, opti
       // SQLite is one instance's alone: counted in memory, written behind (http/rate-limits.ts).
       ...(runtime.database.kind === 'sqlite' ? { singleInstance: { onError: (error: unknown) => logger.error({ err: error }, 'image quota counts not written') } } : {}),
     }),
-    cache: createResultCache(runtime.blobs, namingKey, (error) => logger.warn({ err: error }, 'a cached image result failed to open')),
+    cache: createResultCache(runtime.blobs, namingKey, reportCacheFailure(logger)),
     // Decoded in the imaging pool's children, never in this process (docs/security/decoding.md).
     transform: (input, spec) => runtime.imaging.run('transform', input, { spec, maxPixels: config.vault.maxPixels }),
     // Read from the database on every request (only the unwrapping is remembered): a suspension or a destroyed key stops service at once, on every instance.

@@ -11,7 +11,10 @@ import type { BlobStore } from '../storage/blob-store.ts';
  * keys: it names nothing a reader of the store could confirm. Identical requests in flight
  * share one computation (`coalesce`). The most recently used results are also kept in memory
  * (at most MEMORY_BYTES), so a hot image costs no store read; like stored entries, they are
- * looked up only after a request passed every check.
+ * looked up only after a request passed every check. A new result is remembered in memory at
+ * once and written to the store behind the answer (sealing it and the store's write, with its
+ * fsyncs, are off the response's path); a failed write is reported and the result is made again
+ * when next asked for. At most WRITES_BEHIND writes wait at once: past that, `put` waits for its own.
  */
 
 const MEMORY_BYTES = 64 * 1024 * 1024;
@@ -20,6 +23,7 @@ const MEMORY_BYTES = 64 * 1024 * 1024;
  * costs no HMAC. Forgotten all at once when full; some 150 bytes each.
  */
 const NAMES_KEPT = 4096;
+const WRITES_BEHIND = 32;
 
 export interface CachedImage {
   data: Buffer;
@@ -32,7 +36,10 @@ export interface ResultCache {
   /** The entry's key for a canonical form (also the ETag). */
   keyOf(canonical: string): string;
   get(studioId: string, key: string, dataKey: Buffer, now: number): Promise<CachedImage | undefined>;
+  /** Remembers `image` at once; resolves before its store write ends unless WRITES_BEHIND writes are already waiting. Never rejects: a failed write goes to `onError`. */
   put(studioId: string, key: string, dataKey: Buffer, image: CachedImage): Promise<void>;
+  /** Resolves once every write started so far has ended (shutdown). */
+  settled(): Promise<void>;
   /** Runs `work` once for every caller asking for `key` while it runs. */
   coalesce<T>(key: string, work: () => Promise<T>): Promise<T>;
 }
@@ -109,10 +116,19 @@ function createMemoryCache(budget: number) {
   };
 }
 
-export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: (error: unknown) => void): ResultCache {
+/** What failed: opening a stored entry (it is made again), or writing a new one (it is not stored). */
+export type CacheFailure = 'open' | 'write';
+
+/** The logger's line for each failure: neither is the request's error. */
+export function reportCacheFailure(logger: { warn(details: object, message: string): void }): (error: unknown, failure: CacheFailure) => void {
+  return (error, failure) => logger.warn({ err: error }, failure === 'open' ? 'a cached image result failed to open' : 'image result not cached');
+}
+
+export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: (error: unknown, failure: CacheFailure) => void): ResultCache {
   const inFlight = new Map<string, Promise<unknown>>();
   const memory = createMemoryCache(MEMORY_BYTES);
   const names = new Map<string, string>();
+  const writes = new Set<Promise<void>>();
   return {
     keyOf(canonical) {
       let key = names.get(canonical);
@@ -139,14 +155,26 @@ export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: 
         return image;
       } catch (error) {
         // A damaged or foreign entry is recomputed (and overwritten), never served.
-        onError(error);
+        onError(error, 'open');
         return undefined;
       }
     },
     async put(studioId, key, dataKey, image) {
-      const sealed = encryptAes256Gcm(dataKey, pack(image), associatedData(studioId, key));
-      await blobs.put(blobKey(studioId, key), Readable.from([sealed]));
       memory.set(blobKey(studioId, key), image);
+      const crowded = writes.size >= WRITES_BEHIND;
+      const write = (async () => {
+        // A turn of the event loop first: the answer is sent before the entry is sealed.
+        await new Promise((resolve) => setImmediate(resolve));
+        const sealed = encryptAes256Gcm(dataKey, pack(image), associatedData(studioId, key));
+        await blobs.put(blobKey(studioId, key), Readable.from([sealed]));
+      })()
+        .catch((error: unknown) => onError(error, 'write'))
+        .finally(() => writes.delete(write));
+      writes.add(write);
+      if (crowded) await write;
+    },
+    async settled() {
+      await Promise.all(writes);
     },
     coalesce<T>(key: string, work: () => Promise<T>): Promise<T> {
       const running = inFlight.get(key);

@@ -446,7 +446,7 @@ async function deliver(deps: DataPlaneDeps, request: ImageRequest, grant: Grant)
   const result = await deps.cache.coalesce(`${grant.studioId}|${cacheKey}`, async () => {
     const output = await resolved.withSource((source) => deps.transform(source.input, specOf(grant.operations, resolved.format ?? formatOfMediaType(source.mediaType))));
     const image = { data: output.data, mediaType: output.mediaType, staleAt: resolved.staleAt };
-    await deps.cache.put(grant.studioId, cacheKey, dataKey, image).catch((error: unknown) => deps.logger.warn({ err: error }, 'image result not cached'));
+    await deps.cache.put(grant.studioId, cacheKey, dataKey, image);
     return image;
   });
   return { response: { status: 200, headers: { ...headers(etag), 'content-type': result.mediaType }, body: result.data }, cacheHit: false };

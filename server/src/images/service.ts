@@ -4,7 +4,7 @@ import type { OutputFormat } from '../imaging/transform-spec.ts';
 import type { WatermarkSpec } from '../imaging/watermark-spec.ts';
 import { assertStudioNotSuspended, studioDataKey } from '../studios/service.ts';
 import type { VaultFiles } from '../vault/service.ts';
-import { type ResultCache, createResultCache } from './result-cache.ts';
+import { type ResultCache, createResultCache, reportCacheFailure } from './result-cache.ts';
 import { canonicalOperations, decodable, specOf, withVariantBytes } from './serve.ts';
 
 /**
@@ -62,7 +62,7 @@ export function createImageService(runtime: Runtime, vault: VaultFiles): ImageSe
   const { config, logger } = runtime;
   let cache: Promise<ResultCache> | undefined;
   const resultCache = (): Promise<ResultCache> => {
-    cache ??= runtime.keys.deriveKey(NAMING_PURPOSE).then(({ key }) => createResultCache(runtime.blobs, key, (error) => logger.warn({ err: error }, 'a cached image result failed to open')));
+    cache ??= runtime.keys.deriveKey(NAMING_PURPOSE).then(({ key }) => createResultCache(runtime.blobs, key, reportCacheFailure(logger)));
     return cache;
   };
   const dataKeys = new Map<string, { key: Promise<Buffer>; until: number }>();
@@ -97,7 +97,7 @@ export function createImageService(runtime: Runtime, vault: VaultFiles): ImageSe
         const spec = { ...specOf(operations, rendition.format), ...(rendition.watermark && { watermark: await rendition.watermark.spec() }) };
         const output = await withVariantBytes(file, variant, config.vault.maxDecodeBytes, (bytes) => runtime.imaging.run('transform', bytes, { spec, maxPixels: config.vault.maxPixels }));
         const result = { data: output.data, mediaType: output.mediaType, staleAt: null };
-        await results.put(studioId, cacheKey, key, result).catch((error: unknown) => logger.warn({ err: error }, 'image result not cached'));
+        await results.put(studioId, cacheKey, key, result);
         return result;
       });
       return { status: 200, etag, mediaType: image.mediaType, body: image.data };

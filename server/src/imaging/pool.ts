@@ -204,8 +204,12 @@ export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(option
     if (!stdin) throw new ImagingFailure('crashed');
     const write = async (bytes: Uint8Array) => {
       if (bytes.byteLength === 0) return;
+      // One write (writev) for the header and its bytes.
+      stdin.cork();
       stdin.write(frameHeader(bytes.byteLength));
-      if (!stdin.write(bytes)) await drainedOrClosed(stdin);
+      const flowing = stdin.write(bytes);
+      stdin.uncork();
+      if (!flowing) await drainedOrClosed(stdin);
     };
     if (input instanceof Uint8Array) await write(input);
     else {
