@@ -20,7 +20,7 @@ export interface AppServices {
   runtime: Runtime;
   /** What every capability keeps under the master keys (for the admin console's key status). */
   keyProtected: ReturnType<typeof keyProtectedData>;
-  /** What each studio stores, by variant, over every capability that stores blobs (for the admin console). */
+  /** What each studio stores, by variant, over every capability that stores blobs (for the admin console and the studio's erasure). */
   storageUsage: StorageUsage;
 }
 
@@ -29,6 +29,8 @@ export type StorageVariant = 'originals' | 'previews' | 'cache' | 'other';
 export type StorageByVariant = Record<StorageVariant, number>;
 /** One capability's share of a studio's stored bytes: blob sizes as stored (encrypted, with their overhead). */
 export type StorageUsageSource = (studioId: string) => Promise<Partial<StorageByVariant>>;
+/** Deletes the blobs of a studio that a capability keeps outside the vault's files (the image cache), when the studio is erased. */
+export type StudioBlobEraser = (studioId: string) => Promise<void>;
 
 /**
  * Each capability that keeps blobs registers its share when its routes are registered; the
@@ -38,13 +40,24 @@ export type StorageUsageSource = (studioId: string) => Promise<Partial<StorageBy
 export interface StorageUsage {
   register(source: StorageUsageSource): void;
   of(studioId: string): Promise<StorageByVariant>;
+  /** Blobs the vault's erase does not reach: their capability says how to delete them. */
+  registerEraser(eraser: StudioBlobEraser): void;
+  /** Runs every registered eraser for an erased studio (docs/security/crypto-erase.md). */
+  erase(studioId: string): Promise<void>;
 }
 
 export function createStorageUsage(): StorageUsage {
   const sources: StorageUsageSource[] = [];
+  const erasers: StudioBlobEraser[] = [];
   return {
     register(source) {
       sources.push(source);
+    },
+    registerEraser(eraser) {
+      erasers.push(eraser);
+    },
+    async erase(studioId) {
+      for (const eraser of erasers) await eraser(studioId);
     },
     async of(studioId) {
       const total: StorageByVariant = { originals: 0, previews: 0, cache: 0, other: 0 };

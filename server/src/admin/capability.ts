@@ -31,7 +31,11 @@ export async function adminCapabilityRoutes(app: App, services: AppServices): Pr
     keys: runtime.keys,
     blobs: runtime.blobs,
     auth: services.auth,
-    eraseStudioFiles: (studioId) => services.vault.eraseStudio(studioId),
+    async eraseStudioFiles(studioId) {
+      const files = await services.vault.eraseStudio(studioId);
+      await services.storageUsage.erase(studioId);
+      return files;
+    },
     wake: () => jobs.wake(),
   };
 

@@ -61,6 +61,11 @@ describe.each(databaseKinds())('deleting studios and accounts (crypto-erase) on 
       expect((await liveSecrets.open(value.sealed, column.purpose, column.associatedData(value.id))).toString('utf8'), value.column).toContain(value.says);
     }
     const { name } = await db().selectFrom('studios').select('name').where('id', '=', studioId).executeTakeFirstOrThrow();
+    // An image-service result cached for the studio (images/result-cache.ts names them so).
+    const cachedResult = `image-cache/${studioId}/result`;
+    await server.runtime.blobs.put(cachedResult, (async function* () {
+      yield ciphertext.subarray(0, 64);
+    })());
 
     expect((await admin.json<ErrorBody>('DELETE', `/api/admin/studios/${studioId}`, { confirm: 'not the name', totpCode: await nextCode() })).body.error.code).toBe('confirmation_mismatch');
     expect((await admin.json<ErrorBody>('DELETE', `/api/admin/studios/${studioId}`, { confirm: name, totpCode: '000000' })).body.error.code).toBe('second_factor_invalid');
@@ -74,6 +79,7 @@ describe.each(databaseKinds())('deleting studios and accounts (crypto-erase) on 
     expect(await db().selectFrom('studios').select('id').where('id', '=', studioId).execute()).toEqual([]);
     expect(await db().selectFrom('vault_files').select('id').where('studio_id', '=', studioId).execute()).toEqual([]);
     expect(await server.runtime.blobs.head(row.blob_key)).toBeNull();
+    expect(await server.runtime.blobs.head(cachedResult)).toBeNull();
     const actions = (await db().selectFrom('audit_events').select('action').where('studio_id', '=', studioId).execute()).map((event) => event.action);
     expect(actions).toEqual(expect.arrayContaining(['studio.key_destroyed', 'studio.deleted', 'studio.erased']));
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -87,5 +88,9 @@ describe('coalescing and cache names', () => {
     expect(cache.keyOf('v1|a')).toBe(cache.keyOf('v1|a'));
     expect(cache.keyOf('v1|a')).not.toBe(cache.keyOf('v1|b'));
     expect(cache.keyOf('v1|a')).not.toBe(other.keyOf('v1|a'));
+    // A long canonical form (a long remote URL) is named the same way each time, only not remembered.
+    const long = `v1|https://cdn.example/${'x'.repeat(4000)}`;
+    expect(cache.keyOf(long)).toBe(cache.keyOf(long));
+    expect(cache.keyOf(long)).toBe(createHmac('sha256', Buffer.alloc(32, 1)).update(long).digest('base64url'));
   });
 });

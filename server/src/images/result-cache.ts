@@ -20,9 +20,12 @@ import type { BlobStore } from '../storage/blob-store.ts';
 const MEMORY_BYTES = 64 * 1024 * 1024;
 /**
  * Entry keys remembered by canonical form (a pure function of it and the naming key): a hot URL
- * costs no HMAC. Forgotten all at once when full; some 150 bytes each.
+ * costs no HMAC. Forgotten all at once when full. Only short canonical forms are remembered (own
+ * files' and short remote URLs', some 150 bytes each): a remote source's URL can make one several
+ * kilobytes, and signed URLs of such sources must not fill the process's memory (security review).
  */
 const NAMES_KEPT = 4096;
+const NAME_REMEMBERED_MAX_LENGTH = 512;
 const WRITES_BEHIND = 32;
 
 export interface CachedImage {
@@ -50,6 +53,11 @@ function studioPrefix(studioId: string): string {
 
 function blobKey(studioId: string, key: string): string {
   return `${studioPrefix(studioId)}${key}`;
+}
+
+/** Deletes every cached result of an erased studio: sealed under its destroyed key, they could no longer be opened, but they took space. */
+export async function eraseCachedResults(blobs: BlobStore, studioId: string): Promise<void> {
+  for await (const key of blobs.list(studioPrefix(studioId))) await blobs.delete(key);
 }
 
 /** Bytes the studio's cached results take in the blob store (the admin console's storage figures). */
@@ -134,8 +142,10 @@ export function createResultCache(blobs: BlobStore, namingKey: Buffer, onError: 
       let key = names.get(canonical);
       if (key === undefined) {
         key = createHmac('sha256', namingKey).update(canonical).digest('base64url');
-        if (names.size >= NAMES_KEPT) names.clear();
-        names.set(canonical, key);
+        if (canonical.length <= NAME_REMEMBERED_MAX_LENGTH) {
+          if (names.size >= NAMES_KEPT) names.clear();
+          names.set(canonical, key);
+        }
       }
       return key;
     },
