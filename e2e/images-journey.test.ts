@@ -92,6 +92,10 @@ describe('image service, end to end', () => {
       await expect.poll(() => page.getByTestId('usage-totals').textContent()).toMatch(/[1-9]\d* served/);
       expect(await page.locator('.usage-chart canvas').count()).toBe(5);
       expect(unexpectedProblems(env.server, opened.problems)).toEqual([]);
+
+      // A mistyped secret: the preview says why it shows no image, in the server's words.
+      await page.getByLabel('Secret (sk_…)').fill(`${copied.slice(0, -2)}xx`);
+      await expect.poll(() => page.getByTestId('builder-preview-problem').textContent(), { timeout: 30_000 }).toContain('signature');
     } finally {
       await page.close();
     }

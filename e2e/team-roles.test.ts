@@ -149,4 +149,17 @@ describe('studio roles in the web app', () => {
       await asEditor.page.close();
     }
   });
+
+  it('explains an invitation link cut short or run on in words for people, not the request’s checks', async () => {
+    const { page } = await openPage(env.browser, `${env.origin}/invitations/accept#token=G59oAw30oi`);
+    try {
+      await expect.poll(() => page.getByTestId('invitation-unusable').textContent()).toContain('incomplete or damaged');
+      await page.goto(`${env.origin}/invitations/accept#token=${'A'.repeat(200)}`);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('invitation-unusable').textContent()).toContain('incomplete or damaged');
+      expect(await page.getByTestId('invitation-unusable').textContent()).not.toContain('body.token');
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -97,9 +97,37 @@ export function UrlBuilder({ project, keys }: { project: ImageProject; keys: Ima
             </code>
           </div>
           <CopyButton text={built.url} label="Copy URL" selectTarget={urlRef} />
-          <img className="builder-preview" src={built.url} alt="Preview of the signed URL" data-testid="builder-preview" />
+          <BuilderPreview key={built.url} url={built.url} />
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * The image the signed URL answers. When it answers an error instead (a mistyped secret, an
+ * unknown source), the browser would show only a broken image: the same URL is asked again for
+ * the server's explanation, which is shown beside it.
+ */
+function BuilderPreview({ url }: { url: string }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const explain = () => {
+    fetch(url, { credentials: 'omit' })
+      .then(async (response) => {
+        if (response.ok) return setProblem('The image could not be shown in this browser.');
+        const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+        setProblem(body?.error?.message ?? `The server answered ${response.status}.`);
+      })
+      .catch(() => setProblem('The image service could not be reached.'));
+  };
+  return (
+    <>
+      {problem !== null && (
+        <p className="form-error" role="alert" data-testid="builder-preview-problem">
+          This URL does not give an image: {problem}
+        </p>
+      )}
+      <img className="builder-preview" src={url} alt="Preview of the signed URL" data-testid="builder-preview" onError={explain} hidden={problem !== null} />
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { StudioRole } from '../../api/auth';
+import { ApiError } from '../../api/client';
 import { acceptStudioInvitation, lookUpStudioInvitation, ROLE_DESCRIPTIONS, ROLE_LABELS } from '../../api/teams';
 import { Link } from '../../app/router';
 import { useFragmentToken } from '../../app/useFragmentToken';
@@ -11,6 +12,7 @@ import { LinkProblem } from '../../components/LinkProblem';
 import { formatDate } from '../../lib/format';
 
 export const ACCEPT_INVITATION_PATH = '/invitations/accept';
+const DAMAGED_LINK = 'This invitation link is incomplete or damaged. Open it again from the email (the whole link), or ask the studio for a new invitation.';
 
 /** "a viewer", "an editor", "an owner". */
 function roleWithArticle(role: StudioRole): string {
@@ -39,7 +41,16 @@ export function AcceptInvitationPage() {
 }
 
 function InvitationOffer({ token }: { token: string }) {
-  const load = useCallback(() => lookUpStudioInvitation(token), [token]);
+  const load = useCallback(
+    () =>
+      lookUpStudioInvitation(token).catch((error: unknown) => {
+        // A token cut short or run on (a mail client wrapping the link) fails the request's own
+        // checks, whose wording is for developers: it is the same unusable link to a person.
+        if (error instanceof ApiError && error.code === 'validation_failed') throw new ApiError(400, 'invitation_invalid', DAMAGED_LINK, true);
+        throw error;
+      }),
+    [token],
+  );
   const { state } = useLoader(load);
   const [joined, setJoined] = useState<{ studio: string; role: StudioRole; email: string } | null>(null);
   const { busy, error, submit } = useSubmission();
