@@ -161,15 +161,6 @@ async function withChildren(pid: number): Promise<string[]> {
 }
 
 /**
- * CPU seconds (user and system) a process and its direct children have used so far: a measure
- * the machine's other load bends far less than a rate (docs/performance.md). NaN without /proc.
- */
-export async function cpuSeconds(pid: number): Promise<number> {
-  const ticks = await Promise.all((await withChildren(pid)).map(async (id) => (await cpuTicks(id)) ?? Number.NaN));
-  return ticks.reduce((sum, value) => sum + value, 0) / CLOCK_TICKS_PER_SECOND;
-}
-
-/**
  * The CPU milliseconds (user and system) a process and its children used over `work`: a measure
  * the machine's other load bends far less than wall-clock time. Each process is sampled every
  * 20 ms and counted from its first to its last sample, so a child that exits meanwhile adds

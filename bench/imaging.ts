@@ -20,7 +20,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { buildOptStuffUrl } from '@shutterlock/url-signer';
 import sharp from 'sharp';
-import { cpuDuring, cpuSeconds, median, positiveInteger, type Shutterlock, startNginx, startShutterlock } from './harness.ts';
+import { cpuDuring, median, positiveInteger, type Shutterlock, startNginx, startShutterlock } from './harness.ts';
 
 const COLD_RUNS = positiveInteger('BENCH_IMAGING_COLD_RUNS', 7);
 const CONCURRENCY = positiveInteger('BENCH_IMAGING_CONCURRENCY', 8);
@@ -82,9 +82,8 @@ async function throughput(clients: number, seconds: number, next: () => string |
 
 /** The rate of `work`'s requests, and the CPU time `pid` (with its children) spent per request, in µs. */
 async function measured(pid: number, work: () => Promise<{ perSecond: number; requests: number }>): Promise<{ perSecond: number; cpuMicros: number }> {
-  const before = await cpuSeconds(pid);
-  const { perSecond, requests } = await work();
-  return { perSecond, cpuMicros: ((await cpuSeconds(pid)) - before) * 1e6 / requests };
+  const { result, cpuMs } = await cpuDuring(pid, work);
+  return { perSecond: result.perSecond, cpuMicros: (cpuMs * 1000) / result.requests };
 }
 
 /** Uploads a photo, waits until the vault has made its previews (background work that would compete with the measures), and publishes it. */
