@@ -183,6 +183,11 @@ export class Balancer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** What nginx logged (warnings and errors): why a request it answered 502 failed upstream. */
+  async errors(): Promise<string> {
+    return fs.readFile(path.join(this.dir, 'error.log'), 'utf8').catch(() => '');
+  }
+
   config(upstreams: readonly Instance[]): string {
     const temp = (name: string) => path.join(this.dir, name);
     return `worker_processes 1;
