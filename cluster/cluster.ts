@@ -166,13 +166,15 @@ export class Instance {
  * buffered (ZIPs stream), long timeouts, a refused connection retried on the next instance.
  * `X-Upstream` tells the test which instance answered.
  */
-/** nginx's fail_timeout for each instance: after an instance is back, wait this long before the next one leaves. */
-export const FAIL_TIMEOUT_SECONDS = 2;
+/** nginx's fail_timeout for each instance: how long one that refused a connection (killed, restarting) is skipped. */
+const FAIL_TIMEOUT_SECONDS = 2;
 
 export class Balancer {
   readonly port: number;
   readonly dir: string;
   #child: ChildProcess | undefined;
+  #upstreams: readonly Instance[] = [];
+  readonly #down = new Set<Instance>();
 
   constructor(port: number, dir: string) {
     this.port = port;
@@ -188,7 +190,7 @@ export class Balancer {
     return fs.readFile(path.join(this.dir, 'error.log'), 'utf8').catch(() => '');
   }
 
-  config(upstreams: readonly Instance[]): string {
+  config(upstreams: readonly Instance[], down: ReadonlySet<Instance> = new Set()): string {
     const temp = (name: string) => path.join(this.dir, name);
     return `worker_processes 1;
 daemon off;
@@ -203,7 +205,7 @@ http {
   uwsgi_temp_path ${temp('uwsgi')};
   scgi_temp_path ${temp('scgi')};
   upstream shutterlock {
-${upstreams.map((instance) => `    server 127.0.0.1:${instance.port} max_fails=1 fail_timeout=${FAIL_TIMEOUT_SECONDS}s;`).join('\n')}
+${upstreams.map((instance) => `    server 127.0.0.1:${instance.port} max_fails=1 fail_timeout=${FAIL_TIMEOUT_SECONDS}s${down.has(instance) ? ' down' : ''};`).join('\n')}
   }
   server {
     listen 127.0.0.1:${this.port};
@@ -230,6 +232,7 @@ ${upstreams.map((instance) => `    server 127.0.0.1:${instance.port} max_fails=1
   }
 
   async start(upstreams: readonly Instance[]): Promise<void> {
+    this.#upstreams = upstreams;
     const file = path.join(this.dir, 'nginx.conf');
     await fs.writeFile(file, this.config(upstreams));
     await execFileAsync(nginxBinary, ['-t', '-q', '-p', this.dir, '-e', path.join(this.dir, 'error.log'), '-c', file]);
@@ -238,6 +241,32 @@ ${upstreams.map((instance) => `    server 127.0.0.1:${instance.port} max_fails=1
     while (!(await reachable('127.0.0.1', this.port))) {
       if (Date.now() > deadline) throw new Error(`nginx did not start: ${await fs.readFile(path.join(this.dir, 'error.log'), 'utf8').catch(() => '')}`);
       await sleep(50);
+    }
+  }
+
+  /**
+   * Takes an instance out of rotation (`down`) or puts it back, with a graceful reload (nginx's
+   * old worker finishes the requests it holds), and returns once nginx routes by the new list:
+   * what a balancer that polls /readyz does by itself, and what docs/operations.md asks of an
+   * operator before a restart behind nginx.
+   */
+  async setDown(instance: Instance, down: boolean): Promise<void> {
+    if (down) this.#down.add(instance);
+    else this.#down.delete(instance);
+    const file = path.join(this.dir, 'nginx.conf');
+    await fs.writeFile(file, this.config(this.#upstreams, this.#down));
+    this.#child?.kill('SIGHUP');
+    // Reloaded once the answers show it: eight in a row from the others when an instance left,
+    // one from it when it came back (round robin over two or more).
+    const own = `127.0.0.1:${instance.port}`;
+    const deadline = Date.now() + 10_000;
+    for (let others = 0; down ? others < 8 : true; ) {
+      if (Date.now() > deadline) throw new Error(`nginx did not reload within 10 s: ${await this.errors()}`);
+      const response = await fetch(`${this.url}/readyz`);
+      await response.arrayBuffer();
+      const answeredBy = (response.headers.get('x-upstream') ?? '').split(',').pop()?.trim();
+      if (!down && answeredBy === own) return;
+      others = answeredBy === own ? 0 : others + 1;
     }
   }
 

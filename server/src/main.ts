@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from './app.ts';
 import { issueSetupTokenIfNoAdmin } from './auth/setup.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { stopAccepting } from './http/stop-accepting.ts';
 import { settleBackgroundWork } from './jobs/background.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime } from './runtime.ts';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     runtime.lifecycle.beginDraining();
     if (drainSeconds > 0) await sleep(drainSeconds * 1000);
     logger.info('shutting down: closing the listener and finishing in-flight requests');
+    await stopAccepting(app.server);
     // Fastify 5 closes idle keep-alive connections at once and lets busy ones finish.
     await app.close();
     await settleBackgroundWork();
