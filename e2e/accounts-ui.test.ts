@@ -510,6 +510,32 @@ describe('accounts UI', () => {
     });
   });
 
+  it('keeps the header to one line on a tablet, the links dropping down over the page from Menu', async () => {
+    await withPage(async (page, api) => {
+      api.stub('GET /api/me', { json: { user: makeUser({ role: 'admin', studioRole: 'owner', totpEnabled: true, email: 'ada.lovelace-studio@example.com' }) } });
+      await page.setViewportSize({ width: 900, height: 700 });
+      await page.goto(`${env.origin}/`);
+      const menu = page.getByTestId('header-menu');
+      await menu.waitFor();
+      await expectOneLine(page, ['.wordmark', '[data-testid="header-email"]', '[data-testid="header-menu"]', '[data-testid="sign-out"]']);
+      const headerHeight = async () => (await page.locator('.app-header').boundingBox())?.height ?? 0;
+      const closedHeight = await headerHeight();
+      expect(closedHeight).toBeLessThan(90);
+
+      await menu.click();
+      await expect(page.getByRole('link', { name: 'Portfolio', exact: true }).isVisible()).resolves.toBe(true);
+      // Over the page, not pushing it down.
+      await expect(headerHeight()).resolves.toBe(closedHeight);
+      await page.getByRole('button', { name: 'Admin' }).click();
+      await expect(page.getByRole('link', { name: 'Studios', exact: true }).isVisible()).resolves.toBe(true);
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(900);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(page.getByRole('link', { name: 'Portfolio', exact: true }).isVisible()).resolves.toBe(false);
+    });
+  });
+
   it('says Welcome on the first sign-in, and Welcome back after', async () => {
     await withPage(async (page, api) => {
       api.stub('GET /api/me', [{ json: { user: makeUser({ previousSignInAt: null }) } }, { json: { user: makeUser() } }]);
@@ -546,7 +572,8 @@ async function expectOneLine(page: Page, selectors: string[]): Promise<void> {
       ),
     selectors,
   );
-  expect(middles.length).toBeGreaterThan(selectors.length);
+  // Each selector matched something (the header's links are several).
+  expect(new Set(middles.map(({ selector }) => selector))).toEqual(new Set(selectors));
   const first = middles[0]?.middle ?? 0;
   for (const { selector, middle } of middles) expect(Math.abs(middle - first), selector).toBeLessThan(6);
 }
