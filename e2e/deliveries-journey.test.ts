@@ -170,4 +170,33 @@ describe('deliveries, end to end', () => {
       await page.close();
     }
   });
+
+  it('turns proofing on as the delivery is made, with a limit the form checks first', async () => {
+    const { client: api, user } = await signedInClient(env.server, 'photographer', 'delivering-proofing');
+    const jpeg = await photo('jpeg', { width: 320, height: 240 });
+    const files = [await uploaded(api, jpeg, { name: 'first.jpg' }), await uploaded(api, jpeg, { name: 'second.jpg' })];
+    const photographer = await openPage(env.browser, `${env.origin}/sign-in`);
+    const { page } = photographer;
+    try {
+      await signInWithEmailCode(page, env.server, user.email);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.goto(`${env.origin}/deliveries/new?files=${files.map((file) => file.id).join(',')}`);
+      await page.getByLabel('Title').fill('Garden party');
+      await expect(page.getByLabel('Choose up to (optional)').count()).resolves.toBe(0);
+      await page.getByLabel('Let the client choose favourites').check();
+      await page.getByLabel('Choose up to (optional)').fill('0');
+      await page.getByRole('button', { name: 'Create delivery' }).click();
+      await expect.poll(() => page.getByTestId('new-delivery-error').textContent()).toContain('a whole number from 1 to 10 000');
+      await page.getByLabel('Choose up to (optional)').fill('3');
+      await page.getByRole('button', { name: 'Create delivery' }).click();
+      await expect.poll(() => page.getByTestId('delivery-proofing').textContent()).toBe('Proofing is on: your client can heart up to 3 photos and send you the list.');
+      await page.getByRole('link', { name: 'Go to the delivery' }).click();
+      await page.getByTestId('proofing-section').waitFor({ state: 'visible' });
+      await expect(page.getByTestId('proofing-enabled').isChecked()).resolves.toBe(true);
+      await expect(page.getByTestId('proofing-limit').inputValue()).resolves.toBe('3');
+      expect(unexpectedProblems(env.server, photographer.problems)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
+import { messageForPeople } from '../../api/client';
 import { createDelivery, type Delivery, type DeliveryAccess, type DeliveryContents } from '../../api/deliveries';
+import { setDeliveryProofing } from '../../api/proofing';
 import { listAlbums, type Album } from '../../api/vault';
 import { Link } from '../../app/router';
 import { useFocusOnMount } from '../../app/useFocusOnMount';
@@ -23,6 +25,7 @@ import {
   type SettingsField,
 } from './settings';
 import { PhotoPicker } from './PhotoPicker';
+import { parseProofingLimit, PROOFING_LIMIT_PROBLEM, ProofingFields } from './ProofingSection';
 import { ExpiryDateField, SettingsFields } from './SettingsFields';
 import { ShownOnce } from './ShownOnce';
 
@@ -41,17 +44,24 @@ const FIELD_IDS: Array<[SettingsField, string]> = [
  * (`?album=id`); with neither (or on "Choose others"), the photos or the album are chosen
  * here. Once created, the link and the code are shown, this once.
  */
+/** A delivery just made, with what became of proofing when it was asked for (null when it was not). */
+interface CreatedDelivery {
+  delivery: Delivery;
+  access: DeliveryAccess;
+  proofing: { favouriteLimit: number | null } | { problem: string } | null;
+}
+
 export function NewDeliveryPage() {
-  const [created, setCreated] = useState<{ delivery: Delivery; access: DeliveryAccess } | null>(null);
+  const [created, setCreated] = useState<CreatedDelivery | null>(null);
   usePageTitle(created === null ? 'New delivery' : 'Delivery created');
   return (
     <div className="page" data-testid="new-delivery-page">
-      {created === null ? <NewDeliveryForm onCreated={setCreated} /> : <Created delivery={created.delivery} access={created.access} />}
+      {created === null ? <NewDeliveryForm onCreated={setCreated} /> : <Created created={created} />}
     </div>
   );
 }
 
-function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Delivery; access: DeliveryAccess }) => void }) {
+function NewDeliveryForm({ onCreated }: { onCreated: (created: CreatedDelivery) => void }) {
   const [chosen] = useState(() => parseNewDeliveryQuery(window.location.search));
   const albums = useLoader(listAlbums);
   const albumList = albums.state.status === 'ready' ? albums.state.data : null;
@@ -63,6 +73,8 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
   const [draft, setDraft] = useState<SettingsDraft>(EMPTY_DRAFT);
   const [expiresOn, setExpiresOn] = useState(() => daysFromToday(DEFAULT_EXPIRY_DAYS));
   const [problems, setProblems] = useState<Problems>({});
+  const [proofingOn, setProofingOn] = useState(false);
+  const [proofingLimit, setProofingLimit] = useState('');
   const { busy, error, submit, fail } = useSubmission();
   const titleRef = useFocusOnMount<HTMLInputElement>();
 
@@ -89,8 +101,25 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
       fail(kind === 'album' ? 'Choose the album to deliver first.' : 'Choose the photos to deliver first: tick them above.');
       return;
     }
+    const favouriteLimit = proofingOn ? parseProofingLimit(proofingLimit) : null;
+    if (favouriteLimit === undefined) {
+      fail(PROOFING_LIMIT_PROBLEM);
+      document.getElementById(`${ID_PREFIX}-proofing-limit`)?.focus();
+      return;
+    }
     const expiresAt = endOfDay(expiresOn) ?? '';
-    void submit(async () => onCreated(await createDelivery(contents, { ...checked.settings, expiresAt })));
+    void submit(async () => {
+      const { delivery, access } = await createDelivery(contents, { ...checked.settings, expiresAt });
+      // Proofing is the delivery's own setting, a second call: the delivery exists either way,
+      // so a refusal here is told on the created page, not as a failed creation.
+      const proofing = proofingOn
+        ? await setDeliveryProofing(delivery.id, true, favouriteLimit).then(
+            ({ proofing: saved }) => ({ favouriteLimit: saved.favouriteLimit }),
+            (failure: unknown) => ({ problem: messageForPeople(failure) }),
+          )
+        : null;
+      onCreated({ delivery, access, proofing });
+    });
   }
 
   return (
@@ -136,6 +165,7 @@ function NewDeliveryForm({ onCreated }: { onCreated: (created: { delivery: Deliv
             problem={problems.expiresOn}
           />
         </SettingsFields>
+        <ProofingFields idPrefix={`${ID_PREFIX}-proofing`} on={proofingOn} onToggle={setProofingOn} limitText={proofingLimit} onLimitChange={setProofingLimit} />
         {error !== null && <FormError id={ERROR_ID} message={error} testId={ERROR_ID} />}
         <SubmitButton busy={busy} label="Create delivery" busyLabel="Creating…" testId="new-delivery-submit" />
       </form>
@@ -246,8 +276,8 @@ function ContentsPicker({
   );
 }
 
-/** The link and the code, shown this once, and whether they were emailed. */
-function Created({ delivery, access }: { delivery: Delivery; access: DeliveryAccess }) {
+/** The link and the code, shown this once, whether they were emailed, and proofing when it was asked for. */
+function Created({ created: { delivery, access, proofing } }: { created: CreatedDelivery }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
     <section aria-labelledby="delivery-created-heading" data-testid="delivery-created">
@@ -266,6 +296,16 @@ function Created({ delivery, access }: { delivery: Delivery; access: DeliveryAcc
               ? `We emailed the link and the code to ${listOfPeople(delivery.recipients)}, in two separate emails.`
               : 'No emails were sent, as you added no recipients. Send your client the link and the code yourself, each a different way (say, the link by email and the code by text message).'}
           </p>
+          {proofing !== null && 'problem' in proofing && (
+            <p className="notice notice-important" role="alert" data-testid="delivery-proofing">
+              Proofing could not be turned on: {proofing.problem} Turn it on from the delivery’s page.
+            </p>
+          )}
+          {proofing !== null && 'favouriteLimit' in proofing && (
+            <p className="notice" data-testid="delivery-proofing">
+              Proofing is on: your client can heart {proofing.favouriteLimit === null ? 'photos' : `up to ${pluralize(proofing.favouriteLimit, 'photo', 'photos')}`} and send you the list.
+            </p>
+          )}
         </ShownOnce>
         <div className="panel-actions">
           <Link to={deliveryPath(delivery.id)} className="button button-primary button-auto" data-testid="go-to-delivery">

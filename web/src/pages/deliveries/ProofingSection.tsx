@@ -74,13 +74,17 @@ function ProofingSettingsForm({
   const [on, setOn] = useState(enabled);
   const [limitText, setLimitText] = useState(limit === null ? '' : String(limit));
   const [saved, setSaved] = useState<string | null>(null);
-  const { busy, error, submit } = useSubmission();
+  const { busy, error, submit, fail } = useSubmission();
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setSaved(null);
+    const parsed = parseProofingLimit(limitText);
+    if (parsed === undefined) {
+      fail(PROOFING_LIMIT_PROBLEM);
+      return;
+    }
     void submit(async () => {
-      const parsed = limitText.trim() === '' ? null : Number(limitText);
       const { proofing } = await setDeliveryProofing(deliveryId, on, parsed);
       onSaved(proofing);
       setSaved(proofing.enabled ? 'Proofing is on.' : 'Proofing is off.');
@@ -89,31 +93,70 @@ function ProofingSettingsForm({
 
   return (
     <form onSubmit={handleSubmit} aria-busy={busy}>
-      <CheckboxField
-        id="proofing-enabled"
-        label="Let the client choose favourites"
-        hint="Hearts and a short comment per photo; each person keeps their own named list and submits it."
-        checked={on}
-        onChange={(event) => setOn(event.target.checked)}
-        data-testid="proofing-enabled"
-      />
-      <TextField
-        id="proofing-limit"
-        label="Choose up to (optional)"
-        type="number"
-        inputMode="numeric"
-        min={1}
-        max={10000}
-        step={1}
-        value={limitText}
-        onChange={(event) => setLimitText(event.target.value)}
-        data-testid="proofing-limit"
-      />
+      <ProofingFields idPrefix="proofing" on={on} onToggle={setOn} limitText={limitText} onLimitChange={setLimitText} />
       {error !== null && <FormError id="proofing-settings-error" message={error} testId="proofing-settings-error" />}
       <SubmitButton busy={busy} label="Save proofing" busyLabel="Saving…" testId="proofing-save" />
       <StatusMessage message={saved} testId="proofing-saved" />
     </form>
   );
+}
+
+/**
+ * Whether the client may choose favourites, and how many at most: on the delivery page and in
+ * the new delivery's form. The limit's field shows only with proofing on.
+ */
+export function ProofingFields({
+  idPrefix,
+  on,
+  onToggle,
+  limitText,
+  onLimitChange,
+}: {
+  idPrefix: string;
+  on: boolean;
+  onToggle: (on: boolean) => void;
+  limitText: string;
+  onLimitChange: (text: string) => void;
+}) {
+  return (
+    <>
+      <CheckboxField
+        id={`${idPrefix}-enabled`}
+        label="Let the client choose favourites"
+        hint="Hearts and a short comment per photo; each person keeps their own named list and submits it."
+        checked={on}
+        onChange={(event) => onToggle(event.target.checked)}
+        data-testid={`${idPrefix}-enabled`}
+      />
+      {on && (
+        <TextField
+          id={`${idPrefix}-limit`}
+          label="Choose up to (optional)"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={PROOFING_LIMIT_MAX}
+          step={1}
+          value={limitText}
+          onChange={(event) => onLimitChange(event.target.value)}
+          data-testid={`${idPrefix}-limit`}
+        />
+      )}
+    </>
+  );
+}
+
+/** The most favourites a limit can ask for (the server's bound). */
+const PROOFING_LIMIT_MAX = 10_000;
+
+export const PROOFING_LIMIT_PROBLEM = 'Choose up to: a whole number from 1 to 10 000, or leave it empty for no limit.';
+
+/** The limit typed, as the server takes it: null for none, a whole number 1–10 000, or undefined when it is neither. */
+export function parseProofingLimit(text: string): number | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const limit = Number(trimmed);
+  return Number.isInteger(limit) && limit >= 1 && limit <= PROOFING_LIMIT_MAX ? limit : undefined;
 }
 
 function SelectionCard({ deliveryId, list, onChanged }: { deliveryId: string; list: ProofingSelection; onChanged: (list: ProofingSelection) => void }) {
