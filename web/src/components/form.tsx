@@ -49,6 +49,11 @@ export function TextField({ id, label, descriptionId, errorId, ref, variant, ...
   );
 }
 
+/** A count from 1 up to `max` (a limit of some kind), typed or stepped; empty means none. */
+export function CountField({ max, ...props }: Omit<TextFieldProps, 'type' | 'inputMode' | 'min' | 'step'> & { max: number }) {
+  return <TextField {...props} type="number" inputMode="numeric" min={1} max={max} step={1} />;
+}
+
 /** An email address: the email keyboard, autofill, no spell-checking, required. */
 export function EmailField(props: Omit<TextFieldProps, 'type' | 'autoComplete' | 'spellCheck' | 'required'>) {
   return <TextField type="email" autoComplete="email" spellCheck={false} required {...props} />;

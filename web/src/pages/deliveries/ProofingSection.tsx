@@ -10,7 +10,7 @@ import { useCan } from '../../app/permissions';
 import { useLoader } from '../../app/useLoader';
 import { useSubmission } from '../../app/useSubmission';
 import { CopyButton } from '../../components/CopyButton';
-import { CheckboxField, FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
+import { CheckboxField, CountField, FormError, StatusMessage, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 
 /**
@@ -129,14 +129,10 @@ export function ProofingFields({
         data-testid={`${idPrefix}-enabled`}
       />
       {on && (
-        <TextField
+        <CountField
           id={`${idPrefix}-limit`}
           label="Choose up to (optional)"
-          type="number"
-          inputMode="numeric"
-          min={1}
           max={PROOFING_LIMIT_MAX}
-          step={1}
           value={limitText}
           onChange={(event) => onLimitChange(event.target.value)}
           data-testid={`${idPrefix}-limit`}

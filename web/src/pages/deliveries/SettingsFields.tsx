@@ -1,5 +1,5 @@
 import type { ReactNode, Ref } from 'react';
-import { CheckboxField, TextAreaField, TextField } from '../../components/form';
+import { CheckboxField, CountField, TextAreaField, TextField } from '../../components/form';
 import {
   daysFromToday,
   latestExpiryDay,
@@ -76,14 +76,10 @@ export function SettingsFields({
       </p>
       <Problem id={problemId('recipients')} message={problems.recipients} />
       {children}
-      <TextField
+      <CountField
         id={`${idPrefix}-limit`}
         label="Download limit"
-        type="number"
-        inputMode="numeric"
-        min={1}
         max={MAX_DOWNLOAD_LIMIT}
-        step={1}
         value={draft.downloadLimit}
         onChange={(event) => onChange({ downloadLimit: event.target.value })}
         descriptionId={limitHintId}
