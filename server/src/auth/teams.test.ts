@@ -37,6 +37,11 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect(invited.status).toBe(201);
     expect(invited.body.invitation).toMatchObject({ email, role: 'editor' });
     const token = (await waitForMail(server, email, /\/invitations\/accept#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
+    // The email names the studio and who invited (the owner's address).
+    const ownerEmail = (await owner.json<{ user: { email: string } }>('GET', '/api/me')).body.user.email;
+    const studioNamed = (await owner.json<{ studios: Array<{ name: string }> }>('GET', '/api/me/studios')).body.studios[0]?.name ?? '';
+    const [invitationText] = await waitForMail(server, email, /[^\r\n]+ invited you to join the studio[^\r\n]+/, { after: before });
+    expect(invitationText).toBe(`${ownerEmail} invited you to join the studio “${studioNamed}” on Shutterlock as an editor.`);
     const stored = await server.runtime.database.db.selectFrom('studio_invitations').selectAll().where('id', '=', invited.body.invitation.id).executeTakeFirstOrThrow();
     expect(stored.token_hash).toBe(hashToken(token));
     expect(JSON.stringify(stored)).not.toContain(token);

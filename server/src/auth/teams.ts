@@ -26,7 +26,7 @@ import {
   revokeInvitations,
   updateMembershipRole,
 } from './teams-repo.ts';
-import { createUser } from './users.ts';
+import { activeUserEmail, createUser } from './users.ts';
 import { findUserByEmail, findUserById, listStudioMembers as listMemberRows, updateUser } from './users-repo.ts';
 
 /**
@@ -138,6 +138,24 @@ async function consumeInvitationMail(deps: AuthDeps, studioId: string): Promise<
   }
 }
 
+/** "an editor", "a viewer", "an owner". */
+const roleWithArticle = (role: StudioRole) => `${role === 'viewer' ? 'a' : 'an'} ${role}`;
+
+/** The invitation email: the studio, who invites (an owner's address), the role and the one-time link. */
+export function studioInvitationMail(mail: { studio: string; inviter: string | undefined; role: StudioRole; link: string }): { subject: string; text: string } {
+  const who = mail.inviter ?? 'An owner of the studio';
+  return {
+    subject: `${who} invited you to join ${mail.studio} on Shutterlock`,
+    text: [
+      `${who} invited you to join the studio “${mail.studio}” on Shutterlock as ${roleWithArticle(mail.role)}.`,
+      '',
+      `Accept the invitation here (the link works once, for seven days): ${mail.link}`,
+      '',
+      `If you did not expect this, you can ignore this message${mail.inviter === undefined ? '' : `, or ask ${mail.inviter}`}.`,
+    ].join('\n'),
+  };
+}
+
 /**
  * Invites an address to the studio with a role: a one-time link (token in the URL fragment,
  * stored as its SHA-256) emailed to it, valid for seven days. A new invitation to the same
@@ -164,21 +182,10 @@ export async function inviteStudioMember(deps: AuthDeps, actor: StudioActor, inp
     await recordAudit(trx, { action: 'studio.member_invited', ...auditContext(actor), details: { invitationId: id, role: input.role, studioId: actor.studioId } }, now);
   });
   const studio = (await studioName(deps, actor.studioId)) ?? 'a studio';
+  const inviter = await activeUserEmail(deps, actor.userId);
   // The token travels in the URL fragment, which browsers never send to a server or a Referer.
   const link = `${deps.config.publicUrl}/invitations/accept#token=${token}`;
-  runInBackground(deps.logger, 'studio-invitation-email', () =>
-    deps.mailer.send({
-      to: email,
-      subject: `You are invited to join ${studio} on Shutterlock`,
-      text: [
-        `You have been invited to join “${studio}” on Shutterlock as ${input.role === 'editor' ? 'an editor' : `a ${input.role}`}.`,
-        '',
-        `Accept the invitation here (the link works once, for seven days): ${link}`,
-        '',
-        'If you did not expect this, you can ignore this message.',
-      ].join('\n'),
-    }),
-  );
+  runInBackground(deps.logger, 'studio-invitation-email', () => deps.mailer.send({ to: email, ...studioInvitationMail({ studio, inviter, role: input.role, link }) }));
   return invitationView({ id, email, role: input.role, created_at: now, expires_at: expiresAt });
 }
 
