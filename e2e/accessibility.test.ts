@@ -6,25 +6,13 @@
  * desktop. Every rule axe has runs (WCAG 2.2 A/AA and its best practices); no serious or
  * critical violation may remain. Moderate and minor ones are not failures here.
  */
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe.ts';
 import { openPage, type OpenedPage } from './browser.ts';
 import { signInWithEmailCode, useServerAndBrowser, waitForDecodedImages } from './journeys.ts';
 import { type DeliveredShoot, type Device, brandAsLumiere, deliveredShoot, photoOf, scenes, succeeded, viewports } from './sample-shoot.ts';
 
 const env = useServerAndBrowser();
-
-/** What axe finds serious or critical on the page as it is now: rule, impact, and the elements. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Legacy mode runs axe in the page itself: the default opens a second page in the page's
-  // context to merge frames' results, which a context made by browser.newPage (openPage) refuses.
-  // These pages have no frames to merge.
-  const results = await new AxeBuilder({ page }).setLegacyMode().analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 let shoot: DeliveredShoot;
 

@@ -704,6 +704,7 @@ const imagesExamples: Examples<typeof imagesRepo> = {
   updateStudioKey: { '': (db) => imagesRepo.updateStudioKey(db, studio, project, imageKey, { revoked_at: now, updated_at: now }) },
   touchKeyLastUsed: { '': (db) => imagesRepo.touchKeyLastUsed(db, imageKey, now) },
   findStudioWebFile: { '': (db) => imagesRepo.findStudioWebFile(db, studio, 'file-1') },
+  listStudioWebFiles: { '': (db) => imagesRepo.listStudioWebFiles(db, studio, 501) },
   findWebFileByPublicId: { '': (db) => imagesRepo.findWebFileByPublicId(db, 'public-1') },
   insertWebFile: { '': (db) => imagesRepo.insertWebFile(db, { file_id: 'file-1', studio_id: studio, public_id: 'public-1', created_at: now }) },
   deleteStudioWebFile: { '': (db) => imagesRepo.deleteStudioWebFile(db, studio, 'file-1') },

@@ -53,8 +53,10 @@ export class TestClient {
 }
 
 /** Mail bodies with long lines (links) arrive quoted-printable: `=3D` for `=`, `=` at line ends. */
+/** The message with quoted-printable undone; the escaped bytes read as UTF-8, so “quotes” and accents match as written. */
 function decodeQuotedPrintable(text: string): string {
-  return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const parts = text.replace(/=\r?\n/g, '').split(/((?:=[0-9A-F]{2})+)/);
+  return parts.map((part, index) => (index % 2 === 1 ? Buffer.from(part.replaceAll('=', ''), 'hex').toString('utf8') : part)).join('');
 }
 
 /** Waits for a message to `to` in the development outbox whose text matches, and returns the match. */

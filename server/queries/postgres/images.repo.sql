@@ -161,6 +161,19 @@ where
   "studio_id" = $1
   and "file_id" = $2;
 
+-- listStudioWebFiles
+select
+  *
+from
+  "image_web_files"
+where
+  "studio_id" = $1
+order by
+  "created_at" desc,
+  "file_id"
+limit
+  $2;
+
 -- findWebFileByPublicId
 select
   *

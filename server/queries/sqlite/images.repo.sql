@@ -161,6 +161,19 @@ where
   "studio_id" = ?
   and "file_id" = ?;
 
+-- listStudioWebFiles
+select
+  *
+from
+  "image_web_files"
+where
+  "studio_id" = ?
+order by
+  "created_at" desc,
+  "file_id"
+limit
+  ?;
+
 -- findWebFileByPublicId
 select
   *

@@ -18,12 +18,15 @@ describe.each(databaseKinds())('user administration on %s', (database) => {
   });
   afterAll(async () => server?.close());
 
-  it('creates a photographer with their own studio and emails an invitation', async () => {
+  it('creates a photographer with their own studio and emails an invitation naming the studio and who made it', async () => {
     const email = uniqueEmail('invitee');
-    const created = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email, role: 'photographer' });
+    const created = await admin.json<{ user: AdminUser }>('POST', '/api/admin/users', { email, role: 'photographer', studioName: 'Atelier Nord' });
     expect(created.status).toBe(201);
     expect(created.body.user).toMatchObject({ email, role: 'photographer', status: 'invited' });
     await waitForMail(server, email, /invited to Shutterlock/);
+    const adminEmail = (await admin.json<{ user: { email: string } }>('GET', '/api/me')).body.user.email;
+    const [mail] = await waitForMail(server, email, /[^\r\n]+has made an account on Shutterlock for you[^\r\n]+/);
+    expect(mail).toBe(`${adminEmail} has made an account on Shutterlock for you, with your own studio, “Atelier Nord”: your photo library, client deliveries and team live there.`);
     const membership = await server.runtime.database.db.selectFrom('studio_members').selectAll().where('user_id', '=', created.body.user.id).executeTakeFirstOrThrow();
     expect(membership.role).toBe('owner');
     expect((await server.runtime.database.db.selectFrom('studio_keys').selectAll().where('studio_id', '=', membership.studio_id).execute())).toHaveLength(1);

@@ -38,3 +38,13 @@ export function emailSkeleton(email: string): string {
   const unicodeDomain = domainToUnicode(email.slice(at + 1)) || email.slice(at + 1);
   return `${foldConfusables(email.slice(0, at))}@${foldConfusables(unicodeDomain)}`.toLowerCase();
 }
+
+/**
+ * A normalised address with its local part hidden after the first character: `a•••@example.com`.
+ * For pages anyone holding a link may open (an invitation): enough for the person it was sent to
+ * to recognise it, not enough to hand the address to whoever the link was forwarded to.
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${Array.from(email.slice(0, at))[0] ?? ''}•••${email.slice(at)}`;
+}

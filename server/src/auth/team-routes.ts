@@ -1,6 +1,6 @@
 import { Type } from '../http/json-schema.ts';
 import type { AppServices } from '../capability.ts';
-import { requirePrincipal, requireStudioActor } from '../http/access.ts';
+import { optionalPrincipal, requirePrincipal, requireStudioActor } from '../http/access.ts';
 import type { App } from '../http/app-type.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import { closed, uuidField } from '../http/schemas.ts';
@@ -44,6 +44,8 @@ const invitationSchema = Type.Object({ id: Type.String(), email: Type.String(), 
 const myStudioSchema = Type.Object({ id: Type.String(), name: Type.String(), role: roleField, active: Type.Boolean() }, closed);
 const myStudiosAnswer = Type.Object({ studios: Type.Array(myStudioSchema) }, closed);
 const userParams = Type.Object({ userId: uuidField }, closed);
+/** The invitation routes answer whoever holds the link, and also say what it means for the account signed in, if any. */
+const invitationLink = { access: 'public', readsSession: true } as const;
 
 export async function teamRoutes(app: App, { auth }: AppServices): Promise<void> {
   app.get(
@@ -90,37 +92,49 @@ export async function teamRoutes(app: App, { auth }: AppServices): Promise<void>
   app.post(
     '/api/invitations/lookup',
     {
-      config: { access: 'public' },
+      config: invitationLink,
       schema: {
         operationId: 'lookUpStudioInvitation',
         tags,
         summary:
-          'What an invitation link offers, before it is accepted: the studio’s name, the role and when the link expires (the token in the body, never the URL). 400 invitation_invalid for a link that cannot be accepted, whatever the reason.',
-        body: invitationTokenBody,
-        response: { 200: Type.Object({ studio: Type.Object({ name: Type.String() }, closed), role: roleField, expiresAt: Type.String() }, closed) },
-      },
-    },
-    async (request) => lookUpStudioInvitation(auth, request.body.token, requestOrigin(request)),
-  );
-
-  app.post(
-    '/api/invitations/accept',
-    {
-      config: { access: 'public' },
-      schema: {
-        operationId: 'acceptStudioInvitation',
-        tags,
-        summary: 'Accept an invitation with the token of its link (once): the invited address joins the studio (its account is made when it has none); then sign in with it.',
+          'What an invitation link offers, before it is accepted: the studio’s name, the role, when the link expires and the invited address masked (the token in the body, never the URL); `session` says whether the account signed in, if any, is the invited one, another, or already a member of the studio (then `studio.id` and its role there). 400 invitation_invalid for a link that cannot be accepted, whatever the reason.',
         body: invitationTokenBody,
         response: {
           200: Type.Object(
-            { studio: Type.Object({ id: Type.String(), name: Type.String() }, closed), role: roleField, email: Type.String(), accountCreated: Type.Boolean() },
+            {
+              studio: Type.Object({ id: Type.Optional(Type.String()), name: Type.String() }, closed),
+              role: roleField,
+              expiresAt: Type.String(),
+              email: Type.String(),
+              session: Type.Union([Type.Literal('none'), Type.Literal('invited'), Type.Literal('other'), Type.Literal('member')]),
+            },
             closed,
           ),
         },
       },
     },
-    async (request) => acceptStudioInvitation(auth, request.body.token, requestOrigin(request)),
+    async (request) => lookUpStudioInvitation(auth, request.body.token, requestOrigin(request), optionalPrincipal(request)),
+  );
+
+  app.post(
+    '/api/invitations/accept',
+    {
+      config: invitationLink,
+      schema: {
+        operationId: 'acceptStudioInvitation',
+        tags,
+        summary:
+          'Accept an invitation with the token of its link (once): the invited address joins the studio (its account is made when it has none). Signed in as that address, this session acts in the studio from now on (switched); signed in as another, 409 invitation_for_another_address; signed out, sign in with the address next.',
+        body: invitationTokenBody,
+        response: {
+          200: Type.Object(
+            { studio: Type.Object({ id: Type.String(), name: Type.String() }, closed), role: roleField, email: Type.String(), accountCreated: Type.Boolean(), switched: Type.Boolean() },
+            closed,
+          ),
+        },
+      },
+    },
+    async (request) => acceptStudioInvitation(auth, request.body.token, requestOrigin(request), optionalPrincipal(request)),
   );
 
   app.patch(

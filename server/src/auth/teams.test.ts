@@ -37,20 +37,26 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect(invited.status).toBe(201);
     expect(invited.body.invitation).toMatchObject({ email, role: 'editor' });
     const token = (await waitForMail(server, email, /\/invitations\/accept#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
+    // The email names the studio and who invited (the owner's address).
+    const ownerEmail = (await owner.json<{ user: { email: string } }>('GET', '/api/me')).body.user.email;
+    const studioNamed = (await owner.json<{ studios: Array<{ name: string }> }>('GET', '/api/me/studios')).body.studios[0]?.name ?? '';
+    const [invitationText] = await waitForMail(server, email, /[^\r\n]+ invited you to join the studio[^\r\n]+/, { after: before });
+    expect(invitationText).toBe(`${ownerEmail} invited you to join the studio “${studioNamed}” on Shutterlock as an editor.`);
     const stored = await server.runtime.database.db.selectFrom('studio_invitations').selectAll().where('id', '=', invited.body.invitation.id).executeTakeFirstOrThrow();
     expect(stored.token_hash).toBe(hashToken(token));
     expect(JSON.stringify(stored)).not.toContain(token);
     expect((await owner.json<Members>('GET', '/api/studio/members')).body.invitations.map((row) => row.email)).toContain(email);
 
     const anonymous = new TestClient(server, { ip: '10.77.0.1' });
-    // Before the click, the page learns the studio, the role and the expiry — nothing else.
+    // Before the click, the page learns the studio, the role, the expiry and the address masked — nothing else.
     const offer = await anonymous.json<Record<string, unknown>>('POST', '/api/invitations/lookup', { token });
     expect(offer.status).toBe(200);
-    expect(offer.body).toEqual({ studio: { name: expect.any(String) }, role: 'editor', expiresAt: new Date(Number(stored.expires_at)).toISOString() });
+    const masked = `${email[0]}•••${email.slice(email.indexOf('@'))}`;
+    expect(offer.body).toEqual({ studio: { name: expect.any(String) }, role: 'editor', expiresAt: new Date(Number(stored.expires_at)).toISOString(), email: masked, session: 'none' });
     const accepted = await anonymous.json<{ studio: { name: string } }>('POST', '/api/invitations/accept', { token });
     expect(accepted.status).toBe(200);
     expect(offer.body.studio).toEqual({ name: accepted.body.studio.name });
-    expect(accepted.body).toMatchObject({ role: 'editor', email, accountCreated: true, studio: { id: ownerStudio } });
+    expect(accepted.body).toMatchObject({ role: 'editor', email, accountCreated: true, switched: false, studio: { id: ownerStudio } });
     const again = await anonymous.json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
     expect([again.status, again.body.error.code]).toEqual([400, 'invitation_invalid']);
     const used = await anonymous.json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
@@ -63,6 +69,39 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     const list = await owner.json<Members>('GET', '/api/studio/members');
     expect(list.body.members.map((row) => [row.email, row.role])).toEqual(expect.arrayContaining([[email, 'editor']]));
     expect(list.body.invitations.map((row) => row.email)).not.toContain(email);
+  });
+
+  it('accepts for the account signed in with the invited address and switches its session to the studio; refuses another account; tells a member they are one', async () => {
+    const invitee = await createAccount(server, 'photographer', 'signed-invitee'); // owns a studio of their own
+    const signedIn = new TestClient(server, { ip: '10.77.2.1' });
+    expect((await signInWithCode(signedIn, invitee.email)).status).toBe(200);
+    const someoneElse = (await signedInClient(server, 'photographer', 'not-invited')).client;
+    const before = (await server.outbox()).length;
+    await owner.json('POST', '/api/studio/invitations', { email: invitee.email, role: 'viewer' });
+    const token = (await waitForMail(server, invitee.email, /#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
+
+    const otherOffer = await someoneElse.json<{ session: string }>('POST', '/api/invitations/lookup', { token });
+    expect([otherOffer.status, otherOffer.body.session]).toEqual([200, 'other']);
+    const refused = await someoneElse.json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'invitation_for_another_address']);
+    expect(refused.body.error.message).toContain(`${invitee.email[0]}•••@`);
+    expect(refused.body.error.message).not.toContain(invitee.email);
+
+    const offer = await signedIn.json<{ session: string; studio: Record<string, string> }>('POST', '/api/invitations/lookup', { token });
+    expect([offer.status, offer.body.session, offer.body.studio.id]).toEqual([200, 'invited', undefined]);
+    const accepted = await signedIn.json<{ switched: boolean; accountCreated: boolean }>('POST', '/api/invitations/accept', { token });
+    expect([accepted.status, accepted.body.switched, accepted.body.accountCreated]).toEqual([200, true, false]);
+    const me = await signedIn.json<{ user: { studioId: string; studioRole: string } }>('GET', '/api/me');
+    expect(me.body.user).toMatchObject({ studioId: ownerStudio, studioRole: 'viewer' });
+
+    // The used link again: the member hears they are one, with the studio to switch to; anyone else, that it is not valid.
+    const again = await signedIn.json<{ session: string; studio: { id: string; name: string }; role: string }>('POST', '/api/invitations/lookup', { token });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ session: 'member', studio: { id: ownerStudio }, role: 'viewer' });
+    const stranger = await someoneElse.json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
+    expect([stranger.status, stranger.body.error.code]).toEqual([400, 'invitation_invalid']);
+    const anonymous = await new TestClient(server, { ip: '10.77.2.3' }).json<ErrorAnswer>('POST', '/api/invitations/lookup', { token });
+    expect([anonymous.status, anonymous.body.error.code]).toEqual([400, 'invitation_invalid']);
   });
 
   it('refuses an expired or withdrawn invitation', async () => {

@@ -10,7 +10,7 @@ import { type RequestOrigin, rateLimitNetwork } from '../http/request-origin.ts'
 import { runInBackground } from '../jobs/background.ts';
 import { lockStudio, studioName } from '../studios/service.ts';
 import { type AuthDeps, authRateLimitRules } from './context.ts';
-import { normalizeEmail } from './email-address.ts';
+import { maskEmail, normalizeEmail } from './email-address.ts';
 import { setSessionActiveStudio } from './sessions-repo.ts';
 import {
   type InvitationRow,
@@ -26,7 +26,7 @@ import {
   revokeInvitations,
   updateMembershipRole,
 } from './teams-repo.ts';
-import { createUser } from './users.ts';
+import { activeUserEmail, createUser } from './users.ts';
 import { findUserByEmail, findUserById, listStudioMembers as listMemberRows, updateUser } from './users-repo.ts';
 
 /**
@@ -138,6 +138,24 @@ async function consumeInvitationMail(deps: AuthDeps, studioId: string): Promise<
   }
 }
 
+/** "an editor", "a viewer", "an owner". */
+const roleWithArticle = (role: StudioRole) => `${role === 'viewer' ? 'a' : 'an'} ${role}`;
+
+/** The invitation email: the studio, who invites (an owner's address), the role and the one-time link. */
+export function studioInvitationMail(mail: { studio: string; inviter: string | undefined; role: StudioRole; link: string }): { subject: string; text: string } {
+  const who = mail.inviter ?? 'An owner of the studio';
+  return {
+    subject: `${who} invited you to join ${mail.studio} on Shutterlock`,
+    text: [
+      `${who} invited you to join the studio “${mail.studio}” on Shutterlock as ${roleWithArticle(mail.role)}.`,
+      '',
+      `Accept the invitation here (the link works once, for seven days): ${mail.link}`,
+      '',
+      `If you did not expect this, you can ignore this message${mail.inviter === undefined ? '' : `, or ask ${mail.inviter}`}.`,
+    ].join('\n'),
+  };
+}
+
 /**
  * Invites an address to the studio with a role: a one-time link (token in the URL fragment,
  * stored as its SHA-256) emailed to it, valid for seven days. A new invitation to the same
@@ -164,21 +182,10 @@ export async function inviteStudioMember(deps: AuthDeps, actor: StudioActor, inp
     await recordAudit(trx, { action: 'studio.member_invited', ...auditContext(actor), details: { invitationId: id, role: input.role, studioId: actor.studioId } }, now);
   });
   const studio = (await studioName(deps, actor.studioId)) ?? 'a studio';
+  const inviter = await activeUserEmail(deps, actor.userId);
   // The token travels in the URL fragment, which browsers never send to a server or a Referer.
   const link = `${deps.config.publicUrl}/invitations/accept#token=${token}`;
-  runInBackground(deps.logger, 'studio-invitation-email', () =>
-    deps.mailer.send({
-      to: email,
-      subject: `You are invited to join ${studio} on Shutterlock`,
-      text: [
-        `You have been invited to join “${studio}” on Shutterlock as ${input.role === 'editor' ? 'an editor' : `a ${input.role}`}.`,
-        '',
-        `Accept the invitation here (the link works once, for seven days): ${link}`,
-        '',
-        'If you did not expect this, you can ignore this message.',
-      ].join('\n'),
-    }),
-  );
+  runInBackground(deps.logger, 'studio-invitation-email', () => deps.mailer.send({ to: email, ...studioInvitationMail({ studio, inviter, role: input.role, link }) }));
   return invitationView({ id, email, role: input.role, created_at: now, expires_at: expiresAt });
 }
 
@@ -191,18 +198,15 @@ export async function revokeStudioInvitation(deps: AuthDeps, actor: StudioActor,
   await recordAudit(deps.db, { action: 'studio.invitation_revoked', ...auditContext(actor), details: { invitationId, studioId: actor.studioId } }, now);
 }
 
-/**
- * Accepts an invitation with the token from its link. The link was emailed to the address, so
- * holding it proves the address: the membership goes to the account of that address (made
- * now, without a studio of its own, when there is none; verified either way), whoever is
- * signed in in this browser. Works once; an expired, withdrawn or used link answers
- * `invitation_invalid`. The person then signs in with that address as usual.
- */
 /** The invitation of a link's token while it can be accepted: 400 `invitation_invalid` for every other (unknown, used, withdrawn, expired). */
 async function usableInvitation(deps: AuthDeps, token: string, now: number): Promise<InvitationRow> {
   const invitation = await findInvitationByTokenHash(deps.db, hashToken(token));
-  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invitationInvalid();
+  if (!invitation || !isUsable(invitation, now)) throw invitationInvalid();
   return invitation;
+}
+
+function isUsable(invitation: InvitationRow, now: number): boolean {
+  return invitation.accepted_at === null && invitation.revoked_at === null && invitation.expires_at > now;
 }
 
 /** Accepting is refused to an existing account that is disabled or an admin's, with the same answer as an unusable link. */
@@ -211,28 +215,72 @@ function acceptableAccount(user: { disabled_at: number | null; role: string } | 
 }
 
 /**
- * What the acceptance page shows before the click: the studio's name, the role and when the
- * link expires — nothing else (not the address, nor who sent it: accounts carry no name, only
- * an email address). A link that could not be accepted answers as accepting it would:
- * 400 `invitation_invalid`, whatever the reason. Rate-limited per network.
+ * Who opened an invitation link, as far as it concerns the invitation: nobody signed in; the
+ * invited address's account; another account; or a member of the invitation's studio already
+ * (their own link again, or one someone used) — who needs the studio, not the offer.
  */
-export async function lookUpStudioInvitation(deps: AuthDeps, token: string, origin: RequestOrigin): Promise<{ studio: { name: string }; role: StudioRole; expiresAt: string }> {
-  await deps.limits.consume('invitationLookupPerIp', rateLimitNetwork(origin.ip));
-  const invitation = await usableInvitation(deps, token, deps.now());
-  const user = await findUserByEmail(deps.db, invitation.email);
-  if (user && !acceptableAccount(user)) throw invitationInvalid();
-  return { studio: { name: (await studioName(deps, invitation.studio_id)) ?? 'Studio' }, role: invitation.role, expiresAt: iso(invitation.expires_at) };
+export type InvitationSession = 'none' | 'invited' | 'other' | 'member';
+
+export interface InvitationOfferView {
+  /** The studio's id only for `session: 'member'`, who may switch to it. */
+  studio: { id?: string; name: string };
+  role: StudioRole;
+  expiresAt: string;
+  /** The invited address, masked (maskEmail): the link may have reached someone else. */
+  email: string;
+  session: InvitationSession;
 }
 
+const forAnotherAddress = (email: string) =>
+  new AppError('invitation_for_another_address', `This invitation is for ${maskEmail(email)}, not for the account signed in here. Sign out, then open the link again.`, 409);
+
+/**
+ * What the acceptance page shows before the click: the studio's name, the role, when the link
+ * expires and the invited address masked — not who sent it (accounts carry no name, only an
+ * address). A link that could not be accepted answers as accepting it would: 400
+ * `invitation_invalid`, whatever the reason — except to a signed-in member of its studio, who
+ * hears they are one (a link for their own address, or any their studio's people used).
+ * Rate-limited per network.
+ */
+export async function lookUpStudioInvitation(deps: AuthDeps, token: string, origin: RequestOrigin, principal: Principal | null): Promise<InvitationOfferView> {
+  await deps.limits.consume('invitationLookupPerIp', rateLimitNetwork(origin.ip));
+  const now = deps.now();
+  const invitation = await findInvitationByTokenHash(deps.db, hashToken(token));
+  const user = invitation && (await findUserByEmail(deps.db, invitation.email));
+  if (invitation && principal) {
+    const membership = await findMembership(deps.db, invitation.studio_id, principal.userId);
+    if (membership && (!isUsable(invitation, now) || user?.id === principal.userId)) {
+      const name = (await studioName(deps, invitation.studio_id)) ?? 'Studio';
+      return { studio: { id: invitation.studio_id, name }, role: membership.role, expiresAt: iso(invitation.expires_at), email: maskEmail(invitation.email), session: 'member' };
+    }
+  }
+  if (!invitation || !isUsable(invitation, now)) throw invitationInvalid();
+  if (user && !acceptableAccount(user)) throw invitationInvalid();
+  const session: InvitationSession = principal === null ? 'none' : user?.id === principal.userId ? 'invited' : 'other';
+  return { studio: { name: (await studioName(deps, invitation.studio_id)) ?? 'Studio' }, role: invitation.role, expiresAt: iso(invitation.expires_at), email: maskEmail(invitation.email), session };
+}
+
+/**
+ * Accepts an invitation with the token from its link. The link was emailed to the address, so
+ * holding it proves the address: the membership goes to the account of that address (made
+ * now, without a studio of its own, when there is none; verified either way). Works once; an
+ * expired, withdrawn or used link answers `invitation_invalid`. Opened where that account is
+ * signed in, the session acts in the studio joined from now on (`switched`); where another
+ * account is signed in, it is refused (409 `invitation_for_another_address`) rather than giving
+ * a membership to someone the page does not show. Signed out, the person then signs in with
+ * that address as usual.
+ */
 export async function acceptStudioInvitation(
   deps: AuthDeps,
   token: string,
   origin: RequestOrigin,
-): Promise<{ studio: { id: string; name: string }; role: StudioRole; email: string; accountCreated: boolean }> {
+  principal: Principal | null,
+): Promise<{ studio: { id: string; name: string }; role: StudioRole; email: string; accountCreated: boolean; switched: boolean }> {
   await deps.limits.consume('invitationAcceptPerIp', rateLimitNetwork(origin.ip));
   const now = deps.now();
   const invitation = await usableInvitation(deps, token, now);
   let user = await findUserByEmail(deps.db, invitation.email);
+  if (principal && user?.id !== principal.userId) throw forAnotherAddress(invitation.email);
   let accountCreated = false;
   if (!user) {
     const created = await createUser(deps, { email: invitation.email, role: 'photographer' }, { actorUserId: null, ...origin }, { sendInvitation: false, ownStudio: false });
@@ -241,22 +289,18 @@ export async function acceptStudioInvitation(
   }
   if (!user || !acceptableAccount(user)) throw invitationInvalid();
   const userId = user.id;
+  const studioId = invitation.studio_id;
   await inTransaction(deps.db, async (trx) => {
     if (!(await consumeInvitation(trx, invitation.id, userId, now))) throw invitationInvalid();
-    await insertMembership(trx, { studioId: invitation.studio_id, userId, role: invitation.role, now });
+    await insertMembership(trx, { studioId, userId, role: invitation.role, now });
     if (user.email_verified_at === null) await updateUser(trx, userId, { email_verified_at: now, updated_at: now });
-    await recordAudit(
-      trx,
-      { action: 'studio.invitation_accepted', actorUserId: userId, subjectUserId: userId, studioId: invitation.studio_id, ...origin, details: { invitationId: invitation.id, role: invitation.role } },
-      now,
-    );
+    await recordAudit(trx, { action: 'studio.invitation_accepted', actorUserId: userId, subjectUserId: userId, studioId, ...origin, details: { invitationId: invitation.id, role: invitation.role } }, now);
+    if (principal) {
+      await setSessionActiveStudio(trx, principal.sessionId, userId, studioId);
+      await recordAudit(trx, { action: 'studio.switched', actorUserId: userId, subjectUserId: userId, studioId, ...origin }, now);
+    }
   });
-  return {
-    studio: { id: invitation.studio_id, name: (await studioName(deps, invitation.studio_id)) ?? 'Studio' },
-    role: invitation.role,
-    email: invitation.email,
-    accountCreated,
-  };
+  return { studio: { id: studioId, name: (await studioName(deps, studioId)) ?? 'Studio' }, role: invitation.role, email: invitation.email, accountCreated, switched: principal !== null };
 }
 
 /**

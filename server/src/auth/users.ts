@@ -173,12 +173,35 @@ const emailTaken = () => new AppError('email_taken', 'An account with this email
 const lookAlike = () => new AppError('email_confusable', 'An account with an address that looks the same already exists.', 409);
 
 /**
+ * The email of a new account: who made it (the admin's address; the CLI and first-run setup
+ * have none to give, so "the administrator of this Shutterlock server"), which studio is theirs,
+ * and where to sign in. Naming both is what tells an expected invitation from a phishing one.
+ */
+export function accountInvitationMail(mail: { inviter: string | undefined; studio: string | undefined; role: UserRole; signInUrl: string }): { subject: string; text: string } {
+  const inviter = mail.inviter ?? 'The administrator of this Shutterlock server';
+  const what =
+    mail.studio !== undefined
+      ? `an account on Shutterlock for you, with your own studio, “${mail.studio}”: your photo library, client deliveries and team live there`
+      : `an ${mail.role === 'admin' ? 'administrator ' : ''}account on Shutterlock for you`;
+  return {
+    subject: 'You have been invited to Shutterlock',
+    text: [
+      `${inviter} has made ${what}.`,
+      '',
+      `Sign in at ${mail.signInUrl} with this email address: we will email you a one-time code.`,
+      '',
+      `If you did not expect this, you can ignore this message${mail.inviter === undefined ? '' : `, or ask ${mail.inviter}`}.`,
+    ].join('\n'),
+  };
+}
+
+/**
  * Creates an account; a photographer gets their own studio (the tenant their data and keys
  * belong to) as its owner, named as the admin says — never after the owner's sign-in email,
  * which delivery clients would see. Account and studio are made in one transaction: two
  * requests racing for one address give one account and a 409, never an orphan studio. The
- * invitation email points at the sign-in page: the first sign-in with an emailed code
- * verifies the address.
+ * invitation email (accountInvitationMail) names who made the account and the studio, and
+ * points at the sign-in page: the first sign-in with an emailed code verifies the address.
  */
 export async function createUser(
   deps: AuthDeps,
@@ -193,6 +216,7 @@ export async function createUser(
   if (await findUserBySkeleton(deps.db, skeleton)) throw await refusal();
   const now = deps.now();
   const id = generateId();
+  let ownStudioId: string | undefined;
   try {
     await inTransaction(deps.db, async (trx) => {
       // A person joining through a studio invitation (auth/teams.ts) starts without a studio of their own;
@@ -200,6 +224,7 @@ export async function createUser(
       const ownsStudio = (input.role === 'photographer' && (options.ownStudio ?? true)) || input.withStudio === true;
       const studio = ownsStudio ? await createStudio({ db: trx, keys: deps.keys }, input.studioName ?? defaultStudioName, now) : undefined;
       await insertUser(trx, { id, email, emailSkeleton: skeleton, role: input.role, now }, studio && { studioId: studio.id });
+      ownStudioId = studio?.id;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw await refusal();
@@ -207,17 +232,9 @@ export async function createUser(
   }
   await recordAudit(deps.db, { action: 'user.created', subjectUserId: id, ...audit, details: { role: input.role } });
   if (options.sendInvitation ?? true) {
-    await deps.mailer.send({
-      to: email,
-      subject: 'You have been invited to Shutterlock',
-      text: [
-        'An account has been created for you on Shutterlock.',
-        '',
-        `Sign in at ${deps.config.publicUrl}/sign-in with this email address: we will email you a one-time code.`,
-        '',
-        'If you did not expect this, you can ignore this message.',
-      ].join('\n'),
-    });
+    const inviter = audit.actorUserId === null ? undefined : await activeUserEmail(deps, audit.actorUserId);
+    const studio = ownStudioId === undefined ? undefined : await studioName(deps, ownStudioId);
+    await deps.mailer.send({ to: email, ...accountInvitationMail({ inviter, studio, role: input.role, signInUrl: `${deps.config.publicUrl}/sign-in` }) });
   }
   return adminUserViewById(deps, id);
 }

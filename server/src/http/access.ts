@@ -74,6 +74,12 @@ export interface RouteAccess {
   allowBeforeTotpEnrollment?: boolean;
   /** On a studio-scoped `signed-in` route: what the caller's studio role must grant. */
   permission?: StudioPermission;
+  /**
+   * On a `public` route whose answer depends on who asks when someone is signed in (an
+   * invitation link opened in a signed-in browser): the session is looked up, and
+   * `request.principal` is its owner or null — never a refusal.
+   */
+  readsSession?: boolean;
 }
 
 export interface SessionResolvers {
@@ -90,6 +96,7 @@ declare module 'fastify' {
     access?: AccessLevel;
     allowBeforeTotpEnrollment?: boolean;
     permission?: StudioPermission;
+    readsSession?: boolean;
   }
 }
 
@@ -125,6 +132,11 @@ export function requireStudioActor(request: FastifyRequest): StudioActor {
   return actor;
 }
 
+/** Who is signed in on a `public` route that declared `readsSession`, or null. */
+export function optionalPrincipal(request: FastifyRequest): Principal | null {
+  return request.principal;
+}
+
 /** The signed-in lab, for handlers behind `lab` routes. */
 export function requireLab(request: FastifyRequest): LabPrincipal {
   if (!request.lab) throw new AppError('lab_sign_in_required', 'Sign in with your lab ID and PIN to continue.', 401);
@@ -140,8 +152,11 @@ export function registerAccessControl(app: App, resolvers: SessionResolvers): vo
     const config = request.routeOptions.config;
     const access = config.access;
     // No public handler reads the principal: looking the session up would only cost a query
-    // (and a write) on the busiest routes, such as signed downloads.
-    if (access === 'public') return;
+    // (and a write) on the busiest routes, such as signed downloads — unless it asks to.
+    if (access === 'public') {
+      if (config.readsSession === true) request.principal = await resolvers.user(request);
+      return;
+    }
     if (access === undefined) throw new AppError('forbidden', 'This route is not available.', 403);
     if (access === 'lab') {
       request.lab = await resolvers.lab(request);

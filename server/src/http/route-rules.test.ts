@@ -24,4 +24,11 @@ describe('route rules', () => {
     expect(routeRuleViolation(route(Type.Object({ inner: Type.Union([Type.Null(), open]) }, closed)))).toMatch(/body\.inner\.anyOf\[1\]/);
     expect(routeRuleViolation(route(Type.Array(Type.Union([open]))))).toMatch(/body\[\]\.anyOf\[0\]/);
   });
+
+  it('lets only a public route ask for the session it may go without', () => {
+    const closedBody = Type.Object({}, closed);
+    const withAccess = (config: Record<string, unknown>) => ({ ...route(closedBody), config }) as RouteOptions;
+    expect(routeRuleViolation(withAccess({ access: 'public', readsSession: true }))).toBeUndefined();
+    expect(routeRuleViolation(withAccess({ access: 'signed-in', readsSession: true }))).toMatch(/readsSession/);
+  });
 });

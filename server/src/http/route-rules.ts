@@ -55,6 +55,8 @@ export function routeRuleViolation(route: RouteOptions): string | undefined {
     if (!(studioPermissions as readonly string[]).includes(permission)) return `declares an unknown config.permission '${permission}'`;
     if (access !== 'signed-in') return "declares config.permission on a route that is not 'signed-in'";
   }
+  // Every other level resolves the session anyway, and must refuse without one.
+  if ((route.config as { readsSession?: boolean } | undefined)?.readsSession === true && access !== 'public') return "declares config.readsSession on a route that is not 'public'";
   if (typeof schema.operationId !== 'string' || schema.operationId.length === 0) return 'has no operationId';
   for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
     if (part === 'headers') continue; // headers always carry extra fields (user agent, cookies, …)

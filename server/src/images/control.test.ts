@@ -15,6 +15,7 @@ import type { CatalogedRoute } from '../http/route-rules.ts';
  */
 
 const controlOperations = [
+  'listWebFiles',
   'createImageProject',
   'listImageProjects',
   'getImageProject',
@@ -101,8 +102,21 @@ describe.each(databaseKinds())('image projects and keys on %s', (database) => {
     expect(first.source).toBe(`vault:${first.publicId}`);
     expect(first.publicId).not.toContain(file.id);
     expect(await publish(owner, file.id)).toEqual(first);
+    // The URL builder's list: the file by its library name, with the source to put in a URL.
+    type Listed = { files: Array<{ fileId: string; name: string; publicId: string; source: string }>; truncated: boolean };
+    const listed = await owner.json<Listed>('GET', '/api/images/web-files');
+    expect(listed.status).toBe(200);
+    expect(listed.body.files).toContainEqual(expect.objectContaining({ fileId: file.id, name: 'secret-client-name.jpg', publicId: first.publicId, source: first.source }));
+    expect(listed.body.truncated).toBe(false);
+    expect((await intruder.json<Listed>('GET', '/api/images/web-files')).body.files.map((entry) => entry.fileId)).not.toContain(file.id);
     const off = await owner.json('PUT', `/api/images/web-files/${file.id}`, { published: false });
     expect(off.body).toEqual({ publicId: null, source: null });
+    expect((await owner.json<Listed>('GET', '/api/images/web-files')).body.files.map((entry) => entry.fileId)).not.toContain(file.id);
+    // A published file in the trash is not offered (its URLs answer 404 meanwhile).
+    const trashed = await uploaded(owner, await photo('jpeg', { width: 32, height: 24 }), { name: 'trashed.jpg' });
+    await publish(owner, trashed.id);
+    expect((await owner.request('DELETE', `/api/vault/files/${trashed.id}`)).status).toBeLessThan(300);
+    expect((await owner.json<Listed>('GET', '/api/images/web-files')).body.files.map((entry) => entry.fileId)).not.toContain(trashed.id);
     expect((await publish(owner, file.id)).publicId).not.toBe(first.publicId);
   });
 
@@ -124,6 +138,7 @@ describe.each(databaseKinds())('image projects and keys on %s', (database) => {
       ['POST', `/api/images/projects/${project.id}/keys/${key.id}/rotate`, { graceDays: 8 }, 400, 'validation_failed'],
       ['GET', `/api/images/projects/not-a-uuid`, undefined, 400, 'validation_failed'],
       ['PUT', `/api/images/web-files/00000000-0000-4000-8000-000000000000`, { published: true }, 404, 'file_not_found'],
+      ['GET', '/api/images/web-files?name=x', undefined, 400, 'validation_failed'],
     ];
     for (const [method, path, body, status, code] of cases) {
       const answer = await owner.json<{ error: { code: string } }>(method, path, body);
@@ -153,7 +168,7 @@ describe.each(databaseKinds())('image projects and keys on %s', (database) => {
       const response = await stranger.request(route.method, concrete(route), bodies[route.operationId]);
       expect(response.status, route.operationId).toBe(401);
     }
-    const collective = ['createImageProject', 'listImageProjects'];
+    const collective = ['createImageProject', 'listImageProjects', 'listWebFiles'];
     for (const route of routes.filter((candidate) => !collective.includes(candidate.operationId))) {
       const response = await intruder.request(route.method, concrete(route), bodies[route.operationId]);
       expect(response.status, route.operationId).toBe(404);

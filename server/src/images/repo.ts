@@ -102,6 +102,11 @@ export async function findStudioWebFile(db: Kysely<Tables>, studioId: string, fi
   return db.selectFrom('image_web_files').selectAll().where('studio_id', '=', studioId).where('file_id', '=', fileId).executeTakeFirst();
 }
 
+/** The studio's published files, the latest first, at most `limit`. */
+export async function listStudioWebFiles(db: Kysely<Tables>, studioId: string, limit: number): Promise<WebFileRow[]> {
+  return db.selectFrom('image_web_files').selectAll().where('studio_id', '=', studioId).orderBy('created_at', 'desc').orderBy('file_id').limit(limit).execute();
+}
+
 const webFileByPublicId = preparedQuery((db, publicId: string) => db.selectFrom('image_web_files').selectAll().where('public_id', '=', publicId));
 
 /** A published file as an image URL names it; the caller checks its studio is the key's. Compiled once (db/prepared.ts): every request for an own image asks it. */

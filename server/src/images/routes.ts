@@ -21,11 +21,12 @@ import {
   updateProjectBody,
   usageQuery,
   usageSchema,
+  webFileListSchema,
   webUsageBody,
   webUsageSchema,
 } from './schemas.ts';
 import { getUsage } from './usage.ts';
-import { setFileWebUsage } from './web-files.ts';
+import { listWebFiles, setFileWebUsage } from './web-files.ts';
 
 /** The image service's control plane: every route acts in the caller's studio, and another studio's ids are 404. */
 
@@ -121,6 +122,21 @@ export function imageControlRoutes(app: App, deps: ImagesDeps): void {
       schema: { operationId: 'getImageUsage', tags, summary: 'Requests, bytes, cache hits and refusals by reason, per minute (last hour) and per day (last 30 days).', params: projectParams, querystring: usageQuery, response: { 200: usageSchema } },
     },
     async (request) => getUsage(deps, requireStudioActor(request), request.params.projectId, request.query.keyId),
+  );
+
+  app.get(
+    '/api/images/web-files',
+    {
+      config,
+      schema: {
+        operationId: 'listWebFiles',
+        tags,
+        summary: 'The studio’s files usable in image URLs (setFileWebUsage), latest first, with the source to put in a URL: what the URL builder offers.',
+        querystring: Type.Object({}, closed),
+        response: { 200: webFileListSchema },
+      },
+    },
+    async (request) => listWebFiles(deps, requireStudioActor(request)),
   );
 
   app.put(

@@ -136,3 +136,22 @@ export const webUsageSchema = Type.Object(
   },
   closed,
 );
+
+export const webFileListSchema = Type.Object(
+  {
+    files: Type.Array(
+      Type.Object(
+        {
+          fileId: Type.String(),
+          name: Type.String({ description: 'The file’s name in the library (for the studio only; never in a URL)' }),
+          publicId: Type.String(),
+          source: Type.String({ description: 'The exact {source} of an image URL' }),
+          publishedAt: Type.String(),
+        },
+        closed,
+      ),
+    ),
+    truncated: Type.Boolean({ description: 'More files are published than the list holds (the latest 500 are listed)' }),
+  },
+  closed,
+);

@@ -3,7 +3,7 @@ import { generateBase64UrlSecret } from '../crypto/tokens.ts';
 import { NotFoundError } from '../errors.ts';
 import type { StudioActor } from '../http/access.ts';
 import type { ImagesDeps } from './deps.ts';
-import { type WebFileRow, deleteStudioWebFile, findStudioWebFile, findWebFileByPublicId, insertWebFile } from './repo.ts';
+import { type WebFileRow, deleteStudioWebFile, findStudioWebFile, findWebFileByPublicId, insertWebFile, listStudioWebFiles } from './repo.ts';
 
 /**
  * Vault files the photographer marked usable on the web. A published file is named in image
@@ -24,6 +24,34 @@ export interface WebUsage {
 
 export function ownSource(publicId: string): string {
   return `${OWN_SOURCE_PREFIX}${publicId}`;
+}
+
+/** A published file as the URL builder offers it: the name the studio knows it by, and what goes in a URL. */
+export interface WebFileView {
+  fileId: string;
+  name: string;
+  publicId: string;
+  source: string;
+  publishedAt: string;
+}
+
+/** The most the list answers: a picker, not an export; `truncated` says when there are more. */
+export const webFileListLimit = 500;
+
+/**
+ * The studio's files usable in image URLs, the latest published first, named as in the library
+ * (through the vault's interface, with the studio's own id, so a file in the trash is left out:
+ * its URLs answer 404 too).
+ */
+export async function listWebFiles(deps: ImagesDeps, actor: StudioActor): Promise<{ files: WebFileView[]; truncated: boolean }> {
+  const rows = await listStudioWebFiles(deps.db, actor.studioId, webFileListLimit + 1);
+  const shown = rows.slice(0, webFileListLimit);
+  const names = new Map((await deps.vault.find(actor.studioId, shown.map((row) => row.file_id))).map((file) => [file.id, file.name]));
+  const files = shown.flatMap((row) => {
+    const name = names.get(row.file_id);
+    return name === undefined ? [] : [{ fileId: row.file_id, name, publicId: row.public_id, source: ownSource(row.public_id), publishedAt: new Date(row.created_at).toISOString() }];
+  });
+  return { files, truncated: rows.length > webFileListLimit };
 }
 
 function fileNotFound(): NotFoundError {

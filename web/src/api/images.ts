@@ -75,3 +75,16 @@ export const rotateKey = (projectId: string, keyId: string, graceDays: number) =
 export const revokeKey = (projectId: string, keyId: string) => apiPost<{ key: ImageKey }>(`/api/images/projects/${projectId}/keys/${keyId}/revoke`);
 export const getUsage = (projectId: string) => apiGet<ImageUsage>(`/api/images/projects/${projectId}/usage`);
 export const setFileWebUsage = (fileId: string, published: boolean) => apiPut<{ publicId: string | null; source: string | null }>(`/api/images/web-files/${fileId}`, { published });
+
+/** A file marked usable on the web (setFileWebUsage), as the URL builder offers it. */
+export interface WebFile {
+  fileId: string;
+  name: string;
+  publicId: string;
+  /** The exact `{source}` of an image URL: `vault:…`. */
+  source: string;
+  publishedAt: string;
+}
+
+/** The studio's published files, latest first (at most 500; `truncated` when there are more). */
+export const listWebFiles = () => apiGet<{ files: WebFile[]; truncated: boolean }>('/api/images/web-files');

@@ -47,12 +47,28 @@ export async function revokeStudioInvitation(id: string): Promise<void> {
   await apiDelete(`/api/studio/invitations/${encodeURIComponent(id)}`);
 }
 
+/**
+ * Who opened an invitation link: nobody signed in, the invited address's account, another
+ * account, or a member of the invitation's studio already (then `studio.id` is given).
+ */
+export type InvitationSession = 'none' | 'invited' | 'other' | 'member';
+
+export interface InvitationOffer {
+  studio: { id?: string; name: string };
+  role: StudioRole;
+  expiresAt: string;
+  /** The invited address, masked: `a•••@example.com`. */
+  email: string;
+  session: InvitationSession;
+}
+
 /** What an invitation link offers, before it is accepted; 400 `invitation_invalid` when it cannot be. */
-export function lookUpStudioInvitation(token: string): Promise<{ studio: { name: string }; role: StudioRole; expiresAt: string }> {
+export function lookUpStudioInvitation(token: string): Promise<InvitationOffer> {
   return apiPost('/api/invitations/lookup', { token });
 }
 
-export function acceptStudioInvitation(token: string): Promise<{ studio: { id: string; name: string }; role: StudioRole; email: string; accountCreated: boolean }> {
+/** `switched`: the browser was signed in with the invited address, and its session now acts in the studio joined. */
+export function acceptStudioInvitation(token: string): Promise<{ studio: { id: string; name: string }; role: StudioRole; email: string; accountCreated: boolean; switched: boolean }> {
   return apiPost('/api/invitations/accept', { token });
 }
 

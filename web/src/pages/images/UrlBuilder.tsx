@@ -1,6 +1,7 @@
 import { type ImageOperations, bucketedExpiry, buildOptStuffUrl } from '@shutterlock/url-signer';
 import { useEffect, useRef, useState } from 'react';
-import type { ImageKey, ImageProject } from '../../api/images';
+import { type ImageKey, type ImageProject, listWebFiles } from '../../api/images';
+import { useLoader } from '../../app/useLoader';
 import { CopyButton } from '../../components/CopyButton';
 import { SelectField, TextField } from '../../components/form';
 
@@ -65,7 +66,7 @@ export function UrlBuilder({ project, keys }: { project: ImageProject; keys: Ima
           ))}
         </SelectField>
         <TextField id="builder-secret" label="Secret (sk_…)" type="password" autoComplete="off" value={secret} onChange={(event) => setSecret(event.target.value)} />
-        <TextField id="builder-source" label="Source" placeholder="vault:… or cdn.example.com/photo.jpg" value={source} onChange={(event) => setSource(event.target.value)} />
+        <SourceFields source={source} onChange={setSource} />
         <TextField id="builder-width" label="Width" inputMode="numeric" value={width} onChange={(event) => setWidth(event.target.value.replace(/\D/g, ''))} />
         <SelectField id="builder-format" label="Format" value={format} onChange={(event) => setFormat(event.target.value)}>
           {['auto', 'webp', 'avif', 'jpeg', 'png'].map((name) => (
@@ -101,6 +102,51 @@ export function UrlBuilder({ project, keys }: { project: ImageProject; keys: Ima
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * The studio's files marked usable on the web, by their library names: choosing one fills in its
+ * `vault:` source. The Source field stays free text, for a remote image (a host the project's
+ * source allowlist names) or a source pasted from elsewhere.
+ */
+function SourceFields({ source, onChange }: { source: string; onChange: (source: string) => void }) {
+  const { state } = useLoader(listWebFiles);
+  const files = state.status === 'ready' ? state.data.files : [];
+  const chosen = files.some((file) => file.source === source.trim()) ? source.trim() : '';
+  const hint =
+    state.status === 'loading'
+      ? 'Loading your published files…'
+      : state.status === 'failed'
+        ? `Your published files could not be listed (${state.message}); type a source instead.`
+        : files.length === 0
+          ? 'None of your files is on the web yet: open a photo in the library and choose “Use on a website”. Or type a remote image’s address as host/path.'
+          : `Choose one of your files, or type a remote image’s address as host/path.${state.data.truncated ? ' The list shows the latest 500.' : ''}`;
+  return (
+    <>
+      <SelectField
+        id="builder-file"
+        label="Your file"
+        value={chosen}
+        aria-describedby="builder-source-hint"
+        disabled={files.length === 0}
+        onChange={(event) => {
+          if (event.target.value) onChange(event.target.value);
+        }}
+        data-testid="builder-file"
+      >
+        <option value="">{chosen === '' && source.trim() !== '' ? 'A typed source' : 'Choose a file…'}</option>
+        {files.map((file) => (
+          <option key={file.fileId} value={file.source}>
+            {file.name}
+          </option>
+        ))}
+      </SelectField>
+      <TextField id="builder-source" label="Source" placeholder="vault:… or cdn.example.com/photo.jpg" descriptionId="builder-source-hint" value={source} onChange={(event) => onChange(event.target.value)} />
+      <p className="field-hint builder-source-hint" id="builder-source-hint" data-testid="builder-source-hint">
+        {hint}
+      </p>
+    </>
   );
 }
 

@@ -1,8 +1,9 @@
 import { useCallback, useState } from 'react';
-import type { StudioRole } from '../../api/auth';
+import { signOut, type StudioRole } from '../../api/auth';
 import { ApiError } from '../../api/client';
-import { acceptStudioInvitation, lookUpStudioInvitation, ROLE_DESCRIPTIONS, ROLE_LABELS } from '../../api/teams';
+import { acceptStudioInvitation, lookUpStudioInvitation, ROLE_DESCRIPTIONS, ROLE_LABELS, switchStudio, type InvitationOffer } from '../../api/teams';
 import { Link } from '../../app/router';
+import { useSession } from '../../app/session';
 import { useFragmentToken } from '../../app/useFragmentToken';
 import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
@@ -21,9 +22,12 @@ function roleWithArticle(role: StudioRole): string {
 }
 
 /**
- * Where a studio invitation leads: `/invitations/accept#token=…`. The page first names the studio
- * and the role offered (the server's lookup); accepting is one click; then sign in with the
- * invited address.
+ * Where a studio invitation leads: `/invitations/accept#token=…`. The page first names the studio,
+ * the role offered and the invited address, masked (the server's lookup: the link may have been
+ * forwarded, so whoever holds it does not learn the full address). What follows depends on who
+ * is signed in in this browser: nobody — accept, then sign in with the invited address; that
+ * address — accept, and the session moves into the studio joined; another account — the page
+ * says so and offers to sign out; a member of the studio already — a way into it.
  */
 export function AcceptInvitationPage() {
   usePageTitle('Join a studio');
@@ -51,9 +55,9 @@ function InvitationOffer({ token }: { token: string }) {
       }),
     [token],
   );
-  const { state } = useLoader(load);
-  const [joined, setJoined] = useState<{ studio: string; role: StudioRole; email: string } | null>(null);
-  const { busy, error, submit } = useSubmission();
+  const { state, reload } = useLoader(load);
+  const { session } = useSession();
+  const [joined, setJoined] = useState<{ studio: string; role: StudioRole; email: string; switched: boolean } | null>(null);
 
   if (state.status === 'loading') {
     return (
@@ -71,26 +75,17 @@ function InvitationOffer({ token }: { token: string }) {
         <LinkProblem headingId="invitation-heading" title="This invitation cannot be used">
           {state.message}
         </LinkProblem>
+        {session.status === 'signed-out' && (
+          <p>
+            Accepted it already? <Link to="/sign-in">Sign in</Link> with the invited address to open the studio.
+          </p>
+        )}
       </section>
     );
   }
   const offer = state.data;
-  if (joined !== null) {
-    return (
-      <section className="card" aria-labelledby="invitation-heading" data-testid="invitation-accepted">
-        <h1 id="invitation-heading" tabIndex={-1}>
-          You joined {joined.studio}
-        </h1>
-        <p className="card-lead">
-          Your role: {ROLE_LABELS[joined.role]}. Sign in with {joined.email}: we will email you a one-time code. If you belong to several studios, switch between them from the
-          header.
-        </p>
-        <Link to="/sign-in" className="button button-primary" data-testid="invitation-sign-in">
-          Sign in
-        </Link>
-      </section>
-    );
-  }
+  if (joined !== null) return <Joined {...joined} />;
+  if (offer.session === 'member') return <AlreadyMember offer={offer} />;
   return (
     <section className="card" aria-labelledby="invitation-heading">
       <h1 id="invitation-heading" tabIndex={-1} data-testid="invitation-offer">
@@ -99,21 +94,114 @@ function InvitationOffer({ token }: { token: string }) {
       <p className="card-lead">
         {ROLE_LABELS[offer.role]}: {ROLE_DESCRIPTIONS[offer.role]} The link works once, until {formatDate(offer.expiresAt)}.
       </p>
-      {error !== null && <FormError id="invitation-error" message={error} testId="invitation-error" />}
-      <button
-        type="button"
-        className="button button-primary"
-        aria-disabled={busy}
-        onClick={() =>
-          void submit(async () => {
+      <p data-testid="invitation-address">
+        {offer.session === 'invited' && session.status === 'signed-in' ? `The invitation is for your address, ${session.user.email}.` : `The invitation is for ${offer.email}.`}
+      </p>
+      {offer.session === 'other' ? (
+        <SignOutFirst offer={offer} onSignedOut={reload} />
+      ) : (
+        <ActionButton
+          label="Accept the invitation"
+          busyLabel="Joining…"
+          testId="invitation-accept"
+          action={async () => {
             const answer = await acceptStudioInvitation(token);
-            setJoined({ studio: answer.studio.name, role: answer.role, email: answer.email });
-          })
-        }
-        data-testid="invitation-accept"
-      >
-        {busy ? 'Joining…' : 'Accept the invitation'}
+            setJoined({ studio: answer.studio.name, role: answer.role, email: answer.email, switched: answer.switched });
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** One button for one request, its failure shown above it: each of the page's ways on. */
+function ActionButton({ label, busyLabel, testId, action }: { label: string; busyLabel: string; testId: string; action: () => Promise<void> }) {
+  const { busy, error, submit } = useSubmission();
+  return (
+    <>
+      {error !== null && <FormError id={`${testId}-error`} message={error} testId={`${testId}-error`} />}
+      <button type="button" className="button button-primary" aria-disabled={busy} onClick={() => void submit(action)} data-testid={testId}>
+        {busy ? busyLabel : label}
       </button>
+    </>
+  );
+}
+
+/** Another account is signed in here: accepting would not be for it, so the way on is signing out (the link stays open). */
+function SignOutFirst({ offer, onSignedOut }: { offer: InvitationOffer; onSignedOut: () => void }) {
+  const { session, signedOut } = useSession();
+  const current = session.status === 'signed-in' ? session.user.email : 'another account';
+  return (
+    <div data-testid="invitation-other-account">
+      <p>
+        You are signed in as <strong>{current}</strong>, and this invitation is for another address. Sign out to accept it for {offer.email} (then sign in with that address), or
+        open the link in a browser where that address is signed in.
+      </p>
+      <ActionButton
+        label={`Sign out of ${current}`}
+        busyLabel="Signing out…"
+        testId="invitation-sign-out"
+        action={async () => {
+          await signOut();
+          signedOut();
+          onSignedOut();
+        }}
+      />
+    </div>
+  );
+}
+
+/** Opens the studio: the session acts in it (the switcher's request), and every page starts afresh there. */
+function OpenStudioButton({ studioId, name }: { studioId: string; name: string }) {
+  return (
+    <ActionButton
+      label={`Open ${name}`}
+      busyLabel="Opening…"
+      testId="invitation-open-studio"
+      action={async () => {
+        await switchStudio(studioId);
+        window.location.assign('/');
+      }}
+    />
+  );
+}
+
+function AlreadyMember({ offer }: { offer: InvitationOffer }) {
+  return (
+    <section className="card" aria-labelledby="invitation-heading" data-testid="invitation-already-member">
+      <h1 id="invitation-heading" tabIndex={-1}>
+        You are already a member of {offer.studio.name}
+      </h1>
+      <p className="card-lead">Your role there: {ROLE_LABELS[offer.role]}. This link has nothing more to do.</p>
+      {offer.studio.id !== undefined && <OpenStudioButton studioId={offer.studio.id} name={offer.studio.name} />}
+    </section>
+  );
+}
+
+function Joined({ studio, role, email, switched }: { studio: string; role: StudioRole; email: string; switched: boolean }) {
+  return (
+    <section className="card" aria-labelledby="invitation-heading" data-testid="invitation-accepted">
+      <h1 id="invitation-heading" tabIndex={-1}>
+        You joined {studio}
+      </h1>
+      {switched ? (
+        <>
+          <p className="card-lead">Your role: {ROLE_LABELS[role]}. You are working in {studio} now; switch between your studios from the header.</p>
+          {/* A whole page load: the header and every page's data belong to the studio now acted in. */}
+          <a href="/" className="button button-primary" data-testid="invitation-open-joined">
+            Open {studio}
+          </a>
+        </>
+      ) : (
+        <>
+          <p className="card-lead">
+            Your role: {ROLE_LABELS[role]}. Sign in with {email}: we will email you a one-time code. If you belong to several studios, switch between them from the header.
+          </p>
+          <Link to="/sign-in" className="button button-primary" data-testid="invitation-sign-in">
+            Sign in
+          </Link>
+        </>
+      )}
     </section>
   );
 }

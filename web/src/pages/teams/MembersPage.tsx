@@ -1,7 +1,8 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { StudioRole, User } from '../../api/auth';
 import {
   inviteStudioMember,
+  listMyStudios,
   listStudioMembers,
   removeStudioMember,
   revokeStudioInvitation,
@@ -13,6 +14,7 @@ import {
 import { useLoader } from '../../app/useLoader';
 import { usePageTitle } from '../../app/usePageTitle';
 import { useSubmission } from '../../app/useSubmission';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmailField, FormError, SelectField, StatusMessage, SubmitButton } from '../../components/form';
 import { LoadFailed } from '../../components/LoadFailed';
 import { formatDate } from '../../lib/format';
@@ -37,31 +39,45 @@ export function MembersPage({ user }: { user: User }) {
   return <OwnerView />;
 }
 
+/** The team, and the studio's name for the confirmations that name it. */
+async function loadTeam() {
+  const [team, mine] = await Promise.all([listStudioMembers(), listMyStudios()]);
+  return { ...team, studioName: mine.studios.find((studio) => studio.active)?.name ?? 'this studio' };
+}
+
 function OwnerView() {
-  const load = useCallback(() => listStudioMembers(), []);
-  const loaded = useLoader(load);
+  const loaded = useLoader(loadTeam);
+  const team = loaded.state.status === 'ready' ? loaded.state.data : null;
   return (
     <div className="page-stack">
       <h1 id="members-heading" tabIndex={-1}>
         Team
       </h1>
+      <p className="page-lead" data-testid="team-intro">
+        Everyone here works in this studio with one role.{' '}
+        {ROLES.map((role) => (
+          <span key={role}>
+            <strong>{ROLE_LABELS[role]}</strong>: {ROLE_DESCRIPTIONS[role].toLowerCase()}{' '}
+          </span>
+        ))}
+      </p>
       <InviteForm onInvited={loaded.reload} />
       <section className="panel" aria-labelledby="members-list-heading">
         <h2 id="members-list-heading">Members</h2>
         {loaded.state.status === 'loading' && <p className="muted">Loading members…</p>}
         {loaded.state.status === 'failed' && <LoadFailed message={loaded.state.message} onRetry={loaded.reload} />}
-        {loaded.state.status === 'ready' && (
+        {team !== null && (
           <>
             <ul className="proofing-items" data-testid="members-list">
-              {loaded.state.data.members.map((member) => (
-                <MemberRow key={member.userId} member={member} onChanged={loaded.reload} />
+              {team.members.map((member) => (
+                <MemberRow key={member.userId} member={member} studioName={team.studioName} onChanged={loaded.reload} />
               ))}
             </ul>
-            {loaded.state.data.invitations.length > 0 && (
+            {team.invitations.length > 0 && (
               <>
                 <h3>Pending invitations</h3>
                 <ul className="proofing-items" data-testid="invitations-list">
-                  {loaded.state.data.invitations.map((invitation) => (
+                  {team.invitations.map((invitation) => (
                     <li key={invitation.id}>
                       {invitation.email} · {ROLE_LABELS[invitation.role]} · until {formatDate(invitation.expiresAt)}{' '}
                       <button
@@ -121,8 +137,9 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
   );
 }
 
-function MemberRow({ member, onChanged }: { member: StudioMember; onChanged: () => void }) {
+function MemberRow({ member, studioName, onChanged }: { member: StudioMember; studioName: string; onChanged: () => void }) {
   const { busy, error, submit } = useSubmission();
+  const [confirming, setConfirming] = useState(false);
   const roleId = `member-role-${member.userId}`;
   return (
     <li className="proofing-selection" data-testid="member-row">
@@ -156,18 +173,52 @@ function MemberRow({ member, onChanged }: { member: StudioMember; onChanged: () 
           type="button"
           className="button button-secondary"
           aria-disabled={busy}
-          onClick={() =>
-            void submit(async () => {
-              await removeStudioMember(member.userId);
-              onChanged();
-            })
-          }
+          aria-haspopup="dialog"
+          onClick={() => setConfirming(true)}
           data-testid="member-remove"
         >
           {member.you ? 'Leave' : 'Remove'}
         </button>
       </div>
       {error !== null && <FormError id={`member-error-${member.userId}`} message={error} testId="member-error" />}
+      {confirming && <RemovalDialog member={member} studioName={studioName} onDone={onChanged} onCancel={() => setConfirming(false)} />}
     </li>
+  );
+}
+
+/** Removing a member, or leaving: named, and said what it does, before it is done. */
+function RemovalDialog({ member, studioName, onDone, onCancel }: { member: StudioMember; studioName: string; onDone: () => void; onCancel: () => void }) {
+  if (member.you) {
+    return (
+      <ConfirmDialog
+        title={`Leave ${studioName}?`}
+        confirmLabel="Leave the studio"
+        busyLabel="Leaving…"
+        onConfirm={async () => {
+          await removeStudioMember(member.userId);
+          // Every page's data belonged to the studio just left: start afresh where the account still belongs.
+          window.location.assign('/');
+        }}
+        onCancel={onCancel}
+      >
+        <p>You lose access to {studioName} at once. Coming back takes a new invitation from one of its owners.</p>
+      </ConfirmDialog>
+    );
+  }
+  return (
+    <ConfirmDialog
+      title={`Remove ${member.email} from ${studioName}?`}
+      confirmLabel="Remove"
+      busyLabel="Removing…"
+      onConfirm={async () => {
+        await removeStudioMember(member.userId);
+        onDone();
+      }}
+      onCancel={onCancel}
+    >
+      <p>
+        They lose access to the studio at once ({ROLE_LABELS[member.role].toLowerCase()} until now). Their account stays theirs; you can invite them again later.
+      </p>
+    </ConfirmDialog>
   );
 }
