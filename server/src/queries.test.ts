@@ -529,6 +529,7 @@ const vaultExamples: Examples<typeof vaultRepo> = {
   usedBytes: { '': (db) => vaultRepo.usedBytes(db, studio) },
   findStudioFiles: { '': (db) => vaultRepo.findStudioFiles(db, studio, files) },
   findStudioFile: { '': (db) => vaultRepo.findStudioFile(db, studio, 'file-1') },
+  findVisibleFileSummary: { '': (db) => vaultRepo.findVisibleFileSummary(db, studio, 'file-1') },
   findStudioFileSizes: { '': (db) => vaultRepo.findStudioFileSizes(db, studio, files) },
   findNamedStudioFiles: { '': (db) => vaultRepo.findNamedStudioFiles(db, studio, files) },
   findFileById: { '': (db) => vaultRepo.findFileById(db, 'file-1') },

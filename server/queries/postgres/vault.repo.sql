@@ -130,6 +130,21 @@ where
   and "id" in ($2)
   and "status" in ($3, $4, $5);
 
+-- findVisibleFileSummary
+select
+  "id",
+  "studio_id",
+  "media_type",
+  "size",
+  "status"
+from
+  "vault_files"
+where
+  "studio_id" = $1
+  and "id" = $2
+  and "status" in ($3, $4, $5)
+  and "deleted_at" is null;
+
 -- findStudioFileSizes
 select
   "id",

@@ -130,6 +130,21 @@ where
   and "id" in (?)
   and "status" in (?, ?, ?);
 
+-- findVisibleFileSummary
+select
+  "id",
+  "studio_id",
+  "media_type",
+  "size",
+  "status"
+from
+  "vault_files"
+where
+  "studio_id" = ?
+  and "id" = ?
+  and "status" in (?, ?, ?)
+  and "deleted_at" is null;
+
 -- findStudioFileSizes
 select
   "id",

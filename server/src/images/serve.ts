@@ -333,7 +333,7 @@ async function resolveSource(deps: DataPlaneDeps, grant: Grant, requested: Outpu
     const published = await publishedFile(deps, grant.studioId, grant.source);
     if (!published) throw imageNotFound();
     // The row alone decides; the file is opened (name, metadata) only when its bytes are read.
-    const [summary] = await deps.vault.summaries(grant.studioId, [published.file_id]);
+    const summary = await deps.vault.summary(grant.studioId, published.file_id);
     if (!summary) throw imageNotFound();
     const useOriginal = decodable.has(summary.mediaType) && summary.size <= deps.limits.maxDecodeBytes;
     if (!useOriginal && !summary.previewsReady) throw new AppError('source_not_ready', 'This image is still being prepared. Try again shortly.', 422);

@@ -1,4 +1,5 @@
 import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
+import { preparedQuery } from '../db/prepared.ts';
 import type { Tables, VaultAlbumsTable, VaultFilesTable } from '../db/tables.ts';
 import { dayOf } from './days.ts';
 
@@ -139,6 +140,26 @@ export async function findStudioFiles(db: Kysely<Tables>, studioId: string, ids:
     .where('id', 'in', ids)
     .where('status', 'in', visibleStatuses)
     .execute();
+}
+
+const visibleFileSummary = preparedQuery((db, studioId: string, id: string) =>
+  db
+    .selectFrom('vault_files')
+    .select(['id', 'studio_id', 'media_type', 'size', 'status'])
+    .where('studio_id', '=', studioId)
+    .where('id', '=', id)
+    .where('status', 'in', visibleStatuses)
+    .where('deleted_at', 'is', null),
+);
+
+/**
+ * The few columns of a visible file, not in the trash, that a hot path checks before it reads
+ * any bytes (the image service's every own-image answer): compiled once (db/prepared.ts), and
+ * without the sealed name and metadata, whose text would be read and dropped each time.
+ */
+export async function findVisibleFileSummary(db: Kysely<Tables>, studioId: string, id: string): Promise<Pick<FileRow, 'id' | 'studio_id' | 'media_type' | 'size' | 'status'> | undefined> {
+  const [row] = await visibleFileSummary(db, studioId, id);
+  return row;
 }
 
 export async function findStudioFile(db: Kysely<Tables>, studioId: string, id: string): Promise<FileRow | undefined> {

@@ -61,8 +61,9 @@ describe.each(databaseKinds())('the vault interface on %s', (database) => {
   });
 
   it('summarises the same files as find finds, from their rows alone', async () => {
-    expect(await vault.summaries(ownerStudio, [theirs.id, trashed.id, kept.id])).toEqual([{ id: kept.id, studioId: ownerStudio, mediaType: 'image/jpeg', size: jpeg.length, previewsReady: true }]);
-    expect(await vault.summaries(otherStudio, [kept.id])).toEqual([]);
+    expect(await vault.summary(ownerStudio, kept.id)).toEqual({ id: kept.id, studioId: ownerStudio, mediaType: 'image/jpeg', size: jpeg.length, previewsReady: true });
+    for (const id of [theirs.id, trashed.id]) expect(await vault.summary(ownerStudio, id)).toBeUndefined();
+    expect(await vault.summary(otherStudio, kept.id)).toBeUndefined();
   });
 
   it('hands on its own untrashed files, or an album of its own only', async () => {

@@ -16,7 +16,7 @@ import { addAlbumFiles } from './files.ts';
 import { previewsJobHandler } from './previews.ts';
 import { PURGE_JOB, eraseStudioFiles, purgeJobHandler } from './purge.ts';
 import { SCRUB_JOB, scrubJobHandler } from './scrub.ts';
-import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, listAlbumFileIds, usedBytes } from './repo.ts';
+import { type FileRow, findNamedStudioFiles, findStudioFileSizes, findStudioFiles, findVisibleFileSummary, listAlbumFileIds, usedBytes } from './repo.ts';
 import { openFileName } from './sealed-fields.ts';
 import { type Variant, readPlaintext, storedBlob, storedPlaintextLength } from './stored-blobs.ts';
 import { type UploadInput, type UploadedFile, uploadFile } from './upload.ts';
@@ -76,8 +76,8 @@ export interface VaultFiles {
   deliverableFileIds(studioId: string, selection: FileSelection): Promise<string[]>;
   /** The studio's visible files, not in the trash, among `ids`, in the order of `ids`. */
   find(studioId: string, ids: readonly string[]): Promise<VaultFile[]>;
-  /** The same files as `find` finds, opening nothing (the image service's cached answers, which read bytes through `find` only on a miss). */
-  summaries(studioId: string, ids: readonly string[]): Promise<VaultFileSummary[]>;
+  /** The file `find` would find for `id`, opening nothing (the image service's cached answers, which read bytes through `find` only on a miss). */
+  summary(studioId: string, id: string): Promise<VaultFileSummary | undefined>;
   /** The sizes of the same files as `find` finds, opening nothing: for totals. */
   sizes(studioId: string, ids: readonly string[]): Promise<Map<string, number>>;
   /** The names of the studio's files among `ids`, those in the trash included: for activity logs. */
@@ -189,8 +189,9 @@ export function createVaultFiles(deps: VaultDeps): VaultFiles {
       const secrets = await studioSecrets(deps, studioId);
       return Promise.all((await visibleRows(deps, studioId, ids)).map(async (row) => vaultFile(deps, row, await openFile(deps, row, secrets))));
     },
-    async summaries(studioId, ids) {
-      return (await visibleRows(deps, studioId, ids)).map((row) => ({ id: row.id, studioId: row.studio_id, mediaType: row.media_type, size: row.size, previewsReady: row.status === 'ready' }));
+    async summary(studioId, id) {
+      const row = await findVisibleFileSummary(deps.db, studioId, id);
+      return row && { id: row.id, studioId: row.studio_id, mediaType: row.media_type, size: row.size, previewsReady: row.status === 'ready' };
     },
     async sizes(studioId, ids) {
       const rows = await inSlices([...new Set(ids)], (slice) => findStudioFileSizes(deps.db, studioId, slice));
