@@ -75,6 +75,42 @@ describe('config', () => {
     expect(() => loadConfig({ VAULT_RESUMABLE_EXPIRY_HOURS: '48', VAULT_RESUMABLE_MAX_AGE_HOURS: '24' })).toThrow(/VAULT_RESUMABLE_MAX_AGE_HOURS must be at least/);
   });
 
+  it('names every malformed value at once, with what it must be', () => {
+    const problems = (source: Record<string, string>) => {
+      try {
+        loadConfig(source);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(
+      problems({ PORT: '65536', VAULT_JOB_CONCURRENCY: '1.5', SESSION_IDLE_MINUTES: '', LOG_LEVEL: 'loud', S3_FORCE_PATH_STYLE: 'maybe', PUBLIC_URL: 'ftp://photos.example.com', S3_ENDPOINT: 'not a url', HOST: '', METRICS_TOKEN: 'short' }),
+    ).toEqual([
+      'HOST: must not be empty',
+      'PORT: must be an integer from 0 to 65535',
+      'PUBLIC_URL: must be a URL starting with http:// or https://',
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+      'S3_ENDPOINT: must be an absolute URL',
+      'S3_FORCE_PATH_STYLE: must be one of true, false, 1, 0, yes, no',
+      'SESSION_IDLE_MINUTES: must be an integer of at least 1',
+      'VAULT_JOB_CONCURRENCY: must be an integer from 1 to 8',
+      'METRICS_TOKEN: must be at least 32 characters (openssl rand -hex 32)',
+    ]);
+  });
+
+  it('reads numbers, flags and optional values as the environment spells them', () => {
+    const config = loadConfig({ PORT: '0', SHUTDOWN_DRAIN_SECONDS: '2.5', S3_FORCE_PATH_STYLE: 'yes', STORAGE_BACKEND: 's3', S3_BUCKET: 'b', AUDIT_RETENTION_DAYS: '30', IMAGING_THREADS: '3' });
+    expect(config.port).toBe(0);
+    expect(config.shutdown.drainSeconds).toBe(2.5);
+    expect(config.storage).toMatchObject({ kind: 's3', forcePathStyle: true });
+    expect(config.audit.retentionDays).toBe(30);
+    expect(config.imaging.threads).toBe(3);
+    const defaults = loadConfig({});
+    expect(defaults.audit.retentionDays).toBeUndefined();
+    expect(defaults.sessions).toEqual({ idleMinutes: 120, absoluteMinutes: 23 * 60 });
+  });
+
   it('never prints secret values in the description', () => {
     const secretKey = Buffer.alloc(32, 7).toString('base64');
     const config = loadConfig({

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import type { ImagingPoolOptions } from './imaging/pool.ts';
 import type { BlobStoreConfig } from './storage/blob-store.ts';
 
@@ -13,105 +12,187 @@ import type { BlobStoreConfig } from './storage/blob-store.ts';
  * secret and externally visible setting is given explicitly: there is no default secret.
  */
 
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+/**
+ * How each variable's text becomes its value. A few small readers instead of a validation
+ * library: zod's 95 modules stayed loaded for the server's whole life to read the environment
+ * once (about 5 MiB of resident memory at rest, docs/performance.md).
+ */
+class InvalidValue extends Error {}
 
-const durationMinutes = z.coerce.number().int().positive();
+type Parse<T> = (text: string) => T;
 
-const environmentSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  TRUST_PROXY: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+interface Variable<T> {
+  read(text: string | undefined): T;
+}
 
-  SHUTTERLOCK_DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+function optional<T>(parse: Parse<T>): Variable<T | undefined> {
+  return { read: (text) => (text === undefined ? undefined : parse(text)) };
+}
 
-  STORAGE_BACKEND: z.enum(['local', 's3']).default('local'),
-  S3_BUCKET: z.string().min(1).optional(),
-  S3_ENDPOINT: z.url().optional(),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  S3_FORCE_PATH_STYLE: booleanFromEnv.default(false),
-  S3_PREFIX: z.string().optional(),
+function withDefault<T>(parse: Parse<T>, fallback: NoInfer<T>): Variable<T> {
+  return { read: (text) => (text === undefined ? fallback : parse(text)) };
+}
 
-  SHUTTERLOCK_MASTER_KEYS: z.string().min(1).optional(),
+function oneOf<const Value extends string>(...values: Value[]): Parse<Value> {
+  return (text) => {
+    if (!(values as string[]).includes(text)) throw new InvalidValue(`must be one of ${values.join(', ')}`);
+    return text as Value;
+  };
+}
 
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
-  MAIL_FROM: z.string().min(3).default('Shutterlock <no-reply@localhost>'),
+const flagValues = oneOf('true', 'false', '1', '0', 'yes', 'no');
+const flag: Parse<boolean> = (text) => ['true', '1', 'yes'].includes(flagValues(text));
 
-  SESSION_IDLE_MINUTES: durationMinutes.default(120),
-  SESSION_ABSOLUTE_MINUTES: durationMinutes.default(23 * 60),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+function text(minimumLength = 0, problem = minimumLength === 1 ? 'must not be empty' : `must be at least ${minimumLength} characters`): Parse<string> {
+  return (value) => {
+    if (value.length < minimumLength) throw new InvalidValue(problem);
+    return value;
+  };
+}
 
-  VAULT_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(500 * 1024 * 1024),
-  VAULT_MAX_PIXELS: z.coerce.number().int().positive().default(200_000_000),
-  VAULT_MAX_DECODE_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
-  VAULT_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(10).max(24 * 60 * 60).default(300),
-  VAULT_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
-  VAULT_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(24 * 60 * 60).default(60 * 60),
-  VAULT_STALE_UPLOAD_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
-  JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(24 * 60 * 60).default(15 * 60),
-  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
-  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3_600).default(60),
-  VAULT_RESUMABLE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
-  VAULT_RESUMABLE_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
-  CLAMD_SOCKET: z.string().min(1).optional(),
-  CLAMD_HOST: z.string().min(1).optional(),
-  CLAMD_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
-  CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+function matching(pattern: RegExp, problem: string): Parse<string> {
+  return (value) => {
+    if (!pattern.test(value)) throw new InvalidValue(problem);
+    return value;
+  };
+}
+
+/** An absolute URL, with one of `protocols` when any are given ('https', without the colon). */
+function url(...protocols: string[]): Parse<string> {
+  return (value) => {
+    const parsed = URL.parse(value);
+    if (!parsed) throw new InvalidValue('must be an absolute URL');
+    if (protocols.length > 0 && !protocols.includes(parsed.protocol.slice(0, -1))) {
+      throw new InvalidValue(`must be a URL starting with ${protocols.map((protocol) => `${protocol}://`).join(' or ')}`);
+    }
+    return value;
+  };
+}
+
+/** A number `isKind` accepts, within the bounds. */
+function numberWhere(isKind: (value: number) => boolean, kind: string, minimum: number, maximum: number): Parse<number> {
+  const range = Number.isFinite(maximum) ? ` from ${minimum} to ${maximum}` : Number.isFinite(minimum) ? ` of at least ${minimum}` : '';
+  return (text) => {
+    // Number('') and Number(' ') are 0: an empty setting is a mistake, not zero.
+    const value = text.trim() === '' ? Number.NaN : Number(text);
+    if (!isKind(value) || value < minimum || value > maximum) throw new InvalidValue(`must be ${kind}${range}`);
+    return value;
+  };
+}
+
+function number(minimum = Number.NEGATIVE_INFINITY, maximum = Number.POSITIVE_INFINITY): Parse<number> {
+  return numberWhere(Number.isFinite, 'a number', minimum, maximum);
+}
+
+function integer(minimum = Number.NEGATIVE_INFINITY, maximum = Number.POSITIVE_INFINITY): Parse<number> {
+  return numberWhere(Number.isInteger, 'an integer', minimum, maximum);
+}
+
+const environmentVariables = {
+  NODE_ENV: withDefault(oneOf('development', 'production', 'test'), 'development'),
+  HOST: withDefault(text(1), '127.0.0.1'),
+  PORT: withDefault(integer(0, 65_535), 8080),
+  PUBLIC_URL: optional(url('http', 'https')),
+  TRUST_PROXY: optional(text()),
+  LOG_LEVEL: withDefault(oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info'),
+  BODY_LIMIT_BYTES: withDefault(integer(1), 1_048_576),
+
+  SHUTTERLOCK_DATA_DIR: withDefault(text(1), './data'),
+  DATABASE_URL: optional(matching(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+
+  STORAGE_BACKEND: withDefault(oneOf('local', 's3'), 'local'),
+  S3_BUCKET: optional(text(1)),
+  S3_ENDPOINT: optional(url()),
+  S3_REGION: withDefault(text(1), 'us-east-1'),
+  S3_ACCESS_KEY_ID: optional(text(1)),
+  S3_SECRET_ACCESS_KEY: optional(text(1)),
+  S3_FORCE_PATH_STYLE: withDefault(flag, false),
+  S3_PREFIX: optional(text()),
+
+  SHUTTERLOCK_MASTER_KEYS: optional(text(1)),
+
+  SMTP_URL: optional(matching(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')),
+  MAIL_FROM: withDefault(text(3), 'Shutterlock <no-reply@localhost>'),
+
+  SESSION_IDLE_MINUTES: withDefault(integer(1), 120),
+  SESSION_ABSOLUTE_MINUTES: withDefault(integer(1), 23 * 60),
+  REDIS_URL: optional(matching(/^rediss?:\/\//, 'must be a redis:// URL')),
+
+  VAULT_MAX_UPLOAD_BYTES: withDefault(integer(1), 500 * 1024 * 1024),
+  VAULT_MAX_PIXELS: withDefault(integer(1), 200_000_000),
+  VAULT_MAX_DECODE_BYTES: withDefault(integer(1), 256 * 1024 * 1024),
+  VAULT_DOWNLOAD_URL_SECONDS: withDefault(integer(10, 24 * 60 * 60), 300),
+  VAULT_JOB_CONCURRENCY: withDefault(integer(1, 8), 2),
+  VAULT_PURGE_INTERVAL_SECONDS: withDefault(integer(1, 24 * 60 * 60), 60 * 60),
+  VAULT_STALE_UPLOAD_SECONDS: withDefault(integer(1), 24 * 60 * 60),
+  JOB_LEASE_SECONDS: withDefault(integer(3, 24 * 60 * 60), 15 * 60),
+  SHUTDOWN_DRAIN_SECONDS: withDefault(number(0, 300), 5),
+  SHUTDOWN_TIMEOUT_SECONDS: withDefault(number(1, 3_600), 60),
+  VAULT_RESUMABLE_EXPIRY_HOURS: withDefault(integer(1, 24 * 30), 24),
+  VAULT_RESUMABLE_MAX_AGE_HOURS: withDefault(integer(1, 24 * 90), 24 * 7),
+  CLAMD_SOCKET: optional(text(1)),
+  CLAMD_HOST: optional(text(1)),
+  CLAMD_PORT: withDefault(integer(1, 65_535), 3310),
+  CLAMD_TIMEOUT_MS: withDefault(integer(1), 30_000),
 
   // Explicit, loud exceptions to production's rules (for a closed network, a test deployment).
-  ALLOW_INSECURE_PUBLIC_URL: booleanFromEnv.default(false),
-  ALLOW_UNSCANNED_UPLOADS: booleanFromEnv.default(false),
+  ALLOW_INSECURE_PUBLIC_URL: withDefault(flag, false),
+  ALLOW_UNSCANNED_UPLOADS: withDefault(flag, false),
 
-  DELIVERY_SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
-  DELIVERY_REMEMBER_DAYS: z.coerce.number().int().min(0).max(90).default(30),
-  DELIVERY_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
-  SMTP_CA_FILE: z.string().min(1).optional(),
+  DELIVERY_SESSION_MINUTES: withDefault(integer(5, 24 * 60), 60),
+  DELIVERY_REMEMBER_DAYS: withDefault(integer(0, 90), 30),
+  DELIVERY_REMINDER_DAYS: withDefault(integer(0, 60), 3),
+  SMTP_CA_FILE: optional(text(1)),
 
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
-  AUDIT_SEAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
-  ALERT_SCAN_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
-  ALERT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
-  ALERT_ACCOUNT_SIGN_IN_FAILURES: z.coerce.number().int().min(1).default(10),
-  ALERT_NETWORK_SIGN_IN_FAILURES: z.coerce.number().int().min(1).default(30),
-  ALERT_DELIVERY_DOWNLOADS: z.coerce.number().int().min(1).default(500),
-  ALERT_MASS_DELETIONS: z.coerce.number().int().min(1).default(100),
-  ALERT_EMAILS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+  AUDIT_RETENTION_DAYS: optional(integer(1)),
+  AUDIT_SEAL_MINUTES: withDefault(integer(1, 24 * 60), 10),
+  ALERT_SCAN_SECONDS: withDefault(integer(1, 3_600), 30),
+  ALERT_WINDOW_MINUTES: withDefault(integer(1, 24 * 60), 15),
+  ALERT_ACCOUNT_SIGN_IN_FAILURES: withDefault(integer(1), 10),
+  ALERT_NETWORK_SIGN_IN_FAILURES: withDefault(integer(1), 30),
+  ALERT_DELIVERY_DOWNLOADS: withDefault(integer(1), 500),
+  ALERT_MASS_DELETIONS: withDefault(integer(1), 100),
+  ALERT_EMAILS_PER_HOUR: withDefault(integer(0), 20),
 
-  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
-  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
-  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  MAIL_STUDIO_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(200),
-  MAIL_STUDIO_EMAILS_PER_DAY: z.coerce.number().int().min(1).default(1000),
-  MAIL_STUDIO_NEW_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).default(100),
-  MAIL_DELIVERY_RESENDS_PER_DAY: z.coerce.number().int().min(1).default(10),
+  METRICS_TOKEN: optional(text(32, 'must be at least 32 characters (openssl rand -hex 32)')),
+  METRICS_PORT: optional(integer(1, 65_535)),
+  METRICS_HOST: withDefault(text(1), '127.0.0.1'),
+  MAIL_STUDIO_EMAILS_PER_HOUR: withDefault(integer(1), 200),
+  MAIL_STUDIO_EMAILS_PER_DAY: withDefault(integer(1), 1000),
+  MAIL_STUDIO_NEW_RECIPIENTS_PER_DAY: withDefault(integer(1), 100),
+  MAIL_DELIVERY_RESENDS_PER_DAY: withDefault(integer(1), 10),
 
-  IMAGING_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
-  IMAGING_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(16),
-  IMAGING_TASK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  IMAGING_TASKS_PER_CHILD: z.coerce.number().int().min(1).default(200),
-  IMAGING_CHILD_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
-  IMAGING_CHILD_IDLE_SECONDS: z.coerce.number().int().min(1).default(60),
-  IMAGING_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  IMAGING_POOL_SIZE: withDefault(integer(1, 64), 2),
+  IMAGING_QUEUE_LIMIT: withDefault(integer(0, 10_000), 16),
+  IMAGING_TASK_SECONDS: withDefault(integer(1, 3600), 60),
+  IMAGING_TASKS_PER_CHILD: withDefault(integer(1), 200),
+  IMAGING_CHILD_MEMORY_MIB: withDefault(integer(128), 1024),
+  IMAGING_CHILD_IDLE_SECONDS: withDefault(integer(1), 60),
+  IMAGING_THREADS: optional(integer(1, 64)),
 
-  IMAGES_REMOTE_MAX_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
-  IMAGES_REMOTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  IMAGES_REMOTE_MAX_BYTES: withDefault(integer(1), 32 * 1024 * 1024),
+  IMAGES_REMOTE_TIMEOUT_MS: withDefault(integer(100, 120_000), 10_000),
 
   // Host routing of public portfolios ({slug}.{PORTFOLIO_DOMAIN}): a bare host name, no scheme or port.
-  PORTFOLIO_DOMAIN: z
-    .string()
-    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case host name such as portfolio.example.com')
-    .optional(),
-});
+  PORTFOLIO_DOMAIN: optional(matching(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case host name such as portfolio.example.com')),
+};
 
-type Environment = z.infer<typeof environmentSchema>;
+type Environment = { [Name in keyof typeof environmentVariables]: ReturnType<(typeof environmentVariables)[Name]['read']> };
+
+/** Every variable read, or every problem found, each named. */
+function readEnvironment(source: Record<string, string | undefined>): { env: Environment } | { problems: string[] } {
+  const env: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, variable] of Object.entries(environmentVariables)) {
+    try {
+      env[name] = variable.read(source[name]);
+    } catch (error) {
+      if (!(error instanceof InvalidValue)) throw error;
+      problems.push(`${name}: ${error.message}`);
+    }
+  }
+  return problems.length > 0 ? { problems } : { env: env as Environment };
+}
 
 /** The blob store's own configuration type: config.ts only fills it in. */
 export type StorageConfig = BlobStoreConfig;
@@ -292,11 +373,9 @@ function productionRules(env: Environment): Array<{ broken: boolean; overridden:
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = environmentSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const env = parsed.data;
+  const read = readEnvironment(source);
+  if ('problems' in read) throw new ConfigError(read.problems);
+  const { env } = read;
   const production = env.NODE_ENV === 'production';
   const problems = production ? productionProblems(env) : [];
   if (env.STORAGE_BACKEND === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET is required when STORAGE_BACKEND=s3.');
