@@ -79,6 +79,19 @@ describe('deploy/systemd/rolling-restart.sh', () => {
     expect(await fs.readFile(calls, 'utf8')).toContain('  down: :8081 max_fails=1 fail_timeout=5s down;\n');
   }, 30_000);
 
+  it('refuses, before touching anything, a port that is not a bare number or names no local server line', async () => {
+    const marker = path.join(dir, 'ran');
+    for (const port of [`8081)/&/;e touch ${marker};#`, '808.', '', '99999', '08081', '8083']) {
+      await fs.writeFile(conf, upstreamBlock);
+      await fs.writeFile(calls, '');
+      const run = execFileAsync('sh', [script, port], { env: { NGINX_CONF: conf, PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? ''}` } });
+      await expect(run, port).rejects.toMatchObject({ code: 2 });
+      expect(await fs.readFile(conf, 'utf8'), port).toBe(upstreamBlock);
+      expect(await fs.readFile(calls, 'utf8'), port).toBe('');
+    }
+    await expect(fs.access(marker)).rejects.toThrow();
+  }, 30_000);
+
   it('leaves nginx alone without NGINX_CONF, waiting out its fail_timeout after each instance', async () => {
     const started = Date.now();
     const seen = await run({ NGINX_FAIL_TIMEOUT: '1' });

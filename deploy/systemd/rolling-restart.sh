@@ -36,6 +36,22 @@ set_upstream() {
   sleep 1
 }
 
+# Every port checked before anything is touched: each is pasted into sed scripts and a unit
+# name, so it must be a bare port number (a `.` would match every server line, a `/` would end
+# the s command and let the rest run as sed commands, such as `e`, a shell command), and, with
+# NGINX_CONF, must name a local server line there (else the instance would be restarted while
+# nginx still sends it traffic).
+for port in "$@"; do
+  case "$port" in
+    '' | *[!0-9]* | 0*) echo "rolling-restart: '$port' is not a port number" >&2; exit 2 ;;
+  esac
+  if [ "$port" -gt 65535 ]; then echo "rolling-restart: '$port' is not a port number" >&2; exit 2; fi
+  if [ -n "${NGINX_CONF:-}" ] && ! grep -Eq "^[[:space:]]*server[[:space:]]+(127\.0\.0\.1|localhost):$port([[:space:]][^;]*)?;" "$NGINX_CONF"; then
+    echo "rolling-restart: no 'server 127.0.0.1:$port' (or localhost) line in $NGINX_CONF; nothing restarted" >&2
+    exit 2
+  fi
+done
+
 for port in "$@"; do
   set_upstream "$port" down
   systemctl restart "shutterlock@${port}"
