@@ -104,6 +104,25 @@ describe.each(databaseKinds())('studio teams on %s', (database) => {
     expect([anonymous.status, anonymous.body.error.code]).toEqual([400, 'invitation_invalid']);
   });
 
+  it('review: another account signed in neither consumes the link nor makes an account for the address; a cross-site accept with the cookie is refused; signed out, the accept answers the whole address', async () => {
+    const email = uniqueEmail('review-fresh'); // no account yet
+    const before = (await server.outbox()).length;
+    await owner.json('POST', '/api/studio/invitations', { email, role: 'viewer' });
+    const token = (await waitForMail(server, email, /#token=([A-Za-z0-9_-]+)/, { after: before }))[1] ?? '';
+    const someoneElse = (await signedInClient(server, 'photographer', 'review-other')).client;
+    const refused = await someoneElse.json<ErrorAnswer>('POST', '/api/invitations/accept', { token });
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'invitation_for_another_address']);
+    expect(await server.runtime.database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()).toBeUndefined();
+    // Cross-site, with the cookie: the CSRF check answers before the route.
+    const forged = await someoneElse.request('POST', '/api/invitations/accept', { token }, { 'sec-fetch-site': 'cross-site' });
+    expect([forged.status, ((await forged.json()) as ErrorAnswer).error.code]).toEqual([403, 'csrf_rejected']);
+    const offer = await new TestClient(server, { ip: '10.77.4.1' }).json<{ email: string; session: string }>('POST', '/api/invitations/lookup', { token });
+    expect([offer.status, offer.body.session, offer.body.email]).toEqual([200, 'none', `${email[0]}•••${email.slice(email.indexOf('@'))}`]);
+    // The masking is for whoever holds the link; accepting signed out (the link forwarded) hands them the whole address.
+    const accepted = await new TestClient(server, { ip: '10.77.4.2' }).json<{ email: string }>('POST', '/api/invitations/accept', { token });
+    expect([accepted.status, accepted.body.email]).toEqual([200, email]);
+  });
+
   it('refuses an expired or withdrawn invitation', async () => {
     const email = uniqueEmail('late');
     const before = (await server.outbox()).length;
