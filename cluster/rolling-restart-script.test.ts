@@ -92,6 +92,17 @@ describe('deploy/systemd/rolling-restart.sh', () => {
     await expect(fs.access(marker)).rejects.toThrow();
   }, 30_000);
 
+  it('edits the file a symlinked NGINX_CONF points at, leaving the link (sites-enabled -> sites-available)', async () => {
+    const target = path.join(dir, 'sites-available.conf');
+    const link = path.join(dir, 'sites-enabled.conf');
+    await fs.writeFile(target, upstreamBlock);
+    await fs.rm(link, { force: true });
+    await fs.symlink(target, link);
+    await execFileAsync('sh', [script, '8081'], { env: { NGINX_CONF: link, PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? ''}` } });
+    expect((await fs.lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await fs.readFile(target, 'utf8')).toBe(upstreamBlock);
+  }, 30_000);
+
   it('leaves nginx alone without NGINX_CONF, waiting out its fail_timeout after each instance', async () => {
     const started = Date.now();
     const seen = await run({ NGINX_FAIL_TIMEOUT: '1' });

@@ -26,9 +26,9 @@ set_upstream() {
   up="s/^([[:space:]]*server[[:space:]]+(127\.0\.0\.1|localhost):$1([[:space:]][^;]*)?) down;/\1;/"
   if [ "$2" = down ]; then
     # Up first, so that a run stopped halfway and started again marks it down once.
-    sed -i -E -e "$up" -e "s/^([[:space:]]*server[[:space:]]+(127\.0\.0\.1|localhost):$1([[:space:]][^;]*)?);/\1 down;/" "$NGINX_CONF"
+    sed -i --follow-symlinks -E -e "$up" -e "s/^([[:space:]]*server[[:space:]]+(127\.0\.0\.1|localhost):$1([[:space:]][^;]*)?);/\1 down;/" "$NGINX_CONF"
   else
-    sed -i -E "$up" "$NGINX_CONF"
+    sed -i --follow-symlinks -E "$up" "$NGINX_CONF"
   fi
   nginx -t -q
   nginx -s reload
