@@ -300,7 +300,10 @@ export async function acceptStudioInvitation(
       await recordAudit(trx, { action: 'studio.switched', actorUserId: userId, subjectUserId: userId, studioId, ...origin }, now);
     }
   });
-  return { studio: { id: studioId, name: (await studioName(deps, studioId)) ?? 'Studio' }, role: invitation.role, email: invitation.email, accountCreated, switched: principal !== null };
+  // Signed out, whoever holds the link accepts (a forwarded link joins the invited address, not
+  // them): the address is masked as the lookup masks it, or accepting would hand it over.
+  const email = principal === null ? maskEmail(invitation.email) : invitation.email;
+  return { studio: { id: studioId, name: (await studioName(deps, studioId)) ?? 'Studio' }, role: invitation.role, email, accountCreated, switched: principal !== null };
 }
 
 /**
