@@ -36,7 +36,7 @@ describe('deploy/systemd/rolling-restart.sh', () => {
     const stub = async (name: string, body: string) => fs.writeFile(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${calls}"\n${body}`, { mode: 0o755 });
     await stub('systemctl', '');
     await stub('curl', '');
-    await stub('nginx', `[ "$1" = -s ] && grep -o ':[0-9]* .* down;' "${conf}" | sed 's/^/  down: /' >> "${calls}"\nexit 0\n`);
+    await stub('nginx', `[ "$1" = -t ] && [ -n "\${NGINX_REFUSES:-}" ] && exit 1\n[ "$1" = -s ] && grep -o ':[0-9]* .* down;' "${conf}" | sed 's/^/  down: /' >> "${calls}"\nexit 0\n`);
   });
   afterAll(async () => {
     await fs.rm(dir, { recursive: true, force: true });
@@ -90,6 +90,15 @@ describe('deploy/systemd/rolling-restart.sh', () => {
       expect(await fs.readFile(calls, 'utf8'), port).toBe('');
     }
     await expect(fs.access(marker)).rejects.toThrow();
+  }, 30_000);
+
+  it('puts NGINX_CONF back as it was and restarts nothing when nginx refuses the edited file', async () => {
+    await fs.writeFile(conf, upstreamBlock);
+    await fs.writeFile(calls, '');
+    const run = execFileAsync('sh', [script, '8081'], { env: { NGINX_CONF: conf, NGINX_REFUSES: '1', PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? ''}` } });
+    await expect(run).rejects.toMatchObject({ code: 1 });
+    expect(await fs.readFile(conf, 'utf8')).toBe(upstreamBlock);
+    expect(await fs.readFile(calls, 'utf8')).toBe('nginx -t -q\n');
   }, 30_000);
 
   it('edits the file a symlinked NGINX_CONF points at, leaving the link (sites-enabled -> sites-available)', async () => {

@@ -23,6 +23,8 @@ set_upstream() {
     [ "$2" = up ] && sleep "${NGINX_FAIL_TIMEOUT:-5}"
     return 0
   fi
+  # Kept to put back should nginx refuse the edited file (written through a symlink, as sed's is).
+  before=$(cat "$NGINX_CONF")
   up="s/^([[:space:]]*server[[:space:]]+(127\.0\.0\.1|localhost):$1([[:space:]][^;]*)?) down;/\1;/"
   if [ "$2" = down ]; then
     # Up first, so that a run stopped halfway and started again marks it down once.
@@ -30,7 +32,11 @@ set_upstream() {
   else
     sed -i --follow-symlinks -E "$up" "$NGINX_CONF"
   fi
-  nginx -t -q
+  if ! nginx -t -q; then
+    printf '%s\n' "$before" > "$NGINX_CONF"
+    echo "rolling-restart: nginx -t refused $NGINX_CONF once port $1 was marked $2; put back as it was, nothing restarted" >&2
+    exit 1
+  fi
   nginx -s reload
   # The new workers take over within a moment; the old ones finish their requests meanwhile.
   sleep 1
