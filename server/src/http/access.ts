@@ -112,8 +112,15 @@ export function mustEnrollTotp(principal: Pick<Principal, 'role' | 'totpEnabled'
   return principal.role === 'admin' && !principal.totpEnabled;
 }
 
-/** The signed-in caller, for handlers behind `signed-in` or `admin` routes. */
+/**
+ * The signed-in caller, for handlers behind `signed-in` or `admin` routes. Fails closed on a
+ * `public` route: one that reads the session (`readsSession`) has not run the signed-in checks
+ * (two-factor enrolment, the route's permission), so it may only look, with `optionalPrincipal`.
+ */
 export function requirePrincipal(request: FastifyRequest): Principal {
+  if (request.routeOptions.config.access === 'public') {
+    throw new Error(`Route ${request.routeOptions.url ?? '?'} is public: it reads the session with optionalPrincipal, never requires one.`);
+  }
   if (!request.principal) throw new AppError('not_signed_in', 'Sign in to continue.', 401);
   return request.principal;
 }
