@@ -24,7 +24,8 @@ export interface ByteRange {
 /**
  * What put() stores: bytes, piece by piece, or in batches of pieces stored in order. A batch
  * spares its producer the join into one buffer (a copy of every byte): the local store writes
- * it with one vectored write.
+ * it with one vectored write. A store may still be writing a piece after it has pulled the
+ * next one: a producer must not reuse a buffer it has yielded.
  */
 export type BlobBody = Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>;
 

@@ -164,20 +164,24 @@ export class LocalBlobStore implements BlobStore {
 const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 
 /**
- * Writes a new file and fsyncs it before closing. While a large blob arrives, every
- * SYNC_EVERY_BYTES an fdatasync starts in the background (one at a time), so the disk writes
- * it back as it comes instead of all at the closing fsync, which the upload waits for (about
- * 0.25 s per 512 MiB here). A failed background sync fails the write: Linux reports a
- * writeback error to only one sync of a descriptor, so the closing one might not see it.
+ * Writes a new file and fsyncs it before closing. One batch is written while the next is
+ * pulled, so receiving and sealing the body overlap the write (on a libuv thread) instead of
+ * taking turns with it; a batch's buffers are therefore held until the next batch has come
+ * (BlobBody). While a large blob arrives, every SYNC_EVERY_BYTES an fdatasync starts in the
+ * background (one at a time), so the disk writes it back as it comes instead of all at the
+ * closing fsync, which the upload waits for (about 0.25 s per 512 MiB here). A failed
+ * background sync fails the write: Linux reports a writeback error to only one sync of a
+ * descriptor, so the closing one might not see it.
  */
 async function writeDurably(path: string, batches: AsyncIterable<readonly Uint8Array[]>): Promise<void> {
   const file = await open(path, 'wx', FILE_MODE);
+  let writing: Promise<number> | undefined;
   let syncing: Promise<void> | undefined;
   let syncFailure: { error: unknown } | undefined;
   let unsynced = 0;
   try {
     for await (const batch of batches) {
-      unsynced += await writeAll(file, batch);
+      if (writing) unsynced += await writing;
       if (syncFailure) throw syncFailure.error;
       if (unsynced >= SYNC_EVERY_BYTES && syncing === undefined) {
         unsynced = 0;
@@ -190,12 +194,17 @@ async function writeDurably(path: string, batches: AsyncIterable<readonly Uint8A
             syncing = undefined;
           });
       }
+      writing = writeAll(file, batch);
+      // Awaited at the next batch or below; until then a failure must not count as unhandled.
+      writing.catch(() => undefined);
     }
+    await writing;
     await syncing;
     if (syncFailure) throw syncFailure.error;
     await file.sync();
   } finally {
-    // Never close the descriptor under a sync still running on it.
+    // Never close the descriptor under a write or a sync still running on it.
+    await writing?.catch(() => undefined);
     await syncing;
     await file.close();
   }
