@@ -74,6 +74,21 @@ export function createDecryptStream(key: Buffer, context: Buffer): Transform {
   return toTransform(new MessageOpener(key, context));
 }
 
+/**
+ * What createEncryptStream does, without a stream: for each piece of `plaintext`, the pieces
+ * of ciphertext it completed, as node:crypto produced them (header, chunk bodies, tags).
+ * Between the cipher and a consumer that only gathers blocks for a store, a Transform adds
+ * a push per piece, and its reader a join of whatever was pushed: a copy of every byte.
+ */
+export async function* sealPieces(key: Buffer, context: Buffer, plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer[]> {
+  const sealer = new MessageSealer(key, context);
+  for await (const piece of plaintext) {
+    const sealed = sealer.update(asBuffer(piece));
+    if (sealed.length > 0) yield sealed;
+  }
+  yield sealer.final();
+}
+
 export function encryptBuffer(key: Buffer, context: Buffer, plaintext: Buffer): Buffer {
   const sealer = new MessageSealer(key, context);
   return Buffer.concat([...sealer.update(plaintext), ...sealer.final()]);

@@ -67,6 +67,20 @@ function describeBlobStoreContract(name: string, backend: ContractBackend): void
       expect(await readAll(await store.get('empty'))).toEqual(Buffer.alloc(0));
     });
 
+    it('stores a body given in batches of pieces, in order', async () => {
+      const pieces = Array.from({ length: 300 }, (_, index) => randomBytes(index % 7 === 0 ? 0 : 1 + ((index * 37) % 5000)));
+      async function* batches(): AsyncGenerator<Uint8Array | Uint8Array[]> {
+        yield pieces.slice(0, 1);
+        yield pieces.slice(1, 200);
+        yield pieces[200] as Uint8Array;
+        yield [];
+        yield pieces.slice(201);
+      }
+      const whole = Buffer.concat(pieces);
+      expect(await store.put('batched', batches())).toEqual({ size: whole.length });
+      expect(await readAll(await store.get('batched'))).toEqual(whole);
+    });
+
     it('serves inclusive byte ranges', async () => {
       const data = Buffer.from('0123456789abcdef');
       await store.put('ranged', Readable.from([data]));

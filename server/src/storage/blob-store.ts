@@ -21,10 +21,18 @@ export interface ByteRange {
   end: number;
 }
 
+/**
+ * What put() stores: bytes, piece by piece, or in batches of pieces stored in order. A batch
+ * spares its producer the join into one buffer (a copy of every byte): the local store writes
+ * it with one vectored write. A store may still be writing a piece after it has pulled the
+ * next one: a producer must not reuse a buffer it has yielded.
+ */
+export type BlobBody = Readable | AsyncIterable<Uint8Array | readonly Uint8Array[]>;
+
 export interface BlobStore {
   readonly kind: 'local' | 's3';
   /** Atomic: either the whole object appears under `key` or nothing does. */
-  put(key: string, body: Readable | AsyncIterable<Uint8Array>): Promise<BlobInfo>;
+  put(key: string, body: BlobBody): Promise<BlobInfo>;
   /**
    * Rejects with blob_not_found when absent, range_not_satisfiable when the range is not
    * inside the object. The stream holds a file descriptor or a connection: read it to the end
@@ -127,16 +135,22 @@ export function toStorageError(error: unknown): AppError {
  * untouched instead of reporting it as a storage failure.
  */
 export class PutBody {
-  readonly chunks: AsyncIterable<Uint8Array>;
+  /** The body's batches, a single piece arriving as a batch of one. */
+  readonly batches: AsyncIterable<readonly Uint8Array[]>;
   #size = 0;
   #sourceError: { error: unknown } | undefined;
 
-  constructor(body: Readable | AsyncIterable<Uint8Array>) {
-    this.chunks = this.#read(body);
+  constructor(body: BlobBody) {
+    this.batches = this.#read(body);
   }
 
   get size(): number {
     return this.#size;
+  }
+
+  /** The same bytes piece by piece, for a backend that takes a stream. */
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    for await (const batch of this.batches) yield* batch;
   }
 
   /** The error put() should reject with after the backend failed with `error`. */
@@ -144,13 +158,16 @@ export class PutBody {
     return this.#sourceError?.error === error ? error : toStorageError(error);
   }
 
-  async *#read(body: Readable | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  async *#read(body: BlobBody): AsyncGenerator<readonly Uint8Array[]> {
     try {
       // A Readable yields `any`; bytes are all we can store.
-      for await (const chunk of body as AsyncIterable<unknown>) {
-        if (!(chunk instanceof Uint8Array)) throw new TypeError('A blob body must yield Uint8Array chunks.');
-        this.#size += chunk.byteLength;
-        yield chunk;
+      for await (const item of body as AsyncIterable<unknown>) {
+        const batch = Array.isArray(item) ? (item as unknown[]) : [item];
+        for (const piece of batch) {
+          if (!(piece instanceof Uint8Array)) throw new TypeError('A blob body must yield Uint8Array chunks or arrays of them.');
+          this.#size += piece.byteLength;
+        }
+        yield batch as Uint8Array[];
       }
     } catch (error) {
       this.#sourceError = { error };

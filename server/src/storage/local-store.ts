@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -16,6 +16,7 @@ import {
   toStorageError,
   validateBlobKey,
   validateBlobPrefix,
+  type BlobBody,
   type BlobEntry,
   type BlobInfo,
   type BlobStore,
@@ -43,13 +44,13 @@ export class LocalBlobStore implements BlobStore {
     this.#tempDirectory = join(this.#root, TEMP_DIRECTORY);
   }
 
-  async put(key: string, body: Readable | AsyncIterable<Uint8Array>): Promise<BlobInfo> {
+  async put(key: string, body: BlobBody): Promise<BlobInfo> {
     const target = this.#pathFor(key);
     const source = new PutBody(body);
     const tempPath = join(this.#tempDirectory, randomUUID());
     try {
       await mkdir(this.#tempDirectory, { recursive: true, mode: DIRECTORY_MODE });
-      await writeDurably(tempPath, source.chunks);
+      await writeDurably(tempPath, source.batches);
       const firstCreated = await mkdir(dirname(target), { recursive: true, mode: DIRECTORY_MODE });
       await rename(tempPath, target);
       await syncDirectories(dirname(target), firstCreated);
@@ -163,22 +164,25 @@ export class LocalBlobStore implements BlobStore {
 const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 
 /**
- * Writes a new file and fsyncs it before closing. While a large blob arrives, every
- * SYNC_EVERY_BYTES an fdatasync starts in the background (one at a time), so the disk writes
- * it back as it comes instead of all at the closing fsync, which the upload waits for (about
- * 0.25 s per 512 MiB here). A failed background sync fails the write: Linux reports a
- * writeback error to only one sync of a descriptor, so the closing one might not see it.
+ * Writes a new file and fsyncs it before closing. One batch is written while the next is
+ * pulled, so receiving and sealing the body overlap the write (on a libuv thread) instead of
+ * taking turns with it; a batch's buffers are therefore held until the next batch has come
+ * (BlobBody). While a large blob arrives, every SYNC_EVERY_BYTES an fdatasync starts in the
+ * background (one at a time), so the disk writes it back as it comes instead of all at the
+ * closing fsync, which the upload waits for (about 0.25 s per 512 MiB here). A failed
+ * background sync fails the write: Linux reports a writeback error to only one sync of a
+ * descriptor, so the closing one might not see it.
  */
-async function writeDurably(path: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+async function writeDurably(path: string, batches: AsyncIterable<readonly Uint8Array[]>): Promise<void> {
   const file = await open(path, 'wx', FILE_MODE);
+  let writing: Promise<number> | undefined;
   let syncing: Promise<void> | undefined;
   let syncFailure: { error: unknown } | undefined;
   let unsynced = 0;
   try {
-    for await (const chunk of chunks) {
-      for (let written = 0; written < chunk.byteLength; ) written += (await file.write(chunk, written)).bytesWritten;
+    for await (const batch of batches) {
+      if (writing) unsynced += await writing;
       if (syncFailure) throw syncFailure.error;
-      unsynced += chunk.byteLength;
       if (unsynced >= SYNC_EVERY_BYTES && syncing === undefined) {
         unsynced = 0;
         syncing = file
@@ -190,15 +194,35 @@ async function writeDurably(path: string, chunks: AsyncIterable<Uint8Array>): Pr
             syncing = undefined;
           });
       }
+      writing = writeAll(file, batch);
+      // Awaited at the next batch or below; until then a failure must not count as unhandled.
+      writing.catch(() => undefined);
     }
+    await writing;
     await syncing;
     if (syncFailure) throw syncFailure.error;
     await file.sync();
   } finally {
-    // Never close the descriptor under a sync still running on it.
+    // Never close the descriptor under a write or a sync still running on it.
+    await writing?.catch(() => undefined);
     await syncing;
     await file.close();
   }
+}
+
+/** One vectored write per batch, continued after a short write; returns the bytes written. */
+async function writeAll(file: FileHandle, batch: readonly Uint8Array[]): Promise<number> {
+  let pending = batch;
+  let total = 0;
+  while (pending.length > 0) {
+    let written = (await file.writev(pending)).bytesWritten;
+    total += written;
+    let first = 0;
+    while (first < pending.length && written >= (pending[first] as Uint8Array).byteLength) written -= (pending[first++] as Uint8Array).byteLength;
+    pending = pending.slice(first);
+    if (written > 0) pending = [(pending[0] as Uint8Array).subarray(written), ...pending.slice(1)];
+  }
+  return total;
 }
 
 /**

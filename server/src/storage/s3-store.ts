@@ -25,6 +25,7 @@ import {
   toStorageError,
   validateBlobKey,
   validateBlobPrefix,
+  type BlobBody,
   type BlobEntry,
   type BlobInfo,
   type BlobStore,
@@ -57,12 +58,12 @@ export class S3BlobStore implements BlobStore {
     this.#keyPrefix = normalizeKeyPrefix(config.prefix ?? '');
   }
 
-  async put(key: string, body: Readable | AsyncIterable<Uint8Array>): Promise<BlobInfo> {
+  async put(key: string, body: BlobBody): Promise<BlobInfo> {
     const objectKey = this.#objectKey(key);
     const source = new PutBody(body);
     const upload = new Upload({
       client: this.#client,
-      params: { Bucket: this.#bucket, Key: objectKey, Body: Readable.from(source.chunks) },
+      params: { Bucket: this.#bucket, Key: objectKey, Body: Readable.from(source.chunks()) },
       partSize: PART_SIZE,
       queueSize: PARTS_IN_FLIGHT,
       // On any failure lib-storage aborts the multipart upload, so no invisible parts linger

@@ -367,19 +367,20 @@ class Appender {
   }
 }
 
-async function* inBlocks(source: AsyncIterable<Buffer>, first: Buffer[]): AsyncGenerator<Buffer> {
+/** Batches of about STORE_BLOCK bytes, which the store writes without joining them (BlobBody). */
+async function* inBatches(source: AsyncIterable<Buffer>, first: Buffer[]): AsyncGenerator<Buffer[]> {
   let pending = first;
   let bytes = first.reduce((sum, piece) => sum + piece.length, 0);
   for await (const piece of source) {
     pending.push(piece);
     bytes += piece.length;
     if (bytes >= STORE_BLOCK) {
-      yield Buffer.concat(pending, bytes);
+      yield pending;
       pending = [];
       bytes = 0;
     }
   }
-  if (bytes > 0) yield Buffer.concat(pending, bytes);
+  if (bytes > 0) yield pending;
 }
 
 async function appendLocked(deps: VaultDeps, actor: StudioActor, row: ResumableUploadRow, token: string, input: AppendInput): Promise<AppendResult> {
@@ -406,7 +407,7 @@ async function appendLocked(deps: VaultDeps, actor: StudioActor, row: ResumableU
   const sealed = appender.sealed(input.body);
   const first = await sealed.next();
   const key0 = segmentKey(studioId, row.id, firstChunk);
-  if (!first.done) await deps.blobs.put(key0, inBlocks(sealed, [first.value]));
+  if (!first.done) await deps.blobs.put(key0, inBatches(sealed, [first.value]));
   const wrote = appender.chunkIndex > firstChunk;
 
   const expected = input.checksum?.digest;
