@@ -74,6 +74,20 @@ export function createDecryptStream(key: Buffer, context: Buffer): Transform {
   return toTransform(new MessageOpener(key, context));
 }
 
+/**
+ * The plaintext of a ciphertext read piece by piece: for each piece, the chunks it completed,
+ * each authenticated before it is yielded (a full chunk is held until a byte past it arrives, as
+ * in createDecryptStream). No stream machinery between the store's reads and the caller.
+ */
+export async function* decryptPieces(key: Buffer, context: Buffer, ciphertext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer[]> {
+  const opener = new MessageOpener(key, context);
+  for await (const piece of ciphertext) {
+    const plaintexts = opener.update(asBuffer(piece));
+    if (plaintexts.length > 0) yield plaintexts;
+  }
+  yield opener.final();
+}
+
 export function encryptBuffer(key: Buffer, context: Buffer, plaintext: Buffer): Buffer {
   const sealer = new MessageSealer(key, context);
   return Buffer.concat([...sealer.update(plaintext), ...sealer.final()]);
