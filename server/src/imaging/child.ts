@@ -29,7 +29,7 @@ const send = (message: ReplyMessage) => process.send?.(message);
 /**
  * Fills `target` from stdin with blocking reads (libuv hands a child its stdio blocking): this
  * child does nothing else while a task's input arrives, and reading straight into the input's
- * buffer costs a third of the CPU of stream events (docs/performance.md). A hang is the
+ * buffer costs about half the CPU of stream events (docs/performance.md). A hang is the
  * parent's to end (the task's time budget), a parent gone ends the read.
  */
 function readFully(target: Buffer): void {
