@@ -17,6 +17,7 @@ import {
   createDecryptStream,
   createEncryptStream,
   decryptBuffer,
+  decryptPieces,
   decryptRange,
   encryptBuffer,
   plaintextLength,
@@ -87,6 +88,22 @@ async function streamThrough(transform: Transform, input: Buffer, pieceSizes: re
   return { output: Buffer.concat(emitted), error };
 }
 
+async function* asReads(pieces: readonly Buffer[]): AsyncGenerator<Buffer> {
+  yield* pieces;
+}
+
+/** The same through decryptPieces: the batches it yields, joined, and its error. */
+async function piecesThrough(key: Buffer, context: Buffer, input: Buffer, pieceSizes: readonly number[] = [input.length]) {
+  const emitted: Buffer[] = [];
+  let error: unknown;
+  try {
+    for await (const batch of decryptPieces(key, context, asReads(splitInto(input, pieceSizes)))) emitted.push(...batch);
+  } catch (caught) {
+    error = caught;
+  }
+  return { output: Buffer.concat(emitted), error };
+}
+
 async function readAll(stream: Readable): Promise<Buffer> {
   const pieces: Buffer[] = [];
   for await (const piece of stream) pieces.push(piece as Buffer);
@@ -150,8 +167,12 @@ describe('Wycheproof c2sp_chunked_encryption_aes_256_gcm_test.json', () => {
           expect(() => decryptBuffer(key, context, ciphertext)).toThrow(expect.objectContaining({ code: 'invalid_key' }));
           return;
         }
-        for (const pieceSizes of splits) {
-          const { output, error } = await streamThrough(createDecryptStream(key, context), ciphertext, pieceSizes);
+        const readers = splits.flatMap((sizes) => [
+          () => streamThrough(createDecryptStream(key, context), ciphertext, sizes),
+          () => piecesThrough(key, context, ciphertext, sizes),
+        ]);
+        for (const read of readers) {
+          const { output, error } = await read();
           if (vector.result === 'valid') {
             expect(error).toBeUndefined();
             expect(output.length).toBe(vector.msgLength);
@@ -287,6 +308,9 @@ describe('round trips (property-based)', () => {
         expect(decrypted.error).toBeUndefined();
         expect(decrypted.output.equals(plaintext)).toBe(true);
         expect(decryptBuffer(key, context, encrypted.output).equals(plaintext)).toBe(true);
+        const pieces = await piecesThrough(key, context, encrypted.output, decryptWrites);
+        expect(pieces.error).toBeUndefined();
+        expect(pieces.output.equals(plaintext)).toBe(true);
       }),
       { numRuns: 60 },
     );
@@ -379,12 +403,16 @@ describe('tampering', () => {
     const [useKey, useContext] = [options.key ?? key, options.context ?? context];
     expect(() => decryptBuffer(useKey, useContext, tampered)).toThrow(IntegrityError);
 
-    const { output, error } = await streamThrough(createDecryptStream(useKey, useContext), tampered, [3000, SEALED_CHUNK_SIZE]);
-    expect(error).toBeInstanceOf(IntegrityError);
-    expect((error as Error).message).not.toContain(useKey.toString('hex'));
-    expect(output.length).toBeLessThan(plaintext.length);
-    expect(output.equals(plaintext.subarray(0, output.length))).toBe(true);
-    if (options.headerFailure) expect(output.length).toBe(0);
+    for (const { output, error } of [
+      await streamThrough(createDecryptStream(useKey, useContext), tampered, [3000, SEALED_CHUNK_SIZE]),
+      await piecesThrough(useKey, useContext, tampered, [3000, SEALED_CHUNK_SIZE]),
+    ]) {
+      expect(error).toBeInstanceOf(IntegrityError);
+      expect((error as Error).message).not.toContain(useKey.toString('hex'));
+      expect(output.length).toBeLessThan(plaintext.length);
+      expect(output.equals(plaintext.subarray(0, output.length))).toBe(true);
+      if (options.headerFailure) expect(output.length).toBe(0);
+    }
 
     const { source, reads } = memorySource(tampered);
     const readWhole = async (): Promise<Buffer> => readAll(await decryptRange(source, useKey, useContext, 0, plaintext.length - 1));
@@ -466,6 +494,20 @@ describe('decrypt stream release discipline', () => {
     const { output, error } = await streamThrough(createDecryptStream(key, context), ciphertext.subarray(0, chunkOffset(1)));
     expect(error).toBeInstanceOf(IntegrityError);
     expect(output.length).toBe(0);
+  });
+
+  it('yields a batch of pieces only once each of its chunks authenticated, and holds back a full chunk at the end of a read', async () => {
+    const batches: Buffer[][] = [];
+    const tampered = Buffer.from(ciphertext);
+    tampered[chunkOffset(2) + 5] = (tampered[chunkOffset(2) + 5] ?? 0) ^ 0x80;
+    const reads = [tampered.subarray(0, chunkOffset(1)), tampered.subarray(chunkOffset(1), chunkOffset(1) + 1), tampered.subarray(chunkOffset(1) + 1)];
+    await expect(
+      (async () => {
+        for await (const batch of decryptPieces(key, context, asReads(reads))) batches.push(batch);
+      })(),
+    ).rejects.toBeInstanceOf(IntegrityError);
+    // Chunk 0 waited for the byte after it; chunk 1 shared the last read with the forged chunk 2.
+    expect(batches).toEqual([[plaintext.subarray(0, CHUNK_SIZE)]]);
   });
 
   it('keeps failing after a failure and never emits plaintext again', async () => {

@@ -80,13 +80,17 @@ export function createDecryptStream(key: Buffer, context: Buffer): Transform {
  * Between the cipher and a consumer that only gathers blocks for a store, a Transform adds
  * a push per piece, and its reader a join of whatever was pushed: a copy of every byte.
  */
-export async function* sealPieces(key: Buffer, context: Buffer, plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer[]> {
-  const sealer = new MessageSealer(key, context);
-  for await (const piece of plaintext) {
-    const sealed = sealer.update(asBuffer(piece));
-    if (sealed.length > 0) yield sealed;
-  }
-  yield sealer.final();
+export function sealPieces(key: Buffer, context: Buffer, plaintext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer[]> {
+  return throughCore(new MessageSealer(key, context), plaintext);
+}
+
+/**
+ * The plaintext of a ciphertext read piece by piece: for each piece, the chunks it completed,
+ * each authenticated before it is yielded (a full chunk is held until a byte past it arrives, as
+ * in createDecryptStream). No stream machinery between the store's reads and the caller.
+ */
+export function decryptPieces(key: Buffer, context: Buffer, ciphertext: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer[]> {
+  return throughCore(new MessageOpener(key, context), ciphertext);
 }
 
 export function encryptBuffer(key: Buffer, context: Buffer, plaintext: Buffer): Buffer {
@@ -261,6 +265,15 @@ class Framer {
 interface StreamCore {
   update(input: Buffer): Buffer[];
   final(): Buffer[];
+}
+
+/** A core over pieces without a stream: per input piece, what it completed (nothing is yielded for none), then its final output. */
+async function* throughCore(core: StreamCore, input: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer[]> {
+  for await (const piece of input) {
+    const output = core.update(asBuffer(piece));
+    if (output.length > 0) yield output;
+  }
+  yield core.final();
 }
 
 function toTransform(core: StreamCore): Transform {

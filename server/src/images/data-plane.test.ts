@@ -322,6 +322,10 @@ describe.each(databaseKinds())('image URLs on %s', (database) => {
     const cut = await readFully(damaged);
     expect(cut.complete).toBe(false);
     expect(cut.bytes.length).toBeLessThan(original.length);
+    // A transform of it (not cached before the damage) reads the same pieces: the decoder never
+    // runs on the authenticated prefix, the answer is a 500 (a stored file failed its check), nothing is cached.
+    const transform = await url('w_64,f_webp', { source: published.source });
+    for (let attempt = 0; attempt < 2; attempt += 1) expect(await get(transform)).toMatchObject({ status: 500, code: 'internal_error' });
   });
 
   it('honours imgproxy’s exp: option and plain sources', async () => {

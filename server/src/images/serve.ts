@@ -9,10 +9,10 @@ import {
   resolveOptStuffSource,
   serializeOperations,
 } from '@shutterlock/url-signer';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { ServedFile } from '../http/send-file.ts';
-import type { ImagingInput } from '../imaging/pool.ts';
+import type { ImagingInput, ImagingPiece } from '../imaging/pool.ts';
 import { type FitMode, type OutputFormat, type TransformSpec, mediaTypes } from '../imaging/transform-spec.ts';
 import { refererAllowed, remoteSourceAllowed } from './allowlists.ts';
 import type { ImagesDeps as DataPlaneDeps } from './deps.ts';
@@ -298,10 +298,11 @@ function sourceTooLarge(): AppError {
   return new AppError('image_too_large', 'The source is too large to transform.', 422);
 }
 
-async function* withinLimit(body: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+async function* withinLimit(body: AsyncIterable<ImagingPiece>, maxBytes: number): AsyncGenerator<ImagingPiece> {
   let length = 0;
   for await (const piece of body) {
-    length += piece.byteLength;
+    if (piece instanceof Uint8Array) length += piece.byteLength;
+    else for (const part of piece) length += part.byteLength;
     if (length > maxBytes) throw sourceTooLarge();
     yield piece;
   }
@@ -310,21 +311,22 @@ async function* withinLimit(body: AsyncIterable<Uint8Array>, maxBytes: number): 
 /**
  * Runs `work` over a variant's bytes as they are read, to stream them to the imaging pool: the
  * server never holds a whole original (its memory stays flat in the file's size). Each piece is
- * verified before it is passed on (the vault's `read`), a failure ends the stream with its error
- * (the pool then fails the task: the decoder never runs on a partial source), and the stream is
- * closed however `work` ends, also when the pool refused the task before reading a byte.
+ * verified before it is passed on (the vault's `readWhole`), a failure ends the pieces with its
+ * error (the pool then fails the task: the decoder never runs on a partial source), and what was
+ * opened is closed however `work` ends, also when the pool refused the task before reading a byte.
  */
 export async function withVariantBytes<T>(file: VaultFile, variant: 'original' | 'preview', maxBytes: number, work: (bytes: ImagingInput) => Promise<T>): Promise<T> {
-  const served = await file.read(variant, { range: undefined, ifRange: undefined });
-  if (Buffer.isBuffer(served.body)) {
-    if (served.body.length > maxBytes) throw sourceTooLarge();
-    return work(served.body);
+  const whole = await file.readWhole(variant);
+  if (Buffer.isBuffer(whole)) {
+    if (whole.length > maxBytes) throw sourceTooLarge();
+    return work(whole);
   }
-  const body = served.body;
   try {
-    return await work(withinLimit(body, maxBytes));
+    if (whole.length > maxBytes) throw sourceTooLarge();
+    return await work({ length: whole.length, pieces: withinLimit(whole.pieces, maxBytes) });
   } finally {
-    body.destroy();
+    // A stream is open already; pieces open their blob only once read, and close it when left.
+    if (whole.pieces instanceof Readable) whole.pieces.destroy();
   }
 }
 

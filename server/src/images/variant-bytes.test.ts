@@ -15,7 +15,7 @@ describe('a vault source streamed to a transform', () => {
         sent += 1;
       },
     });
-    return { body, file: { read: async () => ({ body }) } as never };
+    return { body, file: { readWhole: async () => ({ length: pieces * pieceBytes, pieces: body }) } as never };
   };
 
   it('hands the pool the pieces one by one, and closes the stream afterwards', async () => {
@@ -23,8 +23,9 @@ describe('a vault source streamed to a transform', () => {
     let pieces = 0;
     let largest = 0;
     await withVariantBytes(file, 'original', 16 * pieceBytes, async (input) => {
-      expect(Buffer.isBuffer(input)).toBe(false);
-      for await (const piece of input as AsyncIterable<Uint8Array>) {
+      const { length, pieces: read } = input as { length: number; pieces: AsyncIterable<Uint8Array> };
+      expect(length).toBe(16 * pieceBytes);
+      for await (const piece of read) {
         pieces += 1;
         largest = Math.max(largest, piece.byteLength);
       }
@@ -43,11 +44,30 @@ describe('a vault source streamed to a transform', () => {
   it('ends with the error of a piece that fails to verify, and refuses a source over the limit', async () => {
     const failing = fileOf(16, 3);
     const drain = async (input: unknown) => {
-      for await (const piece of input as AsyncIterable<Uint8Array>) void piece;
+      for await (const piece of (input as { pieces: AsyncIterable<Uint8Array> }).pieces) void piece;
     };
     await expect(withVariantBytes(failing.file, 'original', 16 * pieceBytes, drain)).rejects.toThrow('chunk failed authentication');
     const large = fileOf(16);
     await expect(withVariantBytes(large.file, 'original', 15 * pieceBytes, drain)).rejects.toMatchObject({ code: 'image_too_large', statusCode: 422 });
     expect(large.body.destroyed).toBe(true);
+    // A source that delivers more than its stated length is cut off at the limit all the same.
+    const understated = fileOf(16);
+    const lying = { readWhole: async () => ({ length: pieceBytes, pieces: understated.body }) } as never;
+    await expect(withVariantBytes(lying, 'original', 15 * pieceBytes, drain)).rejects.toMatchObject({ code: 'image_too_large' });
+    expect(understated.body.destroyed).toBe(true);
+  });
+
+  it('passes batches of pieces (an encrypted file\'s chunks, one batch a read) on as they come, counting every piece against the limit', async () => {
+    const batches = async function* () {
+      for (let read = 0; read < 4; read += 1) yield [Buffer.alloc(pieceBytes, read), Buffer.alloc(pieceBytes, read)];
+    };
+    const seen: number[] = [];
+    const count = async (input: unknown) => {
+      for await (const batch of (input as { pieces: AsyncIterable<Buffer[]> }).pieces) seen.push(batch.length);
+    };
+    const fileOfBatches = (length: number) => ({ readWhole: async () => ({ length, pieces: batches() }) }) as never;
+    await withVariantBytes(fileOfBatches(8 * pieceBytes), 'original', 8 * pieceBytes, count);
+    expect(seen).toEqual([2, 2, 2, 2]);
+    await expect(withVariantBytes(fileOfBatches(pieceBytes), 'original', 7 * pieceBytes, count)).rejects.toMatchObject({ code: 'image_too_large' });
   });
 });

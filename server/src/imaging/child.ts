@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { AppError } from '../errors.ts';
@@ -13,6 +14,7 @@ import { PreviewUnavailable } from './refusals.ts';
  */
 
 const EXIT_INPUT_TOO_LARGE = 3;
+const STDIN = 0;
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as ChildSettings;
 // Every image is new: libvips' operation cache would only hold memory.
@@ -24,51 +26,44 @@ const send = (message: ReplyMessage) => process.send?.(message);
 
 // ——— stdin frames into whole inputs, in order ———
 
-const inputs: Buffer[] = [];
-const waiting: Array<(input: Buffer) => void> = [];
-
-function deliver(input: Buffer): void {
-  const waiter = waiting.shift();
-  if (waiter) waiter(input);
-  else inputs.push(input);
-}
-
-function nextInput(): Promise<Buffer> {
-  const ready = inputs.shift();
-  return ready ? Promise.resolve(ready) : new Promise((resolve) => waiting.push(resolve));
-}
-
-let header = Buffer.alloc(0);
-let frameLeft = 0;
-let parts: Buffer[] = [];
-let received = 0;
-
-process.stdin.on('data', (chunk: Buffer) => {
-  let at = 0;
-  while (at < chunk.length) {
-    if (frameLeft === 0) {
-      const taken = chunk.subarray(at, at + FRAME_HEADER_BYTES - header.length);
-      header = Buffer.concat([header, taken]);
-      at += taken.length;
-      if (header.length < FRAME_HEADER_BYTES) return;
-      frameLeft = header.readUInt32BE(0);
-      header = Buffer.alloc(0);
-      if (frameLeft === 0) {
-        deliver(Buffer.concat(parts, received));
-        parts = [];
-        received = 0;
-      } else if (received + frameLeft > settings.maxInputBytes) {
-        process.exit(EXIT_INPUT_TOO_LARGE);
-      }
-      continue;
-    }
-    const piece = chunk.subarray(at, at + frameLeft);
-    parts.push(piece);
-    received += piece.length;
-    frameLeft -= piece.length;
-    at += piece.length;
+/**
+ * Fills `target` from stdin with blocking reads (libuv hands a child its stdio blocking): this
+ * child does nothing else while a task's input arrives, and reading straight into the input's
+ * buffer costs about half the CPU of stream events (docs/performance.md). A hang is the
+ * parent's to end (the task's time budget), a parent gone ends the read.
+ */
+function readFully(target: Buffer): void {
+  for (let at = 0; at < target.length; ) {
+    const read = readSync(STDIN, target, at, target.length - at, null);
+    if (read === 0) process.exit(0);
+    at += read;
   }
-});
+}
+
+const header = Buffer.alloc(FRAME_HEADER_BYTES);
+
+/** One task's input: into one buffer of the length the parent stated, or joined from its frames. */
+function nextInput(statedBytes: number | undefined): Buffer {
+  if (statedBytes !== undefined && statedBytes > settings.maxInputBytes) process.exit(EXIT_INPUT_TOO_LARGE);
+  const whole = statedBytes === undefined ? undefined : Buffer.allocUnsafe(statedBytes);
+  const parts: Buffer[] = [];
+  let received = 0;
+  for (;;) {
+    readFully(header);
+    const length = header.readUInt32BE(0);
+    if (length === 0) break;
+    if (received + length > (whole?.length ?? settings.maxInputBytes)) process.exit(EXIT_INPUT_TOO_LARGE);
+    if (whole) readFully(whole.subarray(received, received + length));
+    else {
+      const part = Buffer.allocUnsafe(length);
+      readFully(part);
+      parts.push(part);
+    }
+    received += length;
+  }
+  if (whole) return whole.subarray(0, received);
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, received);
+}
 
 // ——— tasks, one at a time, as the parent sends them ———
 
@@ -81,7 +76,7 @@ function serialize(error: unknown): SerializedError {
 let chain = Promise.resolve();
 process.on('message', (message: RunMessage) => {
   chain = chain.then(async () => {
-    const input = await nextInput();
+    const input = nextInput(message.inputBytes);
     const task = Object.hasOwn(tasks, message.task) ? tasks[message.task] : undefined;
     try {
       if (!task) throw new Error(`no imaging task "${message.task}"`);

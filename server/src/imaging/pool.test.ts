@@ -47,6 +47,20 @@ describe('imaging pool', () => {
     expect((await pool.run('digest', Buffer.alloc(0))).length).toBe(0);
   });
 
+  it('takes a piece as several buffers (one frame), and ends a child sent more than its input limit', async () => {
+    const pool = testPool({ maxInputBytes: 1024 * 1024 });
+    const bytes = randomBytes(900_000);
+    async function* batches(): AsyncGenerator<Uint8Array[]> {
+      for (let at = 0; at < bytes.length; at += 300_000) yield [bytes.subarray(at, at + 100_000), bytes.subarray(at + 100_000, at + 300_000)];
+    }
+    expect((await pool.run('digest', batches())).sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    // With the length stated, the child reads the frames into one buffer of that size.
+    expect((await pool.run('digest', { length: bytes.length, pieces: batches() })).sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(await failure(pool.run('digest', { length: 1000, pieces: batches() }))).toMatchObject({ reason: 'crashed', status: 422 });
+    expect(await failure(pool.run('digest', pieces(randomBytes(1024 * 1024 + 1), 256 * 1024)))).toMatchObject({ reason: 'crashed', status: 422 });
+    expect((await pool.run('digest', bytes)).length).toBe(bytes.length);
+  });
+
   it('gives the child no environment and no inherited flags, so no secret of the server', async () => {
     process.env.SHUTTERLOCK_MASTER_KEYS = 'v1:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=';
     try {

@@ -51,7 +51,13 @@ type TaskName<Tasks extends TaskTable> = keyof Tasks & string;
 type TaskParams<Tasks extends TaskTable, Name extends TaskName<Tasks>> = Parameters<Tasks[Name]> extends [Buffer, infer Params] ? [params: Params] : [];
 type TaskResult<Tasks extends TaskTable, Name extends TaskName<Tasks>> = Awaited<ReturnType<Tasks[Name]>>;
 
-export type ImagingInput = Uint8Array | AsyncIterable<Uint8Array>;
+/** A piece of an input as it is read: one buffer, or several sent as one frame. */
+export type ImagingPiece = Uint8Array | readonly Uint8Array[];
+/**
+ * Whole bytes, or pieces as they are read — with their total length when it is known, so the
+ * child reads them into one buffer instead of joining them at the end.
+ */
+export type ImagingInput = Uint8Array | AsyncIterable<ImagingPiece> | { length: number; pieces: AsyncIterable<ImagingPiece> };
 
 export interface ImagingPool<Tasks extends TaskTable = ImagingTasks> {
   /** Runs a task on a child, streaming `input` to it once a child takes the task. */
@@ -118,13 +124,17 @@ async function residentMiB(pid: number): Promise<number | undefined> {
   return kB ? Number(kB) / 1024 : undefined;
 }
 
-async function drainedOrClosed(stream: Writable): Promise<void> {
-  const settled = new AbortController();
-  try {
-    await Promise.race([once(stream, 'drain', { signal: settled.signal }), once(stream, 'close', { signal: settled.signal })]);
-  } finally {
-    settled.abort();
-  }
+function drainedOrClosed(stream: Writable): Promise<void> {
+  // Plain listeners: an aborted `once` builds an AbortError (and its stack) on every drain.
+  return new Promise((resolve) => {
+    const settle = () => {
+      stream.off('drain', settle);
+      stream.off('close', settle);
+      resolve();
+    };
+    stream.on('drain', settle);
+    stream.on('close', settle);
+  });
 }
 
 /**
@@ -202,23 +212,31 @@ export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(option
   async function writeInput(child: Child, input: ImagingInput): Promise<void> {
     const stdin = child.process.stdin;
     if (!stdin) throw new ImagingFailure('crashed');
-    const write = async (bytes: Uint8Array) => {
-      if (bytes.byteLength === 0) return;
+    // The next piece is read (and decrypted) while the one before drains to the child.
+    let drained: Promise<void> | undefined;
+    const write = async (pieces: readonly Uint8Array[]) => {
+      let length = 0;
+      for (const piece of pieces) length += piece.byteLength;
+      if (length === 0) return;
+      if (drained) await drained;
+      drained = undefined;
       // One write (writev) for the header and its bytes.
       stdin.cork();
-      stdin.write(frameHeader(bytes.byteLength));
-      const flowing = stdin.write(bytes);
+      stdin.write(frameHeader(length));
+      let flowing = true;
+      for (const piece of pieces) flowing = stdin.write(piece);
       stdin.uncork();
-      if (!flowing) await drainedOrClosed(stdin);
+      if (!flowing) drained = drainedOrClosed(stdin);
     };
-    if (input instanceof Uint8Array) await write(input);
+    if (input instanceof Uint8Array) await write([input]);
     else {
-      for await (const chunk of input) {
+      for await (const chunk of Symbol.asyncIterator in input ? input : input.pieces) {
         // The child is gone (crashed, killed): stop reading the source.
         if (!children.has(child)) return;
-        await write(chunk);
+        await write(chunk instanceof Uint8Array ? [chunk] : chunk);
       }
     }
+    if (drained) await drained;
     if (children.has(child)) stdin.write(frameHeader(0));
   }
 
@@ -244,9 +262,11 @@ export function createImagingPool<Tasks extends TaskTable = ImagingTasks>(option
         const pid = child.process.pid;
         if (pid) void residentMiB(pid).then((mib) => mib !== undefined && mib > options.childMemoryMiB && child.current?.id === id && fail('out_of_memory'));
       }, MEMORY_CHECK_MS);
-      child.process.send({ type: 'run', id, task: task.name, params: task.params } satisfies RunMessage);
+      const { input } = task;
+      const inputBytes = input instanceof Uint8Array ? input.byteLength : Symbol.asyncIterator in input ? undefined : input.length;
+      child.process.send({ type: 'run', id, task: task.name, params: task.params, ...(inputBytes === undefined ? {} : { inputBytes }) } satisfies RunMessage);
       // The source failing (a blob that does not authenticate) fails the task with its own error.
-      writeInput(child, task.input).catch((error: unknown) => {
+      writeInput(child, input).catch((error: unknown) => {
         child.current?.reject(error instanceof Error ? error : new ImagingFailure('failed'));
         retire(child);
       });

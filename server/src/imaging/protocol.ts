@@ -2,7 +2,8 @@
  * What the imaging pool (pool.ts) and its children (child.ts) say to each other. Control
  * messages go over Node's IPC channel (structured clone: Buffers arrive as Uint8Arrays); a
  * task's input bytes go over the child's stdin as frames — a 4-byte big-endian length and that
- * many bytes — ended by a frame of length 0, so the parent never holds a whole file.
+ * many bytes — ended by a frame of length 0, so the parent never holds a whole file. The child
+ * reads them (blocking) once it has the task's run message.
  */
 
 /** A task module's table: each task takes the input's bytes and JSON-like parameters. */
@@ -13,6 +14,8 @@ export interface RunMessage {
   id: number;
   task: string;
   params: unknown;
+  /** The input's length when the parent knows it: the child reads the frames straight into one buffer of that size. */
+  inputBytes?: number;
 }
 
 /** How a task's error crosses the process boundary: codes and the client-safe message, never a stack. */

@@ -11,7 +11,7 @@ import { type FileRow, findFileById, findPlainBlocks } from './repo.ts';
 import { coveringBlocks, verifyingBlocks } from './block-hashes.ts';
 import { type FileMetadata, openFileBlocks } from './sealed-fields.ts';
 import type { SignatureParams } from '../crypto/signed-urls.ts';
-import { type OpenedBlob, type StoredBlob, type Variant, collect, openStoredBlob, readPlaintext, storedBlob } from './stored-blobs.ts';
+import { type OpenedBlob, type PlaintextPieces, type StoredBlob, type Variant, collect, openStoredBlob, plaintextPieces, readPlaintext, storedBlob } from './stored-blobs.ts';
 
 /**
  * Serving a file through a signed URL, verified on the way out. For an encrypted blob the
@@ -34,6 +34,9 @@ export interface DownloadRequest extends RangeHeaders {
   variant: Variant;
   signature: Partial<SignatureParams>;
 }
+
+/** A whole variant for a reader in this process: its bytes, or its length and its pieces as they verify. */
+export type WholeFile = Buffer | { length: number; pieces: Readable | PlaintextPieces };
 
 /** Whole files up to this size are decrypted (or, plain, hashed) and verified in full before the first byte is sent. */
 const VERIFY_FIRST_BYTES = 4 * 1024 * 1024;
@@ -96,20 +99,34 @@ function watched(deps: VaultDeps, file: FileRow, variant: Variant, stream: Reada
   return stream;
 }
 
-async function body(
+/** The same, for pieces read in this process. */
+async function* watchedPieces(deps: VaultDeps, file: FileRow, variant: Variant, pieces: PlaintextPieces): PlaintextPieces {
+  try {
+    yield* pieces;
+  } catch (error) {
+    if (isIntegrityFailure(error)) void auditIntegrityFailure(deps, file, variant, 'download', error).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** How a large sealed file is read whole: as a stream to send, or as pieces for a reader in this process. */
+type WholeSealedReader<Body> = (blob: StoredBlob) => Promise<Body>;
+
+async function body<WholeSealed>(
   deps: VaultDeps,
   file: FileRow,
   blob: StoredBlob,
   opened: OpenedBlob,
   variant: Variant,
   plan: { start: number; end: number; whole: boolean; sha256: string | null; blocks: Buffer | null },
-): Promise<Readable | Buffer> {
+  wholeSealed: WholeSealedReader<WholeSealed>,
+): Promise<Readable | Buffer | WholeSealed> {
   if (blob.sealing) {
     if (!plan.whole) return watched(deps, file, variant, await opened.range(plan.start, plan.end));
     // A small file is served from the bytes opening it already read (stored-blobs.ts); a large
     // one is read again from its first byte, in one request.
     if (plan.end < VERIFY_FIRST_BYTES) return collect(await opened.range(plan.start, plan.end));
-    return watched(deps, file, variant, await readPlaintext(deps.blobs, blob));
+    return wholeSealed(blob);
   }
   // Only previews made by older releases have no recorded hash.
   if (plan.sha256 === null) return opened.range(plan.start, plan.end);
@@ -153,7 +170,31 @@ export async function openDownload(deps: VaultDeps, request: DownloadRequest): P
  * A file's bytes for a caller already authorized (by a vault signature, a delivery's state…):
  * length, type, name and a verifying body, for the whole file or the requested range.
  */
-export async function serveFile(deps: VaultDeps, file: FileRow, opened: OpenedFile, variant: Variant, request: RangeHeaders): Promise<ServedFile> {
+export function serveFile(deps: VaultDeps, file: FileRow, opened: OpenedFile, variant: Variant, request: RangeHeaders): Promise<ServedFile> {
+  return served(deps, file, opened, variant, request, async (blob) => watched(deps, file, variant, await readPlaintext(deps.blobs, blob)));
+}
+
+/**
+ * A whole variant, verified as serveFile verifies it, for a reader in this process that takes
+ * it at once (the imaging pool): a small file whole; a large one as its proven length and its
+ * pieces — a sealed one's as the batches its reads complete (stored-blobs.ts `plaintextPieces`),
+ * a plain one's as serveFile's stream.
+ */
+export async function readWholeFile(deps: VaultDeps, file: FileRow, opened: OpenedFile, variant: Variant): Promise<WholeFile> {
+  const whole = await served(deps, file, opened, variant, { range: undefined, ifRange: undefined }, async (blob) =>
+    watchedPieces(deps, file, variant, plaintextPieces(deps.blobs, blob)),
+  );
+  return Buffer.isBuffer(whole.body) ? whole.body : { length: whole.length, pieces: whole.body };
+}
+
+async function served<WholeSealed>(
+  deps: VaultDeps,
+  file: FileRow,
+  opened: OpenedFile,
+  variant: Variant,
+  request: RangeHeaders,
+  wholeSealed: WholeSealedReader<WholeSealed>,
+): Promise<Omit<ServedFile, 'body'> & { body: ServedFile['body'] | WholeSealed }> {
   const key = file.status !== 'uploading' && file.status !== 'purging' ? blobKeyOf(file, variant) : null;
   if (!key) throw fileNotFound();
   const { name, metadata } = opened;
@@ -179,7 +220,7 @@ export async function serveFile(deps: VaultDeps, file: FileRow, opened: OpenedFi
       name: variant === 'original' ? name : previewName(name, variant),
       disposition: variant === 'original' ? 'attachment' : 'inline',
       etag,
-      body: await body(deps, file, blob, stored, variant, { ...plan, sha256: recordedSha256(metadata, variant), blocks: await plainBlocks(deps, file, blob, variant) }),
+      body: await body(deps, file, blob, stored, variant, { ...plan, sha256: recordedSha256(metadata, variant), blocks: await plainBlocks(deps, file, blob, variant) }, wholeSealed),
     };
   } catch (error) {
     if (isIntegrityFailure(error)) {

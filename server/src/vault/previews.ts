@@ -13,7 +13,7 @@ import { PreviewUnavailable } from '../imaging/refusals.ts';
 import { type FileRow, findFileById, findStudioFile, insertPendingBlobs, releasePendingBlobs, setPreviewsFailed, setPreviewsReady, setProcessing } from './repo.ts';
 import { inTransaction } from '../db/database.ts';
 import { type FileMetadata, sealFileMetadata } from './sealed-fields.ts';
-import { newBlobKey, readPlaintext, storedBlob, writeBlob } from './stored-blobs.ts';
+import { newBlobKey, plaintextPieces, storedBlob, writeBlob } from './stored-blobs.ts';
 
 /**
  * Thumbnails and large previews, made by a job off the request path (jobs/runner.ts): the
@@ -63,13 +63,9 @@ async function generatePreviews(deps: VaultDeps, fileId: string): Promise<void> 
     if (file.size > deps.config.maxDecodeBytes) throw new PreviewUnavailable('too_large_to_preview');
     const dataKey = file.encrypted ? await studioDataKey(deps, file.studio_id) : null;
     const { metadata } = await openFile(deps, file);
-    const original = await readPlaintext(deps.blobs, storedBlob(file.blob_key, file.id, 'original', dataKey));
-    let rendered: RenderedPreviews;
-    try {
-      rendered = await deps.imaging.run('previews', original, { mediaType: file.media_type, orientation: metadata.photo.orientation, maxPixels: deps.config.maxPixels });
-    } finally {
-      original.destroy();
-    }
+    // Opened as the pool reads it, closed when it stops; each chunk authenticated before it goes.
+    const original = plaintextPieces(deps.blobs, storedBlob(file.blob_key, file.id, 'original', dataKey));
+    const rendered = await deps.imaging.run('previews', original, { mediaType: file.media_type, orientation: metadata.photo.orientation, maxPixels: deps.config.maxPixels });
     await storePreviews(deps, file, dataKey, rendered, metadata);
   } catch (error) {
     if (error instanceof PreviewUnavailable) return setPreviewsFailed(deps.db, fileId, error.reason);

@@ -8,7 +8,7 @@ import { studioDataKey, studioSecrets } from '../studios/service.ts';
 import type { ZipEntrySource } from '../zip/zip-stream.ts';
 import { createAlbum, requireAlbum } from './albums.ts';
 import { type VaultDeps, createVaultDeps } from './deps.ts';
-import { blobKeyOf, previewName, recordedSha256, serveFile } from './downloads.ts';
+import { type WholeFile, blobKeyOf, previewName, readWholeFile, recordedSha256, serveFile } from './downloads.ts';
 import { type FileView, type OpenedFile, fileNotFound, fileViews, openFile } from './file-views.ts';
 import type { FileUseSource } from './file-uses.ts';
 import { CONTENT_DIGESTS_JOB, contentDigestsJobHandler } from './duplicates.ts';
@@ -57,6 +57,13 @@ export interface VaultFile {
   readonly thumbhash: string | null;
   /** The variant's bytes, verified as they leave: whole, or the one range the headers ask for (416 when unsatisfiable). */
   read(variant: Variant, range: RangeHeaders): Promise<ServedFile>;
+  /**
+   * The whole variant, verified as `read` verifies it, for a reader in this process that takes
+   * each piece as it comes (the imaging pool): whole bytes, or its length and pieces — a large
+   * encrypted file's as the batches of authenticated chunks its reads complete, without a
+   * stream's copying.
+   */
+  readWhole(variant: Variant): Promise<WholeFile>;
   /** The variant as an archive entry (zip/zip-stream.ts), opened only when the archive reaches it. */
   zipEntry(variant: Variant): Promise<ZipEntrySource>;
 }
@@ -172,6 +179,7 @@ function vaultFile(deps: VaultDeps, row: FileRow, opened: OpenedFile): VaultFile
     capturedAt: opened.metadata.photo.capturedAt,
     thumbhash: opened.metadata.thumbhash ?? null,
     read: (variant, range) => serveFile(deps, row, opened, variant, range),
+    readWhole: (variant) => readWholeFile(deps, row, opened, variant),
     zipEntry: (variant) => zipEntryOf(deps, row, opened, variant),
   };
 }

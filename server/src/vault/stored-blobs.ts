@@ -1,5 +1,5 @@
 import { Readable, pipeline } from 'node:stream';
-import { type CiphertextSource, createDecryptStream, openCiphertext, sealPieces } from '../crypto/chunked.ts';
+import { type CiphertextSource, createDecryptStream, decryptPieces, openCiphertext, sealPieces } from '../crypto/chunked.ts';
 import { generateId } from '../crypto/tokens.ts';
 import { blobNotFound, type BlobStore } from '../storage/blob-store.ts';
 
@@ -124,6 +124,22 @@ export async function readPlaintext(blobs: BlobStore, blob: StoredBlob): Promise
   const stored = await blobs.get(blob.key);
   if (!blob.sealing) return stored;
   return pipeline(stored, createDecryptStream(blob.sealing.dataKey, blob.sealing.context), () => undefined);
+}
+
+/** A whole plaintext as it is read: a piece, or a batch of them (a sealed blob's chunks that one read completed). */
+export type PlaintextPieces = AsyncIterable<Buffer | Buffer[]>;
+
+/**
+ * The whole plaintext for a reader in this process that takes each piece as it comes (the
+ * imaging pool): a sealed blob's chunks come as the batch each store read completed, each
+ * authenticated before it is yielded (crypto/chunked.ts `decryptPieces`), with no stream between
+ * that would copy them into pieces of its own. The blob is opened when the first piece is asked
+ * for, so pieces never read need no closing; leaving the loop early closes it.
+ */
+export async function* plaintextPieces(blobs: BlobStore, blob: StoredBlob): PlaintextPieces {
+  const stored = await blobs.get(blob.key);
+  if (!blob.sealing) yield* stored as AsyncIterable<Buffer>;
+  else yield* decryptPieces(blob.sealing.dataKey, blob.sealing.context, stored);
 }
 
 export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
