@@ -68,8 +68,12 @@ describe('proofing and teams, end to end', () => {
       await expect.poll(() => panel.getByTestId('proofing-item').count()).toBe(5);
       expect(await panel.getByText(files[5]!.name, { exact: true }).count()).toBe(0);
       await expect.poll(() => panel.getByTestId('proofing-count').textContent()).toContain('5 chosen of up to 5');
+      // A comment typed and not saved goes with the selection: Send saves it first.
+      await panel.getByLabel(`Comment on ${first!.name}`).fill('Cover of the album, please!');
       await panel.getByTestId('proofing-submit').click();
       await expect.poll(() => panel.getByTestId('proofing-news').textContent()).toContain('Sent to the photographer');
+      const selections = await api.json<{ lists: Array<{ items: Array<{ fileId: string; comment: string | null }> }> }>('GET', `/api/deliveries/${delivery.id}/proofing/selections`);
+      expect(selections.body.lists[0]?.items.find((item) => item.fileId === first!.id)?.comment).toBe('Cover of the album, please!');
       expect(unexpectedClientProblems(client.problems).map((problem) => `${problem.message} ${problem.url ?? ''}`)).toEqual([]);
     } finally {
       await clientPage.close();

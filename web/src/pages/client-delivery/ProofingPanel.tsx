@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ClientFile } from '../../api/deliveries';
 import { FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
 import { HeartButton } from './HeartButton';
@@ -44,6 +44,13 @@ function Selection({ proofing, files, limit }: { proofing: Proofing; files: Clie
   if (list === null) return null;
   const submitted = list.status === 'submitted';
   const count = list.favourites.length;
+  // Comments as typed, by photo, until saved (or sent: Send saves them first).
+  const [drafts, setDrafts] = useState<Readonly<Record<string, string>>>({});
+  const savedComment = (fileId: string) => list.comments.find((entry) => entry.fileId === fileId)?.comment ?? '';
+  const unsavedComments = files.flatMap((file) => {
+    const draft = drafts[file.id];
+    return draft !== undefined && draft !== savedComment(file.id) ? [{ fileId: file.id, comment: draft }] : [];
+  });
   return (
     <div className="card-stack">
       <p className="proofing-count" data-testid="proofing-count">
@@ -62,7 +69,9 @@ function Selection({ proofing, files, limit }: { proofing: Proofing; files: Clie
               key={file.id}
               file={file}
               proofing={proofing}
-              comment={list.comments.find((entry) => entry.fileId === file.id)?.comment ?? ''}
+              comment={savedComment(file.id)}
+              draft={drafts[file.id] ?? savedComment(file.id)}
+              onDraftChange={(draft) => setDrafts((current) => ({ ...current, [file.id]: draft }))}
               readOnly={submitted || proofing.busy}
             />
           ))}
@@ -77,7 +86,7 @@ function Selection({ proofing, files, limit }: { proofing: Proofing; files: Clie
           aria-disabled={proofing.busy || count === 0}
           disabled={count === 0}
           onClick={() => {
-            if (!proofing.busy) proofing.send();
+            if (!proofing.busy) proofing.send(unsavedComments);
           }}
           data-testid="proofing-submit"
         >
@@ -88,9 +97,21 @@ function Selection({ proofing, files, limit }: { proofing: Proofing; files: Clie
   );
 }
 
-function ChosenPhoto({ file, proofing, comment, readOnly }: { file: ClientFile; proofing: Proofing; comment: string; readOnly: boolean }) {
-  const [draft, setDraft] = useState(comment);
-  useEffect(() => setDraft(comment), [comment]);
+function ChosenPhoto({
+  file,
+  proofing,
+  comment,
+  draft,
+  onDraftChange,
+  readOnly,
+}: {
+  file: ClientFile;
+  proofing: Proofing;
+  comment: string;
+  draft: string;
+  onDraftChange: (draft: string) => void;
+  readOnly: boolean;
+}) {
   const commentId = `proofing-comment-${file.id}`;
   return (
     <li className="proofing-item" data-testid="proofing-item">
@@ -111,7 +132,7 @@ function ChosenPhoto({ file, proofing, comment, readOnly }: { file: ClientFile; 
             placeholder="Comment (optional)"
             value={draft}
             readOnly={readOnly}
-            onChange={(event) => setDraft(event.target.value)}
+            onChange={(event) => onDraftChange(event.target.value)}
             data-testid="proofing-comment"
           />
           {draft !== comment && !readOnly && (

@@ -34,7 +34,8 @@ export interface Proofing {
   news: string | null;
   start: (name: string) => void;
   saveComment: (fileId: string, comment: string) => void;
-  send: () => void;
+  /** Sends the list, saving first the comments typed and not yet saved. */
+  send: (unsavedComments: ReadonlyArray<{ fileId: string; comment: string }>) => void;
 }
 
 /**
@@ -119,9 +120,13 @@ export function useProofing(token: string): Proofing | null {
         if (first !== null) setList((await setFavourite(token, created.listToken, first, true)).list);
       }),
     saveComment: (fileId, comment) => write(fileId, chosen.has(fileId), comment),
-    send: () => {
+    send: (unsavedComments) => {
       if (started === null) return;
       void submit(async () => {
+        // A comment typed but not saved is part of what the client means to send.
+        for (const { fileId, comment } of unsavedComments) {
+          if (chosen.has(fileId)) await setFavourite(token, started.listToken, fileId, true, comment);
+        }
         setList((await submitProofingSelection(token, started.listToken)).list);
         setNews('Sent to the photographer. Thank you!');
       });
