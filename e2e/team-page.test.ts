@@ -72,4 +72,35 @@ describe('the Team page', () => {
       await page.close();
     }
   });
+
+  it('lets an editor, who has no Team page, leave the studio from Account › Studios, after a confirmation', async () => {
+    const { client: ownerApi } = await signedInClient(env.server, 'photographer', 'studios-owner');
+    const studioName = (await ownerApi.json<{ studios: Array<{ name: string }> }>('GET', '/api/me/studios')).body.studios[0]?.name ?? '';
+    const editorEmail = uniqueEmail('studios-editor');
+    await inviteAndAccept(env.server, ownerApi, editorEmail, 'editor');
+    const memberEmails = async () => (await ownerApi.json<Members>('GET', '/api/studio/members')).body.members.map((member) => member.email);
+
+    const opened = await openPage(env.browser, `${env.origin}/sign-in`);
+    const page = opened.page;
+    try {
+      await signInWithEmailCode(page, env.server, editorEmail);
+      await page.getByTestId('header-email').waitFor({ state: 'visible' });
+      await page.getByRole('link', { name: 'Account', exact: true }).click();
+      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Studios' }).click();
+      await page.waitForURL(`${env.origin}/account/studios`);
+      const row = page.getByTestId('studio-row');
+      await expect.poll(() => row.textContent()).toContain(`${studioName} · Editor · the one you work in now`);
+      await row.getByTestId('studio-leave').click();
+      const dialog = page.getByRole('dialog', { name: `Leave ${studioName}?` });
+      await dialog.waitFor({ state: 'visible' });
+      expect(await seriousViolations(page), 'leave dialog').toEqual([]);
+      await dialog.getByTestId('confirm-dialog-confirm').click();
+      await page.waitForURL(`${env.origin}/account/studios`);
+      await page.getByTestId('studios-none').waitFor({ state: 'visible' });
+      expect(await memberEmails()).not.toContain(editorEmail);
+      expect(unexpectedProblems(env.server, opened.problems).map((problem) => `${problem.message} ${problem.url ?? ''}`)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });

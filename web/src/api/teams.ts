@@ -87,3 +87,8 @@ export function listMyStudios(): Promise<{ studios: MyStudio[] }> {
 export function switchStudio(studioId: string): Promise<{ studios: MyStudio[] }> {
   return apiPut('/api/me/studio', { studioId });
 }
+
+/** Leaves the studio the session acts in, whatever the role (409 `last_owner` for its last owner). */
+export async function leaveStudio(): Promise<void> {
+  await apiPost('/api/studio/leave', {});
+}

@@ -4,6 +4,7 @@ import { usePageTitle } from '../../app/usePageTitle';
 import { PasswordSection } from './PasswordSection';
 import { ACCOUNT_SECTIONS, type AccountSectionPath } from './paths';
 import { SessionsSection } from './SessionsSection';
+import { StudiosSection } from './StudiosSection';
 import { TwoFactorSection } from './TwoFactorSection';
 
 /**
@@ -18,7 +19,7 @@ export function AccountPage({ user, path }: { user: User; path: AccountSectionPa
     <div className={user.mustEnrollTotp ? 'page' : 'page page-account'}>
       <h1 tabIndex={-1}>{user.mustEnrollTotp ? 'Secure your account' : 'Account'}</h1>
       <p className="page-lead">
-        {user.mustEnrollTotp ? 'One more step before you start.' : 'How you sign in, and where you are signed in.'}
+        {user.mustEnrollTotp ? 'One more step before you start.' : 'How you sign in, where you are signed in, and the studios you belong to.'}
       </p>
       <div className={user.mustEnrollTotp ? undefined : 'account-with-nav'}>
         {!user.mustEnrollTotp && (
@@ -38,6 +39,7 @@ export function AccountPage({ user, path }: { user: User; path: AccountSectionPa
           {path === '/account/sessions' && <SessionsSection />}
           {path === '/account/password' && <PasswordSection user={user} />}
           {path === '/account/two-factor' && <TwoFactorSection user={user} />}
+          {path === '/account/studios' && <StudiosSection />}
         </div>
       </div>
     </div>

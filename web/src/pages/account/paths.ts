@@ -3,6 +3,7 @@ export const ACCOUNT_SECTIONS = [
   { path: '/account/sessions', label: 'Sessions' },
   { path: '/account/password', label: 'Password' },
   { path: '/account/two-factor', label: 'Two-factor authentication' },
+  { path: '/account/studios', label: 'Studios' },
 ] as const;
 
 export type AccountSectionPath = (typeof ACCOUNT_SECTIONS)[number]['path'];
