@@ -38,6 +38,10 @@ describe('invitation links in a signed-in browser', () => {
       await page.getByTestId('header-email').waitFor({ state: 'visible' });
       await page.goto(link);
       await expect.poll(() => page.getByTestId('invitation-offer').textContent()).toBe(`You’re invited to join ${studioName} as an editor`);
+      // The token leaves the address bar, yet a reload still finds it (this tab keeps it).
+      expect(page.url()).toBe(`${env.origin}/invitations/accept`);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('invitation-offer').textContent()).toBe(`You’re invited to join ${studioName} as an editor`);
       expect(await page.getByTestId('invitation-address').textContent()).toBe(`The invitation is for your address, ${invitee.email}.`);
       expect(await seriousViolations(page), 'invitation offer').toEqual([]);
       await page.getByTestId('invitation-accept').click();
