@@ -71,6 +71,10 @@ describe('proofing and teams, end to end', () => {
       // A comment typed and not saved goes with the selection: Send saves it first.
       await panel.getByLabel(`Comment on ${first!.name}`).fill('Cover of the album, please!');
       await panel.getByTestId('proofing-submit').click();
+      // Sending is final for the client: asked first.
+      const confirm = clientPage.getByRole('dialog', { name: 'Send your 5 favourites to the photographer?' });
+      await confirm.waitFor({ state: 'visible' });
+      await confirm.getByTestId('confirm-dialog-confirm').click();
       await expect.poll(() => panel.getByTestId('proofing-news').textContent()).toContain('Sent to the photographer');
       const selections = await api.json<{ lists: Array<{ items: Array<{ fileId: string; comment: string | null }> }> }>('GET', `/api/deliveries/${delivery.id}/proofing/selections`);
       expect(selections.body.lists[0]?.items.find((item) => item.fileId === first!.id)?.comment).toBe('Cover of the album, please!');

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ClientFile } from '../../api/deliveries';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormError, StatusMessage, SubmitButton, TextField } from '../../components/form';
 import { HeartButton } from './HeartButton';
 import { PROOFING_NAME_ID, type Proofing } from './useProofing';
@@ -44,6 +45,7 @@ function Selection({ proofing, files, limit }: { proofing: Proofing; files: Clie
   if (list === null) return null;
   const submitted = list.status === 'submitted';
   const count = list.favourites.length;
+  const [confirmingSend, setConfirmingSend] = useState(false);
   // Comments as typed, by photo, until saved (or sent: Send saves them first).
   const [drafts, setDrafts] = useState<Readonly<Record<string, string>>>({});
   const savedComment = (fileId: string) => list.comments.find((entry) => entry.fileId === fileId)?.comment ?? '';
@@ -86,12 +88,27 @@ function Selection({ proofing, files, limit }: { proofing: Proofing; files: Clie
           aria-disabled={proofing.busy || count === 0}
           disabled={count === 0}
           onClick={() => {
-            if (!proofing.busy) proofing.send(unsavedComments);
+            if (!proofing.busy) setConfirmingSend(true);
           }}
           data-testid="proofing-submit"
         >
           Send my selection ({count})
         </button>
+      )}
+      {confirmingSend && (
+        <ConfirmDialog
+          title={`Send your ${count === 1 ? 'favourite' : `${count} favourites`} to the photographer?`}
+          confirmLabel="Send"
+          busyLabel="Sending…"
+          tone="primary"
+          onConfirm={async () => {
+            setConfirmingSend(false);
+            proofing.send(unsavedComments);
+          }}
+          onCancel={() => setConfirmingSend(false)}
+        >
+          <p>Once sent, the list can’t be changed here: to change it, ask the photographer to reopen it.</p>
+        </ConfirmDialog>
       )}
     </div>
   );
