@@ -38,6 +38,17 @@ describe('the Team page', () => {
       expect(intro).toContain('Viewer: browse the library and download previews');
 
       const editorRow = page.getByTestId('member-row').filter({ hasText: editorEmail });
+      // A role change says what it did; making an owner asks first.
+      await editorRow.getByTestId('member-role').selectOption('viewer');
+      await expect.poll(() => editorRow.getByTestId('member-role-changed').textContent()).toBe(`${editorEmail} is now a viewer.`);
+      await editorRow.getByTestId('member-role').selectOption('owner');
+      const promote = page.getByRole('dialog', { name: `Make ${editorEmail} an owner of ${studioName}?` });
+      await promote.waitFor({ state: 'visible' });
+      await page.keyboard.press('Escape');
+      await promote.waitFor({ state: 'detached' });
+      const roleOf = async (email: string) => (await ownerApi.json<{ members: Array<{ email: string; role: string }> }>('GET', '/api/studio/members')).body.members.find((member) => member.email === email)?.role;
+      expect(await roleOf(editorEmail)).toBe('viewer');
+      await expect.poll(() => editorRow.getByTestId('member-role').inputValue()).toBe('viewer');
       const remove = editorRow.getByTestId('member-remove');
       await remove.click();
       const dialog = page.getByRole('dialog', { name: `Remove ${editorEmail} from ${studioName}?` });

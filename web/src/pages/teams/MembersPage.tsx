@@ -140,7 +140,14 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
 function MemberRow({ member, studioName, onChanged }: { member: StudioMember; studioName: string; onChanged: () => void }) {
   const { busy, error, submit } = useSubmission();
   const [confirming, setConfirming] = useState(false);
+  const [promoting, setPromoting] = useState(false);
+  const [changed, setChanged] = useState<string | null>(null);
   const roleId = `member-role-${member.userId}`;
+  async function changeRole(role: StudioRole) {
+    await updateStudioMember(member.userId, role);
+    setChanged(`${member.you ? 'You are' : `${member.email} is`} now ${role === 'owner' ? 'an owner' : `${role === 'editor' ? 'an' : 'a'} ${ROLE_LABELS[role].toLowerCase()}`}.`);
+    onChanged();
+  }
   return (
     <li className="proofing-selection" data-testid="member-row">
       <p>
@@ -156,10 +163,10 @@ function MemberRow({ member, studioName, onChanged }: { member: StudioMember; st
           aria-disabled={busy}
           onChange={(event) => {
             const role = event.target.value as StudioRole;
-            void submit(async () => {
-              await updateStudioMember(member.userId, role);
-              onChanged();
-            });
+            setChanged(null);
+            // An owner can do everything, deleting the studio's photos and its members included: asked first.
+            if (role === 'owner') setPromoting(true);
+            else void submit(() => changeRole(role));
           }}
           data-testid="member-role"
         >
@@ -181,7 +188,22 @@ function MemberRow({ member, studioName, onChanged }: { member: StudioMember; st
         </button>
       </div>
       {error !== null && <FormError id={`member-error-${member.userId}`} message={error} testId="member-error" />}
+      <StatusMessage message={changed} testId="member-role-changed" />
       {confirming && <RemovalDialog member={member} studioName={studioName} onDone={onChanged} onCancel={() => setConfirming(false)} />}
+      {promoting && (
+        <ConfirmDialog
+          title={`Make ${member.email} an owner of ${studioName}?`}
+          confirmLabel="Make an owner"
+          busyLabel="Saving…"
+          onConfirm={async () => {
+            await changeRole('owner');
+            setPromoting(false);
+          }}
+          onCancel={() => setPromoting(false)}
+        >
+          <p>Owners can do everything here: invite and remove members, change roles, and delete the studio’s photos and deliveries.</p>
+        </ConfirmDialog>
+      )}
     </li>
   );
 }
