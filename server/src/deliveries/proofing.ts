@@ -288,7 +288,7 @@ export async function createProofingList(deps: DeliveriesDeps, delivery: Deliver
       now,
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError('proofing_name_taken', 'Someone already keeps a selection under this name here: choose another name.', 409);
+    if (isUniqueViolation(error)) throw new AppError('proofing_name_taken', 'A selection under this name already exists. A list stays in the browser that started it: if it is yours, carry on there; otherwise choose another name.', 409);
     throw error;
   }
   const row = await findProofingListByToken(deps.db, delivery.studio_id, delivery.id, hashToken(token));
