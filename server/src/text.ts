@@ -24,3 +24,22 @@ export function compareNames(a: string, b: string): number {
   nameCollator ??= new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
   return nameCollator.compare(a, b);
 }
+
+let mailTimeFormat: Intl.DateTimeFormat | undefined;
+let mailDayFormat: Intl.DateTimeFormat | undefined;
+
+/**
+ * An instant as an email states it: "Sunday, 3 January 2027 at 22:59 UTC". Emails reach people
+ * in any time zone and the server knows none of theirs, so the zone is named, not guessed. Made
+ * on first use, as the collator is (ICU data).
+ */
+export function mailTime(at: number): string {
+  mailTimeFormat ??= new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' });
+  return `${mailTimeFormat.format(at)} UTC`;
+}
+
+/** The day of an instant, for a subject line: "3 January 2027" (UTC). */
+export function mailDay(at: number): string {
+  mailDayFormat ??= new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return mailDayFormat.format(at);
+}

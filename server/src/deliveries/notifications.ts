@@ -2,6 +2,7 @@ import { studioNotificationEmails } from '../auth/teams.ts';
 import { runInBackground } from '../jobs/background.ts';
 import { type ClientEmailContent, type EmailBrand, renderClientEmail } from '../mail/client-email.ts';
 import type { ClientBranding } from '../studios/branding.ts';
+import { mailDay, mailTime } from '../text.ts';
 import { studioSecrets } from '../studios/service.ts';
 import type { DeliveriesDeps } from './deps.ts';
 import { type DeliveryDetails, openDeliveryDetails } from './details.ts';
@@ -25,10 +26,6 @@ export interface DeliveryMail {
   expiresAt: number;
 }
 
-function expiryText(expiresAt: number): string {
-  return new Date(expiresAt).toUTCString();
-}
-
 function brandOf(mail: DeliveryMail): EmailBrand {
   return { ...mail.branding, name: mail.studioName, logoPng: mail.logoPng };
 }
@@ -46,7 +43,7 @@ export function sendLinkEmails(deps: DeliveriesDeps, mail: DeliveryMail, url: st
     heading: details.title,
     paragraphs: [`${studioName} has shared “${details.title}” with you.`, ...(details.message ? [details.message] : [])],
     action: { label: 'Open your photos', url },
-    notes: ['You will need the code sent to you in a separate email.', `The delivery is available until ${expiryText(mail.expiresAt)}.`],
+    notes: ['You will need the code sent to you in a separate email.', `The delivery is available until ${mailTime(mail.expiresAt)}.`],
   });
 }
 
@@ -68,10 +65,10 @@ export function sendCodeEmails(deps: DeliveriesDeps, mail: DeliveryMail, code: s
 export function sendExpiryReminders(deps: DeliveriesDeps, mail: DeliveryMail, url: string | null): void {
   const { studioName, details } = mail;
   mailRecipients(deps, mail, 'delivery-reminder-email', {
-    subject: `Your photos from ${studioName} are available until ${new Date(mail.expiresAt).toUTCString().slice(0, 16)}`,
-    heading: `“${details.title}” is available until ${expiryText(mail.expiresAt)}`,
+    subject: `Your photos from ${studioName} are available until ${mailDay(mail.expiresAt)}`,
+    heading: `“${details.title}” is available until ${mailTime(mail.expiresAt)}`,
     paragraphs: [
-      `${studioName} shared “${details.title}” with you. After ${expiryText(mail.expiresAt)} the link stops working, so download what you would like to keep before then.`,
+      `${studioName} shared “${details.title}” with you. After ${mailTime(mail.expiresAt)} the link stops working, so download what you would like to keep before then.`,
     ],
     ...(url ? { action: { label: 'Open your photos', url } } : {}),
     notes: [url ? 'Use the code from the earlier email, or the device you opened it on before.' : 'Open it with the link and the code from the earlier emails.'],
@@ -100,7 +97,7 @@ export function notifyLocked(deps: DeliveriesDeps, delivery: DeliveryRow, locked
   notifyPhotographer(deps, delivery, 'delivery-locked-email', (details) => ({
     subject: `Your delivery “${details.title}” was locked after wrong codes`,
     text: [
-      `Someone entered wrong codes for “${details.title}” too many times, so it is locked until ${expiryText(lockedUntil)}.`,
+      `Someone entered wrong codes for “${details.title}” too many times, so it is locked until ${mailTime(lockedUntil)}.`,
       'If that was not your client, someone else has the link: send your client a new link and code (Resend), which also ends the lockout, or revoke the delivery.',
     ].join('\n'),
   }));

@@ -47,6 +47,11 @@ describe('expiry reminders', () => {
     await run();
     const [mail] = await waitForMails(server, due.to, /available until/);
     expect(mail?.subject).toContain('Reminder Studio');
+    // Dates as people read them, the time zone named: "until 3 January 2027", "Sunday, 3 January 2027 at 22:59 UTC".
+    const reminder = (await mailsTo(server, due.to)).find((each) => /are available until/.test(each.subject));
+    expect(reminder?.subject).toMatch(/are available until \d{1,2} [A-Z][a-z]+ \d{4}$/);
+    expect(reminder?.text).toMatch(/After [A-Z][a-z]+day, \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} UTC the link stops working/);
+    expect(`${reminder?.text}${mail?.text}`).not.toContain('GMT');
     expect(mail?.text).toContain(due.access.url);
     expect(mail?.html).toContain(`href="${due.access.url}"`);
     expect(`${mail?.text}${mail?.html}${mail?.subject}`).not.toContain(due.access.code);

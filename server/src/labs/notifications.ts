@@ -1,6 +1,7 @@
 import { studioNotificationEmails } from '../auth/teams.ts';
 import { activeUserEmail } from '../auth/users.ts';
 import { runInBackground } from '../jobs/background.ts';
+import { mailTime } from '../text.ts';
 import type { LabsDeps } from './deps.ts';
 import type { LabRow } from './repo.ts';
 import type { PrintOrderRow } from './orders-repo.ts';
@@ -35,7 +36,7 @@ export function notifyLabLocked(deps: LabsDeps, lab: LabRow, lockedUntil: number
   const what =
     lockedUntil === null
       ? 'so it is now blocked until an administrator sets a new PIN.'
-      : `so it is locked until ${new Date(lockedUntil).toUTCString()}.`;
+      : `so it is locked until ${mailTime(lockedUntil)}.`;
   const lines = [`Someone entered wrong PINs for the lab ${lab.name} (${lab.code}) too many times, ${what}`, 'If that was not you, tell the administrator: they can set a new PIN.'];
   send(deps, 'lab-locked-email', parseContacts(lab), `The lab portal for ${lab.name} was locked`, lines);
   runInBackground(deps.logger, 'lab-locked-admin-email', async () => {
