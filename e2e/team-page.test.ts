@@ -37,6 +37,16 @@ describe('the Team page', () => {
       expect(intro).toContain('Editor: everything except members and deletion.');
       expect(intro).toContain('Viewer: browse the library and download previews');
 
+      // Withdrawing a pending invitation asks first, naming whom it was for.
+      const pendingEmail = uniqueEmail('team-page-pending');
+      expect((await ownerApi.json('POST', '/api/studio/invitations', { email: pendingEmail, role: 'viewer' })).status).toBe(201);
+      await page.reload();
+      await page.getByTestId('invitations-list').getByTestId('invitation-revoke').click();
+      const withdraw = page.getByRole('dialog', { name: `Withdraw the invitation to ${pendingEmail}?` });
+      await withdraw.getByTestId('confirm-dialog-confirm').click();
+      await withdraw.waitFor({ state: 'detached' });
+      await expect.poll(() => page.getByTestId('invitations-list').count()).toBe(0);
+
       const editorRow = page.getByTestId('member-row').filter({ hasText: editorEmail });
       // A role change says what it did; making an owner asks first.
       await editorRow.getByTestId('member-role').selectOption('viewer');

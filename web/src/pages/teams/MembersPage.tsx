@@ -9,6 +9,7 @@ import {
   ROLE_DESCRIPTIONS,
   ROLE_LABELS,
   updateStudioMember,
+  type StudioInvitation,
   type StudioMember,
 } from '../../api/teams';
 import { useLoader } from '../../app/useLoader';
@@ -78,17 +79,7 @@ function OwnerView() {
                 <h3>Pending invitations</h3>
                 <ul className="proofing-items" data-testid="invitations-list">
                   {team.invitations.map((invitation) => (
-                    <li key={invitation.id}>
-                      {invitation.email} · {ROLE_LABELS[invitation.role]} · until {formatDate(invitation.expiresAt)}{' '}
-                      <button
-                        type="button"
-                        className="button button-secondary button-small"
-                        onClick={() => void revokeStudioInvitation(invitation.id).then(loaded.reload, loaded.reload)}
-                        data-testid="invitation-revoke"
-                      >
-                        Withdraw
-                      </button>
-                    </li>
+                    <InvitationRow key={invitation.id} invitation={invitation} onWithdrawn={loaded.reload} />
                   ))}
                 </ul>
               </>
@@ -97,6 +88,34 @@ function OwnerView() {
         )}
       </section>
     </div>
+  );
+}
+
+/** A pending invitation, and withdrawing it once asked (its link stops working; a refusal is said in the dialog). */
+function InvitationRow({ invitation, onWithdrawn }: { invitation: StudioInvitation; onWithdrawn: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <li>
+      {invitation.email} · {ROLE_LABELS[invitation.role]} · until {formatDate(invitation.expiresAt)}{' '}
+      <button type="button" className="button button-secondary button-small" aria-haspopup="dialog" onClick={() => setConfirming(true)} data-testid="invitation-revoke">
+        Withdraw<span className="visually-hidden"> the invitation to {invitation.email}</span>
+      </button>
+      {confirming && (
+        <ConfirmDialog
+          title={`Withdraw the invitation to ${invitation.email}?`}
+          confirmLabel="Withdraw"
+          busyLabel="Withdrawing…"
+          onConfirm={async () => {
+            await revokeStudioInvitation(invitation.id);
+            setConfirming(false);
+            onWithdrawn();
+          }}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>The link in their email stops working at once. You can invite them again later.</p>
+        </ConfirmDialog>
+      )}
+    </li>
   );
 }
 
