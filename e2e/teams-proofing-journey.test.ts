@@ -64,6 +64,11 @@ describe('proofing and teams, end to end', () => {
       await lightbox.getByRole('button', { name: 'Close' }).click();
       await lightbox.waitFor({ state: 'hidden' });
 
+      // A sixth heart is refused, and said so by the photos, not only in the panel far below.
+      await heartOn(files[5]!, false).click();
+      await expect.poll(() => clientPage.getByTestId('heart-refusal').textContent()).toContain('up to 5');
+      expect(await heartOn(files[5]!, false).count()).toBe(1);
+
       // The panel lists only the chosen photos, each named in full, once.
       await expect.poll(() => panel.getByTestId('proofing-item').count()).toBe(5);
       expect(await panel.getByText(files[5]!.name, { exact: true }).count()).toBe(0);
@@ -78,7 +83,13 @@ describe('proofing and teams, end to end', () => {
       await expect.poll(() => panel.getByTestId('proofing-news').textContent()).toContain('Sent to the photographer');
       const selections = await api.json<{ lists: Array<{ items: Array<{ fileId: string; comment: string | null }> }> }>('GET', `/api/deliveries/${delivery.id}/proofing/selections`);
       expect(selections.body.lists[0]?.items.find((item) => item.fileId === first!.id)?.comment).toBe('Cover of the album, please!');
-      expect(unexpectedClientProblems(client.problems).map((problem) => `${problem.message} ${problem.url ?? ''}`)).toEqual([]);
+      // The sixth heart's refusal (409) was the point; nothing else may have gone wrong.
+      const refusedHeart = `/proofing/favourites/${files[5]!.id}`;
+      expect(
+        unexpectedClientProblems(client.problems)
+          .filter((problem) => !(/\b409\b/.test(problem.message) && (problem.url ?? '').endsWith(refusedHeart)))
+          .map((problem) => `${problem.message} ${problem.url ?? ''}`),
+      ).toEqual([]);
     } finally {
       await clientPage.close();
     }

@@ -323,7 +323,7 @@ export async function setFavourite(
       const current = await listFavourites(trx, delivery.studio_id, [list.id]);
       const already = current.some((row) => row.file_id === fileId);
       if (!already && settings.favouriteLimit !== null && (await countFavourites(trx, delivery.studio_id, list.id)) >= settings.favouriteLimit) {
-        throw new AppError('proofing_limit_reached', `You can choose up to ${settings.favouriteLimit} photos: remove a heart first.`, 409);
+        throw new AppError('proofing_limit_reached', `You can choose up to ${settings.favouriteLimit === 1 ? '1 photo' : `${settings.favouriteLimit} photos`}: remove a heart first.`, 409);
       }
       await addFavourite(trx, { studioId: delivery.studio_id, listId: list.id, fileId, now });
     } else {

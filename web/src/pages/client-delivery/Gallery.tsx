@@ -262,12 +262,18 @@ export function Gallery({
           canDownload={canDownload}
           downloadLabel="Download"
           busy={busy}
-          error={error}
+          error={error ?? hearts?.refusal ?? null}
           hearts={lightboxHearts}
           onIndexChange={setViewing}
           onDownload={startDownload}
           onClose={closePreview}
         />
+      )}
+      {/* A refused heart (the limit reached) said by the photos, as the panel saying it too may be far below; the panel's alert is what is announced. */}
+      {viewing === null && hearts?.refusal != null && (
+        <p className="gallery-toast" aria-hidden="true" data-testid="heart-refusal">
+          {hearts.refusal}
+        </p>
       )}
       {choosing !== null && <DownloadDialog file={choosing} delivery={delivery} onDownload={download} onClose={() => setChoosing(null)} />}
     </section>

@@ -23,6 +23,8 @@ export interface Hearts {
   /** A submitted list, or a write under way: the hearts show, but do nothing. */
   locked: boolean;
   toggle: (file: ClientFile) => void;
+  /** Why the last heart tapped was refused (the limit reached, say), for a word where it was tapped. */
+  refusal: string | null;
 }
 
 export interface Proofing {
@@ -51,6 +53,8 @@ export function useProofing(token: string): Proofing | null {
   const [listToken, setListToken] = useState<string | null>(() => storedListToken(token));
   const [news, setNews] = useState<string | null>(null);
   const pending = useRef<string | null>(null);
+  // Whether the last write was a heart's, so that only a heart's refusal shows by the photos.
+  const [lastWasHeart, setLastWasHeart] = useState(false);
   const { busy, error, submit } = useSubmission();
 
   useEffect(() => {
@@ -81,6 +85,7 @@ export function useProofing(token: string): Proofing | null {
 
   function write(fileId: string, favourite: boolean, comment?: string) {
     if (started === null) return;
+    setLastWasHeart(comment === undefined);
     void submit(async () => {
       setList((await setFavourite(token, started.listToken, fileId, favourite, comment)).list);
       if (comment !== undefined) setNews('Comment saved.');
@@ -97,6 +102,7 @@ export function useProofing(token: string): Proofing | null {
       isChosen: (fileId) => chosen.has(fileId),
       ready: started !== null,
       locked: busy || started?.list.status === 'submitted',
+      refusal: lastWasHeart ? error : null,
       toggle: (file) => {
         if (busy) return;
         if (started === null) {
@@ -111,6 +117,7 @@ export function useProofing(token: string): Proofing | null {
     },
     start: (name) =>
       void submit(async () => {
+        setLastWasHeart(false);
         const created = await createProofingList(token, name);
         storeListToken(token, created.listToken);
         setListToken(created.listToken);
@@ -122,6 +129,7 @@ export function useProofing(token: string): Proofing | null {
     saveComment: (fileId, comment) => write(fileId, chosen.has(fileId), comment),
     send: (unsavedComments) => {
       if (started === null) return;
+      setLastWasHeart(false);
       void submit(async () => {
         // A comment typed but not saved is part of what the client means to send.
         for (const { fileId, comment } of unsavedComments) {
