@@ -39,7 +39,8 @@ async function acceptAndSignIn(page: Page, link: string, email: string, role: 'v
   await page.getByTestId('invitation-accept').click();
   await page.getByTestId('invitation-accepted').waitFor({ state: 'visible' });
   await signInWithEmailCode(page, env.server, email);
-  await page.getByTestId('header-email').waitFor({ state: 'visible' });
+  // Signed in: the header is there (in two studios, the switcher takes the email's place).
+  await page.getByTestId('sign-out').waitFor({ state: 'visible' });
 }
 
 /** A direct visit to a page the role may not open: the plain refusal, and no request refused on the way. */

@@ -20,7 +20,9 @@ export function StudioSwitcher() {
   }, []);
 
   if (studios.length < 2) return null;
-  const active = studios.find((studio) => studio.active)?.id ?? '';
+  const activeStudio = studios.find((studio) => studio.active);
+  const active = activeStudio?.id ?? '';
+  const activeLabel = activeStudio === undefined ? undefined : optionLabel(activeStudio);
   return (
     <div className="studio-switcher">
       <label className="visually-hidden" htmlFor="studio-switcher">
@@ -30,6 +32,8 @@ export function StudioSwitcher() {
         id="studio-switcher"
         className="field-input"
         value={active}
+        // The select may be too narrow for a long name and its role: the whole of it on hover.
+        title={activeLabel}
         aria-disabled={busy}
         data-testid="studio-switcher"
         onChange={(event) => {
@@ -43,10 +47,14 @@ export function StudioSwitcher() {
       >
         {studios.map((studio) => (
           <option key={studio.id} value={studio.id}>
-            {studio.name} ({ROLE_LABELS[studio.role]})
+            {optionLabel(studio)}
           </option>
         ))}
       </select>
     </div>
   );
+}
+
+function optionLabel(studio: MyStudio): string {
+  return `${studio.name} (${ROLE_LABELS[studio.role]})`;
 }
