@@ -262,8 +262,10 @@ ${upstreams.map((instance) => `    server 127.0.0.1:${instance.port} max_fails=1
     const deadline = Date.now() + 10_000;
     for (let others = 0; down ? others < 8 : true; ) {
       if (Date.now() > deadline) throw new Error(`nginx did not reload within 10 s: ${await this.errors()}`);
-      const response = await fetch(`${this.url}/readyz`);
-      await response.arrayBuffer();
+      // A kept-alive connection to the old worker may be closed under the probe: probe again.
+      const response = await fetch(`${this.url}/readyz`).catch(() => undefined);
+      await response?.arrayBuffer().catch(() => undefined);
+      if (response === undefined) continue;
       const answeredBy = (response.headers.get('x-upstream') ?? '').split(',').pop()?.trim();
       if (!down && answeredBy === own) return;
       others = answeredBy === own ? 0 : others + 1;

@@ -32,7 +32,7 @@ export function startLoad(target: LoadTarget, workers = 3, pauseMs = 10): { stop
     const upstream = response.headers.get('x-upstream') ?? '?';
     report.byUpstream.set(upstream, (report.byUpstream.get(upstream) ?? 0) + 1);
   };
-  const step = async (kind: number): Promise<void> => {
+  const step = async (kind: number, again = true): Promise<void> => {
     const label = ['listing', 'signed download', 'delivery listing'][kind] ?? '?';
     try {
       if (kind === 0) {
@@ -60,6 +60,10 @@ export function startLoad(target: LoadTarget, workers = 3, pauseMs = 10): { stop
         if (response.status !== 200) report.failures.push(`${label}: ${response.status} ${text.slice(0, 200)}`);
       }
     } catch (error) {
+      // A kept-alive connection closed by the balancer as the request went out (nginx's old
+      // worker ends its idle connections on a reload) had no answer at all: a browser sends the
+      // request again on a new connection, and so does this client, once.
+      if (again && closedBeforeAnswer(error)) return step(kind, false);
       report.requests += 1;
       report.failures.push(`${label}: ${error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error)}`);
     }
@@ -79,4 +83,14 @@ export function startLoad(target: LoadTarget, workers = 3, pauseMs = 10): { stop
       return report;
     },
   };
+}
+
+/**
+ * undici's error for a connection the other side closed before any byte of an answer: fetch
+ * itself failed ("fetch failed"), not the reading of a body that had begun ("terminated", which
+ * is a cut answer and counts).
+ */
+function closedBeforeAnswer(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+  return error instanceof TypeError && error.message === 'fetch failed' && cause?.code === 'UND_ERR_SOCKET';
 }
